@@ -1,0 +1,35 @@
+/** The vngshift command line. Bad input prints one line and exits 1; nothing else prints a stack trace unless VNGSHIFT_DEBUG is set. */
+import { Command, CommanderError } from 'commander';
+import { InputError } from '../model/errors.js';
+import { planCommand } from './plan-command.js';
+
+export function program(): Command {
+  const p = new Command('vngshift')
+    .description('Plan, rehearse and run the move of Kubernetes workloads onto Spot Ocean VNGs or autoscaled node groups')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  p.addCommand(planCommand().exitOverride());
+  return p;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  process.exitCode = 0;
+  try {
+    await program().parseAsync([...argv], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version are not errors; commander already printed its one-line message for the others
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 1;
+    }
+    if (e instanceof InputError) {
+      process.stderr.write(`vngshift: error: ${e.message}\n`);
+      return 1;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`vngshift: internal error: ${msg.split('\n')[0]} (set VNGSHIFT_DEBUG=1 for details)\n`);
+    if (process.env['VNGSHIFT_DEBUG']) process.stderr.write(`${e instanceof Error ? e.stack : ''}\n`);
+    return 70;
+  }
+}

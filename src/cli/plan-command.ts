@@ -1,0 +1,156 @@
+/** `vngshift plan`: read the cluster, the VNGs and the migration parameters; print the feasibility plan. */
+import { writeFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { loadCatalog } from '../catalog/catalog.js';
+import { InputError } from '../model/errors.js';
+import { parseClusterText } from '../model/kube/index.js';
+import { parseParams, type RawParams } from '../model/params.js';
+import type { Cluster } from '../model/types.js';
+import { parseVngText } from '../model/vng/parse-vngs.js';
+import { buildPlan, type Plan } from '../planner/plan.js';
+import { renderPlanMarkdown } from '../report/markdown.js';
+import { renderPlanText } from '../report/text.js';
+import { parseDuration } from './durations.js';
+import { parseSingleDocument, readInput } from './inputs.js';
+
+export interface PlanOptions {
+  cluster?: string;
+  vngs?: string;
+  params?: string;
+  nodes?: string;
+  nodeNames?: string;
+  instanceIds?: string;
+  batchSizePercentage?: string;
+  batchMinHealthyPercentage?: string;
+  respectPdb?: boolean;
+  forcePodEvictionOnPdbFailure?: boolean;
+  shouldEvictStandAlonePods?: boolean;
+  shouldTerminateDrainedNodes?: boolean;
+  drainTimeThreshold?: string;
+  batchTimeBudget?: string;
+  vmMemoryOverheadPercent?: string;
+  output: string;
+  planOut?: string;
+}
+
+const flag = (name: string): string => `flag --${name}`;
+
+function intFlag(value: string, name: string, min: number, max: number): number {
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new InputError(flag(name), '', '', `expected a whole number from ${min} to ${max}, found "${value}"`);
+  }
+  return Number(value);
+}
+
+function durationFlag(value: string, name: string): number {
+  const s = parseDuration(value);
+  if (s === null || s <= 0) throw new InputError(flag(name), '', '', `expected seconds or a duration like 90s, 15m, 1h; found "${value}"`);
+  return s;
+}
+
+const list = (s: string): string[] => s.split(',').map((x) => x.trim()).filter((x) => x !== '');
+
+/** Migration parameters: the --params file first, flags over it. */
+export function paramsFrom(opts: PlanOptions): ReturnType<typeof parseParams> {
+  let raw: Record<string, unknown> = {};
+  if (opts.params !== undefined) {
+    const doc = parseSingleDocument(readInput(opts.params), opts.params);
+    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+      throw new InputError(opts.params, '', '', 'expected an object of migration parameters (batchSizePercentage, respectPdb, ...)');
+    }
+    raw = { ...(doc as Record<string, unknown>) };
+  }
+  const over: RawParams = {};
+  if (opts.nodes !== undefined) over.nodes = opts.nodes;
+  if (opts.nodeNames !== undefined) over.nodeNames = list(opts.nodeNames);
+  if (opts.instanceIds !== undefined) over.instanceIds = list(opts.instanceIds);
+  if (over.nodes !== undefined || over.nodeNames !== undefined || over.instanceIds !== undefined) {
+    delete raw['nodes'];
+    delete raw['nodeNames'];
+    delete raw['instanceIds'];
+  }
+  if (opts.batchSizePercentage !== undefined) {
+    over.batchSizePercentage = opts.batchSizePercentage === 'auto' ? 'auto' : intFlag(opts.batchSizePercentage, 'batch-size-percentage', 1, 100);
+  }
+  if (opts.batchMinHealthyPercentage !== undefined) {
+    over.batchMinHealthyPercentage = intFlag(opts.batchMinHealthyPercentage, 'batch-min-healthy-percentage', 1, 100);
+  }
+  if (opts.respectPdb !== undefined) over.respectPdb = opts.respectPdb;
+  if (opts.forcePodEvictionOnPdbFailure !== undefined) over.forcePodEvictionOnPdbFailure = opts.forcePodEvictionOnPdbFailure;
+  if (opts.shouldEvictStandAlonePods !== undefined) over.shouldEvictStandAlonePods = opts.shouldEvictStandAlonePods;
+  if (opts.shouldTerminateDrainedNodes !== undefined) over.shouldTerminateDrainedNodes = opts.shouldTerminateDrainedNodes;
+  if (opts.drainTimeThreshold !== undefined) over.drainTimeThresholdSeconds = durationFlag(opts.drainTimeThreshold, 'drain-time-threshold');
+  if (opts.batchTimeBudget !== undefined) over.batchTimeBudgetSeconds = durationFlag(opts.batchTimeBudget, 'batch-time-budget');
+  return parseParams({ ...raw, ...over }, opts.params ?? 'flags');
+}
+
+/** Everything `plan` does short of printing: validated inputs in, plan out. Throws InputError on bad input. */
+export function planFromOptions(opts: PlanOptions): Plan {
+  if (opts.cluster === undefined) throw new InputError(flag('cluster'), '', '', 'required: a kubectl List (YAML or JSON) or - for standard input');
+  if (opts.vngs === undefined) throw new InputError(flag('vngs'), '', '', 'required: a file of Ocean launch specs (JSON or YAML)');
+  if (!['text', 'json', 'markdown'].includes(opts.output)) {
+    throw new InputError(flag('output'), '', '', `expected text, json or markdown; found "${opts.output}"`);
+  }
+  let overhead: number | undefined;
+  if (opts.vmMemoryOverheadPercent !== undefined) {
+    const v = Number(opts.vmMemoryOverheadPercent);
+    if (!Number.isFinite(v) || v < 0 || v >= 50) {
+      throw new InputError(flag('vm-memory-overhead-percent'), '', '', `expected a percentage from 0 to 50, found "${opts.vmMemoryOverheadPercent}"`);
+    }
+    overhead = v / 100;
+  }
+  const params = paramsFrom(opts);
+  const catalog = loadCatalog();
+  const cluster: Cluster = parseClusterText(readInput(opts.cluster), opts.cluster);
+  const { vngs } = parseVngText(readInput(opts.vngs), opts.vngs, catalog);
+  if (vngs.length === 0) throw new InputError(opts.vngs, '', '', 'no launch specs found; expected at least one VNG');
+  return buildPlan({
+    cluster,
+    vngs,
+    catalog,
+    params,
+    sources: { cluster: opts.cluster, vngs: opts.vngs },
+    ...(overhead !== undefined ? { allocatable: { vmMemoryOverheadPercent: overhead } } : {}),
+  });
+}
+
+export function renderPlan(plan: Plan, output: string): string {
+  if (output === 'json') return JSON.stringify(plan, null, 2) + '\n';
+  if (output === 'markdown') return renderPlanMarkdown(plan);
+  return renderPlanText(plan);
+}
+
+export function planCommand(): Command {
+  return new Command('plan')
+    .description('feasibility report: will the pods fit the VNGs, on which new nodes, at what cost, in which batches')
+    .option('--cluster <file>', 'cluster objects: kubectl get ... -A -o yaml|json output (a v1 List) or a YAML stream; - for stdin')
+    .option('--vngs <file>', 'Ocean launch specs (bare array, {launchSpecs: [...]} or {response: {items: [...]}}), JSON or YAML')
+    .option('--params <file>', 'migration parameters file (YAML/JSON, Ocean field names); flags override it')
+    .option('--nodes <selector>', 'old nodes to migrate, as a label selector (e.g. eks.amazonaws.com/nodegroup=old); default all')
+    .option('--node-names <names>', 'old nodes to migrate, by name (comma separated)')
+    .option('--instance-ids <ids>', 'old nodes to migrate, by EC2 instance id (comma separated)')
+    .option('--batch-size-percentage <n|auto>', 'share of old nodes per batch, 1-100, or auto (Ocean default 20)')
+    .option('--batch-min-healthy-percentage <n>', "share of a batch's pods Ready before the next batch (default 50)")
+    .option('--respect-pdb', 'respect PodDisruptionBudgets when evicting (default)')
+    .option('--no-respect-pdb', 'evict without regard to PodDisruptionBudgets')
+    .option('--force-pod-eviction-on-pdb-failure', 'delete pods a PDB keeps blocking after the drain threshold')
+    .option('--should-evict-stand-alone-pods', 'evict pods that have no controller (they are not recreated)')
+    .option('--no-should-terminate-drained-nodes', 'leave drained old instances running')
+    .option('--drain-time-threshold <duration>', 'pods still unscheduled or unready after this fail the migration (default 15m)')
+    .option('--batch-time-budget <duration>', 'time budget of one batch (default 30m)')
+    .option('--vm-memory-overhead-percent <pct>', 'memory the hypervisor hides from computed node types (default 7.5)')
+    .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json', 'markdown']).default('text'))
+    .option('--plan-out <file>', 'also write the versioned plan (JSON) that simulate and run read')
+    .action((opts: PlanOptions) => {
+      const plan = planFromOptions(opts);
+      if (opts.planOut !== undefined) {
+        try {
+          writeFileSync(opts.planOut, JSON.stringify(plan, null, 2) + '\n');
+        } catch (e) {
+          throw new InputError(opts.planOut, '', '', `cannot write the plan (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+        }
+      }
+      process.stdout.write(renderPlan(plan, opts.output));
+      process.exitCode = plan.feasible ? 0 : 2;
+    });
+}

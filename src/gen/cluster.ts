@@ -1,0 +1,110 @@
+/**
+ * A realistic EKS cluster as the objects `kubectl get ... -A -o json` lists: namespaces, a gp3 StorageClass, nodes with EKS
+ * labels and allocatable, DaemonSet pods on every node, and workloads of every kind the planner must reason about.
+ * Deterministic for a given spec and seed; linear in nodes + pods.
+ */
+import { stringify } from 'yaml';
+import type { KubeObject } from './kube-objects.js';
+import {
+  controllerObjects,
+  daemonSetObject,
+  daemonSetPodObject,
+  namespaceObject,
+  nodeObject,
+  pdbObject,
+  storageClassObject,
+  volumeObjects,
+  workloadPodObject,
+} from './kube-objects.js';
+import { awsId, uuid } from './names.js';
+import { generateNodes } from './node-fleet.js';
+import type { Prng } from './prng.js';
+import { resolveClusterGenSpec } from './spec.js';
+import type { ClusterGenSpec } from './spec.js';
+import { planCluster } from './workload-plan.js';
+
+export type { KubeObject, KubeMetadata, KubeOwnerReference } from './kube-objects.js';
+export type { ClusterGenSpec, NodeTypeSpec, WorkloadMix, DaemonSetSpec, GenTaint } from './spec.js';
+
+/** Output order of kinds, as in `kubectl get namespaces,storageclasses,nodes,pods,pdb,daemonsets,replicasets,...`. */
+export const KIND_ORDER: readonly string[] = [
+  'Namespace',
+  'StorageClass',
+  'Node',
+  'Pod',
+  'PodDisruptionBudget',
+  'DaemonSet',
+  'ReplicaSet',
+  'Deployment',
+  'StatefulSet',
+  'Job',
+  'PersistentVolumeClaim',
+  'PersistentVolume',
+];
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** kubectl's order: by kind (KIND_ORDER), then namespace, then name. */
+function compareObjects(a: KubeObject, b: KubeObject): number {
+  return (
+    KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+    compareText(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
+    compareText(a.metadata.name, b.metadata.name)
+  );
+}
+
+const DAY_MS = 86_400_000;
+
+export function generateClusterObjects(spec: ClusterGenSpec, prng: Prng): KubeObject[] {
+  const resolved = resolveClusterGenSpec(spec);
+  const nodes = generateNodes(resolved, prng.fork('nodes'));
+  const plan = planCluster(resolved, nodes, prng.fork('plan'));
+  const meta = prng.fork('objects');
+  const clusterBorn = resolved.nowMs - 400 * DAY_MS;
+
+  const out: KubeObject[] = [];
+  const namespaces = new Set<string>(['default', 'kube-system', ...plan.namespaces]);
+  for (const ds of plan.daemonSets) namespaces.add(ds.spec.namespace);
+  for (const ns of [...namespaces].sort(compareText)) out.push(namespaceObject(ns, clusterBorn + meta.int(0, DAY_MS), uuid(meta)));
+  out.push(storageClassObject(clusterBorn, uuid(meta)));
+
+  const amiByNodegroup = new Map<string, string>();
+  for (const n of nodes) {
+    let ami = amiByNodegroup.get(n.nodegroup);
+    if (ami === undefined) {
+      ami = awsId(meta, 'ami');
+      amiByNodegroup.set(n.nodegroup, ami);
+    }
+    out.push(nodeObject(n, resolved, ami, uuid(meta)));
+  }
+  for (const ds of plan.daemonSets) {
+    out.push(daemonSetObject(ds));
+    for (const pod of ds.pods) out.push(daemonSetPodObject(ds, pod, nodes.length));
+  }
+  for (const w of plan.workloads) {
+    out.push(...controllerObjects(w));
+    if (w.pdb !== null) out.push(pdbObject(w, w.pdb));
+    for (const pod of w.pods) {
+      out.push(workloadPodObject(w, pod, nodes.length));
+      out.push(...volumeObjects(w, pod));
+    }
+  }
+  return out.sort(compareObjects);
+}
+
+/** The objects wrapped in a `v1 List`, as kubectl prints several kinds at once. */
+export function clusterList(objects: readonly unknown[]): { apiVersion: 'v1'; kind: 'List'; items: unknown[]; metadata: { resourceVersion: string } } {
+  return { apiVersion: 'v1', items: [...objects], kind: 'List', metadata: { resourceVersion: '' } };
+}
+
+/** The `v1 List` as YAML (no anchors, no folded lines), ending in a newline. */
+export function clusterListYaml(objects: readonly unknown[]): string {
+  return stringify(clusterList(objects), { aliasDuplicateObjects: false, lineWidth: 0 });
+}
+
+/** The `v1 List` as JSON with kubectl's four-space indent, ending in a newline. */
+export function clusterListJson(objects: readonly unknown[]): string {
+  return `${JSON.stringify(clusterList(objects), null, 4)}\n`;
+}

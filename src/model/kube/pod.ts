@@ -1,0 +1,62 @@
+/** Pod objects, with their owner and top-level workload resolved. */
+
+import type { OwnerRef, Pod, PodPhase, Workload } from '../types.js';
+import { conditionTrue, enumString, objectOrEmpty, optString } from './fields.js';
+import { annotationsOf, controllerOwnerOf, labelsOf, uidOf } from './metadata.js';
+import type { ObjectView } from './metadata.js';
+import { podScheduling } from './pod-scheduling.js';
+
+const PHASES: readonly PodPhase[] = ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'];
+const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
+
+/** Workloads of the input by kind, namespace and name, to climb from a pod's owner to the top-level workload. */
+export class WorkloadIndex {
+  private readonly byKey = new Map<string, Workload>();
+
+  constructor(workloads: Iterable<Workload>) {
+    for (const workload of workloads) this.byKey.set(WorkloadIndex.key(workload.kind, workload.namespace, workload.name), workload);
+  }
+
+  private static key(kind: string, namespace: string, name: string): string {
+    return `${kind}\u0000${namespace}\u0000${name}`;
+  }
+
+  get(kind: string, namespace: string, name: string): Workload | undefined {
+    return this.byKey.get(WorkloadIndex.key(kind, namespace, name));
+  }
+
+  /**
+   * A ReplicaSet owned by a Deployment resolves to the Deployment, a Job owned by a CronJob to the CronJob; anything else
+   * (including a ReplicaSet or Job absent from the input) is its own top level.
+   */
+  topLevel(owner: OwnerRef | null, namespace: string): OwnerRef | null {
+    if (owner === null) return null;
+    const parentKind = owner.kind === 'ReplicaSet' ? 'Deployment' : owner.kind === 'Job' ? 'CronJob' : null;
+    if (parentKind === null) return owner;
+    const parent = this.get(owner.kind, namespace, owner.name)?.owner;
+    return parent !== undefined && parent !== null && parent.kind === parentKind ? parent : owner;
+  }
+}
+
+export function parsePod(view: ObjectView, workloads: WorkloadIndex): Pod {
+  const { ctx, body } = view;
+  const spec = objectOrEmpty(ctx, body, 'spec', 'spec');
+  const status = objectOrEmpty(ctx, body, 'status', 'status');
+  const annotations = annotationsOf(view);
+  const owner = controllerOwnerOf(view);
+  const nodeName = optString(ctx, spec, 'nodeName', 'spec.nodeName');
+  return {
+    ...podScheduling(ctx, spec, 'spec', view.name),
+    uid: uidOf(view),
+    namespace: view.namespace,
+    name: view.name,
+    labels: labelsOf(view),
+    annotations,
+    nodeName: nodeName === null || nodeName === '' ? null : nodeName,
+    phase: enumString(ctx, status, 'phase', 'status.phase', PHASES, 'Pending'),
+    owner,
+    workload: workloads.topLevel(owner, view.namespace),
+    isMirror: annotations[MIRROR_ANNOTATION] !== undefined,
+    ready: conditionTrue(ctx, status, 'Ready', 'status', false),
+  };
+}

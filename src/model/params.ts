@@ -1,0 +1,97 @@
+/**
+ * Migration parameters, named as Ocean's migration and roll APIs name them, with Ocean's defaults where Ocean has one.
+ * They come from flags or from a YAML/JSON file; both go through `parseParams`.
+ */
+import { z } from 'zod';
+import { InputError } from './errors.js';
+import { parseLabelSelectorString, SelectorSyntaxError } from './label-selector-string.js';
+import type { LabelSelector } from './types.js';
+
+export type NodeSelection =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'labelSelector'; readonly text: string; readonly selector: LabelSelector }
+  | { readonly kind: 'nodeNames'; readonly names: readonly string[] }
+  | { readonly kind: 'instanceIds'; readonly ids: readonly string[] };
+
+export interface MigrationParams {
+  readonly nodes: NodeSelection;
+  /** Share of the old nodes drained per batch, 1-100, or 'auto' for the planner's choice. Ocean's default: 20. */
+  readonly batchSizePercentage: number | 'auto';
+  /** Share of a batch's pods that must run and be Ready before the next batch. Ocean's default: 50. */
+  readonly batchMinHealthyPercentage: number;
+  readonly respectPdb: boolean;
+  readonly forcePodEvictionOnPdbFailure: boolean;
+  readonly shouldEvictStandAlonePods: boolean;
+  readonly shouldTerminateDrainedNodes: boolean;
+  /** Time after which pods still unscheduled or unready fail the migration (PodsUnschedulable). */
+  readonly drainTimeThresholdSeconds: number;
+  /** Time budget of one batch (TechnicalTimeout past it). */
+  readonly batchTimeBudgetSeconds: number;
+}
+
+export const DEFAULT_PARAMS: MigrationParams = {
+  nodes: { kind: 'all' },
+  batchSizePercentage: 20,
+  batchMinHealthyPercentage: 50,
+  respectPdb: true,
+  forcePodEvictionOnPdbFailure: false,
+  shouldEvictStandAlonePods: false,
+  shouldTerminateDrainedNodes: true,
+  drainTimeThresholdSeconds: 900,
+  batchTimeBudgetSeconds: 1800,
+};
+
+const percent = z.number().int().min(1).max(100);
+const schema = z
+  .object({
+    nodes: z.string().optional(),
+    nodeNames: z.array(z.string().min(1)).optional(),
+    instanceIds: z.array(z.string().regex(/^i-[0-9a-f]{8,17}$/, 'an EC2 instance id like i-0123456789abcdef0')).optional(),
+    batchSizePercentage: z.union([percent, z.literal('auto')]).optional(),
+    batchMinHealthyPercentage: percent.optional(),
+    respectPdb: z.boolean().optional(),
+    forcePodEvictionOnPdbFailure: z.boolean().optional(),
+    shouldEvictStandAlonePods: z.boolean().optional(),
+    shouldTerminateDrainedNodes: z.boolean().optional(),
+    drainTimeThresholdSeconds: z.number().int().positive().optional(),
+    batchTimeBudgetSeconds: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export type RawParams = z.input<typeof schema>;
+
+/** Validates raw parameters (from a file or flags) over the defaults. `object` names where they came from. */
+export function parseParams(raw: unknown, file: string, object = 'migration parameters'): MigrationParams {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue ? issue.path.map(String).join('.') : '';
+    let problem = issue?.message ?? 'invalid';
+    if (issue?.code === 'unrecognized_keys') problem = `unknown field(s) ${issue.keys.join(', ')}; expected ${Object.keys(schema.shape).join(', ')}`;
+    throw new InputError(file, object, field, problem);
+  }
+  const p = parsed.data;
+  const selections = [p.nodes, p.nodeNames, p.instanceIds].filter((x) => x !== undefined);
+  if (selections.length > 1) throw new InputError(file, object, 'nodes', 'give one of nodes (a label selector), nodeNames or instanceIds, not several');
+  let nodes: NodeSelection = { kind: 'all' };
+  if (p.nodes !== undefined) {
+    try {
+      nodes = { kind: 'labelSelector', text: p.nodes, selector: parseLabelSelectorString(p.nodes) };
+    } catch (e) {
+      if (e instanceof SelectorSyntaxError) throw new InputError(file, object, 'nodes', `label selector: ${e.message}`);
+      throw e;
+    }
+  } else if (p.nodeNames !== undefined) nodes = { kind: 'nodeNames', names: [...p.nodeNames].sort() };
+  else if (p.instanceIds !== undefined) nodes = { kind: 'instanceIds', ids: [...p.instanceIds].sort() };
+  return {
+    nodes,
+    batchSizePercentage: p.batchSizePercentage ?? DEFAULT_PARAMS.batchSizePercentage,
+    batchMinHealthyPercentage: p.batchMinHealthyPercentage ?? DEFAULT_PARAMS.batchMinHealthyPercentage,
+    respectPdb: p.respectPdb ?? DEFAULT_PARAMS.respectPdb,
+    forcePodEvictionOnPdbFailure: p.forcePodEvictionOnPdbFailure ?? DEFAULT_PARAMS.forcePodEvictionOnPdbFailure,
+    shouldEvictStandAlonePods: p.shouldEvictStandAlonePods ?? DEFAULT_PARAMS.shouldEvictStandAlonePods,
+    shouldTerminateDrainedNodes: p.shouldTerminateDrainedNodes ?? DEFAULT_PARAMS.shouldTerminateDrainedNodes,
+    drainTimeThresholdSeconds: p.drainTimeThresholdSeconds ?? DEFAULT_PARAMS.drainTimeThresholdSeconds,
+    batchTimeBudgetSeconds: p.batchTimeBudgetSeconds ?? DEFAULT_PARAMS.batchTimeBudgetSeconds,
+  };
+}

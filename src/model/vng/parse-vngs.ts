@@ -1,0 +1,354 @@
+/**
+ * Reads Ocean Virtual Node Groups (launch specs, with the Spot API's field names) from JSON or YAML and resolves each one
+ * against the instance catalog into the model's Vng.
+ *
+ * Accepted layouts:
+ *   - a bare list of launch specs;
+ *   - `{launchSpecs: [...], subnetZones?: {...}}`;
+ *   - the Spot API's list answer, `{request?: ..., response: {items: [...]}, subnetZones?: {...}}`.
+ * `subnetZones` maps subnet ids to availability zones for offline use (live, zones come from EC2).
+ *
+ * Hand-written layouts are checked strictly: a field that is neither used nor a known Spot field is an error, to catch
+ * typos such as `instanceType`. The API layout is read leniently (unknown fields are skipped), since the API adds fields
+ * over time. Errors name the launch spec as `launchSpecs[i] (name)`, or `response.items[i] (name)` for the API layout.
+ *
+ * Resolution of instance types, sorted by name:
+ *   - `instanceTypes` (non-empty): that allow list; every name must be in the catalog.
+ *   - else `instanceTypesFilters`: the catalog types passing every filter (see instance-filters.ts).
+ *   - else the whole catalog (Ocean would use the cluster's own list, which a launch spec file does not carry).
+ *   Ocean refuses a VNG that sets both instanceTypes and instanceTypesFilters, and so do we.
+ *
+ * Our extensions beside Spot's fields: `maxVCpu` and `maxMemoryGiB` on a launch spec cap the VNG's total vCPU and memory
+ * (Ocean has such caps only for the whole cluster), and `instanceTypesFilters.architectures`.
+ */
+import { parse as parseYaml } from 'yaml';
+import type { Catalog } from '../../catalog/catalog.js';
+import type { ErrorContext } from '../errors.js';
+import { InputError, inputError } from '../errors.js';
+import type { Labels, Taint, TaintEffect, Vng } from '../types.js';
+import type { InstanceTypesFilters } from './instance-filters.js';
+import { matchesFilters, parseInstanceTypesFilters } from './instance-filters.js';
+import type { JsonObject } from './read-fields.js';
+import {
+  describeValue,
+  fieldPath,
+  isJsonObject,
+  readArray,
+  readNumber,
+  readObject,
+  readString,
+  readStringList,
+  rejectUnknownKeys,
+} from './read-fields.js';
+import { checkLabelKey, checkLabelValue } from './label-syntax.js';
+
+export interface VngInput {
+  readonly vngs: Vng[];
+  /** Subnet id -> zone, as given (keys sorted); empty when the file has none. */
+  readonly subnetZones: Record<string, string>;
+}
+
+/** Launch-spec fields this parser reads. */
+const HANDLED_FIELDS = new Set([
+  'id',
+  'name',
+  'labels',
+  'taints',
+  'instanceTypes',
+  'instanceTypesFilters',
+  'subnetIds',
+  'resourceLimits',
+  'maxVCpu',
+  'maxMemoryGiB',
+  'rootVolumeSize',
+  'preferredSpotTypes',
+]);
+
+/** Spot launch-spec fields accepted and skipped: they do not change where pods can be placed. */
+const IGNORED_FIELDS = new Set([
+  'oceanId',
+  'imageId',
+  'images',
+  'userData',
+  'securityGroupIds',
+  'iamInstanceProfile',
+  'tags',
+  'strategy',
+  'autoScale',
+  'autoscaleHeadrooms',
+  'blockDeviceMappings',
+  'ephemeralStorage',
+  'restrictScaleDown',
+  'associatePublicIpAddress',
+  'associateIpv6Address',
+  'elasticIpPool',
+  'scheduling',
+  'instanceMetadataOptions',
+  'preferredOnDemandTypes',
+  'createOptions',
+  'deleteOptions',
+  'loadBalancers',
+  'reservedENIs',
+  'startupTaints',
+  'createdAt',
+  'updatedAt',
+]);
+
+const TAINT_EFFECTS: readonly TaintEffect[] = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+interface LaunchSpecList {
+  readonly items: readonly unknown[];
+  /** How errors name the list, e.g. `launchSpecs`. */
+  readonly prefix: string;
+  readonly subnetZones: Record<string, string> | null;
+  readonly lenient: boolean;
+}
+
+function fileError(file: string, field: string, problem: string): InputError {
+  return new InputError(file, '', field, problem);
+}
+
+const LAYOUTS = "a list of launch specs, {launchSpecs: [...]} or the Spot API's {response: {items: [...]}}";
+
+function readSubnetZones(file: string, doc: JsonObject): Record<string, string> | null {
+  const raw = doc.subnetZones;
+  if (raw === undefined || raw === null) return null;
+  const ctx: ErrorContext = { file, object: 'subnetZones' };
+  if (!isJsonObject(raw)) throw inputError(ctx, '', `expected a map of subnet id to zone; found ${describeValue(raw)}`);
+  const out: Record<string, string> = {};
+  for (const subnet of Object.keys(raw).sort()) {
+    const zone = raw[subnet];
+    if (typeof zone !== 'string' || zone === '') {
+      throw inputError(ctx, subnet, `expected an availability zone such as us-east-1a; found ${describeValue(zone)}`);
+    }
+    out[subnet] = zone;
+  }
+  return out;
+}
+
+function locateLaunchSpecs(doc: unknown, file: string): LaunchSpecList {
+  if (Array.isArray(doc)) return { items: doc, prefix: 'launchSpecs', subnetZones: null, lenient: false };
+  if (!isJsonObject(doc)) throw fileError(file, '', `expected ${LAYOUTS}; found ${describeValue(doc)}`);
+  const hasSpecs = doc.launchSpecs !== undefined;
+  const hasResponse = doc.response !== undefined;
+  if (hasSpecs && hasResponse) throw fileError(file, 'response', 'expected either launchSpecs or response, not both');
+  if (hasSpecs) {
+    for (const key of Object.keys(doc).sort()) {
+      if (key !== 'launchSpecs' && key !== 'subnetZones') {
+        throw fileError(file, key, 'unknown top-level field; expected launchSpecs and optionally subnetZones');
+      }
+    }
+    const items = doc.launchSpecs;
+    if (!Array.isArray(items)) throw fileError(file, 'launchSpecs', `expected a list; found ${describeValue(items)}`);
+    return { items, prefix: 'launchSpecs', subnetZones: readSubnetZones(file, doc), lenient: false };
+  }
+  if (hasResponse) {
+    const response = doc.response;
+    if (!isJsonObject(response)) throw fileError(file, 'response', `expected an object; found ${describeValue(response)}`);
+    const items = response.items;
+    if (!Array.isArray(items)) throw fileError(file, 'response.items', `expected a list; found ${describeValue(items)}`);
+    return { items, prefix: 'response.items', subnetZones: readSubnetZones(file, doc), lenient: true };
+  }
+  throw fileError(file, '', `expected ${LAYOUTS}; found an object with keys ${Object.keys(doc).sort().join(', ') || '(none)'}`);
+}
+
+function readLabels(ctx: ErrorContext, spec: JsonObject): Labels {
+  const list = readArray(ctx, spec, 'labels', 'labels') ?? [];
+  const labels: Record<string, string> = {};
+  list.forEach((item, i) => {
+    const at = `labels[${i}]`;
+    if (!isJsonObject(item)) throw inputError(ctx, at, `expected {key, value}; found ${describeValue(item)}`);
+    const key = readString(ctx, item, 'key', `${at}.key`);
+    if (key === undefined) throw inputError(ctx, `${at}.key`, 'expected a label key; found nothing');
+    checkLabelKey(ctx, `${at}.key`, key);
+    const value = readString(ctx, item, 'value', `${at}.value`) ?? '';
+    checkLabelValue(ctx, `${at}.value`, value);
+    if (Object.hasOwn(labels, key)) throw inputError(ctx, `${at}.key`, `expected unique label keys; found ${key} twice`);
+    labels[key] = value;
+  });
+  return labels;
+}
+
+function readTaints(ctx: ErrorContext, spec: JsonObject): Taint[] {
+  const list = readArray(ctx, spec, 'taints', 'taints') ?? [];
+  const seen = new Set<string>();
+  return list.map((item, i) => {
+    const at = `taints[${i}]`;
+    if (!isJsonObject(item)) throw inputError(ctx, at, `expected {key, value, effect}; found ${describeValue(item)}`);
+    const key = readString(ctx, item, 'key', `${at}.key`);
+    if (key === undefined) throw inputError(ctx, `${at}.key`, 'expected a taint key; found nothing');
+    checkLabelKey(ctx, `${at}.key`, key);
+    const value = readString(ctx, item, 'value', `${at}.value`) ?? '';
+    checkLabelValue(ctx, `${at}.value`, value);
+    const effect = readString(ctx, item, 'effect', `${at}.effect`);
+    const found = TAINT_EFFECTS.find((e) => e === effect);
+    if (found === undefined) {
+      throw inputError(ctx, `${at}.effect`, `expected one of ${TAINT_EFFECTS.join(', ')}; found ${describeValue(item.effect)}`);
+    }
+    const identity = `${key}\u0000${found}`;
+    if (seen.has(identity)) throw inputError(ctx, at, `expected one taint per key and effect; found ${key}:${found} twice`);
+    seen.add(identity);
+    return { key, value, effect: found };
+  });
+}
+
+function checkKnownTypes(ctx: ErrorContext, field: string, names: readonly string[], catalog: Catalog): void {
+  names.forEach((name, i) => {
+    if (!catalog.byName.has(name)) {
+      throw inputError(ctx, `${field}[${i}]`, `expected an EC2 instance type from the catalog; found unknown type ${name}`);
+    }
+  });
+}
+
+function uniqueSorted(values: readonly string[]): string[] {
+  return [...new Set(values)].sort();
+}
+
+function resolveInstanceTypes(
+  ctx: ErrorContext,
+  spec: JsonObject,
+  catalog: Catalog,
+  lenient: boolean,
+): string[] {
+  const allow = readStringList(ctx, spec, 'instanceTypes', 'instanceTypes') ?? [];
+  const rawFilters = readObject(ctx, spec, 'instanceTypesFilters', 'instanceTypesFilters');
+  const hasFilters = rawFilters !== undefined && Object.keys(rawFilters).length > 0;
+  if (allow.length > 0 && hasFilters) {
+    throw inputError(
+      ctx,
+      'instanceTypesFilters',
+      'expected either instanceTypes or instanceTypesFilters (Ocean accepts only one of them); found both',
+    );
+  }
+  let resolved: string[];
+  let source: string;
+  if (allow.length > 0) {
+    checkKnownTypes(ctx, 'instanceTypes', allow, catalog);
+    resolved = uniqueSorted(allow);
+    source = 'instanceTypes';
+  } else if (rawFilters !== undefined && hasFilters) {
+    const filters: InstanceTypesFilters = parseInstanceTypesFilters(ctx, rawFilters, 'instanceTypesFilters', lenient);
+    resolved = catalog.types.filter((it) => matchesFilters(it, filters)).map((it) => it.name);
+    source = 'instanceTypesFilters';
+  } else {
+    resolved = catalog.types.map((it) => it.name);
+    source = 'instanceTypes';
+  }
+  if (resolved.length === 0) {
+    throw inputError(ctx, source, 'no usable instance type: expected filters that match at least one catalog type; found none');
+  }
+  return resolved;
+}
+
+function resolveZones(
+  ctx: ErrorContext,
+  subnetIds: readonly string[],
+  subnetZones: Record<string, string> | null,
+): string[] {
+  if (subnetZones === null) return [];
+  const zones: string[] = [];
+  subnetIds.forEach((subnet, i) => {
+    const zone = subnetZones[subnet];
+    if (zone === undefined) {
+      throw inputError(ctx, `subnetIds[${i}]`, `expected a subnet listed in subnetZones; found ${subnet}, which is not there`);
+    }
+    zones.push(zone);
+  });
+  return uniqueSorted(zones);
+}
+
+function parseLaunchSpec(
+  raw: unknown,
+  index: number,
+  list: LaunchSpecList,
+  file: string,
+  catalog: Catalog,
+): Vng {
+  const bare: ErrorContext = { file, object: `${list.prefix}[${index}]` };
+  if (!isJsonObject(raw)) throw inputError(bare, '', `expected a launch spec object; found ${describeValue(raw)}`);
+  const name = readString(bare, raw, 'name', 'name');
+  if (name === undefined || name.trim() === '') {
+    throw inputError(bare, 'name', `expected a non-empty VNG name; found ${describeValue(raw.name)}`);
+  }
+  const ctx: ErrorContext = { file, object: `${list.prefix}[${index}] (${name})` };
+  if (!list.lenient) rejectUnknownKeys(ctx, raw, '', HANDLED_FIELDS, IGNORED_FIELDS);
+
+  const id = readString(ctx, raw, 'id', 'id') ?? null;
+  const labels = readLabels(ctx, raw);
+  const taints = readTaints(ctx, raw);
+  const instanceTypes = resolveInstanceTypes(ctx, raw, catalog, list.lenient);
+
+  const preferredSpotTypes = readStringList(ctx, raw, 'preferredSpotTypes', 'preferredSpotTypes') ?? [];
+  checkKnownTypes(ctx, 'preferredSpotTypes', preferredSpotTypes, catalog);
+  preferredSpotTypes.forEach((t, i) => {
+    if (!instanceTypes.includes(t)) {
+      throw inputError(ctx, `preferredSpotTypes[${i}]`, `expected one of the VNG's own instance types; found ${t}, which it cannot launch`);
+    }
+  });
+
+  const subnetsAsWritten = readStringList(ctx, raw, 'subnetIds', 'subnetIds') ?? [];
+  // Zones are resolved against the list as written, so an error names the index the user sees.
+  const zones = resolveZones(ctx, subnetsAsWritten, list.subnetZones);
+  const subnetIds = uniqueSorted(subnetsAsWritten);
+
+  const limits = readObject(ctx, raw, 'resourceLimits', 'resourceLimits') ?? {};
+  if (!list.lenient) {
+    rejectUnknownKeys(ctx, limits, 'resourceLimits', new Set(['minInstanceCount', 'maxInstanceCount']), new Set());
+  }
+  const minInstanceCount =
+    readNumber(ctx, limits, 'minInstanceCount', fieldPath('resourceLimits', 'minInstanceCount'), { integer: true, min: 0 }) ?? 0;
+  const maxInstanceCount =
+    readNumber(ctx, limits, 'maxInstanceCount', fieldPath('resourceLimits', 'maxInstanceCount'), { integer: true, min: 0 }) ??
+    null;
+  if (maxInstanceCount !== null && maxInstanceCount < minInstanceCount) {
+    throw inputError(
+      ctx,
+      'resourceLimits.maxInstanceCount',
+      `expected at least minInstanceCount (${minInstanceCount}); found ${maxInstanceCount}`,
+    );
+  }
+
+  return {
+    id,
+    name,
+    labels,
+    taints,
+    instanceTypes,
+    zones,
+    subnetIds,
+    minInstanceCount,
+    maxInstanceCount,
+    maxVCpu: readNumber(ctx, raw, 'maxVCpu', 'maxVCpu', { above: 0 }) ?? null,
+    maxMemoryGiB: readNumber(ctx, raw, 'maxMemoryGiB', 'maxMemoryGiB', { above: 0 }) ?? null,
+    rootVolumeSizeGiB: readNumber(ctx, raw, 'rootVolumeSize', 'rootVolumeSize', { integer: true, above: 0 }) ?? null,
+    preferredSpotTypes: uniqueSorted(preferredSpotTypes),
+  };
+}
+
+/** Parses VNGs from `text` (JSON or YAML). `file` names the input in errors. */
+export function parseVngText(text: string, file: string, catalog: Catalog): VngInput {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    throw fileError(file, '', `expected JSON or YAML; ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+  }
+  const list = locateLaunchSpecs(doc, file);
+  if (list.items.length === 0) throw fileError(file, list.prefix, 'expected at least one launch spec; found none');
+
+  const vngs = list.items.map((raw, i) => parseLaunchSpec(raw, i, list, file, catalog));
+  const firstIndexByName = new Map<string, number>();
+  vngs.forEach((vng, i) => {
+    const first = firstIndexByName.get(vng.name);
+    if (first !== undefined) {
+      throw new InputError(
+        file,
+        `${list.prefix}[${i}] (${vng.name})`,
+        'name',
+        `expected unique VNG names; found the name of ${list.prefix}[${first}] again`,
+      );
+    }
+    firstIndexByName.set(vng.name, i);
+  });
+  return { vngs, subnetZones: list.subnetZones ?? {} };
+}

@@ -1,0 +1,176 @@
+/**
+ * Batch planning: which old nodes drain together. Nodes whose pods go to the same VNGs are grouped (the advice Ocean gives for
+ * timeouts); within a group, a batch takes nodes in order while every PDB still allows the evictions the batch needs at once;
+ * each batch's duration is estimated with the timing model and compared with the batch time budget.
+ */
+import type { MigrationParams } from '../model/params.js';
+import type { Node } from '../model/types.js';
+import type { PdbState } from './pdb.js';
+import { launchSeconds, type TimingModel } from './timing.js';
+
+export interface BatchNodeInfo {
+  readonly node: Node;
+  /** VNGs the node's pods go to (sorted); 'staying' for pods that land on nodes that stay. */
+  readonly destinations: readonly string[];
+  /** Per PDB index: how many of the node's moving pods it covers. */
+  readonly pdbPods: ReadonlyMap<number, number>;
+  /** New nodes (by name) that host pods from this node, with their instance type. */
+  readonly newNodes: ReadonlyMap<string, string>;
+  /** Largest terminationGracePeriodSeconds among StatefulSet pods (their replacement waits for the old pod to end). */
+  readonly statefulGraceSeconds: number;
+  readonly movingPods: number;
+}
+
+export interface PdbSerialisation {
+  readonly pdb: string;
+  readonly evictions: number;
+  readonly allowed: number;
+  /** Rounds of evictions the batch needs for this PDB (Infinity when the PDB allows none). */
+  readonly rounds: number;
+}
+
+export interface Batch {
+  readonly index: number;
+  readonly nodes: readonly string[];
+  readonly destinations: readonly string[];
+  readonly pods: number;
+  readonly newNodes: number;
+  readonly estimatedSeconds: number;
+  readonly serialisedBy: readonly PdbSerialisation[];
+  readonly overBudget: boolean;
+}
+
+export interface BatchPlan {
+  readonly batchSizePercentage: number;
+  readonly chosen: 'user' | 'auto';
+  readonly nodesPerBatch: number;
+  readonly batches: readonly Batch[];
+  readonly estimatedSeconds: number;
+  /** An upper bound on the run: every batch at its budget, plus one drain threshold for the stop path. */
+  readonly boundSeconds: number;
+}
+
+const AUTO_CANDIDATES = [50, 34, 25, 20, 15, 10, 5, 2, 1];
+
+export function planBatches(
+  infos: readonly BatchNodeInfo[],
+  pdbs: readonly PdbState[],
+  params: MigrationParams,
+  timing: TimingModel,
+): BatchPlan {
+  if (params.batchSizePercentage !== 'auto') return build(infos, pdbs, params, timing, params.batchSizePercentage, 'user');
+  const plans = AUTO_CANDIDATES.map((pct) => build(infos, pdbs, params, timing, pct, 'auto'));
+  const clean = plans.find((p) => p.batches.every((b) => !b.overBudget && b.serialisedBy.length === 0));
+  if (clean) return clean;
+  const inBudget = plans.find((p) => p.batches.every((b) => !b.overBudget));
+  return inBudget ?? (plans[plans.length - 1] as BatchPlan);
+}
+
+function build(
+  infos: readonly BatchNodeInfo[],
+  pdbs: readonly PdbState[],
+  params: MigrationParams,
+  timing: TimingModel,
+  pct: number,
+  chosen: 'user' | 'auto',
+): BatchPlan {
+  const perBatch = Math.max(1, Math.ceil((infos.length * pct) / 100));
+  const groups = new Map<string, BatchNodeInfo[]>();
+  for (const info of infos) {
+    const key = info.destinations.join(',');
+    const g = groups.get(key);
+    if (g) g.push(info);
+    else groups.set(key, [info]);
+  }
+  const keys = [...groups.keys()].sort();
+  const batches: Batch[] = [];
+  const launched = new Set<string>();
+  for (const key of keys) {
+    const remaining = [...(groups.get(key) ?? [])].sort(
+      (a, b) => cmp(a.node.zone ?? '', b.node.zone ?? '') || cmp(a.node.name, b.node.name),
+    );
+    while (remaining.length > 0) {
+      const members: BatchNodeInfo[] = [];
+      const used = new Map<number, number>();
+      for (let i = 0; i < remaining.length && members.length < perBatch; ) {
+        const info = remaining[i] as BatchNodeInfo;
+        const ok =
+          members.length === 0 ||
+          !params.respectPdb ||
+          [...info.pdbPods].every(([p, n]) => (used.get(p) ?? 0) + n <= (pdbs[p]?.disruptionsAllowed ?? 0));
+        if (ok) {
+          members.push(info);
+          for (const [p, n] of info.pdbPods) used.set(p, (used.get(p) ?? 0) + n);
+          remaining.splice(i, 1);
+        } else i++;
+      }
+      batches.push(estimate(batches.length, key, members, used, pdbs, params, timing, launched));
+    }
+  }
+  const estimatedSeconds = batches.reduce((s, b) => s + b.estimatedSeconds, 0);
+  const finite = batches.every((b) => Number.isFinite(b.estimatedSeconds));
+  return {
+    batchSizePercentage: pct,
+    chosen,
+    nodesPerBatch: perBatch,
+    batches,
+    estimatedSeconds: finite ? estimatedSeconds : Number.POSITIVE_INFINITY,
+    boundSeconds: batches.length * params.batchTimeBudgetSeconds + params.drainTimeThresholdSeconds,
+  };
+}
+
+function estimate(
+  index: number,
+  key: string,
+  members: readonly BatchNodeInfo[],
+  used: ReadonlyMap<number, number>,
+  pdbs: readonly PdbState[],
+  params: MigrationParams,
+  timing: TimingModel,
+  launched: Set<string>,
+): Batch {
+  let launch = 0;
+  let fresh = 0;
+  let grace = 0;
+  let pods = 0;
+  for (const m of members) {
+    pods += m.movingPods;
+    grace = Math.max(grace, m.statefulGraceSeconds);
+    for (const [name, type] of m.newNodes) {
+      if (launched.has(name)) continue;
+      launched.add(name);
+      fresh += 1;
+      launch = Math.max(launch, launchSeconds(timing, type));
+    }
+  }
+  const serialisedBy: PdbSerialisation[] = [];
+  let extra = 0;
+  if (params.respectPdb) {
+    for (const [p, n] of [...used].sort((a, b) => a[0] - b[0])) {
+      const state = pdbs[p];
+      if (!state || n <= state.disruptionsAllowed) continue;
+      const allowed = state.disruptionsAllowed;
+      const rounds = allowed === 0 ? Number.POSITIVE_INFINITY : Math.ceil(n / allowed);
+      serialisedBy.push({ pdb: `${state.pdb.namespace}/${state.pdb.name}`, evictions: n, allowed, rounds });
+      // Each further round waits for the previous replacements to run and be Ready.
+      const roundSeconds = timing.podStartSeconds + timing.cordonAndEvictSeconds;
+      const wait = allowed === 0 ? (params.forcePodEvictionOnPdbFailure ? params.drainTimeThresholdSeconds : Number.POSITIVE_INFINITY) : (rounds - 1) * roundSeconds;
+      extra = Math.max(extra, wait);
+    }
+  }
+  const estimatedSeconds = timing.cordonAndEvictSeconds + launch + grace + timing.podStartSeconds + extra + timing.terminateSeconds;
+  return {
+    index,
+    nodes: members.map((m) => m.node.name),
+    destinations: key === '' ? [] : key.split(','),
+    pods,
+    newNodes: fresh,
+    estimatedSeconds,
+    serialisedBy,
+    overBudget: estimatedSeconds > params.batchTimeBudgetSeconds,
+  };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

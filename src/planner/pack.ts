@@ -1,0 +1,544 @@
+/**
+ * The pure scheduling solve: place every moving pod on a node that stays or on a new node of some VNG so that every predicate
+ * holds, at the lowest hourly cost the heuristics find. First-fit decreasing over pod classes; a new node's instance type is
+ * chosen by price per pod for the demand still waiting; a final pass moves each new node to the cheapest type that still holds
+ * its pods. No I/O, no clock: the same input gives the same result.
+ */
+import type { AllocatableOptions } from '../catalog/allocatable.js';
+import { nodeResources } from '../catalog/allocatable.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { nodeTemplateLabels } from '../catalog/template.js';
+import type { Cluster, InstanceType, Labels, Node, Pod, PodScheduling, ResourceList, Vng } from '../model/types.js';
+import { MONOTONE_PLUGINS, runFilters, STATIC_PREDICATES, type FilterFailure, type PluginName } from './predicates/index.js';
+import { buildClasses, resolveMatches, VolumeResolver, type ClassablePod, type PodClass } from './pod-classes.js';
+import type { PlanNode } from './plan-node.js';
+import { addInto, fits, subtractInto, sum } from './resources.js';
+import { SchedulingContext } from './scheduling-context.js';
+import { TermIndex } from './terms.js';
+
+export interface SolveInput {
+  readonly cluster: Cluster;
+  readonly vngs: readonly Vng[];
+  readonly catalog: Catalog;
+  /** Names of the old nodes being migrated: their pods move, they are not candidates. */
+  readonly migratingNodes: ReadonlySet<string>;
+  /** The pods that need a place, in a stable order. */
+  readonly movingPods: readonly Pod[];
+  /** Observed capacity/allocatable per instance type (from nodes of that type in the input); wins over computed values. */
+  readonly observed: ReadonlyMap<string, { capacity: ResourceList; allocatable: ResourceList }>;
+  readonly allocatable?: AllocatableOptions;
+}
+
+export interface Placement {
+  readonly node: string;
+  /** null when the pod lands on a node that stays. */
+  readonly vng: string | null;
+  readonly instanceType: string | null;
+  readonly zone: string | null;
+}
+
+export interface Reason {
+  readonly plugin: PluginName;
+  readonly message: string;
+  /** How many VNG node types gave this reason. */
+  readonly count: number;
+}
+
+export interface Unschedulable {
+  /** kube-scheduler's style: "0/12 VNG node types are available: 4 Insufficient memory, 8 node(s) had untolerated taint {...}." */
+  readonly summary: string;
+  readonly reasons: readonly Reason[];
+}
+
+export interface NewNode {
+  readonly name: string;
+  readonly vng: string;
+  readonly instanceType: string;
+  readonly zone: string | null;
+  readonly priceUsdPerHour: number;
+  readonly allocatable: ResourceList;
+  /** Requests of everything placed there, DaemonSet pods included. */
+  readonly requested: ResourceList;
+  /** DaemonSets that run there, as namespace/name. */
+  readonly daemonSets: readonly string[];
+  /** Indexes of the moving pods placed there. */
+  readonly pods: readonly number[];
+}
+
+export interface DaemonSetMisfit {
+  readonly daemonSet: string;
+  readonly vng: string;
+  readonly instanceType: string;
+}
+
+export interface SolveResult {
+  /** One entry per moving pod, same order as the input. */
+  readonly placements: readonly (Placement | null)[];
+  readonly unschedulable: ReadonlyMap<number, Unschedulable>;
+  readonly newNodes: readonly NewNode[];
+  /** DaemonSets whose pods alone do not fit an instance type of a VNG they would run on. */
+  readonly daemonSetMisfits: readonly DaemonSetMisfit[];
+  /** Number of VNG node types (VNG x instance type x zone) considered. */
+  readonly templateCount: number;
+}
+
+interface Template {
+  readonly node: PlanNode;
+  readonly vng: Vng;
+  readonly type: InstanceType;
+  readonly price: number;
+  readonly daemonClasses: readonly PodClass[];
+  readonly daemonRequests: ResourceList;
+}
+
+interface Demand {
+  readonly requests: ResourceList;
+  count: number;
+}
+
+const MONO = MONOTONE_PLUGINS;
+
+export function solve(input: SolveInput): SolveResult {
+  const { cluster, catalog } = input;
+  const nsLabels = new Map<string, Labels>(cluster.namespaces.map((n) => [n.name, n.labels]));
+  const terms = new TermIndex((ns) => nsLabels.get(ns) ?? { 'kubernetes.io/metadata.name': ns });
+  const volumes = new VolumeResolver(cluster);
+
+  // Classes: moving pods (all terms), pods that stay on staying nodes (their anti-affinity), DaemonSet pods on new nodes.
+  const moving = input.movingPods.map<ClassablePod>((p) => ({ namespace: p.namespace, labels: p.labels, spec: p }));
+  const movingClasses = buildClasses(moving, terms, volumes, 0, true);
+  const stayingNodes = cluster.nodes.filter((n) => !input.migratingNodes.has(n.name));
+  const stayingNodeNames = new Set(stayingNodes.map((n) => n.name));
+  const stayingPods = cluster.pods.filter(
+    (p) => p.nodeName !== null && stayingNodeNames.has(p.nodeName) && p.phase !== 'Succeeded' && p.phase !== 'Failed',
+  );
+  const stayingClasses = buildClasses(
+    stayingPods.map((p) => ({ namespace: p.namespace, labels: p.labels, spec: p })),
+    terms,
+    volumes,
+    movingClasses.length,
+    false,
+  );
+  const daemonClasses = buildClasses(
+    cluster.daemonSets.map((d) => ({ namespace: d.namespace, labels: d.template.labels, spec: d.template })),
+    terms,
+    volumes,
+    movingClasses.length + stayingClasses.length,
+    false,
+  );
+  resolveMatches([...movingClasses, ...stayingClasses, ...daemonClasses], terms);
+  const daemonNames = cluster.daemonSets.map((d) => `${d.namespace}/${d.name}`);
+
+  // Templates: every (VNG, instance type, zone), with its DaemonSet pods charged first.
+  const clusterZones = [...new Set(cluster.nodes.map((n) => n.zone).filter((z): z is string => z !== null))].sort();
+  const region =
+    cluster.nodes.map((n) => n.labels['topology.kubernetes.io/region']).find((r): r is string => r !== undefined) ??
+    catalog.region;
+  const templates: Template[] = [];
+  const misfits: DaemonSetMisfit[] = [];
+  for (const vng of input.vngs) {
+    const zones: (string | null)[] = vng.zones.length > 0 ? [...vng.zones] : clusterZones.length > 0 ? clusterZones : [null];
+    for (const typeName of vng.instanceTypes) {
+      const type = catalog.byName.get(typeName);
+      if (!type) continue;
+      const res =
+        input.observed.get(typeName) ??
+        nodeResources(type, { ...input.allocatable, ...(vng.rootVolumeSizeGiB !== null ? { rootVolumeSizeGiB: vng.rootVolumeSizeGiB } : {}) });
+      for (const zone of zones) {
+        const labels = nodeTemplateLabels(vng, type, zone, region);
+        const node: PlanNode = {
+          idx: -1,
+          name: `${vng.name}/${typeName}${zone === null ? '' : `/${zone}`}`,
+          origin: 'template',
+          labels,
+          taints: vng.taints,
+          allocatable: res.allocatable,
+          requested: {},
+          hostPorts: [],
+          vng: vng.name,
+          instanceType: typeName,
+          zone,
+          movedPods: [],
+          price: type.priceUsdPerHour ?? Number.POSITIVE_INFINITY,
+        };
+        const runs: PodClass[] = [];
+        for (const dc of daemonClasses) {
+          if (staticFailure(null, dc, node) !== null) continue;
+          runs.push(dc);
+          addInto(node.requested, dc.spec.requests);
+          for (const p of dc.spec.hostPorts) node.hostPorts.push(p);
+          if (zone === zones[0] && !fits(node.allocatable, {}, node.requested)) {
+            const name = daemonNames[dc.members[0] ?? 0] ?? '';
+            misfits.push({ daemonSet: name, vng: vng.name, instanceType: typeName });
+          }
+        }
+        templates.push({
+          node,
+          vng,
+          type,
+          price: node.price,
+          daemonClasses: runs,
+          daemonRequests: { ...node.requested },
+        });
+      }
+    }
+  }
+  const templateNodes = templates.map((t) => t.node);
+  const ctx = new SchedulingContext(terms, templateNodes, input.vngs, (name) => {
+    const it = catalog.byName.get(name);
+    return { vcpu: it?.vcpu ?? 0, memoryGiB: (it?.memoryMiB ?? 0) / 1024 };
+  });
+
+  // Staying nodes: their free room counts; cordoned ones take nothing.
+  const podsByNode = new Map<string, Pod[]>();
+  for (const p of stayingPods) {
+    const list = podsByNode.get(p.nodeName as string);
+    if (list) list.push(p);
+    else podsByNode.set(p.nodeName as string, [p]);
+  }
+  const stayingClassOf = new Map<Pod, PodClass>();
+  stayingClasses.forEach((c) => c.members.forEach((i) => stayingClassOf.set(stayingPods[i] as Pod, c)));
+  for (const n of stayingNodes) {
+    const node = planNodeFromNode(n, ctx.nodes.length);
+    for (const p of podsByNode.get(n.name) ?? []) {
+      const cls = stayingClassOf.get(p);
+      if (cls) ctx.place(cls, node, null);
+    }
+    if (!n.unschedulable && n.ready) ctx.addNode(node);
+  }
+
+  // Demand still waiting, per group of pods that want the same kind of node.
+  const groupOf = new Map<PodClass, string>();
+  const demand = new Map<string, Demand>();
+  for (const cls of movingClasses) {
+    const g = constraintKey(cls.spec, cls.volumes);
+    groupOf.set(cls, g);
+    let d = demand.get(g);
+    if (!d) demand.set(g, (d = { requests: {}, count: 0 }));
+    for (let i = 0; i < cls.members.length; i++) addInto(d.requests, cls.spec.requests);
+    d.count += cls.members.length;
+  }
+
+  const staticCache = new Map<string, number[]>();
+  const feasibleTemplates = (cls: PodClass): number[] => {
+    const key = constraintKey(cls.spec, cls.volumes);
+    let byLabels = staticCache.get(key);
+    if (!byLabels) {
+      byLabels = [];
+      for (let i = 0; i < templates.length; i++) {
+        const t = templates[i];
+        if (t && staticFailure(ctx, cls, t.node) === null) byLabels.push(i);
+      }
+      staticCache.set(key, byLabels);
+    }
+    return byLabels.filter((i) => {
+      const t = templates[i];
+      return t !== undefined && fits(t.node.allocatable, t.node.requested, cls.spec.requests);
+    });
+  };
+  const feasibleCache = new Map<PodClass, number[]>();
+
+  const newNodes: { node: PlanNode; template: Template }[] = [];
+  const placements: (Placement | null)[] = input.movingPods.map(() => null);
+  const zoneCounts = new Map<string, number>();
+
+  const placeMoving = (cls: PodClass, node: PlanNode, podIndex: number): void => {
+    ctx.place(cls, node, podIndex);
+    const d = demand.get(groupOf.get(cls) ?? '');
+    if (d) {
+      subtractInto(d.requests, cls.spec.requests);
+      d.count -= 1;
+    }
+  };
+
+  const openNode = (cls: PodClass): PlanNode | null => {
+    let feasible = feasibleCache.get(cls);
+    if (!feasible) feasibleCache.set(cls, (feasible = feasibleTemplates(cls)));
+    if (feasible.length === 0) return null;
+    const d = demand.get(groupOf.get(cls) ?? '');
+    // Rank (VNG, type) pairs by price per waiting pod; try zones least used first.
+    const pairs = new Map<string, { score: number; fit: number; price: number; name: string; templates: number[] }>();
+    for (const i of feasible) {
+      const t = templates[i] as Template;
+      const key = `${t.vng.name}\u0000${t.type.name}`;
+      const existing = pairs.get(key);
+      if (existing) {
+        existing.templates.push(i);
+        continue;
+      }
+      const fit = podsPerNode(t, cls.spec.requests, d);
+      pairs.set(key, { score: t.price / fit, fit, price: t.price, name: key, templates: [i] });
+    }
+    const ranked = [...pairs.values()].sort(
+      (a, b) => a.score - b.score || b.fit - a.fit || a.price - b.price || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+    );
+    for (const pair of ranked) {
+      const order = [...pair.templates].sort((a, b) => {
+        const ta = templates[a] as Template;
+        const tb = templates[b] as Template;
+        const ca = zoneCounts.get(`${ta.vng.name}/${ta.node.zone}`) ?? 0;
+        const cb = zoneCounts.get(`${tb.vng.name}/${tb.node.zone}`) ?? 0;
+        return ca - cb || a - b;
+      });
+      for (const i of order) {
+        const t = templates[i] as Template;
+        if (runFilters(ctx, cls, t.node) !== null) continue;
+        return materialize(t);
+      }
+    }
+    return null;
+  };
+
+  const vngOrdinal = new Map<string, number>();
+  const materialize = (t: Template): PlanNode => {
+    const ordinal = (vngOrdinal.get(t.vng.name) ?? 0) + 1;
+    vngOrdinal.set(t.vng.name, ordinal);
+    const name = `${t.vng.name}-${String(ordinal).padStart(3, '0')}`;
+    const node: PlanNode = {
+      idx: ctx.nodes.length,
+      name,
+      origin: 'new',
+      labels: { ...t.node.labels, 'kubernetes.io/hostname': name },
+      taints: t.node.taints,
+      allocatable: t.node.allocatable,
+      requested: {},
+      hostPorts: [],
+      vng: t.vng.name,
+      instanceType: t.type.name,
+      zone: t.node.zone,
+      movedPods: [],
+      price: t.price,
+    };
+    for (const dc of t.daemonClasses) ctx.place(dc, node, null);
+    ctx.addNode(node);
+    newNodes.push({ node, template: t });
+    const zk = `${t.vng.name}/${t.node.zone}`;
+    zoneCounts.set(zk, (zoneCounts.get(zk) ?? 0) + 1);
+    return node;
+  };
+
+  // First-fit decreasing, class by class; pods that fit nowhere are retried after the others (affinity targets may follow).
+  const order = [...movingClasses].sort((a, b) => b.spec.priority - a.spec.priority || size(b.spec) - size(a.spec) || a.id - b.id);
+  let pending: { cls: PodClass; members: number[] }[] = order.map((cls) => ({ cls, members: [...cls.members] }));
+  for (let pass = 0; pass < 4 && pending.length > 0; pass++) {
+    const next: { cls: PodClass; members: number[] }[] = [];
+    let progress = false;
+    for (const { cls, members } of pending) {
+      let cursor = 0;
+      const left: number[] = [];
+      if (cls.volumes.errors.length > 0) {
+        next.push({ cls, members });
+        continue;
+      }
+      for (const podIndex of members) {
+        let chosen: PlanNode | null = null;
+        let advancing = true;
+        for (let i = cursor; i < ctx.nodes.length; i++) {
+          const node = ctx.nodes[i] as PlanNode;
+          const failure = runFilters(ctx, cls, node);
+          if (failure === null) {
+            chosen = node;
+            break;
+          }
+          if (advancing && MONO.has(failure.plugin)) cursor = i + 1;
+          else advancing = false;
+        }
+        if (chosen === null) chosen = openNode(cls);
+        if (chosen === null) {
+          left.push(podIndex);
+          continue;
+        }
+        placeMoving(cls, chosen, podIndex);
+        progress = true;
+      }
+      if (left.length > 0) next.push({ cls, members: left });
+    }
+    pending = next;
+    if (!progress) break;
+  }
+
+  // Downsize: each new node to the cheapest type of its VNG and zone that still holds its pods.
+  const classOfMoving = new Map<number, PodClass>();
+  for (const cls of movingClasses) for (const i of cls.members) classOfMoving.set(i, cls);
+  const byVngZone = new Map<string, Template[]>();
+  for (const t of templates) {
+    const k = `${t.vng.name}/${t.node.zone}`;
+    const list = byVngZone.get(k);
+    if (list) list.push(t);
+    else byVngZone.set(k, [t]);
+  }
+  for (const list of byVngZone.values()) list.sort((a, b) => a.price - b.price || (a.type.name < b.type.name ? -1 : 1));
+  for (const entry of newNodes) {
+    const { node, template } = entry;
+    const podRequests = { ...node.requested };
+    subtractInto(podRequests, template.daemonRequests);
+    const classes = [...new Set(node.movedPods.map((i) => classOfMoving.get(i) as PodClass))];
+    const ports = node.movedPods.flatMap((i) => classOfMoving.get(i)?.spec.hostPorts ?? []);
+    for (const cand of byVngZone.get(`${template.vng.name}/${node.zone}`) ?? []) {
+      if (cand.price >= template.price) break;
+      if (!fits(cand.node.allocatable, cand.daemonRequests, podRequests)) continue;
+      if (ports.some((p) => cand.node.hostPorts.some((q) => q.port === p.port && q.protocol === p.protocol))) continue;
+      const labels = { ...cand.node.labels, 'kubernetes.io/hostname': node.name };
+      const probe: PlanNode = { ...cand.node, name: node.name, labels };
+      if (classes.some((c) => staticFailure(ctx, c, probe) !== null)) continue;
+      // Re-record term counts under the new labels (topology keys such as instance-type or arch change).
+      for (const c of [...template.daemonClasses, ...node.movedPods.map((i) => classOfMoving.get(i) as PodClass)]) {
+        ctx.unplaceCounts(c, node.labels);
+      }
+      node.labels = labels;
+      node.allocatable = cand.node.allocatable;
+      node.price = cand.price;
+      ctx.retypeNode(node, cand.type.name);
+      const requested = sum([cand.daemonRequests, podRequests]);
+      for (const k of Object.keys(node.requested)) delete node.requested[k];
+      addInto(node.requested, requested);
+      node.hostPorts.length = 0;
+      for (const p of [...cand.node.hostPorts, ...ports]) node.hostPorts.push(p);
+      for (const c of cand.daemonClasses) ctx.terms.add(c.matchedTermIds, c.antiTermIds, labels, 1);
+      for (const i of node.movedPods) {
+        const c = classOfMoving.get(i) as PodClass;
+        ctx.terms.add(c.matchedTermIds, c.antiTermIds, labels, 1);
+      }
+      entry.template = cand;
+      break;
+    }
+  }
+
+  // VNG minimums: Ocean keeps minInstanceCount nodes up; the cheapest type pays for the ones the pods did not need.
+  for (const vng of input.vngs) {
+    let have = ctx.usage.get(vng.name)?.count ?? 0;
+    const cheapest = templates
+      .filter((t) => t.vng.name === vng.name && Number.isFinite(t.price))
+      .sort((a, b) => a.price - b.price || (a.type.name < b.type.name ? -1 : 1) || 0);
+    let z = 0;
+    while (have < vng.minInstanceCount && cheapest.length > 0) {
+      const zones = [...new Set(cheapest.map((t) => t.node.zone))];
+      const zone = zones[z++ % zones.length];
+      const t = cheapest.find((c) => c.node.zone === zone) ?? (cheapest[0] as Template);
+      materialize(t);
+      have += 1;
+    }
+  }
+
+  // Results.
+  for (const { node } of newNodes) {
+    for (const i of node.movedPods) {
+      placements[i] = { node: node.name, vng: node.vng, instanceType: node.instanceType, zone: node.zone };
+    }
+  }
+  for (const node of ctx.nodes) {
+    if (node.origin !== 'staying') continue;
+    for (const i of node.movedPods) {
+      placements[i] = { node: node.name, vng: null, instanceType: node.instanceType, zone: node.zone };
+    }
+  }
+  const unschedulable = new Map<number, Unschedulable>();
+  const explained = new Map<PodClass, Unschedulable>();
+  for (const { cls, members } of pending) {
+    let why = explained.get(cls);
+    if (!why) explained.set(cls, (why = explain(ctx, cls, templateNodes)));
+    for (const i of members) unschedulable.set(i, why);
+  }
+  const seenMisfit = new Set<string>();
+  return {
+    placements,
+    unschedulable,
+    newNodes: newNodes.map(({ node, template }) => ({
+      name: node.name,
+      vng: template.vng.name,
+      instanceType: template.type.name,
+      zone: node.zone,
+      priceUsdPerHour: Number.isFinite(template.price) ? template.price : 0,
+      allocatable: node.allocatable,
+      requested: { ...node.requested },
+      daemonSets: template.daemonClasses.map((c) => daemonNames[c.members[0] ?? 0] ?? ''),
+      pods: [...node.movedPods],
+    })),
+    daemonSetMisfits: misfits.filter((m) => {
+      const k = `${m.daemonSet}|${m.vng}|${m.instanceType}`;
+      if (seenMisfit.has(k)) return false;
+      seenMisfit.add(k);
+      return true;
+    }),
+    templateCount: templates.length,
+  };
+}
+
+function staticFailure(ctx: SchedulingContext | null, cls: PodClass, node: PlanNode): FilterFailure | null {
+  for (const p of STATIC_PREDICATES) {
+    const f = p.filter(ctx as SchedulingContext, cls, node);
+    if (f !== null) return f;
+  }
+  return null;
+}
+
+/** Pods that want the same kind of node: same selectors, affinity, tolerations and volume placement. */
+function constraintKey(spec: PodScheduling, volumes: PodClass['volumes']): string {
+  return JSON.stringify([spec.nodeSelector, spec.requiredNodeAffinity, spec.tolerations, volumes]);
+}
+
+/** FFD ordering key: the larger of cpu in cores and memory in 4 GiB units (the 1:4 ratio of general-purpose types). */
+function size(spec: PodScheduling): number {
+  return Math.max((spec.requests['cpu'] ?? 0) / 1000, (spec.requests['memory'] ?? 0) / (4 * 1024 ** 3));
+}
+
+/**
+ * How many pods of the waiting demand's average shape a fresh node of this template holds (at least 1: the pod that opens
+ * it fits), capped by the number still waiting, so the last node of a group is priced for what is left.
+ */
+function podsPerNode(t: Template, request: ResourceList, d: Demand | undefined): number {
+  const n = d && d.count > 0 ? d.count : 1;
+  const shape = d && d.count > 0 ? d.requests : request;
+  let k = Number.POSITIVE_INFINITY;
+  for (const key in shape) {
+    const total = shape[key] ?? 0;
+    if (total <= 0) continue;
+    const avg = total / n;
+    const free = (t.node.allocatable[key] ?? 0) - (t.node.requested[key] ?? 0);
+    k = Math.min(k, free / avg);
+  }
+  if (!Number.isFinite(k)) k = n;
+  return Math.max(1, Math.min(n, Math.floor(k)));
+}
+
+function planNodeFromNode(n: Node, idx: number): PlanNode {
+  return {
+    idx,
+    name: n.name,
+    origin: 'staying',
+    labels: n.labels,
+    taints: n.taints,
+    allocatable: n.allocatable,
+    requested: {},
+    hostPorts: [],
+    vng: null,
+    instanceType: n.instanceType,
+    zone: n.zone,
+    movedPods: [],
+    price: 0,
+  };
+}
+
+/** Runs every filter on every VNG node type in the final state and words the result as kube-scheduler does. */
+function explain(ctx: SchedulingContext, cls: PodClass, templates: readonly PlanNode[]): Unschedulable {
+  const counts = new Map<string, { plugin: PluginName; message: string; count: number }>();
+  for (const t of templates) {
+    const f = runFilters(ctx, cls, t);
+    if (f === null) continue;
+    for (const message of f.reasons) {
+      const k = `${f.plugin}\u0000${message}`;
+      const e = counts.get(k);
+      if (e) e.count += 1;
+      else counts.set(k, { plugin: f.plugin, message, count: 1 });
+    }
+  }
+  const reasons = [...counts.values()].sort((a, b) => (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+  let summary: string;
+  if (templates.length === 0) summary = '0/0 VNG node types are available: no VNG offers any instance type.';
+  else if (reasons.length === 0) {
+    summary = `0/${templates.length} VNG node types are available: the pod fits an empty node but not beside the pods already planned.`;
+  } else {
+    summary = `0/${templates.length} VNG node types are available: ${reasons.map((r) => `${r.count} ${r.message}`).join(', ')}.`;
+  }
+  return { summary, reasons };
+}

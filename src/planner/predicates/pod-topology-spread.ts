@@ -1,0 +1,35 @@
+import { fail, type Predicate } from './types.js';
+
+/**
+ * PodTopologySpread (DoNotSchedule constraints): placing the pod must keep count(domain) - min(count over eligible domains)
+ * within maxSkew. Eligible domains follow nodeAffinityPolicy / nodeTaintsPolicy; fewer domains than minDomains make the
+ * minimum 0. ScheduleAnyway constraints are scoring only and do not filter.
+ */
+export const podTopologySpread: Predicate = {
+  name: 'PodTopologySpread',
+  filter(ctx, cls, node) {
+    for (let i = 0; i < cls.spread.length; i++) {
+      const rule = cls.spread[i];
+      if (!rule) continue;
+      const c = rule.constraint;
+      const domain = node.labels[c.topologyKey];
+      if (domain === undefined) {
+        return fail('PodTopologySpread', "node(s) didn't match pod topology spread constraints (missing required label)");
+      }
+      const domains = ctx.spreadDomains(cls, i);
+      let min = Number.POSITIVE_INFINITY;
+      if (c.minDomains !== null && domains.size < c.minDomains) min = 0;
+      else {
+        for (const d of domains) {
+          const n = ctx.terms.count(rule.termId, d);
+          if (n < min) min = n;
+          if (min === 0) break;
+        }
+      }
+      if (!Number.isFinite(min)) min = 0;
+      const skew = ctx.terms.count(rule.termId, domain) + (rule.selfMatch ? 1 : 0) - min;
+      if (skew > c.maxSkew) return fail('PodTopologySpread', "node(s) didn't match pod topology spread constraints");
+    }
+    return null;
+  },
+};

@@ -1,0 +1,31 @@
+/** The contract every scheduling predicate (a kube-scheduler filter plugin) follows. */
+import type { PodClass } from '../pod-classes.js';
+import type { PlanNode } from '../plan-node.js';
+import type { SchedulingContext } from '../scheduling-context.js';
+
+export type PluginName =
+  | 'TaintToleration'
+  | 'NodeAffinity'
+  | 'NodePorts'
+  | 'NodeResourcesFit'
+  | 'VolumeBinding'
+  | 'VolumeZone'
+  | 'PodTopologySpread'
+  | 'InterPodAffinity'
+  | 'VngLimits';
+
+/** A failed filter: the plugin and its reasons, worded as kube-scheduler words them. */
+export interface FilterFailure {
+  readonly plugin: PluginName;
+  readonly reasons: readonly string[];
+}
+
+export interface Predicate {
+  readonly name: PluginName;
+  /** Returns null when the pod class may go on the node. */
+  filter(ctx: SchedulingContext, cls: PodClass, node: PlanNode): FilterFailure | null;
+}
+
+export function fail(plugin: PluginName, ...reasons: string[]): FilterFailure {
+  return { plugin, reasons };
+}

@@ -1,0 +1,130 @@
+/**
+ * The planner's view of the cluster while it packs: candidate nodes (nodes that stay, new nodes opened so far), the empty
+ * templates of every VNG node type, the term index behind inter-pod constraints, and VNG usage against limits.
+ */
+import type { HostPort, Labels, Vng } from '../model/types.js';
+import type { PodClass } from './pod-classes.js';
+import type { PlanNode } from './plan-node.js';
+import { nodeAffinityMatches, firstUntoleratedTaint } from './selectors.js';
+import { addInto, subtractInto } from './resources.js';
+import type { TermIndex } from './terms.js';
+
+interface SpreadCacheEntry {
+  scanned: number;
+  readonly domains: Set<string>;
+}
+
+export interface VngUsage {
+  readonly vng: Vng;
+  count: number;
+  vcpu: number;
+  memoryGiB: number;
+}
+
+export class SchedulingContext {
+  /** Candidate nodes in first-fit order: staying nodes by name, then new nodes in the order they were opened. */
+  readonly nodes: PlanNode[] = [];
+  private readonly spreadCache = new Map<string, SpreadCacheEntry>();
+  readonly usage = new Map<string, VngUsage>();
+
+  constructor(
+    readonly terms: TermIndex,
+    /** Empty nodes of every (VNG, instance type, zone), in a stable order. */
+    readonly templates: readonly PlanNode[],
+    vngs: readonly Vng[],
+    private readonly typeSize: (instanceType: string) => { vcpu: number; memoryGiB: number },
+  ) {
+    for (const vng of vngs) this.usage.set(vng.name, { vng, count: 0, vcpu: 0, memoryGiB: 0 });
+  }
+
+  addNode(node: PlanNode): void {
+    this.nodes.push(node);
+    if (node.vng !== null && node.instanceType !== null) {
+      const u = this.usage.get(node.vng);
+      if (u) {
+        const size = this.typeSize(node.instanceType);
+        u.count += 1;
+        u.vcpu += size.vcpu;
+        u.memoryGiB += size.memoryGiB;
+      }
+    }
+  }
+
+  /** Changes a new node's instance type (downsizing), keeping VNG usage right. */
+  retypeNode(node: PlanNode, instanceType: string): void {
+    const u = node.vng === null ? undefined : this.usage.get(node.vng);
+    if (u && node.instanceType !== null) {
+      const before = this.typeSize(node.instanceType);
+      const after = this.typeSize(instanceType);
+      u.vcpu += after.vcpu - before.vcpu;
+      u.memoryGiB += after.memoryGiB - before.memoryGiB;
+    }
+    node.instanceType = instanceType;
+  }
+
+  /** Why the VNG cannot take one more node of this type, or null. */
+  vngLimitReason(vngName: string, instanceType: string): string | null {
+    const u = this.usage.get(vngName);
+    if (!u) return null;
+    const { vng } = u;
+    if (vng.maxInstanceCount !== null && u.count + 1 > vng.maxInstanceCount) {
+      return `VNG ${vngName} reached maxInstanceCount ${vng.maxInstanceCount}`;
+    }
+    const size = this.typeSize(instanceType);
+    if (vng.maxVCpu !== null && u.vcpu + size.vcpu > vng.maxVCpu) return `VNG ${vngName} reached maxVCpu ${vng.maxVCpu}`;
+    if (vng.maxMemoryGiB !== null && u.memoryGiB + size.memoryGiB > vng.maxMemoryGiB) {
+      return `VNG ${vngName} reached maxMemoryGiB ${vng.maxMemoryGiB}`;
+    }
+    return null;
+  }
+
+  /** Records a pod of this class on the node: resources, host ports, and the term counts. */
+  place(cls: PodClass, node: PlanNode, movedPodIndex: number | null): void {
+    addInto(node.requested, cls.spec.requests);
+    for (const p of cls.spec.hostPorts) node.hostPorts.push(p);
+    this.terms.add(cls.matchedTermIds, cls.antiTermIds, node.labels, 1);
+    if (movedPodIndex !== null) node.movedPods.push(movedPodIndex);
+  }
+
+  /** Undoes `place` (used when a node's labels change and its pods are re-recorded). */
+  unplaceCounts(cls: PodClass, labels: Labels): void {
+    this.terms.add(cls.matchedTermIds, cls.antiTermIds, labels, -1);
+  }
+
+  releaseResources(node: PlanNode, requests: Labels | Record<string, number>, ports: readonly HostPort[]): void {
+    subtractInto(node.requested, requests as Record<string, number>);
+    for (const p of ports) {
+      const i = node.hostPorts.indexOf(p);
+      if (i >= 0) node.hostPorts.splice(i, 1);
+    }
+  }
+
+  /** Eligible domains of one spread rule of a class: nodes and templates that pass the rule's node policies. */
+  spreadDomains(cls: PodClass, ruleIndex: number): ReadonlySet<string> {
+    const key = `${cls.id}:${ruleIndex}`;
+    let entry = this.spreadCache.get(key);
+    const rule = cls.spread[ruleIndex];
+    if (!rule) return new Set();
+    if (!entry) {
+      entry = { scanned: 0, domains: new Set() };
+      for (const t of this.templates) this.addIfEligible(entry, cls, ruleIndex, t);
+      this.spreadCache.set(key, entry);
+    }
+    for (; entry.scanned < this.nodes.length; entry.scanned++) {
+      const node = this.nodes[entry.scanned];
+      if (node) this.addIfEligible(entry, cls, ruleIndex, node);
+    }
+    return entry.domains;
+  }
+
+  private addIfEligible(entry: SpreadCacheEntry, cls: PodClass, ruleIndex: number, node: PlanNode): void {
+    const rule = cls.spread[ruleIndex];
+    if (!rule) return;
+    const value = node.labels[rule.constraint.topologyKey];
+    if (value === undefined || entry.domains.has(value)) return;
+    for (const other of cls.spread) if (node.labels[other.constraint.topologyKey] === undefined) return;
+    if (rule.constraint.nodeAffinityPolicy === 'Honor' && !nodeAffinityMatches(cls.spec, node.name, node.labels)) return;
+    if (rule.constraint.nodeTaintsPolicy === 'Honor' && firstUntoleratedTaint(node.taints, cls.spec.tolerations) !== null) return;
+    entry.domains.add(value);
+  }
+}

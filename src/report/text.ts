@@ -1,0 +1,60 @@
+/** The plan as a terminal report: verdict first, then unschedulable pods, new nodes and cost, batches, risks. */
+import type { Plan } from '../planner/plan.js';
+import { duration, listSome, table, usd } from './format.js';
+import { unschedulableGroups, verdict } from './plan-groups.js';
+
+export function renderPlanText(plan: Plan): string {
+  const out: string[] = [];
+  const s = plan.summary;
+  out.push(`vngshift plan: ${verdict(plan)}`);
+  out.push(
+    `  ${s.oldNodes} old node(s) to migrate, ${s.stayingNodes} staying; ${s.movingPods} pod(s) move (${s.placedPods} placed, ${s.podsToStayingNodes} onto staying nodes); ${s.standAlonePods} stand-alone; ${s.vngNodeTypes} VNG node types considered`,
+  );
+  if (plan.predictedFailure) {
+    const f = plan.predictedFailure;
+    out.push('', `Predicted failure: ${f.code}`, `  Ocean: ${f.message}`, `  Why: ${f.why}`, `  Do: ${f.remedy}`);
+    if (f.objects.length > 0) out.push(`  Objects: ${listSome(f.objects, 8)}`);
+  }
+  const groups = unschedulableGroups(plan);
+  if (groups.length > 0) {
+    out.push('', 'Pods that fit no VNG (grouped by reason)');
+    for (const g of groups) {
+      out.push(`  ${g.pods.length} pod(s): ${g.summary}`);
+      out.push(`    ${listSome(g.pods, 6)}`);
+    }
+  }
+  out.push('', 'New nodes');
+  if (plan.nodes.length === 0) out.push('  none');
+  else {
+    const rows = [['VNG', 'INSTANCE TYPE', 'COUNT', '$/H EACH', '$/H']];
+    for (const n of plan.nodes) rows.push([n.vng, n.instanceType, String(n.count), usd(n.priceUsdPerHour), usd(n.priceUsdPerHour * n.count)]);
+    out.push(...table(rows));
+  }
+  const c = plan.cost;
+  const delta = c.after - c.before;
+  out.push(
+    `  Cost: ${usd(c.before)}/h before -> ${usd(c.after)}/h after (${delta >= 0 ? '+' : ''}${usd(delta).replace('$-', '-$')}/h; ${c.migratedNodes} old node(s) out, ${c.newNodes} new in; on-demand prices)`,
+  );
+  out.push(
+    '',
+    `Batches: ${plan.batches.length} at batchSizePercentage ${plan.batchSizePercentage}${plan.batchSizeChosen === 'auto' ? ' (chosen by the planner)' : ''}; estimated ${duration(plan.estimatedSeconds)}, bound ${duration(plan.boundSeconds)}`,
+  );
+  const rows = [['#', 'NODES', 'TO', 'PODS', 'NEW', 'EST.', 'NOTES']];
+  plan.batches.forEach((b, i) => {
+    const notes = [
+      ...b.serialisedBy.map((x) =>
+        x.allowed === 0 ? `PDB ${x.pdb} allows no eviction` : `PDB ${x.pdb}: ${x.evictions} evictions, ${x.allowed} at a time`,
+      ),
+      ...(b.overBudget ? [`over the ${duration(plan.params.batchTimeBudgetSeconds)} budget`] : []),
+    ];
+    rows.push([String(i + 1), String(b.nodes.length), b.destinations.join(',') || '-', String(b.pods), String(b.newNodes), duration(b.estimatedSeconds), notes.join('; ')]);
+  });
+  out.push(...table(rows));
+  out.push('', 'Risks');
+  if (plan.risks.length === 0) out.push('  none found');
+  for (const r of plan.risks) {
+    out.push(`  [${r.code}] ${r.message}`);
+    if (r.objects.length > 0) out.push(`    ${listSome(r.objects, 6)}`);
+  }
+  return out.join('\n') + '\n';
+}

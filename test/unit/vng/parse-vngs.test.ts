@@ -1,0 +1,256 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../../src/catalog/catalog.js';
+import { InputError } from '../../../src/model/errors.js';
+import { parseVngText } from '../../../src/model/vng/parse-vngs.js';
+
+const catalog = loadCatalog();
+const FILE = 'vngs.json';
+
+function parse(doc: unknown): ReturnType<typeof parseVngText> {
+  return parseVngText(JSON.stringify(doc), FILE, catalog);
+}
+
+function errorOf(fn: () => unknown): InputError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+  throw new Error('expected an InputError, but nothing was thrown');
+}
+
+const small = { name: 'small', instanceTypes: ['m5.large', 'm5.xlarge'] };
+
+describe('parseVngText: layouts', () => {
+  it('reads a bare list', () => {
+    const out = parse([small]);
+    expect(out.vngs.map((v) => v.name)).toEqual(['small']);
+    expect(out.subnetZones).toEqual({});
+  });
+
+  it('reads {launchSpecs} with subnetZones', () => {
+    const out = parse({
+      launchSpecs: [{ ...small, subnetIds: ['subnet-2', 'subnet-1'] }],
+      subnetZones: { 'subnet-1': 'us-east-1a', 'subnet-2': 'us-east-1b' },
+    });
+    expect(out.vngs[0]?.zones).toEqual(['us-east-1a', 'us-east-1b']);
+    expect(out.vngs[0]?.subnetIds).toEqual(['subnet-1', 'subnet-2']);
+    expect(out.subnetZones).toEqual({ 'subnet-1': 'us-east-1a', 'subnet-2': 'us-east-1b' });
+  });
+
+  it('reads the Spot API answer and skips fields it does not know', () => {
+    const out = parse({
+      request: { id: 'req-1', url: '/ocean/aws/k8s/launchSpec', method: 'GET' },
+      response: {
+        status: { code: 200, message: 'OK' },
+        kind: 'spotinst:ocean:aws:k8s:launchSpec',
+        items: [{ ...small, id: 'ols-123', someNewApiField: { x: 1 } }],
+        count: 1,
+      },
+    });
+    expect(out.vngs[0]?.id).toBe('ols-123');
+  });
+
+  it('skips unknown filter fields in the API layout but not in hand-written files', () => {
+    const spec = { name: 'f', instanceTypesFilters: { includeFamilies: ['c5'], newFilter: 1 } };
+    const out = parse({ response: { items: [spec] } });
+    expect(out.vngs[0]?.instanceTypes).toContain('c5.large');
+    expect(errorOf(() => parse([spec])).field).toBe('instanceTypesFilters.newFilter');
+  });
+
+  it('reads YAML', () => {
+    const yaml = [
+      'launchSpecs:',
+      '  - name: web',
+      '    labels:',
+      '      - key: app',
+      '        value: web',
+      '    taints:',
+      '      - {key: dedicated, value: web, effect: NoExecute}',
+      '    instanceTypes: [m5.large]',
+      '    resourceLimits: {minInstanceCount: 2, maxInstanceCount: 5}',
+      '    rootVolumeSize: 40',
+    ].join('\n');
+    const [vng] = parseVngText(yaml, 'vngs.yaml', catalog).vngs;
+    expect(vng).toEqual({
+      id: null,
+      name: 'web',
+      labels: { app: 'web' },
+      taints: [{ key: 'dedicated', value: 'web', effect: 'NoExecute' }],
+      instanceTypes: ['m5.large'],
+      zones: [],
+      subnetIds: [],
+      minInstanceCount: 2,
+      maxInstanceCount: 5,
+      maxVCpu: null,
+      maxMemoryGiB: null,
+      rootVolumeSizeGiB: 40,
+      preferredSpotTypes: [],
+    });
+  });
+
+  it('names response.items in errors for the API layout', () => {
+    const e = errorOf(() => parse({ response: { items: [{ name: 'x', instanceTypes: ['m5.huge'] }] } }));
+    expect(e.object).toBe('response.items[0] (x)');
+  });
+});
+
+describe('parseVngText: the basic fixture', () => {
+  const text = readFileSync(new URL('../../fixtures/vngs/basic.json', import.meta.url), 'utf8');
+  const { vngs, subnetZones } = parseVngText(text, 'basic.json', catalog);
+  const byName = new Map(vngs.map((v) => [v.name, v]));
+
+  it('holds three VNGs in file order', () => {
+    expect(vngs.map((v) => v.name)).toEqual(['general', 'batch', 'gpu']);
+    expect(Object.keys(subnetZones)).toHaveLength(3);
+  });
+
+  it('resolves the general VNG from its filters', () => {
+    const general = byName.get('general');
+    expect(general?.instanceTypes).toContain('m5.xlarge');
+    expect(general?.instanceTypes).toContain('m6i.4xlarge');
+    expect(general?.instanceTypes).toContain('m5d.large');
+    expect(general?.instanceTypes).not.toContain('m5.metal');
+    expect(general?.instanceTypes).not.toContain('m5.8xlarge'); // 32 vCPU, above maxVcpu 16
+    expect(general?.instanceTypes).not.toContain('m6a.large'); // family not included
+    expect(general?.zones).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
+    expect(general?.rootVolumeSizeGiB).toBe(50);
+    expect(general).toMatchObject({ minInstanceCount: 1, maxInstanceCount: 20, id: 'ols-0a1b2c3d' });
+  });
+
+  it('keeps the batch VNG taint, labels and sorted allow list', () => {
+    const batch = byName.get('batch');
+    expect(batch?.taints).toEqual([{ key: 'dedicated', value: 'batch', effect: 'NoSchedule' }]);
+    expect(batch?.labels).toEqual({ 'vngshift.io/pool': 'batch', 'workload-type': 'batch' });
+    expect(batch?.instanceTypes).toEqual(['c5.2xlarge', 'c5.xlarge', 'c6i.2xlarge']);
+    expect(batch?.preferredSpotTypes).toEqual(['c5.2xlarge']);
+    expect(batch?.zones).toEqual(['us-east-1a', 'us-east-1b']);
+  });
+
+  it('reads the GPU VNG caps', () => {
+    const gpu = byName.get('gpu');
+    expect(gpu).toMatchObject({ maxVCpu: 64, maxMemoryGiB: 256, maxInstanceCount: 4, minInstanceCount: 0, zones: ['us-east-1c'] });
+    expect(gpu?.taints[0]).toEqual({ key: 'nvidia.com/gpu', value: '', effect: 'NoSchedule' });
+  });
+});
+
+describe('parseVngText: instance type resolution', () => {
+  it('applies a vCPU range, a category and excludeMetal on real names', () => {
+    const [vng] = parse([
+      { name: 'mid', instanceTypesFilters: { minVcpu: 4, maxVcpu: 8, categories: ['General_purpose'], excludeMetal: true } },
+    ]).vngs;
+    expect(vng?.instanceTypes).toContain('m5.xlarge');
+    expect(vng?.instanceTypes).toContain('m5.2xlarge');
+    expect(vng?.instanceTypes).not.toContain('m5.large');
+    expect(vng?.instanceTypes).not.toContain('c5.xlarge');
+    const names = vng?.instanceTypes ?? [];
+    expect(names).toEqual([...names].sort());
+    for (const n of names) {
+      const it = catalog.byName.get(n);
+      expect(it?.vcpu).toBeGreaterThanOrEqual(4);
+      expect(it?.vcpu).toBeLessThanOrEqual(8);
+      expect(it?.bareMetal).toBe(false);
+    }
+  });
+
+  it('applies memory, GPU, family exclusion and architecture filters', () => {
+    const [vng] = parse([
+      {
+        name: 'gpu',
+        instanceTypesFilters: {
+          includeFamilies: ['g*'],
+          excludeFamilies: ['G4*'],
+          minGpu: 1,
+          maxGpu: 1,
+          minMemoryGiB: 16,
+          maxMemoryGiB: 32,
+          architectures: ['x86_64'],
+        },
+      },
+    ]).vngs;
+    expect(vng?.instanceTypes).toEqual(['g5.2xlarge', 'g5.xlarge', 'g6.2xlarge', 'g6.xlarge', 'g6e.xlarge', 'g7.2xlarge']);
+    expect(vng?.instanceTypes.some((n) => n.startsWith('g4'))).toBe(false);
+    expect(vng?.instanceTypes.some((n) => n.startsWith('g5g'))).toBe(false); // arm64 excluded
+    for (const n of vng?.instanceTypes ?? []) {
+      const it = catalog.byName.get(n);
+      expect(it?.gpuCount).toBe(1);
+      expect((it?.memoryMiB ?? 0) / 1024).toBeGreaterThanOrEqual(16);
+      expect((it?.memoryMiB ?? 0) / 1024).toBeLessThanOrEqual(32);
+    }
+  });
+
+  it('uses the whole catalog when neither list nor filters are set', () => {
+    const [vng] = parse([{ name: 'any' }]).vngs;
+    expect(vng?.instanceTypes).toHaveLength(catalog.types.length);
+  });
+
+  it('accepts filters Ocean has that we do not apply', () => {
+    const [vng] = parse([{ name: 'x', instanceTypesFilters: { includeFamilies: ['c5'], hypervisor: ['nitro'], isEnaSupported: true } }]).vngs;
+    expect(vng?.instanceTypes).toContain('c5.large');
+    expect(vng?.instanceTypes.every((n) => n.startsWith('c5.'))).toBe(true);
+  });
+
+  it('accepts and ignores known Spot fields', () => {
+    const [vng] = parse([{ ...small, imageId: 'ami-1', userData: 'abc', autoScale: { headrooms: [] }, restrictScaleDown: true }]).vngs;
+    expect(vng?.instanceTypes).toEqual(['m5.large', 'm5.xlarge']);
+  });
+});
+
+describe('parseVngText: errors', () => {
+  it.each<[string, unknown, string, string, RegExp]>([
+    ['unknown allow-list type', [{ name: 'a', instanceTypes: ['m5.large', 'm5.giant'] }], 'launchSpecs[0] (a)', 'instanceTypes[1]', /m5\.giant/],
+    ['missing name', [{ instanceTypes: ['m5.large'] }], 'launchSpecs[0]', 'name', /name/],
+    ['duplicate name', [small, small], 'launchSpecs[1] (small)', 'name', /unique/],
+    ['bad taint effect', [{ name: 'a', taints: [{ key: 'k', value: 'v', effect: 'NoRun' }] }], 'launchSpecs[0] (a)', 'taints[0].effect', /NoSchedule/],
+    ['duplicate taint', [{ name: 'a', taints: [{ key: 'k', effect: 'NoSchedule' }, { key: 'k', value: 'x', effect: 'NoSchedule' }] }], 'launchSpecs[0] (a)', 'taints[1]', /twice/],
+    ['label value not a string', [{ name: 'a', labels: [{ key: 'tier', value: 1 }] }], 'launchSpecs[0] (a)', 'labels[0].value', /quote/],
+    ['bad label key', [{ name: 'a', labels: [{ key: 'bad key', value: 'x' }] }], 'launchSpecs[0] (a)', 'labels[0].key', /Kubernetes key/],
+    ['duplicate label key', [{ name: 'a', labels: [{ key: 'k', value: 'x' }, { key: 'k', value: 'y' }] }], 'launchSpecs[0] (a)', 'labels[1].key', /unique/],
+    ['bad category', [{ name: 'a', instanceTypesFilters: { categories: ['Fast'] } }], 'launchSpecs[0] (a)', 'instanceTypesFilters.categories[0]', /General_purpose/],
+    ['negative minVcpu', [{ name: 'a', instanceTypesFilters: { minVcpu: -1 } }], 'launchSpecs[0] (a)', 'instanceTypesFilters.minVcpu', /0 or more/],
+    ['min above max', [{ name: 'a', instanceTypesFilters: { minVcpu: 8, maxVcpu: 4 } }], 'launchSpecs[0] (a)', 'instanceTypesFilters.maxVcpu', /minVcpu/],
+    ['unknown filter', [{ name: 'a', instanceTypesFilters: { minCpu: 2 } }], 'launchSpecs[0] (a)', 'instanceTypesFilters.minCpu', /unknown/],
+    ['bad architecture', [{ name: 'a', instanceTypesFilters: { architectures: ['x86'] } }], 'launchSpecs[0] (a)', 'instanceTypesFilters.architectures[0]', /amd64/],
+    ['no usable type', [{ name: 'a', instanceTypesFilters: { includeFamilies: ['m5'], minGpu: 1 } }], 'launchSpecs[0] (a)', 'instanceTypesFilters', /no usable instance type/],
+    ['list and filters', [{ name: 'a', instanceTypes: ['m5.large'], instanceTypesFilters: { minVcpu: 2 } }], 'launchSpecs[0] (a)', 'instanceTypesFilters', /either/],
+    ['unknown field', [{ name: 'a', instanceType: ['m5.large'] }], 'launchSpecs[0] (a)', 'instanceType', /unknown field/],
+    ['min above max count', [{ name: 'a', resourceLimits: { minInstanceCount: 3, maxInstanceCount: 1 } }], 'launchSpecs[0] (a)', 'resourceLimits.maxInstanceCount', /minInstanceCount/],
+    ['fractional count', [{ name: 'a', resourceLimits: { maxInstanceCount: 1.5 } }], 'launchSpecs[0] (a)', 'resourceLimits.maxInstanceCount', /whole number/],
+    ['zero root volume', [{ name: 'a', rootVolumeSize: 0 }], 'launchSpecs[0] (a)', 'rootVolumeSize', /greater than 0/],
+    ['bad maxVCpu', [{ name: 'a', maxVCpu: 'lots' }], 'launchSpecs[0] (a)', 'maxVCpu', /number/],
+    ['preferred type outside the VNG', [{ ...small, preferredSpotTypes: ['c5.large'] }], 'launchSpecs[0] (small)', 'preferredSpotTypes[0]', /cannot launch/],
+    ['preferred type unknown', [{ ...small, preferredSpotTypes: ['zz.large'] }], 'launchSpecs[0] (small)', 'preferredSpotTypes[0]', /unknown type/],
+    ['spec not an object', ['web'], 'launchSpecs[0]', '', /launch spec object/],
+  ])('%s', (_label, doc, object, field, problem) => {
+    const e = errorOf(() => parse(doc));
+    expect(e.file).toBe(FILE);
+    expect(e.object).toBe(object);
+    expect(e.field).toBe(field);
+    expect(e.problem).toMatch(problem);
+  });
+
+  it('names a subnet missing from subnetZones', () => {
+    const e = errorOf(() =>
+      parse({ launchSpecs: [{ ...small, subnetIds: ['subnet-1', 'subnet-9'] }], subnetZones: { 'subnet-1': 'us-east-1a' } }),
+    );
+    expect(e).toMatchObject({ file: FILE, object: 'launchSpecs[0] (small)', field: 'subnetIds[1]' });
+    expect(e.problem).toMatch(/subnet-9/);
+  });
+
+  it('rejects a bad zone in subnetZones', () => {
+    const e = errorOf(() => parse({ launchSpecs: [small], subnetZones: { 'subnet-1': 3 } }));
+    expect(e).toMatchObject({ object: 'subnetZones', field: 'subnet-1' });
+  });
+
+  it('rejects an unknown layout, an empty list, a stray top-level field and bad syntax', () => {
+    expect(errorOf(() => parse({ specs: [] })).problem).toMatch(/launchSpecs/);
+    expect(errorOf(() => parse([])).problem).toMatch(/at least one/);
+    expect(errorOf(() => parse({ launchSpecs: [small], zones: {} })).field).toBe('zones');
+    const syntax = errorOf(() => parseVngText('launchSpecs: [\n  - name: a', 'bad.yaml', catalog));
+    expect(syntax.file).toBe('bad.yaml');
+    expect(syntax.problem).toMatch(/JSON or YAML/);
+    expect(errorOf(() => parseVngText('', 'empty.yaml', catalog)).problem).toMatch(/found nothing|found null/);
+  });
+});
