@@ -38,7 +38,7 @@ export interface KubeOwnerReference {
 type Json = Record<string, unknown>;
 
 function ownerRef(apiVersion: string, kind: string, name: string, uid: string): KubeOwnerReference {
-  return { apiVersion, kind, blockOwnerDeletion: true, controller: true, name, uid };
+  return { apiVersion, blockOwnerDeletion: true, controller: true, kind, name, uid };
 }
 
 function condition(type: string, status: 'True' | 'False', atMs: number, extra: Json = {}): Json {
@@ -160,20 +160,6 @@ function tolerationJson(t: GenToleration): Json {
   return out;
 }
 
-function serviceAccountVolume(suffix: string): Json {
-  return {
-    name: `kube-api-access-${suffix}`,
-    projected: {
-      defaultMode: 420,
-      sources: [
-        { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
-        { configMap: { items: [{ key: 'ca.crt', path: 'ca.crt' }], name: 'kube-root-ca.crt' } },
-        { downwardAPI: { items: [{ fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' }, path: 'namespace' }] } },
-      ],
-    },
-  };
-}
-
 /** spec of a workload's pod template (volumeClaim: the StatefulSet claim template's volume name). */
 function workloadPodSpec(w: GenWorkload, pod: GenPod | null): Json {
   const t: GenTemplate = w.template;
@@ -192,11 +178,6 @@ function workloadPodSpec(w: GenWorkload, pod: GenPod | null): Json {
   if (t.emptyDir) {
     volumeMounts.push({ mountPath: '/tmp/scratch', name: 'scratch' });
     volumes.push({ emptyDir: {}, name: 'scratch' });
-  }
-  const saSuffix = pod === null ? '' : pod.uid.slice(0, 5).replace(/[^a-z0-9]/g, 'x');
-  if (pod !== null) {
-    volumeMounts.push({ mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', name: `kube-api-access-${saSuffix}`, readOnly: true });
-    volumes.push(serviceAccountVolume(saSuffix));
   }
   const container: Json = {
     image: t.image,
@@ -250,7 +231,7 @@ function templateAnnotations(t: GenTemplate): Record<string, string> | null {
   return t.safeToEvictFalse ? { 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false' } : null;
 }
 
-function podStatus(pod: GenPod, containerName: string, image: string, imageDigest: string, qosClass: string, totalNodes: number): Json {
+function podStatus(pod: GenPod, containerName: string, image: string, imageID: string, qosClass: string, totalNodes: number): Json {
   if (pod.node === null || pod.podIp === null) {
     return {
       conditions: [
@@ -277,9 +258,9 @@ function podStatus(pod: GenPod, containerName: string, image: string, imageDiges
     ],
     containerStatuses: [
       {
-        containerID: `containerd://${pod.containerId}`,
+        containerID: pod.containerId,
         image,
-        imageID: `${image.split(':')[0] ?? image}@sha256:${imageDigest}`,
+        imageID,
         lastState: {},
         name: containerName,
         ready: true,
@@ -337,13 +318,14 @@ function workloadPodLabels(w: GenWorkload, pod: GenPod): Record<string, string> 
 }
 
 export function workloadPodObject(w: GenWorkload, pod: GenPod, totalNodes: number): KubeObject {
-  const metadata: KubeMetadata = { name: pod.name };
+  const metadata: Json = {};
   const annotations = templateAnnotations(w.template);
   if (annotations !== null) metadata['annotations'] = annotations;
   metadata['creationTimestamp'] = timestampText(pod.createdMs);
   if (w.shape === 'Deployment') metadata['generateName'] = `${replicaSetName(w)}-`;
   if (w.shape === 'Job') metadata['generateName'] = `${w.name}-`;
   metadata['labels'] = workloadPodLabels(w, pod);
+  metadata['name'] = pod.name;
   metadata['namespace'] = w.namespace;
   if (w.shape === 'Deployment') metadata['ownerReferences'] = [ownerRef('apps/v1', 'ReplicaSet', replicaSetName(w), w.replicaSetUid)];
   if (w.shape === 'StatefulSet') metadata['ownerReferences'] = [ownerRef('apps/v1', 'StatefulSet', w.name, w.uid)];
@@ -357,9 +339,9 @@ export function workloadPodObject(w: GenWorkload, pod: GenPod, totalNodes: numbe
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata,
+    metadata: metadata as KubeMetadata,
     spec,
-    status: podStatus(pod, w.name, w.template.image, w.template.imageDigest, 'Burstable', totalNodes),
+    status: podStatus(pod, w.name, w.template.image, w.template.imageId, 'Burstable', totalNodes),
   };
 }
 
@@ -617,7 +599,7 @@ function daemonSetLabels(ds: GenDaemonSet): Record<string, string> {
   return { 'k8s-app': ds.spec.name };
 }
 
-function daemonSetPodSpec(ds: GenDaemonSet, node: GenNode | null, saSuffix: string | null): Json {
+function daemonSetPodSpec(ds: GenDaemonSet, node: GenNode | null): Json {
   const requests: Record<string, string> = { cpu: ds.spec.cpu };
   if (ds.spec.memory !== null) requests['memory'] = ds.spec.memory;
   const container: Json = {
@@ -628,9 +610,6 @@ function daemonSetPodSpec(ds: GenDaemonSet, node: GenNode | null, saSuffix: stri
     terminationMessagePath: '/dev/termination-log',
     terminationMessagePolicy: 'File',
   };
-  if (saSuffix !== null) {
-    container['volumeMounts'] = [{ mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', name: `kube-api-access-${saSuffix}`, readOnly: true }];
-  }
   const spec: Json = {};
   if (node !== null) {
     spec['affinity'] = {
@@ -669,7 +648,6 @@ function daemonSetPodSpec(ds: GenDaemonSet, node: GenNode | null, saSuffix: stri
     if (ds.spec.hostNetwork) tolerations.push({ effect: 'NoSchedule', key: 'node.kubernetes.io/network-unavailable', operator: 'Exists' });
   }
   spec['tolerations'] = tolerations;
-  if (saSuffix !== null) spec['volumes'] = [serviceAccountVolume(saSuffix)];
   return spec;
 }
 
@@ -691,7 +669,7 @@ export function daemonSetObject(ds: GenDaemonSet): KubeObject {
     spec: {
       revisionHistoryLimit: 10,
       selector: { matchLabels: daemonSetLabels(ds) },
-      template: { metadata: { creationTimestamp: null, labels: daemonSetLabels(ds) }, spec: daemonSetPodSpec(ds, null, null) },
+      template: { metadata: { creationTimestamp: null, labels: daemonSetLabels(ds) }, spec: daemonSetPodSpec(ds, null) },
       updateStrategy: { rollingUpdate: { maxSurge: 0, maxUnavailable: '10%' }, type: 'RollingUpdate' },
     },
     status: {
@@ -707,7 +685,6 @@ export function daemonSetObject(ds: GenDaemonSet): KubeObject {
 }
 
 export function daemonSetPodObject(ds: GenDaemonSet, pod: GenPod, totalNodes: number): KubeObject {
-  const saSuffix = pod.uid.slice(0, 5).replace(/[^a-z0-9]/g, 'x');
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -720,8 +697,8 @@ export function daemonSetPodObject(ds: GenDaemonSet, pod: GenPod, totalNodes: nu
       ownerReferences: [ownerRef('apps/v1', 'DaemonSet', ds.spec.name, ds.uid)],
       uid: pod.uid,
     },
-    spec: daemonSetPodSpec(ds, pod.node, saSuffix),
-    status: podStatus(pod, ds.spec.name, ds.spec.image, ds.imageDigest, 'Burstable', totalNodes),
+    spec: daemonSetPodSpec(ds, pod.node),
+    status: podStatus(pod, ds.spec.name, ds.spec.image, ds.imageId, 'Burstable', totalNodes),
   };
 }
 

@@ -1,20 +1,27 @@
 /** Random identifiers in the shapes Kubernetes and AWS print them, all drawn from a Prng. */
 import type { Prng } from './prng.js';
 
-const HEX = '0123456789abcdef';
 /** The alphabet Kubernetes uses for generated name suffixes (no vowels, no look-alike characters). */
 const KUBE_SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
+const BYTE_HEX: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/** `length` random lowercase hex digits (eight per 32-bit draw). */
 export function hexString(prng: Prng, length: number): string {
-  let out = '';
-  for (let i = 0; i < length; i++) out += HEX[prng.int(0, 15)];
-  return out;
+  // Parts joined once give a flat string; repeated += would leave a tree of rope nodes alive in every id.
+  const parts: string[] = [];
+  for (let left = length; left > 0; left -= 8) {
+    const w = prng.nextUint32();
+    parts.push(BYTE_HEX[w >>> 24] as string, BYTE_HEX[(w >>> 16) & 255] as string, BYTE_HEX[(w >>> 8) & 255] as string, BYTE_HEX[w & 255] as string);
+  }
+  const out = parts.join('');
+  return out.length === length ? out : out.slice(0, length);
 }
 
 /** A random (version 4, variant 1) UUID like metadata.uid. */
 export function uuid(prng: Prng): string {
   const h = hexString(prng, 32);
-  const variant = HEX[8 + prng.int(0, 3)];
+  const variant = '89ab'[prng.int(0, 3)] ?? '8';
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 

@@ -21,31 +21,38 @@ export interface GenNode {
   readonly createdMs: number;
 }
 
-/** Splits `total` over the weights by largest remainder; every positive weight gets at least one while `total` allows. */
+/**
+ * Splits `total` over the weights by largest remainder (ties to the earlier entry). Then every positive weight left with no
+ * share takes one from the largest share, as long as `total` allows one each.
+ */
 export function apportion(total: number, weights: readonly number[]): number[] {
-  const sum = weights.reduce((a, w) => a + Math.max(0, w), 0);
-  const counts = weights.map(() => 0);
+  const clean = weights.map((w) => Math.max(0, w));
+  const sum = clean.reduce((a, w) => a + w, 0);
+  const counts = clean.map(() => 0);
   if (total <= 0 || sum <= 0) return counts;
-  const positive = weights.flatMap((w, i) => (w > 0 ? [i] : []));
-  let left = total;
-  if (total >= positive.length) {
-    for (const i of positive) counts[i] = 1;
-    left -= positive.length;
-  }
-  const exact = weights.map((w) => (Math.max(0, w) / sum) * left);
+  const exact = clean.map((w) => (w / sum) * total);
   let given = 0;
   for (const [i, x] of exact.entries()) {
-    const whole = Math.floor(x);
-    counts[i] = (counts[i] ?? 0) + whole;
-    given += whole;
+    counts[i] = Math.floor(x);
+    given += Math.floor(x);
   }
   const byRemainder = exact
     .map((x, i) => ({ i, rest: x - Math.floor(x) }))
-    .filter(({ i }) => (weights[i] ?? 0) > 0)
+    .filter(({ i }) => (clean[i] ?? 0) > 0)
     .sort((a, b) => b.rest - a.rest || a.i - b.i);
-  for (let k = 0; k < left - given; k++) {
+  for (let k = 0; k < total - given; k++) {
     const target = byRemainder[k % byRemainder.length];
     if (target !== undefined) counts[target.i] = (counts[target.i] ?? 0) + 1;
+  }
+  const positive = clean.flatMap((w, i) => (w > 0 ? [i] : []));
+  if (total >= positive.length) {
+    for (const i of positive) {
+      if ((counts[i] ?? 0) > 0) continue;
+      let donor = 0;
+      for (const [j, c] of counts.entries()) if (c > (counts[donor] ?? 0)) donor = j;
+      counts[donor] = (counts[donor] ?? 0) - 1;
+      counts[i] = 1;
+    }
   }
   return counts;
 }

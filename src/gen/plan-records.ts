@@ -22,7 +22,8 @@ export interface GenTemplate {
   readonly volumeClaim: boolean;
   readonly safeToEvictFalse: boolean;
   readonly image: string;
-  readonly imageDigest: string;
+  /** `repository@sha256:digest`, as containerStatuses[].imageID shows it. */
+  readonly imageId: string;
   readonly port: number;
 }
 
@@ -42,6 +43,7 @@ export interface GenPod {
   readonly node: GenNode | null;
   readonly podIp: number | null;
   readonly createdMs: number;
+  /** `containerd://<64 hex>`; '' for a Pending pod. */
   readonly containerId: string;
   readonly ordinal: number;
   readonly volume: GenVolume | null;
@@ -76,6 +78,6 @@ export interface GenDaemonSet {
   readonly uid: string;
   readonly createdMs: number;
   readonly revisionHash: string;
-  readonly imageDigest: string;
+  readonly imageId: string;
   readonly pods: GenPod[];
 }

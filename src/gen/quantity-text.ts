@@ -21,7 +21,29 @@ export function cpuText(millis: number): string {
   return millis % 1000 === 0 ? String(millis / 1000) : `${millis}m`;
 }
 
-/** RFC 3339 at second precision, as the API server prints timestamps. */
+function two(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/**
+ * RFC 3339 at second precision in UTC, as the API server prints timestamps (`2026-01-15T12:00:00Z`). Computed with integer
+ * arithmetic (days to civil date), which is several times faster than going through Date for hundreds of thousands of pods.
+ */
 export function timestampText(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const seconds = Math.floor(ms / 1000);
+  const days = Math.floor(seconds / 86400);
+  const inDay = seconds - days * 86400;
+  // Civil date from days since 1970-01-01 (proleptic Gregorian calendar, eras of 400 years).
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const hh = Math.floor(inDay / 3600);
+  const mm = Math.floor((inDay % 3600) / 60);
+  return [String(year), '-', two(month), '-', two(day), 'T', two(hh), ':', two(mm), ':', two(inDay % 60), 'Z'].join('');
 }

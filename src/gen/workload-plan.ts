@@ -124,7 +124,8 @@ export function planCluster(spec: ResolvedClusterGenSpec, nodes: readonly GenNod
       }
     }
   };
-  const imageDigest = (): string => hexString(rng.ids, 64);
+  const imageId = (image: string): string => `${image.slice(0, image.lastIndexOf(':'))}@sha256:${hexString(rng.ids, 64)}`;
+  const containerId = (): string => `containerd://${hexString(rng.ids, 64)}`;
   const podCreated = (notBefore: number): number => Math.min(spec.nowMs - 60_000, notBefore + rng.time.int(0, 3_600_000));
 
   // DaemonSet pods first: they are on every node whatever else happens.
@@ -133,7 +134,7 @@ export function planCluster(spec: ResolvedClusterGenSpec, nodes: readonly GenNod
     uid: uuid(rng.ids),
     createdMs: spec.nowMs - rng.time.int(60 * DAY_MS, 300 * DAY_MS),
     revisionHash: kubeSuffix(rng.names, 9),
-    imageDigest: imageDigest(),
+    imageId: imageId(ds.image),
     pods: [],
   }));
   for (const n of nodes) {
@@ -146,7 +147,7 @@ export function planCluster(spec: ResolvedClusterGenSpec, nodes: readonly GenNod
         node: n,
         podIp: ds.spec.hostNetwork ? n.address : addresses.take(n.zoneIndex),
         createdMs: podCreated(n.createdMs),
-        containerId: hexString(rng.ids, 64),
+        containerId: containerId(),
         ordinal: 0,
         volume: null,
       });
@@ -186,6 +187,7 @@ export function planCluster(spec: ResolvedClusterGenSpec, nodes: readonly GenNod
     const plainIndex = isPlain ? plainCount++ : -1;
     const safeToEvictFalse = isPlain && plainIndex < spec.safeToEvictFalse;
     const forcedEmptyDir = isPlain && plainIndex === spec.safeToEvictFalse && spec.emptyDirFraction > 0;
+    const image = `${spec.accountId}.dkr.ecr.${spec.region}.amazonaws.com/${namespace}/${name}:${rng.draw.int(1, 4)}.${rng.draw.int(0, 30)}.${rng.draw.int(0, 9)}`;
     return {
       size,
       gpus: kind === 'gpuDeployment' ? 1 : 0,
@@ -196,8 +198,8 @@ export function planCluster(spec: ResolvedClusterGenSpec, nodes: readonly GenNod
       emptyDir: forcedEmptyDir || rng.draw.chance(spec.emptyDirFraction),
       volumeClaim: kind === 'statefulSet',
       safeToEvictFalse,
-      image: `${spec.accountId}.dkr.ecr.${spec.region}.amazonaws.com/${namespace}/${name}:${rng.draw.int(1, 4)}.${rng.draw.int(0, 30)}.${rng.draw.int(0, 9)}`,
-      imageDigest: imageDigest(),
+      image,
+      imageId: imageId(image),
       port: rng.draw.pick([8080, 8080, 8000, 3000, 9090, 5432, 6379]),
     };
   };
@@ -295,7 +297,7 @@ export function planCluster(spec: ResolvedClusterGenSpec, nodes: readonly GenNod
         node,
         podIp: addresses.take(node.zoneIndex),
         createdMs: podCreated(Math.max(workload.createdMs, node.createdMs)),
-        containerId: hexString(rng.ids, 64),
+        containerId: containerId(),
         ordinal,
         volume,
       });

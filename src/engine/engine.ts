@@ -1,0 +1,414 @@
+/**
+ * The migration state machine, as Ocean runs a workload migration: take the next batch of old nodes, cordon them, evict their
+ * pods (PDB refusals retried with backoff), wait until enough of the batch's pods run and are Ready elsewhere, terminate the
+ * drained instances, go on. Stop, resume after a crash, and the seven failure codes.
+ *
+ * Each `step()` is one reconcile: observe through the ports, decide, persist the decision, act. Every action is idempotent, and
+ * the state is saved before acting, so a process that dies anywhere resumes by loading the state and reconciling again.
+ */
+import { FAILURE_MESSAGES, FAILURE_REMEDIES, type FailureCode } from '../model/failures.js';
+import { PortError, type ClusterSnapshot, type PodView, type Ports } from './ports.js';
+import { isTerminal, type BatchState, type MigrationState } from './state.js';
+
+const podKey = (p: { namespace: string; name: string }): string => `${p.namespace}/${p.name}`;
+
+/** Pods the migration must move off a node: not DaemonSet, not mirror, not finished. */
+function isMovable(p: PodView): boolean {
+  return !p.isDaemonSet && !p.isMirror && p.phase !== 'Succeeded' && p.phase !== 'Failed';
+}
+
+function healthy(p: PodView): boolean {
+  return (p.phase === 'Running' && p.ready && !p.terminating) || (p.phase === 'Succeeded' && p.ownerKind === 'Job');
+}
+
+export class MigrationEngine {
+  private state: MigrationState;
+  private lastSaved = '';
+
+  constructor(
+    private readonly ports: Ports,
+    state: MigrationState,
+  ) {
+    this.state = state;
+  }
+
+  /** Resumes from the state persisted in the cluster, or starts the given one. */
+  static async resumeOrStart(ports: Ports, fresh: MigrationState): Promise<MigrationEngine> {
+    const saved = await ports.cluster.loadState(fresh.id);
+    const engine = new MigrationEngine(ports, saved ?? fresh);
+    engine.trace(saved ? 'migration.resumed' : 'migration.started', `Migration ${fresh.id}`, { status: (saved ?? fresh).status });
+    return engine;
+  }
+
+  get current(): Readonly<MigrationState> {
+    return this.state;
+  }
+
+  /** Runs reconciles until the migration ends (Completed, Failed or Stopped). */
+  async run(): Promise<MigrationState> {
+    while (!isTerminal(this.state.status)) {
+      await this.step();
+      if (isTerminal(this.state.status)) break;
+      await this.ports.clock.sleep(this.state.settings.intervalSeconds);
+    }
+    return this.state;
+  }
+
+  private now(): number {
+    return this.ports.clock.now();
+  }
+
+  private trace(kind: string, object: string, detail?: Record<string, string | number | boolean | null>): void {
+    this.ports.trace.record({ t: this.now(), kind, object, ...(detail ? { detail } : {}) });
+  }
+
+  private async persist(): Promise<void> {
+    const text = JSON.stringify(this.state);
+    if (text === this.lastSaved) return;
+    await this.ports.cluster.saveState(this.state);
+    this.lastSaved = text;
+  }
+
+  private fail(code: FailureCode, why: string, objects: readonly string[]): void {
+    const s = this.state;
+    s.status = 'Failed';
+    s.erroredAt = this.now();
+    s.failure = { code, message: FAILURE_MESSAGES[code], why, remedy: FAILURE_REMEDIES[code], objects: [...objects].sort(), at: this.now() };
+    this.trace('migration.failed', `Migration ${s.id}`, { code, why });
+  }
+
+  /** One reconcile. */
+  async step(): Promise<void> {
+    const s = this.state;
+    if (isTerminal(s.status)) return;
+    let snap: ClusterSnapshot;
+    try {
+      snap = this.ports.cluster.snapshot();
+      const stop = await this.ports.cluster.stopRequest(s.id);
+      if (stop && !s.stop) {
+        s.stop = stop;
+        this.trace('migration.stop-requested', `Migration ${s.id}`, { terminateDrained: stop.terminateDrained });
+      }
+    } catch (e) {
+      if (!(e instanceof PortError)) throw e;
+      this.apiTrouble(e);
+      await this.safePersist();
+      return;
+    }
+    if (s.apiLostSince !== null) {
+      this.trace('api.restored', 'API', { lostSeconds: this.now() - s.apiLostSince });
+      s.apiLostSince = null;
+    }
+    try {
+      await this.ports.capacity.reconcile();
+      if (s.stop && s.status === 'Running') {
+        s.status = 'Stopping';
+        this.trace('migration.stopping', `Migration ${s.id}`);
+      }
+      if (s.status === 'Stopping') await this.stopStep(snap);
+      else await this.runStep(snap);
+    } catch (e) {
+      if (!(e instanceof PortError)) throw e;
+      this.apiTrouble(e);
+    }
+    await this.safePersist();
+  }
+
+  private async safePersist(): Promise<void> {
+    try {
+      await this.persist();
+    } catch (e) {
+      if (!(e instanceof PortError)) throw e;
+      this.apiTrouble(e);
+    }
+  }
+
+  private apiTrouble(e: PortError): void {
+    const s = this.state;
+    if (!e.transient) {
+      // A permanent refusal outside the actions that have their own code: treat as lost access.
+      this.fail('ConnectivityLost', `the API refused the engine: ${e.message}`, []);
+      return;
+    }
+    if (s.apiLostSince === null) {
+      s.apiLostSince = this.now();
+      this.trace('api.lost', 'API', { error: e.kind, message: e.message });
+    }
+    if (this.now() - s.apiLostSince > s.settings.connectivityLostSeconds && !isTerminal(s.status)) {
+      this.fail('ConnectivityLost', `the API has been unreachable for ${this.now() - s.apiLostSince}s (${e.message})`, []);
+    }
+  }
+
+  // ---- Running ----
+
+  private async runStep(snap: ClusterSnapshot): Promise<void> {
+    const s = this.state;
+    if (this.checkOutstanding(snap)) return;
+    const batch = s.batches[s.current];
+    if (!batch) {
+      if (this.outstandingPods(snap).length === 0) {
+        s.status = 'Completed';
+        s.completedAt = this.now();
+        this.trace('migration.completed', `Migration ${s.id}`);
+      }
+      return;
+    }
+    if (batch.phase === 'pending') await this.startBatch(batch);
+    if (batch.phase === 'draining') await this.drain(batch, snap);
+    if (batch.phase === 'waiting') this.waitHealthy(batch, snap);
+    if (batch.phase === 'terminating') await this.terminate(batch, snap);
+    if (batch.phase === 'done') {
+      s.current += 1;
+    }
+    if (!isTerminal(s.status) && batch.startedAt !== null && batch.phase !== 'done') {
+      if (this.now() - batch.startedAt > s.params.batchTimeBudgetSeconds) {
+        const blocked = Object.keys(s.evictRetry).map((p) => `Pod ${p}`);
+        this.fail(
+          'TechnicalTimeout',
+          `batch ${s.current + 1} ran past its ${s.params.batchTimeBudgetSeconds}s budget in phase ${batch.phase}${blocked.length > 0 ? ' with evictions still refused by PodDisruptionBudgets' : ''}`,
+          [...batch.nodes.map((n) => `Node ${n}`), ...blocked],
+        );
+      }
+    }
+  }
+
+  private async startBatch(batch: BatchState): Promise<void> {
+    const s = this.state;
+    batch.phase = 'draining';
+    batch.startedAt = this.now();
+    this.trace('batch.started', `Batch ${s.current + 1}`, { nodes: batch.nodes.length });
+    await this.persist();
+  }
+
+  private async drain(batch: BatchState, snap: ClusterSnapshot): Promise<void> {
+    const s = this.state;
+    const p = s.params;
+    const nodes = new Map(snap.nodes.map((n) => [n.name, n]));
+    for (const name of batch.nodes) {
+      const node = nodes.get(name);
+      if (!node) continue;
+      if (!node.unschedulable) {
+        await this.ports.cluster.cordon(name);
+        this.trace('node.cordoned', `Node ${name}`);
+        void this.ports.cluster.recordEvent('Node', '', name, 'MigrationCordon', `vngshift migration ${s.id}: cordoned for batch ${s.current + 1}`).catch(() => undefined);
+      }
+      if (s.nodePhase[name] === 'waiting') s.nodePhase[name] = 'cordoned';
+    }
+    await this.persist();
+    const inBatch = new Set(batch.nodes);
+    const now = this.now();
+    let remaining = 0;
+    for (const pod of snap.pods) {
+      if (pod.nodeName === null || !inBatch.has(pod.nodeName) || !isMovable(pod)) continue;
+      if (pod.ownerUid === null && !p.shouldEvictStandAlonePods) continue;
+      remaining += 1;
+      if (pod.terminating) continue;
+      const key = podKey(pod);
+      const retry = s.evictRetry[key];
+      if (retry && retry.nextAt > now) continue;
+      const force = !p.respectPdb || (p.forcePodEvictionOnPdbFailure && retry !== undefined && now - retry.firstBlockedAt >= p.drainTimeThresholdSeconds);
+      if (force) {
+        await this.ports.cluster.deletePod(pod.namespace, pod.name).catch((e: unknown) => {
+          if (!(e instanceof PortError && e.kind === 'not-found')) throw e;
+        });
+        this.noteEvicted(batch, pod, 'pod.deleted');
+        continue;
+      }
+      const outcome = await this.ports.cluster.evict(pod.namespace, pod.name);
+      if (outcome.kind === 'blocked-by-pdb') {
+        const attempts = (retry?.attempts ?? 0) + 1;
+        const delay = Math.min(s.settings.evictionBackoffMaxSeconds, s.settings.evictionBackoffSeconds * 2 ** (attempts - 1));
+        s.evictRetry[key] = { attempts, nextAt: now + delay, firstBlockedAt: retry?.firstBlockedAt ?? now };
+        this.trace('pod.evict-blocked', `Pod ${key}`, { attempts, message: outcome.message });
+      } else {
+        this.noteEvicted(batch, pod, outcome.kind === 'evicted' ? 'pod.evicted' : 'pod.gone');
+      }
+    }
+    if (remaining === 0) {
+      batch.phase = 'waiting';
+      batch.drainedAt = this.now();
+      for (const name of batch.nodes) if (s.nodePhase[name] === 'cordoned') s.nodePhase[name] = 'drained';
+      this.trace('batch.drained', `Batch ${s.current + 1}`, { evicted: batch.evicted.length });
+    }
+    this.checkCapacity(snap);
+  }
+
+  private noteEvicted(batch: BatchState, pod: PodView, kind: string): void {
+    const s = this.state;
+    const key = podKey(pod);
+    delete s.evictRetry[key];
+    if (!batch.evicted.some((e) => e.pod === key)) batch.evicted.push({ pod: key, ownerUid: pod.ownerUid });
+    if (pod.ownerUid !== null) s.lastEvictedAt[pod.ownerUid] = this.now();
+    this.trace(kind, `Pod ${key}`, { node: pod.nodeName, owner: pod.ownerUid });
+  }
+
+  /** batchMinHealthyPercentage: replacements created since the batch started, Running and Ready, per evicted pod. */
+  private waitHealthy(batch: BatchState, snap: ClusterSnapshot): void {
+    const s = this.state;
+    const evictedByOwner = new Map<string, number>();
+    for (const e of batch.evicted) if (e.ownerUid !== null) evictedByOwner.set(e.ownerUid, (evictedByOwner.get(e.ownerUid) ?? 0) + 1);
+    const total = [...evictedByOwner.values()].reduce((a, b) => a + b, 0);
+    const inBatch = new Set(batch.nodes);
+    const started = batch.startedAt ?? 0;
+    const healthyByOwner = new Map<string, number>();
+    for (const pod of snap.pods) {
+      if (pod.ownerUid === null || !evictedByOwner.has(pod.ownerUid)) continue;
+      if (pod.createdAt < started || (pod.nodeName !== null && inBatch.has(pod.nodeName)) || !healthy(pod)) continue;
+      healthyByOwner.set(pod.ownerUid, (healthyByOwner.get(pod.ownerUid) ?? 0) + 1);
+    }
+    let replaced = 0;
+    for (const [owner, n] of evictedByOwner) replaced += Math.min(n, healthyByOwner.get(owner) ?? 0);
+    const share = total === 0 ? 100 : (100 * replaced) / total;
+    if (share >= s.params.batchMinHealthyPercentage) {
+      batch.phase = 'terminating';
+      this.trace('batch.healthy', `Batch ${s.current + 1}`, { healthyPercent: Math.floor(share), replaced, evicted: total });
+      return;
+    }
+    this.checkCapacity(snap);
+  }
+
+  private async terminate(batch: BatchState, snap: ClusterSnapshot): Promise<void> {
+    const s = this.state;
+    const busy = new Set<string>();
+    for (const pod of snap.pods) if (pod.nodeName !== null && isMovable(pod)) busy.add(pod.nodeName);
+    const ids = new Map(s.oldNodes.map((n) => [n.name, n.instanceId]));
+    const present = new Set(snap.nodes.map((n) => n.name));
+    for (const name of batch.nodes) {
+      const phase = s.nodePhase[name];
+      if (phase === 'terminated' || phase === 'kept') continue;
+      if (busy.has(name)) {
+        // Stand-alone pods (or pods that came back) keep the node: it stays cordoned and is not terminated.
+        s.nodePhase[name] = 'kept';
+        this.trace('node.kept', `Node ${name}`, { reason: 'pods that are not evicted still run there' });
+        continue;
+      }
+      s.nodePhase[name] = 'drained';
+      if (!s.params.shouldTerminateDrainedNodes) continue;
+      const id = ids.get(name) ?? null;
+      if (!(await this.terminateNode(name, id, present.has(name), 'TerminateFailed'))) return;
+    }
+    batch.phase = 'done';
+    batch.finishedAt = this.now();
+    this.trace('batch.completed', `Batch ${s.current + 1}`);
+  }
+
+  /** Terminates one drained node's instance and removes its Node object. False when the run failed. */
+  private async terminateNode(name: string, id: string | null, present: boolean, code: 'TerminateFailed' | 'StopTerminateFailed'): Promise<boolean> {
+    const s = this.state;
+    if (id !== null) {
+      try {
+        await this.ports.cloud.terminateInstances([id]);
+      } catch (e) {
+        if (e instanceof PortError && !e.transient) {
+          this.fail(code, `EC2 refused TerminateInstances for ${id} (${e.code ?? e.kind}: ${e.message})`, [`Instance ${id}`, `Node ${name}`]);
+          return false;
+        }
+        throw e;
+      }
+    }
+    s.nodePhase[name] = 'terminated';
+    this.trace('node.terminated', `Node ${name}`, { instanceId: id });
+    await this.persist();
+    if (present) {
+      await this.ports.cluster.deleteNode(name).catch((e: unknown) => {
+        if (!(e instanceof PortError && (e.kind === 'not-found' || e.transient))) throw e;
+      });
+    }
+    return true;
+  }
+
+  /** Pods of controllers we evicted from that are not (yet) healthy, plus pods that have been Pending a long time. */
+  private outstandingPods(snap: ClusterSnapshot): PodView[] {
+    const s = this.state;
+    return snap.pods.filter((p) => {
+      if (p.isDaemonSet || p.isMirror || p.terminating || p.phase === 'Succeeded' || p.phase === 'Failed') return false;
+      if (p.ownerUid !== null && s.lastEvictedAt[p.ownerUid] !== undefined && !healthy(p)) return true;
+      return p.phase === 'Pending' && p.createdAt >= s.createdAt;
+    });
+  }
+
+  /** Unscheduled or unready pods past the drain threshold fail the run (PodsUnschedulable). True when it failed. */
+  private checkOutstanding(snap: ClusterSnapshot): boolean {
+    const s = this.state;
+    const now = this.now();
+    const late = this.outstandingPods(snap).filter((p) => {
+      const since = p.ownerUid !== null && s.lastEvictedAt[p.ownerUid] !== undefined ? Math.max(s.lastEvictedAt[p.ownerUid] as number, p.createdAt) : p.createdAt;
+      return now - since > s.params.drainTimeThresholdSeconds;
+    });
+    if (late.length === 0) return false;
+    this.checkCapacity(snap);
+    if (isTerminal(s.status)) return true;
+    this.fail(
+      'PodsUnschedulable',
+      `${late.length} pod(s) are still unscheduled or unready ${s.params.drainTimeThresholdSeconds}s after their drain`,
+      late.map((p) => `Pod ${podKey(p)}`),
+    );
+    return true;
+  }
+
+  /** The autoscaler says pods cannot be hosted or launches fail, for longer than the grace: InsufficientCapacity. */
+  private checkCapacity(snap: ClusterSnapshot): void {
+    const s = this.state;
+    const sig = this.ports.capacity.signal();
+    const pendingNames = new Set(snap.pods.filter((p) => p.phase === 'Pending' && p.nodeName === null).map(podKey));
+    const unplaceable = sig.unplaceable.filter((u) => pendingNames.has(u.pod));
+    if (unplaceable.length === 0 && sig.launchErrors.length === 0) {
+      s.capacityTroubleSince = null;
+      return;
+    }
+    if (s.capacityTroubleSince === null) {
+      s.capacityTroubleSince = this.now();
+      this.trace('capacity.trouble', 'Autoscaler', { unplaceable: unplaceable.length, launchErrors: sig.launchErrors.length });
+    }
+    if (this.now() - s.capacityTroubleSince > s.settings.capacityGraceSeconds) {
+      const why =
+        unplaceable.length > 0
+          ? `${unplaceable.length} pod(s) fit no VNG: ${unplaceable[0]?.reason ?? ''}`
+          : `new instances could not be launched: ${sig.launchErrors.join('; ')}`;
+      this.fail('InsufficientCapacity', why, [...unplaceable.map((u) => `Pod ${u.pod}`), ...sig.launchErrors.map((e) => `Launch ${e}`)]);
+    }
+  }
+
+  // ---- Stopping ----
+
+  private async stopStep(snap: ClusterSnapshot): Promise<void> {
+    const s = this.state;
+    const stop = s.stop;
+    if (!stop) return;
+    // Let the pods already evicted get scheduled, within the drain threshold.
+    const waiting = this.outstandingPods(snap).filter((p) => p.phase === 'Pending');
+    if (waiting.length > 0 && this.now() - stop.requestedAt < s.params.drainTimeThresholdSeconds) return;
+    const busy = new Set<string>();
+    for (const pod of snap.pods) if (pod.nodeName !== null && isMovable(pod)) busy.add(pod.nodeName);
+    const present = new Map(snap.nodes.map((n) => [n.name, n]));
+    for (const { name, instanceId } of s.oldNodes) {
+      const phase = s.nodePhase[name];
+      if (phase === 'terminated' || phase === 'uncordoned' || phase === 'waiting') continue;
+      const node = present.get(name);
+      if (!node) continue;
+      if (busy.has(name) || phase === 'cordoned') {
+        if (!node.unschedulable) {
+          s.nodePhase[name] = 'uncordoned';
+          continue;
+        }
+        try {
+          await this.ports.cluster.uncordon(name);
+        } catch (e) {
+          if (e instanceof PortError && (!e.transient || this.now() - stop.requestedAt > s.settings.connectivityLostSeconds)) {
+            this.fail('StopRescheduleFailed', `could not uncordon ${name} while stopping (${e.kind}: ${e.message})`, [`Node ${name}`]);
+            return;
+          }
+          throw e;
+        }
+        s.nodePhase[name] = 'uncordoned';
+        this.trace('node.uncordoned', `Node ${name}`);
+        await this.persist();
+      } else if (stop.terminateDrained) {
+        if (!(await this.terminateNode(name, instanceId, true, 'StopTerminateFailed'))) return;
+      }
+    }
+    s.status = 'Stopped';
+    s.stoppedAt = this.now();
+    this.trace('migration.stopped', `Migration ${s.id}`);
+  }
+}

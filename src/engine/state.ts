@@ -1,0 +1,118 @@
+/**
+ * The migration's persisted progress. Written before every action (write-ahead), so a restarted engine repeats only idempotent
+ * steps. Plain JSON: the live adapter stores it in the cluster, the simulator in its emulated API.
+ */
+import type { FailureCode } from '../model/failures.js';
+import type { MigrationParams } from '../model/params.js';
+
+export type MigrationStatus = 'Running' | 'Stopping' | 'Stopped' | 'Completed' | 'Failed';
+export type BatchPhase = 'pending' | 'draining' | 'waiting' | 'terminating' | 'done';
+export type OldNodePhase = 'waiting' | 'cordoned' | 'drained' | 'terminated' | 'uncordoned' | 'kept';
+
+export interface StopRequest {
+  readonly terminateDrained: boolean;
+  readonly requestedAt: number;
+}
+
+export interface BatchState {
+  readonly nodes: readonly string[];
+  phase: BatchPhase;
+  startedAt: number | null;
+  drainedAt: number | null;
+  finishedAt: number | null;
+  /** Pods evicted (or deleted) from this batch, as namespace/name, with their controller uid. */
+  evicted: { pod: string; ownerUid: string | null }[];
+}
+
+export interface FailureState {
+  readonly code: FailureCode;
+  readonly message: string;
+  readonly why: string;
+  readonly remedy: string;
+  readonly objects: readonly string[];
+  readonly at: number;
+}
+
+export interface EngineSettings {
+  /** Seconds between reconciles. */
+  readonly intervalSeconds: number;
+  /** API unreachable for longer than this fails the run with ConnectivityLost. */
+  readonly connectivityLostSeconds: number;
+  /** The autoscaler reporting unplaceable pods or launch errors for longer than this fails with InsufficientCapacity. */
+  readonly capacityGraceSeconds: number;
+  /** First retry delay of a PDB-blocked eviction; doubles up to `evictionBackoffMaxSeconds`. */
+  readonly evictionBackoffSeconds: number;
+  readonly evictionBackoffMaxSeconds: number;
+}
+
+export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
+  intervalSeconds: 5,
+  connectivityLostSeconds: 300,
+  capacityGraceSeconds: 300,
+  evictionBackoffSeconds: 5,
+  evictionBackoffMaxSeconds: 60,
+};
+
+export interface MigrationState {
+  readonly version: 1;
+  readonly id: string;
+  status: MigrationStatus;
+  readonly params: MigrationParams;
+  readonly settings: EngineSettings;
+  readonly oldNodes: readonly { readonly name: string; readonly instanceId: string | null }[];
+  readonly batches: BatchState[];
+  current: number;
+  nodePhase: Record<string, OldNodePhase>;
+  createdAt: number;
+  completedAt: number | null;
+  stoppedAt: number | null;
+  erroredAt: number | null;
+  failure: FailureState | null;
+  stop: StopRequest | null;
+  /** Per pod (namespace/name): failed eviction attempts and when to try again. */
+  evictRetry: Record<string, { attempts: number; nextAt: number; firstBlockedAt: number }>;
+  /** Per controller uid: when its last pod was evicted (drives the drain threshold). */
+  lastEvictedAt: Record<string, number>;
+  apiLostSince: number | null;
+  capacityTroubleSince: number | null;
+  /** Upper bound on the run, from the plan. */
+  readonly boundSeconds: number;
+}
+
+export interface EnginePlan {
+  readonly oldNodes: readonly { readonly name: string; readonly instanceId: string | null }[];
+  readonly batches: readonly { readonly nodes: readonly string[] }[];
+  readonly params: MigrationParams;
+  readonly boundSeconds: number;
+}
+
+export function initialState(id: string, plan: EnginePlan, now: number, settings: EngineSettings = DEFAULT_ENGINE_SETTINGS): MigrationState {
+  const nodePhase: Record<string, OldNodePhase> = {};
+  for (const n of plan.oldNodes) nodePhase[n.name] = 'waiting';
+  return {
+    version: 1,
+    id,
+    status: 'Running',
+    params: plan.params,
+    settings,
+    oldNodes: plan.oldNodes.map((n) => ({ ...n })),
+    batches: plan.batches.map((b) => ({ nodes: [...b.nodes], phase: 'pending', startedAt: null, drainedAt: null, finishedAt: null, evicted: [] })),
+    current: 0,
+    nodePhase,
+    createdAt: now,
+    completedAt: null,
+    stoppedAt: null,
+    erroredAt: null,
+    failure: null,
+    stop: null,
+    evictRetry: {},
+    lastEvictedAt: {},
+    apiLostSince: null,
+    capacityTroubleSince: null,
+    boundSeconds: plan.boundSeconds,
+  };
+}
+
+export function isTerminal(status: MigrationStatus): boolean {
+  return status === 'Completed' || status === 'Failed' || status === 'Stopped';
+}
