@@ -113,9 +113,12 @@ export function clusterList(objects: readonly unknown[]): { apiVersion: 'v1'; ki
   return { apiVersion: 'v1', items: [...objects], kind: 'List', metadata: { resourceVersion: '' } };
 }
 
-/** The `v1 List` as YAML (no anchors, no folded lines), ending in a newline. */
+/**
+ * The `v1 List` as YAML (no anchors, no folded lines), ending in a newline. Strings a YAML 1.1 reader would take for
+ * something else (`yes`, `on`, timestamps) are quoted, so Kubernetes' own YAML readers see the same data.
+ */
 export function clusterListYaml(objects: readonly unknown[]): string {
-  return stringify(clusterList(objects), { aliasDuplicateObjects: false, lineWidth: 0 });
+  return stringify(clusterList(objects), { aliasDuplicateObjects: false, lineWidth: 0, version: '1.1' });
 }
 
 /** The `v1 List` as JSON with kubectl's four-space indent, ending in a newline. */

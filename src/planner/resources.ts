@@ -15,7 +15,7 @@ export function sum(lists: Iterable<ResourceList>): ResourceList {
   return out;
 }
 
-/** Resource names for which used + request exceeds allocatable, in a stable order (cpu, memory, ..., then by name). */
+/** Resource names for which used + request exceeds allocatable, in kube-scheduler's order (pods, cpu, memory, ephemeral-storage, then by name). */
 export function insufficient(allocatable: ResourceList, used: ResourceList, request: ResourceList): string[] {
   const out: string[] = [];
   for (const key in request) {
@@ -35,7 +35,7 @@ export function fits(allocatable: ResourceList, used: ResourceList, request: Res
   return true;
 }
 
-const ORDER = ['cpu', 'memory', 'ephemeral-storage', 'pods'];
+const ORDER = ['pods', 'cpu', 'memory', 'ephemeral-storage'];
 
 export function compareResourceNames(a: string, b: string): number {
   const ia = ORDER.indexOf(a);

@@ -8,22 +8,7 @@ export const interPodAffinity: Predicate = {
   name: 'InterPodAffinity',
   filter(ctx, cls, node) {
     const terms = ctx.terms;
-    for (const id of cls.matchedAntiTermIds) {
-      const term = terms.terms[id];
-      if (!term) continue;
-      const domain = node.labels[term.topologyKey];
-      if (domain !== undefined && (terms.antiOwners[id]?.get(domain) ?? 0) > 0) {
-        return fail('InterPodAffinity', "node(s) didn't satisfy existing pods anti-affinity rules");
-      }
-    }
-    for (const id of cls.antiTermIds) {
-      const term = terms.terms[id];
-      if (!term) continue;
-      const domain = node.labels[term.topologyKey];
-      if (domain !== undefined && terms.count(id, domain) > 0) {
-        return fail('InterPodAffinity', "node(s) didn't match pod anti-affinity rules");
-      }
-    }
+    // kube-scheduler's order: the pod's affinity, its anti-affinity, then existing pods' anti-affinity.
     if (cls.affinityTermIds.length > 0) {
       let satisfied = true;
       for (const id of cls.affinityTermIds) {
@@ -37,6 +22,22 @@ export const interPodAffinity: Predicate = {
         // The first pod of a group that selects itself may go anywhere, as long as no matching pod exists yet.
         const firstOfGroup = cls.selfAffine && cls.affinityTermIds.every((id) => (terms.totals[id] ?? 0) === 0);
         if (!firstOfGroup) return fail('InterPodAffinity', "node(s) didn't match pod affinity rules");
+      }
+    }
+    for (const id of cls.antiTermIds) {
+      const term = terms.terms[id];
+      if (!term) continue;
+      const domain = node.labels[term.topologyKey];
+      if (domain !== undefined && terms.count(id, domain) > 0) {
+        return fail('InterPodAffinity', "node(s) didn't match pod anti-affinity rules");
+      }
+    }
+    for (const id of cls.matchedAntiTermIds) {
+      const term = terms.terms[id];
+      if (!term) continue;
+      const domain = node.labels[term.topologyKey];
+      if (domain !== undefined && (terms.antiOwners[id]?.get(domain) ?? 0) > 0) {
+        return fail('InterPodAffinity', "node(s) didn't satisfy existing pods anti-affinity rules");
       }
     }
     return null;

@@ -218,8 +218,10 @@ describe('properties', () => {
   it('formatBytes is exact for whole hundredths of a binary unit, and within 0.5% otherwise', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 100, max: 102_399 }), (k, hundredths) => {
-        const bytes = (hundredths * 1024 ** k) / 100;
-        if (!Number.isInteger(bytes)) return;
+        // Exact arithmetic: a float division could round a fractional byte count to a whole one.
+        const exact = BigInt(hundredths) * 1024n ** BigInt(k);
+        if (exact % 100n !== 0n) return;
+        const bytes = Number(exact / 100n);
         expect(parseQuantity(formatBytes(bytes), 'unit')).toBe(bytes);
       }),
     );

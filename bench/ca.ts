@@ -1,0 +1,49 @@
+/**
+ * cluster-autoscaler's binpacking estimator benchmark case: 50,000 pods of 50m / 100 bytes and 1,000 pods of 95m / 190
+ * bytes on one node type of 1000m / 5000 bytes / 100 pods. First-fit decreasing needs exactly 2,595 nodes: the 1,000 large
+ * pods fill 100 nodes to 950m each, those take one small pod each, and the other 49,900 small pods fill 2,495 nodes at 20
+ * (cpu-bound) per node.
+ */
+import { catalogFromTypes } from '../src/catalog/catalog.js';
+import type { Pod } from '../src/model/types.js';
+import { solve } from '../src/planner/pack.js';
+import { cluster, exactResources, pendingPod, syntheticType, vng } from './fixtures.js';
+import { timed } from './util.js';
+
+export const CA_EXPECTED_NODES = 2595;
+export const CA_TARGET_MS = 500;
+
+export interface CaResult {
+  readonly pods: number;
+  readonly nodes: number;
+  readonly expectedNodes: number;
+  readonly unschedulable: number;
+  readonly solveMs: number;
+  readonly correct: boolean;
+}
+
+export function runCa(): CaResult {
+  const type = syntheticType('ca.node', 1, 1, 100, 1);
+  const catalog = catalogFromTypes([type], 'bench');
+  const pods: Pod[] = [];
+  for (let i = 0; i < 50_000; i++) pods.push(pendingPod(i, { cpu: 50, memory: 100, owner: 'small' }));
+  for (let i = 0; i < 1_000; i++) pods.push(pendingPod(50_000 + i, { cpu: 95, memory: 190, owner: 'large' }));
+  const input = {
+    cluster: cluster(pods),
+    vngs: [vng('ca', [type.name], [])],
+    catalog,
+    migratingNodes: new Set<string>(),
+    movingPods: pods,
+    observed: new Map([[type.name, exactResources({ cpu: 1000, memory: 5000, pods: 100 })]]),
+  };
+  const { value: result, ms } = timed(() => solve(input));
+  const nodes = result.newNodes.length;
+  return {
+    pods: pods.length,
+    nodes,
+    expectedNodes: CA_EXPECTED_NODES,
+    unschedulable: result.unschedulable.size,
+    solveMs: ms,
+    correct: nodes === CA_EXPECTED_NODES && result.unschedulable.size === 0,
+  };
+}

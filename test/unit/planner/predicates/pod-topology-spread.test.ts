@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import type { TopologySpreadConstraint } from '../../../../src/model/types.js';
+import { podTopologySpread } from '../../../../src/planner/predicates/pod-topology-spread.js';
+import { HOSTNAME, sel, spread, taint, verdict, world, ZONE, type NodeInput, type PodInput } from '../../../helpers/sched.js';
+
+const REASON = ["node(s) didn't match pod topology spread constraints"];
+const MISSING = ["node(s) didn't match pod topology spread constraints (missing required label)"];
+const web = { app: 'web' };
+const zoneSpread = (extra: Partial<TopologySpreadConstraint> = {}) => spread(ZONE, sel(web), extra);
+
+function existingOn(...nodes: string[]) {
+  return nodes.map((node) => ({ node, pod: { labels: web } }));
+}
+
+const abNodes: NodeInput[] = [
+  { name: 'na', zone: 'a' },
+  { name: 'nb', zone: 'b' },
+];
+
+describe('PodTopologySpread: skew', () => {
+  it('fails a zone that would be maxSkew ahead of the emptiest eligible zone', () => {
+    const w = world({ nodes: abNodes, existing: existingOn('na'), incoming: [{ labels: web, topologySpread: [zoneSpread()] }] });
+    expect(verdict(w.check(podTopologySpread, 0, 'na'))).toEqual(REASON);
+    expect(verdict(w.check(podTopologySpread, 0, 'nb'))).toBe('pass');
+  });
+  it('a larger maxSkew allows it', () => {
+    const w = world({ nodes: abNodes, existing: existingOn('na'), incoming: [{ labels: web, topologySpread: [zoneSpread({ maxSkew: 2 })] }] });
+    expect(w.check(podTopologySpread, 0, 'na')).toBeNull();
+  });
+  it('a pod that does not match the selector does not add itself', () => {
+    const w = world({ nodes: abNodes, existing: existingOn('na'), incoming: [{ labels: { app: 'other' }, topologySpread: [zoneSpread()] }] });
+    expect(w.check(podTopologySpread, 0, 'na')).toBeNull();
+  });
+  it('counts only pods of its own namespace', () => {
+    const w = world({
+      nodes: abNodes,
+      existing: [{ node: 'na', pod: { labels: web, namespace: 'other' } }],
+      incoming: [{ labels: web, topologySpread: [zoneSpread()] }],
+    });
+    expect(w.check(podTopologySpread, 0, 'na')).toBeNull();
+  });
+  it('counts pods placed by the planner as it goes', () => {
+    const w = world({ nodes: abNodes, incoming: [{ labels: web, topologySpread: [zoneSpread()] }] });
+    expect(w.check(podTopologySpread, 0, 'na')).toBeNull();
+    w.place(0, 'na');
+    expect(verdict(w.check(podTopologySpread, 0, 'na'))).toEqual(REASON);
+    w.place(0, 'nb');
+    expect(w.check(podTopologySpread, 0, 'na')).toBeNull();
+  });
+  it('hostname spread: each node is a domain', () => {
+    const sp = spread(HOSTNAME, sel(web));
+    const w = world({ nodes: [{ name: 'h1' }, { name: 'h2' }], existing: existingOn('h1'), incoming: [{ labels: web, topologySpread: [sp] }] });
+    expect(verdict(w.check(podTopologySpread, 0, 'h1'))).toEqual(REASON);
+    expect(w.check(podTopologySpread, 0, 'h2')).toBeNull();
+  });
+  it('a null selector selects no pods, so nothing filters', () => {
+    const sp = spread(ZONE, null);
+    const w = world({ nodes: abNodes, existing: existingOn('na', 'na'), incoming: [{ labels: web, topologySpread: [sp] }] });
+    expect(w.check(podTopologySpread, 0, 'na')).toBeNull();
+  });
+});
+
+describe('PodTopologySpread: domains', () => {
+  it('minDomains above the number of eligible domains makes the global minimum 0', () => {
+    const base = { nodes: abNodes, existing: existingOn('na', 'nb') };
+    const without = world({ ...base, incoming: [{ labels: web, topologySpread: [zoneSpread()] }] });
+    expect(without.check(podTopologySpread, 0, 'na')).toBeNull(); // 1 + 1 - 1 = 1
+    const withMin = world({ ...base, incoming: [{ labels: web, topologySpread: [zoneSpread({ minDomains: 3 })] }] });
+    expect(verdict(withMin.check(podTopologySpread, 0, 'na'))).toEqual(REASON); // 1 + 1 - 0 = 2
+    const enough = world({ ...base, incoming: [{ labels: web, topologySpread: [zoneSpread({ minDomains: 2 })] }] });
+    expect(enough.check(podTopologySpread, 0, 'na')).toBeNull();
+  });
+
+  const threeZones: NodeInput[] = [
+    { name: 'na', zone: 'a', labels: { pool: 'x' } },
+    { name: 'nb', zone: 'b', labels: { pool: 'y' } },
+    { name: 'nc', zone: 'c', labels: { pool: 'x' } },
+  ];
+  const podIn = (c: TopologySpreadConstraint): PodInput => ({ labels: web, nodeSelector: { pool: 'x' }, topologySpread: [c] });
+
+  it('nodeAffinityPolicy Honor: zones of nodes the pod cannot use are not domains', () => {
+    const w = world({ nodes: threeZones, existing: existingOn('na', 'nc'), incoming: [podIn(zoneSpread({ nodeAffinityPolicy: 'Honor' }))] });
+    expect(w.check(podTopologySpread, 0, 'na')).toBeNull(); // domains {a, c}: 1 + 1 - 1
+  });
+  it('nodeAffinityPolicy Ignore: every zone is a domain', () => {
+    const w = world({ nodes: threeZones, existing: existingOn('na', 'nc'), incoming: [podIn(zoneSpread({ nodeAffinityPolicy: 'Ignore' }))] });
+    expect(verdict(w.check(podTopologySpread, 0, 'na'))).toEqual(REASON); // zone b has 0
+  });
+
+  const tainted: NodeInput[] = [
+    { name: 'na', zone: 'a' },
+    { name: 'nb', zone: 'b', taints: [taint('dedicated', 'batch')] },
+    { name: 'nc', zone: 'c' },
+  ];
+  it('nodeTaintsPolicy Ignore (default): a tainted node still makes a domain', () => {
+    const w = world({ nodes: tainted, existing: existingOn('na', 'nc'), incoming: [{ labels: web, topologySpread: [zoneSpread()] }] });
+    expect(verdict(w.check(podTopologySpread, 0, 'na'))).toEqual(REASON);
+  });
+  it('nodeTaintsPolicy Honor: a node with an untolerated taint makes no domain', () => {
+    const w = world({
+      nodes: tainted,
+      existing: existingOn('na', 'nc'),
+      incoming: [{ labels: web, topologySpread: [zoneSpread({ nodeTaintsPolicy: 'Honor' })] }],
+    });
+    expect(w.check(podTopologySpread, 0, 'na')).toBeNull();
+  });
+  it('nodeTaintsPolicy Honor: a tolerated taint keeps the domain', () => {
+    const w = world({
+      nodes: tainted,
+      existing: existingOn('na', 'nc'),
+      incoming: [
+        {
+          labels: web,
+          tolerations: [{ key: 'dedicated', operator: 'Exists', value: '', effect: '' }],
+          topologySpread: [zoneSpread({ nodeTaintsPolicy: 'Honor' })],
+        },
+      ],
+    });
+    expect(verdict(w.check(podTopologySpread, 0, 'na'))).toEqual(REASON);
+  });
+  it('a node without the topology label fails with the missing-label reason', () => {
+    const w = world({ nodes: [...abNodes, { name: 'nolabel' }], incoming: [{ labels: web, topologySpread: [zoneSpread()] }] });
+    expect(verdict(w.check(podTopologySpread, 0, 'nolabel'))).toEqual(MISSING);
+  });
+  it('VNG templates count as eligible (empty) domains', () => {
+    const base = { nodes: abNodes, existing: existingOn('na', 'nb'), incoming: [{ labels: web, topologySpread: [zoneSpread()] }] };
+    expect(world(base).check(podTopologySpread, 0, 'na')).toBeNull();
+    const withTemplate = world({ ...base, templates: [{ name: 'vng/m5.large/c', zone: 'c' }] });
+    expect(verdict(withTemplate.check(podTopologySpread, 0, 'na'))).toEqual(REASON);
+    expect(withTemplate.check(podTopologySpread, 0, 'vng/m5.large/c')).toBeNull();
+  });
+});
+
+describe('PodTopologySpread: other fields', () => {
+  it('ScheduleAnyway does not filter', () => {
+    const w = world({
+      nodes: abNodes,
+      existing: existingOn('na', 'na', 'na'),
+      incoming: [{ labels: web, topologySpread: [zoneSpread({ whenUnsatisfiable: 'ScheduleAnyway' })] }],
+    });
+    expect(w.check(podTopologySpread, 0, 'na')).toBeNull();
+  });
+  it('ScheduleAnyway does not even need the topology label', () => {
+    const w = world({ nodes: [{ name: 'nolabel' }], incoming: [{ labels: web, topologySpread: [zoneSpread({ whenUnsatisfiable: 'ScheduleAnyway' })] }] });
+    expect(w.check(podTopologySpread, 0, 'nolabel')).toBeNull();
+  });
+  it('matchLabelKeys narrows the selector to pods with the same value of those keys', () => {
+    const old = { app: 'web', 'pod-template-hash': 'v1' };
+    const fresh = { app: 'web', 'pod-template-hash': 'v2' };
+    const existing = [{ node: 'na', pod: { labels: old } }, { node: 'na', pod: { labels: old } }];
+    const plain = world({ nodes: abNodes, existing, incoming: [{ labels: fresh, topologySpread: [zoneSpread()] }] });
+    expect(verdict(plain.check(podTopologySpread, 0, 'na'))).toEqual(REASON);
+    const keyed = world({
+      nodes: abNodes,
+      existing,
+      incoming: [{ labels: fresh, topologySpread: [zoneSpread({ matchLabelKeys: ['pod-template-hash'] })] }],
+    });
+    expect(keyed.check(podTopologySpread, 0, 'na')).toBeNull();
+  });
+  it('matchLabelKeys with a key the pod lacks is ignored', () => {
+    const w = world({
+      nodes: abNodes,
+      existing: existingOn('na'),
+      incoming: [{ labels: web, topologySpread: [zoneSpread({ matchLabelKeys: ['absent'] })] }],
+    });
+    expect(verdict(w.check(podTopologySpread, 0, 'na'))).toEqual(REASON);
+  });
+  it('every DoNotSchedule constraint must hold', () => {
+    const w = world({
+      nodes: [
+        { name: 'a1', zone: 'a' },
+        { name: 'a2', zone: 'a' },
+        { name: 'b1', zone: 'b' },
+      ],
+      existing: existingOn('a1', 'b1'),
+      incoming: [{ labels: web, topologySpread: [zoneSpread(), spread(HOSTNAME, sel(web))] }],
+    });
+    expect(w.check(podTopologySpread, 0, 'a2')).toBeNull(); // zone a: 1+1-1, host a2: 0+1-0
+    expect(verdict(w.check(podTopologySpread, 0, 'a1'))).toEqual(REASON); // host a1 would be 2 vs a2 0
+  });
+});
