@@ -75,6 +75,12 @@ export interface CostResult {
   readonly lpBound: number;
   readonly lpFleet: string;
   readonly gap: number;
+  /**
+   * Uniform workloads only: N x min over types of price / (pods one node holds), a tighter lower bound than the LP, which
+   * pretends one pod's cpu can sit on one node and its memory on another.
+   */
+  readonly packBound: number | null;
+  readonly packGap: number | null;
   readonly target: number;
   readonly pass: boolean;
   readonly planMs: number;
@@ -109,6 +115,17 @@ export function runCost(w: Workload): CostResult {
   const demand = RESOURCES.map((r) => pods.reduce((s, p) => s + (p.requests[r] ?? 0), 0));
   const lp = lpLowerBound(lpTypes, demand);
   const gap = planCost / lp.cost - 1;
+  let packBound: number | null = null;
+  const only = w.shapes.length === 1 ? w.shapes[0] : undefined;
+  if (only !== undefined) {
+    const req = [only.cpu, only.memory, 1];
+    let perPod = Number.POSITIVE_INFINITY;
+    for (const t of lpTypes) {
+      const fit = Math.floor(Math.min(...t.usable.map((u, r) => u / (req[r] ?? 1))));
+      if (fit >= 1) perPod = Math.min(perPod, t.price / fit);
+    }
+    packBound = only.count * perPod;
+  }
   const target = TARGET[w.kind];
   return {
     workload: w.name,
@@ -122,6 +139,8 @@ export function runCost(w: Workload): CostResult {
     lpBound: lp.cost,
     lpFleet: lp.fleet.map((f) => `${f.count.toFixed(1)} ${f.name}`).join(' + '),
     gap,
+    packBound,
+    packGap: packBound === null ? null : planCost / packBound - 1,
     target,
     pass: gap <= target,
     planMs: ms,

@@ -5,14 +5,16 @@
  * planner crashing on the large case).
  *
  * Options: --only ca,karpenter,cost,big   --big-nodes N --big-pods N   --big-timeout SECONDS (default 900)   --no-cli
+ *          --profile (runs the large case's measure child under --cpu-prof and prints the hottest functions)
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { BIG_TARGET_MS, BIG_TARGET_RSS, readJson, runChild, SELF, workDir, type GenFigures, type MeasureFigures } from './big.js';
 import { CA_TARGET_MS, runCa, type CaResult } from './ca.js';
 import { runCost, WORKLOADS, type CostResult } from './cost.js';
 import { runKarpenter, type KarpenterResult } from './karpenter.js';
+import { summariseProfile, type HotFunction } from './profile.js';
 import { fmtMiB, fmtMs, linkData, printTable, repoRoot, resultsDir, verdict } from './util.js';
 
 interface Options {
@@ -21,10 +23,11 @@ interface Options {
   bigPods: number;
   bigTimeoutS: number;
   cli: boolean;
+  profile: boolean;
 }
 
 function options(argv: readonly string[]): Options {
-  const o: Options = { only: new Set(['ca', 'karpenter', 'cost', 'big']), bigNodes: 5000, bigPods: 150_000, bigTimeoutS: 900, cli: true };
+  const o: Options = { only: new Set(['ca', 'karpenter', 'cost', 'big']), bigNodes: 5000, bigPods: 150_000, bigTimeoutS: 900, cli: true, profile: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = (): string => {
@@ -37,6 +40,7 @@ function options(argv: readonly string[]): Options {
     else if (a === '--big-pods') o.bigPods = Number(next());
     else if (a === '--big-timeout') o.bigTimeoutS = Number(next());
     else if (a === '--no-cli') o.cli = false;
+    else if (a === '--profile') o.profile = true;
     else throw new Error(`bench: unknown option ${a ?? ''}`);
   }
   return o;
@@ -86,7 +90,7 @@ function benchCost(): CostResult[] {
   const first = results[0];
   printTable(
     `4. Cost quality against the LP lower bound (one VNG, ${first?.candidateTypes ?? 0} types, ${first?.paretoTypes ?? 0} Pareto-efficient; 4 DaemonSets)`,
-    ['workload', 'nodes', 'plan $/h', 'LP bound $/h', 'gap', 'target', 'verdict', 'plan time'],
+    ['workload', 'nodes', 'plan $/h', 'LP bound $/h', 'gap', 'target', 'verdict', 'per-pod bound $/h', 'gap', 'plan time'],
     results.map((r) => [
       r.workload,
       String(r.nodes),
@@ -95,10 +99,13 @@ function benchCost(): CostResult[] {
       `${(r.gap * 100).toFixed(1)}%`,
       `${(r.target * 100).toFixed(0)}%`,
       verdict(r.pass),
+      r.packBound === null ? '-' : r.packBound.toFixed(4),
+      r.packGap === null ? '-' : `${(r.packGap * 100).toFixed(1)}%`,
       fmtMs(r.planMs),
     ]),
   );
   for (const r of results) console.log(`   ${r.workload}: plan ${r.fleet || '(none)'}  |  LP ${r.lpFleet}`);
+  console.log('   per-pod bound (uniform only): pods x min over types of price / pods-per-node; the LP bound lets one pod span nodes.');
   return results;
 }
 
@@ -107,6 +114,7 @@ interface BigResult {
   readonly measure: MeasureFigures | null;
   readonly measureError: string | null;
   readonly cli: { ms: number; peakRss: number | null; exitCode: number | null; error: string | null } | null;
+  readonly hot?: readonly HotFunction[];
 }
 
 function lastLines(text: string, n = 3): string {
@@ -126,7 +134,22 @@ async function benchBig(o: Options): Promise<BigResult> {
   const timeoutMs = o.bigTimeoutS * 1000;
   const measureFile = join(dir, 'measure.json');
   writeFileSync(measureFile, '');
-  const m = await runChild(process.execPath, [SELF, 'measure', dir], timeoutMs);
+  const profDir = join(dir, 'profile');
+  if (o.profile) {
+    rmSync(profDir, { recursive: true, force: true });
+    mkdirSync(profDir, { recursive: true });
+  }
+  const profArgs = o.profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+  const m = await runChild(process.execPath, [...profArgs, SELF, 'measure', dir], timeoutMs);
+  let hot: HotFunction[] = [];
+  if (o.profile && !m.timedOut) {
+    hot = summariseProfile(profDir, repoRoot());
+    printTable(
+      '1a. Large case CPU profile (decode + parse + plan), self time',
+      ['function', 'where', 'self', 'share'],
+      hot.map((h) => [h.name, h.where, fmtMs(h.selfMs), `${(h.share * 100).toFixed(1)}%`]),
+    );
+  }
   let measure: MeasureFigures | null = null;
   let measureError: string | null = null;
   if (m.timedOut) measureError = `timed out after ${o.bigTimeoutS} s`;
@@ -171,7 +194,7 @@ async function benchBig(o: Options): Promise<BigResult> {
     if (cli.peakRss !== null) rows.push(['CLI peak RSS', fmtMiB(cli.peakRss), '', '']);
   }
   printTable(`1. Large case (${o.bigNodes} old nodes, ${o.bigPods} pods, 4 VNGs)`, ['figure', 'value', 'target', 'verdict'], rows);
-  return { gen: genFigures, measure, measureError, cli };
+  return { gen: genFigures, measure, measureError, cli, hot };
 }
 
 async function main(): Promise<void> {

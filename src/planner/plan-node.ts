@@ -28,3 +28,16 @@ export function hostPortsConflict(a: HostPort, b: HostPort): boolean {
   const wild = (ip: string): boolean => ip === '' || ip === '0.0.0.0' || ip === '::';
   return wild(a.hostIP) || wild(b.hostIP) || a.hostIP === b.hostIP;
 }
+
+const HOSTNAME_LABEL = 'kubernetes.io/hostname';
+
+/**
+ * The node's value for a topology key. A template stands for a node not launched yet: it has no hostname label, but the
+ * node it becomes will, and that hostname is a fresh domain holding no pod. Inter-pod rules see it so (count 0), which
+ * lets hostname spread constraints and hostname affinity groups open new nodes.
+ */
+export function topologyValue(node: PlanNode, key: string): string | undefined {
+  const value = node.labels[key];
+  if (value !== undefined || node.origin !== 'template' || key !== HOSTNAME_LABEL) return value;
+  return `\u0000new node of ${node.name}`;
+}

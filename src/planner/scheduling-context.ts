@@ -4,7 +4,7 @@
  */
 import type { HostPort, Labels, Vng } from '../model/types.js';
 import type { PodClass } from './pod-classes.js';
-import type { PlanNode } from './plan-node.js';
+import { topologyValue, type PlanNode } from './plan-node.js';
 import { nodeAffinityMatches, firstUntoleratedTaint } from './selectors.js';
 import { addInto, subtractInto } from './resources.js';
 import type { TermIndex } from './terms.js';
@@ -122,7 +122,8 @@ export class SchedulingContext {
     if (!rule) return;
     const value = node.labels[rule.constraint.topologyKey];
     if (value === undefined || entry.domains.has(value)) return;
-    for (const other of cls.spread) if (node.labels[other.constraint.topologyKey] === undefined) return;
+    // A template's own hostname is no domain yet (its value above is undefined), but it does not disqualify its zone.
+    for (const other of cls.spread) if (topologyValue(node, other.constraint.topologyKey) === undefined) return;
     if (rule.constraint.nodeAffinityPolicy === 'Honor' && !nodeAffinityMatches(cls.spec, node.name, node.labels)) return;
     if (rule.constraint.nodeTaintsPolicy === 'Honor' && firstUntoleratedTaint(node.taints, cls.spec.tolerations) !== null) return;
     entry.domains.add(value);

@@ -1,3 +1,4 @@
+import { topologyValue } from '../plan-node.js';
 import { fail, type Predicate } from './types.js';
 
 /**
@@ -14,7 +15,7 @@ export const interPodAffinity: Predicate = {
       for (const id of cls.affinityTermIds) {
         const term = terms.terms[id];
         if (!term) continue;
-        const domain = node.labels[term.topologyKey];
+        const domain = topologyValue(node, term.topologyKey);
         if (domain === undefined) return fail('InterPodAffinity', "node(s) didn't match pod affinity rules");
         if (terms.count(id, domain) === 0) satisfied = false;
       }
@@ -27,7 +28,7 @@ export const interPodAffinity: Predicate = {
     for (const id of cls.antiTermIds) {
       const term = terms.terms[id];
       if (!term) continue;
-      const domain = node.labels[term.topologyKey];
+      const domain = topologyValue(node, term.topologyKey);
       if (domain !== undefined && terms.count(id, domain) > 0) {
         return fail('InterPodAffinity', "node(s) didn't match pod anti-affinity rules");
       }
@@ -35,7 +36,7 @@ export const interPodAffinity: Predicate = {
     for (const id of cls.matchedAntiTermIds) {
       const term = terms.terms[id];
       if (!term) continue;
-      const domain = node.labels[term.topologyKey];
+      const domain = topologyValue(node, term.topologyKey);
       if (domain !== undefined && (terms.antiOwners[id]?.get(domain) ?? 0) > 0) {
         return fail('InterPodAffinity', "node(s) didn't satisfy existing pods anti-affinity rules");
       }

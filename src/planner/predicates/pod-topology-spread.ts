@@ -1,3 +1,4 @@
+import { topologyValue } from '../plan-node.js';
 import { fail, type Predicate } from './types.js';
 
 /**
@@ -12,7 +13,7 @@ export const podTopologySpread: Predicate = {
       const rule = cls.spread[i];
       if (!rule) continue;
       const c = rule.constraint;
-      const domain = node.labels[c.topologyKey];
+      const domain = topologyValue(node, c.topologyKey);
       if (domain === undefined) {
         return fail('PodTopologySpread', "node(s) didn't match pod topology spread constraints (missing required label)");
       }

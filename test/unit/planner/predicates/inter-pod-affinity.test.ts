@@ -186,3 +186,32 @@ describe('InterPodAffinity: which reason wins', () => {
     expect(w.check(interPodAffinity, 0, 'n3')).toBeNull();
   });
 });
+
+describe('InterPodAffinity: VNG templates', () => {
+  const templates = [{ name: 'g/m5.large/a', zone: 'a' }];
+  it('the first pod of a hostname affinity group may open a new node', () => {
+    const w = world({ nodes, templates, incoming: [{ labels: web, podAffinity: [affinityTerm(sel(web), HOSTNAME)] }] });
+    expect(w.check(interPodAffinity, 0, 'g/m5.large/a')).toBeNull();
+    w.place(0, 'n1');
+    expect(verdict(w.check(interPodAffinity, 0, 'g/m5.large/a'))).toEqual(AFFINITY);
+  });
+  it('a new node holds no pod yet: hostname anti-affinity passes there', () => {
+    const w = world({
+      nodes,
+      templates,
+      existing: [{ node: 'n1', pod: { labels: web, podAntiAffinity: [affinityTerm(sel(web), HOSTNAME)] } }],
+      incoming: [{ labels: web, podAntiAffinity: [affinityTerm(sel(web), HOSTNAME)] }],
+    });
+    expect(w.check(interPodAffinity, 0, 'g/m5.large/a')).toBeNull();
+  });
+  it('a zone key on a template uses the template zone', () => {
+    const w = world({
+      nodes,
+      templates,
+      existing: [{ node: 'n1', pod: { labels: db } }],
+      incoming: [{ labels: web, podAntiAffinity: [affinityTerm(sel(db), ZONE)] }],
+    });
+    expect(verdict(w.check(interPodAffinity, 0, 'g/m5.large/a'))).toEqual(ANTI);
+  });
+});
+

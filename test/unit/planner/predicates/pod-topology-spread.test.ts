@@ -179,3 +179,35 @@ describe('PodTopologySpread: other fields', () => {
     expect(verdict(w.check(podTopologySpread, 0, 'a1'))).toEqual(REASON); // host a1 would be 2 vs a2 0
   });
 });
+
+describe('PodTopologySpread: VNG templates and hostname', () => {
+  it('a template (a node not launched yet) is a fresh hostname domain, so a hostname spread can open a node', () => {
+    const w = world({
+      nodes: [{ name: 'h1' }],
+      existing: existingOn('h1'),
+      templates: [{ name: 'g/m5.large/a', zone: 'a' }],
+      incoming: [{ labels: web, topologySpread: [spread(HOSTNAME, sel(web))] }],
+    });
+    expect(w.check(podTopologySpread, 0, 'g/m5.large/a')).toBeNull();
+  });
+  it('a template hostname is not itself a domain: it does not pull the minimum to 0', () => {
+    const w = world({
+      nodes: [{ name: 'h1' }, { name: 'h2' }],
+      existing: existingOn('h1', 'h2'),
+      templates: [{ name: 'g/m5.large/a', zone: 'a' }],
+      incoming: [{ labels: web, topologySpread: [spread(HOSTNAME, sel(web))] }],
+    });
+    expect(w.check(podTopologySpread, 0, 'h1')).toBeNull(); // 1 + 1 - 1
+  });
+  it('with zone and hostname constraints, template zones still count as zone domains', () => {
+    const w = world({
+      nodes: [{ name: 'na', zone: 'a' }],
+      existing: existingOn('na'),
+      templates: [{ name: 'g/m5.large/b', zone: 'b' }],
+      incoming: [{ labels: web, topologySpread: [zoneSpread(), spread(HOSTNAME, sel(web), { maxSkew: 5 })] }],
+    });
+    expect(verdict(w.check(podTopologySpread, 0, 'na'))).toEqual(REASON); // zone b (template) has 0
+    expect(w.check(podTopologySpread, 0, 'g/m5.large/b')).toBeNull();
+  });
+});
+

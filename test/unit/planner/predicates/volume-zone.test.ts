@@ -42,6 +42,9 @@ describe('VolumeZone', () => {
   it('region labels are checked as well', () => {
     expect(run({ [GA_REGION]: 'us-east-1' }, { [GA_REGION]: 'us-west-2', [GA_ZONE]: 'us-west-2a' })).toEqual(REASON);
   });
+  it('a node with a zone label but without the PV key (region) fails, as upstream', () => {
+    expect(run({ [GA_REGION]: 'us-east-1' }, { [GA_ZONE]: 'us-east-1a' })).toEqual(REASON);
+  });
   it('a PV without topology labels passes any node', () => {
     expect(run({ other: 'x' }, { [GA_ZONE]: 'us-east-1b' })).toBe('pass');
   });

@@ -1,0 +1,83 @@
+/**
+ * The simulator's timing model: how long the things a migration waits for take. Every default says where it comes from; a
+ * scenario or the CLI may override any of them (`simulate({ timing: { ... } })`).
+ */
+import { DEFAULT_TIMING } from '../src/planner/timing.js';
+
+export interface SimTiming {
+  /** One Kubernetes API round trip (cordon, eviction, delete, binding). In-region API calls take tens of milliseconds. */
+  readonly apiLatencySeconds: number;
+  /** One EC2 API call (RunInstances, TerminateInstances): EC2 answers in a few hundred milliseconds. */
+  readonly ec2LatencySeconds: number;
+  /** kube-scheduler's delay from a change (new pod, new node) to its next scheduling pass: its queue flushes within ~100 ms. */
+  readonly schedulerDelaySeconds: number;
+  /** Period of Ocean's autoscaler scale-up loop: Ocean reacts to pending pods within seconds (we use 10 s). */
+  readonly autoscalerIntervalSeconds: number;
+  /** EC2 pending -> running for a general-purpose type: ~30-60 s for an EKS-optimised AMI (planner: 120 s node launch in all). */
+  readonly instanceBootSeconds: number;
+  /** The same for GPU/accelerator families: larger AMIs, driver load (planner: 300 s in all). */
+  readonly acceleratedInstanceBootSeconds: number;
+  /** running -> the kubelet registers the Node (bootstrap script, kubelet start, TLS bootstrap): ~30 s. */
+  readonly nodeJoinSeconds: number;
+  /** Node registered -> Ready (CNI plugin starts, first node status): ~15 s with the VPC CNI. */
+  readonly nodeReadySeconds: number;
+  /** Launch times vary by +-this fraction (seeded). */
+  readonly launchJitter: number;
+  /** Bound -> Running: image pull and container start (planner: 30 s pod start including readiness). */
+  readonly podStartSeconds: number;
+  /** Running -> Ready: the first readiness probe passes (initialDelaySeconds of ~10 s is common). */
+  readonly podReadySeconds: number;
+  /** Pod start and readiness times vary by +-this fraction (seeded). */
+  readonly podJitter: number;
+  /** Graceful termination takes the pod's terminationGracePeriodSeconds, capped here (most apps exit well before 30 s). */
+  readonly maxTerminationSeconds: number;
+  /** EC2 shutting-down -> terminated: typically under a minute. */
+  readonly instanceShutdownSeconds: number;
+  /** An instance stopped answering -> its Node turns NotReady: kube-controller-manager's node-monitor-grace-period (40 s). */
+  readonly nodeNotReadySeconds: number;
+  /** Instance terminated -> the cloud node lifecycle controller deletes the Node object (it polls; ~30 s). */
+  readonly nodeDeleteSeconds: number;
+  /** After an InsufficientInstanceCapacity error the autoscaler avoids the type/zone this long (Ocean backs off for minutes). */
+  readonly capacityBackoffSeconds: number;
+  /** A crashed engine is back (pod restart, leader election lease of 15 s) after this long. */
+  readonly engineRestartSeconds: number;
+}
+
+export const DEFAULT_SIM_TIMING: SimTiming = {
+  apiLatencySeconds: 0.05,
+  ec2LatencySeconds: 0.3,
+  schedulerDelaySeconds: 0.1,
+  autoscalerIntervalSeconds: 10,
+  instanceBootSeconds: DEFAULT_TIMING.nodeLaunchSeconds - 75,
+  acceleratedInstanceBootSeconds: DEFAULT_TIMING.acceleratedNodeLaunchSeconds - 75,
+  nodeJoinSeconds: 30,
+  nodeReadySeconds: 15,
+  launchJitter: 0.2,
+  podStartSeconds: 20,
+  podReadySeconds: 10,
+  podJitter: 0.3,
+  maxTerminationSeconds: 30,
+  instanceShutdownSeconds: 30,
+  nodeNotReadySeconds: 40,
+  nodeDeleteSeconds: 30,
+  capacityBackoffSeconds: 600,
+  engineRestartSeconds: 20,
+};
+
+/** The defaults with the given values over them; rejects negative or non-finite values. */
+export function resolveTiming(over: Partial<SimTiming> = {}): SimTiming {
+  const out: Record<string, number> = { ...DEFAULT_SIM_TIMING };
+  for (const [k, v] of Object.entries(over)) {
+    if (!(k in DEFAULT_SIM_TIMING)) throw new RangeError(`unknown timing field ${k}; expected one of ${Object.keys(DEFAULT_SIM_TIMING).join(', ')}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError(`timing ${k} must be a number >= 0, found ${String(v)}`);
+    out[k] = v;
+  }
+  return out as unknown as SimTiming;
+}
+
+const ACCELERATED = /^(p\d|g\d|inf\d|trn\d|dl\d|f\d|vt\d|gr\d)/;
+
+/** EC2 boot time of an instance type, before jitter and slow-launch faults. */
+export function bootSeconds(t: SimTiming, instanceType: string): number {
+  return ACCELERATED.test(instanceType) ? t.acceleratedInstanceBootSeconds : t.instanceBootSeconds;
+}
