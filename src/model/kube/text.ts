@@ -1,6 +1,6 @@
 /** Cluster input as text: a kubectl `-o yaml` / `-o json` List, a multi-document YAML stream, or a single object. */
 
-import { parseAllDocuments } from 'yaml';
+import { loadAll, YAMLException } from 'js-yaml';
 import { InputError } from '../errors.js';
 import type { Cluster } from '../types.js';
 import { clusterFromValues } from './cluster.js';
@@ -19,23 +19,16 @@ function tryJson(text: string): unknown {
 }
 
 function yamlValues(text: string, file: string): TopLevelValue[] {
-  const documents = parseAllDocuments(text, { prettyErrors: true });
-  const list = Array.isArray(documents) ? documents : [];
-  const values: TopLevelValue[] = [];
-  for (let i = 0; i < list.length; i++) {
-    const document = list[i];
-    if (document === undefined) continue;
-    const error = document.errors[0];
-    if (error !== undefined) {
-      const position = error.linePos?.[0];
-      const where = position === undefined ? '' : ` at line ${position.line}, column ${position.col}`;
-      const detail = (error.message.split('\n')[0] ?? error.code).replace(/ at line \d+, column \d+:?$/, '');
-      throw new InputError(file, '', '', `expected YAML or JSON; found a syntax error${where}: ${detail}`);
-    }
-    const value: unknown = document.toJS({ maxAliasCount: 1000 });
-    values.push({ value, where: list.length === 1 ? '' : `document ${i + 1}` });
+  // js-yaml: an order of magnitude faster than the yaml package on kubectl-sized Lists (1.4 MB: ~0.13 s against ~1 s).
+  let documents: unknown[];
+  try {
+    documents = loadAll(text) as unknown[];
+  } catch (e) {
+    if (!(e instanceof YAMLException)) throw e;
+    const where = ` at line ${e.mark.line + 1}, column ${e.mark.column + 1}`;
+    throw new InputError(file, '', '', `expected YAML or JSON; found a syntax error${where}: ${e.reason}`);
   }
-  return values;
+  return documents.map((value, i) => ({ value, where: documents.length === 1 ? '' : `document ${i + 1}` }));
 }
 
 /**
