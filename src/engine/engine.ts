@@ -153,7 +153,7 @@ export class MigrationEngine {
       }
       return;
     }
-    if (batch.phase === 'pending') await this.startBatch(batch);
+    if (batch.phase === 'pending') await this.startBatch(batch, snap);
     if (batch.phase === 'draining') await this.drain(batch, snap);
     if (batch.phase === 'waiting') this.waitHealthy(batch, snap);
     if (batch.phase === 'terminating') await this.terminate(batch, snap);
@@ -172,8 +172,15 @@ export class MigrationEngine {
     }
   }
 
-  private async startBatch(batch: BatchState): Promise<void> {
+  private async startBatch(batch: BatchState, snap: ClusterSnapshot): Promise<void> {
     const s = this.state;
+    const inBatch = new Set(batch.nodes);
+    const owners = new Set<string>();
+    for (const p of snap.pods) if (p.ownerUid !== null && p.nodeName !== null && inBatch.has(p.nodeName)) owners.add(p.ownerUid);
+    batch.baseline = snap.pods
+      .filter((p) => p.ownerUid !== null && owners.has(p.ownerUid) && !(p.nodeName !== null && inBatch.has(p.nodeName)))
+      .map((p) => p.uid)
+      .sort();
     batch.phase = 'draining';
     batch.startedAt = this.now();
     this.trace('batch.started', `Batch ${s.current + 1}`, { nodes: batch.nodes.length });
@@ -198,7 +205,8 @@ export class MigrationEngine {
     const inBatch = new Set(batch.nodes);
     const now = this.now();
     let remaining = 0;
-    for (const pod of snap.pods) {
+    const candidates = [...snap.pods].sort((a, b) => (podKey(a) < podKey(b) ? -1 : podKey(a) > podKey(b) ? 1 : 0));
+    for (const pod of candidates) {
       if (pod.nodeName === null || !inBatch.has(pod.nodeName) || !isMovable(pod)) continue;
       if (pod.ownerUid === null && !p.shouldEvictStandAlonePods) continue;
       remaining += 1;
@@ -242,18 +250,18 @@ export class MigrationEngine {
     this.trace(kind, `Pod ${key}`, { node: pod.nodeName, owner: pod.ownerUid });
   }
 
-  /** batchMinHealthyPercentage: replacements created since the batch started, Running and Ready, per evicted pod. */
+  /** batchMinHealthyPercentage: replacements (pods of the evicted pods' controllers not in the batch's baseline), Running and Ready, per evicted pod. */
   private waitHealthy(batch: BatchState, snap: ClusterSnapshot): void {
     const s = this.state;
     const evictedByOwner = new Map<string, number>();
     for (const e of batch.evicted) if (e.ownerUid !== null) evictedByOwner.set(e.ownerUid, (evictedByOwner.get(e.ownerUid) ?? 0) + 1);
     const total = [...evictedByOwner.values()].reduce((a, b) => a + b, 0);
     const inBatch = new Set(batch.nodes);
-    const started = batch.startedAt ?? 0;
+    const baseline = new Set(batch.baseline);
     const healthyByOwner = new Map<string, number>();
     for (const pod of snap.pods) {
       if (pod.ownerUid === null || !evictedByOwner.has(pod.ownerUid)) continue;
-      if (pod.createdAt < started || (pod.nodeName !== null && inBatch.has(pod.nodeName)) || !healthy(pod)) continue;
+      if (baseline.has(pod.uid) || (pod.nodeName !== null && inBatch.has(pod.nodeName)) || !healthy(pod)) continue;
       healthyByOwner.set(pod.ownerUid, (healthyByOwner.get(pod.ownerUid) ?? 0) + 1);
     }
     let replaced = 0;

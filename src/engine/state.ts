@@ -22,6 +22,8 @@ export interface BatchState {
   finishedAt: number | null;
   /** Pods evicted (or deleted) from this batch, as namespace/name, with their controller uid. */
   evicted: { pod: string; ownerUid: string | null }[];
+  /** Uids of the pods that, at the batch's start, belonged to the controllers of its pods and ran elsewhere: not replacements. */
+  baseline: string[];
 }
 
 export interface FailureState {
@@ -96,7 +98,7 @@ export function initialState(id: string, plan: EnginePlan, now: number, settings
     params: plan.params,
     settings,
     oldNodes: plan.oldNodes.map((n) => ({ ...n })),
-    batches: plan.batches.map((b) => ({ nodes: [...b.nodes], phase: 'pending', startedAt: null, drainedAt: null, finishedAt: null, evicted: [] })),
+    batches: plan.batches.map((b) => ({ nodes: [...b.nodes], phase: 'pending', startedAt: null, drainedAt: null, finishedAt: null, evicted: [], baseline: [] })),
     current: 0,
     nodePhase,
     createdAt: now,

@@ -1,0 +1,40 @@
+/** EC2 instances of the simulated world: ids, state transitions pending -> running -> shutting-down -> terminated. */
+
+export type InstanceState = 'pending' | 'running' | 'shutting-down' | 'terminated';
+
+export interface SimInstance {
+  readonly id: string;
+  /** The Node the instance registers as (known at launch: the private DNS name). */
+  readonly nodeName: string;
+  /** True for instances of the input cluster (the old nodes and any node that stays). */
+  readonly old: boolean;
+  readonly vng: string | null;
+  readonly instanceType: string | null;
+  readonly zone: string | null;
+  state: InstanceState;
+  readonly launchedAt: number;
+}
+
+export class Ec2 {
+  readonly instances = new Map<string, SimInstance>();
+  private counter = 0;
+
+  /** A fresh instance id in EC2's shape (i- and 17 hex digits), from a counter. */
+  nextId(): string {
+    this.counter += 1;
+    return `i-0e${this.counter.toString(16).padStart(15, '0')}`;
+  }
+
+  add(instance: SimInstance): void {
+    this.instances.set(instance.id, instance);
+  }
+
+  get(id: string): SimInstance | undefined {
+    return this.instances.get(id);
+  }
+
+  /** Instances in id order. */
+  list(): SimInstance[] {
+    return [...this.instances.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+}
