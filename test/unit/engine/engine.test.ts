@@ -153,6 +153,18 @@ describe('MigrationEngine against fake ports', () => {
     expect(s.failure?.code).toBe('StopRescheduleFailed');
   });
 
+  it('fails with StopTerminateFailed when a drained node cannot be terminated while stopping', async () => {
+    const w = world();
+    w.faults.terminateForbidden = true;
+    w.stop = { terminateDrained: true, requestedAt: 10 };
+    w.stopAt = 10;
+    const s = await run(w, plan());
+    expect(s.failure?.code).toBe('StopTerminateFailed');
+    expect(s.failure?.objects).toEqual(['Instance i-0aaa', 'Node old-a']);
+    // old-b was never touched.
+    expect(w.calls).not.toContain('cordon old-b');
+  });
+
   it('resumes from the persisted state after a crash and does not start over', async () => {
     const w = world();
     const first = await MigrationEngine.resumeOrStart(w.ports(), initialState('m1', plan(), 0));
