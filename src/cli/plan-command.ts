@@ -29,6 +29,7 @@ export interface PlanOptions {
   drainTimeThreshold?: string;
   batchTimeBudget?: string;
   vmMemoryOverheadPercent?: string;
+  allowArchitectureChange?: boolean;
   output: string;
   planOut?: string;
 }
@@ -110,6 +111,7 @@ export function planFromOptions(opts: PlanOptions): Plan {
     catalog,
     params,
     sources: { cluster: opts.cluster, vngs: opts.vngs },
+    allowArchitectureChange: opts.allowArchitectureChange === true,
     ...(overhead !== undefined ? { allocatable: { vmMemoryOverheadPercent: overhead } } : {}),
   });
 }
@@ -139,6 +141,7 @@ export function planCommand(): Command {
     .option('--drain-time-threshold <duration>', 'pods still unscheduled or unready after this fail the migration (default 15m)')
     .option('--batch-time-budget <duration>', 'time budget of one batch (default 30m)')
     .option('--vm-memory-overhead-percent <pct>', 'memory the hypervisor hides from computed node types (default 7.5)')
+    .option('--allow-architecture-change', 'let pods without an arch constraint move to another CPU architecture (multi-arch images)')
     .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--plan-out <file>', 'also write the versioned plan (JSON) that simulate and run read')
     .action((opts: PlanOptions) => {

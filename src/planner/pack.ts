@@ -27,6 +27,8 @@ export interface SolveInput {
   /** Observed capacity/allocatable per instance type (from nodes of that type in the input); wins over computed values. */
   readonly observed: ReadonlyMap<string, { capacity: ResourceList; allocatable: ResourceList }>;
   readonly allocatable?: AllocatableOptions;
+  /** Per moving pod: the architectures it may run on (null: any). Absent: no architecture policy. */
+  readonly podArchitectures?: readonly (readonly string[] | null)[];
 }
 
 export interface Placement {
@@ -105,7 +107,12 @@ export function solve(input: SolveInput): SolveResult {
   const volumes = new VolumeResolver(cluster);
 
   // Classes: moving pods (all terms), pods that stay on staying nodes (their anti-affinity), DaemonSet pods on new nodes.
-  const moving = input.movingPods.map<ClassablePod>((p) => ({ namespace: p.namespace, labels: p.labels, spec: p }));
+  const moving = input.movingPods.map<ClassablePod>((p, i) => ({
+    namespace: p.namespace,
+    labels: p.labels,
+    spec: p,
+    archs: input.podArchitectures?.[i] ?? null,
+  }));
   const movingClasses = buildClasses(moving, terms, volumes, 0, true);
   const stayingNodes = cluster.nodes.filter((n) => !input.migratingNodes.has(n.name));
   const stayingNodeNames = new Set(stayingNodes.map((n) => n.name));
@@ -211,7 +218,7 @@ export function solve(input: SolveInput): SolveResult {
   const groupOf = new Map<PodClass, string>();
   const demand = new Map<string, Demand>();
   for (const cls of movingClasses) {
-    const g = constraintKey(cls.spec, cls.volumes);
+    const g = constraintKey(cls);
     groupOf.set(cls, g);
     let d = demand.get(g);
     if (!d) demand.set(g, (d = { requests: {}, count: 0 }));
@@ -221,7 +228,7 @@ export function solve(input: SolveInput): SolveResult {
 
   const staticCache = new Map<string, number[]>();
   const feasibleTemplates = (cls: PodClass): number[] => {
-    const key = constraintKey(cls.spec, cls.volumes);
+    const key = constraintKey(cls);
     let byLabels = staticCache.get(key);
     if (!byLabels) {
       byLabels = [];
@@ -472,9 +479,10 @@ function staticFailure(ctx: SchedulingContext | null, cls: PodClass, node: PlanN
   return null;
 }
 
-/** Pods that want the same kind of node: same selectors, affinity, tolerations and volume placement. */
-function constraintKey(spec: PodScheduling, volumes: PodClass['volumes']): string {
-  return JSON.stringify([spec.nodeSelector, spec.requiredNodeAffinity, spec.tolerations, volumes]);
+/** Pods that want the same kind of node: same selectors, affinity, tolerations, architectures and volume placement. */
+function constraintKey(cls: PodClass): string {
+  const spec = cls.spec;
+  return JSON.stringify([spec.nodeSelector, spec.requiredNodeAffinity, spec.tolerations, cls.archs, cls.volumes]);
 }
 
 /** FFD ordering key: the larger of cpu in cores and memory in 4 GiB units (the 1:4 ratio of general-purpose types). */

@@ -24,6 +24,8 @@ export interface PlanInput {
   readonly params: MigrationParams;
   readonly timing?: TimingModel;
   readonly allocatable?: AllocatableOptions;
+  /** Let pods with no architecture constraint move to another CPU architecture (their images must be multi-arch). */
+  readonly allowArchitectureChange?: boolean;
   /** Where the inputs came from (recorded in the plan). */
   readonly sources?: { readonly cluster: string; readonly vngs: string };
 }
@@ -151,6 +153,24 @@ export function movingPodsOf(cluster: Cluster, migrating: ReadonlySet<string>): 
   return { moving, standAlone };
 }
 
+const ARCH_KEYS = ['kubernetes.io/arch', 'beta.kubernetes.io/arch'];
+
+function constrainsArch(p: Pod): boolean {
+  if (ARCH_KEYS.some((k) => p.nodeSelector[k] !== undefined)) return true;
+  return (p.requiredNodeAffinity ?? []).some((t) => t.matchExpressions.some((e) => ARCH_KEYS.includes(e.key)));
+}
+
+/** The architecture each moving pod runs on today (Pending pods: any the cluster has); null where the pod says itself. */
+function podArchitectures(cluster: Cluster, moving: readonly Pod[]): (readonly string[] | null)[] {
+  const archOf = new Map(cluster.nodes.map((n) => [n.name, n.labels['kubernetes.io/arch'] ?? 'amd64']));
+  const all = [...new Set(archOf.values())].sort();
+  return moving.map((p) => {
+    if (constrainsArch(p)) return null;
+    const a = p.nodeName === null ? undefined : archOf.get(p.nodeName);
+    return a === undefined ? (all.length > 0 ? all : null) : [a];
+  });
+}
+
 export function buildPlan(input: PlanInput): Plan {
   const { cluster, params } = input;
   const timing = input.timing ?? DEFAULT_TIMING;
@@ -159,6 +179,7 @@ export function buildPlan(input: PlanInput): Plan {
   const { moving, standAlone } = movingPodsOf(cluster, migrating);
 
   const result = solve({
+    ...(input.allowArchitectureChange ? {} : { podArchitectures: podArchitectures(cluster, moving) }),
     cluster,
     vngs: input.vngs,
     catalog: input.catalog,
@@ -236,6 +257,7 @@ export function buildPlan(input: PlanInput): Plan {
     misfits: result.daemonSetMisfits,
     batches: batchPlan,
     unpriced: cost.unpriced,
+    burstable: burstableCounts(result.newNodes, input.catalog),
   });
   const predictedFailure = predict(pods, moving, batchPlan, params);
 
@@ -297,6 +319,12 @@ export function buildPlan(input: PlanInput): Plan {
     risks,
     cost,
   };
+}
+
+function burstableCounts(fresh: readonly NewNode[], catalog: Catalog): { type: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const n of fresh) if (catalog.byName.get(n.instanceType)?.burstable) counts.set(n.instanceType, (counts.get(n.instanceType) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => cmp(a[0], b[0])).map(([type, count]) => ({ type, count }));
 }
 
 function costOf(cluster: Cluster, old: readonly Node[], fresh: readonly NewNode[], catalog: Catalog): Cost {

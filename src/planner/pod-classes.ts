@@ -49,6 +49,8 @@ export interface PodClass {
   matchedAntiTermIds: number[];
   /** Does the class match all of its own affinity terms (the "first pod of a group" rule)? */
   selfAffine: boolean;
+  /** CPU architectures the pod's images are known to run on (the arch of the node it runs on now); null: any. */
+  readonly archs: readonly string[] | null;
 }
 
 const ZONE_LABEL_KEYS = [
@@ -107,8 +109,9 @@ function withMatchLabelKeys(selector: LabelSelector | null, keys: readonly strin
 }
 
 /** The class key: everything kube-scheduler reads, nothing that only names the pod. */
-export function classKey(namespace: string, labels: Labels, spec: PodScheduling): string {
+export function classKey(namespace: string, labels: Labels, spec: PodScheduling, archs: readonly string[] | null = null): string {
   return JSON.stringify([
+    archs,
     namespace,
     labels,
     spec.requests,
@@ -127,6 +130,8 @@ export interface ClassablePod {
   readonly namespace: string;
   readonly labels: Labels;
   readonly spec: PodScheduling;
+  /** Architectures the pod may run on when the planner keeps pods on the architecture they run on today. */
+  readonly archs?: readonly string[] | null;
 }
 
 export function podAsClassable(pod: Pod): ClassablePod {
@@ -144,7 +149,7 @@ export function buildClasses(
   const byKey = new Map<string, PodClass>();
   const out: PodClass[] = [];
   pods.forEach((pod, index) => {
-    const key = classKey(pod.namespace, pod.labels, pod.spec);
+    const key = classKey(pod.namespace, pod.labels, pod.spec, pod.archs ?? null);
     const found = byKey.get(key);
     if (found) {
       found.members.push(index);
@@ -177,6 +182,7 @@ export function buildClasses(
       matchedTermIds: [],
       matchedAntiTermIds: [],
       selfAffine: false,
+      archs: pod.archs ?? null,
     };
     byKey.set(key, cls);
     out.push(cls);

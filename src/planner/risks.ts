@@ -16,7 +16,8 @@ export type RiskCode =
   | 'DaemonSetDoesNotFit'
   | 'PodsWithNoVng'
   | 'PodsNotReady'
-  | 'UnknownPrice';
+  | 'UnknownPrice'
+  | 'BurstableTypes';
 
 export interface Risk {
   readonly code: RiskCode;
@@ -35,6 +36,8 @@ export interface RiskInput {
   readonly misfits: readonly DaemonSetMisfit[];
   readonly batches: BatchPlan;
   readonly unpriced: readonly string[];
+  /** Burstable (T-family) instance types among the new nodes, with their counts. */
+  readonly burstable: readonly { type: string; count: number }[];
 }
 
 const podRef = (p: { namespace: string; name: string }): string => `Pod ${p.namespace}/${p.name}`;
@@ -134,6 +137,14 @@ export function collectRisks(input: RiskInput): Risk[] {
       code: 'UnknownPrice',
       message: `${input.unpriced.length} instance type(s) have no known on-demand price; they count as 0 in the cost.`,
       objects: input.unpriced.map((t) => `InstanceType ${t}`),
+    });
+  }
+  if (input.burstable.length > 0) {
+    const n = input.burstable.reduce((a, b) => a + b.count, 0);
+    risks.push({
+      code: 'BurstableTypes',
+      message: `${n} new node(s) are burstable types (CPU credits): sustained load is throttled or billed as unlimited; exclude the t families from the VNG if that matters.`,
+      objects: input.burstable.map((b) => `InstanceType ${b.type} (${b.count})`),
     });
   }
   return risks;

@@ -2,6 +2,7 @@
 import type { PodClass } from '../pod-classes.js';
 import type { PlanNode } from '../plan-node.js';
 import type { SchedulingContext } from '../scheduling-context.js';
+import { architecture } from './architecture.js';
 import { interPodAffinity } from './inter-pod-affinity.js';
 import { nodeAffinity } from './node-affinity.js';
 import { nodePorts } from './node-ports.js';
@@ -18,6 +19,7 @@ export type { FilterFailure, PluginName, Predicate } from './types.js';
 export const PREDICATES: readonly Predicate[] = [
   taintToleration,
   nodeAffinity,
+  architecture,
   nodePorts,
   nodeResourcesFit,
   volumeBinding,
@@ -31,6 +33,7 @@ export const PREDICATES: readonly Predicate[] = [
 export const MONOTONE_PLUGINS: ReadonlySet<string> = new Set([
   'TaintToleration',
   'NodeAffinity',
+  'Architecture',
   'NodePorts',
   'NodeResourcesFit',
   'VolumeBinding',
@@ -38,7 +41,7 @@ export const MONOTONE_PLUGINS: ReadonlySet<string> = new Set([
 ]);
 
 /** Predicates that depend only on the node's labels, taints and empty capacity (cacheable per class and node type). */
-export const STATIC_PREDICATES: readonly Predicate[] = [taintToleration, nodeAffinity, volumeBinding, volumeZone];
+export const STATIC_PREDICATES: readonly Predicate[] = [taintToleration, nodeAffinity, architecture, volumeBinding, volumeZone];
 
 export function runFilters(ctx: SchedulingContext, cls: PodClass, node: PlanNode): FilterFailure | null {
   for (const p of PREDICATES) {

@@ -6,6 +6,7 @@ import type { SchedulingContext } from '../scheduling-context.js';
 export type PluginName =
   | 'TaintToleration'
   | 'NodeAffinity'
+  | 'Architecture'
   | 'NodePorts'
   | 'NodeResourcesFit'
   | 'VolumeBinding'

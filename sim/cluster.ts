@@ -1,0 +1,754 @@
+/**
+ * The emulated cluster: nodes, pods, PDBs, controllers and EC2 instances, behaving as Kubernetes and EC2 do, in virtual time.
+ *
+ * - Scheduling uses the planner's predicates through IncrementalScheduler (one implementation for plan and simulation).
+ * - Pods: Pending -> bound (API latency) -> Running (image pull + start) -> Ready (readiness probe); deletion makes a pod
+ *   terminating, and it is gone after its grace period (capped by the timing model).
+ * - Controllers: ReplicaSets and Jobs replace a pod as soon as it is terminating; StatefulSets recreate the same name once the
+ *   old pod is gone; DaemonSets run a pod on every Ready node they tolerate; stand-alone pods are not recreated.
+ * - A workload with a pod that is Running but not Ready in the input is an "unready workload": its pods never get Ready.
+ * - PDBs are computed live as the disruption controller does; the Eviction call refuses (429) when one allows nothing.
+ */
+import type { ClusterSnapshot, NodeView, PodView } from '../src/engine/ports.js';
+import type { StopRequest } from '../src/engine/state.js';
+import type { Catalog } from '../src/catalog/catalog.js';
+import { nodeResources, type NodeResources } from '../src/catalog/allocatable.js';
+import { observedResources } from '../src/catalog/observed.js';
+import { LABEL_HOSTNAME, nodeTemplateLabels } from '../src/catalog/template.js';
+import { ec2PrivateDnsName } from '../src/gen/names.js';
+import type { Prng } from '../src/gen/prng.js';
+import type {
+  Cluster,
+  DaemonSet,
+  IntOrPercent,
+  Node,
+  OwnerRef,
+  Pod,
+  PodDisruptionBudget,
+  PodPhase,
+  ResourceList,
+  Taint,
+  Vng,
+} from '../src/model/types.js';
+import { IncrementalScheduler, type SchedulerPod } from '../src/planner/incremental-scheduler.js';
+import { firstUntoleratedTaint, nodeAffinityMatches, selectorMatches } from '../src/planner/selectors.js';
+import { Ec2, type SimInstance } from './ec2.js';
+import { roundMs, type EventQueue } from './event-queue.js';
+import type { FaultState } from './fault-state.js';
+import { bootSeconds, type SimTiming } from './timing.js';
+
+export type DetailValue = string | number | boolean | null;
+
+/** One entry of the run's trace (world and engine events alike). */
+export interface TraceEvent {
+  readonly t: number;
+  readonly kind: string;
+  readonly object: string;
+  readonly [detail: string]: DetailValue;
+}
+
+/** Creation time of everything that exists before the run starts (the run starts at 0). */
+export const BEFORE_RUN = -1;
+
+export const UNSCHEDULABLE_TAINT: Taint = { key: 'node.kubernetes.io/unschedulable', value: '', effect: 'NoSchedule' };
+
+export interface SimNode {
+  readonly name: string;
+  readonly uid: string;
+  readonly labels: Readonly<Record<string, string>>;
+  taints: Taint[];
+  readonly capacity: ResourceList;
+  readonly allocatable: ResourceList;
+  unschedulable: boolean;
+  ready: boolean;
+  readonly instanceId: string | null;
+  readonly providerID: string;
+  readonly instanceType: string | null;
+  readonly zone: string | null;
+  readonly createdAt: number;
+  /** From the input cluster (as opposed to launched during the run). */
+  readonly old: boolean;
+  readonly vng: string | null;
+  /** NotReady because of an injected fault (the instance itself is fine). */
+  faultNotReady: boolean;
+}
+
+export interface SimPod {
+  /** The model pod this one was made from (its scheduling fields are the pod's spec). */
+  readonly base: Pod;
+  readonly uid: string;
+  readonly namespace: string;
+  readonly name: string;
+  nodeName: string | null;
+  /** The node the scheduler chose while the binding is in flight. */
+  assumed: string | null;
+  phase: PodPhase;
+  ready: boolean;
+  terminating: boolean;
+  readonly createdAt: number;
+  readonly owner: OwnerRef | null;
+  readonly workload: OwnerRef | null;
+  readonly isDaemonSet: boolean;
+  readonly isMirror: boolean;
+  neverReady: boolean;
+  /** The scheduler's last "0/N nodes are available" answer while Pending; null once bound or before the first try. */
+  unschedulable: string | null;
+}
+
+export interface WorldInput {
+  readonly cluster: Cluster;
+  readonly vngs: readonly Vng[];
+  readonly catalog: Catalog;
+  readonly timing: SimTiming;
+  readonly queue: EventQueue;
+  readonly faults: FaultState;
+  readonly prng: Prng;
+}
+
+const key = (ns: string, name: string): string => `${ns}/${name}`;
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Alphabet of generated name suffixes, as Kubernetes uses. */
+const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+export class World {
+  readonly queue: EventQueue;
+  readonly timing: SimTiming;
+  readonly faults: FaultState;
+  readonly catalog: Catalog;
+  readonly vngs: readonly Vng[];
+  readonly input: Cluster;
+  readonly region: string;
+  readonly events: TraceEvent[] = [];
+  readonly nodes = new Map<string, SimNode>();
+  readonly pods = new Map<string, SimPod>();
+  readonly ec2 = new Ec2();
+  readonly scheduler: IncrementalScheduler;
+  readonly pdbs: PodDisruptionBudget[];
+  readonly daemonSets: readonly DaemonSet[];
+  /** Replicas per controller uid, where known (ReplicaSets, StatefulSets, ... of the input; workloads created in the run). */
+  readonly replicas = new Map<string, number>();
+  /** Workloads (kind/namespace/name) whose pods never get Ready. */
+  readonly unreadyWorkloads = new Set<string>();
+  /** "ConfigMaps" holding the engine's state, by migration id. */
+  readonly stateStore = new Map<string, string>();
+  readonly stopRequests = new Map<string, StopRequest>();
+  /** Observed capacity per instance type (from the input's nodes). */
+  readonly observed: ReadonlyMap<string, NodeResources>;
+  /** Pods created during the run, launches made. */
+  podsCreated = 0;
+  instancesLaunched = 0;
+  private nameCounter = 0;
+  private nodeCounter = 0;
+  private schedulePending = false;
+  private readonly podPrng: Prng;
+  private readonly launchPrng: Prng;
+  /** Called when a node turns Ready (the autoscaler listens). */
+  onNodeReady: (node: SimNode) => void = () => undefined;
+
+  constructor(input: WorldInput) {
+    this.queue = input.queue;
+    this.timing = input.timing;
+    this.faults = input.faults;
+    this.catalog = input.catalog;
+    this.vngs = input.vngs;
+    this.input = input.cluster;
+    this.podPrng = input.prng.fork('pods');
+    this.launchPrng = input.prng.fork('launch');
+    const c = input.cluster;
+    this.region = c.nodes.map((n) => n.labels['topology.kubernetes.io/region']).find((r): r is string => r !== undefined) ?? input.catalog.region;
+    this.observed = observedResources(c.nodes);
+    this.scheduler = new IncrementalScheduler(c);
+    this.pdbs = [...c.pdbs].sort((a, b) => cmp(key(a.namespace, a.name), key(b.namespace, b.name)));
+    this.daemonSets = [...c.daemonSets].sort((a, b) => cmp(key(a.namespace, a.name), key(b.namespace, b.name)));
+    for (const w of c.workloads) if (w.replicas !== null) this.replicas.set(w.uid, w.replicas);
+
+    for (const n of [...c.nodes].sort((a, b) => cmp(a.name, b.name))) {
+      const node: SimNode = {
+        name: n.name,
+        uid: n.uid,
+        labels: n.labels,
+        taints: [...n.taints],
+        capacity: n.capacity,
+        allocatable: n.allocatable,
+        unschedulable: n.unschedulable,
+        ready: n.ready,
+        instanceId: n.instanceId,
+        providerID: n.providerID,
+        instanceType: n.instanceType,
+        zone: n.zone,
+        createdAt: BEFORE_RUN,
+        old: true,
+        vng: null,
+        faultNotReady: false,
+      };
+      this.nodes.set(n.name, node);
+      this.scheduler.addNode(node, this.schedulable(node));
+      if (n.instanceId !== null && !this.ec2.get(n.instanceId)) {
+        this.ec2.add({ id: n.instanceId, nodeName: n.name, old: true, vng: null, instanceType: n.instanceType, zone: n.zone, state: 'running', launchedAt: BEFORE_RUN });
+      }
+    }
+    for (const p of c.pods) {
+      if (p.phase === 'Running' && !p.ready && p.workload !== null) this.unreadyWorkloads.add(workloadKey(p.namespace, p.workload));
+    }
+    for (const p of [...c.pods].sort((a, b) => cmp(key(a.namespace, a.name), key(b.namespace, b.name)))) {
+      const nodeName = p.nodeName !== null && this.nodes.has(p.nodeName) ? p.nodeName : null;
+      const phase: PodPhase = nodeName === null && (p.phase === 'Running' || p.phase === 'Unknown') ? 'Pending' : p.phase;
+      const pod: SimPod = {
+        base: p,
+        uid: p.uid !== '' ? p.uid : `uid-${key(p.namespace, p.name)}`,
+        namespace: p.namespace,
+        name: p.name,
+        nodeName,
+        assumed: null,
+        phase,
+        ready: phase === 'Running' && p.ready,
+        terminating: false,
+        createdAt: BEFORE_RUN,
+        owner: p.owner,
+        workload: p.workload,
+        isDaemonSet: p.owner?.kind === 'DaemonSet',
+        isMirror: p.isMirror,
+        neverReady: (p.phase === 'Running' && !p.ready) || this.workloadUnready(p.namespace, p.workload),
+        unschedulable: null,
+      };
+      this.pods.set(key(p.namespace, p.name), pod);
+      if (phase === 'Succeeded' || phase === 'Failed') continue;
+      if (nodeName !== null) {
+        this.scheduler.addPod(this.schedPod(pod), nodeName);
+        if (phase === 'Pending') this.queue.after(this.podDelay(this.timing.podStartSeconds), 'pod start', () => this.startPod(pod));
+        else if (phase === 'Running' && !pod.ready && !pod.neverReady) this.queue.after(this.podDelay(this.timing.podReadySeconds), 'pod ready', () => this.readyPod(pod));
+      }
+    }
+    this.requestSchedule();
+  }
+
+  // ---- trace ----
+
+  emit(kind: string, object: string, detail: Record<string, DetailValue> = {}): void {
+    const ev: Record<string, DetailValue> = { t: roundMs(this.queue.now), kind, object };
+    for (const [k, v] of Object.entries(detail)) ev[k in ev ? `detail.${k}` : k] = typeof v === 'number' ? roundMs(v) : v;
+    this.events.push(ev as TraceEvent);
+  }
+
+  // ---- snapshot ----
+
+  snapshot(): ClusterSnapshot {
+    const nodes: NodeView[] = [...this.nodes.values()]
+      .sort((a, b) => cmp(a.name, b.name))
+      .map((n) => ({ name: n.name, instanceId: n.instanceId, unschedulable: n.unschedulable, ready: n.ready, labels: { ...n.labels }, createdAt: n.createdAt }));
+    const pods: PodView[] = [...this.pods.keys()].sort().map((k) => {
+      const p = this.pods.get(k) as SimPod;
+      return {
+        uid: p.uid,
+        namespace: p.namespace,
+        name: p.name,
+        nodeName: p.nodeName,
+        phase: p.phase,
+        ready: p.ready,
+        terminating: p.terminating,
+        ownerKind: p.owner?.kind ?? null,
+        ownerUid: p.owner?.uid ?? null,
+        isDaemonSet: p.isDaemonSet,
+        isMirror: p.isMirror,
+        createdAt: p.createdAt,
+      };
+    });
+    return { nodes, pods };
+  }
+
+  // ---- scheduling ----
+
+  private schedulable(n: SimNode): boolean {
+    return !n.unschedulable && n.ready;
+  }
+
+  schedPod(p: SimPod): SchedulerPod {
+    return { key: p.uid, namespace: p.namespace, labels: p.base.labels, spec: p.base };
+  }
+
+  /** Asks for a scheduling pass soon (coalesced). */
+  requestSchedule(): void {
+    if (this.schedulePending) return;
+    this.schedulePending = true;
+    this.queue.after(this.timing.schedulerDelaySeconds, 'scheduler', () => {
+      this.schedulePending = false;
+      this.schedulePass();
+    });
+  }
+
+  /** Pending unbound pods, in kube-scheduler's queue order: priority, then age, then name. */
+  pendingPods(): SimPod[] {
+    return [...this.pods.values()]
+      .filter((p) => p.nodeName === null && p.assumed === null && !p.terminating && p.phase === 'Pending')
+      .sort((a, b) => b.base.priority - a.base.priority || a.createdAt - b.createdAt || cmp(key(a.namespace, a.name), key(b.namespace, b.name)));
+  }
+
+  private schedulePass(): void {
+    for (const pod of this.pendingPods()) {
+      const answer = this.scheduler.findNode(this.schedPod(pod));
+      if (answer.node === null) {
+        if (pod.unschedulable !== answer.summary) {
+          pod.unschedulable = answer.summary;
+          this.emit('pod.unschedulable', `Pod ${key(pod.namespace, pod.name)}`, { reason: answer.summary });
+        }
+        continue;
+      }
+      const target = answer.node;
+      pod.assumed = target;
+      this.scheduler.addPod(this.schedPod(pod), target);
+      this.queue.after(this.timing.apiLatencySeconds, 'bind', () => this.bind(pod, target));
+    }
+  }
+
+  private alive(p: SimPod): boolean {
+    return this.pods.get(key(p.namespace, p.name)) === p;
+  }
+
+  private bind(pod: SimPod, node: string): void {
+    if (!this.alive(pod) || pod.assumed !== node) return;
+    pod.assumed = null;
+    if (!this.nodes.has(node) || pod.terminating) {
+      this.scheduler.removePod(pod.uid);
+      if (!pod.terminating) this.requestSchedule();
+      return;
+    }
+    pod.nodeName = node;
+    pod.unschedulable = null;
+    this.emit('pod.bound', `Pod ${key(pod.namespace, pod.name)}`, { node });
+    this.queue.after(this.podDelay(this.timing.podStartSeconds), 'pod start', () => this.startPod(pod));
+  }
+
+  private podDelay(base: number): number {
+    const j = this.timing.podJitter;
+    return base * (1 + j * (2 * this.podPrng.next() - 1));
+  }
+
+  private startPod(pod: SimPod): void {
+    if (!this.alive(pod) || pod.terminating || pod.phase !== 'Pending' || pod.nodeName === null) return;
+    const node = this.nodes.get(pod.nodeName);
+    if (!node) return;
+    if (!node.ready) {
+      // The kubelet is not there to start it: look again later.
+      this.queue.after(this.timing.podStartSeconds, 'pod start', () => this.startPod(pod));
+      return;
+    }
+    pod.phase = 'Running';
+    const names = this.workloadNames(pod);
+    if (this.faults.neverReadyFor(names, this.queue.now)) pod.neverReady = true;
+    this.emit('pod.running', `Pod ${key(pod.namespace, pod.name)}`, { node: pod.nodeName });
+    if (!pod.neverReady) this.queue.after(this.podDelay(this.timing.podReadySeconds), 'pod ready', () => this.readyPod(pod));
+  }
+
+  private readyPod(pod: SimPod): void {
+    if (!this.alive(pod) || pod.terminating || pod.phase !== 'Running' || pod.ready || pod.neverReady || pod.nodeName === null) return;
+    if (!this.nodes.get(pod.nodeName)?.ready) return;
+    pod.ready = true;
+    this.emit('pod.ready', `Pod ${key(pod.namespace, pod.name)}`, { node: pod.nodeName });
+  }
+
+  // ---- workloads ----
+
+  private workloadUnready(ns: string, w: OwnerRef | null): boolean {
+    return w !== null && this.unreadyWorkloads.has(workloadKey(ns, w));
+  }
+
+  /** namespace/name of the pod's workload and of its owner (what a pods-never-ready fault may name). */
+  private workloadNames(p: SimPod): string[] {
+    const out: string[] = [];
+    if (p.workload) out.push(key(p.namespace, p.workload.name));
+    if (p.owner) out.push(key(p.namespace, p.owner.name));
+    return out;
+  }
+
+  private suffix(): string {
+    let n = this.nameCounter++;
+    let s = '';
+    for (let i = 0; i < 5; i++) {
+      s += SUFFIX_ALPHABET[n % SUFFIX_ALPHABET.length];
+      n = Math.floor(n / SUFFIX_ALPHABET.length);
+    }
+    return s;
+  }
+
+  private newUid(): string {
+    return `sim-${String(this.podsCreated + 1).padStart(8, '0')}-${this.suffix()}`;
+  }
+
+  /** Creates a pod (Pending, unbound unless `node` is given: DaemonSet pods are placed on their node). */
+  createPod(base: Pod, name: string, node: string | null): SimPod {
+    const uid = this.newUid();
+    this.podsCreated += 1;
+    const pod: SimPod = {
+      base: { ...base, uid, name, nodeName: null, phase: 'Pending', ready: false },
+      uid,
+      namespace: base.namespace,
+      name,
+      nodeName: node,
+      assumed: null,
+      phase: 'Pending',
+      ready: false,
+      terminating: false,
+      createdAt: this.queue.now,
+      owner: base.owner,
+      workload: base.workload,
+      isDaemonSet: base.owner?.kind === 'DaemonSet',
+      isMirror: false,
+      neverReady: this.workloadUnready(base.namespace, base.workload),
+      unschedulable: null,
+    };
+    this.pods.set(key(pod.namespace, name), pod);
+    this.emit('pod.created', `Pod ${key(pod.namespace, name)}`, { owner: pod.owner ? `${pod.owner.kind}/${pod.owner.name}` : null, node });
+    if (node !== null) {
+      this.scheduler.addPod(this.schedPod(pod), node);
+      this.queue.after(this.podDelay(this.timing.podStartSeconds), 'pod start', () => this.startPod(pod));
+    } else this.requestSchedule();
+    return pod;
+  }
+
+  /** A ReplicaSet's or Job's replacement: same template, a new generated name. */
+  private replace(old: SimPod): void {
+    const owner = old.owner;
+    if (!owner) return;
+    this.createPod(old.base, `${owner.name}-${this.suffix()}`, null);
+  }
+
+  /** Graceful deletion (eviction or delete): terminating now, gone after the grace period. Unbound pods go at once. */
+  deletePod(pod: SimPod, reason: string): void {
+    if (pod.terminating || !this.alive(pod)) return;
+    const kind = pod.owner?.kind;
+    const replaced = kind === 'ReplicaSet' || kind === 'Job' || kind === 'ReplicationController';
+    if (pod.nodeName === null) {
+      if (pod.assumed !== null) {
+        this.scheduler.removePod(pod.uid);
+        pod.assumed = null;
+      }
+      pod.terminating = true;
+      if (replaced) this.replace(pod);
+      this.podGone(pod, reason);
+      return;
+    }
+    pod.terminating = true;
+    pod.ready = false;
+    this.emit('pod.terminating', `Pod ${key(pod.namespace, pod.name)}`, { node: pod.nodeName, reason });
+    if (replaced) this.replace(pod);
+    const grace = Math.min(pod.base.terminationGracePeriodSeconds, this.timing.maxTerminationSeconds);
+    this.queue.after(grace, 'pod gone', () => this.podGone(pod, reason));
+  }
+
+  /** The pod object is removed from the API; controllers react. */
+  private podGone(pod: SimPod, reason: string): void {
+    if (!this.alive(pod)) return;
+    this.pods.delete(key(pod.namespace, pod.name));
+    this.scheduler.removePod(pod.uid);
+    this.emit('pod.terminated', `Pod ${key(pod.namespace, pod.name)}`, { node: pod.nodeName, reason });
+    const kind = pod.owner?.kind;
+    const wasTerminating = pod.terminating;
+    if (kind === 'StatefulSet') this.createPod(pod.base, pod.name, null);
+    else if ((kind === 'ReplicaSet' || kind === 'Job' || kind === 'ReplicationController') && !wasTerminating && pod.phase !== 'Succeeded') this.replace(pod);
+    else if (pod.isDaemonSet && pod.nodeName !== null) {
+      const node = this.nodes.get(pod.nodeName);
+      if (node?.ready) this.createPod(pod.base, `${pod.owner?.name ?? 'ds'}-${this.suffix()}`, node.name);
+    }
+    this.requestSchedule();
+  }
+
+  /** Creates a Deployment (ReplicaSet + pods) during the run. */
+  createDeployment(namespace: string, name: string, replicas: number, requests: ResourceList, nodeSelector: Record<string, string>): void {
+    const deployUid = `sim-deploy-${this.suffix()}`;
+    const rsName = `${name}-${this.suffix()}${this.suffix().slice(0, 4)}`;
+    const rsUid = `sim-rs-${this.suffix()}`;
+    this.replicas.set(rsUid, replicas);
+    const base: Pod = {
+      uid: '',
+      namespace,
+      name: '',
+      labels: { app: name },
+      annotations: {},
+      nodeName: null,
+      phase: 'Pending',
+      owner: { kind: 'ReplicaSet', name: rsName, uid: rsUid },
+      workload: { kind: 'Deployment', name, uid: deployUid },
+      isMirror: false,
+      ready: false,
+      requests: { pods: 1, ...requests },
+      nodeSelector,
+      requiredNodeAffinity: null,
+      tolerations: [],
+      hostPorts: [],
+      podAffinity: [],
+      podAntiAffinity: [],
+      topologySpread: [],
+      volumes: [],
+      priority: 0,
+      terminationGracePeriodSeconds: 30,
+    };
+    for (let i = 0; i < replicas; i++) this.createPod(base, `${rsName}-${this.suffix()}`, null);
+  }
+
+  // ---- PDBs ----
+
+  /** The disruption controller's view of a PDB now. */
+  pdbStatus(pdb: PodDisruptionBudget): { expected: number; healthy: number; desired: number; allowed: number } {
+    const selected =
+      pdb.selector === null
+        ? []
+        : [...this.pods.values()].filter(
+            (p) => p.namespace === pdb.namespace && p.phase !== 'Succeeded' && p.phase !== 'Failed' && selectorMatches(pdb.selector!, p.base.labels),
+          );
+    const healthy = selected.filter((p) => p.phase === 'Running' && p.ready && !p.terminating).length;
+    const scaled = (v: IntOrPercent, total: number): number => (v.kind === 'int' ? v.value : Math.ceil((v.value * total) / 100));
+    let expected: number;
+    let desired: number;
+    if (pdb.minAvailable !== null && pdb.minAvailable.kind === 'int') {
+      expected = selected.length;
+      desired = pdb.minAvailable.value;
+    } else {
+      // Percentages and maxUnavailable need the controllers' scale.
+      const owners = new Map<string, number>();
+      let loose = 0;
+      for (const p of selected) {
+        if (p.owner === null) loose += 1;
+        else owners.set(p.owner.uid, (owners.get(p.owner.uid) ?? 0) + (p.terminating ? 0 : 1));
+      }
+      expected = loose;
+      for (const [uid, count] of owners) expected += this.replicas.get(uid) ?? count;
+      if (pdb.maxUnavailable !== null) desired = Math.max(0, expected - scaled(pdb.maxUnavailable, expected));
+      else if (pdb.minAvailable !== null) desired = scaled(pdb.minAvailable, expected);
+      else desired = 0;
+    }
+    return { expected, healthy, desired, allowed: Math.max(0, healthy - desired) };
+  }
+
+  /** The PDBs selecting a pod. */
+  pdbsOf(pod: SimPod): PodDisruptionBudget[] {
+    return this.pdbs.filter((b) => b.namespace === pod.namespace && b.selector !== null && selectorMatches(b.selector, pod.base.labels));
+  }
+
+  /** The Eviction subresource. */
+  evict(namespace: string, name: string): { kind: 'evicted' } | { kind: 'gone' } | { kind: 'blocked-by-pdb'; message: string } {
+    const pod = this.pods.get(key(namespace, name));
+    if (!pod) return { kind: 'gone' };
+    if (pod.terminating) return { kind: 'evicted' };
+    // Pods that are not running are deleted without a budget check, as the API server does.
+    if (pod.phase === 'Running') {
+      for (const pdb of this.pdbsOf(pod)) {
+        const s = this.pdbStatus(pdb);
+        if (s.allowed <= 0) {
+          this.emit('pdb.blocked', `PodDisruptionBudget ${key(pdb.namespace, pdb.name)}`, {
+            pod: key(namespace, name),
+            expected: s.expected,
+            healthy: s.healthy,
+            desired: s.desired,
+          });
+          return {
+            kind: 'blocked-by-pdb',
+            message: `Cannot evict pod as it would violate the pod's disruption budget. The disruption budget ${pdb.name} needs ${s.desired} healthy pods and has ${s.healthy} currently`,
+          };
+        }
+      }
+    }
+    this.deletePod(pod, 'evicted');
+    return { kind: 'evicted' };
+  }
+
+  // ---- nodes ----
+
+  setUnschedulable(name: string, value: boolean): boolean {
+    const n = this.nodes.get(name);
+    if (!n) return false;
+    n.unschedulable = value;
+    n.taints = n.taints.filter((t) => t.key !== UNSCHEDULABLE_TAINT.key);
+    if (value) n.taints.push(UNSCHEDULABLE_TAINT);
+    this.scheduler.setSchedulable(name, this.schedulable(n));
+    if (!value) this.requestSchedule();
+    return true;
+  }
+
+  /** Removes a Node object; pods bound to it are deleted at once (pod garbage collection) and controllers react. */
+  deleteNode(name: string, reason: string): boolean {
+    const n = this.nodes.get(name);
+    if (!n) return false;
+    this.nodes.delete(name);
+    this.scheduler.removeNode(name);
+    this.emit('node.deleted', `Node ${name}`, { reason });
+    for (const k of [...this.pods.keys()].sort()) {
+      const p = this.pods.get(k) as SimPod;
+      if (p.assumed === name) p.assumed = null;
+      if (p.nodeName === name) this.podGone(p, 'node-deleted');
+    }
+    this.requestSchedule();
+    return true;
+  }
+
+  setNodeReady(node: SimNode, ready: boolean, reason: string): void {
+    if (!this.nodes.has(node.name) || node.ready === ready) return;
+    node.ready = ready;
+    this.scheduler.setSchedulable(node.name, this.schedulable(node));
+    this.emit(ready ? 'node.ready' : 'node.not-ready', `Node ${node.name}`, { reason });
+    for (const k of [...this.pods.keys()].sort()) {
+      const p = this.pods.get(k) as SimPod;
+      if (p.nodeName !== node.name || p.terminating) continue;
+      if (!ready && p.ready) p.ready = false;
+      if (ready && p.phase === 'Running' && !p.neverReady) this.queue.after(this.podDelay(this.timing.podReadySeconds), 'pod ready', () => this.readyPod(p));
+    }
+    if (ready) this.requestSchedule();
+  }
+
+  /** DaemonSet pods a node of these labels and taints runs. */
+  daemonSetsFor(name: string, labels: Readonly<Record<string, string>>, taints: readonly Taint[]): DaemonSet[] {
+    return this.daemonSets.filter((d) => firstUntoleratedTaint(taints, d.template.tolerations) === null && nodeAffinityMatches(d.template, name, labels));
+  }
+
+  /** A model pod of a DaemonSet's template (for a node that does not exist yet, or to create one). */
+  daemonPodBase(d: DaemonSet, nodeName: string | null): Pod {
+    return {
+      ...d.template,
+      uid: '',
+      namespace: d.namespace,
+      name: '',
+      labels: d.template.labels,
+      annotations: {},
+      nodeName,
+      phase: 'Pending',
+      owner: { kind: 'DaemonSet', name: d.name, uid: d.uid },
+      workload: { kind: 'DaemonSet', name: d.name, uid: d.uid },
+      isMirror: false,
+      ready: false,
+    };
+  }
+
+  // ---- EC2 ----
+
+  /** Resources of a node of this type launched by a VNG: what nodes of the type report in the input, else computed. */
+  nodeResourcesFor(vng: Vng, instanceType: string): NodeResources | null {
+    const observed = this.observed.get(instanceType);
+    if (observed) return observed;
+    const it = this.catalog.byName.get(instanceType);
+    if (!it) return null;
+    return nodeResources(it, vng.rootVolumeSizeGiB !== null ? { rootVolumeSizeGiB: vng.rootVolumeSizeGiB } : {});
+  }
+
+  /** The name the next launched node will have (its private DNS name). */
+  nextNodeName(): string {
+    this.nodeCounter += 1;
+    return ec2PrivateDnsName((10 << 24) + (200 << 16) + this.nodeCounter, this.region);
+  }
+
+  /** Labels of a node of `instanceType` launched by `vng` in `zone`. */
+  launchLabels(vng: Vng, instanceType: string, zone: string, name: string): Record<string, string> | null {
+    const it = this.catalog.byName.get(instanceType);
+    if (!it) return null;
+    return { ...nodeTemplateLabels(vng, it, zone, this.region), [LABEL_HOSTNAME]: name };
+  }
+
+  /** RunInstances: an instance that boots, registers its Node and turns Ready. */
+  launch(vng: Vng, instanceType: string, zone: string, nodeName: string): SimInstance {
+    const id = this.ec2.nextId();
+    const now = this.queue.now;
+    const inst: SimInstance = { id, nodeName, old: false, vng: vng.name, instanceType, zone, state: 'pending', launchedAt: now };
+    this.ec2.add(inst);
+    this.instancesLaunched += 1;
+    this.emit('node.launched', `Node ${nodeName}`, { instanceId: id, vng: vng.name, instanceType, zone });
+    const j = this.timing.launchJitter;
+    const boot = bootSeconds(this.timing, instanceType) * this.faults.launchMultiplier(now) * (1 + j * (2 * this.launchPrng.next() - 1));
+    this.queue.after(boot, 'instance running', () => {
+      if (inst.state !== 'pending') return;
+      inst.state = 'running';
+      this.emit('instance.running', `Instance ${id}`, { node: nodeName });
+      this.queue.after(this.timing.nodeJoinSeconds, 'node join', () => this.registerNode(inst, vng));
+    });
+    return inst;
+  }
+
+  private registerNode(inst: SimInstance, vng: Vng): void {
+    if (inst.state !== 'running' || inst.instanceType === null || inst.zone === null) return;
+    const labels = this.launchLabels(vng, inst.instanceType, inst.zone, inst.nodeName);
+    const res = this.nodeResourcesFor(vng, inst.instanceType);
+    if (!labels || !res) return;
+    const node: SimNode = {
+      name: inst.nodeName,
+      uid: `sim-node-${inst.id}`,
+      labels,
+      taints: [...vng.taints],
+      capacity: res.capacity,
+      allocatable: res.allocatable,
+      unschedulable: false,
+      ready: false,
+      instanceId: inst.id,
+      providerID: `aws:///${inst.zone}/${inst.id}`,
+      instanceType: inst.instanceType,
+      zone: inst.zone,
+      createdAt: this.queue.now,
+      old: false,
+      vng: vng.name,
+      faultNotReady: false,
+    };
+    this.nodes.set(node.name, node);
+    this.scheduler.addNode(node, false);
+    this.emit('node.registered', `Node ${node.name}`, { instanceId: inst.id, vng: vng.name });
+    this.queue.after(this.timing.nodeReadySeconds, 'node ready', () => {
+      if (this.nodes.get(node.name) !== node || node.faultNotReady || inst.state !== 'running') return;
+      // DaemonSet pods first: the DaemonSet controller places them as the node appears, before other pods land.
+      for (const d of this.daemonSetsFor(node.name, node.labels, node.taints)) {
+        this.createPod(this.daemonPodBase(d, node.name), `${d.name}-${this.suffix()}`, node.name);
+      }
+      this.setNodeReady(node, true, 'kubelet ready');
+      this.onNodeReady(node);
+    });
+  }
+
+  /** TerminateInstances on one instance: shutting-down now, terminated later; its Node goes NotReady, then is deleted. */
+  terminateInstance(id: string): void {
+    const inst = this.ec2.get(id);
+    if (!inst || inst.state === 'shutting-down' || inst.state === 'terminated') return;
+    inst.state = 'shutting-down';
+    this.emit('instance.shutting-down', `Instance ${id}`, { node: inst.nodeName });
+    this.queue.after(this.timing.instanceShutdownSeconds, 'instance terminated', () => {
+      inst.state = 'terminated';
+      this.emit('instance.terminated', `Instance ${id}`, { node: inst.nodeName });
+      this.queue.after(this.timing.nodeDeleteSeconds, 'cloud node lifecycle', () => {
+        const n = this.nodes.get(inst.nodeName);
+        if (n && n.instanceId === id) this.deleteNode(n.name, 'instance terminated (cloud node lifecycle controller)');
+      });
+    });
+    this.queue.after(this.timing.nodeNotReadySeconds, 'node monitor', () => {
+      const n = this.nodes.get(inst.nodeName);
+      if (n && n.instanceId === id) this.setNodeReady(n, false, 'kubelet stopped posting node status');
+    });
+  }
+
+  /** The world as a model Cluster (what a planner run on the live cluster would read now). */
+  modelNode(n: SimNode): Node {
+    return {
+      name: n.name,
+      uid: n.uid,
+      labels: n.labels,
+      annotations: {},
+      taints: n.taints,
+      capacity: n.capacity,
+      allocatable: n.allocatable,
+      unschedulable: n.unschedulable,
+      providerID: n.providerID,
+      instanceType: n.instanceType,
+      zone: n.zone,
+      instanceId: n.instanceId,
+      ready: n.ready,
+    };
+  }
+
+  modelPod(p: SimPod, nodeName: string | null): Pod {
+    return { ...p.base, uid: p.uid, name: p.name, nodeName, phase: p.phase, ready: p.ready };
+  }
+
+  /** Running pods on a node (not terminating). */
+  runningPodsOn(name: string): number {
+    let n = 0;
+    for (const p of this.pods.values()) if (p.nodeName === name && p.phase === 'Running' && !p.terminating) n += 1;
+    return n;
+  }
+}
+
+export function workloadKey(namespace: string, w: OwnerRef): string {
+  return `${w.kind}/${namespace}/${w.name}`;
+}
