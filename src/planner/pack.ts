@@ -214,6 +214,10 @@ export function solve(input: SolveInput): SolveResult {
     if (!n.unschedulable && n.ready) ctx.addNode(node);
   }
 
+  // Nodes that can still take the smallest moving pod, in first-fit order; full nodes drop out of every scan.
+  const open = new OpenNodes(smallestRequest(movingClasses));
+  for (const node of ctx.nodes) open.add(node);
+
   // Demand still waiting, per group of pods that want the same kind of node.
   const groupOf = new Map<PodClass, string>();
   const demand = new Map<string, Demand>();
@@ -225,25 +229,6 @@ export function solve(input: SolveInput): SolveResult {
     for (let i = 0; i < cls.members.length; i++) addInto(d.requests, cls.spec.requests);
     d.count += cls.members.length;
   }
-
-  const staticCache = new Map<string, number[]>();
-  const feasibleTemplates = (cls: PodClass): number[] => {
-    const key = constraintKey(cls);
-    let byLabels = staticCache.get(key);
-    if (!byLabels) {
-      byLabels = [];
-      for (let i = 0; i < templates.length; i++) {
-        const t = templates[i];
-        if (t && staticFailure(ctx, cls, t.node) === null) byLabels.push(i);
-      }
-      staticCache.set(key, byLabels);
-    }
-    return byLabels.filter((i) => {
-      const t = templates[i];
-      return t !== undefined && fits(t.node.allocatable, t.node.requested, cls.spec.requests);
-    });
-  };
-  const feasibleCache = new Map<PodClass, number[]>();
 
   const newNodes: { node: PlanNode; template: Template }[] = [];
   const placements: (Placement | null)[] = input.movingPods.map(() => null);
@@ -258,28 +243,59 @@ export function solve(input: SolveInput): SolveResult {
     }
   };
 
-  const openNode = (cls: PodClass): PlanNode | null => {
-    let feasible = feasibleCache.get(cls);
-    if (!feasible) feasibleCache.set(cls, (feasible = feasibleTemplates(cls)));
-    if (feasible.length === 0) return null;
-    const d = demand.get(groupOf.get(cls) ?? '');
-    // Rank (VNG, type) pairs by price per waiting pod; try zones least used first.
-    const pairs = new Map<string, { score: number; fit: number; price: number; name: string; templates: number[] }>();
-    for (const i of feasible) {
-      const t = templates[i] as Template;
-      const key = `${t.vng.name}\u0000${t.type.name}`;
-      const existing = pairs.get(key);
-      if (existing) {
-        existing.templates.push(i);
-        continue;
+  /**
+   * Templates that pass the label/taint/volume predicates, grouped by (VNG, instance type): cached per constraint key, since
+   * most classes share one. Resource fit is then checked per pair on its first template (zones of a pair share allocatable);
+   * the full filter still runs on the exact template before a node is opened.
+   */
+  type Pair = { name: string; first: Template; templates: number[] };
+  const pairsByConstraint = new Map<string, Pair[]>();
+  const pairCache = new Map<PodClass, Pair[]>();
+  const pairsOf = (cls: PodClass): Pair[] => {
+    let pairs = pairCache.get(cls);
+    if (pairs) return pairs;
+    const key = constraintKey(cls);
+    let all = pairsByConstraint.get(key);
+    if (!all) {
+      const byName = new Map<string, Pair>();
+      for (let i = 0; i < templates.length; i++) {
+        const t = templates[i] as Template;
+        if (staticFailure(ctx, cls, t.node) !== null) continue;
+        const name = `${t.vng.name}\u0000${t.type.name}`;
+        const e = byName.get(name);
+        if (e) e.templates.push(i);
+        else byName.set(name, { name, first: t, templates: [i] });
       }
-      const fit = podsPerNode(t, cls.spec.requests, d);
-      pairs.set(key, { score: t.price / fit, fit, price: t.price, name: key, templates: [i] });
+      all = [...byName.values()];
+      pairsByConstraint.set(key, all);
     }
-    const ranked = [...pairs.values()].sort(
-      (a, b) => a.score - b.score || b.fit - a.fit || a.price - b.price || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
-    );
-    for (const pair of ranked) {
+    pairs = all.filter((p) => fits(p.first.node.allocatable, p.first.node.requested, cls.spec.requests));
+    pairCache.set(cls, pairs);
+    return pairs;
+  };
+
+  const openNode = (cls: PodClass): PlanNode | null => {
+    const pairs = pairsOf(cls);
+    if (pairs.length === 0) return null;
+    const d = demand.get(groupOf.get(cls) ?? '');
+    // Rank (VNG, type) pairs by price per waiting pod (then more pods per node, lower price, name); take the best, and only
+    // when none of its zones passes every filter, the next best. Zones least used by the VNG first.
+    const scored = pairs.map((p) => {
+      const fit = podsPerNode(p.first, cls.spec.requests, d);
+      return { pair: p, fit, score: p.first.price / fit, price: p.first.price };
+    });
+    const better = (a: (typeof scored)[number], b: (typeof scored)[number]): boolean =>
+      a.score < b.score ||
+      (a.score === b.score && (a.fit > b.fit || (a.fit === b.fit && (a.price < b.price || (a.price === b.price && a.pair.name < b.pair.name)))));
+    const tried = new Set<number>();
+    while (tried.size < scored.length) {
+      let best = -1;
+      for (let k = 0; k < scored.length; k++) {
+        if (tried.has(k)) continue;
+        if (best === -1 || better(scored[k] as (typeof scored)[number], scored[best] as (typeof scored)[number])) best = k;
+      }
+      tried.add(best);
+      const pair = (scored[best] as (typeof scored)[number]).pair;
       const order = [...pair.templates].sort((a, b) => {
         const ta = templates[a] as Template;
         const tb = templates[b] as Template;
@@ -318,6 +334,7 @@ export function solve(input: SolveInput): SolveResult {
     };
     for (const dc of t.daemonClasses) ctx.place(dc, node, null);
     ctx.addNode(node);
+    open.add(node);
     newNodes.push({ node, template: t });
     const zk = `${t.vng.name}/${t.node.zone}`;
     zoneCounts.set(zk, (zoneCounts.get(zk) ?? 0) + 1);
@@ -340,8 +357,15 @@ export function solve(input: SolveInput): SolveResult {
       for (const podIndex of members) {
         let chosen: PlanNode | null = null;
         let advancing = true;
-        for (let i = cursor; i < ctx.nodes.length; i++) {
+        for (let k = lowerBound(open.list, cursor); k < open.list.length; k++) {
+          const i = open.list[k] as number;
+          if (open.closed[i] === 1) continue;
           const node = ctx.nodes[i] as PlanNode;
+          // Fast path: a resource misfit is the common failure, and it is monotone (only more pods land on a node).
+          if (!fits(node.allocatable, node.requested, cls.spec.requests)) {
+            if (advancing) cursor = i + 1;
+            continue;
+          }
           const failure = runFilters(ctx, cls, node);
           if (failure === null) {
             chosen = node;
@@ -356,6 +380,7 @@ export function solve(input: SolveInput): SolveResult {
           continue;
         }
         placeMoving(cls, chosen, podIndex);
+        open.update(chosen);
         progress = true;
       }
       if (left.length > 0) next.push({ cls, members: left });
@@ -469,6 +494,66 @@ export function solve(input: SolveInput): SolveResult {
     }),
     templateCount: templates.length,
   };
+}
+
+/** Per resource every moving pod requests: the smallest request (a node with less free is full for all of them). */
+function smallestRequest(classes: readonly PodClass[]): ResourceList {
+  const out: ResourceList = {};
+  let first = true;
+  for (const cls of classes) {
+    const req = cls.spec.requests;
+    if (first) {
+      for (const k in req) if ((req[k] ?? 0) > 0) out[k] = req[k] as number;
+      first = false;
+      continue;
+    }
+    for (const k of Object.keys(out)) {
+      const v = req[k] ?? 0;
+      if (v <= 0) delete out[k];
+      else if (v < (out[k] as number)) out[k] = v;
+    }
+  }
+  return out;
+}
+
+/** Candidate nodes by index, with the full ones marked and compacted away now and then. */
+class OpenNodes {
+  list: number[] = [];
+  closed: number[] = [];
+  private sinceCompact = 0;
+  constructor(private readonly smallest: ResourceList) {}
+
+  add(node: PlanNode): void {
+    this.list.push(node.idx);
+    this.closed[node.idx] = 0;
+    this.update(node);
+  }
+
+  update(node: PlanNode): void {
+    if (this.closed[node.idx] === 1) return;
+    for (const k in this.smallest) {
+      if ((node.allocatable[k] ?? 0) - (node.requested[k] ?? 0) < (this.smallest[k] ?? 0)) {
+        this.closed[node.idx] = 1;
+        if (++this.sinceCompact >= 64) {
+          this.list = this.list.filter((i) => this.closed[i] !== 1);
+          this.sinceCompact = 0;
+        }
+        return;
+      }
+    }
+  }
+}
+
+/** First position in an ascending list whose value is >= x. */
+function lowerBound(list: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((list[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function staticFailure(ctx: SchedulingContext | null, cls: PodClass, node: PlanNode): FilterFailure | null {

@@ -6,7 +6,7 @@ import type { HostPort, Labels, Vng } from '../model/types.js';
 import type { PodClass } from './pod-classes.js';
 import { topologyValue, type PlanNode } from './plan-node.js';
 import { nodeAffinityMatches, firstUntoleratedTaint } from './selectors.js';
-import { addInto, subtractInto } from './resources.js';
+import { addInto, fits, subtractInto } from './resources.js';
 import type { TermIndex } from './terms.js';
 
 interface SpreadCacheEntry {
@@ -25,6 +25,8 @@ export class SchedulingContext {
   /** Candidate nodes in first-fit order: staying nodes by name, then new nodes in the order they were opened. */
   readonly nodes: PlanNode[] = [];
   private readonly spreadCache = new Map<string, SpreadCacheEntry>();
+  /** Template domains per (pod constraints, policies, keys): shared by every class with the same constraints. */
+  private readonly templateDomainCache = new Map<string, readonly string[]>();
   readonly usage = new Map<string, VngUsage>();
 
   constructor(
@@ -106,8 +108,21 @@ export class SchedulingContext {
     const rule = cls.spread[ruleIndex];
     if (!rule) return new Set();
     if (!entry) {
-      entry = { scanned: 0, domains: new Set() };
-      for (const t of this.templates) this.addIfEligible(entry, cls, ruleIndex, t);
+      const c = rule.constraint;
+      const tkey = JSON.stringify([
+        c.topologyKey,
+        cls.spread.map((r) => r.constraint.topologyKey),
+        c.nodeAffinityPolicy === 'Honor' ? [cls.spec.nodeSelector, cls.spec.requiredNodeAffinity] : null,
+        c.nodeTaintsPolicy === 'Honor' ? cls.spec.tolerations : null,
+      ]);
+      let fromTemplates = this.templateDomainCache.get(tkey);
+      if (!fromTemplates) {
+        const probe: SpreadCacheEntry = { scanned: 0, domains: new Set() };
+        for (const t of this.templates) this.addIfEligible(probe, cls, ruleIndex, t);
+        fromTemplates = [...probe.domains];
+        this.templateDomainCache.set(tkey, fromTemplates);
+      }
+      entry = { scanned: 0, domains: new Set(fromTemplates) };
       this.spreadCache.set(key, entry);
     }
     for (; entry.scanned < this.nodes.length; entry.scanned++) {
@@ -126,6 +141,8 @@ export class SchedulingContext {
     for (const other of cls.spread) if (topologyValue(node, other.constraint.topologyKey) === undefined) return;
     if (rule.constraint.nodeAffinityPolicy === 'Honor' && !nodeAffinityMatches(cls.spec, node.name, node.labels)) return;
     if (rule.constraint.nodeTaintsPolicy === 'Honor' && firstUntoleratedTaint(node.taints, cls.spec.tolerations) !== null) return;
+    // A node type the pod does not fit even empty (beside its DaemonSet pods) would never be launched for it: no domain.
+    if (node.origin === 'template' && !fits(node.allocatable, node.requested, cls.spec.requests)) return;
     entry.domains.add(value);
   }
 }

@@ -211,3 +211,14 @@ describe('PodTopologySpread: VNG templates and hostname', () => {
   });
 });
 
+describe('PodTopologySpread: templates the pod does not fit', () => {
+  it('a VNG node type too small for the pod is no domain (it would never be launched for it)', () => {
+    const base = { nodes: abNodes, existing: existingOn('na', 'nb') };
+    const small = { name: 'g/tiny/c', zone: 'c', allocatable: { cpu: 500, memory: 1024 ** 3, pods: 10 } };
+    const big = { name: 'g/big/c', zone: 'c' };
+    const pod = { labels: web, requests: { cpu: 1000 }, topologySpread: [zoneSpread()] };
+    expect(world({ ...base, templates: [small], incoming: [pod] }).check(podTopologySpread, 0, 'na')).toBeNull();
+    expect(verdict(world({ ...base, templates: [big], incoming: [pod] }).check(podTopologySpread, 0, 'na'))).toEqual(REASON);
+  });
+});
+

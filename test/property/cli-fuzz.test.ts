@@ -1,0 +1,81 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planFromOptions, renderPlan } from '../../src/cli/plan-command.js';
+import { InputError } from '../../src/model/errors.js';
+import { mutatedInputsArb, mutatedTexts } from './arbitraries.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+let dir = '';
+let counter = 0;
+
+function writeInputs(texts: { cluster: string; vngs: string }): { cluster: string; vngs: string } {
+  counter += 1;
+  const cluster = join(dir, `cluster-${counter}.yaml`);
+  const vngs = join(dir, `vngs-${counter}.yaml`);
+  writeFileSync(cluster, texts.cluster);
+  writeFileSync(vngs, texts.vngs);
+  return { cluster, vngs };
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'vngshift-fuzz-'));
+});
+afterAll(() => {
+  if (dir !== '') rmSync(dir, { recursive: true, force: true });
+});
+
+describe('property: the CLI never crashes on mutated inputs', () => {
+  it('planFromOptions gives a Plan or an InputError, never another exception', () => {
+    let errors = 0;
+    let plans = 0;
+    fc.assert(
+      fc.property(mutatedInputsArb, (m) => {
+        const files = writeInputs(mutatedTexts(m));
+        try {
+          const plan = planFromOptions({ ...files, output: 'json' });
+          expect(plan.kind).toBe('MigrationPlan');
+          expect(typeof renderPlan(plan, 'text')).toBe('string');
+          plans += 1;
+        } catch (e) {
+          if (!(e instanceof InputError)) throw e;
+          expect(e.message.length).toBeGreaterThan(0);
+          errors += 1;
+        }
+      }),
+      { numRuns: 300 },
+    );
+    // both outcomes must be exercised, or the mutations are too weak or too strong
+    expect(errors).toBeGreaterThan(20);
+    expect(plans).toBeGreaterThan(20);
+  });
+
+  describe('the built CLI', () => {
+    beforeAll(() => {
+      const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}\n${r.stderr}`);
+    }, 180_000);
+
+    it('exits 0, 1 or 2 with at most one line on stderr and no stack trace', () => {
+      fc.assert(
+        fc.property(mutatedInputsArb, (m) => {
+          const files = writeInputs(mutatedTexts(m));
+          const r = spawnSync(process.execPath, ['bin/vngshift.js', 'plan', '--cluster', files.cluster, '--vngs', files.vngs], {
+            cwd: ROOT,
+            encoding: 'utf8',
+            env: { ...process.env, VNGSHIFT_DEBUG: '' },
+          });
+          expect([0, 1, 2]).toContain(r.status);
+          expect(r.stderr.trimEnd().split('\n').filter((l) => l !== '').length).toBeLessThanOrEqual(1);
+          expect(r.stderr).not.toContain('    at ');
+          expect(r.stdout).not.toContain('    at ');
+        }),
+        { numRuns: 20 },
+      );
+    }, 180_000);
+  });
+});

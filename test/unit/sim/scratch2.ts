@@ -1,0 +1,11 @@
+import { simulate } from '/work/main/sim/simulate.js';
+import { parseFault } from '/work/main/sim/faults.js';
+import { catalog, cluster, deployment, generalVng, oldNode, planFor } from '/work/main/test/unit/sim/tiny-world.js';
+const nodes = [oldNode('old-1', 'i-0aaa0000000000001'), oldNode('old-2', 'i-0aaa0000000000002')];
+const web = deployment({ name: 'web', replicas: 4, nodes: ['old-1', 'old-2'] });
+const c = cluster(nodes, [web]);
+const vngs = [generalVng()];
+const plan = planFor(c, vngs, { batchSizePercentage: 50 });
+const r = await simulate({ cluster: c, vngs, catalog, plan, seed: 3, faults: (process.argv[2]??'').split(' ').filter(Boolean).map(f=>parseFault(f)) });
+if (process.env.V) for (const e of r.events) if (!e.kind.startsWith('pod.')) console.log(JSON.stringify(e));
+console.log(JSON.stringify([r.status, r.failure?.code, r.failure?.why, r.durationSeconds, r.engineRestarts, r.counts.newInstances, r.unscheduledPods.length]));
