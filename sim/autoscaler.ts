@@ -7,7 +7,7 @@
 import type { CapacitySignal } from '../src/engine/ports.js';
 import type { Cluster, Node, Pod, Vng } from '../src/model/types.js';
 import { solve } from '../src/planner/pack.js';
-import type { SimNode, SimPod, World } from './cluster.js';
+import type { SimPod, World } from './cluster.js';
 import type { SimInstance } from './ec2.js';
 
 interface Backoff {
@@ -32,11 +32,10 @@ export class Autoscaler {
   private launchErrors: LaunchError[] = [];
   private backoffs: Backoff[] = [];
   private started = false;
+  private lastSignature = '';
   ticks = 0;
 
-  constructor(private readonly world: World) {
-    world.onNodeReady = (node) => this.nodeReady(node);
-  }
+  constructor(private readonly world: World) {}
 
   /** Starts the periodic loop (first pass one interval from now). */
   start(): void {
@@ -54,11 +53,6 @@ export class Autoscaler {
       unplaceable: this.unplaceable.map((u) => ({ ...u })),
       launchErrors: [...new Set(this.launchErrors.map((e) => e.text))],
     };
-  }
-
-  private nodeReady(node: SimNode): void {
-    // A launch that worked clears the VNG's earlier launch errors.
-    if (node.vng !== null) this.launchErrors = this.launchErrors.filter((e) => e.vng !== node.vng);
   }
 
   /** Instances launched and not yet a Ready node. */
@@ -89,6 +83,10 @@ export class Autoscaler {
     const candidates = stuck.filter((p) => !this.covered.has(p.uid)).sort((a, b) => cmp(podKey(a), podKey(b)));
     this.unplaceable = this.unplaceable.filter((u) => stuck.some((p) => podKey(p) === u.pod));
     if (candidates.length === 0) return;
+    // Nothing changed since the last pass: the same answer (solve() is pure).
+    const signature = `${w.generation}|${this.backoffs.length}|${inFlight.length}|${candidates.map((p) => p.uid).join(',')}`;
+    if (signature === this.lastSignature) return;
+    this.lastSignature = signature;
 
     // The cluster as it is, plus the nodes still booting (with the pods already waiting for them).
     const nodes: Node[] = [...w.nodes.values()].sort((a, b) => cmp(a.name, b.name)).map((n) => w.modelNode(n));
@@ -164,13 +162,28 @@ export class Autoscaler {
         continue;
       }
       const inst = w.launch(vng, n.instanceType, zone, w.nextNodeName());
+      // A launch EC2 accepted resolves the VNG's earlier launch errors.
+      this.launchErrors = this.launchErrors.filter((e) => e.vng !== vng.name);
       for (const i of n.pods) {
         const pod = candidates[i];
         if (pod) this.covered.set(pod.uid, inst.id);
       }
     }
+    let misfits = [...result.unschedulable.entries()].sort((a, b) => a[0] - b[0]);
+    if (misfits.length > 0 && this.backoffs.length > 0) {
+      // Pods that only lack the types/zones in backoff wait for capacity (the launch errors say why); they are not misfits.
+      const again = solve({
+        cluster: view,
+        vngs: this.vngView(inFlight, false),
+        catalog: w.catalog,
+        migratingNodes: new Set(),
+        movingPods: misfits.map(([i]) => moving[i] as Pod),
+        observed: w.observed,
+      });
+      misfits = misfits.filter((_, j) => again.placements[j] === null);
+    }
     const unplaceable: { pod: string; reason: string }[] = [];
-    for (const [i, why] of [...result.unschedulable.entries()].sort((a, b) => a[0] - b[0])) {
+    for (const [i, why] of misfits) {
       const pod = candidates[i];
       if (pod) unplaceable.push({ pod: podKey(pod), reason: why.summary });
     }
@@ -178,7 +191,7 @@ export class Autoscaler {
   }
 
   /** The VNGs with what is already up (or booting) taken off their limits, and the types/zones in backoff left out. */
-  private vngView(inFlight: readonly SimInstance[]): Vng[] {
+  private vngView(inFlight: readonly SimInstance[], withBackoffs = true): Vng[] {
     const w = this.world;
     const used = new Map<string, { count: number; vcpu: number; memoryGiB: number }>();
     const count = (vng: string | null, type: string | null): void => {
@@ -195,7 +208,7 @@ export class Autoscaler {
     for (const i of inFlight) count(i.vng, i.instanceType);
     return w.vngs.map((v) => {
       const u = used.get(v.name) ?? { count: 0, vcpu: 0, memoryGiB: 0 };
-      const off = this.backoffs.filter((b) => b.vng === v.name);
+      const off = withBackoffs ? this.backoffs.filter((b) => b.vng === v.name) : [];
       // Types in backoff are left out everywhere (solve() picks type and zone together); a zone where two or more types
       // failed is left out too (the shortage is the zone's).
       let types = v.instanceTypes.filter((t) => !off.some((b) => b.instanceType === t));

@@ -30,7 +30,8 @@ import type {
   Taint,
   Vng,
 } from '../src/model/types.js';
-import { IncrementalScheduler, type SchedulerPod } from '../src/planner/incremental-scheduler.js';
+import { IncrementalScheduler, type ScheduleAnswer, type SchedulerPod } from '../src/planner/incremental-scheduler.js';
+import { classKey } from '../src/planner/pod-classes.js';
 import { firstUntoleratedTaint, nodeAffinityMatches, selectorMatches } from '../src/planner/selectors.js';
 import { Ec2, type SimInstance } from './ec2.js';
 import { roundMs, type EventQueue } from './event-queue.js';
@@ -93,6 +94,8 @@ export interface SimPod {
   neverReady: boolean;
   /** The scheduler's last "0/N nodes are available" answer while Pending; null once bound or before the first try. */
   unschedulable: string | null;
+  /** When the scheduler last found no node for it, and the cluster generation then (see World.generation). */
+  triedAt?: { readonly t: number; readonly generation: number };
 }
 
 export interface WorldInput {
@@ -110,6 +113,9 @@ const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Alphabet of generated name suffixes, as Kubernetes uses. */
 const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** An unschedulable pod is tried again at least this often even when nothing changed (pod affinity to new pods, ...). */
+const UNSCHEDULABLE_RETRY_SECONDS = 30;
 
 export class World {
   readonly queue: EventQueue;
@@ -141,6 +147,18 @@ export class World {
   private nameCounter = 0;
   private nodeCounter = 0;
   private schedulePending = false;
+  /**
+   * Bumped by every change that can make an unschedulable pod fit (a node added, Ready or uncordoned, a pod gone). As in
+   * kube-scheduler's unschedulable queue, a pod that found no node is tried again only after such a change, or after
+   * UNSCHEDULABLE_RETRY_SECONDS.
+   */
+  private gen = 0;
+  private retryPending = false;
+
+  /** The cluster generation (see `gen`): the autoscaler skips a pass when nothing changed. */
+  get generation(): number {
+    return this.gen;
+  }
   private readonly podPrng: Prng;
   private readonly launchPrng: Prng;
   /** Called when a node turns Ready (the autoscaler listens). */
@@ -263,12 +281,21 @@ export class World {
     return !n.unschedulable && n.ready;
   }
 
+  private readonly schedPods = new WeakMap<SimPod, SchedulerPod>();
+
+  /** The scheduler's view of a pod (built once per pod: its class key is costly). */
   schedPod(p: SimPod): SchedulerPod {
-    return { key: p.uid, namespace: p.namespace, labels: p.base.labels, spec: p.base };
+    let sp = this.schedPods.get(p);
+    if (!sp) {
+      sp = { key: p.uid, namespace: p.namespace, labels: p.base.labels, spec: p.base, classKey: classKey(p.namespace, p.base.labels, p.base) };
+      this.schedPods.set(p, sp);
+    }
+    return sp;
   }
 
   /** Asks for a scheduling pass soon (coalesced). */
-  requestSchedule(): void {
+  requestSchedule(clusterChanged = true): void {
+    if (clusterChanged) this.gen += 1;
     if (this.schedulePending) return;
     this.schedulePending = true;
     this.queue.after(this.timing.schedulerDelaySeconds, 'scheduler', () => {
@@ -285,19 +312,42 @@ export class World {
   }
 
   private schedulePass(): void {
+    // A pod like one that found no node in this pass finds none either (nodes only fill up during a pass).
+    const failed = new Map<string, ScheduleAnswer>();
+    const now = this.queue.now;
+    let left = false;
     for (const pod of this.pendingPods()) {
-      const answer = this.scheduler.findNode(this.schedPod(pod));
+      const tried = pod.triedAt;
+      if (tried && tried.generation === this.gen && now - tried.t < UNSCHEDULABLE_RETRY_SECONDS) {
+        left = true;
+        continue;
+      }
+      const sp = this.schedPod(pod);
+      const ck = sp.classKey ?? '';
+      const answer = failed.get(ck) ?? this.scheduler.findNode(sp);
       if (answer.node === null) {
-        if (pod.unschedulable !== answer.summary) {
-          pod.unschedulable = answer.summary;
-          this.emit('pod.unschedulable', `Pod ${key(pod.namespace, pod.name)}`, { reason: answer.summary });
-        }
+        failed.set(ck, answer);
+        left = true;
+      }
+      if (answer.node === null) {
+        // Traced once per pod (the first FailedScheduling); later answers only update the reason.
+        if (pod.unschedulable === null) this.emit('pod.unschedulable', `Pod ${key(pod.namespace, pod.name)}`, { reason: answer.summary });
+        pod.unschedulable = answer.summary;
+        pod.triedAt = { t: now, generation: this.gen };
         continue;
       }
       const target = answer.node;
+      pod.triedAt = undefined;
       pod.assumed = target;
       this.scheduler.addPod(this.schedPod(pod), target);
       this.queue.after(this.timing.apiLatencySeconds, 'bind', () => this.bind(pod, target));
+    }
+    if (left && !this.retryPending) {
+      this.retryPending = true;
+      this.queue.after(UNSCHEDULABLE_RETRY_SECONDS, 'scheduler retry', () => {
+        this.retryPending = false;
+        this.requestSchedule(false);
+      });
     }
   }
 
@@ -402,7 +452,7 @@ export class World {
     if (node !== null) {
       this.scheduler.addPod(this.schedPod(pod), node);
       this.queue.after(this.podDelay(this.timing.podStartSeconds), 'pod start', () => this.startPod(pod));
-    } else this.requestSchedule();
+    } else this.requestSchedule(false);
     return pod;
   }
 

@@ -4,9 +4,9 @@
  */
 import { dirname, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../src/model/errors.js';
+import { parseYamlDocument } from '../src/model/yaml-input.js';
 import { FAILURE_CODES } from '../src/model/failures.js';
 
 const fileOrInline = z.union([
@@ -59,16 +59,7 @@ export interface Scenario {
 }
 
 export function parseScenarioText(text: string, file: string): Scenario {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (e) {
-    if (e instanceof YAMLParseError) {
-      const line = e.linePos?.[0]?.line;
-      throw new InputError(file, '', '', `not valid YAML${line ? ` (line ${line})` : ''}: ${e.message.split('\n')[0]}`);
-    }
-    throw e;
-  }
+  const raw = parseYamlDocument(text, file);
   const parsed = scenarioSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -37,7 +37,7 @@ export interface SimTiming {
   readonly nodeNotReadySeconds: number;
   /** Instance terminated -> the cloud node lifecycle controller deletes the Node object (it polls; ~30 s). */
   readonly nodeDeleteSeconds: number;
-  /** After an InsufficientInstanceCapacity error the autoscaler avoids the type/zone this long (Ocean backs off for minutes). */
+  /** After an InsufficientInstanceCapacity error the autoscaler avoids the type/zone this long (a couple of minutes, as EC2 advises). */
   readonly capacityBackoffSeconds: number;
   /** A crashed engine is back (pod restart, leader election lease of 15 s) after this long. */
   readonly engineRestartSeconds: number;
@@ -60,7 +60,7 @@ export const DEFAULT_SIM_TIMING: SimTiming = {
   instanceShutdownSeconds: 30,
   nodeNotReadySeconds: 40,
   nodeDeleteSeconds: 30,
-  capacityBackoffSeconds: 600,
+  capacityBackoffSeconds: 120,
   engineRestartSeconds: 20,
 };
 

@@ -1,10 +1,12 @@
 /**
  * The bundled EC2 instance-type catalog (data/ec2-instance-types.json), parsed once into the model's InstanceType shape.
  *
- * The JSON file is resolved relative to this module, so it is found both from src/catalog/ (vitest) and from dist/catalog/
- * (compiled): each sits two directories below the package root, beside data/.
+ * The JSON file is found by walking up from this module to the package root (the first folder holding package.json and
+ * data/ec2-instance-types.json), so it is found from src/catalog/ (vitest), dist/src/catalog/ (compiled) or any other
+ * output folder.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { InputError } from '../model/errors.js';
@@ -135,13 +137,28 @@ export function catalogFromTypes(types: readonly InstanceType[], region: string,
 
 let cached: Catalog | null = null;
 
+/**
+ * The path of a file in the package's data/ folder: the first folder up from this module that holds package.json and
+ * data/ec2-instance-types.json is the package root. Null when there is none.
+ */
+export function bundledDataPath(name: string): string | null {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, CATALOG_FILE))) return join(dir, 'data', name);
+    const up = dirname(dir);
+    if (up === dir) return null;
+    dir = up;
+  }
+}
+
 /** The bundled catalog, read and validated on first use, then cached. */
 export function loadCatalog(): Catalog {
   if (cached !== null) return cached;
-  const url = new URL('../../data/ec2-instance-types.json', import.meta.url);
+  const path = bundledDataPath('ec2-instance-types.json');
   let text: string;
   try {
-    text = readFileSync(fileURLToPath(url), 'utf8');
+    if (path === null) throw new Error('no folder above the program holds package.json and data/ec2-instance-types.json');
+    text = readFileSync(path, 'utf8');
   } catch (e) {
     throw new InputError(CATALOG_FILE, '', '', `cannot read the bundled catalog: ${e instanceof Error ? e.message : String(e)}`);
   }

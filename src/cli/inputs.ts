@@ -1,7 +1,7 @@
 /** Reading the CLI's input files: one place that turns I/O and syntax problems into InputErrors. */
 import { readFileSync } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
 import { InputError } from '../model/errors.js';
+import { parseYamlDocuments } from '../model/yaml-input.js';
 
 /** Reads a file, or standard input for `-`. */
 export function readInput(file: string): string {
@@ -16,15 +16,10 @@ export function readInput(file: string): string {
 
 /** Parses one YAML or JSON document (for parameter files). */
 export function parseSingleDocument(text: string, file: string): unknown {
-  const docs = parseAllDocuments(text);
-  if (!Array.isArray(docs)) return null;
-  const first = docs[0];
-  if (!first) throw new InputError(file, '', '', 'the file is empty; expected a YAML or JSON object');
-  if (first.errors.length > 0) {
-    const err = first.errors[0];
-    const line = err?.linePos?.[0]?.line;
-    throw new InputError(file, '', '', `not valid YAML or JSON${line ? ` (line ${line})` : ''}: ${err?.message.split('\n')[0] ?? ''}`);
+  const docs = parseYamlDocuments(text, file);
+  if (docs.length === 0 || docs[0] === undefined || docs[0] === null) {
+    throw new InputError(file, '', '', 'the file is empty; expected a YAML or JSON object');
   }
   if (docs.length > 1) throw new InputError(file, '', '', `expected one document, found ${docs.length}`);
-  return first.toJS();
+  return docs[0];
 }

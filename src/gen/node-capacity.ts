@@ -6,6 +6,7 @@
  * The planner's catalog owns the real allocatable computation; this copy only has to produce believable node objects.
  */
 import { readFileSync } from 'node:fs';
+import { bundledDataPath } from '../catalog/catalog.js';
 
 interface RawInstanceType {
   readonly name: string;
@@ -39,10 +40,11 @@ function isRawInstanceType(x: unknown): x is RawInstanceType {
 /** Reads the bundled table once. */
 export function instanceFacts(): ReadonlyMap<string, GenInstanceFacts> {
   if (factsByName !== undefined) return factsByName;
-  const url = new URL('../../data/ec2-instance-types.json', import.meta.url);
-  const doc: unknown = JSON.parse(readFileSync(url, 'utf8'));
+  const path = bundledDataPath('ec2-instance-types.json');
+  if (path === null) throw new Error('cannot find data/ec2-instance-types.json above the program');
+  const doc: unknown = JSON.parse(readFileSync(path, 'utf8'));
   const rows = typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>)['instanceTypes'] : undefined;
-  if (!Array.isArray(rows)) throw new Error(`${url.pathname}: expected an "instanceTypes" array`);
+  if (!Array.isArray(rows)) throw new Error(`${path}: expected an "instanceTypes" array`);
   const map = new Map<string, GenInstanceFacts>();
   for (const row of rows as unknown[]) {
     if (!isRawInstanceType(row)) continue;

@@ -28,6 +28,8 @@ export interface SchedulerPod {
   readonly namespace: string;
   readonly labels: Labels;
   readonly spec: PodScheduling;
+  /** classKey(namespace, labels, spec) when the caller has it already (it is costly to compute per query). */
+  readonly classKey?: string;
 }
 
 export type ScheduleAnswer =
@@ -60,6 +62,7 @@ export class IncrementalScheduler {
   private classes = new Map<string, PodClass>();
   private ctx: SchedulingContext | null = null;
   private stale = true;
+  private sortedNames: string[] | null = null;
   private readonly nsLabels: Map<string, Labels>;
 
   constructor(private readonly catalog: SchedulerCatalog) {
@@ -94,6 +97,7 @@ export class IncrementalScheduler {
     if (this.nodes.has(node.name)) throw new Error(`scheduler: node ${node.name} already known`);
     const entry: NodeEntry = { info: { ...node, taints: node.taints.filter((t) => t.key !== UNSCHEDULABLE_TAINT) }, schedulable, plan: null };
     this.nodes.set(node.name, entry);
+    this.sortedNames = null;
     if (!this.stale && this.ctx) {
       entry.plan = toPlanNode(entry.info, this.ctx.nodes.length);
       this.ctx.addNode(entry.plan);
@@ -109,6 +113,7 @@ export class IncrementalScheduler {
   /** Removes a node; the pods recorded on it are removed too. */
   removeNode(name: string): void {
     if (!this.nodes.delete(name)) return;
+    this.sortedNames = null;
     for (const [key, p] of this.pods) if (p.node === name) this.pods.delete(key);
     this.stale = true;
   }
@@ -152,7 +157,8 @@ export class IncrementalScheduler {
     let best: { name: string; share: number } | null = null;
     const reasons = new Map<string, number>();
     let considered = 0;
-    for (const name of [...this.nodes.keys()].sort()) {
+    this.sortedNames ??= [...this.nodes.keys()].sort();
+    for (const name of this.sortedNames) {
       const e = this.nodes.get(name) as NodeEntry;
       considered += 1;
       if (!e.schedulable || !e.plan) {
@@ -178,7 +184,7 @@ export class IncrementalScheduler {
   }
 
   private register(pod: SchedulerPod): string {
-    const key = classKey(pod.namespace, pod.labels, pod.spec);
+    const key = pod.classKey ?? classKey(pod.namespace, pod.labels, pod.spec);
     if (!this.shapes.has(key)) {
       this.shapes.set(key, { namespace: pod.namespace, labels: pod.labels, spec: pod.spec });
       this.stale = true;

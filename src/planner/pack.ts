@@ -100,7 +100,36 @@ interface Demand {
 
 const MONO = MONOTONE_PLUGINS;
 
+/**
+ * Zone spread is judged against the zones that will have nodes when the migration ends, and which nodes the plan launches
+ * depends on the packing. So packing runs again with the nodes the previous round ended with as extra spread domains
+ * ("ghosts"), until no round adds a node kind (labels and taints) not seen before. The set only grows, so this stops, and the
+ * final round counted every domain its own nodes create: every skew it accepted holds in the final cluster.
+ */
 export function solve(input: SolveInput): SolveResult {
+  const spreads = input.movingPods.some((p) =>
+    p.topologySpread.some((c) => c.whenUnsatisfiable === 'DoNotSchedule' && c.topologyKey !== 'kubernetes.io/hostname'),
+  );
+  let ghosts: PlanNode[] = [];
+  const seen = new Set<string>();
+  for (let round = 0; ; round++) {
+    const { result, finalNodes } = solveOnce(input, ghosts);
+    if (!spreads || round >= 5) return result;
+    let added = false;
+    for (const node of finalNodes) {
+      const labels: Record<string, string> = { ...node.labels };
+      delete labels['kubernetes.io/hostname'];
+      const key = JSON.stringify([Object.entries(labels).sort(), node.taints]);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      added = true;
+      ghosts = [...ghosts, { ...node, idx: -1, origin: 'ghost', labels, requested: {}, hostPorts: [], movedPods: [] }];
+    }
+    if (!added) return result;
+  }
+}
+
+function solveOnce(input: SolveInput, ghosts: readonly PlanNode[]): { result: SolveResult; finalNodes: readonly PlanNode[] } {
   const { cluster, catalog } = input;
   const nsLabels = new Map<string, Labels>(cluster.namespaces.map((n) => [n.name, n.labels]));
   const terms = new TermIndex((ns) => nsLabels.get(ns) ?? { 'kubernetes.io/metadata.name': ns });
@@ -191,10 +220,16 @@ export function solve(input: SolveInput): SolveResult {
     }
   }
   const templateNodes = templates.map((t) => t.node);
-  const ctx = new SchedulingContext(terms, templateNodes, input.vngs, (name) => {
-    const it = catalog.byName.get(name);
-    return { vcpu: it?.vcpu ?? 0, memoryGiB: (it?.memoryMiB ?? 0) / 1024 };
-  });
+  const ctx = new SchedulingContext(
+    terms,
+    templateNodes,
+    input.vngs,
+    (name) => {
+      const it = catalog.byName.get(name);
+      return { vcpu: it?.vcpu ?? 0, memoryGiB: (it?.memoryMiB ?? 0) / 1024 };
+    },
+    ghosts,
+  );
 
   // Staying nodes: their free room counts; cordoned ones take nothing.
   const podsByNode = new Map<string, Pod[]>();
@@ -472,7 +507,7 @@ export function solve(input: SolveInput): SolveResult {
     for (const i of members) unschedulable.set(i, why);
   }
   const seenMisfit = new Set<string>();
-  return {
+  const result: SolveResult = {
     placements,
     unschedulable,
     newNodes: newNodes.map(({ node, template }) => ({
@@ -494,6 +529,7 @@ export function solve(input: SolveInput): SolveResult {
     }),
     templateCount: templates.length,
   };
+  return { result, finalNodes: newNodes.map((n) => n.node) };
 }
 
 /** Per resource every moving pod requests: the smallest request (a node with less free is full for all of them). */

@@ -17,18 +17,27 @@ function scaled(v: IntOrPercent, total: number): number {
 
 /** A PDB with a null selector selects nothing (policy/v1); an empty selector selects every pod of its namespace. */
 export function pdbStates(pdbs: readonly PodDisruptionBudget[], pods: readonly Pod[]): PdbState[] {
+  // Index live pods by namespace, and by namespace plus each label, so a PDB only looks at pods that can match.
   const byNs = new Map<string, number[]>();
+  const byLabel = new Map<string, number[]>();
+  const push = (m: Map<string, number[]>, k: string, i: number): void => {
+    const list = m.get(k);
+    if (list) list.push(i);
+    else m.set(k, [i]);
+  };
   pods.forEach((p, i) => {
     if (p.phase === 'Succeeded' || p.phase === 'Failed') return;
-    const list = byNs.get(p.namespace);
-    if (list) list.push(i);
-    else byNs.set(p.namespace, [i]);
+    push(byNs, p.namespace, i);
+    for (const k in p.labels) push(byLabel, `${p.namespace}\u0000${k}=${p.labels[k]}`, i);
   });
   return pdbs.map((pdb) => {
-    const selected =
-      pdb.selector === null
-        ? []
-        : (byNs.get(pdb.namespace) ?? []).filter((i) => selectorMatches(pdb.selector!, (pods[i] as Pod).labels));
+    const selector = pdb.selector;
+    let selected: number[] = [];
+    if (selector !== null) {
+      const first = Object.keys(selector.matchLabels).sort()[0];
+      const pool = first === undefined ? (byNs.get(pdb.namespace) ?? []) : (byLabel.get(`${pdb.namespace}\u0000${first}=${selector.matchLabels[first]}`) ?? []);
+      selected = pool.filter((i) => selectorMatches(selector, (pods[i] as Pod).labels));
+    }
     const expected = selected.length;
     const healthy = selected.filter((i) => {
       const p = pods[i] as Pod;

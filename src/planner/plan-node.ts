@@ -1,7 +1,8 @@
 /** A node as the planner sees it: a node that stays, a new node the plan launches, or the empty template of a VNG node type. */
 import type { HostPort, Labels, ResourceList, Taint } from '../model/types.js';
 
-export type PlanNodeOrigin = 'staying' | 'new' | 'template';
+/** `ghost`: a node an earlier packing round ended with, used only as a spread domain. */
+export type PlanNodeOrigin = 'staying' | 'new' | 'template' | 'ghost';
 
 export interface PlanNode {
   /** Position in the planner's node list; -1 for templates. */
@@ -38,6 +39,6 @@ const HOSTNAME_LABEL = 'kubernetes.io/hostname';
  */
 export function topologyValue(node: PlanNode, key: string): string | undefined {
   const value = node.labels[key];
-  if (value !== undefined || node.origin !== 'template' || key !== HOSTNAME_LABEL) return value;
+  if (value !== undefined || (node.origin !== 'template' && node.origin !== 'ghost') || key !== HOSTNAME_LABEL) return value;
   return `\u0000new node of ${node.name}`;
 }

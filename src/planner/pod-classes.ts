@@ -190,15 +190,39 @@ export function buildClasses(
   return out;
 }
 
-/** After every term is registered: which terms select each class. */
+/** After every term is registered: which terms select each class. Terms are indexed by namespace and one required label. */
 export function resolveMatches(classes: readonly PodClass[], terms: TermIndex): void {
+  const keyed = new Map<string, number[]>(); // namespace \0 key=value -> term ids
+  const byNamespace = new Map<string, number[]>(); // namespace -> term ids without a required label
+  const global: number[] = []; // terms with a namespace selector: checked against every class
+  const push = (m: Map<string, number[]>, k: string, id: number): void => {
+    const list = m.get(k);
+    if (list) list.push(id);
+    else m.set(k, [id]);
+  };
+  for (const term of terms.terms) {
+    if (term.selector === null) continue;
+    if (term.namespaces.kind === 'selector') {
+      global.push(term.id);
+      continue;
+    }
+    const first = Object.keys(term.selector.matchLabels).sort()[0];
+    for (const ns of term.namespaces.names) {
+      if (first === undefined) push(byNamespace, ns, term.id);
+      else push(keyed, `${ns}\u0000${first}=${term.selector.matchLabels[first]}`, term.id);
+    }
+  }
   for (const cls of classes) {
+    const candidates = new Set<number>(global);
+    for (const id of byNamespace.get(cls.namespace) ?? []) candidates.add(id);
+    for (const k in cls.labels) for (const id of keyed.get(`${cls.namespace}\u0000${k}=${cls.labels[k]}`) ?? []) candidates.add(id);
     const matched: number[] = [];
     const anti: number[] = [];
-    for (const term of terms.terms) {
-      if (!terms.selects(term, cls.namespace, cls.labels)) continue;
-      matched.push(term.id);
-      if (terms.antiOwnedTermIds.has(term.id)) anti.push(term.id);
+    for (const id of [...candidates].sort((a, b) => a - b)) {
+      const term = terms.terms[id];
+      if (!term || !terms.selects(term, cls.namespace, cls.labels)) continue;
+      matched.push(id);
+      if (terms.antiOwnedTermIds.has(id)) anti.push(id);
     }
     cls.matchedTermIds = matched;
     cls.matchedAntiTermIds = anti;

@@ -35,6 +35,11 @@ export class SchedulingContext {
     readonly templates: readonly PlanNode[],
     vngs: readonly Vng[],
     private readonly typeSize: (instanceType: string) => { vcpu: number; memoryGiB: number },
+    /**
+     * Nodes a previous packing round ended with (labels and taints only). Their zones are domains for spread, as they will be
+     * for kube-scheduler once those nodes exist, whatever the order in which they are launched.
+     */
+    private readonly ghosts: readonly PlanNode[] = [],
   ) {
     for (const vng of vngs) this.usage.set(vng.name, { vng, count: 0, vcpu: 0, memoryGiB: 0 });
   }
@@ -114,11 +119,13 @@ export class SchedulingContext {
         cls.spread.map((r) => r.constraint.topologyKey),
         c.nodeAffinityPolicy === 'Honor' ? [cls.spec.nodeSelector, cls.spec.requiredNodeAffinity] : null,
         c.nodeTaintsPolicy === 'Honor' ? cls.spec.tolerations : null,
+        cls.spec.requests,
       ]);
       let fromTemplates = this.templateDomainCache.get(tkey);
       if (!fromTemplates) {
         const probe: SpreadCacheEntry = { scanned: 0, domains: new Set() };
         for (const t of this.templates) this.addIfEligible(probe, cls, ruleIndex, t);
+        for (const g of this.ghosts) this.addIfEligible(probe, cls, ruleIndex, g);
         fromTemplates = [...probe.domains];
         this.templateDomainCache.set(tkey, fromTemplates);
       }
@@ -135,7 +142,14 @@ export class SchedulingContext {
   private addIfEligible(entry: SpreadCacheEntry, cls: PodClass, ruleIndex: number, node: PlanNode): void {
     const rule = cls.spread[ruleIndex];
     if (!rule) return;
-    const value = node.labels[rule.constraint.topologyKey];
+    const key = rule.constraint.topologyKey;
+    let value = node.labels[key];
+    if (node.origin === 'template' && key === HOSTNAME_LABEL) {
+      // Every node not launched yet is a hostname domain holding no pod of the group: one shared stand-in for all of them
+      // makes the minimum 0 while a new node can be launched, so a node takes at most maxSkew pods of the group (as
+      // Karpenter counts it) and nodes launched later for other pods cannot leave the final cluster out of skew.
+      value = NEW_NODE_DOMAIN;
+    }
     if (value === undefined || entry.domains.has(value)) return;
     // A template's own hostname is no domain yet (its value above is undefined), but it does not disqualify its zone.
     for (const other of cls.spread) if (topologyValue(node, other.constraint.topologyKey) === undefined) return;
@@ -146,3 +160,6 @@ export class SchedulingContext {
     entry.domains.add(value);
   }
 }
+
+const HOSTNAME_LABEL = 'kubernetes.io/hostname';
+const NEW_NODE_DOMAIN = '\u0000a node not launched yet';

@@ -8,11 +8,20 @@ function feasible(s: ScenarioSpec): boolean {
   return buildPlan({ cluster: b.cluster, vngs: b.vngs, catalog: b.catalog, params: MIGRATE_PARAMS }).feasible;
 }
 
+/**
+ * Zone topology spread is the one exception, and it is kube-scheduler's, not the planner's: a VNG in a new zone creates a
+ * zone domain as soon as a node exists there (launched for other pods), and a spread pod that cannot use that zone (too big
+ * for its types, a taint, a limit) is then held to skew 1 against an empty domain. Example (the counterexample this property
+ * found, kept as a test below): a VNG of r5.xlarge in zone a hosts two 1950m spread pods; adding r5.large in zone c (where
+ * small pods land) leaves the second big pod Pending. So the property is checked on workloads without zone spread.
+ */
+const hasZoneSpread = (s: ScenarioSpec): boolean => s.deployments.some((d) => d.zoneSpread);
+
 describe('property: more capacity never makes a feasible plan infeasible', () => {
-  it('adding a VNG', () => {
+  it('adding a VNG (workloads without zone spread)', () => {
     fc.assert(
       fc.property(scenarioArb, vngSpecArb, (s, extra) => {
-        fc.pre(s.vngs.length < 3 && feasible(s));
+        fc.pre(s.vngs.length < 3 && !hasZoneSpread(s) && feasible(s));
         expect(feasible({ ...s, vngs: [...s.vngs, extra] })).toBe(true);
       }),
       { numRuns: 150 },
@@ -33,5 +42,28 @@ describe('property: more capacity never makes a feasible plan infeasible', () =>
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('adding a VNG in a new zone that a zone-spread pod cannot use makes it unschedulable, as kube-scheduler would', () => {
+    const base: ScenarioSpec = {
+      nodes: [
+        { type: 'm5.large', zone: 'us-east-1a', migrate: false, dedicated: true },
+        { type: 'm5.large', zone: 'us-east-1a', migrate: false, dedicated: true },
+      ],
+      deployments: [
+        { replicas: 2, cpuMilli: 1950, memoryMi: 128, hostAnti: false, zoneSpread: true, hostSpread: false, dedicated: false, tolerates: false, hostPort: true },
+        { replicas: 2, cpuMilli: 50, memoryMi: 128, hostAnti: false, zoneSpread: true, hostSpread: false, dedicated: false, tolerates: false, hostPort: true },
+      ],
+      pdbs: [],
+      vngs: [{ types: ['r5.xlarge'], zones: ['us-east-1a'], maxInstanceCount: null }],
+      dedicatedVng: null,
+      daemonSet: false,
+    };
+    expect(feasible(base)).toBe(true);
+    const b = build({ ...base, vngs: [...base.vngs, { types: ['r5.large'], zones: ['us-east-1c'], maxInstanceCount: null }] });
+    const plan = buildPlan({ cluster: b.cluster, vngs: b.vngs, catalog: b.catalog, params: MIGRATE_PARAMS });
+    const stuck = plan.pods.filter((p) => p.placement === null);
+    expect(stuck).toHaveLength(1);
+    expect(stuck[0]?.reasons.some((r) => r.plugin === 'PodTopologySpread')).toBe(true);
   });
 });

@@ -21,10 +21,10 @@
  * Our extensions beside Spot's fields: `maxVCpu` and `maxMemoryGiB` on a launch spec cap the VNG's total vCPU and memory
  * (Ocean has such caps only for the whole cluster), and `instanceTypesFilters.architectures`.
  */
-import { parse as parseYaml } from 'yaml';
 import type { Catalog } from '../../catalog/catalog.js';
 import type { ErrorContext } from '../errors.js';
 import { InputError, inputError } from '../errors.js';
+import { parseYamlDocument } from '../yaml-input.js';
 import type { Labels, Taint, TaintEffect, Vng } from '../types.js';
 import type { InstanceTypesFilters } from './instance-filters.js';
 import { matchesFilters, parseInstanceTypesFilters } from './instance-filters.js';
@@ -327,12 +327,7 @@ function parseLaunchSpec(
 
 /** Parses VNGs from `text` (JSON or YAML). `file` names the input in errors. */
 export function parseVngText(text: string, file: string, catalog: Catalog): VngInput {
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (e) {
-    throw fileError(file, '', `expected JSON or YAML; ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
-  }
+  const doc = parseYamlDocument(text, file);
   const list = locateLaunchSpecs(doc, file);
   if (list.items.length === 0) throw fileError(file, list.prefix, 'expected at least one launch spec; found none');
 

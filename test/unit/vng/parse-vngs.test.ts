@@ -250,7 +250,7 @@ describe('parseVngText: errors', () => {
     expect(errorOf(() => parse({ launchSpecs: [small], zones: {} })).field).toBe('zones');
     const syntax = errorOf(() => parseVngText('launchSpecs: [\n  - name: a', 'bad.yaml', catalog));
     expect(syntax.file).toBe('bad.yaml');
-    expect(syntax.problem).toMatch(/JSON or YAML/);
+    expect(syntax.problem).toMatch(/YAML or JSON; found a syntax error at line \d+/);
     expect(errorOf(() => parseVngText('', 'empty.yaml', catalog)).problem).toMatch(/found nothing|found null/);
   });
 });

@@ -190,14 +190,22 @@ describe('PodTopologySpread: VNG templates and hostname', () => {
     });
     expect(w.check(podTopologySpread, 0, 'g/m5.large/a')).toBeNull();
   });
-  it('a template hostname is not itself a domain: it does not pull the minimum to 0', () => {
-    const w = world({
+  it('a node not launched yet is an empty hostname domain: each node takes at most maxSkew pods of the group', () => {
+    const withTemplate = world({
       nodes: [{ name: 'h1' }, { name: 'h2' }],
       existing: existingOn('h1', 'h2'),
       templates: [{ name: 'g/m5.large/a', zone: 'a' }],
       incoming: [{ labels: web, topologySpread: [spread(HOSTNAME, sel(web))] }],
     });
-    expect(w.check(podTopologySpread, 0, 'h1')).toBeNull(); // 1 + 1 - 1
+    expect(verdict(withTemplate.check(podTopologySpread, 0, 'h1'))).toEqual(REASON); // 1 + 1 - 0 (a new node)
+    expect(withTemplate.check(podTopologySpread, 0, 'g/m5.large/a')).toBeNull();
+    // Without any VNG node type for the pod, only the nodes that exist count, as kube-scheduler counts them.
+    const withoutTemplate = world({
+      nodes: [{ name: 'h1' }, { name: 'h2' }],
+      existing: existingOn('h1', 'h2'),
+      incoming: [{ labels: web, topologySpread: [spread(HOSTNAME, sel(web))] }],
+    });
+    expect(withoutTemplate.check(podTopologySpread, 0, 'h1')).toBeNull(); // 1 + 1 - 1
   });
   it('with zone and hostname constraints, template zones still count as zone domains', () => {
     const w = world({
