@@ -220,6 +220,7 @@ export async function simulate(input: SimInput): Promise<SimResult> {
     .sort();
   const instances = world.ec2.list();
   const running = (nodeName: string): number => world.runningPodsOn(nodeName);
+  const oldNames = new Set(input.plan.oldNodes.map((n) => n.name));
   return {
     status,
     failure: f === null ? null : { code: f.code, message: f.message, why: f.why, remedy: f.remedy, objects: [...f.objects] },
@@ -264,7 +265,10 @@ export async function simulate(input: SimInput): Promise<SimResult> {
     counts: {
       newInstances: world.instancesLaunched,
       podsLaunched: world.podsCreated,
-      podsRemaining: pods.filter((p) => p.phase !== 'Succeeded' && p.phase !== 'Failed' && !p.terminating).length,
+      // Ocean's "pods remaining": pods still to move off the old nodes (DaemonSet and mirror pods do not move).
+      podsRemaining: pods.filter(
+        (p) => p.nodeName !== null && oldNames.has(p.nodeName) && !p.isDaemonSet && p.phase !== 'Succeeded' && p.phase !== 'Failed' && !p.terminating,
+      ).length,
       unscheduledPods: unscheduled.length,
     },
     engineRestarts: restarts,

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../model/errors.js';
 import { planCommand } from './plan-command.js';
+import { simulateCommand } from './simulate-command.js';
 
 export function program(): Command {
   const p = new Command('vngshift')
@@ -10,6 +11,7 @@ export function program(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   p.addCommand(planCommand().exitOverride());
+  p.addCommand(simulateCommand().exitOverride());
   return p;
 }
 

@@ -143,7 +143,8 @@ export class MigrationEngine {
 
   private async runStep(snap: ClusterSnapshot): Promise<void> {
     const s = this.state;
-    if (this.checkOutstanding(snap)) return;
+    this.checkCapacity(snap);
+    if (isTerminal(s.status) || this.checkOutstanding(snap)) return;
     const batch = s.batches[s.current];
     if (!batch) {
       if (this.outstandingPods(snap).length === 0) {
@@ -238,7 +239,6 @@ export class MigrationEngine {
       for (const name of batch.nodes) if (s.nodePhase[name] === 'cordoned') s.nodePhase[name] = 'drained';
       this.trace('batch.drained', `Batch ${s.current + 1}`, { evicted: batch.evicted.length });
     }
-    this.checkCapacity(snap);
   }
 
   private noteEvicted(batch: BatchState, pod: PodView, kind: string): void {
@@ -270,9 +270,7 @@ export class MigrationEngine {
     if (share >= s.params.batchMinHealthyPercentage) {
       batch.phase = 'terminating';
       this.trace('batch.healthy', `Batch ${s.current + 1}`, { healthyPercent: Math.floor(share), replaced, evicted: total });
-      return;
     }
-    this.checkCapacity(snap);
   }
 
   private async terminate(batch: BatchState, snap: ClusterSnapshot): Promise<void> {
@@ -344,8 +342,6 @@ export class MigrationEngine {
       return now - since > s.params.drainTimeThresholdSeconds;
     });
     if (late.length === 0) return false;
-    this.checkCapacity(snap);
-    if (isTerminal(s.status)) return true;
     this.fail(
       'PodsUnschedulable',
       `${late.length} pod(s) are still unscheduled or unready ${s.params.drainTimeThresholdSeconds}s after their drain`,

@@ -347,46 +347,58 @@ function costOf(cluster: Cluster, old: readonly Node[], fresh: readonly NewNode[
   };
 }
 
+/**
+ * The failure the migration is expected to hit first. Batches run in order, so the first batch with a problem decides; within
+ * it, the earliest trigger wins: pods no VNG can host fail it within the autoscaler's grace (minutes), unready replacements at
+ * the drain threshold, an over-budget batch at the batch budget. Pending pods that fit nowhere fail it from the start.
+ */
 function predict(
   pods: readonly PlannedPod[],
   moving: readonly Pod[],
   batches: BatchPlan,
   params: MigrationParams,
 ): PredictedFailure | null {
-  const make = (code: FailureCode, why: string, objects: string[]): PredictedFailure => ({
+  const make = (code: FailureCode, why: string, objects: readonly string[]): PredictedFailure => ({
     code,
     message: FAILURE_MESSAGES[code],
     why,
     remedy: FAILURE_REMEDIES[code],
-    objects,
+    objects: [...objects],
   });
+  const ref = (p: { namespace: string; name: string }): string => `Pod ${p.namespace}/${p.name}`;
   const unplaced = pods.filter((p) => p.placement === null);
-  if (unplaced.length > 0) {
-    const limits = unplaced.some((p) => p.reasons.some((r) => r.plugin === 'VngLimits'));
+  const capacity = (list: readonly PlannedPod[], where: string): PredictedFailure => {
+    const limits = list.some((p) => p.reasons.some((r) => r.plugin === 'VngLimits'));
     return make(
       'InsufficientCapacity',
-      `${unplaced.length} pod(s) fit no VNG node type${limits ? ' (some only because a VNG limit is reached)' : ''}; the autoscaler cannot launch nodes for them.`,
-      unplaced.map((p) => `Pod ${p.namespace}/${p.name}`),
+      `${list.length} pod(s) ${where}fit no VNG node type${limits ? ' (some only because a VNG limit is reached)' : ''}; the autoscaler cannot launch nodes for them.`,
+      list.map(ref),
     );
-  }
-  const blocked = batches.batches.filter((b) => b.overBudget);
-  if (blocked.length > 0) {
-    const pdbBlocked = blocked.flatMap((b) => b.serialisedBy.filter((s) => s.allowed === 0).map((s) => s.pdb));
-    const why =
-      pdbBlocked.length > 0 && !params.forcePodEvictionOnPdbFailure
-        ? `PDB(s) ${[...new Set(pdbBlocked)].join(', ')} allow no disruption, so eviction never succeeds and the batch runs past its ${params.batchTimeBudgetSeconds}s budget.`
-        : `${blocked.length} batch(es) are estimated past the ${params.batchTimeBudgetSeconds}s batch budget.`;
-    return make('TechnicalTimeout', why, [
-      ...new Set([...blocked.flatMap((b) => b.nodes.map((n) => `Node ${n}`)), ...pdbBlocked.map((p) => `PodDisruptionBudget ${p}`)]),
-    ]);
-  }
+  };
+  const pendingUnplaced = unplaced.filter((p) => p.from === null);
+  if (pendingUnplaced.length > 0) return capacity(pendingUnplaced, 'already Pending ');
   const unready = moving.filter((p) => p.phase === 'Running' && !p.ready);
-  if (unready.length > 0) {
-    return make(
-      'PodsUnschedulable',
-      `${unready.length} pod(s) are Running but not Ready today; their replacements are likely to stay unready past the ${params.drainTimeThresholdSeconds}s drain threshold.`,
-      unready.map((p) => `Pod ${p.namespace}/${p.name}`),
-    );
+  for (const [i, b] of batches.batches.entries()) {
+    const nodes = new Set(b.nodes);
+    const stuck = unplaced.filter((p) => p.from !== null && nodes.has(p.from));
+    if (stuck.length > 0) return capacity(stuck, `of batch ${i + 1} `);
+    const notReady = unready.filter((p) => p.nodeName !== null && nodes.has(p.nodeName));
+    const unreadyFirst = notReady.length > 0 && (!b.overBudget || params.drainTimeThresholdSeconds < params.batchTimeBudgetSeconds);
+    if (unreadyFirst) {
+      return make(
+        'PodsUnschedulable',
+        `${notReady.length} pod(s) of batch ${i + 1} are Running but not Ready today; their replacements are likely to stay unready past the ${params.drainTimeThresholdSeconds}s drain threshold.`,
+        notReady.map(ref),
+      );
+    }
+    if (b.overBudget) {
+      const pdbBlocked = b.serialisedBy.filter((s) => s.allowed === 0).map((s) => s.pdb);
+      const why =
+        pdbBlocked.length > 0 && !params.forcePodEvictionOnPdbFailure
+          ? `PDB(s) ${pdbBlocked.join(', ')} allow no disruption, so eviction in batch ${i + 1} never succeeds and the batch runs past its ${params.batchTimeBudgetSeconds}s budget.`
+          : `batch ${i + 1} is estimated at ${b.estimatedSeconds}s, past the ${params.batchTimeBudgetSeconds}s batch budget.`;
+      return make('TechnicalTimeout', why, [...b.nodes.map((n) => `Node ${n}`), ...pdbBlocked.map((p) => `PodDisruptionBudget ${p}`)]);
+    }
   }
   return null;
 }

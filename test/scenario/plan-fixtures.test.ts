@@ -20,10 +20,23 @@ describe('plan on a two-node cluster with a GPU pod and no GPU VNG', () => {
     expect(gpu?.reasons.map((r) => r.plugin)).toEqual(['NodeResourcesFit', 'NodeResourcesFit', 'NodeResourcesFit']);
   });
 
-  it('predicts InsufficientCapacity with Ocean message and the pod', () => {
-    expect(plan.predictedFailure?.code).toBe('InsufficientCapacity');
-    expect(plan.predictedFailure?.message).toContain('inability to spin up enough new instances');
-    expect(plan.predictedFailure?.objects).toEqual(['Pod ml/trainer-0']);
+  it('predicts the failure the migration hits first: the PDB blocks batch 1 before the GPU pod of batch 2 matters', () => {
+    expect(plan.batches[0]?.nodes).toEqual(['old-a']);
+    expect(plan.predictedFailure?.code).toBe('TechnicalTimeout');
+    expect(plan.predictedFailure?.message).toBe('The migration has stopped due to technical timeout.');
+    expect(plan.predictedFailure?.objects).toEqual(['Node old-a', 'PodDisruptionBudget shop/api']);
+  });
+
+  it('predicts InsufficientCapacity, with Ocean message and the pod, once the PDB no longer blocks', () => {
+    const relaxed = planFromOptions({
+      cluster: fixture('two-nodes-gpu-missing.yaml'),
+      vngs: fixture('vngs-general.json'),
+      respectPdb: false,
+      output: 'json',
+    });
+    expect(relaxed.predictedFailure?.code).toBe('InsufficientCapacity');
+    expect(relaxed.predictedFailure?.message).toContain('inability to spin up enough new instances');
+    expect(relaxed.predictedFailure?.objects).toEqual(['Pod ml/trainer-0']);
   });
 
   it('puts the three web replicas on three different new nodes (hostname anti-affinity)', () => {

@@ -1,0 +1,110 @@
+/** `vngshift simulate`: rehearse the migration in virtual time, from a scenario file or from a cluster and VNGs. */
+import { Command, Option } from 'commander';
+import { loadCatalog } from '../catalog/catalog.js';
+import { InputError } from '../model/errors.js';
+import { parseClusterText } from '../model/kube/index.js';
+import { parseVngText } from '../model/vng/parse-vngs.js';
+import { buildPlan } from '../planner/plan.js';
+import { renderSimulationText } from '../report/simulation-text.js';
+import { loadScenario } from '../../sim/scenario.js';
+import { scenarioInputs } from '../../sim/scenario-inputs.js';
+import { parseFault, type FaultSpec } from '../../sim/faults.js';
+import { simulate } from '../../sim/simulate.js';
+import { readInput } from './inputs.js';
+import { paramsFrom, type PlanOptions } from './plan-command.js';
+
+interface SimulateOptions extends PlanOptions {
+  scenario?: string;
+  fault: string[];
+  seed?: string;
+  maxTime?: string;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export function simulateCommand(): Command {
+  return new Command('simulate')
+    .description('deterministic rehearsal of the migration in virtual time; replays each failure mode on demand')
+    .option('--scenario <file>', 'a scenario file (cluster, VNGs, parameters, timing, faults, seed, expected outcome)')
+    .option('--cluster <file>', 'cluster objects (as for plan), when no --scenario is given')
+    .option('--vngs <file>', 'Ocean launch specs (as for plan), when no --scenario is given')
+    .option('--params <file>', 'migration parameters file (YAML/JSON); flags override it')
+    .option('--nodes <selector>', 'old nodes to migrate, as a label selector; default all')
+    .option('--node-names <names>', 'old nodes to migrate, by name (comma separated)')
+    .option('--instance-ids <ids>', 'old nodes to migrate, by EC2 instance id (comma separated)')
+    .option('--batch-size-percentage <n|auto>', 'share of old nodes per batch, 1-100, or auto')
+    .option('--batch-min-healthy-percentage <n>', "share of a batch's pods Ready before the next batch")
+    .option('--respect-pdb', 'respect PodDisruptionBudgets (default)')
+    .option('--no-respect-pdb', 'evict without regard to PodDisruptionBudgets')
+    .option('--force-pod-eviction-on-pdb-failure', 'delete pods a PDB keeps blocking after the drain threshold')
+    .option('--should-evict-stand-alone-pods', 'evict pods that have no controller')
+    .option('--no-should-terminate-drained-nodes', 'leave drained old instances running')
+    .option('--drain-time-threshold <duration>', 'unscheduled or unready pods after this fail the migration')
+    .option('--batch-time-budget <duration>', 'time budget of one batch')
+    .option('--allow-architecture-change', 'let pods move to another CPU architecture')
+    .option('--fault <spec>', 'inject a fault: kind@time[:key=value,...] (repeatable), e.g. api-disconnect@10m:duration=400', collect, [])
+    .option('--seed <n>', 'the seed that drives every random choice (default: the scenario seed, else 1)')
+    .option('--max-time <duration>', 'cut the run short after this much virtual time (default: the plan bound plus 1h)')
+    .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json']).default('text'))
+    .action(async (opts: SimulateOptions) => {
+      const seed = opts.seed === undefined ? undefined : Number(opts.seed);
+      if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)) {
+        throw new InputError('flag --seed', '', '', `expected a whole number from 0 to 4294967295, found "${opts.seed}"`);
+      }
+      let maxSeconds: number | undefined;
+      if (opts.maxTime !== undefined) {
+        const { parseDuration } = await import('./durations.js');
+        const v = parseDuration(opts.maxTime);
+        if (v === null || v <= 0) throw new InputError('flag --max-time', '', '', `expected a duration like 2h, found "${opts.maxTime}"`);
+        maxSeconds = v;
+      }
+      const catalog = loadCatalog();
+      const extraFaults: FaultSpec[] = opts.fault.map((f) => parseFault(f));
+      let inputs;
+      let replay: string;
+      if (opts.scenario !== undefined) {
+        if (opts.cluster !== undefined || opts.vngs !== undefined) {
+          throw new InputError('flag --scenario', '', '', 'give either --scenario or --cluster and --vngs, not both');
+        }
+        const sc = loadScenario(opts.scenario);
+        const base = scenarioInputs(sc, catalog, seed);
+        inputs = { ...base, faults: [...base.faults, ...extraFaults], maxSeconds: maxSeconds ?? base.maxSeconds };
+        replay = `vngshift simulate --scenario ${opts.scenario} --seed ${inputs.seed}${opts.fault.map((f) => ` --fault ${f}`).join('')}`;
+      } else {
+        if (opts.cluster === undefined || opts.vngs === undefined) {
+          throw new InputError('flag --cluster', '', '', 'required with --vngs when no --scenario is given');
+        }
+        const params = paramsFrom(opts);
+        const cluster = parseClusterText(readInput(opts.cluster), opts.cluster);
+        const { vngs } = parseVngText(readInput(opts.vngs), opts.vngs, catalog);
+        inputs = { cluster, clusterSource: opts.cluster, vngs, params, timing: {}, engine: {}, faults: extraFaults, seed: seed ?? 1, maxSeconds };
+        replay = `vngshift simulate ${process.argv.slice(3).join(' ')}`;
+      }
+      const plan = buildPlan({
+        cluster: inputs.cluster,
+        vngs: inputs.vngs,
+        catalog,
+        params: inputs.params,
+        allowArchitectureChange: opts.allowArchitectureChange === true,
+        sources: { cluster: inputs.clusterSource, vngs: opts.vngs ?? opts.scenario ?? '' },
+      });
+      const result = await simulate({
+        cluster: inputs.cluster,
+        vngs: inputs.vngs,
+        catalog,
+        plan,
+        timing: inputs.timing,
+        engineSettings: inputs.engine,
+        faults: inputs.faults,
+        seed: inputs.seed,
+        ...(inputs.maxSeconds !== undefined ? { maxSeconds: inputs.maxSeconds } : {}),
+      });
+      const output = {
+        ...result,
+        plan: { feasible: plan.feasible, predictedFailure: plan.predictedFailure?.code ?? null, boundSeconds: plan.boundSeconds },
+        replay,
+      };
+      process.stdout.write(opts.output === 'json' ? JSON.stringify(output, null, 2) + '\n' : renderSimulationText(result, replay));
+      process.exitCode = result.status === 'Completed' ? 0 : 3;
+    });
+}
