@@ -6,6 +6,7 @@
  */
 import type { CapacitySignal } from '../src/engine/ports.js';
 import type { Cluster, Node, Pod, Vng } from '../src/model/types.js';
+import { clusterArchitectures, constrainsArch } from '../src/planner/architecture-policy.js';
 import { solve } from '../src/planner/pack.js';
 import type { SimPod, World } from './cluster.js';
 import type { SimInstance } from './ec2.js';
@@ -132,7 +133,9 @@ export class Autoscaler {
     nodes.sort((a, b) => cmp(a.name, b.name));
     const view: Cluster = { ...w.input, nodes, pods, pdbs: [], workloads: [] };
     const moving = candidates.map((p) => w.modelPod(p, null));
+    const archs = clusterArchitectures(w.input);
     const result = solve({
+      ...(w.allowArchitectureChange ? {} : { podArchitectures: moving.map((p) => (constrainsArch(p) ? null : archs)) }),
       cluster: view,
       vngs: this.vngView(inFlight),
       catalog: w.catalog,

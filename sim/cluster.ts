@@ -106,6 +106,8 @@ export interface WorldInput {
   readonly queue: EventQueue;
   readonly faults: FaultState;
   readonly prng: Prng;
+  /** Let the autoscaler launch other CPU architectures than the cluster's for pods without an arch constraint. */
+  readonly allowArchitectureChange?: boolean;
 }
 
 const key = (ns: string, name: string): string => `${ns}/${name}`;
@@ -124,6 +126,7 @@ export class World {
   readonly catalog: Catalog;
   readonly vngs: readonly Vng[];
   readonly input: Cluster;
+  readonly allowArchitectureChange: boolean;
   readonly region: string;
   readonly events: TraceEvent[] = [];
   readonly nodes = new Map<string, SimNode>();
@@ -171,6 +174,7 @@ export class World {
     this.catalog = input.catalog;
     this.vngs = input.vngs;
     this.input = input.cluster;
+    this.allowArchitectureChange = input.allowArchitectureChange === true;
     this.podPrng = input.prng.fork('pods');
     this.launchPrng = input.prng.fork('launch');
     const c = input.cluster;

@@ -43,7 +43,13 @@ export function scenarioInputs(s: Scenario, catalog: Catalog, seedOverride?: num
     clusterSource = 'inline';
   } else {
     const seed = d.cluster.seed ?? 1;
-    const objects = generateClusterObjects(d.cluster.generate as ClusterGenSpec, new Prng(seed));
+    let objects: unknown[];
+    try {
+      objects = generateClusterObjects(d.cluster.generate as ClusterGenSpec, new Prng(seed));
+    } catch (e) {
+      if (e instanceof RangeError || e instanceof TypeError) throw new InputError(s.file, object, 'cluster.generate', e.message);
+      throw e;
+    }
     cluster = parseClusterObjects(objects, `${s.file} (cluster.generate)`);
     clusterSource = `generated (seed ${seed})`;
   }

@@ -93,7 +93,16 @@ export async function simulate(input: SimInput): Promise<SimResult> {
 
   const queue = new EventQueue();
   const faultState = new FaultState(faults, prng.fork('faults'));
-  const world = new World({ cluster: input.cluster, vngs: input.vngs, catalog: input.catalog, timing, queue, faults: faultState, prng });
+  const world = new World({
+    cluster: input.cluster,
+    vngs: input.vngs,
+    catalog: input.catalog,
+    timing,
+    queue,
+    faults: faultState,
+    prng,
+    allowArchitectureChange: input.plan.allowArchitectureChange,
+  });
   const autoscaler = new Autoscaler(world);
   const runtime = new Runtime(queue);
 

@@ -378,7 +378,9 @@ function assignPdbs(spec: ResolvedClusterGenSpec, workloads: readonly GenWorkloa
     const choice = prng.weighted(choices, (c) => c.weight);
     if (blocking.has(i)) {
       w.pdb = pdb(w, ids, null, 0);
-    } else if (wanted) {
+    } else if (wanted && w.pods.length >= 2) {
+      // Teams put budgets on replicated workloads; on a single replica these would block every eviction, which is what
+      // blockingPdbs is for.
       w.pdb = pdb(w, ids, choice.min, choice.max);
     }
   }

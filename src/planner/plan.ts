@@ -8,6 +8,7 @@ import { observedResources } from '../catalog/observed.js';
 import { FAILURE_MESSAGES, FAILURE_REMEDIES, type FailureCode } from '../model/failures.js';
 import type { MigrationParams, NodeSelection } from '../model/params.js';
 import type { Cluster, Node, Pod, Vng } from '../model/types.js';
+import { podArchitectures } from './architecture-policy.js';
 import { planBatches, type BatchNodeInfo, type BatchPlan } from './batches.js';
 import { solve, type NewNode, type Reason } from './pack.js';
 import { pdbStates } from './pdb.js';
@@ -67,6 +68,8 @@ export interface Plan {
   readonly apiVersion: string;
   readonly kind: 'MigrationPlan';
   readonly feasible: boolean;
+  /** Pods may move to another CPU architecture (else they stay on the one they run on). */
+  readonly allowArchitectureChange: boolean;
   readonly sources: { readonly cluster: string; readonly vngs: string };
   readonly params: MigrationParams;
   readonly timing: TimingModel;
@@ -151,24 +154,6 @@ export function movingPodsOf(cluster: Cluster, migrating: ReadonlySet<string>): 
     else moving.push(p);
   }
   return { moving, standAlone };
-}
-
-const ARCH_KEYS = ['kubernetes.io/arch', 'beta.kubernetes.io/arch'];
-
-function constrainsArch(p: Pod): boolean {
-  if (ARCH_KEYS.some((k) => p.nodeSelector[k] !== undefined)) return true;
-  return (p.requiredNodeAffinity ?? []).some((t) => t.matchExpressions.some((e) => ARCH_KEYS.includes(e.key)));
-}
-
-/** The architecture each moving pod runs on today (Pending pods: any the cluster has); null where the pod says itself. */
-function podArchitectures(cluster: Cluster, moving: readonly Pod[]): (readonly string[] | null)[] {
-  const archOf = new Map(cluster.nodes.map((n) => [n.name, n.labels['kubernetes.io/arch'] ?? 'amd64']));
-  const all = [...new Set(archOf.values())].sort();
-  return moving.map((p) => {
-    if (constrainsArch(p)) return null;
-    const a = p.nodeName === null ? undefined : archOf.get(p.nodeName);
-    return a === undefined ? (all.length > 0 ? all : null) : [a];
-  });
 }
 
 export function buildPlan(input: PlanInput): Plan {
@@ -274,6 +259,7 @@ export function buildPlan(input: PlanInput): Plan {
     apiVersion: PLAN_API_VERSION,
     kind: 'MigrationPlan',
     feasible: placed === pods.length,
+    allowArchitectureChange: input.allowArchitectureChange === true,
     sources: input.sources ?? { cluster: '', vngs: '' },
     params,
     timing,

@@ -1,0 +1,63 @@
+/**
+ * Every scenario under scenarios/ (and scenarios/regressions/) is replayed, and its expected outcome checked: the run's status
+ * and failure code, and where the scenario says so, the plan's verdict and predicted failure.
+ */
+import { readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../src/catalog/catalog.js';
+import { FAILURE_CODES } from '../../src/model/failures.js';
+import { buildPlan } from '../../src/planner/plan.js';
+import { loadScenario } from '../../sim/scenario.js';
+import { scenarioInputs } from '../../sim/scenario-inputs.js';
+import { simulate } from '../../sim/simulate.js';
+
+const dirs = ['scenarios', 'scenarios/regressions'].filter((d) => existsSync(d));
+const files = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.yaml')).map((f) => join(d, f))).sort();
+const catalog = loadCatalog();
+
+async function replay(file: string) {
+  const sc = loadScenario(file);
+  const inputs = scenarioInputs(sc, catalog);
+  const plan = buildPlan({ cluster: inputs.cluster, vngs: inputs.vngs, catalog, params: inputs.params });
+  const result = await simulate({
+    cluster: inputs.cluster,
+    vngs: inputs.vngs,
+    catalog,
+    plan,
+    timing: inputs.timing,
+    engineSettings: inputs.engine,
+    faults: inputs.faults,
+    seed: inputs.seed,
+    ...(inputs.maxSeconds !== undefined ? { maxSeconds: inputs.maxSeconds } : {}),
+  });
+  return { sc, plan, result };
+}
+
+describe('scenarios', () => {
+  it('cover every failure code at least once', () => {
+    const codes = new Set(files.map((f) => loadScenario(f).doc.expect.failure).filter((c) => c !== null && c !== undefined));
+    expect([...codes].sort()).toEqual([...FAILURE_CODES].sort());
+  });
+
+  for (const file of files) {
+    it(`${file} ends as expected`, async () => {
+      const { sc, plan, result } = await replay(file);
+      const want = sc.doc.expect;
+      expect(result.timedOut).toBe(false);
+      expect(result.status).toBe(want.status);
+      if (want.failure !== undefined) expect(result.failure?.code ?? null).toBe(want.failure);
+      if (want.planFeasible !== undefined) expect(plan.feasible).toBe(want.planFeasible);
+      if (want.predictedFailure !== undefined) expect(plan.predictedFailure?.code ?? null).toBe(want.predictedFailure);
+      // The failure report always carries Ocean's message for its code.
+      if (result.failure) expect(result.failure.message).toMatch(/^The migration has stopped due to /);
+    });
+  }
+
+  it('replays byte for byte with the same seed', async () => {
+    const a = await replay('scenarios/chaos-recovers.yaml');
+    const b = await replay('scenarios/chaos-recovers.yaml');
+    expect(JSON.stringify(a.result)).toBe(JSON.stringify(b.result));
+    expect(a.result.engineRestarts).toBe(1);
+  });
+});
