@@ -92,9 +92,12 @@ export function scenarioInputs(s: Scenario, catalog: Catalog, seedOverride?: num
 }
 
 function checkKeys(s: Scenario, field: string, given: Record<string, unknown>, known: readonly string[]): void {
-  for (const k of Object.keys(given)) {
+  for (const [k, v] of Object.entries(given)) {
     if (!known.includes(k)) {
       throw new InputError(s.file, `Scenario ${s.doc.name}`, `${field}.${k}`, `unknown setting; expected one of ${known.join(', ')}`);
+    }
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (field === 'engine' && v === 0)) {
+      throw new InputError(s.file, `Scenario ${s.doc.name}`, `${field}.${k}`, `expected a number ${field === 'engine' ? '> 0' : '>= 0'}, found ${String(v)}`);
     }
   }
 }
