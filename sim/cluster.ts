@@ -429,8 +429,11 @@ export class World {
     return `sim-${String(this.podsCreated + 1).padStart(8, '0')}-${this.suffix()}`;
   }
 
-  /** Creates a pod (Pending, unbound unless `node` is given: DaemonSet pods are placed on their node). */
-  createPod(base: Pod, name: string, node: string | null): SimPod {
+  /**
+   * Creates a pod (Pending, unbound unless `node` is given: DaemonSet pods are placed on their node). `replaces` names the pod
+   * (namespace/name) a controller makes this one for; it is only traced (the invariant checkers follow replacement chains).
+   */
+  createPod(base: Pod, name: string, node: string | null, replaces: string | null = null): SimPod {
     const uid = this.newUid();
     this.podsCreated += 1;
     const pod: SimPod = {
@@ -452,7 +455,14 @@ export class World {
       unschedulable: null,
     };
     this.pods.set(key(pod.namespace, name), pod);
-    this.emit('pod.created', `Pod ${key(pod.namespace, name)}`, { owner: pod.owner ? `${pod.owner.kind}/${pod.owner.name}` : null, node });
+    this.emit('pod.created', `Pod ${key(pod.namespace, name)}`, {
+      owner: pod.owner ? `${pod.owner.kind}/${pod.owner.name}` : null,
+      node,
+      uid,
+      ownerUid: pod.owner?.uid ?? null,
+      labels: JSON.stringify(sortedLabels(pod.base.labels)),
+      replaces,
+    });
     if (node !== null) {
       this.scheduler.addPod(this.schedPod(pod), node);
       this.queue.after(this.podDelay(this.timing.podStartSeconds), 'pod start', () => this.startPod(pod));
@@ -464,7 +474,7 @@ export class World {
   private replace(old: SimPod): void {
     const owner = old.owner;
     if (!owner) return;
-    this.createPod(old.base, `${owner.name}-${this.suffix()}`, null);
+    this.createPod(old.base, `${owner.name}-${this.suffix()}`, null, key(old.namespace, old.name));
   }
 
   /** Graceful deletion (eviction or delete): terminating now, gone after the grace period. Unbound pods go at once. */
@@ -498,7 +508,7 @@ export class World {
     this.emit('pod.terminated', `Pod ${key(pod.namespace, pod.name)}`, { node: pod.nodeName, reason });
     const kind = pod.owner?.kind;
     const wasTerminating = pod.terminating;
-    if (kind === 'StatefulSet') this.createPod(pod.base, pod.name, null);
+    if (kind === 'StatefulSet') this.createPod(pod.base, pod.name, null, key(pod.namespace, pod.name));
     else if ((kind === 'ReplicaSet' || kind === 'Job' || kind === 'ReplicationController') && !wasTerminating && pod.phase !== 'Succeeded') this.replace(pod);
     else if (pod.isDaemonSet && pod.nodeName !== null) {
       const node = this.nodes.get(pod.nodeName);
@@ -611,6 +621,8 @@ export class World {
   setUnschedulable(name: string, value: boolean): boolean {
     const n = this.nodes.get(name);
     if (!n) return false;
+    // Traced as a watch on Nodes would show it (the invariant checkers read cordons from the world, not the engine).
+    if (n.unschedulable !== value) this.emit('node.updated', `Node ${name}`, { unschedulable: value });
     n.unschedulable = value;
     n.taints = n.taints.filter((t) => t.key !== UNSCHEDULABLE_TAINT.key);
     if (value) n.taints.push(UNSCHEDULABLE_TAINT);
@@ -801,6 +813,12 @@ export class World {
     for (const p of this.pods.values()) if (p.nodeName === name && p.phase === 'Running' && !p.terminating) n += 1;
     return n;
   }
+}
+
+function sortedLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(labels).sort()) out[k] = labels[k] as string;
+  return out;
 }
 
 export function workloadKey(namespace: string, w: OwnerRef): string {

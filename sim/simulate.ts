@@ -5,7 +5,7 @@
  */
 import type { Catalog } from '../src/catalog/catalog.js';
 import { MigrationEngine } from '../src/engine/engine.js';
-import { PortError } from '../src/engine/ports.js';
+import { PortError, type Ports } from '../src/engine/ports.js';
 import { DEFAULT_ENGINE_SETTINGS, initialState, isTerminal, type BatchPhase, type EngineSettings, type MigrationState, type MigrationStatus } from '../src/engine/state.js';
 import { Prng } from '../src/gen/prng.js';
 import type { FailureCode } from '../src/model/failures.js';
@@ -34,6 +34,11 @@ export interface SimInput {
   readonly maxSeconds?: number;
   /** The migration's id (default derived from the seed). */
   readonly migrationId?: string;
+  /**
+   * Test seam: wraps the ports each engine process gets (e.g. a deliberately wrong world, to prove the invariant checkers
+   * catch it). Not for production runs; absent, the engine gets the world's ports as they are.
+   */
+  readonly wrapPorts?: (ports: Ports) => Ports;
 }
 
 export interface SimBatch {
@@ -121,7 +126,8 @@ export async function simulate(input: SimInput): Promise<SimResult> {
 
   const startEngine = (): void => {
     const inc = runtime.current;
-    const ports = makePorts(world, autoscaler, runtime, inc);
+    const made = makePorts(world, autoscaler, runtime, inc);
+    const ports = input.wrapPorts ? input.wrapPorts(made) : made;
     runtime.poke();
     MigrationEngine.resumeOrStart(ports, initialState(migrationId, enginePlan, queue.now, settings))
       .then((e) => {

@@ -113,8 +113,9 @@ export function solve(input: SolveInput): SolveResult {
   let ghosts: PlanNode[] = [];
   const seen = new Set<string>();
   for (let round = 0; ; round++) {
-    const { result, finalNodes } = solveOnce(input, ghosts);
-    if (!spreads || round >= 5) return result;
+    const { result, finalNodes, domainsGrew } = solveOnce(input, ghosts);
+    // Done when no spread domain appeared after a class had been checked: every check saw every domain.
+    if (!spreads || !domainsGrew || round >= 5) return result;
     let added = false;
     for (const node of finalNodes) {
       const labels: Record<string, string> = { ...node.labels };
@@ -129,7 +130,10 @@ export function solve(input: SolveInput): SolveResult {
   }
 }
 
-function solveOnce(input: SolveInput, ghosts: readonly PlanNode[]): { result: SolveResult; finalNodes: readonly PlanNode[] } {
+function solveOnce(
+  input: SolveInput,
+  ghosts: readonly PlanNode[],
+): { result: SolveResult; finalNodes: readonly PlanNode[]; domainsGrew: boolean } {
   const { cluster, catalog } = input;
   const nsLabels = new Map<string, Labels>(cluster.namespaces.map((n) => [n.name, n.labels]));
   const terms = new TermIndex((ns) => nsLabels.get(ns) ?? { 'kubernetes.io/metadata.name': ns });
@@ -529,7 +533,7 @@ function solveOnce(input: SolveInput, ghosts: readonly PlanNode[]): { result: So
     }),
     templateCount: templates.length,
   };
-  return { result, finalNodes: newNodes.map((n) => n.node) };
+  return { result, finalNodes: newNodes.map((n) => n.node), domainsGrew: ctx.spreadDomainsMissed() };
 }
 
 /** Per resource every moving pod requests: the smallest request (a node with less free is full for all of them). */

@@ -12,6 +12,10 @@ import type { TermIndex } from './terms.js';
 interface SpreadCacheEntry {
   scanned: number;
   readonly domains: Set<string>;
+  /** The class has been checked against this set at least once. */
+  checked?: boolean;
+  readonly cls: PodClass;
+  readonly ruleIndex: number;
 }
 
 export interface VngUsage {
@@ -28,6 +32,8 @@ export class SchedulingContext {
   /** Template domains per (pod constraints, policies, keys): shared by every class with the same constraints. */
   private readonly templateDomainCache = new Map<string, readonly string[]>();
   readonly usage = new Map<string, VngUsage>();
+  /** A spread domain appeared after a class was first checked against the domains (so its earlier checks missed it). */
+  spreadDomainsGrew = false;
 
   constructor(
     readonly terms: TermIndex,
@@ -123,20 +129,42 @@ export class SchedulingContext {
       ]);
       let fromTemplates = this.templateDomainCache.get(tkey);
       if (!fromTemplates) {
-        const probe: SpreadCacheEntry = { scanned: 0, domains: new Set() };
+        const probe: SpreadCacheEntry = { scanned: 0, domains: new Set(), cls, ruleIndex };
         for (const t of this.templates) this.addIfEligible(probe, cls, ruleIndex, t);
         for (const g of this.ghosts) this.addIfEligible(probe, cls, ruleIndex, g);
         fromTemplates = [...probe.domains];
         this.templateDomainCache.set(tkey, fromTemplates);
       }
-      entry = { scanned: 0, domains: new Set(fromTemplates) };
+      entry = { scanned: 0, domains: new Set(fromTemplates), cls, ruleIndex };
       this.spreadCache.set(key, entry);
     }
+    const before = entry.domains.size;
     for (; entry.scanned < this.nodes.length; entry.scanned++) {
       const node = this.nodes[entry.scanned];
       if (node) this.addIfEligible(entry, cls, ruleIndex, node);
     }
+    // New hostname domains are expected (every new node is one) and already allowed for by the empty new-node domain.
+    if (entry.domains.size !== before && entry.checked && rule.constraint.topologyKey !== HOSTNAME_LABEL) this.spreadDomainsGrew = true;
+    entry.checked = true;
     return entry.domains;
+  }
+
+  /**
+   * After packing: did any node opened after a class's last spread check add a domain that check did not see? Then that
+   * check was made against too few domains.
+   */
+  spreadDomainsMissed(): boolean {
+    if (this.spreadDomainsGrew) return true;
+    for (const entry of this.spreadCache.values()) {
+      if (entry.cls.spread[entry.ruleIndex]?.constraint.topologyKey === HOSTNAME_LABEL) continue;
+      const before = entry.domains.size;
+      for (; entry.scanned < this.nodes.length; entry.scanned++) {
+        const node = this.nodes[entry.scanned];
+        if (node) this.addIfEligible(entry, entry.cls, entry.ruleIndex, node);
+      }
+      if (entry.domains.size !== before) return true;
+    }
+    return false;
   }
 
   private addIfEligible(entry: SpreadCacheEntry, cls: PodClass, ruleIndex: number, node: PlanNode): void {
