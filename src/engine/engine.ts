@@ -184,6 +184,11 @@ export class MigrationEngine {
       .sort();
     batch.phase = 'draining';
     batch.startedAt = this.now();
+    // Write-ahead for the cordons drain() is about to make: a process that dies after a cordon reached the API but before
+    // the phase was saved must still know, when it resumes into a stop, that the node may be cordoned (stopStep uncordons
+    // 'cordoned' nodes, or just marks them uncordoned when the cordon never landed).
+    const present = new Set(snap.nodes.map((n) => n.name));
+    for (const name of batch.nodes) if (present.has(name) && s.nodePhase[name] === 'waiting') s.nodePhase[name] = 'cordoned';
     this.trace('batch.started', `Batch ${s.current + 1}`, { nodes: batch.nodes.length });
     await this.persist();
   }
@@ -337,7 +342,11 @@ export class MigrationEngine {
   private checkOutstanding(snap: ClusterSnapshot): boolean {
     const s = this.state;
     const now = this.now();
+    // Pods the autoscaler reports no VNG can host are a capacity problem: checkCapacity decides them (InsufficientCapacity,
+    // after its grace), whatever the drain threshold.
+    const unplaceable = new Set(this.ports.capacity.signal().unplaceable.map((u) => u.pod));
     const late = this.outstandingPods(snap).filter((p) => {
+      if (p.phase === 'Pending' && p.nodeName === null && unplaceable.has(podKey(p))) return false;
       const since = p.ownerUid !== null && s.lastEvictedAt[p.ownerUid] !== undefined ? Math.max(s.lastEvictedAt[p.ownerUid] as number, p.createdAt) : p.createdAt;
       return now - since > s.params.drainTimeThresholdSeconds;
     });

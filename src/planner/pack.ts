@@ -13,6 +13,8 @@ import { MONOTONE_PLUGINS, runFilters, STATIC_PREDICATES, type FilterFailure, ty
 import { buildClasses, resolveMatches, VolumeResolver, type ClassablePod, type PodClass } from './pod-classes.js';
 import type { PlanNode } from './plan-node.js';
 import { addInto, fits, subtractInto, sum } from './resources.js';
+import { FreeTree } from './free-tree.js';
+import { firstUntoleratedTaint } from './selectors.js';
 import { SchedulingContext } from './scheduling-context.js';
 import { TermIndex } from './terms.js';
 
@@ -254,7 +256,7 @@ function solveOnce(
   }
 
   // Nodes that can still take the smallest moving pod, in first-fit order; full nodes drop out of every scan.
-  const open = new OpenNodes(smallestRequest(movingClasses));
+  const open = new OpenNodes(ctx.nodes);
   for (const node of ctx.nodes) open.add(node);
 
   // Demand still waiting, per group of pods that want the same kind of node.
@@ -387,31 +389,40 @@ function solveOnce(
     const next: { cls: PodClass; members: number[] }[] = [];
     let progress = false;
     for (const { cls, members } of pending) {
-      let cursor = 0;
       const left: number[] = [];
       if (cls.volumes.errors.length > 0) {
         next.push({ cls, members });
         continue;
       }
+      // Nodes that failed a monotone predicate for this class stay failed while its members are placed.
+      const dead = new Set<number>();
+      const req = cls.spec.requests;
+      const rc = req['cpu'] ?? 0;
+      const rm = req['memory'] ?? 0;
+      // Every node before `start` is dead for this class (or has no room): later members begin there.
+      let start = 0;
       for (const podIndex of members) {
         let chosen: PlanNode | null = null;
-        let advancing = true;
-        for (let k = lowerBound(open.list, cursor); k < open.list.length; k++) {
-          const i = open.list[k] as number;
-          if (open.closed[i] === 1) continue;
+        let prefix = true;
+        for (let i = open.first(cls, start, rc, rm); i !== -1; i = open.first(cls, i + 1, rc, rm)) {
+          let isDead = dead.has(i);
           const node = ctx.nodes[i] as PlanNode;
-          // Fast path: a resource misfit is the common failure, and it is monotone (only more pods land on a node).
-          if (!fits(node.allocatable, node.requested, cls.spec.requests)) {
-            if (advancing) cursor = i + 1;
-            continue;
+          if (!isDead && fits(node.allocatable, node.requested, req)) {
+            const failure = runFilters(ctx, cls, node);
+            if (failure === null) {
+              chosen = node;
+              break;
+            }
+            if (failure.monotone ?? MONO.has(failure.plugin)) {
+              dead.add(i);
+              isDead = true;
+            }
+          } else if (!isDead) {
+            dead.add(i); // an extended resource short: monotone too
+            isDead = true;
           }
-          const failure = runFilters(ctx, cls, node);
-          if (failure === null) {
-            chosen = node;
-            break;
-          }
-          if (advancing && MONO.has(failure.plugin)) cursor = i + 1;
-          else advancing = false;
+          if (prefix && isDead) start = i + 1;
+          else prefix = false;
         }
         if (chosen === null) chosen = openNode(cls);
         if (chosen === null) {
@@ -536,64 +547,49 @@ function solveOnce(
   return { result, finalNodes: newNodes.map((n) => n.node), domainsGrew: ctx.spreadDomainsMissed() };
 }
 
-/** Per resource every moving pod requests: the smallest request (a node with less free is full for all of them). */
-function smallestRequest(classes: readonly PodClass[]): ResourceList {
-  const out: ResourceList = {};
-  let first = true;
-  for (const cls of classes) {
-    const req = cls.spec.requests;
-    if (first) {
-      for (const k in req) if ((req[k] ?? 0) > 0) out[k] = req[k] as number;
-      first = false;
-      continue;
-    }
-    for (const k of Object.keys(out)) {
-      const v = req[k] ?? 0;
-      if (v <= 0) delete out[k];
-      else if (v < (out[k] as number)) out[k] = v;
-    }
-  }
-  return out;
-}
-
-/** Candidate nodes by index, with the full ones marked and compacted away now and then. */
+/**
+ * Candidate nodes by position, indexed by their free room for first-fit queries, in one tree per set of taints: a class only
+ * searches the trees whose taints it tolerates, so dedicated (tainted) nodes cost it nothing.
+ */
 class OpenNodes {
-  list: number[] = [];
-  closed: number[] = [];
-  private sinceCompact = 0;
-  constructor(private readonly smallest: ResourceList) {}
+  private readonly groups = new Map<string, { readonly taints: PlanNode['taints']; readonly tree: FreeTree }>();
+  private readonly groupOf: string[] = [];
+  private readonly tolerated = new Map<PodClass, FreeTree[]>();
+  constructor(private readonly ctxNodes: readonly PlanNode[]) {}
 
   add(node: PlanNode): void {
-    this.list.push(node.idx);
-    this.closed[node.idx] = 0;
+    const hard = node.taints.filter((t) => t.effect !== 'PreferNoSchedule');
+    const key = JSON.stringify(hard);
+    if (!this.groups.has(key)) {
+      this.groups.set(key, { taints: hard, tree: new FreeTree() });
+      this.tolerated.clear(); // a new group: recompute what each class tolerates
+    }
+    this.groupOf[node.idx] = key;
     this.update(node);
   }
 
   update(node: PlanNode): void {
-    if (this.closed[node.idx] === 1) return;
-    for (const k in this.smallest) {
-      if ((node.allocatable[k] ?? 0) - (node.requested[k] ?? 0) < (this.smallest[k] ?? 0)) {
-        this.closed[node.idx] = 1;
-        if (++this.sinceCompact >= 64) {
-          this.list = this.list.filter((i) => this.closed[i] !== 1);
-          this.sinceCompact = 0;
-        }
-        return;
-      }
-    }
+    const group = this.groups.get(this.groupOf[node.idx] ?? '');
+    if (!group) return;
+    const a = node.allocatable;
+    const r = node.requested;
+    group.tree.set(node.idx, (a['cpu'] ?? 0) - (r['cpu'] ?? 0), (a['memory'] ?? 0) - (r['memory'] ?? 0), (a['pods'] ?? 0) - (r['pods'] ?? 0));
   }
-}
 
-/** First position in an ascending list whose value is >= x. */
-function lowerBound(list: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((list[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
+  /** The first node at or after `from`, among those whose taints the class tolerates, with room for cpu, memory and a pod. */
+  first(cls: PodClass, from: number, cpu: number, memory: number): number {
+    let trees = this.tolerated.get(cls);
+    if (!trees) {
+      trees = [...this.groups.values()].filter((g) => firstUntoleratedTaint(g.taints, cls.spec.tolerations) === null).map((g) => g.tree);
+      this.tolerated.set(cls, trees);
+    }
+    let best = -1;
+    for (const tree of trees) {
+      const i = tree.firstAtLeast(from, cpu, memory, 1);
+      if (i !== -1 && i < this.ctxNodes.length && (best === -1 || i < best)) best = i;
+    }
+    return best;
   }
-  return lo;
 }
 
 function staticFailure(ctx: SchedulingContext | null, cls: PodClass, node: PlanNode): FilterFailure | null {

@@ -9,13 +9,26 @@ import { nodeAffinityMatches, firstUntoleratedTaint } from './selectors.js';
 import { addInto, fits, subtractInto } from './resources.js';
 import type { TermIndex } from './terms.js';
 
-interface SpreadCacheEntry {
+/** Domains found on nodes (staying and new) for one eligibility key, scanned incrementally, shared by every class with it. */
+interface NodeScan {
   scanned: number;
+  readonly order: string[];
   readonly domains: Set<string>;
-  /** The class has been checked against this set at least once. */
-  checked?: boolean;
+  /** A class with this eligibility key: node eligibility depends only on what the key holds. */
   readonly cls: PodClass;
   readonly ruleIndex: number;
+}
+
+interface SpreadCacheEntry {
+  readonly cls: PodClass;
+  readonly ruleIndex: number;
+  /** Template (and ghost) domains plus the node domains taken from `scan` so far. */
+  readonly union: Set<string>;
+  /** How much of scan.order is in `union`. */
+  taken: number;
+  /** null when nodes cannot change the answer (hostname rules whose minimum is already 0 through a new node). */
+  readonly scan: NodeScan | null;
+  checked: boolean;
 }
 
 export interface VngUsage {
@@ -31,6 +44,7 @@ export class SchedulingContext {
   private readonly spreadCache = new Map<string, SpreadCacheEntry>();
   /** Template domains per (pod constraints, policies, keys): shared by every class with the same constraints. */
   private readonly templateDomainCache = new Map<string, readonly string[]>();
+  private readonly nodeScans = new Map<string, NodeScan>();
   readonly usage = new Map<string, VngUsage>();
   /** A spread domain appeared after a class was first checked against the domains (so its earlier checks missed it). */
   spreadDomainsGrew = false;
@@ -114,39 +128,61 @@ export class SchedulingContext {
 
   /** Eligible domains of one spread rule of a class: nodes and templates that pass the rule's node policies. */
   spreadDomains(cls: PodClass, ruleIndex: number): ReadonlySet<string> {
-    const key = `${cls.id}:${ruleIndex}`;
-    let entry = this.spreadCache.get(key);
     const rule = cls.spread[ruleIndex];
     if (!rule) return new Set();
+    const key = `${cls.id}:${ruleIndex}`;
+    let entry = this.spreadCache.get(key);
     if (!entry) {
       const c = rule.constraint;
-      const tkey = JSON.stringify([
+      const eligibility = [
         c.topologyKey,
         cls.spread.map((r) => r.constraint.topologyKey),
         c.nodeAffinityPolicy === 'Honor' ? [cls.spec.nodeSelector, cls.spec.requiredNodeAffinity] : null,
         c.nodeTaintsPolicy === 'Honor' ? cls.spec.tolerations : null,
-        cls.spec.requests,
-      ]);
+      ];
+      const tkey = JSON.stringify([...eligibility, cls.spec.requests]);
       let fromTemplates = this.templateDomainCache.get(tkey);
       if (!fromTemplates) {
-        const probe: SpreadCacheEntry = { scanned: 0, domains: new Set(), cls, ruleIndex };
+        const probe = new Set<string>();
         for (const t of this.templates) this.addIfEligible(probe, cls, ruleIndex, t);
         for (const g of this.ghosts) this.addIfEligible(probe, cls, ruleIndex, g);
-        fromTemplates = [...probe.domains];
+        fromTemplates = [...probe];
         this.templateDomainCache.set(tkey, fromTemplates);
       }
-      entry = { scanned: 0, domains: new Set(fromTemplates), cls, ruleIndex };
+      const minZero = c.topologyKey === HOSTNAME_LABEL && c.minDomains === null && fromTemplates.includes(NEW_NODE_DOMAIN);
+      let scan: NodeScan | null = null;
+      if (!minZero) {
+        const nkey = JSON.stringify(eligibility);
+        scan = this.nodeScans.get(nkey) ?? null;
+        if (!scan) {
+          scan = { scanned: 0, order: [], domains: new Set(), cls, ruleIndex };
+          this.nodeScans.set(nkey, scan);
+        }
+      }
+      entry = { cls, ruleIndex, union: new Set(fromTemplates), taken: 0, scan, checked: false };
       this.spreadCache.set(key, entry);
     }
-    const before = entry.domains.size;
-    for (; entry.scanned < this.nodes.length; entry.scanned++) {
-      const node = this.nodes[entry.scanned];
-      if (node) this.addIfEligible(entry, cls, ruleIndex, node);
-    }
-    // New hostname domains are expected (every new node is one) and already allowed for by the empty new-node domain.
-    if (entry.domains.size !== before && entry.checked && rule.constraint.topologyKey !== HOSTNAME_LABEL) this.spreadDomainsGrew = true;
+    const grew = this.catchUp(entry);
+    // New hostname domains are expected (every new node is one); a new zone after a check means that check missed it.
+    if (grew && entry.checked && rule.constraint.topologyKey !== HOSTNAME_LABEL) this.spreadDomainsGrew = true;
     entry.checked = true;
-    return entry.domains;
+    return entry.union;
+  }
+
+  /** Scans nodes added since, and takes the new domains into the entry. True when the entry gained a domain. */
+  private catchUp(entry: SpreadCacheEntry): boolean {
+    const scan = entry.scan;
+    if (!scan) return false;
+    for (; scan.scanned < this.nodes.length; scan.scanned++) {
+      const node = this.nodes[scan.scanned];
+      if (!node) continue;
+      const before = scan.domains.size;
+      this.addIfEligible(scan.domains, scan.cls, scan.ruleIndex, node);
+      if (scan.domains.size !== before) scan.order.push(node.labels[scan.cls.spread[scan.ruleIndex]?.constraint.topologyKey ?? ''] as string);
+    }
+    const size = entry.union.size;
+    for (; entry.taken < scan.order.length; entry.taken++) entry.union.add(scan.order[entry.taken] as string);
+    return entry.union.size !== size;
   }
 
   /**
@@ -157,17 +193,12 @@ export class SchedulingContext {
     if (this.spreadDomainsGrew) return true;
     for (const entry of this.spreadCache.values()) {
       if (entry.cls.spread[entry.ruleIndex]?.constraint.topologyKey === HOSTNAME_LABEL) continue;
-      const before = entry.domains.size;
-      for (; entry.scanned < this.nodes.length; entry.scanned++) {
-        const node = this.nodes[entry.scanned];
-        if (node) this.addIfEligible(entry, entry.cls, entry.ruleIndex, node);
-      }
-      if (entry.domains.size !== before) return true;
+      if (this.catchUp(entry)) return true;
     }
     return false;
   }
 
-  private addIfEligible(entry: SpreadCacheEntry, cls: PodClass, ruleIndex: number, node: PlanNode): void {
+  private addIfEligible(domains: Set<string>, cls: PodClass, ruleIndex: number, node: PlanNode): void {
     const rule = cls.spread[ruleIndex];
     if (!rule) return;
     const key = rule.constraint.topologyKey;
@@ -178,14 +209,14 @@ export class SchedulingContext {
       // Karpenter counts it) and nodes launched later for other pods cannot leave the final cluster out of skew.
       value = NEW_NODE_DOMAIN;
     }
-    if (value === undefined || entry.domains.has(value)) return;
+    if (value === undefined || domains.has(value)) return;
     // A template's own hostname is no domain yet (its value above is undefined), but it does not disqualify its zone.
     for (const other of cls.spread) if (topologyValue(node, other.constraint.topologyKey) === undefined) return;
     if (rule.constraint.nodeAffinityPolicy === 'Honor' && !nodeAffinityMatches(cls.spec, node.name, node.labels)) return;
     if (rule.constraint.nodeTaintsPolicy === 'Honor' && firstUntoleratedTaint(node.taints, cls.spec.tolerations) !== null) return;
     // A node type the pod does not fit even empty (beside its DaemonSet pods) would never be launched for it: no domain.
     if (node.origin === 'template' && !fits(node.allocatable, node.requested, cls.spec.requests)) return;
-    entry.domains.add(value);
+    domains.add(value);
   }
 }
 

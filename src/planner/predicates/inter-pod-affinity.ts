@@ -30,7 +30,7 @@ export const interPodAffinity: Predicate = {
       if (!term) continue;
       const domain = topologyValue(node, term.topologyKey);
       if (domain !== undefined && terms.count(id, domain) > 0) {
-        return fail('InterPodAffinity', "node(s) didn't match pod anti-affinity rules");
+        return { ...fail('InterPodAffinity', "node(s) didn't match pod anti-affinity rules"), monotone: true };
       }
     }
     for (const id of cls.matchedAntiTermIds) {
@@ -38,7 +38,7 @@ export const interPodAffinity: Predicate = {
       if (!term) continue;
       const domain = topologyValue(node, term.topologyKey);
       if (domain !== undefined && (terms.antiOwners[id]?.get(domain) ?? 0) > 0) {
-        return fail('InterPodAffinity', "node(s) didn't satisfy existing pods anti-affinity rules");
+        return { ...fail('InterPodAffinity', "node(s) didn't satisfy existing pods anti-affinity rules"), monotone: true };
       }
     }
     return null;

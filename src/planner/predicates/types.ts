@@ -19,6 +19,8 @@ export type PluginName =
 export interface FilterFailure {
   readonly plugin: PluginName;
   readonly reasons: readonly string[];
+  /** The verdict can only stay a failure as more pods are placed (overrides the plugin's default). */
+  readonly monotone?: boolean;
 }
 
 export interface Predicate {

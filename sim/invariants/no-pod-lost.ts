@@ -1,0 +1,84 @@
+/**
+ * Invariant 1: no pod is lost. Every pod whose controller recreates it (ReplicaSet, hence Deployment; StatefulSet; Job;
+ * ReplicationController) has, at the end of the run, a live pod in its chain of replacements (itself, or the pod made to
+ * replace it, or the one made to replace that, ...) that is Running, or bound to a node that exists and is Ready (the kubelet
+ * is starting it: a run that fails stops the clock while replacements are still starting), or the failure report
+ * (failure.objects or unscheduledPods) names one of them. Stand-alone pods (no controller) are never removed unless shouldEvictStandAlonePods is set, and when they are, the
+ * engine's trace names each of them (pod.evicted / pod.deleted / pod.gone).
+ *
+ * Chains are followed through the `replaces` field the world writes on pod.created (a StatefulSet pod replaces the pod of
+ * the same name). Pods created during the run by someone else (a new workload) are chains of their own. DaemonSet and
+ * mirror pods, pods already Succeeded or Failed, and pods of other controller kinds (which the world does not recreate) are
+ * not checked.
+ */
+import { runsWorkload, walk, type PodRec } from './replay.js';
+import type { Checker, Violation } from './types.js';
+
+const RECREATED = new Set(['ReplicaSet', 'StatefulSet', 'Job', 'ReplicationController']);
+const ENGINE_REMOVALS = new Set(['pod.evicted', 'pod.deleted', 'pod.gone']);
+
+function chain(root: PodRec): PodRec[] {
+  const out: PodRec[] = [];
+  const todo = [root];
+  while (todo.length > 0) {
+    const p = todo.shift() as PodRec;
+    out.push(p);
+    todo.push(...p.successors);
+  }
+  return out;
+}
+
+export const checkNoPodLost: Checker = ({ cluster, result, plan }) => {
+  const out: Violation[] = [];
+  const r = walk(cluster, result.events, {});
+  const named = new Set<string>(result.unscheduledPods);
+  for (const o of result.failure?.objects ?? []) if (o.startsWith('Pod ')) named.add(o.slice(4));
+  const reported = new Set<string>();
+  for (const ev of result.events) if (ENGINE_REMOVALS.has(ev.kind) && ev.object.startsWith('Pod ')) reported.add(ev.object.slice(4));
+  const evictStandAlone = plan.params.shouldEvictStandAlonePods;
+
+  for (const root of r.all) {
+    if (root.replaces !== null || root.isDaemonSet || root.isMirror) continue;
+    if (root.phase === 'Succeeded' || root.phase === 'Failed') continue;
+    if (root.ownerKind === null) {
+      if (!root.gone && !root.terminating) continue;
+      const at = root.terminatingAt ?? root.goneAt ?? undefined;
+      if (!evictStandAlone) {
+        out.push({
+          invariant: 1,
+          message: `stand-alone Pod ${root.key} was removed (${root.terminatingReason ?? root.goneReason ?? 'unknown'}) although shouldEvictStandAlonePods is not set`,
+          ...(at !== undefined ? { t: at } : {}),
+          objects: [`Pod ${root.key}`],
+        });
+      } else if (!reported.has(root.key)) {
+        out.push({
+          invariant: 1,
+          message: `stand-alone Pod ${root.key} was removed (${root.terminatingReason ?? root.goneReason ?? 'unknown'}) but the engine's trace does not list it`,
+          ...(at !== undefined ? { t: at } : {}),
+          objects: [`Pod ${root.key}`],
+        });
+      }
+      continue;
+    }
+    if (!RECREATED.has(root.ownerKind)) continue;
+    const members = chain(root);
+    const placed = (p: PodRec): boolean => {
+      if (!runsWorkload(p) || p.terminating || p.node === null) return false;
+      if (p.phase === 'Running') return true;
+      const node = r.nodes.get(p.node);
+      return p.phase === 'Pending' && node !== undefined && node.exists && node.ready;
+    };
+    if (members.some(placed)) continue;
+    if (members.some((p) => named.has(p.key))) continue;
+    const last = members[members.length - 1] as PodRec;
+    const state = last.gone
+      ? `gone (${last.goneReason ?? 'unknown'}) at ${last.goneAt ?? '?'}s`
+      : `${last.terminating ? 'terminating' : last.phase}${last.node === null ? ', unbound' : ` on ${last.node}`}`;
+    out.push({
+      invariant: 1,
+      message: `Pod ${root.key} (${root.ownerKind}/${root.ownerName ?? '?'}) has no Running or starting pod in its chain of ${members.length} at the end and the failure report names none of them; the last is ${last.key}, ${state}`,
+      objects: members.map((p) => `Pod ${p.key}`),
+    });
+  }
+  return out;
+};

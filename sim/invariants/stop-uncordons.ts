@@ -1,0 +1,31 @@
+/**
+ * Invariant 6: after a stop (status Stopped), no old node that was not drained stays cordoned.
+ *
+ * At the end of a Stopped run, every old node of the plan that still exists (its instance not shut down, its Node object not
+ * deleted) and that the run cordoned (node.updated unschedulable=true) must be uncordoned again unless it is drained: no pod
+ * but DaemonSet, mirror or finished pods is bound to it. Nodes cordoned before the run are left out (not the migration's).
+ */
+import { runsWorkload, walk } from './replay.js';
+import type { Checker, Violation } from './types.js';
+
+export const checkStopUncordons: Checker = ({ plan, cluster, result }) => {
+  if (result.status !== 'Stopped') return [];
+  const out: Violation[] = [];
+  const r = walk(cluster, result.events, {});
+  for (const old of plan.oldNodes) {
+    const n = r.nodes.get(old.name);
+    if (!n || !n.exists || !n.unschedulable || !n.cordonedInRun) continue;
+    if (old.instanceId !== null && r.shutDown.has(old.instanceId)) continue;
+    const busy = r.podsOn(old.name).filter(runsWorkload);
+    if (busy.length === 0) continue;
+    out.push({
+      invariant: 6,
+      message: `the run Stopped with Node ${old.name} still cordoned although ${busy.length} pod(s) still run there (not drained): ${busy
+        .slice(0, 3)
+        .map((p) => p.key)
+        .join(', ')}${busy.length > 3 ? ', ...' : ''}`,
+      objects: [`Node ${old.name}`],
+    });
+  }
+  return out;
+};

@@ -1,0 +1,63 @@
+/**
+ * First-fit over thousands of nodes without scanning them all: a segment tree over node positions holding, per subtree, the
+ * largest free cpu, memory and pod slots. A query returns the leftmost node at or after a position whose free room covers a
+ * request in all three (the per-subtree maxima may come from different nodes, so leaves are checked exactly).
+ */
+export class FreeTree {
+  private size = 1;
+  private cpu = new Float64Array(2);
+  private mem = new Float64Array(2);
+  private pods = new Float64Array(2);
+
+  set(index: number, freeCpu: number, freeMem: number, freePods: number): void {
+    if (index >= this.size) this.grow(index + 1);
+    let i = index + this.size;
+    this.cpu[i] = freeCpu;
+    this.mem[i] = freeMem;
+    this.pods[i] = freePods;
+    for (i >>= 1; i >= 1; i >>= 1) {
+      const l = 2 * i;
+      const r = l + 1;
+      this.cpu[i] = Math.max(this.cpu[l] as number, this.cpu[r] as number);
+      this.mem[i] = Math.max(this.mem[l] as number, this.mem[r] as number);
+      this.pods[i] = Math.max(this.pods[l] as number, this.pods[r] as number);
+    }
+  }
+
+  /** The leftmost index >= from whose free cpu, memory and pods are all >= the request, or -1. */
+  firstAtLeast(from: number, cpu: number, mem: number, pods: number): number {
+    return this.search(1, 0, this.size, from, cpu, mem, pods);
+  }
+
+  private search(node: number, lo: number, hi: number, from: number, cpu: number, mem: number, pods: number): number {
+    if (hi <= from) return -1;
+    if ((this.cpu[node] as number) < cpu || (this.mem[node] as number) < mem || (this.pods[node] as number) < pods) return -1;
+    if (hi - lo === 1) return lo;
+    const mid = (lo + hi) >> 1;
+    const left = this.search(2 * node, lo, mid, from, cpu, mem, pods);
+    if (left !== -1) return left;
+    return this.search(2 * node + 1, mid, hi, from, cpu, mem, pods);
+  }
+
+  private grow(need: number): void {
+    let size = this.size;
+    while (size < need) size *= 2;
+    const cpu = new Float64Array(2 * size).fill(-1);
+    const mem = new Float64Array(2 * size).fill(-1);
+    const pods = new Float64Array(2 * size).fill(-1);
+    for (let i = 0; i < this.size; i++) {
+      cpu[size + i] = this.cpu[this.size + i] as number;
+      mem[size + i] = this.mem[this.size + i] as number;
+      pods[size + i] = this.pods[this.size + i] as number;
+    }
+    for (let i = size - 1; i >= 1; i--) {
+      cpu[i] = Math.max(cpu[2 * i] as number, cpu[2 * i + 1] as number);
+      mem[i] = Math.max(mem[2 * i] as number, mem[2 * i + 1] as number);
+      pods[i] = Math.max(pods[2 * i] as number, pods[2 * i + 1] as number);
+    }
+    this.size = size;
+    this.cpu = cpu;
+    this.mem = mem;
+    this.pods = pods;
+  }
+}
