@@ -3,7 +3,6 @@ import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { loadCatalog } from '../catalog/catalog.js';
 import { InputError } from '../model/errors.js';
-import { parseClusterText } from '../model/kube/index.js';
 import { parseParams, type RawParams } from '../model/params.js';
 import type { Cluster } from '../model/types.js';
 import { parseVngText } from '../model/vng/parse-vngs.js';
@@ -11,7 +10,7 @@ import { buildPlan, type Plan } from '../planner/plan.js';
 import { renderPlanMarkdown } from '../report/markdown.js';
 import { renderPlanText } from '../report/text.js';
 import { parseDuration } from './durations.js';
-import { parseSingleDocument, readInput } from './inputs.js';
+import { parseSingleDocument, readCluster, readInput } from './inputs.js';
 
 export interface PlanOptions {
   cluster?: string;
@@ -102,7 +101,7 @@ export function planFromOptions(opts: PlanOptions): Plan {
   }
   const params = paramsFrom(opts);
   const catalog = loadCatalog();
-  const cluster: Cluster = parseClusterText(readInput(opts.cluster), opts.cluster);
+  const cluster: Cluster = readCluster(opts.cluster);
   const { vngs } = parseVngText(readInput(opts.vngs), opts.vngs, catalog);
   if (vngs.length === 0) throw new InputError(opts.vngs, '', '', 'no launch specs found; expected at least one VNG');
   return buildPlan({

@@ -2,7 +2,6 @@
 import { Command, Option } from 'commander';
 import { loadCatalog } from '../catalog/catalog.js';
 import { InputError } from '../model/errors.js';
-import { parseClusterText } from '../model/kube/index.js';
 import { parseVngText } from '../model/vng/parse-vngs.js';
 import { buildPlan } from '../planner/plan.js';
 import { renderSimulationText } from '../report/simulation-text.js';
@@ -10,7 +9,7 @@ import { loadScenario } from '../../sim/scenario.js';
 import { scenarioInputs } from '../../sim/scenario-inputs.js';
 import { parseFault, type FaultSpec } from '../../sim/faults.js';
 import { simulate } from '../../sim/simulate.js';
-import { readInput } from './inputs.js';
+import { readCluster, readInput } from './inputs.js';
 import { paramsFrom, type PlanOptions } from './plan-command.js';
 
 interface SimulateOptions extends PlanOptions {
@@ -75,7 +74,7 @@ export function simulateCommand(): Command {
           throw new InputError('flag --cluster', '', '', 'required with --vngs when no --scenario is given');
         }
         const params = paramsFrom(opts);
-        const cluster = parseClusterText(readInput(opts.cluster), opts.cluster);
+        const cluster = readCluster(opts.cluster);
         const { vngs } = parseVngText(readInput(opts.vngs), opts.vngs, catalog);
         inputs = { cluster, clusterSource: opts.cluster, vngs, params, timing: {}, engine: {}, faults: extraFaults, seed: seed ?? 1, maxSeconds };
         replay = `vngshift simulate ${process.argv.slice(3).join(' ')}`;
