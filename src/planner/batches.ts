@@ -6,7 +6,7 @@
 import type { MigrationParams } from '../model/params.js';
 import type { Node } from '../model/types.js';
 import type { PdbState } from './pdb.js';
-import { launchSeconds, type TimingModel } from './timing.js';
+import { launchSeconds, replacementReadyRange, type TimingModel } from './timing.js';
 
 export interface BatchNodeInfo {
   readonly node: Node;
@@ -38,6 +38,8 @@ export interface Batch {
   readonly estimatedSeconds: number;
   readonly serialisedBy: readonly PdbSerialisation[];
   readonly overBudget: boolean;
+  /** Seconds from an eviction to its replacement being Ready, as a range (compared with the drain threshold). */
+  readonly replacementReady: { readonly lo: number; readonly hi: number };
 }
 
 export interface BatchPlan {
@@ -159,8 +161,10 @@ function estimate(
     }
   }
   const estimatedSeconds = timing.cordonAndEvictSeconds + launch + grace + timing.podStartSeconds + extra + timing.terminateSeconds;
+  const replacementReady = replacementReadyRange(timing, launch, grace);
   return {
     index,
+    replacementReady,
     nodes: members.map((m) => m.node.name),
     destinations: key === '' ? [] : key.split(','),
     pods,

@@ -384,14 +384,67 @@ function solveOnce(
 
   // First-fit decreasing, class by class; pods that fit nowhere are retried after the others (affinity targets may follow).
   const order = [...movingClasses].sort((a, b) => b.spec.priority - a.spec.priority || size(b.spec) - size(a.spec) || a.id - b.id);
+  // Each class's members not placed yet, consumed from `head`; a new node may also take members of later classes (below).
+  const queues = new Map<PodClass, { items: number[]; head: number; turnPassed: boolean }>();
+  const byGroup = new Map<string, PodClass[]>();
+  for (const cls of order) {
+    const g = groupOf.get(cls) ?? '';
+    const list = byGroup.get(g);
+    if (list) list.push(cls);
+    else byGroup.set(g, [cls]);
+  }
+
+  /**
+   * A node just opened for one class also takes pods of other classes that want the same kind of node and complement it:
+   * while its cpu share lags its memory share, pods heavier in cpu than in memory (and the reverse), largest first. Without
+   * this a cpu-heavy class fills nodes whose memory sits idle and a memory-heavy one the opposite; with it both share
+   * balanced nodes, as the cost bound assumes. Every addition passes every predicate.
+   */
+  const complement = (node: PlanNode, opener: PodClass): void => {
+    const group = byGroup.get(groupOf.get(opener) ?? '') ?? [];
+    if (group.length < 2) return;
+    const skip = new Set<PodClass>();
+    for (let guard = 0; guard < 10_000; guard++) {
+      const a = node.allocatable;
+      const r = node.requested;
+      const ac = a['cpu'] ?? 0;
+      const am = a['memory'] ?? 0;
+      if (ac <= 0 || am <= 0) return;
+      const cpuLags = (r['cpu'] ?? 0) / ac < (r['memory'] ?? 0) / am;
+      let pick: PodClass | null = null;
+      for (const c of group) {
+        const q = queues.get(c);
+        if (!q || q.turnPassed || q.head >= q.items.length || skip.has(c) || c.volumes.errors.length > 0) continue;
+        const sc = (c.spec.requests['cpu'] ?? 0) / ac;
+        const sm = (c.spec.requests['memory'] ?? 0) / am;
+        if (cpuLags ? sc <= sm : sm <= sc) continue;
+        if (!fits(a, r, c.spec.requests)) continue;
+        pick = c;
+        break;
+      }
+      if (pick === null) return;
+      if (runFilters(ctx, pick, node) !== null) {
+        skip.add(pick);
+        continue;
+      }
+      const q = queues.get(pick) as { items: number[]; head: number };
+      placeMoving(pick, node, q.items[q.head++] as number);
+      open.update(node);
+    }
+  };
+
   let pending: { cls: PodClass; members: number[] }[] = order.map((cls) => ({ cls, members: [...cls.members] }));
   for (let pass = 0; pass < 4 && pending.length > 0; pass++) {
     const next: { cls: PodClass; members: number[] }[] = [];
     let progress = false;
-    for (const { cls, members } of pending) {
+    queues.clear();
+    for (const { cls, members } of pending) queues.set(cls, { items: members, head: 0, turnPassed: false });
+    for (const { cls } of pending) {
+      const q = queues.get(cls) as { items: number[]; head: number; turnPassed: boolean };
       const left: number[] = [];
       if (cls.volumes.errors.length > 0) {
-        next.push({ cls, members });
+        next.push({ cls, members: q.items.slice(q.head) });
+        q.turnPassed = true;
         continue;
       }
       // Nodes that failed a monotone predicate for this class stay failed while its members are placed.
@@ -401,7 +454,8 @@ function solveOnce(
       const rm = req['memory'] ?? 0;
       // Every node before `start` is dead for this class (or has no room): later members begin there.
       let start = 0;
-      for (const podIndex of members) {
+      while (q.head < q.items.length) {
+        const podIndex = q.items[q.head++] as number;
         let chosen: PlanNode | null = null;
         let prefix = true;
         for (let i = open.first(cls, start, rc, rm); i !== -1; i = open.first(cls, i + 1, rc, rm)) {
@@ -424,15 +478,21 @@ function solveOnce(
           if (prefix && isDead) start = i + 1;
           else prefix = false;
         }
-        if (chosen === null) chosen = openNode(cls);
+        let opened = false;
+        if (chosen === null) {
+          chosen = openNode(cls);
+          opened = chosen !== null;
+        }
         if (chosen === null) {
           left.push(podIndex);
           continue;
         }
         placeMoving(cls, chosen, podIndex);
         open.update(chosen);
+        if (opened) complement(chosen, cls);
         progress = true;
       }
+      q.turnPassed = true;
       if (left.length > 0) next.push({ cls, members: left });
     }
     pending = next;

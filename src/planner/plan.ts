@@ -231,7 +231,7 @@ export function buildPlan(input: PlanInput): Plan {
   const batchPlan = planBatches(infos, pdbs, params, timing);
 
   const cost = costOf(cluster, old, result.newNodes, input.catalog);
-  const risks = collectRisks({
+  const risks: Risk[] = collectRisks({
     cluster,
     params,
     moving,
@@ -244,6 +244,16 @@ export function buildPlan(input: PlanInput): Plan {
     unpriced: cost.unpriced,
     burstable: burstableCounts(result.newNodes, input.catalog),
   });
+  const near = batchPlan.batches.filter(
+    (b) => b.pods > 0 && b.replacementReady.lo <= params.drainTimeThresholdSeconds && b.replacementReady.hi > params.drainTimeThresholdSeconds,
+  );
+  if (near.length > 0) {
+    risks.push({
+      code: 'NearDrainThreshold',
+      message: `${near.length} batch(es) need ${Math.round(near[0]?.replacementReady.lo ?? 0)}-${Math.round(near[0]?.replacementReady.hi ?? 0)}s for replacements to be Ready, around the ${params.drainTimeThresholdSeconds}s drain threshold: a slow launch fails the migration (PodsUnschedulable); raise the threshold.`,
+      objects: near.flatMap((b) => b.nodes.map((n) => `Node ${n}`)),
+    });
+  }
   const predictedFailure = predict(pods, moving, batchPlan, params);
 
   const counts = new Map<string, { vng: string; instanceType: string; count: number; priceUsdPerHour: number }>();
@@ -368,6 +378,14 @@ function predict(
     const nodes = new Set(b.nodes);
     const stuck = unplaced.filter((p) => p.from !== null && nodes.has(p.from));
     if (stuck.length > 0) return capacity(stuck, `of batch ${i + 1} `);
+    const slow = b.replacementReady.lo > params.drainTimeThresholdSeconds && b.pods > 0;
+    if (slow && (!b.overBudget || params.drainTimeThresholdSeconds < params.batchTimeBudgetSeconds)) {
+      return make(
+        'PodsUnschedulable',
+        `the replacements of batch ${i + 1} need ${Math.round(b.replacementReady.lo)}-${Math.round(b.replacementReady.hi)}s to be Ready (node launch and pod start), more than the ${params.drainTimeThresholdSeconds}s drain threshold.`,
+        b.nodes.map((n) => `Node ${n}`),
+      );
+    }
     const notReady = unready.filter((p) => p.nodeName !== null && nodes.has(p.nodeName));
     const unreadyFirst = notReady.length > 0 && (!b.overBudget || params.drainTimeThresholdSeconds < params.batchTimeBudgetSeconds);
     if (unreadyFirst) {

@@ -17,7 +17,8 @@ export type RiskCode =
   | 'PodsWithNoVng'
   | 'PodsNotReady'
   | 'UnknownPrice'
-  | 'BurstableTypes';
+  | 'BurstableTypes'
+  | 'NearDrainThreshold';
 
 export interface Risk {
   readonly code: RiskCode;

@@ -15,6 +15,12 @@ export interface TimingModel {
   readonly terminateSeconds: number;
 }
 
+/**
+ * How far real launches and pod starts stray from the figures above: the planner gives a range, not a point, wherever a
+ * threshold is near (launches vary with AMI, capacity and the autoscaler's reaction; pod starts with image pulls).
+ */
+export const TIMING_SPREAD = 0.25;
+
 export const DEFAULT_TIMING: TimingModel = {
   cordonAndEvictSeconds: 5,
   nodeLaunchSeconds: 120,
@@ -27,4 +33,13 @@ const ACCELERATED = /^(p\d|g\d|inf\d|trn\d|dl\d|f\d|vt\d|gr\d)/;
 
 export function launchSeconds(timing: TimingModel, instanceType: string): number {
   return ACCELERATED.test(instanceType) ? timing.acceleratedNodeLaunchSeconds : timing.nodeLaunchSeconds;
+}
+
+/**
+ * Seconds from evicting a pod to its replacement being Ready, as a range: a new node when one is needed, the old pod's grace
+ * period when the replacement must wait for it (StatefulSets), then the pod's start.
+ */
+export function replacementReadyRange(timing: TimingModel, launch: number, graceSeconds: number): { lo: number; hi: number } {
+  const mid = launch + timing.podStartSeconds;
+  return { lo: mid * (1 - TIMING_SPREAD) + graceSeconds, hi: mid * (1 + TIMING_SPREAD) + graceSeconds + timing.cordonAndEvictSeconds * 3 };
 }

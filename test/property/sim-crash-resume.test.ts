@@ -40,9 +40,12 @@ describe('property (invariant 10): crash at any step, restart, resume', () => {
         async (spec, seed, pick, offset, stop, second) => {
           const w = buildWorld({ ...spec, nodes: Math.min(spec.nodes, 10), pods: Math.min(spec.pods, 160) });
           const base = await run(w, seed);
-          const steps = base.events.filter((e) => ACTIONS.has(e.kind));
-          if (steps.length === 0) return; // nothing to crash into (no old node moves)
-          const at = (steps[pick % steps.length] as (typeof steps)[number]).t + offset;
+          // A kind of step first (so the rare ones, cordons and batch transitions, are hit as often as evictions), then one of them.
+          const kinds = [...ACTIONS].filter((k) => base.events.some((e) => e.kind === k));
+          if (kinds.length === 0) return; // nothing to crash into (no old node moves)
+          const kind = kinds[pick % kinds.length] as string;
+          const steps = base.events.filter((e) => e.kind === kind);
+          const at = (steps[Math.floor(pick / kinds.length) % steps.length] as (typeof steps)[number]).t + offset;
           const faults: FaultSpec[] = [{ kind: 'engine-crash', at }];
           if (second !== null) faults.push({ kind: 'engine-crash', at: at + second });
           if (stop !== null) faults.push({ kind: 'stop', at: at + stop.after, terminateDrained: stop.terminateDrained });

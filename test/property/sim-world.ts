@@ -153,6 +153,8 @@ export function describeRun(w: World, seed: number, faults: readonly FaultSpec[]
     `sim seed ${seed}; faults ${faults.map(formatFault).join(' ') || '(none)'}`,
     `plan feasible=${w.plan.feasible} predicted=${w.plan.predictedFailure?.code ?? 'none'} batches=${w.plan.batches.length} bound=${w.plan.boundSeconds}s`,
     `run status=${r.status} failure=${r.failure?.code ?? 'none'} duration=${r.durationSeconds}s restarts=${r.engineRestarts} timedOut=${r.timedOut}`,
+    ...(r.failure ? [`failure why: ${r.failure.why}; objects: ${r.failure.objects.slice(0, 5).join(', ')}`] : []),
+    `plan batches (estimated seconds): ${w.plan.batches.map((b) => `${b.nodes.length} node(s) -> ${b.destinations.join('+')} ~${b.estimatedSeconds ?? '?'}s`).join('; ')}`,
   ].join('\n');
 }
 
