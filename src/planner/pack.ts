@@ -400,9 +400,12 @@ function solveOnce(
    * this a cpu-heavy class fills nodes whose memory sits idle and a memory-heavy one the opposite; with it both share
    * balanced nodes, as the cost bound assumes. Every addition passes every predicate.
    */
+  const COMPLEMENT_WINDOW = 64;
+  const groupStart = new Map<PodClass[], number>();
   const complement = (node: PlanNode, opener: PodClass): void => {
-    const group = byGroup.get(groupOf.get(opener) ?? '') ?? [];
-    if (group.length < 2) return;
+    const group = byGroup.get(groupOf.get(opener) ?? '');
+    if (!group || group.length < 2) return;
+    groupStart.set(group, groupStart.get(group) ?? 0);
     const skip = new Set<PodClass>();
     for (let guard = 0; guard < 10_000; guard++) {
       const a = node.allocatable;
@@ -412,9 +415,19 @@ function solveOnce(
       if (ac <= 0 || am <= 0) return;
       const cpuLags = (r['cpu'] ?? 0) / ac < (r['memory'] ?? 0) / am;
       let pick: PodClass | null = null;
-      for (const c of group) {
+      // Classes with members left, largest first. The exhausted prefix is skipped for good; past it at most a window of
+      // classes is looked at per addition, so a group of thousands of classes stays cheap.
+      const live = (c: PodClass): boolean => {
         const q = queues.get(c);
-        if (!q || q.turnPassed || q.head >= q.items.length || skip.has(c) || c.volumes.errors.length > 0) continue;
+        return q !== undefined && !q.turnPassed && q.head < q.items.length;
+      };
+      const state = groupStart.get(group) ?? 0;
+      let lo = state;
+      while (lo < group.length && !live(group[lo] as PodClass)) lo++;
+      groupStart.set(group, lo);
+      for (let j = lo, looked = 0; j < group.length && looked < COMPLEMENT_WINDOW * 4; j++, looked++) {
+        const c = group[j] as PodClass;
+        if (!live(c) || skip.has(c) || c.volumes.errors.length > 0) continue;
         const sc = (c.spec.requests['cpu'] ?? 0) / ac;
         const sm = (c.spec.requests['memory'] ?? 0) / am;
         if (cpuLags ? sc <= sm : sm <= sc) continue;
