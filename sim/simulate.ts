@@ -16,6 +16,7 @@ import { World, type SimPod, type TraceEvent } from './cluster.js';
 import type { InstanceState } from './ec2.js';
 import { EventQueue, roundMs } from './event-queue.js';
 import { FaultState } from './fault-state.js';
+import { migrationStatus, type MigrationStatusView } from '../src/engine/status.js';
 import { formatFault, type FaultSpec } from './faults.js';
 import { makePorts } from './ports.js';
 import { Runtime } from './runtime.js';
@@ -85,6 +86,8 @@ export interface SimResult {
   readonly counts: { newInstances: number; podsLaunched: number; podsRemaining: number; unscheduledPods: number };
   /** Engine restarts after injected crashes. */
   readonly engineRestarts: number;
+  /** The migration as Ocean's API reports it, from the engine's persisted state and the final cluster (with its times). */
+  readonly migration: MigrationStatusView | null;
 }
 
 export async function simulate(input: SimInput): Promise<SimResult> {
@@ -287,6 +290,7 @@ export async function simulate(input: SimInput): Promise<SimResult> {
       unscheduledPods: unscheduled.length,
     },
     engineRestarts: restarts,
+    migration: current === null ? null : roundTimes(migrationStatus(current as MigrationState, world.snapshot())),
   };
 }
 
@@ -304,4 +308,9 @@ function pickNode(world: World, name: string | null): ReturnType<World['nodes'][
   const names = [...world.nodes.values()].filter((n) => !n.old).map((n) => n.name).sort();
   const first = names[0] ?? [...world.nodes.keys()].sort()[0];
   return first === undefined ? undefined : world.nodes.get(first);
+}
+
+function roundTimes(v: MigrationStatusView): MigrationStatusView {
+  const r = (t: number | null): number | null => (t === null ? null : roundMs(t));
+  return { ...v, createdAt: roundMs(v.createdAt), erroredAt: r(v.erroredAt), stoppedAt: r(v.stoppedAt), completedAt: r(v.completedAt) };
 }

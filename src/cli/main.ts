@@ -1,6 +1,7 @@
 /** The vngshift command line. Bad input prints one line and exits 1; nothing else prints a stack trace unless VNGSHIFT_DEBUG is set. */
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../model/errors.js';
+import { chaosCommand } from './chaos-command.js';
 import { planCommand } from './plan-command.js';
 import { simulateCommand } from './simulate-command.js';
 
@@ -12,6 +13,7 @@ export function program(): Command {
     .exitOverride();
   p.addCommand(planCommand().exitOverride());
   p.addCommand(simulateCommand().exitOverride());
+  p.addCommand(chaosCommand().exitOverride());
   return p;
 }
 

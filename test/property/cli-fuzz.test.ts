@@ -55,11 +55,7 @@ describe('property: the CLI never crashes on mutated inputs', () => {
   });
 
   describe('the built CLI', () => {
-    beforeAll(() => {
-      const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}\n${r.stderr}`);
-    }, 180_000);
-
+    // test/global-setup.ts has built dist/ before any test file runs.
     it('exits 0, 1 or 2 with at most one line on stderr and no stack trace', () => {
       fc.assert(
         fc.property(mutatedInputsArb, (m) => {

@@ -49,6 +49,14 @@ describe('scenarios', () => {
       if (want.failure !== undefined) expect(result.failure?.code ?? null).toBe(want.failure);
       if (want.planFeasible !== undefined) expect(plan.feasible).toBe(want.planFeasible);
       if (want.predictedFailure !== undefined) expect(plan.predictedFailure?.code ?? null).toBe(want.predictedFailure);
+      // Ocean-style status: the same status, the time the run ended in its own field, counts that add up.
+      const m = result.migration;
+      expect(m?.status).toBe(result.status);
+      if (want.status === 'Completed') expect(m?.completedAt).not.toBeNull();
+      if (want.status === 'Stopped') expect(m?.stoppedAt).not.toBeNull();
+      if (want.status === 'Failed') expect(m?.erroredAt).not.toBeNull();
+      expect(m?.oldInstances.length).toBe(plan.oldNodes.length);
+      expect(m?.counts.unscheduledPods).toBe(m?.unscheduledPods.length);
       // The failure report always carries Ocean's message for its code.
       if (result.failure) expect(result.failure.message).toMatch(/^The migration has stopped due to /);
     });

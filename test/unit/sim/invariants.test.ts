@@ -75,6 +75,7 @@ function result(plan: Plan, events: TraceEvent[], over: Partial<SimResult> = {})
     unscheduledPods: [],
     counts: { newInstances: 0, podsLaunched: 0, podsRemaining: 0, unscheduledPods: 0 },
     engineRestarts: 0,
+    migration: null,
     ...over,
   };
 }

@@ -1,0 +1,196 @@
+/**
+ * What one chaos run is made of, drawn from its seed alone: a small generated world (cluster generator spec and seed, one of
+ * the two bundled VNG sets), migration parameters, and a fault schedule from a profile. Every draw uses its own fork of the
+ * run's PRNG, so changing how one part is drawn never shifts another part.
+ *
+ * Faults act in a safety window: none starts after it, and every fault that lasts is cut to end with it at the latest
+ * (TigerBeetle's two phases: chaos first, then the system must settle and finish on its own).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Catalog } from '../../src/catalog/catalog.js';
+import type { ClusterGenSpec, NodeTypeSpec } from '../../src/gen/spec.js';
+import { Prng } from '../../src/gen/prng.js';
+import type { RawParams } from '../../src/model/params.js';
+import type { Cluster, Vng } from '../../src/model/types.js';
+import { parseVngText } from '../../src/model/vng/parse-vngs.js';
+import type { Plan } from '../../src/planner/plan.js';
+import { drawFaults, FAULT_KINDS, type FaultKind, type FaultSpec } from '../faults.js';
+
+export const PROFILES = ['swarm', 'lite'] as const;
+export type ChaosProfile = (typeof PROFILES)[number];
+
+/** Faults start in the first this-many virtual seconds and are over by then (30 minutes). */
+export const SAFETY_WINDOW_SECONDS = 1800;
+
+/** The two VNG sets a world may get, as files of the package. */
+export const VNG_SETS = { general: 'scenarios/vngs/general.json', full: 'examples/vngs.json' } as const;
+export type VngSet = keyof typeof VNG_SETS;
+
+/** The drawn world: enough to rebuild it (the generator is deterministic for a spec and seed). */
+export interface ChaosWorld {
+  readonly generate: ClusterGenSpec;
+  readonly clusterSeed: number;
+  readonly vngSet: VngSet;
+}
+
+/** Old node pools with GPU and tainted batch nodes, which only the `full` VNG set (examples/vngs.json) can host. */
+const SPECIAL_NODE_TYPES: readonly NodeTypeSpec[] = [
+  { instanceType: 'm5.xlarge', weight: 6, nodegroup: 'general' },
+  {
+    instanceType: 'c5.2xlarge',
+    weight: 2,
+    nodegroup: 'batch',
+    labels: { 'workload-class': 'batch' },
+    taints: [{ key: 'dedicated', value: 'batch', effect: 'NoSchedule' }],
+  },
+  {
+    instanceType: 'g5.xlarge',
+    weight: 2,
+    nodegroup: 'gpu',
+    labels: { accelerator: 'nvidia' },
+    taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }],
+  },
+];
+
+export function drawWorld(seed: number): ChaosWorld {
+  const root = new Prng(seed);
+  const p = root.fork('world');
+  const nodes = p.int(6, 14);
+  const pods = p.int(60, 250);
+  const blockingPdbs = p.weighted([0, 1, 2], (n) => (n === 0 ? 7 : n === 1 ? 2 : 1));
+  const standalone = p.chance(0.4);
+  const special = p.chance(1 / 3);
+  const vngSet: VngSet = special ? (p.chance(0.85) ? 'full' : 'general') : p.chance(0.5) ? 'full' : 'general';
+  const generate: ClusterGenSpec = {
+    nodes,
+    pods,
+    blockingPdbs,
+    pdbFraction: 0.4,
+    mix: { standalonePod: standalone ? 3 : 0, gpuDeployment: special ? 6 : 0, batchJob: special ? 5 : 0 },
+    ...(special ? { nodeTypes: SPECIAL_NODE_TYPES } : {}),
+  };
+  return { generate, clusterSeed: root.fork('cluster').nextUint32(), vngSet };
+}
+
+/** Migration parameters in their file form (what parseParams reads and a scenario's `params` holds). */
+export function drawParams(seed: number): RawParams {
+  const p = new Prng(seed).fork('params');
+  return {
+    batchSizePercentage: p.pick<number | 'auto'>([20, 25, 34, 50, 100, 'auto']),
+    batchMinHealthyPercentage: p.pick([25, 50, 50, 75, 100]),
+    respectPdb: p.pick([true, true, true, false]),
+    forcePodEvictionOnPdbFailure: p.chance(0.5),
+    shouldEvictStandAlonePods: p.chance(0.5),
+    shouldTerminateDrainedNodes: p.pick([true, true, true, false]),
+    drainTimeThresholdSeconds: p.pick([300, 600, 900]),
+    batchTimeBudgetSeconds: p.pick([900, 1800]),
+  };
+}
+
+/** Mild kinds for `lite`: short outages and slowness that a sound migration rides out. */
+const LITE_KINDS: readonly FaultKind[] = ['api-disconnect', 'api-throttling', 'api-errors', 'slow-launches', 'engine-crash'];
+
+export interface FaultDraw {
+  /** The fault kinds this run may draw (swarm: a random subset of all kinds; lite: the mild ones). */
+  readonly kinds: readonly FaultKind[];
+  readonly faults: readonly FaultSpec[];
+}
+
+/** The fault schedule of a run, aimed at its world and plan, all within the safety window. */
+export function drawRunFaults(seed: number, profile: ChaosProfile, cluster: Cluster, plan: Plan): FaultDraw {
+  const root = new Prng(seed);
+  const kindsPrng = root.fork('kinds');
+  let weights: Partial<Record<FaultKind, number>>;
+  let count: number;
+  if (profile === 'swarm') {
+    // Swarm testing: each run turns on its own subset of fault kinds, each with its own weight, and draws many faults.
+    const on = FAULT_KINDS.filter(() => kindsPrng.chance(0.5));
+    if (on.length === 0) on.push(kindsPrng.pick(FAULT_KINDS));
+    weights = Object.fromEntries(on.map((k) => [k, kindsPrng.int(1, 4)]));
+    count = kindsPrng.int(2, 12);
+  } else {
+    weights = Object.fromEntries(LITE_KINDS.map((k) => [k, 1]));
+    count = kindsPrng.int(1, 2);
+  }
+  const horizon = Math.min(SAFETY_WINDOW_SECONDS, Math.max(300, Math.round((plan.estimatedSeconds ?? 1200) * 1.2)));
+  const distinct = (xs: readonly (string | null)[]): string[] => [...new Set(xs.filter((x): x is string => x !== null))].sort();
+  const drawn = drawFaults(
+    {
+      count,
+      horizonSeconds: horizon,
+      weights,
+      instanceTypes: distinct(plan.nodes.map((n) => n.instanceType)),
+      zones: distinct(plan.newNodes.map((n) => n.zone)),
+      workloads: cluster.workloads.filter((w) => w.kind === 'Deployment' || w.kind === 'StatefulSet').map((w) => `${w.namespace}/${w.name}`),
+      nodes: plan.oldNodes.map((n) => n.name),
+    },
+    root.fork('faults'),
+  );
+  const kinds = FAULT_KINDS.filter((k) => (weights[k] ?? 0) > 0);
+  const faults = drawn.map((f) => heal(profile === 'lite' ? soften(f) : f));
+  return { kinds, faults };
+}
+
+/** Lite faults are short and light. */
+function soften(f: FaultSpec): FaultSpec {
+  switch (f.kind) {
+    case 'api-disconnect':
+      return { ...f, duration: Math.min(f.duration, 120) };
+    case 'api-throttling':
+    case 'api-errors':
+      return { ...f, duration: Math.min(f.duration, 300), rate: Math.round(f.rate * 20) / 100 };
+    case 'slow-launches':
+      return { ...f, duration: f.duration === null ? 300 : Math.min(f.duration, 300), multiplier: Math.min(f.multiplier, 2) };
+    default:
+      return f;
+  }
+}
+
+/**
+ * Cuts a fault to the safety window: a fault that lasts ends at the window's end at the latest (one with no end gets the
+ * window's end). Faults that are events (a crash, a stop, a new workload, a workload whose pods never get Ready) happen in
+ * the window; their consequences are part of the world the migration must finish in.
+ */
+export function heal(f: FaultSpec, window = SAFETY_WINDOW_SECONDS): FaultSpec {
+  const left = Math.max(0, window - f.at);
+  switch (f.kind) {
+    case 'api-disconnect':
+    case 'api-throttling':
+    case 'api-errors':
+      return { ...f, duration: Math.min(f.duration, left) };
+    case 'insufficient-capacity':
+    case 'terminate-refused':
+    case 'uncordon-refused':
+    case 'slow-launches':
+    case 'node-not-ready':
+      return { ...f, duration: f.duration === null ? left : Math.min(f.duration, left) };
+    default:
+      return f;
+  }
+}
+
+/** The package root: the first folder above this module with a package.json. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error('vngshift chaos: no folder above the program holds package.json');
+    dir = up;
+  }
+}
+
+const vngCache = new Map<VngSet, { text: string; vngs: readonly Vng[] }>();
+
+/** The VNG set's file text (for scenario files) and its parsed VNGs, read once per process. */
+export function vngSet(set: VngSet, catalog: Catalog): { file: string; text: string; vngs: readonly Vng[] } {
+  let hit = vngCache.get(set);
+  if (!hit) {
+    const text = readFileSync(join(packageRoot(), VNG_SETS[set]), 'utf8');
+    hit = { text, vngs: parseVngText(text, VNG_SETS[set], catalog).vngs };
+    vngCache.set(set, hit);
+  }
+  return { file: VNG_SETS[set], ...hit };
+}

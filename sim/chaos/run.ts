@@ -1,0 +1,131 @@
+/**
+ * The single-threaded core of `vngshift chaos`: one seeded run (draw the world, parameters and faults from the seed, plan,
+ * simulate, check invariants 1-6 and 9) and a range of runs in seed order. Workers call the same `chaosRun`, so a run's record
+ * is the same whichever thread made it.
+ */
+import type { Catalog } from '../../src/catalog/catalog.js';
+import { generateClusterObjects } from '../../src/gen/cluster.js';
+import { Prng } from '../../src/gen/prng.js';
+import type { FailureCode } from '../../src/model/failures.js';
+import { parseClusterObjects } from '../../src/model/kube/index.js';
+import { parseParams, type RawParams } from '../../src/model/params.js';
+import type { MigrationStatus } from '../../src/engine/state.js';
+import { buildPlan, type Plan } from '../../src/planner/plan.js';
+import type { Cluster } from '../../src/model/types.js';
+import { formatFault, type FaultKind } from '../faults.js';
+import { checkInvariants, type Violation } from '../invariants/index.js';
+import { simulate, type SimResult } from '../simulate.js';
+import { drawParams, drawRunFaults, drawWorld, SAFETY_WINDOW_SECONDS, vngSet, type ChaosProfile, type ChaosWorld } from './draw.js';
+
+export interface RunViolation {
+  readonly invariant: number;
+  readonly message: string;
+  readonly t?: number;
+}
+
+/** What one run was and how it ended: plain data (it crosses worker boundaries and goes into the JSON report). */
+export interface RunRecord {
+  readonly seed: number;
+  readonly profile: ChaosProfile;
+  readonly world: ChaosWorld;
+  readonly params: RawParams;
+  /** Fault kinds this run could draw, and the faults it got (CLI form, healed at the safety window). */
+  readonly faultKinds: readonly FaultKind[];
+  readonly faults: readonly string[];
+  readonly safetyWindowSeconds: number;
+  readonly plan: { readonly feasible: boolean; readonly predictedFailure: FailureCode | null; readonly batches: number; readonly boundSeconds: number } | null;
+  readonly status: MigrationStatus | 'Error';
+  readonly failure: FailureCode | null;
+  readonly timedOut: boolean;
+  readonly durationSeconds: number;
+  readonly engineRestarts: number;
+  readonly violations: readonly RunViolation[];
+  /** The run threw (a bug in the simulator, the planner or the engine): its message. */
+  readonly error: string | null;
+}
+
+/** Test seam: extra checks over a finished run (e.g. one that always complains, to prove violations get reported). */
+export type ExtraCheck = (run: { seed: number; plan: Plan; cluster: Cluster; result: SimResult }) => Violation[];
+
+export interface ChaosCoreOptions {
+  readonly catalog: Catalog;
+  readonly profile: ChaosProfile;
+  /** Internal: added to checkInvariants' findings. Not reachable from the command line. */
+  readonly extraCheck?: ExtraCheck;
+}
+
+export async function chaosRun(seed: number, opts: ChaosCoreOptions): Promise<RunRecord> {
+  const world = drawWorld(seed);
+  const rawParams = drawParams(seed);
+  const base = {
+    seed,
+    profile: opts.profile,
+    world,
+    params: rawParams,
+    safetyWindowSeconds: SAFETY_WINDOW_SECONDS,
+  };
+  let faultKinds: readonly FaultKind[] = [];
+  let faults: readonly string[] = [];
+  let planInfo: RunRecord['plan'] = null;
+  try {
+    const source = `chaos seed ${seed}`;
+    const cluster = parseClusterObjects(generateClusterObjects(world.generate, new Prng(world.clusterSeed)), `${source} (cluster)`);
+    const { vngs } = vngSet(world.vngSet, opts.catalog);
+    const params = parseParams(rawParams, source);
+    const plan = buildPlan({ cluster, vngs, catalog: opts.catalog, params });
+    planInfo = {
+      feasible: plan.feasible,
+      predictedFailure: plan.predictedFailure?.code ?? null,
+      batches: plan.batches.length,
+      boundSeconds: plan.boundSeconds,
+    };
+    const drawn = drawRunFaults(seed, opts.profile, cluster, plan);
+    faultKinds = drawn.kinds;
+    faults = drawn.faults.map(formatFault);
+    const result = await simulate({ cluster, vngs, catalog: opts.catalog, plan, faults: drawn.faults, seed });
+    const found = [...checkInvariants({ plan, cluster, result }), ...(opts.extraCheck?.({ seed, plan, cluster, result }) ?? [])];
+    return {
+      ...base,
+      faultKinds,
+      faults,
+      plan: planInfo,
+      status: result.status,
+      failure: result.failure?.code ?? null,
+      timedOut: result.timedOut,
+      durationSeconds: result.durationSeconds,
+      engineRestarts: result.engineRestarts,
+      violations: found.map((v) => ({ invariant: v.invariant, message: v.message, ...(v.t !== undefined ? { t: v.t } : {}) })),
+      error: null,
+    };
+  } catch (e) {
+    return {
+      ...base,
+      faultKinds,
+      faults,
+      plan: planInfo,
+      status: 'Error',
+      failure: null,
+      timedOut: false,
+      durationSeconds: 0,
+      engineRestarts: 0,
+      violations: [],
+      error: e instanceof Error ? e.message.split('\n')[0] ?? e.message : String(e),
+    };
+  }
+}
+
+/** Runs seeds first, first+1, ..., first+count-1 in this thread; records in seed order. */
+export async function chaosRange(
+  first: number,
+  count: number,
+  opts: ChaosCoreOptions,
+  onRun?: (record: RunRecord, index: number) => void,
+): Promise<RunRecord[]> {
+  const out: RunRecord[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = await chaosRun(first + i, opts);
+    out.push(r);
+    onRun?.(r, i);
+  }
+  return out;
+}
