@@ -11,6 +11,7 @@ import { buildPlan } from '../../src/planner/plan.js';
 import { loadScenario } from '../../sim/scenario.js';
 import { scenarioInputs } from '../../sim/scenario-inputs.js';
 import { simulate } from '../../sim/simulate.js';
+import { checkInvariants, formatViolations } from '../../sim/invariants/index.js';
 
 const dirs = ['scenarios', 'scenarios/regressions'].filter((d) => existsSync(d));
 const files = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.yaml')).map((f) => join(d, f))).sort();
@@ -31,7 +32,7 @@ async function replay(file: string) {
     seed: inputs.seed,
     ...(inputs.maxSeconds !== undefined ? { maxSeconds: inputs.maxSeconds } : {}),
   });
-  return { sc, plan, result };
+  return { sc, plan, result, cluster: inputs.cluster };
 }
 
 describe('scenarios', () => {
@@ -42,7 +43,10 @@ describe('scenarios', () => {
 
   for (const file of files) {
     it(`${file} ends as expected`, async () => {
-      const { sc, plan, result } = await replay(file);
+      const { sc, plan, result, cluster } = await replay(file);
+      // Invariants 1-6 and 9, by the independent checkers over the trace.
+      const violations = checkInvariants({ plan, cluster, result });
+      expect(violations, formatViolations(violations)).toEqual([]);
       const want = sc.doc.expect;
       expect(result.timedOut).toBe(false);
       expect(result.status).toBe(want.status);

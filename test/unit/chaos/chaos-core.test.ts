@@ -1,0 +1,86 @@
+/** The single-threaded core of `vngshift chaos`: runs derive everything from their seed, faults heal, violations are reported. */
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { loadCatalog } from '../../../src/catalog/catalog.js';
+import { buildPlan } from '../../../src/planner/plan.js';
+import { SAFETY_WINDOW_SECONDS, drawParams, drawWorld } from '../../../sim/chaos/draw.js';
+import { regressionScenario } from '../../../sim/chaos/regression.js';
+import { chaosRange, chaosRun } from '../../../sim/chaos/run.js';
+import { summarize } from '../../../sim/chaos/summary.js';
+import { parseFault } from '../../../sim/faults.js';
+import { parseScenarioText } from '../../../sim/scenario.js';
+import { scenarioInputs } from '../../../sim/scenario-inputs.js';
+import { simulate } from '../../../sim/simulate.js';
+
+const catalog = loadCatalog();
+
+describe('chaos core', () => {
+  it('draws worlds and parameters from the seed alone, within the ranges asked for', () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const w = drawWorld(seed);
+      expect(drawWorld(seed)).toEqual(w);
+      expect(drawParams(seed)).toEqual(drawParams(seed));
+      expect(w.generate.nodes).toBeGreaterThanOrEqual(6);
+      expect(w.generate.nodes).toBeLessThanOrEqual(14);
+      expect(w.generate.pods).toBeGreaterThanOrEqual(60);
+      expect(w.generate.pods).toBeLessThanOrEqual(250);
+    }
+    const worlds = Array.from({ length: 200 }, (_, i) => drawWorld(i + 1));
+    expect(new Set(worlds.map((w) => w.vngSet))).toEqual(new Set(['general', 'full']));
+    expect(worlds.some((w) => (w.generate.blockingPdbs ?? 0) > 0)).toBe(true);
+    expect(worlds.some((w) => w.generate.nodeTypes !== undefined)).toBe(true);
+  });
+
+  it('gives the same records for the same seeds, and every fault starts and ends within the safety window', async () => {
+    const a = await chaosRange(11, 3, { catalog, profile: 'swarm' });
+    const b = await chaosRange(11, 3, { catalog, profile: 'swarm' });
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+    expect(a.map((r) => r.seed)).toEqual([11, 12, 13]);
+    for (const r of a) {
+      expect(r.error).toBeNull();
+      expect(['Completed', 'Failed', 'Stopped']).toContain(r.status);
+      for (const text of r.faults) {
+        const f = parseFault(text);
+        expect(f.at).toBeLessThan(SAFETY_WINDOW_SECONDS);
+        if ('duration' in f) {
+          expect(f.duration).not.toBeNull();
+          expect(f.at + (f.duration ?? Infinity)).toBeLessThanOrEqual(SAFETY_WINDOW_SECONDS);
+        }
+      }
+    }
+  });
+
+  it('lite runs draw one or two mild faults', async () => {
+    const r = await chaosRun(4, { catalog, profile: 'lite' });
+    expect(r.faults.length).toBeGreaterThanOrEqual(1);
+    expect(r.faults.length).toBeLessThanOrEqual(2);
+    for (const text of r.faults) expect(text).toMatch(/^(api-disconnect|api-throttling|api-errors|slow-launches|engine-crash)@/);
+  });
+
+  it('reports a violation with its seed and a replay command, and its scenario file replays the same run', async () => {
+    const records = await chaosRange(5, 2, {
+      catalog,
+      profile: 'lite',
+      extraCheck: ({ seed }) => (seed === 6 ? [{ invariant: 1, message: 'deliberately broken check', objects: [] }] : []),
+    });
+    const s = summarize(records, 'lite', 5);
+    expect(s.runs).toBe(2);
+    expect(s.failingSeeds).toEqual([6]);
+    expect(s.violations).toEqual([
+      { seed: 6, invariant: 1, message: 'deliberately broken check', replay: 'vngshift chaos --runs 1 --seed 6 --profile lite' },
+    ]);
+
+    const bad = records[1];
+    if (!bad) throw new Error('no record for seed 6');
+    const doc = regressionScenario(bad, catalog);
+    const sc = parseScenarioText(stringify(doc), 'chaos-lite-seed-6.yaml');
+    const inputs = scenarioInputs(sc, catalog);
+    expect(inputs.seed).toBe(6);
+    const plan = buildPlan({ cluster: inputs.cluster, vngs: inputs.vngs, catalog, params: inputs.params });
+    const result = await simulate({ cluster: inputs.cluster, vngs: inputs.vngs, catalog, plan, faults: inputs.faults, seed: inputs.seed });
+    expect(result.status).toBe(bad.status);
+    expect(result.durationSeconds).toBe(bad.durationSeconds);
+    expect(result.options.faults).toEqual(bad.faults);
+    expect(sc.doc.expect.status).toBe(bad.status);
+  });
+});
