@@ -18,7 +18,6 @@ import { catalog, cluster, deployment, generalVng, oldNode, pdb, planFor } from 
 const WEB = 'default/web-5c7d8';
 const P0 = `${WEB}-p0`; // on old-1
 const P1 = `${WEB}-p1`; // on old-1
-const P2 = `${WEB}-p2`; // on old-2
 const DEBUG = 'default/debug'; // stand-alone, on old-2
 const ID = { 'old-1': 'i-0aaa0000000000001', 'old-2': 'i-0aaa0000000000002', 'old-3': 'i-0aaa0000000000003' } as const;
 const NEW_ID = 'i-0e000000000000001';
