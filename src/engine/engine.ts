@@ -24,6 +24,8 @@ function healthy(p: PodView): boolean {
 export class MigrationEngine {
   private state: MigrationState;
   private lastSaved = '';
+  /** The last snapshot read, so a failure report can name the pods still on their way. */
+  private lastSnapshot: ClusterSnapshot | null = null;
 
   constructor(
     private readonly ports: Ports,
@@ -73,7 +75,11 @@ export class MigrationEngine {
     const s = this.state;
     s.status = 'Failed';
     s.erroredAt = this.now();
-    s.failure = { code, message: FAILURE_MESSAGES[code], why, remedy: FAILURE_REMEDIES[code], objects: [...objects].sort(), at: this.now() };
+    // Besides the objects behind the code, the report names every pod the migration moved that is not running and Ready
+    // yet, whatever the reason: nothing it evicted goes unaccounted for.
+    const moving = this.lastSnapshot === null ? [] : this.outstandingPods(this.lastSnapshot).map((p) => `Pod ${podKey(p)}`);
+    const all = [...new Set([...objects, ...moving])].sort();
+    s.failure = { code, message: FAILURE_MESSAGES[code], why, remedy: FAILURE_REMEDIES[code], objects: all, at: this.now() };
     this.trace('migration.failed', `Migration ${s.id}`, { code, why });
   }
 
@@ -84,6 +90,7 @@ export class MigrationEngine {
     let snap: ClusterSnapshot;
     try {
       snap = this.ports.cluster.snapshot();
+      this.lastSnapshot = snap;
       const stop = await this.ports.cluster.stopRequest(s.id);
       if (stop && !s.stop) {
         s.stop = stop;

@@ -32,10 +32,10 @@ describe('chaos core', () => {
   });
 
   it('gives the same records for the same seeds, and every fault starts and ends within the safety window', async () => {
-    const a = await chaosRange(11, 3, { catalog, profile: 'swarm' });
-    const b = await chaosRange(11, 3, { catalog, profile: 'swarm' });
+    const a = await chaosRange(11, 2, { catalog, profile: 'swarm' });
+    const b = await chaosRange(11, 2, { catalog, profile: 'swarm' });
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
-    expect(a.map((r) => r.seed)).toEqual([11, 12, 13]);
+    expect(a.map((r) => r.seed)).toEqual([11, 12]);
     for (const r of a) {
       expect(r.error).toBeNull();
       expect(['Completed', 'Failed', 'Stopped']).toContain(r.status);

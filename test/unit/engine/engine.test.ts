@@ -160,7 +160,8 @@ describe('MigrationEngine against fake ports', () => {
     w.stopAt = 10;
     const s = await run(w, plan());
     expect(s.failure?.code).toBe('StopTerminateFailed');
-    expect(s.failure?.objects).toEqual(['Instance i-0aaa', 'Node old-a']);
+    // The instance and node behind the code, and the replacements not Ready yet (they get Ready at 20 s, the stop is at 10 s).
+    expect(s.failure?.objects).toEqual(['Instance i-0aaa', 'Node old-a', 'Pod shop/api-1-r1', 'Pod shop/web-1-r2']);
     // old-b was never touched.
     expect(w.calls).not.toContain('cordon old-b');
   });
