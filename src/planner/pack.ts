@@ -405,7 +405,6 @@ function solveOnce(
   const complement = (node: PlanNode, opener: PodClass): void => {
     const group = byGroup.get(groupOf.get(opener) ?? '');
     if (!group || group.length < 2) return;
-    groupStart.set(group, groupStart.get(group) ?? 0);
     const skip = new Set<PodClass>();
     for (let guard = 0; guard < 10_000; guard++) {
       const a = node.allocatable;
@@ -421,8 +420,7 @@ function solveOnce(
         const q = queues.get(c);
         return q !== undefined && !q.turnPassed && q.head < q.items.length;
       };
-      const state = groupStart.get(group) ?? 0;
-      let lo = state;
+      let lo = groupStart.get(group) ?? 0;
       while (lo < group.length && !live(group[lo] as PodClass)) lo++;
       groupStart.set(group, lo);
       for (let j = lo, looked = 0; j < group.length && looked < COMPLEMENT_WINDOW * 4; j++, looked++) {

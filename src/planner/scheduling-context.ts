@@ -2,7 +2,7 @@
  * The planner's view of the cluster while it packs: candidate nodes (nodes that stay, new nodes opened so far), the empty
  * templates of every VNG node type, the term index behind inter-pod constraints, and VNG usage against limits.
  */
-import type { HostPort, Labels, Vng } from '../model/types.js';
+import type { HostPort, Labels, ResourceList, Vng } from '../model/types.js';
 import type { PodClass } from './pod-classes.js';
 import { topologyValue, type PlanNode } from './plan-node.js';
 import { nodeAffinityMatches, firstUntoleratedTaint } from './selectors.js';
@@ -118,8 +118,8 @@ export class SchedulingContext {
     this.terms.add(cls.matchedTermIds, cls.antiTermIds, labels, -1);
   }
 
-  releaseResources(node: PlanNode, requests: Labels | Record<string, number>, ports: readonly HostPort[]): void {
-    subtractInto(node.requested, requests as Record<string, number>);
+  releaseResources(node: PlanNode, requests: ResourceList, ports: readonly HostPort[]): void {
+    subtractInto(node.requested, requests);
     for (const p of ports) {
       const i = node.hostPorts.indexOf(p);
       if (i >= 0) node.hostPorts.splice(i, 1);
