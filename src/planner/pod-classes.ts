@@ -120,7 +120,8 @@ export function classKey(namespace: string, labels: Labels, spec: PodScheduling,
   for (const k in spec.nodeSelector) key += `${k}=${spec.nodeSelector[k]}\u0002`;
   const structured = (x: unknown): string => JSON.stringify(x);
   key += `\u0001${spec.requiredNodeAffinity === null ? '' : structured(spec.requiredNodeAffinity)}`;
-  key += `\u0001${spec.tolerations.length === 0 ? '' : structured(spec.tolerations)}`;
+  key += '\u0001';
+  for (const t of spec.tolerations) key += `${t.key}|${t.operator}|${t.value}|${t.effect}\u0002`;
   key += `\u0001${spec.hostPorts.length === 0 ? '' : structured(spec.hostPorts)}`;
   key += `\u0001${spec.podAffinity.length === 0 ? '' : structured(spec.podAffinity)}`;
   key += `\u0001${spec.podAntiAffinity.length === 0 ? '' : structured(spec.podAntiAffinity)}`;
