@@ -659,6 +659,18 @@ export class World {
       if (ready && p.phase === 'Running' && !p.neverReady) this.queue.after(this.podDelay(this.timing.podReadySeconds), 'pod ready', () => this.readyPod(p));
     }
     if (ready) this.requestSchedule();
+    else {
+      // Taint-based eviction: still NotReady after the pods' default toleration, they are evicted (DaemonSet and mirror
+      // pods tolerate it) and their controllers replace them elsewhere.
+      this.queue.after(this.timing.taintEvictionSeconds, 'taint eviction', () => {
+        if (this.nodes.get(node.name) !== node || node.ready) return;
+        for (const k of [...this.pods.keys()].sort()) {
+          const p = this.pods.get(k) as SimPod;
+          if (p.nodeName !== node.name || p.terminating || p.owner?.kind === 'DaemonSet' || p.base.isMirror) continue;
+          this.deletePod(p, 'taint-eviction');
+        }
+      });
+    }
   }
 
   /** DaemonSet pods a node of these labels and taints runs. */

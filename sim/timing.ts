@@ -35,6 +35,11 @@ export interface SimTiming {
   readonly instanceShutdownSeconds: number;
   /** An instance stopped answering -> its Node turns NotReady: kube-controller-manager's node-monitor-grace-period (40 s). */
   readonly nodeNotReadySeconds: number;
+  /**
+   * A node NotReady -> its pods are evicted by taint-based eviction: the DefaultTolerationSeconds admission plugin gives every
+   * pod 300 s of tolerance for node.kubernetes.io/not-ready and /unreachable.
+   */
+  readonly taintEvictionSeconds: number;
   /** Instance terminated -> the cloud node lifecycle controller deletes the Node object (it polls; ~30 s). */
   readonly nodeDeleteSeconds: number;
   /** After an InsufficientInstanceCapacity error the autoscaler avoids the type/zone this long (a couple of minutes, as EC2 advises). */
@@ -59,6 +64,7 @@ export const DEFAULT_SIM_TIMING: SimTiming = {
   maxTerminationSeconds: 30,
   instanceShutdownSeconds: 30,
   nodeNotReadySeconds: 40,
+  taintEvictionSeconds: 300,
   nodeDeleteSeconds: 30,
   capacityBackoffSeconds: 120,
   engineRestartSeconds: 20,
