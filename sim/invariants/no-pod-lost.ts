@@ -42,6 +42,8 @@ export const checkNoPodLost: Checker = ({ cluster, result, plan }) => {
     if (root.phase === 'Succeeded' || root.phase === 'Failed') continue;
     if (root.ownerKind === null) {
       if (!root.gone && !root.terminating) continue;
+      // Kubernetes' own taint-based eviction (a node NotReady past the pods' toleration) is not the migration's doing.
+      if ((root.terminatingReason ?? root.goneReason) === 'taint-eviction') continue;
       const at = root.terminatingAt ?? root.goneAt ?? undefined;
       if (!evictStandAlone) {
         out.push({

@@ -131,6 +131,11 @@ describe('invariant 1: no pod lost', () => {
     expect(v[0]?.message).toContain('shouldEvictStandAlonePods is not set');
   });
 
+  it("does not blame the migration for Kubernetes' own taint-based eviction of a stand-alone pod", () => {
+    const trace = [ev(5, 'node.not-ready', 'Node old-2', { reason: 'fault' }), podEv(305, 'pod.terminating', DEBUG, { node: 'old-2', reason: 'taint-eviction' })];
+    expect(check(1, trace)).toEqual([]);
+  });
+
   it('accepts a stand-alone pod evicted when the flag is set and the trace lists it, and reports one the trace omits', () => {
     const listed = [podEv(10, 'pod.terminating', DEBUG, { node: 'old-2', reason: 'evicted' }), podEv(10, 'pod.evicted', DEBUG, { node: 'old-2', owner: null })];
     expect(check(1, listed, { params: { shouldEvictStandAlonePods: true } })).toEqual([]);
