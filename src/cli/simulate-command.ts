@@ -3,12 +3,11 @@ import { Command, Option } from 'commander';
 import { loadCatalog } from '../catalog/catalog.js';
 import { InputError } from '../model/errors.js';
 import { parseVngText } from '../model/vng/parse-vngs.js';
-import { buildPlan } from '../planner/plan.js';
 import { renderSimulationText } from '../report/simulation-text.js';
 import { loadScenario } from '../../sim/scenario.js';
 import { scenarioInputs } from '../../sim/scenario-inputs.js';
 import { parseFault, type FaultSpec } from '../../sim/faults.js';
-import { simulate } from '../../sim/simulate.js';
+import { rehearse } from '../../sim/rehearse.js';
 import { readCluster, readInput } from './inputs.js';
 import { paramsFrom, type PlanOptions } from './plan-command.js';
 
@@ -79,24 +78,9 @@ export function simulateCommand(): Command {
         inputs = { cluster, clusterSource: opts.cluster, vngs, params, timing: {}, engine: {}, faults: extraFaults, seed: seed ?? 1, maxSeconds };
         replay = `vngshift simulate ${process.argv.slice(3).join(' ')}`;
       }
-      const plan = buildPlan({
-        cluster: inputs.cluster,
-        vngs: inputs.vngs,
-        catalog,
-        params: inputs.params,
+      const { plan, result } = await rehearse(inputs, catalog, {
         allowArchitectureChange: opts.allowArchitectureChange === true,
         sources: { cluster: inputs.clusterSource, vngs: opts.vngs ?? opts.scenario ?? '' },
-      });
-      const result = await simulate({
-        cluster: inputs.cluster,
-        vngs: inputs.vngs,
-        catalog,
-        plan,
-        timing: inputs.timing,
-        engineSettings: inputs.engine,
-        faults: inputs.faults,
-        seed: inputs.seed,
-        ...(inputs.maxSeconds !== undefined ? { maxSeconds: inputs.maxSeconds } : {}),
       });
       const output = {
         ...result,

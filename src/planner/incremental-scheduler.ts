@@ -7,7 +7,7 @@
  * marks the index stale; it is rebuilt from the nodes and pods on the next query (node removals are rare: a few per batch).
  */
 import type { Cluster, Labels, PodScheduling, ResourceList, Taint } from '../model/types.js';
-import type { PlanNode } from './plan-node.js';
+import { stayingPlanNode, type PlanNode } from './plan-node.js';
 import { buildClasses, classKey, resolveMatches, VolumeResolver, type ClassablePod, type PodClass } from './pod-classes.js';
 import { runFilters } from './predicates/index.js';
 import { SchedulingContext } from './scheduling-context.js';
@@ -99,7 +99,7 @@ export class IncrementalScheduler {
     this.nodes.set(node.name, entry);
     this.sortedNames = null;
     if (!this.stale && this.ctx) {
-      entry.plan = toPlanNode(entry.info, this.ctx.nodes.length);
+      entry.plan = stayingPlanNode(entry.info, this.ctx.nodes.length);
       this.ctx.addNode(entry.plan);
     }
   }
@@ -212,7 +212,7 @@ export class IncrementalScheduler {
     const ctx = new SchedulingContext(terms, [], [], () => ({ vcpu: 0, memoryGiB: 0 }));
     for (const name of [...this.nodes.keys()].sort()) {
       const e = this.nodes.get(name) as NodeEntry;
-      e.plan = toPlanNode(e.info, ctx.nodes.length);
+      e.plan = stayingPlanNode(e.info, ctx.nodes.length);
       ctx.addNode(e.plan);
     }
     for (const key of [...this.pods.keys()].sort()) {
@@ -230,23 +230,6 @@ function bump(m: Map<string, number>, k: string): void {
   m.set(k, (m.get(k) ?? 0) + 1);
 }
 
-function toPlanNode(n: SchedulerNode, idx: number): PlanNode {
-  return {
-    idx,
-    name: n.name,
-    origin: 'staying',
-    labels: n.labels,
-    taints: n.taints,
-    allocatable: n.allocatable,
-    requested: {},
-    hostPorts: [],
-    vng: null,
-    instanceType: n.instanceType,
-    zone: n.zone,
-    movedPods: [],
-    price: 0,
-  };
-}
 
 function emptyCluster(): Cluster {
   return { nodes: [], pods: [], pdbs: [], daemonSets: [], workloads: [], pvcs: [], pvs: [], namespaces: [], storageClasses: [] };

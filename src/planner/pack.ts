@@ -8,10 +8,10 @@ import type { AllocatableOptions } from '../catalog/allocatable.js';
 import { nodeResources } from '../catalog/allocatable.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { nodeTemplateLabels } from '../catalog/template.js';
-import type { Cluster, InstanceType, Labels, Node, Pod, PodScheduling, ResourceList, Vng } from '../model/types.js';
+import type { Cluster, InstanceType, Labels, Pod, PodScheduling, ResourceList, Vng } from '../model/types.js';
 import { MONOTONE_PLUGINS, runFilters, STATIC_PREDICATES, type FilterFailure, type PluginName } from './predicates/index.js';
 import { buildClasses, resolveMatches, VolumeResolver, type ClassablePod, type PodClass } from './pod-classes.js';
-import type { PlanNode } from './plan-node.js';
+import { stayingPlanNode, type PlanNode } from './plan-node.js';
 import { addInto, fits, subtractInto, sum } from './resources.js';
 import { FreeTree } from './free-tree.js';
 import { firstUntoleratedTaint } from './selectors.js';
@@ -247,7 +247,7 @@ function solveOnce(
   const stayingClassOf = new Map<Pod, PodClass>();
   stayingClasses.forEach((c) => c.members.forEach((i) => stayingClassOf.set(stayingPods[i] as Pod, c)));
   for (const n of stayingNodes) {
-    const node = planNodeFromNode(n, ctx.nodes.length);
+    const node = stayingPlanNode(n, ctx.nodes.length);
     for (const p of podsByNode.get(n.name) ?? []) {
       const cls = stayingClassOf.get(p);
       if (cls) ctx.place(cls, node, null);
@@ -701,23 +701,6 @@ function podsPerNode(t: Template, request: ResourceList, d: Demand | undefined):
   return Math.max(1, Math.min(n, Math.floor(k)));
 }
 
-function planNodeFromNode(n: Node, idx: number): PlanNode {
-  return {
-    idx,
-    name: n.name,
-    origin: 'staying',
-    labels: n.labels,
-    taints: n.taints,
-    allocatable: n.allocatable,
-    requested: {},
-    hostPorts: [],
-    vng: null,
-    instanceType: n.instanceType,
-    zone: n.zone,
-    movedPods: [],
-    price: 0,
-  };
-}
 
 /** Runs every filter on every VNG node type in the final state and words the result as kube-scheduler does. */
 function explain(ctx: SchedulingContext, cls: PodClass, templates: readonly PlanNode[]): Unschedulable {

@@ -42,3 +42,32 @@ export function topologyValue(node: PlanNode, key: string): string | undefined {
   if (value !== undefined || (node.origin !== 'template' && node.origin !== 'ghost') || key !== HOSTNAME_LABEL) return value;
   return `\u0000new node of ${node.name}`;
 }
+
+/** A node that exists and stays (not migrated), as a candidate with nothing charged yet. */
+export function stayingPlanNode(
+  n: {
+    readonly name: string;
+    readonly labels: Labels;
+    readonly taints: readonly Taint[];
+    readonly allocatable: ResourceList;
+    readonly instanceType: string | null;
+    readonly zone: string | null;
+  },
+  idx: number,
+): PlanNode {
+  return {
+    idx,
+    name: n.name,
+    origin: 'staying',
+    labels: n.labels,
+    taints: n.taints,
+    allocatable: n.allocatable,
+    requested: {},
+    hostPorts: [],
+    vng: null,
+    instanceType: n.instanceType,
+    zone: n.zone,
+    movedPods: [],
+    price: 0,
+  };
+}

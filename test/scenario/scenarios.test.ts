@@ -7,10 +7,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/catalog.js';
 import { FAILURE_CODES } from '../../src/model/failures.js';
-import { buildPlan } from '../../src/planner/plan.js';
 import { loadScenario } from '../../sim/scenario.js';
 import { scenarioInputs } from '../../sim/scenario-inputs.js';
-import { simulate } from '../../sim/simulate.js';
+import { rehearse } from '../../sim/rehearse.js';
 import { checkInvariants, formatViolations } from '../../sim/invariants/index.js';
 
 const dirs = ['scenarios', 'scenarios/regressions'].filter((d) => existsSync(d));
@@ -20,18 +19,7 @@ const catalog = loadCatalog();
 async function replay(file: string) {
   const sc = loadScenario(file);
   const inputs = scenarioInputs(sc, catalog);
-  const plan = buildPlan({ cluster: inputs.cluster, vngs: inputs.vngs, catalog, params: inputs.params });
-  const result = await simulate({
-    cluster: inputs.cluster,
-    vngs: inputs.vngs,
-    catalog,
-    plan,
-    timing: inputs.timing,
-    engineSettings: inputs.engine,
-    faults: inputs.faults,
-    seed: inputs.seed,
-    ...(inputs.maxSeconds !== undefined ? { maxSeconds: inputs.maxSeconds } : {}),
-  });
+  const { plan, result } = await rehearse(inputs, catalog);
   return { sc, plan, result, cluster: inputs.cluster };
 }
 
