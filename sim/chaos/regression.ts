@@ -17,7 +17,7 @@ export const REGRESSIONS_DIR = join('scenarios', 'regressions');
  * on the way: `expect.status` is the status the run reached if it ended (Failed if it did not end, since a run that cannot
  * finish must fail), and `expect.failure` is left out.
  */
-export function regressionScenario(r: RunRecord, catalog: Catalog): Record<string, unknown> {
+export function regressionScenario(r: RunRecord, catalog: Catalog, shrunkFrom: string | null = null): Record<string, unknown> {
   const vngs = vngSet(r.world.vngSet, catalog);
   const what = [...new Set(r.violations.map((v) => v.invariant))].sort((a, b) => a - b).map((n) => `invariant ${n}`);
   if (r.error !== null) what.push('a thrown error');
@@ -27,7 +27,7 @@ export function regressionScenario(r: RunRecord, catalog: Catalog): Record<strin
     apiVersion: 'vngshift.io/v1alpha1',
     kind: 'Scenario',
     name: scenarioName(r),
-    description: `Found by \`${replayCommand(r.seed, r.profile)}\`: ${what.join(', ')}. First: ${first}`,
+    description: `Found by \`${replayCommand(r.seed, r.profile)}\`${shrunkFrom === null ? '' : `, shrunk to ${shrunkFrom}`}: ${what.join(', ')}. First: ${first}`,
     cluster: { generate: r.world.generate, seed: r.world.clusterSeed },
     vngs: { inline: JSON.parse(vngs.text) as unknown },
     params: r.params,
@@ -42,9 +42,14 @@ export function scenarioName(r: RunRecord): string {
 }
 
 /** Writes the run's scenario under `dir` (default scenarios/regressions) and returns its path. */
-export function writeRegression(r: RunRecord, catalog: Catalog, dir: string = REGRESSIONS_DIR): string {
+export function writeRegression(r: RunRecord, catalog: Catalog, dir: string = REGRESSIONS_DIR, shrunkFrom: string | null = null): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${scenarioName(r)}.yaml`);
-  writeFileSync(file, stringify(regressionScenario(r, catalog), { lineWidth: 0 }));
+  writeFileSync(file, stringify(regressionScenario(r, catalog, shrunkFrom), { lineWidth: 0 }));
   return file;
+}
+
+/** The one-line replay of a scenario file. */
+export function scenarioReplayCommand(file: string, seed: number): string {
+  return `vngshift simulate --scenario ${file} --seed ${seed}`;
 }

@@ -12,9 +12,9 @@ import { parseParams, type RawParams } from '../../src/model/params.js';
 import type { MigrationStatus } from '../../src/engine/state.js';
 import { buildPlan, type Plan } from '../../src/planner/plan.js';
 import type { Cluster } from '../../src/model/types.js';
-import { formatFault, type FaultKind } from '../faults.js';
+import { FAULT_KINDS, formatFault, type FaultKind, type FaultSpec } from '../faults.js';
 import { checkInvariants, type Violation } from '../invariants/index.js';
-import { simulate, type SimResult } from '../simulate.js';
+import { simulate, type SimInput, type SimResult } from '../simulate.js';
 import { drawParams, drawRunFaults, drawWorld, SAFETY_WINDOW_SECONDS, vngSet, type ChaosProfile, type ChaosWorld } from './draw.js';
 
 export interface RunViolation {
@@ -52,14 +52,37 @@ export interface ChaosCoreOptions {
   readonly profile: ChaosProfile;
   /** Internal: added to checkInvariants' findings. Not reachable from the command line. */
   readonly extraCheck?: ExtraCheck;
+  /** Internal: a deliberately wrong world for tests (simulate's wrapPorts seam). Not reachable from the command line. */
+  readonly wrapPorts?: SimInput['wrapPorts'];
+}
+
+/**
+ * Everything one run is made of. A run drawn from its seed has `faults: null` (they are drawn once the plan is known); a
+ * shrunk run (sim/chaos/shrink.ts) carries its own smaller world, parameters and fault list, with the same simulation seed.
+ */
+export interface ChaosCase {
+  readonly seed: number;
+  readonly profile: ChaosProfile;
+  readonly world: ChaosWorld;
+  readonly params: RawParams;
+  readonly faults: readonly FaultSpec[] | null;
+}
+
+/** The case a seed stands for. */
+export function drawCase(seed: number, profile: ChaosProfile): ChaosCase {
+  return { seed, profile, world: drawWorld(seed), params: drawParams(seed), faults: null };
 }
 
 export async function chaosRun(seed: number, opts: ChaosCoreOptions): Promise<RunRecord> {
-  const world = drawWorld(seed);
-  const rawParams = drawParams(seed);
+  return runChaosCase(drawCase(seed, opts.profile), opts);
+}
+
+/** Builds the case's world, plans, simulates it and checks invariants 1-6 and 9. */
+export async function runChaosCase(c: ChaosCase, opts: Omit<ChaosCoreOptions, 'profile'>): Promise<RunRecord> {
+  const { seed, world, params: rawParams } = c;
   const base = {
     seed,
-    profile: opts.profile,
+    profile: c.profile,
     world,
     params: rawParams,
     safetyWindowSeconds: SAFETY_WINDOW_SECONDS,
@@ -79,10 +102,13 @@ export async function chaosRun(seed: number, opts: ChaosCoreOptions): Promise<Ru
       batches: plan.batches.length,
       boundSeconds: plan.boundSeconds,
     };
-    const drawn = drawRunFaults(seed, opts.profile, cluster, plan);
+    const drawn =
+      c.faults === null
+        ? drawRunFaults(seed, c.profile, cluster, plan)
+        : { kinds: FAULT_KINDS.filter((k) => c.faults?.some((f) => f.kind === k)), faults: c.faults };
     faultKinds = drawn.kinds;
     faults = drawn.faults.map(formatFault);
-    const result = await simulate({ cluster, vngs, catalog: opts.catalog, plan, faults: drawn.faults, seed });
+    const result = await simulate({ cluster, vngs, catalog: opts.catalog, plan, faults: drawn.faults, seed, ...(opts.wrapPorts ? { wrapPorts: opts.wrapPorts } : {}) });
     const found = [...checkInvariants({ plan, cluster, result }), ...(opts.extraCheck?.({ seed, plan, cluster, result }) ?? [])];
     return {
       ...base,

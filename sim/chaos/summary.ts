@@ -91,7 +91,16 @@ export function summarize(records: readonly RunRecord[], profile: ChaosProfile, 
 }
 
 /** The text report. `runsPerSecond` and `seconds` come from the caller's clock. */
-export function renderChaosText(s: ChaosSummary, timing: { seconds: number; runsPerSecond: number; workers: number }, regressionFiles: readonly string[] = []): string {
+/** A failing run after shrinking (see sim/chaos/shrink.ts), as the command line reports it. */
+export interface ShrunkLine {
+  readonly seed: number;
+  readonly summary: string;
+  readonly faults: readonly string[];
+  readonly file: string | null;
+  readonly replay: string;
+}
+
+export function renderChaosText(s: ChaosSummary, timing: { seconds: number; runsPerSecond: number; workers: number }, shrunk: readonly ShrunkLine[] = []): string {
   const lines: string[] = [];
   const last = s.seed + s.runs - 1;
   lines.push(`vngshift chaos: ${s.runs} run(s), profile ${s.profile}, seeds ${s.seed}${s.runs > 1 ? `-${last}` : ''}`);
@@ -118,7 +127,16 @@ export function renderChaosText(s: ChaosSummary, timing: { seconds: number; runs
       lines.push(`    replay: ${e.replay}`);
     }
   }
-  for (const f of regressionFiles) lines.push(`Wrote ${f}`);
+  if (shrunk.length > 0) {
+    lines.push('');
+    lines.push('Shrunk to minimal scenarios');
+    for (const x of shrunk) {
+      lines.push(`  seed ${x.seed}: ${x.summary}`);
+      lines.push(`    faults: ${x.faults.join(' ') || '(none)'}`);
+      if (x.file !== null) lines.push(`    wrote ${x.file}`);
+      lines.push(`    replay: ${x.replay}`);
+    }
+  }
   lines.push('');
   lines.push(`${s.runs} run(s) in ${timing.seconds.toFixed(1)} s on ${timing.workers} worker(s): ${timing.runsPerSecond.toFixed(1)} runs/s`);
   if (s.runs === 1) {

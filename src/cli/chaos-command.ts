@@ -8,9 +8,10 @@ import { loadCatalog } from '../catalog/catalog.js';
 import { InputError } from '../model/errors.js';
 import { PROFILES, type ChaosProfile } from '../../sim/chaos/draw.js';
 import { chaosParallel } from '../../sim/chaos/parallel.js';
-import { writeRegression } from '../../sim/chaos/regression.js';
+import { REGRESSIONS_DIR, scenarioReplayCommand, writeRegression } from '../../sim/chaos/regression.js';
+import { describeShrink, shrinkRun } from '../../sim/chaos/shrink.js';
 import { chaosRange, type RunRecord } from '../../sim/chaos/run.js';
-import { renderChaosText, summarize } from '../../sim/chaos/summary.js';
+import { renderChaosText, replayCommand, summarize, type ShrunkLine } from '../../sim/chaos/summary.js';
 
 interface ChaosOptions {
   runs?: string;
@@ -18,7 +19,16 @@ interface ChaosOptions {
   profile: string;
   workers?: string;
   output: string;
-  writeRegressions?: boolean;
+  writeRegressions: boolean;
+  regressionsDir: string;
+  shrink: string;
+  shrinkRuns: string;
+  emitJob?: boolean;
+}
+
+/** A failing run shrunk to a scenario file, as the report shows it. */
+export interface ShrunkReport extends ShrunkLine {
+  readonly invariants: readonly number[];
 }
 
 const MAX_SEED = 0xffffffff;
@@ -38,7 +48,10 @@ export function chaosCommand(): Command {
     .option('--profile <name>', 'fault profile: swarm (a random subset of fault kinds per run, many faults) or lite (few, mild faults)', 'swarm')
     .option('--workers <n>', 'worker threads (default: all cores)')
     .option('-o, --output <format>', 'report format: text or json', 'text')
-    .option('--write-regressions', 'write each run that breaks an invariant as a scenario under scenarios/regressions/')
+    .option('--shrink <n>', 'shrink up to n failing runs to a minimal scenario (0: none)', '3')
+    .option('--shrink-runs <n>', 'most simulations one shrink may run', '150')
+    .option('--no-write-regressions', 'do not write the shrunk scenarios (they are printed either way)')
+    .option('--regressions-dir <dir>', 'where shrunk scenarios are written', REGRESSIONS_DIR)
     .action(async (opts: ChaosOptions) => {
       if (opts.runs === undefined) throw new InputError('flag --runs', '', '', 'required: how many runs, a positive integer');
       const runs = wholeNumber('--runs', opts.runs, 1, MAX_RUNS, `--runs must be a positive integer up to ${MAX_RUNS}`);
@@ -48,6 +61,8 @@ export function chaosCommand(): Command {
         throw new InputError('flag --profile', '', '', `unknown profile "${opts.profile}"; expected ${PROFILES.join(' or ')}`);
       }
       const profile = opts.profile as ChaosProfile;
+      const shrinkCount = wholeNumber('--shrink', opts.shrink, 0, 1000, '--shrink must be a whole number');
+      const shrinkRuns = wholeNumber('--shrink-runs', opts.shrinkRuns, 1, 100_000, '--shrink-runs must be a positive integer');
       const workers = opts.workers === undefined ? availableParallelism() : wholeNumber('--workers', opts.workers, 1, 1024, '--workers must be a positive integer');
       if (opts.output !== 'text' && opts.output !== 'json') {
         throw new InputError('flag --output', '', '', `unknown format "${opts.output}"; expected text or json`);
@@ -67,15 +82,29 @@ export function chaosCommand(): Command {
 
       const summary = summarize(records, profile, seed);
       const regressions: string[] = [];
-      if (opts.writeRegressions) {
-        for (const r of summary.results) if (r.violations.length > 0 || r.error !== null) regressions.push(writeRegression(r, catalog));
+      const shrunk: ShrunkReport[] = [];
+      const failing = summary.results.filter((r) => r.violations.length > 0 || r.error !== null).slice(0, shrinkCount);
+      for (const r of failing) {
+        process.stderr.write(`chaos: shrinking run ${r.seed}...\n`);
+        const o = await shrinkRun(r, { catalog, maxRuns: shrinkRuns });
+        const text = describeShrink(o);
+        const file = opts.writeRegressions ? writeRegression(o.shrunk, catalog, opts.regressionsDir, text) : null;
+        if (file !== null) regressions.push(file);
+        shrunk.push({
+          seed: r.seed,
+          invariants: [...new Set(o.shrunk.violations.map((v) => v.invariant))].sort((a, b) => a - b),
+          summary: text,
+          faults: o.shrunk.faults,
+          file,
+          replay: file === null ? replayCommand(r.seed, profile) : scenarioReplayCommand(file, o.shrunk.seed),
+        });
       }
       const runsPerSecond = Math.round((runs / Math.max(seconds, 1e-9)) * 100) / 100;
       if (opts.output === 'json') {
-        const out = { ...summary, regressions, runsPerSecond, elapsedSeconds: Math.round(seconds * 1000) / 1000, workers: used };
+        const out = { ...summary, shrunk, regressions, runsPerSecond, elapsedSeconds: Math.round(seconds * 1000) / 1000, workers: used };
         process.stdout.write(JSON.stringify(out, null, 2) + '\n');
       } else {
-        process.stdout.write(renderChaosText(summary, { seconds, runsPerSecond, workers: used }, regressions));
+        process.stdout.write(renderChaosText(summary, { seconds, runsPerSecond, workers: used }, shrunk));
       }
       process.exitCode = summary.violations.length > 0 || summary.errors.length > 0 ? 4 : 0;
     });
