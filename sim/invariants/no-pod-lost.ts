@@ -9,7 +9,8 @@
  * Chains are followed through the `replaces` field the world writes on pod.created (a StatefulSet pod replaces the pod of
  * the same name). Pods created during the run by someone else (a new workload) are chains of their own. DaemonSet and
  * mirror pods, pods already Succeeded or Failed, and pods of other controller kinds (which the world does not recreate) are
- * not checked.
+ * not checked. A chain whose last pod Kubernetes evicted off a NotReady node (taint-based eviction) is the node's failure,
+ * not the migration's: it is not checked either.
  */
 import { runsWorkload, walk, type PodRec } from './replay.js';
 import type { Checker, Violation } from './types.js';
@@ -73,6 +74,9 @@ export const checkNoPodLost: Checker = ({ cluster, result, plan }) => {
     if (members.some(placed)) continue;
     if (members.some((p) => named.has(p.key))) continue;
     const last = members[members.length - 1] as PodRec;
+    // The chain ends in a pod Kubernetes itself evicted off a NotReady node (taint-based eviction): a StatefulSet makes no
+    // replacement until that pod is gone, which needs its kubelet back. The node's failure, not the migration, holds it.
+    if ((last.terminatingReason ?? last.goneReason) === 'taint-eviction') continue;
     const state = last.gone
       ? `gone (${last.goneReason ?? 'unknown'}) at ${last.goneAt ?? '?'}s`
       : `${last.terminating ? 'terminating' : last.phase}${last.node === null ? ', unbound' : ` on ${last.node}`}`;
