@@ -19,34 +19,8 @@ import { MigrationEngine } from '../../src/engine/engine.js';
 import type { Ports } from '../../src/engine/ports.js';
 import { initialState, type EnginePlan, type MigrationState } from '../../src/engine/state.js';
 import { DEFAULT_PARAMS } from '../../src/model/params.js';
+import { interleavingShapeArb as shapeArb, type InterleavingShape as Shape } from '../arbitraries/index.js';
 import { FakeWorld } from '../helpers/fake-ports.js';
-
-interface Shape {
-  readonly nodes: number;
-  readonly podsPerNode: number;
-  readonly batchNodes: number;
-  readonly blocked: number;
-  readonly force: boolean;
-  readonly stop: { readonly terminateDrained: boolean } | null;
-  readonly crashes: number;
-  /** Per crash: whether each call in flight reached the server before the process died. */
-  readonly reached: readonly boolean[];
-  readonly unblock: boolean;
-  readonly outage: boolean;
-}
-
-const shapeArb: fc.Arbitrary<Shape> = fc.record({
-  nodes: fc.integer({ min: 1, max: 4 }),
-  podsPerNode: fc.integer({ min: 1, max: 3 }),
-  batchNodes: fc.integer({ min: 1, max: 2 }),
-  blocked: fc.integer({ min: 0, max: 2 }),
-  force: fc.boolean(),
-  stop: fc.option(fc.record({ terminateDrained: fc.boolean() }), { nil: null }),
-  crashes: fc.integer({ min: 0, max: 2 }),
-  reached: fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
-  unblock: fc.boolean(),
-  outage: fc.boolean(),
-});
 
 /** Time limit of the fake world (seconds): far past any plan bound used here. */
 const HORIZON = 50_000;
