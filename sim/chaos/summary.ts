@@ -100,7 +100,7 @@ export interface ShrunkLine {
   readonly replay: string;
 }
 
-export function renderChaosText(s: ChaosSummary, timing: { seconds: number; runsPerSecond: number; workers: number }, shrunk: readonly ShrunkLine[] = []): string {
+export function renderChaosText(s: ChaosSummary, timing: { seconds: number; runsPerSecond: number; workers: number } | null, shrunk: readonly ShrunkLine[] = []): string {
   const lines: string[] = [];
   const last = s.seed + s.runs - 1;
   lines.push(`vngshift chaos: ${s.runs} run(s), profile ${s.profile}, seeds ${s.seed}${s.runs > 1 ? `-${last}` : ''}`);
@@ -138,7 +138,8 @@ export function renderChaosText(s: ChaosSummary, timing: { seconds: number; runs
     }
   }
   lines.push('');
-  lines.push(`${s.runs} run(s) in ${timing.seconds.toFixed(1)} s on ${timing.workers} worker(s): ${timing.runsPerSecond.toFixed(1)} runs/s`);
+  if (timing !== null) lines.push(`${s.runs} run(s) in ${timing.seconds.toFixed(1)} s on ${timing.workers} worker(s): ${timing.runsPerSecond.toFixed(1)} runs/s`);
+  else lines.push(`${s.runs} run(s) merged`);
   if (s.runs === 1) {
     const r = s.results[0];
     if (r) {

@@ -3,13 +3,16 @@
  * against invariants 1-6 and 9. Run i uses seed S+i for everything, so any run replays alone with --runs 1 --seed S+i.
  */
 import { availableParallelism } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { stringify } from 'yaml';
 import { loadCatalog } from '../catalog/catalog.js';
 import { InputError } from '../model/errors.js';
 import { PROFILES, type ChaosProfile } from '../../sim/chaos/draw.js';
 import { chaosParallel } from '../../sim/chaos/parallel.js';
 import { REGRESSIONS_DIR, scenarioReplayCommand, writeRegression } from '../../sim/chaos/regression.js';
 import { describeShrink, shrinkRun } from '../../sim/chaos/shrink.js';
+import { chaosJobManifest, JOB_NAME, shardRange } from '../../sim/chaos/job.js';
 import { chaosRange, type RunRecord } from '../../sim/chaos/run.js';
 import { renderChaosText, replayCommand, summarize, type ShrunkLine } from '../../sim/chaos/summary.js';
 
@@ -24,6 +27,13 @@ interface ChaosOptions {
   shrink: string;
   shrinkRuns: string;
   emitJob?: boolean;
+  image?: string;
+  jobName: string;
+  namespace: string;
+  shards?: string;
+  parallelism?: string;
+  shardIndexEnv?: string;
+  merge?: string[];
 }
 
 /** A failing run shrunk to a scenario file, as the report shows it. */
@@ -52,7 +62,19 @@ export function chaosCommand(): Command {
     .option('--shrink-runs <n>', 'most simulations one shrink may run', '150')
     .option('--no-write-regressions', 'do not write the shrunk scenarios (they are printed either way)')
     .option('--regressions-dir <dir>', 'where shrunk scenarios are written', REGRESSIONS_DIR)
+    .option('--shards <n>', 'split the seed range into n shards (with --shard-index-env, or --emit-job)')
+    .option('--shard-index-env <var>', 'run the shard whose index this environment variable holds (JOB_COMPLETION_INDEX in an Indexed Job)')
+    .option('--emit-job', 'print a Kubernetes Indexed Job that runs the sweep in --shards pods, instead of running it')
+    .option('--image <image>', 'with --emit-job: a container image whose PATH has vngshift')
+    .option('--job-name <name>', 'with --emit-job: the Job name', 'vngshift-chaos')
+    .option('--namespace <ns>', 'with --emit-job: the Job namespace', 'default')
+    .option('--parallelism <n>', 'with --emit-job: pods at once (default: all shards)')
+    .option('--merge <files...>', 'merge JSON summaries of shards (e.g. the Job pods\' logs) into one report, instead of running')
     .action(async (opts: ChaosOptions) => {
+      if (opts.merge !== undefined) {
+        mergeSummaries(opts.merge, opts.output);
+        return;
+      }
       if (opts.runs === undefined) throw new InputError('flag --runs', '', '', 'required: how many runs, a positive integer');
       const runs = wholeNumber('--runs', opts.runs, 1, MAX_RUNS, `--runs must be a positive integer up to ${MAX_RUNS}`);
       const seed = wholeNumber('--seed', opts.seed, 0, MAX_SEED, `--seed must be a whole number from 0 to ${MAX_SEED}`);
@@ -68,46 +90,115 @@ export function chaosCommand(): Command {
         throw new InputError('flag --output', '', '', `unknown format "${opts.output}"; expected text or json`);
       }
 
-      const catalog = loadCatalog();
-      const started = performance.now();
-      const progress = progressLine(runs);
-      const onRun = (r: RunRecord, done: number): void => progress(done, r.violations.length + (r.error === null ? 0 : 1), performance.now() - started);
-      const used = Math.min(workers, runs);
-      const records =
-        used <= 1
-          ? await chaosRange(seed, runs, { catalog, profile }, (r, i) => onRun(r, i + 1))
-          : await chaosParallel(seed, runs, profile, used, onRun);
-      const seconds = (performance.now() - started) / 1000;
-      progress.end();
-
-      const summary = summarize(records, profile, seed);
-      const regressions: string[] = [];
-      const shrunk: ShrunkReport[] = [];
-      const failing = summary.results.filter((r) => r.violations.length > 0 || r.error !== null).slice(0, shrinkCount);
-      for (const r of failing) {
-        process.stderr.write(`chaos: shrinking run ${r.seed}...\n`);
-        const o = await shrinkRun(r, { catalog, maxRuns: shrinkRuns });
-        const text = describeShrink(o);
-        const file = opts.writeRegressions ? writeRegression(o.shrunk, catalog, opts.regressionsDir, text) : null;
-        if (file !== null) regressions.push(file);
-        shrunk.push({
-          seed: r.seed,
-          invariants: [...new Set(o.shrunk.violations.map((v) => v.invariant))].sort((a, b) => a - b),
-          summary: text,
-          faults: o.shrunk.faults,
-          file,
-          replay: file === null ? replayCommand(r.seed, profile) : scenarioReplayCommand(file, o.shrunk.seed),
+      const shards = opts.shards === undefined ? null : wholeNumber('--shards', opts.shards, 1, 100_000, '--shards must be a positive integer');
+      if (shards !== null && shards > runs) throw new InputError('flag --shards', '', '', `--shards (${shards}) must not exceed --runs (${runs})`);
+      if (opts.emitJob) {
+        if (shards === null) throw new InputError('flag --shards', '', '', 'required with --emit-job: how many pods share the seed range');
+        if (opts.image === undefined || opts.image.trim() === '') throw new InputError('flag --image', '', '', 'required with --emit-job: an image whose PATH has vngshift');
+        if (!JOB_NAME.test(opts.jobName)) throw new InputError('flag --job-name', '', '', `"${opts.jobName}" is not a valid Job name (lower-case letters, digits and '-', at most 52 characters)`);
+        if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(opts.namespace)) throw new InputError('flag --namespace', '', '', `"${opts.namespace}" is not a valid namespace name`);
+        const parallelism = opts.parallelism === undefined ? shards : wholeNumber('--parallelism', opts.parallelism, 1, 100_000, '--parallelism must be a positive integer');
+        const manifest = chaosJobManifest({
+          name: opts.jobName,
+          namespace: opts.namespace,
+          image: opts.image,
+          runs,
+          seed,
+          profile,
+          shards,
+          parallelism: Math.min(parallelism, shards),
+          workers: opts.workers === undefined ? 1 : workers,
+          shrink: shrinkCount,
         });
+        process.stdout.write(stringify(manifest, { lineWidth: 0 }));
+        return;
       }
-      const runsPerSecond = Math.round((runs / Math.max(seconds, 1e-9)) * 100) / 100;
-      if (opts.output === 'json') {
-        const out = { ...summary, shrunk, regressions, runsPerSecond, elapsedSeconds: Math.round(seconds * 1000) / 1000, workers: used };
-        process.stdout.write(JSON.stringify(out, null, 2) + '\n');
-      } else {
-        process.stdout.write(renderChaosText(summary, { seconds, runsPerSecond, workers: used }, shrunk));
+      let first = seed;
+      let count = runs;
+      if (shards !== null || opts.shardIndexEnv !== undefined) {
+        if (shards === null || opts.shardIndexEnv === undefined) throw new InputError('flag --shards', '', '', '--shards and --shard-index-env go together');
+        const raw = process.env[opts.shardIndexEnv];
+        const index = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : NaN;
+        if (!Number.isSafeInteger(index) || index >= shards) {
+          throw new InputError(`environment ${opts.shardIndexEnv}`, '', '', `must be a shard index from 0 to ${shards - 1}, found "${raw ?? ''}"`);
+        }
+        ({ first, count } = shardRange(seed, runs, shards, index));
       }
-      process.exitCode = summary.violations.length > 0 || summary.errors.length > 0 ? 4 : 0;
+      await sweep(first, count, profile, workers, shrinkCount, shrinkRuns, opts);
     });
+}
+
+async function sweep(seed: number, runs: number, profile: ChaosProfile, workers: number, shrinkCount: number, shrinkRuns: number, opts: ChaosOptions): Promise<void> {
+  const catalog = loadCatalog();
+  const started = performance.now();
+  const progress = progressLine(runs);
+  const onRun = (r: RunRecord, done: number): void => progress(done, r.violations.length + (r.error === null ? 0 : 1), performance.now() - started);
+  const used = Math.min(workers, runs);
+  const records =
+    used <= 1
+      ? await chaosRange(seed, runs, { catalog, profile }, (r, i) => onRun(r, i + 1))
+      : await chaosParallel(seed, runs, profile, used, onRun);
+  const seconds = (performance.now() - started) / 1000;
+  progress.end();
+
+  const summary = summarize(records, profile, seed);
+  const regressions: string[] = [];
+  const shrunk: ShrunkReport[] = [];
+  const failing = summary.results.filter((r) => r.violations.length > 0 || r.error !== null).slice(0, shrinkCount);
+  for (const r of failing) {
+    process.stderr.write(`chaos: shrinking run ${r.seed}...\n`);
+    const o = await shrinkRun(r, { catalog, maxRuns: shrinkRuns });
+    const text = describeShrink(o);
+    const file = opts.writeRegressions ? writeRegression(o.shrunk, catalog, opts.regressionsDir, text) : null;
+    if (file !== null) regressions.push(file);
+    shrunk.push({
+      seed: r.seed,
+      invariants: [...new Set(o.shrunk.violations.map((v) => v.invariant))].sort((a, b) => a - b),
+      summary: text,
+      faults: o.shrunk.faults,
+      file,
+      replay: file === null ? replayCommand(r.seed, profile) : scenarioReplayCommand(file, o.shrunk.seed),
+    });
+  }
+  const runsPerSecond = Math.round((runs / Math.max(seconds, 1e-9)) * 100) / 100;
+  if (opts.output === 'json') {
+    const out = { ...summary, shrunk, regressions, runsPerSecond, elapsedSeconds: Math.round(seconds * 1000) / 1000, workers: used };
+    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  } else {
+    process.stdout.write(renderChaosText(summary, { seconds, runsPerSecond, workers: used }, shrunk));
+  }
+  process.exitCode = summary.violations.length > 0 || summary.errors.length > 0 ? 4 : 0;
+}
+
+/** `--merge`: the shards' JSON summaries as one report (runs/s is not meaningful across pods and is left out). */
+function mergeSummaries(files: readonly string[], output: string): void {
+  if (output !== 'text' && output !== 'json') throw new InputError('flag --output', '', '', `unknown format "${output}"; expected text or json`);
+  const records: RunRecord[] = [];
+  const shrunk: ShrunkReport[] = [];
+  let profile: ChaosProfile | null = null;
+  for (const file of files) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new InputError(file, '', '', `not a JSON chaos summary: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    }
+    const d = doc as { profile?: unknown; results?: unknown; shrunk?: unknown };
+    if (typeof d !== 'object' || d === null || !Array.isArray(d.results) || !(PROFILES as readonly unknown[]).includes(d.profile)) {
+      throw new InputError(file, 'chaos summary', 'results', 'expected the JSON that `vngshift chaos -o json` prints');
+    }
+    if (profile !== null && d.profile !== profile) throw new InputError(file, 'chaos summary', 'profile', `profile ${String(d.profile)} differs from ${profile}`);
+    profile = d.profile as ChaosProfile;
+    records.push(...(d.results as RunRecord[]));
+    if (Array.isArray(d.shrunk)) shrunk.push(...(d.shrunk as ShrunkReport[]));
+  }
+  if (profile === null || records.length === 0) throw new InputError('flag --merge', '', '', 'no runs in the files given');
+  const seeds = records.map((r) => r.seed);
+  if (new Set(seeds).size !== seeds.length) throw new InputError('flag --merge', '', '', 'the summaries overlap: a seed appears twice');
+  const summary = summarize(records, profile, Math.min(...seeds));
+  if (output === 'json') process.stdout.write(JSON.stringify({ ...summary, shrunk, files: files.length }, null, 2) + '\n');
+  else process.stdout.write(renderChaosText(summary, null, shrunk));
+  process.exitCode = summary.violations.length > 0 || summary.errors.length > 0 ? 4 : 0;
 }
 
 /** The progress line on stderr: redrawn in place on a terminal, else one line per 10% of the runs. */

@@ -53,7 +53,30 @@ export class MigrationEngine {
       if (isTerminal(this.state.status)) break;
       await this.ports.clock.sleep(this.state.settings.intervalSeconds);
     }
+    await this.persistFinal();
     return this.state;
+  }
+
+  /**
+   * The final state must reach the cluster: `vngshift status`, `stop` and a restarted engine read it there. While the API is
+   * away the save is retried each interval, for at most connectivityLostSeconds; past that the run ends with the state unsaved
+   * (traced), since nothing else is left to do.
+   */
+  private async persistFinal(): Promise<void> {
+    const since = this.now();
+    for (;;) {
+      try {
+        await this.persist();
+        return;
+      } catch (e) {
+        if (!(e instanceof PortError)) throw e;
+        if (!e.transient || this.now() - since > this.state.settings.connectivityLostSeconds) {
+          this.trace('state.unsaved', `Migration ${this.state.id}`, { error: e.kind, message: e.message });
+          return;
+        }
+      }
+      await this.ports.clock.sleep(this.state.settings.intervalSeconds);
+    }
   }
 
   private now(): number {

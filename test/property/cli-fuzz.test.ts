@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planFromOptions, renderPlan } from '../../src/cli/plan-command.js';
 import { InputError } from '../../src/model/errors.js';
-import { mutatedInputsArb, mutatedTexts } from './arbitraries.js';
+import { mutatedInputsArb, mutatedTexts } from '../arbitraries/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 let dir = '';

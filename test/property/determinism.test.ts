@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseClusterObjects } from '../../src/model/kube/index.js';
 import { buildPlan } from '../../src/planner/plan.js';
 import { kubeList } from '../helpers/kube-objects.js';
-import { build, MIGRATE_PARAMS, scenarioArb, shuffled } from './arbitraries.js';
+import { build, MIGRATE_PARAMS, scenarioArb, shuffled } from '../arbitraries/index.js';
 
 describe('property: same input, same JSON', () => {
   it('buildPlan twice, and on a shuffled order of the input objects, gives byte-identical JSON', () => {

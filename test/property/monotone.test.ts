@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../src/planner/plan.js';
-import { build, MIGRATE_PARAMS, scenarioArb, vngSpecArb, type ScenarioSpec } from './arbitraries.js';
+import { build, MIGRATE_PARAMS, scenarioArb, vngSpecArb, type ScenarioSpec } from '../arbitraries/index.js';
 
 function feasible(s: ScenarioSpec): boolean {
   const b = build(s);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../src/planner/plan.js';
 import { checkPlacements, type Violation } from '../helpers/placement-checker.js';
-import { build, MIGRATE_PARAMS, scenarioArb, type ScenarioSpec } from './arbitraries.js';
+import { build, MIGRATE_PARAMS, scenarioArb, type ScenarioSpec } from '../arbitraries/index.js';
 
 function violationsOf(s: ScenarioSpec): { violations: Violation[]; placed: number; feasible: boolean } {
   const b = build(s);

@@ -10,7 +10,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FaultSpec } from '../../sim/faults.js';
-import { buildWorld, describeRun, expectInvariants, run, worldSpecArb } from './sim-world.js';
+import { worldSpecArb } from '../arbitraries/index.js';
+import { buildWorld, describeRun, expectInvariants, run } from './sim-world.js';
 
 const ACTIONS = new Set([
   'batch.started',

@@ -4,7 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildWorld, faultsFor, run, sha256, worldSpecArb } from './sim-world.js';
+import { worldSpecArb } from '../arbitraries/index.js';
+import { buildWorld, faultsFor, run, sha256 } from './sim-world.js';
 
 describe('property (invariant 7): same inputs and seed, same result', () => {
   it('two runs of a world with the same sim seed and faults give byte-identical JSON (sha256), over 24 seeds', async () => {

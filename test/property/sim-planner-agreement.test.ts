@@ -11,7 +11,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildWorld, describeRun, expectInvariants, run, worldSpecArb } from './sim-world.js';
+import { worldSpecArb } from '../arbitraries/index.js';
+import { buildWorld, describeRun, expectInvariants, run } from './sim-world.js';
 
 describe('property (invariant 8): no faults -> the simulation ends as the plan predicts', () => {
   it('feasible and no predicted failure -> Completed; predicted failure code X -> Failed with code X', async () => {

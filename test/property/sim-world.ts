@@ -5,13 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import fc from 'fast-check';
 import { expect } from 'vitest';
 import { loadCatalog } from '../../src/catalog/catalog.js';
 import { generateClusterObjects, type ClusterGenSpec } from '../../src/gen/cluster.js';
 import { Prng } from '../../src/gen/prng.js';
 import { parseClusterObjects } from '../../src/model/kube/index.js';
-import { DEFAULT_PARAMS, type MigrationParams } from '../../src/model/params.js';
+import { DEFAULT_PARAMS } from '../../src/model/params.js';
 import type { Cluster, Vng } from '../../src/model/types.js';
 import { parseVngText } from '../../src/model/vng/parse-vngs.js';
 import { buildPlan, type Plan } from '../../src/planner/plan.js';
@@ -21,7 +20,9 @@ import { simulate, type SimInput, type SimResult } from '../../sim/simulate.js';
 
 export const catalog = loadCatalog();
 
-const VNG_FILES = { general: 'scenarios/vngs/general.json', full: 'examples/vngs.json' } as const;
+import { VNG_FILES, type WorldSpec } from '../arbitraries/index.js';
+
+export type { WorldSpec };
 const vngCache = new Map<string, readonly Vng[]>();
 function vngsOf(set: keyof typeof VNG_FILES): readonly Vng[] {
   let v = vngCache.get(set);
@@ -30,19 +31,6 @@ function vngsOf(set: keyof typeof VNG_FILES): readonly Vng[] {
     vngCache.set(set, v);
   }
   return v;
-}
-
-export interface WorldSpec {
-  readonly clusterSeed: number;
-  readonly nodes: number;
-  readonly pods: number;
-  /** PDBs with maxUnavailable 0 (every eviction refused). */
-  readonly blockingPdbs: number;
-  readonly standalonePods: boolean;
-  /** GPU and tainted batch node pools with their workloads (only the 'full' VNG set hosts them). */
-  readonly special: boolean;
-  readonly vngs: keyof typeof VNG_FILES;
-  readonly params: Partial<Omit<MigrationParams, 'nodes'>>;
 }
 
 export interface World {
@@ -83,27 +71,6 @@ export function buildWorld(spec: WorldSpec): World {
   worldCache.set(k, w);
   return w;
 }
-
-export const paramsArb: fc.Arbitrary<WorldSpec['params']> = fc.record({
-  batchSizePercentage: fc.constantFrom(20, 25, 34, 50, 100),
-  respectPdb: fc.constantFrom(true, true, true, false),
-  forcePodEvictionOnPdbFailure: fc.boolean(),
-  shouldEvictStandAlonePods: fc.boolean(),
-  shouldTerminateDrainedNodes: fc.constantFrom(true, true, true, false),
-  drainTimeThresholdSeconds: fc.constantFrom(300, 600, 900),
-  batchTimeBudgetSeconds: fc.constantFrom(900, 1800),
-});
-
-export const worldSpecArb: fc.Arbitrary<WorldSpec> = fc.record({
-  clusterSeed: fc.integer({ min: 1, max: 1_000_000 }),
-  nodes: fc.integer({ min: 6, max: 12 }),
-  pods: fc.integer({ min: 60, max: 200 }),
-  blockingPdbs: fc.constantFrom(0, 0, 0, 1),
-  standalonePods: fc.boolean(),
-  special: fc.constantFrom(false, false, true),
-  vngs: fc.constantFrom('general' as const, 'full' as const),
-  params: paramsArb,
-});
 
 export async function run(w: World, seed: number, faults: readonly FaultSpec[] = [], extra: Partial<SimInput> = {}): Promise<SimResult> {
   return simulate({ cluster: w.cluster, vngs: w.vngs, catalog, plan: w.plan, seed, faults, ...extra });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MigrationEngine } from '../../../src/engine/engine.js';
+import { PortError } from '../../../src/engine/ports.js';
 import { initialState, type EnginePlan } from '../../../src/engine/state.js';
 import { DEFAULT_PARAMS, type MigrationParams } from '../../../src/model/params.js';
 import { FakeWorld } from '../../helpers/fake-ports.js';
@@ -180,5 +181,57 @@ describe('MigrationEngine against fake ports', () => {
     const s = await second.run();
     expect(s.status).toBe('Completed');
     expect(w.calls.filter((c) => c === 'terminate i-0aaa')).toHaveLength(1);
+  });
+
+  it('does not end before its final state is saved: a save refused while the API is away is retried until it lands', async () => {
+    const w = world();
+    const ports = w.ports();
+    let refused = 0;
+    const engine = await MigrationEngine.resumeOrStart(
+      {
+        ...ports,
+        cluster: {
+          ...ports.cluster,
+          async saveState(state) {
+            // The API is away when the terminal state is first saved, for three attempts.
+            if (state.status === 'Completed' && refused < 3) {
+              refused += 1;
+              throw new PortError('connectivity', 'connection refused');
+            }
+            return ports.cluster.saveState(state);
+          },
+        },
+      },
+      initialState('m1', plan(), 0),
+    );
+    const s = await engine.run();
+    expect(s.status).toBe('Completed');
+    expect(refused).toBe(3);
+    expect(w.saved?.status).toBe('Completed');
+  });
+
+  it('gives up saving the final state after connectivityLostSeconds and traces it', async () => {
+    const w = world();
+    const ports = w.ports();
+    const engine = await MigrationEngine.resumeOrStart(
+      {
+        ...ports,
+        cluster: {
+          ...ports.cluster,
+          async saveState(state) {
+            if (state.status === 'Completed') throw new PortError('connectivity', 'connection refused');
+            return ports.cluster.saveState(state);
+          },
+        },
+      },
+      initialState('m1', plan(), 0),
+    );
+    const s = await engine.run();
+    expect(s.status).toBe('Completed');
+    expect(w.saved?.status).toBe('Running');
+    const unsaved = w.events.find((e) => e.kind === 'state.unsaved');
+    expect(unsaved).toBeDefined();
+    const done = w.events.find((e) => e.kind === 'migration.completed');
+    expect((unsaved?.t ?? 0) - (done?.t ?? 0)).toBeGreaterThan(s.settings.connectivityLostSeconds);
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Cluster } from '../../../src/model/types.js';
 import { buildPlan, type Plan } from '../../../src/planner/plan.js';
 import { checkPlacements, type Rule } from '../../helpers/placement-checker.js';
-import { build, MIGRATE_PARAMS, type ScenarioSpec } from '../../property/arbitraries.js';
+import { build, MIGRATE_PARAMS, type ScenarioSpec } from '../../arbitraries/index.js';
 
 const base: ScenarioSpec = {
   nodes: [

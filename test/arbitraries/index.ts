@@ -1,0 +1,7 @@
+/**
+ * Every fast-check arbitrary of the test suite, in one place: clusters, VNGs, migration parameters and mutated inputs for the
+ * planner properties (cluster.ts); generated worlds, fault schedules and interleaving shapes for the simulation and engine
+ * properties (sim.ts).
+ */
+export * from './cluster.js';
+export * from './sim.js';
