@@ -54,6 +54,22 @@ export interface ChaosCoreOptions {
   readonly extraCheck?: ExtraCheck;
   /** Internal: a deliberately wrong world for tests (simulate's wrapPorts seam). Not reachable from the command line. */
   readonly wrapPorts?: SimInput['wrapPorts'];
+  /** Invariant 7: every run whose seed is a multiple of this is simulated twice and the two results compared (0: never). */
+  readonly replayEvery?: number;
+}
+
+/** Default share of runs replayed for invariant 7 (same inputs and seed, same trace byte for byte). */
+export const REPLAY_EVERY = 16;
+
+/** Where two results first differ, for the invariant-7 message. */
+function firstDifference(a: SimResult, b: SimResult): string {
+  const n = Math.min(a.events.length, b.events.length);
+  for (let i = 0; i < n; i++) {
+    const x = JSON.stringify(a.events[i]);
+    const y = JSON.stringify(b.events[i]);
+    if (x !== y) return `event ${i}: ${x} vs ${y}`;
+  }
+  return a.events.length !== b.events.length ? `${a.events.length} vs ${b.events.length} events` : 'outside the event trace';
 }
 
 /**
@@ -108,8 +124,16 @@ export async function runChaosCase(c: ChaosCase, opts: Omit<ChaosCoreOptions, 'p
         : { kinds: FAULT_KINDS.filter((k) => c.faults?.some((f) => f.kind === k)), faults: c.faults };
     faultKinds = drawn.kinds;
     faults = drawn.faults.map(formatFault);
-    const result = await simulate({ cluster, vngs, catalog: opts.catalog, plan, faults: drawn.faults, seed, ...(opts.wrapPorts ? { wrapPorts: opts.wrapPorts } : {}) });
+    const input: SimInput = { cluster, vngs, catalog: opts.catalog, plan, faults: drawn.faults, seed, ...(opts.wrapPorts ? { wrapPorts: opts.wrapPorts } : {}) };
+    const result = await simulate(input);
     const found = [...checkInvariants({ plan, cluster, result }), ...(opts.extraCheck?.({ seed, plan, cluster, result }) ?? [])];
+    const every = opts.replayEvery ?? REPLAY_EVERY;
+    if (every > 0 && seed % every === 0) {
+      const again = await simulate(input);
+      if (JSON.stringify(again) !== JSON.stringify(result)) {
+        found.push({ invariant: 7, message: `the same inputs and seed gave a different run the second time (${firstDifference(result, again)})`, objects: [] });
+      }
+    }
     return {
       ...base,
       faultKinds,

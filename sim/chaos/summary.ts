@@ -115,7 +115,7 @@ export function renderChaosText(s: ChaosSummary, timing: { seconds: number; runs
   if (s.outcomes.timedOut > 0) lines.push(`Cut at maxSeconds        ${String(s.outcomes.timedOut).padStart(6)}`);
   lines.push('');
   if (s.violations.length === 0 && s.errors.length === 0) {
-    lines.push('Invariants 1-6 and 9: no violation.');
+    lines.push('Invariants 1-6 and 9 (and 7 on every replayed run): no violation.');
   } else {
     lines.push(`Invariant violations: ${s.violations.length} in ${s.failingSeeds.length} run(s)`);
     for (const v of s.violations) {

@@ -11,6 +11,7 @@ import { parseFault } from '../../../sim/faults.js';
 import { parseScenarioText } from '../../../sim/scenario.js';
 import { scenarioInputs } from '../../../sim/scenario-inputs.js';
 import { simulate } from '../../../sim/simulate.js';
+import type { Ports } from '../../../src/engine/ports.js';
 
 const catalog = loadCatalog();
 
@@ -82,5 +83,34 @@ describe('chaos core', () => {
     expect(result.durationSeconds).toBe(bad.durationSeconds);
     expect(result.options.faults).toEqual(bad.faults);
     expect(sc.doc.expect.status).toBe(bad.status);
+  });
+
+  it('replays every 16th run (and any run with replayEvery 1) and reports a run that does not repeat as invariant 7', async () => {
+    // A world with hidden state across runs: the very first eviction of the process answers "gone" without evicting.
+    let evictions = 0;
+    const flaky = (p: Ports): Ports => ({
+      ...p,
+      cluster: {
+        ...p.cluster,
+        snapshot: () => p.cluster.snapshot(),
+        evict(namespace, name) {
+          evictions += 1;
+          return evictions === 1 ? Promise.resolve({ kind: 'gone' as const }) : p.cluster.evict(namespace, name);
+        },
+      },
+    });
+    const r = await chaosRun(32, { catalog, profile: 'lite', wrapPorts: flaky });
+    expect(evictions).toBeGreaterThan(1);
+    expect(r.violations.filter((v) => v.invariant === 7).map((v) => v.message)).toEqual([expect.stringMatching(/^the same inputs and seed gave a different run the second time \(/)]);
+    // Seed 33 is not a multiple of 16: simulated once, so the flaky world goes unnoticed there.
+    evictions = 0;
+    const once = await chaosRun(33, { catalog, profile: 'lite', wrapPorts: flaky });
+    expect(once.violations.filter((v) => v.invariant === 7)).toEqual([]);
+    evictions = 0;
+    const replayed = await chaosRun(33, { catalog, profile: 'lite', wrapPorts: flaky, replayEvery: 1 });
+    expect(replayed.violations.some((v) => v.invariant === 7)).toBe(true);
+    // The honest world repeats itself.
+    const honest = await chaosRun(7, { catalog, profile: 'lite', replayEvery: 1 });
+    expect(honest.violations).toEqual([]);
   });
 });
