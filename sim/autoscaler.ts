@@ -6,8 +6,8 @@
  */
 import type { CapacitySignal } from '../src/engine/ports.js';
 import type { Cluster, Node, Pod, Vng } from '../src/model/types.js';
-import { clusterArchitectures, constrainsArch } from '../src/planner/architecture-policy.js';
-import { solve } from '../src/planner/pack.js';
+import { clusterArchitectures } from '../src/planner/architecture-policy.js';
+import { bootingNodeModel, scaleUp, stillUnplaceable, vngsWithHeadroom, type LaunchedNode } from '../src/planner/scale-up.js';
 import type { SimPod, World } from './cluster.js';
 import type { SimInstance } from './ec2.js';
 
@@ -100,29 +100,15 @@ export class Autoscaler {
     }
     const vngByName = new Map(w.vngs.map((v) => [v.name, v]));
     const flyingNodes = new Set<string>();
+    const launchCtx = { catalog: w.catalog, observed: w.observed, region: w.region, daemonSets: w.daemonSets };
     for (const inst of inFlight) {
       const vng = inst.vng === null ? undefined : vngByName.get(inst.vng);
       if (!vng || inst.instanceType === null || inst.zone === null || w.nodes.has(inst.nodeName)) continue;
-      const labels = w.launchLabels(vng, inst.instanceType, inst.zone, inst.nodeName);
-      const res = w.nodeResourcesFor(vng, inst.instanceType);
-      if (!labels || !res) continue;
+      const booting = bootingNodeModel({ name: inst.nodeName, instanceId: inst.id, vng, instanceType: inst.instanceType, zone: inst.zone }, launchCtx);
+      if (!booting) continue;
       flyingNodes.add(inst.nodeName);
-      nodes.push({
-        name: inst.nodeName,
-        uid: `booting-${inst.id}`,
-        labels,
-        annotations: {},
-        taints: vng.taints,
-        capacity: res.capacity,
-        allocatable: res.allocatable,
-        unschedulable: false,
-        providerID: `aws:///${inst.zone}/${inst.id}`,
-        instanceType: inst.instanceType,
-        zone: inst.zone,
-        instanceId: inst.id,
-        ready: true,
-      });
-      for (const d of w.daemonSetsFor(inst.nodeName, labels, vng.taints)) pods.push({ ...w.daemonPodBase(d, inst.nodeName), uid: `ds-${d.uid}-${inst.id}`, name: `${d.name}-${inst.id}` });
+      nodes.push(booting.node);
+      pods.push(...booting.daemonPods);
     }
     for (const k of [...w.pods.keys()].sort()) {
       const p = w.pods.get(k) as SimPod;
@@ -133,16 +119,15 @@ export class Autoscaler {
     nodes.sort((a, b) => cmp(a.name, b.name));
     const view: Cluster = { ...w.input, nodes, pods, pdbs: [], workloads: [] };
     const moving = candidates.map((p) => w.modelPod(p, null));
-    const archs = clusterArchitectures(w.input);
-    const result = solve({
-      ...(w.allowArchitectureChange ? {} : { podArchitectures: moving.map((p) => (constrainsArch(p) ? null : archs)) }),
-      cluster: view,
+    const input = {
+      view,
+      pending: moving,
       vngs: this.vngView(inFlight),
       catalog: w.catalog,
-      migratingNodes: new Set(),
-      movingPods: moving,
       observed: w.observed,
-    });
+      architectures: w.allowArchitectureChange ? null : clusterArchitectures(w.input),
+    };
+    const result = scaleUp(input);
 
     // Pods that fit a node still booting wait for it.
     const instByNode = new Map(inFlight.map((i) => [i.nodeName, i.id]));
@@ -172,18 +157,10 @@ export class Autoscaler {
         if (pod) this.covered.set(pod.uid, inst.id);
       }
     }
-    let misfits = [...result.unschedulable.entries()].sort((a, b) => a[0] - b[0]);
+    let misfits = result.misfits;
     if (misfits.length > 0 && this.backoffs.length > 0) {
       // Pods that only lack the types/zones in backoff wait for capacity (the launch errors say why); they are not misfits.
-      const again = solve({
-        cluster: view,
-        vngs: this.vngView(inFlight, false),
-        catalog: w.catalog,
-        migratingNodes: new Set(),
-        movingPods: misfits.map(([i]) => moving[i] as Pod),
-        observed: w.observed,
-      });
-      misfits = misfits.filter((_, j) => again.placements[j] === null);
+      misfits = stillUnplaceable({ ...input, vngs: this.vngView(inFlight, false) }, misfits);
     }
     const unplaceable: { pod: string; reason: string }[] = [];
     for (const [i, why] of misfits) {
@@ -196,38 +173,11 @@ export class Autoscaler {
   /** The VNGs with what is already up (or booting) taken off their limits, and the types/zones in backoff left out. */
   private vngView(inFlight: readonly SimInstance[], withBackoffs = true): Vng[] {
     const w = this.world;
-    const used = new Map<string, { count: number; vcpu: number; memoryGiB: number }>();
-    const count = (vng: string | null, type: string | null): void => {
-      if (vng === null) return;
-      const u = used.get(vng) ?? { count: 0, vcpu: 0, memoryGiB: 0 };
-      const it = type === null ? undefined : w.catalog.byName.get(type);
-      u.count += 1;
-      u.vcpu += it?.vcpu ?? 0;
-      u.memoryGiB += (it?.memoryMiB ?? 0) / 1024;
-      used.set(vng, u);
-    };
     const flying = new Set(inFlight.map((i) => i.id));
-    for (const n of w.nodes.values()) if (n.vng !== null && (n.instanceId === null || !flying.has(n.instanceId))) count(n.vng, n.instanceType);
-    for (const i of inFlight) count(i.vng, i.instanceType);
-    return w.vngs.map((v) => {
-      const u = used.get(v.name) ?? { count: 0, vcpu: 0, memoryGiB: 0 };
-      const off = withBackoffs ? this.backoffs.filter((b) => b.vng === v.name) : [];
-      // Types in backoff are left out everywhere (solve() picks type and zone together); a zone where two or more types
-      // failed is left out too (the shortage is the zone's).
-      let types = v.instanceTypes.filter((t) => !off.some((b) => b.instanceType === t));
-      const badZone = (z: string): boolean => new Set(off.filter((b) => b.zone === z).map((b) => b.instanceType)).size >= 2;
-      const zones = v.zones.filter((z) => !badZone(z));
-      if (v.zones.length > 0 && zones.length === 0) types = [];
-      return {
-        ...v,
-        instanceTypes: types,
-        zones,
-        minInstanceCount: Math.max(0, v.minInstanceCount - u.count),
-        maxInstanceCount: v.maxInstanceCount === null ? null : Math.max(0, v.maxInstanceCount - u.count),
-        maxVCpu: v.maxVCpu === null ? null : Math.max(0, v.maxVCpu - u.vcpu),
-        maxMemoryGiB: v.maxMemoryGiB === null ? null : Math.max(0, v.maxMemoryGiB - u.memoryGiB),
-      };
-    });
+    const launched: LaunchedNode[] = [];
+    for (const n of w.nodes.values()) if (n.vng !== null && (n.instanceId === null || !flying.has(n.instanceId))) launched.push({ vng: n.vng, instanceType: n.instanceType });
+    for (const i of inFlight) launched.push({ vng: i.vng, instanceType: i.instanceType });
+    return vngsWithHeadroom(w.vngs, w.catalog, launched, withBackoffs ? this.backoffs : []);
   }
 }
 

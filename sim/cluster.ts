@@ -12,9 +12,8 @@
 import type { ClusterSnapshot, NodeView, PodView } from '../src/engine/ports.js';
 import type { StopRequest } from '../src/engine/state.js';
 import type { Catalog } from '../src/catalog/catalog.js';
-import { nodeResources, type NodeResources } from '../src/catalog/allocatable.js';
+import type { NodeResources } from '../src/catalog/allocatable.js';
 import { observedResources } from '../src/catalog/observed.js';
-import { LABEL_HOSTNAME, nodeTemplateLabels } from '../src/catalog/template.js';
 import { ec2PrivateDnsName } from '../src/gen/names.js';
 import type { Prng } from '../src/gen/prng.js';
 import type {
@@ -32,7 +31,8 @@ import type {
 } from '../src/model/types.js';
 import { IncrementalScheduler, type ScheduleAnswer, type SchedulerPod } from '../src/planner/incremental-scheduler.js';
 import { classKey } from '../src/planner/pod-classes.js';
-import { firstUntoleratedTaint, nodeAffinityMatches, selectorMatches } from '../src/planner/selectors.js';
+import { selectorMatches } from '../src/planner/selectors.js';
+import { daemonPodBase, daemonSetsFor, launchLabels, launchResources } from '../src/planner/scale-up.js';
 import { Ec2, type SimInstance } from './ec2.js';
 import { roundMs, type EventQueue } from './event-queue.js';
 import type { FaultState } from './fault-state.js';
@@ -675,36 +675,19 @@ export class World {
 
   /** DaemonSet pods a node of these labels and taints runs. */
   daemonSetsFor(name: string, labels: Readonly<Record<string, string>>, taints: readonly Taint[]): DaemonSet[] {
-    return this.daemonSets.filter((d) => firstUntoleratedTaint(taints, d.template.tolerations) === null && nodeAffinityMatches(d.template, name, labels));
+    return daemonSetsFor(this.daemonSets, name, labels, taints);
   }
 
   /** A model pod of a DaemonSet's template (for a node that does not exist yet, or to create one). */
   daemonPodBase(d: DaemonSet, nodeName: string | null): Pod {
-    return {
-      ...d.template,
-      uid: '',
-      namespace: d.namespace,
-      name: '',
-      labels: d.template.labels,
-      annotations: {},
-      nodeName,
-      phase: 'Pending',
-      owner: { kind: 'DaemonSet', name: d.name, uid: d.uid },
-      workload: { kind: 'DaemonSet', name: d.name, uid: d.uid },
-      isMirror: false,
-      ready: false,
-    };
+    return daemonPodBase(d, nodeName);
   }
 
   // ---- EC2 ----
 
   /** Resources of a node of this type launched by a VNG: what nodes of the type report in the input, else computed. */
   nodeResourcesFor(vng: Vng, instanceType: string): NodeResources | null {
-    const observed = this.observed.get(instanceType);
-    if (observed) return observed;
-    const it = this.catalog.byName.get(instanceType);
-    if (!it) return null;
-    return nodeResources(it, vng.rootVolumeSizeGiB !== null ? { rootVolumeSizeGiB: vng.rootVolumeSizeGiB } : {});
+    return launchResources(vng, instanceType, this.catalog, this.observed);
   }
 
   /** The name the next launched node will have (its private DNS name). */
@@ -715,9 +698,7 @@ export class World {
 
   /** Labels of a node of `instanceType` launched by `vng` in `zone`. */
   launchLabels(vng: Vng, instanceType: string, zone: string, name: string): Record<string, string> | null {
-    const it = this.catalog.byName.get(instanceType);
-    if (!it) return null;
-    return { ...nodeTemplateLabels(vng, it, zone, this.region), [LABEL_HOSTNAME]: name };
+    return launchLabels(vng, instanceType, zone, this.region, name, this.catalog);
   }
 
   /** RunInstances: an instance that boots, registers its Node and turns Ready. */

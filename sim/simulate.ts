@@ -5,6 +5,7 @@
  */
 import type { Catalog } from '../src/catalog/catalog.js';
 import { MigrationEngine } from '../src/engine/engine.js';
+import { enginePlanOf } from '../src/engine/engine-plan.js';
 import { PortError, type Ports } from '../src/engine/ports.js';
 import { DEFAULT_ENGINE_SETTINGS, initialState, isTerminal, type BatchPhase, type EngineSettings, type MigrationState, type MigrationStatus } from '../src/engine/state.js';
 import { Prng } from '../src/gen/prng.js';
@@ -115,12 +116,7 @@ export async function simulate(input: SimInput): Promise<SimResult> {
   const runtime = new Runtime(queue);
 
   const plan = input.plan;
-  const enginePlan = {
-    oldNodes: plan.oldNodes.map((n) => ({ name: n.name, instanceId: n.instanceId })),
-    batches: plan.batches.map((b) => ({ nodes: [...b.nodes] })),
-    params: plan.params,
-    boundSeconds: plan.boundSeconds,
-  };
+  const enginePlan = enginePlanOf(plan);
 
   let final: MigrationState | null = null;
   let engine: MigrationEngine | null = null;

@@ -3,7 +3,10 @@ import { Command, CommanderError } from 'commander';
 import { InputError } from '../model/errors.js';
 import { chaosCommand } from './chaos-command.js';
 import { planCommand } from './plan-command.js';
+import { runCommand } from './run-command.js';
 import { simulateCommand } from './simulate-command.js';
+import { statusCommand } from './status-command.js';
+import { stopCommand } from './stop-command.js';
 
 export function program(): Command {
   const p = new Command('vngshift')
@@ -14,6 +17,9 @@ export function program(): Command {
   p.addCommand(planCommand().exitOverride());
   p.addCommand(simulateCommand().exitOverride());
   p.addCommand(chaosCommand().exitOverride());
+  p.addCommand(runCommand().exitOverride());
+  p.addCommand(statusCommand().exitOverride());
+  p.addCommand(stopCommand().exitOverride());
   return p;
 }
 

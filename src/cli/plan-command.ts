@@ -10,10 +10,13 @@ import { buildPlan, type Plan } from '../planner/plan.js';
 import { renderPlanMarkdown } from '../report/markdown.js';
 import { renderPlanText } from '../report/text.js';
 import { parseDuration } from './durations.js';
-import { parseSingleDocument, readCluster, readInput } from './inputs.js';
+import { loadKubeConfig, parseSingleDocument, readCluster, readInput, readLiveCluster } from './inputs.js';
 
 export interface PlanOptions {
   cluster?: string;
+  /** Read the cluster live through this kubeconfig instead of --cluster (plan and simulate; read only). */
+  kubeconfig?: string;
+  context?: string;
   vngs?: string;
   params?: string;
   nodes?: string;
@@ -85,8 +88,11 @@ export function paramsFrom(opts: PlanOptions): ReturnType<typeof parseParams> {
 }
 
 /** Everything `plan` does short of printing: validated inputs in, plan out. Throws InputError on bad input. */
-export function planFromOptions(opts: PlanOptions): Plan {
-  if (opts.cluster === undefined) throw new InputError(flag('cluster'), '', '', 'required: a kubectl List (YAML or JSON) or - for standard input');
+export function planFromOptions(opts: PlanOptions, live?: () => Cluster): Plan {
+  const cluster = (): Cluster => (live !== undefined ? live() : readCluster(opts.cluster ?? '-'));
+  if (opts.cluster === undefined && live === undefined) {
+    throw new InputError(flag('cluster'), '', '', 'required: a kubectl List (YAML or JSON) or - for standard input (or --kubeconfig to read the cluster live)');
+  }
   if (opts.vngs === undefined) throw new InputError(flag('vngs'), '', '', 'required: a file of Ocean launch specs (JSON or YAML)');
   if (!['text', 'json', 'markdown'].includes(opts.output)) {
     throw new InputError(flag('output'), '', '', `expected text, json or markdown; found "${opts.output}"`);
@@ -101,18 +107,43 @@ export function planFromOptions(opts: PlanOptions): Plan {
   }
   const params = paramsFrom(opts);
   const catalog = loadCatalog();
-  const cluster: Cluster = readCluster(opts.cluster);
   const { vngs } = parseVngText(readInput(opts.vngs), opts.vngs, catalog);
   if (vngs.length === 0) throw new InputError(opts.vngs, '', '', 'no launch specs found; expected at least one VNG');
   return buildPlan({
-    cluster,
+    cluster: cluster(),
     vngs,
     catalog,
     params,
-    sources: { cluster: opts.cluster, vngs: opts.vngs },
+    sources: { cluster: opts.cluster ?? liveSource(opts), vngs: opts.vngs },
     allowArchitectureChange: opts.allowArchitectureChange === true,
     ...(overhead !== undefined ? { allocatable: { vmMemoryOverheadPercent: overhead } } : {}),
   });
+}
+
+const liveSource = (opts: PlanOptions): string => `kubeconfig ${opts.kubeconfig ?? ''}${opts.context !== undefined ? ` (context ${opts.context})` : ''}`;
+
+/**
+ * `plan` (or `simulate`) with --kubeconfig: the flags and files are checked first (a dry pass with an empty cluster), then the
+ * cluster is read live, read only. Without --kubeconfig, the cluster file as before.
+ */
+export async function clusterForPlan(opts: PlanOptions): Promise<(() => Cluster) | undefined> {
+  if (opts.kubeconfig === undefined) {
+    if (opts.context !== undefined) throw new InputError(flag('context'), '', '', 'needs --kubeconfig');
+    return undefined;
+  }
+  if (opts.cluster !== undefined) throw new InputError(flag('kubeconfig'), '', '', 'give either --cluster FILE or --kubeconfig, not both');
+  const kube = await loadKubeConfig(opts.kubeconfig, opts.context);
+  // Every flag and file is checked before the cluster is contacted: a pass that stops short of reading the cluster.
+  const checked = new Error('checked');
+  try {
+    planFromOptions(opts, () => {
+      throw checked;
+    });
+  } catch (e) {
+    if (e !== checked) throw e;
+  }
+  const cluster = await readLiveCluster(kube);
+  return () => cluster;
 }
 
 export function renderPlan(plan: Plan, output: string): string {
@@ -125,6 +156,8 @@ export function planCommand(): Command {
   return new Command('plan')
     .description('feasibility report: will the pods fit the VNGs, on which new nodes, at what cost, in which batches')
     .option('--cluster <file>', 'cluster objects: kubectl get ... -A -o yaml|json output (a v1 List) or a YAML stream; - for stdin')
+    .option('--kubeconfig <file>', 'read the cluster live through this kubeconfig instead of --cluster (read only)')
+    .option('--context <name>', 'kubeconfig context (default: the current one)')
     .option('--vngs <file>', 'Ocean launch specs (bare array, {launchSpecs: [...]} or {response: {items: [...]}}), JSON or YAML')
     .option('--params <file>', 'migration parameters file (YAML/JSON, Ocean field names); flags override it')
     .option('--nodes <selector>', 'old nodes to migrate, as a label selector (e.g. eks.amazonaws.com/nodegroup=old); default all')
@@ -143,8 +176,9 @@ export function planCommand(): Command {
     .option('--allow-architecture-change', 'let pods without an arch constraint move to another CPU architecture (multi-arch images)')
     .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--plan-out <file>', 'also write the versioned plan (JSON) that simulate and run read')
-    .action((opts: PlanOptions) => {
-      const plan = planFromOptions(opts);
+    .action(async (opts: PlanOptions) => {
+      const live = await clusterForPlan(opts);
+      const plan = planFromOptions(opts, live);
       if (opts.planOut !== undefined) {
         try {
           writeFileSync(opts.planOut, JSON.stringify(plan, null, 2) + '\n');

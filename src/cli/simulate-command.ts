@@ -9,7 +9,7 @@ import { scenarioInputs } from '../../sim/scenario-inputs.js';
 import { parseFault, type FaultSpec } from '../../sim/faults.js';
 import { rehearse } from '../../sim/rehearse.js';
 import { readCluster, readInput } from './inputs.js';
-import { paramsFrom, type PlanOptions } from './plan-command.js';
+import { clusterForPlan, paramsFrom, type PlanOptions } from './plan-command.js';
 
 interface SimulateOptions extends PlanOptions {
   scenario?: string;
@@ -25,6 +25,8 @@ export function simulateCommand(): Command {
     .description('deterministic rehearsal of the migration in virtual time; replays each failure mode on demand')
     .option('--scenario <file>', 'a scenario file (cluster, VNGs, parameters, timing, faults, seed, expected outcome)')
     .option('--cluster <file>', 'cluster objects (as for plan), when no --scenario is given')
+    .option('--kubeconfig <file>', 'read the cluster live through this kubeconfig instead of --cluster (read only)')
+    .option('--context <name>', 'kubeconfig context (default: the current one)')
     .option('--vngs <file>', 'Ocean launch specs (as for plan), when no --scenario is given')
     .option('--params <file>', 'migration parameters file (YAML/JSON); flags override it')
     .option('--nodes <selector>', 'old nodes to migrate, as a label selector; default all')
@@ -61,21 +63,23 @@ export function simulateCommand(): Command {
       let inputs;
       let replay: string;
       if (opts.scenario !== undefined) {
-        if (opts.cluster !== undefined || opts.vngs !== undefined) {
-          throw new InputError('flag --scenario', '', '', 'give either --scenario or --cluster and --vngs, not both');
+        if (opts.cluster !== undefined || opts.vngs !== undefined || opts.kubeconfig !== undefined) {
+          throw new InputError('flag --scenario', '', '', 'give either --scenario or --cluster (or --kubeconfig) and --vngs, not both');
         }
         const sc = loadScenario(opts.scenario);
         const base = scenarioInputs(sc, catalog, seed);
         inputs = { ...base, faults: [...base.faults, ...extraFaults], maxSeconds: maxSeconds ?? base.maxSeconds };
         replay = `vngshift simulate --scenario ${opts.scenario} --seed ${inputs.seed}${opts.fault.map((f) => ` --fault ${f}`).join('')}`;
       } else {
-        if (opts.cluster === undefined || opts.vngs === undefined) {
-          throw new InputError('flag --cluster', '', '', 'required with --vngs when no --scenario is given');
+        if ((opts.cluster === undefined && opts.kubeconfig === undefined) || opts.vngs === undefined) {
+          throw new InputError('flag --cluster', '', '', 'required (or --kubeconfig) with --vngs when no --scenario is given');
         }
+        const live = await clusterForPlan(opts);
         const params = paramsFrom(opts);
-        const cluster = readCluster(opts.cluster);
+        const cluster = live !== undefined ? live() : readCluster(opts.cluster ?? '-');
         const { vngs } = parseVngText(readInput(opts.vngs), opts.vngs, catalog);
-        inputs = { cluster, clusterSource: opts.cluster, vngs, params, timing: {}, engine: {}, faults: extraFaults, seed: seed ?? 1, maxSeconds };
+        const clusterSource = opts.cluster ?? `kubeconfig ${opts.kubeconfig ?? ''}${opts.context !== undefined ? ` (context ${opts.context})` : ''}`;
+        inputs = { cluster, clusterSource, vngs, params, timing: {}, engine: {}, faults: extraFaults, seed: seed ?? 1, maxSeconds };
         replay = `vngshift simulate ${process.argv.slice(3).join(' ')}`;
       }
       const { plan, result } = await rehearse(inputs, catalog, {

@@ -1,0 +1,500 @@
+/**
+ * `vngshift run`: the plan executed against a live cluster. Everything is validated before the cluster is touched; then the
+ * run reads the persisted state (resuming a migration that is under way), plans against what it reads and refuses an
+ * infeasible plan, takes the leader Lease, and drives the same MigrationEngine the simulator drives, through the live ports.
+ *
+ * Exit codes: 0 Completed; 1 bad input or the cluster unreachable before anything started; 2 the plan is not feasible
+ * (nothing was done); 3 Failed or Stopped (as `simulate`); 4 interrupted (SIGINT/SIGTERM) or the Lease lost: the state is
+ * persisted and the same command resumes.
+ */
+import { Command, Option } from 'commander';
+import { z } from 'zod';
+import { loadCatalog, type Catalog } from '../catalog/catalog.js';
+import { MigrationEngine } from '../engine/engine.js';
+import { enginePlanOf } from '../engine/engine-plan.js';
+import type { ClusterSnapshot, EngineEvent, TracePort } from '../engine/ports.js';
+import type { LiveWorld } from '../live/index.js';
+import { initialState, isTerminal, type EnginePlan, type MigrationState } from '../engine/state.js';
+import { migrationStatus } from '../engine/status.js';
+import { InputError } from '../model/errors.js';
+import { parseParams, type MigrationParams, type RawParams } from '../model/params.js';
+import type { Cluster, Vng } from '../model/types.js';
+import { parseVngText } from '../model/vng/parse-vngs.js';
+import { buildPlan, type Plan } from '../planner/plan.js';
+import { renderMigrationStatusText } from '../report/migration-status.js';
+import { verdict } from '../report/plan-groups.js';
+import {
+  checkMigrationId,
+  checkNamespace,
+  DEFAULT_MIGRATION_ID,
+  DEFAULT_NAMESPACE,
+  liveInputError,
+  loadKubeConfig,
+  parseSingleDocument,
+  readCluster,
+  readInput,
+  readLiveCluster,
+  readPersistedState,
+  type LoadedKubeConfig,
+} from './inputs.js';
+import { paramsFrom, type PlanOptions } from './plan-command.js';
+
+export interface RunOptions extends PlanOptions {
+  plan?: string;
+  kubeconfig?: string;
+  context?: string;
+  namespace: string;
+  migrationId: string;
+  capacity: string;
+  dryRun?: boolean;
+  allowInfeasible?: boolean;
+  idleAfterEnd?: boolean;
+}
+
+export const EXIT_COMPLETED = 0;
+export const EXIT_INFEASIBLE = 2;
+export const EXIT_FAILED_OR_STOPPED = 3;
+export const EXIT_INTERRUPTED = 4;
+
+/** Flags that set migration parameters: a plan file fixes those, so they are refused beside --plan. */
+const PARAM_FLAGS: readonly (keyof PlanOptions)[] = [
+  'params',
+  'nodes',
+  'nodeNames',
+  'instanceIds',
+  'batchSizePercentage',
+  'batchMinHealthyPercentage',
+  'respectPdb',
+  'forcePodEvictionOnPdbFailure',
+  'shouldEvictStandAlonePods',
+  'shouldTerminateDrainedNodes',
+  'drainTimeThreshold',
+  'batchTimeBudget',
+  'vmMemoryOverheadPercent',
+  'allowArchitectureChange',
+];
+const kebab = (s: string): string => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+const planFileSchema = z.looseObject({
+  apiVersion: z.literal('vngshift.io/v1alpha1'),
+  kind: z.literal('MigrationPlan'),
+  feasible: z.boolean(),
+  params: z.looseObject({ nodes: z.looseObject({ kind: z.enum(['all', 'labelSelector', 'nodeNames', 'instanceIds']) }) }),
+  oldNodes: z.array(z.looseObject({ name: z.string().min(1), instanceId: z.string().nullable() })),
+  batches: z.array(z.looseObject({ nodes: z.array(z.string().min(1)) })),
+  boundSeconds: z.number().positive(),
+  predictedFailure: z.looseObject({ code: z.string(), message: z.string() }).nullable(),
+  summary: z.looseObject({ unschedulablePods: z.number(), movingPods: z.number() }),
+});
+
+/** A plan written by `plan --plan-out`: the fields the run uses are checked, the parameters validated as a --params file. */
+export function readPlanFile(file: string): Plan {
+  const doc = parseSingleDocument(readInput(file), file);
+  const parsed = planFileSchema.safeParse(doc);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(file, 'MigrationPlan', issue ? issue.path.map(String).join('.') : '', `${issue?.message ?? 'invalid'} (expected the JSON that plan --plan-out writes)`);
+  }
+  const p = parsed.data.params as unknown as MigrationParams & Record<string, unknown>;
+  const raw: Record<string, unknown> = { ...p };
+  delete raw['nodes'];
+  const sel = p.nodes;
+  if (sel.kind === 'labelSelector') raw['nodes'] = sel.text;
+  if (sel.kind === 'nodeNames') raw['nodeNames'] = sel.names;
+  if (sel.kind === 'instanceIds') raw['instanceIds'] = sel.ids;
+  const params = parseParams(raw as RawParams, file, 'MigrationPlan params');
+  const names = new Set(parsed.data.oldNodes.map((n) => n.name));
+  parsed.data.batches.forEach((b, i) => {
+    for (const n of b.nodes) if (!names.has(n)) throw new InputError(file, 'MigrationPlan', `batches[${i}].nodes`, `node ${n} is not one of the plan's oldNodes`);
+  });
+  return { ...(parsed.data as unknown as Plan), params };
+}
+
+/** Everything checked before the cluster is touched. */
+interface Validated {
+  readonly kube: LoadedKubeConfig;
+  readonly catalog: Catalog;
+  readonly vngs: readonly Vng[];
+  readonly vngsSource: string;
+  readonly planFile: Plan | null;
+  readonly clusterFile: { cluster: Cluster; source: string } | null;
+  readonly params: MigrationParams | null;
+  readonly capacity: 'kwok' | 'external';
+  readonly vmMemoryOverhead: number | undefined;
+}
+
+export async function validateRun(opts: RunOptions): Promise<Validated> {
+  if (opts.capacity === 'ec2') {
+    throw new InputError('flag --capacity', '', '', 'ec2 is not available yet; use kwok (test clusters) or external (Ocean or another autoscaler)');
+  }
+  if (opts.capacity !== 'kwok' && opts.capacity !== 'external') {
+    throw new InputError('flag --capacity', '', '', `expected kwok, external or ec2; found "${opts.capacity}"`);
+  }
+  if (!['text', 'json'].includes(opts.output)) throw new InputError('flag --output', '', '', `expected text or json; found "${opts.output}"`);
+  checkNamespace(opts.namespace);
+  checkMigrationId(opts.migrationId);
+  if (opts.plan !== undefined && opts.cluster !== undefined) {
+    throw new InputError('flag --plan', '', '', 'give either --plan or --cluster (or neither, to read the cluster through the kubeconfig), not both');
+  }
+  if (opts.cluster === '-') throw new InputError('flag --cluster', '', '', 'run cannot read the cluster from standard input; give a file');
+  let planFile: Plan | null = null;
+  let params: MigrationParams | null = null;
+  if (opts.plan !== undefined) {
+    // --no-should-terminate-drained-nodes has no positive form: commander defaults it to true, so only false was given.
+    const given = PARAM_FLAGS.filter((k) => opts[k] !== undefined && !(k === 'shouldTerminateDrainedNodes' && opts[k] === true));
+    if (given.length > 0) {
+      throw new InputError(`flag --${kebab(String(given[0]))}`, '', '', 'the plan file fixes the migration parameters; drop this flag or plan again');
+    }
+  } else {
+    if (opts.vngs === undefined) throw new InputError('flag --vngs', '', '', 'required (a file of Ocean launch specs) unless --plan is given');
+    params = paramsFrom(opts);
+  }
+  let vmMemoryOverhead: number | undefined;
+  if (opts.vmMemoryOverheadPercent !== undefined) {
+    const x = Number(opts.vmMemoryOverheadPercent);
+    if (!Number.isFinite(x) || x < 0 || x >= 50) {
+      throw new InputError('flag --vm-memory-overhead-percent', '', '', `expected a percentage from 0 to 50, found "${opts.vmMemoryOverheadPercent}"`);
+    }
+    vmMemoryOverhead = x / 100;
+  }
+  const catalog = loadCatalog();
+  let vngs: readonly Vng[] = [];
+  if (opts.vngs !== undefined) {
+    vngs = parseVngText(readInput(opts.vngs), opts.vngs, catalog).vngs;
+    if (vngs.length === 0) throw new InputError(opts.vngs, '', '', 'no launch specs found; expected at least one VNG');
+  }
+  if (opts.capacity === 'kwok' && vngs.length === 0) {
+    throw new InputError('flag --vngs', '', '', 'required with --capacity kwok: the kwok provider creates nodes of these VNGs');
+  }
+  if (opts.plan !== undefined) planFile = readPlanFile(opts.plan);
+  const clusterFile = opts.cluster !== undefined ? { cluster: readCluster(opts.cluster), source: opts.cluster } : null;
+  const kube = await loadKubeConfig(opts.kubeconfig, opts.context);
+  return { kube, catalog, vngs, vngsSource: opts.vngs ?? '', planFile, clusterFile, params, capacity: opts.capacity, vmMemoryOverhead };
+}
+
+const stamp = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+
+/** One line per batch step and per change of the migration's status. */
+function progressLine(ev: EngineEvent, batches: number): string | null {
+  const d = ev.detail ?? {};
+  const b = /^Batch (\d+)$/.exec(ev.object)?.[1];
+  const of = b !== undefined ? `batch ${b}/${batches}` : '';
+  switch (ev.kind) {
+    case 'batch.started':
+      return `${of}: started, ${String(d['nodes'] ?? '?')} node(s) cordoned and draining`;
+    case 'batch.drained':
+      return `${of}: drained, ${String(d['evicted'] ?? '?')} pod(s) evicted`;
+    case 'batch.healthy':
+      return `${of}: ${String(d['replaced'] ?? '?')} of ${String(d['evicted'] ?? '?')} pods Ready elsewhere (${String(d['healthyPercent'] ?? '?')}%)`;
+    case 'batch.completed':
+      return `${of}: done`;
+    case 'migration.started':
+    case 'migration.resumed':
+    case 'migration.stop-requested':
+    case 'migration.stopping':
+    case 'migration.stopped':
+    case 'migration.completed':
+      return `migration ${ev.kind.slice('migration.'.length)}`;
+    case 'migration.failed':
+      return `migration failed: ${String(d['code'] ?? '')}: ${String(d['why'] ?? '')}`;
+    case 'api.lost':
+      return `API unreachable (${String(d['message'] ?? d['error'] ?? '')}); retrying`;
+    case 'api.restored':
+      return `API reachable again after ${String(d['lostSeconds'] ?? '?')}s`;
+    case 'capacity.trouble':
+      return `capacity: ${String(d['unplaceable'] ?? 0)} unplaceable pod(s), ${String(d['launchErrors'] ?? 0)} launch error(s)`;
+    default:
+      return null;
+  }
+}
+
+function dryRunLine(ev: EngineEvent): string | null {
+  switch (ev.kind) {
+    case 'node.cordoned':
+      return `would cordon ${ev.object}`;
+    case 'pod.evicted':
+    case 'pod.gone':
+      return `would evict ${ev.object}${ev.detail?.['node'] ? ` from ${String(ev.detail['node'])}` : ''}`;
+    case 'pod.deleted':
+      return `would delete ${ev.object}`;
+    case 'pod.evict-blocked':
+      return `would be refused: eviction of ${ev.object} (${String(ev.detail?.['message'] ?? 'PodDisruptionBudget')})`;
+    case 'node.terminated':
+      return `would terminate ${ev.object}`;
+    default:
+      return null;
+  }
+}
+
+export function exitCodeOf(state: Pick<MigrationState, 'status'>): number {
+  if (state.status === 'Completed') return EXIT_COMPLETED;
+  if (state.status === 'Failed' || state.status === 'Stopped') return EXIT_FAILED_OR_STOPPED;
+  return EXIT_INTERRUPTED;
+}
+
+const EMPTY: ClusterSnapshot = { nodes: [], pods: [] };
+
+export function runCommand(): Command {
+  return new Command('run')
+    .description('run the migration against a live cluster (plan, take the leader Lease, drive the engine); resumable')
+    .option('--plan <file>', 'a plan written by plan --plan-out (its batches and parameters are run)')
+    .option('--cluster <file>', 'plan against this cluster file instead of reading the live cluster')
+    .option('--vngs <file>', 'Ocean launch specs (required unless --plan; required with --capacity kwok)')
+    .option('--kubeconfig <file>', 'the cluster to act on (default: $KUBECONFIG, ~/.kube/config, or the pod service account)')
+    .option('--context <name>', 'kubeconfig context (default: the current one)')
+    .option('--namespace <ns>', 'where the state, the stop request and the leader Lease live', DEFAULT_NAMESPACE)
+    .option('--migration-id <id>', 'names the migration; the same id resumes it', DEFAULT_MIGRATION_ID)
+    .addOption(new Option('--capacity <provider>', 'who launches new nodes: kwok (test clusters), external (Ocean or another autoscaler), ec2 (not available yet)').default('external'))
+    .option('--dry-run', 'plan, check and print what the first batch would do (server-side dry run); change nothing')
+    .option('--allow-infeasible', 'start even when the plan says some pods fit no VNG')
+    .option('--idle-after-end', 'once the migration has ended, stay up until signalled (for a Deployment)')
+    .option('--params <file>', 'migration parameters file (YAML/JSON); flags override it')
+    .option('--nodes <selector>', 'old nodes to migrate, as a label selector; default all')
+    .option('--node-names <names>', 'old nodes to migrate, by name (comma separated)')
+    .option('--instance-ids <ids>', 'old nodes to migrate, by EC2 instance id (comma separated)')
+    .option('--batch-size-percentage <n|auto>', 'share of old nodes per batch, 1-100, or auto')
+    .option('--batch-min-healthy-percentage <n>', "share of a batch's pods Ready before the next batch")
+    .option('--respect-pdb', 'respect PodDisruptionBudgets (default)')
+    .option('--no-respect-pdb', 'evict without regard to PodDisruptionBudgets')
+    .option('--force-pod-eviction-on-pdb-failure', 'delete pods a PDB keeps blocking after the drain threshold')
+    .option('--should-evict-stand-alone-pods', 'evict pods that have no controller')
+    .option('--no-should-terminate-drained-nodes', 'leave drained old instances running')
+    .option('--drain-time-threshold <duration>', 'unscheduled or unready pods after this fail the migration')
+    .option('--batch-time-budget <duration>', 'time budget of one batch')
+    .option('--vm-memory-overhead-percent <pct>', 'memory the hypervisor hides from computed node types (default 7.5)')
+    .option('--allow-architecture-change', 'let pods move to another CPU architecture')
+    .addOption(new Option('-o, --output <format>', 'final status format').choices(['text', 'json']).default('text'))
+    .action(async (opts: RunOptions) => {
+      process.exitCode = await executeRun(opts);
+    });
+}
+
+export async function executeRun(opts: RunOptions): Promise<number> {
+  const v = await validateRun(opts);
+  const out = (line: string): void => {
+    (opts.output === 'json' ? process.stderr : process.stdout).write(`${line}\n`);
+  };
+  const log = (line: string): void => out(`${stamp()} ${line}`);
+  const { kube } = v;
+
+  // First contact with the cluster, read only: a migration already under way resumes from its persisted state.
+  const saved = await readPersistedState(kube, opts.namespace, opts.migrationId);
+  let fresh: MigrationState;
+  if (saved !== null) {
+    if (isTerminal(saved.status)) log(`migration ${opts.migrationId} has already ended: ${saved.status}`);
+    else log(`resuming migration ${opts.migrationId} from its persisted state (${saved.status}, batch ${Math.min(saved.current + 1, saved.batches.length)} of ${saved.batches.length})`);
+    fresh = saved;
+  } else {
+    const plan = await planForRun(v, opts, log);
+    if (!plan.feasible || plan.oldNodes.length === 0) {
+      const why = plan.oldNodes.length === 0 ? 'no old node matches the selection' : `the plan is not feasible (${verdict(plan)})`;
+      if (opts.allowInfeasible !== true || plan.oldNodes.length === 0) {
+        process.stderr.write(`vngshift: refusing to start: ${why}${plan.oldNodes.length === 0 ? '' : '; --allow-infeasible runs it anyway'}\n`);
+        if (plan.predictedFailure) process.stdout.write(`Predicted failure: ${plan.predictedFailure.code}: ${plan.predictedFailure.message}\n`);
+        return EXIT_INFEASIBLE;
+      }
+      log(`warning: ${why}; starting anyway (--allow-infeasible)`);
+    }
+    log(`plan: ${verdict(plan)}; ${plan.oldNodes.length} old node(s) in ${plan.batches.length} batch(es), ${plan.summary.movingPods} pod(s) to move`);
+    fresh = initialState(opts.migrationId, enginePlanOf(plan) satisfies EnginePlan, Date.now() / 1000);
+  }
+
+  const { LeaderElector, defaultIdentity, kubeLeaseClient, leaseName } = await import('../live/leader.js');
+
+  let interrupted: string | null = null;
+  let wakeUp: () => void = () => undefined;
+  const interruptedPromise = new Promise<void>((resolve) => {
+    wakeUp = resolve;
+  });
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (interrupted !== null) {
+      process.stderr.write(`vngshift: ${sig} again: exiting now; the state persisted at the last reconcile stands\n`);
+      process.exit(130);
+    }
+    interrupted = sig;
+    log(`${sig}: stopping at the next safe point (the migration stays ${fresh.status === 'Running' ? 'Running' : fresh.status}; the same command resumes it)`);
+    wakeUp();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const cleanupSignals = (): void => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+
+  if (opts.dryRun === true) {
+    try {
+      return await dryRun(v, opts, fresh, log);
+    } finally {
+      cleanupSignals();
+    }
+  }
+
+  const name = leaseName(opts.migrationId);
+  const identity = defaultIdentity();
+  const leader = new LeaderElector(kubeLeaseClient(kube.kc, opts.namespace, name), { namespace: opts.namespace, name, migrationId: opts.migrationId }, identity, {
+    onWaiting: (holder) => log(`waiting for the Lease ${opts.namespace}/${name}, held by ${holder}`),
+    onLost: (why) => log(`lost the Lease ${opts.namespace}/${name} (${why}): stopping at once`),
+    onError: (message) => log(`the Lease ${opts.namespace}/${name}: ${message}; retrying`),
+  });
+  await ensureNamespace(kube, opts.namespace, log);
+  let world: LiveWorld | null = null;
+  try {
+    const got = await leader.acquire(() => interrupted !== null);
+    if (!got) {
+      log('interrupted before taking the Lease: nothing was done');
+      return EXIT_INTERRUPTED;
+    }
+    log(`holding the Lease ${opts.namespace}/${name} as ${identity}`);
+    const batches = fresh.batches.length;
+    const trace: TracePort = {
+      record(ev) {
+        const line = progressLine(ev, batches);
+        if (line !== null) log(line);
+      },
+    };
+    world = await openWorld(v, opts, false, trace, log);
+    const ports = world.ports;
+    const engine = await MigrationEngine.resumeOrStart(ports, fresh);
+    const interval = engine.current.settings.intervalSeconds;
+    while (!isTerminal(engine.current.status)) {
+      if (interrupted !== null || !leader.isLeader()) break;
+      await engine.step();
+      if (isTerminal(engine.current.status)) break;
+      await Promise.race([ports.clock.sleep(interval), interruptedPromise]);
+    }
+    const state = engine.current;
+    let snap = EMPTY;
+    try {
+      snap = ports.cluster.snapshot();
+    } catch {
+      snap = EMPTY;
+    }
+    const view = migrationStatus(state as MigrationState, snap);
+    if (opts.output === 'json') process.stdout.write(JSON.stringify({ ...view, failure: state.failure }, null, 2) + '\n');
+    else {
+      process.stdout.write('\n' + renderMigrationStatusText(view));
+      if (state.failure) process.stdout.write(`  Why: ${state.failure.why}\n  Do: ${state.failure.remedy}\n`);
+    }
+    if (!isTerminal(state.status)) {
+      log(leader.lost !== null ? `stepped down: ${leader.lost}; another executor continues` : 'interrupted at a safe point; run the same command to resume');
+      return EXIT_INTERRUPTED;
+    }
+    await leader.release();
+    await world.close();
+    world = null;
+    if (opts.idleAfterEnd === true && interrupted === null) {
+      log('the migration has ended; idling until signalled (--idle-after-end)');
+      await interruptedPromise;
+    }
+    return exitCodeOf(state);
+  } finally {
+    await leader.release();
+    if (world !== null) await world.close();
+    cleanupSignals();
+  }
+}
+
+/** The state namespace must exist before the Lease can: created when missing (deploy/namespace.yaml creates it in-cluster). */
+async function ensureNamespace(kube: LoadedKubeConfig, namespace: string, log: (line: string) => void): Promise<void> {
+  const { ApiException, CoreV1Api } = await import('@kubernetes/client-node');
+  const core = kube.kc.makeApiClient(CoreV1Api);
+  try {
+    await core.readNamespace({ name: namespace });
+    return;
+  } catch (e) {
+    if (!(e instanceof ApiException && e.code === 404)) throw liveInputError(e, kube, `reading namespace ${namespace}`);
+  }
+  try {
+    await core.createNamespace({ body: { metadata: { name: namespace, labels: { 'app.kubernetes.io/managed-by': 'vngshift' } } } });
+    log(`created namespace ${namespace}`);
+  } catch (e) {
+    if (!(e instanceof ApiException && e.code === 409)) throw liveInputError(e, kube, `creating namespace ${namespace}`);
+  }
+}
+
+/** The live ports (watch caches synced). Unreachable or refused: one line, exit 1. */
+async function openWorld(v: Validated, opts: RunOptions, dryRun: boolean, trace: TracePort, say: (line: string) => void): Promise<LiveWorld> {
+  const { openLiveWorld } = await import('../live/index.js');
+  const debug = process.env['VNGSHIFT_DEBUG'] !== undefined;
+  // The adapters' own log: everything with VNGSHIFT_DEBUG; in a dry run, the nodes a capacity provider would create (the
+  // engine's trace already says what would be cordoned and evicted).
+  const adapterLog = (line: string): void => {
+    if (debug) process.stderr.write(`vngshift: live: ${line}\n`);
+    else if (dryRun && /^dry run: create /.test(line)) say(`dry run: would ${line.slice('dry run: '.length)}`);
+  };
+  try {
+    return await openLiveWorld({
+      kubeconfig: v.kube.kc,
+      namespace: opts.namespace,
+      migrationId: opts.migrationId,
+      capacity: v.capacity,
+      vngs: v.vngs,
+      catalog: v.catalog,
+      dryRun,
+      trace,
+      log: adapterLog,
+      allowArchitectureChange: v.planFile?.allowArchitectureChange ?? opts.allowArchitectureChange === true,
+    });
+  } catch (e) {
+    throw liveInputError(e, v.kube, 'opening the live cluster');
+  }
+}
+
+/** The plan the run starts from: the --plan file (checked against the live nodes), else planned on what it reads. */
+async function planForRun(v: Validated, opts: RunOptions, log: (line: string) => void): Promise<Plan> {
+  if (v.planFile !== null) {
+    const live = await readLiveCluster(v.kube);
+    const names = new Set(live.nodes.map((n) => n.name));
+    const missing = v.planFile.oldNodes.filter((n) => !names.has(n.name)).map((n) => n.name);
+    if (missing.length === v.planFile.oldNodes.length && missing.length > 0) {
+      throw new InputError(opts.plan ?? '', 'MigrationPlan', 'oldNodes', `none of the plan's ${missing.length} old nodes exists in the cluster (${v.kube.source}); plan again`);
+    }
+    if (missing.length > 0) log(`warning: ${missing.length} old node(s) of the plan are no longer in the cluster: ${missing.slice(0, 5).join(', ')}`);
+    return v.planFile;
+  }
+  const source = v.clusterFile ?? { cluster: await readLiveCluster(v.kube), source: v.kube.source };
+  const overhead = v.vmMemoryOverhead;
+  return buildPlan({
+    cluster: source.cluster,
+    vngs: v.vngs,
+    catalog: v.catalog,
+    params: v.params ?? parseParams({}, 'flags'),
+    sources: { cluster: source.source, vngs: v.vngsSource },
+    allowArchitectureChange: opts.allowArchitectureChange === true,
+    ...(overhead !== undefined ? { allocatable: { vmMemoryOverheadPercent: overhead } } : {}),
+  });
+}
+
+/**
+ * --dry-run: the engine's first reconcile through ports that only ask the API server (server-side dry run) and write
+ * nothing, then what the later batches would do. No Lease is taken.
+ */
+async function dryRun(v: Validated, opts: RunOptions, fresh: MigrationState, log: (line: string) => void): Promise<number> {
+  const trace: TracePort = {
+    record(ev) {
+      const line = dryRunLine(ev);
+      if (line !== null) log(`dry run: ${line}`);
+    },
+  };
+  const world = await openWorld(v, opts, true, trace, log);
+  try {
+    const ports = world.ports;
+    log(`dry run: nothing is written; the state would be kept in ${opts.namespace} under migration id ${opts.migrationId}, the leader Lease would be ${opts.namespace}/vngshift-${opts.migrationId}`);
+    const engine = await MigrationEngine.resumeOrStart(ports, fresh);
+    if (!isTerminal(engine.current.status)) await engine.step();
+    const s = engine.current;
+    const first = s.current;
+    s.batches.forEach((b, i) => {
+      if (i <= first) return;
+      log(`dry run: batch ${i + 1}/${s.batches.length} would then cordon and drain ${b.nodes.join(', ')}`);
+    });
+    if (s.params.shouldTerminateDrainedNodes) {
+      const ids = s.oldNodes.map((n) => n.instanceId ?? n.name);
+      log(`dry run: drained old instances would be terminated (${ids.length}): ${ids.slice(0, 8).join(', ')}${ids.length > 8 ? ', ...' : ''}`);
+    } else log('dry run: drained old instances would be left running (shouldTerminateDrainedNodes is off)');
+    return 0;
+  } finally {
+    await world.close();
+  }
+}

@@ -1,0 +1,84 @@
+/** `vngshift status`: the migration as Ocean's console shows it, from the state persisted in the cluster and the cluster now. */
+import { Command, Option } from 'commander';
+import type { ClusterSnapshot, NodeView, PodView } from '../engine/ports.js';
+import { isTerminal } from '../engine/state.js';
+import { migrationStatus } from '../engine/status.js';
+import { InputError } from '../model/errors.js';
+import { renderMigrationStatusText } from '../report/migration-status.js';
+import {
+  checkMigrationId,
+  checkNamespace,
+  DEFAULT_MIGRATION_ID,
+  DEFAULT_NAMESPACE,
+  liveInputError,
+  loadKubeConfig,
+  readPersistedState,
+  type LoadedKubeConfig,
+} from './inputs.js';
+
+interface StatusOptions {
+  kubeconfig?: string;
+  context?: string;
+  namespace: string;
+  migrationId: string;
+  output: string;
+}
+
+/** Nodes and pods now, read once (paged), as the engine sees them. */
+async function readSnapshot(kube: LoadedKubeConfig): Promise<ClusterSnapshot> {
+  const { CoreV1Api } = await import('@kubernetes/client-node');
+  const { toNodeView, toPodView } = await import('../live/views.js');
+  const core = kube.kc.makeApiClient(CoreV1Api);
+  const nodes: NodeView[] = [];
+  const pods: PodView[] = [];
+  try {
+    let cont: string | undefined;
+    do {
+      const page = await core.listNode({ limit: 500, ...(cont !== undefined ? { _continue: cont } : {}) });
+      nodes.push(...page.items.map((n) => toNodeView(n)));
+      cont = page.metadata?._continue || undefined;
+    } while (cont !== undefined);
+    cont = undefined;
+    do {
+      const page = await core.listPodForAllNamespaces({ limit: 500, ...(cont !== undefined ? { _continue: cont } : {}) });
+      pods.push(...page.items.map((p) => toPodView(p)));
+      cont = page.metadata?._continue || undefined;
+    } while (cont !== undefined);
+  } catch (e) {
+    throw liveInputError(e, kube, 'reading nodes and pods');
+  }
+  return { nodes, pods };
+}
+
+export function statusCommand(): Command {
+  return new Command('status')
+    .description("the migration's status as Ocean's console shows it: batch, new instances, pods launched and remaining, unscheduled pods")
+    .option('--kubeconfig <file>', 'the cluster (default: $KUBECONFIG, ~/.kube/config, or the pod service account)')
+    .option('--context <name>', 'kubeconfig context (default: the current one)')
+    .option('--namespace <ns>', 'where the migration keeps its state', DEFAULT_NAMESPACE)
+    .option('--migration-id <id>', 'the migration', DEFAULT_MIGRATION_ID)
+    .addOption(new Option('-o, --output <format>', 'format').choices(['text', 'json']).default('text'))
+    .action(async (opts: StatusOptions) => {
+      checkNamespace(opts.namespace);
+      checkMigrationId(opts.migrationId);
+      const kube = await loadKubeConfig(opts.kubeconfig, opts.context);
+      const state = await readPersistedState(kube, opts.namespace, opts.migrationId);
+      if (state === null) {
+        throw new InputError('flag --migration-id', '', '', `no migration "${opts.migrationId}" in namespace ${opts.namespace} (${kube.source})`);
+      }
+      const view = migrationStatus(state, await readSnapshot(kube));
+      // A stop written by `vngshift stop` that the executor has not read yet is still worth showing.
+      let stop = state.stop;
+      if (stop === null && !isTerminal(state.status)) {
+        const { readStopRequest } = await import('../live/state-store.js');
+        stop = await readStopRequest(kube.kc, opts.namespace, opts.migrationId).catch(() => null);
+      }
+      if (opts.output === 'json') {
+        process.stdout.write(JSON.stringify({ ...view, failure: state.failure, stop }, null, 2) + '\n');
+        return;
+      }
+      process.stdout.write(renderMigrationStatusText(view));
+      if (state.failure) process.stdout.write(`  Why: ${state.failure.why}\n  Do: ${state.failure.remedy}\n`);
+      if (stop && state.status !== 'Stopped') process.stdout.write(`\nA stop was requested (terminate drained: ${stop.terminateDrained ? 'yes' : 'no'}).\n`);
+    });
+}

@@ -1,0 +1,298 @@
+/**
+ * The migration's persisted progress in the cluster: one ConfigMap per migration (`vngshift-<id>` in the state namespace,
+ * "vngshift-system" by default, created when missing) holding the MigrationState JSON under the key `state`, and a stop
+ * request (`vngshift stop`) under the key `stop`.
+ *
+ * Writes use optimistic concurrency: every replace carries the resourceVersion this process last saw. When the server answers
+ * 409, the ConfigMap is read again: if its `state` is still the one this process wrote last (another writer only touched
+ * `stop`), the write is repeated on the new version; otherwise another engine runs the same migration, and the save fails
+ * with PortError('conflict').
+ *
+ * Each old node the engine acted on also gets annotations (vngshift.io/migration, vngshift.io/phase) so that
+ * `kubectl get nodes -o custom-columns=...` or `kubectl describe node` shows where the migration is. They are best effort.
+ */
+import { CoreV1Api, PatchStrategy, setHeaderOptions, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
+import { PortError } from '../engine/ports.js';
+import type { MigrationState, StopRequest } from '../engine/state.js';
+import { ApiEtiquette } from './etiquette.js';
+import { httpStatusOf, toPortError } from './errors.js';
+
+export const DEFAULT_STATE_NAMESPACE = 'vngshift-system';
+export const STATE_KEY = 'state';
+export const STOP_KEY = 'stop';
+export const MIGRATION_LABEL = 'vngshift.io/migration';
+export const MIGRATION_ANNOTATION = 'vngshift.io/migration';
+export const PHASE_ANNOTATION = 'vngshift.io/phase';
+const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'vngshift' };
+
+const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+
+/** The ConfigMap name of a migration: `vngshift-` and the id made a DNS-1123 subdomain (lower case, [a-z0-9.-]). */
+export function configMapName(migrationId: string): string {
+  const cleaned = migrationId
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]+/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '');
+  if (cleaned === '') throw new PortError('invalid', `migration id ${JSON.stringify(migrationId)} has no character a ConfigMap name can use`);
+  return `vngshift-${cleaned}`.slice(0, 253).replace(/[-.]+$/, '');
+}
+
+/** A label value for the id, or null when the id cannot be one (more than 63 characters or other characters). */
+function labelValue(id: string): string | null {
+  return /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(id) && id.length <= 63 ? id : null;
+}
+
+export function serializeState(state: MigrationState): string {
+  return JSON.stringify(state);
+}
+
+const STATUSES = new Set(['Running', 'Stopping', 'Stopped', 'Completed', 'Failed']);
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The state in a ConfigMap's `state` key; PortError('invalid') naming the ConfigMap when it is not one. */
+export function parseState(text: string, where: string): MigrationState {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new PortError('invalid', `${where}: the migration state is not JSON (${(e as Error).message})`);
+  }
+  const bad = (field: string, expected: string): PortError => new PortError('invalid', `${where}: field ${field} of the migration state: expected ${expected}`);
+  if (!isRecord(v)) throw bad('(top)', 'an object');
+  if (v['version'] !== 1) throw bad('version', '1');
+  if (typeof v['id'] !== 'string') throw bad('id', 'a string');
+  if (typeof v['status'] !== 'string' || !STATUSES.has(v['status'])) throw bad('status', 'Running, Stopping, Stopped, Completed or Failed');
+  if (!Array.isArray(v['batches'])) throw bad('batches', 'an array');
+  if (!Array.isArray(v['oldNodes'])) throw bad('oldNodes', 'an array');
+  if (!isRecord(v['nodePhase'])) throw bad('nodePhase', 'an object');
+  if (!isRecord(v['params'])) throw bad('params', 'an object');
+  if (!isRecord(v['settings'])) throw bad('settings', 'an object');
+  if (typeof v['current'] !== 'number') throw bad('current', 'a number');
+  return v as unknown as MigrationState;
+}
+
+export function serializeStop(stop: StopRequest): string {
+  return JSON.stringify({ terminateDrained: stop.terminateDrained, requestedAt: stop.requestedAt });
+}
+
+/** The stop request in a ConfigMap's `stop` key; null when absent or unreadable (a bad stop key must not stop a run). */
+export function parseStop(text: string | undefined): StopRequest | null {
+  if (text === undefined || text.trim() === '') return null;
+  try {
+    const v: unknown = JSON.parse(text);
+    if (!isRecord(v)) return null;
+    const at = v['requestedAt'];
+    return { terminateDrained: v['terminateDrained'] === true, requestedAt: typeof at === 'number' && Number.isFinite(at) ? at : 0 };
+  } catch {
+    return null;
+  }
+}
+
+async function ensureNamespace(core: CoreV1Api, api: ApiEtiquette, namespace: string): Promise<void> {
+  try {
+    await api.call(`read namespace ${namespace}`, 'idempotent', () => core.readNamespace({ name: namespace }));
+    return;
+  } catch (e) {
+    if (httpStatusOf(e) !== 404) throw toPortError(e, `read namespace ${namespace}`);
+  }
+  try {
+    await api.call(`create namespace ${namespace}`, 'throttled-only', () =>
+      core.createNamespace({ body: { metadata: { name: namespace, labels: { ...MANAGED_BY } } } }),
+    );
+  } catch (e) {
+    if (httpStatusOf(e) !== 409) throw toPortError(e, `create namespace ${namespace}`);
+  }
+}
+
+async function readConfigMap(core: CoreV1Api, api: ApiEtiquette, namespace: string, name: string): Promise<V1ConfigMap | null> {
+  try {
+    return await api.call(`read configmap ${namespace}/${name}`, 'idempotent', () => core.readNamespacedConfigMap({ name, namespace }));
+  } catch (e) {
+    if (httpStatusOf(e) === 404) return null;
+    throw toPortError(e, `read configmap ${namespace}/${name}`);
+  }
+}
+
+export interface StateStoreOptions {
+  readonly namespace?: string;
+  readonly dryRun?: boolean;
+  readonly log?: (line: string) => void;
+}
+
+export class StateStore {
+  readonly namespace: string;
+  private readonly dryRun: boolean;
+  private readonly log: (line: string) => void;
+  private nsReady = false;
+  /** Per migration: the ConfigMap as this process last saw it, and the state text it last wrote or read. */
+  private readonly seen = new Map<string, { rv: string | null; data: Record<string, string>; stateText: string | null }>();
+  /** Per node: the phase its annotation shows. */
+  private readonly annotated = new Map<string, string>();
+  /** Dry run: states kept in memory only. */
+  private readonly memory = new Map<string, string>();
+
+  constructor(
+    private readonly core: CoreV1Api,
+    private readonly api: ApiEtiquette,
+    opts: StateStoreOptions = {},
+  ) {
+    this.namespace = opts.namespace ?? DEFAULT_STATE_NAMESPACE;
+    this.dryRun = opts.dryRun === true;
+    this.log = opts.log ?? (() => undefined);
+  }
+
+  private where(id: string): string {
+    return `ConfigMap ${this.namespace}/${configMapName(id)}`;
+  }
+
+  private remember(id: string, cm: V1ConfigMap | null): void {
+    const data = { ...(cm?.data ?? {}) };
+    this.seen.set(id, { rv: cm?.metadata?.resourceVersion ?? null, data, stateText: data[STATE_KEY] ?? null });
+  }
+
+  async loadState(id: string): Promise<MigrationState | null> {
+    const mem = this.memory.get(id);
+    if (mem !== undefined) return parseState(mem, `${this.where(id)} (dry run)`);
+    const cm = await readConfigMap(this.core, this.api, this.namespace, configMapName(id));
+    this.remember(id, cm);
+    const text = cm?.data?.[STATE_KEY];
+    return text === undefined ? null : parseState(text, this.where(id));
+  }
+
+  async stopRequest(id: string): Promise<StopRequest | null> {
+    const cm = await readConfigMap(this.core, this.api, this.namespace, configMapName(id));
+    const mine = this.seen.get(id);
+    // Our own state still stands there: take the newer version, so the next save does not conflict over the stop key.
+    if (cm !== null && mine !== undefined && (cm.data?.[STATE_KEY] ?? null) === mine.stateText) this.remember(id, cm);
+    return parseStop(cm?.data?.[STOP_KEY]);
+  }
+
+  async saveState(state: MigrationState): Promise<void> {
+    const text = serializeState(state);
+    if (this.dryRun) {
+      this.memory.set(state.id, text);
+      return;
+    }
+    const id = state.id;
+    const name = configMapName(id);
+    if (!this.nsReady) {
+      await ensureNamespace(this.core, this.api, this.namespace);
+      this.nsReady = true;
+    }
+    const labels: Record<string, string> = { ...MANAGED_BY };
+    const lv = labelValue(id);
+    if (lv !== null) labels[MIGRATION_LABEL] = lv;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      let mine = this.seen.get(id);
+      if (mine === undefined) {
+        this.remember(id, await readConfigMap(this.core, this.api, this.namespace, name));
+        mine = this.seen.get(id) as { rv: string | null; data: Record<string, string>; stateText: string | null };
+        if (mine.stateText !== null) throw this.conflict(id, 'it already holds a migration state this process did not load');
+      }
+      const data = { ...mine.data, [STATE_KEY]: text };
+      try {
+        let written: V1ConfigMap;
+        if (mine.rv === null) {
+          written = await this.api.call(`create ${this.where(id)}`, 'throttled-only', () =>
+            this.core.createNamespacedConfigMap({ namespace: this.namespace, body: { metadata: { name, namespace: this.namespace, labels }, data } }),
+          );
+        } else {
+          const rv = mine.rv;
+          written = await this.api.call(`replace ${this.where(id)}`, 'throttled-only', () =>
+            this.core.replaceNamespacedConfigMap({
+              name,
+              namespace: this.namespace,
+              body: { metadata: { name, namespace: this.namespace, labels, resourceVersion: rv }, data },
+            }),
+          );
+        }
+        this.remember(id, written);
+        await this.annotateNodes(state);
+        return;
+      } catch (e) {
+        const status = httpStatusOf(e);
+        if (status !== 409 && !(status === 404 && mine.rv !== null)) throw toPortError(e, `save ${this.where(id)}`);
+        // Someone else wrote (or deleted) the ConfigMap: read it again and decide.
+        const fresh = await readConfigMap(this.core, this.api, this.namespace, name);
+        const freshState = fresh?.data?.[STATE_KEY] ?? null;
+        if (freshState !== null && freshState !== mine.stateText) throw this.conflict(id, 'another writer changed the migration state');
+        this.remember(id, fresh);
+      }
+    }
+    throw this.conflict(id, 'the ConfigMap kept changing under this process');
+  }
+
+  private conflict(id: string, why: string): PortError {
+    return new PortError('conflict', `${this.where(id)}: ${why} (is another vngshift running migration ${id}?)`, 'Conflict');
+  }
+
+  /** Annotates the old nodes whose phase changed since their last annotation; failures are logged and retried next save. */
+  private async annotateNodes(state: MigrationState): Promise<void> {
+    for (const node of Object.keys(state.nodePhase).sort()) {
+      const phase = state.nodePhase[node];
+      if (phase === undefined || phase === 'waiting' || this.annotated.get(node) === phase) continue;
+      try {
+        await this.api.call(`annotate node ${node}`, 'idempotent', () =>
+          this.core.patchNode(
+            { name: node, body: { metadata: { annotations: { [MIGRATION_ANNOTATION]: state.id, [PHASE_ANNOTATION]: phase } } } },
+            MERGE_PATCH,
+          ),
+        );
+        this.annotated.set(node, phase);
+      } catch (e) {
+        if (httpStatusOf(e) === 404) this.annotated.set(node, phase);
+        else this.log(`annotate node ${node}: ${toPortError(e, 'patch').message}`);
+      }
+    }
+  }
+}
+
+/** `vngshift stop`: writes the stop request into the migration's ConfigMap (created when the migration has none yet). */
+export async function requestStop(kc: KubeConfig, namespace: string, migrationId: string, terminateDrained: boolean): Promise<StopRequest> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const api = new ApiEtiquette();
+  const name = configMapName(migrationId);
+  const stop: StopRequest = { terminateDrained, requestedAt: Date.now() / 1000 };
+  const data = { [STOP_KEY]: serializeStop(stop) };
+  const existing = await readConfigMap(core, api, namespace, name);
+  try {
+    if (existing === null) {
+      await ensureNamespace(core, api, namespace);
+      const labels: Record<string, string> = { ...MANAGED_BY };
+      const lv = labelValue(migrationId);
+      if (lv !== null) labels[MIGRATION_LABEL] = lv;
+      await api.call(`create configmap ${namespace}/${name}`, 'throttled-only', () =>
+        core.createNamespacedConfigMap({ namespace, body: { metadata: { name, namespace, labels }, data } }),
+      );
+    } else {
+      await api.call(`patch configmap ${namespace}/${name}`, 'idempotent', () => core.patchNamespacedConfigMap({ name, namespace, body: { data } }, MERGE_PATCH));
+    }
+  } catch (e) {
+    // Created by the engine in the meantime: patch it.
+    if (httpStatusOf(e) !== 409) throw toPortError(e, `stop migration ${migrationId}`);
+    await api
+      .call(`patch configmap ${namespace}/${name}`, 'idempotent', () => core.patchNamespacedConfigMap({ name, namespace, body: { data } }, MERGE_PATCH))
+      .catch((err: unknown) => {
+        throw toPortError(err, `stop migration ${migrationId}`);
+      });
+  }
+  return stop;
+}
+
+/** `vngshift status`: the persisted state of a migration (null when none), with the stop request if one was written. */
+export async function readState(kc: KubeConfig, namespace: string, migrationId: string): Promise<MigrationState | null> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const cm = await readConfigMap(core, new ApiEtiquette(), namespace, configMapName(migrationId));
+  const text = cm?.data?.[STATE_KEY];
+  return text === undefined ? null : parseState(text, `ConfigMap ${namespace}/${configMapName(migrationId)}`);
+}
+
+/** The stop request written for a migration, if any (for `vngshift status`). */
+export async function readStopRequest(kc: KubeConfig, namespace: string, migrationId: string): Promise<StopRequest | null> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const cm = await readConfigMap(core, new ApiEtiquette(), namespace, configMapName(migrationId));
+  return parseStop(cm?.data?.[STOP_KEY]);
+}
