@@ -28,6 +28,8 @@ export interface ControlPlane {
   readonly dir: string;
   /** Log file of each process, by process name. */
   readonly logs: Readonly<Record<string, string>>;
+  /** The API server's audit log (JSON lines, level Metadata) when started with `audit: true`, else null. */
+  readonly auditLogPath: string | null;
   /** Stops every process and removes the folder; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -41,7 +43,17 @@ export interface ControlPlaneOptions {
   keepDir?: boolean;
   /** Progress lines; default none. */
   log?: (line: string) => void;
+  /** Write an audit log of every request (metadata only: user, user agent, verb, resource, code, times); default false. */
+  audit?: boolean;
 }
+
+/** Audit policy: every request at level Metadata, logged once when answered. */
+const AUDIT_POLICY = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: ["RequestReceived"]
+rules:
+  - level: Metadata
+`;
 
 export const BINARIES = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok'] as const;
 const SERVICE_CIDR = '10.96.0.0/16';
@@ -214,6 +226,13 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     log(`etcd ready on ${etcdUrl} (${Date.now() - started} ms)`);
 
     // kube-apiserver
+    const auditLogPath = options.audit === true ? path.join(dir, 'logs', 'audit.log') : null;
+    const auditArgs: string[] = [];
+    if (auditLogPath !== null) {
+      const policy = path.join(dir, 'audit-policy.yaml');
+      writeFileSync(policy, AUDIT_POLICY);
+      auditArgs.push(`--audit-policy-file=${policy}`, `--audit-log-path=${auditLogPath}`, '--audit-log-maxsize=0', '--audit-log-format=json', '--audit-log-mode=blocking');
+    }
     const apiserver = run('kube-apiserver', bin('kube-apiserver'), [
       `--etcd-servers=${etcdUrl}`,
       '--bind-address=127.0.0.1',
@@ -240,6 +259,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       '--endpoint-reconciler-type=none',
       '--profiling=false',
       '--v=1',
+      ...auditArgs,
     ]);
     await waitReady(apiserver, 'ready (/readyz)', () => ok(`${server}/readyz`, adminTls), timeout);
     log(`kube-apiserver ready on ${server} (${Date.now() - started} ms)`);
@@ -290,7 +310,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       ok(`${server}/api/v1/namespaces/default/serviceaccounts/default`, adminTls), timeout);
     log(`control plane ready in ${Date.now() - started} ms; logs in ${logDir}`);
 
-    return { kubeconfigPath, server, dir, logs, stop };
+    return { kubeconfigPath, server, dir, logs, auditLogPath, stop };
   } catch (err) {
     await stop();
     throw err;
