@@ -304,6 +304,8 @@ export class MigrationEngine {
     const share = total === 0 ? 100 : (100 * replaced) / total;
     if (share >= s.params.batchMinHealthyPercentage) {
       batch.phase = 'terminating';
+      // The baseline only serves this gate; dropped, it no longer weighs on every save of the state.
+      batch.baseline = [];
       this.trace('batch.healthy', `Batch ${s.current + 1}`, { healthyPercent: Math.floor(share), replaced, evicted: total });
     }
   }

@@ -11,6 +11,7 @@
  * Each old node the engine acted on also gets annotations (vngshift.io/migration, vngshift.io/phase) so that
  * `kubectl get nodes -o custom-columns=...` or `kubectl describe node` shows where the migration is. They are best effort.
  */
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { CoreV1Api, PatchStrategy, setHeaderOptions, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
 import { PortError } from '../engine/ports.js';
 import type { MigrationState, StopRequest } from '../engine/state.js';
@@ -42,8 +43,23 @@ function labelValue(id: string): string | null {
   return /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(id) && id.length <= 63 ? id : null;
 }
 
+/**
+ * Above this many characters the state is stored gzip-compressed (base64, prefixed GZIP_PREFIX): a ConfigMap holds at most
+ * 1 MiB, and the per-batch lists of evicted pods of a migration of tens of thousands of pods get near that in plain JSON.
+ */
+export const COMPRESS_ABOVE = 256 * 1024;
+export const GZIP_PREFIX = 'gzip+base64:';
+/** What a ConfigMap's data may hold, with room for the stop request and the object's metadata. */
+export const MAX_STATE_TEXT = 1_000_000;
+
 export function serializeState(state: MigrationState): string {
-  return JSON.stringify(state);
+  const json = JSON.stringify(state);
+  if (json.length <= COMPRESS_ABOVE) return json;
+  const packed = GZIP_PREFIX + gzipSync(json, { level: 9 }).toString('base64');
+  if (packed.length > MAX_STATE_TEXT) {
+    throw new PortError('invalid', `the migration state is ${json.length} characters (${packed.length} compressed), more than a ConfigMap holds: use smaller batches`);
+  }
+  return packed;
 }
 
 const STATUSES = new Set(['Running', 'Stopping', 'Stopped', 'Completed', 'Failed']);
@@ -56,7 +72,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 export function parseState(text: string, where: string): MigrationState {
   let v: unknown;
   try {
-    v = JSON.parse(text);
+    v = JSON.parse(text.startsWith(GZIP_PREFIX) ? gunzipSync(Buffer.from(text.slice(GZIP_PREFIX.length), 'base64')).toString('utf8') : text);
   } catch (e) {
     throw new PortError('invalid', `${where}: the migration state is not JSON (${(e as Error).message})`);
   }

@@ -45,6 +45,9 @@ describe('MigrationEngine against fake ports', () => {
     // The second batch waits for the first batch's replacements to be Ready (20 s).
     const healthy = w.events.find((e) => e.kind === 'batch.healthy');
     expect(healthy?.t).toBeGreaterThanOrEqual(20);
+    // The health gate's baseline is dropped once the batch passed it: the persisted state does not grow with it.
+    expect(s.batches.map((b) => b.baseline)).toEqual([[], []]);
+    expect(w.saved?.batches.map((b) => b.baseline)).toEqual([[], []]);
   });
 
   it('keeps retrying a PDB-blocked eviction with backoff and fails with TechnicalTimeout past the batch budget', async () => {

@@ -4,7 +4,7 @@ import { PortError } from '../../../src/engine/ports.js';
 import { initialState, type MigrationState } from '../../../src/engine/state.js';
 import { DEFAULT_PARAMS } from '../../../src/model/params.js';
 import { ApiEtiquette } from '../../../src/live/etiquette.js';
-import { configMapName, parseState, parseStop, serializeState, serializeStop, StateStore, STOP_KEY } from '../../../src/live/state-store.js';
+import { COMPRESS_ABOVE, configMapName, GZIP_PREFIX, MAX_STATE_TEXT, parseState, parseStop, serializeState, serializeStop, StateStore, STOP_KEY } from '../../../src/live/state-store.js';
 
 function state(id = 'm1'): MigrationState {
   return initialState(id, { oldNodes: [{ name: 'a', instanceId: 'i-1' }, { name: 'b', instanceId: null }], batches: [{ nodes: ['a'] }, { nodes: ['b'] }], params: DEFAULT_PARAMS, boundSeconds: 3600 }, 1_700_000_000);
@@ -71,6 +71,29 @@ describe('state serialization', () => {
     expect(parseState(serializeState(s), 'cm')).toEqual(s);
     expect(configMapName('m1')).toBe('vngshift-m1');
     expect(configMapName('Prod Move_2')).toBe('vngshift-prod-move-2');
+  });
+
+  it('compresses a large state below the ConfigMap limit (20,000 evicted pods) and reads it back', () => {
+    const s = state();
+    const uid = (i: number): string => `${(i * 2654435761).toString(16).padStart(8, '0')}-5f1c-4b7e-9a2d-${String(i).padStart(12, '0')}`;
+    const batches = Array.from({ length: 10 }, (_, b) => ({
+      nodes: Array.from({ length: 20 }, (__, n) => `ip-10-0-${b}-${n}.ec2.internal`),
+      phase: 'done' as const,
+      startedAt: 1,
+      drainedAt: 2,
+      finishedAt: 3,
+      evicted: Array.from({ length: 2000 }, (__, i) => ({ pod: `payments/checkout-api-7f9c8d6b5-${uid(b * 2000 + i).slice(0, 5)}`, ownerUid: uid(b % 7) })),
+      baseline: [],
+    }));
+    const big = { ...s, batches };
+    const plain = JSON.stringify(big);
+    expect(plain.length).toBeGreaterThan(COMPRESS_ABOVE);
+    const text = serializeState(big);
+    expect(text.startsWith(GZIP_PREFIX)).toBe(true);
+    expect(text.length).toBeLessThan(MAX_STATE_TEXT);
+    expect(parseState(text, 'cm')).toEqual(big);
+    // Small states stay plain JSON, readable with kubectl.
+    expect(serializeState(s)).toBe(JSON.stringify(s));
   });
 
   it('refuses what is not a migration state, naming the field', () => {
