@@ -7,6 +7,7 @@
  * (nothing was done); 3 Failed or Stopped (as `simulate`); 4 interrupted (SIGINT/SIGTERM) or the Lease lost: the state is
  * persisted and the same command resumes.
  */
+import { appendFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { loadCatalog, type Catalog } from '../catalog/catalog.js';
@@ -49,6 +50,7 @@ export interface RunOptions extends PlanOptions {
   dryRun?: boolean;
   allowInfeasible?: boolean;
   idleAfterEnd?: boolean;
+  traceOut?: string;
 }
 
 export const EXIT_COMPLETED = 0;
@@ -167,6 +169,13 @@ export async function validateRun(opts: RunOptions): Promise<Validated> {
     throw new InputError('flag --vngs', '', '', 'required with --capacity kwok: the kwok provider creates nodes of these VNGs');
   }
   if (opts.plan !== undefined) planFile = readPlanFile(opts.plan);
+  if (opts.traceOut !== undefined) {
+    try {
+      appendFileSync(opts.traceOut, '');
+    } catch (e) {
+      throw new InputError('flag --trace-out', '', '', `cannot write ${opts.traceOut}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
   const clusterFile = opts.cluster !== undefined ? { cluster: readCluster(opts.cluster), source: opts.cluster } : null;
   const kube = await loadKubeConfig(opts.kubeconfig, opts.context);
   return { kube, catalog, vngs, vngsSource: opts.vngs ?? '', planFile, clusterFile, params, capacity: opts.capacity, vmMemoryOverhead };
@@ -248,6 +257,7 @@ export function runCommand(): Command {
     .option('--dry-run', 'plan, check and print what the first batch would do (server-side dry run); change nothing')
     .option('--allow-infeasible', 'start even when the plan says some pods fit no VNG')
     .option('--idle-after-end', 'once the migration has ended, stay up until signalled (for a Deployment)')
+    .option('--trace-out <file>', "append the engine's trace (what it decided and did) to this file, one JSON object per line")
     .option('--params <file>', 'migration parameters file (YAML/JSON); flags override it')
     .option('--nodes <selector>', 'old nodes to migrate, as a label selector; default all')
     .option('--node-names <names>', 'old nodes to migrate, by name (comma separated)')
@@ -349,6 +359,7 @@ export async function executeRun(opts: RunOptions): Promise<number> {
     const batches = fresh.batches.length;
     const trace: TracePort = {
       record(ev) {
+        if (opts.traceOut !== undefined) appendFileSync(opts.traceOut, `${JSON.stringify(ev)}\n`);
         const line = progressLine(ev, batches);
         if (line !== null) log(line);
       },
