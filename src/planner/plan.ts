@@ -378,7 +378,9 @@ function predict(
     const nodes = new Set(b.nodes);
     const stuck = unplaced.filter((p) => p.from !== null && nodes.has(p.from));
     if (stuck.length > 0) return capacity(stuck, `of batch ${i + 1} `);
-    const slow = b.replacementReady.lo > params.drainTimeThresholdSeconds && b.pods > 0;
+    // Pods under a PDB that allows no disruption are never evicted (unless forced), so they get no replacement to wait for.
+    const blocked = params.respectPdb && !params.forcePodEvictionOnPdbFailure ? b.serialisedBy.filter((s) => s.allowed === 0).reduce((a, s) => a + s.evictions, 0) : 0;
+    const slow = b.replacementReady.lo > params.drainTimeThresholdSeconds && b.pods - blocked > 0;
     if (slow && (!b.overBudget || params.drainTimeThresholdSeconds < params.batchTimeBudgetSeconds)) {
       return make(
         'PodsUnschedulable',
