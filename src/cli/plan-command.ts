@@ -1,5 +1,6 @@
 /** `vngshift plan`: read the cluster, the VNGs and the migration parameters; print the feasibility plan. */
 import { writeFileSync } from 'node:fs';
+import { withMigrationFlags } from './migration-flags.js';
 import { Command, Option } from 'commander';
 import { loadCatalog } from '../catalog/catalog.js';
 import { InputError } from '../model/errors.js';
@@ -153,27 +154,14 @@ export function renderPlan(plan: Plan, output: string): string {
 }
 
 export function planCommand(): Command {
-  return new Command('plan')
+  const cmd = new Command('plan')
     .description('feasibility report: will the pods fit the VNGs, on which new nodes, at what cost, in which batches')
     .option('--cluster <file>', 'cluster objects: kubectl get ... -A -o yaml|json output (a v1 List) or a YAML stream; - for stdin')
     .option('--kubeconfig <file>', 'read the cluster live through this kubeconfig instead of --cluster (read only)')
     .option('--context <name>', 'kubeconfig context (default: the current one)')
-    .option('--vngs <file>', 'Ocean launch specs (bare array, {launchSpecs: [...]} or {response: {items: [...]}}), JSON or YAML')
-    .option('--params <file>', 'migration parameters file (YAML/JSON, Ocean field names); flags override it')
-    .option('--nodes <selector>', 'old nodes to migrate, as a label selector (e.g. eks.amazonaws.com/nodegroup=old); default all')
-    .option('--node-names <names>', 'old nodes to migrate, by name (comma separated)')
-    .option('--instance-ids <ids>', 'old nodes to migrate, by EC2 instance id (comma separated)')
-    .option('--batch-size-percentage <n|auto>', 'share of old nodes per batch, 1-100, or auto (Ocean default 20)')
-    .option('--batch-min-healthy-percentage <n>', "share of a batch's pods Ready before the next batch (default 50)")
-    .option('--respect-pdb', 'respect PodDisruptionBudgets when evicting (default)')
-    .option('--no-respect-pdb', 'evict without regard to PodDisruptionBudgets')
-    .option('--force-pod-eviction-on-pdb-failure', 'delete pods a PDB keeps blocking after the drain threshold')
-    .option('--should-evict-stand-alone-pods', 'evict pods that have no controller (they are not recreated)')
-    .option('--no-should-terminate-drained-nodes', 'leave drained old instances running')
-    .option('--drain-time-threshold <duration>', 'pods still unscheduled or unready after this fail the migration (default 15m)')
-    .option('--batch-time-budget <duration>', 'time budget of one batch (default 30m)')
+    .option('--vngs <file>', 'Ocean launch specs (bare array, {launchSpecs: [...]} or {response: {items: [...]}}), JSON or YAML');
+  return withMigrationFlags(cmd)
     .option('--vm-memory-overhead-percent <pct>', 'memory the hypervisor hides from computed node types (default 7.5)')
-    .option('--allow-architecture-change', 'let pods without an arch constraint move to another CPU architecture (multi-arch images)')
     .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--plan-out <file>', 'also write the versioned plan (JSON) that simulate and run read')
     .action(async (opts: PlanOptions) => {

@@ -8,6 +8,7 @@
  * persisted and the same command resumes.
  */
 import { appendFileSync } from 'node:fs';
+import { withMigrationFlags } from './migration-flags.js';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { loadCatalog, type Catalog } from '../catalog/catalog.js';
@@ -244,7 +245,7 @@ export function exitCodeOf(state: Pick<MigrationState, 'status'>): number {
 const EMPTY: ClusterSnapshot = { nodes: [], pods: [] };
 
 export function runCommand(): Command {
-  return new Command('run')
+  const cmd = new Command('run')
     .description('run the migration against a live cluster (plan, take the leader Lease, drive the engine); resumable')
     .option('--plan <file>', 'a plan written by plan --plan-out (its batches and parameters are run)')
     .option('--cluster <file>', 'plan against this cluster file instead of reading the live cluster')
@@ -257,22 +258,9 @@ export function runCommand(): Command {
     .option('--dry-run', 'plan, check and print what the first batch would do (server-side dry run); change nothing')
     .option('--allow-infeasible', 'start even when the plan says some pods fit no VNG')
     .option('--idle-after-end', 'once the migration has ended, stay up until signalled (for a Deployment)')
-    .option('--trace-out <file>', "append the engine's trace (what it decided and did) to this file, one JSON object per line")
-    .option('--params <file>', 'migration parameters file (YAML/JSON); flags override it')
-    .option('--nodes <selector>', 'old nodes to migrate, as a label selector; default all')
-    .option('--node-names <names>', 'old nodes to migrate, by name (comma separated)')
-    .option('--instance-ids <ids>', 'old nodes to migrate, by EC2 instance id (comma separated)')
-    .option('--batch-size-percentage <n|auto>', 'share of old nodes per batch, 1-100, or auto')
-    .option('--batch-min-healthy-percentage <n>', "share of a batch's pods Ready before the next batch")
-    .option('--respect-pdb', 'respect PodDisruptionBudgets (default)')
-    .option('--no-respect-pdb', 'evict without regard to PodDisruptionBudgets')
-    .option('--force-pod-eviction-on-pdb-failure', 'delete pods a PDB keeps blocking after the drain threshold')
-    .option('--should-evict-stand-alone-pods', 'evict pods that have no controller')
-    .option('--no-should-terminate-drained-nodes', 'leave drained old instances running')
-    .option('--drain-time-threshold <duration>', 'unscheduled or unready pods after this fail the migration')
-    .option('--batch-time-budget <duration>', 'time budget of one batch')
+    .option('--trace-out <file>', "append the engine's trace (what it decided and did) to this file, one JSON object per line");
+  return withMigrationFlags(cmd)
     .option('--vm-memory-overhead-percent <pct>', 'memory the hypervisor hides from computed node types (default 7.5)')
-    .option('--allow-architecture-change', 'let pods move to another CPU architecture')
     .addOption(new Option('-o, --output <format>', 'final status format').choices(['text', 'json']).default('text'))
     .action(async (opts: RunOptions) => {
       process.exitCode = await executeRun(opts);

@@ -1,4 +1,5 @@
 /** `vngshift simulate`: rehearse the migration in virtual time, from a scenario file or from a cluster and VNGs. */
+import { withMigrationFlags } from './migration-flags.js';
 import { Command, Option } from 'commander';
 import { loadCatalog } from '../catalog/catalog.js';
 import { InputError } from '../model/errors.js';
@@ -21,27 +22,14 @@ interface SimulateOptions extends PlanOptions {
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function simulateCommand(): Command {
-  return new Command('simulate')
+  const cmd = new Command('simulate')
     .description('deterministic rehearsal of the migration in virtual time; replays each failure mode on demand')
     .option('--scenario <file>', 'a scenario file (cluster, VNGs, parameters, timing, faults, seed, expected outcome)')
     .option('--cluster <file>', 'cluster objects (as for plan), when no --scenario is given')
     .option('--kubeconfig <file>', 'read the cluster live through this kubeconfig instead of --cluster (read only)')
     .option('--context <name>', 'kubeconfig context (default: the current one)')
-    .option('--vngs <file>', 'Ocean launch specs (as for plan), when no --scenario is given')
-    .option('--params <file>', 'migration parameters file (YAML/JSON); flags override it')
-    .option('--nodes <selector>', 'old nodes to migrate, as a label selector; default all')
-    .option('--node-names <names>', 'old nodes to migrate, by name (comma separated)')
-    .option('--instance-ids <ids>', 'old nodes to migrate, by EC2 instance id (comma separated)')
-    .option('--batch-size-percentage <n|auto>', 'share of old nodes per batch, 1-100, or auto')
-    .option('--batch-min-healthy-percentage <n>', "share of a batch's pods Ready before the next batch")
-    .option('--respect-pdb', 'respect PodDisruptionBudgets (default)')
-    .option('--no-respect-pdb', 'evict without regard to PodDisruptionBudgets')
-    .option('--force-pod-eviction-on-pdb-failure', 'delete pods a PDB keeps blocking after the drain threshold')
-    .option('--should-evict-stand-alone-pods', 'evict pods that have no controller')
-    .option('--no-should-terminate-drained-nodes', 'leave drained old instances running')
-    .option('--drain-time-threshold <duration>', 'unscheduled or unready pods after this fail the migration')
-    .option('--batch-time-budget <duration>', 'time budget of one batch')
-    .option('--allow-architecture-change', 'let pods move to another CPU architecture')
+    .option('--vngs <file>', 'Ocean launch specs (as for plan), when no --scenario is given');
+  return withMigrationFlags(cmd)
     .option('--fault <spec>', 'inject a fault: kind@time[:key=value,...] (repeatable), e.g. api-disconnect@10m:duration=400', collect, [])
     .option('--seed <n>', 'the seed that drives every random choice (default: the scenario seed, else 1)')
     .option('--max-time <duration>', 'cut the run short after this much virtual time (default: the plan bound plus 1h)')
