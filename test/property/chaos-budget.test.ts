@@ -4,7 +4,7 @@
  * every failing seed with its replay command, and the first failures shrunk to minimal scenario files (written to a temporary
  * folder here, whose content is printed). CHAOS_SEED moves the seed ranges to explore beyond the fixed budget.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,12 +24,21 @@ interface Summary {
   runsPerSecond: number;
 }
 
-function sweep(profile: 'swarm' | 'lite', seed: number, runs: number): { summary: Summary; report: string } {
-  const out = spawnSync(
-    process.execPath,
-    ['bin/vngshift.js', 'chaos', '--runs', String(runs), '--seed', String(seed), '--profile', profile, '-o', 'json', '--shrink', '2', '--shrink-runs', '60', '--regressions-dir', dir],
-    { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 },
-  );
+/** The CLI as a child process, awaited without blocking this worker (a blocked worker cannot answer vitest's calls). */
+function runCli(args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/vngshift.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+  });
+}
+
+async function sweep(profile: 'swarm' | 'lite', seed: number, runs: number): Promise<{ summary: Summary; report: string }> {
+  const out = await runCli(['chaos', '--runs', String(runs), '--seed', String(seed), '--profile', profile, '-o', 'json', '--shrink', '2', '--shrink-runs', '60', '--regressions-dir', dir]);
   const summary = JSON.parse(out.stdout) as Summary;
   const files = readdirSync(dir).map((f) => `--- ${f}\n${readFileSync(join(dir, f), 'utf8')}`);
   const report = [
@@ -45,8 +54,8 @@ function sweep(profile: 'swarm' | 'lite', seed: number, runs: number): { summary
 }
 
 describe('chaos budget: 2,000 seeded runs per test run', () => {
-  it('1,500 swarm runs: no invariant violation, no thrown error, every ending and every fault kind reached', () => {
-    const { summary, report } = sweep('swarm', BASE, 1500);
+  it('1,500 swarm runs: no invariant violation, no thrown error, every ending and every fault kind reached', async () => {
+    const { summary, report } = await sweep('swarm', BASE, 1500);
     expect(summary.runs).toBe(1500);
     expect(summary.violations, report).toEqual([]);
     expect(summary.errors, report).toEqual([]);
@@ -56,8 +65,8 @@ describe('chaos budget: 2,000 seeded runs per test run', () => {
     expect(summary.outcomes.timedOut).toBe(0);
   }, 1_800_000);
 
-  it('500 lite runs (short, mild faults a sound migration rides out): no violation, and most complete', () => {
-    const { summary, report } = sweep('lite', BASE + 500_000, 500);
+  it('500 lite runs (short, mild faults a sound migration rides out): no violation, and most complete', async () => {
+    const { summary, report } = await sweep('lite', BASE + 500_000, 500);
     expect(summary.runs).toBe(500);
     expect(summary.violations, report).toEqual([]);
     expect(summary.errors, report).toEqual([]);
