@@ -1,0 +1,258 @@
+/**
+ * Yet more engine edges against the fake ports (see engine-edges.test.ts and engine-boundaries.test.ts): errors that are
+ * bugs, the batch budget against a batch that ends or fails in the same reconcile, nodes that appear late or vanish, a
+ * termination resumed half-way, and the pods that never hold a run up.
+ */
+import { describe, expect, it } from 'vitest';
+import { MigrationEngine } from '../../../src/engine/engine.js';
+import { PortError, type PodView, type Ports } from '../../../src/engine/ports.js';
+import { initialState, type EnginePlan } from '../../../src/engine/state.js';
+import { DEFAULT_PARAMS, type MigrationParams } from '../../../src/model/params.js';
+import { FakeWorld } from '../../helpers/fake-ports.js';
+
+function world(): FakeWorld {
+  const w = new FakeWorld();
+  w.addNode('old-a', 'i-0aaa');
+  w.addNode('old-b', 'i-0bbb');
+  w.addPod('shop', 'web-1', 'old-a', 'rs-web');
+  w.addPod('shop', 'web-2', 'old-b', 'rs-web');
+  w.addPod('shop', 'api-1', 'old-a', 'rs-api');
+  return w;
+}
+
+function plan(params: Partial<MigrationParams> = {}, batches: EnginePlan['batches'] = [{ nodes: ['old-a'] }, { nodes: ['old-b'] }]): EnginePlan {
+  return {
+    oldNodes: [
+      { name: 'old-a', instanceId: 'i-0aaa' },
+      { name: 'old-b', instanceId: 'i-0bbb' },
+    ],
+    batches,
+    params: { ...DEFAULT_PARAMS, ...params },
+    boundSeconds: 7200,
+  };
+}
+
+async function engineFor(ports: Ports, p: EnginePlan = plan()): Promise<MigrationEngine> {
+  return MigrationEngine.resumeOrStart(ports, initialState('m1', p, 0));
+}
+
+/** The fake's ports with the snapshot's pods (or nodes) rewritten. */
+function rewritten(w: FakeWorld, pods: (ps: PodView[]) => PodView[], hideNodes: (t: number) => readonly string[] = () => []): Ports {
+  const base = w.ports();
+  return {
+    ...base,
+    cluster: {
+      ...base.cluster,
+      snapshot: () => {
+        const snap = base.cluster.snapshot();
+        const hidden = new Set(hideNodes(w.t));
+        return { nodes: snap.nodes.filter((n) => !hidden.has(n.name)), pods: pods([...snap.pods]) };
+      },
+    },
+  };
+}
+
+describe('bugs are not outages', () => {
+  it('lets an error that is not a PortError out of the capacity port and out of the state save', async () => {
+    const w = world();
+    const base = w.ports();
+    const badCapacity: Ports = {
+      ...base,
+      capacity: {
+        ...base.capacity,
+        reconcile: async () => {
+          throw new RangeError('capacity bug');
+        },
+      },
+    };
+    await expect((await engineFor(badCapacity)).step()).rejects.toThrow('capacity bug');
+    const badSave: Ports = {
+      ...base,
+      cluster: {
+        ...base.cluster,
+        saveState: async () => {
+          throw new RangeError('store bug');
+        },
+      },
+    };
+    await expect((await engineFor(badSave)).step()).rejects.toThrow('store bug');
+  });
+});
+
+describe('the batch budget', () => {
+  it('does not fail a batch that completes in the reconcile that passes its budget', async () => {
+    const w = world();
+    // Batch 1 ends at t=20 (replacements Ready), batch 2 at t=45, 20 s after its start: both 1 s past a 19 s budget.
+    const s = await (await engineFor(w.ports(), plan({ batchTimeBudgetSeconds: 19 }))).run();
+    expect(s.status).toBe('Completed');
+    expect(s.batches.map((b) => (b.finishedAt ?? 0) - (b.startedAt ?? 0))).toEqual([20, 20]);
+  });
+
+  it('keeps the failure of a batch that fails in the reconcile that passes its budget', async () => {
+    const w = world();
+    w.faults.terminateForbidden = true;
+    const s = await (await engineFor(w.ports(), plan({ batchTimeBudgetSeconds: 19 }))).run();
+    expect(s.failure?.code).toBe('TerminateFailed');
+    expect(s.erroredAt).toBe(20);
+  });
+});
+
+describe('nodes that appear late or vanish', () => {
+  it('cordons a batch node missing from the first snapshot once it shows up, and uncordons it on a stop', async () => {
+    const w = world();
+    w.faults.pdbBlocked.add('shop/web-1');
+    const ports = rewritten(w, (ps) => ps, (t) => (t < 5 ? ['old-b'] : []));
+    w.stop = { terminateDrained: false, requestedAt: 20 };
+    w.stopAt = 20;
+    const engine = await engineFor(ports, plan({}, [{ nodes: ['old-a', 'old-b'] }]));
+    await engine.step();
+    expect(engine.current.nodePhase).toEqual({ 'old-a': 'cordoned', 'old-b': 'waiting' });
+    await w.ports().clock.sleep(5);
+    await engine.step();
+    expect(engine.current.nodePhase).toEqual({ 'old-a': 'cordoned', 'old-b': 'cordoned' });
+    const s = await engine.run();
+    expect(s.status).toBe('Stopped');
+    expect(w.calls.filter((c) => c.startsWith('cordon') || c.startsWith('uncordon'))).toEqual([
+      'cordon old-a',
+      'cordon old-b',
+      'uncordon old-a',
+      'uncordon old-b',
+    ]);
+    expect(s.nodePhase).toEqual({ 'old-a': 'uncordoned', 'old-b': 'uncordoned' });
+  });
+
+  it('stops without touching an old node that is gone from the cluster', async () => {
+    const w = world();
+    w.faults.pdbBlocked.add('shop/web-1');
+    const ports = rewritten(w, (ps) => ps, (t) => (t >= 10 ? ['old-a'] : []));
+    w.stop = { terminateDrained: true, requestedAt: 10 };
+    w.stopAt = 10;
+    const s = await (await engineFor(ports)).run();
+    expect(s.status).toBe('Stopped');
+    expect(s.nodePhase['old-a']).toBe('cordoned');
+    expect(w.calls.filter((c) => c.startsWith('uncordon') || c.startsWith('terminate'))).toEqual([]);
+  });
+
+  it('fails with ConnectivityLost when the API refuses to delete a terminated node\'s Node object', async () => {
+    const w = world();
+    const base = w.ports();
+    const ports: Ports = {
+      ...base,
+      cluster: {
+        ...base.cluster,
+        deleteNode: async () => {
+          throw new PortError('forbidden', 'nodes "old-a" is forbidden');
+        },
+      },
+    };
+    const s = await (await engineFor(ports)).run();
+    expect(s.failure?.code).toBe('ConnectivityLost');
+    expect(s.failure?.why).toBe('the API refused the engine: nodes "old-a" is forbidden');
+    expect(w.terminated).toEqual(['i-0aaa']);
+  });
+});
+
+describe('a termination resumed half-way', () => {
+  it('terminates each node of a batch once when a transient error interrupts the batch\'s terminations', async () => {
+    const w = world();
+    const base = w.ports();
+    let throttled = false;
+    const ports: Ports = {
+      ...base,
+      cloud: {
+        terminateInstances: async (ids) => {
+          w.calls.push(`terminate ${ids.join(',')}`);
+          if (ids[0] === 'i-0bbb' && !throttled) {
+            throttled = true;
+            throw new PortError('throttled', 'Request limit exceeded.', 'RequestLimitExceeded');
+          }
+          w.terminated.push(...ids);
+        },
+      },
+    };
+    const s = await (await engineFor(ports, plan({}, [{ nodes: ['old-a', 'old-b'] }]))).run();
+    expect(s.status).toBe('Completed');
+    expect(w.calls.filter((c) => c.startsWith('terminate'))).toEqual(['terminate i-0aaa', 'terminate i-0bbb', 'terminate i-0bbb']);
+    expect(w.terminated).toEqual(['i-0aaa', 'i-0bbb']);
+  });
+
+  it('keeps a kept node kept on the next reconcile, even once its stand-alone pod is gone', async () => {
+    const w = world();
+    w.addPod('shop', 'lonely', 'old-a', null);
+    const base = w.ports();
+    let throttled = false;
+    const ports: Ports = {
+      ...base,
+      cloud: {
+        terminateInstances: async (ids) => {
+          w.calls.push(`terminate ${ids.join(',')}`);
+          if (!throttled) {
+            throttled = true;
+            w.pods.delete('shop/lonely');
+            throw new PortError('throttled', 'Request limit exceeded.');
+          }
+          w.terminated.push(...ids);
+        },
+      },
+    };
+    const s = await (await engineFor(ports, plan({}, [{ nodes: ['old-a', 'old-b'] }]))).run();
+    expect(s.status).toBe('Completed');
+    expect(s.nodePhase).toEqual({ 'old-a': 'kept', 'old-b': 'terminated' });
+    expect(w.terminated).toEqual(['i-0bbb']);
+  });
+});
+
+describe('pods that never hold a run up', () => {
+  it('ignores pending DaemonSet and mirror pods, terminating pods and finished pods of an evicted controller', async () => {
+    const w = world();
+    w.addPod('kube-system', 'ds-new', 'old-b', 'ds-x', { nodeName: null, phase: 'Pending', ready: false, isDaemonSet: true, ownerKind: 'DaemonSet' });
+    w.addPod('kube-system', 'static-new', 'old-b', null, { nodeName: null, phase: 'Pending', ready: false, isMirror: true, ownerKind: 'Node' });
+    w.addPod('shop', 'leaving', 'new-x', 'rs-web', { nodeName: 'new-x', phase: 'Pending', ready: false, terminating: true });
+    w.addPod('shop', 'web-done', 'new-x', 'rs-web', { nodeName: 'new-x', phase: 'Succeeded', ready: false });
+    w.addPod('shop', 'web-dead', 'new-x', 'rs-web', { nodeName: 'new-x', phase: 'Failed', ready: false });
+    const s = await (await engineFor(w.ports(), plan({ drainTimeThresholdSeconds: 30 }))).run();
+    expect(s.status).toBe('Completed');
+  });
+
+  it('completes only once the last replacements are Ready', async () => {
+    const w = world();
+    w.addPod('shop', 'cache-1', 'old-b', 'rs-cache');
+    // Batch 2 moves on with cache-1's replacement; web-2's is Running but not Ready until t=100.
+    const ports = rewritten(w, (ps) => ps.map((p) => (p.name.startsWith('web-2-r') && w.t < 100 ? { ...p, ready: false } : p)));
+    const s = await (await engineFor(ports, plan({ batchMinHealthyPercentage: 1 }))).run();
+    expect(s.status).toBe('Completed');
+    expect(s.completedAt).toBe(100);
+  });
+
+  it('does not count a Ready replacement that is terminating as healthy', async () => {
+    const w = world();
+    const ports = rewritten(w, (ps) => ps.map((p) => (p.name.startsWith('api-1-r') && w.t < 60 ? { ...p, terminating: true } : p)));
+    const s = await (await engineFor(ports, plan({ batchMinHealthyPercentage: 100 }))).run();
+    expect(s.status).toBe('Completed');
+    expect(w.events.find((e) => e.kind === 'batch.healthy')?.t).toBe(60);
+  });
+
+  it('does not count the autoscaler\'s word on a pod that is bound to a node but still Pending', async () => {
+    const w = world();
+    w.addPod('shop', 'starting', 'new-x', 'rs-start', { nodeName: 'new-x', phase: 'Pending', ready: false, createdAt: -1 });
+    w.faults.unplaceable = [{ pod: 'shop/starting', reason: 'stale' }];
+    const s = await (await engineFor(w.ports())).run();
+    expect(s.status).toBe('Completed');
+    expect(w.events.map((e) => e.kind)).not.toContain('capacity.trouble');
+  });
+
+  it('does not count a pod of an evicted controller that is back on a batch node as a replacement', async () => {
+    const w = world();
+    w.faults.neverReadyOwners.add('rs-api');
+    w.faults.neverReadyOwners.add('rs-web');
+    // A web pod scheduled back onto cordoned old-a (it tolerates anything), Running and Ready.
+    const ports = rewritten(w, (ps) =>
+      w.t >= 5
+        ? [...ps, { ...(ps.find((p) => p.name === 'web-2') as PodView), uid: 'shop/web-back', name: 'web-back', nodeName: 'old-a', createdAt: 5 }]
+        : ps,
+    );
+    const s = await (await engineFor(ports, plan({ drainTimeThresholdSeconds: 100 }))).run();
+    expect(w.events.map((e) => e.kind)).not.toContain('batch.healthy');
+    expect(s.failure?.code).toBe('PodsUnschedulable');
+  });
+});
