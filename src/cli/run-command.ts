@@ -384,7 +384,14 @@ export async function executeRun(opts: RunOptions): Promise<number> {
     world = null;
     if (opts.idleAfterEnd === true && interrupted === null) {
       log('the migration has ended; idling until signalled (--idle-after-end)');
-      await interruptedPromise;
+      // Nothing else keeps the event loop alive now (watches closed, Lease released): without this timer Node would exit
+      // at once with an unsettled await, and a Deployment would restart the pod in a loop.
+      const keepAlive = setInterval(() => undefined, 60_000);
+      try {
+        await interruptedPromise;
+      } finally {
+        clearInterval(keepAlive);
+      }
     }
     return exitCodeOf(state);
   } finally {

@@ -219,6 +219,13 @@ afterAll(async () => {
 
 describe('vngshift run against a real control plane', () => {
   it('plan and simulate --kubeconfig read the cluster live: feasible, and the rehearsal completes', async () => {
+    // plan and simulate read the whole cluster: wait until the pods other e2e files left behind (namespaces still being
+    // deleted, pods of deleted nodes the pod garbage collector has not removed yet) are gone, so the rehearsal sees only
+    // this file's world.
+    await waitFor('pods of other e2e files to be gone', async () => {
+      const foreign = (await core.listPodForAllNamespaces()).items.filter((p) => p.metadata?.namespace !== NS && p.metadata?.namespace !== 'kube-system');
+      return foreign.length === 0 ? { value: true } : { seen: foreign.slice(0, 5).map((p) => `${p.metadata?.namespace}/${p.metadata?.name} on ${p.spec?.nodeName ?? '-'}`).join(', ') };
+    }, 180_000);
     const r = await cli(['plan', '--kubeconfig', kubeconfig, '--vngs', vngsFile, '--nodes', `pool=old,${RUN_LABEL}=${RUN}`, '-o', 'json']);
     expect(r.code, r.err).toBe(0);
     const plan = JSON.parse(r.out) as { feasible: boolean; oldNodes: { name: string }[]; pods: unknown[] };
@@ -226,7 +233,7 @@ describe('vngshift run against a real control plane', () => {
     expect(plan.oldNodes.map((n) => n.name).sort()).toEqual([...OLD].sort());
     expect(plan.pods).toHaveLength(TOTAL);
     const sim = await cli(['simulate', '--kubeconfig', kubeconfig, '--vngs', vngsFile, '--nodes', `pool=old,${RUN_LABEL}=${RUN}`, '--seed', '3', '-o', 'json']);
-    expect(sim.code, sim.err).toBe(0);
+    expect(sim.code, `${sim.err}\n${sim.out.slice(0, 3000)}`).toBe(0);
     expect((JSON.parse(sim.out) as { status: string }).status).toBe('Completed');
   });
 
