@@ -224,7 +224,7 @@ describe('vngshift run against a real control plane', () => {
     // this file's world.
     await waitFor('pods of other e2e files to be gone', async () => {
       const foreign = (await core.listPodForAllNamespaces()).items.filter((p) => p.metadata?.namespace !== NS && p.metadata?.namespace !== 'kube-system');
-      return foreign.length === 0 ? { value: true } : { seen: foreign.slice(0, 5).map((p) => `${p.metadata?.namespace}/${p.metadata?.name} on ${p.spec?.nodeName ?? '-'}`).join(', ') };
+      return foreign.length === 0 ? { value: true, seen: '' } : { seen: foreign.slice(0, 5).map((p) => `${p.metadata?.namespace}/${p.metadata?.name} on ${p.spec?.nodeName ?? '-'}`).join(', ') };
     }, 180_000);
     const r = await cli(['plan', '--kubeconfig', kubeconfig, '--vngs', vngsFile, '--nodes', `pool=old,${RUN_LABEL}=${RUN}`, '-o', 'json']);
     expect(r.code, r.err).toBe(0);
