@@ -8,32 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { MigrationEngine } from '../../../src/engine/engine.js';
 import { PortError, type Ports } from '../../../src/engine/ports.js';
 import { DEFAULT_ENGINE_SETTINGS, initialState, type EnginePlan, type EngineSettings, type MigrationState } from '../../../src/engine/state.js';
-import { DEFAULT_PARAMS, type MigrationParams } from '../../../src/model/params.js';
 import { FakeWorld } from '../../helpers/fake-ports.js';
+import { twoNodePlan, twoNodeWorld } from '../../helpers/engine-world.js';
 
 /** Two old nodes, one batch each: web-1 and api-1 on old-a (with a DaemonSet pod), web-2 on old-b. */
-function world(): FakeWorld {
-  const w = new FakeWorld();
-  w.addNode('old-a', 'i-0aaa');
-  w.addNode('old-b', 'i-0bbb');
-  w.addPod('shop', 'web-1', 'old-a', 'rs-web');
-  w.addPod('shop', 'web-2', 'old-b', 'rs-web');
-  w.addPod('shop', 'api-1', 'old-a', 'rs-api');
-  w.addPod('kube-system', 'aws-node-x', 'old-a', 'ds-aws', { isDaemonSet: true, ownerKind: 'DaemonSet' });
-  return w;
-}
+const world = (): FakeWorld => twoNodeWorld({ daemonSet: true });
 
-function plan(params: Partial<MigrationParams> = {}): EnginePlan {
-  return {
-    oldNodes: [
-      { name: 'old-a', instanceId: 'i-0aaa' },
-      { name: 'old-b', instanceId: 'i-0bbb' },
-    ],
-    batches: [{ nodes: ['old-a'] }, { nodes: ['old-b'] }],
-    params: { ...DEFAULT_PARAMS, ...params },
-    boundSeconds: 7200,
-  };
-}
+const plan = twoNodePlan;
 
 function start(ports: Ports, p: EnginePlan = plan(), settings: EngineSettings = DEFAULT_ENGINE_SETTINGS): Promise<MigrationEngine> {
   return MigrationEngine.resumeOrStart(ports, initialState('m1', p, 0, settings));

@@ -7,30 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { MigrationEngine } from '../../../src/engine/engine.js';
 import { PortError, type PodView, type Ports } from '../../../src/engine/ports.js';
 import { initialState, type EnginePlan } from '../../../src/engine/state.js';
-import { DEFAULT_PARAMS, type MigrationParams } from '../../../src/model/params.js';
 import { FakeWorld } from '../../helpers/fake-ports.js';
+import { twoNodePlan, twoNodeWorld } from '../../helpers/engine-world.js';
 
-function world(): FakeWorld {
-  const w = new FakeWorld();
-  w.addNode('old-a', 'i-0aaa');
-  w.addNode('old-b', 'i-0bbb');
-  w.addPod('shop', 'web-1', 'old-a', 'rs-web');
-  w.addPod('shop', 'web-2', 'old-b', 'rs-web');
-  w.addPod('shop', 'api-1', 'old-a', 'rs-api');
-  return w;
-}
+const world = (): FakeWorld => twoNodeWorld({ daemonSet: false });
 
-function plan(params: Partial<MigrationParams> = {}, batches: EnginePlan['batches'] = [{ nodes: ['old-a'] }, { nodes: ['old-b'] }]): EnginePlan {
-  return {
-    oldNodes: [
-      { name: 'old-a', instanceId: 'i-0aaa' },
-      { name: 'old-b', instanceId: 'i-0bbb' },
-    ],
-    batches,
-    params: { ...DEFAULT_PARAMS, ...params },
-    boundSeconds: 7200,
-  };
-}
+const plan = twoNodePlan;
 
 async function engineFor(ports: Ports, p: EnginePlan = plan()): Promise<MigrationEngine> {
   return MigrationEngine.resumeOrStart(ports, initialState('m1', p, 0));

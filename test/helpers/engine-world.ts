@@ -1,0 +1,28 @@
+/** The two-node world most engine unit tests start from: old-a (web-1, api-1, a DaemonSet pod) and old-b (web-2). */
+import type { EnginePlan } from '../../src/engine/state.js';
+import { DEFAULT_PARAMS, type MigrationParams } from '../../src/model/params.js';
+import { FakeWorld } from './fake-ports.js';
+
+export function twoNodeWorld(opts: { daemonSet?: boolean } = {}): FakeWorld {
+  const w = new FakeWorld();
+  w.addNode('old-a', 'i-0aaa');
+  w.addNode('old-b', 'i-0bbb');
+  w.addPod('shop', 'web-1', 'old-a', 'rs-web');
+  w.addPod('shop', 'web-2', 'old-b', 'rs-web');
+  w.addPod('shop', 'api-1', 'old-a', 'rs-api');
+  if (opts.daemonSet !== false) w.addPod('kube-system', 'aws-node-x', 'old-a', 'ds-aws', { isDaemonSet: true, ownerKind: 'DaemonSet' });
+  return w;
+}
+
+/** One batch per node by default. */
+export function twoNodePlan(params: Partial<MigrationParams> = {}, batches: EnginePlan['batches'] = [{ nodes: ['old-a'] }, { nodes: ['old-b'] }]): EnginePlan {
+  return {
+    oldNodes: [
+      { name: 'old-a', instanceId: 'i-0aaa' },
+      { name: 'old-b', instanceId: 'i-0bbb' },
+    ],
+    batches,
+    params: { ...DEFAULT_PARAMS, ...params },
+    boundSeconds: 7200,
+  };
+}
