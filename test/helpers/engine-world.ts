@@ -1,4 +1,5 @@
 /** The two-node world most engine unit tests start from: old-a (web-1, api-1, a DaemonSet pod) and old-b (web-2). */
+import type { Ports } from '../../src/engine/ports.js';
 import type { EnginePlan } from '../../src/engine/state.js';
 import { DEFAULT_PARAMS, type MigrationParams } from '../../src/model/params.js';
 import { FakeWorld } from './fake-ports.js';
@@ -24,5 +25,21 @@ export function twoNodePlan(params: Partial<MigrationParams> = {}, batches: Engi
     batches,
     params: { ...DEFAULT_PARAMS, ...params },
     boundSeconds: 7200,
+  };
+}
+
+/** The fake's ports with the API down while `down(t)` holds (its apiDown switch, flipped as the clock moves). */
+export function outage(w: FakeWorld, down: (t: number) => boolean): Ports {
+  const base = w.ports();
+  w.faults.apiDown = down(w.t);
+  return {
+    ...base,
+    clock: {
+      now: base.clock.now,
+      sleep: async (s) => {
+        await base.clock.sleep(s);
+        w.faults.apiDown = down(w.t);
+      },
+    },
   };
 }

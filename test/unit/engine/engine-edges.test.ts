@@ -9,7 +9,7 @@ import { MigrationEngine } from '../../../src/engine/engine.js';
 import { PortError, type Ports } from '../../../src/engine/ports.js';
 import { DEFAULT_ENGINE_SETTINGS, initialState, type EnginePlan, type EngineSettings, type MigrationState } from '../../../src/engine/state.js';
 import { FakeWorld } from '../../helpers/fake-ports.js';
-import { twoNodePlan, twoNodeWorld } from '../../helpers/engine-world.js';
+import { outage, twoNodePlan, twoNodeWorld } from '../../helpers/engine-world.js';
 
 /** Two old nodes, one batch each: web-1 and api-1 on old-a (with a DaemonSet pod), web-2 on old-b. */
 const world = (): FakeWorld => twoNodeWorld({ daemonSet: true });
@@ -147,21 +147,6 @@ describe('PDB-blocked evictions', () => {
   });
 });
 
-/** Ports whose API is down while `down(t)` holds (the fake's apiDown switch, flipped as the clock moves). */
-function outage(w: FakeWorld, down: (t: number) => boolean): Ports {
-  const base = w.ports();
-  w.faults.apiDown = down(w.t);
-  return {
-    ...base,
-    clock: {
-      now: base.clock.now,
-      sleep: async (s) => {
-        await base.clock.sleep(s);
-        w.faults.apiDown = down(w.t);
-      },
-    },
-  };
-}
 
 describe('API outages', () => {
   it('fails with ConnectivityLost on the first reconcile more than connectivityLostSeconds after the API was lost', async () => {

@@ -8,6 +8,7 @@ import { PortError, type Ports } from '../../../src/engine/ports.js';
 import { initialState, type EnginePlan } from '../../../src/engine/state.js';
 import { DEFAULT_PARAMS } from '../../../src/model/params.js';
 import { FakeWorld } from '../../helpers/fake-ports.js';
+import { outage } from '../../helpers/engine-world.js';
 
 function world(): FakeWorld {
   const w = new FakeWorld();
@@ -23,21 +24,6 @@ const PLAN: EnginePlan = {
   boundSeconds: 3600,
 };
 
-/** The fake's ports with the API down while `down(t)` holds. */
-function outage(w: FakeWorld, down: (t: number) => boolean): Ports {
-  const base = w.ports();
-  w.faults.apiDown = down(w.t);
-  return {
-    ...base,
-    clock: {
-      now: base.clock.now,
-      sleep: async (s) => {
-        await base.clock.sleep(s);
-        w.faults.apiDown = down(w.t);
-      },
-    },
-  };
-}
 
 async function run(ports: Ports) {
   return (await MigrationEngine.resumeOrStart(ports, initialState('m1', PLAN, 0))).run();
