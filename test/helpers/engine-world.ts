@@ -1,6 +1,7 @@
 /** The two-node world most engine unit tests start from: old-a (web-1, api-1, a DaemonSet pod) and old-b (web-2). */
-import type { Ports } from '../../src/engine/ports.js';
-import type { EnginePlan } from '../../src/engine/state.js';
+import type { MigrationEngine } from '../../src/engine/engine.js';
+import type { PodView, Ports } from '../../src/engine/ports.js';
+import { isTerminal, type EnginePlan, type MigrationState } from '../../src/engine/state.js';
 import { DEFAULT_PARAMS, type MigrationParams } from '../../src/model/params.js';
 import { FakeWorld } from './fake-ports.js';
 
@@ -42,4 +43,33 @@ export function outage(w: FakeWorld, down: (t: number) => boolean): Ports {
       },
     },
   };
+}
+
+/** The fake's ports with the snapshot's pods (and maybe nodes, by time) rewritten. */
+export function rewritten(w: FakeWorld, pods: (ps: PodView[]) => PodView[], hideNodes: (t: number) => readonly string[] = () => []): Ports {
+  const base = w.ports();
+  return {
+    ...base,
+    cluster: {
+      ...base.cluster,
+      snapshot: () => {
+        const snap = base.cluster.snapshot();
+        const hidden = new Set(hideNodes(w.t));
+        return { nodes: snap.nodes.filter((n) => !hidden.has(n.name)), pods: pods([...snap.pods]) };
+      },
+    },
+  };
+}
+
+/**
+ * Reconciles as run() does, but gives up at `untilT` on the fake's clock: for worlds where a wrong engine would never end.
+ * Returns the state reached (the final save of run() is not made).
+ */
+export async function stepUntil(engine: MigrationEngine, w: FakeWorld, untilT: number): Promise<Readonly<MigrationState>> {
+  while (!isTerminal(engine.current.status) && w.t <= untilT) {
+    await engine.step();
+    if (isTerminal(engine.current.status)) break;
+    w.t += engine.current.settings.intervalSeconds;
+  }
+  return engine.current;
 }

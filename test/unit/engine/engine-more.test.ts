@@ -8,7 +8,7 @@ import { MigrationEngine } from '../../../src/engine/engine.js';
 import { PortError, type PodView, type Ports } from '../../../src/engine/ports.js';
 import { initialState, type EnginePlan } from '../../../src/engine/state.js';
 import { FakeWorld } from '../../helpers/fake-ports.js';
-import { twoNodePlan, twoNodeWorld } from '../../helpers/engine-world.js';
+import { rewritten, twoNodePlan, twoNodeWorld } from '../../helpers/engine-world.js';
 
 const world = (): FakeWorld => twoNodeWorld({ daemonSet: false });
 
@@ -16,22 +16,6 @@ const plan = twoNodePlan;
 
 async function engineFor(ports: Ports, p: EnginePlan = plan()): Promise<MigrationEngine> {
   return MigrationEngine.resumeOrStart(ports, initialState('m1', p, 0));
-}
-
-/** The fake's ports with the snapshot's pods (or nodes) rewritten. */
-function rewritten(w: FakeWorld, pods: (ps: PodView[]) => PodView[], hideNodes: (t: number) => readonly string[] = () => []): Ports {
-  const base = w.ports();
-  return {
-    ...base,
-    cluster: {
-      ...base.cluster,
-      snapshot: () => {
-        const snap = base.cluster.snapshot();
-        const hidden = new Set(hideNodes(w.t));
-        return { nodes: snap.nodes.filter((n) => !hidden.has(n.name)), pods: pods([...snap.pods]) };
-      },
-    },
-  };
 }
 
 describe('bugs are not outages', () => {

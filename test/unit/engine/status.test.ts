@@ -148,3 +148,12 @@ describe('migrationStatus', () => {
     expect([v.stoppedAt, v.completedAt]).toEqual([250, 300]);
   });
 });
+
+describe('old nodes created as the migration starts', () => {
+  it('never lists an old node as new, even one created in the migration\'s first second', () => {
+    const s = initialState('m-same-second', PLAN, 0);
+    const view = migrationStatus(s, { nodes: [node('old-a', 0), node('old-b', 0), node('old-c', 0), node('new-a', 30)], pods: [] });
+    expect(view.newInstances.map((n) => n.nodeName)).toEqual(['new-a']);
+    expect(view.counts.newInstances).toBe(1);
+  });
+});
