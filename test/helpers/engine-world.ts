@@ -1,6 +1,6 @@
 /** The two-node world most engine unit tests start from: old-a (web-1, api-1, a DaemonSet pod) and old-b (web-2). */
 import type { MigrationEngine } from '../../src/engine/engine.js';
-import type { PodView, Ports } from '../../src/engine/ports.js';
+import type { CapacityPort, ClusterPort, PodView, Ports } from '../../src/engine/ports.js';
 import { isTerminal, type EnginePlan, type MigrationState } from '../../src/engine/state.js';
 import { DEFAULT_PARAMS, type MigrationParams } from '../../src/model/params.js';
 import { FakeWorld } from './fake-ports.js';
@@ -45,20 +45,25 @@ export function outage(w: FakeWorld, down: (t: number) => boolean): Ports {
   };
 }
 
+/** The fake's ports (or `base`) with some cluster calls replaced; `overrides` is given the base cluster port to delegate to. */
+export function withCluster(w: FakeWorld, overrides: (base: ClusterPort) => Partial<ClusterPort>, base: Ports = w.ports()): Ports {
+  return { ...base, cluster: { ...base.cluster, ...overrides(base.cluster) } };
+}
+
+/** The fake's ports (or `base`) with the capacity signal and/or reconcile replaced. */
+export function withCapacity(w: FakeWorld, overrides: Partial<CapacityPort>, base: Ports = w.ports()): Ports {
+  return { ...base, capacity: { ...base.capacity, ...overrides } };
+}
+
 /** The fake's ports with the snapshot's pods (and maybe nodes, by time) rewritten. */
 export function rewritten(w: FakeWorld, pods: (ps: PodView[]) => PodView[], hideNodes: (t: number) => readonly string[] = () => []): Ports {
-  const base = w.ports();
-  return {
-    ...base,
-    cluster: {
-      ...base.cluster,
-      snapshot: () => {
-        const snap = base.cluster.snapshot();
-        const hidden = new Set(hideNodes(w.t));
-        return { nodes: snap.nodes.filter((n) => !hidden.has(n.name)), pods: pods([...snap.pods]) };
-      },
+  return withCluster(w, (base) => ({
+    snapshot: () => {
+      const snap = base.snapshot();
+      const hidden = new Set(hideNodes(w.t));
+      return { nodes: snap.nodes.filter((n) => !hidden.has(n.name)), pods: pods([...snap.pods]) };
     },
-  };
+  }));
 }
 
 /**

@@ -24,6 +24,12 @@ export interface FakeFaults {
   neverReadyOwners: Set<string>;
 }
 
+/**
+ * The fake clock's end of the world: a run still sleeping past it never ends, and the test fails at once with this error
+ * instead of spinning forever (a wrong engine that never reaches a terminal state is a failure, not a hang).
+ */
+export const FAKE_HORIZON_SECONDS = 86_400;
+
 export class FakeWorld {
   t = 0;
   nodes = new Map<string, NodeView>();
@@ -170,6 +176,7 @@ export class FakeWorld {
         now: () => w.t,
         async sleep(s) {
           w.t += s;
+          if (w.t > FAKE_HORIZON_SECONDS) throw new Error(`fake clock: still running at t=${w.t}s, past the ${FAKE_HORIZON_SECONDS}s horizon`);
         },
       },
       trace: { record: (e) => w.events.push(e) },

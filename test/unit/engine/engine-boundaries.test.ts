@@ -7,7 +7,7 @@ import { MigrationEngine } from '../../../src/engine/engine.js';
 import { PortError, type Ports } from '../../../src/engine/ports.js';
 import { initialState, type EnginePlan } from '../../../src/engine/state.js';
 import { FakeWorld } from '../../helpers/fake-ports.js';
-import { twoNodePlan, twoNodeWorld } from '../../helpers/engine-world.js';
+import { rewritten, twoNodePlan, twoNodeWorld, withCapacity, withCluster } from '../../helpers/engine-world.js';
 
 const world = (): FakeWorld => twoNodeWorld({ daemonSet: false });
 
@@ -40,14 +40,9 @@ describe('which threshold decides', () => {
   it('names the launch errors and the unplaceable pods of an InsufficientCapacity failure in order', async () => {
     const w = world();
     w.addPod('shop', 'stuck', 'old-b', 'rs-stuck', { nodeName: null, phase: 'Pending', ready: false });
-    const base = w.ports();
-    const ports: Ports = {
-      ...base,
-      capacity: {
-        reconcile: async () => undefined,
-        signal: () => ({ unplaceable: [{ pod: 'shop/stuck', reason: 'too big' }], launchErrors: ['InsufficientInstanceCapacity p3.2xlarge'] }),
-      },
-    };
+    const ports = withCapacity(w, {
+      signal: () => ({ unplaceable: [{ pod: 'shop/stuck', reason: 'too big' }], launchErrors: ['InsufficientInstanceCapacity p3.2xlarge'] }),
+    });
     const s = await run(ports);
     expect(s.failure?.code).toBe('InsufficientCapacity');
     expect(s.failure?.why).toBe('1 pod(s) fit no VNG: too big');
@@ -60,18 +55,8 @@ describe('traced once', () => {
     const w = world();
     w.faults.pdbBlocked.add('shop/web-1');
     w.faults.uncordonForbidden = false;
-    const base = w.ports();
     // The replacement of api-1 stays Pending, so the stop waits (drain threshold 100 s) over many reconciles.
-    const ports: Ports = {
-      ...base,
-      cluster: {
-        ...base.cluster,
-        snapshot: () => {
-          const snap = base.cluster.snapshot();
-          return { ...snap, pods: snap.pods.map((p) => (/-r\d+$/.test(p.name) ? { ...p, nodeName: null, phase: 'Pending' as const, ready: false } : p)) };
-        },
-      },
-    };
+    const ports = rewritten(w, (ps) => ps.map((p) => (/-r\d+$/.test(p.name) ? { ...p, nodeName: null, phase: 'Pending' as const, ready: false } : p)));
     w.stop = { terminateDrained: false, requestedAt: 10 };
     w.stopAt = 10;
     const s = await run(ports, plan({ drainTimeThresholdSeconds: 100 }));
@@ -98,23 +83,18 @@ describe('traced once', () => {
 describe('idempotent actions', () => {
   it('evicts again a pod that is still there after an accepted eviction, and lists it once', async () => {
     const w = world();
-    const base = w.ports();
     let first = true;
-    const ports: Ports = {
-      ...base,
-      cluster: {
-        ...base.cluster,
-        // The first eviction of web-1 is accepted but the pod stays (the answer of an API that lost the request).
-        evict: async (ns, name) => {
-          if (name === 'web-1' && first) {
-            first = false;
-            w.calls.push(`evict ${ns}/${name}`);
-            return { kind: 'evicted' as const };
-          }
-          return base.cluster.evict(ns, name);
-        },
+    const ports = withCluster(w, (base) => ({
+      // The first eviction of web-1 is accepted but the pod stays (the answer of an API that lost the request).
+      evict: async (ns, name) => {
+        if (name === 'web-1' && first) {
+          first = false;
+          w.calls.push(`evict ${ns}/${name}`);
+          return { kind: 'evicted' as const };
+        }
+        return base.evict(ns, name);
       },
-    };
+    }));
     const s = await run(ports);
     expect(s.status).toBe('Completed');
     expect(w.calls.filter((c) => c === 'evict shop/web-1')).toHaveLength(2);
@@ -126,27 +106,22 @@ describe('idempotent actions', () => {
 
   it('takes a forced deletion of a pod already gone as done, and retries one that failed transiently', async () => {
     const w = world();
-    const base = w.ports();
     const failures = new Map([
       ['api-1', new PortError('not-found', 'pods "api-1" not found')],
       ['web-1', new PortError('throttled', 'Too Many Requests', 'TooManyRequests')],
     ]);
-    const ports: Ports = {
-      ...base,
-      cluster: {
-        ...base.cluster,
-        deletePod: async (ns, name) => {
-          const e = failures.get(name);
-          failures.delete(name);
-          if (e?.kind === 'not-found') {
-            w.pods.delete(`${ns}/${name}`);
-            throw e;
-          }
-          if (e) throw e;
-          return base.cluster.deletePod(ns, name);
-        },
+    const ports = withCluster(w, (base) => ({
+      deletePod: async (ns, name) => {
+        const e = failures.get(name);
+        failures.delete(name);
+        if (e?.kind === 'not-found') {
+          w.pods.delete(`${ns}/${name}`);
+          throw e;
+        }
+        if (e) throw e;
+        return base.deletePod(ns, name);
       },
-    };
+    }));
     const s = await run(ports, plan({ respectPdb: false }));
     expect(s.status).toBe('Completed');
     expect(s.batches[0]?.evicted.map((e) => e.pod)).toEqual(['shop/api-1', 'shop/web-1']);

@@ -9,7 +9,7 @@ import { MigrationEngine } from '../../../src/engine/engine.js';
 import { PortError, type Ports } from '../../../src/engine/ports.js';
 import { DEFAULT_ENGINE_SETTINGS, initialState, type EnginePlan, type EngineSettings, type MigrationState } from '../../../src/engine/state.js';
 import { FakeWorld } from '../../helpers/fake-ports.js';
-import { outage, twoNodePlan, twoNodeWorld } from '../../helpers/engine-world.js';
+import { outage, rewritten, twoNodePlan, twoNodeWorld, withCapacity, withCluster } from '../../helpers/engine-world.js';
 
 /** Two old nodes, one batch each: web-1 and api-1 on old-a (with a DaemonSet pod), web-2 on old-b. */
 const world = (): FakeWorld => twoNodeWorld({ daemonSet: true });
@@ -22,29 +22,24 @@ function start(ports: Ports, p: EnginePlan = plan(), settings: EngineSettings = 
 
 /** The fake's ports, with the time of each call to the wrapped methods recorded as "<t> <call>". */
 function recorded(w: FakeWorld): { ports: Ports; log: string[] } {
-  const base = w.ports();
   const log: string[] = [];
   const at = (what: string): void => {
     log.push(`${w.t} ${what}`);
   };
-  const ports: Ports = {
-    ...base,
-    cluster: {
-      ...base.cluster,
-      saveState: async (s) => {
-        at('save');
-        return base.cluster.saveState(s);
-      },
-      evict: async (ns, name) => {
-        at(`evict ${ns}/${name}`);
-        return base.cluster.evict(ns, name);
-      },
-      deletePod: async (ns, name) => {
-        at(`delete ${ns}/${name}`);
-        return base.cluster.deletePod(ns, name);
-      },
+  const ports = withCluster(w, (base) => ({
+    saveState: async (s) => {
+      at('save');
+      return base.saveState(s);
     },
-  };
+    evict: async (ns, name) => {
+      at(`evict ${ns}/${name}`);
+      return base.evict(ns, name);
+    },
+    deletePod: async (ns, name) => {
+      at(`delete ${ns}/${name}`);
+      return base.deletePod(ns, name);
+    },
+  }));
   return { ports, log };
 }
 
@@ -69,23 +64,18 @@ describe('reconcile loop', () => {
     expect(saves).not.toContain(15);
     // One write per reconcile that did change something, never two of the same state in a row.
     const texts: string[] = [];
-    const counting: Ports = { ...ports, cluster: { ...ports.cluster, saveState: async (st) => void texts.push(JSON.stringify(st)) } };
+    const counting = withCluster(w, () => ({ saveState: async (st) => void texts.push(JSON.stringify(st)) }), ports);
     await (await start(counting)).run();
     for (let i = 1; i < texts.length; i++) expect(texts[i]).not.toBe(texts[i - 1]);
   });
 
   it('lets an error that is not a PortError through: a bug is not an outage', async () => {
     const w = world();
-    const base = w.ports();
-    const ports: Ports = {
-      ...base,
-      cluster: {
-        ...base.cluster,
-        snapshot: () => {
-          throw new TypeError('bug');
-        },
+    const ports = withCluster(w, () => ({
+      snapshot: () => {
+        throw new TypeError('bug');
       },
-    };
+    }));
     await expect((await start(ports)).step()).rejects.toThrow('bug');
   });
 
@@ -175,16 +165,11 @@ describe('API outages', () => {
 
   it('fails at once with ConnectivityLost when the API refuses the engine (not a transient error)', async () => {
     const w = world();
-    const base = w.ports();
-    const ports: Ports = {
-      ...base,
-      cluster: {
-        ...base.cluster,
-        snapshot: () => {
-          throw new PortError('forbidden', 'pods is forbidden: User "vngshift" cannot list');
-        },
+    const ports = withCluster(w, () => ({
+      snapshot: () => {
+        throw new PortError('forbidden', 'pods is forbidden: User "vngshift" cannot list');
       },
-    };
+    }));
     const s = await (await start(ports)).run();
     expect(s.failure?.code).toBe('ConnectivityLost');
     expect(s.erroredAt).toBe(0);
@@ -220,9 +205,8 @@ describe('capacity and unscheduled pods', () => {
     const w = world();
     // A PDB keeps the first batch draining, so the run lasts until the capacity trouble decides it.
     w.faults.pdbBlocked.add('shop/web-1');
-    const base = w.ports();
     const errorsAt = (t: number): string[] => (t < 200 || (t >= 250 && t < 700) ? ['InsufficientInstanceCapacity m5.large us-east-1a'] : []);
-    const ports: Ports = { ...base, capacity: { reconcile: async () => undefined, signal: () => ({ unplaceable: [], launchErrors: errorsAt(w.t) }) } };
+    const ports = withCapacity(w, { signal: () => ({ unplaceable: [], launchErrors: errorsAt(w.t) }) });
     const s = await (await start(ports)).run();
     expect(s.failure?.code).toBe('InsufficientCapacity');
     // Trouble from 0 to 195 (not past the 300 s grace), cleared at 200, back at 250: past the grace at 555.
@@ -296,18 +280,8 @@ describe('draining, waiting and terminating', () => {
     w.addNode('old-b', 'i-0bbb');
     w.addPod('batch', 'job-1', 'old-a', 'job-x', { ownerKind: 'Job' });
     w.addPod('kube-system', 'ds-b', 'old-b', 'ds', { isDaemonSet: true, ownerKind: 'DaemonSet' });
-    const base = w.ports();
     // The Job's replacement runs to completion: Succeeded (and not Ready) from the start.
-    const ports: Ports = {
-      ...base,
-      cluster: {
-        ...base.cluster,
-        snapshot: () => {
-          const snap = base.cluster.snapshot();
-          return { ...snap, pods: snap.pods.map((p) => (p.name.startsWith('job-1-r') ? { ...p, phase: 'Succeeded' as const, ready: false } : p)) };
-        },
-      },
-    };
+    const ports = rewritten(w, (ps) => ps.map((p) => (p.name.startsWith('job-1-r') ? { ...p, phase: 'Succeeded' as const, ready: false } : p)));
     const s = await (await start(ports, plan({ batchMinHealthyPercentage: 100 }))).run();
     expect(s.status).toBe('Completed');
     const healthy = w.events.filter((e) => e.kind === 'batch.healthy');
@@ -377,18 +351,13 @@ describe('draining, waiting and terminating', () => {
 
   it('terminates a node without an instance id by removing its Node object, and tolerates a Node already gone', async () => {
     const w = world();
-    const base = w.ports();
-    const ports: Ports = {
-      ...base,
-      cluster: {
-        ...base.cluster,
-        deleteNode: async (name) => {
-          await base.cluster.deleteNode(name);
-          if (name === 'old-b') throw new PortError('not-found', 'nodes "old-b" not found');
-          throw new PortError('server', 'etcdserver: request timed out');
-        },
+    const ports = withCluster(w, (base) => ({
+      deleteNode: async (name) => {
+        await base.deleteNode(name);
+        if (name === 'old-b') throw new PortError('not-found', 'nodes "old-b" not found');
+        throw new PortError('server', 'etcdserver: request timed out');
       },
-    };
+    }));
     const p = plan();
     const noId: EnginePlan = { ...p, oldNodes: [{ name: 'old-a', instanceId: null }, p.oldNodes[1] as EnginePlan['oldNodes'][number]] };
     const s = await (await start(ports, noId)).run();
@@ -418,8 +387,7 @@ describe('draining, waiting and terminating', () => {
 
   it('ignores a failure to record a Kubernetes Event', async () => {
     const w = world();
-    const base = w.ports();
-    const ports: Ports = { ...base, cluster: { ...base.cluster, recordEvent: () => Promise.reject(new PortError('forbidden', 'events is forbidden')) } };
+    const ports = withCluster(w, () => ({ recordEvent: () => Promise.reject(new PortError('forbidden', 'events is forbidden')) }));
     const s = await (await start(ports)).run();
     expect(s.status).toBe('Completed');
   });
@@ -429,18 +397,8 @@ describe('stopping', () => {
   it('waits, within the drain threshold, for evicted pods still pending before it uncordons', async () => {
     const w = world();
     w.faults.pdbBlocked.add('shop/web-1');
-    const base = w.ports();
     // Replacements stay Pending without a node.
-    const ports: Ports = {
-      ...base,
-      cluster: {
-        ...base.cluster,
-        snapshot: () => {
-          const snap = base.cluster.snapshot();
-          return { ...snap, pods: snap.pods.map((p) => (/-r\d+$/.test(p.name) ? { ...p, nodeName: null, phase: 'Pending' as const, ready: false } : p)) };
-        },
-      },
-    };
+    const ports = rewritten(w, (ps) => ps.map((p) => (/-r\d+$/.test(p.name) ? { ...p, nodeName: null, phase: 'Pending' as const, ready: false } : p)));
     w.stop = { terminateDrained: false, requestedAt: 10 };
     w.stopAt = 10;
     const s = await (await start(ports, plan({ drainTimeThresholdSeconds: 100 }))).run();
@@ -506,17 +464,12 @@ describe('stopping', () => {
   it('retries an uncordon that fails transiently, and fails with StopRescheduleFailed once the connectivity threshold has passed since the stop', async () => {
     const w = world();
     w.faults.pdbBlocked.add('shop/web-1');
-    const base = w.ports();
-    const ports: Ports = {
-      ...base,
-      cluster: {
-        ...base.cluster,
-        uncordon: async (node) => {
-          w.calls.push(`uncordon ${node}`);
-          throw new PortError('server', 'the server is currently unable to handle the request');
-        },
+    const ports = withCluster(w, () => ({
+      uncordon: async (node) => {
+        w.calls.push(`uncordon ${node}`);
+        throw new PortError('server', 'the server is currently unable to handle the request');
       },
-    };
+    }));
     w.stop = { terminateDrained: false, requestedAt: 30 };
     w.stopAt = 30;
     const s = await (await start(ports)).run();
@@ -546,14 +499,9 @@ describe('what the engine reports', () => {
     const n = w.nodes.get('old-b');
     if (n) w.nodes.set('old-b', { ...n, unschedulable: true });
     const events: string[] = [];
-    const base = w.ports();
-    const ports: Ports = {
-      ...base,
-      cluster: {
-        ...base.cluster,
-        recordEvent: async (kind, namespace, name, reason, message) => void events.push(`${kind} ${namespace}/${name} ${reason}: ${message}`),
-      },
-    };
+    const ports = withCluster(w, () => ({
+      recordEvent: async (kind, namespace, name, reason, message) => void events.push(`${kind} ${namespace}/${name} ${reason}: ${message}`),
+    }));
     const s = await (await start(ports)).run();
     expect(s.status).toBe('Completed');
     expect(w.calls.filter((c) => c.startsWith('cordon'))).toEqual(['cordon old-a']);
@@ -576,14 +524,9 @@ describe('what the engine reports', () => {
 
   it('traces each eviction with its node and owner, and a pod already gone as gone', async () => {
     const w = world();
-    const base = w.ports();
-    const ports: Ports = {
-      ...base,
-      cluster: {
-        ...base.cluster,
-        evict: async (ns, name) => (name === 'api-1' ? { kind: 'gone' as const } : base.cluster.evict(ns, name)),
-      },
-    };
+    const ports = withCluster(w, (base) => ({
+      evict: async (ns, name) => (name === 'api-1' ? { kind: 'gone' as const } : base.evict(ns, name)),
+    }));
     const engine = await start(ports);
     await engine.step();
     expect(w.events.filter((e) => e.kind.startsWith('pod.'))).toEqual([

@@ -8,7 +8,7 @@ import { PortError, type Ports } from '../../../src/engine/ports.js';
 import { initialState, type EnginePlan } from '../../../src/engine/state.js';
 import { DEFAULT_PARAMS } from '../../../src/model/params.js';
 import { FakeWorld } from '../../helpers/fake-ports.js';
-import { outage } from '../../helpers/engine-world.js';
+import { outage, withCluster } from '../../helpers/engine-world.js';
 
 function world(): FakeWorld {
   const w = new FakeWorld();
@@ -55,19 +55,14 @@ describe('the final save', () => {
 
   it('gives up at once when the API refuses the save for good', async () => {
     const w = world();
-    const base = w.ports();
-    const ports: Ports = {
-      ...base,
-      cluster: {
-        ...base.cluster,
-        // Every save of an ended state is refused: the last reconcile's save (which ends the run with ConnectivityLost, a
-        // permanent refusal being lost access), then the final save.
-        saveState: async (st) => {
-          if (st.status === 'Completed' || st.status === 'Failed') throw new PortError('forbidden', 'configmaps is forbidden');
-          return base.cluster.saveState(st);
-        },
+    const ports = withCluster(w, (base) => ({
+      // Every save of an ended state is refused: the last reconcile's save (which ends the run with ConnectivityLost, a
+      // permanent refusal being lost access), then the final save.
+      saveState: async (st) => {
+        if (st.status === 'Completed' || st.status === 'Failed') throw new PortError('forbidden', 'configmaps is forbidden');
+        return base.saveState(st);
       },
-    };
+    }));
     const s = await run(ports);
     expect(s.failure?.code).toBe('ConnectivityLost');
     expect(s.failure?.why).toBe('the API refused the engine: configmaps is forbidden');
@@ -81,17 +76,12 @@ describe('the final save', () => {
 
   it('lets an error that is not a PortError through', async () => {
     const w = world();
-    const base = w.ports();
-    const ports: Ports = {
-      ...base,
-      cluster: {
-        ...base.cluster,
-        saveState: async (st) => {
-          if (st.status === 'Completed') throw new TypeError('bug in the store');
-          return base.cluster.saveState(st);
-        },
+    const ports = withCluster(w, (base) => ({
+      saveState: async (st) => {
+        if (st.status === 'Completed') throw new TypeError('bug in the store');
+        return base.saveState(st);
       },
-    };
+    }));
     await expect(run(ports)).rejects.toThrow('bug in the store');
   });
 });

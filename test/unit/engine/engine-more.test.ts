@@ -8,7 +8,7 @@ import { MigrationEngine } from '../../../src/engine/engine.js';
 import { PortError, type PodView, type Ports } from '../../../src/engine/ports.js';
 import { initialState, type EnginePlan } from '../../../src/engine/state.js';
 import { FakeWorld } from '../../helpers/fake-ports.js';
-import { rewritten, twoNodePlan, twoNodeWorld } from '../../helpers/engine-world.js';
+import { rewritten, twoNodePlan, twoNodeWorld, withCapacity, withCluster } from '../../helpers/engine-world.js';
 
 const world = (): FakeWorld => twoNodeWorld({ daemonSet: false });
 
@@ -21,26 +21,17 @@ async function engineFor(ports: Ports, p: EnginePlan = plan()): Promise<Migratio
 describe('bugs are not outages', () => {
   it('lets an error that is not a PortError out of the capacity port and out of the state save', async () => {
     const w = world();
-    const base = w.ports();
-    const badCapacity: Ports = {
-      ...base,
-      capacity: {
-        ...base.capacity,
-        reconcile: async () => {
-          throw new RangeError('capacity bug');
-        },
+    const badCapacity = withCapacity(w, {
+      reconcile: async () => {
+        throw new RangeError('capacity bug');
       },
-    };
+    });
     await expect((await engineFor(badCapacity)).step()).rejects.toThrow('capacity bug');
-    const badSave: Ports = {
-      ...base,
-      cluster: {
-        ...base.cluster,
-        saveState: async () => {
-          throw new RangeError('store bug');
-        },
+    const badSave = withCluster(w, () => ({
+      saveState: async () => {
+        throw new RangeError('store bug');
       },
-    };
+    }));
     await expect((await engineFor(badSave)).step()).rejects.toThrow('store bug');
   });
 });
@@ -101,16 +92,11 @@ describe('nodes that appear late or vanish', () => {
 
   it('fails with ConnectivityLost when the API refuses to delete a terminated node\'s Node object', async () => {
     const w = world();
-    const base = w.ports();
-    const ports: Ports = {
-      ...base,
-      cluster: {
-        ...base.cluster,
-        deleteNode: async () => {
-          throw new PortError('forbidden', 'nodes "old-a" is forbidden');
-        },
+    const ports = withCluster(w, () => ({
+      deleteNode: async () => {
+        throw new PortError('forbidden', 'nodes "old-a" is forbidden');
       },
-    };
+    }));
     const s = await (await engineFor(ports)).run();
     expect(s.failure?.code).toBe('ConnectivityLost');
     expect(s.failure?.why).toBe('the API refused the engine: nodes "old-a" is forbidden');

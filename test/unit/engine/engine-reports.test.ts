@@ -7,7 +7,7 @@ import { MigrationEngine } from '../../../src/engine/engine.js';
 import { PortError, type Ports } from '../../../src/engine/ports.js';
 import { initialState, type EnginePlan } from '../../../src/engine/state.js';
 import { FakeWorld } from '../../helpers/fake-ports.js';
-import { outage, twoNodePlan, twoNodeWorld } from '../../helpers/engine-world.js';
+import { outage, twoNodePlan, twoNodeWorld, withCapacity, withCluster } from '../../helpers/engine-world.js';
 
 const world = (): FakeWorld => twoNodeWorld({ daemonSet: false });
 
@@ -38,16 +38,11 @@ describe('failure reports', () => {
 
   it('names no object when the API refuses the engine before it has seen the cluster', async () => {
     const w = world();
-    const base = w.ports();
-    const ports: Ports = {
-      ...base,
-      cluster: {
-        ...base.cluster,
-        snapshot: () => {
-          throw new PortError('forbidden', 'pods is forbidden: User "vngshift" cannot list resource "pods"');
-        },
+    const ports = withCluster(w, () => ({
+      snapshot: () => {
+        throw new PortError('forbidden', 'pods is forbidden: User "vngshift" cannot list resource "pods"');
       },
-    };
+    }));
     const engine = await engineFor(ports);
     await engine.step();
     expect(engine.current.failure?.code).toBe('ConnectivityLost');
@@ -69,14 +64,9 @@ describe('failure reports', () => {
     const w = world();
     // A refused eviction keeps the run going past the capacity grace.
     w.faults.pdbBlocked.add('shop/web-1');
-    const base = w.ports();
-    const ports: Ports = {
-      ...base,
-      capacity: {
-        reconcile: async () => undefined,
-        signal: () => ({ unplaceable: [], launchErrors: ['InsufficientInstanceCapacity m5.large us-east-1a', 'InsufficientInstanceCapacity m5.large us-east-1b'] }),
-      },
-    };
+    const ports = withCapacity(w, {
+      signal: () => ({ unplaceable: [], launchErrors: ['InsufficientInstanceCapacity m5.large us-east-1a', 'InsufficientInstanceCapacity m5.large us-east-1b'] }),
+    });
     const s = await (await engineFor(ports)).run();
     expect(s.erroredAt).toBe(305);
     expect(s.failure?.why).toBe(

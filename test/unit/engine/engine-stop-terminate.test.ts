@@ -9,7 +9,7 @@ import { MigrationEngine } from '../../../src/engine/engine.js';
 import { PortError, type Ports } from '../../../src/engine/ports.js';
 import { initialState, isTerminal, type EnginePlan } from '../../../src/engine/state.js';
 import { FakeWorld } from '../../helpers/fake-ports.js';
-import { stepUntil, twoNodePlan, twoNodeWorld } from '../../helpers/engine-world.js';
+import { stepUntil, twoNodePlan, twoNodeWorld, withCluster } from '../../helpers/engine-world.js';
 
 const world = (): FakeWorld => twoNodeWorld({ daemonSet: false });
 
@@ -50,17 +50,12 @@ describe('a stop with terminateDrained', () => {
 
   it('does not terminate again a node whose instance is gone but whose Node object stayed', async () => {
     const w = world();
-    const base = w.ports();
-    const ports: Ports = {
-      ...base,
-      cluster: {
-        ...base.cluster,
-        deleteNode: async (node) => {
-          w.calls.push(`delete-node ${node}`);
-          throw new PortError('server', 'etcdserver: request timed out');
-        },
+    const ports = withCluster(w, () => ({
+      deleteNode: async (node) => {
+        w.calls.push(`delete-node ${node}`);
+        throw new PortError('server', 'etcdserver: request timed out');
       },
-    };
+    }));
     w.faults.pdbBlocked.add('shop/web-2');
     w.stop = { terminateDrained: true, requestedAt: 40 };
     w.stopAt = 40;
@@ -73,21 +68,16 @@ describe('a stop with terminateDrained', () => {
 
   it('does not terminate a node it already uncordoned when the stop is retried after a failed uncordon', async () => {
     const w = world();
-    const base = w.ports();
     let refusals = 1;
-    const ports: Ports = {
-      ...base,
-      cluster: {
-        ...base.cluster,
-        uncordon: async (node) => {
-          if (node === 'old-b' && refusals-- > 0) {
-            w.calls.push(`uncordon ${node} (refused)`);
-            throw new PortError('server', 'the server is currently unable to handle the request');
-          }
-          await base.cluster.uncordon(node);
-        },
+    const ports = withCluster(w, (base) => ({
+      uncordon: async (node) => {
+        if (node === 'old-b' && refusals-- > 0) {
+          w.calls.push(`uncordon ${node} (refused)`);
+          throw new PortError('server', 'the server is currently unable to handle the request');
+        }
+        await base.uncordon(node);
       },
-    };
+    }));
     // One batch of both nodes: old-a empties, old-b's pod is refused by its PDB.
     w.faults.pdbBlocked.add('shop/web-2');
     w.stop = { terminateDrained: true, requestedAt: 10 };
@@ -149,20 +139,15 @@ describe('decisions around them', () => {
 describe('the final save', () => {
   it('lets a bug in the state store out of the final save instead of calling the state unsaved', async () => {
     const w = world();
-    const base = w.ports();
     let finalSaves = 0;
-    const ports: Ports = {
-      ...base,
-      cluster: {
-        ...base.cluster,
-        saveState: async (state) => {
-          if (!isTerminal(state.status)) return base.cluster.saveState(state);
-          finalSaves += 1;
-          if (finalSaves === 1) throw new PortError('connectivity', 'connection reset by peer');
-          throw new RangeError('store bug');
-        },
+    const ports = withCluster(w, (base) => ({
+      saveState: async (state) => {
+        if (!isTerminal(state.status)) return base.saveState(state);
+        finalSaves += 1;
+        if (finalSaves === 1) throw new PortError('connectivity', 'connection reset by peer');
+        throw new RangeError('store bug');
       },
-    };
+    }));
     await expect((await engineFor(ports)).run()).rejects.toThrow('store bug');
     expect(finalSaves).toBe(2);
     expect(w.events.filter((e) => e.kind === 'state.unsaved')).toEqual([]);

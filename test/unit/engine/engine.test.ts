@@ -3,7 +3,7 @@ import { MigrationEngine } from '../../../src/engine/engine.js';
 import { PortError } from '../../../src/engine/ports.js';
 import { initialState, type EnginePlan } from '../../../src/engine/state.js';
 import { FakeWorld } from '../../helpers/fake-ports.js';
-import { twoNodePlan, twoNodeWorld } from '../../helpers/engine-world.js';
+import { rewritten, twoNodePlan, twoNodeWorld, withCapacity, withCluster } from '../../helpers/engine-world.js';
 
 const world = (): FakeWorld => twoNodeWorld({ daemonSet: true });
 
@@ -73,32 +73,17 @@ describe('MigrationEngine against fake ports', () => {
   it('fails with InsufficientCapacity when the autoscaler reports pods no VNG can host', async () => {
     const w = world();
     w.replacementReadySeconds = 1e9;
-    const original = w.ports();
     // Replacements stay Pending with no node, and the autoscaler says none fits.
-    const ports = {
-      ...original,
-      cluster: {
-        ...original.cluster,
-        snapshot: () => {
-          const snap = original.cluster.snapshot();
-          return { ...snap, pods: snap.pods.map((p) => (/-r\d+$/.test(p.name) ? { ...p, nodeName: null, phase: 'Pending' as const } : p)) };
-        },
-      },
-    };
+    const ports = rewritten(w, (ps) => ps.map((p) => (/-r\d+$/.test(p.name) ? { ...p, nodeName: null, phase: 'Pending' as const } : p)));
     const reason = '0/3 VNG node types are available: 3 Insufficient memory.';
-    const withSignal = {
-      ...ports,
-      capacity: {
-        reconcile: async () => undefined,
-        signal: () => ({
-          unplaceable: ports.cluster
-            .snapshot()
-            .pods.filter((p) => p.phase === 'Pending')
-            .map((p) => ({ pod: `${p.namespace}/${p.name}`, reason })),
-          launchErrors: [],
-        }),
-      },
-    };
+    const signal = () => ({
+      unplaceable: ports.cluster
+        .snapshot()
+        .pods.filter((p) => p.phase === 'Pending')
+        .map((p) => ({ pod: `${p.namespace}/${p.name}`, reason })),
+      launchErrors: [],
+    });
+    const withSignal = withCapacity(w, { signal }, ports);
     const engine = await MigrationEngine.resumeOrStart(withSignal, initialState('m1', plan(), 0));
     const s = await engine.run();
     expect(s.failure?.code).toBe('InsufficientCapacity');
@@ -169,25 +154,18 @@ describe('MigrationEngine against fake ports', () => {
 
   it('does not end before its final state is saved: a save refused while the API is away is retried until it lands', async () => {
     const w = world();
-    const ports = w.ports();
     let refused = 0;
-    const engine = await MigrationEngine.resumeOrStart(
-      {
-        ...ports,
-        cluster: {
-          ...ports.cluster,
-          async saveState(state) {
-            // The API is away when the terminal state is first saved, for three attempts.
-            if (state.status === 'Completed' && refused < 3) {
-              refused += 1;
-              throw new PortError('connectivity', 'connection refused');
-            }
-            return ports.cluster.saveState(state);
-          },
-        },
+    const ports = withCluster(w, (base) => ({
+      async saveState(state) {
+        // The API is away when the terminal state is first saved, for three attempts.
+        if (state.status === 'Completed' && refused < 3) {
+          refused += 1;
+          throw new PortError('connectivity', 'connection refused');
+        }
+        return base.saveState(state);
       },
-      initialState('m1', plan(), 0),
-    );
+    }));
+    const engine = await MigrationEngine.resumeOrStart(ports, initialState('m1', plan(), 0));
     const s = await engine.run();
     expect(s.status).toBe('Completed');
     expect(refused).toBe(3);
@@ -196,20 +174,13 @@ describe('MigrationEngine against fake ports', () => {
 
   it('gives up saving the final state after connectivityLostSeconds and traces it', async () => {
     const w = world();
-    const ports = w.ports();
-    const engine = await MigrationEngine.resumeOrStart(
-      {
-        ...ports,
-        cluster: {
-          ...ports.cluster,
-          async saveState(state) {
-            if (state.status === 'Completed') throw new PortError('connectivity', 'connection refused');
-            return ports.cluster.saveState(state);
-          },
-        },
+    const ports = withCluster(w, (base) => ({
+      async saveState(state) {
+        if (state.status === 'Completed') throw new PortError('connectivity', 'connection refused');
+        return base.saveState(state);
       },
-      initialState('m1', plan(), 0),
-    );
+    }));
+    const engine = await MigrationEngine.resumeOrStart(ports, initialState('m1', plan(), 0));
     const s = await engine.run();
     expect(s.status).toBe('Completed');
     expect(w.saved?.status).toBe('Running');
