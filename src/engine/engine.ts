@@ -252,6 +252,7 @@ export class MigrationEngine {
       if (retry && retry.nextAt > now) continue;
       const force = !p.respectPdb || (p.forcePodEvictionOnPdbFailure && retry !== undefined && now - retry.firstBlockedAt >= p.drainTimeThresholdSeconds);
       if (force) {
+        this.protectBaseline(batch, pod, snap);
         await this.ports.cluster.deletePod(pod.namespace, pod.name).catch((e: unknown) => {
           if (!(e instanceof PortError && e.kind === 'not-found')) throw e;
         });
@@ -265,6 +266,7 @@ export class MigrationEngine {
         s.evictRetry[key] = { attempts, nextAt: now + delay, firstBlockedAt: retry?.firstBlockedAt ?? now };
         this.trace('pod.evict-blocked', `Pod ${key}`, { attempts, message: outcome.message });
       } else {
+        if (outcome.kind === 'evicted') this.protectBaseline(batch, pod, snap);
         this.noteEvicted(batch, pod, outcome.kind === 'evicted' ? 'pod.evicted' : 'pod.gone');
       }
     }
@@ -274,6 +276,21 @@ export class MigrationEngine {
       for (const name of batch.nodes) if (s.nodePhase[name] === 'cordoned') s.nodePhase[name] = 'drained';
       this.trace('batch.drained', `Batch ${s.current + 1}`, { evicted: batch.evicted.length });
     }
+  }
+
+  /**
+   * Before the first pod of a controller leaves this batch: that controller's pods running elsewhere now existed before the
+   * eviction, so none of them replaces it. The batch start's baseline already holds them for the controllers that had pods
+   * on the batch's nodes then; this adds a controller whose pod reached a batch node after that snapshot (scheduled there
+   * before the cordon landed), and pods its controllers created since.
+   */
+  private protectBaseline(batch: BatchState, pod: PodView, snap: ClusterSnapshot): void {
+    const owner = pod.ownerUid;
+    if (owner === null || batch.evicted.some((e) => e.ownerUid === owner)) return;
+    const inBatch = new Set(batch.nodes);
+    const baseline = new Set(batch.baseline);
+    for (const p of snap.pods) if (p.ownerUid === owner && !(p.nodeName !== null && inBatch.has(p.nodeName))) baseline.add(p.uid);
+    batch.baseline = [...baseline].sort();
   }
 
   private noteEvicted(batch: BatchState, pod: PodView, kind: string): void {

@@ -100,6 +100,27 @@ describe('what counts as a healthy replacement', () => {
   });
 });
 
+describe('pods that are not replacements', () => {
+  it('does not count a pod that ran before the eviction, even for a controller whose pod reached the batch after it started', async () => {
+    const w = new FakeWorld();
+    w.addNode('old-a', 'i-0aaa');
+    w.addNode('other', 'i-0other');
+    w.addPod('shop', 'web-1', 'old-a', 'rs-web');
+    w.addPod('shop', 'cache-1', 'other', 'rs-cache');
+    // cache-2 is scheduled onto old-a after the batch start's snapshot (before the cordon landed): seen from t=5.
+    w.addPod('shop', 'cache-2', 'old-a', 'rs-cache');
+    const ports = rewritten(w, (ps) => ps.filter((p) => p.name !== 'cache-2' || w.t >= 5));
+    const s = await stepUntil(await engineFor(ports, oneNodePlan()), w, 200);
+    expect(s.status).toBe('Completed');
+    expect(w.events.filter((e) => e.kind === 'pod.evicted').map((e) => [e.t, e.object])).toEqual([
+      [0, 'Pod shop/web-1'],
+      [5, 'Pod shop/cache-2'],
+    ]);
+    // web-1's replacement is Ready at t=20, cache-2's at t=25; cache-1, Ready all along, replaces nothing.
+    expect(healthyAt(w)).toEqual([25]);
+  });
+});
+
 describe('which nodes a drained batch calls drained', () => {
   it('leaves a batch node that was never seen in the cluster as waiting, in the state and in the status', async () => {
     const w = new FakeWorld();

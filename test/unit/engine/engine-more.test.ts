@@ -208,3 +208,35 @@ describe('pods that never hold a run up', () => {
     expect(s.failure?.code).toBe('PodsUnschedulable');
   });
 });
+
+describe('order and idleness', () => {
+  it('evicts a node\'s pods in namespace/name order, whatever order the cluster lists them in', async () => {
+    const w = new FakeWorld();
+    w.addNode('old-a', 'i-0aaa');
+    for (const [ns, name] of [['shop', 'c'], ['shop', 'a'], ['other', 'b'], ['shop', 'b'], ['apps', 'z']] as const) w.addPod(ns, name, 'old-a', `rs-${ns}-${name}`);
+    const engine = await engineFor(w.ports(), { ...plan(), oldNodes: [{ name: 'old-a', instanceId: 'i-0aaa' }], batches: [{ nodes: ['old-a'] }] });
+    await engine.step();
+    expect(w.calls.filter((c) => c.startsWith('evict'))).toEqual(['evict apps/z', 'evict other/b', 'evict shop/a', 'evict shop/b', 'evict shop/c']);
+  });
+
+  it('changes nothing and calls nothing when a migration that has ended is stepped again', async () => {
+    const w = world();
+    const engine = await engineFor(w.ports());
+    const done = await engine.run();
+    expect(done.status).toBe('Completed');
+    const before = JSON.stringify(done);
+    const calls = w.calls.length;
+    const events = w.events.length;
+    // Everything a live reconcile could react to: a stop, a pod stuck Pending, the autoscaler's trouble.
+    w.stop = { terminateDrained: true, requestedAt: w.t };
+    w.addPod('shop', 'late', 'old-b', 'rs-late', { nodeName: null, phase: 'Pending', ready: false, createdAt: 0 });
+    w.faults.unplaceable = [{ pod: 'shop/late', reason: 'no VNG fits' }];
+    for (let i = 0; i < 100; i++) {
+      await engine.step();
+      await w.ports().clock.sleep(60);
+    }
+    expect(JSON.stringify(engine.current)).toBe(before);
+    expect(w.calls.length).toBe(calls);
+    expect(w.events.length).toBe(events);
+  });
+});
