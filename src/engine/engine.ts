@@ -205,13 +205,6 @@ export class MigrationEngine {
 
   private async startBatch(batch: BatchState, snap: ClusterSnapshot): Promise<void> {
     const s = this.state;
-    const inBatch = new Set(batch.nodes);
-    const owners = new Set<string>();
-    for (const p of snap.pods) if (p.ownerUid !== null && p.nodeName !== null && inBatch.has(p.nodeName)) owners.add(p.ownerUid);
-    batch.baseline = snap.pods
-      .filter((p) => p.ownerUid !== null && owners.has(p.ownerUid) && !(p.nodeName !== null && inBatch.has(p.nodeName)))
-      .map((p) => p.uid)
-      .sort();
     batch.phase = 'draining';
     batch.startedAt = this.now();
     // Write-ahead for the cordons drain() is about to make: a process that dies after a cordon reached the API but before
@@ -252,11 +245,10 @@ export class MigrationEngine {
       if (retry && retry.nextAt > now) continue;
       const force = !p.respectPdb || (p.forcePodEvictionOnPdbFailure && retry !== undefined && now - retry.firstBlockedAt >= p.drainTimeThresholdSeconds);
       if (force) {
-        this.protectBaseline(batch, pod, snap);
         await this.ports.cluster.deletePod(pod.namespace, pod.name).catch((e: unknown) => {
           if (!(e instanceof PortError && e.kind === 'not-found')) throw e;
         });
-        this.noteEvicted(batch, pod, 'pod.deleted');
+        this.noteEvicted(batch, pod, 'pod.deleted', snap);
         continue;
       }
       const outcome = await this.ports.cluster.evict(pod.namespace, pod.name);
@@ -266,8 +258,7 @@ export class MigrationEngine {
         s.evictRetry[key] = { attempts, nextAt: now + delay, firstBlockedAt: retry?.firstBlockedAt ?? now };
         this.trace('pod.evict-blocked', `Pod ${key}`, { attempts, message: outcome.message });
       } else {
-        if (outcome.kind === 'evicted') this.protectBaseline(batch, pod, snap);
-        this.noteEvicted(batch, pod, outcome.kind === 'evicted' ? 'pod.evicted' : 'pod.gone');
+        this.noteEvicted(batch, pod, outcome.kind === 'evicted' ? 'pod.evicted' : 'pod.gone', snap);
       }
     }
     if (remaining === 0) {
@@ -279,23 +270,22 @@ export class MigrationEngine {
   }
 
   /**
-   * Before the first pod of a controller leaves this batch: that controller's pods running elsewhere now existed before the
-   * eviction, so none of them replaces it. The batch start's baseline already holds them for the controllers that had pods
-   * on the batch's nodes then; this adds a controller whose pod reached a batch node after that snapshot (scheduled there
-   * before the cordon landed), and pods its controllers created since.
+   * When the first pod of a controller leaves this batch, that controller's pods running elsewhere in the reconcile's
+   * snapshot were there before it left: none of them replaces it, nor any later pod of the same controller from this batch.
+   * They form the batch's baseline, which the health gate skips. (The snapshot cannot hold the replacement of the pod that
+   * left: the controller creates it only after it is gone, and the snapshot still shows that pod on its node.)
    */
   private protectBaseline(batch: BatchState, pod: PodView, snap: ClusterSnapshot): void {
     const owner = pod.ownerUid;
     if (owner === null || batch.evicted.some((e) => e.ownerUid === owner)) return;
     const inBatch = new Set(batch.nodes);
-    const baseline = new Set(batch.baseline);
-    for (const p of snap.pods) if (p.ownerUid === owner && !(p.nodeName !== null && inBatch.has(p.nodeName))) baseline.add(p.uid);
-    batch.baseline = [...baseline].sort();
+    for (const p of snap.pods) if (p.ownerUid === owner && !(p.nodeName !== null && inBatch.has(p.nodeName))) batch.baseline.push(p.uid);
   }
 
-  private noteEvicted(batch: BatchState, pod: PodView, kind: string): void {
+  private noteEvicted(batch: BatchState, pod: PodView, kind: string, snap: ClusterSnapshot): void {
     const s = this.state;
     const key = podKey(pod);
+    this.protectBaseline(batch, pod, snap);
     delete s.evictRetry[key];
     if (!batch.evicted.some((e) => e.pod === key)) batch.evicted.push({ pod: key, ownerUid: pod.ownerUid });
     if (pod.ownerUid !== null) s.lastEvictedAt[pod.ownerUid] = this.now();

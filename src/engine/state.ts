@@ -22,7 +22,7 @@ export interface BatchState {
   finishedAt: number | null;
   /** Pods evicted (or deleted) from this batch, as namespace/name, with their controller uid. */
   evicted: { pod: string; ownerUid: string | null }[];
-  /** Uids of the pods that, at the batch's start, belonged to the controllers of its pods and ran elsewhere: not replacements. */
+  /** Uids of pods that replace nothing: those each evicted controller ran elsewhere when its first pod left this batch. */
   baseline: string[];
 }
 
