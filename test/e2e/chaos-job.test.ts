@@ -7,16 +7,14 @@ import { spawnSync } from 'node:child_process';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
+import { connect } from './helpers/cluster-kit.js';
 
 const NS = `chaos-job-${Date.now().toString(36)}`;
 let core: k8s.CoreV1Api;
 let batch: k8s.BatchV1Api;
 
 beforeAll(async () => {
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(inject('kubeconfigPath'));
-  core = kc.makeApiClient(k8s.CoreV1Api);
-  batch = kc.makeApiClient(k8s.BatchV1Api);
+  ({ core, batch } = connect(inject('kubeconfigPath')));
   await core.createNamespace({ body: { metadata: { name: NS } } });
 });
 

@@ -6,9 +6,9 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connect, createDeployment, createNamespace, isReady, RUN_LABEL, runningReady, statusCode, waitForWith, waitNotFound } from './helpers/cluster-kit.js';
 
 const NS = `smoke-${Date.now().toString(36)}`;
-const RUN_LABEL = 'vngshift.e2e/run';
 const NODES = ['a', 'b', 'c'].map((s) => `kwok-${NS}-${s}`);
 const APP = 'smoke';
 const REPLICAS = 6;
@@ -17,38 +17,12 @@ let core: k8s.CoreV1Api;
 let apps: k8s.AppsV1Api;
 let policy: k8s.PolicyV1Api;
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `probe` until it returns a value; on timeout the error says what was last seen. */
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<{ value?: T; seen: string }>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let seen = '';
-  for (;;) {
-    const r = await probe();
-    if (r.value !== undefined) return r.value;
-    seen = r.seen;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}; last seen: ${seen}`);
-    await sleep(300);
-  }
-}
-
-function statusCode(err: unknown): number | undefined {
-  return err instanceof k8s.ApiException ? err.code : undefined;
-}
-
-const isReady = (conditions: { type: string; status: string }[] | undefined): boolean =>
-  conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+const POLL = { timeoutMs: 60_000, everyMs: 300 };
+const waitFor = waitForWith(POLL);
 
 async function appPods(): Promise<k8s.V1Pod[]> {
   return (await core.listNamespacedPod({ namespace: NS, labelSelector: `app=${APP}` })).items;
 }
-
-const running = (p: k8s.V1Pod): boolean =>
-  p.metadata?.deletionTimestamp === undefined && p.status?.phase === 'Running' && isReady(p.status.conditions);
 
 function perNode(pods: k8s.V1Pod[]): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -63,23 +37,11 @@ const describePods = (pods: k8s.V1Pod[]): string =>
   pods.map((p) => `${p.metadata?.name}@${p.spec?.nodeName ?? '-'}:${p.status?.phase}/${isReady(p.status?.conditions) ? 'ready' : 'notready'}`).join(', ') || 'no pods';
 
 beforeAll(async () => {
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(inject('kubeconfigPath'));
-  expect(kc.getCurrentCluster()?.server).toBe(inject('kubeServer'));
-  core = kc.makeApiClient(k8s.CoreV1Api);
-  apps = kc.makeApiClient(k8s.AppsV1Api);
-  policy = kc.makeApiClient(k8s.PolicyV1Api);
-  await core.createNamespace({ body: { metadata: { name: NS } } });
+  const clients = connect(inject('kubeconfigPath'));
+  expect(clients.kc.getCurrentCluster()?.server).toBe(inject('kubeServer'));
+  ({ core, apps, policy } = clients);
   // Pods cannot be created in a namespace before the service-account controller gave it its "default" ServiceAccount.
-  await waitFor(`ServiceAccount ${NS}/default`, async () => {
-    try {
-      await core.readNamespacedServiceAccount({ name: 'default', namespace: NS });
-      return { value: true, seen: 'present' };
-    } catch (err) {
-      if (statusCode(err) === 404) return { seen: 'absent' };
-      throw err;
-    }
-  });
+  await createNamespace(core, NS, { ...POLL, notFoundOnly: true });
 });
 
 afterAll(async () => {
@@ -124,33 +86,17 @@ describe('e2e control plane', () => {
   });
 
   it('kube-scheduler binds all 6 pods within node capacity and KWOK runs them', async () => {
-    await apps.createNamespacedDeployment({
-      namespace: NS,
-      body: {
-        metadata: { name: APP },
-        spec: {
-          replicas: REPLICAS,
-          selector: { matchLabels: { app: APP } },
-          template: {
-            metadata: { labels: { app: APP } },
-            spec: {
-              nodeSelector: { type: 'kwok', [RUN_LABEL]: NS },
-              containers: [
-                {
-                  name: 'app',
-                  image: 'registry.invalid/smoke:1',
-                  // 1 CPU each on 2-CPU nodes: exactly two fit per node, so the placement is forced.
-                  resources: { requests: { cpu: '1', memory: '1Gi' } },
-                },
-              ],
-            },
-          },
-        },
-      },
+    await createDeployment(apps, NS, {
+      name: APP,
+      replicas: REPLICAS,
+      nodeSelector: { type: 'kwok', [RUN_LABEL]: NS },
+      image: 'registry.invalid/smoke:1',
+      // 1 CPU each on 2-CPU nodes: exactly two fit per node, so the placement is forced.
+      requests: { cpu: '1', memory: '1Gi' },
     });
     const pods = await waitFor(`${REPLICAS} Running and Ready pods`, async () => {
       const all = await appPods();
-      const ok = all.filter(running);
+      const ok = all.filter(runningReady);
       return { value: ok.length === REPLICAS && all.length === REPLICAS ? ok : undefined, seen: describePods(all) };
     }, 120_000);
     expect(perNode(pods)).toEqual(Object.fromEntries(NODES.map((n) => [n, 2])));
@@ -207,7 +153,7 @@ describe('e2e control plane', () => {
     // Refused means untouched.
     const after = await core.readNamespacedPod({ name: victim, namespace: NS });
     expect(after.metadata?.deletionTimestamp).toBeUndefined();
-    expect(running(after)).toBe(true);
+    expect(runningReady(after)).toBe(true);
   });
 
   it('a deleted pod disappears (KWOK pod-delete stage) and its replacement lands on the node with room', async () => {
@@ -218,18 +164,10 @@ describe('e2e control plane', () => {
     if (name === undefined || node === undefined) throw new Error('no bound pod to delete');
     // Default 30 s grace period: the API server only marks the pod; the fake kubelet must finish the deletion.
     await core.deleteNamespacedPod({ name, namespace: NS });
-    await waitFor(`pod ${name} gone`, async () => {
-      try {
-        const p = await core.readNamespacedPod({ name, namespace: NS });
-        return { seen: `still there, deletionTimestamp=${String(p.metadata?.deletionTimestamp)}` };
-      } catch (err) {
-        if (statusCode(err) === 404) return { value: true, seen: 'gone' };
-        throw err;
-      }
-    }, 20_000);
+    await waitNotFound(`pod ${name} gone`, () => core.readNamespacedPod({ name, namespace: NS }), { ...POLL, timeoutMs: 20_000 }, (p) => `still there, deletionTimestamp=${String(p.metadata?.deletionTimestamp)}`);
     const replaced = await waitFor(`${REPLICAS} running pods again`, async () => {
       const all = await appPods();
-      const ok = all.filter(running);
+      const ok = all.filter(runningReady);
       return { value: ok.length === REPLICAS && all.length === REPLICAS ? ok : undefined, seen: describePods(all) };
     }, 120_000);
     const replacement = replaced.find((p) => !pods.some((q) => q.metadata?.uid === p.metadata?.uid));

@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
+import { connect, sleep } from './helpers/cluster-kit.js';
 
 function kindMissing(): string | null {
   if (spawnSync('kind', ['version'], { encoding: 'utf8' }).status !== 0) return 'kind not found on PATH';
@@ -18,7 +19,6 @@ function kindMissing(): string | null {
 const missing = kindMissing();
 const NS = 'vngshift-kind-e2e';
 const KUBECONFIG = '.tools/kind/kubeconfig';
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function cli(args: readonly string[]) {
   return spawnSync(process.execPath, ['bin/vngshift.js', ...args], { encoding: 'utf8', timeout: 900_000 });
@@ -32,11 +32,7 @@ describe('kind e2e', () => {
   it.skipIf(missing !== null)(`migrates a Deployment off the old kind workers${missing !== null ? ` (skipped: ${missing})` : ''}`, async () => {
     const up = spawnSync('bash', ['scripts/kind/up.sh', KUBECONFIG], { encoding: 'utf8' });
     expect(up.status, up.stderr).toBe(0);
-    const kc = new k8s.KubeConfig();
-    kc.loadFromFile(KUBECONFIG);
-    const core = kc.makeApiClient(k8s.CoreV1Api);
-    const apps = kc.makeApiClient(k8s.AppsV1Api);
-    const policy = kc.makeApiClient(k8s.PolicyV1Api);
+    const { core, apps, policy } = connect(KUBECONFIG);
     const nodes = (await core.listNode()).items;
     const general = nodes.filter((n) => n.metadata?.labels?.['node-group'] === 'general').map((n) => n.metadata?.name ?? '');
     const old = nodes.filter((n) => n.metadata?.labels?.['vngshift.io/migrate'] === 'true').map((n) => n.metadata?.name ?? '');

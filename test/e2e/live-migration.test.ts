@@ -14,6 +14,8 @@ import { DEFAULT_ENGINE_SETTINGS, initialState } from '../../src/engine/state.js
 import { openLiveWorld, readState, type LiveWorld } from '../../src/live/index.js';
 import { DEFAULT_PARAMS } from '../../src/model/params.js';
 import type { Vng } from '../../src/model/types.js';
+import { vng as makeVng } from '../helpers/sched.js';
+import { connect, createDeployment, createKwokNode, deleteNamespacesAndWait, M5_LARGE, isReady, sleep, waitDefaultServiceAccount } from './helpers/cluster-kit.js';
 
 const RUN = `mig-${Date.now().toString(36)}`;
 const NS = RUN;
@@ -24,26 +26,11 @@ const IDS = OLD.map(() => `i-${randomBytes(9).toString('hex').slice(0, 17)}`);
 const REPLICAS = 4;
 
 const catalog = loadCatalog();
-const vng: Vng = {
-  id: null,
-  name: `new-${RUN}`,
-  labels: { [POOL]: RUN, 'vngshift.e2e/generation': 'new' },
-  taints: [],
-  instanceTypes: ['m5.large'],
-  zones: ['us-east-1a'],
-  subnetIds: [],
-  minInstanceCount: 0,
-  maxInstanceCount: 4,
-  maxVCpu: null,
-  maxMemoryGiB: null,
-  rootVolumeSizeGiB: null,
-  preferredSpotTypes: [],
-};
+const vng: Vng = makeVng({ name: `new-${RUN}`, labels: { [POOL]: RUN, 'vngshift.e2e/generation': 'new' }, instanceTypes: ['m5.large'], zones: ['us-east-1a'], maxInstanceCount: 4 });
 
 let core: k8s.CoreV1Api;
 let world: LiveWorld;
 const trace: EngineEvent[] = [];
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000, seen: () => Promise<string> = async () => ''): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -55,75 +42,21 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   }
 }
 
-const isReady = (conditions: { type: string; status: string }[] | undefined): boolean => conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-
-/** Polls `read` until it answers 404 (at most 90 s). */
-async function waitGone(read: () => Promise<unknown>): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    try {
-      await read();
-    } catch (err) {
-      if (err instanceof k8s.ApiException && err.code === 404) return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
 beforeAll(async () => {
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(inject('kubeconfigPath'));
-  core = kc.makeApiClient(k8s.CoreV1Api);
-  const apps = kc.makeApiClient(k8s.AppsV1Api);
-  const policy = kc.makeApiClient(k8s.PolicyV1Api);
+  const { kc, core: c, apps, policy } = connect(inject('kubeconfigPath'));
+  core = c;
   await core.createNamespace({ body: { metadata: { name: NS } } });
   for (const [i, name] of OLD.entries()) {
-    const capacity = { cpu: '2', memory: '8Gi', pods: '29' };
-    await core.createNode({
-      body: {
-        metadata: {
-          name,
-          annotations: { 'kwok.x-k8s.io/node': 'fake' },
-          labels: {
-            type: 'kwok',
-            [POOL]: RUN,
-            'vngshift.e2e/generation': 'old',
-            'kubernetes.io/hostname': name,
-            'kubernetes.io/os': 'linux',
-            'kubernetes.io/arch': 'amd64',
-            'node.kubernetes.io/instance-type': 'm5.large',
-            'topology.kubernetes.io/zone': 'us-east-1a',
-            'topology.kubernetes.io/region': 'us-east-1',
-          },
-        },
-        spec: { providerID: `aws:///us-east-1a/${IDS[i] ?? ''}` },
-        status: { capacity, allocatable: capacity },
-      },
-    });
+    await createKwokNode(core, { ...M5_LARGE, name, zone: 'us-east-1a', labels: { [POOL]: RUN, 'vngshift.e2e/generation': 'old' }, instanceId: IDS[i] ?? '' });
   }
-  await waitFor('ServiceAccount default', async () =>
-    core.readNamespacedServiceAccount({ name: 'default', namespace: NS }).then(
-      () => true,
-      () => undefined,
-    ),
-  );
-  await apps.createNamespacedDeployment({
-    namespace: NS,
-    body: {
-      metadata: { name: 'api' },
-      spec: {
-        replicas: REPLICAS,
-        selector: { matchLabels: { app: 'api' } },
-        template: {
-          metadata: { labels: { app: 'api' } },
-          spec: {
-            // 800m each on 2-CPU nodes: two per node, old or new.
-            nodeSelector: { [POOL]: RUN },
-            containers: [{ name: 'app', image: 'registry.invalid/api:1', resources: { requests: { cpu: '800m', memory: '512Mi' } } }],
-          },
-        },
-      },
-    },
+  await waitDefaultServiceAccount(core, NS, { timeoutMs: 60_000, everyMs: 300 });
+  await createDeployment(apps, NS, {
+    name: 'api',
+    replicas: REPLICAS,
+    // 800m each on 2-CPU nodes: two per node, old or new.
+    nodeSelector: { [POOL]: RUN },
+    image: 'registry.invalid/api:1',
+    requests: { cpu: '800m', memory: '512Mi' },
   });
   await policy.createNamespacedPodDisruptionBudget({ namespace: NS, body: { metadata: { name: 'api' }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'api' } } } } });
   // Both old nodes carry pods, all Running and Ready, and the PDB status is current.
@@ -145,10 +78,8 @@ beforeAll(async () => {
 afterAll(async () => {
   const created = [...(world?.kwok?.created ?? [])];
   await world?.close();
-  await core?.deleteNamespace({ name: NS }).catch(() => undefined);
-  await core?.deleteNamespace({ name: STATE_NS }).catch(() => undefined);
   // Wait until the namespaces are gone, so the next test files read a cluster without this file's objects.
-  if (core !== undefined) for (const name of [NS, STATE_NS]) await waitGone(() => core.readNamespace({ name }));
+  await deleteNamespacesAndWait(core, [NS, STATE_NS]);
   for (const name of [...OLD, ...created]) await core?.deleteNode({ name }).catch(() => undefined);
 });
 

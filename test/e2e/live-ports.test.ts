@@ -12,6 +12,7 @@ import { PortError, type PodView } from '../../src/engine/ports.js';
 import { initialState, type MigrationState } from '../../src/engine/state.js';
 import { DEFAULT_PARAMS } from '../../src/model/params.js';
 import type { Vng } from '../../src/model/types.js';
+import { vng as makeVng } from '../helpers/sched.js';
 import { launchResources } from '../../src/planner/scale-up.js';
 import { makeClusterPort } from '../../src/live/cluster-port.js';
 import { makeContext } from '../../src/live/context.js';
@@ -19,32 +20,18 @@ import { EventRecorder } from '../../src/live/events.js';
 import { openLiveWorld, readState, requestStop, type LiveWorld } from '../../src/live/index.js';
 import { readClusterLive } from '../../src/live/read-cluster.js';
 import { StateStore } from '../../src/live/state-store.js';
+import { connect, createDeployment, createKwokNode, deleteNamespacesAndWait, M5_LARGE, RUN_LABEL, sleep, waitDefaultServiceAccount, waitForWith, waitNotFound } from './helpers/cluster-kit.js';
 
 const RUN = `live-${Date.now().toString(36)}`;
 const NS = RUN;
 const STATE_NS = `${RUN}-state`;
-const RUN_LABEL = 'vngshift.e2e/run';
 const OLD_LABEL = 'vngshift.e2e/old';
 const POOL_LABEL = 'vngshift.e2e/pool';
 const OLD_NODES = ['a', 'b'].map((s) => `kwok-${RUN}-${s}`);
 const OLD_IDS = OLD_NODES.map(() => `i-${randomBytes(9).toString('hex').slice(0, 17)}`);
 
 const catalog = loadCatalog();
-const vng: Vng = {
-  id: null,
-  name: `e2e-${RUN}`,
-  labels: { [POOL_LABEL]: RUN },
-  taints: [],
-  instanceTypes: ['m5.large', 'm5.xlarge'],
-  zones: ['us-east-1a', 'us-east-1b'],
-  subnetIds: [],
-  minInstanceCount: 0,
-  maxInstanceCount: 4,
-  maxVCpu: null,
-  maxMemoryGiB: null,
-  rootVolumeSizeGiB: null,
-  preferredSpotTypes: [],
-};
+const vng: Vng = makeVng({ name: `e2e-${RUN}`, labels: { [POOL_LABEL]: RUN }, instanceTypes: ['m5.large', 'm5.xlarge'], zones: ['us-east-1a', 'us-east-1b'], maxInstanceCount: 4 });
 
 let kc: k8s.KubeConfig;
 let core: k8s.CoreV1Api;
@@ -53,19 +40,8 @@ let policy: k8s.PolicyV1Api;
 let world: LiveWorld;
 const logLines: string[] = [];
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor<T>(what: string, probe: () => Promise<{ value?: T; seen: string }> | { value?: T; seen: string }, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await probe();
-    if (r.value !== undefined) return r.value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}; last seen: ${r.seen}`);
-    await sleep(300);
-  }
-}
-
-const statusCode = (err: unknown): number | undefined => (err instanceof k8s.ApiException ? err.code : undefined);
+const POLL = { timeoutMs: 60_000, everyMs: 300 };
+const waitFor = waitForWith(POLL);
 
 function podsOf(app: string): PodView[] {
   return world.ports.cluster.snapshot().pods.filter((p) => p.namespace === NS && p.name.startsWith(`${app}-`));
@@ -75,20 +51,7 @@ const describePods = (pods: readonly PodView[]): string =>
   pods.map((p) => `${p.name}@${p.nodeName ?? '-'}:${p.phase}/${p.ready ? 'ready' : 'notready'}${p.terminating ? '/terminating' : ''}`).join(', ') || 'no pods';
 
 async function deployment(name: string, replicas: number, nodeSelector: Record<string, string>, cpu: string): Promise<void> {
-  await apps.createNamespacedDeployment({
-    namespace: NS,
-    body: {
-      metadata: { name },
-      spec: {
-        replicas,
-        selector: { matchLabels: { app: name } },
-        template: {
-          metadata: { labels: { app: name } },
-          spec: { nodeSelector, containers: [{ name: 'app', image: 'registry.invalid/app:1', resources: { requests: { cpu, memory: '256Mi' } } }] },
-        },
-      },
-    },
-  });
+  await createDeployment(apps, NS, { name, replicas, nodeSelector, requests: { cpu, memory: '256Mi' } });
 }
 
 async function runningPods(app: string, count: number, timeoutMs = 90_000): Promise<PodView[]> {
@@ -107,59 +70,13 @@ function migrationState(id: string): MigrationState {
   return initialState(id, { oldNodes: OLD_NODES.map((name, i) => ({ name, instanceId: OLD_IDS[i] ?? null })), batches: [{ nodes: OLD_NODES }], params: DEFAULT_PARAMS, boundSeconds: 3600 }, Date.now() / 1000);
 }
 
-/** Polls `read` until it answers 404 (at most 90 s). */
-async function waitGone(read: () => Promise<unknown>): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    try {
-      await read();
-    } catch (err) {
-      if (err instanceof k8s.ApiException && err.code === 404) return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
 beforeAll(async () => {
-  kc = new k8s.KubeConfig();
-  kc.loadFromFile(inject('kubeconfigPath'));
-  core = kc.makeApiClient(k8s.CoreV1Api);
-  apps = kc.makeApiClient(k8s.AppsV1Api);
-  policy = kc.makeApiClient(k8s.PolicyV1Api);
+  ({ kc, core, apps, policy } = connect(inject('kubeconfigPath')));
   await core.createNamespace({ body: { metadata: { name: NS } } });
   for (const [i, name] of OLD_NODES.entries()) {
-    const capacity = { cpu: '2', memory: '8Gi', pods: '29' };
-    await core.createNode({
-      body: {
-        metadata: {
-          name,
-          annotations: { 'kwok.x-k8s.io/node': 'fake' },
-          labels: {
-            type: 'kwok',
-            [RUN_LABEL]: RUN,
-            [OLD_LABEL]: RUN,
-            'kubernetes.io/hostname': name,
-            'kubernetes.io/os': 'linux',
-            'kubernetes.io/arch': 'amd64',
-            'node.kubernetes.io/instance-type': 'm5.large',
-            'topology.kubernetes.io/zone': 'us-east-1a',
-            'topology.kubernetes.io/region': 'us-east-1',
-          },
-        },
-        spec: { providerID: `aws:///us-east-1a/${OLD_IDS[i] ?? ''}` },
-        status: { capacity, allocatable: capacity },
-      },
-    });
+    await createKwokNode(core, { ...M5_LARGE, name, zone: 'us-east-1a', labels: { [RUN_LABEL]: RUN, [OLD_LABEL]: RUN }, instanceId: OLD_IDS[i] ?? '' });
   }
-  await waitFor(`ServiceAccount ${NS}/default`, async () => {
-    try {
-      await core.readNamespacedServiceAccount({ name: 'default', namespace: NS });
-      return { value: true, seen: 'present' };
-    } catch (err) {
-      if (statusCode(err) === 404) return { seen: 'absent' };
-      throw err;
-    }
-  });
+  await waitDefaultServiceAccount(core, NS, { ...POLL, notFoundOnly: true });
   world = await openLiveWorld({
     kubeconfig: inject('kubeconfigPath'),
     namespace: STATE_NS,
@@ -175,10 +92,8 @@ beforeAll(async () => {
 afterAll(async () => {
   const created = world === undefined ? [] : [...(world.kwok?.created ?? [])];
   await world?.close();
-  await core?.deleteNamespace({ name: NS }).catch(() => undefined);
-  await core?.deleteNamespace({ name: STATE_NS }).catch(() => undefined);
   // Wait until the namespaces are gone, so the next test files read a cluster without this file's objects.
-  if (core !== undefined) for (const name of [NS, STATE_NS]) await waitGone(() => core.readNamespace({ name }));
+  await deleteNamespacesAndWait(core, [NS, STATE_NS]);
   for (const name of [...OLD_NODES, ...created]) await core?.deleteNode({ name }).catch(() => undefined);
 });
 
@@ -423,14 +338,6 @@ describe('KWOK capacity and cloud', () => {
   it('terminates an old instance by deleting the Node its providerID names; an unknown id is already gone', async () => {
     const name = OLD_NODES[1] as string;
     await world.ports.cloud.terminateInstances([OLD_IDS[1] as string, 'i-00000000000000000']);
-    await waitFor(`node ${name} deleted`, async () => {
-      try {
-        await core.readNode({ name });
-        return { seen: 'still there' };
-      } catch (err) {
-        if (statusCode(err) === 404) return { value: true, seen: 'gone' };
-        throw err;
-      }
-    });
+    await waitNotFound(`node ${name} deleted`, () => core.readNode({ name }), POLL);
   });
 });

@@ -12,7 +12,7 @@ import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { checkInvariants, formatViolations } from '../../sim/invariants/index.js';
 import type { Plan } from '../../src/planner/plan.js';
-import { cleanup, cli, createKwokNode, createNamespace, describePods, RUN_LABEL, runningReady, waitFor } from './helpers/cluster-kit.js';
+import { cleanup, cli, connect, createDeployment, createKwokNode, createNamespace, describePods, RUN_LABEL, runningReady, waitFor } from './helpers/cluster-kit.js';
 import { LiveTraceRecorder, readEngineTrace, type RunOutcome } from './helpers/live-trace.js';
 
 const RUN = `pb${Date.now().toString(36)}`;
@@ -32,12 +32,8 @@ let core: k8s.CoreV1Api | undefined;
 
 beforeAll(async () => {
   kubeconfig = inject('kubeconfigPath');
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(kubeconfig);
-  const c = kc.makeApiClient(k8s.CoreV1Api);
+  const { core: c, apps, policy } = connect(kubeconfig);
   core = c;
-  const apps = kc.makeApiClient(k8s.AppsV1Api);
-  const policy = kc.makeApiClient(k8s.PolicyV1Api);
   writeFileSync(
     vngsFile,
     JSON.stringify({
@@ -54,26 +50,8 @@ beforeAll(async () => {
     labels: { [RUN_LABEL]: RUN, 'vngshift.io/migrate': 'true' },
   });
   await createNamespace(c, NS);
-  const labels = { app: 'locked' };
-  await apps.createNamespacedDeployment({
-    namespace: NS,
-    body: {
-      metadata: { name: 'locked' },
-      spec: {
-        replicas: REPLICAS,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            nodeSelector: { [RUN_LABEL]: RUN },
-            terminationGracePeriodSeconds: 1,
-            containers: [{ name: 'app', image: 'registry.invalid/app:1', resources: { requests: { cpu: '100m', memory: '128Mi' } } }],
-          },
-        },
-      },
-    },
-  });
-  await policy.createNamespacedPodDisruptionBudget({ namespace: NS, body: { metadata: { name: 'locked' }, spec: { maxUnavailable: 0, selector: { matchLabels: labels } } } });
+  await createDeployment(apps, NS, { name: 'locked', replicas: REPLICAS, nodeSelector: { [RUN_LABEL]: RUN }, terminationGracePeriodSeconds: 1, requests: { cpu: '100m', memory: '128Mi' } });
+  await policy.createNamespacedPodDisruptionBudget({ namespace: NS, body: { metadata: { name: 'locked' }, spec: { maxUnavailable: 0, selector: { matchLabels: { app: 'locked' } } } } });
   await waitFor(`${REPLICAS} pods Running and Ready on ${OLD}`, async () => {
     const pods = (await c.listNamespacedPod({ namespace: NS })).items;
     const ok = pods.filter((p) => runningReady(p) && p.spec?.nodeName === OLD).length;

@@ -37,6 +37,7 @@ import type { Cluster, Vng } from '../../src/model/types.js';
 import { parseVngText } from '../../src/model/vng/parse-vngs.js';
 import { buildPlan, type Plan, type PlannedPod } from '../../src/planner/plan.js';
 import { REGION } from '../helpers/kube-objects.js';
+import { connect, createNamespace, isReady, RUN_LABEL, sleep, waitForWith } from './helpers/cluster-kit.js';
 import {
   buildWorld,
   EXPECTED_MISFITS,
@@ -49,7 +50,6 @@ import {
 } from './helpers/planner-vs-scheduler-world.js';
 
 const RUN = `pvs-${Date.now().toString(36)}`;
-const RUN_LABEL = 'vngshift.e2e/run';
 const NOT_READY_TAINTS = new Set(['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']);
 
 let core: k8s.CoreV1Api;
@@ -82,22 +82,11 @@ function makeCase(name: string, spec: WorldSpec, vngsJson: string): Case {
   return c;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const key = (p: { namespace: string; name: string }): string => `${p.namespace}/${p.name}`;
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-async function waitFor<T>(what: string, probe: () => Promise<{ value?: T; seen: string }>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await probe();
-    if (r.value !== undefined) return r.value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}; last seen: ${r.seen}`);
-    await sleep(500);
-  }
-}
-
-const isReady = (conditions: readonly { type: string; status: string }[] | undefined): boolean =>
-  conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+const POLL = { timeoutMs: 60_000, everyMs: 500 };
+const waitFor = waitForWith(POLL);
 
 /**
  * The reason phrases of a kube-scheduler style summary, with their counts: "0/9 nodes are available: 3 Insufficient cpu,
@@ -142,9 +131,7 @@ let misfits: Case;
 let tight: Case;
 
 beforeAll(() => {
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(inject('kubeconfigPath'));
-  core = kc.makeApiClient(k8s.CoreV1Api);
+  core = connect(inject('kubeconfigPath')).core;
   catalog = loadCatalog();
   misfits = makeCase('misfits', MISFITS_WORLD, VNGS_JSON);
   tight = makeCase('tight', TIGHT_WORLD, GENERAL_ONLY_VNGS_JSON);
@@ -221,14 +208,8 @@ async function replay(c: Case): Promise<Replay> {
   // 2. The moving pods, unbound, biggest first.
   const liveNs = (ns: string): string => `${c.id}-${ns}`;
   for (const ns of new Set(plan.pods.map((p) => liveNs(p.namespace)))) {
-    await core.createNamespace({ body: { metadata: { name: ns, labels: { [RUN_LABEL]: c.id } } } });
     c.namespaces.add(ns);
-    await waitFor(`ServiceAccount ${ns}/default`, async () =>
-      core.readNamespacedServiceAccount({ name: 'default', namespace: ns }).then(
-        () => ({ value: true, seen: 'present' }),
-        () => ({ seen: 'absent' }),
-      ),
-    );
+    await createNamespace(core, ns, { ...POLL, labels: { [RUN_LABEL]: c.id } });
   }
   for (const p of creationOrder(plan.pods)) {
     const src = world.pods.get(key(p));

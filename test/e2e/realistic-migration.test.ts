@@ -24,7 +24,7 @@ import { loadCatalog } from '../../src/catalog/catalog.js';
 import type { Cluster } from '../../src/model/types.js';
 import { parseVngText } from '../../src/model/vng/parse-vngs.js';
 import type { Plan } from '../../src/planner/plan.js';
-import { cleanup, cli, createKwokNode, createNamespace, describePods, RUN_LABEL, runningReady, waitFor } from './helpers/cluster-kit.js';
+import { cleanup, cli, connect, createKwokNode, createNamespace, describePods, RUN_LABEL, runningReady, waitFor } from './helpers/cluster-kit.js';
 import { LiveTraceRecorder, newNodesPerVng, readEngineTrace, type RunOutcome } from './helpers/live-trace.js';
 
 const RUN = `rm${Date.now().toString(36)}`;
@@ -105,12 +105,8 @@ function podTemplateSpec(w: Workload, labels: Record<string, string>): k8s.V1Pod
 beforeAll(async () => {
   const started = Date.now();
   kubeconfig = inject('kubeconfigPath');
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(kubeconfig);
-  const c = kc.makeApiClient(k8s.CoreV1Api);
+  const { core: c, apps, policy } = connect(kubeconfig);
   core = c;
-  const apps = kc.makeApiClient(k8s.AppsV1Api);
-  const policy = kc.makeApiClient(k8s.PolicyV1Api);
 
   const subnets = ZONES.map((_, i) => `subnet-${RUN}-${i}`);
   writeFileSync(

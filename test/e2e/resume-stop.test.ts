@@ -17,17 +17,33 @@
  *    b. with --terminate-drained: the same, but batch 1's drained node is deleted (the kwok cloud deletes the Node).
  * After each scenario, no old node that still has workload pods is unschedulable.
  */
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { MigrationState } from '../../src/engine/state.js';
+import {
+  cleanup,
+  connect,
+  createDeployment,
+  createKwokNode,
+  createNamespace,
+  M5_LARGE,
+  RUN_LABEL,
+  sleep,
+  startCli,
+  waitForWith,
+  waitOldNodesReady,
+  waitPodsReady,
+  writeNewPoolVngs,
+  type CliResult,
+  type RunningCli,
+} from './helpers/cluster-kit.js';
 
 const RUN = `r${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
-const RUN_LABEL = 'vngshift.e2e/run';
 const ZONES = ['us-east-1a', 'us-east-1b'];
 const VERBOSE = process.env['VNGSHIFT_E2E_VERBOSE'] !== undefined;
 
@@ -38,63 +54,25 @@ let apps: k8s.AppsV1Api;
 let policy: k8s.PolicyV1Api;
 let coordination: k8s.CoordinationV1Api;
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor<T>(what: string, probe: () => Promise<{ value?: T; seen: string }>, timeoutMs = 120_000, everyMs = 500): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await probe();
-    if (r.value !== undefined) return r.value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}; last seen: ${r.seen}`);
-    await sleep(everyMs);
-  }
-}
+const POLL = { timeoutMs: 120_000, everyMs: 500 };
+const waitFor = waitForWith(POLL);
 
 // ---- the CLI as a child process ------------------------------------------------------------------------------------------
 
-interface CliResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  out: string;
-  err: string;
-}
-
-interface Running {
-  readonly child: ReturnType<typeof spawn>;
-  readonly done: Promise<CliResult>;
-  readonly startedAt: number;
-  out(): string;
-}
-
 /** Children still running: killed when the file ends, so a failed assertion leaves no executor behind. */
-const alive = new Set<ReturnType<typeof spawn>>();
+const alive = new Set<ChildProcess>();
 
-function start(args: string[], timeoutMs = 600_000): Running {
-  const startedAt = Date.now();
-  const child = spawn(process.execPath, ['bin/vngshift.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  alive.add(child);
-  let out = '';
-  let err = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  const done = new Promise<CliResult>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      alive.delete(child);
-      resolve({ code, signal, out, err });
-    });
-  });
-  return { child, done, startedAt, out: () => out };
+function start(args: readonly string[], timeoutMs = 600_000): RunningCli {
+  const run = startCli(args, timeoutMs);
+  alive.add(run.child);
+  const forget = (): void => void alive.delete(run.child);
+  void run.done.then(forget, forget);
+  return run;
 }
 
-const cli = (args: string[], timeoutMs = 120_000): Promise<CliResult> => start(args, timeoutMs).done;
+const cli = (args: readonly string[], timeoutMs = 120_000): Promise<CliResult> => start(args, timeoutMs).done;
 
 // ---- cluster helpers -----------------------------------------------------------------------------------------------------
-
-const ready = (conditions: { type: string; status: string }[] | undefined): boolean => conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-const runningReady = (p: k8s.V1Pod): boolean => p.metadata?.deletionTimestamp === undefined && p.status?.phase === 'Running' && ready(p.status.conditions);
 
 interface Workload {
   readonly name: string;
@@ -123,85 +101,23 @@ async function createWorld(name: string, nodes: number, workloads: readonly Work
   const old = Array.from({ length: nodes }, (_, i) => `old-${id}-${i}`);
   const vngsFile = join(dir, `vngs-${name}.json`);
   const total = workloads.reduce((a, w) => a + w.replicas, 0);
-  writeFileSync(
-    vngsFile,
-    JSON.stringify({
-      launchSpecs: [
-        {
-          name: `new-${name}`,
-          instanceTypes: ['m5.xlarge'],
-          subnetIds: ['subnet-a', 'subnet-b'],
-          labels: [
-            { key: 'pool', value: 'new' },
-            { key: RUN_LABEL, value: id },
-          ],
-          resourceLimits: { maxInstanceCount: 10 },
-        },
-      ],
-      subnetZones: { 'subnet-a': ZONES[0], 'subnet-b': ZONES[1] },
-    }),
-  );
+  writeNewPoolVngs(vngsFile, `new-${name}`, id);
   for (const [i, node] of old.entries()) {
-    const zone = ZONES[i % 2] as string;
-    const capacity = { cpu: '2', memory: '8Gi', pods: '29' };
-    await core.createNode({
-      body: {
-        metadata: {
-          name: node,
-          annotations: { 'kwok.x-k8s.io/node': 'fake' },
-          labels: {
-            pool: 'old',
-            [RUN_LABEL]: id,
-            type: 'kwok',
-            'kubernetes.io/hostname': node,
-            'kubernetes.io/os': 'linux',
-            'kubernetes.io/arch': 'amd64',
-            'node.kubernetes.io/instance-type': 'm5.large',
-            'topology.kubernetes.io/zone': zone,
-            'topology.kubernetes.io/region': 'us-east-1',
-          },
-        },
-        spec: { providerID: `aws:///${zone}/i-${randomBytes(9).toString('hex').slice(0, 17)}` },
-        status: { capacity, allocatable: capacity },
-      },
-    });
+    await createKwokNode(core, { ...M5_LARGE, name: node, zone: ZONES[i % 2] as string, labels: { pool: 'old', [RUN_LABEL]: id } });
   }
-  await waitFor(`${nodes} Ready old nodes`, async () => {
-    const list = (await core.listNode({ labelSelector: `pool=old,${RUN_LABEL}=${id}` })).items;
-    const n = list.filter((x) => ready(x.status?.conditions)).length;
-    return { value: n === nodes ? true : undefined, seen: `${n}/${list.length}` };
-  });
-  await core.createNamespace({ body: { metadata: { name: ns } } });
-  await waitFor(`ServiceAccount ${ns}/default`, async () => {
-    try {
-      await core.readNamespacedServiceAccount({ name: 'default', namespace: ns });
-      return { value: true, seen: 'present' };
-    } catch {
-      return { seen: 'absent' };
-    }
-  });
+  await waitOldNodesReady(core, `pool=old,${RUN_LABEL}=${id}`, nodes, POLL);
+  await createNamespace(core, ns, POLL);
   for (const w of workloads) {
-    await apps.createNamespacedDeployment({
-      namespace: ns,
-      body: {
-        metadata: { name: w.name },
-        spec: {
-          replicas: w.replicas,
-          selector: { matchLabels: { app: w.name } },
-          template: {
-            metadata: { labels: { app: w.name } },
-            spec: {
-              nodeSelector: { [RUN_LABEL]: id },
-              // A soft spread (kube-scheduler scores it; the planner's predicates ignore it): the PDB's pods land on every node.
-              ...(w.pdb
-                ? { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app: w.name } } }] }
-                : {}),
-              terminationGracePeriodSeconds: 1,
-              containers: [{ name: 'app', image: 'registry.invalid/app:1', resources: { requests: { cpu: '100m', memory: '128Mi' } } }],
-            },
-          },
-        },
-      },
+    await createDeployment(apps, ns, {
+      name: w.name,
+      replicas: w.replicas,
+      nodeSelector: { [RUN_LABEL]: id },
+      terminationGracePeriodSeconds: 1,
+      requests: { cpu: '100m', memory: '128Mi' },
+      // A soft spread (kube-scheduler scores it; the planner's predicates ignore it): the PDB's pods land on every node.
+      pod: w.pdb
+        ? { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app: w.name } } }] }
+        : {},
     });
     if (w.pdb) {
       await policy.createNamespacedPodDisruptionBudget({
@@ -235,11 +151,7 @@ async function createWorld(name: string, nodes: number, workloads: readonly Work
       ...extraArgs,
     ],
   };
-  await waitFor(`${total} pods Running and Ready on the old nodes`, async () => {
-    const pods = await podsOf(world);
-    const ok = pods.filter((p) => runningReady(p) && old.includes(p.spec?.nodeName ?? ''));
-    return { value: ok.length === total && pods.length === total ? true : undefined, seen: describePods(pods) };
-  });
+  await waitPodsReady(core, ns, total, (n) => old.includes(n), `${total} pods Running and Ready on the old nodes`, POLL);
   for (const w of workloads.filter((x) => x.pdb)) {
     await waitFor(`the PDB ${w.name} status`, async () => {
       const s = (await policy.readNamespacedPodDisruptionBudget({ name: w.name, namespace: ns })).status;
@@ -251,10 +163,7 @@ async function createWorld(name: string, nodes: number, workloads: readonly Work
 
 async function destroyWorld(w: World): Promise<void> {
   for (const child of alive) child.kill('SIGKILL');
-  await core.deleteNamespace({ name: w.ns }).catch(() => undefined);
-  await core.deleteNamespace({ name: w.stateNs }).catch(() => undefined);
-  const nodes = (await core.listNode({ labelSelector: `${RUN_LABEL}=${w.id}` }).catch(() => null))?.items ?? [];
-  for (const n of nodes) await core.deleteNode({ name: n.metadata?.name ?? '' }).catch(() => undefined);
+  await cleanup(core, w.id, [w.ns, w.stateNs]);
   // The Events vngshift recorded on the old nodes (in "default", where Events on Nodes go).
   const names = new Set(w.old);
   const events = (await core.listNamespacedEvent({ namespace: 'default' }).catch(() => null))?.items ?? [];
@@ -265,15 +174,6 @@ async function destroyWorld(w: World): Promise<void> {
 
 const podsOf = async (w: World): Promise<k8s.V1Pod[]> => (await core.listNamespacedPod({ namespace: w.ns })).items;
 const nodesOf = async (w: World, pool: 'old' | 'new'): Promise<k8s.V1Node[]> => (await core.listNode({ labelSelector: `pool=${pool},${RUN_LABEL}=${w.id}` })).items;
-
-function describePods(pods: readonly k8s.V1Pod[]): string {
-  const by: Record<string, number> = {};
-  for (const p of pods) {
-    const k = `${p.spec?.nodeName ?? '-'}:${p.status?.phase ?? '?'}${runningReady(p) ? '' : '/notready'}`;
-    by[k] = (by[k] ?? 0) + 1;
-  }
-  return JSON.stringify(by);
-}
 
 /** Workload pods (not terminating) per node name. */
 function podsPerNode(pods: readonly k8s.V1Pod[]): Map<string, number> {
@@ -344,6 +244,20 @@ async function freezeAfterBatch1(w: World): Promise<void> {
   await setApiMaxUnavailable(w, 0);
 }
 
+/**
+ * Batch 2 caught mid-drain with the PDB frozen (freezeAfterBatch1, then waitDraining); if that does not come, the run is
+ * killed and the error carries its output, under `label`.
+ */
+async function batch2Draining(w: World, run: RunningCli, label: string): Promise<MigrationState> {
+  return freezeAfterBatch1(w)
+    .then(() => waitDraining(w, 1, 300_000, true))
+    .catch(async (e: unknown) => {
+      run.child.kill('SIGKILL');
+      const r = await run.done;
+      throw new Error(`${String(e)}\n--- ${label}\n${r.out}${r.err}`);
+    });
+}
+
 async function setApiMaxUnavailable(w: World, n: number): Promise<void> {
   const pdb = await policy.readNamespacedPodDisruptionBudget({ name: 'api', namespace: w.ns });
   await policy.replaceNamespacedPodDisruptionBudget({ name: 'api', namespace: w.ns, body: { ...pdb, spec: { ...pdb.spec, maxUnavailable: n } } });
@@ -358,15 +272,7 @@ async function expectNothingCordonedWithPods(w: World): Promise<void> {
 
 /** Every workload pod Running and Ready, and on the given nodes when given. */
 async function waitAllReady(w: World, on: ((node: string) => boolean) | null): Promise<k8s.V1Pod[]> {
-  return waitFor(
-    `${w.total} pods Running and Ready${on ? ' on new nodes' : ''}`,
-    async () => {
-      const all = await podsOf(w);
-      const ok = all.filter((p) => runningReady(p) && (on === null || on(p.spec?.nodeName ?? '')));
-      return { value: ok.length === w.total && all.length === w.total ? ok : undefined, seen: describePods(all) };
-    },
-    120_000,
-  );
+  return waitPodsReady(core, w.ns, w.total, on ?? (() => true), `${w.total} pods Running and Ready${on ? ' on new nodes' : ''}`, POLL);
 }
 
 /** MigrationCordon Events per old node (Events on Nodes go to "default"), counting repeats. */
@@ -386,12 +292,7 @@ const lines = (text: string, re: RegExp): number[] => [...text.matchAll(re)].map
 
 beforeAll(() => {
   kubeconfig = inject('kubeconfigPath');
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(kubeconfig);
-  core = kc.makeApiClient(k8s.CoreV1Api);
-  apps = kc.makeApiClient(k8s.AppsV1Api);
-  policy = kc.makeApiClient(k8s.PolicyV1Api);
-  coordination = kc.makeApiClient(k8s.CoordinationV1Api);
+  ({ core, apps, policy, coordination } = connect(kubeconfig));
 });
 
 afterAll(() => {
@@ -427,13 +328,7 @@ describe('vngshift run killed (SIGKILL) in the middle of a batch resumes where i
     // Kill inside batch 2: batch 1's old node is then already terminated, and must not be touched again. The PDB is
     // tightened once batch 1 is done, so batch 2 is caught mid-drain whatever the machine's speed; it is loosened again
     // before the second executor starts (which then retries the refused evictions on the backoff it resumes with).
-    const atKill = await freezeAfterBatch1(world)
-      .then(() => waitDraining(world, 1, 300_000, true))
-      .catch(async (e: unknown) => {
-        first.child.kill('SIGKILL');
-        const r = await first.done;
-        throw new Error(`${String(e)}\n--- first run\n${r.out}${r.err}`);
-      });
+    const atKill = await batch2Draining(world, first, 'first run');
     first.child.kill('SIGKILL');
     const killed = await first.done;
     await setApiMaxUnavailable(world, 1);
@@ -558,13 +453,7 @@ async function stopScenario(name: string, terminateDrained: boolean): Promise<vo
     const run = start([...world.runArgs]);
     // Once batch 1 is done, the PDB is tightened to maxUnavailable 0: batch 2's node then keeps its PDB's pods (their
     // evictions refused and retried) for as long as the test needs, so the stop lands mid-batch whatever the machine's speed.
-    const atStop = await freezeAfterBatch1(world)
-      .then(() => waitDraining(world, 1, 300_000, true))
-      .catch(async (e: unknown) => {
-      run.child.kill('SIGKILL');
-      const r = await run.done;
-      throw new Error(`${String(e)}\n--- run\n${r.out}${r.err}`);
-    });
+    const atStop = await batch2Draining(world, run, 'run');
     const stopArgs = ['stop', '--kubeconfig', kubeconfig, '--namespace', world.stateNs, '--migration-id', world.migration];
     const stop = await cli(terminateDrained ? [...stopArgs, '--terminate-drained'] : stopArgs);
     expect(stop.code, stop.err).toBe(0);
@@ -662,13 +551,7 @@ describe('vngshift stop while the executor is dead, then run again', () => {
     );
     try {
       const first = start([...world.runArgs]);
-      const atKill = await freezeAfterBatch1(world)
-        .then(() => waitDraining(world, 1, 300_000, true))
-        .catch(async (e: unknown) => {
-          first.child.kill('SIGKILL');
-          const r = await first.done;
-          throw new Error(`${String(e)}\n--- first run\n${r.out}${r.err}`);
-        });
+      const atKill = await batch2Draining(world, first, 'first run');
       first.child.kill('SIGKILL');
       const killed = await first.done;
       if (VERBOSE) process.stderr.write(`--- killstop first run (killed)\n${killed.out}${killed.err}\n`);

@@ -6,16 +6,29 @@
  * pod Running and Ready on new nodes), the other waits on the Lease, then finds the migration Completed. `status` prints it
  * as Ocean's console would.
  */
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  cleanup,
+  cli,
+  connect,
+  createDeployment,
+  createKwokNode,
+  createNamespace,
+  M5_LARGE,
+  RUN_LABEL,
+  runningReady,
+  startCli,
+  waitForWith,
+  waitOldNodesReady,
+  waitPodsReady,
+  writeNewPoolVngs,
+} from './helpers/cluster-kit.js';
 
 const RUN = `r${Date.now().toString(36)}`;
-const RUN_LABEL = 'vngshift.e2e/run';
 const NS = `e2e-run-${RUN}`;
 const STATE_NS = `vngshift-e2e-${RUN}`;
 const MIGRATION = 'e2e';
@@ -35,60 +48,10 @@ let apps: k8s.AppsV1Api;
 let policy: k8s.PolicyV1Api;
 let coordination: k8s.CoordinationV1Api;
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const POLL = { timeoutMs: 120_000, everyMs: 500 };
+const waitFor = waitForWith(POLL);
 
-async function waitFor<T>(what: string, probe: () => Promise<{ value?: T; seen: string }>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await probe();
-    if (r.value !== undefined) return r.value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}; last seen: ${r.seen}`);
-    await sleep(500);
-  }
-}
-
-interface CliResult {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
-interface Running {
-  readonly child: ReturnType<typeof spawn>;
-  readonly done: Promise<CliResult>;
-  out(): string;
-}
-
-function start(args: string[], timeoutMs = 600_000): Running {
-  const child = spawn(process.execPath, ['bin/vngshift.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  const done = new Promise<CliResult>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err });
-    });
-  });
-  return { child, done, out: () => out };
-}
-
-const cli = (args: string[], timeoutMs = 600_000): Promise<CliResult> => start(args, timeoutMs).done;
-
-const ready = (conditions: { type: string; status: string }[] | undefined): boolean => conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-const runningReady = (p: k8s.V1Pod): boolean => p.metadata?.deletionTimestamp === undefined && p.status?.phase === 'Running' && ready(p.status.conditions);
 const podsOf = async (): Promise<k8s.V1Pod[]> => (await core.listNamespacedPod({ namespace: NS })).items;
-const describePods = (pods: k8s.V1Pod[]): string => {
-  const by: Record<string, number> = {};
-  for (const p of pods) {
-    const k = `${p.spec?.nodeName ?? '-'}:${p.status?.phase ?? '?'}${runningReady(p) ? '' : '/notready'}`;
-    by[k] = (by[k] ?? 0) + 1;
-  }
-  return JSON.stringify(by);
-};
 
 const runArgs = [
   '--vngs',
@@ -107,102 +70,25 @@ const runArgs = [
 
 beforeAll(async () => {
   kubeconfig = inject('kubeconfigPath');
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(kubeconfig);
-  core = kc.makeApiClient(k8s.CoreV1Api);
-  apps = kc.makeApiClient(k8s.AppsV1Api);
-  policy = kc.makeApiClient(k8s.PolicyV1Api);
-  coordination = kc.makeApiClient(k8s.CoordinationV1Api);
+  ({ core, apps, policy, coordination } = connect(kubeconfig));
 
-  writeFileSync(
-    vngsFile,
-    JSON.stringify({
-      launchSpecs: [
-        {
-          name: 'new-general',
-          instanceTypes: ['m5.xlarge'],
-          subnetIds: ['subnet-a', 'subnet-b'],
-          labels: [
-            { key: 'pool', value: 'new' },
-            { key: RUN_LABEL, value: RUN },
-          ],
-          resourceLimits: { maxInstanceCount: 10 },
-        },
-      ],
-      subnetZones: { 'subnet-a': ZONES[0], 'subnet-b': ZONES[1] },
-    }),
-  );
+  writeNewPoolVngs(vngsFile, 'new-general', RUN);
 
   // Six old m5.large nodes that KWOK runs.
   for (const [i, name] of OLD.entries()) {
-    const zone = ZONES[i % 2] as string;
-    const capacity = { cpu: '2', memory: '8Gi', pods: '29' };
-    await core.createNode({
-      body: {
-        metadata: {
-          name,
-          annotations: { 'kwok.x-k8s.io/node': 'fake' },
-          labels: {
-            pool: 'old',
-            [RUN_LABEL]: RUN,
-            type: 'kwok',
-            'kubernetes.io/hostname': name,
-            'kubernetes.io/os': 'linux',
-            'kubernetes.io/arch': 'amd64',
-            'node.kubernetes.io/instance-type': 'm5.large',
-            'topology.kubernetes.io/zone': zone,
-            'topology.kubernetes.io/region': 'us-east-1',
-          },
-        },
-        spec: { providerID: `aws:///${zone}/i-${randomBytes(9).toString('hex').slice(0, 17)}` },
-        status: { capacity, allocatable: capacity },
-      },
-    });
+    await createKwokNode(core, { ...M5_LARGE, name, zone: ZONES[i % 2] as string, labels: { pool: 'old', [RUN_LABEL]: RUN } });
   }
-  await waitFor('6 Ready old nodes', async () => {
-    const list = (await core.listNode({ labelSelector: `pool=old,${RUN_LABEL}=${RUN}` })).items;
-    const n = list.filter((x) => ready(x.status?.conditions)).length;
-    return { value: n === OLD.length ? true : undefined, seen: `${n}/${list.length}` };
-  });
+  await waitOldNodesReady(core, `pool=old,${RUN_LABEL}=${RUN}`, OLD.length, POLL);
 
-  await core.createNamespace({ body: { metadata: { name: NS } } });
-  await waitFor(`ServiceAccount ${NS}/default`, async () => {
-    try {
-      await core.readNamespacedServiceAccount({ name: 'default', namespace: NS });
-      return { value: true, seen: 'present' };
-    } catch {
-      return { seen: 'absent' };
-    }
-  });
+  await createNamespace(core, NS, POLL);
   for (const w of WORKLOADS) {
-    await apps.createNamespacedDeployment({
-      namespace: NS,
-      body: {
-        metadata: { name: w.name },
-        spec: {
-          replicas: w.replicas,
-          selector: { matchLabels: { app: w.name } },
-          template: {
-            metadata: { labels: { app: w.name } },
-            spec: {
-              nodeSelector: { [RUN_LABEL]: RUN },
-              terminationGracePeriodSeconds: 1,
-              containers: [{ name: 'app', image: 'registry.invalid/app:1', resources: { requests: { cpu: '100m', memory: '128Mi' } } }],
-            },
-          },
-        },
-      },
-    });
+    await createDeployment(apps, NS, { ...w, nodeSelector: { [RUN_LABEL]: RUN }, terminationGracePeriodSeconds: 1, requests: { cpu: '100m', memory: '128Mi' } });
   }
   await policy.createNamespacedPodDisruptionBudget({
     namespace: NS,
     body: { metadata: { name: 'web' }, spec: { maxUnavailable: '40%', selector: { matchLabels: { app: 'web' } } } },
   });
-  await waitFor(`${TOTAL} pods Running and Ready on the old nodes`, async () => {
-    const pods = await podsOf();
-    const ok = pods.filter((p) => runningReady(p) && OLD.includes(p.spec?.nodeName ?? ''));
-    return { value: ok.length === TOTAL && pods.length === TOTAL ? true : undefined, seen: describePods(pods) };
-  });
+  await waitPodsReady(core, NS, TOTAL, (n) => OLD.includes(n), `${TOTAL} pods Running and Ready on the old nodes`, POLL);
   await waitFor('the PDB status', async () => {
     const s = (await policy.readNamespacedPodDisruptionBudget({ name: 'web', namespace: NS })).status;
     return { value: s?.expectedPods === 36 ? true : undefined, seen: JSON.stringify(s) };
@@ -211,10 +97,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
-  await core?.deleteNamespace({ name: NS }).catch(() => undefined);
-  await core?.deleteNamespace({ name: STATE_NS }).catch(() => undefined);
-  const nodes = (await core?.listNode({ labelSelector: `${RUN_LABEL}=${RUN}` }).catch(() => null))?.items ?? [];
-  for (const n of nodes) await core.deleteNode({ name: n.metadata?.name ?? '' }).catch(() => undefined);
+  await cleanup(core, RUN, [NS, STATE_NS]);
 });
 
 describe('vngshift run against a real control plane', () => {
@@ -271,7 +154,7 @@ describe('vngshift run against a real control plane', () => {
   });
 
   it('SIGTERM stops the executor at a safe point: exit 4, state persisted Running, Lease released', async () => {
-    const r = start(['run', '--kubeconfig', kubeconfig, ...runArgs]);
+    const r = startCli(['run', '--kubeconfig', kubeconfig, ...runArgs]);
     await waitFor('batch 1 to start', () => Promise.resolve({ value: /batch 1\/\d+: started/.test(r.out()) ? true : undefined, seen: r.out() }), 120_000);
     r.child.kill('SIGTERM');
     const res = await r.done;
@@ -307,11 +190,7 @@ describe('vngshift run against a real control plane', () => {
     expect(old.map((n) => n.metadata?.name)).toEqual([]);
     const fresh = new Set((await core.listNode({ labelSelector: `pool=new,${RUN_LABEL}=${RUN}` })).items.map((n) => n.metadata?.name));
     expect(fresh.size).toBeGreaterThan(0);
-    const pods = await waitFor(`${TOTAL} pods Running and Ready on new nodes`, async () => {
-      const all = await podsOf();
-      const ok = all.filter((p) => runningReady(p) && fresh.has(p.spec?.nodeName ?? ''));
-      return { value: ok.length === TOTAL && all.length === TOTAL ? ok : undefined, seen: describePods(all) };
-    }, 60_000);
+    const pods = await waitPodsReady(core, NS, TOTAL, (n) => fresh.has(n), `${TOTAL} pods Running and Ready on new nodes`, { ...POLL, timeoutMs: 60_000 });
     expect(pods).toHaveLength(TOTAL);
   }, 900_000);
 
@@ -334,7 +213,7 @@ describe('vngshift run against a real control plane', () => {
   });
 
   it('run on an ended migration prints it and, with --idle-after-end (the Deployment), stays up until signalled', async () => {
-    const r = start(['run', '--kubeconfig', kubeconfig, ...runArgs, '--idle-after-end']);
+    const r = startCli(['run', '--kubeconfig', kubeconfig, ...runArgs, '--idle-after-end']);
     await waitFor('idling', () => Promise.resolve({ value: /idling until signalled/.test(r.out()) ? true : undefined, seen: r.out() }), 60_000);
     expect(r.out()).toMatch(/migration e2e has already ended: Completed/);
     expect(r.out()).toMatch(/Migration e2e: Completed/);
