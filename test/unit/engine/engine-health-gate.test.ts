@@ -35,56 +35,26 @@ function replacementsOf(w: FakeWorld, podName: string, change: Partial<PodView>)
 const healthyAt = (w: FakeWorld): number[] => w.events.filter((e) => e.kind === 'batch.healthy').map((e) => e.t);
 
 describe('what counts as a healthy replacement', () => {
-  it('passes the gate once the replacement is Running and Ready (the reference case)', async () => {
-    const w = new FakeWorld();
-    w.addNode('old-a', 'i-0aaa');
-    w.addPod('shop', 'web-1', 'old-a', 'rs-web');
-    const s = await stepUntil(await engineFor(w.ports(), oneNodePlan()), w, 200);
-    expect(s.status).toBe('Completed');
-    expect(healthyAt(w)).toEqual([20]);
-  });
-
-  it('does not count a pod whose phase is not Running, whatever its Ready flag says', async () => {
-    const w = new FakeWorld();
-    w.addNode('old-a', 'i-0aaa');
-    w.addPod('shop', 'web-1', 'old-a', 'rs-web');
+  /** One pod on old-a, evicted; its replacement as the fake makes it (Ready at t=20), or changed by `change`. */
+  const cases: { name: string; owner: { kind: string; uid: string }; change: Partial<PodView> | null; healthyAt: number[] }[] = [
+    { name: 'passes the gate once the replacement is Running and Ready (the reference case)', owner: { kind: 'ReplicaSet', uid: 'rs-web' }, change: null, healthyAt: [20] },
     // A stale Ready on a pod whose phase went Unknown (its node stopped reporting).
-    const ports = replacementsOf(w, 'web-1', { phase: 'Unknown', ready: true });
-    const s = await stepUntil(await engineFor(ports, oneNodePlan()), w, 200);
-    expect(s.status).toBe('Running');
-    expect(s.batches[0]?.phase).toBe('waiting');
-    expect(healthyAt(w)).toEqual([]);
-  });
-
-  it('does not count a Job pod that is still Pending', async () => {
-    const w = new FakeWorld();
-    w.addNode('old-a', 'i-0aaa');
-    w.addPod('batch', 'etl-1', 'old-a', 'job-etl', { ownerKind: 'Job' });
-    const ports = replacementsOf(w, 'etl-1', { phase: 'Pending', nodeName: null, ready: false });
-    const s = await stepUntil(await engineFor(ports, oneNodePlan()), w, 200);
-    expect(s.batches[0]?.phase).toBe('waiting');
-    expect(healthyAt(w)).toEqual([]);
-  });
-
-  it('counts a Job pod that ran to completion', async () => {
-    const w = new FakeWorld();
-    w.addNode('old-a', 'i-0aaa');
-    w.addPod('batch', 'etl-1', 'old-a', 'job-etl', { ownerKind: 'Job' });
-    const ports = replacementsOf(w, 'etl-1', { phase: 'Succeeded', ready: false });
-    const s = await stepUntil(await engineFor(ports, oneNodePlan()), w, 200);
-    expect(s.status).toBe('Completed');
-    expect(healthyAt(w)).toEqual([5]);
-  });
-
-  it('does not count a finished pod of a controller that is not a Job', async () => {
-    const w = new FakeWorld();
-    w.addNode('old-a', 'i-0aaa');
+    { name: 'does not count a pod whose phase is not Running, whatever its Ready flag says', owner: { kind: 'ReplicaSet', uid: 'rs-web' }, change: { phase: 'Unknown', ready: true }, healthyAt: [] },
+    { name: 'does not count a Job pod that is still Pending', owner: { kind: 'Job', uid: 'job-etl' }, change: { phase: 'Pending', nodeName: null, ready: false }, healthyAt: [] },
+    { name: 'counts a Job pod that ran to completion', owner: { kind: 'Job', uid: 'job-etl' }, change: { phase: 'Succeeded', ready: false }, healthyAt: [5] },
     // A workflow engine's step pod: it runs to completion, but it is no Job of Kubernetes.
-    w.addPod('ci', 'step-1', 'old-a', 'wf-build', { ownerKind: 'Workflow' });
-    const ports = replacementsOf(w, 'step-1', { phase: 'Succeeded', ready: false });
+    { name: 'does not count a finished pod of a controller that is not a Job', owner: { kind: 'Workflow', uid: 'wf-build' }, change: { phase: 'Succeeded', ready: false }, healthyAt: [] },
+  ];
+
+  it.each(cases)('$name', async ({ owner, change, healthyAt: expected }) => {
+    const w = new FakeWorld();
+    w.addNode('old-a', 'i-0aaa');
+    w.addPod('ns', 'pod-1', 'old-a', owner.uid, { ownerKind: owner.kind });
+    const ports = change === null ? w.ports() : replacementsOf(w, 'pod-1', change);
     const s = await stepUntil(await engineFor(ports, oneNodePlan()), w, 200);
-    expect(s.batches[0]?.phase).toBe('waiting');
-    expect(healthyAt(w)).toEqual([]);
+    expect(healthyAt(w)).toEqual(expected);
+    if (expected.length > 0) expect(s.status).toBe('Completed');
+    else expect([s.status, s.batches[0]?.phase]).toEqual(['Running', 'waiting']);
   });
 
   it('does not count a finished pod of the same Job left on the batch\'s own node', async () => {
