@@ -23,6 +23,7 @@ import {
   runningReady,
   startCli,
   waitForWith,
+  waitForeignPodsGone,
   waitOldNodesReady,
   waitPodsReady,
   writeNewPoolVngs,
@@ -105,10 +106,7 @@ describe('vngshift run against a real control plane', () => {
     // plan and simulate read the whole cluster: wait until the pods other e2e files left behind (namespaces still being
     // deleted, pods of deleted nodes the pod garbage collector has not removed yet) are gone, so the rehearsal sees only
     // this file's world.
-    await waitFor('pods of other e2e files to be gone', async () => {
-      const foreign = (await core.listPodForAllNamespaces()).items.filter((p) => p.metadata?.namespace !== NS && p.metadata?.namespace !== 'kube-system');
-      return foreign.length === 0 ? { value: true, seen: '' } : { seen: foreign.slice(0, 5).map((p) => `${p.metadata?.namespace}/${p.metadata?.name} on ${p.spec?.nodeName ?? '-'}`).join(', ') };
-    }, 180_000);
+    await waitForeignPodsGone(core, [NS]);
     const r = await cli(['plan', '--kubeconfig', kubeconfig, '--vngs', vngsFile, '--nodes', `pool=old,${RUN_LABEL}=${RUN}`, '-o', 'json']);
     expect(r.code, r.err).toBe(0);
     const plan = JSON.parse(r.out) as { feasible: boolean; oldNodes: { name: string }[]; pods: unknown[] };

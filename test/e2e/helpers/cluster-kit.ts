@@ -358,3 +358,23 @@ export async function deleteNamespacesAndWait(core: k8s.CoreV1Api | undefined, n
   for (const name of names) await core.deleteNamespace({ name }).catch(() => undefined);
   for (const name of names) await waitGone(() => core.readNamespace({ name }));
 }
+
+/**
+ * Waits until no pod outside `own` (and kube-system) is left in the cluster: plan and simulate --kubeconfig read the whole
+ * cluster, and the pods other e2e files left behind (namespaces still being deleted, pods of deleted nodes the pod garbage
+ * collector has not removed yet) would be part of the rehearsed world.
+ */
+export async function waitForeignPodsGone(core: k8s.CoreV1Api, own: readonly string[], timeoutMs = 180_000): Promise<void> {
+  const mine = new Set([...own, 'kube-system']);
+  await waitFor(
+    'pods of other e2e files to be gone',
+    async () => {
+      const foreign = (await core.listPodForAllNamespaces()).items.filter((p) => !mine.has(p.metadata?.namespace ?? ''));
+      return foreign.length === 0
+        ? { value: true, seen: '' }
+        : { seen: foreign.slice(0, 5).map((p) => `${p.metadata?.namespace}/${p.metadata?.name} on ${p.spec?.nodeName ?? '-'}`).join(', ') };
+    },
+    timeoutMs,
+  );
+}
+
