@@ -14,6 +14,24 @@ const world = (): FakeWorld => twoNodeWorld({ daemonSet: false });
 
 const plan = twoNodePlan;
 
+/** The fake's ports with the first termination that `which` picks refused once with `refusal()`; every call is recorded. */
+function throttleOneTermination(w: FakeWorld, which: (ids: readonly string[]) => boolean, refusal: () => PortError): Ports {
+  let refused = false;
+  return {
+    ...w.ports(),
+    cloud: {
+      terminateInstances: async (ids) => {
+        w.calls.push(`terminate ${ids.join(',')}`);
+        if (!refused && which(ids)) {
+          refused = true;
+          throw refusal();
+        }
+        w.terminated.push(...ids);
+      },
+    },
+  };
+}
+
 async function engineFor(ports: Ports, p: EnginePlan = plan()): Promise<MigrationEngine> {
   return MigrationEngine.resumeOrStart(ports, initialState('m1', p, 0));
 }
@@ -107,21 +125,7 @@ describe('nodes that appear late or vanish', () => {
 describe('a termination resumed half-way', () => {
   it('terminates each node of a batch once when a transient error interrupts the batch\'s terminations', async () => {
     const w = world();
-    const base = w.ports();
-    let throttled = false;
-    const ports: Ports = {
-      ...base,
-      cloud: {
-        terminateInstances: async (ids) => {
-          w.calls.push(`terminate ${ids.join(',')}`);
-          if (ids[0] === 'i-0bbb' && !throttled) {
-            throttled = true;
-            throw new PortError('throttled', 'Request limit exceeded.', 'RequestLimitExceeded');
-          }
-          w.terminated.push(...ids);
-        },
-      },
-    };
+    const ports = throttleOneTermination(w, (ids) => ids[0] === 'i-0bbb', () => new PortError('throttled', 'Request limit exceeded.', 'RequestLimitExceeded'));
     const s = await (await engineFor(ports, plan({}, [{ nodes: ['old-a', 'old-b'] }]))).run();
     expect(s.status).toBe('Completed');
     expect(w.calls.filter((c) => c.startsWith('terminate'))).toEqual(['terminate i-0aaa', 'terminate i-0bbb', 'terminate i-0bbb']);
@@ -131,22 +135,10 @@ describe('a termination resumed half-way', () => {
   it('keeps a kept node kept on the next reconcile, even once its stand-alone pod is gone', async () => {
     const w = world();
     w.addPod('shop', 'lonely', 'old-a', null);
-    const base = w.ports();
-    let throttled = false;
-    const ports: Ports = {
-      ...base,
-      cloud: {
-        terminateInstances: async (ids) => {
-          w.calls.push(`terminate ${ids.join(',')}`);
-          if (!throttled) {
-            throttled = true;
-            w.pods.delete('shop/lonely');
-            throw new PortError('throttled', 'Request limit exceeded.');
-          }
-          w.terminated.push(...ids);
-        },
-      },
-    };
+    const ports = throttleOneTermination(w, () => true, () => {
+      w.pods.delete('shop/lonely');
+      return new PortError('throttled', 'Request limit exceeded.');
+    });
     const s = await (await engineFor(ports, plan({}, [{ nodes: ['old-a', 'old-b'] }]))).run();
     expect(s.status).toBe('Completed');
     expect(s.nodePhase).toEqual({ 'old-a': 'kept', 'old-b': 'terminated' });
