@@ -42,7 +42,25 @@ function readBytes(file: string): Buffer {
 }
 
 /** The cluster input: text for ordinary sizes; large JSON is split into items without building one giant string. */
+/**
+ * The objects a cluster file held that the planner does not read, as one line (`skipped 12 Secret, 3 Nodes (unknown kind)`),
+ * or null when none were skipped: printed on stderr so that a typo in a kind shows.
+ */
+export function skippedKindsLine(cluster: Cluster, file: string): string | null {
+  const skipped = cluster.skippedKinds ?? [];
+  if (skipped.length === 0) return null;
+  const parts = skipped.map((s) => `${s.count} ${s.kind}${s.known ? '' : ' (unknown kind)'}`);
+  return `vngshift: ${file === '-' ? 'standard input' : file}: skipped ${parts.join(', ')}`;
+}
+
 export function readCluster(file: string): Cluster {
+  const cluster = readClusterQuietly(file);
+  const line = skippedKindsLine(cluster, file);
+  if (line !== null) process.stderr.write(`${line}\n`);
+  return cluster;
+}
+
+function readClusterQuietly(file: string): Cluster {
   let large = false;
   if (file !== '-') {
     try {

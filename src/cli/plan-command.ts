@@ -4,13 +4,15 @@ import { withMigrationFlags } from './migration-flags.js';
 import { Command, Option } from 'commander';
 import { loadCatalog } from '../catalog/catalog.js';
 import { InputError } from '../model/errors.js';
-import { parseParams, type RawParams } from '../model/params.js';
+import { parseParams, type MigrationParams, type RawParams } from '../model/params.js';
 import type { Cluster } from '../model/types.js';
 import { parseVngText } from '../model/vng/parse-vngs.js';
 import { buildPlan, type Plan } from '../planner/plan.js';
 import { renderPlanMarkdown } from '../report/markdown.js';
 import { renderPlanText } from '../report/text.js';
 import { parseDuration } from './durations.js';
+import { planExitCode } from './exit-codes.js';
+import { selectionProblem } from '../planner/selection-check.js';
 import { loadKubeConfig, parseSingleDocument, readCluster, readInput, readLiveCluster } from './inputs.js';
 
 export interface PlanOptions {
@@ -110,8 +112,10 @@ export function planFromOptions(opts: PlanOptions, live?: () => Cluster): Plan {
   const catalog = loadCatalog();
   const { vngs } = parseVngText(readInput(opts.vngs), opts.vngs, catalog);
   if (vngs.length === 0) throw new InputError(opts.vngs, '', '', 'no launch specs found; expected at least one VNG');
+  const read = cluster();
+  checkSelection(read, params, opts, opts.cluster ?? liveSource(opts));
   return buildPlan({
-    cluster: cluster(),
+    cluster: read,
     vngs,
     catalog,
     params,
@@ -119,6 +123,26 @@ export function planFromOptions(opts: PlanOptions, live?: () => Cluster): Plan {
     allowArchitectureChange: opts.allowArchitectureChange === true,
     ...(overhead !== undefined ? { allocatable: { vmMemoryOverheadPercent: overhead } } : {}),
   });
+}
+
+/** Where the node selection came from, for an error message: the flag that gave it, else the --params file. */
+export function selectionSource(opts: Pick<PlanOptions, 'nodes' | 'nodeNames' | 'instanceIds' | 'params'>): string {
+  if (opts.nodes !== undefined) return flag('nodes');
+  if (opts.nodeNames !== undefined) return flag('node-names');
+  if (opts.instanceIds !== undefined) return flag('instance-ids');
+  return opts.params ?? 'flags';
+}
+
+/**
+ * Bad input, not a plan: a cluster without nodes, a selection that matches no node or names nodes/instances the cluster lacks.
+ * Checked before anything else happens (and, for run, before the cluster is changed).
+ */
+export function checkSelection(cluster: Cluster, params: MigrationParams, opts: Pick<PlanOptions, 'nodes' | 'nodeNames' | 'instanceIds' | 'params'>, clusterSource: string): void {
+  const problem = selectionProblem(cluster, params.nodes);
+  if (problem === null) return;
+  if (problem.subject === 'cluster') throw new InputError(clusterSource, 'cluster', problem.field, problem.problem);
+  const where = selectionSource(opts);
+  throw new InputError(where, where.startsWith('flag ') ? '' : 'migration parameters', where.startsWith('flag ') ? '' : problem.field, problem.problem);
 }
 
 const liveSource = (opts: PlanOptions): string => `kubeconfig ${opts.kubeconfig ?? ''}${opts.context !== undefined ? ` (context ${opts.context})` : ''}`;
@@ -175,6 +199,6 @@ export function planCommand(): Command {
         }
       }
       process.stdout.write(renderPlan(plan, opts.output));
-      process.exitCode = plan.feasible ? 0 : 2;
+      process.exitCode = planExitCode(plan.verdict);
     });
 }

@@ -3,8 +3,8 @@
  * run reads the persisted state (resuming a migration that is under way), plans against what it reads and refuses an
  * infeasible plan, takes the leader Lease, and drives the same MigrationEngine the simulator drives, through the live ports.
  *
- * Exit codes: 0 Completed; 1 bad input or the cluster unreachable before anything started; 2 the plan is not feasible
- * (nothing was done); 3 Failed or Stopped (as `simulate`); 4 interrupted (SIGINT/SIGTERM) or the Lease lost: the state is
+ * Exit codes (src/cli/exit-codes.ts): 0 Completed; 1 bad input or the cluster unreachable before anything started; 2 refused,
+ * nothing done: the plan is not feasible or predicts a failure (--allow-infeasible / --allow-predicted-failure override); 3 Failed or Stopped (as `simulate`); 4 interrupted (SIGINT/SIGTERM) or the Lease lost: the state is
  * persisted and the same command resumes.
  */
 import { appendFileSync } from 'node:fs';
@@ -39,7 +39,7 @@ import {
   readPersistedState,
   type LoadedKubeConfig,
 } from './inputs.js';
-import { paramsFrom, type PlanOptions } from './plan-command.js';
+import { checkSelection, paramsFrom, type PlanOptions } from './plan-command.js';
 
 export interface RunOptions extends PlanOptions {
   plan?: string;
@@ -50,6 +50,7 @@ export interface RunOptions extends PlanOptions {
   capacity: string;
   dryRun?: boolean;
   allowInfeasible?: boolean;
+  allowPredictedFailure?: boolean;
   idleAfterEnd?: boolean;
   traceOut?: string;
 }
@@ -82,6 +83,7 @@ const planFileSchema = z.looseObject({
   apiVersion: z.literal('vngshift.io/v1alpha1'),
   kind: z.literal('MigrationPlan'),
   feasible: z.boolean(),
+  verdict: z.enum(['FEASIBLE', 'FAILURE_PREDICTED', 'NOT_FEASIBLE']).optional(),
   params: z.looseObject({ nodes: z.looseObject({ kind: z.enum(['all', 'labelSelector', 'nodeNames', 'instanceIds']) }) }),
   oldNodes: z.array(z.looseObject({ name: z.string().min(1), instanceId: z.string().nullable() })),
   batches: z.array(z.looseObject({ nodes: z.array(z.string().min(1)) })),
@@ -110,7 +112,10 @@ export function readPlanFile(file: string): Plan {
   parsed.data.batches.forEach((b, i) => {
     for (const n of b.nodes) if (!names.has(n)) throw new InputError(file, 'MigrationPlan', `batches[${i}].nodes`, `node ${n} is not one of the plan's oldNodes`);
   });
-  return { ...(parsed.data as unknown as Plan), params };
+  // A plan written before the verdict had three values: derived from the fields it has.
+  const d = parsed.data;
+  const planVerdict = d.verdict ?? (!d.feasible ? 'NOT_FEASIBLE' : d.predictedFailure !== null ? 'FAILURE_PREDICTED' : 'FEASIBLE');
+  return { ...(d as unknown as Plan), verdict: planVerdict, params };
 }
 
 /** Everything checked before the cluster is touched. */
@@ -244,6 +249,22 @@ export function exitCodeOf(state: Pick<MigrationState, 'status'>): number {
 
 const EMPTY: ClusterSnapshot = { nodes: [], pods: [] };
 
+/**
+ * Why `run` will not start this plan, or null. A plan that moves nothing is refused outright; one whose pods do not all fit
+ * needs --allow-infeasible; one that predicts a failure needs --allow-predicted-failure, exactly as an infeasible one.
+ */
+export function refusalOf(
+  plan: Pick<Plan, 'verdict' | 'summary' | 'predictedFailure' | 'oldNodes'>,
+  opts: Pick<RunOptions, 'allowInfeasible' | 'allowPredictedFailure'>,
+): string | null {
+  if (plan.oldNodes.length === 0) return 'no old node matches the selection';
+  if (plan.verdict === 'NOT_FEASIBLE' && opts.allowInfeasible !== true) return `the plan is ${verdict(plan)}; --allow-infeasible runs it anyway`;
+  if (plan.verdict === 'FAILURE_PREDICTED' && opts.allowPredictedFailure !== true) {
+    return `the plan predicts a failure (${verdict(plan)}); --allow-predicted-failure runs it anyway`;
+  }
+  return null;
+}
+
 export function runCommand(): Command {
   const cmd = new Command('run')
     .description('run the migration against a live cluster (plan, take the leader Lease, drive the engine); resumable')
@@ -257,6 +278,7 @@ export function runCommand(): Command {
     .addOption(new Option('--capacity <provider>', 'who launches new nodes: kwok (test clusters), external (Ocean or another autoscaler), ec2 (not available yet)').default('external'))
     .option('--dry-run', 'plan, check and print what the first batch would do (server-side dry run); change nothing')
     .option('--allow-infeasible', 'start even when the plan says some pods fit no VNG')
+    .option('--allow-predicted-failure', 'start even when the plan predicts that the migration will fail (e.g. TechnicalTimeout)')
     .option('--idle-after-end', 'once the migration has ended, stay up until signalled (for a Deployment)')
     .option('--trace-out <file>', "append the engine's trace (what it decided and did) to this file, one JSON object per line");
   return withMigrationFlags(cmd)
@@ -284,14 +306,15 @@ export async function executeRun(opts: RunOptions): Promise<number> {
     fresh = saved;
   } else {
     const plan = await planForRun(v, opts, log);
-    if (!plan.feasible || plan.oldNodes.length === 0) {
-      const why = plan.oldNodes.length === 0 ? 'no old node matches the selection' : `the plan is not feasible (${verdict(plan)})`;
-      if (opts.allowInfeasible !== true || plan.oldNodes.length === 0) {
-        process.stderr.write(`vngshift: refusing to start: ${why}${plan.oldNodes.length === 0 ? '' : '; --allow-infeasible runs it anyway'}\n`);
-        if (plan.predictedFailure) process.stdout.write(`Predicted failure: ${plan.predictedFailure.code}: ${plan.predictedFailure.message}\n`);
-        return EXIT_INFEASIBLE;
-      }
-      log(`warning: ${why}; starting anyway (--allow-infeasible)`);
+    const refusal = refusalOf(plan, opts);
+    if (refusal !== null) {
+      process.stderr.write(`vngshift: refusing to start: ${refusal}\n`);
+      if (plan.predictedFailure) process.stdout.write(`Predicted failure: ${plan.predictedFailure.code}: ${plan.predictedFailure.message}\n`);
+      return EXIT_INFEASIBLE;
+    }
+    if (plan.verdict !== 'FEASIBLE') {
+      const flagUsed = plan.verdict === 'NOT_FEASIBLE' ? '--allow-infeasible' : '--allow-predicted-failure';
+      log(`warning: ${verdict(plan)}; starting anyway (${flagUsed})`);
     }
     log(`plan: ${verdict(plan)}; ${plan.oldNodes.length} old node(s) in ${plan.batches.length} batch(es), ${plan.summary.movingPods} pod(s) to move`);
     fresh = initialState(opts.migrationId, enginePlanOf(plan) satisfies EnginePlan, Date.now() / 1000);
@@ -460,6 +483,7 @@ async function planForRun(v: Validated, opts: RunOptions, log: (line: string) =>
     return v.planFile;
   }
   const source = v.clusterFile ?? { cluster: await readLiveCluster(v.kube), source: v.kube.source };
+  checkSelection(source.cluster, v.params ?? parseParams({}, 'flags'), opts, source.source);
   const overhead = v.vmMemoryOverhead;
   return buildPlan({
     cluster: source.cluster,

@@ -10,7 +10,7 @@ import { scenarioInputs } from '../../sim/scenario-inputs.js';
 import { parseFault, type FaultSpec } from '../../sim/faults.js';
 import { rehearse } from '../../sim/rehearse.js';
 import { readCluster, readInput } from './inputs.js';
-import { clusterForPlan, paramsFrom, type PlanOptions } from './plan-command.js';
+import { checkSelection, clusterForPlan, paramsFrom, type PlanOptions } from './plan-command.js';
 
 interface SimulateOptions extends PlanOptions {
   scenario?: string;
@@ -66,7 +66,9 @@ export function simulateCommand(): Command {
         const params = paramsFrom(opts);
         const cluster = live !== undefined ? live() : readCluster(opts.cluster ?? '-');
         const { vngs } = parseVngText(readInput(opts.vngs), opts.vngs, catalog);
+        if (vngs.length === 0) throw new InputError(opts.vngs, '', '', 'no launch specs found; expected at least one VNG');
         const clusterSource = opts.cluster ?? `kubeconfig ${opts.kubeconfig ?? ''}${opts.context !== undefined ? ` (context ${opts.context})` : ''}`;
+        checkSelection(cluster, params, opts, clusterSource);
         inputs = { cluster, clusterSource, vngs, params, timing: {}, engine: {}, faults: extraFaults, seed: seed ?? 1, maxSeconds };
         replay = `vngshift simulate ${process.argv.slice(3).join(' ')}`;
       }

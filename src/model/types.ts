@@ -225,6 +225,17 @@ export interface Cluster {
   readonly pvs: readonly PersistentVolume[];
   readonly namespaces: readonly Namespace[];
   readonly storageClasses: readonly StorageClass[];
+  /**
+   * Objects of kinds the planner does not read, counted per kind (sorted by kind), when the cluster came from a file:
+   * `known` says whether the kind is a Kubernetes kind at all (a typo such as `Nodes` is not).
+   */
+  readonly skippedKinds?: readonly SkippedKind[];
+}
+
+export interface SkippedKind {
+  readonly kind: string;
+  readonly count: number;
+  readonly known: boolean;
 }
 
 /** An Ocean Virtual Node Group (launch spec), validated and resolved against the catalog. */
@@ -247,6 +258,17 @@ export interface Vng {
   /** Root volume size in GiB (drives ephemeral-storage); null: the default. */
   readonly rootVolumeSizeGiB: number | null;
   readonly preferredSpotTypes: readonly string[];
+  /**
+   * Set on a VNG whose limits were reduced to the headroom left by the nodes it already launched (the autoscaler's view
+   * during a run): the limits as configured, so that a message names the VNG's real limit, not what is left of it.
+   */
+  readonly configuredLimits?: {
+    readonly maxInstanceCount: number | null;
+    readonly maxVCpu: number | null;
+    readonly maxMemoryGiB: number | null;
+    /** Nodes of the VNG already running or launching. */
+    readonly launched: number;
+  };
 }
 
 export type Architecture = 'amd64' | 'arm64';

@@ -52,7 +52,8 @@ export interface BatchPlan {
   readonly boundSeconds: number;
 }
 
-const AUTO_CANDIDATES = [50, 34, 25, 20, 15, 10, 5, 2, 1];
+/** The batch sizes (percent of the old nodes) that batchSizePercentage auto tries, largest first. */
+export const AUTO_CANDIDATES: readonly number[] = [50, 34, 25, 20, 15, 10, 5, 2, 1];
 
 export function planBatches(
   infos: readonly BatchNodeInfo[],
@@ -60,15 +61,16 @@ export function planBatches(
   params: MigrationParams,
   timing: TimingModel,
 ): BatchPlan {
-  if (params.batchSizePercentage !== 'auto') return build(infos, pdbs, params, timing, params.batchSizePercentage, 'user');
-  const plans = AUTO_CANDIDATES.map((pct) => build(infos, pdbs, params, timing, pct, 'auto'));
+  if (params.batchSizePercentage !== 'auto') return planBatchesAt(infos, pdbs, params, timing, params.batchSizePercentage, 'user');
+  const plans = AUTO_CANDIDATES.map((pct) => planBatchesAt(infos, pdbs, params, timing, pct, 'auto'));
   const clean = plans.find((p) => p.batches.every((b) => !b.overBudget && b.serialisedBy.length === 0));
   if (clean) return clean;
   const inBudget = plans.find((p) => p.batches.every((b) => !b.overBudget));
   return inBudget ?? (plans[plans.length - 1] as BatchPlan);
 }
 
-function build(
+/** The batch plan at one batch size. */
+export function planBatchesAt(
   infos: readonly BatchNodeInfo[],
   pdbs: readonly PdbState[],
   params: MigrationParams,

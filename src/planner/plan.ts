@@ -9,7 +9,8 @@ import { FAILURE_MESSAGES, FAILURE_REMEDIES, type FailureCode } from '../model/f
 import type { MigrationParams, NodeSelection } from '../model/params.js';
 import type { Cluster, Node, Pod, Vng } from '../model/types.js';
 import { podArchitectures } from './architecture-policy.js';
-import { planBatches, type BatchNodeInfo, type BatchPlan } from './batches.js';
+import { AUTO_CANDIDATES, planBatches, planBatchesAt, type BatchNodeInfo, type BatchPlan } from './batches.js';
+import { costOf, StayingNodes, type Cost } from './cost.js';
 import { solve, type NewNode, type Reason } from './pack.js';
 import { pdbStates } from './pdb.js';
 import { collectRisks, type Risk } from './risks.js';
@@ -47,26 +48,27 @@ export interface PlannedPod {
 
 export interface PredictedFailure {
   readonly code: FailureCode;
+  /** The batch (1-based) where it is expected, or null when it does not belong to one batch (pods already Pending). */
+  readonly batch: number | null;
   readonly message: string;
   readonly why: string;
   readonly remedy: string;
   readonly objects: readonly string[];
 }
 
-export interface Cost {
-  /** USD per hour of every node in the cluster today. */
-  readonly before: number;
-  /** USD per hour after the migration: the nodes that stay plus the new nodes. */
-  readonly after: number;
-  readonly migratedNodes: number;
-  readonly newNodes: number;
-  /** Instance types without a known price (counted as 0). */
-  readonly unpriced: readonly string[];
-}
+export type { Cost, StayingNode } from './cost.js';
+
+/**
+ * The plan's answer, in three values: every moving pod fits and no failure is predicted (FEASIBLE); every pod fits but the
+ * run is expected to stop with one of Ocean's failure codes (FAILURE_PREDICTED); some pods fit no VNG (NOT_FEASIBLE).
+ */
+export type Verdict = 'FEASIBLE' | 'FAILURE_PREDICTED' | 'NOT_FEASIBLE';
 
 export interface Plan {
   readonly apiVersion: string;
   readonly kind: 'MigrationPlan';
+  readonly verdict: Verdict;
+  /** Every moving pod fits a VNG (or a staying node). A feasible plan may still predict a failure: see `verdict`. */
   readonly feasible: boolean;
   /** Pods may move to another CPU architecture (else they stay on the one they run on). */
   readonly allowArchitectureChange: boolean;
@@ -102,6 +104,8 @@ export interface Plan {
   }[];
   readonly batchSizePercentage: number;
   readonly batchSizeChosen: 'user' | 'auto';
+  /** With batchSizePercentage auto: why the chosen size could not avoid the predicted failure (null when it did, or not auto). */
+  readonly batchSizeNote: string | null;
   readonly batches: readonly {
     nodes: readonly string[];
     destinations: readonly string[];
@@ -228,9 +232,48 @@ export function buildPlan(input: PlanInput): Plan {
       movingPods: info?.n ?? 0,
     };
   });
-  const batchPlan = planBatches(infos, pdbs, params, timing);
+  // batchSizePercentage auto: the largest batch size whose plan predicts no failure (and, if one exists, serialises no
+  // eviction behind a PDB); when none avoids the failure, the choice planBatches makes, and the plan says so.
+  let batchPlan: BatchPlan;
+  let predictedFailure: PredictedFailure | null;
+  let batchSizeNote: string | null = null;
+  if (params.batchSizePercentage === 'auto') {
+    const tries = AUTO_CANDIDATES.map((pct) => {
+      const bp = planBatchesAt(infos, pdbs, params, timing, pct, 'auto');
+      return { bp, failure: predict(pods, moving, bp, params) };
+    });
+    const ok = tries.filter((t) => t.failure === null);
+    const pick = ok.find((t) => t.bp.batches.every((b) => b.serialisedBy.length === 0)) ?? ok[0];
+    if (pick !== undefined) {
+      batchPlan = pick.bp;
+      predictedFailure = null;
+    } else {
+      batchPlan = planBatches(infos, pdbs, params, timing);
+      predictedFailure = predict(pods, moving, batchPlan, params);
+      batchSizeNote = `no batch size from ${AUTO_CANDIDATES[0] ?? 50}% down to ${AUTO_CANDIDATES[AUTO_CANDIDATES.length - 1] ?? 1}% avoids the predicted ${predictedFailure?.code ?? 'failure'}`;
+    }
+  } else {
+    batchPlan = planBatches(infos, pdbs, params, timing);
+    predictedFailure = predict(pods, moving, batchPlan, params);
+  }
 
-  const cost = costOf(cluster, old, result.newNodes, input.catalog);
+  // Old nodes the migration leaves in place, and why: they stay in the cost after.
+  const staying = new StayingNodes();
+  if (!params.shouldEvictStandAlonePods) {
+    for (const p of standAlone) if (p.nodeName !== null) staying.add(p.nodeName, `stand-alone pod ${p.namespace}/${p.name} is not evicted (shouldEvictStandAlonePods is false)`);
+  }
+  if (params.respectPdb && !params.forcePodEvictionOnPdbFailure) {
+    for (const p of moving) {
+      if (p.nodeName === null) continue;
+      for (const k of pdbOfPod.get(p) ?? []) {
+        const st = pdbs[k];
+        if (st !== undefined && st.disruptionsAllowed === 0) staying.add(p.nodeName, `PDB ${st.pdb.namespace}/${st.pdb.name} allows no disruption, so its pods here are never evicted`);
+      }
+    }
+  }
+  for (const p of pods) if (p.placement === null && p.from !== null) staying.add(p.from, `pod ${p.namespace}/${p.name} fits no VNG`);
+  const feasible = pods.every((p) => p.placement !== null);
+  const cost = costOf({ cluster, old, fresh: result.newNodes, catalog: input.catalog, staying: staying.list(), partial: !feasible });
   const risks: Risk[] = collectRisks({
     cluster,
     params,
@@ -254,8 +297,6 @@ export function buildPlan(input: PlanInput): Plan {
       objects: near.flatMap((b) => b.nodes.map((n) => `Node ${n}`)),
     });
   }
-  const predictedFailure = predict(pods, moving, batchPlan, params);
-
   const counts = new Map<string, { vng: string; instanceType: string; count: number; priceUsdPerHour: number }>();
   for (const n of result.newNodes) {
     const k = `${n.vng}\u0000${n.instanceType}`;
@@ -268,7 +309,8 @@ export function buildPlan(input: PlanInput): Plan {
   return {
     apiVersion: PLAN_API_VERSION,
     kind: 'MigrationPlan',
-    feasible: placed === pods.length,
+    verdict: !feasible ? 'NOT_FEASIBLE' : predictedFailure !== null ? 'FAILURE_PREDICTED' : 'FEASIBLE',
+    feasible,
     allowArchitectureChange: input.allowArchitectureChange === true,
     sources: input.sources ?? { cluster: '', vngs: '' },
     params,
@@ -300,6 +342,7 @@ export function buildPlan(input: PlanInput): Plan {
     })),
     batchSizePercentage: batchPlan.batchSizePercentage,
     batchSizeChosen: batchPlan.chosen,
+    batchSizeNote,
     batches: batchPlan.batches.map((b) => ({
       nodes: b.nodes,
       destinations: b.destinations,
@@ -323,26 +366,6 @@ function burstableCounts(fresh: readonly NewNode[], catalog: Catalog): { type: s
   return [...counts.entries()].sort((a, b) => cmp(a[0], b[0])).map(([type, count]) => ({ type, count }));
 }
 
-function costOf(cluster: Cluster, old: readonly Node[], fresh: readonly NewNode[], catalog: Catalog): Cost {
-  const unpriced = new Set<string>();
-  const price = (type: string | null): number => {
-    const p = type === null ? null : (catalog.byName.get(type)?.priceUsdPerHour ?? null);
-    if (p === null) unpriced.add(type ?? '(no instance-type label)');
-    return p ?? 0;
-  };
-  const before = cluster.nodes.reduce((s, n) => s + price(n.instanceType), 0);
-  const migrated = old.reduce((s, n) => s + price(n.instanceType), 0);
-  const added = fresh.reduce((s, n) => s + (catalog.byName.get(n.instanceType)?.priceUsdPerHour ?? (unpriced.add(n.instanceType), 0)), 0);
-  const round = (x: number): number => Math.round(x * 10000) / 10000;
-  return {
-    before: round(before),
-    after: round(before - migrated + added),
-    migratedNodes: old.length,
-    newNodes: fresh.length,
-    unpriced: [...unpriced].sort(),
-  };
-}
-
 /**
  * The failure the migration is expected to hit first. Batches run in order, so the first batch with a problem decides; within
  * it, the earliest trigger wins: pods no VNG can host fail it within the autoscaler's grace (minutes), unready replacements at
@@ -354,8 +377,9 @@ function predict(
   batches: BatchPlan,
   params: MigrationParams,
 ): PredictedFailure | null {
-  const make = (code: FailureCode, why: string, objects: readonly string[]): PredictedFailure => ({
+  const make = (code: FailureCode, why: string, objects: readonly string[], batch: number | null): PredictedFailure => ({
     code,
+    batch,
     message: FAILURE_MESSAGES[code],
     why,
     remedy: FAILURE_REMEDIES[code],
@@ -363,21 +387,22 @@ function predict(
   });
   const ref = (p: { namespace: string; name: string }): string => `Pod ${p.namespace}/${p.name}`;
   const unplaced = pods.filter((p) => p.placement === null);
-  const capacity = (list: readonly PlannedPod[], where: string): PredictedFailure => {
+  const capacity = (list: readonly PlannedPod[], where: string, batch: number | null): PredictedFailure => {
     const limits = list.some((p) => p.reasons.some((r) => r.plugin === 'VngLimits'));
     return make(
       'InsufficientCapacity',
       `${list.length} pod(s) ${where}fit no VNG node type${limits ? ' (some only because a VNG limit is reached)' : ''}; the autoscaler cannot launch nodes for them.`,
       list.map(ref),
+      batch,
     );
   };
   const pendingUnplaced = unplaced.filter((p) => p.from === null);
-  if (pendingUnplaced.length > 0) return capacity(pendingUnplaced, 'already Pending ');
+  if (pendingUnplaced.length > 0) return capacity(pendingUnplaced, 'already Pending ', null);
   const unready = moving.filter((p) => p.phase === 'Running' && !p.ready);
   for (const [i, b] of batches.batches.entries()) {
     const nodes = new Set(b.nodes);
     const stuck = unplaced.filter((p) => p.from !== null && nodes.has(p.from));
-    if (stuck.length > 0) return capacity(stuck, `of batch ${i + 1} `);
+    if (stuck.length > 0) return capacity(stuck, `of batch ${i + 1} `, i + 1);
     // Pods under a PDB that allows no disruption are never evicted (unless forced), so they get no replacement to wait for.
     const blocked = params.respectPdb && !params.forcePodEvictionOnPdbFailure ? b.serialisedBy.filter((s) => s.allowed === 0).reduce((a, s) => a + s.evictions, 0) : 0;
     const slow = b.replacementReady.lo > params.drainTimeThresholdSeconds && b.pods - blocked > 0;
@@ -386,6 +411,7 @@ function predict(
         'PodsUnschedulable',
         `the replacements of batch ${i + 1} need ${Math.round(b.replacementReady.lo)}-${Math.round(b.replacementReady.hi)}s to be Ready (node launch and pod start), more than the ${params.drainTimeThresholdSeconds}s drain threshold.`,
         b.nodes.map((n) => `Node ${n}`),
+        i + 1,
       );
     }
     const notReady = unready.filter((p) => p.nodeName !== null && nodes.has(p.nodeName));
@@ -395,6 +421,7 @@ function predict(
         'PodsUnschedulable',
         `${notReady.length} pod(s) of batch ${i + 1} are Running but not Ready today; their replacements are likely to stay unready past the ${params.drainTimeThresholdSeconds}s drain threshold.`,
         notReady.map(ref),
+        i + 1,
       );
     }
     if (b.overBudget) {
@@ -403,7 +430,7 @@ function predict(
         pdbBlocked.length > 0 && !params.forcePodEvictionOnPdbFailure
           ? `PDB(s) ${pdbBlocked.join(', ')} allow no disruption, so eviction in batch ${i + 1} never succeeds and the batch runs past its ${params.batchTimeBudgetSeconds}s budget.`
           : `batch ${i + 1} is estimated at ${b.estimatedSeconds}s, past the ${params.batchTimeBudgetSeconds}s batch budget.`;
-      return make('TechnicalTimeout', why, [...b.nodes.map((n) => `Node ${n}`), ...pdbBlocked.map((p) => `PodDisruptionBudget ${p}`)]);
+      return make('TechnicalTimeout', why, [...b.nodes.map((n) => `Node ${n}`), ...pdbBlocked.map((p) => `PodDisruptionBudget ${p}`)], i + 1);
     }
   }
   return null;

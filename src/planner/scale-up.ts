@@ -145,6 +145,7 @@ export function vngsWithHeadroom(vngs: readonly Vng[], catalog: Catalog, launche
       maxInstanceCount: v.maxInstanceCount === null ? null : Math.max(0, v.maxInstanceCount - u.count),
       maxVCpu: v.maxVCpu === null ? null : Math.max(0, v.maxVCpu - u.vcpu),
       maxMemoryGiB: v.maxMemoryGiB === null ? null : Math.max(0, v.maxMemoryGiB - u.memoryGiB),
+      configuredLimits: v.configuredLimits ?? { maxInstanceCount: v.maxInstanceCount, maxVCpu: v.maxVCpu, maxMemoryGiB: v.maxMemoryGiB, launched: u.count },
     };
   });
 }

@@ -94,13 +94,16 @@ export class SchedulingContext {
     const u = this.usage.get(vngName);
     if (!u) return null;
     const { vng } = u;
+    // During a run the limits are the headroom left (vngsWithHeadroom); the message names the limit as configured.
+    const conf = vng.configuredLimits;
+    const running = conf !== undefined && conf.launched > 0 ? ` (${conf.launched} node(s) of it running or launching)` : '';
     if (vng.maxInstanceCount !== null && u.count + 1 > vng.maxInstanceCount) {
-      return `VNG ${vngName} reached maxInstanceCount ${vng.maxInstanceCount}`;
+      return `VNG ${vngName} reached maxInstanceCount ${conf?.maxInstanceCount ?? vng.maxInstanceCount}${running}`;
     }
     const size = this.typeSize(instanceType);
-    if (vng.maxVCpu !== null && u.vcpu + size.vcpu > vng.maxVCpu) return `VNG ${vngName} reached maxVCpu ${vng.maxVCpu}`;
+    if (vng.maxVCpu !== null && u.vcpu + size.vcpu > vng.maxVCpu) return `VNG ${vngName} reached maxVCpu ${conf?.maxVCpu ?? vng.maxVCpu}${running}`;
     if (vng.maxMemoryGiB !== null && u.memoryGiB + size.memoryGiB > vng.maxMemoryGiB) {
-      return `VNG ${vngName} reached maxMemoryGiB ${vng.maxMemoryGiB}`;
+      return `VNG ${vngName} reached maxMemoryGiB ${conf?.maxMemoryGiB ?? vng.maxMemoryGiB}${running}`;
     }
     return null;
   }

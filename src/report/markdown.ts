@@ -1,7 +1,7 @@
 /** The plan as Markdown, for a pull request or a change ticket. */
 import type { Plan } from '../planner/plan.js';
 import { duration, listSome, usd } from './format.js';
-import { unschedulableGroups, verdict } from './plan-groups.js';
+import { costLines, unschedulableGroups, verdict } from './plan-groups.js';
 
 const esc = (s: string): string => s.replace(/\|/g, '\\|');
 
@@ -23,12 +23,12 @@ export function renderPlanMarkdown(plan: Plan): string {
   }
   out.push('', '## New nodes', '', '| VNG | instance type | count | $/h each | $/h |', '|---|---|---:|---:|---:|');
   for (const n of plan.nodes) out.push(`| ${n.vng} | ${n.instanceType} | ${n.count} | ${usd(n.priceUsdPerHour)} | ${usd(n.priceUsdPerHour * n.count)} |`);
-  out.push('', `Cost: **${usd(plan.cost.before)}/h** before, **${usd(plan.cost.after)}/h** after (on-demand prices).`);
+  out.push('', ...costLines(plan).map((l) => esc(l)));
   out.push(
     '',
     `## Batches`,
     '',
-    `batchSizePercentage ${plan.batchSizePercentage}${plan.batchSizeChosen === 'auto' ? ' (auto)' : ''}; estimated ${duration(plan.estimatedSeconds)}, bound ${duration(plan.boundSeconds)}.`,
+    `batchSizePercentage ${plan.batchSizePercentage}${plan.batchSizeChosen === 'auto' ? ' (auto)' : ''}${plan.batchSizeNote !== null ? ` (${plan.batchSizeNote})` : ''}; estimated ${duration(plan.estimatedSeconds)}, bound ${duration(plan.boundSeconds)}.`,
     '',
     '| # | nodes | to | pods | new nodes | estimate | notes |',
     '|---:|---|---|---:|---:|---:|---|',

@@ -1,5 +1,6 @@
 /** Views of a plan that every renderer shows the same way. */
 import type { Plan } from '../planner/plan.js';
+import { listSome, usd } from './format.js';
 
 export interface ReasonGroup {
   readonly summary: string;
@@ -22,9 +23,43 @@ export function unschedulableGroups(plan: Plan): ReasonGroup[] {
     .sort((a, b) => b.pods.length - a.pods.length || (a.summary < b.summary ? -1 : 1));
 }
 
-export function verdict(plan: Plan): string {
-  if (plan.feasible) {
-    return plan.predictedFailure === null ? 'FEASIBLE' : `FEASIBLE, but ${plan.predictedFailure.code} is likely`;
+/** The plan's first line: its verdict, with no contradiction between what fits and what is predicted. */
+export function verdict(plan: Pick<Plan, 'verdict' | 'summary' | 'predictedFailure'>): string {
+  const s = plan.summary;
+  const f = plan.predictedFailure;
+  switch (plan.verdict) {
+    case 'FEASIBLE':
+      return `FEASIBLE: all ${s.movingPods} moving pod(s) fit the VNGs and no failure is predicted`;
+    case 'FAILURE_PREDICTED':
+      return `FAILURE PREDICTED: all ${s.movingPods} moving pod(s) fit the VNGs, but the migration is expected to stop with ${f?.code ?? 'a failure'}${f?.batch != null ? ` in batch ${f.batch}` : ''}`;
+    case 'NOT_FEASIBLE':
+      return `NOT FEASIBLE: ${s.unschedulablePods} of ${s.movingPods} moving pod(s) fit no VNG${f !== null ? `; the migration is expected to stop with ${f.code}${f.batch !== null ? ` in batch ${f.batch}` : ''}` : ''}`;
   }
-  return `NOT FEASIBLE: ${plan.summary.unschedulablePods} of ${plan.summary.movingPods} moving pods fit no VNG`;
+}
+
+const signedUsd = (x: number): string => `${x >= 0 ? '+' : ''}${usd(x).replace('$-', '-$')}`;
+
+/**
+ * The cost in lines: before and after with the change, the old nodes that stay (they are in the "after") and why. A partial
+ * cost (some pods fit no VNG) is never shown as a saving.
+ */
+export function costLines(plan: Pick<Plan, 'cost' | 'summary'>): string[] {
+  const c = plan.cost;
+  const stay = c.stayingOldNodes;
+  const out: string[] = [];
+  if (c.basis === 'partial') {
+    out.push(
+      `Cost (partial: ${plan.summary.unschedulablePods} pod(s) fit no VNG, so no saving is shown): ${usd(c.before)}/h today; the ${c.newNodes} new node(s) for the pods that fit cost ${usd(c.newNodesUsdPerHour)}/h; ${stay.length} selected old node(s) must stay; on-demand prices`,
+    );
+  } else {
+    out.push(
+      `Cost: ${usd(c.before)}/h before -> ${usd(c.after)}/h after (${signedUsd(c.after - c.before)}/h; ${c.migratedNodes} old node(s) out, ${c.newNodes} new in${stay.length > 0 ? `, ${stay.length} selected old node(s) stay` : ''}; on-demand prices)`,
+    );
+  }
+  if (stay.length > 0) {
+    out.push(`Selected old nodes that stay${c.basis === 'complete' ? ' (counted in the cost after)' : ''}:`);
+    for (const n of stay.slice(0, 10)) out.push(`  ${n.name}: ${listSome(n.reasons, 2)}`);
+    if (stay.length > 10) out.push(`  and ${stay.length - 10} more`);
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 /** The plan as a terminal report: verdict first, then unschedulable pods, new nodes and cost, batches, risks. */
 import type { Plan } from '../planner/plan.js';
 import { duration, listSome, table, usd } from './format.js';
-import { unschedulableGroups, verdict } from './plan-groups.js';
+import { costLines, unschedulableGroups, verdict } from './plan-groups.js';
 
 export function renderPlanText(plan: Plan): string {
   const out: string[] = [];
@@ -30,14 +30,10 @@ export function renderPlanText(plan: Plan): string {
     for (const n of plan.nodes) rows.push([n.vng, n.instanceType, String(n.count), usd(n.priceUsdPerHour), usd(n.priceUsdPerHour * n.count)]);
     out.push(...table(rows));
   }
-  const c = plan.cost;
-  const delta = c.after - c.before;
-  out.push(
-    `  Cost: ${usd(c.before)}/h before -> ${usd(c.after)}/h after (${delta >= 0 ? '+' : ''}${usd(delta).replace('$-', '-$')}/h; ${c.migratedNodes} old node(s) out, ${c.newNodes} new in; on-demand prices)`,
-  );
+  out.push(...costLines(plan).map((l) => `  ${l}`));
   out.push(
     '',
-    `Batches: ${plan.batches.length} at batchSizePercentage ${plan.batchSizePercentage}${plan.batchSizeChosen === 'auto' ? ' (chosen by the planner)' : ''}; estimated ${duration(plan.estimatedSeconds)}, bound ${duration(plan.boundSeconds)}`,
+    `Batches: ${plan.batches.length} at batchSizePercentage ${plan.batchSizePercentage}${plan.batchSizeChosen === 'auto' ? ' (chosen by the planner)' : ''}${plan.batchSizeNote !== null ? ` (${plan.batchSizeNote})` : ''}; estimated ${duration(plan.estimatedSeconds)}, bound ${duration(plan.boundSeconds)}`,
   );
   const rows = [['#', 'NODES', 'TO', 'PODS', 'NEW', 'EST.', 'NOTES']];
   plan.batches.forEach((b, i) => {

@@ -58,7 +58,20 @@ describe('plan on a two-node cluster with a GPU pod and no GPU VNG', () => {
   it('chooses the cheapest nodes that hold the pods and prices before and after', () => {
     expect(plan.nodes).toEqual([{ vng: 'general', instanceType: 'm5.large', count: 3, priceUsdPerHour: 0.096 }]);
     expect(plan.cost.before).toBeCloseTo(0.384, 6);
-    expect(plan.cost.after).toBeCloseTo(0.288, 6);
+    expect(plan.cost.newNodesUsdPerHour).toBeCloseTo(0.288, 6);
+  });
+
+  it('keeps in the cost after both old nodes (one behind a PDB that allows no eviction, one with the GPU pod) and marks the cost partial', () => {
+    expect(plan.cost.stayingOldNodes.map((n) => n.name)).toEqual(['old-a', 'old-b']);
+    expect(plan.cost.stayingOldNodes[0]?.reasons).toEqual(['PDB shop/api allows no disruption, so its pods here are never evicted']);
+    expect(plan.cost.stayingOldNodes[1]?.reasons).toEqual([
+      'PDB shop/api allows no disruption, so its pods here are never evicted',
+      'pod ml/trainer-0 fits no VNG',
+    ]);
+    expect(plan.cost.migratedNodes).toBe(0);
+    // Nothing goes, three new nodes come: after = before + new, never a saving.
+    expect(plan.cost.after).toBeCloseTo(0.384 + 0.288, 6);
+    expect(plan.cost.basis).toBe('partial');
   });
 
   it('flags the PDB that allows no disruption as a risk and marks its batches blocked', () => {

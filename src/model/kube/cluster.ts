@@ -10,6 +10,7 @@ import type {
   PersistentVolumeClaim,
   Pod,
   PodDisruptionBudget,
+  SkippedKind,
   StorageClass,
   Workload,
 } from '../types.js';
@@ -51,6 +52,30 @@ function byName(a: { name: string }, b: { name: string }): number {
   return compareText(a.name, b.name);
 }
 
+/**
+ * Built-in Kubernetes kinds (and those of widely installed add-ons) that a `kubectl get ... -o yaml` may carry but the
+ * planner has no use for. A skipped kind outside this set and HANDLED_KINDS is reported as unknown: usually a typo.
+ */
+const KNOWN_UNREAD_KINDS: ReadonlySet<string> = new Set([
+  'APIService', 'Binding', 'CSIDriver', 'CSINode', 'CSIStorageCapacity', 'CertificateSigningRequest', 'ClusterRole',
+  'ClusterRoleBinding', 'ComponentStatus', 'ConfigMap', 'ControllerRevision', 'CustomResourceDefinition', 'Endpoints',
+  'EndpointSlice', 'Event', 'FlowSchema', 'HorizontalPodAutoscaler', 'Ingress', 'IngressClass', 'Lease', 'LimitRange',
+  'MutatingAdmissionPolicy', 'MutatingWebhookConfiguration', 'NetworkPolicy', 'PodTemplate', 'PriorityClass',
+  'PriorityLevelConfiguration', 'ResourceClaim', 'ResourceClaimTemplate', 'DeviceClass', 'ResourceSlice', 'ResourceQuota',
+  'Role', 'RoleBinding', 'RuntimeClass', 'Secret', 'Service', 'ServiceAccount', 'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding', 'ValidatingWebhookConfiguration', 'VolumeAttachment', 'VolumeAttributesClass',
+  'VerticalPodAutoscaler', 'NodePool', 'NodeClaim', 'EC2NodeClass', 'PodMonitor', 'ServiceMonitor', 'PrometheusRule',
+]);
+
+/** Counts per skipped kind, sorted by kind. */
+function countSkipped(objects: readonly KubeObject[]): SkippedKind[] {
+  const counts = new Map<string, number>();
+  for (const o of objects) if (!HANDLED_KINDS.has(o.kind)) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
+  return [...counts.entries()]
+    .sort((a, b) => compareText(a[0], b[0]))
+    .map(([kind, count]) => ({ kind, count, known: KNOWN_UNREAD_KINDS.has(kind) }));
+}
+
 /** Keeps the handled objects, refusing a second object with the same kind, namespace and name. */
 function handledObjects(objects: readonly KubeObject[], file: string): KubeObject[] {
   const seen = new Map<string, KubeObject>();
@@ -71,7 +96,9 @@ function handledObjects(objects: readonly KubeObject[], file: string): KubeObjec
 
 /** The Cluster in decoded top-level values (Lists, objects, arrays of objects), each tagged with where it came from. */
 export function clusterFromValues(values: readonly TopLevelValue[], file: string): Cluster {
-  const objects = handledObjects(unwrapObjects(values, file), file);
+  const all = unwrapObjects(values, file);
+  const objects = handledObjects(all, file);
+  const skippedKinds = countSkipped(all);
   const nodes: Node[] = [];
   const podObjects: KubeObject[] = [];
   const pdbs: PodDisruptionBudget[] = [];
@@ -110,6 +137,7 @@ export function clusterFromValues(values: readonly TopLevelValue[], file: string
     pvs: pvs.sort(byName),
     namespaces: namespaces.sort(byName),
     storageClasses: storageClasses.sort(byName),
+    ...(skippedKinds.length > 0 ? { skippedKinds } : {}),
   };
 }
 
