@@ -1,6 +1,6 @@
 /** The built CLI as a user runs it (test/global-setup.ts builds it once). */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -52,6 +52,86 @@ describe('vngshift CLI', () => {
     const missing = cli(['plan', '--cluster', 'nope.yaml', '--vngs', 'test/fixtures/plan/vngs-general.json']);
     expect(missing.code).toBe(1);
     expect(missing.err.trim()).toBe('vngshift: error: nope.yaml: no such file');
+  });
+
+  it('plan exits 3 when every pod fits but a failure is predicted, and says so in its first line', () => {
+    // The PDB shop/api allows no disruption: with the GPU node out of the selection, everything fits, yet batch 1 times out.
+    const r = cli(['plan', ...GPU, '--node-names', 'old-a']);
+    expect(r.code, r.err).toBe(3);
+    expect(r.out.split('\n')[0]).toBe(
+      'vngshift plan: FAILURE PREDICTED: all 4 moving pod(s) fit the VNGs, but the migration is expected to stop with TechnicalTimeout in batch 1',
+    );
+    const json = cli(['plan', ...GPU, '--node-names', 'old-a', '-o', 'json']);
+    expect(json.code).toBe(3);
+    expect((JSON.parse(json.out) as { verdict: string }).verdict).toBe('FAILURE_PREDICTED');
+  });
+
+  it('plan exits 2 with NOT FEASIBLE first when a pod fits no VNG', () => {
+    const r = cli(['plan', ...GPU]);
+    expect(r.code).toBe(2);
+    expect(r.out.split('\n')[0]).toMatch(/^vngshift plan: NOT FEASIBLE: 1 of \d+ moving pod\(s\) fit no VNG/);
+  });
+
+  describe('empty or mismatched input is an error (exit 1, one line, nothing on stdout), not a green plan', () => {
+    const VNGS = 'test/fixtures/plan/vngs-general.json';
+    const CLUSTER = 'test/fixtures/plan/two-nodes-gpu-missing.yaml';
+    const cases: [string, string[], string][] = [
+      ['a label selector that matches no node', ['--nodes', 'pool=new'], 'flag --nodes: label selector "pool=new" matches none of the cluster\'s 2 node(s)'],
+      ['node names that do not exist, named', ['--node-names', 'old-a,old-z,old-y'], "flag --node-names: 2 node name(s) are not in the cluster's 2 node(s): old-y, old-z"],
+      ['instance ids that no node has', ['--instance-ids', 'i-0aaaaaaaaaaaaaaa1,i-0123456789abcdef0'], "flag --instance-ids: 1 instance id(s) match no node's spec.providerID: i-0123456789abcdef0"],
+    ];
+    for (const [what, flags, message] of cases) {
+      it(`plan and simulate: ${what}`, () => {
+        for (const command of ['plan', 'simulate']) {
+          const r = cli([command, '--cluster', CLUSTER, '--vngs', VNGS, ...flags]);
+          expect(r.code, r.err).toBe(1);
+          expect(r.err.trim()).toBe(`vngshift: error: ${message}`);
+          expect(r.out).toBe('');
+        }
+      });
+    }
+
+    it('a selection from a --params file names the file and the field', () => {
+      const params = join(dir, 'params.yaml');
+      writeFileSync(params, 'nodeNames: [old-q]\n');
+      const r = cli(['plan', '--cluster', CLUSTER, '--vngs', VNGS, '--params', params]);
+      expect(r.code).toBe(1);
+      expect(r.err.trim()).toBe(`vngshift: error: ${params}: migration parameters: nodeNames: 1 node name(s) are not in the cluster's 2 node(s): old-q`);
+    });
+
+    it('a cluster input with no nodes', () => {
+      const empty = join(dir, 'no-nodes.yaml');
+      writeFileSync(empty, 'apiVersion: v1\nkind: List\nitems: []\n');
+      const r = cli(['plan', '--cluster', empty, '--vngs', VNGS]);
+      expect(r.code).toBe(1);
+      expect(r.err.trim()).toBe(`vngshift: error: ${empty}: cluster: items: no Node objects found: a plan needs the old nodes (kubectl get nodes,pods,... -A -o json)`);
+    });
+
+    it('a VNG set with no VNG, for plan and simulate', () => {
+      const none = join(dir, 'no-vngs.json');
+      writeFileSync(none, '{"launchSpecs": []}');
+      for (const command of ['plan', 'simulate']) {
+        const r = cli([command, '--cluster', CLUSTER, '--vngs', none]);
+        expect(r.code).toBe(1);
+        expect(r.err.trim()).toBe(`vngshift: error: ${none}: launchSpecs: expected at least one launch spec; found none`);
+      }
+    });
+  });
+
+  it('objects of kinds the planner skips are counted on stderr, so a typo in a kind shows', () => {
+    const withExtras = join(dir, 'with-extras.yaml');
+    const base = readFileSync('test/fixtures/plan/two-nodes-gpu-missing.yaml', 'utf8');
+    const extras = [
+      '- {apiVersion: v1, kind: Secret, metadata: {name: s1, namespace: shop}}',
+      '- {apiVersion: v1, kind: Secret, metadata: {name: s2, namespace: shop}}',
+      '- {apiVersion: v1, kind: Nodes, metadata: {name: typo}}',
+    ].join('\n');
+    writeFileSync(withExtras, `${base.trimEnd()}\n${extras}\n`);
+    const r = cli(['plan', '--cluster', withExtras, '--vngs', 'test/fixtures/plan/vngs-general.json', '--no-respect-pdb', '--node-names', 'old-a']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err.trim()).toBe(`vngshift: ${withExtras}: skipped 1 Nodes (unknown kind), 2 Secret`);
+    const clean = cli(['plan', ...GPU, '--no-respect-pdb', '--node-names', 'old-a']);
+    expect(clean.err).toBe('');
   });
 
   it('simulate exits 3 on a failed rehearsal and prints the replay command', () => {
