@@ -8,6 +8,7 @@
  */
 import { FAILURE_MESSAGES, FAILURE_REMEDIES, type FailureCode } from '../model/failures.js';
 import { PortError, type ClusterSnapshot, type PodView, type Ports } from './ports.js';
+import { answersFor } from './scope.js';
 import { isTerminal, type BatchState, type MigrationState } from './state.js';
 
 const podKey = (p: { namespace: string; name: string }): string => `${p.namespace}/${p.name}`;
@@ -368,16 +369,6 @@ export class MigrationEngine {
   }
 
   /**
-   * Whether a Pending pod is one the migration answers for. A migration of every node replaces the cluster's whole capacity,
-   * so every Pending pod is its concern. A partial one (a node selection) answers only for the controllers it evicted from: their
-   * pods, Pending ones included; not a Pending pod elsewhere, a stand-alone one, nor a workload created meanwhile.
-   */
-  private concerns(p: PodView): boolean {
-    const s = this.state;
-    return s.params.nodes.kind === 'all' || (p.ownerUid !== null && s.lastEvictedAt[p.ownerUid] !== undefined);
-  }
-
-  /**
    * Pods of controllers we evicted from that are not (yet) healthy, plus, when every node migrates, pods that have been
    * Pending since the migration started.
    */
@@ -415,7 +406,7 @@ export class MigrationEngine {
   private checkCapacity(snap: ClusterSnapshot): void {
     const s = this.state;
     const sig = this.ports.capacity.signal();
-    const pending = snap.pods.filter((p) => p.phase === 'Pending' && p.nodeName === null && this.concerns(p));
+    const pending = snap.pods.filter((p) => p.phase === 'Pending' && p.nodeName === null && answersFor(s, p));
     const pendingNames = new Set(pending.map(podKey));
     const unplaceable = sig.unplaceable.filter((u) => pendingNames.has(u.pod));
     // Launch errors matter while pods the migration answers for wait for capacity (a partial migration's launches may be for

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { MigrationEngine } from '../../../src/engine/engine.js';
 import type { PodView, Ports } from '../../../src/engine/ports.js';
 import { initialState, type EnginePlan } from '../../../src/engine/state.js';
+import { migrationStatus } from '../../../src/engine/status.js';
 import type { MigrationParams } from '../../../src/model/params.js';
 import type { FakeWorld } from '../../helpers/fake-ports.js';
 import { rewritten, twoNodePlan, twoNodeWorld, withCapacity } from '../../helpers/engine-world.js';
@@ -214,5 +215,29 @@ describe('launch errors in a partial migration', () => {
     expect(s.failure?.objects).toEqual(['Launch InsufficientInstanceCapacity m5.large us-east-1a', 'Pod shop/api-1-r1']);
     // api-1 was evicted at 0 and its replacement is seen Pending at 5: trouble from 5, past the grace at 310.
     expect(s.erroredAt).toBe(310);
+  });
+});
+
+describe('the status of a partial migration', () => {
+  const snapshot = (w: FakeWorld) => w.ports().cluster.snapshot();
+
+  it('counts as unscheduled only the Pending pods of the controllers it evicted from', () => {
+    const w = world();
+    pending(w, 'gpu-job', 'rs-gpu');
+    pending(w, 'debug-shell', null);
+    pending(w, 'web-9', 'rs-web');
+    const state = initialState('m1', partial(), 0);
+    expect(migrationStatus(state, snapshot(w)).unscheduledPods).toEqual([]);
+    state.lastEvictedAt['rs-web'] = 0;
+    const v = migrationStatus(state, snapshot(w));
+    expect(v.unscheduledPods).toEqual(['ops/web-9']);
+    expect(v.counts.unscheduledPods).toBe(1);
+  });
+
+  it('counts every Pending pod when every node migrates', () => {
+    const w = world();
+    pending(w, 'gpu-job', 'rs-gpu');
+    pending(w, 'debug-shell', null);
+    expect(migrationStatus(initialState('m1', full(), 0), snapshot(w)).unscheduledPods).toEqual(['ops/debug-shell', 'ops/gpu-job']);
   });
 });
