@@ -63,6 +63,7 @@ export default defineConfig({
       '**/node_modules/**',
       // Spawns bin/vngshift.js, i.e. the unmutated dist/.
       'test/scenario/cli.test.ts',
+      'test/scenario/cli-partial.test.ts',
     ],
     testTimeout: 120_000,
     pool: 'forks',

@@ -10,7 +10,9 @@
  * the same name). Pods created during the run by someone else (a new workload) are chains of their own. DaemonSet and
  * mirror pods, pods already Succeeded or Failed, and pods of other controller kinds (which the world does not recreate) are
  * not checked. A chain whose last pod Kubernetes evicted off a NotReady node (taint-based eviction) is the node's failure,
- * not the migration's: it is not checked either.
+ * not the migration's: it is not checked either. A Pending pod that a partial migration does not answer for (the plan's
+ * pendingElsewhere) is checked like any other: the migration never touches it, so it is either placed by the end or still
+ * Pending and unbound, and then unscheduledPods names it, even when the run completes.
  */
 import { runsWorkload, walk, type PodRec } from './replay.js';
 import type { Checker, Violation } from './types.js';

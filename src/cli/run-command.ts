@@ -24,7 +24,7 @@ import type { Cluster, Vng } from '../model/types.js';
 import { parseVngText } from '../model/vng/parse-vngs.js';
 import { buildPlan, type Plan } from '../planner/plan.js';
 import { renderMigrationStatusText } from '../report/migration-status.js';
-import { verdict } from '../report/plan-groups.js';
+import { verdict, type VerdictInput } from '../report/plan-groups.js';
 import {
   checkMigrationId,
   checkNamespace,
@@ -254,7 +254,7 @@ const EMPTY: ClusterSnapshot = { nodes: [], pods: [] };
  * needs --allow-infeasible; one that predicts a failure needs --allow-predicted-failure, exactly as an infeasible one.
  */
 export function refusalOf(
-  plan: Pick<Plan, 'verdict' | 'summary' | 'predictedFailure' | 'oldNodes'>,
+  plan: VerdictInput & Pick<Plan, 'oldNodes'>,
   opts: Pick<RunOptions, 'allowInfeasible' | 'allowPredictedFailure'>,
 ): string | null {
   if (plan.oldNodes.length === 0) return 'no old node matches the selection';

@@ -78,7 +78,13 @@ export function simulateCommand(): Command {
       });
       const output = {
         ...result,
-        plan: { feasible: plan.feasible, predictedFailure: plan.predictedFailure?.code ?? null, boundSeconds: plan.boundSeconds },
+        plan: {
+          feasible: plan.feasible,
+          predictedFailure: plan.predictedFailure?.code ?? null,
+          boundSeconds: plan.boundSeconds,
+          // A partial migration's Pending pods elsewhere: in the rehearsed world, not the migration's concern.
+          pendingElsewhere: plan.summary.pendingElsewhere,
+        },
         replay,
       };
       process.stdout.write(opts.output === 'json' ? JSON.stringify(output, null, 2) + '\n' : renderSimulationText(result, replay));

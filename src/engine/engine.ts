@@ -8,6 +8,7 @@
  */
 import { FAILURE_MESSAGES, FAILURE_REMEDIES, type FailureCode } from '../model/failures.js';
 import { PortError, type ClusterSnapshot, type PodView, type Ports } from './ports.js';
+import { answersFor } from './scope.js';
 import { isTerminal, type BatchState, type MigrationState } from './state.js';
 
 const podKey = (p: { namespace: string; name: string }): string => `${p.namespace}/${p.name}`;
@@ -367,13 +368,16 @@ export class MigrationEngine {
     return true;
   }
 
-  /** Pods of controllers we evicted from that are not (yet) healthy, plus pods that have been Pending a long time. */
+  /**
+   * Pods of controllers we evicted from that are not (yet) healthy, plus, when every node migrates, pods that have been
+   * Pending since the migration started.
+   */
   private outstandingPods(snap: ClusterSnapshot): PodView[] {
     const s = this.state;
     return snap.pods.filter((p) => {
       if (p.isDaemonSet || p.isMirror || p.terminating || p.phase === 'Succeeded' || p.phase === 'Failed') return false;
       if (p.ownerUid !== null && s.lastEvictedAt[p.ownerUid] !== undefined && !healthy(p)) return true;
-      return p.phase === 'Pending' && p.createdAt >= s.createdAt;
+      return s.params.nodes.kind === 'all' && p.phase === 'Pending' && p.createdAt >= s.createdAt;
     });
   }
 
@@ -402,22 +406,26 @@ export class MigrationEngine {
   private checkCapacity(snap: ClusterSnapshot): void {
     const s = this.state;
     const sig = this.ports.capacity.signal();
-    const pendingNames = new Set(snap.pods.filter((p) => p.phase === 'Pending' && p.nodeName === null).map(podKey));
+    const pending = snap.pods.filter((p) => p.phase === 'Pending' && p.nodeName === null && answersFor(s, p));
+    const pendingNames = new Set(pending.map(podKey));
     const unplaceable = sig.unplaceable.filter((u) => pendingNames.has(u.pod));
-    if (unplaceable.length === 0 && sig.launchErrors.length === 0) {
+    // Launch errors matter while pods the migration answers for wait for capacity (a partial migration's launches may be for
+    // others' pods); a migration of every node answers for every launch.
+    const launchErrors = s.params.nodes.kind === 'all' || pending.length > 0 ? sig.launchErrors : [];
+    if (unplaceable.length === 0 && launchErrors.length === 0) {
       s.capacityTroubleSince = null;
       return;
     }
     if (s.capacityTroubleSince === null) {
       s.capacityTroubleSince = this.now();
-      this.trace('capacity.trouble', 'Autoscaler', { unplaceable: unplaceable.length, launchErrors: sig.launchErrors.length });
+      this.trace('capacity.trouble', 'Autoscaler', { unplaceable: unplaceable.length, launchErrors: launchErrors.length });
     }
     if (this.now() - s.capacityTroubleSince > s.settings.capacityGraceSeconds) {
       const why =
         unplaceable.length > 0
           ? `${unplaceable.length} pod(s) fit no VNG: ${unplaceable[0]?.reason ?? ''}`
-          : `new instances could not be launched: ${sig.launchErrors.join('; ')}`;
-      this.fail('InsufficientCapacity', why, [...unplaceable.map((u) => `Pod ${u.pod}`), ...sig.launchErrors.map((e) => `Launch ${e}`)]);
+          : `new instances could not be launched: ${launchErrors.join('; ')}`;
+      this.fail('InsufficientCapacity', why, [...unplaceable.map((u) => `Pod ${u.pod}`), ...launchErrors.map((e) => `Launch ${e}`)]);
     }
   }
 

@@ -3,6 +3,7 @@
  * unscheduled pods, counts and times. Derived from the persisted state and a snapshot of the cluster.
  */
 import type { ClusterSnapshot } from './ports.js';
+import { answersFor } from './scope.js';
 import type { MigrationState, MigrationStatus } from './state.js';
 
 export interface InstanceStatus {
@@ -50,8 +51,9 @@ export function migrationStatus(state: MigrationState, snap: ClusterSnapshot): M
   const newInstances = fresh
     .map((n) => ({ instanceId: n.instanceId, nodeName: n.name, state: n.ready ? 'running' : 'pending', runningPods: running.get(n.name) ?? 0 }))
     .sort((a, b) => (a.nodeName < b.nodeName ? -1 : 1));
+  // A partial migration's unscheduled pods are those of the controllers it evicted from, not every Pending pod around.
   const unscheduled = snap.pods
-    .filter((p) => p.phase === 'Pending' && p.nodeName === null && !p.isDaemonSet)
+    .filter((p) => p.phase === 'Pending' && p.nodeName === null && !p.isDaemonSet && answersFor(state, p))
     .map((p) => `${p.namespace}/${p.name}`)
     .sort();
   const freshNames = new Set(fresh.map((n) => n.name));

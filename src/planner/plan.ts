@@ -46,6 +46,22 @@ export interface PlannedPod {
   readonly summary?: string;
 }
 
+/**
+ * A Pending pod that a partial migration does not move (no controller of it has a pod on the selected nodes): context, not
+ * part of the verdict. The autoscaler still sees it, so the plan packs it with the moving pods to say whether it would fit.
+ */
+export interface PendingElsewherePod {
+  readonly namespace: string;
+  readonly name: string;
+  readonly owner: string | null;
+  /** A new node of some VNG could host it. */
+  readonly fitsVng: boolean;
+  /** Where the packing put it (a new VNG node, or room on a node that stays); null when it fits nowhere. */
+  readonly placement: { vng: string | null; instanceType: string | null; zone: string | null; node: string } | null;
+  /** kube-scheduler style summary when it fits nowhere. */
+  readonly summary?: string;
+}
+
 export interface PredictedFailure {
   readonly code: FailureCode;
   /** The batch (1-based) where it is expected, or null when it does not belong to one batch (pods already Pending). */
@@ -84,9 +100,17 @@ export interface Plan {
     readonly podsToStayingNodes: number;
     readonly standAlonePods: number;
     readonly vngNodeTypes: number;
+    /** Pending pods a partial migration is not concerned with (see pendingElsewhere). */
+    readonly pendingElsewhere: number;
   };
   readonly oldNodes: readonly { name: string; instanceType: string | null; zone: string | null; instanceId: string | null }[];
   readonly pods: readonly PlannedPod[];
+  /**
+   * Pending pods elsewhere in the cluster, when the selection is not every node: context that does not count in the verdict
+   * or the predicted failure. Empty when every node migrates (the VNGs are then the cluster's only capacity, so a Pending
+   * pod is one of the pods the migration must place, in `pods`).
+   */
+  readonly pendingElsewhere: readonly PendingElsewherePod[];
   /** New nodes per (VNG, instance type). */
   readonly nodes: readonly { vng: string; instanceType: string; count: number; priceUsdPerHour: number }[];
   /** Every new node with what it hosts. */
@@ -160,6 +184,19 @@ export function movingPodsOf(cluster: Cluster, migrating: ReadonlySet<string>): 
   return { moving, standAlone };
 }
 
+/**
+ * The Pending pods a partial migration is not concerned with: with a selection other than every node, a Pending pod whose
+ * controller has no pod among the moving ones (a stand-alone one included). Those of a moving pod's controller stay its
+ * concern: once the migration evicts from that controller, the engine waits for all of its pods. With every node selected
+ * there are none: after the migration the VNGs are the cluster's only capacity, so every Pending pod is one to place.
+ */
+export function pendingElsewhereOf(moving: readonly Pod[], selection: NodeSelection): ReadonlySet<Pod> {
+  if (selection.kind === 'all') return new Set();
+  const movingOwners = new Set<string>();
+  for (const p of moving) if (p.nodeName !== null && p.owner !== null) movingOwners.add(p.owner.uid);
+  return new Set(moving.filter((p) => p.nodeName === null && (p.owner === null || !movingOwners.has(p.owner.uid))));
+}
+
 export function buildPlan(input: PlanInput): Plan {
   const { cluster, params } = input;
   const timing = input.timing ?? DEFAULT_TIMING;
@@ -178,7 +215,7 @@ export function buildPlan(input: PlanInput): Plan {
     ...(input.allocatable ? { allocatable: input.allocatable } : {}),
   });
 
-  const pods: PlannedPod[] = moving.map((p, i) => {
+  const planned: PlannedPod[] = moving.map((p, i) => {
     const placement = result.placements[i] ?? null;
     const why = result.unschedulable.get(i);
     return {
@@ -193,6 +230,20 @@ export function buildPlan(input: PlanInput): Plan {
       ...(why ? { summary: why.summary } : {}),
     };
   });
+  // A partial migration's Pending pods elsewhere were packed (they compete for the same VNGs) but are only context.
+  const elsewhere = pendingElsewhereOf(moving, params.nodes);
+  const pods = planned.filter((_, i) => !elsewhere.has(moving[i] as Pod));
+  const pendingElsewhere: PendingElsewherePod[] = planned
+    .filter((_, i) => elsewhere.has(moving[i] as Pod))
+    .map((p) => ({
+      namespace: p.namespace,
+      name: p.name,
+      owner: p.owner,
+      fitsVng: p.placement !== null && p.placement.vng !== null,
+      placement: p.placement,
+      ...(p.summary !== undefined ? { summary: p.summary } : {}),
+    }));
+  const concerned = moving.filter((p) => !elsewhere.has(p));
 
   // PDBs and the per-node facts batches need.
   const pdbs = pdbStates(cluster.pdbs, cluster.pods);
@@ -240,7 +291,7 @@ export function buildPlan(input: PlanInput): Plan {
   if (params.batchSizePercentage === 'auto') {
     const tries = AUTO_CANDIDATES.map((pct) => {
       const bp = planBatchesAt(infos, pdbs, params, timing, pct, 'auto');
-      return { bp, failure: predict(pods, moving, bp, params) };
+      return { bp, failure: predict(pods, concerned, bp, params) };
     });
     const ok = tries.filter((t) => t.failure === null);
     const pick = ok.find((t) => t.bp.batches.every((b) => b.serialisedBy.length === 0)) ?? ok[0];
@@ -249,12 +300,12 @@ export function buildPlan(input: PlanInput): Plan {
       predictedFailure = null;
     } else {
       batchPlan = planBatches(infos, pdbs, params, timing);
-      predictedFailure = predict(pods, moving, batchPlan, params);
+      predictedFailure = predict(pods, concerned, batchPlan, params);
       batchSizeNote = `no batch size from ${AUTO_CANDIDATES[0] ?? 50}% down to ${AUTO_CANDIDATES[AUTO_CANDIDATES.length - 1] ?? 1}% avoids the predicted ${predictedFailure?.code ?? 'failure'}`;
     }
   } else {
     batchPlan = planBatches(infos, pdbs, params, timing);
-    predictedFailure = predict(pods, moving, batchPlan, params);
+    predictedFailure = predict(pods, concerned, batchPlan, params);
   }
 
   // Old nodes the migration leaves in place, and why: they stay in the cost after.
@@ -277,7 +328,7 @@ export function buildPlan(input: PlanInput): Plan {
   const risks: Risk[] = collectRisks({
     cluster,
     params,
-    moving,
+    moving: concerned,
     standAlone,
     pdbs,
     pdbOfPod,
@@ -324,9 +375,11 @@ export function buildPlan(input: PlanInput): Plan {
       podsToStayingNodes: pods.filter((p) => p.placement !== null && p.placement.vng === null).length,
       standAlonePods: standAlone.length,
       vngNodeTypes: result.templateCount,
+      pendingElsewhere: pendingElsewhere.length,
     },
     oldNodes: old.map((n) => ({ name: n.name, instanceType: n.instanceType, zone: n.zone, instanceId: n.instanceId })),
     pods,
+    pendingElsewhere,
     nodes: [...counts.values()].sort((a, b) => cmp(a.vng, b.vng) || cmp(a.instanceType, b.instanceType)),
     newNodes: result.newNodes.map((n) => ({
       name: n.name,

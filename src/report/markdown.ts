@@ -1,6 +1,7 @@
 /** The plan as Markdown, for a pull request or a change ticket. */
 import type { Plan } from '../planner/plan.js';
 import { duration, listSome, usd } from './format.js';
+import { PENDING_ELSEWHERE_TITLE, pendingElsewhereGroups } from './pending-elsewhere.js';
 import { costLines, unschedulableGroups, verdict } from './plan-groups.js';
 
 const esc = (s: string): string => s.replace(/\|/g, '\\|');
@@ -20,6 +21,11 @@ export function renderPlanMarkdown(plan: Plan): string {
   if (groups.length > 0) {
     out.push('', '## Pods that fit no VNG', '', '| pods | reason | examples |', '|---:|---|---|');
     for (const g of groups) out.push(`| ${g.pods.length} | ${esc(g.summary)} | ${esc(listSome(g.pods, 4))} |`);
+  }
+  const elsewhere = pendingElsewhereGroups(plan);
+  if (elsewhere.length > 0) {
+    out.push('', `## ${PENDING_ELSEWHERE_TITLE}`, '', '| pods | where they would fit | examples |', '|---:|---|---|');
+    for (const g of elsewhere) out.push(`| ${g.pods.length} | ${esc(g.what)} | ${esc(listSome(g.pods, 4))} |`);
   }
   out.push('', '## New nodes', '', '| VNG | instance type | count | $/h each | $/h |', '|---|---|---:|---:|---:|');
   for (const n of plan.nodes) out.push(`| ${n.vng} | ${n.instanceType} | ${n.count} | ${usd(n.priceUsdPerHour)} | ${usd(n.priceUsdPerHour * n.count)} |`);

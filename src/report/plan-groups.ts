@@ -24,7 +24,9 @@ export function unschedulableGroups(plan: Plan): ReasonGroup[] {
 }
 
 /** The plan's first line: its verdict, with no contradiction between what fits and what is predicted. */
-export function verdict(plan: Pick<Plan, 'verdict' | 'summary' | 'predictedFailure'>): string {
+export type VerdictInput = Pick<Plan, 'verdict' | 'predictedFailure'> & { readonly summary: Pick<Plan['summary'], 'movingPods' | 'unschedulablePods'> };
+
+export function verdict(plan: VerdictInput): string {
   const s = plan.summary;
   const f = plan.predictedFailure;
   switch (plan.verdict) {

@@ -1,6 +1,7 @@
 /** The plan as a terminal report: verdict first, then unschedulable pods, new nodes and cost, batches, risks. */
 import type { Plan } from '../planner/plan.js';
 import { duration, listSome, table, usd } from './format.js';
+import { PENDING_ELSEWHERE_TITLE, pendingElsewhereGroups } from './pending-elsewhere.js';
 import { costLines, unschedulableGroups, verdict } from './plan-groups.js';
 
 export function renderPlanText(plan: Plan): string {
@@ -22,6 +23,11 @@ export function renderPlanText(plan: Plan): string {
       out.push(`  ${g.pods.length} pod(s): ${g.summary}`);
       out.push(`    ${listSome(g.pods, 6)}`);
     }
+  }
+  const elsewhere = pendingElsewhereGroups(plan);
+  if (elsewhere.length > 0) {
+    out.push('', PENDING_ELSEWHERE_TITLE);
+    for (const g of elsewhere) out.push(`  ${g.pods.length} pod(s) ${g.what}`, `    ${listSome(g.pods, 6)}`);
   }
   out.push('', 'New nodes');
   if (plan.nodes.length === 0) out.push('  none');

@@ -224,7 +224,8 @@ export function checkPlacements(input: CheckInput): Violation[] {
       out.push({ pod: node.name, rule: 'Report', detail: `DaemonSets ${JSON.stringify(reported.daemonSets)}, expected ${JSON.stringify(runs)}` });
     }
   }
-  for (const pp of plan.pods) {
+  // A partial migration's Pending pods elsewhere are packed with the moving pods: their placements are checked alike.
+  for (const pp of [...plan.pods, ...plan.pendingElsewhere]) {
     if (pp.placement === null) continue;
     const id = `${pp.namespace}/${pp.name}`;
     const p = cluster.pods.find((c) => c.namespace === pp.namespace && c.name === pp.name);

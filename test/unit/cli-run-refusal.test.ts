@@ -77,7 +77,7 @@ describe('refusalOf', () => {
     verdict,
     oldNodes: Array.from({ length: oldNodes }, (_, i) => ({ name: `n${i}`, instanceType: null, zone: null, instanceId: null })),
     predictedFailure: verdict === 'FEASIBLE' ? null : { code: 'TechnicalTimeout' as const, batch: 1, message: '', why: '', remedy: '', objects: [] },
-    summary: { oldNodes, stayingNodes: 0, movingPods: 3, placedPods: 2, unschedulablePods: verdict === 'NOT_FEASIBLE' ? 1 : 0, podsToStayingNodes: 0, standAlonePods: 0, vngNodeTypes: 1 },
+    summary: { movingPods: 3, unschedulablePods: verdict === 'NOT_FEASIBLE' ? 1 : 0 },
   });
   it('each verdict needs its own override; a plan that moves nothing is refused whatever the flags', () => {
     expect(refusalOf(plan('FEASIBLE'), {})).toBeNull();

@@ -29,10 +29,16 @@ function setup(): { plan: Plan; check: (plan: Plan, cluster?: Cluster) => Rule[]
   };
 }
 
+/**
+ * Every pod the plan packs: the moving ones and, the selection being partial, the Pending pods elsewhere (the generator's
+ * replicas that found no old node, e.g. every dedicated one: their controllers have no pod on the selected nodes).
+ */
+const packed = (plan: Plan): { name: string; placement: Record<string, unknown> | null }[] => [...plan.pods, ...plan.pendingElsewhere];
+
 /** A copy of the plan with pod `from`'s placement replaced. */
 function moved(plan: Plan, podPrefix: string, to: (p: Plan) => string, index = 0): Plan {
-  const copy = JSON.parse(JSON.stringify(plan)) as { pods: { name: string; placement: Record<string, unknown> | null }[] } & Plan;
-  const target = copy.pods.filter((p) => p.name.startsWith(podPrefix))[index];
+  const copy = JSON.parse(JSON.stringify(plan)) as Plan;
+  const target = packed(copy).filter((p) => p.name.startsWith(podPrefix))[index];
   if (!target || !target.placement) throw new Error(`no placed pod ${podPrefix}`);
   const node = to(plan);
   const nn = plan.newNodes.find((n) => n.name === node);
@@ -54,7 +60,7 @@ describe('placement checker', () => {
 
   it('reports anti-affinity both ways when two anti-affine replicas share a node', () => {
     const { plan, check } = setup();
-    const p0 = plan.pods.find((p) => p.name.startsWith('app-0'))?.placement?.node ?? '';
+    const p0 = String(packed(plan).find((p) => p.name.startsWith('app-0'))?.placement?.['node'] ?? '');
     const rules = check(moved(plan, 'app-0', () => p0, 1));
     expect(rules).toContain('AntiAffinity');
     expect(rules).toContain('ExistingAntiAffinity');
@@ -76,8 +82,8 @@ describe('placement checker', () => {
 
   it('reports colliding host ports', () => {
     const { plan, check } = setup();
-    const first = plan.pods.filter((p) => p.name.startsWith('app-1'));
-    const node = first[0]?.placement?.node ?? '';
+    const first = packed(plan).filter((p) => p.name.startsWith('app-1'));
+    const node = String(first[0]?.placement?.['node'] ?? '');
     expect(check(moved(plan, 'app-1', () => node, 1))).toContain('HostPorts');
   });
 
