@@ -1,6 +1,7 @@
 /** The plan as Markdown, for a pull request or a change ticket. */
 import type { Plan } from '../planner/plan.js';
 import { duration, listSome, usd } from './format.js';
+import { maxPodsLine, priceBasis } from './node-notes.js';
 import { unschedulableGroups, verdict } from './plan-groups.js';
 
 const esc = (s: string): string => s.replace(/\|/g, '\\|');
@@ -23,7 +24,9 @@ export function renderPlanMarkdown(plan: Plan): string {
   }
   out.push('', '## New nodes', '', '| VNG | instance type | count | $/h each | $/h |', '|---|---|---:|---:|---:|');
   for (const n of plan.nodes) out.push(`| ${n.vng} | ${n.instanceType} | ${n.count} | ${usd(n.priceUsdPerHour)} | ${usd(n.priceUsdPerHour * n.count)} |`);
-  out.push('', `Cost: **${usd(plan.cost.before)}/h** before, **${usd(plan.cost.after)}/h** after (on-demand prices).`);
+  out.push('', `Cost: **${usd(plan.cost.before)}/h** before, **${usd(plan.cost.after)}/h** after (${priceBasis(plan.cost)}).`);
+  const maxPods = maxPodsLine(plan);
+  if (maxPods !== null) out.push('', `${maxPods}.`);
   out.push(
     '',
     `## Batches`,

@@ -1,6 +1,7 @@
 /** The plan as a terminal report: verdict first, then unschedulable pods, new nodes and cost, batches, risks. */
 import type { Plan } from '../planner/plan.js';
 import { duration, listSome, table, usd } from './format.js';
+import { maxPodsLine, priceBasis } from './node-notes.js';
 import { unschedulableGroups, verdict } from './plan-groups.js';
 
 export function renderPlanText(plan: Plan): string {
@@ -33,8 +34,10 @@ export function renderPlanText(plan: Plan): string {
   const c = plan.cost;
   const delta = c.after - c.before;
   out.push(
-    `  Cost: ${usd(c.before)}/h before -> ${usd(c.after)}/h after (${delta >= 0 ? '+' : ''}${usd(delta).replace('$-', '-$')}/h; ${c.migratedNodes} old node(s) out, ${c.newNodes} new in; on-demand prices)`,
+    `  Cost: ${usd(c.before)}/h before -> ${usd(c.after)}/h after (${delta >= 0 ? '+' : ''}${usd(delta).replace('$-', '-$')}/h; ${c.migratedNodes} old node(s) out, ${c.newNodes} new in; ${priceBasis(c)})`,
   );
+  const maxPods = maxPodsLine(plan);
+  if (maxPods !== null) out.push(`  ${maxPods}`);
   out.push(
     '',
     `Batches: ${plan.batches.length} at batchSizePercentage ${plan.batchSizePercentage}${plan.batchSizeChosen === 'auto' ? ' (chosen by the planner)' : ''}; estimated ${duration(plan.estimatedSeconds)}, bound ${duration(plan.boundSeconds)}`,
