@@ -12,6 +12,7 @@ import { buildPlan, type Plan } from '../../../src/planner/plan.js';
 import { renderPlanMarkdown } from '../../../src/report/markdown.js';
 import { renderPlanText } from '../../../src/report/text.js';
 import { deploymentObjects, kubeList, nodeObject, type KObj } from '../../helpers/kube-objects.js';
+import { checkPlacements } from '../../helpers/placement-checker.js';
 
 const catalog = loadCatalog();
 const params = parseParams({ nodes: 'vngshift.io/migrate=true' }, 'test');
@@ -104,6 +105,11 @@ describe('max pods of new nodes', () => {
     expect(p.newNodes[0]).toMatchObject({ maxPods: 110, maxPodsSource: 'observed-family', pods: 60 });
     expect(renderPlanText(p)).toContain('Max pods per new node: 110 on m5.large (as old nodes of the family report)');
     expect(renderPlanMarkdown(p)).toContain('Max pods per new node: 110 on m5.large');
+    // The independent checker, with its own copy of the rules, finds the 60 pods within the node's pod count.
+    expect(checkPlacements({ cluster: cluster(prefixDelegation, 60, {}), vngs: vngs({}), catalog, plan: p })).toEqual([]);
+    // And it would catch the node if its max pods were the ENI value.
+    const own = prefixDelegation.map((n) => ({ name: n.name, instanceType: n.instanceType }));
+    expect(checkPlacements({ cluster: cluster(own, 60, {}), vngs: vngs({}), catalog, plan: p }).length).toBeGreaterThan(0);
   });
 
   it('without such nodes the EKS ENI value (29 on an m5.large) needs three nodes for the same pods', () => {
