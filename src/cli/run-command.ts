@@ -40,7 +40,7 @@ import {
   readPersistedState,
   type LoadedKubeConfig,
 } from './inputs.js';
-import { allocatableFromFlags, paramsFrom, type PlanOptions } from './plan-command.js';
+import { allocatableFromFlags, MAX_PODS_FLAG_LIMIT, paramsFrom, type PlanOptions } from './plan-command.js';
 
 export interface RunOptions extends PlanOptions {
   plan?: string;
@@ -90,6 +90,9 @@ const planFileSchema = z.looseObject({
   boundSeconds: z.number().positive(),
   predictedFailure: z.looseObject({ code: z.string(), message: z.string() }).nullable(),
   summary: z.looseObject({ unschedulablePods: z.number(), movingPods: z.number() }),
+  allocatable: z
+    .looseObject({ maxPods: z.number().int().min(1).max(MAX_PODS_FLAG_LIMIT).optional(), vmMemoryOverheadPercent: z.number().min(0).lt(0.5).optional() })
+    .optional(),
 });
 
 /** A plan written by `plan --plan-out`: the fields the run uses are checked, the parameters validated as a --params file. */
