@@ -100,7 +100,7 @@ export class Autoscaler {
     }
     const vngByName = new Map(w.vngs.map((v) => [v.name, v]));
     const flyingNodes = new Set<string>();
-    const launchCtx = { catalog: w.catalog, observed: w.observed, region: w.region, daemonSets: w.daemonSets };
+    const launchCtx = { catalog: w.catalog, observed: w.observed, allocatable: w.allocatable, region: w.region, daemonSets: w.daemonSets };
     for (const inst of inFlight) {
       const vng = inst.vng === null ? undefined : vngByName.get(inst.vng);
       if (!vng || inst.instanceType === null || inst.zone === null || w.nodes.has(inst.nodeName)) continue;
@@ -125,6 +125,7 @@ export class Autoscaler {
       vngs: this.vngView(inFlight),
       catalog: w.catalog,
       observed: w.observed,
+      allocatable: w.allocatable,
       architectures: w.allowArchitectureChange ? null : clusterArchitectures(w.input),
     };
     const result = scaleUp(input);

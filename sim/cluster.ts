@@ -12,7 +12,7 @@
 import type { ClusterSnapshot, NodeView, PodView } from '../src/engine/ports.js';
 import type { StopRequest } from '../src/engine/state.js';
 import type { Catalog } from '../src/catalog/catalog.js';
-import type { NodeResources } from '../src/catalog/allocatable.js';
+import type { AllocatableOptions, NodeResources } from '../src/catalog/allocatable.js';
 import { observedResources } from '../src/catalog/observed.js';
 import { ec2PrivateDnsName } from '../src/gen/names.js';
 import type { Prng } from '../src/gen/prng.js';
@@ -108,6 +108,8 @@ export interface WorldInput {
   readonly prng: Prng;
   /** Let the autoscaler launch other CPU architectures than the cluster's for pods without an arch constraint. */
   readonly allowArchitectureChange?: boolean;
+  /** Node options the plan was made with (--max-pods, --vm-memory-overhead-percent): launched nodes get the same. */
+  readonly allocatable?: AllocatableOptions;
 }
 
 const key = (ns: string, name: string): string => `${ns}/${name}`;
@@ -144,6 +146,8 @@ export class World {
   readonly stopRequests = new Map<string, StopRequest>();
   /** Observed capacity per instance type (from the input's nodes). */
   readonly observed: ReadonlyMap<string, NodeResources>;
+  /** Node options the plan was made with. */
+  readonly allocatable: AllocatableOptions;
   /** Pods created during the run, launches made. */
   podsCreated = 0;
   instancesLaunched = 0;
@@ -180,6 +184,7 @@ export class World {
     const c = input.cluster;
     this.region = c.nodes.map((n) => n.labels['topology.kubernetes.io/region']).find((r): r is string => r !== undefined) ?? input.catalog.region;
     this.observed = observedResources(c.nodes);
+    this.allocatable = input.allocatable ?? {};
     this.scheduler = new IncrementalScheduler(c);
     this.pdbs = [...c.pdbs].sort((a, b) => cmp(key(a.namespace, a.name), key(b.namespace, b.name)));
     this.daemonSets = [...c.daemonSets].sort((a, b) => cmp(key(a.namespace, a.name), key(b.namespace, b.name)));
@@ -687,7 +692,7 @@ export class World {
 
   /** Resources of a node of this type launched by a VNG: what nodes of the type report in the input, else computed. */
   nodeResourcesFor(vng: Vng, instanceType: string): NodeResources | null {
-    return launchResources(vng, instanceType, this.catalog, this.observed);
+    return launchResources(vng, instanceType, this.catalog, this.observed, this.allocatable);
   }
 
   /** The name the next launched node will have (its private DNS name). */

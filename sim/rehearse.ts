@@ -1,4 +1,5 @@
 /** Plan, then simulate that plan: the one sequence `vngshift simulate`, the scenario replays and their tests share. */
+import type { AllocatableOptions } from '../src/catalog/allocatable.js';
 import type { Catalog } from '../src/catalog/catalog.js';
 import { buildPlan, type Plan } from '../src/planner/plan.js';
 import type { ScenarioInputs } from './scenario-inputs.js';
@@ -6,6 +7,8 @@ import { simulate, type SimResult } from './simulate.js';
 
 export interface RehearsalOptions {
   readonly allowArchitectureChange?: boolean;
+  /** Node options (--max-pods, --vm-memory-overhead-percent) for the plan, and so for the nodes the rehearsal launches. */
+  readonly allocatable?: AllocatableOptions;
   readonly sources?: { readonly cluster: string; readonly vngs: string };
 }
 
@@ -21,6 +24,7 @@ export async function rehearse(
     params: inputs.params,
     allowArchitectureChange: options.allowArchitectureChange === true,
     ...(options.sources ? { sources: options.sources } : {}),
+    ...(options.allocatable ? { allocatable: options.allocatable } : {}),
   });
   const result = await simulate({
     cluster: inputs.cluster,

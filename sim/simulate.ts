@@ -111,6 +111,7 @@ export async function simulate(input: SimInput): Promise<SimResult> {
     faults: faultState,
     prng,
     allowArchitectureChange: input.plan.allowArchitectureChange,
+    ...(input.plan.allocatable ? { allocatable: input.plan.allocatable } : {}),
   });
   const autoscaler = new Autoscaler(world);
   const runtime = new Runtime(queue);

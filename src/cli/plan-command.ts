@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { withMigrationFlags } from './migration-flags.js';
 import { Command, Option } from 'commander';
+import type { AllocatableOptions } from '../catalog/allocatable.js';
 import { loadCatalog } from '../catalog/catalog.js';
 import { InputError } from '../model/errors.js';
 import { parseParams, type MigrationParams, type RawParams } from '../model/params.js';
@@ -34,6 +35,8 @@ export interface PlanOptions {
   drainTimeThreshold?: string;
   batchTimeBudget?: string;
   vmMemoryOverheadPercent?: string;
+  /** Max pods for every new node (over the VNG's maxPods, the old nodes' and the catalog's). */
+  maxPods?: string;
   allowArchitectureChange?: boolean;
   output: string;
   planOut?: string;
@@ -100,14 +103,7 @@ export function planFromOptions(opts: PlanOptions, live?: () => Cluster): Plan {
   if (!['text', 'json', 'markdown'].includes(opts.output)) {
     throw new InputError(flag('output'), '', '', `expected text, json or markdown; found "${opts.output}"`);
   }
-  let overhead: number | undefined;
-  if (opts.vmMemoryOverheadPercent !== undefined) {
-    const v = Number(opts.vmMemoryOverheadPercent);
-    if (!Number.isFinite(v) || v < 0 || v >= 50) {
-      throw new InputError(flag('vm-memory-overhead-percent'), '', '', `expected a percentage from 0 to 50, found "${opts.vmMemoryOverheadPercent}"`);
-    }
-    overhead = v / 100;
-  }
+  const allocatable = allocatableFromFlags(opts);
   const params = paramsFrom(opts);
   const catalog = loadCatalog();
   const { vngs } = parseVngText(readInput(opts.vngs), opts.vngs, catalog);
@@ -121,7 +117,7 @@ export function planFromOptions(opts: PlanOptions, live?: () => Cluster): Plan {
     params,
     sources: { cluster: opts.cluster ?? liveSource(opts), vngs: opts.vngs },
     allowArchitectureChange: opts.allowArchitectureChange === true,
-    ...(overhead !== undefined ? { allocatable: { vmMemoryOverheadPercent: overhead } } : {}),
+    ...(allocatable !== undefined ? { allocatable } : {}),
   });
 }
 
@@ -143,6 +139,24 @@ export function checkSelection(cluster: Cluster, params: MigrationParams, opts: 
   if (problem.subject === 'cluster') throw new InputError(clusterSource, 'cluster', problem.field, problem.problem);
   const where = selectionSource(opts);
   throw new InputError(where, where.startsWith('flag ') ? '' : 'migration parameters', where.startsWith('flag ') ? '' : problem.field, problem.problem);
+}
+
+/** Highest --max-pods accepted: the kubelet refuses nothing, but no EC2 type runs more pods than this on one node. */
+export const MAX_PODS_FLAG_LIMIT = 1000;
+
+/** The node options of --vm-memory-overhead-percent and --max-pods (undefined when neither is given). */
+export function allocatableFromFlags(opts: Pick<PlanOptions, 'vmMemoryOverheadPercent' | 'maxPods'>): AllocatableOptions | undefined {
+  let overhead: number | undefined;
+  if (opts.vmMemoryOverheadPercent !== undefined) {
+    const v = Number(opts.vmMemoryOverheadPercent);
+    if (!Number.isFinite(v) || v < 0 || v >= 50) {
+      throw new InputError(flag('vm-memory-overhead-percent'), '', '', `expected a percentage from 0 to 50, found "${opts.vmMemoryOverheadPercent}"`);
+    }
+    overhead = v / 100;
+  }
+  const maxPods = opts.maxPods === undefined ? undefined : intFlag(opts.maxPods, 'max-pods', 1, MAX_PODS_FLAG_LIMIT);
+  if (overhead === undefined && maxPods === undefined) return undefined;
+  return { ...(overhead !== undefined ? { vmMemoryOverheadPercent: overhead } : {}), ...(maxPods !== undefined ? { maxPods } : {}) };
 }
 
 const liveSource = (opts: PlanOptions): string => `kubeconfig ${opts.kubeconfig ?? ''}${opts.context !== undefined ? ` (context ${opts.context})` : ''}`;
@@ -186,6 +200,7 @@ export function planCommand(): Command {
     .option('--vngs <file>', 'Ocean launch specs (bare array, {launchSpecs: [...]} or {response: {items: [...]}}), JSON or YAML');
   return withMigrationFlags(cmd)
     .option('--vm-memory-overhead-percent <pct>', 'memory the hypervisor hides from computed node types (default 7.5)')
+    .option('--max-pods <n>', "max pods per new node, over the VNG's maxPods, the old nodes' and the catalog's (EKS ENI) value")
     .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--plan-out <file>', 'also write the versioned plan (JSON) that simulate and run read')
     .action(async (opts: PlanOptions) => {

@@ -11,6 +11,7 @@ import { appendFileSync } from 'node:fs';
 import { withMigrationFlags } from './migration-flags.js';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
+import type { AllocatableOptions } from '../catalog/allocatable.js';
 import { loadCatalog, type Catalog } from '../catalog/catalog.js';
 import { MigrationEngine } from '../engine/engine.js';
 import { enginePlanOf } from '../engine/engine-plan.js';
@@ -39,7 +40,7 @@ import {
   readPersistedState,
   type LoadedKubeConfig,
 } from './inputs.js';
-import { checkSelection, paramsFrom, type PlanOptions } from './plan-command.js';
+import { allocatableFromFlags, checkSelection, MAX_PODS_FLAG_LIMIT, paramsFrom, type PlanOptions } from './plan-command.js';
 
 export interface RunOptions extends PlanOptions {
   plan?: string;
@@ -75,6 +76,7 @@ const PARAM_FLAGS: readonly (keyof PlanOptions)[] = [
   'drainTimeThreshold',
   'batchTimeBudget',
   'vmMemoryOverheadPercent',
+  'maxPods',
   'allowArchitectureChange',
 ];
 const kebab = (s: string): string => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -90,6 +92,9 @@ const planFileSchema = z.looseObject({
   boundSeconds: z.number().positive(),
   predictedFailure: z.looseObject({ code: z.string(), message: z.string() }).nullable(),
   summary: z.looseObject({ unschedulablePods: z.number(), movingPods: z.number() }),
+  allocatable: z
+    .looseObject({ maxPods: z.number().int().min(1).max(MAX_PODS_FLAG_LIMIT).optional(), vmMemoryOverheadPercent: z.number().min(0).lt(0.5).optional() })
+    .optional(),
 });
 
 /** A plan written by `plan --plan-out`: the fields the run uses are checked, the parameters validated as a --params file. */
@@ -128,7 +133,8 @@ interface Validated {
   readonly clusterFile: { cluster: Cluster; source: string } | null;
   readonly params: MigrationParams | null;
   readonly capacity: 'kwok' | 'external';
-  readonly vmMemoryOverhead: number | undefined;
+  /** Node options of --vm-memory-overhead-percent and --max-pods. */
+  readonly allocatable: AllocatableOptions | undefined;
 }
 
 export async function validateRun(opts: RunOptions): Promise<Validated> {
@@ -157,14 +163,7 @@ export async function validateRun(opts: RunOptions): Promise<Validated> {
     if (opts.vngs === undefined) throw new InputError('flag --vngs', '', '', 'required (a file of Ocean launch specs) unless --plan is given');
     params = paramsFrom(opts);
   }
-  let vmMemoryOverhead: number | undefined;
-  if (opts.vmMemoryOverheadPercent !== undefined) {
-    const x = Number(opts.vmMemoryOverheadPercent);
-    if (!Number.isFinite(x) || x < 0 || x >= 50) {
-      throw new InputError('flag --vm-memory-overhead-percent', '', '', `expected a percentage from 0 to 50, found "${opts.vmMemoryOverheadPercent}"`);
-    }
-    vmMemoryOverhead = x / 100;
-  }
+  const allocatable = allocatableFromFlags(opts);
   const catalog = loadCatalog();
   let vngs: readonly Vng[] = [];
   if (opts.vngs !== undefined) {
@@ -184,7 +183,7 @@ export async function validateRun(opts: RunOptions): Promise<Validated> {
   }
   const clusterFile = opts.cluster !== undefined ? { cluster: readCluster(opts.cluster), source: opts.cluster } : null;
   const kube = await loadKubeConfig(opts.kubeconfig, opts.context);
-  return { kube, catalog, vngs, vngsSource: opts.vngs ?? '', planFile, clusterFile, params, capacity: opts.capacity, vmMemoryOverhead };
+  return { kube, catalog, vngs, vngsSource: opts.vngs ?? '', planFile, clusterFile, params, capacity: opts.capacity, allocatable };
 }
 
 const stamp = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -283,6 +282,7 @@ export function runCommand(): Command {
     .option('--trace-out <file>', "append the engine's trace (what it decided and did) to this file, one JSON object per line");
   return withMigrationFlags(cmd)
     .option('--vm-memory-overhead-percent <pct>', 'memory the hypervisor hides from computed node types (default 7.5)')
+    .option('--max-pods <n>', "max pods per new node, over the VNG's maxPods, the old nodes' and the catalog's (EKS ENI) value")
     .addOption(new Option('-o, --output <format>', 'final status format').choices(['text', 'json']).default('text'))
     .action(async (opts: RunOptions) => {
       process.exitCode = await executeRun(opts);
@@ -464,10 +464,16 @@ async function openWorld(v: Validated, opts: RunOptions, dryRun: boolean, trace:
       trace,
       log: adapterLog,
       allowArchitectureChange: v.planFile?.allowArchitectureChange ?? opts.allowArchitectureChange === true,
+      ...(allocatableForWorld(v) ? { allocatable: allocatableForWorld(v) } : {}),
     });
   } catch (e) {
     throw liveInputError(e, v.kube, 'opening the live cluster');
   }
+}
+
+/** Node options for the nodes the KWOK provider creates: the plan file's, else the flags'. */
+function allocatableForWorld(v: Validated): AllocatableOptions | undefined {
+  return v.planFile !== null ? v.planFile.allocatable : v.allocatable;
 }
 
 /** The plan the run starts from: the --plan file (checked against the live nodes), else planned on what it reads. */
@@ -484,7 +490,7 @@ async function planForRun(v: Validated, opts: RunOptions, log: (line: string) =>
   }
   const source = v.clusterFile ?? { cluster: await readLiveCluster(v.kube), source: v.kube.source };
   checkSelection(source.cluster, v.params ?? parseParams({}, 'flags'), opts, source.source);
-  const overhead = v.vmMemoryOverhead;
+  const allocatable = v.allocatable;
   return buildPlan({
     cluster: source.cluster,
     vngs: v.vngs,
@@ -492,7 +498,7 @@ async function planForRun(v: Validated, opts: RunOptions, log: (line: string) =>
     params: v.params ?? parseParams({}, 'flags'),
     sources: { cluster: source.source, vngs: v.vngsSource },
     allowArchitectureChange: opts.allowArchitectureChange === true,
-    ...(overhead !== undefined ? { allocatable: { vmMemoryOverheadPercent: overhead } } : {}),
+    ...(allocatable !== undefined ? { allocatable } : {}),
   });
 }
 

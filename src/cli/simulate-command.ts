@@ -10,7 +10,7 @@ import { scenarioInputs } from '../../sim/scenario-inputs.js';
 import { parseFault, type FaultSpec } from '../../sim/faults.js';
 import { rehearse } from '../../sim/rehearse.js';
 import { readCluster, readInput } from './inputs.js';
-import { checkSelection, clusterForPlan, paramsFrom, type PlanOptions } from './plan-command.js';
+import { allocatableFromFlags, checkSelection, clusterForPlan, paramsFrom, type PlanOptions } from './plan-command.js';
 
 interface SimulateOptions extends PlanOptions {
   scenario?: string;
@@ -32,6 +32,7 @@ export function simulateCommand(): Command {
   return withMigrationFlags(cmd)
     .option('--fault <spec>', 'inject a fault: kind@time[:key=value,...] (repeatable), e.g. api-disconnect@10m:duration=400', collect, [])
     .option('--seed <n>', 'the seed that drives every random choice (default: the scenario seed, else 1)')
+    .option('--max-pods <n>', "max pods per new node, over the VNG's maxPods, the old nodes' and the catalog's (EKS ENI) value")
     .option('--max-time <duration>', 'cut the run short after this much virtual time (default: the plan bound plus 1h)')
     .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json']).default('text'))
     .action(async (opts: SimulateOptions) => {
@@ -46,6 +47,7 @@ export function simulateCommand(): Command {
         if (v === null || v <= 0) throw new InputError('flag --max-time', '', '', `expected a duration like 2h, found "${opts.maxTime}"`);
         maxSeconds = v;
       }
+      const allocatable = allocatableFromFlags(opts);
       const catalog = loadCatalog();
       const extraFaults: FaultSpec[] = opts.fault.map((f) => parseFault(f));
       let inputs;
@@ -74,6 +76,7 @@ export function simulateCommand(): Command {
       }
       const { plan, result } = await rehearse(inputs, catalog, {
         allowArchitectureChange: opts.allowArchitectureChange === true,
+        ...(allocatable !== undefined ? { allocatable } : {}),
         sources: { cluster: inputs.clusterSource, vngs: opts.vngs ?? opts.scenario ?? '' },
       });
       const output = {

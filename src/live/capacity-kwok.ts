@@ -11,7 +11,7 @@
  */
 import type { V1Node } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
-import type { NodeResources } from '../catalog/allocatable.js';
+import type { AllocatableOptions, NodeResources } from '../catalog/allocatable.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { observedResources } from '../catalog/observed.js';
 import type { CapacityPort, CapacitySignal } from '../engine/ports.js';
@@ -69,9 +69,14 @@ export interface KwokNodeSpec {
 }
 
 /** The Node object of a KWOK node launched by a VNG; null for an instance type the catalog does not know. */
-export function kwokNodeManifest(spec: KwokNodeSpec, catalog: Catalog, observed: ReadonlyMap<string, NodeResources>): V1Node | null {
+export function kwokNodeManifest(
+  spec: KwokNodeSpec,
+  catalog: Catalog,
+  observed: ReadonlyMap<string, NodeResources>,
+  allocatable: AllocatableOptions = {},
+): V1Node | null {
   const labels = launchLabels(spec.vng, spec.instanceType, spec.zone, spec.region, spec.name, catalog);
-  const res = launchResources(spec.vng, spec.instanceType, catalog, observed);
+  const res = launchResources(spec.vng, spec.instanceType, catalog, observed, allocatable);
   const it = catalog.byName.get(spec.instanceType);
   if (!labels || !res || !it) return null;
   return {
@@ -112,6 +117,8 @@ export interface KwokCapacityOptions {
   readonly catalog: Catalog;
   /** Let pods without an architecture constraint land on another CPU architecture than the cluster's. */
   readonly allowArchitectureChange?: boolean;
+  /** Node options of the plan (--max-pods, --vm-memory-overhead-percent). */
+  readonly allocatable?: AllocatableOptions;
   /** How the cluster is read into the model (default: readClusterLive with the caches' nodes and pods); tests replace it. */
   readonly readCluster?: (nodes: readonly unknown[], pods: readonly unknown[]) => Promise<Cluster>;
 }
@@ -196,7 +203,8 @@ export class KwokCapacity implements CapacityPort {
     const registered = new Set(cluster.nodes.map((n) => n.name));
     const nodes: Node[] = cluster.nodes.map((n) => (this.booting.has(n.name) && !n.ready ? { ...n, ready: true } : n));
     const pods: Pod[] = [];
-    const launchCtx = { catalog, observed, region, daemonSets: cluster.daemonSets };
+    const allocatable = this.opts.allocatable ?? {};
+    const launchCtx = { catalog, observed, allocatable, region, daemonSets: cluster.daemonSets };
     for (const b of [...this.booting.values()].sort((x, y) => cmp(x.name, y.name))) {
       if (registered.has(b.name)) continue;
       const model = bootingNodeModel(b, launchCtx);
@@ -226,6 +234,7 @@ export class KwokCapacity implements CapacityPort {
       vngs: vngsWithHeadroom(vngs, catalog, launched, []),
       catalog,
       observed,
+      allocatable,
       architectures: this.opts.allowArchitectureChange === true ? null : this.archs,
     });
 
@@ -245,7 +254,7 @@ export class KwokCapacity implements CapacityPort {
         zone: n.zone ?? `${region}a`,
         createdAtMs: Date.now(),
       };
-      const manifest = kwokNodeManifest({ ...b, region }, catalog, observed);
+      const manifest = kwokNodeManifest({ ...b, region }, catalog, observed, allocatable);
       if (!manifest) continue;
       const what = `create KWOK node ${b.name} (${vng.name} ${b.instanceType} ${b.zone})`;
       if (this.ctx.dryRun) this.ctx.log(`dry run: ${what}`);

@@ -3,6 +3,7 @@
  * caches (and, for an external autoscaler, its event watches), waits until they are synced, and returns the ports and a
  * close(). The engine never imports this; the CLI does.
  */
+import type { AllocatableOptions } from '../catalog/allocatable.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Catalog } from '../catalog/catalog.js';
 import type { CapacityPort, EngineEvent, Ports, TracePort } from '../engine/ports.js';
@@ -36,6 +37,8 @@ export interface LiveWorldOptions {
   /** Writes go with dryRun=All (and are logged); state writes go nowhere. */
   readonly dryRun: boolean;
   readonly allowArchitectureChange?: boolean;
+  /** Node options of the plan (--max-pods, --vm-memory-overhead-percent) for the nodes the KWOK provider creates. */
+  readonly allocatable?: AllocatableOptions;
   readonly etiquette?: EtiquetteOptions;
   /** Where the adapters' own log lines go. Default: standard error when dryRun or VNGSHIFT_DEBUG is set, else nowhere. */
   readonly log?: (line: string) => void;
@@ -72,7 +75,12 @@ export async function openLiveWorld(opts: LiveWorldOptions): Promise<LiveWorld> 
   let kwok: KwokCapacity | null = null;
   let capacity: CapacityPort;
   if (opts.capacity === 'kwok') {
-    kwok = new KwokCapacity(ctx, { vngs: opts.vngs, catalog: opts.catalog, ...(opts.allowArchitectureChange ? { allowArchitectureChange: true } : {}) });
+    kwok = new KwokCapacity(ctx, {
+      vngs: opts.vngs,
+      catalog: opts.catalog,
+      ...(opts.allowArchitectureChange ? { allowArchitectureChange: true } : {}),
+      ...(opts.allocatable ? { allocatable: opts.allocatable } : {}),
+    });
     capacity = kwok;
   } else {
     external = new ExternalCapacity(ctx);

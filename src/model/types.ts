@@ -244,7 +244,7 @@ export interface Vng {
   readonly name: string;
   readonly labels: Labels;
   readonly taints: readonly Taint[];
-  /** Resolved candidate instance types (allow list, else filters, else the whole catalog), sorted by name. */
+  /** Resolved candidate instance types (allow list, else filters, else the Ocean cluster's list), sorted by name. */
   readonly instanceTypes: readonly string[];
   /** Zones the VNG can launch in (from its subnets), sorted; empty means "any zone the cluster knows". */
   readonly zones: readonly string[];
@@ -257,6 +257,8 @@ export interface Vng {
   readonly maxMemoryGiB: number | null;
   /** Root volume size in GiB (drives ephemeral-storage); null: the default. */
   readonly rootVolumeSizeGiB: number | null;
+  /** Max pods per node set on the VNG (our field; Spot's launch spec has none); absent or null: not set. */
+  readonly maxPods?: number | null;
   readonly preferredSpotTypes: readonly string[];
   /**
    * Set on a VNG whose limits were reduced to the headroom left by the nodes it already launched (the autoscaler's view

@@ -32,6 +32,12 @@ export interface Cost {
   readonly basis: 'complete' | 'partial';
   /** Instance types without a known price (counted as 0). */
   readonly unpriced: readonly string[];
+  /** The region the catalog's on-demand prices are for. */
+  readonly priceRegion?: string;
+  /** The nodes' region (their topology.kubernetes.io/region label, else their zone); null when no node says. */
+  readonly clusterRegion?: string | null;
+  /** Set when the two differ: the figures are another region's prices, an estimate. */
+  readonly priceNote?: string;
 }
 
 export interface CostInput {

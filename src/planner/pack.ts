@@ -5,7 +5,7 @@
  * its pods. No I/O, no clock: the same input gives the same result.
  */
 import type { AllocatableOptions } from '../catalog/allocatable.js';
-import { nodeResources } from '../catalog/allocatable.js';
+import { newNodeShape, type MaxPodsSource } from '../catalog/new-node.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { nodeTemplateLabels } from '../catalog/template.js';
 import type { Cluster, InstanceType, Labels, Pod, PodScheduling, ResourceList, Vng } from '../model/types.js';
@@ -67,6 +67,11 @@ export interface NewNode {
   readonly daemonSets: readonly string[];
   /** Indexes of the moving pods placed there. */
   readonly pods: readonly number[];
+  /** Max pods of the node and where that figure came from (see catalog/new-node.ts). */
+  readonly maxPods: number;
+  readonly maxPodsSource: MaxPodsSource;
+  /** Root volume size (GiB) its ephemeral storage was worked out from. */
+  readonly rootVolumeSizeGiB: number;
 }
 
 export interface DaemonSetMisfit {
@@ -93,6 +98,9 @@ interface Template {
   readonly price: number;
   readonly daemonClasses: readonly PodClass[];
   readonly daemonRequests: ResourceList;
+  readonly maxPods: number;
+  readonly maxPodsSource: MaxPodsSource;
+  readonly rootVolumeSizeGiB: number;
 }
 
 interface Demand {
@@ -183,9 +191,7 @@ function solveOnce(
     for (const typeName of vng.instanceTypes) {
       const type = catalog.byName.get(typeName);
       if (!type) continue;
-      const res =
-        input.observed.get(typeName) ??
-        nodeResources(type, { ...input.allocatable, ...(vng.rootVolumeSizeGiB !== null ? { rootVolumeSizeGiB: vng.rootVolumeSizeGiB } : {}) });
+      const res = newNodeShape(vng, type, catalog, input.observed, input.allocatable);
       for (const zone of zones) {
         const labels = nodeTemplateLabels(vng, type, zone, region);
         const node: PlanNode = {
@@ -221,6 +227,9 @@ function solveOnce(
           price: node.price,
           daemonClasses: runs,
           daemonRequests: { ...node.requested },
+          maxPods: res.maxPods,
+          maxPodsSource: res.maxPodsSource,
+          rootVolumeSizeGiB: res.rootVolumeSizeGiB,
         });
       }
     }
@@ -606,6 +615,9 @@ function solveOnce(
       requested: { ...node.requested },
       daemonSets: template.daemonClasses.map((c) => daemonNames[c.members[0] ?? 0] ?? ''),
       pods: [...node.movedPods],
+      maxPods: template.maxPods,
+      maxPodsSource: template.maxPodsSource,
+      rootVolumeSizeGiB: template.rootVolumeSizeGiB,
     })),
     daemonSetMisfits: misfits.filter((m) => {
       const k = `${m.daemonSet}|${m.vng}|${m.instanceType}`;

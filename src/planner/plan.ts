@@ -4,6 +4,7 @@
  */
 import type { AllocatableOptions } from '../catalog/allocatable.js';
 import type { Catalog } from '../catalog/catalog.js';
+import type { MaxPodsSource } from '../catalog/new-node.js';
 import { observedResources } from '../catalog/observed.js';
 import { FAILURE_MESSAGES, FAILURE_REMEDIES, type FailureCode } from '../model/failures.js';
 import type { MigrationParams, NodeSelection } from '../model/params.js';
@@ -88,6 +89,8 @@ export interface Plan {
   readonly feasible: boolean;
   /** Pods may move to another CPU architecture (else they stay on the one they run on). */
   readonly allowArchitectureChange: boolean;
+  /** Node options the plan was made with (--max-pods, --vm-memory-overhead-percent); a rehearsal of it uses the same. */
+  readonly allocatable?: AllocatableOptions;
   readonly sources: { readonly cluster: string; readonly vngs: string };
   readonly params: MigrationParams;
   readonly timing: TimingModel;
@@ -112,7 +115,15 @@ export interface Plan {
    */
   readonly pendingElsewhere: readonly PendingElsewherePod[];
   /** New nodes per (VNG, instance type). */
-  readonly nodes: readonly { vng: string; instanceType: string; count: number; priceUsdPerHour: number }[];
+  readonly nodes: readonly {
+    vng: string;
+    instanceType: string;
+    count: number;
+    priceUsdPerHour: number;
+    /** Max pods of such a node and where it came from (flag, VNG, old nodes of the type or family, EKS ENI formula). */
+    maxPods: number;
+    maxPodsSource: MaxPodsSource;
+  }[];
   /** Every new node with what it hosts. */
   readonly newNodes: readonly {
     name: string;
@@ -125,6 +136,11 @@ export interface Plan {
     memoryRequestedBytes: number;
     memoryAllocatableBytes: number;
     daemonSets: readonly string[];
+    maxPods: number;
+    maxPodsSource: MaxPodsSource;
+    /** Root volume (GiB) its ephemeral storage was worked out from, and that storage's allocatable bytes. */
+    rootVolumeSizeGiB: number;
+    ephemeralStorageAllocatableBytes: number;
   }[];
   readonly batchSizePercentage: number;
   readonly batchSizeChosen: 'user' | 'auto';
@@ -324,7 +340,7 @@ export function buildPlan(input: PlanInput): Plan {
   }
   for (const p of pods) if (p.placement === null && p.from !== null) staying.add(p.from, `pod ${p.namespace}/${p.name} fits no VNG`);
   const feasible = pods.every((p) => p.placement !== null);
-  const cost = costOf({ cluster, old, fresh: result.newNodes, catalog: input.catalog, staying: staying.list(), partial: !feasible });
+  const cost = { ...costOf({ cluster, old, fresh: result.newNodes, catalog: input.catalog, staying: staying.list(), partial: !feasible }), ...priceRegionOf(cluster, input.catalog) };
   const risks: Risk[] = collectRisks({
     cluster,
     params,
@@ -348,12 +364,12 @@ export function buildPlan(input: PlanInput): Plan {
       objects: near.flatMap((b) => b.nodes.map((n) => `Node ${n}`)),
     });
   }
-  const counts = new Map<string, { vng: string; instanceType: string; count: number; priceUsdPerHour: number }>();
+  const counts = new Map<string, Plan['nodes'][number]>();
   for (const n of result.newNodes) {
     const k = `${n.vng}\u0000${n.instanceType}`;
     const e = counts.get(k);
     if (e) e.count += 1;
-    else counts.set(k, { vng: n.vng, instanceType: n.instanceType, count: 1, priceUsdPerHour: n.priceUsdPerHour });
+    else counts.set(k, { vng: n.vng, instanceType: n.instanceType, count: 1, priceUsdPerHour: n.priceUsdPerHour, maxPods: n.maxPods, maxPodsSource: n.maxPodsSource });
   }
   const placed = pods.filter((p) => p.placement !== null).length;
   const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
@@ -363,6 +379,7 @@ export function buildPlan(input: PlanInput): Plan {
     verdict: !feasible ? 'NOT_FEASIBLE' : predictedFailure !== null ? 'FAILURE_PREDICTED' : 'FEASIBLE',
     feasible,
     allowArchitectureChange: input.allowArchitectureChange === true,
+    ...(input.allocatable ? { allocatable: input.allocatable } : {}),
     sources: input.sources ?? { cluster: '', vngs: '' },
     params,
     timing,
@@ -392,6 +409,10 @@ export function buildPlan(input: PlanInput): Plan {
       memoryRequestedBytes: n.requested['memory'] ?? 0,
       memoryAllocatableBytes: n.allocatable['memory'] ?? 0,
       daemonSets: n.daemonSets,
+      maxPods: n.maxPods,
+      maxPodsSource: n.maxPodsSource,
+      rootVolumeSizeGiB: n.rootVolumeSizeGiB,
+      ephemeralStorageAllocatableBytes: n.allocatable['ephemeral-storage'] ?? 0,
     })),
     batchSizePercentage: batchPlan.batchSizePercentage,
     batchSizeChosen: batchPlan.chosen,
@@ -417,6 +438,30 @@ function burstableCounts(fresh: readonly NewNode[], catalog: Catalog): { type: s
   const counts = new Map<string, number>();
   for (const n of fresh) if (catalog.byName.get(n.instanceType)?.burstable) counts.set(n.instanceType, (counts.get(n.instanceType) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => cmp(a[0], b[0])).map(([type, count]) => ({ type, count }));
+}
+
+/** The region of the prices and of the nodes, with a note when they differ (prices then are another region's). */
+export function priceRegionOf(cluster: Cluster, catalog: Catalog): { priceRegion: string; clusterRegion: string | null; priceNote?: string } {
+  const clusterRegion = clusterRegionOf(cluster);
+  const priceRegion = catalog.region;
+  if (clusterRegion === null || clusterRegion === priceRegion) return { priceRegion, clusterRegion };
+  return {
+    priceRegion,
+    clusterRegion,
+    priceNote: `prices are ${priceRegion} on-demand list prices; the nodes run in ${clusterRegion}, whose prices differ: the figures are estimates`,
+  };
+}
+
+/** The nodes' region: the first topology.kubernetes.io/region label in name order, else the region of the first zone. */
+export function clusterRegionOf(cluster: Cluster): string | null {
+  const nodes = [...cluster.nodes].sort((a, b) => cmp(a.name, b.name));
+  const label = nodes.map((n) => n.labels['topology.kubernetes.io/region']).find((r): r is string => r !== undefined && r !== '');
+  if (label !== undefined) return label;
+  for (const n of nodes) {
+    const m = n.zone === null ? null : /^([a-z]{2}(?:-[a-z]+)+-\d+)/.exec(n.zone);
+    if (m?.[1] !== undefined) return m[1];
+  }
+  return null;
 }
 
 /**

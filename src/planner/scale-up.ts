@@ -5,7 +5,8 @@
  * answer which new nodes to launch, which pods wait for a booting node, and which pods fit no VNG (with kube-scheduler's
  * summary). Pure: no I/O, no clock; the same input gives the same answer.
  */
-import { nodeResources, type NodeResources } from '../catalog/allocatable.js';
+import type { AllocatableOptions, NodeResources } from '../catalog/allocatable.js';
+import { newNodeShape } from '../catalog/new-node.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { LABEL_HOSTNAME, nodeTemplateLabels } from '../catalog/template.js';
 import type { Cluster, DaemonSet, Node, Pod, Taint, Vng } from '../model/types.js';
@@ -13,18 +14,22 @@ import { constrainsArch } from './architecture-policy.js';
 import { solve, type NewNode, type Placement, type Unschedulable } from './pack.js';
 import { firstUntoleratedTaint, nodeAffinityMatches } from './selectors.js';
 
-/** Resources of a node of `instanceType` launched by `vng`: what nodes of the type report (observed), else computed. */
+/**
+ * Resources of a node of `instanceType` launched by `vng` (see catalog/new-node.ts): cpu and memory as nodes of the type
+ * report them (observed), else computed; max pods from the flag, the VNG, the old nodes or the catalog; ephemeral storage
+ * from the VNG's root volume.
+ */
 export function launchResources(
   vng: Vng,
   instanceType: string,
   catalog: Catalog,
   observed: ReadonlyMap<string, NodeResources>,
+  allocatable: AllocatableOptions = {},
 ): NodeResources | null {
-  const seen = observed.get(instanceType);
-  if (seen) return seen;
   const it = catalog.byName.get(instanceType);
   if (!it) return null;
-  return nodeResources(it, vng.rootVolumeSizeGiB !== null ? { rootVolumeSizeGiB: vng.rootVolumeSizeGiB } : {});
+  const shape = newNodeShape(vng, it, catalog, observed, allocatable);
+  return { capacity: shape.capacity, allocatable: shape.allocatable };
 }
 
 /** Labels of a node named `name` of `instanceType` launched by `vng` in `zone` of `region`. */
@@ -69,6 +74,8 @@ export interface BootingNode {
 export interface LaunchContext {
   readonly catalog: Catalog;
   readonly observed: ReadonlyMap<string, NodeResources>;
+  /** The plan's node options (--max-pods, --vm-memory-overhead-percent). */
+  readonly allocatable?: AllocatableOptions;
   readonly region: string;
   readonly daemonSets: readonly DaemonSet[];
 }
@@ -76,7 +83,7 @@ export interface LaunchContext {
 /** A booting node as the scheduler will see it once Ready, with the DaemonSet pods it will run. Null for an unknown type. */
 export function bootingNodeModel(b: BootingNode, ctx: LaunchContext): { node: Node; daemonPods: Pod[] } | null {
   const labels = launchLabels(b.vng, b.instanceType, b.zone, ctx.region, b.name, ctx.catalog);
-  const res = launchResources(b.vng, b.instanceType, ctx.catalog, ctx.observed);
+  const res = launchResources(b.vng, b.instanceType, ctx.catalog, ctx.observed, ctx.allocatable);
   if (!labels || !res) return null;
   const node: Node = {
     name: b.name,
@@ -159,6 +166,8 @@ export interface ScaleUpInput {
   readonly vngs: readonly Vng[];
   readonly catalog: Catalog;
   readonly observed: ReadonlyMap<string, NodeResources>;
+  /** The plan's node options (--max-pods, --vm-memory-overhead-percent). */
+  readonly allocatable?: AllocatableOptions;
   /**
    * The architectures a pod that does not constrain kubernetes.io/arch itself may run on (the cluster's today, see
    * clusterArchitectures); null lets such pods change architecture.
@@ -185,6 +194,7 @@ export function scaleUp(input: ScaleUpInput): ScaleUpResult {
     migratingNodes: new Set(),
     movingPods: input.pending,
     observed: input.observed,
+    ...(input.allocatable ? { allocatable: input.allocatable } : {}),
   });
   const misfits = [...result.unschedulable.entries()].sort((a, b) => a[0] - b[0]);
   return { placements: result.placements, newNodes: result.newNodes, misfits };
@@ -205,6 +215,7 @@ export function stillUnplaceable(
     migratingNodes: new Set(),
     movingPods: misfits.map(([i]) => input.pending[i] as Pod),
     observed: input.observed,
+    ...(input.allocatable ? { allocatable: input.allocatable } : {}),
   });
   return misfits.filter((_, j) => again.placements[j] === null);
 }

@@ -1,6 +1,7 @@
 /** The plan as Markdown, for a pull request or a change ticket. */
 import type { Plan } from '../planner/plan.js';
 import { duration, listSome, usd } from './format.js';
+import { maxPodsLine } from './node-notes.js';
 import { PENDING_ELSEWHERE_TITLE, pendingElsewhereGroups } from './pending-elsewhere.js';
 import { costLines, unschedulableGroups, verdict } from './plan-groups.js';
 
@@ -30,6 +31,8 @@ export function renderPlanMarkdown(plan: Plan): string {
   out.push('', '## New nodes', '', '| VNG | instance type | count | $/h each | $/h |', '|---|---|---:|---:|---:|');
   for (const n of plan.nodes) out.push(`| ${n.vng} | ${n.instanceType} | ${n.count} | ${usd(n.priceUsdPerHour)} | ${usd(n.priceUsdPerHour * n.count)} |`);
   out.push('', ...costLines(plan).map((l) => esc(l)));
+  const maxPods = maxPodsLine(plan);
+  if (maxPods !== null) out.push('', `${maxPods}.`);
   out.push(
     '',
     `## Batches`,

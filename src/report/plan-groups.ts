@@ -1,6 +1,7 @@
 /** Views of a plan that every renderer shows the same way. */
 import type { Plan } from '../planner/plan.js';
 import { listSome, usd } from './format.js';
+import { priceBasis } from './node-notes.js';
 
 export interface ReasonGroup {
   readonly summary: string;
@@ -51,11 +52,11 @@ export function costLines(plan: Pick<Plan, 'cost' | 'summary'>): string[] {
   const out: string[] = [];
   if (c.basis === 'partial') {
     out.push(
-      `Cost (partial: ${plan.summary.unschedulablePods} pod(s) fit no VNG, so no saving is shown): ${usd(c.before)}/h today; the ${c.newNodes} new node(s) for the pods that fit cost ${usd(c.newNodesUsdPerHour)}/h; ${stay.length} selected old node(s) must stay; on-demand prices`,
+      `Cost (partial: ${plan.summary.unschedulablePods} pod(s) fit no VNG, so no saving is shown): ${usd(c.before)}/h today; the ${c.newNodes} new node(s) for the pods that fit cost ${usd(c.newNodesUsdPerHour)}/h; ${stay.length} selected old node(s) must stay; ${priceBasis(c)}`,
     );
   } else {
     out.push(
-      `Cost: ${usd(c.before)}/h before -> ${usd(c.after)}/h after (${signedUsd(c.after - c.before)}/h; ${c.migratedNodes} old node(s) out, ${c.newNodes} new in${stay.length > 0 ? `, ${stay.length} selected old node(s) stay` : ''}; on-demand prices)`,
+      `Cost: ${usd(c.before)}/h before -> ${usd(c.after)}/h after (${signedUsd(c.after - c.before)}/h; ${c.migratedNodes} old node(s) out, ${c.newNodes} new in${stay.length > 0 ? `, ${stay.length} selected old node(s) stay` : ''}; ${priceBasis(c)})`,
     );
   }
   if (stay.length > 0) {

@@ -1,6 +1,7 @@
 /** The plan as a terminal report: verdict first, then unschedulable pods, new nodes and cost, batches, risks. */
 import type { Plan } from '../planner/plan.js';
 import { duration, listSome, table, usd } from './format.js';
+import { maxPodsLine } from './node-notes.js';
 import { PENDING_ELSEWHERE_TITLE, pendingElsewhereGroups } from './pending-elsewhere.js';
 import { costLines, unschedulableGroups, verdict } from './plan-groups.js';
 
@@ -37,6 +38,8 @@ export function renderPlanText(plan: Plan): string {
     out.push(...table(rows));
   }
   out.push(...costLines(plan).map((l) => `  ${l}`));
+  const maxPods = maxPodsLine(plan);
+  if (maxPods !== null) out.push(`  ${maxPods}`);
   out.push(
     '',
     `Batches: ${plan.batches.length} at batchSizePercentage ${plan.batchSizePercentage}${plan.batchSizeChosen === 'auto' ? ' (chosen by the planner)' : ''}${plan.batchSizeNote !== null ? ` (${plan.batchSizeNote})` : ''}; estimated ${duration(plan.estimatedSeconds)}, bound ${duration(plan.boundSeconds)}`,

@@ -14,6 +14,7 @@ import { nodeTemplateLabels } from '../../src/catalog/template.js';
 import type {
   Cluster,
   HostPort,
+  InstanceType,
   LabelSelector,
   Labels,
   NodeSelectorRequirement,
@@ -26,6 +27,35 @@ import type {
   Vng,
 } from '../../src/model/types.js';
 import type { Plan } from '../../src/planner/plan.js';
+
+/**
+ * A new node's allocatable, written again from the README's rules: max pods from the flag, the VNG, old nodes of the type,
+ * old nodes of the family that do not report their own ENI value (most common value, ties to the larger), else the
+ * catalog; cpu and memory as old nodes of the type report (memory moved by 11 MiB a pod), else computed; ephemeral storage
+ * from the root volume less 1Gi and 10%.
+ */
+function newNodeAllocatable(
+  vng: Vng,
+  type: InstanceType,
+  catalog: Catalog,
+  observed: ReadonlyMap<string, { allocatable: ResourceList }>,
+  opts: AllocatableOptions,
+): ResourceList {
+  const seen = observed.get(type.name)?.allocatable;
+  const votes: number[] = [];
+  for (const [name, res] of observed) {
+    const other = catalog.byName.get(name);
+    const pods = res.allocatable['pods'];
+    if (other && other.family === type.family && pods !== undefined && pods !== other.maxPods) votes.push(pods);
+  }
+  const count = (v: number): number => votes.filter((x) => x === v).length;
+  const family = votes.length === 0 ? undefined : [...votes].sort((a, b) => count(b) - count(a) || b - a)[0];
+  const pods = opts.maxPods ?? vng.maxPods ?? seen?.['pods'] ?? family ?? type.maxPods;
+  const root = (vng.rootVolumeSizeGiB ?? 20) * 1024 ** 3;
+  const base: ResourceList = seen !== undefined ? { ...seen } : nodeResources(type, { ...opts, maxPods: pods }).allocatable;
+  if (seen !== undefined && seen['memory'] !== undefined) base['memory'] = seen['memory'] - (pods - (seen['pods'] ?? pods)) * 11 * 1024 ** 2;
+  return { ...base, pods, 'ephemeral-storage': root - 1024 ** 3 - Math.floor(root / 10) };
+}
 
 export type Rule =
   | 'Placement'
@@ -181,14 +211,11 @@ export function checkPlacements(input: CheckInput): Violation[] {
     if (vng.zones.length > 0 && (nn.zone === null || !vng.zones.includes(nn.zone))) {
       out.push({ pod: nn.name, rule: 'Placement', detail: `VNG ${vng.name} has no subnet in zone ${nn.zone}` });
     }
-    const res =
-      observed.get(nn.instanceType) ??
-      nodeResources(type, { ...input.allocatable, ...(vng.rootVolumeSizeGiB !== null ? { rootVolumeSizeGiB: vng.rootVolumeSizeGiB } : {}) });
     nodes.push({
       name: nn.name,
       labels: { ...nodeTemplateLabels(vng, type, nn.zone, region), [HOSTNAME]: nn.name },
       taints: vng.taints,
-      allocatable: res.allocatable,
+      allocatable: newNodeAllocatable(vng, type, catalog, observed, input.allocatable ?? {}),
       kind: 'new',
       usable: true,
     });

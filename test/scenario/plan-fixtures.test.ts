@@ -56,7 +56,8 @@ describe('plan on a two-node cluster with a GPU pod and no GPU VNG', () => {
   });
 
   it('chooses the cheapest nodes that hold the pods and prices before and after', () => {
-    expect(plan.nodes).toEqual([{ vng: 'general', instanceType: 'm5.large', count: 3, priceUsdPerHour: 0.096 }]);
+    // Max pods: the old nodes report their own EKS value, so the new m5.large gets its own (29), from the ENI formula.
+    expect(plan.nodes).toEqual([{ vng: 'general', instanceType: 'm5.large', count: 3, priceUsdPerHour: 0.096, maxPods: 29, maxPodsSource: 'eni-formula' }]);
     expect(plan.cost.before).toBeCloseTo(0.384, 6);
     expect(plan.cost.newNodesUsdPerHour).toBeCloseTo(0.288, 6);
   });

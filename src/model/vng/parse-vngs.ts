@@ -4,9 +4,12 @@
  *
  * Accepted layouts:
  *   - a bare list of launch specs;
- *   - `{launchSpecs: [...], subnetZones?: {...}}`;
- *   - the Spot API's list answer, `{request?: ..., response: {items: [...]}, subnetZones?: {...}}`.
- * `subnetZones` maps subnet ids to availability zones for offline use (live, zones come from EC2).
+ *   - `{launchSpecs: [...], subnetZones?: {...}, cluster?: {...}}`;
+ *   - the Spot API's list answer, `{request?: ..., response: {items: [...]}, subnetZones?: {...}, cluster?: {...}}`.
+ * `subnetZones` maps subnet ids to availability zones for offline use (live, zones come from EC2). `cluster` (or
+ * `oceanCluster`) is the Ocean cluster in the Spot API's cluster shape; its `compute.instanceTypes` (whitelist, blacklist
+ * or filters) is the list a VNG without its own inherits, and its `compute.launchSpecification.rootVolumeSize` the root
+ * volume of a VNG without one. Other cluster fields are skipped.
  *
  * Hand-written layouts are checked strictly: a field that is neither used nor a known Spot field is an error, to catch
  * typos such as `instanceType`. The API layout is read leniently (unknown fields are skipped), since the API adds fields
@@ -15,11 +18,14 @@
  * Resolution of instance types, sorted by name:
  *   - `instanceTypes` (non-empty): that allow list; every name must be in the catalog.
  *   - else `instanceTypesFilters`: the catalog types passing every filter (see instance-filters.ts).
- *   - else the whole catalog (Ocean would use the cluster's own list, which a launch spec file does not carry).
- *   Ocean refuses a VNG that sets both instanceTypes and instanceTypesFilters, and so do we.
+ *   - else the Ocean cluster's list: its whitelist; or the catalog less its blacklist; or the catalog types passing its
+ *     filters. Without a cluster list such a VNG is refused: the whole catalog is not what Ocean would launch.
+ *   Ocean refuses a VNG that sets both instanceTypes and instanceTypesFilters, and so do we; likewise a cluster that sets
+ *   more than one of whitelist, blacklist and filters.
  *
  * Our extensions beside Spot's fields: `maxVCpu` and `maxMemoryGiB` on a launch spec cap the VNG's total vCPU and memory
- * (Ocean has such caps only for the whole cluster), and `instanceTypesFilters.architectures`.
+ * (Ocean has such caps only for the whole cluster), `maxPods` (max pods per node of the VNG; Spot's launch spec has no
+ * such field), and `instanceTypesFilters.architectures`.
  */
 import type { Catalog } from '../../catalog/catalog.js';
 import type { ErrorContext } from '../errors.js';
@@ -62,6 +68,7 @@ const HANDLED_FIELDS = new Set([
   'maxMemoryGiB',
   'rootVolumeSize',
   'preferredSpotTypes',
+  'maxPods',
 ]);
 
 /** Spot launch-spec fields accepted and skipped: they do not change where pods can be placed. */
@@ -102,6 +109,82 @@ interface LaunchSpecList {
   readonly prefix: string;
   readonly subnetZones: Record<string, string> | null;
   readonly lenient: boolean;
+  /** The Ocean cluster object beside the launch specs, as written (null: none), and the key it was under. */
+  readonly cluster: { readonly key: string; readonly raw: unknown } | null;
+}
+
+/** What a VNG inherits from its Ocean cluster. */
+interface ClusterDefaults {
+  /** The cluster's instance types, resolved against the catalog and sorted; null when the cluster gives no list. */
+  readonly instanceTypes: readonly string[] | null;
+  /** Where the list came from, e.g. `cluster.compute.instanceTypes.whitelist`, for messages. */
+  readonly instanceTypesSource: string;
+  readonly rootVolumeSizeGiB: number | null;
+}
+
+const NO_CLUSTER: ClusterDefaults = { instanceTypes: null, instanceTypesSource: '', rootVolumeSizeGiB: null };
+
+/** Top-level keys that hold the Ocean cluster object. */
+const CLUSTER_KEYS = ['cluster', 'oceanCluster'] as const;
+
+function locateCluster(file: string, doc: JsonObject): { key: string; raw: unknown } | null {
+  const found = CLUSTER_KEYS.filter((k) => doc[k] !== undefined && doc[k] !== null);
+  if (found.length > 1) throw fileError(file, 'oceanCluster', 'expected either cluster or oceanCluster, not both');
+  const key = found[0];
+  return key === undefined ? null : { key, raw: doc[key] };
+}
+
+/**
+ * The Ocean cluster's compute settings, in the Spot API's cluster shape: `compute.instanceTypes` with one of `whitelist`,
+ * `blacklist` or `filters` (the same filters as a VNG's instanceTypesFilters), and `compute.launchSpecification.rootVolumeSize`.
+ * Other fields of the cluster object are skipped (it may be pasted whole from the API); inside `instanceTypes`, unknown keys
+ * are refused unless the file is the API's answer.
+ */
+function readClusterDefaults(file: string, list: LaunchSpecList, catalog: Catalog): ClusterDefaults {
+  if (list.cluster === null) return NO_CLUSTER;
+  const { key, raw } = list.cluster;
+  const ctx: ErrorContext = { file, object: key };
+  if (!isJsonObject(raw)) throw inputError(ctx, '', `expected the Ocean cluster object of the Spot API; found ${describeValue(raw)}`);
+  const compute = readObject(ctx, raw, 'compute', 'compute') ?? {};
+  const launch = readObject(ctx, compute, 'launchSpecification', 'compute.launchSpecification') ?? {};
+  const rootVolumeSizeGiB =
+    readNumber(ctx, launch, 'rootVolumeSize', 'compute.launchSpecification.rootVolumeSize', { integer: true, above: 0 }) ?? null;
+  const types = readObject(ctx, compute, 'instanceTypes', 'compute.instanceTypes');
+  if (types === undefined) return { instanceTypes: null, instanceTypesSource: '', rootVolumeSizeGiB };
+  const at = 'compute.instanceTypes';
+  if (!list.lenient) rejectUnknownKeys(ctx, types, at, new Set(['whitelist', 'blacklist', 'filters']), new Set());
+  const whitelist = readStringList(ctx, types, 'whitelist', `${at}.whitelist`) ?? [];
+  const blacklist = readStringList(ctx, types, 'blacklist', `${at}.blacklist`) ?? [];
+  const rawFilters = readObject(ctx, types, 'filters', `${at}.filters`);
+  const hasFilters = rawFilters !== undefined && Object.keys(rawFilters).length > 0;
+  const given = [whitelist.length > 0 ? 'whitelist' : null, blacklist.length > 0 ? 'blacklist' : null, hasFilters ? 'filters' : null].filter(
+    (x): x is string => x !== null,
+  );
+  if (given.length > 1) {
+    throw inputError(ctx, `${at}.${given[1] ?? ''}`, `expected one of whitelist, blacklist or filters (Ocean accepts only one); found ${given.join(' and ')}`);
+  }
+  let resolved: string[];
+  let source: string;
+  if (whitelist.length > 0) {
+    checkKnownTypes(ctx, `${at}.whitelist`, whitelist, catalog);
+    resolved = uniqueSorted(whitelist);
+    source = `${at}.whitelist`;
+  } else if (blacklist.length > 0) {
+    checkKnownTypes(ctx, `${at}.blacklist`, blacklist, catalog);
+    const out = new Set(blacklist);
+    resolved = catalog.types.filter((it) => !out.has(it.name)).map((it) => it.name);
+    source = `${at}.blacklist`;
+  } else if (rawFilters !== undefined && hasFilters) {
+    const filters = parseInstanceTypesFilters(ctx, rawFilters, `${at}.filters`, list.lenient);
+    resolved = catalog.types.filter((it) => matchesFilters(it, filters)).map((it) => it.name);
+    source = `${at}.filters`;
+  } else {
+    return { instanceTypes: null, instanceTypesSource: '', rootVolumeSizeGiB };
+  }
+  if (resolved.length === 0) {
+    throw inputError(ctx, source, 'no usable instance type: expected a list that leaves at least one catalog type; found none');
+  }
+  return { instanceTypes: resolved, instanceTypesSource: `${key}.${source}`, rootVolumeSizeGiB };
 }
 
 function fileError(file: string, field: string, problem: string): InputError {
@@ -127,27 +210,27 @@ function readSubnetZones(file: string, doc: JsonObject): Record<string, string> 
 }
 
 function locateLaunchSpecs(doc: unknown, file: string): LaunchSpecList {
-  if (Array.isArray(doc)) return { items: doc, prefix: 'launchSpecs', subnetZones: null, lenient: false };
+  if (Array.isArray(doc)) return { items: doc, prefix: 'launchSpecs', subnetZones: null, lenient: false, cluster: null };
   if (!isJsonObject(doc)) throw fileError(file, '', `expected ${LAYOUTS}; found ${describeValue(doc)}`);
   const hasSpecs = doc.launchSpecs !== undefined;
   const hasResponse = doc.response !== undefined;
   if (hasSpecs && hasResponse) throw fileError(file, 'response', 'expected either launchSpecs or response, not both');
   if (hasSpecs) {
     for (const key of Object.keys(doc).sort()) {
-      if (key !== 'launchSpecs' && key !== 'subnetZones') {
-        throw fileError(file, key, 'unknown top-level field; expected launchSpecs and optionally subnetZones');
+      if (key !== 'launchSpecs' && key !== 'subnetZones' && !(CLUSTER_KEYS as readonly string[]).includes(key)) {
+        throw fileError(file, key, 'unknown top-level field; expected launchSpecs and optionally subnetZones and cluster (or oceanCluster)');
       }
     }
     const items = doc.launchSpecs;
     if (!Array.isArray(items)) throw fileError(file, 'launchSpecs', `expected a list; found ${describeValue(items)}`);
-    return { items, prefix: 'launchSpecs', subnetZones: readSubnetZones(file, doc), lenient: false };
+    return { items, prefix: 'launchSpecs', subnetZones: readSubnetZones(file, doc), lenient: false, cluster: locateCluster(file, doc) };
   }
   if (hasResponse) {
     const response = doc.response;
     if (!isJsonObject(response)) throw fileError(file, 'response', `expected an object; found ${describeValue(response)}`);
     const items = response.items;
     if (!Array.isArray(items)) throw fileError(file, 'response.items', `expected a list; found ${describeValue(items)}`);
-    return { items, prefix: 'response.items', subnetZones: readSubnetZones(file, doc), lenient: true };
+    return { items, prefix: 'response.items', subnetZones: readSubnetZones(file, doc), lenient: true, cluster: locateCluster(file, doc) };
   }
   throw fileError(file, '', `expected ${LAYOUTS}; found an object with keys ${Object.keys(doc).sort().join(', ') || '(none)'}`);
 }
@@ -209,6 +292,7 @@ function resolveInstanceTypes(
   spec: JsonObject,
   catalog: Catalog,
   lenient: boolean,
+  cluster: ClusterDefaults,
 ): string[] {
   const allow = readStringList(ctx, spec, 'instanceTypes', 'instanceTypes') ?? [];
   const rawFilters = readObject(ctx, spec, 'instanceTypesFilters', 'instanceTypesFilters');
@@ -230,9 +314,16 @@ function resolveInstanceTypes(
     const filters: InstanceTypesFilters = parseInstanceTypesFilters(ctx, rawFilters, 'instanceTypesFilters', lenient);
     resolved = catalog.types.filter((it) => matchesFilters(it, filters)).map((it) => it.name);
     source = 'instanceTypesFilters';
+  } else if (cluster.instanceTypes !== null) {
+    // Ocean: a VNG without its own list launches what the cluster allows.
+    resolved = [...cluster.instanceTypes];
+    source = cluster.instanceTypesSource;
   } else {
-    resolved = catalog.types.map((it) => it.name);
-    source = 'instanceTypes';
+    throw inputError(
+      ctx,
+      'instanceTypes',
+      "expected instanceTypes or instanceTypesFilters, or the Ocean cluster's list (a top-level cluster object with compute.instanceTypes whitelist, blacklist or filters); found none, and Ocean would not launch every catalog type",
+    );
   }
   if (resolved.length === 0) {
     throw inputError(ctx, source, 'no usable instance type: expected filters that match at least one catalog type; found none');
@@ -263,6 +354,7 @@ function parseLaunchSpec(
   list: LaunchSpecList,
   file: string,
   catalog: Catalog,
+  cluster: ClusterDefaults,
 ): Vng {
   const bare: ErrorContext = { file, object: `${list.prefix}[${index}]` };
   if (!isJsonObject(raw)) throw inputError(bare, '', `expected a launch spec object; found ${describeValue(raw)}`);
@@ -276,7 +368,7 @@ function parseLaunchSpec(
   const id = readString(ctx, raw, 'id', 'id') ?? null;
   const labels = readLabels(ctx, raw);
   const taints = readTaints(ctx, raw);
-  const instanceTypes = resolveInstanceTypes(ctx, raw, catalog, list.lenient);
+  const instanceTypes = resolveInstanceTypes(ctx, raw, catalog, list.lenient, cluster);
 
   const preferredSpotTypes = readStringList(ctx, raw, 'preferredSpotTypes', 'preferredSpotTypes') ?? [];
   checkKnownTypes(ctx, 'preferredSpotTypes', preferredSpotTypes, catalog);
@@ -320,9 +412,25 @@ function parseLaunchSpec(
     maxInstanceCount,
     maxVCpu: readNumber(ctx, raw, 'maxVCpu', 'maxVCpu', { above: 0 }) ?? null,
     maxMemoryGiB: readNumber(ctx, raw, 'maxMemoryGiB', 'maxMemoryGiB', { above: 0 }) ?? null,
-    rootVolumeSizeGiB: readNumber(ctx, raw, 'rootVolumeSize', 'rootVolumeSize', { integer: true, above: 0 }) ?? null,
+    rootVolumeSizeGiB: readNumber(ctx, raw, 'rootVolumeSize', 'rootVolumeSize', { integer: true, above: 0 }) ?? cluster.rootVolumeSizeGiB,
     preferredSpotTypes: uniqueSorted(preferredSpotTypes),
+    ...maxPodsField(readMaxPods(ctx, raw)),
   };
+}
+
+/** `maxPods` only when set, so that VNGs without it compare equal to ones built before the field existed. */
+function maxPodsField(v: number | null): { maxPods?: number } {
+  return v === null ? {} : { maxPods: v };
+}
+
+/** Our `maxPods` field: max pods per node of the VNG (kubelet maxPods), over the old nodes' and the catalog's value. */
+export const VNG_MAX_PODS_LIMIT = 1000;
+
+function readMaxPods(ctx: ErrorContext, raw: JsonObject): number | null {
+  const v = readNumber(ctx, raw, 'maxPods', 'maxPods', { integer: true, min: 1 });
+  if (v === undefined) return null;
+  if (v > VNG_MAX_PODS_LIMIT) throw inputError(ctx, 'maxPods', `expected a whole number from 1 to ${VNG_MAX_PODS_LIMIT}; found ${v}`);
+  return v;
 }
 
 /** Parses VNGs from `text` (JSON or YAML). `file` names the input in errors. */
@@ -331,7 +439,8 @@ export function parseVngText(text: string, file: string, catalog: Catalog): VngI
   const list = locateLaunchSpecs(doc, file);
   if (list.items.length === 0) throw fileError(file, list.prefix, 'expected at least one launch spec; found none');
 
-  const vngs = list.items.map((raw, i) => parseLaunchSpec(raw, i, list, file, catalog));
+  const cluster = readClusterDefaults(file, list, catalog);
+  const vngs = list.items.map((raw, i) => parseLaunchSpec(raw, i, list, file, catalog, cluster));
   const firstIndexByName = new Map<string, number>();
   vngs.forEach((vng, i) => {
     const first = firstIndexByName.get(vng.name);

@@ -49,6 +49,17 @@ describe('KWOK nodes', () => {
     expect(m?.status?.allocatable?.['ephemeral-storage']).toBe(String(res?.allocatable['ephemeral-storage']));
   });
 
+  it("get the plan's max pods (--max-pods over the VNG's maxPods) and the VNG's root volume, as the planner counted them", () => {
+    const spec = { name: 'n', instanceId: 'i-1', vng: { ...vng, maxPods: 58 }, instanceType: 'g5.xlarge', zone: 'us-east-1a', region: 'us-east-1' };
+    // Old g5.xlarge nodes with a 500 GiB disk and 110 pods do not decide the new node's disk or (with a VNG maxPods) its pods.
+    const observed = new Map([['g5.xlarge', { capacity: { pods: 110, 'ephemeral-storage': 500 * 1024 ** 3 }, allocatable: { pods: 110, 'ephemeral-storage': 500 * 1024 ** 3 } }]]);
+    const byVng = kwokNodeManifest(spec, catalog, observed);
+    expect(byVng?.status?.allocatable?.['pods']).toBe('58');
+    // 100 GiB root volume less 1Gi kube-reserved and 10% nodefs.available.
+    expect(byVng?.status?.allocatable?.['ephemeral-storage']).toBe(String(89 * 1024 ** 3));
+    expect(kwokNodeManifest(spec, catalog, observed, { maxPods: 20 })?.status?.allocatable?.['pods']).toBe('20');
+  });
+
   it('an unknown instance type gives no node', () => {
     expect(kwokNodeManifest({ name: 'n', instanceId: 'i-1', vng, instanceType: 'zz9.huge', zone: 'us-east-1a', region: 'us-east-1' }, catalog, new Map())).toBeNull();
   });

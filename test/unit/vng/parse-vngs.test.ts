@@ -181,9 +181,48 @@ describe('parseVngText: instance type resolution', () => {
     }
   });
 
-  it('uses the whole catalog when neither list nor filters are set', () => {
-    const [vng] = parse([{ name: 'any' }]).vngs;
-    expect(vng?.instanceTypes).toHaveLength(catalog.types.length);
+  it("refuses a VNG without a list of its own when no Ocean cluster list is given (Ocean would not launch every catalog type)", () => {
+    const e = errorOf(() => parse({ launchSpecs: [{ name: 'any' }] }));
+    expect(e).toMatchObject({ file: FILE, object: 'launchSpecs[0] (any)', field: 'instanceTypes' });
+    expect(e.problem).toMatch(/cluster/);
+    // A cluster object with no instanceTypes gives no list either.
+    const e2 = errorOf(() => parse({ launchSpecs: [{ name: 'any' }], cluster: { compute: { subnetIds: ['subnet-1'] } } }));
+    expect(e2).toMatchObject({ object: 'launchSpecs[0] (any)', field: 'instanceTypes' });
+  });
+
+  it("gives a VNG without a list the Ocean cluster's whitelist (Spot API cluster shape)", () => {
+    const out = parse({
+      cluster: { id: 'o-1', name: 'prod', region: 'us-east-1', compute: { instanceTypes: { whitelist: ['m5.xlarge', 'm5.large'] } } },
+      launchSpecs: [{ name: 'any' }, small],
+    });
+    expect(out.vngs[0]?.instanceTypes).toEqual(['m5.large', 'm5.xlarge']);
+    expect(out.vngs[1]?.instanceTypes).toEqual(['m5.large', 'm5.xlarge']);
+  });
+
+  it("gives a VNG without a list the catalog less the Ocean cluster's blacklist", () => {
+    const [vng] = parse({ oceanCluster: { compute: { instanceTypes: { blacklist: ['m5.large', 't3.nano'] } } }, launchSpecs: [{ name: 'any' }] }).vngs;
+    expect(vng?.instanceTypes).toHaveLength(catalog.types.length - 2);
+    expect(vng?.instanceTypes).not.toContain('m5.large');
+    expect(vng?.instanceTypes).toContain('m5.xlarge');
+  });
+
+  it("gives a VNG without a list the catalog types passing the Ocean cluster's filters, as VNG filters do", () => {
+    const doc = { cluster: { compute: { instanceTypes: { filters: { includeFamilies: ['c5'], maxVcpu: 4 } } } }, launchSpecs: [{ name: 'any' }] };
+    const [vng] = parse(doc).vngs;
+    const [same] = parse([{ name: 'own', instanceTypesFilters: { includeFamilies: ['c5'], maxVcpu: 4 } }]).vngs;
+    expect(vng?.instanceTypes).toEqual(['c5.large', 'c5.xlarge']);
+    expect(vng?.instanceTypes).toEqual(same?.instanceTypes);
+  });
+
+  it("reads the Ocean cluster from the Spot API answer layout too, and its root volume for VNGs without one", () => {
+    const out = parse({
+      response: { items: [{ name: 'any' }, { name: 'big-disk', rootVolumeSize: 100 }] },
+      cluster: { compute: { instanceTypes: { whitelist: ['m5.large'] }, launchSpecification: { rootVolumeSize: 50, imageId: 'ami-1' } } },
+    });
+    expect(out.vngs.map((v) => [v.instanceTypes, v.rootVolumeSizeGiB])).toEqual([
+      [['m5.large'], 50],
+      [['m5.large'], 100],
+    ]);
   });
 
   it('accepts filters Ocean has that we do not apply', () => {
@@ -216,13 +255,22 @@ describe('parseVngText: errors', () => {
     ['no usable type', [{ name: 'a', instanceTypesFilters: { includeFamilies: ['m5'], minGpu: 1 } }], 'launchSpecs[0] (a)', 'instanceTypesFilters', /no usable instance type/],
     ['list and filters', [{ name: 'a', instanceTypes: ['m5.large'], instanceTypesFilters: { minVcpu: 2 } }], 'launchSpecs[0] (a)', 'instanceTypesFilters', /either/],
     ['unknown field', [{ name: 'a', instanceType: ['m5.large'] }], 'launchSpecs[0] (a)', 'instanceType', /unknown field/],
-    ['min above max count', [{ name: 'a', resourceLimits: { minInstanceCount: 3, maxInstanceCount: 1 } }], 'launchSpecs[0] (a)', 'resourceLimits.maxInstanceCount', /minInstanceCount/],
-    ['fractional count', [{ name: 'a', resourceLimits: { maxInstanceCount: 1.5 } }], 'launchSpecs[0] (a)', 'resourceLimits.maxInstanceCount', /whole number/],
-    ['zero root volume', [{ name: 'a', rootVolumeSize: 0 }], 'launchSpecs[0] (a)', 'rootVolumeSize', /greater than 0/],
-    ['bad maxVCpu', [{ name: 'a', maxVCpu: 'lots' }], 'launchSpecs[0] (a)', 'maxVCpu', /number/],
+    ['min above max count', [{ name: 'a', instanceTypes: ['m5.large'], resourceLimits: { minInstanceCount: 3, maxInstanceCount: 1 } }], 'launchSpecs[0] (a)', 'resourceLimits.maxInstanceCount', /minInstanceCount/],
+    ['fractional count', [{ name: 'a', instanceTypes: ['m5.large'], resourceLimits: { maxInstanceCount: 1.5 } }], 'launchSpecs[0] (a)', 'resourceLimits.maxInstanceCount', /whole number/],
+    ['zero root volume', [{ name: 'a', instanceTypes: ['m5.large'], rootVolumeSize: 0 }], 'launchSpecs[0] (a)', 'rootVolumeSize', /greater than 0/],
+    ['bad maxVCpu', [{ name: 'a', instanceTypes: ['m5.large'], maxVCpu: 'lots' }], 'launchSpecs[0] (a)', 'maxVCpu', /number/],
     ['preferred type outside the VNG', [{ ...small, preferredSpotTypes: ['c5.large'] }], 'launchSpecs[0] (small)', 'preferredSpotTypes[0]', /cannot launch/],
     ['preferred type unknown', [{ ...small, preferredSpotTypes: ['zz.large'] }], 'launchSpecs[0] (small)', 'preferredSpotTypes[0]', /unknown type/],
     ['spec not an object', ['web'], 'launchSpecs[0]', '', /launch spec object/],
+    ['maxPods not a whole number', [{ ...small, maxPods: 110.5 }], 'launchSpecs[0] (small)', 'maxPods', /whole number/],
+    ['maxPods zero', [{ ...small, maxPods: 0 }], 'launchSpecs[0] (small)', 'maxPods', /1 or more/],
+    ['maxPods too high', [{ ...small, maxPods: 5000 }], 'launchSpecs[0] (small)', 'maxPods', /1 to 1000/],
+    ['cluster whitelist and blacklist', { cluster: { compute: { instanceTypes: { whitelist: ['m5.large'], blacklist: ['c5.large'] } } }, launchSpecs: [small] }, 'cluster', 'compute.instanceTypes.blacklist', /only one/],
+    ['cluster whitelist unknown type', { cluster: { compute: { instanceTypes: { whitelist: ['m5.giant'] } } }, launchSpecs: [small] }, 'cluster', 'compute.instanceTypes.whitelist[0]', /m5\.giant/],
+    ['cluster filter typo', { oceanCluster: { compute: { instanceTypes: { filters: { minCpu: 2 } } } }, launchSpecs: [small] }, 'oceanCluster', 'compute.instanceTypes.filters.minCpu', /unknown/],
+    ['cluster instanceTypes typo', { cluster: { compute: { instanceTypes: { allowlist: ['m5.large'] } } }, launchSpecs: [small] }, 'cluster', 'compute.instanceTypes.allowlist', /unknown/],
+    ['cluster filters that match nothing', { cluster: { compute: { instanceTypes: { filters: { includeFamilies: ['m5'], minGpu: 1 } } } }, launchSpecs: [small] }, 'cluster', 'compute.instanceTypes.filters', /no usable instance type/],
+    ['cluster not an object', { cluster: 'o-123', launchSpecs: [small] }, 'cluster', '', /cluster object/],
   ])('%s', (_label, doc, object, field, problem) => {
     const e = errorOf(() => parse(doc));
     expect(e.file).toBe(FILE);
@@ -252,5 +300,13 @@ describe('parseVngText: errors', () => {
     expect(syntax.file).toBe('bad.yaml');
     expect(syntax.problem).toMatch(/YAML or JSON; found a syntax error at line \d+/);
     expect(errorOf(() => parseVngText('', 'empty.yaml', catalog)).problem).toMatch(/found nothing|found null/);
+  });
+});
+
+describe('parseVngText: maxPods (our VNG field)', () => {
+  it('reads maxPods when set and leaves it out otherwise', () => {
+    const out = parse([{ ...small, maxPods: 110 }, { ...small, name: 'plain' }]);
+    expect(out.vngs[0]?.maxPods).toBe(110);
+    expect(out.vngs[1]).not.toHaveProperty('maxPods');
   });
 });
