@@ -142,7 +142,7 @@ export class IncrementalScheduler {
       return;
     }
     this.ctx.releaseResources(node, cls.spec.requests, cls.spec.hostPorts);
-    this.ctx.terms.add(cls.matchedTermIds, cls.antiTermIds, node.labels, -1);
+    this.ctx.countPod(cls, node, -1);
   }
 
   /**
