@@ -255,7 +255,13 @@ function solveOnce(
       if (cls) ctx.place(cls, node, null);
     }
     if (!n.unschedulable && n.ready) ctx.addNode(node);
-    else ctx.addBystander(node);
+    else {
+      // It takes no pod, but its pods and its domain count for spread; a cordoned node carries kube-scheduler's taint.
+      if (n.unschedulable && !node.taints.some((t) => t.key === 'node.kubernetes.io/unschedulable')) {
+        node.taints = [...node.taints, { key: 'node.kubernetes.io/unschedulable', value: '', effect: 'NoSchedule' }];
+      }
+      ctx.addBystander(node);
+    }
   }
 
   // Nodes that can still take the smallest moving pod, in first-fit order; full nodes drop out of every scan.

@@ -66,3 +66,41 @@ describe('Topology spread against pods on nodes that stay', () => {
     expect(zonesOf(p)).toEqual([B, B]);
   });
 });
+
+describe('Topology spread and a cordoned node that stays', () => {
+  // keep-c (pool=general, zone c) is cordoned: it takes no pod, but kube-scheduler still sees it. With the default
+  // nodeTaintsPolicy Ignore zone c is a domain holding 0 pods of the group, so only one pod per zone a and b fits; with
+  // Honor its node.kubernetes.io/unschedulable taint (not tolerated) leaves zone c out and the third pod fits.
+  const C = `${REGION}c`;
+  const world = (policy: 'Honor' | 'Ignore'): KObj[] => {
+    const cordoned = nodeObject(catalog, { name: 'keep-c', instanceType: 'm5.large', zone: C, labels: { pool: 'general' }, index: 0 });
+    cordoned['spec'] = { ...(cordoned['spec'] as KObj), unschedulable: true };
+    const constraint = {
+      maxSkew: 1,
+      topologyKey: 'topology.kubernetes.io/zone',
+      whenUnsatisfiable: 'DoNotSchedule',
+      labelSelector: { matchLabels: { app: 'web' } },
+      nodeTaintsPolicy: policy,
+    };
+    return [
+      cordoned,
+      nodeObject(catalog, { name: 'old-1', instanceType: 'm5.xlarge', zone: A, labels: { pool: 'old' }, index: 1 }),
+      ...deploymentObjects({
+        namespace: 'shop',
+        name: 'web',
+        index: 0,
+        template: { labels: { app: 'web' }, cpuMilli: 300, memoryMi: 256, nodeSelector: { pool: 'general' }, topologySpreadConstraints: [constraint] },
+        replicaNodes: ['old-1', 'old-1', 'old-1'],
+      }),
+    ];
+  };
+  const vngs = launchSpecsText([{ name: 'general', instanceTypes: ['m5.large'], zones: [A, B], labels: { pool: 'general' } }]);
+  const placed = (p: Plan): number => p.pods.filter((x) => x.placement !== null).length;
+
+  it('nodeTaintsPolicy Ignore (default): the cordoned node\'s zone is an empty domain, so the third pod fits nowhere', () => {
+    expect(placed(plan(world('Ignore'), vngs, { nodes: { kind: 'nodeNames', names: ['old-1'] } }))).toBe(2);
+  });
+  it('nodeTaintsPolicy Honor: its unschedulable taint leaves the zone out, so all three pods fit', () => {
+    expect(placed(plan(world('Honor'), vngs, { nodes: { kind: 'nodeNames', names: ['old-1'] } }))).toBe(3);
+  });
+});
