@@ -39,8 +39,13 @@ export type ScheduleAnswer =
 /** The parts of a cluster the scheduler reads besides nodes and pods: namespaces (for selectors) and volumes. */
 export type SchedulerCatalog = Pick<Cluster, 'namespaces' | 'pvcs' | 'pvs' | 'storageClasses'>;
 
-/** kube-scheduler's taint for cordoned nodes: the scheduler models cordoning by the `schedulable` flag instead. */
+/**
+ * kube-scheduler's taint for cordoned nodes. Filters model cordoning by the `schedulable` flag (an unschedulable node is
+ * never a candidate), but a node that takes no pod carries the taint in the index, so that topology spread under
+ * nodeTaintsPolicy Honor leaves its pods and its domain out, as kube-scheduler does.
+ */
 const UNSCHEDULABLE_TAINT = 'node.kubernetes.io/unschedulable';
+const CORDON_TAINT: Taint = { key: UNSCHEDULABLE_TAINT, value: '', effect: 'NoSchedule' };
 
 interface NodeEntry {
   info: SchedulerNode;
@@ -64,6 +69,8 @@ export class IncrementalScheduler {
   private stale = true;
   private sortedNames: string[] | null = null;
   private readonly nsLabels: Map<string, Labels>;
+  /** Some pod class has a spread constraint under nodeTaintsPolicy Honor: cordoning changes which nodes it counts. */
+  private honorsTaints = false;
 
   constructor(private readonly catalog: SchedulerCatalog) {
     this.nsLabels = new Map(catalog.namespaces.map((n) => [n.name, n.labels]));
@@ -99,7 +106,7 @@ export class IncrementalScheduler {
     this.nodes.set(node.name, entry);
     this.sortedNames = null;
     if (!this.stale && this.ctx) {
-      entry.plan = stayingPlanNode(entry.info, this.ctx.nodes.length);
+      entry.plan = planNodeOf(entry, this.ctx.nodes.length);
       this.ctx.addNode(entry.plan);
     }
   }
@@ -107,7 +114,11 @@ export class IncrementalScheduler {
   /** Cordoned or NotReady nodes stay in the index (their pods still count for affinity and spread) but take no pods. */
   setSchedulable(name: string, schedulable: boolean): void {
     const e = this.nodes.get(name);
-    if (e) e.schedulable = schedulable;
+    if (!e || e.schedulable === schedulable) return;
+    e.schedulable = schedulable;
+    if (e.plan) e.plan.taints = taintsOf(e);
+    // Spread's node inclusion (domains and counts) was computed with the old taints.
+    if (this.honorsTaints) this.stale = true;
   }
 
   /** Removes a node; the pods recorded on it are removed too. */
@@ -142,7 +153,7 @@ export class IncrementalScheduler {
       return;
     }
     this.ctx.releaseResources(node, cls.spec.requests, cls.spec.hostPorts);
-    this.ctx.terms.add(cls.matchedTermIds, cls.antiTermIds, node.labels, -1);
+    this.ctx.countPod(cls, node, -1);
   }
 
   /**
@@ -188,6 +199,7 @@ export class IncrementalScheduler {
     if (!this.shapes.has(key)) {
       this.shapes.set(key, { namespace: pod.namespace, labels: pod.labels, spec: pod.spec });
       this.stale = true;
+      if (pod.spec.topologySpread.some((c) => c.whenUnsatisfiable === 'DoNotSchedule' && c.nodeTaintsPolicy === 'Honor')) this.honorsTaints = true;
     }
     return key;
   }
@@ -212,7 +224,7 @@ export class IncrementalScheduler {
     const ctx = new SchedulingContext(terms, [], [], () => ({ vcpu: 0, memoryGiB: 0 }));
     for (const name of [...this.nodes.keys()].sort()) {
       const e = this.nodes.get(name) as NodeEntry;
-      e.plan = stayingPlanNode(e.info, ctx.nodes.length);
+      e.plan = planNodeOf(e, ctx.nodes.length);
       ctx.addNode(e.plan);
     }
     for (const key of [...this.pods.keys()].sort()) {
@@ -224,6 +236,14 @@ export class IncrementalScheduler {
     this.ctx = ctx;
     this.stale = false;
   }
+}
+
+function taintsOf(e: NodeEntry): readonly Taint[] {
+  return e.schedulable ? e.info.taints : [...e.info.taints, CORDON_TAINT];
+}
+
+function planNodeOf(e: NodeEntry, idx: number): PlanNode {
+  return { ...stayingPlanNode(e.info, idx), taints: taintsOf(e) };
 }
 
 function bump(m: Map<string, number>, k: string): void {

@@ -169,15 +169,17 @@ function solveOnce(
     movingClasses.length,
     false,
   );
-  const daemonClasses = buildClasses(
-    cluster.daemonSets.map((d) => ({ namespace: d.namespace, labels: d.template.labels, spec: d.template })),
-    terms,
-    volumes,
-    movingClasses.length + stayingClasses.length,
-    false,
-  );
+  // One class per DaemonSet, never shared: two DaemonSets with identical pod templates each run a pod on every node.
+  const daemonClasses: PodClass[] = [];
+  const daemonNameOf = new Map<PodClass, string>();
+  for (const d of cluster.daemonSets) {
+    const firstId = movingClasses.length + stayingClasses.length + daemonClasses.length;
+    for (const cls of buildClasses([{ namespace: d.namespace, labels: d.template.labels, spec: d.template }], terms, volumes, firstId, false)) {
+      daemonClasses.push(cls);
+      daemonNameOf.set(cls, `${d.namespace}/${d.name}`);
+    }
+  }
   resolveMatches([...movingClasses, ...stayingClasses, ...daemonClasses], terms);
-  const daemonNames = cluster.daemonSets.map((d) => `${d.namespace}/${d.name}`);
 
   // Templates: every (VNG, instance type, zone), with its DaemonSet pods charged first.
   const clusterZones = [...new Set(cluster.nodes.map((n) => n.zone).filter((z): z is string => z !== null))].sort();
@@ -216,7 +218,7 @@ function solveOnce(
           addInto(node.requested, dc.spec.requests);
           for (const p of dc.spec.hostPorts) node.hostPorts.push(p);
           if (zone === zones[0] && !fits(node.allocatable, {}, node.requested)) {
-            const name = daemonNames[dc.members[0] ?? 0] ?? '';
+            const name = daemonNameOf.get(dc) ?? '';
             misfits.push({ daemonSet: name, vng: vng.name, instanceType: typeName });
           }
         }
@@ -262,6 +264,13 @@ function solveOnce(
       if (cls) ctx.place(cls, node, null);
     }
     if (!n.unschedulable && n.ready) ctx.addNode(node);
+    else {
+      // It takes no pod, but its pods and its domain count for spread; a cordoned node carries kube-scheduler's taint.
+      if (n.unschedulable && !node.taints.some((t) => t.key === 'node.kubernetes.io/unschedulable')) {
+        node.taints = [...node.taints, { key: 'node.kubernetes.io/unschedulable', value: '', effect: 'NoSchedule' }];
+      }
+      ctx.addBystander(node);
+    }
   }
 
   // Nodes that can still take the smallest moving pod, in first-fit order; full nodes drop out of every scan.
@@ -545,7 +554,7 @@ function solveOnce(
       if (classes.some((c) => staticFailure(ctx, c, probe) !== null)) continue;
       // Re-record term counts under the new labels (topology keys such as instance-type or arch change).
       for (const c of [...template.daemonClasses, ...node.movedPods.map((i) => classOfMoving.get(i) as PodClass)]) {
-        ctx.unplaceCounts(c, node.labels);
+        ctx.countPod(c, node, -1);
       }
       node.labels = labels;
       node.allocatable = cand.node.allocatable;
@@ -556,11 +565,8 @@ function solveOnce(
       addInto(node.requested, requested);
       node.hostPorts.length = 0;
       for (const p of [...cand.node.hostPorts, ...ports]) node.hostPorts.push(p);
-      for (const c of cand.daemonClasses) ctx.terms.add(c.matchedTermIds, c.antiTermIds, labels, 1);
-      for (const i of node.movedPods) {
-        const c = classOfMoving.get(i) as PodClass;
-        ctx.terms.add(c.matchedTermIds, c.antiTermIds, labels, 1);
-      }
+      for (const c of cand.daemonClasses) ctx.countPod(c, node, 1);
+      for (const i of node.movedPods) ctx.countPod(classOfMoving.get(i) as PodClass, node, 1);
       entry.template = cand;
       break;
     }
@@ -613,7 +619,7 @@ function solveOnce(
       priceUsdPerHour: Number.isFinite(template.price) ? template.price : 0,
       allocatable: node.allocatable,
       requested: { ...node.requested },
-      daemonSets: template.daemonClasses.map((c) => daemonNames[c.members[0] ?? 0] ?? ''),
+      daemonSets: template.daemonClasses.map((c) => daemonNameOf.get(c) ?? ''),
       pods: [...node.movedPods],
       maxPods: template.maxPods,
       maxPodsSource: template.maxPodsSource,

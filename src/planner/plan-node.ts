@@ -10,7 +10,8 @@ export interface PlanNode {
   readonly name: string;
   readonly origin: PlanNodeOrigin;
   labels: Labels;
-  readonly taints: readonly Taint[];
+  /** The simulator's scheduler swaps them when a node is cordoned or uncordoned. */
+  taints: readonly Taint[];
   allocatable: ResourceList;
   /** Sum of the requests of the pods placed here (DaemonSet pods included). */
   readonly requested: ResourceList;

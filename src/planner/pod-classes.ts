@@ -38,6 +38,8 @@ export interface PodClass {
   /** Indexes of the member pods in the list the classes were built from. */
   readonly members: number[];
   readonly affinityTermIds: readonly number[];
+  /** The required affinity terms as one group (kube-scheduler wants one pod matching all of them); null without terms. */
+  readonly affinityGroupId: number | null;
   readonly antiTermIds: readonly number[];
   readonly spread: readonly SpreadRule[];
   readonly volumes: VolumeNeeds;
@@ -47,6 +49,8 @@ export interface PodClass {
   matchedTermIds: number[];
   /** Anti-affinity terms owned by other pods that select this class. */
   matchedAntiTermIds: number[];
+  /** Affinity groups every term of which selects this class. */
+  matchedGroupIds: number[];
   /** Does the class match all of its own affinity terms (the "first pod of a group" rule)? */
   selfAffine: boolean;
   /** CPU architectures the pod's images are known to run on (the arch of the node it runs on now); null: any. */
@@ -163,6 +167,7 @@ export function buildClasses(
     const antiTermIds = spec.podAntiAffinity.map((t) => terms.registerAffinity(t, pod.namespace).id);
     for (const id of antiTermIds) terms.antiOwnedTermIds.add(id);
     const affinityTermIds = registerAll ? spec.podAffinity.map((t) => terms.registerAffinity(t, pod.namespace).id) : [];
+    const affinityGroupId = affinityTermIds.length > 0 ? terms.registerAffinityGroup(affinityTermIds).id : null;
     const spread: SpreadRule[] = [];
     if (registerAll) {
       for (const c of spec.topologySpread) {
@@ -179,12 +184,14 @@ export function buildClasses(
       spec,
       members: [index],
       affinityTermIds,
-      antiTermIds: registerAll ? antiTermIds : antiTermIds,
+      affinityGroupId,
+      antiTermIds,
       spread,
       volumes: registerAll ? volumes.needs(pod.namespace, spec) : { nodeAffinity: [], zoneLabels: [], errors: [] },
       monotone: affinityTermIds.length === 0 && spread.length === 0,
       matchedTermIds: [],
       matchedAntiTermIds: [],
+      matchedGroupIds: [],
       selfAffine: false,
       archs: pod.archs ?? null,
     };
@@ -216,6 +223,14 @@ export function resolveMatches(classes: readonly PodClass[], terms: TermIndex): 
       else push(keyed, `${ns}\u0000${first}=${term.selector.matchLabels[first]}`, term.id);
     }
   }
+  const groupsByFirstTerm = new Map<number, number[]>();
+  for (const g of terms.groups) {
+    const first = g.termIds[0];
+    if (first === undefined) continue;
+    const list = groupsByFirstTerm.get(first);
+    if (list) list.push(g.id);
+    else groupsByFirstTerm.set(first, [g.id]);
+  }
   for (const cls of classes) {
     const candidates = new Set<number>(global);
     for (const id of byNamespace.get(cls.namespace) ?? []) candidates.add(id);
@@ -231,6 +246,13 @@ export function resolveMatches(classes: readonly PodClass[], terms: TermIndex): 
     cls.matchedTermIds = matched;
     cls.matchedAntiTermIds = anti;
     const matchedSet = new Set(matched);
+    const groups: number[] = [];
+    for (const id of matched) {
+      for (const g of groupsByFirstTerm.get(id) ?? []) {
+        if ((terms.groups[g]?.termIds ?? []).every((t) => matchedSet.has(t))) groups.push(g);
+      }
+    }
+    cls.matchedGroupIds = groups;
     cls.selfAffine = cls.affinityTermIds.length > 0 && cls.affinityTermIds.every((id) => matchedSet.has(id));
   }
 }

@@ -2,7 +2,7 @@
  * The planner's view of the cluster while it packs: candidate nodes (nodes that stay, new nodes opened so far), the empty
  * templates of every VNG node type, the term index behind inter-pod constraints, and VNG usage against limits.
  */
-import type { HostPort, Labels, ResourceList, Vng } from '../model/types.js';
+import type { HostPort, ResourceList, Vng } from '../model/types.js';
 import type { PodClass } from './pod-classes.js';
 import { topologyValue, type PlanNode } from './plan-node.js';
 import { nodeAffinityMatches, firstUntoleratedTaint } from './selectors.js';
@@ -31,6 +31,22 @@ interface SpreadCacheEntry {
   checked: boolean;
 }
 
+/**
+ * Matching pods per domain for one spread selector, counted only on nodes the incoming pod's constraint includes
+ * (kube-scheduler's node inclusion policies): nodes carrying every topology key of its constraints, passing its node
+ * affinity (nodeAffinityPolicy Honor) and whose taints it tolerates (nodeTaintsPolicy Honor).
+ */
+interface SpreadCounter {
+  readonly termId: number;
+  readonly topologyKey: string;
+  /** A class with this counter's inclusion key: node inclusion depends only on what the key holds. */
+  readonly cls: PodClass;
+  readonly ruleIndex: number;
+  readonly counts: Map<string, number>;
+  /** Inclusion per node, valid while the node keeps the labels object it was judged with. */
+  readonly included: WeakMap<PlanNode, { readonly labels: PlanNode['labels']; readonly ok: boolean }>;
+}
+
 export interface VngUsage {
   readonly vng: Vng;
   count: number;
@@ -41,6 +57,16 @@ export interface VngUsage {
 export class SchedulingContext {
   /** Candidate nodes in first-fit order: staying nodes by name, then new nodes in the order they were opened. */
   readonly nodes: PlanNode[] = [];
+  /**
+   * Every node that exists in the planned cluster: the candidates plus nodes that take no pod (cordoned or NotReady nodes
+   * that stay). kube-scheduler counts their pods and their domains for spread all the same.
+   */
+  private readonly allNodes: PlanNode[] = [];
+  /** Per node: placed pods selected by each spread term (to count them under a constraint's node inclusion policies). */
+  private readonly nodeSpreadCounts = new Map<PlanNode, Map<number, number>>();
+  private readonly spreadCounters = new Map<string, SpreadCounter>();
+  private readonly countersByTerm = new Map<number, SpreadCounter[]>();
+  private readonly countsOfClass = new WeakMap<PodClass, ReadonlyMap<string, number>[]>();
   private readonly spreadCache = new Map<string, SpreadCacheEntry>();
   /** Template domains per (pod constraints, policies, keys): shared by every class with the same constraints. */
   private readonly templateDomainCache = new Map<string, readonly string[]>();
@@ -64,8 +90,14 @@ export class SchedulingContext {
     for (const vng of vngs) this.usage.set(vng.name, { vng, count: 0, vcpu: 0, memoryGiB: 0 });
   }
 
+  /** A node that exists but takes no pod (cordoned, NotReady): a spread domain, and its pods count. */
+  addBystander(node: PlanNode): void {
+    this.allNodes.push(node);
+  }
+
   addNode(node: PlanNode): void {
     this.nodes.push(node);
+    this.allNodes.push(node);
     if (node.vng !== null && node.instanceType !== null) {
       const u = this.usage.get(node.vng);
       if (u) {
@@ -112,13 +144,77 @@ export class SchedulingContext {
   place(cls: PodClass, node: PlanNode, movedPodIndex: number | null): void {
     addInto(node.requested, cls.spec.requests);
     for (const p of cls.spec.hostPorts) node.hostPorts.push(p);
-    this.terms.add(cls.matchedTermIds, cls.antiTermIds, node.labels, 1);
+    this.countPod(cls, node, 1);
     if (movedPodIndex !== null) node.movedPods.push(movedPodIndex);
   }
 
-  /** Undoes `place` (used when a node's labels change and its pods are re-recorded). */
-  unplaceCounts(cls: PodClass, labels: Labels): void {
-    this.terms.add(cls.matchedTermIds, cls.antiTermIds, labels, -1);
+  /**
+   * Adds (1) or removes (-1) a pod of this class in the term counts, under the node's current labels. A node whose labels
+   * change (downsizing) has its pods removed under the old labels and added again under the new ones.
+   */
+  countPod(cls: PodClass, node: PlanNode, delta: 1 | -1): void {
+    this.terms.add(cls, node.labels, delta);
+    let perNode: Map<number, number> | undefined;
+    for (const id of cls.matchedTermIds) {
+      if (!this.terms.spreadTermIds.has(id)) continue;
+      perNode ??= this.nodeSpreadCounts.get(node);
+      if (!perNode) this.nodeSpreadCounts.set(node, (perNode = new Map()));
+      perNode.set(id, (perNode.get(id) ?? 0) + delta);
+      for (const counter of this.countersByTerm.get(id) ?? []) {
+        if (!this.includedForCounts(counter, node)) continue;
+        const value = node.labels[counter.topologyKey] as string;
+        counter.counts.set(value, (counter.counts.get(value) ?? 0) + delta);
+      }
+    }
+  }
+
+  /**
+   * Pods the class's spread rule selects, per domain, counted as kube-scheduler counts them for this pod: only on nodes its
+   * constraint includes (see SpreadCounter). Kept up to date as pods are placed.
+   */
+  spreadCounts(cls: PodClass, ruleIndex: number): ReadonlyMap<string, number> {
+    let perClass = this.countsOfClass.get(cls);
+    if (!perClass) this.countsOfClass.set(cls, (perClass = []));
+    const known = perClass[ruleIndex];
+    if (known) return known;
+    const rule = cls.spread[ruleIndex];
+    if (!rule) return new Map();
+    const c = rule.constraint;
+    const honorsAffinity =
+      c.nodeAffinityPolicy === 'Honor' && (Object.keys(cls.spec.nodeSelector).length > 0 || cls.spec.requiredNodeAffinity !== null);
+    const honorsTaints = c.nodeTaintsPolicy === 'Honor';
+    let counts: ReadonlyMap<string, number>;
+    if (!honorsAffinity && !honorsTaints && cls.spread.every((r) => r.constraint.topologyKey === c.topologyKey)) {
+      // Every node with the key counts (a node lacking it has no domain): the term's own counts are the answer.
+      counts = this.terms.counts[rule.termId] ?? new Map();
+    } else {
+      const key = JSON.stringify([rule.termId, inclusionKey(cls, ruleIndex)]);
+      let counter = this.spreadCounters.get(key);
+      if (!counter) {
+        counter = { termId: rule.termId, topologyKey: c.topologyKey, cls, ruleIndex, counts: new Map(), included: new WeakMap() };
+        for (const [node, perNode] of this.nodeSpreadCounts) {
+          const n = perNode.get(rule.termId) ?? 0;
+          if (n === 0 || !this.includedForCounts(counter, node)) continue;
+          const value = node.labels[c.topologyKey] as string;
+          counter.counts.set(value, (counter.counts.get(value) ?? 0) + n);
+        }
+        this.spreadCounters.set(key, counter);
+        const list = this.countersByTerm.get(rule.termId);
+        if (list) list.push(counter);
+        else this.countersByTerm.set(rule.termId, [counter]);
+      }
+      counts = counter.counts;
+    }
+    perClass[ruleIndex] = counts;
+    return counts;
+  }
+
+  private includedForCounts(counter: SpreadCounter, node: PlanNode): boolean {
+    const seen = counter.included.get(node);
+    if (seen && seen.labels === node.labels) return seen.ok;
+    const ok = nodeIncluded(counter.cls, counter.ruleIndex, node);
+    counter.included.set(node, { labels: node.labels, ok });
+    return ok;
   }
 
   releaseResources(node: PlanNode, requests: ResourceList, ports: readonly HostPort[]): void {
@@ -137,12 +233,7 @@ export class SchedulingContext {
     let entry = this.spreadCache.get(key);
     if (!entry) {
       const c = rule.constraint;
-      const eligibility = [
-        c.topologyKey,
-        cls.spread.map((r) => r.constraint.topologyKey),
-        c.nodeAffinityPolicy === 'Honor' ? [cls.spec.nodeSelector, cls.spec.requiredNodeAffinity] : null,
-        c.nodeTaintsPolicy === 'Honor' ? cls.spec.tolerations : null,
-      ];
+      const eligibility = inclusionKey(cls, ruleIndex);
       const tkey = JSON.stringify([...eligibility, cls.spec.requests]);
       let fromTemplates = this.templateDomainCache.get(tkey);
       if (!fromTemplates) {
@@ -176,8 +267,8 @@ export class SchedulingContext {
   private catchUp(entry: SpreadCacheEntry): boolean {
     const scan = entry.scan;
     if (!scan) return false;
-    for (; scan.scanned < this.nodes.length; scan.scanned++) {
-      const node = this.nodes[scan.scanned];
+    for (; scan.scanned < this.allNodes.length; scan.scanned++) {
+      const node = this.allNodes[scan.scanned];
       if (!node) continue;
       const before = scan.domains.size;
       this.addIfEligible(scan.domains, scan.cls, scan.ruleIndex, node);
@@ -215,12 +306,38 @@ export class SchedulingContext {
     if (value === undefined || domains.has(value)) return;
     // A template's own hostname is no domain yet (its value above is undefined), but it does not disqualify its zone.
     for (const other of cls.spread) if (topologyValue(node, other.constraint.topologyKey) === undefined) return;
-    if (rule.constraint.nodeAffinityPolicy === 'Honor' && !nodeAffinityMatches(cls.spec, node.name, node.labels)) return;
-    if (rule.constraint.nodeTaintsPolicy === 'Honor' && firstUntoleratedTaint(node.taints, cls.spec.tolerations) !== null) return;
+    if (!passesInclusionPolicies(cls, ruleIndex, node)) return;
     // A node type the pod does not fit even empty (beside its DaemonSet pods) would never be launched for it: no domain.
     if (node.origin === 'template' && !fits(node.allocatable, node.requested, cls.spec.requests)) return;
     domains.add(value);
   }
+}
+
+/** What decides which nodes a spread rule of a class includes: its key, every key of the class's rules, the policies. */
+function inclusionKey(cls: PodClass, ruleIndex: number): unknown[] {
+  const c = cls.spread[ruleIndex]?.constraint;
+  if (!c) return [];
+  return [
+    c.topologyKey,
+    cls.spread.map((r) => r.constraint.topologyKey),
+    c.nodeAffinityPolicy === 'Honor' ? [cls.spec.nodeSelector, cls.spec.requiredNodeAffinity] : null,
+    c.nodeTaintsPolicy === 'Honor' ? cls.spec.tolerations : null,
+  ];
+}
+
+/** kube-scheduler's matchNodeInclusionPolicies: the pod's node affinity (Honor) and its tolerations (Honor). */
+function passesInclusionPolicies(cls: PodClass, ruleIndex: number, node: PlanNode): boolean {
+  const c = cls.spread[ruleIndex]?.constraint;
+  if (!c) return false;
+  if (c.nodeAffinityPolicy === 'Honor' && !nodeAffinityMatches(cls.spec, node.name, node.labels)) return false;
+  if (c.nodeTaintsPolicy === 'Honor' && firstUntoleratedTaint(node.taints, cls.spec.tolerations) !== null) return false;
+  return true;
+}
+
+/** Does a node's pods count for the rule: it carries every topology key of the class's rules and passes the policies. */
+function nodeIncluded(cls: PodClass, ruleIndex: number, node: PlanNode): boolean {
+  for (const r of cls.spread) if (node.labels[r.constraint.topologyKey] === undefined) return false;
+  return passesInclusionPolicies(cls, ruleIndex, node);
 }
 
 const HOSTNAME_LABEL = 'kubernetes.io/hostname';

@@ -19,13 +19,42 @@ export interface Term {
   readonly topologyKey: string;
 }
 
+/**
+ * The required pod-affinity terms of one pod, taken together. kube-scheduler's InterPodAffinity counts, per topology pair of
+ * the terms (key, value), the pods that match ALL of them: one pod matching every term is what satisfies the group, two pods
+ * matching one term each are not.
+ */
+export interface AffinityGroup {
+  readonly id: number;
+  /** Term ids, ascending, without repeats. */
+  readonly termIds: readonly number[];
+  /** The terms' topology keys, without repeats. */
+  readonly topologyKeys: readonly string[];
+}
+
+/** What a placed pod adds to the index: the terms and affinity groups that select it, the anti-affinity terms it owns. */
+export interface CountedPod {
+  readonly matchedTermIds: readonly number[];
+  readonly antiTermIds: readonly number[];
+  readonly matchedGroupIds: readonly number[];
+}
+
 export class TermIndex {
   readonly terms: Term[] = [];
   private readonly byKey = new Map<string, Term>();
   /** Per term: topology domain value -> number of placed pods the term selects. */
   readonly counts: Map<string, number>[] = [];
-  /** Per term: number of placed pods it selects, over all domains (nodes lacking the key included). */
-  readonly totals: number[] = [];
+  readonly groups: AffinityGroup[] = [];
+  private readonly groupByKey = new Map<string, AffinityGroup>();
+  /** Per group: topology key \0 value -> placed pods matching every term of the group, on nodes with that label. */
+  private readonly groupCounts: Map<string, number>[] = [];
+  /**
+   * Per group: placed pods matching every term, on nodes carrying at least one of the group's topology keys. Zero is
+   * kube-scheduler's "affinityCounts is empty", the condition of its first-pod rule.
+   */
+  private readonly groupAnchored: number[] = [];
+  /** Terms registered as topology spread selectors (their per-node counts are kept for spread's node inclusion policies). */
+  readonly spreadTermIds = new Set<number>();
   /** Per term: domain -> number of placed pods that own this term as a required anti-affinity term. */
   readonly antiOwners: Map<string, number>[] = [];
   /** Terms that some pod owns as a required anti-affinity term. */
@@ -48,7 +77,34 @@ export class TermIndex {
 
   /** Registers a topology spread selector: it counts pods of the owner's namespace only. */
   registerSpread(selector: LabelSelector | null, ownerNamespace: string, topologyKey: string): Term {
-    return this.register(selector, { kind: 'set', names: new Set([ownerNamespace]) }, topologyKey);
+    const term = this.register(selector, { kind: 'set', names: new Set([ownerNamespace]) }, topologyKey);
+    this.spreadTermIds.add(term.id);
+    return term;
+  }
+
+  /** Registers the required affinity terms of one pod as a group (shared by every pod with the same terms). */
+  registerAffinityGroup(termIds: readonly number[]): AffinityGroup {
+    const ids = [...new Set(termIds)].sort((a, b) => a - b);
+    const key = ids.join(',');
+    const existing = this.groupByKey.get(key);
+    if (existing) return existing;
+    const topologyKeys = [...new Set(ids.map((id) => this.terms[id]?.topologyKey ?? ''))];
+    const group: AffinityGroup = { id: this.groups.length, termIds: ids, topologyKeys };
+    this.groups.push(group);
+    this.groupByKey.set(key, group);
+    this.groupCounts.push(new Map());
+    this.groupAnchored.push(0);
+    return group;
+  }
+
+  /** Placed pods matching every term of the group in the domain `value` of `topologyKey`. */
+  groupCount(groupId: number, topologyKey: string, value: string): number {
+    return this.groupCounts[groupId]?.get(`${topologyKey}\u0000${value}`) ?? 0;
+  }
+
+  /** Does some placed pod match every term of the group on a node carrying one of the group's topology keys? */
+  groupHasPods(groupId: number): boolean {
+    return (this.groupAnchored[groupId] ?? 0) > 0;
   }
 
   private register(selector: LabelSelector | null, namespaces: NamespaceMatch, topologyKey: string): Term {
@@ -63,7 +119,6 @@ export class TermIndex {
     this.terms.push(term);
     this.byKey.set(key, term);
     this.counts.push(new Map());
-    this.totals.push(0);
     this.antiOwners.push(new Map());
     return term;
   }
@@ -79,24 +134,37 @@ export class TermIndex {
     return this.counts[termId]?.get(domain) ?? 0;
   }
 
-  /** Records a pod placed in a node with these labels: the terms it matches and the anti-affinity terms it owns. */
-  add(matchedTermIds: readonly number[], ownedAntiTermIds: readonly number[], nodeLabels: Labels, delta: 1 | -1): void {
-    for (const id of matchedTermIds) {
+  /** Records a pod placed in a node with these labels (delta 1) or its removal (-1). */
+  add(pod: CountedPod, nodeLabels: Labels, delta: 1 | -1): void {
+    for (const id of pod.matchedTermIds) {
       const term = this.terms[id];
       if (!term) continue;
-      this.totals[id] = (this.totals[id] ?? 0) + delta;
       const domain = nodeLabels[term.topologyKey];
       if (domain === undefined) continue;
       const m = this.counts[id];
       if (m) m.set(domain, (m.get(domain) ?? 0) + delta);
     }
-    for (const id of ownedAntiTermIds) {
+    for (const id of pod.antiTermIds) {
       const term = this.terms[id];
       if (!term) continue;
       const domain = nodeLabels[term.topologyKey];
       if (domain === undefined) continue;
       const m = this.antiOwners[id];
       if (m) m.set(domain, (m.get(domain) ?? 0) + delta);
+    }
+    for (const id of pod.matchedGroupIds) {
+      const group = this.groups[id];
+      const m = this.groupCounts[id];
+      if (!group || !m) continue;
+      let anchored = false;
+      for (const key of group.topologyKeys) {
+        const value = nodeLabels[key];
+        if (value === undefined) continue;
+        anchored = true;
+        const k = `${key}\u0000${value}`;
+        m.set(k, (m.get(k) ?? 0) + delta);
+      }
+      if (anchored) this.groupAnchored[id] = (this.groupAnchored[id] ?? 0) + delta;
     }
   }
 }

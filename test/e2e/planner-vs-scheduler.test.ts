@@ -25,6 +25,13 @@
  *
  * A second cluster, packed tightly (TIGHT_WORLD), shows where the promise "every pod the planner placed is bound" does not
  * hold: see the FINDING test at the end.
+ *
+ * Three more clusters pin scheduling semantics where a planner could differ from kube-scheduler (issue 10): topology spread
+ * with nodeAffinityPolicy / nodeTaintsPolicy (SPREAD_WORLD), several required pod-affinity terms (AFFINITY_WORLD), two
+ * DaemonSets with identical templates and a bound PV's zone conflict (DAEMONSETS_WORLD). Where a world has nodes that stay
+ * (not in the plan's node selection), the replay creates them and their pods, bound, before the moving pods; DaemonSets and
+ * bound claims are created, and waited for, before the moving pods too. Each world is built so that the old, wrong
+ * semantics would give a plan kube-scheduler refuses.
  */
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -39,10 +46,17 @@ import { buildPlan, type Plan, type PlannedPod } from '../../src/planner/plan.js
 import { REGION } from '../helpers/kube-objects.js';
 import { connect, createNamespace, isReady, RUN_LABEL, sleep, waitForWith } from './helpers/cluster-kit.js';
 import {
+  AFFINITY_WORLD,
   buildWorld,
+  daemonPodSpec,
+  DAEMONSETS_WORLD,
   EXPECTED_MISFITS,
+  GENERAL_AB_VNGS_JSON,
   GENERAL_ONLY_VNGS_JSON,
+  M5_LARGE_A_VNGS_JSON,
   MISFITS_WORLD,
+  pvSpec,
+  SPREAD_WORLD,
   TIGHT_WORLD,
   VNGS_JSON,
   type World,
@@ -53,6 +67,7 @@ const RUN = `pvs-${Date.now().toString(36)}`;
 const NOT_READY_TAINTS = new Set(['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']);
 
 let core: k8s.CoreV1Api;
+let apps: k8s.AppsV1Api;
 let catalog: Catalog;
 
 /** One cluster input, its plan, and what the test created for it on the control plane. */
@@ -63,7 +78,7 @@ interface Case {
   readonly cluster: Cluster;
   readonly vngs: readonly Vng[];
   readonly plan: Plan;
-  /** Plan node name -> live node name. */
+  /** Plan node name (or name of a node that stays) -> live node name. */
   readonly liveNode: Map<string, string>;
   /** Live node name -> its VNG. */
   readonly vngOfLive: Map<string, string>;
@@ -76,7 +91,10 @@ function makeCase(name: string, spec: WorldSpec, vngsJson: string): Case {
   const world = buildWorld(catalog, spec);
   const cluster = parseClusterObjects(world.objects, `${name} cluster`);
   const vngs = parseVngText(vngsJson, `${name} vngs`, catalog).vngs;
-  const plan = buildPlan({ cluster, vngs, catalog, params: DEFAULT_PARAMS });
+  // Nodes that stay are left out of the selection: their pods stay, and count for the moving pods' constraints.
+  const migrating = spec.oldNodes.filter((n) => n.stays !== true).map((n) => n.name);
+  const params = world.stayingNodes.length > 0 ? { ...DEFAULT_PARAMS, nodes: { kind: 'nodeNames' as const, names: migrating } } : DEFAULT_PARAMS;
+  const plan = buildPlan({ cluster, vngs, catalog, params });
   const c: Case = { id: `${RUN}-${name}`, world, cluster, vngs, plan, liveNode: new Map(), vngOfLive: new Map(), namespaces: new Set() };
   cases.push(c);
   return c;
@@ -129,17 +147,26 @@ function creationOrder(pods: readonly PlannedPod[]): PlannedPod[] {
 
 let misfits: Case;
 let tight: Case;
+let spreadCase: Case;
+let affinityCase: Case;
+let daemonCase: Case;
 
 beforeAll(() => {
-  core = connect(inject('kubeconfigPath')).core;
+  const clients = connect(inject('kubeconfigPath'));
+  core = clients.core;
+  apps = clients.apps;
   catalog = loadCatalog();
   misfits = makeCase('misfits', MISFITS_WORLD, VNGS_JSON);
   tight = makeCase('tight', TIGHT_WORLD, GENERAL_ONLY_VNGS_JSON);
+  spreadCase = makeCase('spread', SPREAD_WORLD, GENERAL_AB_VNGS_JSON);
+  affinityCase = makeCase('affinity', AFFINITY_WORLD, GENERAL_AB_VNGS_JSON);
+  daemonCase = makeCase('daemons', DAEMONSETS_WORLD, M5_LARGE_A_VNGS_JSON);
 });
 
 /** Deletes what a case created and waits until its nodes are gone (the next case wants a cluster of its own nodes only). */
 async function cleanup(c: Case): Promise<void> {
   for (const ns of c.namespaces) await core.deleteNamespace({ name: ns }).catch(() => undefined);
+  for (const v of c.world.spec.volumes ?? []) await core.deletePersistentVolume({ name: `${c.id}-${v.pv}` }).catch(() => undefined);
   for (const name of c.liveNode.values()) await core.deleteNode({ name }).catch(() => undefined);
   await waitFor(`the nodes of ${c.id} gone`, async () => {
     const left = (await core.listNode({ labelSelector: `${RUN_LABEL}=${c.id}` })).items.length;
@@ -171,6 +198,32 @@ async function replay(c: Case): Promise<Replay> {
     return { value: names.length === 0 ? true : undefined, seen: names.join(', ') };
   }, 60_000);
 
+  // 0. Nodes that stay, as KWOK nodes with the labels, taints and resources of the input.
+  const wantTaints = new Map<string, string[]>();
+  for (const name of world.stayingNodes) {
+    const n = c.cluster.nodes.find((x) => x.name === name);
+    if (!n) throw new Error(`no staying node ${name}`);
+    const live = `${c.id}-${name}`;
+    const q = (list: Record<string, number>): Record<string, string> =>
+      Object.fromEntries(Object.entries(list).map(([k, v]) => [k, k === 'cpu' ? `${v}m` : String(v)]));
+    await core.createNode({
+      body: {
+        metadata: {
+          name: live,
+          annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+          labels: { ...n.labels, 'kubernetes.io/hostname': live, type: 'kwok', [RUN_LABEL]: c.id },
+        },
+        spec: {
+          providerID: `aws:///${n.zone ?? ''}/i-0e2e${c.liveNode.size.toString(16).padStart(13, '0')}`,
+          ...(n.taints.length > 0 ? { taints: n.taints.map((t) => ({ key: t.key, ...(t.value !== '' ? { value: t.value } : {}), effect: t.effect })) } : {}),
+        },
+        status: { capacity: q(n.capacity), allocatable: q(n.allocatable) },
+      },
+    });
+    c.liveNode.set(name, live);
+    wantTaints.set(live, n.taints.map((t) => t.key).sort(cmp));
+  }
+
   // 1. The plan's new nodes, as KWOK nodes.
   const observed = observedResources(c.cluster.nodes);
   const vngByName = new Map(vngs.map((v) => [v.name, v]));
@@ -187,29 +240,86 @@ async function replay(c: Case): Promise<Replay> {
     manifest.metadata = { ...manifest.metadata, labels: { ...manifest.metadata?.labels, [RUN_LABEL]: c.id } };
     c.liveNode.set(n.name, name);
     c.vngOfLive.set(name, n.vng);
+    wantTaints.set(name, vng.taints.map((t) => t.key).sort(cmp));
     await core.createNode({ body: manifest });
   }
-  const vngTaints = new Map(vngs.map((v) => [v.name, v.taints.map((t) => t.key).sort(cmp)]));
-  await waitFor(`${plan.newNodes.length} Ready KWOK nodes without the not-ready taint`, async () => {
+  await waitFor(`${c.liveNode.size} Ready KWOK nodes without the not-ready taint`, async () => {
     const list = (await core.listNode({ labelSelector: `${RUN_LABEL}=${c.id}` })).items;
     const ok = list.filter((n) => {
       const taints = (n.spec?.taints ?? []).map((t) => t.key);
-      const want = vngTaints.get(c.vngOfLive.get(n.metadata?.name ?? '') ?? '') ?? [];
+      const want = wantTaints.get(n.metadata?.name ?? '') ?? [];
       return isReady(n.status?.conditions) && !taints.some((t) => NOT_READY_TAINTS.has(t)) && [...taints].sort(cmp).join() === want.join();
     });
     return {
-      value: ok.length === plan.newNodes.length ? true : undefined,
+      value: ok.length === c.liveNode.size ? true : undefined,
       seen: list.map((n) => `${n.metadata?.name}:${isReady(n.status?.conditions) ? 'Ready' : 'NotReady'}[${(n.spec?.taints ?? []).map((t) => t.key).join(',')}]`).join(' '),
     };
   }, 90_000);
   const liveTaints = new Set<string>();
   for (const n of (await core.listNode({ labelSelector: `${RUN_LABEL}=${c.id}` })).items) for (const t of n.spec?.taints ?? []) liveTaints.add(`${t.key}=${t.value ?? ''}`);
 
-  // 2. The moving pods, unbound, biggest first.
+  // 2. The moving pods, unbound, biggest first; before them what they must find in place: bound volumes, the DaemonSets'
+  // pods on every node, the pods of nodes that stay (bound to them).
   const liveNs = (ns: string): string => `${c.id}-${ns}`;
-  for (const ns of new Set(plan.pods.map((p) => liveNs(p.namespace)))) {
+  const spec = world.spec;
+  const allNs = [
+    ...plan.pods.map((p) => p.namespace),
+    ...[...world.stayingPods.keys()].map((k) => k.split('/')[0] ?? ''),
+    ...(spec.daemonSets ?? []).map((d) => d.namespace),
+    ...(spec.volumes ?? []).map((v) => v.namespace),
+  ];
+  for (const ns of new Set(allNs.map(liveNs))) {
     c.namespaces.add(ns);
     await createNamespace(core, ns, { ...POLL, labels: { [RUN_LABEL]: c.id } });
+  }
+  for (const v of spec.volumes ?? []) {
+    const pv = `${c.id}-${v.pv}`;
+    await core.createPersistentVolume({ body: { metadata: { name: pv, labels: { [RUN_LABEL]: c.id } }, spec: { ...pvSpec(v, liveNs(v.namespace)) } } });
+    await core.createNamespacedPersistentVolumeClaim({
+      namespace: liveNs(v.namespace),
+      body: { metadata: { name: v.claim }, spec: { volumeName: pv, storageClassName: '', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+    });
+    await waitFor(`claim ${v.claim} Bound to ${pv}`, async () => {
+      const pvc = await core.readNamespacedPersistentVolumeClaim({ namespace: liveNs(v.namespace), name: v.claim });
+      return { value: pvc.status?.phase === 'Bound' ? true : undefined, seen: pvc.status?.phase ?? '-' };
+    });
+  }
+  for (const d of spec.daemonSets ?? []) {
+    await apps.createNamespacedDaemonSet({
+      namespace: liveNs(d.namespace),
+      body: {
+        metadata: { name: d.name },
+        spec: { selector: { matchLabels: { ...d.labels } }, template: { metadata: { labels: { ...d.labels } }, spec: daemonPodSpec(d) } },
+      },
+    });
+  }
+  if ((spec.daemonSets ?? []).length > 0) {
+    await waitFor(`every DaemonSet ready on the ${c.liveNode.size} nodes`, async () => {
+      const states = await Promise.all(
+        (spec.daemonSets ?? []).map(async (d) => (await apps.readNamespacedDaemonSet({ namespace: liveNs(d.namespace), name: d.name })).status),
+      );
+      const ok = states.every((st) => st?.desiredNumberScheduled === c.liveNode.size && st.numberReady === c.liveNode.size);
+      return { value: ok ? true : undefined, seen: states.map((st) => `${st?.numberReady ?? 0}/${st?.desiredNumberScheduled ?? 0}`).join(' ') };
+    }, 90_000);
+  }
+  for (const [k, nodeName] of world.stayingPods) {
+    const src = world.pods.get(k);
+    if (!src) throw new Error(`no source pod ${k}`);
+    await core.createNamespacedPod({
+      namespace: liveNs(src.namespace),
+      body: { metadata: { name: src.name, labels: { ...src.labels } }, spec: { ...src.spec, nodeName: c.liveNode.get(nodeName) ?? '' } },
+    });
+  }
+  if (world.stayingPods.size > 0) {
+    await waitFor(`the ${world.stayingPods.size} pods of nodes that stay Running`, async () => {
+      let running = 0;
+      for (const k of world.stayingPods.keys()) {
+        const [ns = '', name = ''] = k.split('/');
+        const pod = await core.readNamespacedPod({ namespace: liveNs(ns), name }).catch(() => undefined);
+        if (pod?.status?.phase === 'Running') running += 1;
+      }
+      return { value: running === world.stayingPods.size ? true : undefined, seen: `${running} Running` };
+    }, 90_000);
   }
   for (const p of creationOrder(plan.pods)) {
     const src = world.pods.get(key(p));
@@ -292,7 +402,7 @@ async function replay(c: Case): Promise<Replay> {
     }
     if (phrases(got).join('|') !== want.join('|')) problems.push(`${key(p)}: reasons differ: planner ${JSON.stringify(planned)}, kube-scheduler ${JSON.stringify(phrases(got))}`);
     const total = [...got.values()].reduce((sum, n) => sum + n, 0);
-    if (total !== plan.newNodes.length) problems.push(`${key(p)}: kube-scheduler counted ${total} nodes, want the ${plan.newNodes.length} new nodes`);
+    if (total !== c.liveNode.size) problems.push(`${key(p)}: kube-scheduler counted ${total} nodes, want the ${c.liveNode.size} nodes created`);
     if (phrases(reasonCounts(cond?.message ?? '')).join('|') !== phrases(got).join('|')) problems.push(`${key(p)}: PodScheduled message ${JSON.stringify(cond?.message)} does not give the event's reasons`);
   }
   // Nothing but our pods on our nodes.
@@ -331,6 +441,64 @@ describe('planner vs kube-scheduler', () => {
       expect(problems, table).toEqual([]);
     } finally {
       await cleanup(misfits);
+    }
+  });
+
+  /**
+   * Topology spread's node inclusion policies (SPREAD_WORLD): pods on nodes that stay in zone b do not count for a group
+   * whose nodeSelector those nodes fail (nodeAffinityPolicy Honor, the default) or whose taint it does not tolerate
+   * (nodeTaintsPolicy Honor), so each group goes one pod per zone; kube-scheduler, with those nodes and pods in place, binds
+   * them all. A planner counting those pods would put each group in zone a only, and kube-scheduler would refuse the second
+   * pod of each group there.
+   */
+  it('spread with nodeAffinityPolicy / nodeTaintsPolicy Honor: kube-scheduler binds every pod where the plan spread them', async () => {
+    const { plan } = spreadCase;
+    expect(plan.feasible).toBe(true);
+    const zonesOf = (app: string): string[] =>
+      plan.pods.filter((p) => spreadCase.world.pods.get(key(p))?.app === app).map((p) => p.placement?.zone ?? '-').sort(cmp);
+    expect(zonesOf('web')).toEqual([`${REGION}a`, `${REGION}b`]);
+    expect(zonesOf('api')).toEqual([`${REGION}a`, `${REGION}b`]);
+    try {
+      const { table, problems } = await replay(spreadCase);
+      expect(problems, table).toEqual([]);
+    } finally {
+      await cleanup(spreadCase);
+    }
+  });
+
+  /**
+   * Several required pod-affinity terms (AFFINITY_WORLD): zone a has one pod per term, zone b one pod matching both. Like
+   * kube-scheduler, the planner counts only the pod matching both, so it puts `client` in zone b, where kube-scheduler binds it.
+   */
+  it('several pod-affinity terms: kube-scheduler binds the pod in the zone the plan chose, the one with a pod matching all terms', async () => {
+    const { plan } = affinityCase;
+    expect(plan.feasible).toBe(true);
+    expect(plan.pods.map((p) => p.placement?.zone ?? '-')).toEqual([`${REGION}b`]);
+    try {
+      const { table, problems } = await replay(affinityCase);
+      expect(problems, table).toEqual([]);
+    } finally {
+      await cleanup(affinityCase);
+    }
+  });
+
+  /**
+   * Two DaemonSets with identical pod templates (DAEMONSETS_WORLD): the DaemonSet controller puts a pod of each on every
+   * node, and the plan charges both, so each m5.large holds one 800m worker and kube-scheduler binds all four. The same
+   * world's `pinned` pod (a bound PV of zone c) fits nowhere, and both say why in kube-scheduler 1.36's words:
+   * "node(s) didn't match PersistentVolume's node affinity".
+   */
+  it('two identical DaemonSets both charged, and a PV zone conflict worded as kube-scheduler 1.36 does', async () => {
+    const { plan } = daemonCase;
+    expect(plan.newNodes.map((n) => `${n.pods}:${n.daemonSets.join('+')}`)).toEqual(Array(4).fill('1:ops/agent-a+ops/agent-b'));
+    const pinned = plan.pods.filter((p) => p.placement === null);
+    expect(pinned.map((p) => daemonCase.world.pods.get(key(p))?.app)).toEqual(['pinned']);
+    expect(phrases(reasonCounts(pinned[0]?.summary ?? ''))).toEqual(["node(s) didn't match PersistentVolume's node affinity"]);
+    try {
+      const { table, problems } = await replay(daemonCase);
+      expect(problems, table).toEqual([]);
+    } finally {
+      await cleanup(daemonCase);
     }
   });
 

@@ -4,25 +4,29 @@ import { fail, type Predicate } from './types.js';
 /**
  * InterPodAffinity, both directions: the pod's required affinity and anti-affinity terms against the pods placed in the
  * node's topology domain, and the required anti-affinity terms of placed pods against this pod.
+ *
+ * Required affinity terms are one group, as kube-scheduler counts them: only a pod matching ALL of the terms counts, in the
+ * domain of each term's topology key; every term's domain on the node must hold such a pod. The first-pod rule (a pod that
+ * matches all of its own terms may go anywhere) applies only while no placed pod matches all the terms (on a node carrying
+ * one of their topology keys).
  */
 export const interPodAffinity: Predicate = {
   name: 'InterPodAffinity',
   filter(ctx, cls, node) {
     const terms = ctx.terms;
     // kube-scheduler's order: the pod's affinity, its anti-affinity, then existing pods' anti-affinity.
-    if (cls.affinityTermIds.length > 0) {
+    const group = cls.affinityGroupId;
+    if (group !== null) {
       let satisfied = true;
       for (const id of cls.affinityTermIds) {
         const term = terms.terms[id];
         if (!term) continue;
         const domain = topologyValue(node, term.topologyKey);
         if (domain === undefined) return fail('InterPodAffinity', "node(s) didn't match pod affinity rules");
-        if (terms.count(id, domain) === 0) satisfied = false;
+        if (terms.groupCount(group, term.topologyKey, domain) <= 0) satisfied = false;
       }
-      if (!satisfied) {
-        // The first pod of a group that selects itself may go anywhere, as long as no matching pod exists yet.
-        const firstOfGroup = cls.selfAffine && cls.affinityTermIds.every((id) => (terms.totals[id] ?? 0) === 0);
-        if (!firstOfGroup) return fail('InterPodAffinity', "node(s) didn't match pod affinity rules");
+      if (!satisfied && !(cls.selfAffine && !terms.groupHasPods(group))) {
+        return fail('InterPodAffinity', "node(s) didn't match pod affinity rules");
       }
     }
     for (const id of cls.antiTermIds) {

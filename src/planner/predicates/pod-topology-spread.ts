@@ -3,8 +3,10 @@ import { fail, type Predicate } from './types.js';
 
 /**
  * PodTopologySpread (DoNotSchedule constraints): placing the pod must keep count(domain) - min(count over eligible domains)
- * within maxSkew. Eligible domains follow nodeAffinityPolicy / nodeTaintsPolicy; fewer domains than minDomains make the
- * minimum 0. ScheduleAnyway constraints are scoring only and do not filter.
+ * within maxSkew. As kube-scheduler, both the domains and the matching pods counted in them come only from nodes the
+ * constraint includes: nodes carrying every topology key of the pod's constraints, matching its nodeSelector / required node
+ * affinity (nodeAffinityPolicy Honor, the default) and, with nodeTaintsPolicy Honor, whose taints it tolerates. Fewer domains
+ * than minDomains make the minimum 0. ScheduleAnyway constraints are scoring only and do not filter.
  */
 export const podTopologySpread: Predicate = {
   name: 'PodTopologySpread',
@@ -18,17 +20,18 @@ export const podTopologySpread: Predicate = {
         return fail('PodTopologySpread', "node(s) didn't match pod topology spread constraints (missing required label)");
       }
       const domains = ctx.spreadDomains(cls, i);
+      const counts = ctx.spreadCounts(cls, i);
       let min = Number.POSITIVE_INFINITY;
       if (c.minDomains !== null && domains.size < c.minDomains) min = 0;
       else {
         for (const d of domains) {
-          const n = ctx.terms.count(rule.termId, d);
+          const n = counts.get(d) ?? 0;
           if (n < min) min = n;
           if (min === 0) break;
         }
       }
       if (!Number.isFinite(min)) min = 0;
-      const skew = ctx.terms.count(rule.termId, domain) + (rule.selfMatch ? 1 : 0) - min;
+      const skew = (counts.get(domain) ?? 0) + (rule.selfMatch ? 1 : 0) - min;
       if (skew > c.maxSkew) return fail('PodTopologySpread', "node(s) didn't match pod topology spread constraints");
     }
     return null;

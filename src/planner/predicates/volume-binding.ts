@@ -9,7 +9,7 @@ export const volumeBinding: Predicate = {
     if (needs.errors.length > 0) return fail('VolumeBinding', ...needs.errors);
     for (const terms of needs.nodeAffinity) {
       if (!nodeSelectorTermsMatch(terms, node.name, node.labels)) {
-        return fail('VolumeBinding', 'node(s) had volume node affinity conflict');
+        return fail('VolumeBinding', "node(s) didn't match PersistentVolume's node affinity");
       }
     }
     return null;

@@ -13,7 +13,7 @@
  * The misfits ask for little of anything else (no CPU for the GPU pod, 100m otherwise, small memory), so that on nodes the
  * other pods fill, kube-scheduler's NodeResourcesFit names the same resource and not also the one the fillers used up.
  */
-import type { V1PodSpec, V1Toleration } from '@kubernetes/client-node';
+import type { V1Affinity, V1PodSpec, V1Toleration, V1TopologySpreadConstraint } from '@kubernetes/client-node';
 import { nodeObject, REGION, uid, type KObj, type NodeObjectInput } from '../../helpers/kube-objects.js';
 import type { Catalog } from '../../../src/catalog/catalog.js';
 
@@ -70,13 +70,38 @@ export interface Workload {
   readonly hostAntiAffinity?: boolean;
   /** Old nodes its replicas run on today, round robin. */
   readonly oldNodes: readonly string[];
+  /** The pods' labels besides pod-template-hash (default: app=<name>); the Deployment selects them. */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  readonly affinity?: V1Affinity;
+  readonly topologySpreadConstraints?: readonly V1TopologySpreadConstraint[];
+  /** A PersistentVolumeClaim (of the world's `volumes`) mounted as volume "data". */
+  readonly claim?: string;
 }
 
-export type OldNode = Omit<NodeObjectInput, 'index'>;
+/** `stays`: a node that is not migrated (not in the plan's node selection); its pods stay, bound, in the replay too. */
+export type OldNode = Omit<NodeObjectInput, 'index'> & { readonly stays?: boolean };
+
+/** A DaemonSet: a pod on every node (no selector, no toleration), created on the control plane before the moving pods. */
+export interface DaemonSetSpec {
+  readonly namespace: string;
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly requests: Readonly<Record<string, string>>;
+}
+
+/** A claim bound to a local PersistentVolume whose node affinity wants `zone`. */
+export interface BoundVolume {
+  readonly namespace: string;
+  readonly claim: string;
+  readonly pv: string;
+  readonly zone: string;
+}
 
 export interface WorldSpec {
   readonly oldNodes: readonly OldNode[];
   readonly workloads: readonly Workload[];
+  readonly daemonSets?: readonly DaemonSetSpec[];
+  readonly volumes?: readonly BoundVolume[];
 }
 
 const OLD_GENERAL = ['old-m5-1', 'old-m5-2', 'old-m5-3', 'old-m5-4', 'old-m5-5', 'old-m5-6'];
@@ -156,6 +181,9 @@ export function podSpecOf(w: Workload): V1PodSpec {
     ],
     ...(w.nodeSelector ? { nodeSelector: { ...w.nodeSelector } } : {}),
     ...(w.tolerations ? { tolerations: [...w.tolerations] } : {}),
+    ...(w.topologySpreadConstraints ? { topologySpreadConstraints: [...w.topologySpreadConstraints] } : {}),
+    ...(w.claim !== undefined ? { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: w.claim } }] } : {}),
+    ...(w.affinity ? { affinity: w.affinity } : {}),
     ...(w.hostAntiAffinity
       ? {
           affinity: {
@@ -183,6 +211,15 @@ export interface World {
   readonly objects: KObj[];
   /** Every pod of the input by namespace/name, with the spec to create it again unbound. */
   readonly pods: ReadonlyMap<string, WorldPod>;
+  /** Nodes that stay (not migrated), and the pods on them by namespace/name with their node. */
+  readonly stayingNodes: readonly string[];
+  readonly stayingPods: ReadonlyMap<string, string>;
+  readonly spec: WorldSpec;
+}
+
+/** The pod template of a DaemonSet spec. */
+export function daemonPodSpec(d: DaemonSetSpec): V1PodSpec {
+  return { containers: [{ name: 'main', image: `registry.invalid/${d.name}:1`, resources: { requests: { ...d.requests } } }] };
 }
 
 /** The cluster with pods that cannot fit (the table above), against VNGS_JSON. */
@@ -224,22 +261,25 @@ export const GENERAL_ONLY_VNGS_JSON = JSON.stringify({
   subnetZones: { 'subnet-e2e-a': `${REGION}a` },
 });
 
-export function buildWorld(catalog: Catalog, spec: WorldSpec): World {
-  const objects: KObj[] = spec.oldNodes.map((n, index) => nodeObject(catalog, { ...n, index }));
+export function buildWorld(catalog: Catalog, worldSpec: WorldSpec): World {
+  const objects: KObj[] = worldSpec.oldNodes.map(({ stays: _stays, ...n }, index) => nodeObject(catalog, { ...n, index }));
+  const stayingNodes = worldSpec.oldNodes.filter((n) => n.stays === true).map((n) => n.name);
+  const stayingPods = new Map<string, string>();
   const pods = new Map<string, WorldPod>();
-  spec.workloads.forEach((w, index) => {
+  worldSpec.workloads.forEach((w, index) => {
     const depUid = uid(2_100_000 + index);
     const rsUid = uid(3_100_000 + index);
     const hash = '5c8d7f9b4';
     const rsName = `${w.name}-${hash}`;
-    const labels = { app: w.name, 'pod-template-hash': hash };
+    const selectorLabels = w.podLabels ?? { app: w.name };
+    const labels = { ...selectorLabels, 'pod-template-hash': hash };
     const spec = podSpecOf(w);
     objects.push(
       {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
-        metadata: { name: w.name, namespace: w.namespace, uid: depUid, labels: { app: w.name } },
-        spec: { replicas: w.replicas, selector: { matchLabels: { app: w.name } } },
+        metadata: { name: w.name, namespace: w.namespace, uid: depUid, labels: { ...selectorLabels } },
+        spec: { replicas: w.replicas, selector: { matchLabels: { ...selectorLabels } } },
       },
       {
         apiVersion: 'apps/v1',
@@ -271,7 +311,203 @@ export function buildWorld(catalog: Catalog, spec: WorldSpec): World {
         status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
       });
       pods.set(`${w.namespace}/${name}`, { namespace: w.namespace, name, app: w.name, labels, spec });
+      if (stayingNodes.includes(nodeName)) stayingPods.set(`${w.namespace}/${name}`, nodeName);
     }
   });
-  return { objects, pods };
+  (worldSpec.daemonSets ?? []).forEach((d, index) => {
+    objects.push({
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: d.name, namespace: d.namespace, uid: uid(5_100_000 + index) },
+      spec: { selector: { matchLabels: { ...d.labels } }, template: { metadata: { labels: { ...d.labels } }, spec: daemonPodSpec(d) } },
+    });
+  });
+  (worldSpec.volumes ?? []).forEach((v, index) => {
+    objects.push(
+      {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: v.claim, namespace: v.namespace, uid: uid(8_100_000 + index) },
+        spec: { volumeName: v.pv, storageClassName: '', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+        status: { phase: 'Bound' },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'PersistentVolume',
+        metadata: { name: v.pv, uid: uid(9_100_000 + index) },
+        spec: pvSpec(v, v.namespace),
+      },
+    );
+  });
+  return { objects, pods, stayingNodes, stayingPods, spec: worldSpec };
 }
+
+/** A local PersistentVolume pinned (by required node affinity) to the volume's zone, bound to its claim in `namespace`. */
+export function pvSpec(v: BoundVolume, namespace: string): Record<string, unknown> {
+  return {
+    capacity: { storage: '1Gi' },
+    accessModes: ['ReadWriteOnce'],
+    persistentVolumeReclaimPolicy: 'Retain',
+    storageClassName: '',
+    local: { path: `/mnt/${v.pv}` },
+    claimRef: { namespace, name: v.claim },
+    nodeAffinity: {
+      required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: [v.zone] }] }] },
+    },
+  };
+}
+
+/** One VNG of m5.large nodes labelled pool=general, in zones a and b: each new node holds one 1200m pod. */
+export const GENERAL_AB_VNGS_JSON = JSON.stringify({
+  launchSpecs: [
+    {
+      id: 'ols-0000e2e4',
+      name: 'general',
+      instanceTypes: ['m5.large'],
+      subnetIds: ['subnet-e2e-a', 'subnet-e2e-b'],
+      labels: [{ key: 'pool', value: 'general' }],
+      taints: [],
+    },
+  ],
+  subnetZones: { 'subnet-e2e-a': `${REGION}a`, 'subnet-e2e-b': `${REGION}b` },
+});
+
+/** One VNG of m5.large nodes (1930m allocatable) in zone a. */
+export const M5_LARGE_A_VNGS_JSON = JSON.stringify({
+  launchSpecs: [
+    {
+      id: 'ols-0000e2e5',
+      name: 'general',
+      instanceTypes: ['m5.large'],
+      subnetIds: ['subnet-e2e-a'],
+      labels: [{ key: 'pool', value: 'general' }],
+      taints: [],
+    },
+  ],
+  subnetZones: { 'subnet-e2e-a': `${REGION}a` },
+});
+
+const zoneSpread = (app: string, extra: Partial<V1TopologySpreadConstraint> = {}): V1TopologySpreadConstraint => ({
+  maxSkew: 1,
+  topologyKey: 'topology.kubernetes.io/zone',
+  whenUnsatisfiable: 'DoNotSchedule',
+  labelSelector: { matchLabels: { app } },
+  ...extra,
+});
+
+/**
+ * Topology spread's node inclusion policies, against GENERAL_AB_VNGS_JSON. Nodes that stay, all in zone b:
+ * keep-general-b (pool=general, full: it makes zone b a domain for pods that want pool=general), keep-legacy-b (pool=legacy,
+ * two `app=web` pods) and keep-tainted-b (pool=general, tainted, two `app=api` pods). Two `web` pods (nodeSelector
+ * pool=general, zone spread with the default nodeAffinityPolicy Honor) and two `api` pods (the same with nodeTaintsPolicy
+ * Honor, no toleration) move off old-1. kube-scheduler does not count the pods of keep-legacy-b for `web` (it fails their
+ * nodeSelector) nor those of keep-tainted-b for `api` (its taint is not tolerated): both zones count 0, so each group goes
+ * one pod per zone. Counting them would make a planner put both pods of a group in zone a, where kube-scheduler refuses
+ * the second one (1 + 1 - 0 > maxSkew) and it stays Pending.
+ */
+export const SPREAD_WORLD: WorldSpec = {
+  oldNodes: [
+    { name: 'old-1', instanceType: 'm5.2xlarge', zone: `${REGION}a`, labels: { pool: 'old' } },
+    { name: 'keep-general-b', instanceType: 'm5.large', zone: `${REGION}b`, labels: { pool: 'general' }, stays: true },
+    { name: 'keep-legacy-b', instanceType: 'm5.xlarge', zone: `${REGION}b`, labels: { pool: 'legacy' }, stays: true },
+    {
+      name: 'keep-tainted-b',
+      instanceType: 'm5.xlarge',
+      zone: `${REGION}b`,
+      labels: { pool: 'general' },
+      taints: [BATCH_TAINT],
+      stays: true,
+    },
+  ],
+  workloads: [
+    { namespace: NS_SHOP, name: 'filler', replicas: 1, requests: { cpu: '1700m', memory: '256Mi' }, oldNodes: ['keep-general-b'] },
+    { namespace: NS_SHOP, name: 'web-legacy', podLabels: { app: 'web' }, replicas: 2, requests: { cpu: '100m', memory: '128Mi' }, oldNodes: ['keep-legacy-b'] },
+    {
+      namespace: NS_SHOP,
+      name: 'api-legacy',
+      podLabels: { app: 'api' },
+      replicas: 2,
+      requests: { cpu: '100m', memory: '128Mi' },
+      tolerations: [TOLERATE_BATCH],
+      oldNodes: ['keep-tainted-b'],
+    },
+    {
+      namespace: NS_SHOP,
+      name: 'web',
+      replicas: 2,
+      requests: { cpu: '1200m', memory: '256Mi' },
+      nodeSelector: { pool: 'general' },
+      topologySpreadConstraints: [zoneSpread('web')],
+      oldNodes: ['old-1'],
+    },
+    {
+      namespace: NS_SHOP,
+      name: 'api',
+      replicas: 2,
+      requests: { cpu: '1200m', memory: '256Mi' },
+      nodeSelector: { pool: 'general' },
+      topologySpreadConstraints: [zoneSpread('api', { nodeTaintsPolicy: 'Honor' })],
+      oldNodes: ['old-1'],
+    },
+  ],
+};
+
+/**
+ * Several required pod-affinity terms, against GENERAL_AB_VNGS_JSON. Zone a has a pod `app=db` and another `tier=cache`
+ * (on keep-a, which stays); zone b has one pod with both labels (on keep-b). `client` wants, in its zone, a pod app=db and
+ * a pod tier=cache: kube-scheduler counts only pods matching both terms, so only zone b will do.
+ */
+export const AFFINITY_WORLD: WorldSpec = {
+  oldNodes: [
+    { name: 'old-1', instanceType: 'm5.2xlarge', zone: `${REGION}a`, labels: { pool: 'old' } },
+    { name: 'keep-a', instanceType: 'm5.xlarge', zone: `${REGION}a`, labels: { pool: 'legacy' }, stays: true },
+    { name: 'keep-b', instanceType: 'm5.xlarge', zone: `${REGION}b`, labels: { pool: 'legacy' }, stays: true },
+  ],
+  workloads: [
+    { namespace: NS_SHOP, name: 'db-a', podLabels: { app: 'db' }, replicas: 1, requests: { cpu: '100m', memory: '128Mi' }, oldNodes: ['keep-a'] },
+    { namespace: NS_SHOP, name: 'cache-a', podLabels: { tier: 'cache' }, replicas: 1, requests: { cpu: '100m', memory: '128Mi' }, oldNodes: ['keep-a'] },
+    {
+      namespace: NS_SHOP,
+      name: 'db-cache-b',
+      podLabels: { app: 'db', tier: 'cache' },
+      replicas: 1,
+      requests: { cpu: '100m', memory: '128Mi' },
+      oldNodes: ['keep-b'],
+    },
+    {
+      namespace: NS_SHOP,
+      name: 'client',
+      replicas: 1,
+      requests: { cpu: '1200m', memory: '256Mi' },
+      nodeSelector: { pool: 'general' },
+      affinity: {
+        podAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: [
+            { labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'topology.kubernetes.io/zone' },
+            { labelSelector: { matchLabels: { tier: 'cache' } }, topologyKey: 'topology.kubernetes.io/zone' },
+          ],
+        },
+      },
+      oldNodes: ['old-1'],
+    },
+  ],
+};
+
+/**
+ * Two DaemonSets with identical pod templates (200m each) and a bound volume, against M5_LARGE_A_VNGS_JSON. Each new
+ * m5.large (1930m) runs both DaemonSet pods (400m), so it holds one 800m worker (1530m left), not two: charging the
+ * DaemonSets once would plan two workers per node, and kube-scheduler would leave one Pending. `pinned` mounts a claim
+ * bound to a PersistentVolume of zone c, where the VNG has no subnet: it fits nowhere, for VolumeBinding's reason.
+ */
+export const DAEMONSETS_WORLD: WorldSpec = {
+  oldNodes: [{ name: 'old-1', instanceType: 'm5.2xlarge', zone: `${REGION}a` }],
+  workloads: [
+    { namespace: NS_SHOP, name: 'worker', replicas: 4, requests: { cpu: '800m', memory: '256Mi' }, oldNodes: ['old-1'] },
+    { namespace: NS_SHOP, name: 'pinned', replicas: 1, requests: { cpu: '100m', memory: '128Mi' }, claim: 'pinned-data', oldNodes: ['old-1'] },
+  ],
+  daemonSets: [
+    { namespace: 'ops', name: 'agent-a', labels: { app: 'agent' }, requests: { cpu: '200m', memory: '128Mi' } },
+    { namespace: 'ops', name: 'agent-b', labels: { app: 'agent' }, requests: { cpu: '200m', memory: '128Mi' } },
+  ],
+  volumes: [{ namespace: NS_SHOP, claim: 'pinned-data', pv: 'pinned-pv', zone: `${REGION}c` }],
+};

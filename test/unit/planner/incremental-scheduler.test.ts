@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IncrementalScheduler, type SchedulerNode, type SchedulerPod } from '../../../src/planner/incremental-scheduler.js';
-import { affinityTerm, HOSTNAME, podSpec, sel } from '../../helpers/sched.js';
+import { affinityTerm, HOSTNAME, podSpec, sel, spread, ZONE } from '../../helpers/sched.js';
 
 const none = { namespaces: [], pvcs: [], pvs: [], storageClasses: [] };
 
@@ -57,5 +57,35 @@ describe('IncrementalScheduler', () => {
     if (answer.node === null) expect(answer.summary).toContain("didn't match pod anti-affinity rules");
     s.removePod('db-0');
     expect(s.findNode(anti('db-2'))).toEqual({ node: 'a' });
+  });
+
+  /**
+   * kube-scheduler sees a cordoned node's node.kubernetes.io/unschedulable taint, so under nodeTaintsPolicy Honor its zone is
+   * no spread domain and its pods do not count; with the default Ignore, they do. Uncordoning brings it back.
+   */
+  it('under nodeTaintsPolicy Honor a cordoned node makes no spread domain (its unschedulable taint), as kube-scheduler', () => {
+    const zoned = (name: string, zone: string): SchedulerNode => ({ ...node(name), labels: { [HOSTNAME]: name, [ZONE]: zone }, zone });
+    const web = (key: string, policy: 'Honor' | 'Ignore'): SchedulerPod =>
+      pod(key, 100, { labels: { app: 'web' }, topologySpread: [spread(ZONE, sel({ app: 'web' }), { nodeTaintsPolicy: policy })] });
+    const run = (policy: 'Honor' | 'Ignore'): IncrementalScheduler => {
+      const s = new IncrementalScheduler(none);
+      s.addNode(zoned('a1', 'a'), true);
+      s.addNode(zoned('b1', 'b'), true);
+      s.addNode(zoned('c1', 'c'), true);
+      s.addPod(web('w0', policy), 'a1');
+      s.addPod(web('w1', policy), 'b1');
+      expect(s.findNode(web('w2', policy))).toEqual({ node: 'c1' });
+      s.setSchedulable('c1', false);
+      return s;
+    };
+    // Honor: zones a and b only, 1 + 1 - 1.
+    const honor = run('Honor');
+    expect(honor.findNode(web('w2', 'Honor'))).toEqual({ node: 'a1' });
+    honor.setSchedulable('c1', true);
+    expect(honor.findNode(web('w2', 'Honor'))).toEqual({ node: 'c1' });
+    // Ignore: zone c still counts 0, and its only node takes no pod.
+    const answer = run('Ignore').findNode(web('w2', 'Ignore'));
+    expect(answer.node).toBeNull();
+    if (answer.node === null) expect(answer.reasons).toContain("node(s) didn't match pod topology spread constraints");
   });
 });

@@ -65,6 +65,76 @@ describe('InterPodAffinity: required affinity', () => {
   });
 });
 
+describe('InterPodAffinity: several required affinity terms (kube-scheduler counts only pods matching all of them)', () => {
+  const tier = { tier: 'backend' };
+  const both = { app: 'db', tier: 'backend' };
+  const twoTerms = [affinityTerm(sel(db), ZONE), affinityTerm(sel(tier), ZONE)];
+
+  it('two pods matching one term each in the domain do not satisfy the pod', () => {
+    const w = world({
+      nodes,
+      existing: [
+        { node: 'n1', pod: { labels: db } },
+        { node: 'n2', pod: { labels: tier } },
+      ],
+      incoming: [{ labels: web, podAffinity: twoTerms }],
+    });
+    for (const n of ['n1', 'n2', 'n3']) expect(verdict(w.check(interPodAffinity, 0, n))).toEqual(AFFINITY);
+  });
+  it('one pod matching all the terms in the domain satisfies the pod', () => {
+    const w = world({
+      nodes,
+      existing: [{ node: 'n1', pod: { labels: both } }],
+      incoming: [{ labels: web, podAffinity: twoTerms }],
+    });
+    expect(w.check(interPodAffinity, 0, 'n2')).toBeNull(); // same zone a
+    expect(verdict(w.check(interPodAffinity, 0, 'n3'))).toEqual(AFFINITY);
+  });
+  it('with different topology keys, each term looks for a pod matching all terms in its own domain', () => {
+    const w = world({
+      nodes,
+      existing: [{ node: 'n1', pod: { labels: both } }],
+      incoming: [{ labels: web, podAffinity: [affinityTerm(sel(db), ZONE), affinityTerm(sel(tier), HOSTNAME)] }],
+    });
+    expect(w.check(interPodAffinity, 0, 'n1')).toBeNull();
+    expect(verdict(w.check(interPodAffinity, 0, 'n2'))).toEqual(AFFINITY); // zone a has it, host n2 does not
+  });
+  it('the first-pod rule applies when pods match some terms but none matches all, and the pod matches all itself', () => {
+    const self = { app: 'db', tier: 'backend' };
+    const w = world({
+      nodes,
+      existing: [{ node: 'n3', pod: { labels: db } }],
+      incoming: [{ labels: self, podAffinity: twoTerms }],
+    });
+    expect(w.check(interPodAffinity, 0, 'n1')).toBeNull();
+    w.place(0, 'n1');
+    // Now a pod matches all the terms: the group must join it in zone a.
+    expect(w.check(interPodAffinity, 0, 'n2')).toBeNull();
+    expect(verdict(w.check(interPodAffinity, 0, 'n3'))).toEqual(AFFINITY);
+  });
+  it('the first-pod rule does not apply to a pod matching only some of its own terms', () => {
+    const w = world({ nodes, incoming: [{ labels: db, podAffinity: twoTerms }] });
+    for (const n of ['n1', 'n2', 'n3']) expect(verdict(w.check(interPodAffinity, 0, n))).toEqual(AFFINITY);
+  });
+  it('a pod matching all terms on a node without any of the topology keys does not end the first-pod rule', () => {
+    const w = world({
+      nodes: [...nodes, { name: 'nozone' }],
+      existing: [{ node: 'nozone', pod: { labels: both } }],
+      incoming: [{ labels: both, podAffinity: twoTerms }],
+    });
+    expect(w.check(interPodAffinity, 0, 'n3')).toBeNull();
+  });
+  it('removing the only pod that matches all terms brings the first-pod rule back', () => {
+    const w = world({ nodes, incoming: [{ labels: both, podAffinity: twoTerms }] });
+    w.place(0, 'n1');
+    expect(verdict(w.check(interPodAffinity, 0, 'n3'))).toEqual(AFFINITY);
+    const cls = w.classes[0];
+    if (!cls) throw new Error('no class');
+    w.ctx.countPod(cls, w.node('n1'), -1);
+    expect(w.check(interPodAffinity, 0, 'n3')).toBeNull();
+  });
+});
+
 describe('InterPodAffinity: anti-affinity of the incoming pod', () => {
   const incoming = [{ labels: web, podAntiAffinity: [affinityTerm(sel(web), HOSTNAME)] }];
   it('fails a node that runs a matching pod', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TopologySpreadConstraint } from '../../../../src/model/types.js';
 import { podTopologySpread } from '../../../../src/planner/predicates/pod-topology-spread.js';
-import { HOSTNAME, sel, spread, taint, verdict, world, ZONE, type NodeInput, type PodInput } from '../../../helpers/sched.js';
+import { HOSTNAME, planNode, req, sel, spread, taint, term, toleration, verdict, world, ZONE, type NodeInput, type PodInput } from '../../../helpers/sched.js';
 
 const REASON = ["node(s) didn't match pod topology spread constraints"];
 const MISSING = ["node(s) didn't match pod topology spread constraints (missing required label)"];
@@ -230,3 +230,115 @@ describe('PodTopologySpread: templates the pod does not fit', () => {
   });
 });
 
+
+/**
+ * kube-scheduler (PodTopologySpread PreFilter) counts matching pods only on nodes the constraint includes: nodes carrying
+ * every topology key of the pod's constraints, passing its nodeSelector / required node affinity (nodeAffinityPolicy Honor,
+ * the default) and, with nodeTaintsPolicy Honor, whose taints it tolerates. Pods elsewhere in the zone do not count.
+ */
+describe('PodTopologySpread: which pods count (node inclusion policies)', () => {
+  const mixed: NodeInput[] = [
+    { name: 'ax', zone: 'a', labels: { pool: 'x' } },
+    { name: 'ay', zone: 'a', labels: { pool: 'y' } },
+    { name: 'bx', zone: 'b', labels: { pool: 'x' } },
+  ];
+  const onAy = existingOn('ay', 'ay');
+  const selective = (c: Partial<TopologySpreadConstraint> = {}): PodInput => ({
+    labels: web,
+    nodeSelector: { pool: 'x' },
+    topologySpread: [zoneSpread(c)],
+  });
+
+  it('nodeAffinityPolicy Honor (default): pods on nodes the pod\'s nodeSelector excludes do not count in their zone', () => {
+    const w = world({ nodes: mixed, existing: onAy, incoming: [selective()] });
+    expect(w.check(podTopologySpread, 0, 'ax')).toBeNull(); // zone a counts 0 (ay excluded): 0 + 1 - 0
+  });
+  it('nodeAffinityPolicy Ignore: they count', () => {
+    const w = world({ nodes: mixed, existing: onAy, incoming: [selective({ nodeAffinityPolicy: 'Ignore' })] });
+    expect(verdict(w.check(podTopologySpread, 0, 'ax'))).toEqual(REASON); // 2 + 1 - 0
+  });
+  it('nodeAffinityPolicy Honor with required node affinity (not only nodeSelector)', () => {
+    const w = world({
+      nodes: mixed,
+      existing: onAy,
+      incoming: [
+        {
+          labels: web,
+          requiredNodeAffinity: [term([req('pool', 'In', 'x')])],
+          topologySpread: [zoneSpread()],
+        },
+      ],
+    });
+    expect(w.check(podTopologySpread, 0, 'ax')).toBeNull();
+  });
+  it('a pod without node affinity counts pods on every node of the zone', () => {
+    const w = world({ nodes: mixed, existing: onAy, incoming: [{ labels: web, topologySpread: [zoneSpread()] }] });
+    expect(verdict(w.check(podTopologySpread, 0, 'ax'))).toEqual(REASON);
+  });
+
+  const taintedA: NodeInput[] = [
+    { name: 'a1', zone: 'a' },
+    { name: 'a2', zone: 'a', taints: [taint('dedicated', 'batch')] },
+    { name: 'b1', zone: 'b' },
+  ];
+  it('nodeTaintsPolicy Honor: pods on a node whose taint the pod does not tolerate do not count', () => {
+    const w = world({ nodes: taintedA, existing: existingOn('a2', 'a2'), incoming: [{ labels: web, topologySpread: [zoneSpread({ nodeTaintsPolicy: 'Honor' })] }] });
+    expect(w.check(podTopologySpread, 0, 'a1')).toBeNull();
+  });
+  it('nodeTaintsPolicy Ignore (default): they count', () => {
+    const w = world({ nodes: taintedA, existing: existingOn('a2', 'a2'), incoming: [{ labels: web, topologySpread: [zoneSpread()] }] });
+    expect(verdict(w.check(podTopologySpread, 0, 'a1'))).toEqual(REASON);
+  });
+  it('nodeTaintsPolicy Honor: pods on a node whose taint the pod tolerates count', () => {
+    const w = world({
+      nodes: taintedA,
+      existing: existingOn('a2', 'a2'),
+      incoming: [{ labels: web, tolerations: [toleration('dedicated', 'Exists')], topologySpread: [zoneSpread({ nodeTaintsPolicy: 'Honor' })] }],
+    });
+    expect(verdict(w.check(podTopologySpread, 0, 'a1'))).toEqual(REASON);
+  });
+  it('pods on a node lacking the topology key of another of the pod\'s constraints do not count', () => {
+    const w = world({
+      nodes: [
+        { name: 'a1', zone: 'a', labels: { rack: 'r1' } },
+        { name: 'a2', zone: 'a' },
+        { name: 'b1', zone: 'b', labels: { rack: 'r2' } },
+      ],
+      existing: existingOn('a2', 'a2'),
+      incoming: [{ labels: web, topologySpread: [zoneSpread(), spread('rack', sel(web), { maxSkew: 5 })] }],
+    });
+    expect(w.check(podTopologySpread, 0, 'a1')).toBeNull(); // zone a counts 0: a2 has no rack label
+  });
+  it('pods the planner places count only where the pod\'s policies include the node (new nodes of another VNG do not)', () => {
+    const w = world({
+      nodes: [
+        { name: 'ax', zone: 'a', labels: { pool: 'x' } },
+        { name: 'bx', zone: 'b', labels: { pool: 'x' } },
+        { name: 'new-y-a', zone: 'a', labels: { pool: 'y' }, origin: 'new' },
+      ],
+      // Pod 1 has the same labels and spread but no selector: it may go to pool y, and shares the spread selector.
+      incoming: [selective(), { labels: web, topologySpread: [zoneSpread()] }],
+    });
+    expect(w.check(podTopologySpread, 0, 'ax')).toBeNull();
+    w.place(1, 'new-y-a');
+    w.place(1, 'new-y-a');
+    expect(w.check(podTopologySpread, 0, 'ax')).toBeNull(); // still 0 + 1 - 0 for the pod that wants pool x
+    expect(verdict(w.check(podTopologySpread, 1, 'ax'))).toEqual(REASON); // the other pod counts them: 2 + 1 - 0
+    w.place(0, 'ax');
+    expect(verdict(w.check(podTopologySpread, 0, 'ax'))).toEqual(REASON); // now 1 + 1 - 0
+    expect(w.check(podTopologySpread, 0, 'bx')).toBeNull();
+  });
+  it('a node that takes no pod (cordoned) still holds pods that count and makes a domain', () => {
+    const w = world({ nodes: [{ name: 'a1', zone: 'a' }, { name: 'b1', zone: 'b' }], incoming: [{ labels: web, topologySpread: [zoneSpread()] }] });
+    const cordoned = planNode({ name: 'c1', zone: 'c' }, -1);
+    w.ctx.addBystander(cordoned);
+    expect(w.check(podTopologySpread, 0, 'a1')).toBeNull();
+    w.place(0, 'a1');
+    w.place(0, 'b1');
+    expect(verdict(w.check(podTopologySpread, 0, 'a1'))).toEqual(REASON); // zone c is a domain with 0
+    const cls = w.classes[0];
+    if (!cls) throw new Error('no class');
+    w.ctx.place(cls, cordoned, null);
+    expect(w.check(podTopologySpread, 0, 'a1')).toBeNull();
+  });
+});

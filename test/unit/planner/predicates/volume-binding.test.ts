@@ -46,14 +46,14 @@ describe('VolumeBinding', () => {
       'pod has unbound immediate PersistentVolumeClaims',
     ]);
   });
-  it('a bound PV with node affinity passes matching nodes and fails others', () => {
+  it('a bound PV with node affinity passes matching nodes and fails others, in kube-scheduler 1.36 volumebinding words', () => {
     const cluster = {
       pvcs: [claim('data', 'pv-1')],
       pvs: [pv('pv-1', [term([req(ZONE, 'In', 'us-east-1a')])])],
       storageClasses: classes,
     };
     expect(run(cluster, 'us-east-1a')).toBe('pass');
-    expect(run(cluster, 'us-east-1b')).toEqual(['node(s) had volume node affinity conflict']);
+    expect(run(cluster, 'us-east-1b')).toEqual(["node(s) didn't match PersistentVolume's node affinity"]);
   });
   it('a bound PV without node affinity passes', () => {
     expect(run({ pvcs: [claim('data', 'pv-1')], pvs: [pv('pv-1', null)] })).toBe('pass');
