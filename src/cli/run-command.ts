@@ -71,6 +71,8 @@ const PARAM_FLAGS: readonly (keyof PlanOptions)[] = [
   'forcePodEvictionOnPdbFailure',
   'shouldEvictStandAlonePods',
   'shouldTerminateDrainedNodes',
+  'respectDoNotDisrupt',
+  'respectRestrictScaleDown',
   'drainTimeThreshold',
   'batchTimeBudget',
   'vmMemoryOverheadPercent',
