@@ -6,10 +6,12 @@ import type { AllocatableOptions } from '../catalog/allocatable.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { observedResources } from '../catalog/observed.js';
 import { FAILURE_MESSAGES, FAILURE_REMEDIES, type FailureCode } from '../model/failures.js';
+import { disruptionOptOut, type DisruptionOptOut } from '../model/kube/disruption-opt-out.js';
 import type { MigrationParams, NodeSelection } from '../model/params.js';
 import type { Cluster, Node, Pod, Vng } from '../model/types.js';
 import { podArchitectures } from './architecture-policy.js';
 import { planBatches, type BatchNodeInfo, type BatchPlan } from './batches.js';
+import { keptOf, type KeptNode, type KeptPod } from './disruption-opt-out.js';
 import { solve, type NewNode, type Reason } from './pack.js';
 import { pdbStates } from './pdb.js';
 import { collectRisks, type Risk } from './risks.js';
@@ -81,10 +83,20 @@ export interface Plan {
     readonly unschedulablePods: number;
     readonly podsToStayingNodes: number;
     readonly standAlonePods: number;
+    /** Pods that stay on old nodes (they ask not to be disrupted, or are stand-alone and not evicted). */
+    readonly keptPods: number;
     readonly vngNodeTypes: number;
   };
   readonly oldNodes: readonly { name: string; instanceType: string | null; zone: string | null; instanceId: string | null }[];
   readonly pods: readonly PlannedPod[];
+  /**
+   * Pods on the old nodes that do not move: pods that ask not to be disrupted (karpenter.sh/do-not-disrupt,
+   * cluster-autoscaler.kubernetes.io/safe-to-evict "false", spotinst.io/restrict-scale-down, as the parameters honour them)
+   * and stand-alone pods when shouldEvictStandAlonePods is false.
+   */
+  readonly keptPods: readonly KeptPod[];
+  /** Old nodes that stay (cordoned, not terminated) because kept pods run there, with one reason per such pod. */
+  readonly keptNodes: readonly KeptNode[];
   /** New nodes per (VNG, instance type). */
   readonly nodes: readonly { vng: string; instanceType: string; count: number; priceUsdPerHour: number }[];
   /** Every new node with what it hosts. */
@@ -139,10 +151,19 @@ export function isDaemonSetPod(p: Pod): boolean {
   return p.owner?.kind === 'DaemonSet';
 }
 
-/** Pods that need a new place: on a migrating node, not DaemonSet, not mirror, not finished, with a controller; plus Pending pods. */
-export function movingPodsOf(cluster: Cluster, migrating: ReadonlySet<string>): { moving: Pod[]; standAlone: Pod[] } {
+/**
+ * Pods that need a new place: on a migrating node, not DaemonSet, not mirror, not finished, with a controller, not asking
+ * (with the parameters' consent) not to be disrupted; plus Pending pods. `optedOut` are the pods on migrating nodes that stay
+ * because of an honoured opt-out (with or without a controller); `standAlone` the other pods without a controller.
+ */
+export function movingPodsOf(
+  cluster: Cluster,
+  migrating: ReadonlySet<string>,
+  params: Pick<MigrationParams, 'respectDoNotDisrupt' | 'respectRestrictScaleDown'>,
+): { moving: Pod[]; standAlone: Pod[]; optedOut: { pod: Pod; key: DisruptionOptOut }[] } {
   const moving: Pod[] = [];
   const standAlone: Pod[] = [];
+  const optedOut: { pod: Pod; key: DisruptionOptOut }[] = [];
   for (const p of cluster.pods) {
     if (p.phase === 'Succeeded' || p.phase === 'Failed' || p.isMirror || isDaemonSetPod(p)) continue;
     if (p.nodeName === null) {
@@ -150,10 +171,12 @@ export function movingPodsOf(cluster: Cluster, migrating: ReadonlySet<string>): 
       continue;
     }
     if (!migrating.has(p.nodeName)) continue;
-    if (p.owner === null) standAlone.push(p);
+    const key = disruptionOptOut(p, params);
+    if (key !== null) optedOut.push({ pod: p, key });
+    else if (p.owner === null) standAlone.push(p);
     else moving.push(p);
   }
-  return { moving, standAlone };
+  return { moving, standAlone, optedOut };
 }
 
 export function buildPlan(input: PlanInput): Plan {
@@ -161,7 +184,8 @@ export function buildPlan(input: PlanInput): Plan {
   const timing = input.timing ?? DEFAULT_TIMING;
   const old = selectOldNodes(cluster, params.nodes);
   const migrating = new Set(old.map((n) => n.name));
-  const { moving, standAlone } = movingPodsOf(cluster, migrating);
+  const { moving, standAlone, optedOut } = movingPodsOf(cluster, migrating, params);
+  const { keptPods, keptNodes } = keptOf(optedOut, standAlone, params);
 
   const result = solve({
     ...(input.allowArchitectureChange ? {} : { podArchitectures: podArchitectures(cluster, moving) }),
@@ -236,6 +260,8 @@ export function buildPlan(input: PlanInput): Plan {
     params,
     moving,
     standAlone,
+    optedOut,
+    keptNodes,
     pdbs,
     pdbOfPod,
     unschedulable: pods.filter((p) => p.placement === null),
@@ -281,10 +307,13 @@ export function buildPlan(input: PlanInput): Plan {
       unschedulablePods: pods.length - placed,
       podsToStayingNodes: pods.filter((p) => p.placement !== null && p.placement.vng === null).length,
       standAlonePods: standAlone.length,
+      keptPods: keptPods.length,
       vngNodeTypes: result.templateCount,
     },
     oldNodes: old.map((n) => ({ name: n.name, instanceType: n.instanceType, zone: n.zone, instanceId: n.instanceId })),
     pods,
+    keptPods,
+    keptNodes,
     nodes: [...counts.values()].sort((a, b) => cmp(a.vng, b.vng) || cmp(a.instanceType, b.instanceType)),
     newNodes: result.newNodes.map((n) => ({
       name: n.name,

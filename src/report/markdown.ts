@@ -9,7 +9,7 @@ export function renderPlanMarkdown(plan: Plan): string {
   const s = plan.summary;
   const out: string[] = [`# Migration plan: ${verdict(plan)}`, ''];
   out.push(
-    `${s.oldNodes} old node(s) to migrate, ${s.stayingNodes} staying; ${s.movingPods} pod(s) move, ${s.placedPods} placed, ${s.unschedulablePods} unschedulable; ${s.standAlonePods} stand-alone pod(s).`,
+    `${s.oldNodes} old node(s) to migrate, ${s.stayingNodes} staying; ${s.movingPods} pod(s) move, ${s.placedPods} placed, ${s.unschedulablePods} unschedulable; ${s.standAlonePods} stand-alone pod(s); ${s.keptPods} pod(s) kept on old nodes.`,
   );
   if (plan.predictedFailure) {
     const f = plan.predictedFailure;
@@ -20,6 +20,10 @@ export function renderPlanMarkdown(plan: Plan): string {
   if (groups.length > 0) {
     out.push('', '## Pods that fit no VNG', '', '| pods | reason | examples |', '|---:|---|---|');
     for (const g of groups) out.push(`| ${g.pods.length} | ${esc(g.summary)} | ${esc(listSome(g.pods, 4))} |`);
+  }
+  if (plan.keptNodes.length > 0) {
+    out.push('', '## Old nodes that stay', '', 'Cordoned, not terminated: pods on them are not moved.', '', '| node | pods that keep it |', '|---|---|');
+    for (const n of plan.keptNodes) out.push(`| ${esc(n.name)} | ${esc(n.reasons.map((r) => r.replace(/^Pod /, '')).join('; '))} |`);
   }
   out.push('', '## New nodes', '', '| VNG | instance type | count | $/h each | $/h |', '|---|---|---:|---:|---:|');
   for (const n of plan.nodes) out.push(`| ${n.vng} | ${n.instanceType} | ${n.count} | ${usd(n.priceUsdPerHour)} | ${usd(n.priceUsdPerHour * n.count)} |`);

@@ -8,7 +8,7 @@ export function renderPlanText(plan: Plan): string {
   const s = plan.summary;
   out.push(`vngshift plan: ${verdict(plan)}`);
   out.push(
-    `  ${s.oldNodes} old node(s) to migrate, ${s.stayingNodes} staying; ${s.movingPods} pod(s) move (${s.placedPods} placed, ${s.podsToStayingNodes} onto staying nodes); ${s.standAlonePods} stand-alone; ${s.vngNodeTypes} VNG node types considered`,
+    `  ${s.oldNodes} old node(s) to migrate, ${s.stayingNodes} staying; ${s.movingPods} pod(s) move (${s.placedPods} placed, ${s.podsToStayingNodes} onto staying nodes); ${s.standAlonePods} stand-alone; ${s.keptPods} kept on old nodes; ${s.vngNodeTypes} VNG node types considered`,
   );
   if (plan.predictedFailure) {
     const f = plan.predictedFailure;
@@ -22,6 +22,10 @@ export function renderPlanText(plan: Plan): string {
       out.push(`  ${g.pods.length} pod(s): ${g.summary}`);
       out.push(`    ${listSome(g.pods, 6)}`);
     }
+  }
+  if (plan.keptNodes.length > 0) {
+    out.push('', `Old nodes that stay (cordoned, not terminated): ${plan.keptNodes.length}, keeping ${plan.keptPods.length} pod(s)`);
+    out.push(...table([['NODE', 'PODS THAT KEEP IT'], ...plan.keptNodes.map((n) => [n.name, listSome(n.reasons.map((r) => r.replace(/^Pod /, '')), 3)])]));
   }
   out.push('', 'New nodes');
   if (plan.nodes.length === 0) out.push('  none');
