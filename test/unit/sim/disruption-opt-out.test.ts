@@ -4,7 +4,9 @@
  * the rehearsal agree on the nodes kept.
  */
 import { describe, expect, it } from 'vitest';
+import type { Ports } from '../../../src/engine/ports.js';
 import type { Pod } from '../../../src/model/types.js';
+import { checkInvariants, formatViolations } from '../../../sim/invariants/index.js';
 import { simulate } from '../../../sim/simulate.js';
 import { catalog, cluster, deployment, generalVng, oldNode, planFor } from './tiny-world.js';
 
@@ -49,5 +51,21 @@ describe('simulate: pods that ask not to be disrupted', () => {
     expect(moved.status).toBe('Completed');
     expect(moved.instances.old.map((i) => i.state)).toEqual(['terminated', 'terminated']);
     expect(moved.events.some((e) => e.kind === 'pod.evicted' && e.object === `Pod ${CACHE}`)).toBe(true);
+  });
+
+  it('invariant 1 catches a world whose informer drops the opt-outs (the engine then evicts the pod); the honest run is clean', async () => {
+    const c = world({ 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false' });
+    const vngs = [generalVng()];
+    const plan = planFor(c, vngs, { batchSizePercentage: 50 });
+    const honest = await simulate({ cluster: c, vngs, catalog, plan, seed: 4 });
+    expect(checkInvariants({ plan, cluster: c, result: honest })).toEqual([]);
+    const wrapPorts = (p: Ports): Ports => ({
+      ...p,
+      cluster: { ...p.cluster, snapshot: () => ({ ...p.cluster.snapshot(), pods: p.cluster.snapshot().pods.map((x) => ({ ...x, disruptionOptOuts: [] })) }) },
+    });
+    const result = await simulate({ cluster: c, vngs, catalog, plan, seed: 4, wrapPorts });
+    const v = checkInvariants({ plan, cluster: c, result }).filter((x) => x.invariant === 1);
+    expect(v.map((x) => x.objects), formatViolations(v)).toEqual([[`Pod ${CACHE}`]]);
+    expect(v[0]?.message).toContain('asks not to be disrupted (cluster-autoscaler.kubernetes.io/safe-to-evict) and the parameters honour it, but it was removed (evicted)');
   });
 });
