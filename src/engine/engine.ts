@@ -340,7 +340,8 @@ export class MigrationEngine {
       const phase = s.nodePhase[name];
       if (phase === 'terminated' || phase === 'kept') continue;
       if (busy.has(name)) {
-        // Stand-alone pods (or pods that came back) keep the node: it stays cordoned and is not terminated.
+        // Stand-alone pods, pods that ask not to be disrupted (or pods that came back) keep the node: it stays cordoned and
+        // is not terminated.
         s.nodePhase[name] = 'kept';
         this.trace('node.kept', `Node ${name}`, { reason: 'pods that are not evicted still run there' });
         continue;
