@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Ports } from '../../../src/engine/ports.js';
 import type { Pod } from '../../../src/model/types.js';
+import { renderSimulationText } from '../../../src/report/simulation-text.js';
 import { checkInvariants, formatViolations } from '../../../sim/invariants/index.js';
 import { simulate } from '../../../sim/simulate.js';
 import { catalog, cluster, deployment, generalVng, oldNode, planFor } from './tiny-world.js';
@@ -37,6 +38,10 @@ describe('simulate: pods that ask not to be disrupted', () => {
       { instanceId: 'i-0aaa0000000000001', nodeName: 'old-1', state: 'terminated', runningPods: 0 },
       { instanceId: 'i-0aaa0000000000002', nodeName: 'old-2', state: 'running', runningPods: 1 },
     ]);
+    // The text report's timeline counts the kept node in its batch (old-2's, the second).
+    const text = renderSimulationText(r, 'replay');
+    expect(text.split('batch 2 at')[1]).toMatch(/\n +kept +1\n/);
+    expect(text.split('batch 2 at')[0]).not.toMatch(/\n +kept +/);
   });
 
   it("Ocean's restrict-scale-down label keeps the node unless respectRestrictScaleDown is false", async () => {
