@@ -14,6 +14,7 @@ import type { StopRequest } from '../src/engine/state.js';
 import type { Catalog } from '../src/catalog/catalog.js';
 import type { AllocatableOptions, NodeResources } from '../src/catalog/allocatable.js';
 import { observedResources } from '../src/catalog/observed.js';
+import { disruptionOptOutsOf, type DisruptionOptOut } from '../src/model/kube/disruption-opt-out.js';
 import { ec2PrivateDnsName } from '../src/gen/names.js';
 import type { Prng } from '../src/gen/prng.js';
 import type {
@@ -278,10 +279,23 @@ export class World {
         ownerUid: p.owner?.uid ?? null,
         isDaemonSet: p.isDaemonSet,
         isMirror: p.isMirror,
+        disruptionOptOuts: this.optOutsOf(p),
         createdAt: p.createdAt,
       };
     });
     return { nodes, pods };
+  }
+
+  private readonly optOuts = new WeakMap<Pod, readonly DisruptionOptOut[]>();
+
+  /** The pod's disruption opt-outs, from the annotations and labels of its spec (the input's, or its controller's template). */
+  private optOutsOf(p: SimPod): readonly DisruptionOptOut[] {
+    let o = this.optOuts.get(p.base);
+    if (!o) {
+      o = disruptionOptOutsOf(p.base);
+      this.optOuts.set(p.base, o);
+    }
+    return o;
   }
 
   // ---- scheduling ----

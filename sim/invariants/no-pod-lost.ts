@@ -4,7 +4,9 @@
  * replace it, or the one made to replace that, ...) that is Running, or bound to a node that exists and is Ready (the kubelet
  * is starting it: a run that fails stops the clock while replacements are still starting), or the failure report
  * (failure.objects or unscheduledPods) names one of them. Stand-alone pods (no controller) are never removed unless shouldEvictStandAlonePods is set, and when they are, the
- * engine's trace names each of them (pod.evicted / pod.deleted / pod.gone).
+ * engine's trace names each of them (pod.evicted / pod.deleted / pod.gone). A pod of the input that asks not to be
+ * disrupted (karpenter.sh/do-not-disrupt, safe-to-evict "false", spotinst.io/restrict-scale-down), where the plan's
+ * parameters honour it, is never removed.
  *
  * Chains are followed through the `replaces` field the world writes on pod.created (a StatefulSet pod replaces the pod of
  * the same name). Pods created during the run by someone else (a new workload) are chains of their own. DaemonSet and
@@ -14,6 +16,7 @@
  * pendingElsewhere) is checked like any other: the migration never touches it, so it is either placed by the end or still
  * Pending and unbound, and then unscheduledPods names it, even when the run completes.
  */
+import { disruptionOptOut } from '../../src/model/kube/disruption-opt-out.js';
 import { runsWorkload, walk, type PodRec } from './replay.js';
 import type { Checker, Violation } from './types.js';
 
@@ -39,10 +42,26 @@ export const checkNoPodLost: Checker = ({ cluster, result, plan }) => {
   const reported = new Set<string>();
   for (const ev of result.events) if (ENGINE_REMOVALS.has(ev.kind) && ev.object.startsWith('Pod ')) reported.add(ev.object.slice(4));
   const evictStandAlone = plan.params.shouldEvictStandAlonePods;
+  const optedOut = new Map<string, string>();
+  for (const p of cluster.pods) {
+    const k = disruptionOptOut(p, plan.params);
+    if (k !== null) optedOut.set(`${p.namespace}/${p.name}`, k);
+  }
 
   for (const root of r.all) {
     if (root.replaces !== null || root.isDaemonSet || root.isMirror) continue;
     if (root.phase === 'Succeeded' || root.phase === 'Failed') continue;
+    const optOut = root.fromInput ? optedOut.get(root.key) : undefined;
+    if (optOut !== undefined && (root.gone || root.terminating) && (root.terminatingReason ?? root.goneReason) !== 'taint-eviction') {
+      const at = root.terminatingAt ?? root.goneAt ?? undefined;
+      out.push({
+        invariant: 1,
+        message: `Pod ${root.key} asks not to be disrupted (${optOut}) and the parameters honour it, but it was removed (${root.terminatingReason ?? root.goneReason ?? 'unknown'})`,
+        ...(at !== undefined ? { t: at } : {}),
+        objects: [`Pod ${root.key}`],
+      });
+      continue;
+    }
     if (root.ownerKind === null) {
       if (!root.gone && !root.terminating) continue;
       // Kubernetes' own taint-based eviction (a node NotReady past the pods' toleration) is not the migration's doing.

@@ -17,6 +17,10 @@ export function withMigrationFlags(cmd: Command): Command {
     .option('--force-pod-eviction-on-pdb-failure', 'delete pods a PDB keeps blocking after the drain threshold')
     .option('--should-evict-stand-alone-pods', 'evict pods that have no controller (they are not recreated)')
     .option('--no-should-terminate-drained-nodes', 'leave drained old instances running')
+    .option('--respect-do-not-disrupt', 'keep pods annotated karpenter.sh/do-not-disrupt or safe-to-evict "false", and their nodes (default)')
+    .option('--no-respect-do-not-disrupt', 'evict pods annotated karpenter.sh/do-not-disrupt or safe-to-evict "false" anyway')
+    .option('--respect-restrict-scale-down', 'keep pods labelled spotinst.io/restrict-scale-down, and their nodes (Ocean default)')
+    .option('--no-respect-restrict-scale-down', 'evict pods labelled spotinst.io/restrict-scale-down anyway')
     .option('--drain-time-threshold <duration>', 'pods still unscheduled or unready after this fail the migration (default 15m)')
     .option('--batch-time-budget <duration>', 'time budget of one batch (default 30m)')
     .option('--allow-architecture-change', 'let pods without an arch constraint move to another CPU architecture (multi-arch images)');

@@ -32,6 +32,8 @@ export interface PlanOptions {
   forcePodEvictionOnPdbFailure?: boolean;
   shouldEvictStandAlonePods?: boolean;
   shouldTerminateDrainedNodes?: boolean;
+  respectDoNotDisrupt?: boolean;
+  respectRestrictScaleDown?: boolean;
   drainTimeThreshold?: string;
   batchTimeBudget?: string;
   vmMemoryOverheadPercent?: string;
@@ -88,6 +90,8 @@ export function paramsFrom(opts: PlanOptions): ReturnType<typeof parseParams> {
   if (opts.forcePodEvictionOnPdbFailure !== undefined) over.forcePodEvictionOnPdbFailure = opts.forcePodEvictionOnPdbFailure;
   if (opts.shouldEvictStandAlonePods !== undefined) over.shouldEvictStandAlonePods = opts.shouldEvictStandAlonePods;
   if (opts.shouldTerminateDrainedNodes !== undefined) over.shouldTerminateDrainedNodes = opts.shouldTerminateDrainedNodes;
+  if (opts.respectDoNotDisrupt !== undefined) over.respectDoNotDisrupt = opts.respectDoNotDisrupt;
+  if (opts.respectRestrictScaleDown !== undefined) over.respectRestrictScaleDown = opts.respectRestrictScaleDown;
   if (opts.drainTimeThreshold !== undefined) over.drainTimeThresholdSeconds = durationFlag(opts.drainTimeThreshold, 'drain-time-threshold');
   if (opts.batchTimeBudget !== undefined) over.batchTimeBudgetSeconds = durationFlag(opts.batchTimeBudget, 'batch-time-budget');
   return parseParams({ ...raw, ...over }, opts.params ?? 'flags');

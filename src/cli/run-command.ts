@@ -73,6 +73,8 @@ const PARAM_FLAGS: readonly (keyof PlanOptions)[] = [
   'forcePodEvictionOnPdbFailure',
   'shouldEvictStandAlonePods',
   'shouldTerminateDrainedNodes',
+  'respectDoNotDisrupt',
+  'respectRestrictScaleDown',
   'drainTimeThreshold',
   'batchTimeBudget',
   'vmMemoryOverheadPercent',

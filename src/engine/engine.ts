@@ -7,6 +7,7 @@
  * the state is saved before acting, so a process that dies anywhere resumes by loading the state and reconciling again.
  */
 import { FAILURE_MESSAGES, FAILURE_REMEDIES, type FailureCode } from '../model/failures.js';
+import { honouredOptOut } from '../model/kube/disruption-opt-out.js';
 import { PortError, type ClusterSnapshot, type PodView, type Ports } from './ports.js';
 import { answersFor } from './scope.js';
 import { isTerminal, type BatchState, type MigrationState } from './state.js';
@@ -27,6 +28,8 @@ export class MigrationEngine {
   private lastSaved = '';
   /** The last snapshot read, so a failure report can name the pods still on their way. */
   private lastSnapshot: ClusterSnapshot | null = null;
+  /** Pods (by uid) already traced as kept because they ask not to be disrupted: traced once per engine process. */
+  private readonly keptTraced = new Set<string>();
 
   constructor(
     private readonly ports: Ports,
@@ -238,6 +241,16 @@ export class MigrationEngine {
     const candidates = [...snap.pods].sort((a, b) => (podKey(a) < podKey(b) ? -1 : podKey(a) > podKey(b) ? 1 : 0));
     for (const pod of candidates) {
       if (pod.nodeName === null || !inBatch.has(pod.nodeName) || !isMovable(pod)) continue;
+      // A pod that asks not to be disrupted (and the parameters honour it) stays where it is, like a stand-alone pod that is
+      // not evicted: it is not waited for, and terminate() keeps its node. One already terminating is waited for until gone.
+      const optOut = pod.terminating ? null : honouredOptOut(pod.disruptionOptOuts, p);
+      if (optOut !== null) {
+        if (!this.keptTraced.has(pod.uid)) {
+          this.keptTraced.add(pod.uid);
+          this.trace('pod.kept', `Pod ${podKey(pod)}`, { node: pod.nodeName, reason: optOut });
+        }
+        continue;
+      }
       if (pod.ownerUid === null && !p.shouldEvictStandAlonePods) continue;
       remaining += 1;
       if (pod.terminating) continue;
@@ -328,7 +341,8 @@ export class MigrationEngine {
       const phase = s.nodePhase[name];
       if (phase === 'terminated' || phase === 'kept') continue;
       if (busy.has(name)) {
-        // Stand-alone pods (or pods that came back) keep the node: it stays cordoned and is not terminated.
+        // Stand-alone pods, pods that ask not to be disrupted (or pods that came back) keep the node: it stays cordoned and
+        // is not terminated.
         s.nodePhase[name] = 'kept';
         this.trace('node.kept', `Node ${name}`, { reason: 'pods that are not evicted still run there' });
         continue;

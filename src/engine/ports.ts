@@ -3,6 +3,7 @@
  * never imports either. Reads are synchronous snapshots of a cache (an informer in the live world); writes are asynchronous
  * and fail with a typed PortError.
  */
+import type { DisruptionOptOut } from '../model/kube/disruption-opt-out.js';
 import type { MigrationState, StopRequest } from './state.js';
 
 /** Why a write (or a read) failed. `transient` errors are retried; the others decide the run. */
@@ -57,6 +58,11 @@ export interface PodView {
   readonly ownerUid: string | null;
   readonly isDaemonSet: boolean;
   readonly isMirror: boolean;
+  /**
+   * The keys by which the pod asks not to be disrupted (do-not-disrupt, safe-to-evict "false", restrict-scale-down), as
+   * model/kube/disruption-opt-out.ts reads them from its annotations and labels; the parameters decide which are honoured.
+   */
+  readonly disruptionOptOuts: readonly DisruptionOptOut[];
   /** Creation time in seconds on the engine's clock (tells replacements from the pods they replace). */
   readonly createdAt: number;
 }

@@ -3,6 +3,7 @@
  * engine's NodeView and PodView. Times are seconds since the epoch, the live Clock's scale (clock.ts).
  */
 import type { NodeView, PodView } from '../engine/ports.js';
+import { disruptionOptOutsOf } from '../model/kube/disruption-opt-out.js';
 import { instanceIdFromProviderId } from '../model/kube/index.js';
 
 export const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
@@ -100,6 +101,7 @@ export function toPodView(pod: unknown): PodView {
     ownerUid: owner?.uid ?? null,
     isDaemonSet: owner?.kind === 'DaemonSet',
     isMirror: annotations[MIRROR_ANNOTATION] !== undefined,
+    disruptionOptOuts: disruptionOptOutsOf({ labels: strings(metadata['labels']), annotations }),
     createdAt: epochSeconds(metadata['creationTimestamp']),
   };
 }

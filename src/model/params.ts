@@ -23,6 +23,13 @@ export interface MigrationParams {
   readonly forcePodEvictionOnPdbFailure: boolean;
   readonly shouldEvictStandAlonePods: boolean;
   readonly shouldTerminateDrainedNodes: boolean;
+  /**
+   * Keep pods annotated karpenter.sh/do-not-disrupt: "true" or cluster-autoscaler.kubernetes.io/safe-to-evict: "false"
+   * where they are (not evicted; their node stays). Ours; default true.
+   */
+  readonly respectDoNotDisrupt: boolean;
+  /** Ocean's: keep pods labelled spotinst.io/restrict-scale-down: "true" where they are (their node stays). Default true. */
+  readonly respectRestrictScaleDown: boolean;
   /** Time after which pods still unscheduled or unready fail the migration (PodsUnschedulable). */
   readonly drainTimeThresholdSeconds: number;
   /** Time budget of one batch (TechnicalTimeout past it). */
@@ -37,6 +44,8 @@ export const DEFAULT_PARAMS: MigrationParams = {
   forcePodEvictionOnPdbFailure: false,
   shouldEvictStandAlonePods: false,
   shouldTerminateDrainedNodes: true,
+  respectDoNotDisrupt: true,
+  respectRestrictScaleDown: true,
   drainTimeThresholdSeconds: 900,
   batchTimeBudgetSeconds: 1800,
 };
@@ -53,6 +62,8 @@ const schema = z
     forcePodEvictionOnPdbFailure: z.boolean().optional(),
     shouldEvictStandAlonePods: z.boolean().optional(),
     shouldTerminateDrainedNodes: z.boolean().optional(),
+    respectDoNotDisrupt: z.boolean().optional(),
+    respectRestrictScaleDown: z.boolean().optional(),
     drainTimeThresholdSeconds: z.number().int().positive().optional(),
     batchTimeBudgetSeconds: z.number().int().positive().optional(),
   })
@@ -91,6 +102,8 @@ export function parseParams(raw: unknown, file: string, object = 'migration para
     forcePodEvictionOnPdbFailure: p.forcePodEvictionOnPdbFailure ?? DEFAULT_PARAMS.forcePodEvictionOnPdbFailure,
     shouldEvictStandAlonePods: p.shouldEvictStandAlonePods ?? DEFAULT_PARAMS.shouldEvictStandAlonePods,
     shouldTerminateDrainedNodes: p.shouldTerminateDrainedNodes ?? DEFAULT_PARAMS.shouldTerminateDrainedNodes,
+    respectDoNotDisrupt: p.respectDoNotDisrupt ?? DEFAULT_PARAMS.respectDoNotDisrupt,
+    respectRestrictScaleDown: p.respectRestrictScaleDown ?? DEFAULT_PARAMS.respectRestrictScaleDown,
     drainTimeThresholdSeconds: p.drainTimeThresholdSeconds ?? DEFAULT_PARAMS.drainTimeThresholdSeconds,
     batchTimeBudgetSeconds: p.batchTimeBudgetSeconds ?? DEFAULT_PARAMS.batchTimeBudgetSeconds,
   };

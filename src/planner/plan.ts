@@ -7,11 +7,13 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { MaxPodsSource } from '../catalog/new-node.js';
 import { observedResources } from '../catalog/observed.js';
 import { FAILURE_MESSAGES, FAILURE_REMEDIES, type FailureCode } from '../model/failures.js';
+import { disruptionOptOut, type DisruptionOptOut } from '../model/kube/disruption-opt-out.js';
 import type { MigrationParams, NodeSelection } from '../model/params.js';
 import type { Cluster, Node, Pod, Vng } from '../model/types.js';
 import { podArchitectures } from './architecture-policy.js';
 import { AUTO_CANDIDATES, planBatches, planBatchesAt, type BatchNodeInfo, type BatchPlan } from './batches.js';
 import { costOf, StayingNodes, type Cost } from './cost.js';
+import { keptOf, type KeptNode, type KeptPod } from './disruption-opt-out.js';
 import { solve, type NewNode, type Reason } from './pack.js';
 import { pdbStates } from './pdb.js';
 import { collectRisks, type Risk } from './risks.js';
@@ -102,6 +104,8 @@ export interface Plan {
     readonly unschedulablePods: number;
     readonly podsToStayingNodes: number;
     readonly standAlonePods: number;
+    /** Pods that stay on old nodes (they ask not to be disrupted, or are stand-alone and not evicted). */
+    readonly keptPods: number;
     readonly vngNodeTypes: number;
     /** Pending pods a partial migration is not concerned with (see pendingElsewhere). */
     readonly pendingElsewhere: number;
@@ -114,6 +118,14 @@ export interface Plan {
    * pod is one of the pods the migration must place, in `pods`).
    */
   readonly pendingElsewhere: readonly PendingElsewherePod[];
+  /**
+   * Pods on the old nodes that do not move: pods that ask not to be disrupted (karpenter.sh/do-not-disrupt,
+   * cluster-autoscaler.kubernetes.io/safe-to-evict "false", spotinst.io/restrict-scale-down, as the parameters honour them)
+   * and stand-alone pods when shouldEvictStandAlonePods is false.
+   */
+  readonly keptPods: readonly KeptPod[];
+  /** Old nodes that stay (cordoned, not terminated) because kept pods run there, with one reason per such pod. */
+  readonly keptNodes: readonly KeptNode[];
   /** New nodes per (VNG, instance type). */
   readonly nodes: readonly {
     vng: string;
@@ -183,10 +195,19 @@ export function isDaemonSetPod(p: Pod): boolean {
   return p.owner?.kind === 'DaemonSet';
 }
 
-/** Pods that need a new place: on a migrating node, not DaemonSet, not mirror, not finished, with a controller; plus Pending pods. */
-export function movingPodsOf(cluster: Cluster, migrating: ReadonlySet<string>): { moving: Pod[]; standAlone: Pod[] } {
+/**
+ * Pods that need a new place: on a migrating node, not DaemonSet, not mirror, not finished, with a controller, not asking
+ * (with the parameters' consent) not to be disrupted; plus Pending pods. `optedOut` are the pods on migrating nodes that stay
+ * because of an honoured opt-out (with or without a controller); `standAlone` the other pods without a controller.
+ */
+export function movingPodsOf(
+  cluster: Cluster,
+  migrating: ReadonlySet<string>,
+  params: Pick<MigrationParams, 'respectDoNotDisrupt' | 'respectRestrictScaleDown'>,
+): { moving: Pod[]; standAlone: Pod[]; optedOut: { pod: Pod; key: DisruptionOptOut }[] } {
   const moving: Pod[] = [];
   const standAlone: Pod[] = [];
+  const optedOut: { pod: Pod; key: DisruptionOptOut }[] = [];
   for (const p of cluster.pods) {
     if (p.phase === 'Succeeded' || p.phase === 'Failed' || p.isMirror || isDaemonSetPod(p)) continue;
     if (p.nodeName === null) {
@@ -194,10 +215,12 @@ export function movingPodsOf(cluster: Cluster, migrating: ReadonlySet<string>): 
       continue;
     }
     if (!migrating.has(p.nodeName)) continue;
-    if (p.owner === null) standAlone.push(p);
+    const key = disruptionOptOut(p, params);
+    if (key !== null) optedOut.push({ pod: p, key });
+    else if (p.owner === null) standAlone.push(p);
     else moving.push(p);
   }
-  return { moving, standAlone };
+  return { moving, standAlone, optedOut };
 }
 
 /**
@@ -218,7 +241,8 @@ export function buildPlan(input: PlanInput): Plan {
   const timing = input.timing ?? DEFAULT_TIMING;
   const old = selectOldNodes(cluster, params.nodes);
   const migrating = new Set(old.map((n) => n.name));
-  const { moving, standAlone } = movingPodsOf(cluster, migrating);
+  const { moving, standAlone, optedOut } = movingPodsOf(cluster, migrating, params);
+  const { keptPods, keptNodes } = keptOf(optedOut, standAlone, params);
 
   const result = solve({
     ...(input.allowArchitectureChange ? {} : { podArchitectures: podArchitectures(cluster, moving) }),
@@ -326,19 +350,17 @@ export function buildPlan(input: PlanInput): Plan {
 
   // Old nodes the migration leaves in place, and why: they stay in the cost after.
   const staying = new StayingNodes();
-  if (!params.shouldEvictStandAlonePods) {
-    for (const p of standAlone) if (p.nodeName !== null) staying.add(p.nodeName, `stand-alone pod ${p.namespace}/${p.name} is not evicted (shouldEvictStandAlonePods is false)`);
-  }
+  for (const n of keptNodes) for (const r of n.reasons) staying.add(n.name, r);
   if (params.respectPdb && !params.forcePodEvictionOnPdbFailure) {
-    for (const p of moving) {
+    for (const p of concerned) {
       if (p.nodeName === null) continue;
       for (const k of pdbOfPod.get(p) ?? []) {
         const st = pdbs[k];
-        if (st !== undefined && st.disruptionsAllowed === 0) staying.add(p.nodeName, `PDB ${st.pdb.namespace}/${st.pdb.name} allows no disruption, so its pods here are never evicted`);
+        if (st !== undefined && st.disruptionsAllowed === 0) staying.add(p.nodeName, `PDB ${st.pdb.namespace}/${st.pdb.name}: allows no disruption, so its pods here are never evicted`);
       }
     }
   }
-  for (const p of pods) if (p.placement === null && p.from !== null) staying.add(p.from, `pod ${p.namespace}/${p.name} fits no VNG`);
+  for (const p of pods) if (p.placement === null && p.from !== null) staying.add(p.from, `Pod ${p.namespace}/${p.name}: fits no VNG`);
   const feasible = pods.every((p) => p.placement !== null);
   const cost = { ...costOf({ cluster, old, fresh: result.newNodes, catalog: input.catalog, staying: staying.list(), partial: !feasible }), ...priceRegionOf(cluster, input.catalog) };
   const risks: Risk[] = collectRisks({
@@ -346,6 +368,8 @@ export function buildPlan(input: PlanInput): Plan {
     params,
     moving: concerned,
     standAlone,
+    optedOut,
+    keptNodes,
     pdbs,
     pdbOfPod,
     unschedulable: pods.filter((p) => p.placement === null),
@@ -391,12 +415,15 @@ export function buildPlan(input: PlanInput): Plan {
       unschedulablePods: pods.length - placed,
       podsToStayingNodes: pods.filter((p) => p.placement !== null && p.placement.vng === null).length,
       standAlonePods: standAlone.length,
+      keptPods: keptPods.length,
       vngNodeTypes: result.templateCount,
       pendingElsewhere: pendingElsewhere.length,
     },
     oldNodes: old.map((n) => ({ name: n.name, instanceType: n.instanceType, zone: n.zone, instanceId: n.instanceId })),
     pods,
     pendingElsewhere,
+    keptPods,
+    keptNodes,
     nodes: [...counts.values()].sort((a, b) => cmp(a.vng, b.vng) || cmp(a.instanceType, b.instanceType)),
     newNodes: result.newNodes.map((n) => ({
       name: n.name,

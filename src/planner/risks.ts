@@ -1,7 +1,15 @@
 /** Risks the plan names before anything moves: each with a stable code, a message and the objects involved. */
+import {
+  DO_NOT_DISRUPT_ANNOTATION,
+  RESTRICT_SCALE_DOWN_LABEL,
+  SAFE_TO_EVICT_ANNOTATION,
+  disruptionOptOutsOf,
+  type DisruptionOptOut,
+} from '../model/kube/disruption-opt-out.js';
 import type { MigrationParams } from '../model/params.js';
 import type { Cluster, Pod } from '../model/types.js';
 import type { BatchPlan } from './batches.js';
+import type { KeptNode } from './disruption-opt-out.js';
 import type { DaemonSetMisfit } from './pack.js';
 import type { PdbState } from './pdb.js';
 
@@ -11,8 +19,8 @@ export type RiskCode =
   | 'PodInSeveralPdbs'
   | 'StandAlonePods'
   | 'LocalStorage'
-  | 'SafeToEvictFalse'
   | 'DoNotDisrupt'
+  | 'DoNotDisruptOverridden'
   | 'DaemonSetDoesNotFit'
   | 'PodsWithNoVng'
   | 'PodsNotReady'
@@ -31,6 +39,9 @@ export interface RiskInput {
   readonly params: MigrationParams;
   readonly moving: readonly Pod[];
   readonly standAlone: readonly Pod[];
+  /** Pods on old nodes that stay because they ask not to be disrupted and the parameters honour it. */
+  readonly optedOut: readonly { readonly pod: Pod; readonly key: DisruptionOptOut }[];
+  readonly keptNodes: readonly KeptNode[];
   readonly pdbs: readonly PdbState[];
   readonly pdbOfPod: ReadonlyMap<Pod, number[]>;
   readonly unschedulable: readonly { namespace: string; name: string; summary?: string }[];
@@ -94,21 +105,27 @@ export function collectRisks(input: RiskInput): Risk[] {
       objects: local.map(podRef),
     });
   }
-  const all = [...input.moving, ...input.standAlone];
-  const noEvict = all.filter((p) => p.annotations['cluster-autoscaler.kubernetes.io/safe-to-evict'] === 'false');
-  if (noEvict.length > 0) {
-    risks.push({
-      code: 'SafeToEvictFalse',
-      message: `${noEvict.length} pod(s) are annotated cluster-autoscaler.kubernetes.io/safe-to-evict: "false"; their owners asked that they not be evicted.`,
-      objects: noEvict.map(podRef),
-    });
-  }
-  const doNotDisrupt = all.filter((p) => p.annotations['karpenter.sh/do-not-disrupt'] === 'true');
-  if (doNotDisrupt.length > 0) {
+  if (input.optedOut.length > 0) {
+    const nodes = new Set(input.optedOut.map((o) => o.pod.nodeName));
+    const keptNodes = input.keptNodes.filter((n) => nodes.has(n.name));
     risks.push({
       code: 'DoNotDisrupt',
-      message: `${doNotDisrupt.length} pod(s) are annotated karpenter.sh/do-not-disrupt: "true".`,
-      objects: doNotDisrupt.map(podRef),
+      message: `${input.optedOut.length} pod(s) ask not to be disrupted (${optOutCounts(input.optedOut.map((o) => o.key))}): they are not evicted and stay where they are, so ${keptNodes.length} old node(s) stay too, cordoned and not terminated (see keptNodes). To evict them anyway: ${[
+        ...(input.optedOut.some((o) => o.key !== RESTRICT_SCALE_DOWN_LABEL) ? ['respectDoNotDisrupt false (--no-respect-do-not-disrupt) for the annotations'] : []),
+        ...(input.optedOut.some((o) => o.key === RESTRICT_SCALE_DOWN_LABEL) ? ['respectRestrictScaleDown false (--no-respect-restrict-scale-down) for the label'] : []),
+      ].join('; ')}.`,
+      objects: [...input.optedOut.map((o) => podRef(o.pod)), ...keptNodes.map((n) => `Node ${n.name}`)],
+    });
+  }
+  // Pods on old nodes with an opt-out that the parameters do not honour: they are moved (or evicted) like the others.
+  const evicted = [...input.moving, ...(params.shouldEvictStandAlonePods ? input.standAlone : [])];
+  const overridden = evicted.filter((p) => p.nodeName !== null && disruptionOptOutsOf(p).length > 0);
+  if (overridden.length > 0) {
+    const off = [...(params.respectDoNotDisrupt ? [] : ['respectDoNotDisrupt']), ...(params.respectRestrictScaleDown ? [] : ['respectRestrictScaleDown'])];
+    risks.push({
+      code: 'DoNotDisruptOverridden',
+      message: `${overridden.length} pod(s) ask not to be disrupted (${optOutCounts(overridden.flatMap((p) => disruptionOptOutsOf(p)))}) but ${off.join(' and ')} ${off.length > 1 ? 'are' : 'is'} false: they are evicted anyway.`,
+      objects: overridden.map(podRef),
     });
   }
   if (input.misfits.length > 0) {
@@ -149,4 +166,18 @@ export function collectRisks(input: RiskInput): Risk[] {
     });
   }
   return risks;
+}
+
+/** "2 annotated karpenter.sh/do-not-disrupt, 1 labelled spotinst.io/restrict-scale-down", counting each pod's keys. */
+function optOutCounts(keys: readonly DisruptionOptOut[]): string {
+  const words: [DisruptionOptOut, string][] = [
+    [DO_NOT_DISRUPT_ANNOTATION, 'annotated karpenter.sh/do-not-disrupt: "true"'],
+    [SAFE_TO_EVICT_ANNOTATION, 'annotated cluster-autoscaler.kubernetes.io/safe-to-evict: "false"'],
+    [RESTRICT_SCALE_DOWN_LABEL, 'labelled spotinst.io/restrict-scale-down: "true"'],
+  ];
+  return words
+    .map(([k, w]) => [keys.filter((x) => x === k).length, w] as const)
+    .filter(([n]) => n > 0)
+    .map(([n, w]) => `${n} ${w}`)
+    .join(', ');
 }

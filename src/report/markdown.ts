@@ -11,7 +11,7 @@ export function renderPlanMarkdown(plan: Plan): string {
   const s = plan.summary;
   const out: string[] = [`# Migration plan: ${verdict(plan)}`, ''];
   out.push(
-    `${s.oldNodes} old node(s) to migrate, ${s.stayingNodes} staying; ${s.movingPods} pod(s) move, ${s.placedPods} placed, ${s.unschedulablePods} unschedulable; ${s.standAlonePods} stand-alone pod(s).`,
+    `${s.oldNodes} old node(s) to migrate, ${s.stayingNodes} staying; ${s.movingPods} pod(s) move, ${s.placedPods} placed, ${s.unschedulablePods} unschedulable; ${s.standAlonePods} stand-alone pod(s); ${s.keptPods} pod(s) kept on old nodes.`,
   );
   if (plan.predictedFailure) {
     const f = plan.predictedFailure;
@@ -27,6 +27,11 @@ export function renderPlanMarkdown(plan: Plan): string {
   if (elsewhere.length > 0) {
     out.push('', `## ${PENDING_ELSEWHERE_TITLE}`, '', '| pods | where they would fit | examples |', '|---:|---|---|');
     for (const g of elsewhere) out.push(`| ${g.pods.length} | ${esc(g.what)} | ${esc(listSome(g.pods, 4))} |`);
+  }
+  const stay = plan.cost.stayingOldNodes;
+  if (stay.length > 0) {
+    out.push('', '## Old nodes that stay', '', 'Cordoned, not terminated, and counted in the cost after.', '', '| node | why it stays |', '|---|---|');
+    for (const n of stay) out.push(`| ${esc(n.name)} | ${esc(n.reasons.map((r) => r.replace(/^Pod /, '')).join('; '))} |`);
   }
   out.push('', '## New nodes', '', '| VNG | instance type | count | $/h each | $/h |', '|---|---|---:|---:|---:|');
   for (const n of plan.nodes) out.push(`| ${n.vng} | ${n.instanceType} | ${n.count} | ${usd(n.priceUsdPerHour)} | ${usd(n.priceUsdPerHour * n.count)} |`);

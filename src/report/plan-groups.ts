@@ -1,6 +1,6 @@
 /** Views of a plan that every renderer shows the same way. */
 import type { Plan } from '../planner/plan.js';
-import { listSome, usd } from './format.js';
+import { usd } from './format.js';
 import { priceBasis } from './node-notes.js';
 
 export interface ReasonGroup {
@@ -56,13 +56,8 @@ export function costLines(plan: Pick<Plan, 'cost' | 'summary'>): string[] {
     );
   } else {
     out.push(
-      `Cost: ${usd(c.before)}/h before -> ${usd(c.after)}/h after (${signedUsd(c.after - c.before)}/h; ${c.migratedNodes} old node(s) out, ${c.newNodes} new in${stay.length > 0 ? `, ${stay.length} selected old node(s) stay` : ''}; ${priceBasis(c)})`,
+      `Cost: ${usd(c.before)}/h before -> ${usd(c.after)}/h after (${signedUsd(c.after - c.before)}/h; ${c.migratedNodes} old node(s) out, ${c.newNodes} new in${stay.length > 0 ? `, ${stay.length} selected old node(s) stay, listed above` : ''}; ${priceBasis(c)})`,
     );
-  }
-  if (stay.length > 0) {
-    out.push(`Selected old nodes that stay${c.basis === 'complete' ? ' (counted in the cost after)' : ''}:`);
-    for (const n of stay.slice(0, 10)) out.push(`  ${n.name}: ${listSome(n.reasons, 2)}`);
-    if (stay.length > 10) out.push(`  and ${stay.length - 10} more`);
   }
   return out;
 }

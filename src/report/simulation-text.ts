@@ -44,6 +44,8 @@ export function renderSimulationText(r: SimulationView, replay: string): string 
       ['nodes launched', String(count('node.launched', start, end))],
       ['pods Ready', String(count('pod.ready', start, end))],
       ['terminated', String(count('node.terminated', start, end))],
+      // Nodes kept by pods that are not evicted (stand-alone, or asking not to be disrupted); shown when there are any.
+      ...(count('node.kept', start, end) > 0 ? [['kept', String(count('node.kept', start, end))]] : []),
       ['drained', clock(b.drainedAt)],
       ['finished', b.finishedAt === null ? `no (${b.phase})` : clock(b.finishedAt)],
     ];

@@ -10,7 +10,7 @@ export function renderPlanText(plan: Plan): string {
   const s = plan.summary;
   out.push(`vngshift plan: ${verdict(plan)}`);
   out.push(
-    `  ${s.oldNodes} old node(s) to migrate, ${s.stayingNodes} staying; ${s.movingPods} pod(s) move (${s.placedPods} placed, ${s.podsToStayingNodes} onto staying nodes); ${s.standAlonePods} stand-alone; ${s.vngNodeTypes} VNG node types considered`,
+    `  ${s.oldNodes} old node(s) to migrate, ${s.stayingNodes} staying; ${s.movingPods} pod(s) move (${s.placedPods} placed, ${s.podsToStayingNodes} onto staying nodes); ${s.standAlonePods} stand-alone; ${s.keptPods} kept on old nodes; ${s.vngNodeTypes} VNG node types considered`,
   );
   if (plan.predictedFailure) {
     const f = plan.predictedFailure;
@@ -29,6 +29,11 @@ export function renderPlanText(plan: Plan): string {
   if (elsewhere.length > 0) {
     out.push('', PENDING_ELSEWHERE_TITLE);
     for (const g of elsewhere) out.push(`  ${g.pods.length} pod(s) ${g.what}`, `    ${listSome(g.pods, 6)}`);
+  }
+  const stay = plan.cost.stayingOldNodes;
+  if (stay.length > 0) {
+    out.push('', `Old nodes that stay (cordoned, not terminated; counted in the cost after): ${stay.length}, keeping ${plan.keptPods.length} pod(s) that do not move`);
+    out.push(...table([['NODE', 'WHY IT STAYS'], ...stay.map((n) => [n.name, listSome(n.reasons.map((r) => r.replace(/^Pod /, '')), 3)])]));
   }
   out.push('', 'New nodes');
   if (plan.nodes.length === 0) out.push('  none');

@@ -69,6 +69,7 @@ export class FakeWorld {
       ownerUid,
       isDaemonSet: false,
       isMirror: false,
+      disruptionOptOuts: [],
       createdAt: 0,
       readyAt: 0,
       replacement: false,

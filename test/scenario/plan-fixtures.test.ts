@@ -64,10 +64,10 @@ describe('plan on a two-node cluster with a GPU pod and no GPU VNG', () => {
 
   it('keeps in the cost after both old nodes (one behind a PDB that allows no eviction, one with the GPU pod) and marks the cost partial', () => {
     expect(plan.cost.stayingOldNodes.map((n) => n.name)).toEqual(['old-a', 'old-b']);
-    expect(plan.cost.stayingOldNodes[0]?.reasons).toEqual(['PDB shop/api allows no disruption, so its pods here are never evicted']);
+    expect(plan.cost.stayingOldNodes[0]?.reasons).toEqual(['PDB shop/api: allows no disruption, so its pods here are never evicted']);
     expect(plan.cost.stayingOldNodes[1]?.reasons).toEqual([
-      'PDB shop/api allows no disruption, so its pods here are never evicted',
-      'pod ml/trainer-0 fits no VNG',
+      'PDB shop/api: allows no disruption, so its pods here are never evicted',
+      'Pod ml/trainer-0: fits no VNG',
     ]);
     expect(plan.cost.migratedNodes).toBe(0);
     // Nothing goes, three new nodes come: after = before + new, never a saving.

@@ -25,6 +25,7 @@ function pod(namespace: string, name: string, nodeName: string | null, extra: Pa
     ownerUid: `rs-${name}`,
     isDaemonSet: false,
     isMirror: false,
+    disruptionOptOuts: [],
     createdAt: 0,
     ...extra,
   };

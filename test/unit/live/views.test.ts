@@ -66,6 +66,20 @@ describe('PodView', () => {
     expect(toPodView(pod({}, { deletionTimestamp: '2026-11-25T10:01:00Z' })).terminating).toBe(true);
   });
 
+  it('reads the disruption opt-outs from annotations (do-not-disrupt, safe-to-evict "false") and the spotinst label', () => {
+    expect(toPodView(pod()).disruptionOptOuts).toEqual([]);
+    const all = toPodView(
+      pod({}, {
+        annotations: { 'karpenter.sh/do-not-disrupt': 'true', 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false' },
+        labels: { 'spotinst.io/restrict-scale-down': 'true' },
+      }),
+    );
+    expect(all.disruptionOptOuts).toEqual(['karpenter.sh/do-not-disrupt', 'cluster-autoscaler.kubernetes.io/safe-to-evict', 'spotinst.io/restrict-scale-down']);
+    // The label as an annotation, or other values, do not opt out.
+    const not = toPodView(pod({}, { annotations: { 'spotinst.io/restrict-scale-down': 'true', 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'true' } }));
+    expect(not.disruptionOptOuts).toEqual([]);
+  });
+
   it('a pod with no status yet is Pending, unbound and not ready', () => {
     const v = toPodView({ metadata: { name: 'a', namespace: 'n', uid: 'u' }, spec: {} });
     expect(v).toMatchObject({ phase: 'Pending', nodeName: null, ready: false });

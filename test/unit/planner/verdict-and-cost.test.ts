@@ -84,7 +84,7 @@ describe('cost after: every old node that stays is still paid for', () => {
   it('a stand-alone pod that is not evicted keeps its node, and the node is priced in the after', () => {
     const plan = planFor(world({ standAlone: true }), [generalVng()]);
     const c = plan.cost;
-    expect(c.stayingOldNodes).toEqual([{ name: 'old-1', reasons: ['stand-alone pod default/debug is not evicted (shouldEvictStandAlonePods is false)'] }]);
+    expect(c.stayingOldNodes).toEqual([{ name: 'old-1', reasons: ['Pod default/debug: no controller (shouldEvictStandAlonePods is false)'] }]);
     expect(c.migratedNodes).toBe(2);
     expect(c.after).toBeCloseTo(M5_LARGE + c.newNodesUsdPerHour, 6);
     expect(costLines(plan)[0]).toContain('2 old node(s) out');
