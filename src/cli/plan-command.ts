@@ -31,6 +31,7 @@ export interface PlanOptions {
   shouldTerminateDrainedNodes?: boolean;
   drainTimeThreshold?: string;
   batchTimeBudget?: string;
+  cordonAllAtStart?: boolean;
   vmMemoryOverheadPercent?: string;
   allowArchitectureChange?: boolean;
   output: string;
@@ -85,6 +86,7 @@ export function paramsFrom(opts: PlanOptions): ReturnType<typeof parseParams> {
   if (opts.shouldTerminateDrainedNodes !== undefined) over.shouldTerminateDrainedNodes = opts.shouldTerminateDrainedNodes;
   if (opts.drainTimeThreshold !== undefined) over.drainTimeThresholdSeconds = durationFlag(opts.drainTimeThreshold, 'drain-time-threshold');
   if (opts.batchTimeBudget !== undefined) over.batchTimeBudgetSeconds = durationFlag(opts.batchTimeBudget, 'batch-time-budget');
+  if (opts.cordonAllAtStart !== undefined) over.cordonAllAtStart = opts.cordonAllAtStart;
   return parseParams({ ...raw, ...over }, opts.params ?? 'flags');
 }
 

@@ -73,6 +73,7 @@ const PARAM_FLAGS: readonly (keyof PlanOptions)[] = [
   'shouldTerminateDrainedNodes',
   'drainTimeThreshold',
   'batchTimeBudget',
+  'cordonAllAtStart',
   'vmMemoryOverheadPercent',
   'allowArchitectureChange',
 ];
@@ -192,6 +193,8 @@ function progressLine(ev: EngineEvent, batches: number): string | null {
   switch (ev.kind) {
     case 'batch.started':
       return `${of}: started, ${String(d['nodes'] ?? '?')} node(s) cordoned and draining`;
+    case 'migration.cordoned-all':
+      return `all ${String(d['nodes'] ?? '?')} selected old node(s) cordoned at the start (cordonAllAtStart); pods are evicted batch by batch`;
     case 'batch.drained':
       return `${of}: drained, ${String(d['evicted'] ?? '?')} pod(s) evicted`;
     case 'batch.healthy':

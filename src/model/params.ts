@@ -27,6 +27,11 @@ export interface MigrationParams {
   readonly drainTimeThresholdSeconds: number;
   /** Time budget of one batch (TechnicalTimeout past it). */
   readonly batchTimeBudgetSeconds: number;
+  /**
+   * Ours, not Ocean's: cordon every selected old node when the migration starts (evicting still goes batch by batch), so an
+   * evicted pod never lands on an old node of a later batch and moves once. Default true.
+   */
+  readonly cordonAllAtStart: boolean;
 }
 
 export const DEFAULT_PARAMS: MigrationParams = {
@@ -39,6 +44,7 @@ export const DEFAULT_PARAMS: MigrationParams = {
   shouldTerminateDrainedNodes: true,
   drainTimeThresholdSeconds: 900,
   batchTimeBudgetSeconds: 1800,
+  cordonAllAtStart: true,
 };
 
 const percent = z.number().int().min(1).max(100);
@@ -55,6 +61,7 @@ const schema = z
     shouldTerminateDrainedNodes: z.boolean().optional(),
     drainTimeThresholdSeconds: z.number().int().positive().optional(),
     batchTimeBudgetSeconds: z.number().int().positive().optional(),
+    cordonAllAtStart: z.boolean().optional(),
   })
   .strict();
 
@@ -93,5 +100,6 @@ export function parseParams(raw: unknown, file: string, object = 'migration para
     shouldTerminateDrainedNodes: p.shouldTerminateDrainedNodes ?? DEFAULT_PARAMS.shouldTerminateDrainedNodes,
     drainTimeThresholdSeconds: p.drainTimeThresholdSeconds ?? DEFAULT_PARAMS.drainTimeThresholdSeconds,
     batchTimeBudgetSeconds: p.batchTimeBudgetSeconds ?? DEFAULT_PARAMS.batchTimeBudgetSeconds,
+    cordonAllAtStart: p.cordonAllAtStart ?? DEFAULT_PARAMS.cordonAllAtStart,
   };
 }

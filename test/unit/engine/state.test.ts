@@ -35,6 +35,7 @@ describe('initialState', () => {
       ],
       current: 0,
       nodePhase: { 'old-a': 'waiting', 'old-b': 'waiting' },
+      cordonedAllAt: null,
       createdAt: 42,
       completedAt: null,
       stoppedAt: null,
