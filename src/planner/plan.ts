@@ -12,6 +12,7 @@ import { podArchitectures } from './architecture-policy.js';
 import { planBatches, type BatchNodeInfo, type BatchPlan } from './batches.js';
 import { solve, type NewNode, type Reason } from './pack.js';
 import { pdbStates } from './pdb.js';
+import { predictSecondMoves } from './second-moves.js';
 import { collectRisks, type Risk } from './risks.js';
 import { selectorMatches } from './selectors.js';
 import { DEFAULT_TIMING, type TimingModel } from './timing.js';
@@ -82,6 +83,11 @@ export interface Plan {
     readonly podsToStayingNodes: number;
     readonly standAlonePods: number;
     readonly vngNodeTypes: number;
+    /**
+     * Estimated evictions of pods already moved once (they landed on an old node of a later batch): 0 with cordonAllAtStart,
+     * else the estimate of second-moves.ts.
+     */
+    readonly predictedSecondMoves: number;
   };
   readonly oldNodes: readonly { name: string; instanceType: string | null; zone: string | null; instanceId: string | null }[];
   readonly pods: readonly PlannedPod[];
@@ -110,6 +116,8 @@ export interface Plan {
     estimatedSeconds: number | null;
     serialisedBy: readonly { pdb: string; evictions: number; allowed: number; rounds: number | null }[];
     overBudget: boolean;
+    /** Estimated pods evicted from this batch that an earlier batch had already moved here (see predictedSecondMoves). */
+    repeatMoves: number;
   }[];
   readonly estimatedSeconds: number | null;
   readonly boundSeconds: number;
@@ -229,6 +237,7 @@ export function buildPlan(input: PlanInput): Plan {
     };
   });
   const batchPlan = planBatches(infos, pdbs, params, timing);
+  const secondMoves = params.cordonAllAtStart ? null : predictSecondMoves(cluster, batchPlan.batches.map((b) => b.nodes), moving);
 
   const cost = costOf(cluster, old, result.newNodes, input.catalog);
   const risks: Risk[] = collectRisks({
@@ -282,6 +291,7 @@ export function buildPlan(input: PlanInput): Plan {
       podsToStayingNodes: pods.filter((p) => p.placement !== null && p.placement.vng === null).length,
       standAlonePods: standAlone.length,
       vngNodeTypes: result.templateCount,
+      predictedSecondMoves: secondMoves?.total ?? 0,
     },
     oldNodes: old.map((n) => ({ name: n.name, instanceType: n.instanceType, zone: n.zone, instanceId: n.instanceId })),
     pods,
@@ -300,7 +310,7 @@ export function buildPlan(input: PlanInput): Plan {
     })),
     batchSizePercentage: batchPlan.batchSizePercentage,
     batchSizeChosen: batchPlan.chosen,
-    batches: batchPlan.batches.map((b) => ({
+    batches: batchPlan.batches.map((b, i) => ({
       nodes: b.nodes,
       destinations: b.destinations,
       pods: b.pods,
@@ -308,6 +318,7 @@ export function buildPlan(input: PlanInput): Plan {
       estimatedSeconds: finite(b.estimatedSeconds),
       serialisedBy: b.serialisedBy.map((s) => ({ ...s, rounds: finite(s.rounds) })),
       overBudget: b.overBudget,
+      repeatMoves: secondMoves?.perBatch[i] ?? 0,
     })),
     estimatedSeconds: finite(batchPlan.estimatedSeconds),
     boundSeconds: batchPlan.boundSeconds,
