@@ -8,6 +8,7 @@ import { readCluster, readInput } from '../../../src/cli/inputs.js';
 import { DEFAULT_PARAMS } from '../../../src/model/params.js';
 import { parseVngText } from '../../../src/model/vng/parse-vngs.js';
 import { predictSecondMoves } from '../../../src/planner/second-moves.js';
+import { cordonLine, repeatMovesNote } from '../../../src/report/cordon-line.js';
 import { rehearse } from '../../../sim/rehearse.js';
 import { catalog, cluster, deployment, generalVng, oldNode, planFor } from '../sim/tiny-world.js';
 
@@ -47,6 +48,17 @@ describe('predictSecondMoves on hand-made worlds', () => {
     const on = planFor(c, [generalVng()], { batchSizePercentage: 50, cordonAllAtStart: true });
     expect(on.summary.predictedSecondMoves).toBe(0);
     expect(on.batches.map((b) => b.repeatMoves)).toEqual([0, 0]);
+  });
+
+  it('the report labels the count an estimate and says how it is made; with the parameter on, that every node is cordoned at start', () => {
+    const c = cluster(nodes(), [deployment({ name: 'one', replicas: 1, nodes: ['old-1'] }), deployment({ name: 'web', replicas: 2, nodes: ['old-2'] })]);
+    const off = planFor(c, [generalVng()], { batchSizePercentage: 50, cordonAllAtStart: false });
+    expect(cordonLine(off)).toContain('Estimate: ~1 eviction(s) of pods that already moved once');
+    expect(cordonLine(off)).toContain('kube-scheduler can place on the not yet cordoned old nodes of later batches');
+    expect(repeatMovesNote(off.batches[1] ?? {})).toEqual(['~1 pod(s) moving a second time (estimate)']);
+    expect(repeatMovesNote(off.batches[0] ?? {})).toEqual([]);
+    const on = planFor(c, [generalVng()], { batchSizePercentage: 50 });
+    expect(cordonLine(on)).toContain('all selected old nodes are cordoned when the migration starts');
   });
 });
 
