@@ -36,6 +36,19 @@ describe('cordonAllAtStart on', () => {
     expect(w.events.find((e) => e.kind === 'migration.cordoned-all')?.detail).toEqual({ nodes: 2 });
   });
 
+  it('records a Kubernetes Event on each node it cordons at the start, naming the node\'s batch', async () => {
+    const w = world();
+    const events: string[] = [];
+    const ports = withCluster(w, () => ({
+      recordEvent: async (kind, namespace, name, reason, message) => void events.push(`${kind} ${namespace}/${name} ${reason}: ${message}`),
+    }));
+    await (await engineFor(ports, on())).run();
+    expect(events).toEqual([
+      'Node /old-a MigrationCordon: vngshift migration m1: cordoned at the start of the migration (batch 1)',
+      'Node /old-b MigrationCordon: vngshift migration m1: cordoned at the start of the migration (batch 2)',
+    ]);
+  });
+
   it('saves the cordons ahead of making them (write-ahead), and when all are made', async () => {
     const w = world();
     const saves: string[] = [];
