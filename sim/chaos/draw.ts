@@ -86,6 +86,8 @@ export function drawParams(seed: number): RawParams {
     shouldTerminateDrainedNodes: p.pick([true, true, true, false]),
     drainTimeThresholdSeconds: p.pick([300, 600, 900]),
     batchTimeBudgetSeconds: p.pick([900, 1800]),
+    // Drawn last, so the draws above are those of the seed before this parameter existed.
+    cordonAllAtStart: p.chance(0.5),
   };
 }
 

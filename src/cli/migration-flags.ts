@@ -23,5 +23,7 @@ export function withMigrationFlags(cmd: Command): Command {
     .option('--no-respect-restrict-scale-down', 'evict pods labelled spotinst.io/restrict-scale-down anyway')
     .option('--drain-time-threshold <duration>', 'pods still unscheduled or unready after this fail the migration (default 15m)')
     .option('--batch-time-budget <duration>', 'time budget of one batch (default 30m)')
+    .option('--cordon-all-at-start', 'cordon every selected old node when the migration starts, so a pod moves once (default)')
+    .option('--no-cordon-all-at-start', 'cordon old nodes batch by batch only (pods of early batches may land on later ones and move twice)')
     .option('--allow-architecture-change', 'let pods without an arch constraint move to another CPU architecture (multi-arch images)');
 }

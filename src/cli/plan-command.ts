@@ -36,6 +36,7 @@ export interface PlanOptions {
   respectRestrictScaleDown?: boolean;
   drainTimeThreshold?: string;
   batchTimeBudget?: string;
+  cordonAllAtStart?: boolean;
   vmMemoryOverheadPercent?: string;
   /** Max pods for every new node (over the VNG's maxPods, the old nodes' and the catalog's). */
   maxPods?: string;
@@ -94,6 +95,7 @@ export function paramsFrom(opts: PlanOptions): ReturnType<typeof parseParams> {
   if (opts.respectRestrictScaleDown !== undefined) over.respectRestrictScaleDown = opts.respectRestrictScaleDown;
   if (opts.drainTimeThreshold !== undefined) over.drainTimeThresholdSeconds = durationFlag(opts.drainTimeThreshold, 'drain-time-threshold');
   if (opts.batchTimeBudget !== undefined) over.batchTimeBudgetSeconds = durationFlag(opts.batchTimeBudget, 'batch-time-budget');
+  if (opts.cordonAllAtStart !== undefined) over.cordonAllAtStart = opts.cordonAllAtStart;
   return parseParams({ ...raw, ...over }, opts.params ?? 'flags');
 }
 

@@ -77,6 +77,7 @@ const PARAM_FLAGS: readonly (keyof PlanOptions)[] = [
   'respectRestrictScaleDown',
   'drainTimeThreshold',
   'batchTimeBudget',
+  'cordonAllAtStart',
   'vmMemoryOverheadPercent',
   'maxPods',
   'allowArchitectureChange',
@@ -198,6 +199,8 @@ function progressLine(ev: EngineEvent, batches: number): string | null {
   switch (ev.kind) {
     case 'batch.started':
       return `${of}: started, ${String(d['nodes'] ?? '?')} node(s) cordoned and draining`;
+    case 'migration.cordoned-all':
+      return `all ${String(d['nodes'] ?? '?')} selected old node(s) cordoned at the start (cordonAllAtStart); pods are evicted batch by batch`;
     case 'batch.drained':
       return `${of}: drained, ${String(d['evicted'] ?? '?')} pod(s) evicted`;
     case 'batch.healthy':

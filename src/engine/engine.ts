@@ -175,10 +175,12 @@ export class MigrationEngine {
 
   // ---- Running ----
 
-  private async runStep(snap: ClusterSnapshot): Promise<void> {
+  private async runStep(observed: ClusterSnapshot): Promise<void> {
+    let snap = observed;
     const s = this.state;
     this.checkCapacity(snap);
     if (isTerminal(s.status) || this.checkOutstanding(snap)) return;
+    if (s.params.cordonAllAtStart && s.cordonedAllAt === null) snap = await this.cordonAll(snap);
     const batch = s.batches[s.current];
     if (!batch) {
       if (this.outstandingPods(snap).length === 0) {
@@ -205,6 +207,39 @@ export class MigrationEngine {
         );
       }
     }
+  }
+
+  /**
+   * cordonAllAtStart: every old node of the plan is cordoned before the first eviction, so no evicted pod lands on an old node
+   * of a later batch (it would be evicted again). Write-ahead as in startBatch: the nodes are marked 'cordoned' and saved
+   * before any cordon call, so a stop after a crash uncordons them (or only marks them when the cordon never landed); a resumed
+   * engine cordons the marked nodes not cordoned yet, until cordonedAllAt is saved. A node already cordoned (by an operator)
+   * is not the migration's: it stays 'waiting' until its batch starts, as without the parameter.
+   */
+  private async cordonAll(snap: ClusterSnapshot): Promise<ClusterSnapshot> {
+    const s = this.state;
+    const nodes = new Map(snap.nodes.map((n) => [n.name, n]));
+    for (const { name } of s.oldNodes) if (nodes.get(name)?.unschedulable === false && s.nodePhase[name] === 'waiting') s.nodePhase[name] = 'cordoned';
+    await this.persist();
+    const batchOf = new Map<string, number>();
+    s.batches.forEach((b, i) => {
+      for (const n of b.nodes) batchOf.set(n, i + 1);
+    });
+    const done = new Set<string>();
+    for (const { name } of s.oldNodes) {
+      if (s.nodePhase[name] !== 'cordoned' || nodes.get(name)?.unschedulable !== false) continue;
+      await this.ports.cluster.cordon(name);
+      done.add(name);
+      this.trace('node.cordoned', `Node ${name}`, { atStart: true });
+      void this.ports.cluster
+        .recordEvent('Node', '', name, 'MigrationCordon', `vngshift migration ${s.id}: cordoned at the start of the migration (batch ${batchOf.get(name) ?? '-'})`)
+        .catch(() => undefined);
+    }
+    s.cordonedAllAt = this.now();
+    this.trace('migration.cordoned-all', `Migration ${s.id}`, { nodes: Object.values(s.nodePhase).filter((p) => p === 'cordoned').length });
+    await this.persist();
+    // The rest of this reconcile sees the nodes as cordoned (its snapshot was read before the cordons).
+    return { ...snap, nodes: snap.nodes.map((n) => (done.has(n.name) ? { ...n, unschedulable: true } : n)) };
   }
 
   private async startBatch(batch: BatchState, snap: ClusterSnapshot): Promise<void> {

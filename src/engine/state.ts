@@ -65,6 +65,11 @@ export interface MigrationState {
   readonly batches: BatchState[];
   current: number;
   nodePhase: Record<string, OldNodePhase>;
+  /**
+   * When cordonAllAtStart is on: when every selected old node had been cordoned (null until then). Before it is set, a node
+   * in phase 'cordoned' may not be cordoned yet (write-ahead), so a resumed engine cordons it again.
+   */
+  cordonedAllAt: number | null;
   createdAt: number;
   completedAt: number | null;
   stoppedAt: number | null;
@@ -101,6 +106,7 @@ export function initialState(id: string, plan: EnginePlan, now: number, settings
     batches: plan.batches.map((b) => ({ nodes: [...b.nodes], phase: 'pending', startedAt: null, drainedAt: null, finishedAt: null, evicted: [], baseline: [] })),
     current: 0,
     nodePhase,
+    cordonedAllAt: null,
     createdAt: now,
     completedAt: null,
     stoppedAt: null,

@@ -34,6 +34,11 @@ export interface MigrationParams {
   readonly drainTimeThresholdSeconds: number;
   /** Time budget of one batch (TechnicalTimeout past it). */
   readonly batchTimeBudgetSeconds: number;
+  /**
+   * Ours, not Ocean's: cordon every selected old node when the migration starts (evicting still goes batch by batch), so an
+   * evicted pod never lands on an old node of a later batch and moves once. Default true.
+   */
+  readonly cordonAllAtStart: boolean;
 }
 
 export const DEFAULT_PARAMS: MigrationParams = {
@@ -48,6 +53,7 @@ export const DEFAULT_PARAMS: MigrationParams = {
   respectRestrictScaleDown: true,
   drainTimeThresholdSeconds: 900,
   batchTimeBudgetSeconds: 1800,
+  cordonAllAtStart: true,
 };
 
 const percent = z.number().int().min(1).max(100);
@@ -66,6 +72,7 @@ const schema = z
     respectRestrictScaleDown: z.boolean().optional(),
     drainTimeThresholdSeconds: z.number().int().positive().optional(),
     batchTimeBudgetSeconds: z.number().int().positive().optional(),
+    cordonAllAtStart: z.boolean().optional(),
   })
   .strict();
 
@@ -106,5 +113,6 @@ export function parseParams(raw: unknown, file: string, object = 'migration para
     respectRestrictScaleDown: p.respectRestrictScaleDown ?? DEFAULT_PARAMS.respectRestrictScaleDown,
     drainTimeThresholdSeconds: p.drainTimeThresholdSeconds ?? DEFAULT_PARAMS.drainTimeThresholdSeconds,
     batchTimeBudgetSeconds: p.batchTimeBudgetSeconds ?? DEFAULT_PARAMS.batchTimeBudgetSeconds,
+    cordonAllAtStart: p.cordonAllAtStart ?? DEFAULT_PARAMS.cordonAllAtStart,
   };
 }

@@ -16,6 +16,7 @@ import { costOf, StayingNodes, type Cost } from './cost.js';
 import { keptOf, type KeptNode, type KeptPod } from './disruption-opt-out.js';
 import { solve, type NewNode, type Reason } from './pack.js';
 import { pdbStates } from './pdb.js';
+import { predictSecondMoves } from './second-moves.js';
 import { collectRisks, type Risk } from './risks.js';
 import { selectorMatches } from './selectors.js';
 import { DEFAULT_TIMING, type TimingModel } from './timing.js';
@@ -109,6 +110,11 @@ export interface Plan {
     readonly vngNodeTypes: number;
     /** Pending pods a partial migration is not concerned with (see pendingElsewhere). */
     readonly pendingElsewhere: number;
+    /**
+     * Estimated evictions of pods already moved once (they landed on an old node of a later batch): 0 with cordonAllAtStart,
+     * else the estimate of second-moves.ts.
+     */
+    readonly predictedSecondMoves: number;
   };
   readonly oldNodes: readonly { name: string; instanceType: string | null; zone: string | null; instanceId: string | null }[];
   readonly pods: readonly PlannedPod[];
@@ -166,6 +172,8 @@ export interface Plan {
     estimatedSeconds: number | null;
     serialisedBy: readonly { pdb: string; evictions: number; allowed: number; rounds: number | null }[];
     overBudget: boolean;
+    /** Estimated pods evicted from this batch that an earlier batch had already moved here (see predictedSecondMoves). */
+    repeatMoves: number;
   }[];
   readonly estimatedSeconds: number | null;
   readonly boundSeconds: number;
@@ -347,6 +355,7 @@ export function buildPlan(input: PlanInput): Plan {
     batchPlan = planBatches(infos, pdbs, params, timing);
     predictedFailure = predict(pods, concerned, batchPlan, params);
   }
+  const secondMoves = params.cordonAllAtStart ? null : predictSecondMoves(cluster, batchPlan.batches.map((b) => b.nodes), moving);
 
   // Old nodes the migration leaves in place, and why: they stay in the cost after.
   const staying = new StayingNodes();
@@ -418,6 +427,7 @@ export function buildPlan(input: PlanInput): Plan {
       keptPods: keptPods.length,
       vngNodeTypes: result.templateCount,
       pendingElsewhere: pendingElsewhere.length,
+      predictedSecondMoves: secondMoves?.total ?? 0,
     },
     oldNodes: old.map((n) => ({ name: n.name, instanceType: n.instanceType, zone: n.zone, instanceId: n.instanceId })),
     pods,
@@ -444,7 +454,7 @@ export function buildPlan(input: PlanInput): Plan {
     batchSizePercentage: batchPlan.batchSizePercentage,
     batchSizeChosen: batchPlan.chosen,
     batchSizeNote,
-    batches: batchPlan.batches.map((b) => ({
+    batches: batchPlan.batches.map((b, i) => ({
       nodes: b.nodes,
       destinations: b.destinations,
       pods: b.pods,
@@ -452,6 +462,7 @@ export function buildPlan(input: PlanInput): Plan {
       estimatedSeconds: finite(b.estimatedSeconds),
       serialisedBy: b.serialisedBy.map((s) => ({ ...s, rounds: finite(s.rounds) })),
       overBudget: b.overBudget,
+      repeatMoves: secondMoves?.perBatch[i] ?? 0,
     })),
     estimatedSeconds: finite(batchPlan.estimatedSeconds),
     boundSeconds: batchPlan.boundSeconds,

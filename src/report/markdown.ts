@@ -4,6 +4,7 @@ import { duration, listSome, usd } from './format.js';
 import { maxPodsLine } from './node-notes.js';
 import { PENDING_ELSEWHERE_TITLE, pendingElsewhereGroups } from './pending-elsewhere.js';
 import { costLines, unschedulableGroups, verdict } from './plan-groups.js';
+import { cordonLine, repeatMovesNote } from './cordon-line.js';
 
 const esc = (s: string): string => s.replace(/\|/g, '\\|');
 
@@ -50,8 +51,10 @@ export function renderPlanMarkdown(plan: Plan): string {
   plan.batches.forEach((b, i) => {
     const notes = b.serialisedBy.map((x) => `PDB ${x.pdb}: ${x.evictions} evictions, ${x.allowed} at a time`);
     if (b.overBudget) notes.push('over budget');
+    notes.push(...repeatMovesNote(b));
     out.push(`| ${i + 1} | ${esc(listSome(b.nodes, 3))} | ${b.destinations.join(', ')} | ${b.pods} | ${b.newNodes} | ${duration(b.estimatedSeconds)} | ${esc(notes.join('; '))} |`);
   });
+  out.push('', cordonLine(plan));
   out.push('', '## Risks', '');
   if (plan.risks.length === 0) out.push('None found.');
   for (const r of plan.risks) out.push(`- **${r.code}**: ${esc(r.message)} (${esc(listSome(r.objects, 6))})`);

@@ -26,6 +26,11 @@ export function renderSimulationText(r: SimulationView, replay: string): string 
   out.push(`vngshift simulate: ${r.status}${r.failure ? ` (${r.failure.code})` : ''} after ${duration(r.durationSeconds)} of virtual time; seed ${r.seed}`);
   if (r.options.faults.length > 0) out.push(`  faults: ${r.options.faults.join(' ')}`);
   out.push('', 'Timeline');
+  const allDone = r.events.find((e) => e.kind === 'migration.cordoned-all');
+  if (allDone) {
+    const atStart = r.events.filter((e) => e.kind === 'node.cordoned' && e.t <= allDone.t).length;
+    out.push(`  at ${clock(allDone.t)}: ${atStart} old node(s) cordoned at the start (cordonAllAtStart); the batches below only evict`);
+  }
   const count = (kind: string, from: number, to: number): number =>
     r.events.filter((e) => e.kind === kind && e.t >= from && e.t < to).length;
   r.batches.forEach((b, i) => {

@@ -4,6 +4,7 @@ import { duration, listSome, table, usd } from './format.js';
 import { maxPodsLine } from './node-notes.js';
 import { PENDING_ELSEWHERE_TITLE, pendingElsewhereGroups } from './pending-elsewhere.js';
 import { costLines, unschedulableGroups, verdict } from './plan-groups.js';
+import { cordonLine, repeatMovesNote } from './cordon-line.js';
 
 export function renderPlanText(plan: Plan): string {
   const out: string[] = [];
@@ -56,10 +57,12 @@ export function renderPlanText(plan: Plan): string {
         x.allowed === 0 ? `PDB ${x.pdb} allows no eviction` : `PDB ${x.pdb}: ${x.evictions} evictions, ${x.allowed} at a time`,
       ),
       ...(b.overBudget ? [`over the ${duration(plan.params.batchTimeBudgetSeconds)} budget`] : []),
+      ...repeatMovesNote(b),
     ];
     rows.push([String(i + 1), String(b.nodes.length), b.destinations.join(',') || '-', String(b.pods), String(b.newNodes), duration(b.estimatedSeconds), notes.join('; ')]);
   });
   out.push(...table(rows));
+  out.push(`  ${cordonLine(plan)}`);
   out.push('', 'Risks');
   if (plan.risks.length === 0) out.push('  none found');
   for (const r of plan.risks) {

@@ -31,6 +31,7 @@ export const paramsArb: fc.Arbitrary<WorldSpec['params']> = fc.record({
   shouldTerminateDrainedNodes: fc.constantFrom(true, true, true, false),
   drainTimeThresholdSeconds: fc.constantFrom(300, 600, 900),
   batchTimeBudgetSeconds: fc.constantFrom(900, 1800),
+  cordonAllAtStart: fc.boolean(),
 });
 
 export const worldSpecArb: fc.Arbitrary<WorldSpec> = fc.record({

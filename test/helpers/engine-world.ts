@@ -16,7 +16,10 @@ export function twoNodeWorld(opts: { daemonSet?: boolean } = {}): FakeWorld {
   return w;
 }
 
-/** One batch per node by default. */
+/**
+ * One batch per node by default. Nodes are cordoned batch by batch (cordonAllAtStart off) unless `params` says otherwise: most
+ * tests pin what happens to one batch's nodes; test/unit/engine/engine-cordon-all.test.ts pins the cordon of all at start.
+ */
 export function twoNodePlan(params: Partial<MigrationParams> = {}, batches: EnginePlan['batches'] = [{ nodes: ['old-a'] }, { nodes: ['old-b'] }]): EnginePlan {
   return {
     oldNodes: [
@@ -24,7 +27,7 @@ export function twoNodePlan(params: Partial<MigrationParams> = {}, batches: Engi
       { name: 'old-b', instanceId: 'i-0bbb' },
     ],
     batches,
-    params: { ...DEFAULT_PARAMS, ...params },
+    params: { ...DEFAULT_PARAMS, cordonAllAtStart: false, ...params },
     boundSeconds: 7200,
   };
 }

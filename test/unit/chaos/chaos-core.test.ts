@@ -32,6 +32,11 @@ describe('chaos core', () => {
     expect(worlds.some((w) => w.generate.nodeTypes !== undefined)).toBe(true);
   });
 
+  it('draws cordonAllAtStart both ways', () => {
+    const drawn = Array.from({ length: 50 }, (_, i) => drawParams(i + 1).cordonAllAtStart);
+    expect(new Set(drawn)).toEqual(new Set([true, false]));
+  });
+
   it('gives the same records for the same seeds, and every fault starts and ends within the safety window', async () => {
     const a = await chaosRange(11, 2, { catalog, profile: 'swarm' });
     const b = await chaosRange(11, 2, { catalog, profile: 'swarm' });

@@ -35,6 +35,7 @@ describe('initialState', () => {
       ],
       current: 0,
       nodePhase: { 'old-a': 'waiting', 'old-b': 'waiting' },
+      cordonedAllAt: null,
       createdAt: 42,
       completedAt: null,
       stoppedAt: null,
@@ -92,7 +93,7 @@ describe('enginePlanOf', () => {
         { name: 'old-b', instanceType: null, zone: null, instanceId: null },
       ],
       batches: [
-        { nodes, destinations: ['vng-1'], pods: 3, newNodes: 1, estimatedSeconds: 60, serialisedBy: [], overBudget: false },
+        { nodes, destinations: ['vng-1'], pods: 3, newNodes: 1, estimatedSeconds: 60, serialisedBy: [], overBudget: false, repeatMoves: 0 },
       ],
       params: DEFAULT_PARAMS,
       boundSeconds: 999,

@@ -180,22 +180,48 @@ describe('invariant 2: PDBs respected', () => {
 });
 
 describe('invariant 3: one batch in flight', () => {
+  const off = { params: { cordonAllAtStart: false } };
+  const on = { params: { cordonAllAtStart: true } };
+  const evicted = (t: number, key: string, node: string, reason = 'evicted'): TraceEvent => podEv(t, 'pod.terminating', key, { node, reason });
+
   it('is silent when each batch completes before the next is cordoned (drained or kept nodes may stay cordoned)', () => {
-    expect(check(3, [cordon(1, 'old-1'), ev(30, 'batch.completed', 'Batch 2'), cordon(36, 'old-2')])).toEqual([]);
-    expect(check(3, [cordon(1, 'old-1'), ev(30, 'node.kept', 'Node old-1'), cordon(36, 'old-2')])).toEqual([]);
-    expect(check(3, [cordon(1, 'old-1'), ev(30, 'instance.shutting-down', `Instance ${ID['old-1']}`, { node: 'old-1' }), cordon(36, 'old-2')])).toEqual([]);
+    expect(check(3, [cordon(1, 'old-1'), ev(30, 'batch.completed', 'Batch 2'), cordon(36, 'old-2')], off)).toEqual([]);
+    expect(check(3, [cordon(1, 'old-1'), ev(30, 'node.kept', 'Node old-1'), cordon(36, 'old-2')], off)).toEqual([]);
+    expect(check(3, [cordon(1, 'old-1'), ev(30, 'instance.shutting-down', `Instance ${ID['old-1']}`, { node: 'old-1' }), cordon(36, 'old-2')], off)).toEqual([]);
   });
 
   it('reports nodes of two batches cordoned and draining at once', () => {
-    const v = check(3, [cordon(1, 'old-1'), cordon(2, 'old-2')]);
+    const v = check(3, [cordon(1, 'old-1'), cordon(2, 'old-2')], off);
     expect(v).toHaveLength(1);
     expect(v[0]).toMatchObject({ invariant: 3, t: 2, objects: ['Node old-1', 'Node old-2'] });
     expect(v[0]?.message).toContain('batch 2 (1 nodes), batch 3 (1 nodes)');
   });
 
   it('reports a cordoned node that is in no batch', () => {
-    const v = check(3, [...newNode(0), cordon(5, 'new-1')]);
+    const v = check(3, [...newNode(0), cordon(5, 'new-1')], off);
     expect(v[0]?.message).toContain('Node new-1 was cordoned but is in no batch');
+    expect(check(3, [...newNode(0), cordon(5, 'new-1')], on)[0]?.message).toContain('Node new-1 was cordoned but is in no batch');
+  });
+
+  it('with cordonAllAtStart, is silent when every old node is cordoned at the start and batches drain one after the other', () => {
+    const all = [cordon(1, 'old-3'), cordon(1, 'old-1'), cordon(1, 'old-2')];
+    expect(check(3, [...all, evicted(10, P0, 'old-1'), evicted(11, P1, 'old-1', 'deleted'), ev(30, 'batch.completed', 'Batch 2'), evicted(36, DEBUG, 'old-2')], on)).toEqual([]);
+    // The same cordons without the parameter are three batches in flight at once.
+    expect(check(3, all, off)).toHaveLength(2);
+  });
+
+  it('with cordonAllAtStart, reports evictions from two batches\' nodes at once, once, and not pods the kubelet or a taint evicts', () => {
+    const all = [cordon(1, 'old-3'), cordon(1, 'old-1'), cordon(1, 'old-2')];
+    const v = check(3, [...all, evicted(10, P0, 'old-1'), evicted(12, DEBUG, 'old-2', 'deleted'), evicted(13, P1, 'old-1')], on);
+    expect(v).toHaveLength(1);
+    expect(v[0]).toMatchObject({ invariant: 3, t: 12, objects: ['Node old-1', 'Node old-2'] });
+    expect(check(3, [...all, evicted(10, P0, 'old-1'), evicted(12, DEBUG, 'old-2', 'taint-eviction')], on)).toEqual([]);
+  });
+
+  it('with cordonAllAtStart, reports a pod evicted from a node in no batch', () => {
+    const v = check(3, [...newNode(0), evicted(10, P0, 'new-1')], on);
+    expect(v).toHaveLength(1);
+    expect(v[0]?.message).toContain('Node new-1 was drained but is in no batch');
   });
 });
 
