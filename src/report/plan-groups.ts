@@ -8,20 +8,27 @@ export interface ReasonGroup {
   readonly pods: readonly string[];
 }
 
-/** Unschedulable pods grouped by their kube-scheduler style summary, largest group first. */
-export function unschedulableGroups(plan: Plan): ReasonGroup[] {
+/** Pods grouped by a key (as `namespace/name`), largest group first, then by key. */
+export function groupPods<T extends { readonly namespace: string; readonly name: string }>(items: readonly T[], keyOf: (p: T) => string): { readonly key: string; readonly pods: readonly string[] }[] {
   const groups = new Map<string, string[]>();
-  for (const p of plan.pods) {
-    if (p.placement !== null) continue;
-    const key = p.summary ?? 'no reason recorded';
+  for (const p of items) {
+    const key = keyOf(p);
     const list = groups.get(key);
     const ref = `${p.namespace}/${p.name}`;
     if (list) list.push(ref);
     else groups.set(key, [ref]);
   }
   return [...groups.entries()]
-    .map(([summary, pods]) => ({ summary, pods }))
-    .sort((a, b) => b.pods.length - a.pods.length || (a.summary < b.summary ? -1 : 1));
+    .map(([key, pods]) => ({ key, pods }))
+    .sort((a, b) => b.pods.length - a.pods.length || (a.key < b.key ? -1 : 1));
+}
+
+/** Unschedulable pods grouped by their kube-scheduler style summary, largest group first. */
+export function unschedulableGroups(plan: Plan): ReasonGroup[] {
+  return groupPods(
+    plan.pods.filter((p) => p.placement === null),
+    (p) => p.summary ?? 'no reason recorded',
+  ).map((g) => ({ summary: g.key, pods: g.pods }));
 }
 
 /** The plan's first line: its verdict, with no contradiction between what fits and what is predicted. */

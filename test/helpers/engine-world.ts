@@ -32,20 +32,34 @@ export function twoNodePlan(params: Partial<MigrationParams> = {}, batches: Engi
   };
 }
 
-/** The fake's ports with the API down while `down(t)` holds (its apiDown switch, flipped as the clock moves). */
-export function outage(w: FakeWorld, down: (t: number) => boolean): Ports {
+/** The fake's ports, with `after(t)` called each time the engine's sleep has moved the clock (to change the world then). */
+export function afterEachSleep(w: FakeWorld, after: (t: number) => void): Ports {
   const base = w.ports();
-  w.faults.apiDown = down(w.t);
   return {
     ...base,
     clock: {
       now: base.clock.now,
       sleep: async (s) => {
         await base.clock.sleep(s);
-        w.faults.apiDown = down(w.t);
+        after(w.t);
       },
     },
   };
+}
+
+/** The fake's ports with the API down while `down(t)` holds (its apiDown switch, flipped as the clock moves). */
+export function outage(w: FakeWorld, down: (t: number) => boolean): Ports {
+  w.faults.apiDown = down(w.t);
+  return afterEachSleep(w, (t) => {
+    w.faults.apiDown = down(t);
+  });
+}
+
+/** The fake's ports with the pod `namespace/name` gone (its termination finished) from time `at` on. */
+export function podGoneFrom(w: FakeWorld, key: string, at: number): Ports {
+  return afterEachSleep(w, (t) => {
+    if (t >= at) w.pods.delete(key);
+  });
 }
 
 /** The fake's ports (or `base`) with some cluster calls replaced; `overrides` is given the base cluster port to delegate to. */

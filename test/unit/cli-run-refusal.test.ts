@@ -3,14 +3,14 @@
  * infeasible plan without --allow-infeasible: exit 2, nothing changed in the cluster. The kubeconfig points at a local HTTP
  * server that has no migration state (404 for every read) and records every request's method, so a write would show.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refusalOf } from '../../src/cli/run-command.js';
+import { runCli, writeKubeconfig } from '../helpers/cli-child.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vngshift-run-refusal-'));
 let server: Server;
@@ -28,10 +28,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   kubeconfig = join(dir, 'kubeconfig');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  writeFileSync(
-    kubeconfig,
-    `apiVersion: v1\nkind: Config\nclusters:\n- name: t\n  cluster:\n    server: ${url}\n    insecure-skip-tls-verify: true\nusers:\n- name: t\n  user:\n    token: x\ncontexts:\n- name: t\n  context:\n    cluster: t\n    user: t\ncurrent-context: t\n`,
-  );
+  writeKubeconfig(kubeconfig, url);
 });
 
 afterAll(async () => {
@@ -39,13 +36,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function cli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/vngshift.js', ...args], { encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, out: stdout, err: stderr });
-    });
-  });
-}
+const cli = runCli;
 
 describe('run refuses a plan with a predicted failure', () => {
   it('exit 2, the refusal and the override on stderr, the predicted failure on stdout, and no write reached the cluster', async () => {

@@ -2,13 +2,13 @@
  * `vngshift run`, `status`, `stop` and the live inputs of `plan`/`simulate` refuse bad input with one line and exit 1 before
  * they touch the cluster: the kubeconfig points at a local HTTP server that counts every request it gets.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, writeKubeconfig } from '../helpers/cli-child.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vngshift-cli-run-'));
 let server: Server;
@@ -16,32 +16,6 @@ let requests = 0;
 let kubeconfig = '';
 const VNGS = 'test/fixtures/plan/vngs-general.json';
 const CLUSTER = 'test/fixtures/plan/two-nodes-gpu-missing.yaml';
-
-function writeKubeconfig(file: string, server: string): void {
-  writeFileSync(
-    file,
-    [
-      'apiVersion: v1',
-      'kind: Config',
-      'clusters:',
-      '- name: test',
-      '  cluster:',
-      `    server: ${server}`,
-      '    insecure-skip-tls-verify: true',
-      'users:',
-      '- name: test',
-      '  user:',
-      '    token: not-a-real-token',
-      'contexts:',
-      '- name: test',
-      '  context:',
-      '    cluster: test',
-      '    user: test',
-      'current-context: test',
-      '',
-    ].join('\n'),
-  );
-}
 
 beforeAll(async () => {
   server = createServer((_req, res) => {
@@ -59,14 +33,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function cli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/vngshift.js', ...args], { encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-      resolve({ code, out: stdout, err: stderr });
-    });
-  });
-}
+const cli = runCli;
 
 /** Exit 1, exactly one line on stderr containing `text`, nothing on stdout, and no request reached the cluster. */
 async function refused(args: string[], text: string | RegExp): Promise<string> {

@@ -14,7 +14,7 @@ import {
   type DisruptionOptOut,
 } from '../../../src/model/kube/disruption-opt-out.js';
 import type { FakeWorld } from '../../helpers/fake-ports.js';
-import { twoNodePlan, twoNodeWorld } from '../../helpers/engine-world.js';
+import { podGoneFrom, twoNodePlan, twoNodeWorld } from '../../helpers/engine-world.js';
 
 async function run(ports: Ports, p: EnginePlan) {
   const engine = await MigrationEngine.resumeOrStart(ports, initialState('m1', p, 0));
@@ -94,17 +94,7 @@ describe('pods that ask not to be disrupted', () => {
     const w = worldWith([DO_NOT_DISRUPT_ANNOTATION]);
     const p = w.pods.get('shop/cache-1');
     if (p) w.pods.set('shop/cache-1', { ...p, terminating: true });
-    const base = w.ports();
-    const ports: Ports = {
-      ...base,
-      clock: {
-        now: base.clock.now,
-        sleep: async (sec) => {
-          await base.clock.sleep(sec);
-          if (w.t >= 30) w.pods.delete('shop/cache-1');
-        },
-      },
-    };
+    const ports = podGoneFrom(w, 'shop/cache-1', 30);
     const s = await run(ports, twoNodePlan());
     expect(s.status).toBe('Completed');
     expect(w.events.find((e) => e.kind === 'batch.drained')?.t).toBe(30);

@@ -9,7 +9,7 @@ import { MigrationEngine } from '../../../src/engine/engine.js';
 import { PortError, type Ports } from '../../../src/engine/ports.js';
 import { DEFAULT_ENGINE_SETTINGS, initialState, type EnginePlan, type EngineSettings, type MigrationState } from '../../../src/engine/state.js';
 import { FakeWorld } from '../../helpers/fake-ports.js';
-import { outage, rewritten, twoNodePlan, twoNodeWorld, withCapacity, withCluster } from '../../helpers/engine-world.js';
+import { outage, podGoneFrom, rewritten, twoNodePlan, twoNodeWorld, withCapacity, withCluster } from '../../helpers/engine-world.js';
 
 /** Two old nodes, one batch each: web-1 and api-1 on old-a (with a DaemonSet pod), web-2 on old-b. */
 const world = (): FakeWorld => twoNodeWorld({ daemonSet: true });
@@ -297,17 +297,7 @@ describe('draining, waiting and terminating', () => {
     w.addPod('batch', 'done', 'old-a', 'job-done', { phase: 'Succeeded', ready: false, ownerKind: 'Job' });
     w.addPod('batch', 'crashed', 'old-a', 'job-crashed', { phase: 'Failed', ready: false, ownerKind: 'Job' });
     w.addPod('shop', 'leaving', 'old-a', 'rs-leaving', { terminating: true });
-    const base = w.ports();
-    const ports: Ports = {
-      ...base,
-      clock: {
-        now: base.clock.now,
-        sleep: async (sec) => {
-          await base.clock.sleep(sec);
-          if (w.t >= 30) w.pods.delete('shop/leaving');
-        },
-      },
-    };
+    const ports = podGoneFrom(w, 'shop/leaving', 30);
     const s = await (await start(ports)).run();
     expect(s.status).toBe('Completed');
     expect(w.calls.filter((c) => c.startsWith('evict ') || c.startsWith('delete '))).toEqual([
