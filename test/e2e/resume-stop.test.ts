@@ -13,7 +13,8 @@
  *    evictions refused, until the stop lands), with shouldTerminateDrainedNodes off so that batch 1's drained node is still
  *    there to look at:
  *    a. without --terminate-drained: the run ends Stopped (exit 3), the node being drained is uncordoned, batch 1's drained
- *       node stays cordoned and is not deleted, later batches' nodes were never cordoned; `status` says Stopped.
+ *       node stays cordoned and is not deleted, later batches' nodes (cordoned once when the migration started, as
+ *       cordonAllAtStart does by default) are uncordoned with their pods untouched; `status` says Stopped.
  *    b. with --terminate-drained: the same, but batch 1's drained node is deleted (the kwok cloud deletes the Node).
  * After each scenario, no old node that still has workload pods is unschedulable.
  */
@@ -495,13 +496,15 @@ async function stopScenario(name: string, terminateDrained: boolean): Promise<vo
       expect(nodes.has(n), `${n} kept`).toBe(true);
       expect(nodes.get(n)?.spec?.unschedulable ?? false, `${n} uncordoned`).toBe(false);
     }
-    // The batches after it were never touched.
+    // The batches after it were cordoned when the migration started (cordonAllAtStart, the default) and never drained: the
+    // stop uncordons them, and nothing was evicted from them.
     for (const n of later) {
-      expect(final?.nodePhase[n]).toBe('waiting');
-      expect(nodes.get(n)?.spec?.unschedulable ?? false, `${n} never cordoned`).toBe(false);
+      expect(final?.nodePhase[n]).toBe('uncordoned');
+      expect(nodes.get(n)?.spec?.unschedulable ?? false, `${n} uncordoned`).toBe(false);
+      expect(left.get(n) ?? 0, `pods left on ${n}`).toBeGreaterThan(0);
     }
     const events = await cordonEvents(world);
-    for (const n of later) expect(events.get(n) ?? 0, `MigrationCordon events on ${n}`).toBe(0);
+    for (const n of later) expect(events.get(n) ?? 0, `MigrationCordon events on ${n}`).toBe(1);
     // Every old node that was not drained is schedulable; all the workload is back to Running and Ready.
     const notDrained = [...nodes.values()].filter((n) => final?.nodePhase[n.metadata?.name ?? ''] !== 'drained');
     expect(notDrained.filter((n) => n.spec?.unschedulable === true).map((n) => n.metadata?.name)).toEqual([]);
