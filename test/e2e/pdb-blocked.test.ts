@@ -75,18 +75,29 @@ describe('a PDB that allows no disruption, predicted and met', () => {
 
   it('the plan is feasible but predicts the failure the blocking PDB causes', async () => {
     const r = await cli(['plan', '--kubeconfig', kubeconfig, ...flags, '-o', 'json']);
-    expect(r.code, r.err).toBe(0);
+    // README: exit 3 when every pod fits but a failure is predicted.
+    expect(r.code, r.err).toBe(3);
     plan = JSON.parse(r.out) as Plan;
     expect(plan.feasible).toBe(true);
+    expect(plan.verdict).toBe('FAILURE_PREDICTED');
     expect(plan.predictedFailure?.code).toBe('TechnicalTimeout');
     expect(plan.predictedFailure?.objects).toContain(`PodDisruptionBudget ${NS}/locked`);
     expect(plan.risks.map((x) => x.code)).toContain('PdbAllowsNoDisruption');
   });
 
-  it('the real run: evictions refused with 429, Failed with the predicted code, naming the blocked pods', async () => {
+  it('run refuses the plan without --allow-predicted-failure, and touches nothing', async () => {
+    const r = await cli(['run', '--kubeconfig', kubeconfig, ...flags, '--capacity', 'kwok', '--namespace', STATE_NS, '--migration-id', 'e2e-refused']);
+    expect(r.code, r.err).toBe(2);
+    expect(r.err).toContain('--allow-predicted-failure runs it anyway');
+    const old = (await (core as k8s.CoreV1Api).listNode({ labelSelector: SELECTOR })).items;
+    expect(old.length).toBeGreaterThan(0);
+    expect(old.filter((n) => n.spec?.unschedulable === true).map((n) => n.metadata?.name)).toEqual([]);
+  });
+
+  it('the real run (--allow-predicted-failure): evictions refused with 429, Failed with the predicted code, naming the blocked pods', async () => {
     const rec = await LiveTraceRecorder.start({ kubeconfig, namespace: NS, nodeLabelSelector: `${RUN_LABEL}=${RUN}` });
     const started = Date.now();
-    const r = await cli(['run', '--kubeconfig', kubeconfig, ...flags, '--capacity', 'kwok', '--namespace', STATE_NS, '--migration-id', 'e2e', '--trace-out', traceFile, '-o', 'json']);
+    const r = await cli(['run', '--kubeconfig', kubeconfig, ...flags, '--allow-predicted-failure', '--capacity', 'kwok', '--namespace', STATE_NS, '--migration-id', 'e2e', '--trace-out', traceFile, '-o', 'json']);
     await rec.stop();
     expect(r.code, r.err).toBe(3);
     const outcome = JSON.parse(r.out) as RunOutcome;
