@@ -53,10 +53,24 @@ export function skippedKindsLine(cluster: Cluster, file: string): string | null 
   return `vngshift: ${file === '-' ? 'standard input' : file}: skipped ${parts.join(', ')}`;
 }
 
+/**
+ * Notes about the inputs (skipped kinds) wait here until the command has validated everything: bad input stays one line on
+ * stderr. The command flushes them once its inputs are good; main() drops them on an error and flushes what is left otherwise.
+ */
+const pendingNotices: string[] = [];
+
+export function flushInputNotices(): void {
+  for (const line of pendingNotices.splice(0)) process.stderr.write(`${line}\n`);
+}
+
+export function dropInputNotices(): void {
+  pendingNotices.length = 0;
+}
+
 export function readCluster(file: string): Cluster {
   const cluster = readClusterQuietly(file);
   const line = skippedKindsLine(cluster, file);
-  if (line !== null) process.stderr.write(`${line}\n`);
+  if (line !== null) pendingNotices.push(line);
   return cluster;
 }
 

@@ -1,6 +1,7 @@
 /** The vngshift command line. Bad input prints one line and exits 1; nothing else prints a stack trace unless VNGSHIFT_DEBUG is set. */
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../model/errors.js';
+import { dropInputNotices, flushInputNotices } from './inputs.js';
 import { chaosCommand } from './chaos-command.js';
 import { planCommand } from './plan-command.js';
 import { runCommand } from './run-command.js';
@@ -27,8 +28,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.exitCode = 0;
   try {
     await program().parseAsync([...argv], { from: 'user' });
+    flushInputNotices();
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
+    dropInputNotices();
     if (e instanceof CommanderError) {
       // help and version are not errors; commander already printed its one-line message for the others
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 1;

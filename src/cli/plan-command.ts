@@ -14,7 +14,7 @@ import { renderPlanText } from '../report/text.js';
 import { parseDuration } from './durations.js';
 import { planExitCode } from './exit-codes.js';
 import { selectionProblem } from '../planner/selection-check.js';
-import { loadKubeConfig, parseSingleDocument, readCluster, readInput, readLiveCluster } from './inputs.js';
+import { flushInputNotices, loadKubeConfig, parseSingleDocument, readCluster, readInput, readLiveCluster } from './inputs.js';
 
 export interface PlanOptions {
   cluster?: string;
@@ -219,6 +219,7 @@ export function planCommand(): Command {
           throw new InputError(opts.planOut, '', '', `cannot write the plan (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
         }
       }
+      flushInputNotices();
       process.stdout.write(renderPlan(plan, opts.output));
       process.exitCode = planExitCode(plan.verdict);
     });

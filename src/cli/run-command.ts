@@ -27,6 +27,7 @@ import { buildPlan, type Plan } from '../planner/plan.js';
 import { renderMigrationStatusText } from '../report/migration-status.js';
 import { verdict, type VerdictInput } from '../report/plan-groups.js';
 import {
+  flushInputNotices,
   checkMigrationId,
   checkNamespace,
   DEFAULT_MIGRATION_ID,
@@ -311,6 +312,7 @@ export async function executeRun(opts: RunOptions): Promise<number> {
     fresh = saved;
   } else {
     const plan = await planForRun(v, opts, log);
+    flushInputNotices();
     const refusal = refusalOf(plan, opts);
     if (refusal !== null) {
       process.stderr.write(`vngshift: refusing to start: ${refusal}\n`);

@@ -9,7 +9,7 @@ import { loadScenario } from '../../sim/scenario.js';
 import { scenarioInputs } from '../../sim/scenario-inputs.js';
 import { parseFault, type FaultSpec } from '../../sim/faults.js';
 import { rehearse } from '../../sim/rehearse.js';
-import { readCluster, readInput } from './inputs.js';
+import { flushInputNotices, readCluster, readInput } from './inputs.js';
 import { allocatableFromFlags, checkSelection, clusterForPlan, paramsFrom, type PlanOptions } from './plan-command.js';
 
 interface SimulateOptions extends PlanOptions {
@@ -74,6 +74,7 @@ export function simulateCommand(): Command {
         inputs = { cluster, clusterSource, vngs, params, timing: {}, engine: {}, faults: extraFaults, seed: seed ?? 1, maxSeconds };
         replay = `vngshift simulate ${process.argv.slice(3).join(' ')}`;
       }
+      flushInputNotices();
       const { plan, result } = await rehearse(inputs, catalog, {
         allowArchitectureChange: opts.allowArchitectureChange === true,
         ...(allocatable !== undefined ? { allocatable } : {}),
