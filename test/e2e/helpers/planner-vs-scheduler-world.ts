@@ -313,7 +313,7 @@ export function buildWorld(catalog: Catalog, worldSpec: WorldSpec): World {
       },
     );
     for (let r = 0; r < w.replicas; r++) {
-      const name = `${rsName}-${String.fromCharCode(97 + r)}${r}x7q`;
+      const name = `${rsName}-${String.fromCharCode(97 + (r % 26))}${r}x7q`;
       const nodeName = w.oldNodes[r % w.oldNodes.length] ?? '';
       objects.push({
         apiVersion: 'v1',
