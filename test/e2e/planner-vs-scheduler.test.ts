@@ -32,6 +32,12 @@
  * (not in the plan's node selection), the replay creates them and their pods, bound, before the moving pods; DaemonSets and
  * bound claims are created, and waited for, before the moving pods too. Each world is built so that the old, wrong
  * semantics would give a plan kube-scheduler refuses.
+ *
+ * Two more pin what a new node offers (src/catalog/new-node.ts, which kwokNodeManifest shares): max pods taken from old
+ * nodes of the same family when they report a cluster-wide value such as VPC CNI prefix delegation's 110 (MAX_PODS_WORLD),
+ * and ephemeral storage taken from the VNG's root volume, not from old nodes with bigger disks (EPHEMERAL_WORLD, which also
+ * holds a pod annotated karpenter.sh/do-not-disrupt that the plan keeps and so does not replay). There the replay shows
+ * kube-scheduler honouring the figures the plan sizes nodes with; the plan's own assertions are what a wrong figure breaks.
  */
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -50,12 +56,16 @@ import {
   buildWorld,
   daemonPodSpec,
   DAEMONSETS_WORLD,
+  EPHEMERAL_WORLD,
   EXPECTED_MISFITS,
   GENERAL_AB_VNGS_JSON,
   GENERAL_ONLY_VNGS_JSON,
   M5_LARGE_A_VNGS_JSON,
+  MAX_PODS_ENI_WORLD,
+  MAX_PODS_WORLD,
   MISFITS_WORLD,
   pvSpec,
+  SMALL_DISK_VNGS_JSON,
   SPREAD_WORLD,
   TIGHT_WORLD,
   VNGS_JSON,
@@ -150,6 +160,9 @@ let tight: Case;
 let spreadCase: Case;
 let affinityCase: Case;
 let daemonCase: Case;
+let maxPodsCase: Case;
+let maxPodsEniCase: Case;
+let ephemeralCase: Case;
 
 beforeAll(() => {
   const clients = connect(inject('kubeconfigPath'));
@@ -161,6 +174,10 @@ beforeAll(() => {
   spreadCase = makeCase('spread', SPREAD_WORLD, GENERAL_AB_VNGS_JSON);
   affinityCase = makeCase('affinity', AFFINITY_WORLD, GENERAL_AB_VNGS_JSON);
   daemonCase = makeCase('daemons', DAEMONSETS_WORLD, M5_LARGE_A_VNGS_JSON);
+  maxPodsCase = makeCase('maxpods', MAX_PODS_WORLD, M5_LARGE_A_VNGS_JSON);
+  // Planned only (not replayed): the contrast for maxPodsCase.
+  maxPodsEniCase = makeCase('maxpods-eni', MAX_PODS_ENI_WORLD, M5_LARGE_A_VNGS_JSON);
+  ephemeralCase = makeCase('ephemeral', EPHEMERAL_WORLD, SMALL_DISK_VNGS_JSON);
 });
 
 /** Deletes what a case created and waits until its nodes are gone (the next case wants a cluster of its own nodes only). */
@@ -499,6 +516,66 @@ describe('planner vs kube-scheduler', () => {
       expect(problems, table).toEqual([]);
     } finally {
       await cleanup(daemonCase);
+    }
+  });
+
+  /**
+   * Max pods from old nodes of the same family (MAX_PODS_WORLD): the old m5.2xlarge reports 110 pods, not its EKS value 58,
+   * so the plan gives a new m5.large 110 pods (VPC CNI prefix delegation), not its ENI value 29, and puts all 60 tiny pods
+   * on one. kube-scheduler, given that node as kwokNodeManifest makes it, binds all 60 there. With the old node reporting its
+   * EKS value (MAX_PODS_ENI_WORLD), the plan takes the ENI value and needs three m5.large.
+   */
+  it('max pods from old nodes of the family (prefix delegation, 110): kube-scheduler binds all 60 pods on the one m5.large the plan launches', async () => {
+    const { plan } = maxPodsCase;
+    expect(plan.feasible).toBe(true);
+    expect(plan.newNodes.map((n) => `${n.instanceType}:${n.pods}:${n.maxPods}:${n.maxPodsSource}`)).toEqual(['m5.large:60:110:observed-family']);
+    const eni = maxPodsEniCase.plan;
+    expect(eni.newNodes.map((n) => `${n.instanceType}:${n.maxPods}:${n.maxPodsSource}`)).toEqual(Array(3).fill('m5.large:29:eni-formula'));
+    expect(eni.newNodes.map((n) => n.pods)).toEqual([29, 29, 2]);
+    try {
+      const { table, problems } = await replay(maxPodsCase);
+      expect(problems, table).toEqual([]);
+      const live = maxPodsCase.liveNode.get(plan.newNodes[0]?.name ?? '') ?? '';
+      const node = await core.readNode({ name: live });
+      expect(node.status?.allocatable?.['pods']).toBe('110');
+      const bound = (await core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${live}` })).items;
+      expect(bound.length, table).toBe(60);
+    } finally {
+      await cleanup(maxPodsCase);
+    }
+  });
+
+  /**
+   * A pod annotated karpenter.sh/do-not-disrupt (EPHEMERAL_WORLD's `keeper`) does not move: the plan keeps it, and its old
+   * node, and it is not among the moving pods, the ones a replay creates again for kube-scheduler.
+   */
+  it('a pod annotated karpenter.sh/do-not-disrupt is kept with its node and is not among the moving pods', () => {
+    const { plan, world } = ephemeralCase;
+    const keeper = [...world.pods.values()].filter((p) => p.app === 'keeper').map((p) => key(p));
+    expect(keeper).toHaveLength(1);
+    expect(plan.keptPods.map((p) => `${key(p)}@${p.node}: ${p.reason}`)).toEqual([`${keeper[0] ?? ''}@old-1: annotation karpenter.sh/do-not-disrupt: "true"`]);
+    expect(plan.keptNodes.map((n) => n.name)).toEqual(['old-1']);
+    expect(plan.pods.map((p) => world.pods.get(key(p))?.app ?? '').sort(cmp)).toEqual(['scratch-big', 'scratch-small']);
+  });
+
+  /**
+   * Ephemeral storage from the VNG's root volume (EPHEMERAL_WORLD): the VNG's 20 GiB root volume leaves a new node 17 GiB,
+   * though the old m5.large has 100 GiB. The plan places the 10Gi pod and says the 30Gi pod fits no VNG, "Insufficient
+   * ephemeral-storage"; kube-scheduler binds the first and leaves the second Pending with that reason.
+   */
+  it('ephemeral storage from the VNG root volume (20 GiB): kube-scheduler binds the 10Gi pod and refuses the 30Gi one, Insufficient ephemeral-storage', async () => {
+    const { plan, world } = ephemeralCase;
+    expect(plan.newNodes.map((n) => `${n.instanceType}:${n.pods}:${n.rootVolumeSizeGiB}:${n.ephemeralStorageAllocatableBytes}`)).toEqual([
+      `m5.large:1:20:${17 * 1024 ** 3}`,
+    ]);
+    const verdicts = plan.pods.map((p) => `${world.pods.get(key(p))?.app ?? ''}: ${p.placement ? 'placed' : phrases(reasonCounts(p.summary ?? '')).join('|')}`).sort(cmp);
+    expect(verdicts).toEqual(['scratch-big: Insufficient ephemeral-storage', 'scratch-small: placed']);
+    try {
+      const { table, problems } = await replay(ephemeralCase);
+      expect(problems, table).toEqual([]);
+      expect(table).toMatch(/scratch-big.*Pending False\/Unschedulable: 0\/1 nodes are available: 1 Insufficient ephemeral-storage\./);
+    } finally {
+      await cleanup(ephemeralCase);
     }
   });
 

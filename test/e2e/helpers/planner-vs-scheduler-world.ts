@@ -76,10 +76,20 @@ export interface Workload {
   readonly topologySpreadConstraints?: readonly V1TopologySpreadConstraint[];
   /** A PersistentVolumeClaim (of the world's `volumes`) mounted as volume "data". */
   readonly claim?: string;
+  /** The pods' annotations (e.g. karpenter.sh/do-not-disrupt). */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
 }
 
-/** `stays`: a node that is not migrated (not in the plan's node selection); its pods stay, bound, in the replay too. */
-export type OldNode = Omit<NodeObjectInput, 'index'> & { readonly stays?: boolean };
+/**
+ * `stays`: a node that is not migrated (not in the plan's node selection); its pods stay, bound, in the replay too.
+ * `pods` and `ephemeralStorage` (a quantity) replace what the node reports (capacity and allocatable) for those two
+ * resources: a kubelet with another maxPods (VPC CNI prefix delegation), a bigger root volume than the VNG gives.
+ */
+export type OldNode = Omit<NodeObjectInput, 'index'> & {
+  readonly stays?: boolean;
+  readonly pods?: number;
+  readonly ephemeralStorage?: string;
+};
 
 /** A DaemonSet: a pod on every node (no selector, no toleration), created on the control plane before the moving pods. */
 export interface DaemonSetSpec {
@@ -262,7 +272,15 @@ export const GENERAL_ONLY_VNGS_JSON = JSON.stringify({
 });
 
 export function buildWorld(catalog: Catalog, worldSpec: WorldSpec): World {
-  const objects: KObj[] = worldSpec.oldNodes.map(({ stays: _stays, ...n }, index) => nodeObject(catalog, { ...n, index }));
+  const objects: KObj[] = worldSpec.oldNodes.map(({ stays: _stays, pods, ephemeralStorage, ...n }, index) => {
+    const node = nodeObject(catalog, { ...n, index });
+    const status = node['status'] as { capacity: Record<string, string>; allocatable: Record<string, string> };
+    for (const list of [status.capacity, status.allocatable]) {
+      if (pods !== undefined) list['pods'] = String(pods);
+      if (ephemeralStorage !== undefined) list['ephemeral-storage'] = ephemeralStorage;
+    }
+    return node;
+  });
   const stayingNodes = worldSpec.oldNodes.filter((n) => n.stays === true).map((n) => n.name);
   const stayingPods = new Map<string, string>();
   const pods = new Map<string, WorldPod>();
@@ -295,7 +313,7 @@ export function buildWorld(catalog: Catalog, worldSpec: WorldSpec): World {
       },
     );
     for (let r = 0; r < w.replicas; r++) {
-      const name = `${rsName}-${String.fromCharCode(97 + r)}${r}x7q`;
+      const name = `${rsName}-${String.fromCharCode(97 + (r % 26))}${r}x7q`;
       const nodeName = w.oldNodes[r % w.oldNodes.length] ?? '';
       objects.push({
         apiVersion: 'v1',
@@ -305,6 +323,7 @@ export function buildWorld(catalog: Catalog, worldSpec: WorldSpec): World {
           namespace: w.namespace,
           uid: uid(4_100_000 + index * 1000 + r),
           labels,
+          ...(w.podAnnotations ? { annotations: { ...w.podAnnotations } } : {}),
           ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rsName, uid: rsUid, controller: true }],
         },
         spec: { ...spec, nodeName },
@@ -510,4 +529,72 @@ export const DAEMONSETS_WORLD: WorldSpec = {
     { namespace: 'ops', name: 'agent-b', labels: { app: 'agent' }, requests: { cpu: '200m', memory: '128Mi' } },
   ],
   volumes: [{ namespace: NS_SHOP, claim: 'pinned-data', pv: 'pinned-pv', zone: `${REGION}c` }],
+};
+
+/**
+ * Max pods from old nodes of the same family, against M5_LARGE_A_VNGS_JSON (m5.large only). The one old node, an
+ * m5.2xlarge, reports 110 pods where EKS's ENI formula gives it 58: the cluster runs VPC CNI prefix delegation, so a new
+ * m5.large gets 110 too, not its ENI value 29. Its 60 pods ask for almost nothing (10m, 16Mi: 600m and 960Mi together, a
+ * third of an m5.large), so pods is the only resource that binds: one m5.large holds them all, where the ENI value would
+ * need three. MAX_PODS_ENI_WORLD is the same cluster with the old node reporting its own EKS value.
+ */
+export const MAX_PODS_WORLD: WorldSpec = {
+  oldNodes: [{ name: 'old-1', instanceType: 'm5.2xlarge', zone: `${REGION}a`, pods: 110 }],
+  workloads: [{ namespace: NS_SHOP, name: 'sidecar-heavy', replicas: 60, requests: { cpu: '10m', memory: '16Mi' }, oldNodes: ['old-1'] }],
+};
+
+export const MAX_PODS_ENI_WORLD: WorldSpec = {
+  ...MAX_PODS_WORLD,
+  oldNodes: [{ name: 'old-1', instanceType: 'm5.2xlarge', zone: `${REGION}a` }],
+};
+
+/** One VNG of m5.large nodes in zone a with a 20 GiB root volume: 17 GiB of ephemeral storage allocatable per node. */
+export const SMALL_DISK_VNGS_JSON = JSON.stringify({
+  launchSpecs: [
+    {
+      id: 'ols-0000e2e6',
+      name: 'general',
+      instanceTypes: ['m5.large'],
+      subnetIds: ['subnet-e2e-a'],
+      labels: [{ key: 'pool', value: 'general' }],
+      taints: [],
+      rootVolumeSize: 20,
+    },
+  ],
+  subnetZones: { 'subnet-e2e-a': `${REGION}a` },
+});
+
+/**
+ * Ephemeral storage from the VNG's root volume, against SMALL_DISK_VNGS_JSON. The old node, an m5.large like the VNG's,
+ * has a 100 GiB disk; its pods `scratch-big` (30Gi of ephemeral-storage) and `scratch-small` (10Gi) move. A new node has
+ * 17 GiB (20 GiB less kube-reserved and the 10% eviction threshold): `scratch-small` fits, `scratch-big` fits no VNG
+ * (Insufficient ephemeral-storage). A planner taking the old node's storage, as it does its cpu and memory, would place
+ * both. `keeper` is annotated karpenter.sh/do-not-disrupt: it stays with the old node, so it is not a moving pod.
+ */
+export const EPHEMERAL_WORLD: WorldSpec = {
+  oldNodes: [{ name: 'old-1', instanceType: 'm5.large', zone: `${REGION}a`, ephemeralStorage: '100Gi' }],
+  workloads: [
+    {
+      namespace: NS_SHOP,
+      name: 'scratch-big',
+      replicas: 1,
+      requests: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '30Gi' },
+      oldNodes: ['old-1'],
+    },
+    {
+      namespace: NS_SHOP,
+      name: 'scratch-small',
+      replicas: 1,
+      requests: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '10Gi' },
+      oldNodes: ['old-1'],
+    },
+    {
+      namespace: NS_SHOP,
+      name: 'keeper',
+      replicas: 1,
+      requests: { cpu: '100m', memory: '128Mi' },
+      podAnnotations: { 'karpenter.sh/do-not-disrupt': 'true' },
+      oldNodes: ['old-1'],
+    },
+  ],
 };
