@@ -83,6 +83,7 @@ export function simulateCommand(): Command {
       const output = {
         ...result,
         plan: {
+          verdict: plan.verdict,
           feasible: plan.feasible,
           predictedFailure: plan.predictedFailure?.code ?? null,
           boundSeconds: plan.boundSeconds,
