@@ -390,6 +390,9 @@ export async function executeRun(opts: RunOptions): Promise<number> {
       if (isTerminal(engine.current.status)) break;
       await Promise.race([ports.clock.sleep(interval), interruptedPromise]);
     }
+    // An ended migration's last duties (a Failed one uncordons the nodes cordoned at the start whose batch never started),
+    // and its final save; also when the saved state had already ended, so a rerun finishes a cleanup cut short.
+    if (isTerminal(engine.current.status) && leader.isLeader()) await engine.finish();
     const state = engine.current;
     let snap = EMPTY;
     try {
