@@ -506,15 +506,15 @@ export class MigrationEngine {
   private async uncordonAfterFailure(since: number): Promise<void> {
     const s = this.state;
     const started = new Set(s.batches.filter((b) => b.phase !== 'pending').flatMap((b) => b.nodes));
-    const gaveUp = new Set<string>();
+    let left = s.oldNodes.map((n) => n.name).filter((name) => s.nodePhase[name] === 'cordoned' && !started.has(name));
     const giveUp = (name: string, e: PortError): void => {
-      gaveUp.add(name);
       this.trace('node.uncordon-failed', `Node ${name}`, { reason: 'migration failed', error: e.kind, message: e.message });
+      const object = `Node ${name}`;
+      if (s.failure?.objects.includes(object) === false) s.failure = { ...s.failure, objects: [...s.failure.objects, object].sort() };
     };
-    for (;;) {
-      const left = s.oldNodes.map((n) => n.name).filter((name) => s.nodePhase[name] === 'cordoned' && !started.has(name) && !gaveUp.has(name));
-      if (left.length === 0) break;
-      let transient: PortError | null = null;
+    while (left.length > 0) {
+      let retry: string[] = [];
+      let error: PortError | null = null;
       try {
         await this.persist();
         const nodes = new Map(this.ports.cluster.snapshot().nodes.map((n) => [n.name, n]));
@@ -523,44 +523,45 @@ export class MigrationEngine {
             await this.uncordonNode(name, nodes.get(name), { reason: 'migration failed' });
           } catch (e) {
             if (!(e instanceof PortError)) throw e;
-            if (e.transient) transient = e;
-            else giveUp(name, e);
+            if (!e.transient) giveUp(name, e);
+            else {
+              retry.push(name);
+              error = e;
+            }
           }
         }
       } catch (e) {
         if (!(e instanceof PortError)) throw e;
-        if (e.transient) transient = e;
-        else for (const name of left) giveUp(name, e);
+        // The save or the read failed: nothing was tried this round.
+        if (!e.transient) {
+          for (const name of left) giveUp(name, e);
+          return;
+        }
+        retry = left;
+        error = e;
       }
-      if (transient === null) break;
+      if (error === null) return;
       if (this.now() - since > s.settings.connectivityLostSeconds) {
-        for (const name of left) if (s.nodePhase[name] === 'cordoned' && !gaveUp.has(name)) giveUp(name, transient);
-        break;
+        for (const name of retry) giveUp(name, error);
+        return;
       }
       await this.ports.clock.sleep(s.settings.intervalSeconds);
-    }
-    if (gaveUp.size > 0 && s.failure) {
-      const objects = [...new Set([...s.failure.objects, ...[...gaveUp].map((n) => `Node ${n}`)])].sort();
-      s.failure = { ...s.failure, objects };
+      left = retry;
     }
   }
 
   /**
    * Gives back one old node the migration cordoned (on a stop or after a failure). A node saved as cordoned whose cordon never
-   * landed (write-ahead) is only marked; one missing from the snapshot is left as it is. True when the API was called (the
-   * caller saves the state when it must). Throws the API's PortError.
+   * landed (write-ahead) is only marked; one missing from the snapshot is left as it is. Throws the API's PortError.
    */
-  private async uncordonNode(name: string, node: NodeView | undefined, detail?: Record<string, string>): Promise<boolean> {
+  private async uncordonNode(name: string, node: NodeView | undefined, detail?: Record<string, string>): Promise<void> {
     const s = this.state;
-    if (!node) return false;
-    if (!node.unschedulable) {
-      s.nodePhase[name] = 'uncordoned';
-      return false;
+    if (!node) return;
+    if (node.unschedulable) {
+      await this.ports.cluster.uncordon(name);
+      this.trace('node.uncordoned', `Node ${name}`, detail);
     }
-    await this.ports.cluster.uncordon(name);
     s.nodePhase[name] = 'uncordoned';
-    this.trace('node.uncordoned', `Node ${name}`, detail);
-    return true;
   }
 
   // ---- Stopping ----
@@ -581,9 +582,8 @@ export class MigrationEngine {
       const node = present.get(name);
       if (!node) continue;
       if (busy.has(name) || phase === 'cordoned') {
-        let called: boolean;
         try {
-          called = await this.uncordonNode(name, node);
+          await this.uncordonNode(name, node);
         } catch (e) {
           if (e instanceof PortError && (!e.transient || this.now() - stop.requestedAt > s.settings.connectivityLostSeconds)) {
             this.fail('StopRescheduleFailed', `could not uncordon ${name} while stopping (${e.kind}: ${e.message})`, [`Node ${name}`]);
@@ -591,7 +591,7 @@ export class MigrationEngine {
           }
           throw e;
         }
-        if (called) await this.persist();
+        await this.persist();
       } else if (stop.terminateDrained) {
         if (!(await this.terminateNode(name, instanceId, true, 'StopTerminateFailed'))) return;
       }

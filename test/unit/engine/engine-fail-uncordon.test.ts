@@ -257,8 +257,52 @@ describe('an uncordon after a failure that does not go through', () => {
     expect(s.failure?.code).toBe('TechnicalTimeout');
     expect(nodeCalls(w).filter((c) => c.startsWith('uncordon'))).toEqual([]);
     expect(traced(w, 'node.uncordon-failed')).toEqual(['Node old-b', 'Node old-c']);
+    // Given up only once the window is past: the API was retried meanwhile.
+    for (const e of w.events.filter((ev) => ev.kind === 'node.uncordon-failed')) {
+      expect(e.t - (s.erroredAt ?? 0)).toBeGreaterThan(s.settings.connectivityLostSeconds);
+    }
     expect(traced(w, 'state.unsaved')).toEqual(['Migration m1']);
     expect(w.t - (s.erroredAt ?? 0)).toBeLessThanOrEqual(s.settings.connectivityLostSeconds + s.settings.intervalSeconds);
+  });
+  it('a save refused after the failure gives every node up at once, without an uncordon', async () => {
+    const w = threeNodeWorld();
+    w.faults.pdbBlocked.add('shop/web-1');
+    let failedSaves = 0;
+    const ports = withCluster(w, (base) => ({
+      saveState: async (st) => {
+        if (st.status === 'Failed') {
+          failedSaves += 1;
+          // The failing reconcile's save meets a blip; the next one, a refusal.
+          throw failedSaves === 1 ? new PortError('server', 'etcdserver: leader changed') : new PortError('forbidden', 'configmaps is forbidden');
+        }
+        await base.saveState(st);
+      },
+    }));
+    const s = await run(ports);
+    expect(s.failure?.code).toBe('TechnicalTimeout');
+    expect(nodeCalls(w).filter((c) => c.startsWith('uncordon'))).toEqual([]);
+    const failed = w.events.filter((e) => e.kind === 'node.uncordon-failed');
+    expect(failed.map((e) => [e.object, e.detail?.['error'], e.t])).toEqual([
+      ['Node old-b', 'forbidden', s.erroredAt],
+      ['Node old-c', 'forbidden', s.erroredAt],
+    ]);
+    expect(s.nodePhase).toEqual({ 'old-a': 'cordoned', 'old-b': 'cordoned', 'old-c': 'cordoned' });
+  });
+
+  it('a node of a later batch gone from the cluster is left alone: nothing to uncordon, nothing given up', async () => {
+    const w = threeNodeWorld();
+    w.faults.pdbBlocked.add('shop/web-1');
+    const ports = withCluster(w, (base) => ({
+      saveState: async (st) => {
+        if (st.status === 'Failed') w.nodes.delete('old-c');
+        await base.saveState(st);
+      },
+    }));
+    const s = await run(ports);
+    expect(s.failure?.code).toBe('TechnicalTimeout');
+    expect(nodeCalls(w).filter((c) => c.startsWith('uncordon'))).toEqual(['uncordon old-b']);
+    expect(traced(w, 'node.uncordon-failed')).toEqual([]);
+    expect(s.nodePhase).toEqual({ 'old-a': 'cordoned', 'old-b': 'uncordoned', 'old-c': 'cordoned' });
   });
 });
 
@@ -283,13 +327,36 @@ describe('a Failed migration across a restart', () => {
     expect(w.saved?.nodePhase).toEqual({ 'old-a': 'cordoned', 'old-b': 'uncordoned', 'old-c': 'uncordoned' });
   });
 
-  it('an engine resumed on a Failed state with nothing left to give back calls nothing', async () => {
+  it('an engine resumed on a Failed state with nothing left to give back calls nothing, and does not read the cluster', async () => {
     const w = threeNodeWorld();
     w.faults.pdbBlocked.add('shop/web-1');
     await run(w.ports());
     w.calls.length = 0;
-    const s = await run(w.ports());
+    let reads = 0;
+    const counting = withCluster(w, (base) => ({
+      snapshot: () => {
+        reads += 1;
+        return base.snapshot();
+      },
+    }));
+    const s = await run(counting);
     expect(s.status).toBe('Failed');
     expect(w.calls).toEqual([]);
+    expect(reads).toBe(0);
+  });
+
+  it('an engine resumed on a Failed run whose uncordons were refused tries them again, and names each node once', async () => {
+    const w = threeNodeWorld();
+    w.faults.pdbBlocked.add('shop/web-1');
+    w.faults.uncordonForbidden = true;
+    await run(w.ports());
+    w.calls.length = 0;
+    const again = await run(w.ports());
+    expect(w.calls).toEqual(['uncordon old-b', 'uncordon old-c']);
+    expect(again.failure?.objects).toEqual(['Node old-a', 'Node old-b', 'Node old-c', 'Pod shop/web-1']);
+    w.faults.uncordonForbidden = false;
+    const s = await run(w.ports());
+    expect(s.nodePhase).toEqual({ 'old-a': 'cordoned', 'old-b': 'uncordoned', 'old-c': 'uncordoned' });
+    expect(s.failure?.code).toBe('TechnicalTimeout');
   });
 });
