@@ -497,7 +497,7 @@ export class MigrationEngine {
    * them, so they are given back (uncordoned, traced with reason 'migration failed'). Only nodes still 'cordoned' outside the
    * batches that started: those the migration cordoned at the start (with the parameter off, a node is 'cordoned' only once
    * its batch started, so nothing is done). The batch the run failed in keeps its nodes as they are: partly drained, its
-   * pods half moved; the operator decides (the failure names them). Best effort: the Failed state is saved before the first
+   * pods half moved; the operator decides (`vngshift status` shows them cordoned). Best effort: the Failed state is saved before the first
    * uncordon (a resumed engine knows the run is over, and finishes this; the phases reach the cluster with the final save,
    * and a node uncordoned but not saved so is only marked again); a transient error is retried each interval until
    * connectivityLostSeconds after `since`; a refusal, or the window past, traces 'node.uncordon-failed' and adds `Node <name>`
