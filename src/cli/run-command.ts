@@ -192,8 +192,8 @@ export async function validateRun(opts: RunOptions): Promise<Validated> {
 
 const stamp = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
-/** One line per batch step and per change of the migration's status. */
-function progressLine(ev: EngineEvent, batches: number): string | null {
+/** One line per batch step and per change of the migration's status (and per node given back, or not, after a failure). */
+export function progressLine(ev: EngineEvent, batches: number): string | null {
   const d = ev.detail ?? {};
   const b = /^Batch (\d+)$/.exec(ev.object)?.[1];
   const of = b !== undefined ? `batch ${b}/${batches}` : '';
@@ -223,6 +223,10 @@ function progressLine(ev: EngineEvent, batches: number): string | null {
       return `API reachable again after ${String(d['lostSeconds'] ?? '?')}s`;
     case 'capacity.trouble':
       return `capacity: ${String(d['unplaceable'] ?? 0)} unplaceable pod(s), ${String(d['launchErrors'] ?? 0)} launch error(s)`;
+    case 'node.uncordoned':
+      return d['reason'] === 'migration failed' ? `${ev.object} uncordoned: cordoned at the start, its batch never started (migration failed)` : null;
+    case 'node.uncordon-failed':
+      return `could not uncordon ${ev.object} (${String(d['error'] ?? '')}: ${String(d['message'] ?? '')}): it stays cordoned; kubectl uncordon ${ev.object.replace(/^Node /, '')}`;
     default:
       return null;
   }
@@ -392,6 +396,9 @@ export async function executeRun(opts: RunOptions): Promise<number> {
       if (isTerminal(engine.current.status)) break;
       await Promise.race([ports.clock.sleep(interval), interruptedPromise]);
     }
+    // An ended migration's last duties (a Failed one uncordons the nodes cordoned at the start whose batch never started),
+    // and its final save; also when the saved state had already ended, so a rerun finishes a cleanup cut short.
+    if (isTerminal(engine.current.status) && leader.isLeader()) await engine.finish();
     const state = engine.current;
     let snap = EMPTY;
     try {

@@ -8,7 +8,7 @@
  */
 import { FAILURE_MESSAGES, FAILURE_REMEDIES, type FailureCode } from '../model/failures.js';
 import { honouredOptOut } from '../model/kube/disruption-opt-out.js';
-import { PortError, type ClusterSnapshot, type PodView, type Ports } from './ports.js';
+import { PortError, type ClusterSnapshot, type NodeView, type PodView, type Ports } from './ports.js';
 import { answersFor } from './scope.js';
 import { isTerminal, type BatchState, type MigrationState } from './state.js';
 
@@ -57,17 +57,29 @@ export class MigrationEngine {
       if (isTerminal(this.state.status)) break;
       await this.ports.clock.sleep(this.state.settings.intervalSeconds);
     }
-    await this.persistFinal();
+    await this.finish();
     return this.state;
   }
 
   /**
-   * The final state must reach the cluster: `vngshift status`, `stop` and a restarted engine read it there. While the API is
-   * away the save is retried each interval, for at most connectivityLostSeconds; past that the run ends with the state unsaved
-   * (traced), since nothing else is left to do.
+   * What an ended migration still does (run() calls it; so does a caller that drives step() itself, once the status is
+   * terminal): a Failed one gives back the old nodes it cordoned at the start whose batch never started
+   * (uncordonAfterFailure), then the final state is saved. Both retry a transient API error each interval, within one
+   * connectivityLostSeconds window, so the end of a run is bounded. Idempotent: an engine resumed on a Failed state (the
+   * process died before the cleanup was over) finishes it.
    */
-  private async persistFinal(): Promise<void> {
+  async finish(): Promise<void> {
     const since = this.now();
+    if (this.state.status === 'Failed') await this.uncordonAfterFailure(since);
+    await this.persistFinal(since);
+  }
+
+  /**
+   * The final state must reach the cluster: `vngshift status`, `stop` and a restarted engine read it there. While the API is
+   * away the save is retried each interval, until connectivityLostSeconds after `since`; past that the run ends with the
+   * state unsaved (traced), since nothing else is left to do.
+   */
+  private async persistFinal(since: number): Promise<void> {
     for (;;) {
       try {
         await this.persist();
@@ -478,6 +490,80 @@ export class MigrationEngine {
     }
   }
 
+  // ---- Failed ----
+
+  /**
+   * cordonAllAtStart left every old node of the batches that never started cordoned: the run is over and nothing will drain
+   * them, so they are given back (uncordoned, traced with reason 'migration failed'). Only nodes still 'cordoned' outside the
+   * batches that started: those the migration cordoned at the start (with the parameter off, a node is 'cordoned' only once
+   * its batch started, so nothing is done). The batch the run failed in keeps its nodes as they are: partly drained, its
+   * pods half moved; the operator decides (`vngshift status` shows them cordoned). Best effort: the Failed state is saved before the first
+   * uncordon (a resumed engine knows the run is over, and finishes this; the phases reach the cluster with the final save,
+   * and a node uncordoned but not saved so is only marked again); a transient error is retried each interval until
+   * connectivityLostSeconds after `since`; a refusal, or the window past, traces 'node.uncordon-failed' and adds `Node <name>`
+   * to the failure's objects: the node stays cordoned (and 'cordoned' in the state), the failure code does not change.
+   */
+  private async uncordonAfterFailure(since: number): Promise<void> {
+    const s = this.state;
+    const started = new Set(s.batches.filter((b) => b.phase !== 'pending').flatMap((b) => b.nodes));
+    let left = s.oldNodes.map((n) => n.name).filter((name) => s.nodePhase[name] === 'cordoned' && !started.has(name));
+    const giveUp = (name: string, e: PortError): void => {
+      this.trace('node.uncordon-failed', `Node ${name}`, { reason: 'migration failed', error: e.kind, message: e.message });
+      const object = `Node ${name}`;
+      if (s.failure?.objects.includes(object) === false) s.failure = { ...s.failure, objects: [...s.failure.objects, object].sort() };
+    };
+    while (left.length > 0) {
+      let retry: string[] = [];
+      let error: PortError | null = null;
+      try {
+        await this.persist();
+        const nodes = new Map(this.ports.cluster.snapshot().nodes.map((n) => [n.name, n]));
+        for (const name of left) {
+          try {
+            await this.uncordonNode(name, nodes.get(name), { reason: 'migration failed' });
+          } catch (e) {
+            if (!(e instanceof PortError)) throw e;
+            if (!e.transient) giveUp(name, e);
+            else {
+              retry.push(name);
+              error = e;
+            }
+          }
+        }
+      } catch (e) {
+        if (!(e instanceof PortError)) throw e;
+        // The save or the read failed: nothing was tried this round.
+        if (!e.transient) {
+          for (const name of left) giveUp(name, e);
+          return;
+        }
+        retry = left;
+        error = e;
+      }
+      if (error === null) return;
+      if (this.now() - since > s.settings.connectivityLostSeconds) {
+        for (const name of retry) giveUp(name, error);
+        return;
+      }
+      await this.ports.clock.sleep(s.settings.intervalSeconds);
+      left = retry;
+    }
+  }
+
+  /**
+   * Gives back one old node the migration cordoned (on a stop or after a failure). A node saved as cordoned whose cordon never
+   * landed (write-ahead) is only marked; one missing from the snapshot is left as it is. Throws the API's PortError.
+   */
+  private async uncordonNode(name: string, node: NodeView | undefined, detail?: Record<string, string>): Promise<void> {
+    const s = this.state;
+    if (!node) return;
+    if (node.unschedulable) {
+      await this.ports.cluster.uncordon(name);
+      this.trace('node.uncordoned', `Node ${name}`, detail);
+    }
+    s.nodePhase[name] = 'uncordoned';
+  }
+
   // ---- Stopping ----
 
   private async stopStep(snap: ClusterSnapshot): Promise<void> {
@@ -496,12 +582,8 @@ export class MigrationEngine {
       const node = present.get(name);
       if (!node) continue;
       if (busy.has(name) || phase === 'cordoned') {
-        if (!node.unschedulable) {
-          s.nodePhase[name] = 'uncordoned';
-          continue;
-        }
         try {
-          await this.ports.cluster.uncordon(name);
+          await this.uncordonNode(name, node);
         } catch (e) {
           if (e instanceof PortError && (!e.transient || this.now() - stop.requestedAt > s.settings.connectivityLostSeconds)) {
             this.fail('StopRescheduleFailed', `could not uncordon ${name} while stopping (${e.kind}: ${e.message})`, [`Node ${name}`]);
@@ -509,8 +591,6 @@ export class MigrationEngine {
           }
           throw e;
         }
-        s.nodePhase[name] = 'uncordoned';
-        this.trace('node.uncordoned', `Node ${name}`);
         await this.persist();
       } else if (stop.terminateDrained) {
         if (!(await this.terminateNode(name, instanceId, true, 'StopTerminateFailed'))) return;

@@ -54,6 +54,21 @@ describe('scenarios', () => {
     });
   }
 
+  it('a Failed rehearsal gives back the old nodes cordoned at the start whose batch never started, and keeps the failed batch cordoned', async () => {
+    const { plan, result } = await replay('scenarios/technical-timeout.yaml');
+    expect(result.failure?.code).toBe('TechnicalTimeout');
+    expect(plan.params.cordonAllAtStart).toBe(true);
+    const never = result.batches.filter((b) => b.startedAt === null).flatMap((b) => b.nodes);
+    const started = result.batches.filter((b) => b.startedAt !== null).flatMap((b) => b.nodes);
+    expect(never.length).toBeGreaterThan(0);
+    const given = result.events.filter((e) => e.kind === 'node.uncordoned').map((e) => [e.object, e['reason']]);
+    expect(given).toEqual(never.map((n) => [`Node ${n}`, 'migration failed']));
+    // The emulated API saw the uncordons; the failed batch's nodes were cordoned in the run and never given back.
+    const last = (n: string): unknown => result.events.filter((e) => e.kind === 'node.updated' && e.object === `Node ${n}`).at(-1)?.['unschedulable'];
+    for (const n of never) expect(last(n)).toBe(false);
+    for (const n of started) expect(last(n)).toBe(true);
+  });
+
   it('replays byte for byte with the same seed', async () => {
     const a = await replay('scenarios/chaos-recovers.yaml');
     const b = await replay('scenarios/chaos-recovers.yaml');

@@ -9,7 +9,7 @@ import { MigrationEngine } from '../../../src/engine/engine.js';
 import { PortError, type Ports } from '../../../src/engine/ports.js';
 import { initialState, isTerminal, type EnginePlan } from '../../../src/engine/state.js';
 import { FakeWorld } from '../../helpers/fake-ports.js';
-import { stepUntil, twoNodePlan, twoNodeWorld, withCluster } from '../../helpers/engine-world.js';
+import { rewritten, stepUntil, twoNodePlan, twoNodeWorld, withCluster } from '../../helpers/engine-world.js';
 
 const world = (): FakeWorld => twoNodeWorld({ daemonSet: false });
 
@@ -46,6 +46,23 @@ describe('a stop with terminateDrained', () => {
     expect(terminations(w)).toEqual([]);
     expect(w.calls.filter((c) => c.startsWith('uncordon'))).toEqual(['uncordon old-a', 'uncordon old-b']);
     expect(s.nodePhase).toEqual({ 'old-a': 'uncordoned', 'old-b': 'uncordoned' });
+  });
+
+  it('leaves a drained node missing from its snapshot alone: neither terminated nor marked', async () => {
+    const w = world();
+    w.pods.delete('shop/web-1');
+    w.pods.delete('shop/api-1');
+    const state = initialState('m1', twoNodePlan(), 0);
+    const first = state.batches[0];
+    if (first) first.phase = 'done';
+    state.current = 1;
+    state.nodePhase = { 'old-a': 'drained', 'old-b': 'waiting' };
+    w.saved = state;
+    w.stop = { terminateDrained: true, requestedAt: 0 };
+    const s = await (await engineFor(rewritten(w, (ps) => ps, () => ['old-a']))).run();
+    expect(s.status).toBe('Stopped');
+    expect(terminations(w)).toEqual([]);
+    expect(s.nodePhase['old-a']).toBe('drained');
   });
 
   it('does not terminate again a node whose instance is gone but whose Node object stayed', async () => {
