@@ -1,0 +1,33 @@
+/**
+ * TaintToleration (kube-scheduler plugins/tainttoleration/taint_toleration.go).
+ * Filter: every NoSchedule/NoExecute taint must be tolerated (unresolvable; the reason names the first untolerated taint).
+ * Score: the number of PreferNoSchedule taints not tolerated by the pod's tolerations whose effect is PreferNoSchedule or
+ * empty; normalised by the framework's default normaliser, reversed (fewest intolerable taints -> 100).
+ */
+import { tolerates, untoleratedHardTaint } from '../match.js';
+import { OK, unresolvable } from '../types.js';
+import type { FilterPlugin, ScorePlugin } from '../types.js';
+import { defaultNormalize } from './normalize.js';
+
+export function reasonUntoleratedTaint(key: string, value: string): string {
+  return `node(s) had untolerated taint {${key}: ${value}}`;
+}
+
+export const taintTolerationFilter: FilterPlugin = {
+  name: 'TaintToleration',
+  filter(pod, { node }) {
+    const t = untoleratedHardTaint(pod.tolerations, node.taints);
+    return t === null ? OK : unresolvable(reasonUntoleratedTaint(t.key, t.value));
+  },
+};
+
+export const taintTolerationScore: ScorePlugin = {
+  name: 'TaintToleration',
+  score(pod, feasible) {
+    const soft = pod.tolerations.filter((t) => t.effect === '' || t.effect === 'PreferNoSchedule');
+    return feasible.map(({ node }) =>
+      node.taints.filter((taint) => taint.effect === 'PreferNoSchedule' && !soft.some((tol) => tolerates(tol, taint))).length,
+    );
+  },
+  normalize: (scores) => defaultNormalize(scores, true),
+};
