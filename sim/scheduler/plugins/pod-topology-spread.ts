@@ -81,7 +81,8 @@ export const podTopologySpreadScore: ScorePlugin = {
   name: 'PodTopologySpread',
   score(pod, feasible, snapshot) {
     const soft = pod.topologySpread.filter((c) => c.whenUnsatisfiable === 'ScheduleAnyway');
-    if (soft.length === 0) return feasible.map(() => 0);
+    // No soft constraint: kube-scheduler's PreScore skips the plugin, so every node gets 0 (-1 normalises to 0).
+    if (soft.length === 0) return feasible.map(() => -1);
     const scored = feasible.filter((n) => hasAllKeys(pod, n));
     const perConstraint = soft.map((c) => {
       const domains = new Set(scored.map((n) => n.node.labels[c.topologyKey] ?? ''));
