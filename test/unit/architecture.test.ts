@@ -35,6 +35,10 @@ describe('architecture', () => {
     expect(offending('src/model', (s) => /\/(planner|engine|cli|report)\/|sim\//.test(s))).toEqual([]);
   });
 
+  it("the world's scheduler is its own: sim/scheduler shares the model but imports nothing of the planner", () => {
+    expect(offending('sim/scheduler', (s) => /\/planner\//.test(s))).toEqual([]);
+  });
+
   it('no Math.random and no wall clock in planner, engine or simulator', () => {
     const sources = [...files('src/planner'), ...files('src/engine'), ...files('sim')];
     const bad = sources.filter((f) => /Math\.random|Date\.now|performance\.now|new Date\(/.test(readFileSync(f, 'utf8')));
