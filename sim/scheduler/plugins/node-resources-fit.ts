@@ -7,7 +7,7 @@
  * (integer division). `requested` counts the node's pods and the incoming pod with kube-scheduler's non-zero defaults
  * (100m cpu, 200Mi memory when a pod requests none - applied here per pod, not per container).
  */
-import { CPU, MEMORY, PODS } from '../../../src/model/types.js';
+import { CPU, EPHEMERAL_STORAGE, MEMORY, PODS } from '../../../src/model/types.js';
 import type { ResourceList } from '../../../src/model/types.js';
 import { OK, MAX_NODE_SCORE, unschedulable } from '../types.js';
 import type { FilterPlugin, NodeState, SchedPod, ScorePlugin } from '../types.js';
@@ -44,8 +44,12 @@ export function insufficient(pod: SchedPod, node: NodeState): string[] {
   const reasons: string[] = [];
   const allocatable: ResourceList = node.node.allocatable;
   if (node.pods.length + 1 > (allocatable[PODS] ?? 0)) reasons.push(REASON_TOO_MANY_PODS);
-  for (const [resource, want] of Object.entries(pod.requests)) {
-    if (resource === PODS || want === 0) continue;
+  // kube-scheduler's order: pods, cpu, memory, ephemeral-storage, then the other (scalar) resources.
+  const first = [CPU, MEMORY, EPHEMERAL_STORAGE];
+  const names = [...first, ...Object.keys(pod.requests).filter((r) => !first.includes(r) && r !== PODS).sort()];
+  for (const resource of names) {
+    const want = pod.requests[resource] ?? 0;
+    if (want === 0) continue;
     if (want > (allocatable[resource] ?? 0) - requested(node.pods, resource, false)) reasons.push(reasonInsufficient(resource));
   }
   return reasons;

@@ -51,9 +51,9 @@ describe('filters reject with kube-scheduler reason phrases', () => {
 
   it('NodeResourcesFit: "Insufficient <resource>" per short resource and "Too many pods"', () => {
     const n = state(node('a', { allocatable: { cpu: 2000, memory: 4 * GI, pods: 1 } }), [pod('old', { requests: { cpu: 1500, pods: 1 } })]);
-    expect(verdict(pod('p', { requests: { cpu: 1000, memory: 1 * GI, pods: 1 } }), n)).toEqual({
+    expect(verdict(pod('p', { requests: { 'nvidia.com/gpu': 1, memory: 5 * GI, cpu: 1000, pods: 1 } }), n)).toEqual({
       code: 'Unschedulable',
-      reasons: ['Too many pods', 'Insufficient cpu'],
+      reasons: ['Too many pods', 'Insufficient cpu', 'Insufficient memory', 'Insufficient nvidia.com/gpu'],
     });
   });
 

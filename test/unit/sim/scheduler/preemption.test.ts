@@ -54,6 +54,21 @@ describe('preemption (DefaultPreemption)', () => {
     expect(c?.node).toBe('b');
   });
 
+  it('with equal top priorities prefers fewer victims, then the victims that started latest', () => {
+    const two = state(node('a'), [pod('a1', { priority: 1, requests: cpu(2000) }), pod('a2', { priority: 1, requests: cpu(2000) })]);
+    const one = state(node('b'), [pod('b1', { priority: 1, requests: cpu(4000) })]);
+    expect(preemptFor(pod('p', { priority: 100, requests: cpu(4000) }), snapshot([two, one]))?.node).toBe('b');
+    const old = state(node('c'), [pod('c1', { priority: 1, requests: cpu(4000), startTime: 10 })]);
+    const young = state(node('d'), [pod('d1', { priority: 1, requests: cpu(4000), startTime: 50 })]);
+    expect(preemptFor(pod('p', { priority: 100, requests: cpu(4000) }), snapshot([old, young]))?.node).toBe('d');
+  });
+
+  it('counts a PDB violation when no node can avoid one', () => {
+    const g = state(node('a'), [pod('g', { priority: 1, labels: { app: 'g' }, requests: cpu(4000) })]);
+    const pdb = { namespace: 'default', name: 'g', selector: { matchLabels: { app: 'g' }, matchExpressions: [] }, minAvailable: null, maxUnavailable: null, disruptionsAllowed: 0 };
+    expect(preemptFor(pod('p', { priority: 100, requests: cpu(1000) }), snapshot([g], { pdbs: [pdb] }))).toMatchObject({ node: 'a', pdbViolations: 1 });
+  });
+
   it('does not preempt for a pod with preemptionPolicy Never, nor on nodes it cannot use at all', () => {
     const s = snapshot([state(node('a'), [pod('low', { priority: 1, requests: cpu(4000) })])]);
     expect(preemptFor(pod('p', { priority: 100, requests: cpu(1000), preemptionPolicy: 'Never' }), s)).toBeNull();
