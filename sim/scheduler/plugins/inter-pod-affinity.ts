@@ -2,12 +2,12 @@
  * InterPodAffinity (kube-scheduler plugins/interpodaffinity/filtering.go and scoring.go).
  *
  * Filter, in kube-scheduler's order:
- * - existing pods' required anti-affinity: a pod already placed whose anti-affinity term selects the incoming pod forbids
- *   every node sharing its node's value of the term's topology key (resolvable by preemption);
- * - the pod's required anti-affinity: no selected pod may sit in the node's domain of each term (resolvable);
  * - the pod's required affinity: the node must carry every term's topology key and its domain must hold a pod selected by
  *   all the terms - unless no pod anywhere is selected by all terms and the pod selects itself (the first of a series)
- *   (unresolvable).
+ *   (unresolvable);
+ * - the pod's required anti-affinity: no selected pod may sit in the node's domain of each term (resolvable by preemption);
+ * - existing pods' required anti-affinity: a pod already placed whose anti-affinity term selects the incoming pod forbids
+ *   every node sharing its node's value of the term's topology key (resolvable).
  * Score: per topology domain, + weight of each preferred affinity term of the pod selecting an existing pod there, - weight
  * for preferred anti-affinity; + 1 (hardPodAffinityWeight) for each existing pod whose required affinity selects the pod,
  * +/- the weights of existing pods' preferred (anti-)affinity selecting the pod. A node sums its domains' scores;
@@ -37,27 +37,31 @@ export const interPodAffinityFilter: FilterPlugin = {
   name: 'InterPodAffinity',
   filter(pod, { node }, snapshot) {
     const all = placed(snapshot);
-    for (const e of all) {
-      if (e.pod.podAntiAffinity.some((t) => termSelects(t, e.pod, pod, snapshot) && sameDomain(e.node, node, t.topologyKey))) {
-        return unschedulable(REASON_EXISTING_ANTI_AFFINITY);
-      }
-    }
+    if (!satisfiesAffinity(pod, node, all, snapshot)) return unresolvable(REASON_AFFINITY);
     for (const t of pod.podAntiAffinity) {
       if (all.some((e) => termSelects(t, pod, e.pod, snapshot) && sameDomain(e.node, node, t.topologyKey))) {
         return unschedulable(REASON_ANTI_AFFINITY);
       }
     }
-    const terms = pod.podAffinity;
-    if (terms.length === 0) return OK;
-    if (!terms.every((t) => Object.hasOwn(node.labels, t.topologyKey))) return unresolvable(REASON_AFFINITY);
-    const matchingAll = all.filter((e) => terms.every((t) => termSelects(t, pod, e.pod, snapshot)));
-    const satisfied = terms.every((t) => matchingAll.some((e) => sameDomain(e.node, node, t.topologyKey)));
-    if (satisfied) return OK;
-    const firstOfSeries = matchingAll.every((e) => !terms.some((t) => Object.hasOwn(e.node.labels, t.topologyKey))) &&
-      terms.every((t) => termSelects(t, pod, pod, snapshot));
-    return firstOfSeries ? OK : unresolvable(REASON_AFFINITY);
+    for (const e of all) {
+      if (e.pod.podAntiAffinity.some((t) => termSelects(t, e.pod, pod, snapshot) && sameDomain(e.node, node, t.topologyKey))) {
+        return unschedulable(REASON_EXISTING_ANTI_AFFINITY);
+      }
+    }
+    return OK;
   },
 };
+
+function satisfiesAffinity(pod: SchedPod, node: Node, all: readonly { pod: SchedPod; node: Node }[], snapshot: Snapshot): boolean {
+  const terms = pod.podAffinity;
+  if (terms.length === 0) return true;
+  if (!terms.every((t) => Object.hasOwn(node.labels, t.topologyKey))) return false;
+  const matchingAll = all.filter((e) => terms.every((t) => termSelects(t, pod, e.pod, snapshot)));
+  if (terms.every((t) => matchingAll.some((e) => sameDomain(e.node, node, t.topologyKey)))) return true;
+  // The first pod of a series with affinity to itself: no selected pod sits in any term's topology anywhere.
+  const noneCounted = matchingAll.every((e) => !terms.some((t) => Object.hasOwn(e.node.labels, t.topologyKey)));
+  return noneCounted && terms.every((t) => termSelects(t, pod, pod, snapshot));
+}
 
 function addTo(scores: Map<string, number>, key: string, node: Node, delta: number): void {
   const value = node.labels[key];

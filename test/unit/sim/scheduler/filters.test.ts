@@ -112,6 +112,14 @@ describe('filters reject with kube-scheduler reason phrases', () => {
     expect(interPodAffinityFilter.filter(near, b, s)).toEqual({ code: 'UnschedulableAndUnresolvable', reasons: ["node(s) didn't match pod affinity rules"] });
   });
 
+  it('InterPodAffinity: checks the pod affinity before the anti-affinity rules (kube-scheduler order)', () => {
+    const guard = pod('guard', { labels: { app: 'guard' }, podAntiAffinity: [term({ app: 'p' }, 'zone')] });
+    const a = state(node('a', { labels: { zone: 'z1' } }), [guard]);
+    const b = state(node('b', { labels: { zone: 'z2' } }), [pod('db', { labels: { app: 'db' } })]);
+    const p = pod('p', { labels: { app: 'p' }, podAffinity: [term({ app: 'db' }, 'zone')] });
+    expect(interPodAffinityFilter.filter(p, a, snapshot([a, b]))).toEqual({ code: 'UnschedulableAndUnresolvable', reasons: ["node(s) didn't match pod affinity rules"] });
+  });
+
   it('InterPodAffinity: the first pod of a self-affine series may go anywhere', () => {
     const b = state(node('b', { labels: { zone: 'z2' } }));
     const s = snapshot([b]);
