@@ -3,7 +3,7 @@
  * the parsed model (src/model) but none of the planner's packing or predicate code, so the simulated world can catch the
  * planner's mistakes instead of repeating them. Not yet wired into the simulated world (sim/cluster.ts).
  */
-import type { Labels, LabelSelector, Node, NodeSelectorTerm, Pod, PodAffinityTerm, PodDisruptionBudget } from '../../src/model/types.js';
+import type { Labels, Node, NodeSelectorTerm, Pod, PodAffinityTerm, PodDisruptionBudget } from '../../src/model/types.js';
 
 /** A preferred (weighted) node affinity term: preferredDuringSchedulingIgnoredDuringExecution of nodeAffinity. */
 export interface PreferredNodeTerm {
@@ -76,4 +76,3 @@ export interface ScorePlugin {
   normalize?(scores: number[]): number[];
 }
 
-export type { LabelSelector };

@@ -2,7 +2,8 @@
  * PodTopologySpread (kube-scheduler plugins/podtopologyspread/filtering.go and scoring.go).
  *
  * Counting: the pods in the incoming pod's namespace matching a constraint's selector (plus matchLabelKeys, taken from the
- * pod's own labels), on nodes that carry every topology key of the pod's constraints and pass the constraint's inclusion
+ * pod's own labels), on nodes that carry every topology key of the constraints in play (the DoNotSchedule ones for the
+ * filter, the ScheduleAnyway ones for the score) and pass the constraint's inclusion
  * policies (nodeAffinityPolicy Honor: the pod's nodeSelector/required affinity match the node; nodeTaintsPolicy Honor: the
  * pod tolerates the node's NoSchedule/NoExecute taints).
  *
@@ -32,8 +33,9 @@ function effectiveSelector(pod: SchedPod, c: TopologySpreadConstraint): LabelSel
   return { matchLabels: c.labelSelector.matchLabels, matchExpressions: [...c.labelSelector.matchExpressions, ...extra] };
 }
 
-function hasAllKeys(pod: SchedPod, n: NodeState): boolean {
-  return pod.topologySpread.every((c) => Object.hasOwn(n.node.labels, c.topologyKey));
+/** Whether the node carries the topology key of every constraint in `cs` (the filter's or the score's set). */
+function hasAllKeys(cs: readonly TopologySpreadConstraint[], n: NodeState): boolean {
+  return cs.every((c) => Object.hasOwn(n.node.labels, c.topologyKey));
 }
 
 function included(pod: SchedPod, c: TopologySpreadConstraint, n: NodeState): boolean {
@@ -47,11 +49,11 @@ function countOnNode(pod: SchedPod, selector: LabelSelector | null, n: NodeState
 }
 
 /** Matching pods per domain value of one constraint, over every eligible node of the snapshot. */
-function domainCounts(pod: SchedPod, c: TopologySpreadConstraint, snapshot: Snapshot): Map<string, number> {
+function domainCounts(pod: SchedPod, c: TopologySpreadConstraint, all: readonly TopologySpreadConstraint[], snapshot: Snapshot): Map<string, number> {
   const selector = effectiveSelector(pod, c);
   const counts = new Map<string, number>();
   for (const n of snapshot.nodes) {
-    if (!hasAllKeys(pod, n) || !included(pod, c, n)) continue;
+    if (!hasAllKeys(all, n) || !included(pod, c, n)) continue;
     const value = n.node.labels[c.topologyKey] ?? '';
     counts.set(value, (counts.get(value) ?? 0) + countOnNode(pod, selector, n));
   }
@@ -63,9 +65,9 @@ export const podTopologySpreadFilter: FilterPlugin = {
   filter(pod, n, snapshot) {
     const hard = pod.topologySpread.filter((c) => c.whenUnsatisfiable === 'DoNotSchedule');
     if (hard.length === 0) return OK;
-    if (!hard.every((c) => Object.hasOwn(n.node.labels, c.topologyKey))) return unresolvable(REASON_SPREAD_MISSING_LABEL);
+    if (!hasAllKeys(hard, n)) return unresolvable(REASON_SPREAD_MISSING_LABEL);
     for (const c of hard) {
-      const counts = domainCounts(pod, c, snapshot);
+      const counts = domainCounts(pod, c, hard, snapshot);
       let minMatch = counts.size === 0 ? 0 : Math.min(...counts.values());
       if (c.minDomains !== null && counts.size < c.minDomains) minMatch = 0;
       const selfMatch = selectorMatches(effectiveSelector(pod, c), pod.labels) ? 1 : 0;
@@ -83,15 +85,15 @@ export const podTopologySpreadScore: ScorePlugin = {
     const soft = pod.topologySpread.filter((c) => c.whenUnsatisfiable === 'ScheduleAnyway');
     // No soft constraint: kube-scheduler's PreScore skips the plugin, so every node gets 0 (-1 normalises to 0).
     if (soft.length === 0) return feasible.map(() => -1);
-    const scored = feasible.filter((n) => hasAllKeys(pod, n));
+    const scored = feasible.filter((n) => hasAllKeys(soft, n));
     const perConstraint = soft.map((c) => {
       const domains = new Set(scored.map((n) => n.node.labels[c.topologyKey] ?? ''));
       const size = c.topologyKey === HOSTNAME ? scored.length : domains.size;
-      const counts = c.topologyKey === HOSTNAME ? new Map<string, number>() : domainCounts(pod, c, snapshot);
+      const counts = c.topologyKey === HOSTNAME ? new Map<string, number>() : domainCounts(pod, c, soft, snapshot);
       return { c, weight: Math.log(size + 2), counts, selector: effectiveSelector(pod, c) };
     });
     return feasible.map((n) => {
-      if (!hasAllKeys(pod, n)) return -1;
+      if (!hasAllKeys(soft, n)) return -1;
       let total = 0;
       for (const { c, weight, counts, selector } of perConstraint) {
         const count = c.topologyKey === HOSTNAME ? countOnNode(pod, selector, n) : (counts.get(n.node.labels[c.topologyKey] ?? '') ?? 0);

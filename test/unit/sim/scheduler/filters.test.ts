@@ -73,6 +73,17 @@ describe('filters reject with kube-scheduler reason phrases', () => {
     });
   });
 
+  it('PodTopologySpread: the filter needs only the DoNotSchedule keys; a ScheduleAnyway key the nodes lack hides no domain', () => {
+    const a = state(node('a', { labels: { zone: 'a' } }), [pod('w1', { labels: { app: 'web' } })]);
+    const b = state(node('b', { labels: { zone: 'b' } }));
+    const soft = spread({ topologyKey: 'rack', labels: { app: 'web' }, whenUnsatisfiable: 'ScheduleAnyway' });
+    const hard = spread({ topologyKey: 'zone', labels: { app: 'web' } });
+    const p = pod('p', { labels: { app: 'web' }, topologySpread: [hard, soft] });
+    const s = snapshot([a, b]);
+    expect(podTopologySpreadFilter.filter(p, a, s).code).toBe('Unschedulable');
+    expect(podTopologySpreadFilter.filter(p, b, s).code).toBe('Success');
+  });
+
   it('PodTopologySpread: minDomains above the domain count makes the global minimum 0', () => {
     const web = (name: string) => pod(name, { labels: { app: 'web' } });
     const a = state(node('a', { labels: { zone: 'a' } }), [web('w1')]);
