@@ -67,6 +67,7 @@ export type ScheduleResult =
 
 /** kube-scheduler's FitError text: "0/N nodes are available: <count> <reason>, ..." with the entries sorted as strings. */
 export function fitErrorMessage(nodeCount: number, diagnosis: ReadonlyMap<string, FilterResult>): string {
+  if (nodeCount === 0) return 'no nodes available to schedule pods';
   const counts = new Map<string, number>();
   for (const r of diagnosis.values()) {
     if (r.code === 'Success') continue;

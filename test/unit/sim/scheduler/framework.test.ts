@@ -58,4 +58,8 @@ describe('scheduling framework', () => {
       expect(fitErrorMessage(2, r.diagnosis)).toBe(r.message);
     }
   });
+
+  it('reports kube-scheduler\'s "no nodes available" error for an empty cluster', () => {
+    expect(schedule(pod('p'), snapshot([]), new Prng(1))).toMatchObject({ kind: 'unschedulable', message: 'no nodes available to schedule pods' });
+  });
 });
