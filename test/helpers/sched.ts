@@ -10,13 +10,15 @@ import type {
   NodeSelectorRequirement,
   NodeSelectorTerm,
   PodAffinityTerm,
-  PodScheduling,
   ResourceList,
   Taint,
   Toleration,
   TopologySpreadConstraint,
   Vng,
 } from '../../src/model/types.js';
+import { podSpec, type PodInput } from './pod-spec.js';
+
+export { podSpec, type PodInput };
 import { buildClasses, resolveMatches, VolumeResolver, type PodClass } from '../../src/planner/pod-classes.js';
 import type { PlanNode, PlanNodeOrigin } from '../../src/planner/plan-node.js';
 import type { FilterFailure, Predicate } from '../../src/planner/predicates/index.js';
@@ -28,27 +30,6 @@ export const MI = 1024 ** 2;
 export const HOSTNAME = 'kubernetes.io/hostname';
 export const ZONE = 'topology.kubernetes.io/zone';
 
-export interface PodInput extends Partial<PodScheduling> {
-  readonly namespace?: string;
-  readonly labels?: Labels;
-}
-
-/** A PodScheduling with empty constraints; `requests` always carries `pods: 1` as the model does. */
-export function podSpec(p: PodInput = {}): PodScheduling {
-  return {
-    requests: { pods: 1, ...(p.requests ?? {}) },
-    nodeSelector: p.nodeSelector ?? {},
-    requiredNodeAffinity: p.requiredNodeAffinity ?? null,
-    tolerations: p.tolerations ?? [],
-    hostPorts: p.hostPorts ?? [],
-    podAffinity: p.podAffinity ?? [],
-    podAntiAffinity: p.podAntiAffinity ?? [],
-    topologySpread: p.topologySpread ?? [],
-    volumes: p.volumes ?? [],
-    priority: p.priority ?? 0,
-    terminationGracePeriodSeconds: p.terminationGracePeriodSeconds ?? 30,
-  };
-}
 
 export function sel(matchLabels: Labels = {}, matchExpressions: LabelSelector['matchExpressions'] = []): LabelSelector {
   return { matchLabels, matchExpressions };

@@ -3,6 +3,7 @@ import { loadCatalog } from '../../../src/catalog/catalog.js';
 import { DEFAULT_PARAMS, type MigrationParams } from '../../../src/model/params.js';
 import type { Cluster, Node, Pod, PodDisruptionBudget, Vng, Workload } from '../../../src/model/types.js';
 import { buildPlan, type Plan } from '../../../src/planner/plan.js';
+import { podSpec } from '../../helpers/pod-spec.js';
 
 export const GI = 1024 ** 3;
 export const catalog = loadCatalog();
@@ -62,17 +63,7 @@ export function deployment(d: DeploymentSpec): { pods: Pod[]; workloads: Workloa
       workload: dep,
       isMirror: false,
       ready: !d.unready,
-      requests: { cpu: d.cpu ?? 250, memory: d.memory ?? 256 * 1024 * 1024, pods: 1 },
-      nodeSelector: {},
-      requiredNodeAffinity: null,
-      tolerations: [],
-      hostPorts: [],
-      podAffinity: [],
-      podAntiAffinity: [],
-      topologySpread: [],
-      volumes: [],
-      priority: 0,
-      terminationGracePeriodSeconds: 30,
+      ...podSpec({ requests: { cpu: d.cpu ?? 250, memory: d.memory ?? 256 * 1024 * 1024 } }),
     });
   }
   const workloads: Workload[] = [

@@ -1,6 +1,7 @@
 /** Small builders for the world's scheduler tests (their own, independent of the planner's fixtures). */
 import type { Labels, Node, PodAffinityTerm, TopologySpreadConstraint } from '../../../../src/model/types.js';
 import type { NodeState, SchedPod, Snapshot } from '../../../../sim/scheduler/types.js';
+import { podSpec } from '../../../helpers/pod-spec.js';
 
 export const GI = 1024 ** 3;
 export const MI = 1024 ** 2;
@@ -38,17 +39,7 @@ export function pod(name: string, over: Partial<SchedPod> = {}): SchedPod {
     workload: null,
     isMirror: false,
     ready: false,
-    requests: { pods: 1 },
-    nodeSelector: {},
-    requiredNodeAffinity: null,
-    tolerations: [],
-    hostPorts: [],
-    podAffinity: [],
-    podAntiAffinity: [],
-    topologySpread: [],
-    volumes: [],
-    priority: 0,
-    terminationGracePeriodSeconds: 30,
+    ...podSpec(),
     ...over,
   };
 }
