@@ -72,8 +72,34 @@ export function costOf(input: CostInput): Cost {
     newNodesUsdPerHour: round(added),
     basis: input.partial ? 'partial' : 'complete',
     unpriced: [...unpriced].sort(),
+    ...priceRegionOf(cluster, catalog),
   };
 }
+
+/** The region of the prices and of the nodes, with a note when they differ (prices then are another region's). */
+export function priceRegionOf(cluster: Cluster, catalog: Catalog): { priceRegion: string; clusterRegion: string | null; priceNote?: string } {
+  const clusterRegion = clusterRegionOf(cluster);
+  const priceRegion = catalog.region;
+  if (clusterRegion === null || clusterRegion === priceRegion) return { priceRegion, clusterRegion };
+  return {
+    priceRegion,
+    clusterRegion,
+    priceNote: `prices are ${priceRegion} on-demand list prices; the nodes run in ${clusterRegion}, whose prices differ: the figures are estimates`,
+  };
+}
+
+/** The nodes' region: the first topology.kubernetes.io/region label in name order, else the region of the first zone. */
+export function clusterRegionOf(cluster: Cluster): string | null {
+  const nodes = [...cluster.nodes].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const label = nodes.map((n) => n.labels['topology.kubernetes.io/region']).find((r): r is string => r !== undefined && r !== '');
+  if (label !== undefined) return label;
+  for (const n of nodes) {
+    const m = n.zone === null ? null : /^([a-z]{2}(?:-[a-z]+)+-\d+)/.exec(n.zone);
+    if (m?.[1] !== undefined) return m[1];
+  }
+  return null;
+}
+
 
 /** Collects reasons per node, in a stable order. */
 export class StayingNodes {

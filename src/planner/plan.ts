@@ -371,7 +371,7 @@ export function buildPlan(input: PlanInput): Plan {
   }
   for (const p of pods) if (p.placement === null && p.from !== null) staying.add(p.from, `Pod ${p.namespace}/${p.name}: fits no VNG`);
   const feasible = pods.every((p) => p.placement !== null);
-  const cost = { ...costOf({ cluster, old, fresh: result.newNodes, catalog: input.catalog, staying: staying.list(), partial: !feasible }), ...priceRegionOf(cluster, input.catalog) };
+  const cost = costOf({ cluster, old, fresh: result.newNodes, catalog: input.catalog, staying: staying.list(), partial: !feasible });
   const risks: Risk[] = collectRisks({
     cluster,
     params,
@@ -478,29 +478,6 @@ function burstableCounts(fresh: readonly NewNode[], catalog: Catalog): { type: s
   return [...counts.entries()].sort((a, b) => cmp(a[0], b[0])).map(([type, count]) => ({ type, count }));
 }
 
-/** The region of the prices and of the nodes, with a note when they differ (prices then are another region's). */
-export function priceRegionOf(cluster: Cluster, catalog: Catalog): { priceRegion: string; clusterRegion: string | null; priceNote?: string } {
-  const clusterRegion = clusterRegionOf(cluster);
-  const priceRegion = catalog.region;
-  if (clusterRegion === null || clusterRegion === priceRegion) return { priceRegion, clusterRegion };
-  return {
-    priceRegion,
-    clusterRegion,
-    priceNote: `prices are ${priceRegion} on-demand list prices; the nodes run in ${clusterRegion}, whose prices differ: the figures are estimates`,
-  };
-}
-
-/** The nodes' region: the first topology.kubernetes.io/region label in name order, else the region of the first zone. */
-export function clusterRegionOf(cluster: Cluster): string | null {
-  const nodes = [...cluster.nodes].sort((a, b) => cmp(a.name, b.name));
-  const label = nodes.map((n) => n.labels['topology.kubernetes.io/region']).find((r): r is string => r !== undefined && r !== '');
-  if (label !== undefined) return label;
-  for (const n of nodes) {
-    const m = n.zone === null ? null : /^([a-z]{2}(?:-[a-z]+)+-\d+)/.exec(n.zone);
-    if (m?.[1] !== undefined) return m[1];
-  }
-  return null;
-}
 
 /**
  * The failure the migration is expected to hit first. Batches run in order, so the first batch with a problem decides; within
