@@ -66,5 +66,10 @@ export function costLines(plan: Pick<Plan, 'cost' | 'summary'>): string[] {
       `Cost: ${usd(c.before)}/h before -> ${usd(c.after)}/h after (${signedUsd(c.after - c.before)}/h; ${c.migratedNodes} old node(s) out, ${c.newNodes} new in${stay.length > 0 ? `, ${stay.length} selected old node(s) stay, listed above` : ''}; ${priceBasis(c)})`,
     );
   }
+  if (c.newNodes > 0) {
+    out.push(
+      'New nodes and cost after are the planner\'s packing: a lower bound. The autoscaler scales up batch by batch and kube-scheduler spreads pods (LeastAllocated), so a run usually launches more; `vngshift simulate` rehearses it.',
+    );
+  }
   return out;
 }

@@ -104,6 +104,14 @@ describe('cost after: every old node that stays is still paid for', () => {
     expect(forced.cost.stayingOldNodes).toEqual([]);
   });
 
+  it('labels the new nodes and the cost after as the packing, a lower bound on what a run launches', () => {
+    const plan = planFor(world(), [generalVng()]);
+    expect(plan.cost.newNodes).toBeGreaterThan(0);
+    expect(costLines(plan)).toContain(
+      "New nodes and cost after are the planner's packing: a lower bound. The autoscaler scales up batch by batch and kube-scheduler spreads pods (LeastAllocated), so a run usually launches more; `vngshift simulate` rehearses it.",
+    );
+  });
+
   it('an infeasible plan is partial: its figure is never shown as a saving', () => {
     const plan = planFor(world({ hugePod: true }), [generalVng()]);
     expect(plan.cost.basis).toBe('partial');
