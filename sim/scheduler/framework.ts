@@ -65,9 +65,14 @@ export type ScheduleResult =
   | { readonly kind: 'scheduled'; readonly node: string; readonly scores: readonly NodeScore[] }
   | { readonly kind: 'unschedulable'; readonly message: string; readonly diagnosis: ReadonlyMap<string, FilterResult> };
 
-/** kube-scheduler's FitError text: "0/N nodes are available: <count> <reason>, ..." with the entries sorted as strings. */
-export function fitErrorMessage(nodeCount: number, diagnosis: ReadonlyMap<string, FilterResult>): string {
+/**
+ * kube-scheduler's FitError text: "0/N nodes are available: <count> <reason>, ..." with the entries sorted as strings; after
+ * a PreFilter rejection, "0/N nodes are available: <reason>." (the reason once, no count). Preemption's own sentence, which
+ * kube-scheduler appends, is not.
+ */
+export function fitErrorMessage(nodeCount: number, diagnosis: ReadonlyMap<string, FilterResult>, preFilterMsg: string | null = null): string {
   if (nodeCount === 0) return 'no nodes available to schedule pods';
+  if (preFilterMsg !== null) return `0/${nodeCount} nodes are available: ${preFilterMsg}.`;
   const counts = new Map<string, number>();
   for (const r of diagnosis.values()) {
     if (r.code === 'Success') continue;
@@ -77,8 +82,22 @@ export function fitErrorMessage(nodeCount: number, diagnosis: ReadonlyMap<string
   return `0/${nodeCount} nodes are available: ${parts.join(', ')}.`;
 }
 
+/** The first PreFilter rejection of the profile's filters, or null. */
+export function runPreFilters(pod: SchedPod, snapshot: Snapshot, filters: readonly FilterPlugin[] = DEFAULT_FILTERS): FilterResult | null {
+  for (const f of filters) {
+    const r = f.preFilter?.(pod, snapshot);
+    if (r !== undefined && r.code !== 'Success') return r;
+  }
+  return null;
+}
+
 export function schedule(pod: SchedPod, snapshot: Snapshot, prng: Prng): ScheduleResult {
   const diagnosis = new Map<string, FilterResult>();
+  const rejected = snapshot.nodes.length === 0 ? null : runPreFilters(pod, snapshot);
+  if (rejected !== null && rejected.code !== 'Success') {
+    for (const n of snapshot.nodes) diagnosis.set(n.node.name, rejected);
+    return { kind: 'unschedulable', message: fitErrorMessage(snapshot.nodes.length, diagnosis, rejected.reasons.join(', ')), diagnosis };
+  }
   const feasible: NodeState[] = [];
   for (const n of snapshot.nodes) {
     const r = runFilters(pod, n, snapshot);

@@ -1,8 +1,8 @@
 /**
  * kube-scheduler's default profile as this scheduler runs it (kube-scheduler pkg/scheduler/apis/config/v1/default_plugins.go):
- * filters in the profile's order, score plugins with their default weights. Left out: the volume plugins
- * (VolumeRestrictions, NodeVolumeLimits, VolumeBinding, VolumeZone), ImageLocality (weight 1; the model has no images),
- * and DRA.
+ * filters in the profile's order, score plugins with their default weights. Left out: VolumeRestrictions and
+ * NodeVolumeLimits (the model has no per-node attach limits or ReadWriteOncePod claims), ImageLocality (weight 1; the model
+ * has no images), DRA, and kube-scheduler's system default topology spread constraints.
  */
 import { balancedAllocationScore } from './plugins/balanced-allocation.js';
 import { interPodAffinityFilter, interPodAffinityScore } from './plugins/inter-pod-affinity.js';
@@ -13,6 +13,8 @@ import { nodeResourcesFitFilter, nodeResourcesFitScore } from './plugins/node-re
 import { nodeUnschedulable } from './plugins/node-unschedulable.js';
 import { podTopologySpreadFilter, podTopologySpreadScore } from './plugins/pod-topology-spread.js';
 import { taintTolerationFilter, taintTolerationScore } from './plugins/taint-toleration.js';
+import { volumeBinding } from './plugins/volume-binding.js';
+import { volumeZone } from './plugins/volume-zone.js';
 import type { FilterPlugin, ScorePlugin } from './types.js';
 
 export const DEFAULT_FILTERS: readonly FilterPlugin[] = [
@@ -22,6 +24,8 @@ export const DEFAULT_FILTERS: readonly FilterPlugin[] = [
   nodeAffinityFilter,
   nodePorts,
   nodeResourcesFitFilter,
+  volumeBinding,
+  volumeZone,
   podTopologySpreadFilter,
   interPodAffinityFilter,
 ];

@@ -3,7 +3,17 @@
  * the parsed model (src/model) but none of the planner's packing or predicate code, so the simulated world can catch the
  * planner's mistakes instead of repeating them. Not yet wired into the simulated world (sim/cluster.ts).
  */
-import type { Labels, Node, NodeSelectorTerm, Pod, PodAffinityTerm, PodDisruptionBudget } from '../../src/model/types.js';
+import type {
+  Labels,
+  Node,
+  NodeSelectorTerm,
+  PersistentVolume,
+  PersistentVolumeClaim,
+  Pod,
+  PodAffinityTerm,
+  PodDisruptionBudget,
+  StorageClass,
+} from '../../src/model/types.js';
 
 /** A preferred (weighted) node affinity term: preferredDuringSchedulingIgnoredDuringExecution of nodeAffinity. */
 export interface PreferredNodeTerm {
@@ -37,11 +47,22 @@ export interface NodeState {
   readonly pods: readonly SchedPod[];
 }
 
-/** What one scheduling cycle sees: nodes in a fixed order, namespace labels (for namespaceSelector), and PDBs. */
+/** The storage objects the volume plugins read (absent: pods with claims are checked against nothing). */
+export interface VolumeObjects {
+  readonly pvcs: readonly PersistentVolumeClaim[];
+  readonly pvs: readonly PersistentVolume[];
+  readonly storageClasses: readonly StorageClass[];
+}
+
+/**
+ * What one scheduling cycle sees: nodes in a fixed order, namespace labels (for namespaceSelector), PDBs and storage.
+ * Neither a snapshot nor a NodeState's `pods` array is mutated once handed over (see cycle-memo.ts).
+ */
 export interface Snapshot {
   readonly nodes: readonly NodeState[];
   readonly namespaceLabels: Readonly<Record<string, Labels>>;
   readonly pdbs: readonly PodDisruptionBudget[];
+  readonly volumes?: VolumeObjects;
 }
 
 /**
@@ -62,6 +83,11 @@ export function unresolvable(...reasons: string[]): FilterResult {
 
 export interface FilterPlugin {
   readonly name: string;
+  /**
+   * PreFilter: a verdict about the pod as a whole, before any node is looked at. A failure rejects every node, and
+   * kube-scheduler's message then carries the reason once, without a node count.
+   */
+  preFilter?(pod: SchedPod, snapshot: Snapshot): FilterResult;
   filter(pod: SchedPod, node: NodeState, snapshot: Snapshot): FilterResult;
 }
 

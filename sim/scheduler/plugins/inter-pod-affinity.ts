@@ -14,6 +14,7 @@
  * normalised as 100 * (s - min) / (max - min), all 0 when max = min.
  */
 import type { Node, PodAffinityTerm } from '../../../src/model/types.js';
+import { placedPods, placedWithAffinity, type PlacedPod } from '../cycle-memo.js';
 import { termSelects } from '../match.js';
 import { OK, unresolvable, unschedulable } from '../types.js';
 import type { FilterPlugin, SchedPod, ScorePlugin, Snapshot } from '../types.js';
@@ -29,21 +30,28 @@ function sameDomain(a: Node, b: Node, key: string): boolean {
   return av !== undefined && Object.hasOwn(b.labels, key) && b.labels[key] === av;
 }
 
-function placed(snapshot: Snapshot): { pod: SchedPod; node: Node }[] {
-  return snapshot.nodes.flatMap((n) => n.pods.map((pod) => ({ pod, node: n.node })));
+function hasOwnTerms(pod: SchedPod): boolean {
+  return pod.podAffinity.length > 0 || pod.podAntiAffinity.length > 0;
+}
+
+function hasPreferredTerms(pod: SchedPod): boolean {
+  return (pod.preferredPodAffinity?.length ?? 0) > 0 || (pod.preferredPodAntiAffinity?.length ?? 0) > 0;
 }
 
 export const interPodAffinityFilter: FilterPlugin = {
   name: 'InterPodAffinity',
   filter(pod, { node }, snapshot) {
-    const all = placed(snapshot);
-    if (!satisfiesAffinity(pod, node, all, snapshot)) return unresolvable(REASON_AFFINITY);
-    for (const t of pod.podAntiAffinity) {
-      if (all.some((e) => termSelects(t, pod, e.pod, snapshot) && sameDomain(e.node, node, t.topologyKey))) {
-        return unschedulable(REASON_ANTI_AFFINITY);
+    if (hasOwnTerms(pod)) {
+      const all = placedPods(snapshot);
+      if (!satisfiesAffinity(pod, node, all, snapshot)) return unresolvable(REASON_AFFINITY);
+      for (const t of pod.podAntiAffinity) {
+        if (all.some((e) => termSelects(t, pod, e.pod, snapshot) && sameDomain(e.node, node, t.topologyKey))) {
+          return unschedulable(REASON_ANTI_AFFINITY);
+        }
       }
     }
-    for (const e of all) {
+    // Only placed pods with terms of their own can forbid this node (memoised per snapshot: PreFilter's state).
+    for (const e of placedWithAffinity(snapshot)) {
       if (e.pod.podAntiAffinity.some((t) => termSelects(t, e.pod, pod, snapshot) && sameDomain(e.node, node, t.topologyKey))) {
         return unschedulable(REASON_EXISTING_ANTI_AFFINITY);
       }
@@ -52,7 +60,7 @@ export const interPodAffinityFilter: FilterPlugin = {
   },
 };
 
-function satisfiesAffinity(pod: SchedPod, node: Node, all: readonly { pod: SchedPod; node: Node }[], snapshot: Snapshot): boolean {
+function satisfiesAffinity(pod: SchedPod, node: Node, all: readonly PlacedPod[], snapshot: Snapshot): boolean {
   const terms = pod.podAffinity;
   if (terms.length === 0) return true;
   if (!terms.every((t) => Object.hasOwn(node.labels, t.topologyKey))) return false;
@@ -85,7 +93,8 @@ export const interPodAffinityScore: ScorePlugin = {
         if (termSelects(term, owner, target, snapshot)) addTo(domainScore, term.topologyKey, node, sign * weight);
       }
     };
-    for (const { pod: e, node } of placed(snapshot)) {
+    // A pod with no preferred terms of its own is scored only by placed pods that have terms.
+    for (const { pod: e, node } of hasPreferredTerms(pod) ? placedPods(snapshot) : placedWithAffinity(snapshot)) {
       weighted(pod.preferredPodAffinity, pod, e, node, 1);
       weighted(pod.preferredPodAntiAffinity, pod, e, node, -1);
       for (const t of e.podAffinity) {

@@ -9,6 +9,7 @@
  */
 import { CPU, EPHEMERAL_STORAGE, MEMORY, PODS } from '../../../src/model/types.js';
 import type { ResourceList } from '../../../src/model/types.js';
+import { podsSum } from '../cycle-memo.js';
 import { OK, MAX_NODE_SCORE, unschedulable } from '../types.js';
 import type { FilterPlugin, NodeState, SchedPod, ScorePlugin } from '../types.js';
 
@@ -27,8 +28,9 @@ export const SCORED_RESOURCES: readonly { readonly name: string; readonly weight
   { name: MEMORY, weight: 1 },
 ];
 
+/** What the node's pods request of `resource` (with the non-zero defaults when `nonZero`); memoised per pods array. */
 export function requested(pods: readonly SchedPod[], resource: string, nonZero: boolean): number {
-  return pods.reduce((sum, p) => sum + podRequest(p, resource, nonZero), 0);
+  return podsSum(pods, `${nonZero ? 'nz:' : ''}${resource}`, () => pods.reduce((sum, p) => sum + podRequest(p, resource, nonZero), 0));
 }
 
 export function podRequest(pod: SchedPod, resource: string, nonZero: boolean): number {

@@ -17,6 +17,7 @@
  * (for pods with no constraints of their own) are NOT applied here.
  */
 import type { LabelSelector, TopologySpreadConstraint } from '../../../src/model/types.js';
+import { cycleMemo } from '../cycle-memo.js';
 import { podNodeAffinityMatches, selectorMatches, untoleratedHardTaint } from '../match.js';
 import { MAX_NODE_SCORE, OK, unresolvable, unschedulable } from '../types.js';
 import type { FilterPlugin, NodeState, SchedPod, ScorePlugin, Snapshot } from '../types.js';
@@ -48,8 +49,17 @@ function countOnNode(pod: SchedPod, selector: LabelSelector | null, n: NodeState
   return n.pods.filter((p) => p.namespace === pod.namespace && selectorMatches(selector, p.labels)).length;
 }
 
-/** Matching pods per domain value of one constraint, over every eligible node of the snapshot. */
-function domainCounts(pod: SchedPod, c: TopologySpreadConstraint, all: readonly TopologySpreadConstraint[], snapshot: Snapshot): Map<string, number> {
+/**
+ * Matching pods per domain value of one constraint, over every eligible node of the snapshot; computed once per cycle
+ * (pod, constraint, constraint set), as kube-scheduler's PreFilter/PreScore state.
+ */
+function domainCounts(pod: SchedPod, c: TopologySpreadConstraint, all: readonly TopologySpreadConstraint[], snapshot: Snapshot): ReadonlyMap<string, number> {
+  const at = pod.topologySpread.indexOf(c);
+  const set = all.map((x) => pod.topologySpread.indexOf(x)).join(',');
+  return cycleMemo(snapshot, pod, `spread:${at}:${set}`, () => countDomains(pod, c, all, snapshot));
+}
+
+function countDomains(pod: SchedPod, c: TopologySpreadConstraint, all: readonly TopologySpreadConstraint[], snapshot: Snapshot): Map<string, number> {
   const selector = effectiveSelector(pod, c);
   const counts = new Map<string, number>();
   for (const n of snapshot.nodes) {
@@ -89,7 +99,7 @@ export const podTopologySpreadScore: ScorePlugin = {
     const perConstraint = soft.map((c) => {
       const domains = new Set(scored.map((n) => n.node.labels[c.topologyKey] ?? ''));
       const size = c.topologyKey === HOSTNAME ? scored.length : domains.size;
-      const counts = c.topologyKey === HOSTNAME ? new Map<string, number>() : domainCounts(pod, c, soft, snapshot);
+      const counts: ReadonlyMap<string, number> = c.topologyKey === HOSTNAME ? new Map<string, number>() : domainCounts(pod, c, soft, snapshot);
       return { c, weight: Math.log(size + 2), counts, selector: effectiveSelector(pod, c) };
     });
     return feasible.map((n) => {
