@@ -71,12 +71,14 @@ export class SchedulerCache {
   snapshot(): Snapshot {
     const nodes = [...this.order()];
     const context = this.context;
+    let pdbs: readonly PodDisruptionBudget[] | null = null;
     return {
       nodes,
       namespaceLabels: context.namespaceLabels,
       ...(context.volumes ? { volumes: context.volumes } : {}),
       get pdbs() {
-        return context.pdbs();
+        pdbs ??= context.pdbs();
+        return pdbs;
       },
     };
   }

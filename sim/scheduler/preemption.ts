@@ -55,6 +55,8 @@ function splitByPdb(pods: readonly SchedPod[], snapshot: Snapshot): { violating:
 /** The victims on one node (null when evicting every lower-priority pod still would not make the pod fit). */
 export function selectVictimsOnNode(pod: SchedPod, node: NodeState, snapshot: Snapshot): PreemptionCandidate | null {
   const lower = node.pods.filter((p) => p.priority < pod.priority).sort(moreImportant);
+  // Nothing to remove: the node already failed the filters with every pod on it, so it is no candidate.
+  if (lower.length === 0) return null;
   let kept = node.pods.filter((p) => p.priority >= pod.priority);
   const fits = (): boolean => {
     const state = { node: node.node, pods: kept };

@@ -48,11 +48,12 @@ describe('SchedulerCache', () => {
     expect(c.nodeOf('uid-q')).toBeNull();
   });
 
-  it('reads PDBs only when asked (preemption)', () => {
+  it('reads PDBs only when asked (preemption), once per snapshot', () => {
     let reads = 0;
     const c = new SchedulerCache({ namespaceLabels: {}, pdbs: () => { reads++; return []; } });
     const s = c.snapshot();
     expect(reads).toBe(0);
+    expect(s.pdbs).toEqual([]);
     expect(s.pdbs).toEqual([]);
     expect(reads).toBe(1);
   });
