@@ -4,8 +4,9 @@
  * PreFilter (the pod as a whole, unresolvable): a claim that does not exist -> `persistentvolumeclaim "NAME" not found`; an
  * unbound claim whose StorageClass binds Immediately -> "pod has unbound immediate PersistentVolumeClaims". An unbound claim
  * of a WaitForFirstConsumer class (or of a class not in the input, as EKS's gp2/gp3 are) is assumed provisionable anywhere.
- * Filter (unresolvable): a bound PV's required node affinity must match the node -> "node(s) had volume node affinity
- * conflict". A bound PV missing from the input is not checked. Left out: matching unbound claims to existing PVs, storage
+ * Filter (unresolvable): a bound PV's required node affinity must match the node -> "node(s) didn't match
+ * PersistentVolume's node affinity" (kube-scheduler 1.36's wording; older releases said "node(s) had volume node affinity
+ * conflict"). A bound PV missing from the input is not checked. Left out: matching unbound claims to existing PVs, storage
  * capacity tracking.
  */
 import type { NodeSelectorTerm, PersistentVolume } from '../../../src/model/types.js';
@@ -15,7 +16,7 @@ import { OK, unresolvable } from '../types.js';
 import type { FilterPlugin, SchedPod, Snapshot } from '../types.js';
 
 export const REASON_UNBOUND_IMMEDIATE = 'pod has unbound immediate PersistentVolumeClaims';
-export const REASON_VOLUME_NODE_CONFLICT = 'node(s) had volume node affinity conflict';
+export const REASON_VOLUME_NODE_CONFLICT = "node(s) didn't match PersistentVolume's node affinity";
 export function reasonClaimNotFound(name: string): string {
   return `persistentvolumeclaim "${name}" not found`;
 }

@@ -32,10 +32,10 @@ describe('VolumeBinding and VolumeZone', () => {
     expect(volumeBinding.preFilter?.(withClaim('wffc'), snap())).toEqual({ code: 'Success' });
   });
 
-  it("a bound PV's node affinity: only nodes it matches (unresolvable 'volume node affinity conflict')", () => {
+  it("a bound PV's node affinity: only nodes it matches (unresolvable, 1.36's wording)", () => {
     const p = withClaim('bound-a');
     expect(volumeBinding.filter(p, a, snap())).toEqual({ code: 'Success' });
-    expect(volumeBinding.filter(p, b, snap())).toEqual({ code: 'UnschedulableAndUnresolvable', reasons: ['node(s) had volume node affinity conflict'] });
+    expect(volumeBinding.filter(p, b, snap())).toEqual({ code: 'UnschedulableAndUnresolvable', reasons: ["node(s) didn't match PersistentVolume's node affinity"] });
     expect(schedule(p, snap(), new Prng(1))).toMatchObject({ kind: 'scheduled', node: 'a' });
   });
 
