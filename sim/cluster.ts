@@ -9,7 +9,7 @@
  * - A workload with a pod that is Running but not Ready in the input is an "unready workload": its pods never get Ready.
  * - PDBs are computed live as the disruption controller does; the Eviction call refuses (429) when one allows nothing.
  */
-import type { ClusterSnapshot, NodeView, PodView } from '../src/engine/ports.js';
+import type { ClusterSnapshot } from '../src/engine/ports.js';
 import type { StopRequest } from '../src/engine/state.js';
 import type { Catalog } from '../src/catalog/catalog.js';
 import type { AllocatableOptions, NodeResources } from '../src/catalog/allocatable.js';
@@ -25,7 +25,6 @@ import type {
   OwnerRef,
   Pod,
   PodDisruptionBudget,
-  PodPhase,
   ResourceList,
   Taint,
   Vng,
@@ -35,69 +34,13 @@ import { classKey } from '../src/planner/pod-classes.js';
 import { selectorMatches } from '../src/planner/selectors.js';
 import { daemonPodBase, daemonSetsFor, launchLabels, launchResources } from '../src/planner/scale-up.js';
 import { Ec2, type SimInstance } from './ec2.js';
-import { roundMs, type EventQueue } from './event-queue.js';
+import type { EventQueue } from './event-queue.js';
 import type { FaultState } from './fault-state.js';
 import { bootSeconds, type SimTiming } from './timing.js';
+import { ApiStore } from './world/api-store.js';
+import { cmp, key, workloadKey, BEFORE_RUN, UNSCHEDULABLE_TAINT, type DetailValue, type SimNode, type SimPod, type TraceEvent } from './world/types.js';
 
-export type DetailValue = string | number | boolean | null;
-
-/** One entry of the run's trace (world and engine events alike). */
-export interface TraceEvent {
-  readonly t: number;
-  readonly kind: string;
-  readonly object: string;
-  readonly [detail: string]: DetailValue;
-}
-
-/** Creation time of everything that exists before the run starts (the run starts at 0). */
-export const BEFORE_RUN = -1;
-
-export const UNSCHEDULABLE_TAINT: Taint = { key: 'node.kubernetes.io/unschedulable', value: '', effect: 'NoSchedule' };
-
-export interface SimNode {
-  readonly name: string;
-  readonly uid: string;
-  readonly labels: Readonly<Record<string, string>>;
-  taints: Taint[];
-  readonly capacity: ResourceList;
-  readonly allocatable: ResourceList;
-  unschedulable: boolean;
-  ready: boolean;
-  readonly instanceId: string | null;
-  readonly providerID: string;
-  readonly instanceType: string | null;
-  readonly zone: string | null;
-  readonly createdAt: number;
-  /** From the input cluster (as opposed to launched during the run). */
-  readonly old: boolean;
-  readonly vng: string | null;
-  /** NotReady because of an injected fault (the instance itself is fine). */
-  faultNotReady: boolean;
-}
-
-export interface SimPod {
-  /** The model pod this one was made from (its scheduling fields are the pod's spec). */
-  readonly base: Pod;
-  readonly uid: string;
-  readonly namespace: string;
-  readonly name: string;
-  nodeName: string | null;
-  /** The node the scheduler chose while the binding is in flight. */
-  assumed: string | null;
-  phase: PodPhase;
-  ready: boolean;
-  terminating: boolean;
-  readonly createdAt: number;
-  readonly owner: OwnerRef | null;
-  readonly workload: OwnerRef | null;
-  readonly isDaemonSet: boolean;
-  readonly isMirror: boolean;
-  neverReady: boolean;
-  /** The scheduler's last "0/N nodes are available" answer while Pending; null once bound or before the first try. */
-  unschedulable: string | null;
-  /** When the scheduler last found no node for it, and the cluster generation then (see World.generation). */
-  triedAt?: { readonly t: number; readonly generation: number };
-}
+export { BEFORE_RUN, UNSCHEDULABLE_TAINT, workloadKey, type DetailValue, type SimNode, type SimPod, type TraceEvent } from './world/types.js';
 
 export interface WorldInput {
   readonly cluster: Cluster;
@@ -113,11 +56,6 @@ export interface WorldInput {
   readonly allocatable?: AllocatableOptions;
 }
 
-const key = (ns: string, name: string): string => `${ns}/${name}`;
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-/** Alphabet of generated name suffixes, as Kubernetes uses. */
-const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 /** An unschedulable pod is tried again at least this often even when nothing changed (pod affinity to new pods, ...). */
 const UNSCHEDULABLE_RETRY_SECONDS = 30;
@@ -131,9 +69,11 @@ export class World {
   readonly input: Cluster;
   readonly allowArchitectureChange: boolean;
   readonly region: string;
-  readonly events: TraceEvent[] = [];
-  readonly nodes = new Map<string, SimNode>();
-  readonly pods = new Map<string, SimPod>();
+  /** The API server's objects and the trace. */
+  readonly store: ApiStore;
+  readonly events: TraceEvent[];
+  readonly nodes: Map<string, SimNode>;
+  readonly pods: Map<string, SimPod>;
   readonly ec2 = new Ec2();
   readonly scheduler: IncrementalScheduler;
   readonly pdbs: PodDisruptionBudget[];
@@ -143,16 +83,14 @@ export class World {
   /** Workloads (kind/namespace/name) whose pods never get Ready. */
   readonly unreadyWorkloads = new Set<string>();
   /** "ConfigMaps" holding the engine's state, by migration id. */
-  readonly stateStore = new Map<string, string>();
-  readonly stopRequests = new Map<string, StopRequest>();
+  readonly stateStore: Map<string, string>;
+  readonly stopRequests: Map<string, StopRequest>;
   /** Observed capacity per instance type (from the input's nodes). */
   readonly observed: ReadonlyMap<string, NodeResources>;
   /** Node options the plan was made with. */
   readonly allocatable: AllocatableOptions;
-  /** Pods created during the run, launches made. */
-  podsCreated = 0;
+  /** Launches made. */
   instancesLaunched = 0;
-  private nameCounter = 0;
   private nodeCounter = 0;
   private schedulePending = false;
   /**
@@ -174,6 +112,12 @@ export class World {
 
   constructor(input: WorldInput) {
     this.queue = input.queue;
+    this.store = new ApiStore(input.queue);
+    this.events = this.store.events;
+    this.nodes = this.store.nodes;
+    this.pods = this.store.pods;
+    this.stateStore = this.store.stateStore;
+    this.stopRequests = this.store.stopRequests;
     this.timing = input.timing;
     this.faults = input.faults;
     this.catalog = input.catalog;
@@ -192,25 +136,7 @@ export class World {
     for (const w of c.workloads) if (w.replicas !== null) this.replicas.set(w.uid, w.replicas);
 
     for (const n of [...c.nodes].sort((a, b) => cmp(a.name, b.name))) {
-      const node: SimNode = {
-        name: n.name,
-        uid: n.uid,
-        labels: n.labels,
-        taints: [...n.taints],
-        capacity: n.capacity,
-        allocatable: n.allocatable,
-        unschedulable: n.unschedulable,
-        ready: n.ready,
-        instanceId: n.instanceId,
-        providerID: n.providerID,
-        instanceType: n.instanceType,
-        zone: n.zone,
-        createdAt: BEFORE_RUN,
-        old: true,
-        vng: null,
-        faultNotReady: false,
-      };
-      this.nodes.set(n.name, node);
+      const node = this.store.adoptNode(n);
       this.scheduler.addNode(node, this.schedulable(node));
       if (n.instanceId !== null && !this.ec2.get(n.instanceId)) {
         this.ec2.add({ id: n.instanceId, nodeName: n.name, old: true, vng: null, instanceType: n.instanceType, zone: n.zone, state: 'running', launchedAt: BEFORE_RUN });
@@ -220,27 +146,8 @@ export class World {
       if (p.phase === 'Running' && !p.ready && p.workload !== null) this.unreadyWorkloads.add(workloadKey(p.namespace, p.workload));
     }
     for (const p of [...c.pods].sort((a, b) => cmp(key(a.namespace, a.name), key(b.namespace, b.name)))) {
-      const nodeName = p.nodeName !== null && this.nodes.has(p.nodeName) ? p.nodeName : null;
-      const phase: PodPhase = nodeName === null && (p.phase === 'Running' || p.phase === 'Unknown') ? 'Pending' : p.phase;
-      const pod: SimPod = {
-        base: p,
-        uid: p.uid !== '' ? p.uid : `uid-${key(p.namespace, p.name)}`,
-        namespace: p.namespace,
-        name: p.name,
-        nodeName,
-        assumed: null,
-        phase,
-        ready: phase === 'Running' && p.ready,
-        terminating: false,
-        createdAt: BEFORE_RUN,
-        owner: p.owner,
-        workload: p.workload,
-        isDaemonSet: p.owner?.kind === 'DaemonSet',
-        isMirror: p.isMirror,
-        neverReady: (p.phase === 'Running' && !p.ready) || this.workloadUnready(p.namespace, p.workload),
-        unschedulable: null,
-      };
-      this.pods.set(key(p.namespace, p.name), pod);
+      const pod = this.store.adoptPod(p, this.workloadUnready(p.namespace, p.workload));
+      const { nodeName, phase } = pod;
       if (phase === 'Succeeded' || phase === 'Failed') continue;
       if (nodeName !== null) {
         this.scheduler.addPod(this.schedPod(pod), nodeName);
@@ -251,39 +158,17 @@ export class World {
     this.requestSchedule();
   }
 
-  // ---- trace ----
-
-  emit(kind: string, object: string, detail: Record<string, DetailValue> = {}): void {
-    const ev: Record<string, DetailValue> = { t: roundMs(this.queue.now), kind, object };
-    for (const [k, v] of Object.entries(detail)) ev[k in ev ? `detail.${k}` : k] = typeof v === 'number' ? roundMs(v) : v;
-    this.events.push(ev as TraceEvent);
+  /** Pods created during the run. */
+  get podsCreated(): number {
+    return this.store.podsCreated;
   }
 
-  // ---- snapshot ----
+  emit(kind: string, object: string, detail: Record<string, DetailValue> = {}): void {
+    this.store.emit(kind, object, detail);
+  }
 
   snapshot(): ClusterSnapshot {
-    const nodes: NodeView[] = [...this.nodes.values()]
-      .sort((a, b) => cmp(a.name, b.name))
-      .map((n) => ({ name: n.name, instanceId: n.instanceId, unschedulable: n.unschedulable, ready: n.ready, labels: { ...n.labels }, createdAt: n.createdAt }));
-    const pods: PodView[] = [...this.pods.keys()].sort().map((k) => {
-      const p = this.pods.get(k) as SimPod;
-      return {
-        uid: p.uid,
-        namespace: p.namespace,
-        name: p.name,
-        nodeName: p.nodeName,
-        phase: p.phase,
-        ready: p.ready,
-        terminating: p.terminating,
-        ownerKind: p.owner?.kind ?? null,
-        ownerUid: p.owner?.uid ?? null,
-        isDaemonSet: p.isDaemonSet,
-        isMirror: p.isMirror,
-        disruptionOptOuts: this.optOutsOf(p),
-        createdAt: p.createdAt,
-      };
-    });
-    return { nodes, pods };
+    return this.store.snapshot((p) => this.optOutsOf(p));
   }
 
   private readonly optOuts = new WeakMap<Pod, readonly DisruptionOptOut[]>();
@@ -375,7 +260,7 @@ export class World {
   }
 
   private alive(p: SimPod): boolean {
-    return this.pods.get(key(p.namespace, p.name)) === p;
+    return this.store.alive(p);
   }
 
   private bind(pod: SimPod, node: string): void {
@@ -435,17 +320,7 @@ export class World {
   }
 
   private suffix(): string {
-    let n = this.nameCounter++;
-    let s = '';
-    for (let i = 0; i < 5; i++) {
-      s += SUFFIX_ALPHABET[n % SUFFIX_ALPHABET.length];
-      n = Math.floor(n / SUFFIX_ALPHABET.length);
-    }
-    return s;
-  }
-
-  private newUid(): string {
-    return `sim-${String(this.podsCreated + 1).padStart(8, '0')}-${this.suffix()}`;
+    return this.store.suffix();
   }
 
   /**
@@ -453,8 +328,7 @@ export class World {
    * (namespace/name) a controller makes this one for; it is only traced (the invariant checkers follow replacement chains).
    */
   createPod(base: Pod, name: string, node: string | null, replaces: string | null = null): SimPod {
-    const uid = this.newUid();
-    this.podsCreated += 1;
+    const uid = this.store.newPodUid();
     const pod: SimPod = {
       base: { ...base, uid, name, nodeName: null, phase: 'Pending', ready: false },
       uid,
@@ -798,25 +672,11 @@ export class World {
 
   /** The world as a model Cluster (what a planner run on the live cluster would read now). */
   modelNode(n: SimNode): Node {
-    return {
-      name: n.name,
-      uid: n.uid,
-      labels: n.labels,
-      annotations: {},
-      taints: n.taints,
-      capacity: n.capacity,
-      allocatable: n.allocatable,
-      unschedulable: n.unschedulable,
-      providerID: n.providerID,
-      instanceType: n.instanceType,
-      zone: n.zone,
-      instanceId: n.instanceId,
-      ready: n.ready,
-    };
+    return this.store.modelNode(n);
   }
 
   modelPod(p: SimPod, nodeName: string | null): Pod {
-    return { ...p.base, uid: p.uid, name: p.name, nodeName, phase: p.phase, ready: p.ready };
+    return this.store.modelPod(p, nodeName);
   }
 
   /** Running pods on a node (not terminating). */
@@ -831,8 +691,4 @@ function sortedLabels(labels: Readonly<Record<string, string>>): Record<string, 
   const out: Record<string, string> = {};
   for (const k of Object.keys(labels).sort()) out[k] = labels[k] as string;
   return out;
-}
-
-export function workloadKey(namespace: string, w: OwnerRef): string {
-  return `${w.kind}/${namespace}/${w.name}`;
 }
