@@ -29,8 +29,6 @@ import type {
   Taint,
   Vng,
 } from '../src/model/types.js';
-import { IncrementalScheduler, type ScheduleAnswer, type SchedulerPod } from '../src/planner/incremental-scheduler.js';
-import { classKey } from '../src/planner/pod-classes.js';
 import { selectorMatches } from '../src/planner/selectors.js';
 import { daemonPodBase, daemonSetsFor, launchLabels, launchResources } from '../src/planner/scale-up.js';
 import { Ec2, type SimInstance } from './ec2.js';
@@ -38,6 +36,8 @@ import type { EventQueue } from './event-queue.js';
 import type { FaultState } from './fault-state.js';
 import { bootSeconds, type SimTiming } from './timing.js';
 import { ApiStore } from './world/api-store.js';
+import { PlannerScheduler } from './world/scheduler-part.js';
+import type { WorldScheduler } from './world/scheduler-seam.js';
 import { cmp, key, workloadKey, BEFORE_RUN, UNSCHEDULABLE_TAINT, type DetailValue, type SimNode, type SimPod, type TraceEvent } from './world/types.js';
 
 export { BEFORE_RUN, UNSCHEDULABLE_TAINT, workloadKey, type DetailValue, type SimNode, type SimPod, type TraceEvent } from './world/types.js';
@@ -57,9 +57,6 @@ export interface WorldInput {
 }
 
 
-/** An unschedulable pod is tried again at least this often even when nothing changed (pod affinity to new pods, ...). */
-const UNSCHEDULABLE_RETRY_SECONDS = 30;
-
 export class World {
   readonly queue: EventQueue;
   readonly timing: SimTiming;
@@ -75,7 +72,8 @@ export class World {
   readonly nodes: Map<string, SimNode>;
   readonly pods: Map<string, SimPod>;
   readonly ec2 = new Ec2();
-  readonly scheduler: IncrementalScheduler;
+  /** The scheduler, held by its seam (sim/world/scheduler-seam.ts): any implementation fits. */
+  readonly scheduler: WorldScheduler;
   readonly pdbs: PodDisruptionBudget[];
   readonly daemonSets: readonly DaemonSet[];
   /** Replicas per controller uid, where known (ReplicaSets, StatefulSets, ... of the input; workloads created in the run). */
@@ -92,18 +90,9 @@ export class World {
   /** Launches made. */
   instancesLaunched = 0;
   private nodeCounter = 0;
-  private schedulePending = false;
-  /**
-   * Bumped by every change that can make an unschedulable pod fit (a node added, Ready or uncordoned, a pod gone). As in
-   * kube-scheduler's unschedulable queue, a pod that found no node is tried again only after such a change, or after
-   * UNSCHEDULABLE_RETRY_SECONDS.
-   */
-  private gen = 0;
-  private retryPending = false;
-
-  /** The cluster generation (see `gen`): the autoscaler skips a pass when nothing changed. */
+  /** The cluster generation (see WorldScheduler.generation): the autoscaler skips a pass when nothing changed. */
   get generation(): number {
-    return this.gen;
+    return this.scheduler.generation;
   }
   private readonly podPrng: Prng;
   private readonly launchPrng: Prng;
@@ -130,14 +119,14 @@ export class World {
     this.region = c.nodes.map((n) => n.labels['topology.kubernetes.io/region']).find((r): r is string => r !== undefined) ?? input.catalog.region;
     this.observed = observedResources(c.nodes);
     this.allocatable = input.allocatable ?? {};
-    this.scheduler = new IncrementalScheduler(c);
+    this.scheduler = new PlannerScheduler(c, this.store, this.queue, this.timing, (pod) => this.startLater(pod));
     this.pdbs = [...c.pdbs].sort((a, b) => cmp(key(a.namespace, a.name), key(b.namespace, b.name)));
     this.daemonSets = [...c.daemonSets].sort((a, b) => cmp(key(a.namespace, a.name), key(b.namespace, b.name)));
     for (const w of c.workloads) if (w.replicas !== null) this.replicas.set(w.uid, w.replicas);
 
     for (const n of [...c.nodes].sort((a, b) => cmp(a.name, b.name))) {
       const node = this.store.adoptNode(n);
-      this.scheduler.addNode(node, this.schedulable(node));
+      this.scheduler.nodeAdded(node);
       if (n.instanceId !== null && !this.ec2.get(n.instanceId)) {
         this.ec2.add({ id: n.instanceId, nodeName: n.name, old: true, vng: null, instanceType: n.instanceType, zone: n.zone, state: 'running', launchedAt: BEFORE_RUN });
       }
@@ -150,7 +139,7 @@ export class World {
       const { nodeName, phase } = pod;
       if (phase === 'Succeeded' || phase === 'Failed') continue;
       if (nodeName !== null) {
-        this.scheduler.addPod(this.schedPod(pod), nodeName);
+        this.scheduler.podBound(pod, nodeName);
         if (phase === 'Pending') this.queue.after(this.podDelay(this.timing.podStartSeconds), 'pod start', () => this.startPod(pod));
         else if (phase === 'Running' && !pod.ready && !pod.neverReady) this.queue.after(this.podDelay(this.timing.podReadySeconds), 'pod ready', () => this.readyPod(pod));
       }
@@ -185,95 +174,22 @@ export class World {
 
   // ---- scheduling ----
 
-  private schedulable(n: SimNode): boolean {
-    return !n.unschedulable && n.ready;
-  }
-
-  private readonly schedPods = new WeakMap<SimPod, SchedulerPod>();
-
-  /** The scheduler's view of a pod (built once per pod: its class key is costly). */
-  schedPod(p: SimPod): SchedulerPod {
-    let sp = this.schedPods.get(p);
-    if (!sp) {
-      sp = { key: p.uid, namespace: p.namespace, labels: p.base.labels, spec: p.base, classKey: classKey(p.namespace, p.base.labels, p.base) };
-      this.schedPods.set(p, sp);
-    }
-    return sp;
-  }
-
   /** Asks for a scheduling pass soon (coalesced). */
   requestSchedule(clusterChanged = true): void {
-    if (clusterChanged) this.gen += 1;
-    if (this.schedulePending) return;
-    this.schedulePending = true;
-    this.queue.after(this.timing.schedulerDelaySeconds, 'scheduler', () => {
-      this.schedulePending = false;
-      this.schedulePass();
-    });
+    this.scheduler.requestSchedule(clusterChanged);
   }
 
   /** Pending unbound pods, in kube-scheduler's queue order: priority, then age, then name. */
   pendingPods(): SimPod[] {
-    return [...this.pods.values()]
-      .filter((p) => p.nodeName === null && p.assumed === null && !p.terminating && p.phase === 'Pending')
-      .sort((a, b) => b.base.priority - a.base.priority || a.createdAt - b.createdAt || cmp(key(a.namespace, a.name), key(b.namespace, b.name)));
-  }
-
-  private schedulePass(): void {
-    // A pod like one that found no node in this pass finds none either (nodes only fill up during a pass).
-    const failed = new Map<string, ScheduleAnswer>();
-    const now = this.queue.now;
-    let left = false;
-    for (const pod of this.pendingPods()) {
-      const tried = pod.triedAt;
-      if (tried && tried.generation === this.gen && now - tried.t < UNSCHEDULABLE_RETRY_SECONDS) {
-        left = true;
-        continue;
-      }
-      const sp = this.schedPod(pod);
-      const ck = sp.classKey ?? '';
-      const answer = failed.get(ck) ?? this.scheduler.findNode(sp);
-      if (answer.node === null) {
-        failed.set(ck, answer);
-        left = true;
-      }
-      if (answer.node === null) {
-        // Traced once per pod (the first FailedScheduling); later answers only update the reason.
-        if (pod.unschedulable === null) this.emit('pod.unschedulable', `Pod ${key(pod.namespace, pod.name)}`, { reason: answer.summary });
-        pod.unschedulable = answer.summary;
-        pod.triedAt = { t: now, generation: this.gen };
-        continue;
-      }
-      const target = answer.node;
-      pod.triedAt = undefined;
-      pod.assumed = target;
-      this.scheduler.addPod(this.schedPod(pod), target);
-      this.queue.after(this.timing.apiLatencySeconds, 'bind', () => this.bind(pod, target));
-    }
-    if (left && !this.retryPending) {
-      this.retryPending = true;
-      this.queue.after(UNSCHEDULABLE_RETRY_SECONDS, 'scheduler retry', () => {
-        this.retryPending = false;
-        this.requestSchedule(false);
-      });
-    }
+    return this.scheduler.pendingPods();
   }
 
   private alive(p: SimPod): boolean {
     return this.store.alive(p);
   }
 
-  private bind(pod: SimPod, node: string): void {
-    if (!this.alive(pod) || pod.assumed !== node) return;
-    pod.assumed = null;
-    if (!this.nodes.has(node) || pod.terminating) {
-      this.scheduler.removePod(pod.uid);
-      if (!pod.terminating) this.requestSchedule();
-      return;
-    }
-    pod.nodeName = node;
-    pod.unschedulable = null;
-    this.emit('pod.bound', `Pod ${key(pod.namespace, pod.name)}`, { node });
+  /** The kubelet starts a pod bound to its node. */
+  private startLater(pod: SimPod): void {
     this.queue.after(this.podDelay(this.timing.podStartSeconds), 'pod start', () => this.startPod(pod));
   }
 
@@ -357,7 +273,7 @@ export class World {
       replaces,
     });
     if (node !== null) {
-      this.scheduler.addPod(this.schedPod(pod), node);
+      this.scheduler.podBound(pod, node);
       this.queue.after(this.podDelay(this.timing.podStartSeconds), 'pod start', () => this.startPod(pod));
     } else this.requestSchedule(false);
     return pod;
@@ -376,10 +292,7 @@ export class World {
     const kind = pod.owner?.kind;
     const replaced = kind === 'ReplicaSet' || kind === 'Job' || kind === 'ReplicationController';
     if (pod.nodeName === null) {
-      if (pod.assumed !== null) {
-        this.scheduler.removePod(pod.uid);
-        pod.assumed = null;
-      }
+      this.scheduler.podGone(pod);
       pod.terminating = true;
       if (replaced) this.replace(pod);
       this.podGone(pod, reason);
@@ -397,7 +310,7 @@ export class World {
   private podGone(pod: SimPod, reason: string): void {
     if (!this.alive(pod)) return;
     this.pods.delete(key(pod.namespace, pod.name));
-    this.scheduler.removePod(pod.uid);
+    this.scheduler.podGone(pod);
     this.emit('pod.terminated', `Pod ${key(pod.namespace, pod.name)}`, { node: pod.nodeName, reason });
     const kind = pod.owner?.kind;
     const wasTerminating = pod.terminating;
@@ -519,7 +432,7 @@ export class World {
     n.unschedulable = value;
     n.taints = n.taints.filter((t) => t.key !== UNSCHEDULABLE_TAINT.key);
     if (value) n.taints.push(UNSCHEDULABLE_TAINT);
-    this.scheduler.setSchedulable(name, this.schedulable(n));
+    this.scheduler.nodeSchedulabilityChanged(n);
     if (!value) this.requestSchedule();
     return true;
   }
@@ -529,11 +442,10 @@ export class World {
     const n = this.nodes.get(name);
     if (!n) return false;
     this.nodes.delete(name);
-    this.scheduler.removeNode(name);
+    this.scheduler.nodeRemoved(name);
     this.emit('node.deleted', `Node ${name}`, { reason });
     for (const k of [...this.pods.keys()].sort()) {
       const p = this.pods.get(k) as SimPod;
-      if (p.assumed === name) p.assumed = null;
       if (p.nodeName === name) this.podGone(p, 'node-deleted');
     }
     this.requestSchedule();
@@ -543,7 +455,7 @@ export class World {
   setNodeReady(node: SimNode, ready: boolean, reason: string): void {
     if (!this.nodes.has(node.name) || node.ready === ready) return;
     node.ready = ready;
-    this.scheduler.setSchedulable(node.name, this.schedulable(node));
+    this.scheduler.nodeSchedulabilityChanged(node);
     this.emit(ready ? 'node.ready' : 'node.not-ready', `Node ${node.name}`, { reason });
     for (const k of [...this.pods.keys()].sort()) {
       const p = this.pods.get(k) as SimPod;
@@ -637,7 +549,7 @@ export class World {
       faultNotReady: false,
     };
     this.nodes.set(node.name, node);
-    this.scheduler.addNode(node, false);
+    this.scheduler.nodeAdded(node);
     this.emit('node.registered', `Node ${node.name}`, { instanceId: inst.id, vng: vng.name });
     this.queue.after(this.timing.nodeReadySeconds, 'node ready', () => {
       if (this.nodes.get(node.name) !== node || node.faultNotReady || inst.state !== 'running') return;
