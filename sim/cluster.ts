@@ -14,13 +14,11 @@ import type { StopRequest } from '../src/engine/state.js';
 import type { Catalog } from '../src/catalog/catalog.js';
 import type { AllocatableOptions, NodeResources } from '../src/catalog/allocatable.js';
 import { observedResources } from '../src/catalog/observed.js';
-import { disruptionOptOutsOf, type DisruptionOptOut } from '../src/model/kube/disruption-opt-out.js';
 import { ec2PrivateDnsName } from '../src/gen/names.js';
 import type { Prng } from '../src/gen/prng.js';
 import type {
   Cluster,
   DaemonSet,
-  IntOrPercent,
   Node,
   OwnerRef,
   Pod,
@@ -29,7 +27,6 @@ import type {
   Taint,
   Vng,
 } from '../src/model/types.js';
-import { selectorMatches } from '../src/planner/selectors.js';
 import { daemonPodBase, daemonSetsFor, launchLabels, launchResources } from '../src/planner/scale-up.js';
 import { Ec2, type SimInstance } from './ec2.js';
 import type { EventQueue } from './event-queue.js';
@@ -38,6 +35,7 @@ import { bootSeconds, type SimTiming } from './timing.js';
 import { ApiStore } from './world/api-store.js';
 import { PlannerScheduler } from './world/scheduler-part.js';
 import type { WorldScheduler } from './world/scheduler-seam.js';
+import { DisruptionController, type EvictionAnswer, type PdbStatus } from './world/disruption.js';
 import { cmp, key, workloadKey, BEFORE_RUN, UNSCHEDULABLE_TAINT, type DetailValue, type SimNode, type SimPod, type TraceEvent } from './world/types.js';
 
 export { BEFORE_RUN, UNSCHEDULABLE_TAINT, workloadKey, type DetailValue, type SimNode, type SimPod, type TraceEvent } from './world/types.js';
@@ -74,6 +72,7 @@ export class World {
   readonly ec2 = new Ec2();
   /** The scheduler, held by its seam (sim/world/scheduler-seam.ts): any implementation fits. */
   readonly scheduler: WorldScheduler;
+  readonly disruption: DisruptionController;
   readonly pdbs: PodDisruptionBudget[];
   readonly daemonSets: readonly DaemonSet[];
   /** Replicas per controller uid, where known (ReplicaSets, StatefulSets, ... of the input; workloads created in the run). */
@@ -120,7 +119,8 @@ export class World {
     this.observed = observedResources(c.nodes);
     this.allocatable = input.allocatable ?? {};
     this.scheduler = new PlannerScheduler(c, this.store, this.queue, this.timing, (pod) => this.startLater(pod));
-    this.pdbs = [...c.pdbs].sort((a, b) => cmp(key(a.namespace, a.name), key(b.namespace, b.name)));
+    this.disruption = new DisruptionController(c.pdbs, this.store, this.replicas, (pod, reason) => this.deletePod(pod, reason));
+    this.pdbs = this.disruption.pdbs;
     this.daemonSets = [...c.daemonSets].sort((a, b) => cmp(key(a.namespace, a.name), key(b.namespace, b.name)));
     for (const w of c.workloads) if (w.replicas !== null) this.replicas.set(w.uid, w.replicas);
 
@@ -157,19 +157,7 @@ export class World {
   }
 
   snapshot(): ClusterSnapshot {
-    return this.store.snapshot((p) => this.optOutsOf(p));
-  }
-
-  private readonly optOuts = new WeakMap<Pod, readonly DisruptionOptOut[]>();
-
-  /** The pod's disruption opt-outs, from the annotations and labels of its spec (the input's, or its controller's template). */
-  private optOutsOf(p: SimPod): readonly DisruptionOptOut[] {
-    let o = this.optOuts.get(p.base);
-    if (!o) {
-      o = disruptionOptOutsOf(p.base);
-      this.optOuts.set(p.base, o);
-    }
-    return o;
+    return this.store.snapshot((p) => this.disruption.optOutsOf(p));
   }
 
   // ---- scheduling ----
@@ -359,67 +347,18 @@ export class World {
   // ---- PDBs ----
 
   /** The disruption controller's view of a PDB now. */
-  pdbStatus(pdb: PodDisruptionBudget): { expected: number; healthy: number; desired: number; allowed: number } {
-    const selected =
-      pdb.selector === null
-        ? []
-        : [...this.pods.values()].filter(
-            (p) => p.namespace === pdb.namespace && p.phase !== 'Succeeded' && p.phase !== 'Failed' && selectorMatches(pdb.selector!, p.base.labels),
-          );
-    const healthy = selected.filter((p) => p.phase === 'Running' && p.ready && !p.terminating).length;
-    const scaled = (v: IntOrPercent, total: number): number => (v.kind === 'int' ? v.value : Math.ceil((v.value * total) / 100));
-    let expected: number;
-    let desired: number;
-    if (pdb.minAvailable !== null && pdb.minAvailable.kind === 'int') {
-      expected = selected.length;
-      desired = pdb.minAvailable.value;
-    } else {
-      // Percentages and maxUnavailable need the controllers' scale.
-      const owners = new Map<string, number>();
-      let loose = 0;
-      for (const p of selected) {
-        if (p.owner === null) loose += 1;
-        else owners.set(p.owner.uid, (owners.get(p.owner.uid) ?? 0) + (p.terminating ? 0 : 1));
-      }
-      expected = loose;
-      for (const [uid, count] of owners) expected += this.replicas.get(uid) ?? count;
-      if (pdb.maxUnavailable !== null) desired = Math.max(0, expected - scaled(pdb.maxUnavailable, expected));
-      else if (pdb.minAvailable !== null) desired = scaled(pdb.minAvailable, expected);
-      else desired = 0;
-    }
-    return { expected, healthy, desired, allowed: Math.max(0, healthy - desired) };
+  pdbStatus(pdb: PodDisruptionBudget): PdbStatus {
+    return this.disruption.pdbStatus(pdb);
   }
 
   /** The PDBs selecting a pod. */
   pdbsOf(pod: SimPod): PodDisruptionBudget[] {
-    return this.pdbs.filter((b) => b.namespace === pod.namespace && b.selector !== null && selectorMatches(b.selector, pod.base.labels));
+    return this.disruption.pdbsOf(pod);
   }
 
   /** The Eviction subresource. */
-  evict(namespace: string, name: string): { kind: 'evicted' } | { kind: 'gone' } | { kind: 'blocked-by-pdb'; message: string } {
-    const pod = this.pods.get(key(namespace, name));
-    if (!pod) return { kind: 'gone' };
-    if (pod.terminating) return { kind: 'evicted' };
-    // Pods that are not running are deleted without a budget check, as the API server does.
-    if (pod.phase === 'Running') {
-      for (const pdb of this.pdbsOf(pod)) {
-        const s = this.pdbStatus(pdb);
-        if (s.allowed <= 0) {
-          this.emit('pdb.blocked', `PodDisruptionBudget ${key(pdb.namespace, pdb.name)}`, {
-            pod: key(namespace, name),
-            expected: s.expected,
-            healthy: s.healthy,
-            desired: s.desired,
-          });
-          return {
-            kind: 'blocked-by-pdb',
-            message: `Cannot evict pod as it would violate the pod's disruption budget. The disruption budget ${pdb.name} needs ${s.desired} healthy pods and has ${s.healthy} currently`,
-          };
-        }
-      }
-    }
-    this.deletePod(pod, 'evicted');
-    return { kind: 'evicted' };
+  evict(namespace: string, name: string): EvictionAnswer {
+    return this.disruption.evict(namespace, name);
   }
 
   // ---- nodes ----
