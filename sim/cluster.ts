@@ -13,8 +13,6 @@ import type { ClusterSnapshot } from '../src/engine/ports.js';
 import type { StopRequest } from '../src/engine/state.js';
 import type { Catalog } from '../src/catalog/catalog.js';
 import type { AllocatableOptions, NodeResources } from '../src/catalog/allocatable.js';
-import { observedResources } from '../src/catalog/observed.js';
-import { ec2PrivateDnsName } from '../src/gen/names.js';
 import type { Prng } from '../src/gen/prng.js';
 import type {
   Cluster,
@@ -27,16 +25,17 @@ import type {
   Taint,
   Vng,
 } from '../src/model/types.js';
-import { daemonPodBase, daemonSetsFor, launchLabels, launchResources } from '../src/planner/scale-up.js';
-import { Ec2, type SimInstance } from './ec2.js';
+import { daemonPodBase, daemonSetsFor } from '../src/planner/scale-up.js';
+import type { Ec2, SimInstance } from './ec2.js';
 import type { EventQueue } from './event-queue.js';
 import type { FaultState } from './fault-state.js';
-import { bootSeconds, type SimTiming } from './timing.js';
+import type { SimTiming } from './timing.js';
 import { ApiStore } from './world/api-store.js';
 import { PlannerScheduler } from './world/scheduler-part.js';
 import type { WorldScheduler } from './world/scheduler-seam.js';
+import { Cloud } from './world/cloud.js';
 import { DisruptionController, type EvictionAnswer, type PdbStatus } from './world/disruption.js';
-import { cmp, key, workloadKey, BEFORE_RUN, UNSCHEDULABLE_TAINT, type DetailValue, type SimNode, type SimPod, type TraceEvent } from './world/types.js';
+import { cmp, key, workloadKey, UNSCHEDULABLE_TAINT, type DetailValue, type SimNode, type SimPod, type TraceEvent } from './world/types.js';
 
 export { BEFORE_RUN, UNSCHEDULABLE_TAINT, workloadKey, type DetailValue, type SimNode, type SimPod, type TraceEvent } from './world/types.js';
 
@@ -69,7 +68,8 @@ export class World {
   readonly events: TraceEvent[];
   readonly nodes: Map<string, SimNode>;
   readonly pods: Map<string, SimPod>;
-  readonly ec2 = new Ec2();
+  readonly cloud: Cloud;
+  readonly ec2: Ec2;
   /** The scheduler, held by its seam (sim/world/scheduler-seam.ts): any implementation fits. */
   readonly scheduler: WorldScheduler;
   readonly disruption: DisruptionController;
@@ -87,14 +87,14 @@ export class World {
   /** Node options the plan was made with. */
   readonly allocatable: AllocatableOptions;
   /** Launches made. */
-  instancesLaunched = 0;
-  private nodeCounter = 0;
+  get instancesLaunched(): number {
+    return this.cloud.instancesLaunched;
+  }
   /** The cluster generation (see WorldScheduler.generation): the autoscaler skips a pass when nothing changed. */
   get generation(): number {
     return this.scheduler.generation;
   }
   private readonly podPrng: Prng;
-  private readonly launchPrng: Prng;
   /** Called when a node turns Ready (the autoscaler listens). */
   onNodeReady: (node: SimNode) => void = () => undefined;
 
@@ -113,11 +113,16 @@ export class World {
     this.input = input.cluster;
     this.allowArchitectureChange = input.allowArchitectureChange === true;
     this.podPrng = input.prng.fork('pods');
-    this.launchPrng = input.prng.fork('launch');
     const c = input.cluster;
-    this.region = c.nodes.map((n) => n.labels['topology.kubernetes.io/region']).find((r): r is string => r !== undefined) ?? input.catalog.region;
-    this.observed = observedResources(c.nodes);
-    this.allocatable = input.allocatable ?? {};
+    this.cloud = new Cloud({ nodes: c.nodes, catalog: input.catalog, allocatable: input.allocatable ?? {} }, this.store, this.queue, this.timing, this.faults, input.prng.fork('launch'), {
+      registerNode: (inst, vng) => this.registerNode(inst, vng),
+      setNodeReady: (node, ready, reason) => this.setNodeReady(node, ready, reason),
+      deleteNode: (name, reason) => this.deleteNode(name, reason),
+    });
+    this.ec2 = this.cloud.ec2;
+    this.region = this.cloud.region;
+    this.observed = this.cloud.observed;
+    this.allocatable = this.cloud.allocatable;
     this.scheduler = new PlannerScheduler(c, this.store, this.queue, this.timing, (pod) => this.startLater(pod));
     this.disruption = new DisruptionController(c.pdbs, this.store, this.replicas, (pod, reason) => this.deletePod(pod, reason));
     this.pdbs = this.disruption.pdbs;
@@ -127,9 +132,7 @@ export class World {
     for (const n of [...c.nodes].sort((a, b) => cmp(a.name, b.name))) {
       const node = this.store.adoptNode(n);
       this.scheduler.nodeAdded(node);
-      if (n.instanceId !== null && !this.ec2.get(n.instanceId)) {
-        this.ec2.add({ id: n.instanceId, nodeName: n.name, old: true, vng: null, instanceType: n.instanceType, zone: n.zone, state: 'running', launchedAt: BEFORE_RUN });
-      }
+      this.cloud.adoptInstance(node);
     }
     for (const p of c.pods) {
       if (p.phase === 'Running' && !p.ready && p.workload !== null) this.unreadyWorkloads.add(workloadKey(p.namespace, p.workload));
@@ -431,37 +434,22 @@ export class World {
 
   /** Resources of a node of this type launched by a VNG: what nodes of the type report in the input, else computed. */
   nodeResourcesFor(vng: Vng, instanceType: string): NodeResources | null {
-    return launchResources(vng, instanceType, this.catalog, this.observed, this.allocatable);
+    return this.cloud.nodeResourcesFor(vng, instanceType);
   }
 
   /** The name the next launched node will have (its private DNS name). */
   nextNodeName(): string {
-    this.nodeCounter += 1;
-    return ec2PrivateDnsName((10 << 24) + (200 << 16) + this.nodeCounter, this.region);
+    return this.cloud.nextNodeName();
   }
 
   /** Labels of a node of `instanceType` launched by `vng` in `zone`. */
   launchLabels(vng: Vng, instanceType: string, zone: string, name: string): Record<string, string> | null {
-    return launchLabels(vng, instanceType, zone, this.region, name, this.catalog);
+    return this.cloud.launchLabels(vng, instanceType, zone, name);
   }
 
   /** RunInstances: an instance that boots, registers its Node and turns Ready. */
   launch(vng: Vng, instanceType: string, zone: string, nodeName: string): SimInstance {
-    const id = this.ec2.nextId();
-    const now = this.queue.now;
-    const inst: SimInstance = { id, nodeName, old: false, vng: vng.name, instanceType, zone, state: 'pending', launchedAt: now };
-    this.ec2.add(inst);
-    this.instancesLaunched += 1;
-    this.emit('node.launched', `Node ${nodeName}`, { instanceId: id, vng: vng.name, instanceType, zone });
-    const j = this.timing.launchJitter;
-    const boot = bootSeconds(this.timing, instanceType) * this.faults.launchMultiplier(now) * (1 + j * (2 * this.launchPrng.next() - 1));
-    this.queue.after(boot, 'instance running', () => {
-      if (inst.state !== 'pending') return;
-      inst.state = 'running';
-      this.emit('instance.running', `Instance ${id}`, { node: nodeName });
-      this.queue.after(this.timing.nodeJoinSeconds, 'node join', () => this.registerNode(inst, vng));
-    });
-    return inst;
+    return this.cloud.launch(vng, instanceType, zone, nodeName);
   }
 
   private registerNode(inst: SimInstance, vng: Vng): void {
@@ -503,22 +491,7 @@ export class World {
 
   /** TerminateInstances on one instance: shutting-down now, terminated later; its Node goes NotReady, then is deleted. */
   terminateInstance(id: string): void {
-    const inst = this.ec2.get(id);
-    if (!inst || inst.state === 'shutting-down' || inst.state === 'terminated') return;
-    inst.state = 'shutting-down';
-    this.emit('instance.shutting-down', `Instance ${id}`, { node: inst.nodeName });
-    this.queue.after(this.timing.instanceShutdownSeconds, 'instance terminated', () => {
-      inst.state = 'terminated';
-      this.emit('instance.terminated', `Instance ${id}`, { node: inst.nodeName });
-      this.queue.after(this.timing.nodeDeleteSeconds, 'cloud node lifecycle', () => {
-        const n = this.nodes.get(inst.nodeName);
-        if (n && n.instanceId === id) this.deleteNode(n.name, 'instance terminated (cloud node lifecycle controller)');
-      });
-    });
-    this.queue.after(this.timing.nodeNotReadySeconds, 'node monitor', () => {
-      const n = this.nodes.get(inst.nodeName);
-      if (n && n.instanceId === id) this.setNodeReady(n, false, 'kubelet stopped posting node status');
-    });
+    this.cloud.terminateInstance(id);
   }
 
   /** The world as a model Cluster (what a planner run on the live cluster would read now). */
