@@ -18,14 +18,12 @@ import type {
   Cluster,
   DaemonSet,
   Node,
-  OwnerRef,
   Pod,
   PodDisruptionBudget,
   ResourceList,
   Taint,
   Vng,
 } from '../src/model/types.js';
-import { daemonPodBase, daemonSetsFor } from '../src/planner/scale-up.js';
 import type { Ec2, SimInstance } from './ec2.js';
 import type { EventQueue } from './event-queue.js';
 import type { FaultState } from './fault-state.js';
@@ -33,9 +31,10 @@ import type { SimTiming } from './timing.js';
 import { ApiStore } from './world/api-store.js';
 import { PlannerScheduler } from './world/scheduler-part.js';
 import type { WorldScheduler } from './world/scheduler-seam.js';
+import { Controllers } from './world/controllers.js';
 import { Cloud } from './world/cloud.js';
 import { DisruptionController, type EvictionAnswer, type PdbStatus } from './world/disruption.js';
-import { cmp, key, workloadKey, UNSCHEDULABLE_TAINT, type DetailValue, type SimNode, type SimPod, type TraceEvent } from './world/types.js';
+import { cmp, key, UNSCHEDULABLE_TAINT, type DetailValue, type SimNode, type SimPod, type TraceEvent } from './world/types.js';
 
 export { BEFORE_RUN, UNSCHEDULABLE_TAINT, workloadKey, type DetailValue, type SimNode, type SimPod, type TraceEvent } from './world/types.js';
 
@@ -74,11 +73,12 @@ export class World {
   readonly scheduler: WorldScheduler;
   readonly disruption: DisruptionController;
   readonly pdbs: PodDisruptionBudget[];
+  readonly controllers: Controllers;
   readonly daemonSets: readonly DaemonSet[];
   /** Replicas per controller uid, where known (ReplicaSets, StatefulSets, ... of the input; workloads created in the run). */
-  readonly replicas = new Map<string, number>();
+  readonly replicas: Map<string, number>;
   /** Workloads (kind/namespace/name) whose pods never get Ready. */
-  readonly unreadyWorkloads = new Set<string>();
+  readonly unreadyWorkloads: Set<string>;
   /** "ConfigMaps" holding the engine's state, by migration id. */
   readonly stateStore: Map<string, string>;
   readonly stopRequests: Map<string, StopRequest>;
@@ -124,21 +124,20 @@ export class World {
     this.observed = this.cloud.observed;
     this.allocatable = this.cloud.allocatable;
     this.scheduler = new PlannerScheduler(c, this.store, this.queue, this.timing, (pod) => this.startLater(pod));
+    this.controllers = new Controllers(c, this.store, this.queue, this.scheduler, { startLater: (pod) => this.startLater(pod) });
+    this.daemonSets = this.controllers.daemonSets;
+    this.replicas = this.controllers.replicas;
+    this.unreadyWorkloads = this.controllers.unreadyWorkloads;
     this.disruption = new DisruptionController(c.pdbs, this.store, this.replicas, (pod, reason) => this.deletePod(pod, reason));
     this.pdbs = this.disruption.pdbs;
-    this.daemonSets = [...c.daemonSets].sort((a, b) => cmp(key(a.namespace, a.name), key(b.namespace, b.name)));
-    for (const w of c.workloads) if (w.replicas !== null) this.replicas.set(w.uid, w.replicas);
 
     for (const n of [...c.nodes].sort((a, b) => cmp(a.name, b.name))) {
       const node = this.store.adoptNode(n);
       this.scheduler.nodeAdded(node);
       this.cloud.adoptInstance(node);
     }
-    for (const p of c.pods) {
-      if (p.phase === 'Running' && !p.ready && p.workload !== null) this.unreadyWorkloads.add(workloadKey(p.namespace, p.workload));
-    }
     for (const p of [...c.pods].sort((a, b) => cmp(key(a.namespace, a.name), key(b.namespace, b.name)))) {
-      const pod = this.store.adoptPod(p, this.workloadUnready(p.namespace, p.workload));
+      const pod = this.store.adoptPod(p, this.controllers.workloadUnready(p.namespace, p.workload));
       const { nodeName, phase } = pod;
       if (phase === 'Succeeded' || phase === 'Failed') continue;
       if (nodeName !== null) {
@@ -214,10 +213,6 @@ export class World {
 
   // ---- workloads ----
 
-  private workloadUnready(ns: string, w: OwnerRef | null): boolean {
-    return w !== null && this.unreadyWorkloads.has(workloadKey(ns, w));
-  }
-
   /** namespace/name of the pod's workload and of its owner (what a pods-never-ready fault may name). */
   private workloadNames(p: SimPod): string[] {
     const out: string[] = [];
@@ -226,73 +221,28 @@ export class World {
     return out;
   }
 
-  private suffix(): string {
-    return this.store.suffix();
-  }
-
   /**
    * Creates a pod (Pending, unbound unless `node` is given: DaemonSet pods are placed on their node). `replaces` names the pod
    * (namespace/name) a controller makes this one for; it is only traced (the invariant checkers follow replacement chains).
    */
   createPod(base: Pod, name: string, node: string | null, replaces: string | null = null): SimPod {
-    const uid = this.store.newPodUid();
-    const pod: SimPod = {
-      base: { ...base, uid, name, nodeName: null, phase: 'Pending', ready: false },
-      uid,
-      namespace: base.namespace,
-      name,
-      nodeName: node,
-      assumed: null,
-      phase: 'Pending',
-      ready: false,
-      terminating: false,
-      createdAt: this.queue.now,
-      owner: base.owner,
-      workload: base.workload,
-      isDaemonSet: base.owner?.kind === 'DaemonSet',
-      isMirror: false,
-      neverReady: this.workloadUnready(base.namespace, base.workload),
-      unschedulable: null,
-    };
-    this.pods.set(key(pod.namespace, name), pod);
-    this.emit('pod.created', `Pod ${key(pod.namespace, name)}`, {
-      owner: pod.owner ? `${pod.owner.kind}/${pod.owner.name}` : null,
-      node,
-      uid,
-      ownerUid: pod.owner?.uid ?? null,
-      labels: JSON.stringify(sortedLabels(pod.base.labels)),
-      replaces,
-    });
-    if (node !== null) {
-      this.scheduler.podBound(pod, node);
-      this.queue.after(this.podDelay(this.timing.podStartSeconds), 'pod start', () => this.startPod(pod));
-    } else this.requestSchedule(false);
-    return pod;
-  }
-
-  /** A ReplicaSet's or Job's replacement: same template, a new generated name. */
-  private replace(old: SimPod): void {
-    const owner = old.owner;
-    if (!owner) return;
-    this.createPod(old.base, `${owner.name}-${this.suffix()}`, null, key(old.namespace, old.name));
+    return this.controllers.createPod(base, name, node, replaces);
   }
 
   /** Graceful deletion (eviction or delete): terminating now, gone after the grace period. Unbound pods go at once. */
   deletePod(pod: SimPod, reason: string): void {
     if (pod.terminating || !this.alive(pod)) return;
-    const kind = pod.owner?.kind;
-    const replaced = kind === 'ReplicaSet' || kind === 'Job' || kind === 'ReplicationController';
     if (pod.nodeName === null) {
       this.scheduler.podGone(pod);
       pod.terminating = true;
-      if (replaced) this.replace(pod);
+      this.controllers.podTerminating(pod);
       this.podGone(pod, reason);
       return;
     }
     pod.terminating = true;
     pod.ready = false;
     this.emit('pod.terminating', `Pod ${key(pod.namespace, pod.name)}`, { node: pod.nodeName, reason });
-    if (replaced) this.replace(pod);
+    this.controllers.podTerminating(pod);
     const grace = Math.min(pod.base.terminationGracePeriodSeconds, this.timing.maxTerminationSeconds);
     this.queue.after(grace, 'pod gone', () => this.podGone(pod, reason));
   }
@@ -303,48 +253,13 @@ export class World {
     this.pods.delete(key(pod.namespace, pod.name));
     this.scheduler.podGone(pod);
     this.emit('pod.terminated', `Pod ${key(pod.namespace, pod.name)}`, { node: pod.nodeName, reason });
-    const kind = pod.owner?.kind;
-    const wasTerminating = pod.terminating;
-    if (kind === 'StatefulSet') this.createPod(pod.base, pod.name, null, key(pod.namespace, pod.name));
-    else if ((kind === 'ReplicaSet' || kind === 'Job' || kind === 'ReplicationController') && !wasTerminating && pod.phase !== 'Succeeded') this.replace(pod);
-    else if (pod.isDaemonSet && pod.nodeName !== null) {
-      const node = this.nodes.get(pod.nodeName);
-      if (node?.ready) this.createPod(pod.base, `${pod.owner?.name ?? 'ds'}-${this.suffix()}`, node.name);
-    }
+    this.controllers.podRemoved(pod);
     this.requestSchedule();
   }
 
   /** Creates a Deployment (ReplicaSet + pods) during the run. */
   createDeployment(namespace: string, name: string, replicas: number, requests: ResourceList, nodeSelector: Record<string, string>): void {
-    const deployUid = `sim-deploy-${this.suffix()}`;
-    const rsName = `${name}-${this.suffix()}${this.suffix().slice(0, 4)}`;
-    const rsUid = `sim-rs-${this.suffix()}`;
-    this.replicas.set(rsUid, replicas);
-    const base: Pod = {
-      uid: '',
-      namespace,
-      name: '',
-      labels: { app: name },
-      annotations: {},
-      nodeName: null,
-      phase: 'Pending',
-      owner: { kind: 'ReplicaSet', name: rsName, uid: rsUid },
-      workload: { kind: 'Deployment', name, uid: deployUid },
-      isMirror: false,
-      ready: false,
-      requests: { pods: 1, ...requests },
-      nodeSelector,
-      requiredNodeAffinity: null,
-      tolerations: [],
-      hostPorts: [],
-      podAffinity: [],
-      podAntiAffinity: [],
-      topologySpread: [],
-      volumes: [],
-      priority: 0,
-      terminationGracePeriodSeconds: 30,
-    };
-    for (let i = 0; i < replicas; i++) this.createPod(base, `${rsName}-${this.suffix()}`, null);
+    this.controllers.createDeployment(namespace, name, replicas, requests, nodeSelector);
   }
 
   // ---- PDBs ----
@@ -422,12 +337,12 @@ export class World {
 
   /** DaemonSet pods a node of these labels and taints runs. */
   daemonSetsFor(name: string, labels: Readonly<Record<string, string>>, taints: readonly Taint[]): DaemonSet[] {
-    return daemonSetsFor(this.daemonSets, name, labels, taints);
+    return this.controllers.daemonSetsFor(name, labels, taints);
   }
 
   /** A model pod of a DaemonSet's template (for a node that does not exist yet, or to create one). */
   daemonPodBase(d: DaemonSet, nodeName: string | null): Pod {
-    return daemonPodBase(d, nodeName);
+    return this.controllers.daemonPodBase(d, nodeName);
   }
 
   // ---- EC2 ----
@@ -481,9 +396,7 @@ export class World {
     this.queue.after(this.timing.nodeReadySeconds, 'node ready', () => {
       if (this.nodes.get(node.name) !== node || node.faultNotReady || inst.state !== 'running') return;
       // DaemonSet pods first: the DaemonSet controller places them as the node appears, before other pods land.
-      for (const d of this.daemonSetsFor(node.name, node.labels, node.taints)) {
-        this.createPod(this.daemonPodBase(d, node.name), `${d.name}-${this.suffix()}`, node.name);
-      }
+      this.controllers.placeDaemonPods(node);
       this.setNodeReady(node, true, 'kubelet ready');
       this.onNodeReady(node);
     });
@@ -509,10 +422,4 @@ export class World {
     for (const p of this.pods.values()) if (p.nodeName === name && p.phase === 'Running' && !p.terminating) n += 1;
     return n;
   }
-}
-
-function sortedLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of Object.keys(labels).sort()) out[k] = labels[k] as string;
-  return out;
 }
