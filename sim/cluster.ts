@@ -32,6 +32,7 @@ import { ApiStore } from './world/api-store.js';
 import { PlannerScheduler } from './world/scheduler-part.js';
 import type { WorldScheduler } from './world/scheduler-seam.js';
 import { Controllers } from './world/controllers.js';
+import { Kubelet } from './world/kubelet.js';
 import { Cloud } from './world/cloud.js';
 import { DisruptionController, type EvictionAnswer, type PdbStatus } from './world/disruption.js';
 import { cmp, key, UNSCHEDULABLE_TAINT, type DetailValue, type SimNode, type SimPod, type TraceEvent } from './world/types.js';
@@ -74,6 +75,7 @@ export class World {
   readonly disruption: DisruptionController;
   readonly pdbs: PodDisruptionBudget[];
   readonly controllers: Controllers;
+  readonly kubelet: Kubelet;
   readonly daemonSets: readonly DaemonSet[];
   /** Replicas per controller uid, where known (ReplicaSets, StatefulSets, ... of the input; workloads created in the run). */
   readonly replicas: Map<string, number>;
@@ -94,7 +96,6 @@ export class World {
   get generation(): number {
     return this.scheduler.generation;
   }
-  private readonly podPrng: Prng;
   /** Called when a node turns Ready (the autoscaler listens). */
   onNodeReady: (node: SimNode) => void = () => undefined;
 
@@ -112,7 +113,6 @@ export class World {
     this.vngs = input.vngs;
     this.input = input.cluster;
     this.allowArchitectureChange = input.allowArchitectureChange === true;
-    this.podPrng = input.prng.fork('pods');
     const c = input.cluster;
     this.cloud = new Cloud({ nodes: c.nodes, catalog: input.catalog, allocatable: input.allocatable ?? {} }, this.store, this.queue, this.timing, this.faults, input.prng.fork('launch'), {
       registerNode: (inst, vng) => this.registerNode(inst, vng),
@@ -123,8 +123,12 @@ export class World {
     this.region = this.cloud.region;
     this.observed = this.cloud.observed;
     this.allocatable = this.cloud.allocatable;
-    this.scheduler = new PlannerScheduler(c, this.store, this.queue, this.timing, (pod) => this.startLater(pod));
-    this.controllers = new Controllers(c, this.store, this.queue, this.scheduler, { startLater: (pod) => this.startLater(pod) });
+    this.scheduler = new PlannerScheduler(c, this.store, this.queue, this.timing, (pod) => this.kubelet.startLater(pod));
+    this.kubelet = new Kubelet(this.store, this.queue, this.timing, this.faults, input.prng.fork('pods'), this.scheduler, {
+      podTerminating: (pod) => this.controllers.podTerminating(pod),
+      podRemoved: (pod) => this.controllers.podRemoved(pod),
+    });
+    this.controllers = new Controllers(c, this.store, this.queue, this.scheduler, { startLater: (pod) => this.kubelet.startLater(pod) });
     this.daemonSets = this.controllers.daemonSets;
     this.replicas = this.controllers.replicas;
     this.unreadyWorkloads = this.controllers.unreadyWorkloads;
@@ -138,12 +142,10 @@ export class World {
     }
     for (const p of [...c.pods].sort((a, b) => cmp(key(a.namespace, a.name), key(b.namespace, b.name)))) {
       const pod = this.store.adoptPod(p, this.controllers.workloadUnready(p.namespace, p.workload));
-      const { nodeName, phase } = pod;
-      if (phase === 'Succeeded' || phase === 'Failed') continue;
-      if (nodeName !== null) {
-        this.scheduler.podBound(pod, nodeName);
-        if (phase === 'Pending') this.queue.after(this.podDelay(this.timing.podStartSeconds), 'pod start', () => this.startPod(pod));
-        else if (phase === 'Running' && !pod.ready && !pod.neverReady) this.queue.after(this.podDelay(this.timing.podReadySeconds), 'pod ready', () => this.readyPod(pod));
+      if (pod.phase === 'Succeeded' || pod.phase === 'Failed') continue;
+      if (pod.nodeName !== null) {
+        this.scheduler.podBound(pod, pod.nodeName);
+        this.kubelet.adoptPod(pod);
       }
     }
     this.requestSchedule();
@@ -174,53 +176,6 @@ export class World {
     return this.scheduler.pendingPods();
   }
 
-  private alive(p: SimPod): boolean {
-    return this.store.alive(p);
-  }
-
-  /** The kubelet starts a pod bound to its node. */
-  private startLater(pod: SimPod): void {
-    this.queue.after(this.podDelay(this.timing.podStartSeconds), 'pod start', () => this.startPod(pod));
-  }
-
-  private podDelay(base: number): number {
-    const j = this.timing.podJitter;
-    return base * (1 + j * (2 * this.podPrng.next() - 1));
-  }
-
-  private startPod(pod: SimPod): void {
-    if (!this.alive(pod) || pod.terminating || pod.phase !== 'Pending' || pod.nodeName === null) return;
-    const node = this.nodes.get(pod.nodeName);
-    if (!node) return;
-    if (!node.ready) {
-      // The kubelet is not there to start it: look again later.
-      this.queue.after(this.timing.podStartSeconds, 'pod start', () => this.startPod(pod));
-      return;
-    }
-    pod.phase = 'Running';
-    const names = this.workloadNames(pod);
-    if (this.faults.neverReadyFor(names, this.queue.now)) pod.neverReady = true;
-    this.emit('pod.running', `Pod ${key(pod.namespace, pod.name)}`, { node: pod.nodeName });
-    if (!pod.neverReady) this.queue.after(this.podDelay(this.timing.podReadySeconds), 'pod ready', () => this.readyPod(pod));
-  }
-
-  private readyPod(pod: SimPod): void {
-    if (!this.alive(pod) || pod.terminating || pod.phase !== 'Running' || pod.ready || pod.neverReady || pod.nodeName === null) return;
-    if (!this.nodes.get(pod.nodeName)?.ready) return;
-    pod.ready = true;
-    this.emit('pod.ready', `Pod ${key(pod.namespace, pod.name)}`, { node: pod.nodeName });
-  }
-
-  // ---- workloads ----
-
-  /** namespace/name of the pod's workload and of its owner (what a pods-never-ready fault may name). */
-  private workloadNames(p: SimPod): string[] {
-    const out: string[] = [];
-    if (p.workload) out.push(key(p.namespace, p.workload.name));
-    if (p.owner) out.push(key(p.namespace, p.owner.name));
-    return out;
-  }
-
   /**
    * Creates a pod (Pending, unbound unless `node` is given: DaemonSet pods are placed on their node). `replaces` names the pod
    * (namespace/name) a controller makes this one for; it is only traced (the invariant checkers follow replacement chains).
@@ -231,30 +186,7 @@ export class World {
 
   /** Graceful deletion (eviction or delete): terminating now, gone after the grace period. Unbound pods go at once. */
   deletePod(pod: SimPod, reason: string): void {
-    if (pod.terminating || !this.alive(pod)) return;
-    if (pod.nodeName === null) {
-      this.scheduler.podGone(pod);
-      pod.terminating = true;
-      this.controllers.podTerminating(pod);
-      this.podGone(pod, reason);
-      return;
-    }
-    pod.terminating = true;
-    pod.ready = false;
-    this.emit('pod.terminating', `Pod ${key(pod.namespace, pod.name)}`, { node: pod.nodeName, reason });
-    this.controllers.podTerminating(pod);
-    const grace = Math.min(pod.base.terminationGracePeriodSeconds, this.timing.maxTerminationSeconds);
-    this.queue.after(grace, 'pod gone', () => this.podGone(pod, reason));
-  }
-
-  /** The pod object is removed from the API; controllers react. */
-  private podGone(pod: SimPod, reason: string): void {
-    if (!this.alive(pod)) return;
-    this.pods.delete(key(pod.namespace, pod.name));
-    this.scheduler.podGone(pod);
-    this.emit('pod.terminated', `Pod ${key(pod.namespace, pod.name)}`, { node: pod.nodeName, reason });
-    this.controllers.podRemoved(pod);
-    this.requestSchedule();
+    this.kubelet.deletePod(pod, reason);
   }
 
   /** Creates a Deployment (ReplicaSet + pods) during the run. */
@@ -303,7 +235,7 @@ export class World {
     this.emit('node.deleted', `Node ${name}`, { reason });
     for (const k of [...this.pods.keys()].sort()) {
       const p = this.pods.get(k) as SimPod;
-      if (p.nodeName === name) this.podGone(p, 'node-deleted');
+      if (p.nodeName === name) this.kubelet.podGone(p, 'node-deleted');
     }
     this.requestSchedule();
     return true;
@@ -318,7 +250,7 @@ export class World {
       const p = this.pods.get(k) as SimPod;
       if (p.nodeName !== node.name || p.terminating) continue;
       if (!ready && p.ready) p.ready = false;
-      if (ready && p.phase === 'Running' && !p.neverReady) this.queue.after(this.podDelay(this.timing.podReadySeconds), 'pod ready', () => this.readyPod(p));
+      if (ready && p.phase === 'Running' && !p.neverReady) this.kubelet.readyLater(p);
     }
     if (ready) this.requestSchedule();
     else {
@@ -329,7 +261,7 @@ export class World {
         for (const k of [...this.pods.keys()].sort()) {
           const p = this.pods.get(k) as SimPod;
           if (p.nodeName !== node.name || p.terminating || p.owner?.kind === 'DaemonSet' || p.base.isMirror) continue;
-          this.deletePod(p, 'taint-eviction');
+          this.kubelet.deletePod(p, 'taint-eviction');
         }
       });
     }
@@ -418,8 +350,6 @@ export class World {
 
   /** Running pods on a node (not terminating). */
   runningPodsOn(name: string): number {
-    let n = 0;
-    for (const p of this.pods.values()) if (p.nodeName === name && p.phase === 'Running' && !p.terminating) n += 1;
-    return n;
+    return this.kubelet.runningPodsOn(name);
   }
 }
