@@ -33,9 +33,10 @@ import { PlannerScheduler } from './world/scheduler-part.js';
 import type { WorldScheduler } from './world/scheduler-seam.js';
 import { Controllers } from './world/controllers.js';
 import { Kubelet } from './world/kubelet.js';
+import { NodeLifecycle } from './world/node-lifecycle.js';
 import { Cloud } from './world/cloud.js';
 import { DisruptionController, type EvictionAnswer, type PdbStatus } from './world/disruption.js';
-import { cmp, key, UNSCHEDULABLE_TAINT, type DetailValue, type SimNode, type SimPod, type TraceEvent } from './world/types.js';
+import { cmp, key, type DetailValue, type SimNode, type SimPod, type TraceEvent } from './world/types.js';
 
 export { BEFORE_RUN, UNSCHEDULABLE_TAINT, workloadKey, type DetailValue, type SimNode, type SimPod, type TraceEvent } from './world/types.js';
 
@@ -76,6 +77,7 @@ export class World {
   readonly pdbs: PodDisruptionBudget[];
   readonly controllers: Controllers;
   readonly kubelet: Kubelet;
+  readonly nodeLifecycle: NodeLifecycle;
   readonly daemonSets: readonly DaemonSet[];
   /** Replicas per controller uid, where known (ReplicaSets, StatefulSets, ... of the input; workloads created in the run). */
   readonly replicas: Map<string, number>;
@@ -115,9 +117,9 @@ export class World {
     this.allowArchitectureChange = input.allowArchitectureChange === true;
     const c = input.cluster;
     this.cloud = new Cloud({ nodes: c.nodes, catalog: input.catalog, allocatable: input.allocatable ?? {} }, this.store, this.queue, this.timing, this.faults, input.prng.fork('launch'), {
-      registerNode: (inst, vng) => this.registerNode(inst, vng),
-      setNodeReady: (node, ready, reason) => this.setNodeReady(node, ready, reason),
-      deleteNode: (name, reason) => this.deleteNode(name, reason),
+      registerNode: (inst, vng) => this.nodeLifecycle.registerNode(inst, vng),
+      setNodeReady: (node, ready, reason) => this.nodeLifecycle.setNodeReady(node, ready, reason),
+      deleteNode: (name, reason) => this.nodeLifecycle.deleteNode(name, reason),
     });
     this.ec2 = this.cloud.ec2;
     this.region = this.cloud.region;
@@ -134,6 +136,16 @@ export class World {
     this.unreadyWorkloads = this.controllers.unreadyWorkloads;
     this.disruption = new DisruptionController(c.pdbs, this.store, this.replicas, (pod, reason) => this.deletePod(pod, reason));
     this.pdbs = this.disruption.pdbs;
+    this.nodeLifecycle = new NodeLifecycle({
+      store: this.store,
+      queue: this.queue,
+      timing: this.timing,
+      scheduler: this.scheduler,
+      pods: this.kubelet,
+      daemons: this.controllers,
+      shapes: this.cloud,
+      onNodeReady: (node) => this.onNodeReady(node),
+    });
 
     for (const n of [...c.nodes].sort((a, b) => cmp(a.name, b.name))) {
       const node = this.store.adoptNode(n);
@@ -213,58 +225,18 @@ export class World {
 
   // ---- nodes ----
 
+  /** Cordon (true) or uncordon; false when there is no such node. */
   setUnschedulable(name: string, value: boolean): boolean {
-    const n = this.nodes.get(name);
-    if (!n) return false;
-    // Traced as a watch on Nodes would show it (the invariant checkers read cordons from the world, not the engine).
-    if (n.unschedulable !== value) this.emit('node.updated', `Node ${name}`, { unschedulable: value });
-    n.unschedulable = value;
-    n.taints = n.taints.filter((t) => t.key !== UNSCHEDULABLE_TAINT.key);
-    if (value) n.taints.push(UNSCHEDULABLE_TAINT);
-    this.scheduler.nodeSchedulabilityChanged(n);
-    if (!value) this.requestSchedule();
-    return true;
+    return this.nodeLifecycle.setUnschedulable(name, value);
   }
 
   /** Removes a Node object; pods bound to it are deleted at once (pod garbage collection) and controllers react. */
   deleteNode(name: string, reason: string): boolean {
-    const n = this.nodes.get(name);
-    if (!n) return false;
-    this.nodes.delete(name);
-    this.scheduler.nodeRemoved(name);
-    this.emit('node.deleted', `Node ${name}`, { reason });
-    for (const k of [...this.pods.keys()].sort()) {
-      const p = this.pods.get(k) as SimPod;
-      if (p.nodeName === name) this.kubelet.podGone(p, 'node-deleted');
-    }
-    this.requestSchedule();
-    return true;
+    return this.nodeLifecycle.deleteNode(name, reason);
   }
 
   setNodeReady(node: SimNode, ready: boolean, reason: string): void {
-    if (!this.nodes.has(node.name) || node.ready === ready) return;
-    node.ready = ready;
-    this.scheduler.nodeSchedulabilityChanged(node);
-    this.emit(ready ? 'node.ready' : 'node.not-ready', `Node ${node.name}`, { reason });
-    for (const k of [...this.pods.keys()].sort()) {
-      const p = this.pods.get(k) as SimPod;
-      if (p.nodeName !== node.name || p.terminating) continue;
-      if (!ready && p.ready) p.ready = false;
-      if (ready && p.phase === 'Running' && !p.neverReady) this.kubelet.readyLater(p);
-    }
-    if (ready) this.requestSchedule();
-    else {
-      // Taint-based eviction: still NotReady after the pods' default toleration, they are evicted (DaemonSet and mirror
-      // pods tolerate it) and their controllers replace them elsewhere.
-      this.queue.after(this.timing.taintEvictionSeconds, 'taint eviction', () => {
-        if (this.nodes.get(node.name) !== node || node.ready) return;
-        for (const k of [...this.pods.keys()].sort()) {
-          const p = this.pods.get(k) as SimPod;
-          if (p.nodeName !== node.name || p.terminating || p.owner?.kind === 'DaemonSet' || p.base.isMirror) continue;
-          this.kubelet.deletePod(p, 'taint-eviction');
-        }
-      });
-    }
+    this.nodeLifecycle.setNodeReady(node, ready, reason);
   }
 
   /** DaemonSet pods a node of these labels and taints runs. */
@@ -297,41 +269,6 @@ export class World {
   /** RunInstances: an instance that boots, registers its Node and turns Ready. */
   launch(vng: Vng, instanceType: string, zone: string, nodeName: string): SimInstance {
     return this.cloud.launch(vng, instanceType, zone, nodeName);
-  }
-
-  private registerNode(inst: SimInstance, vng: Vng): void {
-    if (inst.state !== 'running' || inst.instanceType === null || inst.zone === null) return;
-    const labels = this.launchLabels(vng, inst.instanceType, inst.zone, inst.nodeName);
-    const res = this.nodeResourcesFor(vng, inst.instanceType);
-    if (!labels || !res) return;
-    const node: SimNode = {
-      name: inst.nodeName,
-      uid: `sim-node-${inst.id}`,
-      labels,
-      taints: [...vng.taints],
-      capacity: res.capacity,
-      allocatable: res.allocatable,
-      unschedulable: false,
-      ready: false,
-      instanceId: inst.id,
-      providerID: `aws:///${inst.zone}/${inst.id}`,
-      instanceType: inst.instanceType,
-      zone: inst.zone,
-      createdAt: this.queue.now,
-      old: false,
-      vng: vng.name,
-      faultNotReady: false,
-    };
-    this.nodes.set(node.name, node);
-    this.scheduler.nodeAdded(node);
-    this.emit('node.registered', `Node ${node.name}`, { instanceId: inst.id, vng: vng.name });
-    this.queue.after(this.timing.nodeReadySeconds, 'node ready', () => {
-      if (this.nodes.get(node.name) !== node || node.faultNotReady || inst.state !== 'running') return;
-      // DaemonSet pods first: the DaemonSet controller places them as the node appears, before other pods land.
-      this.controllers.placeDaemonPods(node);
-      this.setNodeReady(node, true, 'kubelet ready');
-      this.onNodeReady(node);
-    });
   }
 
   /** TerminateInstances on one instance: shutting-down now, terminated later; its Node goes NotReady, then is deleted. */
