@@ -1,41 +1,35 @@
 /**
  * The emulated cluster: nodes, pods, PDBs, controllers and EC2 instances, behaving as Kubernetes and EC2 do, in virtual time.
  *
- * - Scheduling uses the planner's predicates through IncrementalScheduler (one implementation for plan and simulation).
- * - Pods: Pending -> bound (API latency) -> Running (image pull + start) -> Ready (readiness probe); deletion makes a pod
- *   terminating, and it is gone after its grace period (capped by the timing model).
- * - Controllers: ReplicaSets and Jobs replace a pod as soon as it is terminating; StatefulSets recreate the same name once the
- *   old pod is gone; DaemonSets run a pod on every Ready node they tolerate; stand-alone pods are not recreated.
- * - A workload with a pod that is Running but not Ready in the input is an "unready workload": its pods never get Ready.
- * - PDBs are computed live as the disruption controller does; the Eviction call refuses (429) when one allows nothing.
+ * `World` composes the parts of sim/world/, each a component of Kubernetes or of the cloud with a narrow interface:
+ * - api-store.ts: the Node and Pod objects, generated names, the engine's ConfigMaps and the trace;
+ * - scheduler-part.ts, behind the WorldScheduler seam (scheduler-seam.ts): the scheduling queue, passes and bindings;
+ * - controllers.ts: ReplicaSet, Job, StatefulSet and DaemonSet controllers, scale and unready workloads;
+ * - kubelet.ts: pods on their node (start, readiness, graceful deletion, removal);
+ * - node-lifecycle.ts: Node registration, Ready/NotReady with taint eviction, cordons, Node deletion;
+ * - disruption.ts: PDB status and the Eviction subresource;
+ * - cloud.ts: EC2 launches and terminations.
+ * The parts never import one another: each receives what it needs from the others here, as objects of its own small
+ * interfaces. World's own methods are the surface the autoscaler, the engine's ports and the run (sim/simulate.ts) use.
  */
+import type { AllocatableOptions, NodeResources } from '../src/catalog/allocatable.js';
+import type { Catalog } from '../src/catalog/catalog.js';
 import type { ClusterSnapshot } from '../src/engine/ports.js';
 import type { StopRequest } from '../src/engine/state.js';
-import type { Catalog } from '../src/catalog/catalog.js';
-import type { AllocatableOptions, NodeResources } from '../src/catalog/allocatable.js';
 import type { Prng } from '../src/gen/prng.js';
-import type {
-  Cluster,
-  DaemonSet,
-  Node,
-  Pod,
-  PodDisruptionBudget,
-  ResourceList,
-  Taint,
-  Vng,
-} from '../src/model/types.js';
+import type { Cluster, DaemonSet, Node, Pod, ResourceList, Vng } from '../src/model/types.js';
 import type { Ec2, SimInstance } from './ec2.js';
 import type { EventQueue } from './event-queue.js';
 import type { FaultState } from './fault-state.js';
 import type { SimTiming } from './timing.js';
 import { ApiStore } from './world/api-store.js';
-import { PlannerScheduler } from './world/scheduler-part.js';
-import type { WorldScheduler } from './world/scheduler-seam.js';
+import { Cloud } from './world/cloud.js';
 import { Controllers } from './world/controllers.js';
+import { DisruptionController, type EvictionAnswer } from './world/disruption.js';
 import { Kubelet } from './world/kubelet.js';
 import { NodeLifecycle } from './world/node-lifecycle.js';
-import { Cloud } from './world/cloud.js';
-import { DisruptionController, type EvictionAnswer, type PdbStatus } from './world/disruption.js';
+import { PlannerScheduler } from './world/scheduler-part.js';
+import type { WorldScheduler } from './world/scheduler-seam.js';
 import { cmp, key, type DetailValue, type SimNode, type SimPod, type TraceEvent } from './world/types.js';
 
 export { BEFORE_RUN, UNSCHEDULABLE_TAINT, workloadKey, type DetailValue, type SimNode, type SimPod, type TraceEvent } from './world/types.js';
@@ -54,7 +48,6 @@ export interface WorldInput {
   readonly allocatable?: AllocatableOptions;
 }
 
-
 export class World {
   readonly queue: EventQueue;
   readonly timing: SimTiming;
@@ -63,83 +56,49 @@ export class World {
   readonly vngs: readonly Vng[];
   readonly input: Cluster;
   readonly allowArchitectureChange: boolean;
-  readonly region: string;
-  /** The API server's objects and the trace. */
+
+  // The parts.
   readonly store: ApiStore;
-  readonly events: TraceEvent[];
-  readonly nodes: Map<string, SimNode>;
-  readonly pods: Map<string, SimPod>;
-  readonly cloud: Cloud;
-  readonly ec2: Ec2;
-  /** The scheduler, held by its seam (sim/world/scheduler-seam.ts): any implementation fits. */
+  /** The scheduler, held by its seam: any implementation of WorldScheduler fits. */
   readonly scheduler: WorldScheduler;
-  readonly disruption: DisruptionController;
-  readonly pdbs: PodDisruptionBudget[];
   readonly controllers: Controllers;
   readonly kubelet: Kubelet;
   readonly nodeLifecycle: NodeLifecycle;
-  readonly daemonSets: readonly DaemonSet[];
-  /** Replicas per controller uid, where known (ReplicaSets, StatefulSets, ... of the input; workloads created in the run). */
-  readonly replicas: Map<string, number>;
-  /** Workloads (kind/namespace/name) whose pods never get Ready. */
-  readonly unreadyWorkloads: Set<string>;
-  /** "ConfigMaps" holding the engine's state, by migration id. */
-  readonly stateStore: Map<string, string>;
-  readonly stopRequests: Map<string, StopRequest>;
-  /** Observed capacity per instance type (from the input's nodes). */
-  readonly observed: ReadonlyMap<string, NodeResources>;
-  /** Node options the plan was made with. */
-  readonly allocatable: AllocatableOptions;
-  /** Launches made. */
-  get instancesLaunched(): number {
-    return this.cloud.instancesLaunched;
-  }
-  /** The cluster generation (see WorldScheduler.generation): the autoscaler skips a pass when nothing changed. */
-  get generation(): number {
-    return this.scheduler.generation;
-  }
-  /** Called when a node turns Ready (the autoscaler listens). */
+  readonly disruption: DisruptionController;
+  readonly cloud: Cloud;
+
+  /** Called when a launched node turns Ready. */
   onNodeReady: (node: SimNode) => void = () => undefined;
 
   constructor(input: WorldInput) {
+    const c = input.cluster;
     this.queue = input.queue;
-    this.store = new ApiStore(input.queue);
-    this.events = this.store.events;
-    this.nodes = this.store.nodes;
-    this.pods = this.store.pods;
-    this.stateStore = this.store.stateStore;
-    this.stopRequests = this.store.stopRequests;
     this.timing = input.timing;
     this.faults = input.faults;
     this.catalog = input.catalog;
     this.vngs = input.vngs;
-    this.input = input.cluster;
+    this.input = c;
     this.allowArchitectureChange = input.allowArchitectureChange === true;
-    const c = input.cluster;
-    this.cloud = new Cloud({ nodes: c.nodes, catalog: input.catalog, allocatable: input.allocatable ?? {} }, this.store, this.queue, this.timing, this.faults, input.prng.fork('launch'), {
+
+    // Parts that need one another get lambdas: every part exists before the first event runs.
+    const { queue, timing, faults } = this;
+    const store = (this.store = new ApiStore(queue));
+    this.cloud = new Cloud({ nodes: c.nodes, catalog: input.catalog, allocatable: input.allocatable ?? {} }, store, queue, timing, faults, input.prng.fork('launch'), {
       registerNode: (inst, vng) => this.nodeLifecycle.registerNode(inst, vng),
       setNodeReady: (node, ready, reason) => this.nodeLifecycle.setNodeReady(node, ready, reason),
       deleteNode: (name, reason) => this.nodeLifecycle.deleteNode(name, reason),
     });
-    this.ec2 = this.cloud.ec2;
-    this.region = this.cloud.region;
-    this.observed = this.cloud.observed;
-    this.allocatable = this.cloud.allocatable;
-    this.scheduler = new PlannerScheduler(c, this.store, this.queue, this.timing, (pod) => this.kubelet.startLater(pod));
-    this.kubelet = new Kubelet(this.store, this.queue, this.timing, this.faults, input.prng.fork('pods'), this.scheduler, {
+    this.scheduler = new PlannerScheduler(c, store, queue, timing, (pod) => this.kubelet.startLater(pod));
+    this.kubelet = new Kubelet(store, queue, timing, faults, input.prng.fork('pods'), this.scheduler, {
       podTerminating: (pod) => this.controllers.podTerminating(pod),
       podRemoved: (pod) => this.controllers.podRemoved(pod),
     });
-    this.controllers = new Controllers(c, this.store, this.queue, this.scheduler, { startLater: (pod) => this.kubelet.startLater(pod) });
-    this.daemonSets = this.controllers.daemonSets;
-    this.replicas = this.controllers.replicas;
-    this.unreadyWorkloads = this.controllers.unreadyWorkloads;
-    this.disruption = new DisruptionController(c.pdbs, this.store, this.replicas, (pod, reason) => this.deletePod(pod, reason));
-    this.pdbs = this.disruption.pdbs;
+    this.controllers = new Controllers(c, store, queue, this.scheduler, this.kubelet);
+    this.disruption = new DisruptionController(c.pdbs, store, this.controllers.replicas, (pod, reason) => this.kubelet.deletePod(pod, reason));
     this.nodeLifecycle = new NodeLifecycle({
-      store: this.store,
-      queue: this.queue,
-      timing: this.timing,
+      store,
+      queue,
+      timing,
       scheduler: this.scheduler,
       pods: this.kubelet,
       daemons: this.controllers,
@@ -147,22 +106,39 @@ export class World {
       onNodeReady: (node) => this.onNodeReady(node),
     });
 
+    // The input cluster: its nodes (and their instances), then its pods, bound ones where they run.
     for (const n of [...c.nodes].sort((a, b) => cmp(a.name, b.name))) {
-      const node = this.store.adoptNode(n);
+      const node = store.adoptNode(n);
       this.scheduler.nodeAdded(node);
       this.cloud.adoptInstance(node);
     }
     for (const p of [...c.pods].sort((a, b) => cmp(key(a.namespace, a.name), key(b.namespace, b.name)))) {
-      const pod = this.store.adoptPod(p, this.controllers.workloadUnready(p.namespace, p.workload));
-      if (pod.phase === 'Succeeded' || pod.phase === 'Failed') continue;
-      if (pod.nodeName !== null) {
-        this.scheduler.podBound(pod, pod.nodeName);
-        this.kubelet.adoptPod(pod);
-      }
+      const pod = store.adoptPod(p, this.controllers.workloadUnready(p.namespace, p.workload));
+      if (pod.phase === 'Succeeded' || pod.phase === 'Failed' || pod.nodeName === null) continue;
+      this.scheduler.podBound(pod, pod.nodeName);
+      this.kubelet.adoptPod(pod);
     }
-    this.requestSchedule();
+    this.scheduler.requestSchedule();
   }
 
+  // ---- objects and trace (API store) ----
+
+  get events(): TraceEvent[] {
+    return this.store.events;
+  }
+  get nodes(): Map<string, SimNode> {
+    return this.store.nodes;
+  }
+  get pods(): Map<string, SimPod> {
+    return this.store.pods;
+  }
+  /** "ConfigMaps" holding the engine's state, by migration id. */
+  get stateStore(): Map<string, string> {
+    return this.store.stateStore;
+  }
+  get stopRequests(): Map<string, StopRequest> {
+    return this.store.stopRequests;
+  }
   /** Pods created during the run. */
   get podsCreated(): number {
     return this.store.podsCreated;
@@ -172,28 +148,36 @@ export class World {
     this.store.emit(kind, object, detail);
   }
 
+  /** What the engine's informers show. */
   snapshot(): ClusterSnapshot {
     return this.store.snapshot((p) => this.disruption.optOutsOf(p));
   }
 
-  // ---- scheduling ----
-
-  /** Asks for a scheduling pass soon (coalesced). */
-  requestSchedule(clusterChanged = true): void {
-    this.scheduler.requestSchedule(clusterChanged);
+  /** A Node as a model Node (what a planner run on the live cluster would read now). */
+  modelNode(n: SimNode): Node {
+    return this.store.modelNode(n);
   }
 
-  /** Pending unbound pods, in kube-scheduler's queue order: priority, then age, then name. */
+  modelPod(p: SimPod, nodeName: string | null): Pod {
+    return this.store.modelPod(p, nodeName);
+  }
+
+  // ---- scheduling ----
+
+  /** The cluster generation (see WorldScheduler.generation): the autoscaler skips a pass when nothing changed. */
+  get generation(): number {
+    return this.scheduler.generation;
+  }
+
+  /** Pending unbound pods, in the scheduling queue's order. */
   pendingPods(): SimPod[] {
     return this.scheduler.pendingPods();
   }
 
-  /**
-   * Creates a pod (Pending, unbound unless `node` is given: DaemonSet pods are placed on their node). `replaces` names the pod
-   * (namespace/name) a controller makes this one for; it is only traced (the invariant checkers follow replacement chains).
-   */
-  createPod(base: Pod, name: string, node: string | null, replaces: string | null = null): SimPod {
-    return this.controllers.createPod(base, name, node, replaces);
+  // ---- pods and workloads ----
+
+  get daemonSets(): readonly DaemonSet[] {
+    return this.controllers.daemonSets;
   }
 
   /** Graceful deletion (eviction or delete): terminating now, gone after the grace period. Unbound pods go at once. */
@@ -201,26 +185,19 @@ export class World {
     this.kubelet.deletePod(pod, reason);
   }
 
+  /** The Eviction subresource (429 when a PodDisruptionBudget allows nothing). */
+  evict(namespace: string, name: string): EvictionAnswer {
+    return this.disruption.evict(namespace, name);
+  }
+
   /** Creates a Deployment (ReplicaSet + pods) during the run. */
   createDeployment(namespace: string, name: string, replicas: number, requests: ResourceList, nodeSelector: Record<string, string>): void {
     this.controllers.createDeployment(namespace, name, replicas, requests, nodeSelector);
   }
 
-  // ---- PDBs ----
-
-  /** The disruption controller's view of a PDB now. */
-  pdbStatus(pdb: PodDisruptionBudget): PdbStatus {
-    return this.disruption.pdbStatus(pdb);
-  }
-
-  /** The PDBs selecting a pod. */
-  pdbsOf(pod: SimPod): PodDisruptionBudget[] {
-    return this.disruption.pdbsOf(pod);
-  }
-
-  /** The Eviction subresource. */
-  evict(namespace: string, name: string): EvictionAnswer {
-    return this.disruption.evict(namespace, name);
+  /** Running pods on a node (not terminating). */
+  runningPodsOn(name: string): number {
+    return this.kubelet.runningPodsOn(name);
   }
 
   // ---- nodes ----
@@ -239,31 +216,30 @@ export class World {
     this.nodeLifecycle.setNodeReady(node, ready, reason);
   }
 
-  /** DaemonSet pods a node of these labels and taints runs. */
-  daemonSetsFor(name: string, labels: Readonly<Record<string, string>>, taints: readonly Taint[]): DaemonSet[] {
-    return this.controllers.daemonSetsFor(name, labels, taints);
-  }
-
-  /** A model pod of a DaemonSet's template (for a node that does not exist yet, or to create one). */
-  daemonPodBase(d: DaemonSet, nodeName: string | null): Pod {
-    return this.controllers.daemonPodBase(d, nodeName);
-  }
-
   // ---- EC2 ----
 
-  /** Resources of a node of this type launched by a VNG: what nodes of the type report in the input, else computed. */
-  nodeResourcesFor(vng: Vng, instanceType: string): NodeResources | null {
-    return this.cloud.nodeResourcesFor(vng, instanceType);
+  get ec2(): Ec2 {
+    return this.cloud.ec2;
+  }
+  get region(): string {
+    return this.cloud.region;
+  }
+  /** Observed capacity per instance type (from the input's nodes). */
+  get observed(): ReadonlyMap<string, NodeResources> {
+    return this.cloud.observed;
+  }
+  /** Node options the plan was made with. */
+  get allocatable(): AllocatableOptions {
+    return this.cloud.allocatable;
+  }
+  /** Launches made. */
+  get instancesLaunched(): number {
+    return this.cloud.instancesLaunched;
   }
 
   /** The name the next launched node will have (its private DNS name). */
   nextNodeName(): string {
     return this.cloud.nextNodeName();
-  }
-
-  /** Labels of a node of `instanceType` launched by `vng` in `zone`. */
-  launchLabels(vng: Vng, instanceType: string, zone: string, name: string): Record<string, string> | null {
-    return this.cloud.launchLabels(vng, instanceType, zone, name);
   }
 
   /** RunInstances: an instance that boots, registers its Node and turns Ready. */
@@ -274,19 +250,5 @@ export class World {
   /** TerminateInstances on one instance: shutting-down now, terminated later; its Node goes NotReady, then is deleted. */
   terminateInstance(id: string): void {
     this.cloud.terminateInstance(id);
-  }
-
-  /** The world as a model Cluster (what a planner run on the live cluster would read now). */
-  modelNode(n: SimNode): Node {
-    return this.store.modelNode(n);
-  }
-
-  modelPod(p: SimPod, nodeName: string | null): Pod {
-    return this.store.modelPod(p, nodeName);
-  }
-
-  /** Running pods on a node (not terminating). */
-  runningPodsOn(name: string): number {
-    return this.kubelet.runningPodsOn(name);
   }
 }
