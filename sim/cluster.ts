@@ -1,103 +1,38 @@
 /**
  * The emulated cluster: nodes, pods, PDBs, controllers and EC2 instances, behaving as Kubernetes and EC2 do, in virtual time.
  *
- * - Scheduling uses the planner's predicates through IncrementalScheduler (one implementation for plan and simulation).
- * - Pods: Pending -> bound (API latency) -> Running (image pull + start) -> Ready (readiness probe); deletion makes a pod
- *   terminating, and it is gone after its grace period (capped by the timing model).
- * - Controllers: ReplicaSets and Jobs replace a pod as soon as it is terminating; StatefulSets recreate the same name once the
- *   old pod is gone; DaemonSets run a pod on every Ready node they tolerate; stand-alone pods are not recreated.
- * - A workload with a pod that is Running but not Ready in the input is an "unready workload": its pods never get Ready.
- * - PDBs are computed live as the disruption controller does; the Eviction call refuses (429) when one allows nothing.
+ * `World` composes the parts of sim/world/, each a component of Kubernetes or of the cloud with a narrow interface:
+ * - api-store.ts: the Node and Pod objects, generated names, the engine's ConfigMaps and the trace;
+ * - scheduler-part.ts, behind the WorldScheduler seam (scheduler-seam.ts): the scheduling queue, passes and bindings;
+ * - controllers.ts: ReplicaSet, Job, StatefulSet and DaemonSet controllers, scale and unready workloads;
+ * - kubelet.ts: pods on their node (start, readiness, graceful deletion, removal);
+ * - node-lifecycle.ts: Node registration, Ready/NotReady with taint eviction, cordons, Node deletion;
+ * - disruption.ts: PDB status and the Eviction subresource;
+ * - cloud.ts: EC2 launches and terminations.
+ * The parts never import one another: each receives what it needs from the others here, as objects of its own small
+ * interfaces. World's own methods are the surface the autoscaler, the engine's ports and the run (sim/simulate.ts) use.
  */
-import type { ClusterSnapshot, NodeView, PodView } from '../src/engine/ports.js';
-import type { StopRequest } from '../src/engine/state.js';
-import type { Catalog } from '../src/catalog/catalog.js';
 import type { AllocatableOptions, NodeResources } from '../src/catalog/allocatable.js';
-import { observedResources } from '../src/catalog/observed.js';
-import { disruptionOptOutsOf, type DisruptionOptOut } from '../src/model/kube/disruption-opt-out.js';
-import { ec2PrivateDnsName } from '../src/gen/names.js';
+import type { Catalog } from '../src/catalog/catalog.js';
+import type { ClusterSnapshot } from '../src/engine/ports.js';
+import type { StopRequest } from '../src/engine/state.js';
 import type { Prng } from '../src/gen/prng.js';
-import type {
-  Cluster,
-  DaemonSet,
-  IntOrPercent,
-  Node,
-  OwnerRef,
-  Pod,
-  PodDisruptionBudget,
-  PodPhase,
-  ResourceList,
-  Taint,
-  Vng,
-} from '../src/model/types.js';
-import { IncrementalScheduler, type ScheduleAnswer, type SchedulerPod } from '../src/planner/incremental-scheduler.js';
-import { classKey } from '../src/planner/pod-classes.js';
-import { selectorMatches } from '../src/planner/selectors.js';
-import { daemonPodBase, daemonSetsFor, launchLabels, launchResources } from '../src/planner/scale-up.js';
-import { Ec2, type SimInstance } from './ec2.js';
-import { roundMs, type EventQueue } from './event-queue.js';
+import type { Cluster, DaemonSet, Node, Pod, ResourceList, Vng } from '../src/model/types.js';
+import type { Ec2, SimInstance } from './ec2.js';
+import type { EventQueue } from './event-queue.js';
 import type { FaultState } from './fault-state.js';
-import { bootSeconds, type SimTiming } from './timing.js';
+import type { SimTiming } from './timing.js';
+import { ApiStore } from './world/api-store.js';
+import { Cloud } from './world/cloud.js';
+import { Controllers } from './world/controllers.js';
+import { DisruptionController, type EvictionAnswer } from './world/disruption.js';
+import { Kubelet } from './world/kubelet.js';
+import { NodeLifecycle } from './world/node-lifecycle.js';
+import { PlannerScheduler } from './world/scheduler-part.js';
+import type { WorldScheduler } from './world/scheduler-seam.js';
+import { cmp, key, type DetailValue, type SimNode, type SimPod, type TraceEvent } from './world/types.js';
 
-export type DetailValue = string | number | boolean | null;
-
-/** One entry of the run's trace (world and engine events alike). */
-export interface TraceEvent {
-  readonly t: number;
-  readonly kind: string;
-  readonly object: string;
-  readonly [detail: string]: DetailValue;
-}
-
-/** Creation time of everything that exists before the run starts (the run starts at 0). */
-export const BEFORE_RUN = -1;
-
-export const UNSCHEDULABLE_TAINT: Taint = { key: 'node.kubernetes.io/unschedulable', value: '', effect: 'NoSchedule' };
-
-export interface SimNode {
-  readonly name: string;
-  readonly uid: string;
-  readonly labels: Readonly<Record<string, string>>;
-  taints: Taint[];
-  readonly capacity: ResourceList;
-  readonly allocatable: ResourceList;
-  unschedulable: boolean;
-  ready: boolean;
-  readonly instanceId: string | null;
-  readonly providerID: string;
-  readonly instanceType: string | null;
-  readonly zone: string | null;
-  readonly createdAt: number;
-  /** From the input cluster (as opposed to launched during the run). */
-  readonly old: boolean;
-  readonly vng: string | null;
-  /** NotReady because of an injected fault (the instance itself is fine). */
-  faultNotReady: boolean;
-}
-
-export interface SimPod {
-  /** The model pod this one was made from (its scheduling fields are the pod's spec). */
-  readonly base: Pod;
-  readonly uid: string;
-  readonly namespace: string;
-  readonly name: string;
-  nodeName: string | null;
-  /** The node the scheduler chose while the binding is in flight. */
-  assumed: string | null;
-  phase: PodPhase;
-  ready: boolean;
-  terminating: boolean;
-  readonly createdAt: number;
-  readonly owner: OwnerRef | null;
-  readonly workload: OwnerRef | null;
-  readonly isDaemonSet: boolean;
-  readonly isMirror: boolean;
-  neverReady: boolean;
-  /** The scheduler's last "0/N nodes are available" answer while Pending; null once bound or before the first try. */
-  unschedulable: string | null;
-  /** When the scheduler last found no node for it, and the cluster generation then (see World.generation). */
-  triedAt?: { readonly t: number; readonly generation: number };
-}
+export { BEFORE_RUN, UNSCHEDULABLE_TAINT, workloadKey, type DetailValue, type SimNode, type SimPod, type TraceEvent } from './world/types.js';
 
 export interface WorldInput {
   readonly cluster: Cluster;
@@ -113,15 +48,6 @@ export interface WorldInput {
   readonly allocatable?: AllocatableOptions;
 }
 
-const key = (ns: string, name: string): string => `${ns}/${name}`;
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-/** Alphabet of generated name suffixes, as Kubernetes uses. */
-const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
-
-/** An unschedulable pod is tried again at least this often even when nothing changed (pod affinity to new pods, ...). */
-const UNSCHEDULABLE_RETRY_SECONDS = 30;
-
 export class World {
   readonly queue: EventQueue;
   readonly timing: SimTiming;
@@ -130,709 +56,199 @@ export class World {
   readonly vngs: readonly Vng[];
   readonly input: Cluster;
   readonly allowArchitectureChange: boolean;
-  readonly region: string;
-  readonly events: TraceEvent[] = [];
-  readonly nodes = new Map<string, SimNode>();
-  readonly pods = new Map<string, SimPod>();
-  readonly ec2 = new Ec2();
-  readonly scheduler: IncrementalScheduler;
-  readonly pdbs: PodDisruptionBudget[];
-  readonly daemonSets: readonly DaemonSet[];
-  /** Replicas per controller uid, where known (ReplicaSets, StatefulSets, ... of the input; workloads created in the run). */
-  readonly replicas = new Map<string, number>();
-  /** Workloads (kind/namespace/name) whose pods never get Ready. */
-  readonly unreadyWorkloads = new Set<string>();
-  /** "ConfigMaps" holding the engine's state, by migration id. */
-  readonly stateStore = new Map<string, string>();
-  readonly stopRequests = new Map<string, StopRequest>();
-  /** Observed capacity per instance type (from the input's nodes). */
-  readonly observed: ReadonlyMap<string, NodeResources>;
-  /** Node options the plan was made with. */
-  readonly allocatable: AllocatableOptions;
-  /** Pods created during the run, launches made. */
-  podsCreated = 0;
-  instancesLaunched = 0;
-  private nameCounter = 0;
-  private nodeCounter = 0;
-  private schedulePending = false;
-  /**
-   * Bumped by every change that can make an unschedulable pod fit (a node added, Ready or uncordoned, a pod gone). As in
-   * kube-scheduler's unschedulable queue, a pod that found no node is tried again only after such a change, or after
-   * UNSCHEDULABLE_RETRY_SECONDS.
-   */
-  private gen = 0;
-  private retryPending = false;
 
-  /** The cluster generation (see `gen`): the autoscaler skips a pass when nothing changed. */
-  get generation(): number {
-    return this.gen;
-  }
-  private readonly podPrng: Prng;
-  private readonly launchPrng: Prng;
-  /** Called when a node turns Ready (the autoscaler listens). */
+  // The parts.
+  readonly store: ApiStore;
+  /** The scheduler, held by its seam: any implementation of WorldScheduler fits. */
+  readonly scheduler: WorldScheduler;
+  readonly controllers: Controllers;
+  readonly kubelet: Kubelet;
+  readonly nodeLifecycle: NodeLifecycle;
+  readonly disruption: DisruptionController;
+  readonly cloud: Cloud;
+
+  /** Called when a launched node turns Ready. */
   onNodeReady: (node: SimNode) => void = () => undefined;
 
   constructor(input: WorldInput) {
+    const c = input.cluster;
     this.queue = input.queue;
     this.timing = input.timing;
     this.faults = input.faults;
     this.catalog = input.catalog;
     this.vngs = input.vngs;
-    this.input = input.cluster;
+    this.input = c;
     this.allowArchitectureChange = input.allowArchitectureChange === true;
-    this.podPrng = input.prng.fork('pods');
-    this.launchPrng = input.prng.fork('launch');
-    const c = input.cluster;
-    this.region = c.nodes.map((n) => n.labels['topology.kubernetes.io/region']).find((r): r is string => r !== undefined) ?? input.catalog.region;
-    this.observed = observedResources(c.nodes);
-    this.allocatable = input.allocatable ?? {};
-    this.scheduler = new IncrementalScheduler(c);
-    this.pdbs = [...c.pdbs].sort((a, b) => cmp(key(a.namespace, a.name), key(b.namespace, b.name)));
-    this.daemonSets = [...c.daemonSets].sort((a, b) => cmp(key(a.namespace, a.name), key(b.namespace, b.name)));
-    for (const w of c.workloads) if (w.replicas !== null) this.replicas.set(w.uid, w.replicas);
 
+    // Parts that need one another get lambdas: every part exists before the first event runs.
+    const { queue, timing, faults } = this;
+    const store = (this.store = new ApiStore(queue));
+    this.cloud = new Cloud({ nodes: c.nodes, catalog: input.catalog, allocatable: input.allocatable ?? {} }, store, queue, timing, faults, input.prng.fork('launch'), {
+      registerNode: (inst, vng) => this.nodeLifecycle.registerNode(inst, vng),
+      setNodeReady: (node, ready, reason) => this.nodeLifecycle.setNodeReady(node, ready, reason),
+      deleteNode: (name, reason) => this.nodeLifecycle.deleteNode(name, reason),
+    });
+    this.scheduler = new PlannerScheduler(c, store, queue, timing, (pod) => this.kubelet.startLater(pod));
+    this.kubelet = new Kubelet(store, queue, timing, faults, input.prng.fork('pods'), this.scheduler, {
+      podTerminating: (pod) => this.controllers.podTerminating(pod),
+      podRemoved: (pod) => this.controllers.podRemoved(pod),
+    });
+    this.controllers = new Controllers(c, store, queue, this.scheduler, this.kubelet);
+    this.disruption = new DisruptionController(c.pdbs, store, this.controllers.replicas, (pod, reason) => this.kubelet.deletePod(pod, reason));
+    this.nodeLifecycle = new NodeLifecycle({
+      store,
+      queue,
+      timing,
+      scheduler: this.scheduler,
+      pods: this.kubelet,
+      daemons: this.controllers,
+      shapes: this.cloud,
+      onNodeReady: (node) => this.onNodeReady(node),
+    });
+
+    // The input cluster: its nodes (and their instances), then its pods, bound ones where they run.
     for (const n of [...c.nodes].sort((a, b) => cmp(a.name, b.name))) {
-      const node: SimNode = {
-        name: n.name,
-        uid: n.uid,
-        labels: n.labels,
-        taints: [...n.taints],
-        capacity: n.capacity,
-        allocatable: n.allocatable,
-        unschedulable: n.unschedulable,
-        ready: n.ready,
-        instanceId: n.instanceId,
-        providerID: n.providerID,
-        instanceType: n.instanceType,
-        zone: n.zone,
-        createdAt: BEFORE_RUN,
-        old: true,
-        vng: null,
-        faultNotReady: false,
-      };
-      this.nodes.set(n.name, node);
-      this.scheduler.addNode(node, this.schedulable(node));
-      if (n.instanceId !== null && !this.ec2.get(n.instanceId)) {
-        this.ec2.add({ id: n.instanceId, nodeName: n.name, old: true, vng: null, instanceType: n.instanceType, zone: n.zone, state: 'running', launchedAt: BEFORE_RUN });
-      }
-    }
-    for (const p of c.pods) {
-      if (p.phase === 'Running' && !p.ready && p.workload !== null) this.unreadyWorkloads.add(workloadKey(p.namespace, p.workload));
+      const node = store.adoptNode(n);
+      this.scheduler.nodeAdded(node);
+      this.cloud.adoptInstance(node);
     }
     for (const p of [...c.pods].sort((a, b) => cmp(key(a.namespace, a.name), key(b.namespace, b.name)))) {
-      const nodeName = p.nodeName !== null && this.nodes.has(p.nodeName) ? p.nodeName : null;
-      const phase: PodPhase = nodeName === null && (p.phase === 'Running' || p.phase === 'Unknown') ? 'Pending' : p.phase;
-      const pod: SimPod = {
-        base: p,
-        uid: p.uid !== '' ? p.uid : `uid-${key(p.namespace, p.name)}`,
-        namespace: p.namespace,
-        name: p.name,
-        nodeName,
-        assumed: null,
-        phase,
-        ready: phase === 'Running' && p.ready,
-        terminating: false,
-        createdAt: BEFORE_RUN,
-        owner: p.owner,
-        workload: p.workload,
-        isDaemonSet: p.owner?.kind === 'DaemonSet',
-        isMirror: p.isMirror,
-        neverReady: (p.phase === 'Running' && !p.ready) || this.workloadUnready(p.namespace, p.workload),
-        unschedulable: null,
-      };
-      this.pods.set(key(p.namespace, p.name), pod);
-      if (phase === 'Succeeded' || phase === 'Failed') continue;
-      if (nodeName !== null) {
-        this.scheduler.addPod(this.schedPod(pod), nodeName);
-        if (phase === 'Pending') this.queue.after(this.podDelay(this.timing.podStartSeconds), 'pod start', () => this.startPod(pod));
-        else if (phase === 'Running' && !pod.ready && !pod.neverReady) this.queue.after(this.podDelay(this.timing.podReadySeconds), 'pod ready', () => this.readyPod(pod));
-      }
+      const pod = store.adoptPod(p, this.controllers.workloadUnready(p.namespace, p.workload));
+      if (pod.phase === 'Succeeded' || pod.phase === 'Failed' || pod.nodeName === null) continue;
+      this.scheduler.podBound(pod, pod.nodeName);
+      this.kubelet.adoptPod(pod);
     }
-    this.requestSchedule();
+    this.scheduler.requestSchedule();
   }
 
-  // ---- trace ----
+  // ---- objects and trace (API store) ----
+
+  get events(): TraceEvent[] {
+    return this.store.events;
+  }
+  get nodes(): Map<string, SimNode> {
+    return this.store.nodes;
+  }
+  get pods(): Map<string, SimPod> {
+    return this.store.pods;
+  }
+  /** "ConfigMaps" holding the engine's state, by migration id. */
+  get stateStore(): Map<string, string> {
+    return this.store.stateStore;
+  }
+  get stopRequests(): Map<string, StopRequest> {
+    return this.store.stopRequests;
+  }
+  /** Pods created during the run. */
+  get podsCreated(): number {
+    return this.store.podsCreated;
+  }
 
   emit(kind: string, object: string, detail: Record<string, DetailValue> = {}): void {
-    const ev: Record<string, DetailValue> = { t: roundMs(this.queue.now), kind, object };
-    for (const [k, v] of Object.entries(detail)) ev[k in ev ? `detail.${k}` : k] = typeof v === 'number' ? roundMs(v) : v;
-    this.events.push(ev as TraceEvent);
+    this.store.emit(kind, object, detail);
   }
 
-  // ---- snapshot ----
-
+  /** What the engine's informers show. */
   snapshot(): ClusterSnapshot {
-    const nodes: NodeView[] = [...this.nodes.values()]
-      .sort((a, b) => cmp(a.name, b.name))
-      .map((n) => ({ name: n.name, instanceId: n.instanceId, unschedulable: n.unschedulable, ready: n.ready, labels: { ...n.labels }, createdAt: n.createdAt }));
-    const pods: PodView[] = [...this.pods.keys()].sort().map((k) => {
-      const p = this.pods.get(k) as SimPod;
-      return {
-        uid: p.uid,
-        namespace: p.namespace,
-        name: p.name,
-        nodeName: p.nodeName,
-        phase: p.phase,
-        ready: p.ready,
-        terminating: p.terminating,
-        ownerKind: p.owner?.kind ?? null,
-        ownerUid: p.owner?.uid ?? null,
-        isDaemonSet: p.isDaemonSet,
-        isMirror: p.isMirror,
-        disruptionOptOuts: this.optOutsOf(p),
-        createdAt: p.createdAt,
-      };
-    });
-    return { nodes, pods };
+    return this.store.snapshot((p) => this.disruption.optOutsOf(p));
   }
 
-  private readonly optOuts = new WeakMap<Pod, readonly DisruptionOptOut[]>();
+  /** A Node as a model Node (what a planner run on the live cluster would read now). */
+  modelNode(n: SimNode): Node {
+    return this.store.modelNode(n);
+  }
 
-  /** The pod's disruption opt-outs, from the annotations and labels of its spec (the input's, or its controller's template). */
-  private optOutsOf(p: SimPod): readonly DisruptionOptOut[] {
-    let o = this.optOuts.get(p.base);
-    if (!o) {
-      o = disruptionOptOutsOf(p.base);
-      this.optOuts.set(p.base, o);
-    }
-    return o;
+  modelPod(p: SimPod, nodeName: string | null): Pod {
+    return this.store.modelPod(p, nodeName);
   }
 
   // ---- scheduling ----
 
-  private schedulable(n: SimNode): boolean {
-    return !n.unschedulable && n.ready;
+  /** The cluster generation (see WorldScheduler.generation): the autoscaler skips a pass when nothing changed. */
+  get generation(): number {
+    return this.scheduler.generation;
   }
 
-  private readonly schedPods = new WeakMap<SimPod, SchedulerPod>();
-
-  /** The scheduler's view of a pod (built once per pod: its class key is costly). */
-  schedPod(p: SimPod): SchedulerPod {
-    let sp = this.schedPods.get(p);
-    if (!sp) {
-      sp = { key: p.uid, namespace: p.namespace, labels: p.base.labels, spec: p.base, classKey: classKey(p.namespace, p.base.labels, p.base) };
-      this.schedPods.set(p, sp);
-    }
-    return sp;
-  }
-
-  /** Asks for a scheduling pass soon (coalesced). */
-  requestSchedule(clusterChanged = true): void {
-    if (clusterChanged) this.gen += 1;
-    if (this.schedulePending) return;
-    this.schedulePending = true;
-    this.queue.after(this.timing.schedulerDelaySeconds, 'scheduler', () => {
-      this.schedulePending = false;
-      this.schedulePass();
-    });
-  }
-
-  /** Pending unbound pods, in kube-scheduler's queue order: priority, then age, then name. */
+  /** Pending unbound pods, in the scheduling queue's order. */
   pendingPods(): SimPod[] {
-    return [...this.pods.values()]
-      .filter((p) => p.nodeName === null && p.assumed === null && !p.terminating && p.phase === 'Pending')
-      .sort((a, b) => b.base.priority - a.base.priority || a.createdAt - b.createdAt || cmp(key(a.namespace, a.name), key(b.namespace, b.name)));
+    return this.scheduler.pendingPods();
   }
 
-  private schedulePass(): void {
-    // A pod like one that found no node in this pass finds none either (nodes only fill up during a pass).
-    const failed = new Map<string, ScheduleAnswer>();
-    const now = this.queue.now;
-    let left = false;
-    for (const pod of this.pendingPods()) {
-      const tried = pod.triedAt;
-      if (tried && tried.generation === this.gen && now - tried.t < UNSCHEDULABLE_RETRY_SECONDS) {
-        left = true;
-        continue;
-      }
-      const sp = this.schedPod(pod);
-      const ck = sp.classKey ?? '';
-      const answer = failed.get(ck) ?? this.scheduler.findNode(sp);
-      if (answer.node === null) {
-        failed.set(ck, answer);
-        left = true;
-      }
-      if (answer.node === null) {
-        // Traced once per pod (the first FailedScheduling); later answers only update the reason.
-        if (pod.unschedulable === null) this.emit('pod.unschedulable', `Pod ${key(pod.namespace, pod.name)}`, { reason: answer.summary });
-        pod.unschedulable = answer.summary;
-        pod.triedAt = { t: now, generation: this.gen };
-        continue;
-      }
-      const target = answer.node;
-      pod.triedAt = undefined;
-      pod.assumed = target;
-      this.scheduler.addPod(this.schedPod(pod), target);
-      this.queue.after(this.timing.apiLatencySeconds, 'bind', () => this.bind(pod, target));
-    }
-    if (left && !this.retryPending) {
-      this.retryPending = true;
-      this.queue.after(UNSCHEDULABLE_RETRY_SECONDS, 'scheduler retry', () => {
-        this.retryPending = false;
-        this.requestSchedule(false);
-      });
-    }
-  }
+  // ---- pods and workloads ----
 
-  private alive(p: SimPod): boolean {
-    return this.pods.get(key(p.namespace, p.name)) === p;
-  }
-
-  private bind(pod: SimPod, node: string): void {
-    if (!this.alive(pod) || pod.assumed !== node) return;
-    pod.assumed = null;
-    if (!this.nodes.has(node) || pod.terminating) {
-      this.scheduler.removePod(pod.uid);
-      if (!pod.terminating) this.requestSchedule();
-      return;
-    }
-    pod.nodeName = node;
-    pod.unschedulable = null;
-    this.emit('pod.bound', `Pod ${key(pod.namespace, pod.name)}`, { node });
-    this.queue.after(this.podDelay(this.timing.podStartSeconds), 'pod start', () => this.startPod(pod));
-  }
-
-  private podDelay(base: number): number {
-    const j = this.timing.podJitter;
-    return base * (1 + j * (2 * this.podPrng.next() - 1));
-  }
-
-  private startPod(pod: SimPod): void {
-    if (!this.alive(pod) || pod.terminating || pod.phase !== 'Pending' || pod.nodeName === null) return;
-    const node = this.nodes.get(pod.nodeName);
-    if (!node) return;
-    if (!node.ready) {
-      // The kubelet is not there to start it: look again later.
-      this.queue.after(this.timing.podStartSeconds, 'pod start', () => this.startPod(pod));
-      return;
-    }
-    pod.phase = 'Running';
-    const names = this.workloadNames(pod);
-    if (this.faults.neverReadyFor(names, this.queue.now)) pod.neverReady = true;
-    this.emit('pod.running', `Pod ${key(pod.namespace, pod.name)}`, { node: pod.nodeName });
-    if (!pod.neverReady) this.queue.after(this.podDelay(this.timing.podReadySeconds), 'pod ready', () => this.readyPod(pod));
-  }
-
-  private readyPod(pod: SimPod): void {
-    if (!this.alive(pod) || pod.terminating || pod.phase !== 'Running' || pod.ready || pod.neverReady || pod.nodeName === null) return;
-    if (!this.nodes.get(pod.nodeName)?.ready) return;
-    pod.ready = true;
-    this.emit('pod.ready', `Pod ${key(pod.namespace, pod.name)}`, { node: pod.nodeName });
-  }
-
-  // ---- workloads ----
-
-  private workloadUnready(ns: string, w: OwnerRef | null): boolean {
-    return w !== null && this.unreadyWorkloads.has(workloadKey(ns, w));
-  }
-
-  /** namespace/name of the pod's workload and of its owner (what a pods-never-ready fault may name). */
-  private workloadNames(p: SimPod): string[] {
-    const out: string[] = [];
-    if (p.workload) out.push(key(p.namespace, p.workload.name));
-    if (p.owner) out.push(key(p.namespace, p.owner.name));
-    return out;
-  }
-
-  private suffix(): string {
-    let n = this.nameCounter++;
-    let s = '';
-    for (let i = 0; i < 5; i++) {
-      s += SUFFIX_ALPHABET[n % SUFFIX_ALPHABET.length];
-      n = Math.floor(n / SUFFIX_ALPHABET.length);
-    }
-    return s;
-  }
-
-  private newUid(): string {
-    return `sim-${String(this.podsCreated + 1).padStart(8, '0')}-${this.suffix()}`;
-  }
-
-  /**
-   * Creates a pod (Pending, unbound unless `node` is given: DaemonSet pods are placed on their node). `replaces` names the pod
-   * (namespace/name) a controller makes this one for; it is only traced (the invariant checkers follow replacement chains).
-   */
-  createPod(base: Pod, name: string, node: string | null, replaces: string | null = null): SimPod {
-    const uid = this.newUid();
-    this.podsCreated += 1;
-    const pod: SimPod = {
-      base: { ...base, uid, name, nodeName: null, phase: 'Pending', ready: false },
-      uid,
-      namespace: base.namespace,
-      name,
-      nodeName: node,
-      assumed: null,
-      phase: 'Pending',
-      ready: false,
-      terminating: false,
-      createdAt: this.queue.now,
-      owner: base.owner,
-      workload: base.workload,
-      isDaemonSet: base.owner?.kind === 'DaemonSet',
-      isMirror: false,
-      neverReady: this.workloadUnready(base.namespace, base.workload),
-      unschedulable: null,
-    };
-    this.pods.set(key(pod.namespace, name), pod);
-    this.emit('pod.created', `Pod ${key(pod.namespace, name)}`, {
-      owner: pod.owner ? `${pod.owner.kind}/${pod.owner.name}` : null,
-      node,
-      uid,
-      ownerUid: pod.owner?.uid ?? null,
-      labels: JSON.stringify(sortedLabels(pod.base.labels)),
-      replaces,
-    });
-    if (node !== null) {
-      this.scheduler.addPod(this.schedPod(pod), node);
-      this.queue.after(this.podDelay(this.timing.podStartSeconds), 'pod start', () => this.startPod(pod));
-    } else this.requestSchedule(false);
-    return pod;
-  }
-
-  /** A ReplicaSet's or Job's replacement: same template, a new generated name. */
-  private replace(old: SimPod): void {
-    const owner = old.owner;
-    if (!owner) return;
-    this.createPod(old.base, `${owner.name}-${this.suffix()}`, null, key(old.namespace, old.name));
+  get daemonSets(): readonly DaemonSet[] {
+    return this.controllers.daemonSets;
   }
 
   /** Graceful deletion (eviction or delete): terminating now, gone after the grace period. Unbound pods go at once. */
   deletePod(pod: SimPod, reason: string): void {
-    if (pod.terminating || !this.alive(pod)) return;
-    const kind = pod.owner?.kind;
-    const replaced = kind === 'ReplicaSet' || kind === 'Job' || kind === 'ReplicationController';
-    if (pod.nodeName === null) {
-      if (pod.assumed !== null) {
-        this.scheduler.removePod(pod.uid);
-        pod.assumed = null;
-      }
-      pod.terminating = true;
-      if (replaced) this.replace(pod);
-      this.podGone(pod, reason);
-      return;
-    }
-    pod.terminating = true;
-    pod.ready = false;
-    this.emit('pod.terminating', `Pod ${key(pod.namespace, pod.name)}`, { node: pod.nodeName, reason });
-    if (replaced) this.replace(pod);
-    const grace = Math.min(pod.base.terminationGracePeriodSeconds, this.timing.maxTerminationSeconds);
-    this.queue.after(grace, 'pod gone', () => this.podGone(pod, reason));
+    this.kubelet.deletePod(pod, reason);
   }
 
-  /** The pod object is removed from the API; controllers react. */
-  private podGone(pod: SimPod, reason: string): void {
-    if (!this.alive(pod)) return;
-    this.pods.delete(key(pod.namespace, pod.name));
-    this.scheduler.removePod(pod.uid);
-    this.emit('pod.terminated', `Pod ${key(pod.namespace, pod.name)}`, { node: pod.nodeName, reason });
-    const kind = pod.owner?.kind;
-    const wasTerminating = pod.terminating;
-    if (kind === 'StatefulSet') this.createPod(pod.base, pod.name, null, key(pod.namespace, pod.name));
-    else if ((kind === 'ReplicaSet' || kind === 'Job' || kind === 'ReplicationController') && !wasTerminating && pod.phase !== 'Succeeded') this.replace(pod);
-    else if (pod.isDaemonSet && pod.nodeName !== null) {
-      const node = this.nodes.get(pod.nodeName);
-      if (node?.ready) this.createPod(pod.base, `${pod.owner?.name ?? 'ds'}-${this.suffix()}`, node.name);
-    }
-    this.requestSchedule();
+  /** The Eviction subresource (429 when a PodDisruptionBudget allows nothing). */
+  evict(namespace: string, name: string): EvictionAnswer {
+    return this.disruption.evict(namespace, name);
   }
 
   /** Creates a Deployment (ReplicaSet + pods) during the run. */
   createDeployment(namespace: string, name: string, replicas: number, requests: ResourceList, nodeSelector: Record<string, string>): void {
-    const deployUid = `sim-deploy-${this.suffix()}`;
-    const rsName = `${name}-${this.suffix()}${this.suffix().slice(0, 4)}`;
-    const rsUid = `sim-rs-${this.suffix()}`;
-    this.replicas.set(rsUid, replicas);
-    const base: Pod = {
-      uid: '',
-      namespace,
-      name: '',
-      labels: { app: name },
-      annotations: {},
-      nodeName: null,
-      phase: 'Pending',
-      owner: { kind: 'ReplicaSet', name: rsName, uid: rsUid },
-      workload: { kind: 'Deployment', name, uid: deployUid },
-      isMirror: false,
-      ready: false,
-      requests: { pods: 1, ...requests },
-      nodeSelector,
-      requiredNodeAffinity: null,
-      tolerations: [],
-      hostPorts: [],
-      podAffinity: [],
-      podAntiAffinity: [],
-      topologySpread: [],
-      volumes: [],
-      priority: 0,
-      terminationGracePeriodSeconds: 30,
-    };
-    for (let i = 0; i < replicas; i++) this.createPod(base, `${rsName}-${this.suffix()}`, null);
-  }
-
-  // ---- PDBs ----
-
-  /** The disruption controller's view of a PDB now. */
-  pdbStatus(pdb: PodDisruptionBudget): { expected: number; healthy: number; desired: number; allowed: number } {
-    const selected =
-      pdb.selector === null
-        ? []
-        : [...this.pods.values()].filter(
-            (p) => p.namespace === pdb.namespace && p.phase !== 'Succeeded' && p.phase !== 'Failed' && selectorMatches(pdb.selector!, p.base.labels),
-          );
-    const healthy = selected.filter((p) => p.phase === 'Running' && p.ready && !p.terminating).length;
-    const scaled = (v: IntOrPercent, total: number): number => (v.kind === 'int' ? v.value : Math.ceil((v.value * total) / 100));
-    let expected: number;
-    let desired: number;
-    if (pdb.minAvailable !== null && pdb.minAvailable.kind === 'int') {
-      expected = selected.length;
-      desired = pdb.minAvailable.value;
-    } else {
-      // Percentages and maxUnavailable need the controllers' scale.
-      const owners = new Map<string, number>();
-      let loose = 0;
-      for (const p of selected) {
-        if (p.owner === null) loose += 1;
-        else owners.set(p.owner.uid, (owners.get(p.owner.uid) ?? 0) + (p.terminating ? 0 : 1));
-      }
-      expected = loose;
-      for (const [uid, count] of owners) expected += this.replicas.get(uid) ?? count;
-      if (pdb.maxUnavailable !== null) desired = Math.max(0, expected - scaled(pdb.maxUnavailable, expected));
-      else if (pdb.minAvailable !== null) desired = scaled(pdb.minAvailable, expected);
-      else desired = 0;
-    }
-    return { expected, healthy, desired, allowed: Math.max(0, healthy - desired) };
-  }
-
-  /** The PDBs selecting a pod. */
-  pdbsOf(pod: SimPod): PodDisruptionBudget[] {
-    return this.pdbs.filter((b) => b.namespace === pod.namespace && b.selector !== null && selectorMatches(b.selector, pod.base.labels));
-  }
-
-  /** The Eviction subresource. */
-  evict(namespace: string, name: string): { kind: 'evicted' } | { kind: 'gone' } | { kind: 'blocked-by-pdb'; message: string } {
-    const pod = this.pods.get(key(namespace, name));
-    if (!pod) return { kind: 'gone' };
-    if (pod.terminating) return { kind: 'evicted' };
-    // Pods that are not running are deleted without a budget check, as the API server does.
-    if (pod.phase === 'Running') {
-      for (const pdb of this.pdbsOf(pod)) {
-        const s = this.pdbStatus(pdb);
-        if (s.allowed <= 0) {
-          this.emit('pdb.blocked', `PodDisruptionBudget ${key(pdb.namespace, pdb.name)}`, {
-            pod: key(namespace, name),
-            expected: s.expected,
-            healthy: s.healthy,
-            desired: s.desired,
-          });
-          return {
-            kind: 'blocked-by-pdb',
-            message: `Cannot evict pod as it would violate the pod's disruption budget. The disruption budget ${pdb.name} needs ${s.desired} healthy pods and has ${s.healthy} currently`,
-          };
-        }
-      }
-    }
-    this.deletePod(pod, 'evicted');
-    return { kind: 'evicted' };
-  }
-
-  // ---- nodes ----
-
-  setUnschedulable(name: string, value: boolean): boolean {
-    const n = this.nodes.get(name);
-    if (!n) return false;
-    // Traced as a watch on Nodes would show it (the invariant checkers read cordons from the world, not the engine).
-    if (n.unschedulable !== value) this.emit('node.updated', `Node ${name}`, { unschedulable: value });
-    n.unschedulable = value;
-    n.taints = n.taints.filter((t) => t.key !== UNSCHEDULABLE_TAINT.key);
-    if (value) n.taints.push(UNSCHEDULABLE_TAINT);
-    this.scheduler.setSchedulable(name, this.schedulable(n));
-    if (!value) this.requestSchedule();
-    return true;
-  }
-
-  /** Removes a Node object; pods bound to it are deleted at once (pod garbage collection) and controllers react. */
-  deleteNode(name: string, reason: string): boolean {
-    const n = this.nodes.get(name);
-    if (!n) return false;
-    this.nodes.delete(name);
-    this.scheduler.removeNode(name);
-    this.emit('node.deleted', `Node ${name}`, { reason });
-    for (const k of [...this.pods.keys()].sort()) {
-      const p = this.pods.get(k) as SimPod;
-      if (p.assumed === name) p.assumed = null;
-      if (p.nodeName === name) this.podGone(p, 'node-deleted');
-    }
-    this.requestSchedule();
-    return true;
-  }
-
-  setNodeReady(node: SimNode, ready: boolean, reason: string): void {
-    if (!this.nodes.has(node.name) || node.ready === ready) return;
-    node.ready = ready;
-    this.scheduler.setSchedulable(node.name, this.schedulable(node));
-    this.emit(ready ? 'node.ready' : 'node.not-ready', `Node ${node.name}`, { reason });
-    for (const k of [...this.pods.keys()].sort()) {
-      const p = this.pods.get(k) as SimPod;
-      if (p.nodeName !== node.name || p.terminating) continue;
-      if (!ready && p.ready) p.ready = false;
-      if (ready && p.phase === 'Running' && !p.neverReady) this.queue.after(this.podDelay(this.timing.podReadySeconds), 'pod ready', () => this.readyPod(p));
-    }
-    if (ready) this.requestSchedule();
-    else {
-      // Taint-based eviction: still NotReady after the pods' default toleration, they are evicted (DaemonSet and mirror
-      // pods tolerate it) and their controllers replace them elsewhere.
-      this.queue.after(this.timing.taintEvictionSeconds, 'taint eviction', () => {
-        if (this.nodes.get(node.name) !== node || node.ready) return;
-        for (const k of [...this.pods.keys()].sort()) {
-          const p = this.pods.get(k) as SimPod;
-          if (p.nodeName !== node.name || p.terminating || p.owner?.kind === 'DaemonSet' || p.base.isMirror) continue;
-          this.deletePod(p, 'taint-eviction');
-        }
-      });
-    }
-  }
-
-  /** DaemonSet pods a node of these labels and taints runs. */
-  daemonSetsFor(name: string, labels: Readonly<Record<string, string>>, taints: readonly Taint[]): DaemonSet[] {
-    return daemonSetsFor(this.daemonSets, name, labels, taints);
-  }
-
-  /** A model pod of a DaemonSet's template (for a node that does not exist yet, or to create one). */
-  daemonPodBase(d: DaemonSet, nodeName: string | null): Pod {
-    return daemonPodBase(d, nodeName);
-  }
-
-  // ---- EC2 ----
-
-  /** Resources of a node of this type launched by a VNG: what nodes of the type report in the input, else computed. */
-  nodeResourcesFor(vng: Vng, instanceType: string): NodeResources | null {
-    return launchResources(vng, instanceType, this.catalog, this.observed, this.allocatable);
-  }
-
-  /** The name the next launched node will have (its private DNS name). */
-  nextNodeName(): string {
-    this.nodeCounter += 1;
-    return ec2PrivateDnsName((10 << 24) + (200 << 16) + this.nodeCounter, this.region);
-  }
-
-  /** Labels of a node of `instanceType` launched by `vng` in `zone`. */
-  launchLabels(vng: Vng, instanceType: string, zone: string, name: string): Record<string, string> | null {
-    return launchLabels(vng, instanceType, zone, this.region, name, this.catalog);
-  }
-
-  /** RunInstances: an instance that boots, registers its Node and turns Ready. */
-  launch(vng: Vng, instanceType: string, zone: string, nodeName: string): SimInstance {
-    const id = this.ec2.nextId();
-    const now = this.queue.now;
-    const inst: SimInstance = { id, nodeName, old: false, vng: vng.name, instanceType, zone, state: 'pending', launchedAt: now };
-    this.ec2.add(inst);
-    this.instancesLaunched += 1;
-    this.emit('node.launched', `Node ${nodeName}`, { instanceId: id, vng: vng.name, instanceType, zone });
-    const j = this.timing.launchJitter;
-    const boot = bootSeconds(this.timing, instanceType) * this.faults.launchMultiplier(now) * (1 + j * (2 * this.launchPrng.next() - 1));
-    this.queue.after(boot, 'instance running', () => {
-      if (inst.state !== 'pending') return;
-      inst.state = 'running';
-      this.emit('instance.running', `Instance ${id}`, { node: nodeName });
-      this.queue.after(this.timing.nodeJoinSeconds, 'node join', () => this.registerNode(inst, vng));
-    });
-    return inst;
-  }
-
-  private registerNode(inst: SimInstance, vng: Vng): void {
-    if (inst.state !== 'running' || inst.instanceType === null || inst.zone === null) return;
-    const labels = this.launchLabels(vng, inst.instanceType, inst.zone, inst.nodeName);
-    const res = this.nodeResourcesFor(vng, inst.instanceType);
-    if (!labels || !res) return;
-    const node: SimNode = {
-      name: inst.nodeName,
-      uid: `sim-node-${inst.id}`,
-      labels,
-      taints: [...vng.taints],
-      capacity: res.capacity,
-      allocatable: res.allocatable,
-      unschedulable: false,
-      ready: false,
-      instanceId: inst.id,
-      providerID: `aws:///${inst.zone}/${inst.id}`,
-      instanceType: inst.instanceType,
-      zone: inst.zone,
-      createdAt: this.queue.now,
-      old: false,
-      vng: vng.name,
-      faultNotReady: false,
-    };
-    this.nodes.set(node.name, node);
-    this.scheduler.addNode(node, false);
-    this.emit('node.registered', `Node ${node.name}`, { instanceId: inst.id, vng: vng.name });
-    this.queue.after(this.timing.nodeReadySeconds, 'node ready', () => {
-      if (this.nodes.get(node.name) !== node || node.faultNotReady || inst.state !== 'running') return;
-      // DaemonSet pods first: the DaemonSet controller places them as the node appears, before other pods land.
-      for (const d of this.daemonSetsFor(node.name, node.labels, node.taints)) {
-        this.createPod(this.daemonPodBase(d, node.name), `${d.name}-${this.suffix()}`, node.name);
-      }
-      this.setNodeReady(node, true, 'kubelet ready');
-      this.onNodeReady(node);
-    });
-  }
-
-  /** TerminateInstances on one instance: shutting-down now, terminated later; its Node goes NotReady, then is deleted. */
-  terminateInstance(id: string): void {
-    const inst = this.ec2.get(id);
-    if (!inst || inst.state === 'shutting-down' || inst.state === 'terminated') return;
-    inst.state = 'shutting-down';
-    this.emit('instance.shutting-down', `Instance ${id}`, { node: inst.nodeName });
-    this.queue.after(this.timing.instanceShutdownSeconds, 'instance terminated', () => {
-      inst.state = 'terminated';
-      this.emit('instance.terminated', `Instance ${id}`, { node: inst.nodeName });
-      this.queue.after(this.timing.nodeDeleteSeconds, 'cloud node lifecycle', () => {
-        const n = this.nodes.get(inst.nodeName);
-        if (n && n.instanceId === id) this.deleteNode(n.name, 'instance terminated (cloud node lifecycle controller)');
-      });
-    });
-    this.queue.after(this.timing.nodeNotReadySeconds, 'node monitor', () => {
-      const n = this.nodes.get(inst.nodeName);
-      if (n && n.instanceId === id) this.setNodeReady(n, false, 'kubelet stopped posting node status');
-    });
-  }
-
-  /** The world as a model Cluster (what a planner run on the live cluster would read now). */
-  modelNode(n: SimNode): Node {
-    return {
-      name: n.name,
-      uid: n.uid,
-      labels: n.labels,
-      annotations: {},
-      taints: n.taints,
-      capacity: n.capacity,
-      allocatable: n.allocatable,
-      unschedulable: n.unschedulable,
-      providerID: n.providerID,
-      instanceType: n.instanceType,
-      zone: n.zone,
-      instanceId: n.instanceId,
-      ready: n.ready,
-    };
-  }
-
-  modelPod(p: SimPod, nodeName: string | null): Pod {
-    return { ...p.base, uid: p.uid, name: p.name, nodeName, phase: p.phase, ready: p.ready };
+    this.controllers.createDeployment(namespace, name, replicas, requests, nodeSelector);
   }
 
   /** Running pods on a node (not terminating). */
   runningPodsOn(name: string): number {
-    let n = 0;
-    for (const p of this.pods.values()) if (p.nodeName === name && p.phase === 'Running' && !p.terminating) n += 1;
-    return n;
+    return this.kubelet.runningPodsOn(name);
   }
-}
 
-function sortedLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of Object.keys(labels).sort()) out[k] = labels[k] as string;
-  return out;
-}
+  // ---- nodes ----
 
-export function workloadKey(namespace: string, w: OwnerRef): string {
-  return `${w.kind}/${namespace}/${w.name}`;
+  /** Cordon (true) or uncordon; false when there is no such node. */
+  setUnschedulable(name: string, value: boolean): boolean {
+    return this.nodeLifecycle.setUnschedulable(name, value);
+  }
+
+  /** Removes a Node object; pods bound to it are deleted at once (pod garbage collection) and controllers react. */
+  deleteNode(name: string, reason: string): boolean {
+    return this.nodeLifecycle.deleteNode(name, reason);
+  }
+
+  setNodeReady(node: SimNode, ready: boolean, reason: string): void {
+    this.nodeLifecycle.setNodeReady(node, ready, reason);
+  }
+
+  // ---- EC2 ----
+
+  get ec2(): Ec2 {
+    return this.cloud.ec2;
+  }
+  get region(): string {
+    return this.cloud.region;
+  }
+  /** Observed capacity per instance type (from the input's nodes). */
+  get observed(): ReadonlyMap<string, NodeResources> {
+    return this.cloud.observed;
+  }
+  /** Node options the plan was made with. */
+  get allocatable(): AllocatableOptions {
+    return this.cloud.allocatable;
+  }
+  /** Launches made. */
+  get instancesLaunched(): number {
+    return this.cloud.instancesLaunched;
+  }
+
+  /** The name the next launched node will have (its private DNS name). */
+  nextNodeName(): string {
+    return this.cloud.nextNodeName();
+  }
+
+  /** RunInstances: an instance that boots, registers its Node and turns Ready. */
+  launch(vng: Vng, instanceType: string, zone: string, nodeName: string): SimInstance {
+    return this.cloud.launch(vng, instanceType, zone, nodeName);
+  }
+
+  /** TerminateInstances on one instance: shutting-down now, terminated later; its Node goes NotReady, then is deleted. */
+  terminateInstance(id: string): void {
+    this.cloud.terminateInstance(id);
+  }
 }

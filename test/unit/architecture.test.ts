@@ -3,7 +3,7 @@
  * them fails the build.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, normalize } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 function files(dir: string): string[] {
@@ -22,6 +22,35 @@ function offending(dir: string, bad: (spec: string) => boolean): string[] {
   return files(dir).flatMap((f) => imports(f).filter(bad).map((spec) => `${f} imports ${spec}`));
 }
 
+/** The source files a file imports (relative specifiers, type-only imports included), as paths. */
+function localImports(file: string): string[] {
+  return imports(file)
+    .filter((s) => s.startsWith('.'))
+    .map((s) => normalize(join(dirname(file), s.replace(/\.js$/, '.ts'))));
+}
+
+/** Import cycles among the files of these folders, each as its files in import order. */
+function cycles(dirs: readonly string[]): string[][] {
+  const graph = new Map<string, string[]>();
+  for (const f of dirs.flatMap(files)) graph.set(normalize(f), localImports(f));
+  const found: string[][] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const visit = (f: string): void => {
+    state.set(f, 'open');
+    path.push(f);
+    for (const g of graph.get(f) ?? []) {
+      if (!graph.has(g)) continue;
+      if (state.get(g) === 'open') found.push([...path.slice(path.indexOf(g)), g]);
+      else if (!state.has(g)) visit(g);
+    }
+    path.pop();
+    state.set(f, 'done');
+  };
+  for (const f of [...graph.keys()].sort()) if (!state.has(f)) visit(f);
+  return found;
+}
+
 describe('architecture', () => {
   it('the engine talks only to its ports: no simulator, no adapter, no CLI, no I/O', () => {
     expect(offending('src/engine', (s) => /sim\/|\/live\/|\/cli\/|^node:/.test(s))).toEqual([]);
@@ -37,6 +66,20 @@ describe('architecture', () => {
 
   it("the world's scheduler is its own: sim/scheduler shares the model but imports nothing of the planner", () => {
     expect(offending('sim/scheduler', (s) => /\/planner\//.test(s))).toEqual([]);
+  });
+
+  it('no import cycles in the source or the simulator (type-only imports count)', () => {
+    expect(cycles(['src', 'sim'])).toEqual([]);
+  });
+
+  it("the world's parts (sim/world) import no other part: only the shared types, the API store and the scheduler seam", () => {
+    const shared = /^\.\/(types|api-store|scheduler-seam)\.js$/;
+    expect(offending('sim/world', (s) => s.startsWith('./') && !shared.test(s))).toEqual([]);
+  });
+
+  it("the planner's IncrementalScheduler is known to one file of the simulator at most: sim/world/scheduler-part.ts", () => {
+    const users = files('sim').filter((f) => imports(f).some((s) => /\/planner\/incremental-scheduler\.js$/.test(s)));
+    expect(users.map((f) => normalize(f)).filter((f) => f !== normalize('sim/world/scheduler-part.ts'))).toEqual([]);
   });
 
   it('no Math.random and no wall clock in planner, engine or simulator', () => {

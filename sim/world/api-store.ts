@@ -1,0 +1,174 @@
+/**
+ * The API server's store of the simulated world: the Node and Pod objects, the ConfigMaps holding the engine's state and
+ * stop requests, generated names and uids, and the trace (every change a watch would show, in virtual time). It decides
+ * nothing: the scheduler, the controllers, the kubelet and the cloud change the objects and record what they did here.
+ */
+import type { ClusterSnapshot, NodeView, PodView } from '../../src/engine/ports.js';
+import type { StopRequest } from '../../src/engine/state.js';
+import type { DisruptionOptOut } from '../../src/model/kube/disruption-opt-out.js';
+import type { Node, Pod, PodPhase } from '../../src/model/types.js';
+import { roundMs, type EventQueue } from '../event-queue.js';
+import { BEFORE_RUN, cmp, key, type DetailValue, type SimNode, type SimPod, type TraceEvent } from './types.js';
+
+/** Alphabet of generated name suffixes, as Kubernetes uses. */
+const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+export class ApiStore {
+  readonly events: TraceEvent[] = [];
+  readonly nodes = new Map<string, SimNode>();
+  /** By namespace/name. */
+  readonly pods = new Map<string, SimPod>();
+  /** "ConfigMaps" holding the engine's state, by migration id. */
+  readonly stateStore = new Map<string, string>();
+  readonly stopRequests = new Map<string, StopRequest>();
+  /** Pods created during the run. */
+  podsCreated = 0;
+  private nameCounter = 0;
+
+  constructor(private readonly queue: EventQueue) {}
+
+  // ---- trace ----
+
+  emit(kind: string, object: string, detail: Record<string, DetailValue> = {}): void {
+    const ev: Record<string, DetailValue> = { t: roundMs(this.queue.now), kind, object };
+    for (const [k, v] of Object.entries(detail)) ev[k in ev ? `detail.${k}` : k] = typeof v === 'number' ? roundMs(v) : v;
+    this.events.push(ev as TraceEvent);
+  }
+
+  // ---- names ----
+
+  /** A generated name suffix (five characters of Kubernetes' alphabet, from a counter). */
+  suffix(): string {
+    let n = this.nameCounter++;
+    let s = '';
+    for (let i = 0; i < 5; i++) {
+      s += SUFFIX_ALPHABET[n % SUFFIX_ALPHABET.length];
+      n = Math.floor(n / SUFFIX_ALPHABET.length);
+    }
+    return s;
+  }
+
+  /** The uid of the next pod created during the run (counted in podsCreated). */
+  newPodUid(): string {
+    const uid = `sim-${String(this.podsCreated + 1).padStart(8, '0')}-${this.suffix()}`;
+    this.podsCreated += 1;
+    return uid;
+  }
+
+  // ---- objects ----
+
+  /** True while this very pod object is in the store (not a later one of the same name). */
+  alive(p: SimPod): boolean {
+    return this.pods.get(key(p.namespace, p.name)) === p;
+  }
+
+  /** The pods now, in namespace/name order. */
+  podsInKeyOrder(): SimPod[] {
+    return [...this.pods.keys()].sort().map((k) => this.pods.get(k) as SimPod);
+  }
+
+  /** Stores a Node of the input cluster. */
+  adoptNode(n: Node): SimNode {
+    const node: SimNode = {
+      name: n.name,
+      uid: n.uid,
+      labels: n.labels,
+      taints: [...n.taints],
+      capacity: n.capacity,
+      allocatable: n.allocatable,
+      unschedulable: n.unschedulable,
+      ready: n.ready,
+      instanceId: n.instanceId,
+      providerID: n.providerID,
+      instanceType: n.instanceType,
+      zone: n.zone,
+      createdAt: BEFORE_RUN,
+      old: true,
+      vng: null,
+      faultNotReady: false,
+    };
+    this.nodes.set(n.name, node);
+    return node;
+  }
+
+  /**
+   * Stores a Pod of the input cluster (after its nodes). A pod bound to a node the input lacks, or Running nowhere, is
+   * Pending again; `workloadUnready` says its workload's pods never get Ready.
+   */
+  adoptPod(p: Pod, workloadUnready: boolean): SimPod {
+    const nodeName = p.nodeName !== null && this.nodes.has(p.nodeName) ? p.nodeName : null;
+    const phase: PodPhase = nodeName === null && (p.phase === 'Running' || p.phase === 'Unknown') ? 'Pending' : p.phase;
+    const pod: SimPod = {
+      base: p,
+      uid: p.uid !== '' ? p.uid : `uid-${key(p.namespace, p.name)}`,
+      namespace: p.namespace,
+      name: p.name,
+      nodeName,
+      assumed: null,
+      phase,
+      ready: phase === 'Running' && p.ready,
+      terminating: false,
+      createdAt: BEFORE_RUN,
+      owner: p.owner,
+      workload: p.workload,
+      isDaemonSet: p.owner?.kind === 'DaemonSet',
+      isMirror: p.isMirror,
+      neverReady: (p.phase === 'Running' && !p.ready) || workloadUnready,
+      unschedulable: null,
+    };
+    this.pods.set(key(p.namespace, p.name), pod);
+    return pod;
+  }
+
+  // ---- reads ----
+
+  /** What the engine's informers show: nodes and pods in name order, with each pod's disruption opt-outs. */
+  snapshot(optOutsOf: (p: SimPod) => readonly DisruptionOptOut[]): ClusterSnapshot {
+    const nodes: NodeView[] = [...this.nodes.values()]
+      .sort((a, b) => cmp(a.name, b.name))
+      .map((n) => ({ name: n.name, instanceId: n.instanceId, unschedulable: n.unschedulable, ready: n.ready, labels: { ...n.labels }, createdAt: n.createdAt }));
+    const pods: PodView[] = [...this.pods.keys()].sort().map((k) => {
+      const p = this.pods.get(k) as SimPod;
+      return {
+        uid: p.uid,
+        namespace: p.namespace,
+        name: p.name,
+        nodeName: p.nodeName,
+        phase: p.phase,
+        ready: p.ready,
+        terminating: p.terminating,
+        ownerKind: p.owner?.kind ?? null,
+        ownerUid: p.owner?.uid ?? null,
+        isDaemonSet: p.isDaemonSet,
+        isMirror: p.isMirror,
+        disruptionOptOuts: optOutsOf(p),
+        createdAt: p.createdAt,
+      };
+    });
+    return { nodes, pods };
+  }
+
+  /** A Node as a model Node (what a planner run on the live cluster would read now). */
+  modelNode(n: SimNode): Node {
+    return {
+      name: n.name,
+      uid: n.uid,
+      labels: n.labels,
+      annotations: {},
+      taints: n.taints,
+      capacity: n.capacity,
+      allocatable: n.allocatable,
+      unschedulable: n.unschedulable,
+      providerID: n.providerID,
+      instanceType: n.instanceType,
+      zone: n.zone,
+      instanceId: n.instanceId,
+      ready: n.ready,
+    };
+  }
+
+  /** A Pod as a model Pod, placed on `nodeName`. */
+  modelPod(p: SimPod, nodeName: string | null): Pod {
+    return { ...p.base, uid: p.uid, name: p.name, nodeName, phase: p.phase, ready: p.ready };
+  }
+}

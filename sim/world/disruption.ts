@@ -1,0 +1,111 @@
+/**
+ * The disruption controller and the Eviction subresource: each PodDisruptionBudget's status computed live from the pods
+ * (expected, healthy, desired, allowed, with controllers' scale for percentages and maxUnavailable), the 429 refusal when a
+ * budget allows nothing, and each pod's disruption opt-outs (annotations and labels that ask drains to leave it alone).
+ */
+import { disruptionOptOutsOf, type DisruptionOptOut } from '../../src/model/kube/disruption-opt-out.js';
+import type { IntOrPercent, Pod, PodDisruptionBudget } from '../../src/model/types.js';
+import { selectorMatches } from '../../src/planner/selectors.js';
+import type { ApiStore } from './api-store.js';
+import { cmp, key, type SimPod } from './types.js';
+
+export interface PdbStatus {
+  readonly expected: number;
+  readonly healthy: number;
+  readonly desired: number;
+  readonly allowed: number;
+}
+
+export type EvictionAnswer = { kind: 'evicted' } | { kind: 'gone' } | { kind: 'blocked-by-pdb'; message: string };
+
+export class DisruptionController {
+  readonly pdbs: PodDisruptionBudget[];
+  private readonly optOuts = new WeakMap<Pod, readonly DisruptionOptOut[]>();
+
+  /**
+   * `replicas`: the controllers' scale by controller uid (read live); `deletePod`: the graceful deletion an allowed
+   * eviction makes.
+   */
+  constructor(
+    pdbs: readonly PodDisruptionBudget[],
+    private readonly store: ApiStore,
+    private readonly replicas: ReadonlyMap<string, number>,
+    private readonly deletePod: (pod: SimPod, reason: string) => void,
+  ) {
+    this.pdbs = [...pdbs].sort((a, b) => cmp(key(a.namespace, a.name), key(b.namespace, b.name)));
+  }
+
+  /** The disruption controller's view of a PDB now. */
+  pdbStatus(pdb: PodDisruptionBudget): PdbStatus {
+    const selected =
+      pdb.selector === null
+        ? []
+        : [...this.store.pods.values()].filter(
+            (p) => p.namespace === pdb.namespace && p.phase !== 'Succeeded' && p.phase !== 'Failed' && selectorMatches(pdb.selector!, p.base.labels),
+          );
+    const healthy = selected.filter((p) => p.phase === 'Running' && p.ready && !p.terminating).length;
+    const scaled = (v: IntOrPercent, total: number): number => (v.kind === 'int' ? v.value : Math.ceil((v.value * total) / 100));
+    let expected: number;
+    let desired: number;
+    if (pdb.minAvailable !== null && pdb.minAvailable.kind === 'int') {
+      expected = selected.length;
+      desired = pdb.minAvailable.value;
+    } else {
+      // Percentages and maxUnavailable need the controllers' scale.
+      const owners = new Map<string, number>();
+      let loose = 0;
+      for (const p of selected) {
+        if (p.owner === null) loose += 1;
+        else owners.set(p.owner.uid, (owners.get(p.owner.uid) ?? 0) + (p.terminating ? 0 : 1));
+      }
+      expected = loose;
+      for (const [uid, count] of owners) expected += this.replicas.get(uid) ?? count;
+      if (pdb.maxUnavailable !== null) desired = Math.max(0, expected - scaled(pdb.maxUnavailable, expected));
+      else if (pdb.minAvailable !== null) desired = scaled(pdb.minAvailable, expected);
+      else desired = 0;
+    }
+    return { expected, healthy, desired, allowed: Math.max(0, healthy - desired) };
+  }
+
+  /** The PDBs selecting a pod. */
+  pdbsOf(pod: SimPod): PodDisruptionBudget[] {
+    return this.pdbs.filter((b) => b.namespace === pod.namespace && b.selector !== null && selectorMatches(b.selector, pod.base.labels));
+  }
+
+  /** The Eviction subresource. */
+  evict(namespace: string, name: string): EvictionAnswer {
+    const pod = this.store.pods.get(key(namespace, name));
+    if (!pod) return { kind: 'gone' };
+    if (pod.terminating) return { kind: 'evicted' };
+    // Pods that are not running are deleted without a budget check, as the API server does.
+    if (pod.phase === 'Running') {
+      for (const pdb of this.pdbsOf(pod)) {
+        const s = this.pdbStatus(pdb);
+        if (s.allowed <= 0) {
+          this.store.emit('pdb.blocked', `PodDisruptionBudget ${key(pdb.namespace, pdb.name)}`, {
+            pod: key(namespace, name),
+            expected: s.expected,
+            healthy: s.healthy,
+            desired: s.desired,
+          });
+          return {
+            kind: 'blocked-by-pdb',
+            message: `Cannot evict pod as it would violate the pod's disruption budget. The disruption budget ${pdb.name} needs ${s.desired} healthy pods and has ${s.healthy} currently`,
+          };
+        }
+      }
+    }
+    this.deletePod(pod, 'evicted');
+    return { kind: 'evicted' };
+  }
+
+  /** The pod's disruption opt-outs, from the annotations and labels of its spec (the input's, or its controller's template). */
+  optOutsOf(p: SimPod): readonly DisruptionOptOut[] {
+    let o = this.optOuts.get(p.base);
+    if (!o) {
+      o = disruptionOptOutsOf(p.base);
+      this.optOuts.set(p.base, o);
+    }
+    return o;
+  }
+}

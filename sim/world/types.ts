@@ -1,0 +1,75 @@
+/**
+ * The objects of the simulated world as every part of it sees them: Nodes and Pods with their live status, the trace entry,
+ * and the few constants and keys the parts share. Data only; the behaviour lives in the parts of sim/world/.
+ */
+import type { OwnerRef, Pod, PodPhase, ResourceList, Taint } from '../../src/model/types.js';
+
+export type DetailValue = string | number | boolean | null;
+
+/** One entry of the run's trace (world and engine events alike). */
+export interface TraceEvent {
+  readonly t: number;
+  readonly kind: string;
+  readonly object: string;
+  readonly [detail: string]: DetailValue;
+}
+
+/** Creation time of everything that exists before the run starts (the run starts at 0). */
+export const BEFORE_RUN = -1;
+
+export const UNSCHEDULABLE_TAINT: Taint = { key: 'node.kubernetes.io/unschedulable', value: '', effect: 'NoSchedule' };
+
+export interface SimNode {
+  readonly name: string;
+  readonly uid: string;
+  readonly labels: Readonly<Record<string, string>>;
+  taints: Taint[];
+  readonly capacity: ResourceList;
+  readonly allocatable: ResourceList;
+  unschedulable: boolean;
+  ready: boolean;
+  readonly instanceId: string | null;
+  readonly providerID: string;
+  readonly instanceType: string | null;
+  readonly zone: string | null;
+  readonly createdAt: number;
+  /** From the input cluster (as opposed to launched during the run). */
+  readonly old: boolean;
+  readonly vng: string | null;
+  /** NotReady because of an injected fault (the instance itself is fine). */
+  faultNotReady: boolean;
+}
+
+export interface SimPod {
+  /** The model pod this one was made from (its scheduling fields are the pod's spec). */
+  readonly base: Pod;
+  readonly uid: string;
+  readonly namespace: string;
+  readonly name: string;
+  nodeName: string | null;
+  /** The node the scheduler chose while the binding is in flight. */
+  assumed: string | null;
+  phase: PodPhase;
+  ready: boolean;
+  terminating: boolean;
+  readonly createdAt: number;
+  readonly owner: OwnerRef | null;
+  readonly workload: OwnerRef | null;
+  readonly isDaemonSet: boolean;
+  readonly isMirror: boolean;
+  neverReady: boolean;
+  /** The scheduler's last "0/N nodes are available" answer while Pending; null once bound or before the first try. */
+  unschedulable: string | null;
+  /** When the scheduler last found no node for it, and the cluster generation then (see WorldScheduler.generation). */
+  triedAt?: { readonly t: number; readonly generation: number };
+}
+
+/** namespace/name: the key of namespaced objects. */
+export const key = (ns: string, name: string): string => `${ns}/${name}`;
+
+/** Code-unit order of strings (the world never depends on the locale). */
+export const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export function workloadKey(namespace: string, w: OwnerRef): string {
+  return `${w.kind}/${namespace}/${w.name}`;
+}
