@@ -3,7 +3,8 @@
  *
  * `World` composes the parts of sim/world/, each a component of Kubernetes or of the cloud with a narrow interface:
  * - api-store.ts: the Node and Pod objects, generated names, the engine's ConfigMaps and the trace;
- * - scheduler-part.ts, behind the WorldScheduler seam (scheduler-seam.ts): the scheduling queue, passes and bindings;
+ * - scheduler-part.ts, behind the WorldScheduler seam (scheduler-seam.ts): the scheduling queue, passes, preemption and
+ *   bindings, deciding with the world's own kube-scheduler (sim/scheduler/), not the planner's code;
  * - controllers.ts: ReplicaSet, Job, StatefulSet and DaemonSet controllers, scale and unready workloads;
  * - kubelet.ts: pods on their node (start, readiness, graceful deletion, removal);
  * - node-lifecycle.ts: Node registration, Ready/NotReady with taint eviction, cordons, Node deletion;
@@ -28,7 +29,7 @@ import { Controllers } from './world/controllers.js';
 import { DisruptionController, type EvictionAnswer } from './world/disruption.js';
 import { Kubelet } from './world/kubelet.js';
 import { NodeLifecycle } from './world/node-lifecycle.js';
-import { PlannerScheduler } from './world/scheduler-part.js';
+import { KubeScheduler } from './world/scheduler-part.js';
 import type { WorldScheduler } from './world/scheduler-seam.js';
 import { cmp, key, type DetailValue, type SimNode, type SimPod, type TraceEvent } from './world/types.js';
 
@@ -88,7 +89,11 @@ export class World {
       setNodeReady: (node, ready, reason) => this.nodeLifecycle.setNodeReady(node, ready, reason),
       deleteNode: (name, reason) => this.nodeLifecycle.deleteNode(name, reason),
     });
-    this.scheduler = new PlannerScheduler(c, store, queue, timing, (pod) => this.kubelet.startLater(pod));
+    this.scheduler = new KubeScheduler(c, store, queue, timing, input.prng.fork('scheduler'), {
+      bound: (pod) => this.kubelet.startLater(pod),
+      evict: (pod, reason) => this.kubelet.deletePod(pod, reason),
+      pdbs: () => this.disruption.pdbs.map((pdb) => ({ ...pdb, disruptionsAllowed: this.disruption.pdbStatus(pdb).allowed })),
+    });
     this.kubelet = new Kubelet(store, queue, timing, faults, input.prng.fork('pods'), this.scheduler, {
       podTerminating: (pod) => this.controllers.podTerminating(pod),
       podRemoved: (pod) => this.controllers.podRemoved(pod),

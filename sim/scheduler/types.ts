@@ -1,7 +1,7 @@
 /**
  * The world's own kube-scheduler (issue 11): a small, separate implementation of kube-scheduler's default profile. It shares
  * the parsed model (src/model) but none of the planner's packing or predicate code, so the simulated world can catch the
- * planner's mistakes instead of repeating them. Not yet wired into the simulated world (sim/cluster.ts).
+ * planner's mistakes instead of repeating them. The simulated world schedules with it (sim/world/scheduler-part.ts).
  */
 import type {
   Labels,

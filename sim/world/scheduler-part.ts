@@ -1,14 +1,21 @@
 /**
  * The world's scheduler, as kube-scheduler behaves: a queue of Pending pods (priority, then age, then name), coalesced
  * scheduling passes, an unschedulable pool retried after a cluster change or every UNSCHEDULABLE_RETRY_SECONDS, and
- * assume-then-bind (the chosen node is reserved at once, the Binding lands after the API latency). Node choice uses the
- * planner's predicates through IncrementalScheduler, the same implementation the plan was made with; this file is the only
- * part of the world that knows it.
+ * assume-then-bind (the chosen node is reserved at once, the Binding lands after the API latency). Node choice, scoring and
+ * preemption are the world's own kube-scheduler (sim/scheduler/: the default profile's filter and score plugins, a seeded
+ * tie-break, PostFilter preemption), independent of the planner's packing and predicates, so a rehearsal can disagree with
+ * the plan.
+ *
+ * As kube-scheduler sees the cluster: a NotReady node carries the node lifecycle controller's not-ready NoSchedule taint; a
+ * terminating pod keeps its room until it is gone. Preemption deletes the victims gracefully and the preemptor is tried
+ * again once they are gone (no nominatedNodeName reservation: another pod may take the room first).
  */
-import type { Cluster } from '../../src/model/types.js';
-import { IncrementalScheduler, type ScheduleAnswer, type SchedulerPod } from '../../src/planner/incremental-scheduler.js';
-import { classKey } from '../../src/planner/pod-classes.js';
+import type { Cluster, Node, Pod, PodDisruptionBudget, Taint } from '../../src/model/types.js';
+import type { Prng } from '../../src/gen/prng.js';
 import type { EventQueue } from '../event-queue.js';
+import { SchedulerCache } from '../scheduler/cache.js';
+import { scheduleOne, type ScheduleOneResult } from '../scheduler/schedule-one.js';
+import type { SchedPod } from '../scheduler/types.js';
 import type { SimTiming } from '../timing.js';
 import type { ApiStore } from './api-store.js';
 import type { WorldScheduler } from './scheduler-seam.js';
@@ -17,9 +24,22 @@ import { cmp, key, type SimNode, type SimPod } from './types.js';
 /** An unschedulable pod is tried again at least this often even when nothing changed (pod affinity to new pods, ...). */
 const UNSCHEDULABLE_RETRY_SECONDS = 30;
 
-export class PlannerScheduler implements WorldScheduler {
-  private readonly scheduler: IncrementalScheduler;
-  private readonly schedPods = new WeakMap<SimPod, SchedulerPod>();
+/** The node lifecycle controller's taint on a NotReady node (TaintNodesByCondition). */
+export const NOT_READY_TAINT: Taint = { key: 'node.kubernetes.io/not-ready', value: '', effect: 'NoSchedule' };
+
+export interface SchedulerHooks {
+  /** Hands a pod whose Binding landed to the kubelet. */
+  readonly bound: (pod: SimPod) => void;
+  /** Graceful deletion of a preemption victim. */
+  readonly evict: (pod: SimPod, reason: string) => void;
+  /** The PDBs with their live status (disruptionsAllowed), read when a cycle tries preemption. */
+  readonly pdbs: () => readonly PodDisruptionBudget[];
+}
+
+export class KubeScheduler implements WorldScheduler {
+  private readonly cache: SchedulerCache;
+  private readonly schedPods = new WeakMap<SimPod, SchedPod>();
+  private readonly equivalence = new WeakMap<Pod, string>();
   private schedulePending = false;
   /**
    * Bumped by every change that can make an unschedulable pod fit (a node added, Ready or uncordoned, a pod gone). As in
@@ -29,15 +49,19 @@ export class PlannerScheduler implements WorldScheduler {
   private gen = 0;
   private retryPending = false;
 
-  /** `bound` hands a pod whose Binding landed to the kubelet. */
   constructor(
     cluster: Cluster,
     private readonly store: ApiStore,
     private readonly queue: EventQueue,
     private readonly timing: SimTiming,
-    private readonly bound: (pod: SimPod) => void,
+    private readonly prng: Prng,
+    private readonly hooks: SchedulerHooks,
   ) {
-    this.scheduler = new IncrementalScheduler(cluster);
+    this.cache = new SchedulerCache({
+      namespaceLabels: Object.fromEntries(cluster.namespaces.map((ns) => [ns.name, ns.labels])),
+      volumes: { pvcs: cluster.pvcs, pvs: cluster.pvs, storageClasses: cluster.storageClasses },
+      pdbs: hooks.pdbs,
+    });
   }
 
   get generation(): number {
@@ -45,35 +69,25 @@ export class PlannerScheduler implements WorldScheduler {
   }
 
   nodeAdded(node: SimNode): void {
-    this.scheduler.addNode(node, schedulable(node));
+    this.cache.setNode(this.schedNode(node));
   }
 
   nodeRemoved(name: string): void {
-    this.scheduler.removeNode(name);
+    this.cache.removeNode(name);
     for (const p of this.store.pods.values()) if (p.assumed === name) p.assumed = null;
   }
 
   nodeSchedulabilityChanged(node: SimNode): void {
-    this.scheduler.setSchedulable(node.name, schedulable(node));
+    this.cache.setNode(this.schedNode(node));
   }
 
   podBound(pod: SimPod, node: string): void {
-    this.scheduler.addPod(this.schedPod(pod), node);
+    this.cache.addPod(this.schedPod(pod), node);
   }
 
   podGone(pod: SimPod): void {
     pod.assumed = null;
-    this.scheduler.removePod(pod.uid);
-  }
-
-  /** The scheduler's view of a pod (built once per pod: its class key is costly). */
-  private schedPod(p: SimPod): SchedulerPod {
-    let sp = this.schedPods.get(p);
-    if (!sp) {
-      sp = { key: p.uid, namespace: p.namespace, labels: p.base.labels, spec: p.base, classKey: classKey(p.namespace, p.base.labels, p.base) };
-      this.schedPods.set(p, sp);
-    }
-    return sp;
+    this.cache.removePod(pod.uid);
   }
 
   requestSchedule(clusterChanged = true): void {
@@ -92,9 +106,36 @@ export class PlannerScheduler implements WorldScheduler {
       .sort((a, b) => b.base.priority - a.base.priority || a.createdAt - b.createdAt || cmp(key(a.namespace, a.name), key(b.namespace, b.name)));
   }
 
+  /** The node as kube-scheduler sees it: a NotReady node carries the not-ready taint. */
+  private schedNode(n: SimNode): Node {
+    const m = this.store.modelNode(n);
+    return n.ready ? m : { ...m, taints: [...m.taints, NOT_READY_TAINT] };
+  }
+
+  /** The scheduler's view of a pod (built once per pod; it is never scheduled to a node it names). */
+  private schedPod(p: SimPod): SchedPod {
+    let sp = this.schedPods.get(p);
+    if (!sp) {
+      sp = { ...p.base, uid: p.uid, name: p.name, nodeName: null, startTime: p.createdAt };
+      this.schedPods.set(p, sp);
+    }
+    return sp;
+  }
+
+  /** Everything the scheduler reads of a pod but its name and uid: pods with equal keys get equal answers in one pass. */
+  private equivalenceKey(p: SimPod): string {
+    let k = this.equivalence.get(p.base);
+    if (k === undefined) {
+      const b = p.base;
+      k = JSON.stringify([b.namespace, b.labels, b.requests, b.nodeSelector, b.requiredNodeAffinity, b.tolerations, b.hostPorts, b.podAffinity, b.podAntiAffinity, b.topologySpread, b.volumes, b.priority]);
+      this.equivalence.set(p.base, k);
+    }
+    return k;
+  }
+
   private schedulePass(): void {
-    // A pod like one that found no node in this pass finds none either (nodes only fill up during a pass).
-    const failed = new Map<string, ScheduleAnswer>();
+    // A pod like one that found no node and nothing to preempt in this pass finds none either: nodes only fill up.
+    const failed = new Map<string, string>();
     const now = this.queue.now;
     let left = false;
     for (const pod of this.pendingPods()) {
@@ -103,23 +144,25 @@ export class PlannerScheduler implements WorldScheduler {
         left = true;
         continue;
       }
-      const sp = this.schedPod(pod);
-      const ck = sp.classKey ?? '';
-      const answer = failed.get(ck) ?? this.scheduler.findNode(sp);
-      if (answer.node === null) {
-        failed.set(ck, answer);
-        left = true;
-        // Traced once per pod (the first FailedScheduling); later answers only update the reason.
-        if (pod.unschedulable === null) this.store.emit('pod.unschedulable', `Pod ${key(pod.namespace, pod.name)}`, { reason: answer.summary });
-        pod.unschedulable = answer.summary;
-        pod.triedAt = { t: now, generation: this.gen };
+      const ek = this.equivalenceKey(pod);
+      const known = failed.get(ek);
+      const answer: ScheduleOneResult =
+        known !== undefined ? { kind: 'unschedulable', message: known } : scheduleOne(this.schedPod(pod), this.cache.snapshot(), this.prng);
+      if (answer.kind === 'scheduled') {
+        const target = answer.node;
+        pod.triedAt = undefined;
+        pod.assumed = target;
+        this.cache.addPod(this.schedPod(pod), target);
+        this.queue.after(this.timing.apiLatencySeconds, 'bind', () => this.bind(pod, target));
         continue;
       }
-      const target = answer.node;
-      pod.triedAt = undefined;
-      pod.assumed = target;
-      this.scheduler.addPod(sp, target);
-      this.queue.after(this.timing.apiLatencySeconds, 'bind', () => this.bind(pod, target));
+      left = true;
+      if (answer.kind === 'unschedulable') failed.set(ek, answer.message);
+      // Traced once per pod (the first FailedScheduling); later answers only update the reason.
+      if (pod.unschedulable === null) this.store.emit('pod.unschedulable', `Pod ${key(pod.namespace, pod.name)}`, { reason: answer.message });
+      pod.unschedulable = answer.message;
+      pod.triedAt = { t: now, generation: this.gen };
+      if (answer.kind === 'preempt') this.preempt(pod, answer.node, answer.victims);
     }
     if (left && !this.retryPending) {
       this.retryPending = true;
@@ -130,23 +173,27 @@ export class PlannerScheduler implements WorldScheduler {
     }
   }
 
+  /** PostFilter preemption: the victims are deleted gracefully; the preemptor is tried again once they are gone. */
+  private preempt(pod: SimPod, node: string, victims: readonly SchedPod[]): void {
+    this.store.emit('pod.preempting', `Pod ${key(pod.namespace, pod.name)}`, { node, victims: victims.map((v) => key(v.namespace, v.name)).join(',') });
+    for (const v of victims) {
+      const victim = this.store.pods.get(key(v.namespace, v.name));
+      if (victim !== undefined && victim.uid === v.uid) this.hooks.evict(victim, 'preempted');
+    }
+  }
+
   /** The Binding lands: the pod is on its node, unless the pod or the node went away meanwhile. */
   private bind(pod: SimPod, node: string): void {
     if (!this.store.alive(pod) || pod.assumed !== node) return;
     pod.assumed = null;
     if (!this.store.nodes.has(node) || pod.terminating) {
-      this.scheduler.removePod(pod.uid);
+      this.cache.removePod(pod.uid);
       if (!pod.terminating) this.requestSchedule();
       return;
     }
     pod.nodeName = node;
     pod.unschedulable = null;
     this.store.emit('pod.bound', `Pod ${key(pod.namespace, pod.name)}`, { node });
-    this.bound(pod);
+    this.hooks.bound(pod);
   }
-}
-
-/** Pods may land on a node that is Ready and not cordoned. */
-function schedulable(n: SimNode): boolean {
-  return !n.unschedulable && n.ready;
 }
