@@ -7,12 +7,12 @@
 import { newNodeShape, type MaxPodsSource } from '../catalog/new-node.js';
 import { nodeTemplateLabels } from '../catalog/template.js';
 import type { InstanceType, Labels, Pod, PodScheduling, ResourceList, Vng } from '../model/types.js';
-import { MONOTONE_PLUGINS, runFilters, STATIC_PREDICATES, type FilterFailure, type PluginName } from './predicates/index.js';
+import { MONOTONE_PLUGINS, runFilters, type PluginName } from './predicates/index.js';
 import { buildClasses, resolveMatches, VolumeResolver, type ClassablePod, type PodClass } from './pod-classes.js';
 import { stayingPlanNode, type PlanNode } from './plan-node.js';
 import { addInto, fits, subtractInto, sum } from './resources.js';
-import { FreeTree } from './free-tree.js';
-import { firstUntoleratedTaint } from './selectors.js';
+import { OpenNodes } from './pack/open-nodes.js';
+import { staticFailure } from './pack/static-failure.js';
 import { SchedulingContext } from './scheduling-context.js';
 import { TermIndex } from './terms.js';
 
@@ -570,59 +570,6 @@ function solveOnce(
     templateCount: templates.length,
   };
   return { result, finalNodes: newNodes.map((n) => n.node), domainsGrew: ctx.spreadDomainsMissed() };
-}
-
-/**
- * Candidate nodes by position, indexed by their free room for first-fit queries, in one tree per set of taints: a class only
- * searches the trees whose taints it tolerates, so dedicated (tainted) nodes cost it nothing.
- */
-class OpenNodes {
-  private readonly groups = new Map<string, { readonly taints: PlanNode['taints']; readonly tree: FreeTree }>();
-  private readonly groupOf: string[] = [];
-  private readonly tolerated = new Map<PodClass, FreeTree[]>();
-  constructor(private readonly ctxNodes: readonly PlanNode[]) {}
-
-  add(node: PlanNode): void {
-    const hard = node.taints.filter((t) => t.effect !== 'PreferNoSchedule');
-    const key = JSON.stringify(hard);
-    if (!this.groups.has(key)) {
-      this.groups.set(key, { taints: hard, tree: new FreeTree() });
-      this.tolerated.clear(); // a new group: recompute what each class tolerates
-    }
-    this.groupOf[node.idx] = key;
-    this.update(node);
-  }
-
-  update(node: PlanNode): void {
-    const group = this.groups.get(this.groupOf[node.idx] ?? '');
-    if (!group) return;
-    const a = node.allocatable;
-    const r = node.requested;
-    group.tree.set(node.idx, (a['cpu'] ?? 0) - (r['cpu'] ?? 0), (a['memory'] ?? 0) - (r['memory'] ?? 0), (a['pods'] ?? 0) - (r['pods'] ?? 0));
-  }
-
-  /** The first node at or after `from`, among those whose taints the class tolerates, with room for cpu, memory and a pod. */
-  first(cls: PodClass, from: number, cpu: number, memory: number): number {
-    let trees = this.tolerated.get(cls);
-    if (!trees) {
-      trees = [...this.groups.values()].filter((g) => firstUntoleratedTaint(g.taints, cls.spec.tolerations) === null).map((g) => g.tree);
-      this.tolerated.set(cls, trees);
-    }
-    let best = -1;
-    for (const tree of trees) {
-      const i = tree.firstAtLeast(from, cpu, memory, 1);
-      if (i !== -1 && i < this.ctxNodes.length && (best === -1 || i < best)) best = i;
-    }
-    return best;
-  }
-}
-
-function staticFailure(ctx: SchedulingContext | null, cls: PodClass, node: PlanNode): FilterFailure | null {
-  for (const p of STATIC_PREDICATES) {
-    const f = p.filter(ctx as SchedulingContext, cls, node);
-    if (f !== null) return f;
-  }
-  return null;
 }
 
 /** Pods that want the same kind of node: same selectors, affinity, tolerations, architectures and volume placement. */
