@@ -4,17 +4,17 @@
  * chosen by price per pod for the demand still waiting; a final pass moves each new node to the cheapest type that still holds
  * its pods. No I/O, no clock: the same input gives the same result.
  */
-import { newNodeShape, type MaxPodsSource } from '../catalog/new-node.js';
-import { nodeTemplateLabels } from '../catalog/template.js';
-import type { InstanceType, Labels, Pod, PodScheduling, ResourceList, Vng } from '../model/types.js';
+import type { PodScheduling, ResourceList } from '../model/types.js';
 import { MONOTONE_PLUGINS, runFilters, type PluginName } from './predicates/index.js';
-import { buildClasses, resolveMatches, VolumeResolver, type ClassablePod, type PodClass } from './pod-classes.js';
-import { stayingPlanNode, type PlanNode } from './plan-node.js';
+import type { PodClass } from './pod-classes.js';
+import type { PlanNode } from './plan-node.js';
 import { addInto, fits, subtractInto, sum } from './resources.js';
+import { packClasses } from './pack/classes.js';
 import { OpenNodes } from './pack/open-nodes.js';
+import { contextWithStayingNodes } from './pack/staying.js';
+import { buildTemplates, type Template } from './pack/templates.js';
 import { staticFailure } from './pack/static-failure.js';
 import { SchedulingContext } from './scheduling-context.js';
-import { TermIndex } from './terms.js';
 
 export type {
   DaemonSetMisfit,
@@ -25,19 +25,7 @@ export type {
   SolveResult,
   Unschedulable,
 } from './pack/types.js';
-import type { DaemonSetMisfit, Placement, SolveInput, SolveResult, Unschedulable } from './pack/types.js';
-
-interface Template {
-  readonly node: PlanNode;
-  readonly vng: Vng;
-  readonly type: InstanceType;
-  readonly price: number;
-  readonly daemonClasses: readonly PodClass[];
-  readonly daemonRequests: ResourceList;
-  readonly maxPods: number;
-  readonly maxPodsSource: MaxPodsSource;
-  readonly rootVolumeSizeGiB: number;
-}
+import type { Placement, SolveInput, SolveResult, Unschedulable } from './pack/types.js';
 
 interface Demand {
   readonly requests: ResourceList;
@@ -80,134 +68,19 @@ function solveOnce(
   input: SolveInput,
   ghosts: readonly PlanNode[],
 ): { result: SolveResult; finalNodes: readonly PlanNode[]; domainsGrew: boolean } {
-  const { cluster, catalog } = input;
-  const nsLabels = new Map<string, Labels>(cluster.namespaces.map((n) => [n.name, n.labels]));
-  const terms = new TermIndex((ns) => nsLabels.get(ns) ?? { 'kubernetes.io/metadata.name': ns });
-  const volumes = new VolumeResolver(cluster);
-
-  // Classes: moving pods (all terms), pods that stay on staying nodes (their anti-affinity), DaemonSet pods on new nodes.
-  const moving = input.movingPods.map<ClassablePod>((p, i) => ({
-    namespace: p.namespace,
-    labels: p.labels,
-    spec: p,
-    archs: input.podArchitectures?.[i] ?? null,
-  }));
-  const movingClasses = buildClasses(moving, terms, volumes, 0, true);
-  const stayingNodes = cluster.nodes.filter((n) => !input.migratingNodes.has(n.name));
-  const stayingNodeNames = new Set(stayingNodes.map((n) => n.name));
-  const stayingPods = cluster.pods.filter(
-    (p) => p.nodeName !== null && stayingNodeNames.has(p.nodeName) && p.phase !== 'Succeeded' && p.phase !== 'Failed',
-  );
-  const stayingClasses = buildClasses(
-    stayingPods.map((p) => ({ namespace: p.namespace, labels: p.labels, spec: p })),
+  const { terms, movingClasses, stayingNodes, stayingPods, stayingClasses, daemonClasses, daemonNameOf } = packClasses(input);
+  const { templates, misfits } = buildTemplates(input, daemonClasses, daemonNameOf);
+  const ctx = contextWithStayingNodes({
     terms,
-    volumes,
-    movingClasses.length,
-    false,
-  );
-  // One class per DaemonSet, never shared: two DaemonSets with identical pod templates each run a pod on every node.
-  const daemonClasses: PodClass[] = [];
-  const daemonNameOf = new Map<PodClass, string>();
-  for (const d of cluster.daemonSets) {
-    const firstId = movingClasses.length + stayingClasses.length + daemonClasses.length;
-    for (const cls of buildClasses([{ namespace: d.namespace, labels: d.template.labels, spec: d.template }], terms, volumes, firstId, false)) {
-      daemonClasses.push(cls);
-      daemonNameOf.set(cls, `${d.namespace}/${d.name}`);
-    }
-  }
-  resolveMatches([...movingClasses, ...stayingClasses, ...daemonClasses], terms);
-
-  // Templates: every (VNG, instance type, zone), with its DaemonSet pods charged first.
-  const clusterZones = [...new Set(cluster.nodes.map((n) => n.zone).filter((z): z is string => z !== null))].sort();
-  const region =
-    cluster.nodes.map((n) => n.labels['topology.kubernetes.io/region']).find((r): r is string => r !== undefined) ??
-    catalog.region;
-  const templates: Template[] = [];
-  const misfits: DaemonSetMisfit[] = [];
-  for (const vng of input.vngs) {
-    const zones: (string | null)[] = vng.zones.length > 0 ? [...vng.zones] : clusterZones.length > 0 ? clusterZones : [null];
-    for (const typeName of vng.instanceTypes) {
-      const type = catalog.byName.get(typeName);
-      if (!type) continue;
-      const res = newNodeShape(vng, type, catalog, input.observed, input.allocatable);
-      for (const zone of zones) {
-        const labels = nodeTemplateLabels(vng, type, zone, region);
-        const node: PlanNode = {
-          idx: -1,
-          name: `${vng.name}/${typeName}${zone === null ? '' : `/${zone}`}`,
-          origin: 'template',
-          labels,
-          taints: vng.taints,
-          allocatable: res.allocatable,
-          requested: {},
-          hostPorts: [],
-          vng: vng.name,
-          instanceType: typeName,
-          zone,
-          movedPods: [],
-          price: type.priceUsdPerHour ?? Number.POSITIVE_INFINITY,
-        };
-        const runs: PodClass[] = [];
-        for (const dc of daemonClasses) {
-          if (staticFailure(null, dc, node) !== null) continue;
-          runs.push(dc);
-          addInto(node.requested, dc.spec.requests);
-          for (const p of dc.spec.hostPorts) node.hostPorts.push(p);
-          if (zone === zones[0] && !fits(node.allocatable, {}, node.requested)) {
-            const name = daemonNameOf.get(dc) ?? '';
-            misfits.push({ daemonSet: name, vng: vng.name, instanceType: typeName });
-          }
-        }
-        templates.push({
-          node,
-          vng,
-          type,
-          price: node.price,
-          daemonClasses: runs,
-          daemonRequests: { ...node.requested },
-          maxPods: res.maxPods,
-          maxPodsSource: res.maxPodsSource,
-          rootVolumeSizeGiB: res.rootVolumeSizeGiB,
-        });
-      }
-    }
-  }
-  const templateNodes = templates.map((t) => t.node);
-  const ctx = new SchedulingContext(
-    terms,
-    templateNodes,
-    input.vngs,
-    (name) => {
-      const it = catalog.byName.get(name);
-      return { vcpu: it?.vcpu ?? 0, memoryGiB: (it?.memoryMiB ?? 0) / 1024 };
-    },
+    templates,
+    vngs: input.vngs,
+    catalog: input.catalog,
     ghosts,
-  );
-
-  // Staying nodes: their free room counts; cordoned ones take nothing.
-  const podsByNode = new Map<string, Pod[]>();
-  for (const p of stayingPods) {
-    const list = podsByNode.get(p.nodeName as string);
-    if (list) list.push(p);
-    else podsByNode.set(p.nodeName as string, [p]);
-  }
-  const stayingClassOf = new Map<Pod, PodClass>();
-  stayingClasses.forEach((c) => c.members.forEach((i) => stayingClassOf.set(stayingPods[i] as Pod, c)));
-  for (const n of stayingNodes) {
-    const node = stayingPlanNode(n, ctx.nodes.length);
-    for (const p of podsByNode.get(n.name) ?? []) {
-      const cls = stayingClassOf.get(p);
-      if (cls) ctx.place(cls, node, null);
-    }
-    if (!n.unschedulable && n.ready) ctx.addNode(node);
-    else {
-      // It takes no pod, but its pods and its domain count for spread; a cordoned node carries kube-scheduler's taint.
-      if (n.unschedulable && !node.taints.some((t) => t.key === 'node.kubernetes.io/unschedulable')) {
-        node.taints = [...node.taints, { key: 'node.kubernetes.io/unschedulable', value: '', effect: 'NoSchedule' }];
-      }
-      ctx.addBystander(node);
-    }
-  }
+    stayingNodes,
+    stayingPods,
+    stayingClasses,
+  });
+  const templateNodes = ctx.templates;
 
   // Nodes that can still take the smallest moving pod, in first-fit order; full nodes drop out of every scan.
   const open = new OpenNodes(ctx.nodes);
