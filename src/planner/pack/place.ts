@@ -1,0 +1,48 @@
+/**
+ * The two ways first fit changes the packing state: a moving pod placed on a node (its group's waiting demand shrinks), and
+ * a new node opened from a template (named <vng>-001, -002, ... per VNG, with its DaemonSet pods placed).
+ */
+import type { PlanNode } from '../plan-node.js';
+import type { PodClass } from '../pod-classes.js';
+import { subtractInto } from '../resources.js';
+import type { DemandBook } from './demand.js';
+import type { PackState } from './state.js';
+import type { Template } from './templates.js';
+
+export function placeMoving(state: PackState, book: DemandBook, cls: PodClass, node: PlanNode, podIndex: number): void {
+  state.ctx.place(cls, node, podIndex);
+  const d = book.demand.get(book.groupOf.get(cls) ?? '');
+  if (d) {
+    subtractInto(d.requests, cls.spec.requests);
+    d.count -= 1;
+  }
+}
+
+export function materialize(state: PackState, t: Template): PlanNode {
+  const { ctx, vngOrdinal, zoneCounts } = state;
+  const ordinal = (vngOrdinal.get(t.vng.name) ?? 0) + 1;
+  vngOrdinal.set(t.vng.name, ordinal);
+  const name = `${t.vng.name}-${String(ordinal).padStart(3, '0')}`;
+  const node: PlanNode = {
+    idx: ctx.nodes.length,
+    name,
+    origin: 'new',
+    labels: { ...t.node.labels, 'kubernetes.io/hostname': name },
+    taints: t.node.taints,
+    allocatable: t.node.allocatable,
+    requested: {},
+    hostPorts: [],
+    vng: t.vng.name,
+    instanceType: t.type.name,
+    zone: t.node.zone,
+    movedPods: [],
+    price: t.price,
+  };
+  for (const dc of t.daemonClasses) ctx.place(dc, node, null);
+  ctx.addNode(node);
+  state.open.add(node);
+  state.newNodes.push({ node, template: t });
+  const zk = `${t.vng.name}/${t.node.zone}`;
+  zoneCounts.set(zk, (zoneCounts.get(zk) ?? 0) + 1);
+  return node;
+}
