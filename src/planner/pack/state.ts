@@ -41,7 +41,6 @@ export interface PendingClass {
 
 /** The state over a context that holds the staying nodes: every one of its candidate nodes indexed for first fit. */
 export function packState(ctx: SchedulingContext): PackState {
-  // Nodes that can still take the smallest moving pod, in first-fit order; full nodes drop out of every scan.
   const open = new OpenNodes(ctx.nodes);
   for (const node of ctx.nodes) open.add(node);
   return { ctx, open, newNodes: [], vngOrdinal: new Map(), zoneCounts: new Map() };
