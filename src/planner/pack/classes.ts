@@ -1,6 +1,6 @@
 /**
  * Packing phase 1, the pod classes: moving pods (all their terms), pods that stay on staying nodes (their anti-affinity
- * still counts) and DaemonSet pods (they run on every new node they tolerate), with the terms each class's labels match.
+ * still counts) and DaemonSet pods (one per new node their node predicates admit), with the terms each class's labels match.
  */
 import type { Labels, Node, Pod } from '../../model/types.js';
 import { buildClasses, resolveMatches, VolumeResolver, type ClassablePod, type PodClass } from '../pod-classes.js';

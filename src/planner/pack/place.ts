@@ -1,6 +1,6 @@
 /**
- * The two ways first fit changes the packing state: a moving pod placed on a node (its group's waiting demand shrinks), and
- * a new node opened from a template (named <vng>-001, -002, ... per VNG, with its DaemonSet pods placed).
+ * The two ways the placement phases change the packing state: a moving pod placed on a node (its group's waiting demand
+ * shrinks), and a new node opened from a template (first fit, VNG minimums).
  */
 import type { PlanNode } from '../plan-node.js';
 import type { PodClass } from '../pod-classes.js';
@@ -9,6 +9,7 @@ import type { DemandBook } from './demand.js';
 import type { PackState } from './state.js';
 import type { Template } from './templates.js';
 
+/** Places moving pod `podIndex` (of class `cls`) on `node` and takes it off its group's waiting demand. */
 export function placeMoving(state: PackState, book: DemandBook, cls: PodClass, node: PlanNode, podIndex: number): void {
   state.ctx.place(cls, node, podIndex);
   const d = book.demand.get(book.groupOf.get(cls) ?? '');
@@ -18,6 +19,7 @@ export function placeMoving(state: PackState, book: DemandBook, cls: PodClass, n
   }
 }
 
+/** Opens a new node of template `t`, named <vng>-001, -002, ... per VNG, with its DaemonSet pods placed; returns it. */
 export function materialize(state: PackState, t: Template): PlanNode {
   const { ctx, vngOrdinal, zoneCounts } = state;
   const ordinal = (vngOrdinal.get(t.vng.name) ?? 0) + 1;

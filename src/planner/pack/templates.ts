@@ -25,7 +25,7 @@ export interface Template {
 
 export interface Templates {
   readonly templates: readonly Template[];
-  /** One entry per DaemonSet, VNG and instance type (first zone only); may hold repeats. */
+  /** DaemonSet, VNG and instance type of each misfit (checked in the first zone); may repeat, the result drops repeats. */
   readonly misfits: readonly DaemonSetMisfit[];
 }
 
