@@ -1,0 +1,61 @@
+/**
+ * Packing phase 1, the pod classes: moving pods (all their terms), pods that stay on staying nodes (their anti-affinity
+ * still counts) and DaemonSet pods (one per new node their node predicates admit), with the terms each class's labels match.
+ */
+import type { Labels, Node, Pod } from '../../model/types.js';
+import { buildClasses, resolveMatches, VolumeResolver, type ClassablePod, type PodClass } from '../pod-classes.js';
+import { TermIndex } from '../terms.js';
+import type { SolveInput } from './types.js';
+
+export interface PackClasses {
+  readonly terms: TermIndex;
+  readonly movingClasses: readonly PodClass[];
+  /** The nodes not being migrated, and the pods that run there (not finished). */
+  readonly stayingNodes: readonly Node[];
+  readonly stayingPods: readonly Pod[];
+  /** Classes of the staying pods; members index into `stayingPods`. */
+  readonly stayingClasses: readonly PodClass[];
+  readonly daemonClasses: readonly PodClass[];
+  /** The DaemonSet of each DaemonSet class, as namespace/name. */
+  readonly daemonNameOf: ReadonlyMap<PodClass, string>;
+}
+
+export function packClasses(input: SolveInput): PackClasses {
+  const { cluster } = input;
+  const nsLabels = new Map<string, Labels>(cluster.namespaces.map((n) => [n.name, n.labels]));
+  const terms = new TermIndex((ns) => nsLabels.get(ns) ?? { 'kubernetes.io/metadata.name': ns });
+  const volumes = new VolumeResolver(cluster);
+
+  // Classes: moving pods (all terms), pods that stay on staying nodes (their anti-affinity), DaemonSet pods on new nodes.
+  const moving = input.movingPods.map<ClassablePod>((p, i) => ({
+    namespace: p.namespace,
+    labels: p.labels,
+    spec: p,
+    archs: input.podArchitectures?.[i] ?? null,
+  }));
+  const movingClasses = buildClasses(moving, terms, volumes, 0, true);
+  const stayingNodes = cluster.nodes.filter((n) => !input.migratingNodes.has(n.name));
+  const stayingNodeNames = new Set(stayingNodes.map((n) => n.name));
+  const stayingPods = cluster.pods.filter(
+    (p) => p.nodeName !== null && stayingNodeNames.has(p.nodeName) && p.phase !== 'Succeeded' && p.phase !== 'Failed',
+  );
+  const stayingClasses = buildClasses(
+    stayingPods.map((p) => ({ namespace: p.namespace, labels: p.labels, spec: p })),
+    terms,
+    volumes,
+    movingClasses.length,
+    false,
+  );
+  // One class per DaemonSet, never shared: two DaemonSets with identical pod templates each run a pod on every node.
+  const daemonClasses: PodClass[] = [];
+  const daemonNameOf = new Map<PodClass, string>();
+  for (const d of cluster.daemonSets) {
+    const firstId = movingClasses.length + stayingClasses.length + daemonClasses.length;
+    for (const cls of buildClasses([{ namespace: d.namespace, labels: d.template.labels, spec: d.template }], terms, volumes, firstId, false)) {
+      daemonClasses.push(cls);
+      daemonNameOf.set(cls, `${d.namespace}/${d.name}`);
+    }
+  }
+  resolveMatches([...movingClasses, ...stayingClasses, ...daemonClasses], terms);
+  return { terms, movingClasses, stayingNodes, stayingPods, stayingClasses, daemonClasses, daemonNameOf };
+}

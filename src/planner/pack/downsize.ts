@@ -1,0 +1,58 @@
+/**
+ * Packing phase 6, downsizing: each new node moves to the cheapest instance type of its VNG and zone that still holds its
+ * pods (resources, host ports and static predicates), with the scheduling context's term counts recorded again under the
+ * new type's labels.
+ */
+import type { PlanNode } from '../plan-node.js';
+import type { PodClass } from '../pod-classes.js';
+import { addInto, fits, subtractInto, sum } from '../resources.js';
+import type { PackState } from './state.js';
+import { staticFailure } from './static-failure.js';
+import type { Template } from './templates.js';
+
+export function downsize(state: PackState, movingClasses: readonly PodClass[], templates: readonly Template[]): void {
+  const { ctx } = state;
+  // Downsize: each new node to the cheapest type of its VNG and zone that still holds its pods.
+  const classOfMoving = new Map<number, PodClass>();
+  for (const cls of movingClasses) for (const i of cls.members) classOfMoving.set(i, cls);
+  const byVngZone = new Map<string, Template[]>();
+  for (const t of templates) {
+    const k = `${t.vng.name}/${t.node.zone}`;
+    const list = byVngZone.get(k);
+    if (list) list.push(t);
+    else byVngZone.set(k, [t]);
+  }
+  for (const list of byVngZone.values()) list.sort((a, b) => a.price - b.price || (a.type.name < b.type.name ? -1 : 1));
+  for (const entry of state.newNodes) {
+    const { node, template } = entry;
+    const podRequests = { ...node.requested };
+    subtractInto(podRequests, template.daemonRequests);
+    const classes = [...new Set(node.movedPods.map((i) => classOfMoving.get(i) as PodClass))];
+    const ports = node.movedPods.flatMap((i) => classOfMoving.get(i)?.spec.hostPorts ?? []);
+    for (const cand of byVngZone.get(`${template.vng.name}/${node.zone}`) ?? []) {
+      if (cand.price >= template.price) break;
+      if (!fits(cand.node.allocatable, cand.daemonRequests, podRequests)) continue;
+      if (ports.some((p) => cand.node.hostPorts.some((q) => q.port === p.port && q.protocol === p.protocol))) continue;
+      const labels = { ...cand.node.labels, 'kubernetes.io/hostname': node.name };
+      const probe: PlanNode = { ...cand.node, name: node.name, labels };
+      if (classes.some((c) => staticFailure(ctx, c, probe) !== null)) continue;
+      // Re-record term counts under the new labels (topology keys such as instance-type or arch change).
+      for (const c of [...template.daemonClasses, ...node.movedPods.map((i) => classOfMoving.get(i) as PodClass)]) {
+        ctx.countPod(c, node, -1);
+      }
+      node.labels = labels;
+      node.allocatable = cand.node.allocatable;
+      node.price = cand.price;
+      ctx.retypeNode(node, cand.type.name);
+      const requested = sum([cand.daemonRequests, podRequests]);
+      for (const k of Object.keys(node.requested)) delete node.requested[k];
+      addInto(node.requested, requested);
+      node.hostPorts.length = 0;
+      for (const p of [...cand.node.hostPorts, ...ports]) node.hostPorts.push(p);
+      for (const c of cand.daemonClasses) ctx.countPod(c, node, 1);
+      for (const i of node.movedPods) ctx.countPod(classOfMoving.get(i) as PodClass, node, 1);
+      entry.template = cand;
+      break;
+    }
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Which new node a class opens when no open node takes its next pod: the (VNG, instance type) pair with the lowest price per
+ * waiting pod, in the zone its VNG uses least, on a template that passes every filter.
+ */
+import type { ResourceList } from '../../model/types.js';
+import { runFilters } from '../predicates/index.js';
+import type { PlanNode } from '../plan-node.js';
+import type { PodClass } from '../pod-classes.js';
+import { fits } from '../resources.js';
+import { constraintKey, type Demand, type DemandBook } from './demand.js';
+import { materialize } from './place.js';
+import type { PackState } from './state.js';
+import { staticFailure } from './static-failure.js';
+import type { Template } from './templates.js';
+
+/** A function that opens the best new node for a class (and returns it), or returns null when no VNG node type takes it. */
+export type NewNodeOpener = (cls: PodClass) => PlanNode | null;
+
+export function newNodeOpener(state: PackState, templates: readonly Template[], book: DemandBook): NewNodeOpener {
+  const { ctx, zoneCounts } = state;
+  const { groupOf, demand } = book;
+  /**
+   * Templates that pass the label/taint/volume predicates, grouped by (VNG, instance type): cached per constraint key, since
+   * most classes share one. Resource fit is then checked per pair on its first template (zones of a pair share allocatable);
+   * the full filter still runs on the exact template before a node is opened.
+   */
+  type Pair = { name: string; first: Template; templates: number[] };
+  const pairsByConstraint = new Map<string, Pair[]>();
+  const pairCache = new Map<PodClass, Pair[]>();
+  const pairsOf = (cls: PodClass): Pair[] => {
+    let pairs = pairCache.get(cls);
+    if (pairs) return pairs;
+    const key = constraintKey(cls);
+    let all = pairsByConstraint.get(key);
+    if (!all) {
+      const byName = new Map<string, Pair>();
+      for (let i = 0; i < templates.length; i++) {
+        const t = templates[i] as Template;
+        if (staticFailure(ctx, cls, t.node) !== null) continue;
+        const name = `${t.vng.name}\u0000${t.type.name}`;
+        const e = byName.get(name);
+        if (e) e.templates.push(i);
+        else byName.set(name, { name, first: t, templates: [i] });
+      }
+      all = [...byName.values()];
+      pairsByConstraint.set(key, all);
+    }
+    pairs = all.filter((p) => fits(p.first.node.allocatable, p.first.node.requested, cls.spec.requests));
+    pairCache.set(cls, pairs);
+    return pairs;
+  };
+
+  return (cls: PodClass): PlanNode | null => {
+    const pairs = pairsOf(cls);
+    if (pairs.length === 0) return null;
+    const d = demand.get(groupOf.get(cls) ?? '');
+    // Rank (VNG, type) pairs by price per waiting pod (then more pods per node, lower price, name); take the best, and only
+    // when none of its zones passes every filter, the next best. Zones least used by the VNG first.
+    const scored = pairs.map((p) => {
+      const fit = podsPerNode(p.first, cls.spec.requests, d);
+      return { pair: p, fit, score: p.first.price / fit, price: p.first.price };
+    });
+    const better = (a: (typeof scored)[number], b: (typeof scored)[number]): boolean =>
+      a.score < b.score ||
+      (a.score === b.score && (a.fit > b.fit || (a.fit === b.fit && (a.price < b.price || (a.price === b.price && a.pair.name < b.pair.name)))));
+    const tried = new Set<number>();
+    while (tried.size < scored.length) {
+      let best = -1;
+      for (let k = 0; k < scored.length; k++) {
+        if (tried.has(k)) continue;
+        if (best === -1 || better(scored[k] as (typeof scored)[number], scored[best] as (typeof scored)[number])) best = k;
+      }
+      tried.add(best);
+      const pair = (scored[best] as (typeof scored)[number]).pair;
+      const order = [...pair.templates].sort((a, b) => {
+        const ta = templates[a] as Template;
+        const tb = templates[b] as Template;
+        const ca = zoneCounts.get(`${ta.vng.name}/${ta.node.zone}`) ?? 0;
+        const cb = zoneCounts.get(`${tb.vng.name}/${tb.node.zone}`) ?? 0;
+        return ca - cb || a - b;
+      });
+      for (const i of order) {
+        const t = templates[i] as Template;
+        if (runFilters(ctx, cls, t.node) !== null) continue;
+        return materialize(state, t);
+      }
+    }
+    return null;
+  };
+}
+
+/**
+ * How many pods of the waiting demand's average shape a fresh node of this template holds (at least 1: the pod that opens
+ * it fits), capped by the number still waiting, so the last node of a group is priced for what is left.
+ */
+function podsPerNode(t: Template, request: ResourceList, d: Demand | undefined): number {
+  const n = d && d.count > 0 ? d.count : 1;
+  const shape = d && d.count > 0 ? d.requests : request;
+  let k = Number.POSITIVE_INFINITY;
+  for (const key in shape) {
+    const total = shape[key] ?? 0;
+    if (total <= 0) continue;
+    const avg = total / n;
+    const free = (t.node.allocatable[key] ?? 0) - (t.node.requested[key] ?? 0);
+    k = Math.min(k, free / avg);
+  }
+  if (!Number.isFinite(k)) k = n;
+  return Math.max(1, Math.min(n, Math.floor(k)));
+}

@@ -1,0 +1,97 @@
+/**
+ * Packing phase 8, the result: each moving pod's placement, kube-scheduler-style reasons for the pods left without a node
+ * (every filter run on every VNG node type in the final state), the new nodes as the plan reports them, and the DaemonSet
+ * misfits without repeats.
+ */
+import type { Pod } from '../../model/types.js';
+import { runFilters, type PluginName } from '../predicates/index.js';
+import type { PlanNode } from '../plan-node.js';
+import type { PodClass } from '../pod-classes.js';
+import type { SchedulingContext } from '../scheduling-context.js';
+import type { PackState, PendingClass } from './state.js';
+import type { Template } from './templates.js';
+import type { DaemonSetMisfit, Placement, SolveResult, Unschedulable } from './types.js';
+
+export interface ResultsInput {
+  readonly state: PackState;
+  readonly movingPods: readonly Pod[];
+  readonly pending: readonly PendingClass[];
+  readonly templates: readonly Template[];
+  readonly misfits: readonly DaemonSetMisfit[];
+  readonly daemonNameOf: ReadonlyMap<PodClass, string>;
+}
+
+export function packResult(input: ResultsInput): SolveResult {
+  const { ctx, newNodes } = input.state;
+  const { daemonNameOf } = input;
+  const placements: (Placement | null)[] = input.movingPods.map(() => null);
+  // Results.
+  for (const { node } of newNodes) {
+    for (const i of node.movedPods) {
+      placements[i] = { node: node.name, vng: node.vng, instanceType: node.instanceType, zone: node.zone };
+    }
+  }
+  for (const node of ctx.nodes) {
+    if (node.origin !== 'staying') continue;
+    for (const i of node.movedPods) {
+      placements[i] = { node: node.name, vng: null, instanceType: node.instanceType, zone: node.zone };
+    }
+  }
+  const unschedulable = new Map<number, Unschedulable>();
+  const explained = new Map<PodClass, Unschedulable>();
+  for (const { cls, members } of input.pending) {
+    let why = explained.get(cls);
+    if (!why) explained.set(cls, (why = explain(ctx, cls, ctx.templates)));
+    for (const i of members) unschedulable.set(i, why);
+  }
+  const seenMisfit = new Set<string>();
+  return {
+    placements,
+    unschedulable,
+    newNodes: newNodes.map(({ node, template }) => ({
+      name: node.name,
+      vng: template.vng.name,
+      instanceType: template.type.name,
+      zone: node.zone,
+      priceUsdPerHour: Number.isFinite(template.price) ? template.price : 0,
+      allocatable: node.allocatable,
+      requested: { ...node.requested },
+      daemonSets: template.daemonClasses.map((c) => daemonNameOf.get(c) ?? ''),
+      pods: [...node.movedPods],
+      maxPods: template.maxPods,
+      maxPodsSource: template.maxPodsSource,
+      rootVolumeSizeGiB: template.rootVolumeSizeGiB,
+    })),
+    daemonSetMisfits: input.misfits.filter((m) => {
+      const k = `${m.daemonSet}|${m.vng}|${m.instanceType}`;
+      if (seenMisfit.has(k)) return false;
+      seenMisfit.add(k);
+      return true;
+    }),
+    templateCount: input.templates.length,
+  };
+}
+
+/** Runs every filter on every VNG node type in the final state and words the result as kube-scheduler does. */
+function explain(ctx: SchedulingContext, cls: PodClass, templates: readonly PlanNode[]): Unschedulable {
+  const counts = new Map<string, { plugin: PluginName; message: string; count: number }>();
+  for (const t of templates) {
+    const f = runFilters(ctx, cls, t);
+    if (f === null) continue;
+    for (const message of f.reasons) {
+      const k = `${f.plugin}\u0000${message}`;
+      const e = counts.get(k);
+      if (e) e.count += 1;
+      else counts.set(k, { plugin: f.plugin, message, count: 1 });
+    }
+  }
+  const reasons = [...counts.values()].sort((a, b) => (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+  let summary: string;
+  if (templates.length === 0) summary = '0/0 VNG node types are available: no VNG offers any instance type.';
+  else if (reasons.length === 0) {
+    summary = `0/${templates.length} VNG node types are available: the pod fits an empty node but not beside the pods already planned.`;
+  } else {
+    summary = `0/${templates.length} VNG node types are available: ${reasons.map((r) => `${r.count} ${r.message}`).join(', ')}.`;
+  }
+  return { summary, reasons };
+}
