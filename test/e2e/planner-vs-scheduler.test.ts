@@ -43,7 +43,6 @@ import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadCatalog, type Catalog } from '../../src/catalog/catalog.js';
 import { observedResources } from '../../src/catalog/observed.js';
-import { kwokNodeManifest } from '../../src/live/capacity-kwok.js';
 import { parseClusterObjects } from '../../src/model/kube/cluster.js';
 import { DEFAULT_PARAMS } from '../../src/model/params.js';
 import type { Cluster, Vng } from '../../src/model/types.js';
@@ -51,6 +50,7 @@ import { parseVngText } from '../../src/model/vng/parse-vngs.js';
 import { buildPlan, type Plan, type PlannedPod } from '../../src/planner/plan.js';
 import { REGION } from '../helpers/kube-objects.js';
 import { connect, createNamespace, isReady, RUN_LABEL, sleep, waitForWith } from './helpers/cluster-kit.js';
+import { newNodeManifest, stayingNodeManifest } from './helpers/replay-nodes.js';
 import { inSchedulerWords, NAMED_TAINT, phrases, reasonCounts } from './helpers/reason-phrases.js';
 import {
   AFFINITY_WORLD,
@@ -189,22 +189,7 @@ async function replay(c: Case): Promise<Replay> {
     const n = c.cluster.nodes.find((x) => x.name === name);
     if (!n) throw new Error(`no staying node ${name}`);
     const live = `${c.id}-${name}`;
-    const q = (list: Record<string, number>): Record<string, string> =>
-      Object.fromEntries(Object.entries(list).map(([k, v]) => [k, k === 'cpu' ? `${v}m` : String(v)]));
-    await core.createNode({
-      body: {
-        metadata: {
-          name: live,
-          annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
-          labels: { ...n.labels, 'kubernetes.io/hostname': live, type: 'kwok', [RUN_LABEL]: c.id },
-        },
-        spec: {
-          providerID: `aws:///${n.zone ?? ''}/i-0e2e${c.liveNode.size.toString(16).padStart(13, '0')}`,
-          ...(n.taints.length > 0 ? { taints: n.taints.map((t) => ({ key: t.key, ...(t.value !== '' ? { value: t.value } : {}), effect: t.effect })) } : {}),
-        },
-        status: { capacity: q(n.capacity), allocatable: q(n.allocatable) },
-      },
-    });
+    await core.createNode({ body: stayingNodeManifest(n, live, c.id, c.liveNode.size) });
     c.liveNode.set(name, live);
     wantTaints.set(live, n.taints.map((t) => t.key).sort(cmp));
   }
@@ -216,13 +201,7 @@ async function replay(c: Case): Promise<Replay> {
     const name = `${c.id}-${n.name}`;
     const vng = vngByName.get(n.vng);
     if (!vng) throw new Error(`plan node ${n.name}: unknown VNG ${n.vng}`);
-    const manifest = kwokNodeManifest(
-      { name, instanceId: `i-0e2e${(0x1000000 + i).toString(16).padStart(13, '0')}`, vng, instanceType: n.instanceType, zone: n.zone ?? `${REGION}a`, region: REGION },
-      catalog,
-      observed,
-    );
-    if (!manifest) throw new Error(`plan node ${n.name}: no manifest for ${n.instanceType}`);
-    manifest.metadata = { ...manifest.metadata, labels: { ...manifest.metadata?.labels, [RUN_LABEL]: c.id } };
+    const manifest = newNodeManifest(n, name, c.id, i, vngs, catalog, observed);
     c.liveNode.set(n.name, name);
     c.vngOfLive.set(name, n.vng);
     wantTaints.set(name, vng.taints.map((t) => t.key).sort(cmp));
