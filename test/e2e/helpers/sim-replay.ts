@@ -13,7 +13,7 @@
  */
 import { Prng } from '../../../src/gen/prng.js';
 import type { Node, Pod } from '../../../src/model/types.js';
-import { runFilters, schedule, scoreNodes, type NodeScore } from '../../../sim/scheduler/framework.js';
+import { runFilters, runPreFilters, schedule, scoreNodes, type NodeScore } from '../../../sim/scheduler/framework.js';
 import { scheduleOne } from '../../../sim/scheduler/schedule-one.js';
 import type { FilterResult, NodeState, SchedPod, Snapshot } from '../../../sim/scheduler/types.js';
 import { podKey, type ReplayStep } from './differential-case.js';
@@ -60,7 +60,8 @@ export function simReplay(input: SimReplayInput): Map<string, PodOutcome> {
   for (const { pod, node } of input.stayingPods) {
     const st = byName.get(node);
     if (!st) throw new Error(`sim replay: staying pod ${podKey(pod)} on unknown node ${node}`);
-    st.pods.push({ ...pod, nodeName: node });
+    // A new array: sim/scheduler memoises per pods array, so none is changed once a cycle has seen it.
+    st.pods = [...st.pods, { ...pod, nodeName: node }];
   }
   const snapshot = (): Snapshot => ({ nodes: nodes.map((n): NodeState => ({ node: n.node, pods: n.pods })), namespaceLabels: {}, pdbs: [] });
 
@@ -159,7 +160,11 @@ export function guidedReplay(input: GuidedReplayInput): GuidedReplayResult {
     byName.set(live, st);
   };
   for (const live of input.stayingNodes) addNode(live);
-  for (const { pod, node } of input.stayingPods) byName.get(node)?.pods.push({ ...pod, nodeName: node });
+  for (const { pod, node } of input.stayingPods) {
+    const st = byName.get(node);
+    if (!st) throw new Error(`guided replay: staying pod ${podKey(pod)} on unknown node ${node}`);
+    st.pods = [...st.pods, { ...pod, nodeName: node }];
+  }
   const snapshot = (): Snapshot => ({ nodes: nodes.map((n): NodeState => ({ node: n.node, pods: n.pods })), namespaceLabels: {}, pdbs: [] });
   const unbound = (k: string): SchedPod => {
     const pod = input.podsByKey.get(k);
@@ -183,8 +188,9 @@ export function guidedReplay(input: GuidedReplayInput): GuidedReplayResult {
     const snap = snapshot();
     const feasible: NodeState[] = [];
     let refusal: FilterResult = { code: 'Success' };
+    const rejected = runPreFilters(pod, snap);
     for (const n of snap.nodes) {
-      const r = runFilters(pod, n, snap);
+      const r = rejected ?? runFilters(pod, n, snap);
       if (r.code === 'Success') feasible.push(n);
       else if (n.node.name === target) refusal = r;
     }
