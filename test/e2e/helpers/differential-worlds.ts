@@ -6,7 +6,7 @@
  * What a world may hold, each drawn per world:
  * - VNGs: `general` (m5, pool=general) always; `memory` (r5, pool=memory) and `batch` (c5, workload=batch, tainted
  *   dedicated=batch:NoSchedule) sometimes; one or two zones;
- * - workloads of a mix of requests (50m-2 CPU, 64Mi-4Gi): plain, tolerating the batch taint, selecting a VNG's label,
+ * - workloads of a mix of requests (50m-1500m CPU, 64Mi-4Gi, which every VNG type can take): plain, tolerating the batch taint, selecting a VNG's label,
  *   batch (selector and toleration), required anti-affinity per hostname, topology spread over zones (DoNotSchedule or
  *   ScheduleAnyway) or hostnames (DoNotSchedule), a host port;
  * - in some worlds, nodes that stay (not migrated), whose pods stay and count for the moving pods' constraints;
@@ -77,8 +77,9 @@ function vngsJsonOf(names: readonly VngName[], zones: readonly string[], prng: P
   });
 }
 
-const CPU_MILLI = [50, 100, 200, 250, 500, 750, 1000, 1500, 2000] as const;
-const CPU_WEIGHT = [3, 5, 5, 4, 5, 3, 3, 2, 1] as const;
+/** At most 1500m: every VNG type (the smallest has 1930m allocatable) takes any pod, so only the misfits fit nowhere. */
+const CPU_MILLI = [50, 100, 200, 250, 500, 750, 1000, 1250, 1500] as const;
+const CPU_WEIGHT = [3, 5, 5, 4, 5, 3, 3, 2, 2] as const;
 const MEMORY_MI = [64, 128, 256, 512, 1024, 1536, 2048, 3072, 4096] as const;
 const MEMORY_WEIGHT = [2, 4, 5, 5, 4, 3, 2, 1, 1] as const;
 
@@ -161,9 +162,20 @@ export function generateDiffWorld(seed: number): DiffWorld {
   const plainNames = plainOld.map((n) => n.name);
   const batchNames = oldNodes.filter((n) => (n.taints ?? []).length > 0).map((n) => n.name);
 
-  // Workloads until the moving pods reach the target (pods of staying nodes come on top).
+  // The misfits first (one pod each), then workloads until the moving pods reach the target (pods of staying nodes come on
+  // top).
   const namespaces = ['shop', 'data', 'ops'].slice(0, prng.int(1, 3));
-  const target = prng.int(10, 80);
+  // At most 78: a forced workload (below) may add a pod or two beyond the target.
+  const target = prng.int(10, 78);
+  const misfits: MisfitKind[] = [];
+  const misfitWorkloads: Workload[] = [];
+  if (withMisfits) {
+    const pool = MISFIT_KINDS.filter((k) => k !== 'batch-no-toleration' || hasBatch);
+    for (const k of prng.shuffle([...pool]).slice(0, prng.int(1, 3))) {
+      misfits.push(k);
+      misfitWorkloads.push(misfitWorkload(k, prng.pick(namespaces), [prng.pick(plainNames)]));
+    }
+  }
   const kindsAvailable: { kind: WorkloadKind; weight: number }[] = [
     { kind: 'plain', weight: 6 },
     { kind: 'tolerant', weight: hasBatch ? 2 : 0 },
@@ -177,16 +189,12 @@ export function generateDiffWorld(seed: number): DiffWorld {
   ];
   const workloads: Workload[] = [];
   const kinds: Record<string, number> = {};
-  let moving = 0;
+  let moving = misfits.length;
   let ports = 0;
-  const forced: WorkloadKind[] = [];
-  if (withMisfits) {
-    // A node of every VNG in the fleet: a workload that needs each.
-    if (vngNames.includes('memory')) forced.push('selector');
-    if (hasBatch) forced.push('batch');
-  }
-  let selectorVng: VngName | null = vngNames.includes('memory') && withMisfits ? 'memory' : null;
-  while (moving < target) {
+  // With misfits, a node of every VNG in the fleet: a workload that needs each.
+  const forcedSelectors: VngName[] = withMisfits ? vngNames.filter((v) => v !== 'batch') : [];
+  const forced: WorkloadKind[] = [...forcedSelectors.map((): WorkloadKind => 'selector'), ...(withMisfits && hasBatch ? ['batch' as const] : [])];
+  while (moving < target || forced.length > 0) {
     const kind = forced.shift() ?? prng.weighted(kindsAvailable, (k) => k.weight).kind;
     const i = workloads.length;
     const name = `${kind}-${i + 1}`;
@@ -206,8 +214,7 @@ export function generateDiffWorld(seed: number): DiffWorld {
         spec = { tolerations: [TOLERATE_BATCH] };
         break;
       case 'selector': {
-        const vng = selectorVng ?? prng.pick(vngNames.filter((v) => v !== 'batch'));
-        selectorVng = null;
+        const vng = forcedSelectors.shift() ?? prng.pick(vngNames.filter((v) => v !== 'batch'));
         const [k, v] = VNG_DEFS[vng].label;
         spec = { nodeSelector: { [k]: v } };
         break;
@@ -239,20 +246,10 @@ export function generateDiffWorld(seed: number): DiffWorld {
     // A workload all of whose replicas sit on staying nodes moves nothing; stop adding after a fixed number anyway.
     if (workloads.length >= 40) break;
   }
-  const misfits: MisfitKind[] = [];
-  if (withMisfits) {
-    const pool = MISFIT_KINDS.filter((k) => k !== 'batch-no-toleration' || hasBatch);
-    const count = prng.int(1, 3);
-    const shuffled = prng.shuffle([...pool]);
-    for (const k of shuffled.slice(0, count)) {
-      misfits.push(k);
-      workloads.push(misfitWorkload(k, prng.pick(namespaces), [prng.pick(plainNames)]));
-    }
-  }
   const batchSizePercentage = prng.pick([25, 34, 50, 100]);
   return {
     seed,
-    spec: { oldNodes: finalOld, workloads },
+    spec: { oldNodes: finalOld, workloads: [...workloads, ...misfitWorkloads] },
     vngsJson: vngsJsonOf(vngNames, zones, prng.fork('vngs')),
     vngNames,
     zones,
