@@ -17,7 +17,7 @@
  * agrees on every binding and every Pending pod. Both pick at random among the nodes with the highest score (as
  * kube-scheduler's selectHost does), so from the first tie on they fill different nodes, and when the fleet is tight which
  * pods are left over depends on it. Excused only when guidedReplay found no disagreement in the world; counted and printed.
- * Pinned by test/unit/differential-tie-breaks.test.ts.
+ * Pinned by test/unit/differential/tie-breaks.test.ts.
  */
 import type { PlannedPod } from '../../../src/planner/plan.js';
 import { podKey, type DiffCase } from './differential-case.js';
