@@ -49,6 +49,7 @@ export interface WorldAgreement {
   readonly pendingAgreed: number;
   /** Differences excused as TIE_BREAKS (see above), one line each. */
   readonly excused: readonly string[];
+  /** Pods the control plane replay created again (Pending when a round of new nodes came, or judged against fewer nodes). */
   readonly recreated: number;
   readonly ms: number;
   /** Every disagreement, one line each, with the pod, the verdicts and the reasons. */

@@ -1,10 +1,14 @@
 /**
  * A replay of a plan on the e2e control plane, step by step (differential-case.ts replaySteps), for the real kube-scheduler
- * to place: the nodes that stay and their pods (bound) first, then per step either new nodes (waited for until Ready and
- * free of the not-ready taint) or moving pods created again unbound, in queue order; after each step the replay waits until
- * the pods have settled (settle below). At the end, a Pending pod whose last refusal was judged against fewer nodes than now
- * exist (kube-scheduler's queueing hints skip a retry when an added node cannot help it) is created again, so that every
- * verdict is judged against the whole fleet; the replay says which.
+ * to place: the nodes that stay and their pods (bound) first, then per step either moving pods, created again unbound in
+ * queue order, or new nodes; after each step the replay waits until the pods have settled (settle below).
+ *
+ * A round of new nodes is made atomic: nodes become Ready and lose the not-ready taint one by one, and kube-scheduler would
+ * retry the Pending pods on each, filling the first before the others exist. So the Pending pods are deleted first, the
+ * round's nodes created and waited for, and the pods created again in the order they were waiting (the order they last
+ * failed in), as kube-scheduler would retry them with the whole round in place. The replay records which pods each step
+ * created, in order: the order kube-scheduler tried them in. At the end, a Pending pod whose last refusal was judged against
+ * fewer nodes than now exist is created again too, so that every verdict is judged against the whole fleet.
  */
 import * as https from 'node:https';
 import type * as k8s from '@kubernetes/client-node';
@@ -40,12 +44,16 @@ export interface KubeReplayInput {
 export interface KubeReplayResult {
   /** By input namespace/name; `node` is a live node name. */
   readonly outcomes: Map<string, PodOutcome>;
-  /** Bound pods by input namespace/name: the step (index into the steps; steps.length for the re-created pods) after which
-   * the pod was first seen bound. */
+  /**
+   * Bound pods by input namespace/name: the step (index into the steps; steps.length for the pods created again at the end)
+   * after which the pod was first seen bound.
+   */
   readonly boundAfterStep: Map<string, number>;
+  /** Per step (and, last, the re-creation at the end): the pods it created, in order. */
+  readonly createdInStep: readonly (readonly string[])[];
   /** Bound pods by input namespace/name: when kube-scheduler reported it Scheduled (its event's time, in microseconds). */
   readonly scheduledAt: Map<string, number>;
-  /** Pods created again at the end because their last refusal predates the last nodes. */
+  /** Pods created again at the end because their last refusal was judged against fewer nodes than exist. */
   readonly recreated: readonly string[];
   readonly liveNodes: number;
 }
@@ -135,51 +143,70 @@ export async function kubeReplay(kc: k8s.KubeConfig, core: k8s.CoreV1Api, input:
 
   let pods = new Map<string, k8s.V1Pod>();
   const boundAfterStep = new Map<string, number>();
+  const createdInStep: string[][] = [];
+  /** Pods created so far and not yet seen bound, in the order they last failed (the order they were last created). */
+  let waiting: string[] = [];
   const noteBound = (step: number): void => {
     for (const k of created) if (!boundAfterStep.has(k) && boundTo(pods.get(liveKey(k))) !== '') boundAfterStep.set(k, step);
+    waiting = waiting.filter((k) => !boundAfterStep.has(k));
   };
-  for (const [i, step] of input.steps.entries()) {
-    if (step.kind === 'nodes') {
-      await createNodes(step.nodes.map((n) => {
-        const m = input.newNodes.get(n.name);
-        if (!m) throw new Error(`no manifest for new node ${n.name}`);
-        return m;
-      }));
-    } else {
-      for (const p of step.pods) {
-        await createPod(podKey(p));
-        created.push(podKey(p));
-      }
-    }
-    pods = await settle();
-    noteBound(i);
-  }
-
-  // A refusal judged against fewer nodes than exist now: ask again, with the whole fleet in place.
-  const recreated = created.filter((k) => {
-    const pod = pods.get(liveKey(k));
-    return boundTo(pod) === '' && nodeCountOf(scheduledCondition(pod)?.message ?? '') !== wantTaints.size;
-  });
-  if (recreated.length > 0) {
-    for (const k of recreated) {
+  const deletePods = async (keys: readonly string[]): Promise<void> => {
+    for (const k of keys) {
       const src = input.pods.get(k);
       if (!src) continue;
-      const namespace = input.liveNs(src.namespace);
-      await core.deleteNamespacedPod({ namespace, name: src.name, gracePeriodSeconds: 0 });
+      await core.deleteNamespacedPod({ namespace: input.liveNs(src.namespace), name: src.name, gracePeriodSeconds: 0 });
+    }
+    for (const k of keys) {
+      const src = input.pods.get(k);
+      if (!src) continue;
       for (;;) {
         try {
-          await core.readNamespacedPod({ namespace, name: src.name });
+          await core.readNamespacedPod({ namespace: input.liveNs(src.namespace), name: src.name });
         } catch (err) {
           if (statusCode(err) === 404) break;
           throw err;
         }
         await sleep(50);
       }
-      await createPod(k);
     }
+  };
+  for (const [i, step] of input.steps.entries()) {
+    const mine: string[] = [];
+    if (step.kind === 'nodes') {
+      const again = [...waiting];
+      await deletePods(again);
+      await createNodes(step.nodes.map((n) => {
+        const m = input.newNodes.get(n.name);
+        if (!m) throw new Error(`no manifest for new node ${n.name}`);
+        return m;
+      }));
+      for (const k of again) {
+        await createPod(k);
+        mine.push(k);
+      }
+      waiting = [];
+    } else {
+      for (const p of step.pods) {
+        await createPod(podKey(p));
+        created.push(podKey(p));
+        mine.push(podKey(p));
+      }
+    }
+    waiting = [...waiting, ...mine];
+    createdInStep.push(mine);
+    pods = await settle();
+    noteBound(i);
+  }
+
+  // A refusal judged against fewer nodes than exist now: ask again, with the whole fleet in place.
+  const recreated = waiting.filter((k) => nodeCountOf(scheduledCondition(pods.get(liveKey(k)))?.message ?? '') !== wantTaints.size);
+  if (recreated.length > 0) {
+    await deletePods(recreated);
+    for (const k of recreated) await createPod(k);
     pods = await settle();
     noteBound(input.steps.length);
   }
+  createdInStep.push(recreated);
 
   // The events' times as the API server sends them (microseconds; the client's Date keeps milliseconds only).
   const scheduledAt = new Map<string, number>();
@@ -199,7 +226,7 @@ export async function kubeReplay(kc: k8s.KubeConfig, core: k8s.CoreV1Api, input:
     const node = boundTo(pod);
     outcomes.set(k, node !== '' ? { node, message: null } : { node: null, message: scheduledCondition(pod)?.message ?? null });
   }
-  return { outcomes, boundAfterStep, scheduledAt, recreated, liveNodes: wantTaints.size };
+  return { outcomes, boundAfterStep, createdInStep, scheduledAt, recreated, liveNodes: wantTaints.size };
 }
 
 /** GET `path` on the API server of `kc`, as JSON. */

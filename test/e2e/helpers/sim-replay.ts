@@ -122,6 +122,8 @@ export interface GuidedReplayInput extends SimReplayInput {
   readonly real: ReadonlyMap<string, PodOutcome>;
   /** Bound pods: the step after which kube-scheduler had bound them (steps.length: when created again at the end). */
   readonly boundAfterStep: ReadonlyMap<string, number>;
+  /** Per step (and, last, the re-creation at the end): the pods the control plane replay created, in order. */
+  readonly createdInStep: readonly (readonly string[])[];
   /** Bound pods: when kube-scheduler reported them Scheduled (microseconds). */
   readonly scheduledAt: ReadonlyMap<string, number>;
 }
@@ -145,8 +147,8 @@ export interface GuidedReplayResult {
  * pod goes where kube-scheduler bound it, so that both always look at the same cluster. Each binding must be to a node
  * sim/scheduler's filters accept and score highest (ties included); each pod kube-scheduler leaves Pending at the end must
  * fit no node for sim/scheduler either, for the same reasons. Bindings are taken in kube-scheduler's order: per step, the
- * pods the step created in their queue order (kube-scheduler tries them as they come), then the pods it bound on a retry,
- * in the order of its Scheduled events.
+ * pods the step created, in the order it created them (kube-scheduler tries them as they come), then any pod it bound on a
+ * retry, in the order of its Scheduled events.
  */
 export function guidedReplay(input: GuidedReplayInput): GuidedReplayResult {
   const prng = new Prng(input.seed).fork('sim-scheduler-guided');
@@ -214,17 +216,20 @@ export function guidedReplay(input: GuidedReplayInput): GuidedReplayResult {
   };
   const byTime = (a: string, b: string): number => (input.scheduledAt.get(a) ?? 0) - (input.scheduledAt.get(b) ?? 0);
   const boundAt = (i: number): string[] => [...input.boundAfterStep].filter(([, s]) => s === i).map(([k]) => k);
+  const checkStep = (i: number): void => {
+    const here = new Set(boundAt(i));
+    const created = input.createdInStep[i] ?? [];
+    const first = created.filter((k) => here.has(k));
+    const retried = [...here].filter((k) => !created.includes(k)).sort(byTime);
+    for (const k of [...first, ...retried]) check(k);
+  };
   for (const [i, step] of input.steps.entries()) {
     if (step.kind === 'nodes') {
       for (const n of step.nodes) addNode(input.liveNameOfNew.get(n.name) ?? '');
     }
-    const here = new Set(boundAt(i));
-    const created = step.kind === 'pods' ? step.pods.map((p) => podKey(p)) : [];
-    const first = created.filter((k) => here.has(k));
-    const retried = [...here].filter((k) => !created.includes(k)).sort(byTime);
-    for (const k of [...first, ...retried]) check(k);
+    checkStep(i);
   }
-  for (const k of boundAt(input.steps.length).sort(byTime)) check(k);
+  checkStep(input.steps.length);
 
   let pendingChecked = 0;
   let pendingAgreed = 0;

@@ -61,7 +61,13 @@ const input = (seed: number): SimReplayInput => ({
 });
 const REFUSED = "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) didn't match Pod's node affinity/selector.";
 const guided = (real: [string, PodOutcome][]): GuidedReplayResult =>
-  guidedReplay({ ...input(1), real: new Map(real), boundAfterStep: new Map(real.filter(([, o]) => o.node !== null).map(([k]) => [k, 1])), scheduledAt: new Map() });
+  guidedReplay({
+    ...input(1),
+    real: new Map(real),
+    boundAfterStep: new Map(real.filter(([, o]) => o.node !== null).map(([k]) => [k, 1])),
+    createdInStep: [[], [podKey(big), podKey(zonal)], []],
+    scheduledAt: new Map<string, number>(),
+  });
 
 describe('TIE_BREAKS: which pods are left over depends on how a tie is broken', () => {
   it('sim/scheduler on its own leaves the zonal pod Pending for some seeds and binds it for others', () => {
