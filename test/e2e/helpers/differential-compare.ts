@@ -161,7 +161,7 @@ export function agreementTable(rows: readonly WorldAgreement[]): string {
     String(r.unschedulablePendingSame),
     String(r.realPending),
     String(r.simPending),
-    r.simRealEqual ? 'yes' : r.excused.length > 0 && r.problems.length === 0 ? 'ties' : 'NO',
+    r.simRealEqual ? 'yes' : r.excused.length > 0 ? 'ties' : 'NO',
     `${r.decisionsAgreed}/${r.decisions}`,
     String(r.ties),
     `${r.pendingAgreed}/${r.pendingChecked}`,

@@ -146,7 +146,7 @@ export interface GuidedReplayResult {
  * sim/scheduler judged decision by decision against kube-scheduler: the replay's nodes and pods as in simReplay, but every
  * pod goes where kube-scheduler bound it, so that both always look at the same cluster. Each binding must be to a node
  * sim/scheduler's filters accept and score highest (ties included); each pod kube-scheduler leaves Pending at the end must
- * fit no node for sim/scheduler either, for the same reasons. Bindings are taken in kube-scheduler's order: per step, the
+ * fit no node for sim/scheduler either, for the same reasons, in the cluster as it was at kube-scheduler's last attempt. Bindings are taken in kube-scheduler's order: per step, the
  * pods the step created, in the order it created them (kube-scheduler tries them as they come), then any pod it bound on a
  * retry, in the order of its Scheduled events.
  */
@@ -214,14 +214,38 @@ export function guidedReplay(input: GuidedReplayInput): GuidedReplayResult {
     if (ok) agreed += 1;
     st.pods = [...st.pods, { ...pod, nodeName: target }];
   };
+  let pendingChecked = 0;
+  let pendingAgreed = 0;
+  /** A pod kube-scheduler left Pending, at the point of its last attempt: sim/scheduler must refuse it too, for the same reasons. */
+  const checkPending = (k: string): void => {
+    const o = input.real.get(k);
+    if (!o) return;
+    pendingChecked += 1;
+    const r = schedule(unbound(k), snapshot(), prng);
+    if (r.kind === 'scheduled') {
+      problems.push(`${k}: Pending in kube-scheduler (${o.message ?? ''}), sim/scheduler binds it to ${r.node}`);
+      return;
+    }
+    const want = phrasesNow(o.message ?? '');
+    const got = phrasesNow(r.message);
+    if (want.join('|') === got.join('|')) pendingAgreed += 1;
+    else problems.push(`${k}: Pending in both, reasons differ: kube-scheduler ${JSON.stringify(want)} (${o.message ?? ''}), sim/scheduler ${JSON.stringify(got)} (${r.message})`);
+  };
+  const lastCreated = new Map<string, number>();
+  input.createdInStep.forEach((keys, i) => keys.forEach((k) => lastCreated.set(k, i)));
   const byTime = (a: string, b: string): number => (input.scheduledAt.get(a) ?? 0) - (input.scheduledAt.get(b) ?? 0);
   const boundAt = (i: number): string[] => [...input.boundAfterStep].filter(([, s]) => s === i).map(([k]) => k);
+  // Per step: the pods it created, in order, each bound where kube-scheduler bound it or, when it stays Pending for good,
+  // judged as it was then (its refusal message is from that attempt: kube-scheduler does not retry a pod refused for
+  // resources when other pods are bound); then any pod bound on a retry.
   const checkStep = (i: number): void => {
     const here = new Set(boundAt(i));
     const created = input.createdInStep[i] ?? [];
-    const first = created.filter((k) => here.has(k));
-    const retried = [...here].filter((k) => !created.includes(k)).sort(byTime);
-    for (const k of [...first, ...retried]) check(k);
+    for (const k of created) {
+      if (here.has(k)) check(k);
+      else if (input.real.get(k)?.node === null && lastCreated.get(k) === i) checkPending(k);
+    }
+    for (const k of [...here].filter((x) => !created.includes(x)).sort(byTime)) check(k);
   };
   for (const [i, step] of input.steps.entries()) {
     if (step.kind === 'nodes') {
@@ -230,21 +254,5 @@ export function guidedReplay(input: GuidedReplayInput): GuidedReplayResult {
     checkStep(i);
   }
   checkStep(input.steps.length);
-
-  let pendingChecked = 0;
-  let pendingAgreed = 0;
-  for (const [k, o] of input.real) {
-    if (o.node !== null) continue;
-    pendingChecked += 1;
-    const r = schedule(unbound(k), snapshot(), prng);
-    if (r.kind === 'scheduled') {
-      problems.push(`${k}: Pending in kube-scheduler (${o.message ?? ''}), sim/scheduler binds it to ${r.node}`);
-      continue;
-    }
-    const want = phrasesNow(o.message ?? '');
-    const got = phrasesNow(r.message);
-    if (want.join('|') === got.join('|')) pendingAgreed += 1;
-    else problems.push(`${k}: Pending in both, reasons differ: kube-scheduler ${JSON.stringify(want)} (${o.message ?? ''}), sim/scheduler ${JSON.stringify(got)} (${r.message})`);
-  }
   return { decisions, agreed, tied, pendingChecked, pendingAgreed, problems };
 }
