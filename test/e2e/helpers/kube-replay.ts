@@ -10,18 +10,18 @@
  * created, in order: the order kube-scheduler tried them in. At the end, a Pending pod whose last refusal was judged against
  * fewer nodes than now exist is created again too, so that every verdict is judged against the whole fleet.
  */
-import * as https from 'node:https';
 import type * as k8s from '@kubernetes/client-node';
 import type { WorldPod } from './planner-vs-scheduler-world.js';
-import { isReady, RUN_LABEL, sleep, statusCode } from './cluster-kit.js';
+import { isReady, RUN_LABEL, sleep } from './cluster-kit.js';
+import { podViews, type KeepAliveApi, type PodView } from './keepalive-api.js';
 import { podKey, type ReplayStep } from './differential-case.js';
 import { nodeCountOf } from './reason-phrases.js';
 import type { PodOutcome } from './sim-replay.js';
 
 const NOT_READY_TAINTS = new Set(['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']);
-const POLL_MS = 150;
+const POLL_MS = 100;
 /** Settled: every pod bound, or refused against every node that exists, and nothing changed for this long. */
-const QUIET_FRESH_MS = 400;
+const QUIET_FRESH_MS = 200;
 /** Settled anyway: every pod bound or refused and nothing changed for this long (a retry the hints skipped never comes). */
 const QUIET_STALE_MS = 2000;
 const SETTLE_TIMEOUT_MS = 60_000;
@@ -41,6 +41,16 @@ export interface KubeReplayInput {
   readonly pods: ReadonlyMap<string, WorldPod>;
 }
 
+/** Milliseconds the replay spent creating nodes (until Ready), deleting and creating pods, and waiting for pods to settle. */
+export interface ReplayTiming {
+  nodes: number;
+  deletes: number;
+  creates: number;
+  settle: number;
+  /** Settles that ended on the long quiet period (a Pending pod's last refusal counted fewer nodes than exist). */
+  staleSettles: number;
+}
+
 export interface KubeReplayResult {
   /** By input namespace/name; `node` is a live node name. */
   readonly outcomes: Map<string, PodOutcome>;
@@ -56,28 +66,34 @@ export interface KubeReplayResult {
   /** Pods created again at the end because their last refusal was judged against fewer nodes than exist. */
   readonly recreated: readonly string[];
   readonly liveNodes: number;
+  readonly timing: ReplayTiming;
 }
 
-const scheduledCondition = (pod: k8s.V1Pod | undefined): k8s.V1PodCondition | undefined => pod?.status?.conditions?.find((c) => c.type === 'PodScheduled');
-const refused = (pod: k8s.V1Pod | undefined): boolean => {
-  const c = scheduledCondition(pod);
-  return c?.status === 'False' && c.reason === 'Unschedulable';
-};
-const boundTo = (pod: k8s.V1Pod | undefined): string => pod?.spec?.nodeName ?? '';
+const refused = (pod: PodView | undefined): boolean => pod?.scheduled?.status === 'False' && pod.scheduled.reason === 'Unschedulable';
+const boundTo = (pod: PodView | undefined): string => pod?.nodeName ?? '';
 
-export async function kubeReplay(kc: k8s.KubeConfig, core: k8s.CoreV1Api, input: KubeReplayInput): Promise<KubeReplayResult> {
+export async function kubeReplay(api: KeepAliveApi, core: k8s.CoreV1Api, input: KubeReplayInput): Promise<KubeReplayResult> {
   const namespaces = [...new Set([...input.pods.values()].map((p) => input.liveNs(p.namespace)))];
   const created: string[] = [];
   const wantTaints = new Map<string, string>();
+  const timing: ReplayTiming = { nodes: 0, deletes: 0, creates: 0, settle: 0, staleSettles: 0 };
+  const timed = async <T>(phase: 'nodes' | 'deletes' | 'creates' | 'settle', f: () => Promise<T>): Promise<T> => {
+    const t0 = Date.now();
+    try {
+      return await f();
+    } finally {
+      timing[phase] += Date.now() - t0;
+    }
+  };
   const liveKey = (key: string): string => {
     const p = input.pods.get(key);
     if (!p) throw new Error(`no input pod ${key}`);
     return `${input.liveNs(p.namespace)}/${p.name}`;
   };
 
-  const listPods = async (): Promise<Map<string, k8s.V1Pod>> => {
-    const out = new Map<string, k8s.V1Pod>();
-    for (const ns of namespaces) for (const pod of (await core.listNamespacedPod({ namespace: ns })).items) out.set(`${ns}/${pod.metadata?.name ?? ''}`, pod);
+  const listPods = async (): Promise<Map<string, PodView>> => {
+    const out = new Map<string, PodView>();
+    for (const ns of namespaces) for (const pod of podViews(await api.request('GET', `/api/v1/namespaces/${ns}/pods`))) out.set(`${ns}/${pod.name}`, pod);
     return out;
   };
 
@@ -100,7 +116,7 @@ export async function kubeReplay(kc: k8s.KubeConfig, core: k8s.CoreV1Api, input:
   };
 
   /** Waits until every pod created so far is bound or refused and the outcome is stable (see the constants above). */
-  const settle = async (): Promise<Map<string, k8s.V1Pod>> => {
+  const settle = async (): Promise<Map<string, PodView>> => {
     if (created.length === 0) return new Map();
     const nodeCount = wantTaints.size;
     const started = Date.now();
@@ -112,14 +128,19 @@ export async function kubeReplay(kc: k8s.KubeConfig, core: k8s.CoreV1Api, input:
         const pod = pods.get(liveKey(k));
         const node = boundTo(pod);
         if (node !== '') return { k, state: `@${node}`, verdict: true, fresh: true };
-        const message = scheduledCondition(pod)?.message ?? '';
+        const message = pod?.scheduled?.message ?? '';
         return { k, state: `!${message}`, verdict: refused(pod), fresh: nodeCountOf(message) === nodeCount };
       });
       const sig = states.map((s) => s.state).join('\n');
       if (sig !== signature) [signature, since] = [sig, Date.now()];
       const quiet = Date.now() - since;
       const allVerdicts = states.every((s) => s.verdict);
-      if (allVerdicts && (quiet >= QUIET_STALE_MS || (quiet >= QUIET_FRESH_MS && states.every((s) => s.fresh)))) return pods;
+      if (allVerdicts && quiet >= QUIET_FRESH_MS && states.every((s) => s.fresh)) return pods;
+      if (allVerdicts && quiet >= QUIET_STALE_MS) {
+        timing.staleSettles += 1;
+        if (process.env['DIFF_DEBUG'] !== undefined) console.log(`stale settle: ${states.filter((x) => !x.fresh).map((x) => `${x.k} ${x.state}`).join('; ')}`);
+        return pods;
+      }
       if (Date.now() - started > SETTLE_TIMEOUT_MS) {
         const open = states.filter((s) => !s.verdict).map((s) => s.k);
         throw new Error(`pods not settled after ${SETTLE_TIMEOUT_MS / 1000}s; without a verdict: ${open.slice(0, 5).join(', ')}${open.length > 5 ? ' ...' : ''}`);
@@ -131,17 +152,19 @@ export async function kubeReplay(kc: k8s.KubeConfig, core: k8s.CoreV1Api, input:
   const createPod = async (key: string, nodeName?: string): Promise<void> => {
     const src = input.pods.get(key);
     if (!src) throw new Error(`no input pod ${key}`);
-    await core.createNamespacedPod({
-      namespace: input.liveNs(src.namespace),
-      body: { metadata: { name: src.name, labels: { ...src.labels } }, spec: { ...src.spec, ...(nodeName !== undefined ? { nodeName } : {}) } },
+    await api.request('POST', `/api/v1/namespaces/${input.liveNs(src.namespace)}/pods`, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: src.name, labels: { ...src.labels } },
+      spec: { ...src.spec, ...(nodeName !== undefined ? { nodeName } : {}) },
     });
   };
 
   // The nodes that stay and their pods, bound: kube-scheduler learns of them before any moving pod (one pod informer).
-  if (input.stayingNodes.length > 0) await createNodes(input.stayingNodes);
+  if (input.stayingNodes.length > 0) await timed('nodes', () => createNodes(input.stayingNodes));
   for (const { pod, node } of input.stayingPods) await createPod(podKey(pod), node);
 
-  let pods = new Map<string, k8s.V1Pod>();
+  let pods = new Map<string, PodView>();
   const boundAfterStep = new Map<string, number>();
   const createdInStep: string[][] = [];
   /** Pods created so far and not yet seen bound, in the order they last failed (the order they were last created). */
@@ -150,60 +173,59 @@ export async function kubeReplay(kc: k8s.KubeConfig, core: k8s.CoreV1Api, input:
     for (const k of created) if (!boundAfterStep.has(k) && boundTo(pods.get(liveKey(k))) !== '') boundAfterStep.set(k, step);
     waiting = waiting.filter((k) => !boundAfterStep.has(k));
   };
+  /** Deletes the pods at once (unbound, they go without a grace period) and waits until none of them is listed. */
   const deletePods = async (keys: readonly string[]): Promise<void> => {
-    for (const k of keys) {
-      const src = input.pods.get(k);
-      if (!src) continue;
-      await core.deleteNamespacedPod({ namespace: input.liveNs(src.namespace), name: src.name, gracePeriodSeconds: 0 });
-    }
-    for (const k of keys) {
-      const src = input.pods.get(k);
-      if (!src) continue;
-      for (;;) {
-        try {
-          await core.readNamespacedPod({ namespace: input.liveNs(src.namespace), name: src.name });
-        } catch (err) {
-          if (statusCode(err) === 404) break;
-          throw err;
-        }
-        await sleep(50);
-      }
+    const targets = keys.map((k) => input.pods.get(k)).filter((p): p is WorldPod => p !== undefined);
+    await Promise.all(targets.map((p) => api.request('DELETE', `/api/v1/namespaces/${input.liveNs(p.namespace)}/pods/${p.name}?gracePeriodSeconds=0`)));
+    const gone = new Set(keys.map(liveKey));
+    for (;;) {
+      const left = [...(await listPods()).keys()].filter((k) => gone.has(k));
+      if (left.length === 0) return;
+      await sleep(50);
     }
   };
   for (const [i, step] of input.steps.entries()) {
     const mine: string[] = [];
     if (step.kind === 'nodes') {
       const again = [...waiting];
-      await deletePods(again);
-      await createNodes(step.nodes.map((n) => {
+      await timed('deletes', () => deletePods(again));
+      await timed('nodes', () => createNodes(step.nodes.map((n) => {
         const m = input.newNodes.get(n.name);
         if (!m) throw new Error(`no manifest for new node ${n.name}`);
         return m;
-      }));
-      for (const k of again) {
-        await createPod(k);
-        mine.push(k);
-      }
+      })));
+      await timed('creates', async () => {
+        for (const k of again) {
+          await createPod(k);
+          mine.push(k);
+        }
+      });
       waiting = [];
     } else {
-      for (const p of step.pods) {
-        await createPod(podKey(p));
-        created.push(podKey(p));
-        mine.push(podKey(p));
-      }
+      await timed('creates', async () => {
+        for (const p of step.pods) {
+          await createPod(podKey(p));
+          created.push(podKey(p));
+          mine.push(podKey(p));
+        }
+      });
     }
     waiting = [...waiting, ...mine];
     createdInStep.push(mine);
-    pods = await settle();
+    // Nothing created, nothing waiting: nothing for kube-scheduler to do.
+    if (mine.length === 0) continue;
+    pods = await timed('settle', settle);
     noteBound(i);
   }
 
   // A refusal judged against fewer nodes than exist now: ask again, with the whole fleet in place.
-  const recreated = waiting.filter((k) => nodeCountOf(scheduledCondition(pods.get(liveKey(k)))?.message ?? '') !== wantTaints.size);
+  const recreated = waiting.filter((k) => nodeCountOf(pods.get(liveKey(k))?.scheduled?.message ?? '') !== wantTaints.size);
   if (recreated.length > 0) {
-    await deletePods(recreated);
-    for (const k of recreated) await createPod(k);
-    pods = await settle();
+    await timed('deletes', () => deletePods(recreated));
+    await timed('creates', async () => {
+      for (const k of recreated) await createPod(k);
+    });
+    pods = await timed('settle', settle);
     noteBound(input.steps.length);
   }
   createdInStep.push(recreated);
@@ -212,7 +234,7 @@ export async function kubeReplay(kc: k8s.KubeConfig, core: k8s.CoreV1Api, input:
   const scheduledAt = new Map<string, number>();
   const inputKey = new Map([...input.pods.keys()].map((k) => [liveKey(k), k]));
   for (const ns of namespaces) {
-    const list = await getJson(kc, `/api/v1/namespaces/${ns}/events?fieldSelector=${encodeURIComponent('reason=Scheduled')}`);
+    const list = await api.request('GET', `/api/v1/namespaces/${ns}/events?fieldSelector=${encodeURIComponent('reason=Scheduled')}`);
     for (const e of eventItems(list)) {
       const k = inputKey.get(`${ns}/${e.name}`);
       const at = microseconds(e.time);
@@ -224,30 +246,9 @@ export async function kubeReplay(kc: k8s.KubeConfig, core: k8s.CoreV1Api, input:
   for (const k of created) {
     const pod = pods.get(liveKey(k));
     const node = boundTo(pod);
-    outcomes.set(k, node !== '' ? { node, message: null } : { node: null, message: scheduledCondition(pod)?.message ?? null });
+    outcomes.set(k, node !== '' ? { node, message: null } : { node: null, message: pod?.scheduled?.message ?? null });
   }
-  return { outcomes, boundAfterStep, createdInStep, scheduledAt, recreated, liveNodes: wantTaints.size };
-}
-
-/** GET `path` on the API server of `kc`, as JSON. */
-function getJson(kc: k8s.KubeConfig, path: string): Promise<unknown> {
-  const server = kc.getCurrentCluster()?.server ?? '';
-  return new Promise((resolve, reject) => {
-    const url = new URL(path, server);
-    const opts: https.RequestOptions = { hostname: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method: 'GET' };
-    kc.applyToHTTPSOptions(opts).then(() => {
-      const req = https.request(opts, (res) => {
-        let body = '';
-        res.setEncoding('utf8').on('data', (d: string) => (body += d));
-        res.on('end', () => {
-          if ((res.statusCode ?? 0) >= 300) reject(new Error(`GET ${path}: ${res.statusCode ?? '?'} ${body.slice(0, 200)}`));
-          else resolve(JSON.parse(body) as unknown);
-        });
-      });
-      req.on('error', reject);
-      req.end();
-    }, reject);
-  });
+  return { outcomes, boundAfterStep, createdInStep, scheduledAt, recreated, liveNodes: wantTaints.size, timing };
 }
 
 /** The involved object's name and the time (eventTime, else firstTimestamp) of each event of an EventList. */

@@ -29,7 +29,10 @@ function planned(p: Pod): PlannedPod {
   return { namespace: p.namespace, name: p.name, uid: p.uid, from: 'old-1', owner: null, requests: p.requests, placement: null, reasons: [] };
 }
 function newNode(name: string): NewNodeRow {
-  return {
+  // With its fleet position (batch, round) whether the plan's type has one yet or not: a variable escapes the literal check.
+  const row = {
+    batch: 1,
+    round: 1,
     name,
     vng: 'general',
     instanceType: 'm5.large',
@@ -41,10 +44,11 @@ function newNode(name: string): NewNodeRow {
     memoryAllocatableBytes: 0,
     daemonSets: [],
     maxPods: 110,
-    maxPodsSource: 'eni-formula',
+    maxPodsSource: 'eni-formula' as const,
     rootVolumeSizeGiB: 20,
     ephemeralStorageAllocatableBytes: 0,
   };
+  return row;
 }
 const steps: ReplayStep[] = [
   { kind: 'nodes', batch: null, round: null, nodes: [newNode('n-a'), newNode('n-b')] },
