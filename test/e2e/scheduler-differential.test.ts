@@ -4,9 +4,10 @@
  * unless set). For each world, buildPlan's plan is replayed on the e2e control plane (kube-scheduler v1.36, default
  * profile) in the order a migration runs it (helpers/differential-case.ts replaySteps): the nodes that stay and their pods
  * first, then per batch the moving pods of its old nodes, unbound, in queue order, then the new nodes the plan launches for
- * that batch, round by round (all of them before the first batch when the plan's new nodes carry no batch), waiting after
- * each step until the pods settle (helpers/kube-replay.ts). The same steps go through sim/scheduler's scheduleOne
- * (helpers/sim-replay.ts). Then, per world (helpers/differential-compare.ts):
+ * that batch, round by round (all of them before the first batch when the plan's new nodes carry no batch; each round made
+ * atomic by creating the Pending pods again once all its nodes are Ready), waiting after each step until the pods settle
+ * (helpers/kube-replay.ts). The same steps go through sim/scheduler (helpers/sim-replay.ts). Then, per world
+ * (helpers/differential-compare.ts):
  *
  * 1. every pod the planner places is bound;
  * 2. every pod the planner calls unschedulable stays Pending, refused with the same reason phrases;
