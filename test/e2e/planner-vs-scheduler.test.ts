@@ -17,7 +17,7 @@
  * under the first filter plugin that rejects it, in the same plugin order, so the sets of phrases agree as long as the new
  * nodes cover every kind of VNG node type (they do: both VNGs get nodes). The misfits ask for little besides what makes
  * them misfits, so that NodeResourcesFit on a node other pods filled does not add a second resource to the message.
- * One phrase is worded differently by the two (the untolerated taint, see UNTOLERATED_NOW); the test maps
+ * One phrase is worded differently by the two (the untolerated taint, see UNTOLERATED_NOW in helpers/reason-phrases.ts); the test maps
  * it explicitly and checks the taint the planner names on its own.
  *
  * All pods go in one wave, biggest first (cpu, then memory), as a migration that drains every old node at once would send
@@ -43,7 +43,6 @@ import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadCatalog, type Catalog } from '../../src/catalog/catalog.js';
 import { observedResources } from '../../src/catalog/observed.js';
-import { kwokNodeManifest } from '../../src/live/capacity-kwok.js';
 import { parseClusterObjects } from '../../src/model/kube/cluster.js';
 import { DEFAULT_PARAMS } from '../../src/model/params.js';
 import type { Cluster, Vng } from '../../src/model/types.js';
@@ -51,6 +50,8 @@ import { parseVngText } from '../../src/model/vng/parse-vngs.js';
 import { buildPlan, type Plan, type PlannedPod } from '../../src/planner/plan.js';
 import { REGION } from '../helpers/kube-objects.js';
 import { connect, createNamespace, isReady, RUN_LABEL, sleep, waitForWith } from './helpers/cluster-kit.js';
+import { newNodeManifest, stayingNodeManifest } from './helpers/replay-nodes.js';
+import { inSchedulerWords, NAMED_TAINT, phrases, reasonCounts } from './helpers/reason-phrases.js';
 import {
   AFFINITY_WORLD,
   buildWorld,
@@ -115,39 +116,6 @@ const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const POLL = { timeoutMs: 60_000, everyMs: 500 };
 const waitFor = waitForWith(POLL);
-
-/**
- * The reason phrases of a kube-scheduler style summary, with their counts: "0/9 nodes are available: 3 Insufficient cpu,
- * 6 node(s) didn't match Pod's node affinity/selector. no new claims to deallocate, preemption: 0/9 nodes are available: 9
- * Preemption is not helpful for scheduling." (kube-scheduler v1.36) or "0/10 VNG node types are available: ..." (the planner).
- */
-function reasonCounts(message: string): Map<string, number> | null {
-  // The fit error ends at the first period followed by a blank or the end ("nvidia.com/gpu" has a period too); kube-scheduler
-  // appends what its PostFilter plugins said (DRA's "no new claims to deallocate", preemption's own node count).
-  const m = /^0\/\d+ (?:nodes|VNG node types) are available: (.*?)\.(?:\s.*)?$/s.exec(message.trim());
-  if (!m) return null;
-  const out = new Map<string, number>();
-  for (const item of (m[1] ?? '').split(/, (?=\d+ )/)) {
-    const r = /^(\d+) (.+)$/.exec(item);
-    if (!r) return null;
-    out.set(r[2] ?? '', Number(r[1]));
-  }
-  return out;
-}
-
-const phrases = (counts: ReadonlyMap<string, number> | null): string[] => [...(counts?.keys() ?? [])].sort(cmp);
-
-/**
- * The one known difference of wording, and a finding of this test: the planner names the taint as kube-scheduler did
- * before kubernetes/kubernetes#134740 ("node(s) had untolerated taint {dedicated: batch}"); since that change (merged for
- * v1.35, cherry-picked to release-1.34 as #135023) kube-scheduler keeps taint keys and values out of pod statuses and
- * events and says "node(s) had untolerated taint(s)", which is what the harness's v1.36 scheduler prints. The comparison maps the planner's phrase to the
- * new wording (an identity if the planner adopts it) and, so that nothing is lost by doing so, checks apart that the taint
- * the planner names is a taint of the new nodes.
- */
-const UNTOLERATED_NOW = 'node(s) had untolerated taint(s)';
-const NAMED_TAINT = /^node\(s\) had untolerated taint \{(.*): (.*)\}$/;
-const inSchedulerWords = (phrase: string): string => (NAMED_TAINT.test(phrase) ? UNTOLERATED_NOW : phrase);
 
 /** Moving pods biggest first (cpu, then memory), then by namespace/name: the order they are created in. */
 function creationOrder(pods: readonly PlannedPod[]): PlannedPod[] {
@@ -221,22 +189,7 @@ async function replay(c: Case): Promise<Replay> {
     const n = c.cluster.nodes.find((x) => x.name === name);
     if (!n) throw new Error(`no staying node ${name}`);
     const live = `${c.id}-${name}`;
-    const q = (list: Record<string, number>): Record<string, string> =>
-      Object.fromEntries(Object.entries(list).map(([k, v]) => [k, k === 'cpu' ? `${v}m` : String(v)]));
-    await core.createNode({
-      body: {
-        metadata: {
-          name: live,
-          annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
-          labels: { ...n.labels, 'kubernetes.io/hostname': live, type: 'kwok', [RUN_LABEL]: c.id },
-        },
-        spec: {
-          providerID: `aws:///${n.zone ?? ''}/i-0e2e${c.liveNode.size.toString(16).padStart(13, '0')}`,
-          ...(n.taints.length > 0 ? { taints: n.taints.map((t) => ({ key: t.key, ...(t.value !== '' ? { value: t.value } : {}), effect: t.effect })) } : {}),
-        },
-        status: { capacity: q(n.capacity), allocatable: q(n.allocatable) },
-      },
-    });
+    await core.createNode({ body: stayingNodeManifest(n, live, c.id, c.liveNode.size) });
     c.liveNode.set(name, live);
     wantTaints.set(live, n.taints.map((t) => t.key).sort(cmp));
   }
@@ -248,13 +201,7 @@ async function replay(c: Case): Promise<Replay> {
     const name = `${c.id}-${n.name}`;
     const vng = vngByName.get(n.vng);
     if (!vng) throw new Error(`plan node ${n.name}: unknown VNG ${n.vng}`);
-    const manifest = kwokNodeManifest(
-      { name, instanceId: `i-0e2e${(0x1000000 + i).toString(16).padStart(13, '0')}`, vng, instanceType: n.instanceType, zone: n.zone ?? `${REGION}a`, region: REGION },
-      catalog,
-      observed,
-    );
-    if (!manifest) throw new Error(`plan node ${n.name}: no manifest for ${n.instanceType}`);
-    manifest.metadata = { ...manifest.metadata, labels: { ...manifest.metadata?.labels, [RUN_LABEL]: c.id } };
+    const manifest = newNodeManifest(n, name, c.id, i, vngs, catalog, observed);
     c.liveNode.set(n.name, name);
     c.vngOfLive.set(name, n.vng);
     wantTaints.set(name, vng.taints.map((t) => t.key).sort(cmp));

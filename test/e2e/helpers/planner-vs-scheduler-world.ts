@@ -78,6 +78,8 @@ export interface Workload {
   readonly claim?: string;
   /** The pods' annotations (e.g. karpenter.sh/do-not-disrupt). */
   readonly podAnnotations?: Readonly<Record<string, string>>;
+  /** A TCP host port its container asks for (at most one such pod per node). */
+  readonly hostPort?: number;
 }
 
 /**
@@ -187,6 +189,7 @@ export function podSpecOf(w: Workload): V1PodSpec {
         name: 'main',
         image: `registry.invalid/${w.name}:1`,
         resources: { requests: { ...w.requests }, ...(Object.keys(extended).length > 0 ? { limits: extended } : {}) },
+        ...(w.hostPort !== undefined ? { ports: [{ containerPort: w.hostPort, hostPort: w.hostPort, protocol: 'TCP' }] } : {}),
       },
     ],
     ...(w.nodeSelector ? { nodeSelector: { ...w.nodeSelector } } : {}),

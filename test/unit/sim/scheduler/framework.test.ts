@@ -21,15 +21,16 @@ describe('scheduling framework', () => {
     const b = state(node('b', { taints: [{ key: 'k', value: '', effect: 'PreferNoSchedule' }] }));
     const p = pod('p', { requests: { cpu: 1000, memory: 1 * GI, pods: 1 } });
     const scores = scoreNodes(p, [a, b], snapshot([a, b]));
-    // Fit: cpu 75, memory 87 -> 81; Balanced: 0.25 vs 0.125 -> 93; Taint: a 100, b 0 (x3); the rest 0.
-    expect(scores.map((s) => s.total)).toEqual([300 + 81 + 93, 81 + 93]);
+    // Fit: cpu 75, memory 87 -> 81; Balanced: 0.25 vs 0.125 -> 93 against 100 empty -> 50 + trunc(43 / 2) = 71;
+    // Taint: a 100, b 0 (x3); the rest 0.
+    expect(scores.map((s) => s.total)).toEqual([300 + 81 + 71, 81 + 71]);
     expect(scores[0]?.byPlugin).toEqual({
       TaintToleration: 100,
       NodeAffinity: 0,
       PodTopologySpread: 0,
       InterPodAffinity: 0,
       NodeResourcesFit: 81,
-      NodeResourcesBalancedAllocation: 93,
+      NodeResourcesBalancedAllocation: 71,
     });
   });
 
