@@ -51,6 +51,8 @@ export interface ExpectedFleetInput {
    * each pod.
    */
   readonly pdbs: { readonly allowed: readonly number[]; readonly of: ReadonlyMap<Pod, readonly number[]> };
+  /** Hand scaleUp() the whole cluster, as sim/autoscaler.ts does, instead of the cut-down view (slower, same fleet). */
+  readonly wholeAutoscalerView?: boolean;
 }
 
 export interface ExpectedNode {
@@ -256,6 +258,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
         launched: launchedNodes,
         booting: view,
         pending: stuck.map(runPod),
+        whole: input.wholeAutoscalerView === true,
       }),
     );
     const bootingByName = new Map(booting.map((b) => [b.node.name, b]));

@@ -65,6 +65,13 @@ interface PodEntry {
   readonly node: string;
 }
 
+/** Per term: the class keys it selects, the class keys that own it as an anti-affinity term; and the classes with host ports. */
+interface TermClasses {
+  readonly selected: ReadonlyMap<number, readonly string[]>;
+  readonly owners: ReadonlyMap<number, readonly string[]>;
+  readonly withPorts: readonly string[];
+}
+
 /** Static filter verdicts per node order: 0 not computed yet, 1 pass, 2 fail. */
 interface Verdicts {
   bits: Int8Array;
@@ -89,7 +96,7 @@ export class RunScheduler {
   /** Nodes per label (key \0 value), to tell whether a removed node takes a topology domain with it. */
   private readonly labelCounts = new Map<string, number>();
   private spreadKeysOf: { readonly ctx: SchedulingContext; readonly keys: ReadonlySet<string> } | null = null;
-  private termIndexOf: { readonly ctx: SchedulingContext; readonly selected: ReadonlyMap<number, readonly string[]>; readonly owners: ReadonlyMap<number, readonly string[]> } | null = null;
+  private termIndexOf: (TermClasses & { readonly ctx: SchedulingContext }) | null = null;
 
   constructor(private readonly catalog: RunCatalog) {
     this.nsLabels = new Map(catalog.namespaces.map((n) => [n.name, n.labels]));
@@ -115,10 +122,10 @@ export class RunScheduler {
     return [...(this.nodes.get(name)?.pods ?? [])];
   }
 
-  /** The pods recorded whose class key is one of `keys`, with their nodes. */
-  podsOfClasses(keys: Iterable<string>): { readonly pod: RunPod; readonly node: string }[] {
+  /** The pods recorded whose class key is one of `keys` (null: every pod), with their nodes. */
+  podsOfClasses(keys: Iterable<string> | null): { readonly pod: RunPod; readonly node: string }[] {
     const out: PodEntry[] = [];
-    for (const key of keys) {
+    for (const key of keys ?? this.byClass.keys()) {
       const members = this.byClass.get(key);
       if (!members) continue;
       for (const k of members) {
@@ -271,39 +278,41 @@ export class RunScheduler {
   }
 
   /**
-   * The classes whose pods count for the inter-pod rules of any of `pending` on nodes that take no pod (the autoscaler's
-   * view of existing nodes, see scale-up-view.ts): selected by one of their affinity terms, or by an anti-affinity or spread
-   * term over a topology wider than one node, or owning such an anti-affinity term that selects one of them. Per-node
-   * (hostname) anti-affinity and spread only concern the nodes the pods may land on: new ones, where such pods are none
-   * (a hostname spread's minimum is 0 while a node can be launched).
+   * The classes whose pods count for the inter-pod rules of any of `pending`: selected by one of their affinity,
+   * anti-affinity or spread terms, or owning an anti-affinity term that selects one of them; with `wideOnly`, only terms over
+   * a topology wider than one node (and every affinity term). Per-node (hostname) anti-affinity and spread concern only the
+   * node a pod may land on: on a node that takes no pod they change nothing (a hostname spread's minimum is 0 while a node
+   * can be launched). Classes with host ports are added when not `wideOnly` (they take ports on the node).
    */
-  termsRelevantTo(pending: readonly RunPod[]): ReadonlySet<string> {
+  termsRelevantTo(pending: readonly RunPod[], wideOnly: boolean): ReadonlySet<string> {
     for (const p of pending) this.register(p);
     this.ensure();
     const terms = (this.ctx as SchedulingContext).terms;
-    const wide = (id: number): boolean => terms.terms[id]?.topologyKey !== HOSTNAME_LABEL;
+    const counts = (id: number): boolean => !wideOnly || terms.terms[id]?.topologyKey !== HOSTNAME_LABEL;
     const own = new Set<number>();
     const repelling = new Set<number>();
     for (const key of new Set(pending.map((p) => p.classKey))) {
       const cls = this.classes.get(key);
       if (!cls) continue;
       for (const id of cls.affinityTermIds) own.add(id);
-      for (const id of cls.antiTermIds) if (wide(id)) own.add(id);
-      for (const r of cls.spread) if (wide(r.termId)) own.add(r.termId);
-      for (const id of cls.matchedAntiTermIds) if (wide(id)) repelling.add(id);
+      for (const id of cls.antiTermIds) if (counts(id)) own.add(id);
+      for (const r of cls.spread) if (counts(r.termId)) own.add(r.termId);
+      for (const id of cls.matchedAntiTermIds) if (counts(id)) repelling.add(id);
     }
     const index = this.termIndex();
     const keys = new Set<string>();
     for (const id of own) for (const k of index.selected.get(id) ?? []) keys.add(k);
     for (const id of repelling) for (const k of index.owners.get(id) ?? []) keys.add(k);
+    if (!wideOnly) for (const k of index.withPorts) keys.add(k);
     return keys;
   }
 
-  /** Per term: the class keys it selects, and the class keys that own it as an anti-affinity term (cached per context). */
-  private termIndex(): { readonly selected: ReadonlyMap<number, readonly string[]>; readonly owners: ReadonlyMap<number, readonly string[]> } {
+  /** Which classes each term selects and which own it, and the classes with host ports (cached per context). */
+  private termIndex(): TermClasses {
     if (this.termIndexOf?.ctx !== this.ctx) {
       const selected = new Map<number, string[]>();
       const owners = new Map<number, string[]>();
+      const withPorts: string[] = [];
       const push = (m: Map<number, string[]>, id: number, key: string): void => {
         const list = m.get(id);
         if (list) list.push(key);
@@ -312,8 +321,9 @@ export class RunScheduler {
       for (const [key, cls] of this.classes) {
         for (const id of cls.matchedTermIds) push(selected, id, key);
         for (const id of cls.antiTermIds) push(owners, id, key);
+        if (cls.spec.hostPorts.length > 0) withPorts.push(key);
       }
-      this.termIndexOf = { ctx: this.ctx as SchedulingContext, selected, owners };
+      this.termIndexOf = { ctx: this.ctx as SchedulingContext, selected, owners, withPorts };
     }
     return this.termIndexOf;
   }

@@ -3,16 +3,17 @@
  * cluster as it is, the pods kube-scheduler could not place, the VNGs with what is already launched taken off their limits,
  * the cluster's architectures - built from the model's state, and made small without changing the answer.
  *
- * Every pending pod has just failed every existing node (the model asks the scheduler first, over the same filters), so an
- * existing node can only serve scaleUp() as a holder of pods that inter-pod rules count and of topology domains. The view
- * keeps one node of each kind (labels but the hostname, taints, state: the zones and domains are the same) with no room
- * (allocatable emptied, so packing never picks it), and on it only the pods that count for the pending pods' rules beyond
- * one node (run-scheduler.ts termsRelevantTo). Nodes still booting come as they are, with the pods meant for them. On a big
- * cluster that is a few dozen nodes and few pods instead of all of them, and scaleUp() no longer costs a pass over them.
+ * The view scaleUp() packs against is cut down without changing its answer. A node that takes no pod (cordoned, NotReady)
+ * only holds domains and pods that rules count: one node of each kind (labels but the hostname, taints, state) stands for
+ * all, with no room, carrying the pods that count for the pending pods' rules beyond one node (run-scheduler.ts
+ * termsRelevantTo). A node that can take pods keeps its room: the pods that count for the pending pods' rules, or hold
+ * host ports, as they are; the others as one pod requesting what they request together. Nodes still booting come as they
+ * are, with the pods meant for them. On a big cluster that is its schedulable nodes and few pods instead of every pod.
  */
 import type { AllocatableOptions, NodeResources } from '../catalog/allocatable.js';
 import type { Catalog } from '../catalog/catalog.js';
-import type { Cluster, Node, Pod, Vng } from '../model/types.js';
+import type { Cluster, Node, Pod, ResourceList, Vng } from '../model/types.js';
+import { addInto, subtractInto } from './resources.js';
 import type { RunPod, RunScheduler } from './run-scheduler.js';
 import { vngsWithHeadroom, type LaunchedNode, type ScaleUpInput } from './scale-up.js';
 
@@ -34,6 +35,8 @@ export interface RunViewInput {
   readonly booting: readonly BootingView[];
   /** The pods kube-scheduler could not place, as the scheduler knows them. */
   readonly pending: readonly RunPod[];
+  /** The whole cluster, every node and pod as they are (as sim/autoscaler.ts builds it): slower, the same answer. */
+  readonly whole?: boolean;
 }
 
 /** A node launched and not Ready yet, with the pods that will run there (their nodeName set to it). */
@@ -43,23 +46,59 @@ export interface BootingView {
 }
 
 export function scaleUpInputOf(input: RunViewInput): ScaleUpInput {
-  const relevant = input.scheduler.termsRelevantTo(input.pending);
-  // One node per kind (labels but the hostname, taints, state) stands for all of its kind: its zone and the domains it
-  // makes are theirs, and the pods that count are moved onto it.
+  const nodes: Node[] = [];
+  const pods: Pod[] = [];
+  if (input.whole === true) {
+    nodes.push(...input.nodes.values());
+    for (const { pod, node } of input.scheduler.podsOfClasses(null)) {
+      const p = input.pods.get(pod.key);
+      if (p) pods.push({ ...p, nodeName: node });
+    }
+    return inputOf(input, nodes, pods);
+  }
+  const onCandidates = input.scheduler.termsRelevantTo(input.pending, false);
+  const onOthers = input.scheduler.termsRelevantTo(input.pending, true);
+  // A node that takes no pod: one node of its kind stands for all (zones and domains are the same), with no room.
   const standIn = new Map<string, Node>();
   const nodeOf = new Map<string, string>();
+  const candidates = new Set<string>();
   for (const n of [...input.nodes.values()].sort((a, b) => cmp(a.name, b.name))) {
+    if (!n.unschedulable && n.ready) {
+      candidates.add(n.name);
+      nodes.push(n);
+      continue;
+    }
     const kind = kindOf(n);
     let rep = standIn.get(kind);
-    if (!rep) standIn.set(kind, (rep = { ...n, allocatable: {} }));
+    if (!rep) {
+      standIn.set(kind, (rep = { ...n, allocatable: {} }));
+      nodes.push(rep);
+    }
     nodeOf.set(n.name, rep.name);
   }
-  const nodes: Node[] = [...standIn.values()];
-  const pods: Pod[] = [];
-  for (const { pod, node } of input.scheduler.podsOfClasses(relevant)) {
+  // A node that can take pods keeps its room: the pods that count for the rules (or hold host ports) as they are, the
+  // others as one pod that requests what they do together.
+  const counted = new Map<string, ResourceList>();
+  for (const { pod, node } of input.scheduler.podsOfClasses(onCandidates)) {
     const p = input.pods.get(pod.key);
-    if (p) pods.push({ ...p, nodeName: nodeOf.get(node) ?? node });
+    if (!p) continue;
+    if (candidates.has(node)) {
+      pods.push({ ...p, nodeName: node });
+      let sum = counted.get(node);
+      if (!sum) counted.set(node, (sum = {}));
+      addInto(sum, p.requests);
+    } else if (onOthers.has(pod.classKey)) pods.push({ ...p, nodeName: nodeOf.get(node) ?? node });
   }
+  for (const name of candidates) {
+    const rest = input.scheduler.requested(name) ?? {};
+    subtractInto(rest, counted.get(name) ?? {});
+    if (Object.values(rest).some((v) => v > 0)) pods.push(roomHolder(name, rest));
+  }
+  return inputOf(input, nodes, pods);
+}
+
+/** The scale-up input: the view of `nodes` and `pods` with the booting nodes, the pending pods, the VNGs' headroom. */
+function inputOf(input: RunViewInput, nodes: Node[], pods: Pod[]): ScaleUpInput {
   for (const b of input.booting) {
     nodes.push(b.node);
     pods.push(...b.pods);
@@ -79,6 +118,37 @@ export function scaleUpInputOf(input: RunViewInput): ScaleUpInput {
     observed: input.observed,
     ...(input.allocatable ? { allocatable: input.allocatable } : {}),
     architectures: input.architectures,
+  };
+}
+
+/**
+ * One pod standing for pods that no rule of the pending pods counts: it requests what they do together, in a namespace of
+ * its own, with no labels and no constraints.
+ */
+function roomHolder(node: string, requests: ResourceList): Pod {
+  return {
+    uid: '',
+    namespace: '\u0000room',
+    name: node,
+    labels: {},
+    annotations: {},
+    nodeName: node,
+    phase: 'Running',
+    owner: null,
+    workload: null,
+    isMirror: false,
+    ready: true,
+    requests,
+    nodeSelector: {},
+    requiredNodeAffinity: null,
+    tolerations: [],
+    hostPorts: [],
+    podAffinity: [],
+    podAntiAffinity: [],
+    topologySpread: [],
+    volumes: [],
+    priority: 0,
+    terminationGracePeriodSeconds: 0,
   };
 }
 

@@ -16,7 +16,7 @@
  * The band is what a deterministic plan can promise against one seeded run: the rehearsal's own count moves by 2 or more
  * between seeds of the same world in about half the worlds, up to 6 (nodes turn Ready in a seeded order, evictions
  * straddle the autoscaler's 10-second passes). Measured over these 500 worlds, expected - rehearsal per VNG of a completed
- * run (the test prints it): -5: 1, -4: 6, -3: 15, -2: 42, -1: 91, 0: 223, +1: 60, +2: 16, +3: 1 (455 VNG runs: 49% exact,
+ * run (the test prints it): -5: 1, -4: 6, -3: 16, -2: 43, -1: 96, 0: 223, +1: 55, +2: 14, +3: 1 (455 VNG runs: 49% exact,
  * 82% within 1, 95% within 2); the packing alone: +2 to -14 (24% exact, 33% within 1, 43% within 2).
  */
 import fc from 'fast-check';
