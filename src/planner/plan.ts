@@ -14,6 +14,7 @@ import { podArchitectures } from './architecture-policy.js';
 import { AUTO_CANDIDATES, planBatches, planBatchesAt, type BatchNodeInfo, type BatchPlan } from './batches.js';
 import { costOf, StayingNodes, type Cost } from './cost.js';
 import { keptOf, type KeptNode, type KeptPod } from './disruption-opt-out.js';
+import { expectedFleet, type ExpectedNode } from './expected-fleet.js';
 import { solve, type NewNode, type Reason } from './pack.js';
 import { pdbStates } from './pdb.js';
 import { predictSecondMoves } from './second-moves.js';
@@ -78,6 +79,36 @@ export interface PredictedFailure {
 
 export type { Cost, StayingNode } from './cost.js';
 
+/** New nodes of one (VNG, instance type). */
+export interface NodeCount {
+  vng: string;
+  instanceType: string;
+  count: number;
+  priceUsdPerHour: number;
+  /** Max pods of such a node and where it came from (flag, VNG, old nodes of the type or family, EKS ENI formula). */
+  maxPods: number;
+  maxPodsSource: MaxPodsSource;
+}
+
+/** One new node with what it hosts. */
+export interface NewNodeDetail {
+  name: string;
+  vng: string;
+  instanceType: string;
+  zone: string | null;
+  pods: number;
+  cpuRequestedMilli: number;
+  cpuAllocatableMilli: number;
+  memoryRequestedBytes: number;
+  memoryAllocatableBytes: number;
+  daemonSets: readonly string[];
+  maxPods: number;
+  maxPodsSource: MaxPodsSource;
+  /** Root volume (GiB) its ephemeral storage was worked out from, and that storage's allocatable bytes. */
+  rootVolumeSizeGiB: number;
+  ephemeralStorageAllocatableBytes: number;
+}
+
 /**
  * The plan's answer, in three values: every moving pod fits and no failure is predicted (FEASIBLE); every pod fits but the
  * run is expected to stop with one of Ocean's failure codes (FAILURE_PREDICTED); some pods fit no VNG (NOT_FEASIBLE).
@@ -115,6 +146,8 @@ export interface Plan {
      * else the estimate of second-moves.ts.
      */
     readonly predictedSecondMoves: number;
+    /** New nodes of the expected fleet (`newNodes`); the packing's count is in `packingLowerBound`. */
+    readonly newNodes: number;
   };
   readonly oldNodes: readonly { name: string; instanceType: string | null; zone: string | null; instanceId: string | null }[];
   readonly pods: readonly PlannedPod[];
@@ -132,34 +165,28 @@ export interface Plan {
   readonly keptPods: readonly KeptPod[];
   /** Old nodes that stay (cordoned, not terminated) because kept pods run there, with one reason per such pod. */
   readonly keptNodes: readonly KeptNode[];
-  /** New nodes per (VNG, instance type). */
-  readonly nodes: readonly {
-    vng: string;
-    instanceType: string;
-    count: number;
-    priceUsdPerHour: number;
-    /** Max pods of such a node and where it came from (flag, VNG, old nodes of the type or family, EKS ENI formula). */
-    maxPods: number;
-    maxPodsSource: MaxPodsSource;
-  }[];
-  /** Every new node with what it hosts. */
-  readonly newNodes: readonly {
-    name: string;
-    vng: string;
-    instanceType: string;
-    zone: string | null;
-    pods: number;
-    cpuRequestedMilli: number;
-    cpuAllocatableMilli: number;
-    memoryRequestedBytes: number;
-    memoryAllocatableBytes: number;
-    daemonSets: readonly string[];
-    maxPods: number;
-    maxPodsSource: MaxPodsSource;
-    /** Root volume (GiB) its ephemeral storage was worked out from, and that storage's allocatable bytes. */
-    rootVolumeSizeGiB: number;
-    ephemeralStorageAllocatableBytes: number;
-  }[];
+  /**
+   * The expected fleet per (VNG, instance type): the new nodes the run launches, batch by batch, as the autoscaler scales up
+   * for each batch's pending pods and kube-scheduler spreads them (expected-fleet.ts).
+   */
+  readonly nodes: readonly NodeCount[];
+  /** Every new node of the expected fleet, with the batch and scale-up round it is launched in and what it hosts at the end. */
+  readonly newNodes: readonly (NewNodeDetail & {
+    /** The batch (1-based) whose pending pods the autoscaler launches it for. */
+    batch: number;
+    /** The scale-up round within that batch (1-based): round 2 and later launch for pods the first nodes left Pending. */
+    round: number;
+  })[];
+  /**
+   * The planner's packing of every moving pod at once (first-fit decreasing): the fewest new nodes the heuristics find, a
+   * lower bound on what a run launches. `pods[].placement` refers to its nodes (the feasibility proof).
+   */
+  readonly packingLowerBound: {
+    readonly newNodeCount: number;
+    readonly usdPerHour: number;
+    readonly nodes: readonly NodeCount[];
+    readonly newNodes: readonly NewNodeDetail[];
+  };
   readonly batchSizePercentage: number;
   readonly batchSizeChosen: 'user' | 'auto';
   /** With batchSizePercentage auto: why the chosen size could not avoid the predicted failure (null when it did, or not auto). */
@@ -371,7 +398,27 @@ export function buildPlan(input: PlanInput): Plan {
   }
   for (const p of pods) if (p.placement === null && p.from !== null) staying.add(p.from, `Pod ${p.namespace}/${p.name}: fits no VNG`);
   const feasible = pods.every((p) => p.placement !== null);
-  const cost = costOf({ cluster, old, fresh: result.newNodes, catalog: input.catalog, staying: staying.list(), partial: !feasible });
+  // The fleet the run launches, batch by batch; the packing above is its lower bound.
+  const stays = new Set<Pod>(optedOut.map((o) => o.pod));
+  if (!params.shouldEvictStandAlonePods) for (const p of standAlone) stays.add(p);
+  if (params.respectPdb && !params.forcePodEvictionOnPdbFailure) {
+    for (const p of concerned) if ((pdbOfPod.get(p) ?? []).some((k) => pdbs[k]?.disruptionsAllowed === 0)) stays.add(p);
+  }
+  const fleet = expectedFleet({
+    cluster,
+    vngs: input.vngs,
+    catalog: input.catalog,
+    params,
+    ...(input.allocatable ? { allocatable: input.allocatable } : {}),
+    allowArchitectureChange: input.allowArchitectureChange === true,
+    batches: batchPlan.batches.map((b) => b.nodes),
+    moving,
+    unplaceable: new Set(moving.filter((_, i) => (result.placements[i] ?? null) === null)),
+    stays,
+    pdbs: { allowed: pdbs.map((st) => st.disruptionsAllowed), of: pdbOfPod },
+  });
+  const cost = costOf({ cluster, old, fresh: fleet.newNodes, catalog: input.catalog, staying: staying.list(), partial: !feasible });
+  const packingCost = costOf({ cluster, old, fresh: result.newNodes, catalog: input.catalog, staying: [], partial: !feasible });
   const risks: Risk[] = collectRisks({
     cluster,
     params,
@@ -385,7 +432,7 @@ export function buildPlan(input: PlanInput): Plan {
     misfits: result.daemonSetMisfits,
     batches: batchPlan,
     unpriced: cost.unpriced,
-    burstable: burstableCounts(result.newNodes, input.catalog),
+    burstable: burstableCounts(fleet.newNodes, input.catalog),
   });
   const near = batchPlan.batches.filter(
     (b) => b.pods > 0 && b.replacementReady.lo <= params.drainTimeThresholdSeconds && b.replacementReady.hi > params.drainTimeThresholdSeconds,
@@ -396,13 +443,6 @@ export function buildPlan(input: PlanInput): Plan {
       message: `${near.length} batch(es) need ${Math.round(near[0]?.replacementReady.lo ?? 0)}-${Math.round(near[0]?.replacementReady.hi ?? 0)}s for replacements to be Ready, around the ${params.drainTimeThresholdSeconds}s drain threshold: a slow launch fails the migration (PodsUnschedulable); raise the threshold.`,
       objects: near.flatMap((b) => b.nodes.map((n) => `Node ${n}`)),
     });
-  }
-  const counts = new Map<string, Plan['nodes'][number]>();
-  for (const n of result.newNodes) {
-    const k = `${n.vng}\u0000${n.instanceType}`;
-    const e = counts.get(k);
-    if (e) e.count += 1;
-    else counts.set(k, { vng: n.vng, instanceType: n.instanceType, count: 1, priceUsdPerHour: n.priceUsdPerHour, maxPods: n.maxPods, maxPodsSource: n.maxPodsSource });
   }
   const placed = pods.filter((p) => p.placement !== null).length;
   const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
@@ -428,29 +468,21 @@ export function buildPlan(input: PlanInput): Plan {
       vngNodeTypes: result.templateCount,
       pendingElsewhere: pendingElsewhere.length,
       predictedSecondMoves: secondMoves?.total ?? 0,
+      newNodes: fleet.newNodes.length,
     },
     oldNodes: old.map((n) => ({ name: n.name, instanceType: n.instanceType, zone: n.zone, instanceId: n.instanceId })),
     pods,
     pendingElsewhere,
     keptPods,
     keptNodes,
-    nodes: [...counts.values()].sort((a, b) => cmp(a.vng, b.vng) || cmp(a.instanceType, b.instanceType)),
-    newNodes: result.newNodes.map((n) => ({
-      name: n.name,
-      vng: n.vng,
-      instanceType: n.instanceType,
-      zone: n.zone,
-      pods: n.pods.length,
-      cpuRequestedMilli: n.requested['cpu'] ?? 0,
-      cpuAllocatableMilli: n.allocatable['cpu'] ?? 0,
-      memoryRequestedBytes: n.requested['memory'] ?? 0,
-      memoryAllocatableBytes: n.allocatable['memory'] ?? 0,
-      daemonSets: n.daemonSets,
-      maxPods: n.maxPods,
-      maxPodsSource: n.maxPodsSource,
-      rootVolumeSizeGiB: n.rootVolumeSizeGiB,
-      ephemeralStorageAllocatableBytes: n.allocatable['ephemeral-storage'] ?? 0,
-    })),
+    nodes: nodeCounts(fleet.newNodes),
+    newNodes: fleet.newNodes.map((n) => ({ ...expectedDetail(n), batch: n.batch, round: n.round })),
+    packingLowerBound: {
+      newNodeCount: result.newNodes.length,
+      usdPerHour: packingCost.newNodesUsdPerHour,
+      nodes: nodeCounts(result.newNodes),
+      newNodes: result.newNodes.map(packedDetail),
+    },
     batchSizePercentage: batchPlan.batchSizePercentage,
     batchSizeChosen: batchPlan.chosen,
     batchSizeNote,
@@ -458,7 +490,7 @@ export function buildPlan(input: PlanInput): Plan {
       nodes: b.nodes,
       destinations: b.destinations,
       pods: b.pods,
-      newNodes: b.newNodes,
+      newNodes: fleet.perBatch[i] ?? 0,
       estimatedSeconds: finite(b.estimatedSeconds),
       serialisedBy: b.serialisedBy.map((s) => ({ ...s, rounds: finite(s.rounds) })),
       overBudget: b.overBudget,
@@ -472,7 +504,57 @@ export function buildPlan(input: PlanInput): Plan {
   };
 }
 
-function burstableCounts(fresh: readonly NewNode[], catalog: Catalog): { type: string; count: number }[] {
+/** New nodes counted per (VNG, instance type), sorted. */
+function nodeCounts(fresh: readonly (NewNode | ExpectedNode)[]): NodeCount[] {
+  const counts = new Map<string, NodeCount>();
+  for (const n of fresh) {
+    const k = `${n.vng}\u0000${n.instanceType}`;
+    const e = counts.get(k);
+    if (e) e.count += 1;
+    else counts.set(k, { vng: n.vng, instanceType: n.instanceType, count: 1, priceUsdPerHour: n.priceUsdPerHour, maxPods: n.maxPods, maxPodsSource: n.maxPodsSource });
+  }
+  return [...counts.values()].sort((a, b) => cmp(a.vng, b.vng) || cmp(a.instanceType, b.instanceType));
+}
+
+function packedDetail(n: NewNode): NewNodeDetail {
+  return {
+    name: n.name,
+    vng: n.vng,
+    instanceType: n.instanceType,
+    zone: n.zone,
+    pods: n.pods.length,
+    cpuRequestedMilli: n.requested['cpu'] ?? 0,
+    cpuAllocatableMilli: n.allocatable['cpu'] ?? 0,
+    memoryRequestedBytes: n.requested['memory'] ?? 0,
+    memoryAllocatableBytes: n.allocatable['memory'] ?? 0,
+    daemonSets: n.daemonSets,
+    maxPods: n.maxPods,
+    maxPodsSource: n.maxPodsSource,
+    rootVolumeSizeGiB: n.rootVolumeSizeGiB,
+    ephemeralStorageAllocatableBytes: n.allocatable['ephemeral-storage'] ?? 0,
+  };
+}
+
+function expectedDetail(n: ExpectedNode): NewNodeDetail {
+  return {
+    name: n.name,
+    vng: n.vng,
+    instanceType: n.instanceType,
+    zone: n.zone,
+    pods: n.pods,
+    cpuRequestedMilli: n.requested['cpu'] ?? 0,
+    cpuAllocatableMilli: n.allocatable['cpu'] ?? 0,
+    memoryRequestedBytes: n.requested['memory'] ?? 0,
+    memoryAllocatableBytes: n.allocatable['memory'] ?? 0,
+    daemonSets: n.daemonSets,
+    maxPods: n.maxPods,
+    maxPodsSource: n.maxPodsSource,
+    rootVolumeSizeGiB: n.rootVolumeSizeGiB,
+    ephemeralStorageAllocatableBytes: n.allocatable['ephemeral-storage'] ?? 0,
+  };
+}
+
+function burstableCounts(fresh: readonly { readonly instanceType: string }[], catalog: Catalog): { type: string; count: number }[] {
   const counts = new Map<string, number>();
   for (const n of fresh) if (catalog.byName.get(n.instanceType)?.burstable) counts.set(n.instanceType, (counts.get(n.instanceType) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => cmp(a[0], b[0])).map(([type, count]) => ({ type, count }));

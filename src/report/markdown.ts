@@ -34,7 +34,7 @@ export function renderPlanMarkdown(plan: Plan): string {
     out.push('', '## Old nodes that stay', '', 'Cordoned, not terminated, and counted in the cost after.', '', '| node | why it stays |', '|---|---|');
     for (const n of stay) out.push(`| ${esc(n.name)} | ${esc(n.reasons.map((r) => r.replace(/^Pod /, '')).join('; '))} |`);
   }
-  out.push('', '## New nodes', '', '| VNG | instance type | count | $/h each | $/h |', '|---|---|---:|---:|---:|');
+  out.push('', '## New nodes', '', 'The expected fleet: what the run launches, batch by batch.', '', '| VNG | instance type | count | $/h each | $/h |', '|---|---|---:|---:|---:|');
   for (const n of plan.nodes) out.push(`| ${n.vng} | ${n.instanceType} | ${n.count} | ${usd(n.priceUsdPerHour)} | ${usd(n.priceUsdPerHour * n.count)} |`);
   out.push('', ...costLines(plan).map((l) => esc(l)));
   const maxPods = maxPodsLine(plan);

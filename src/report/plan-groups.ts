@@ -50,10 +50,12 @@ export function verdict(plan: VerdictInput): string {
 const signedUsd = (x: number): string => `${x >= 0 ? '+' : ''}${usd(x).replace('$-', '-$')}`;
 
 /**
- * The cost in lines: before and after with the change, the old nodes that stay (they are in the "after") and why. A partial
- * cost (some pods fit no VNG) is never shown as a saving.
+ * The cost in lines: before and after with the change, the old nodes that stay (they are in the "after") and why, then the
+ * packing lower bound. The new nodes and the cost after are the expected fleet (what the run launches batch by batch); the
+ * planner's packing of every pod at once is the lower bound beside it. A partial cost (some pods fit no VNG) is never shown
+ * as a saving.
  */
-export function costLines(plan: Pick<Plan, 'cost' | 'summary'>): string[] {
+export function costLines(plan: Pick<Plan, 'cost' | 'summary' | 'packingLowerBound'>): string[] {
   const c = plan.cost;
   const stay = c.stayingOldNodes;
   const out: string[] = [];
@@ -66,9 +68,10 @@ export function costLines(plan: Pick<Plan, 'cost' | 'summary'>): string[] {
       `Cost: ${usd(c.before)}/h before -> ${usd(c.after)}/h after (${signedUsd(c.after - c.before)}/h; ${c.migratedNodes} old node(s) out, ${c.newNodes} new in${stay.length > 0 ? `, ${stay.length} selected old node(s) stay, listed above` : ''}; ${priceBasis(c)})`,
     );
   }
-  if (c.newNodes > 0) {
+  const low = plan.packingLowerBound;
+  if (c.newNodes > 0 || low.newNodeCount > 0) {
     out.push(
-      'New nodes and cost after are the planner\'s packing: a lower bound. The autoscaler scales up batch by batch and kube-scheduler spreads pods (LeastAllocated), so a run usually launches more; `vngshift simulate` rehearses it.',
+      `New nodes and cost after are the expected fleet: what the run launches as the autoscaler scales up for each batch's pending pods and kube-scheduler spreads them. Packing lower bound (every pod placed at once): ${low.newNodeCount} new node(s), ${usd(low.usdPerHour)}/h.`,
     );
   }
   return out;

@@ -36,7 +36,7 @@ export function renderPlanText(plan: Plan): string {
     out.push('', `Old nodes that stay (cordoned, not terminated; counted in the cost after): ${stay.length}, keeping ${plan.keptPods.length} pod(s) that do not move`);
     out.push(...table([['NODE', 'WHY IT STAYS'], ...stay.map((n) => [n.name, listSome(n.reasons.map((r) => r.replace(/^Pod /, '')), 3)])]));
   }
-  out.push('', 'New nodes');
+  out.push('', 'New nodes (expected fleet, launched batch by batch)');
   if (plan.nodes.length === 0) out.push('  none');
   else {
     const rows = [['VNG', 'INSTANCE TYPE', 'COUNT', '$/H EACH', '$/H']];

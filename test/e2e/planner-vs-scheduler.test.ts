@@ -197,7 +197,7 @@ async function replay(c: Case): Promise<Replay> {
   // 1. The plan's new nodes, as KWOK nodes.
   const observed = observedResources(c.cluster.nodes);
   const vngByName = new Map(vngs.map((v) => [v.name, v]));
-  for (const [i, n] of plan.newNodes.entries()) {
+  for (const [i, n] of plan.packingLowerBound.newNodes.entries()) {
     const name = `${c.id}-${n.name}`;
     const vng = vngByName.get(n.vng);
     if (!vng) throw new Error(`plan node ${n.name}: unknown VNG ${n.vng}`);
@@ -396,7 +396,7 @@ describe('planner vs kube-scheduler', () => {
     }
     expect(plan.summary.placedPods).toBe(plan.pods.length - 4);
     // Both VNGs get nodes, so the live nodes cover every kind of VNG node type the planner judged the misfits against.
-    expect(new Set(plan.newNodes.map((n) => n.vng))).toEqual(new Set(vngs.map((v) => v.name)));
+    expect(new Set(plan.packingLowerBound.newNodes.map((n) => n.vng))).toEqual(new Set(vngs.map((v) => v.name)));
   });
 
   it('kube-scheduler binds every pod the planner placed and leaves every misfit Pending for the same reasons', async () => {
@@ -454,7 +454,7 @@ describe('planner vs kube-scheduler', () => {
    */
   it('two identical DaemonSets both charged, and a PV zone conflict worded as kube-scheduler 1.36 does', async () => {
     const { plan } = daemonCase;
-    expect(plan.newNodes.map((n) => `${n.pods}:${n.daemonSets.join('+')}`)).toEqual(Array(4).fill('1:ops/agent-a+ops/agent-b'));
+    expect(plan.packingLowerBound.newNodes.map((n) => `${n.pods}:${n.daemonSets.join('+')}`)).toEqual(Array(4).fill('1:ops/agent-a+ops/agent-b'));
     const pinned = plan.pods.filter((p) => p.placement === null);
     expect(pinned.map((p) => daemonCase.world.pods.get(key(p))?.app)).toEqual(['pinned']);
     expect(phrases(reasonCounts(pinned[0]?.summary ?? ''))).toEqual(["node(s) didn't match PersistentVolume's node affinity"]);
@@ -475,14 +475,14 @@ describe('planner vs kube-scheduler', () => {
   it('max pods from old nodes of the family (prefix delegation, 110): kube-scheduler binds all 60 pods on the one m5.large the plan launches', async () => {
     const { plan } = maxPodsCase;
     expect(plan.feasible).toBe(true);
-    expect(plan.newNodes.map((n) => `${n.instanceType}:${n.pods}:${n.maxPods}:${n.maxPodsSource}`)).toEqual(['m5.large:60:110:observed-family']);
+    expect(plan.packingLowerBound.newNodes.map((n) => `${n.instanceType}:${n.pods}:${n.maxPods}:${n.maxPodsSource}`)).toEqual(['m5.large:60:110:observed-family']);
     const eni = maxPodsEniCase.plan;
-    expect(eni.newNodes.map((n) => `${n.instanceType}:${n.maxPods}:${n.maxPodsSource}`)).toEqual(Array(3).fill('m5.large:29:eni-formula'));
-    expect(eni.newNodes.map((n) => n.pods)).toEqual([29, 29, 2]);
+    expect(eni.packingLowerBound.newNodes.map((n) => `${n.instanceType}:${n.maxPods}:${n.maxPodsSource}`)).toEqual(Array(3).fill('m5.large:29:eni-formula'));
+    expect(eni.packingLowerBound.newNodes.map((n) => n.pods)).toEqual([29, 29, 2]);
     try {
       const { table, problems } = await replay(maxPodsCase);
       expect(problems, table).toEqual([]);
-      const live = maxPodsCase.liveNode.get(plan.newNodes[0]?.name ?? '') ?? '';
+      const live = maxPodsCase.liveNode.get(plan.packingLowerBound.newNodes[0]?.name ?? '') ?? '';
       const node = await core.readNode({ name: live });
       expect(node.status?.allocatable?.['pods']).toBe('110');
       const bound = (await core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${live}` })).items;
@@ -512,7 +512,7 @@ describe('planner vs kube-scheduler', () => {
    */
   it('ephemeral storage from the VNG root volume (20 GiB): kube-scheduler binds the 10Gi pod and refuses the 30Gi one, Insufficient ephemeral-storage', async () => {
     const { plan, world } = ephemeralCase;
-    expect(plan.newNodes.map((n) => `${n.instanceType}:${n.pods}:${n.rootVolumeSizeGiB}:${n.ephemeralStorageAllocatableBytes}`)).toEqual([
+    expect(plan.packingLowerBound.newNodes.map((n) => `${n.instanceType}:${n.pods}:${n.rootVolumeSizeGiB}:${n.ephemeralStorageAllocatableBytes}`)).toEqual([
       `m5.large:1:20:${17 * 1024 ** 3}`,
     ]);
     const verdicts = plan.pods.map((p) => `${world.pods.get(key(p))?.app ?? ''}: ${p.placement ? 'placed' : phrases(reasonCounts(p.summary ?? '')).join('|')}`).sort(cmp);
@@ -540,7 +540,7 @@ describe('planner vs kube-scheduler', () => {
    */
   it('FINDING, tight packing: with only the plan\'s nodes, kube-scheduler strands a pod the planner packed', async () => {
     expect(tight.plan.feasible).toBe(true);
-    expect(tight.plan.newNodes.map((n) => `${n.instanceType}:${n.pods}`)).toEqual(['m5.2xlarge:7', 'm5.large:2']);
+    expect(tight.plan.packingLowerBound.newNodes.map((n) => `${n.instanceType}:${n.pods}`)).toEqual(['m5.2xlarge:7', 'm5.large:2']);
     try {
       const { table, problems } = await replay(tight);
       expect(problems.length, table).toBe(1);

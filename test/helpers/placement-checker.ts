@@ -198,7 +198,7 @@ export function checkPlacements(input: CheckInput): Violation[] {
   }
   const observed = observedResources(cluster.nodes);
   const region = cluster.nodes.map((n) => n.labels['topology.kubernetes.io/region']).find((r) => r !== undefined) ?? catalog.region;
-  for (const nn of plan.newNodes) {
+  for (const nn of plan.packingLowerBound.newNodes) {
     const vng = input.vngs.find((v) => v.name === nn.vng);
     const type = catalog.byName.get(nn.instanceType);
     if (!vng || !type) {
@@ -246,7 +246,7 @@ export function checkPlacements(input: CheckInput): Violation[] {
         placed: false,
       });
     }
-    const reported = plan.newNodes.find((n) => n.name === node.name);
+    const reported = plan.packingLowerBound.newNodes.find((n) => n.name === node.name);
     if (reported && JSON.stringify([...reported.daemonSets].sort()) !== JSON.stringify(runs.sort())) {
       out.push({ pod: node.name, rule: 'Report', detail: `DaemonSets ${JSON.stringify(reported.daemonSets)}, expected ${JSON.stringify(runs)}` });
     }
@@ -261,7 +261,7 @@ export function checkPlacements(input: CheckInput): Violation[] {
       out.push({ pod: id, rule: 'Placement', detail: `placed on ${pp.placement.node}, which is not a node of the final state` });
       continue;
     }
-    const nn = plan.newNodes.find((n) => n.name === node.name);
+    const nn = plan.packingLowerBound.newNodes.find((n) => n.name === node.name);
     const expectVng = nn ? nn.vng : null;
     if (pp.placement.vng !== expectVng || (nn !== undefined && (pp.placement.instanceType !== nn.instanceType || pp.placement.zone !== nn.zone))) {
       out.push({ pod: id, rule: 'Report', detail: `placement ${JSON.stringify(pp.placement)} disagrees with node ${node.name}` });
@@ -286,7 +286,7 @@ export function checkPlacements(input: CheckInput): Violation[] {
         });
       }
     }
-    const reported = plan.newNodes.find((n) => n.name === node.name);
+    const reported = plan.packingLowerBound.newNodes.find((n) => n.name === node.name);
     if (reported) {
       const placedHere = here.filter((q) => q.placed).length;
       const want = [placedHere, used['cpu'] ?? 0, used['memory'] ?? 0, node.allocatable['cpu'] ?? 0, node.allocatable['memory'] ?? 0];

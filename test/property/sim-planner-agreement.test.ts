@@ -1,22 +1,42 @@
 /**
- * Invariant 8: the rehearsal agrees with the plan. With no fault injected: a plan that is feasible and predicts no failure
- * completes in simulation; a plan that predicts a failure code fails in simulation with that same code. (Every infeasible
- * plan predicts a code, so the two cases cover every plan.) The runs also satisfy invariants 1-6 and 9.
+ * Invariants 8 and 11 over 500 seeded generated worlds: the rehearsal agrees with the plan, and launches the plan's expected
+ * fleet within the band the plan states.
  *
- * Timing near a threshold is a range, not a point: when the planner's range for a batch's replacements to be Ready straddles
- * the drain threshold it predicts no failure but names the risk (NearDrainThreshold), and the simulation may then complete
- * or fail with PodsUnschedulable, depending on how fast its seeded launches are. (This property found the case: GPU
- * batches, whose launches take 250-365 s, against a 300 s threshold; the planner used to compare estimates only with the
- * batch budget.) Everywhere else the agreement is exact.
+ * Verdict and failure code. With no fault injected: a plan that is feasible and predicts no failure completes in
+ * simulation; a plan that predicts a failure code fails in simulation with that same code. (Every infeasible plan predicts
+ * a code, so the two cases cover every plan.) Timing near a threshold is a range, not a point: when the planner's range for
+ * a batch's replacements to be Ready straddles the drain threshold it predicts no failure but names the risk
+ * (NearDrainThreshold), and the simulation may then complete or fail with PodsUnschedulable, depending on how fast its
+ * seeded launches are. (This property found the case: GPU batches, whose launches take 250-365 s, against a 300 s
+ * threshold.) Everywhere else the agreement is exact. The runs also satisfy invariants 1-6 and 9.
+ *
+ * The fleet. For every VNG of a run that completes, the expected fleet's node count (plan.nodes) and the nodes the rehearsal
+ * launched in that VNG (its new instances) differ by at most fleetBand(launched) = max(3, ceil(launched / 3)). Every case
+ * outside the band fails the test. (A run that fails stops part-way, so its launches are no measure of the whole fleet.)
+ * The band is what a deterministic plan can promise against one seeded run: the rehearsal's own count moves by 2 or more
+ * between seeds of the same world in about half the worlds, up to 6 (nodes turn Ready in a seeded order, evictions
+ * straddle the autoscaler's 10-second passes). Measured over these 500 worlds, expected - rehearsal per VNG of a completed
+ * run (the test prints it): -5: 1, -4: 6, -3: 16, -2: 43, -1: 96, 0: 223, +1: 55, +2: 14, +3: 1 (455 VNG runs: 49% exact,
+ * 82% within 1, 95% within 2); the packing alone: +2 to -14 (24% exact, 33% within 1, 43% within 2).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { worldSpecArb } from '../arbitraries/index.js';
 import { buildWorld, describeRun, expectInvariants, run } from './sim-world.js';
 
-describe('property (invariant 8): no faults -> the simulation ends as the plan predicts', () => {
-  it('feasible and no predicted failure -> Completed; predicted failure code X -> Failed with code X', async () => {
-    const seen = { completed: 0, failed: 0 };
+/** The band of invariant 11: how far one rehearsal's node count of a VNG may be from the plan's expected count. */
+export function fleetBand(rehearsal: number): number {
+  return Math.max(3, Math.ceil(rehearsal / 3));
+}
+
+const WORLDS = 500;
+
+describe('property (invariants 8 and 11): no faults -> the simulation ends as the plan predicts, with the fleet it expects', () => {
+  it(`over ${WORLDS} worlds: feasible and no predicted failure -> Completed; predicted failure code X -> Failed with code X; launches within the band`, async () => {
+    const seen = { completed: 0, failed: 0, near: 0 };
+    const diffs = new Map<number, number>();
+    const packingDiffs = new Map<number, number>();
+    const outside: string[] = [];
     await fc.assert(
       fc.asyncProperty(worldSpecArb, fc.integer({ min: 0, max: 2 ** 31 - 1 }), async (spec, seed) => {
         const w = buildWorld(spec);
@@ -28,6 +48,7 @@ describe('property (invariant 8): no faults -> the simulation ends as the plan p
         if (predicted === null && near) {
           expect(w.plan.feasible, msg).toBe(true);
           if (r.status !== 'Completed') expect(r.failure?.code, msg).toBe('PodsUnschedulable');
+          seen.near += 1;
         } else if (predicted === null) {
           expect(w.plan.feasible, msg).toBe(true);
           expect(r.status, msg).toBe('Completed');
@@ -38,11 +59,31 @@ describe('property (invariant 8): no faults -> the simulation ends as the plan p
           seen.failed += 1;
         }
         expectInvariants(w, seed, [], r);
+
+        const vngs = new Set([...w.plan.nodes.map((n) => n.vng), ...r.instances.new.map((n) => n.vng)]);
+        for (const vng of [...vngs].sort()) {
+          const expected = w.plan.nodes.filter((n) => n.vng === vng).reduce((s, n) => s + n.count, 0);
+          const launched = r.instances.new.filter((n) => n.vng === vng).length;
+          const packed = w.plan.packingLowerBound.nodes.filter((n) => n.vng === vng).reduce((s, n) => s + n.count, 0);
+          const band = fleetBand(launched);
+          const line = `VNG ${vng}: expected ${expected}, rehearsal launched ${launched} (band ${band}; packing ${packed})\n${msg}`;
+          if (r.status !== 'Completed') continue;
+          diffs.set(expected - launched, (diffs.get(expected - launched) ?? 0) + 1);
+          packingDiffs.set(packed - launched, (packingDiffs.get(packed - launched) ?? 0) + 1);
+          if (Math.abs(expected - launched) > band) outside.push(line);
+        }
       }),
-      { numRuns: 40, endOnFailure: true },
+      { numRuns: WORLDS, seed: 20260511, endOnFailure: true },
     );
+    const histogram = (m: Map<number, number>): string =>
+      [...m.entries()].sort((a, b) => a[0] - b[0]).map(([d, n]) => `${d > 0 ? '+' : ''}${d}: ${n}`).join(', ');
+    console.log(
+      `nodes per VNG of the completed runs (${seen.completed}, and ${seen.near} near the drain threshold; ${seen.failed} failed as predicted):\n` +
+        `  expected - rehearsal: ${histogram(diffs)}; ${outside.length} outside the band\n  packing - rehearsal: ${histogram(packingDiffs)}`,
+    );
+    expect(outside, outside.join('\n\n')).toEqual([]);
     // Both sides of the property were exercised.
     expect(seen.completed).toBeGreaterThan(0);
     expect(seen.failed).toBeGreaterThan(0);
-  });
+  }, 600_000);
 });

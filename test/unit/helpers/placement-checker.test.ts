@@ -41,7 +41,7 @@ function moved(plan: Plan, podPrefix: string, to: (p: Plan) => string, index = 0
   const target = packed(copy).filter((p) => p.name.startsWith(podPrefix))[index];
   if (!target || !target.placement) throw new Error(`no placed pod ${podPrefix}`);
   const node = to(plan);
-  const nn = plan.newNodes.find((n) => n.name === node);
+  const nn = plan.packingLowerBound.newNodes.find((n) => n.name === node);
   target.placement = { node, vng: nn?.vng ?? null, instanceType: nn?.instanceType ?? null, zone: nn?.zone ?? null };
   return copy;
 }
@@ -68,14 +68,14 @@ describe('placement checker', () => {
 
   it('reports a dedicated pod on an untainted node without its label (selector and taint rules)', () => {
     const { plan, check } = setup();
-    const general = plan.newNodes.find((n) => n.vng === 'vng-0')?.name ?? '';
+    const general = plan.packingLowerBound.newNodes.find((n) => n.vng === 'vng-0')?.name ?? '';
     const rules = check(moved(plan, 'app-1', () => general));
     expect(rules).toContain('NodeAffinity');
   });
 
   it('reports a non-tolerating pod on the tainted VNG', () => {
     const { plan, check } = setup();
-    const dedicated = plan.newNodes.find((n) => n.vng === 'dedicated')?.name ?? '';
+    const dedicated = plan.packingLowerBound.newNodes.find((n) => n.vng === 'dedicated')?.name ?? '';
     const rules = check(moved(plan, 'app-0', () => dedicated));
     expect(rules).toContain('Taints');
   });
@@ -91,7 +91,7 @@ describe('placement checker', () => {
     const b = build({ ...base, deployments: [{ ...base.deployments[1]!, replicas: 4, hostPort: false }] });
     const plan = buildPlan({ cluster: b.cluster, vngs: b.vngs, catalog: b.catalog, params: MIGRATE_PARAMS });
     expect(checkPlacements({ cluster: b.cluster, vngs: b.vngs, catalog: b.catalog, plan })).toEqual([]);
-    const zoneA = plan.newNodes.filter((n) => n.vng === 'dedicated' && n.zone === 'us-east-1a').map((n) => n.name)[0] ?? '';
+    const zoneA = plan.packingLowerBound.newNodes.filter((n) => n.vng === 'dedicated' && n.zone === 'us-east-1a').map((n) => n.name)[0] ?? '';
     let p: Plan = plan;
     for (let i = 0; i < 4; i++) p = moved(p, 'app-0', () => zoneA, i);
     const rules = checkPlacements({ cluster: b.cluster, vngs: b.vngs, catalog: b.catalog, plan: p }).map((v) => v.rule);
@@ -110,8 +110,8 @@ describe('placement checker', () => {
 
   it("reports a plan whose new-node numbers disagree with the node's pods", () => {
     const { plan, check } = setup();
-    const copy = JSON.parse(JSON.stringify(plan)) as { newNodes: { cpuRequestedMilli: number }[] } & Plan;
-    const first = copy.newNodes[0];
+    const copy = JSON.parse(JSON.stringify(plan)) as Plan;
+    const first = copy.packingLowerBound.newNodes[0];
     if (first) first.cpuRequestedMilli += 1;
     expect(check(copy)).toContain('Report');
   });

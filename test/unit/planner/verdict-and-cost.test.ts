@@ -104,12 +104,14 @@ describe('cost after: every old node that stays is still paid for', () => {
     expect(forced.cost.stayingOldNodes).toEqual([]);
   });
 
-  it('labels the new nodes and the cost after as the packing, a lower bound on what a run launches', () => {
+  it('prices the expected fleet as the new nodes and the cost after, and gives the packing lower bound on a line of its own', () => {
     const plan = planFor(world(), [generalVng()]);
-    expect(plan.cost.newNodes).toBeGreaterThan(0);
-    expect(costLines(plan)).toContain(
-      "New nodes and cost after are the planner's packing: a lower bound. The autoscaler scales up batch by batch and kube-scheduler spreads pods (LeastAllocated), so a run usually launches more; `vngshift simulate` rehearses it.",
-    );
+    expect(plan.cost.newNodes).toBe(plan.newNodes.length);
+    expect(plan.cost.newNodes).toBeGreaterThanOrEqual(plan.packingLowerBound.newNodeCount);
+    expect(plan.packingLowerBound.newNodeCount).toBeGreaterThan(0);
+    const lines = costLines(plan);
+    expect(lines[1]).toMatch(/^New nodes and cost after are the expected fleet: what the run launches as the autoscaler scales up for each batch's pending pods and kube-scheduler spreads them\. Packing lower bound \(every pod placed at once\): \d+ new node\(s\), \$[\d.]+\/h\.$/);
+    expect(lines[1]).toContain(`${plan.packingLowerBound.newNodeCount} new node(s)`);
   });
 
   it('an infeasible plan is partial: its figure is never shown as a saving', () => {

@@ -1,0 +1,464 @@
+/**
+ * The fleet a run launches, batch by batch, as the autoscaler and kube-scheduler build it - where the packing (pack.ts
+ * solve) is only a lower bound. The model replays the plan's batches in order over the planner's own filters:
+ *
+ * 1. The batch's old nodes are cordoned (every selected old node from the start with cordonAllAtStart) and its pods are
+ *    evicted. Their replacements arrive in waves, each queued in kube-scheduler's order (priority, then arrival, then name):
+ *    at once the ReplicaSet/Job replacements (with the pods already Pending, in the first batch); once the old pod is gone
+ *    the StatefulSet pods; a PDB that allows fewer evictions than the batch needs lets the rest go one budget at a time,
+ *    each after the replacements before it run.
+ * 2. kube-scheduler places each arriving pod on the feasible node with the highest default score (run-scheduler.ts): new
+ *    nodes up so far, nodes that stay, old nodes not cordoned yet.
+ * 3. The pods left go to the autoscaler, scaleUp() called as sim/autoscaler.ts calls it (scale-up-view.ts): the evicted pods
+ *    still terminating on their old nodes count, and nodes still booting hold the pods an earlier scale-up meant for them.
+ *    The new nodes turn Ready one after the other; each time kube-scheduler places what it can, so the first ones fill up and
+ *    the last may not hold what the scale-up meant for them. The pods left make another round, until none is left or a round
+ *    places nothing.
+ * 4. The batch's drained old nodes are terminated (shouldTerminateDrainedNodes); nodes that keep a pod stay, cordoned.
+ *
+ * Pods the packing found unschedulable stay Pending here too; pods that stay on their node (kept, stand-alone, held by a
+ * PDB for good) do not move. Pods the packing places and no round of the model places are reported (`pending`). Pure: no
+ * I/O, no clock; the same input gives the same fleet.
+ */
+import type { AllocatableOptions } from '../catalog/allocatable.js';
+import type { Catalog } from '../catalog/catalog.js';
+import type { MaxPodsSource } from '../catalog/new-node.js';
+import { observedResources } from '../catalog/observed.js';
+import type { MigrationParams } from '../model/params.js';
+import type { Cluster, Node, Pod, ResourceList, Vng } from '../model/types.js';
+import { clusterArchitectures } from './architecture-policy.js';
+import { RunScheduler, runPodOf, type RunPod } from './run-scheduler.js';
+import { bootingNodeModel, scaleUp, type LaunchContext, type LaunchedNode } from './scale-up.js';
+import { scaleUpInputOf, type BootingView } from './scale-up-view.js';
+
+export interface ExpectedFleetInput {
+  readonly cluster: Cluster;
+  readonly vngs: readonly Vng[];
+  readonly catalog: Catalog;
+  readonly params: Pick<MigrationParams, 'cordonAllAtStart' | 'shouldTerminateDrainedNodes' | 'respectPdb' | 'batchMinHealthyPercentage'>;
+  readonly allocatable?: AllocatableOptions;
+  readonly allowArchitectureChange: boolean;
+  /** The selected old nodes, batch by batch, in the order the run drains them. */
+  readonly batches: readonly (readonly string[])[];
+  /** The pods that move (on old nodes, and Pending pods), as buildPlan lists them. */
+  readonly moving: readonly Pod[];
+  /** Pods of `moving` the packing could not place: they stay Pending. */
+  readonly unplaceable: ReadonlySet<Pod>;
+  /** Pods on old nodes that are never evicted (kept pods, stand-alone pods not evicted, pods a PDB never lets go). */
+  readonly stays: ReadonlySet<Pod>;
+  /**
+   * PodDisruptionBudgets (used with respectPdb): the evictions each allows at once, and the budgets (by index) that cover
+   * each pod.
+   */
+  readonly pdbs: { readonly allowed: readonly number[]; readonly of: ReadonlyMap<Pod, readonly number[]> };
+  /** Hand scaleUp() the whole cluster, as sim/autoscaler.ts does, instead of the cut-down view (slower, same fleet). */
+  readonly wholeAutoscalerView?: boolean;
+}
+
+export interface ExpectedNode {
+  readonly name: string;
+  readonly vng: string;
+  readonly instanceType: string;
+  readonly zone: string;
+  /** The batch (1-based) whose pods the autoscaler launched it for. */
+  readonly batch: number;
+  /** The scale-up round within that batch (1-based). */
+  readonly round: number;
+  readonly priceUsdPerHour: number;
+  readonly allocatable: ResourceList;
+  /** Requests of the pods on it when the run ends, DaemonSet pods included. */
+  readonly requested: ResourceList;
+  /** Moving pods on it when the run ends. */
+  readonly pods: number;
+  readonly daemonSets: readonly string[];
+  readonly maxPods: number;
+  readonly maxPodsSource: MaxPodsSource;
+  readonly rootVolumeSizeGiB: number;
+}
+
+export interface ExpectedFleet {
+  readonly newNodes: readonly ExpectedNode[];
+  /** Per batch of the input: how many nodes were launched for it. */
+  readonly perBatch: readonly number[];
+  /** Pods the packing places that no scale-up round of the model placed (namespace/name, sorted). */
+  readonly pending: readonly string[];
+}
+
+/** A wave gives up after this many scale-up rounds (each must place a pod; in practice two or three suffice). */
+const MAX_ROUNDS = 20;
+
+/** What a pod on an old node does when its node drains. */
+type Role = 'moving' | 'stays' | 'deleted' | 'fixed';
+
+interface Launch {
+  readonly node: Node;
+  readonly daemonPods: readonly Pod[];
+  readonly vng: string;
+  readonly batch: number;
+  readonly round: number;
+  readonly price: number;
+  readonly daemonSets: readonly string[];
+  readonly maxPods: number;
+  readonly maxPodsSource: MaxPodsSource;
+  readonly rootVolumeSizeGiB: number;
+}
+
+/**
+ * The order a scale-up's nodes turn Ready in: smallest first (by cpu, then memory, then launch order). Real launches finish
+ * in no set order; of the fixed orders tried against the rehearsal's seeded ones, this one matched its node counts best.
+ */
+function readyOrder(a: BootingView, b: BootingView): number {
+  const x = a.node.allocatable;
+  const y = b.node.allocatable;
+  return (x['cpu'] ?? 0) - (y['cpu'] ?? 0) || (x['memory'] ?? 0) - (y['memory'] ?? 0);
+}
+
+const keyOf = (p: { namespace: string; name: string }): string => `${p.namespace}/${p.name}`;
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
+  const { cluster, catalog } = input;
+  const region = cluster.nodes.map((n) => n.labels['topology.kubernetes.io/region']).find((r): r is string => r !== undefined) ?? catalog.region;
+  const observed = observedResources(cluster.nodes);
+  const architectures = input.allowArchitectureChange ? null : clusterArchitectures(cluster);
+  const launchCtx: LaunchContext = { catalog, observed, region, daemonSets: cluster.daemonSets, ...(input.allocatable ? { allocatable: input.allocatable } : {}) };
+  const vngByName = new Map(input.vngs.map((v) => [v.name, v]));
+  const oldNames = new Set(input.batches.flat());
+
+  const sched = new RunScheduler(cluster);
+  const nodes = new Map<string, Node>();
+  const pods = new Map<string, Pod>();
+  const runPods = new WeakMap<Pod, RunPod>();
+  const role = new Map<string, Role>();
+  const movingKeys = new Set(input.moving.map(keyOf));
+  const runPod = (p: Pod): RunPod => {
+    let r = runPods.get(p);
+    if (!r) runPods.set(p, (r = runPodOf(keyOf(p), p.namespace, p.labels, p)));
+    return r;
+  };
+
+  for (const n of [...cluster.nodes].sort((a, b) => cmp(a.name, b.name))) {
+    const cordoned = n.unschedulable || (input.params.cordonAllAtStart && oldNames.has(n.name));
+    nodes.set(n.name, cordoned === n.unschedulable ? n : { ...n, unschedulable: true });
+    sched.addNode(n, !cordoned && n.ready);
+  }
+  const waiting: Pod[] = [];
+  for (const p of [...cluster.pods].sort((a, b) => cmp(keyOf(a), keyOf(b)))) {
+    if (p.phase === 'Succeeded' || p.phase === 'Failed') continue;
+    const k = keyOf(p);
+    if (p.nodeName === null) {
+      if (movingKeys.has(k) && !input.unplaceable.has(p)) {
+        pods.set(k, p);
+        waiting.push(p);
+      }
+      continue;
+    }
+    if (!nodes.has(p.nodeName) || pods.has(k)) continue;
+    pods.set(k, p);
+    sched.addPod(runPod(p), p.nodeName);
+    if (!oldNames.has(p.nodeName) || p.isMirror || p.owner?.kind === 'DaemonSet') role.set(k, 'fixed');
+    else if (input.stays.has(p)) role.set(k, 'stays');
+    else if (movingKeys.has(k) && !input.unplaceable.has(p)) role.set(k, 'moving');
+    else role.set(k, 'deleted');
+  }
+
+  const launches = new Map<string, Launch>();
+  const ordinals = new Map<string, number>();
+  const launchedNodes: LaunchedNode[] = [];
+  /** Pods waiting for a node, and the order they queue in (priority, then arrival). */
+  let pending: Pod[] = [];
+  const arrival = new Map<Pod, number>();
+  /** Pending pod key -> the booting node a scale-up launched (or found room on) for it, and the reverse. */
+  const covered = new Map<string, string>();
+  const coveredOn = new Map<string, Set<string>>();
+  const cover = (key: string, node: string): void => {
+    uncover(key);
+    covered.set(key, node);
+    let set = coveredOn.get(node);
+    if (!set) coveredOn.set(node, (set = new Set()));
+    set.add(key);
+  };
+  const uncover = (key: string): void => {
+    const node = covered.get(key);
+    if (node === undefined) return;
+    covered.delete(key);
+    coveredOn.get(node)?.delete(key);
+  };
+  /** The batch's evicted pods (by key), and how many of them are placed again. */
+  let batchPods = new Set<string>();
+  let batchPlaced = 0;
+  /** Nodes launched and not Ready yet, in the order they turn Ready. */
+  const booting: BootingView[] = [];
+  const roundsOf = new Map<number, number>();
+
+  const queueOrder = (a: Pod, b: Pod): number => b.priority - a.priority || (arrival.get(a) ?? 0) - (arrival.get(b) ?? 0);
+
+  /**
+   * kube-scheduler's pass over pods in queue order; returns the pods it could not place. `onlyNew`: the one node added since
+   * these pods last failed (see RunScheduler.best).
+   */
+  const pass = (list: readonly Pod[], onlyNew?: string): Pod[] => {
+    const left: Pod[] = [];
+    const failed = new Set<string>();
+    // On one new node: once it has no room for the smallest pod in the list, no later pod fits it either.
+    let minCpu = Number.POSITIVE_INFINITY;
+    let minMemory = Number.POSITIVE_INFINITY;
+    if (onlyNew !== undefined) {
+      for (const p of list) {
+        minCpu = Math.min(minCpu, p.requests['cpu'] ?? 0);
+        minMemory = Math.min(minMemory, p.requests['memory'] ?? 0);
+      }
+    }
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i] as Pod;
+      const r = runPod(p);
+      const node = failed.has(r.classKey) ? null : sched.best(r, onlyNew);
+      if (node === null) {
+        failed.add(r.classKey);
+        left.push(p);
+        continue;
+      }
+      sched.addPod(r, node);
+      uncover(r.key);
+      if (batchPods.has(r.key)) batchPlaced += 1;
+      if (onlyNew !== undefined) {
+        const room = sched.freeRoom(onlyNew);
+        if (room === null || room.pods < 1 || room.cpu < minCpu || room.memory < minMemory) {
+          for (let j = i + 1; j < list.length; j++) left.push(list[j] as Pod);
+          break;
+        }
+      }
+    }
+    return left;
+  };
+
+  /** Pods become Pending (in this order) and kube-scheduler tries them on the nodes that are up. */
+  const arrive = (list: readonly Pod[]): void => {
+    for (const p of list) arrival.set(p, arrival.size);
+    const left = pass([...list].sort(queueOrder));
+    if (left.length > 0) pending = [...pending, ...left].sort(queueOrder);
+  };
+
+  /** The autoscaler's pass over the pending pods no booting node is meant for. Returns how many nodes it launched. */
+  const autoscale = (batch: number): number => {
+    const stuck = pending.filter((p) => !covered.has(runPod(p).key));
+    if (stuck.length === 0) return 0;
+    const view = booting.map((b) => ({ node: b.node, pods: b.pods.filter((p) => p.owner?.kind === 'DaemonSet' || coveredOn.get(b.node.name)?.has(keyOf(p)) === true) }));
+    const result = scaleUp(
+      scaleUpInputOf({
+        cluster,
+        vngs: input.vngs,
+        catalog,
+        observed,
+        ...(input.allocatable ? { allocatable: input.allocatable } : {}),
+        architectures,
+        scheduler: sched,
+        nodes,
+        pods,
+        launched: launchedNodes,
+        booting: view,
+        pending: stuck.map(runPod),
+        whole: input.wholeAutoscalerView === true,
+      }),
+    );
+    const bootingByName = new Map(booting.map((b) => [b.node.name, b]));
+    result.placements.forEach((pl, i) => {
+      const pod = stuck[i];
+      const b = pl === null || pl.vng !== null ? undefined : bootingByName.get(pl.node);
+      if (!b || !pod) return;
+      b.pods.push({ ...pod, nodeName: b.node.name });
+      cover(runPod(pod).key, b.node.name);
+    });
+    const round = (roundsOf.get(batch) ?? 0) + 1;
+    const fresh: BootingView[] = [];
+    for (const n of result.newNodes) {
+      const vng = vngByName.get(n.vng);
+      if (!vng) continue;
+      const ordinal = (ordinals.get(vng.name) ?? 0) + 1;
+      ordinals.set(vng.name, ordinal);
+      const name = `${vng.name}-b${batch}-${String(ordinal).padStart(3, '0')}`;
+      const model = bootingNodeModel({ name, instanceId: `i-expected-${launches.size + 1}`, vng, instanceType: n.instanceType, zone: n.zone ?? `${region}a` }, launchCtx);
+      if (!model) continue;
+      launchedNodes.push({ vng: vng.name, instanceType: n.instanceType });
+      launches.set(name, {
+        node: model.node,
+        daemonPods: model.daemonPods,
+        vng: vng.name,
+        batch,
+        round,
+        price: n.priceUsdPerHour,
+        daemonSets: n.daemonSets,
+        maxPods: n.maxPods,
+        maxPodsSource: n.maxPodsSource,
+        rootVolumeSizeGiB: n.rootVolumeSizeGiB,
+      });
+      const meant = n.pods.map((i) => stuck[i]).filter((p): p is Pod => p !== undefined);
+      for (const p of meant) cover(runPod(p).key, name);
+      fresh.push({ node: model.node, pods: [...model.daemonPods, ...meant.map((p) => ({ ...p, nodeName: name }))] });
+    }
+    if (fresh.length > 0) roundsOf.set(batch, round);
+    booting.push(...fresh.sort(readyOrder));
+    return fresh.length;
+  };
+
+  /** The first booting node turns Ready: its DaemonSet pods start, and kube-scheduler places what it can there. */
+  const nodeUp = (): void => {
+    const b = booting.shift();
+    if (!b) return;
+    const l = launches.get(b.node.name) as Launch;
+    nodes.set(b.node.name, b.node);
+    sched.addNode(b.node, true);
+    for (const d of l.daemonPods) {
+      const k = keyOf(d);
+      pods.set(k, d);
+      role.set(k, 'fixed');
+      sched.addPod(runPod(d), b.node.name);
+    }
+    for (const k of coveredOn.get(b.node.name) ?? []) covered.delete(k);
+    coveredOn.delete(b.node.name);
+    pending = pass(pending, b.node.name);
+  };
+
+  /**
+   * Nodes turn Ready and the autoscaler scales up again for what they leave Pending, until `stop` holds, nothing is left,
+   * or the nodes a scale-up launched placed no pod (the pods stay Pending, as a run would leave them).
+   */
+  const runUntil = (batch: number, stop: () => boolean): void => {
+    let idle = 0;
+    let before = pending.length;
+    while (!stop()) {
+      if (booting.length > 0) {
+        nodeUp();
+        continue;
+      }
+      if (pending.length === 0) return;
+      if (pending.length === before) idle += 1;
+      else idle = 0;
+      before = pending.length;
+      if (idle > 1 || (roundsOf.get(batch) ?? 0) >= MAX_ROUNDS || autoscale(batch) === 0) return;
+    }
+  };
+
+  /** An evicted pod stays on its node, terminating, under another key: its replacement takes the pod's own key. */
+  const terminate = (p: Pod): string => {
+    const k = keyOf(p);
+    const node = sched.nodeOf(k);
+    sched.removePod(k);
+    const t = `${k}\u0000terminating`;
+    if (node !== null) {
+      pods.set(t, p);
+      sched.addPod({ ...runPod(p), key: t }, node);
+    }
+    return t;
+  };
+
+  const batchCount = Math.max(1, input.batches.length);
+  for (let b = 0; b < batchCount; b++) {
+    const batch = b + 1;
+    const batchNodes = input.batches[b] ?? [];
+    for (const name of batchNodes) {
+      const n = nodes.get(name);
+      if (n && !n.unschedulable) nodes.set(name, { ...n, unschedulable: true });
+      sched.setSchedulable(name, false);
+    }
+    const evicted: Pod[] = [];
+    for (const name of batchNodes) {
+      for (const k of sched.podsOn(name)) {
+        const r = role.get(k);
+        if (r === 'moving') evicted.push(pods.get(k) as Pod);
+        else if (r === 'deleted') sched.removePod(k);
+      }
+    }
+    evicted.sort((x, y) => cmp(runPod(x).key, runPod(y).key));
+    batchPods = new Set(evicted.map((p) => runPod(p).key));
+    batchPlaced = 0;
+    const wave = evictionWaves(evicted, input);
+    const firstWave = evicted.filter((p) => (wave.get(p) ?? 0) === 0);
+    // The evicted pods terminate on their old nodes while kube-scheduler and the autoscaler first look; ReplicaSet and Job
+    // replacements arrive at once, StatefulSet pods once the old pod is gone.
+    const terminating = firstWave.map(terminate);
+    const atOnce = firstWave.filter((p) => p.owner?.kind !== 'StatefulSet' || p.terminationGracePeriodSeconds === 0);
+    arrive([...(b === 0 ? waiting : []), ...atOnce]);
+    autoscale(batch);
+    for (const k of terminating) {
+      sched.removePod(k);
+      pods.delete(k);
+    }
+    const early = new Set(atOnce);
+    arrive(firstWave.filter((p) => !early.has(p)));
+    autoscale(batch);
+    // The evictions a PDB held back go one budget at a time, each once the replacements before it run.
+    for (const w of [...new Set(wave.values())].filter((x) => x > 0).sort((x, y) => x - y)) {
+      runUntil(batch, () => false);
+      const these = evicted.filter((p) => wave.get(p) === w);
+      for (const p of these) sched.removePod(keyOf(p));
+      arrive(these);
+      autoscale(batch);
+    }
+    // The next batch starts once batchMinHealthyPercentage of this one's pods run elsewhere: nodes still booting then, and
+    // the pods waiting for them, carry over.
+    const healthy = (): boolean => batchPods.size === 0 || (100 * batchPlaced) / batchPods.size >= input.params.batchMinHealthyPercentage;
+    runUntil(batch, () => b + 1 < batchCount && healthy());
+    // The replacements take a while to start and be Ready: by then the autoscaler has launched for the pods still stuck.
+    autoscale(batch);
+
+    if (input.params.shouldTerminateDrainedNodes) {
+      for (const name of batchNodes) {
+        if (sched.podsOn(name).some((k) => role.get(k) === 'stays' || role.get(k) === 'moving')) continue;
+        sched.removeNode(name);
+        nodes.delete(name);
+      }
+    }
+  }
+  runUntil(batchCount, () => false);
+  const perBatch = input.batches.map((_, i) => [...launches.values()].filter((l) => l.batch === i + 1).length);
+
+  const newNodes: ExpectedNode[] = [...launches.values()]
+    .filter((l) => sched.hasNode(l.node.name))
+    .map((l) => {
+      const name = l.node.name;
+      return {
+        name,
+        vng: l.vng,
+        instanceType: l.node.instanceType ?? '',
+        zone: l.node.zone ?? '',
+        batch: l.batch,
+        round: l.round,
+        priceUsdPerHour: l.price,
+        allocatable: l.node.allocatable,
+        requested: sched.requested(name) ?? {},
+        pods: sched.podsOn(name).filter((k) => movingKeys.has(k)).length,
+        daemonSets: l.daemonSets,
+        maxPods: l.maxPods,
+        maxPodsSource: l.maxPodsSource,
+        rootVolumeSizeGiB: l.rootVolumeSizeGiB,
+      };
+    });
+  return { newNodes, perBatch, pending: pending.map(keyOf).sort() };
+}
+
+/**
+ * Per evicted pod (`evicted` in the engine's eviction order, namespace/name), the wave its eviction goes in: 0 at once;
+ * with respectPdb, a PDB that allows `a` evictions at a time lets the batch's pods it covers go `a` at a time, wave k for the k-th
+ * budget after the first. A PDB that allows none holds its pods to the last wave (they go when eviction is forced).
+ */
+function evictionWaves(evicted: readonly Pod[], input: ExpectedFleetInput): Map<Pod, number> {
+  const wave = new Map<Pod, number>();
+  if (!input.params.respectPdb) return wave;
+  const covered = new Map<number, Pod[]>();
+  for (const p of evicted) {
+    for (const k of input.pdbs.of.get(p) ?? []) {
+      const list = covered.get(k);
+      if (list) list.push(p);
+      else covered.set(k, [p]);
+    }
+  }
+  for (const [k, list] of covered) {
+    const allowed = input.pdbs.allowed[k] ?? 0;
+    list.forEach((p, i) => {
+      const w = allowed > 0 ? Math.floor(i / allowed) : list.length;
+      wave.set(p, Math.max(wave.get(p) ?? 0, w));
+    });
+  }
+  return wave;
+}

@@ -1,0 +1,457 @@
+/**
+ * kube-scheduler over a cluster as a migration changes it, for the planner's model of the run (expected-fleet.ts): new VNG
+ * nodes come, old nodes are cordoned and go, pods are evicted and placed again. A pending pod goes to the feasible node with
+ * the highest default score (LeastAllocated + BalancedAllocation, default-score.ts); ties go to the node that has existed
+ * longest (nodes of the input by name, then new nodes in launch order). Feasibility is the planner's own filters (runFilters
+ * over its pod classes, term index and scheduling context), as in IncrementalScheduler, so the model never decides what fits
+ * differently from the packing.
+ *
+ * Fast paths, for clusters of thousands of nodes: a free-room tree (free-tree.ts) over the schedulable nodes finds those
+ * with room for a pod's cpu, memory and a pod slot without visiting the full ones; the static filters (taints, node affinity,
+ * architecture, volumes) are cached per class constraints and node; a pod with no inter-pod rule and no host port only needs
+ * the best-scored node that fits (checked once with every filter), others run every filter on the fitting nodes, best score
+ * first. Removing a node rebuilds the index only when a topology domain of a spread rule goes with it.
+ */
+import type { Cluster, Labels, PodScheduling, ResourceList, Taint } from '../model/types.js';
+import { defaultResourceScore, nonZeroCpu, nonZeroMemory } from './default-score.js';
+import { FreeTree } from './free-tree.js';
+import { stayingPlanNode, type PlanNode } from './plan-node.js';
+import { buildClasses, classKey, resolveMatches, VolumeResolver, type ClassablePod, type PodClass } from './pod-classes.js';
+import { runFilters, STATIC_PREDICATES } from './predicates/index.js';
+import { fits } from './resources.js';
+import { SchedulingContext } from './scheduling-context.js';
+import { TermIndex } from './terms.js';
+
+export interface RunNode {
+  readonly name: string;
+  readonly labels: Labels;
+  readonly taints: readonly Taint[];
+  readonly allocatable: ResourceList;
+  readonly instanceType: string | null;
+  readonly zone: string | null;
+}
+
+export interface RunPod {
+  /** A unique key, e.g. namespace/name. */
+  readonly key: string;
+  readonly namespace: string;
+  readonly labels: Labels;
+  readonly spec: PodScheduling;
+  /** classKey(namespace, labels, spec), computed once per pod by the caller. */
+  readonly classKey: string;
+}
+
+/** The parts of a cluster the scheduler reads besides nodes and pods: namespaces (for selectors) and volumes. */
+export type RunCatalog = Pick<Cluster, 'namespaces' | 'pvcs' | 'pvs' | 'storageClasses'>;
+
+const UNSCHEDULABLE_TAINT = 'node.kubernetes.io/unschedulable';
+const HOSTNAME_LABEL = 'kubernetes.io/hostname';
+const CORDON_TAINT: Taint = { key: UNSCHEDULABLE_TAINT, value: '', effect: 'NoSchedule' };
+
+interface NodeEntry {
+  readonly info: RunNode;
+  /** Creation order: the tie-break, the position in the free-room tree, and the index into the static verdict caches. */
+  readonly order: number;
+  schedulable: boolean;
+  plan: PlanNode | null;
+  /** Requests of the pods recorded here, with kube-scheduler's non-zero defaults (LeastAllocated counts these). */
+  nonZeroCpu: number;
+  nonZeroMemory: number;
+  readonly pods: Set<string>;
+}
+
+interface PodEntry {
+  readonly pod: RunPod;
+  readonly node: string;
+}
+
+/** Per term: the class keys it selects, the class keys that own it as an anti-affinity term; and the classes with host ports. */
+interface TermClasses {
+  readonly selected: ReadonlyMap<number, readonly string[]>;
+  readonly owners: ReadonlyMap<number, readonly string[]>;
+  readonly withPorts: readonly string[];
+}
+
+/** Static filter verdicts per node order: 0 not computed yet, 1 pass, 2 fail. */
+interface Verdicts {
+  bits: Int8Array;
+}
+
+export class RunScheduler {
+  private readonly nodes = new Map<string, NodeEntry>();
+  private readonly byOrder: (NodeEntry | undefined)[] = [];
+  private readonly pods = new Map<string, PodEntry>();
+  /** Pod keys per class key. */
+  private readonly byClass = new Map<string, Set<string>>();
+  private readonly shapes = new Map<string, ClassablePod>();
+  private classes = new Map<string, PodClass>();
+  private ctx: SchedulingContext | null = null;
+  private stale = true;
+  private nextOrder = 0;
+  private readonly room = new FreeTree();
+  private readonly nsLabels: Map<string, Labels>;
+  private honorsTaints = false;
+  private readonly verdicts = new Map<string, Verdicts>();
+  private readonly constraintKeys = new WeakMap<PodClass, string>();
+  /** Nodes per label (key \0 value), to tell whether a removed node takes a topology domain with it. */
+  private readonly labelCounts = new Map<string, number>();
+  private spreadKeysOf: { readonly ctx: SchedulingContext; readonly keys: ReadonlySet<string> } | null = null;
+  private termIndexOf: (TermClasses & { readonly ctx: SchedulingContext }) | null = null;
+
+  constructor(private readonly catalog: RunCatalog) {
+    this.nsLabels = new Map(catalog.namespaces.map((n) => [n.name, n.labels]));
+  }
+
+  hasNode(name: string): boolean {
+    return this.nodes.has(name);
+  }
+
+  nodeOf(key: string): string | null {
+    return this.pods.get(key)?.node ?? null;
+  }
+
+  /** Requests of the pods recorded on a node (DaemonSet pods included), or null when the node is unknown. */
+  requested(name: string): ResourceList | null {
+    this.ensure();
+    const e = this.nodes.get(name);
+    return e?.plan ? { ...e.plan.requested } : null;
+  }
+
+  /** The keys of the pods recorded on a node, in the order they were recorded. */
+  podsOn(name: string): string[] {
+    return [...(this.nodes.get(name)?.pods ?? [])];
+  }
+
+  /** The pods recorded whose class key is one of `keys` (null: every pod), with their nodes. */
+  podsOfClasses(keys: Iterable<string> | null): { readonly pod: RunPod; readonly node: string }[] {
+    const out: PodEntry[] = [];
+    for (const key of keys ?? this.byClass.keys()) {
+      const members = this.byClass.get(key);
+      if (!members) continue;
+      for (const k of members) {
+        const p = this.pods.get(k);
+        if (p) out.push(p);
+      }
+    }
+    return out;
+  }
+
+  addNode(node: RunNode, schedulable: boolean): void {
+    if (this.nodes.has(node.name)) throw new Error(`run scheduler: node ${node.name} already known`);
+    const entry: NodeEntry = {
+      info: { ...node, taints: node.taints.filter((t) => t.key !== UNSCHEDULABLE_TAINT) },
+      order: this.nextOrder++,
+      schedulable,
+      plan: null,
+      nonZeroCpu: 0,
+      nonZeroMemory: 0,
+      pods: new Set(),
+    };
+    this.nodes.set(node.name, entry);
+    this.byOrder[entry.order] = entry;
+    for (const k in node.labels) this.labelCounts.set(`${k}\u0000${node.labels[k]}`, (this.labelCounts.get(`${k}\u0000${node.labels[k]}`) ?? 0) + 1);
+    if (!this.stale && this.ctx) {
+      entry.plan = planNodeOf(entry, this.ctx.nodes.length);
+      this.ctx.addNode(entry.plan);
+    }
+    this.updateRoom(entry);
+  }
+
+  /** A cordoned node stays in the index (its pods count for affinity and spread) but takes no pod. */
+  setSchedulable(name: string, schedulable: boolean): void {
+    const e = this.nodes.get(name);
+    if (!e || e.schedulable === schedulable) return;
+    e.schedulable = schedulable;
+    if (e.plan) e.plan.taints = taintsOf(e);
+    if (this.honorsTaints) this.stale = true;
+    this.updateRoom(e);
+  }
+
+  /** Removes a node and the pods recorded on it. */
+  removeNode(name: string): void {
+    const e = this.nodes.get(name);
+    if (!e) return;
+    for (const key of [...e.pods]) this.removePod(key);
+    this.nodes.delete(name);
+    this.byOrder[e.order] = undefined;
+    this.room.set(e.order, -1, -1, -1);
+    let domainGone = false;
+    const spreadKeys = this.spreadKeys();
+    for (const k in e.info.labels) {
+      const label = `${k}\u0000${e.info.labels[k]}`;
+      const n = (this.labelCounts.get(label) ?? 1) - 1;
+      if (n === 0) {
+        this.labelCounts.delete(label);
+        if (spreadKeys.has(k)) domainGone = true;
+      } else this.labelCounts.set(label, n);
+    }
+    // The node's place in the context stays (it holds no pod any more) unless a spread domain went with it.
+    if (domainGone) this.stale = true;
+    else if (e.plan) e.plan.taints = [...e.info.taints, CORDON_TAINT];
+  }
+
+  addPod(pod: RunPod, nodeName: string): void {
+    if (this.pods.has(pod.key)) throw new Error(`run scheduler: pod ${pod.key} already placed`);
+    const node = this.nodes.get(nodeName);
+    if (!node) throw new Error(`run scheduler: pod ${pod.key} placed on unknown node ${nodeName}`);
+    this.register(pod);
+    this.pods.set(pod.key, { pod, node: nodeName });
+    node.pods.add(pod.key);
+    let members = this.byClass.get(pod.classKey);
+    if (!members) this.byClass.set(pod.classKey, (members = new Set()));
+    members.add(pod.key);
+    node.nonZeroCpu += nonZeroCpu(pod.spec.requests);
+    node.nonZeroMemory += nonZeroMemory(pod.spec.requests);
+    if (this.stale || !this.ctx) return;
+    const cls = this.classes.get(pod.classKey);
+    if (cls && node.plan) {
+      this.ctx.place(cls, node.plan, null);
+      this.updateRoom(node);
+    }
+  }
+
+  removePod(key: string): void {
+    const entry = this.pods.get(key);
+    if (!entry) return;
+    this.pods.delete(key);
+    this.byClass.get(entry.pod.classKey)?.delete(key);
+    const node = this.nodes.get(entry.node);
+    if (node) {
+      node.pods.delete(key);
+      node.nonZeroCpu -= nonZeroCpu(entry.pod.spec.requests);
+      node.nonZeroMemory -= nonZeroMemory(entry.pod.spec.requests);
+    }
+    if (this.stale || !this.ctx) return;
+    const cls = this.classes.get(entry.pod.classKey);
+    if (!cls || !node?.plan) {
+      this.stale = true;
+      return;
+    }
+    this.ctx.releaseResources(node.plan, cls.spec.requests, cls.spec.hostPorts);
+    this.ctx.countPod(cls, node.plan, -1);
+    this.updateRoom(node);
+  }
+
+  /** The topology keys of the spread rules registered (cached per context). */
+  private spreadKeys(): ReadonlySet<string> {
+    if (!this.ctx) return new Set();
+    if (this.spreadKeysOf?.ctx !== this.ctx) {
+      const terms = this.ctx.terms;
+      this.spreadKeysOf = { ctx: this.ctx, keys: new Set([...terms.spreadTermIds].map((id) => terms.terms[id]?.topologyKey ?? '')) };
+    }
+    return this.spreadKeysOf.keys;
+  }
+
+  /** Free cpu, memory and pod slots of a schedulable node (null when it takes no pod). */
+  freeRoom(name: string): { cpu: number; memory: number; pods: number } | null {
+    this.ensure();
+    const e = this.nodes.get(name);
+    if (!e?.schedulable || !e.plan) return null;
+    const a = e.plan.allocatable;
+    const r = e.plan.requested;
+    return { cpu: (a['cpu'] ?? 0) - (r['cpu'] ?? 0), memory: (a['memory'] ?? 0) - (r['memory'] ?? 0), pods: (a['pods'] ?? 0) - (r['pods'] ?? 0) };
+  }
+
+  /**
+   * The node kube-scheduler binds the pod to (highest score among the nodes that pass every filter), or null. `onlyNew`
+   * says that since the pod last found no node, only that node was added and the others only filled up: for a pod whose
+   * feasibility depends on nothing but the node itself and its room, that node is then the only candidate.
+   */
+  best(pod: RunPod, onlyNew?: string): string | null {
+    this.register(pod);
+    this.ensure();
+    const ctx = this.ctx as SchedulingContext;
+    const cls = this.classes.get(pod.classKey) as PodClass;
+    const simple = cls.spread.length === 0 && cls.affinityTermIds.length === 0 && cls.antiTermIds.length === 0 && cls.matchedAntiTermIds.length === 0 && cls.spec.hostPorts.length === 0;
+    if (simple && onlyNew !== undefined) {
+      const e = this.nodes.get(onlyNew);
+      if (!e?.schedulable || !e.plan) return null;
+      return runFilters(ctx, cls, e.plan) === null ? onlyNew : null;
+    }
+    if (simple) {
+      const [first] = this.ranked(cls, true);
+      if (first === undefined) return null;
+      if (runFilters(ctx, cls, first.plan as PlanNode) === null) return first.info.name;
+    }
+    for (const e of this.ranked(cls, false)) if (runFilters(ctx, cls, e.plan as PlanNode) === null) return e.info.name;
+    return null;
+  }
+
+  /**
+   * The classes whose pods count for the inter-pod rules of any of `pending`: selected by one of their affinity,
+   * anti-affinity or spread terms, or owning an anti-affinity term that selects one of them; with `wideOnly`, only terms over
+   * a topology wider than one node (and every affinity term). Per-node (hostname) anti-affinity and spread concern only the
+   * node a pod may land on: on a node that takes no pod they change nothing (a hostname spread's minimum is 0 while a node
+   * can be launched). Classes with host ports are added when not `wideOnly` (they take ports on the node).
+   */
+  termsRelevantTo(pending: readonly RunPod[], wideOnly: boolean): ReadonlySet<string> {
+    for (const p of pending) this.register(p);
+    this.ensure();
+    const terms = (this.ctx as SchedulingContext).terms;
+    const counts = (id: number): boolean => !wideOnly || terms.terms[id]?.topologyKey !== HOSTNAME_LABEL;
+    const own = new Set<number>();
+    const repelling = new Set<number>();
+    for (const key of new Set(pending.map((p) => p.classKey))) {
+      const cls = this.classes.get(key);
+      if (!cls) continue;
+      for (const id of cls.affinityTermIds) own.add(id);
+      for (const id of cls.antiTermIds) if (counts(id)) own.add(id);
+      for (const r of cls.spread) if (counts(r.termId)) own.add(r.termId);
+      for (const id of cls.matchedAntiTermIds) if (counts(id)) repelling.add(id);
+    }
+    const index = this.termIndex();
+    const keys = new Set<string>();
+    for (const id of own) for (const k of index.selected.get(id) ?? []) keys.add(k);
+    for (const id of repelling) for (const k of index.owners.get(id) ?? []) keys.add(k);
+    if (!wideOnly) for (const k of index.withPorts) keys.add(k);
+    return keys;
+  }
+
+  /** Which classes each term selects and which own it, and the classes with host ports (cached per context). */
+  private termIndex(): TermClasses {
+    if (this.termIndexOf?.ctx !== this.ctx) {
+      const selected = new Map<number, string[]>();
+      const owners = new Map<number, string[]>();
+      const withPorts: string[] = [];
+      const push = (m: Map<number, string[]>, id: number, key: string): void => {
+        const list = m.get(id);
+        if (list) list.push(key);
+        else m.set(id, [key]);
+      };
+      for (const [key, cls] of this.classes) {
+        for (const id of cls.matchedTermIds) push(selected, id, key);
+        for (const id of cls.antiTermIds) push(owners, id, key);
+        if (cls.spec.hostPorts.length > 0) withPorts.push(key);
+      }
+      this.termIndexOf = { ctx: this.ctx as SchedulingContext, selected, owners, withPorts };
+    }
+    return this.termIndexOf;
+  }
+
+  /**
+   * Schedulable nodes with room for the class that pass the static filters, best score first (ties: older node first). With
+   * `onlyBest`, just the best one.
+   */
+  private ranked(cls: PodClass, onlyBest: boolean): NodeEntry[] {
+    const ctx = this.ctx as SchedulingContext;
+    const verdicts = this.verdictsOf(cls);
+    const req = cls.spec.requests;
+    const podCpu = req['cpu'] ?? 0;
+    const podMemory = req['memory'] ?? 0;
+    const podNzCpu = nonZeroCpu(req);
+    const podNzMemory = nonZeroMemory(req);
+    let best: NodeEntry | null = null;
+    let bestScore = -1;
+    const all: { e: NodeEntry; s: number }[] = [];
+    for (let i = this.room.firstAtLeast(0, podCpu, podMemory, 1); i !== -1; i = this.room.firstAtLeast(i + 1, podCpu, podMemory, 1)) {
+      const e = this.byOrder[i];
+      if (!e?.schedulable || !e.plan) continue;
+      const plan = e.plan;
+      if (e.order >= verdicts.bits.length) {
+        const grown = new Int8Array(Math.max(64, 2 * (e.order + 1)));
+        grown.set(verdicts.bits);
+        verdicts.bits = grown;
+      }
+      let v = verdicts.bits[e.order] as number;
+      if (v === 0) {
+        v = STATIC_PREDICATES.every((p) => p.filter(ctx, cls, plan) === null) ? 1 : 2;
+        verdicts.bits[e.order] = v;
+      }
+      if (v !== 1 || !fits(plan.allocatable, plan.requested, req)) continue;
+      const s = defaultResourceScore(
+        {
+          allocatableCpu: plan.allocatable['cpu'] ?? 0,
+          allocatableMemory: plan.allocatable['memory'] ?? 0,
+          nonZeroCpu: e.nonZeroCpu + podNzCpu,
+          nonZeroMemory: e.nonZeroMemory + podNzMemory,
+          cpu: (plan.requested['cpu'] ?? 0) + podCpu,
+          memory: (plan.requested['memory'] ?? 0) + podMemory,
+        },
+        req,
+      );
+      if (onlyBest) {
+        if (s > bestScore) {
+          best = e;
+          bestScore = s;
+        }
+      } else all.push({ e, s });
+    }
+    if (onlyBest) return best === null ? [] : [best];
+    return all.sort((a, b) => b.s - a.s || a.e.order - b.e.order).map((x) => x.e);
+  }
+
+  /** Keeps the node's free room in the tree (none when it takes no pod). */
+  private updateRoom(e: NodeEntry): void {
+    if (!e.schedulable || !e.plan || !this.nodes.has(e.info.name)) {
+      this.room.set(e.order, -1, -1, -1);
+      return;
+    }
+    const a = e.plan.allocatable;
+    const r = e.plan.requested;
+    this.room.set(e.order, (a['cpu'] ?? 0) - (r['cpu'] ?? 0), (a['memory'] ?? 0) - (r['memory'] ?? 0), (a['pods'] ?? 0) - (r['pods'] ?? 0));
+  }
+
+  /** The static verdicts shared by every class with the same node constraints. */
+  private verdictsOf(cls: PodClass): Verdicts {
+    let key = this.constraintKeys.get(cls);
+    if (key === undefined) {
+      const s = cls.spec;
+      key = JSON.stringify([s.nodeSelector, s.requiredNodeAffinity, s.tolerations, cls.archs, cls.volumes]);
+      this.constraintKeys.set(cls, key);
+    }
+    let v = this.verdicts.get(key);
+    if (!v) this.verdicts.set(key, (v = { bits: new Int8Array(Math.max(64, this.nextOrder * 2)) }));
+    return v;
+  }
+
+  private register(pod: RunPod): void {
+    if (this.shapes.has(pod.classKey)) return;
+    this.shapes.set(pod.classKey, { namespace: pod.namespace, labels: pod.labels, spec: pod.spec });
+    this.stale = true;
+    if (pod.spec.topologySpread.some((c) => c.whenUnsatisfiable === 'DoNotSchedule' && c.nodeTaintsPolicy === 'Honor')) this.honorsTaints = true;
+  }
+
+  /** Rebuilds terms, classes and the context from the nodes and pods when stale. */
+  private ensure(): void {
+    if (!this.stale && this.ctx) return;
+    const nsLabels = this.nsLabels;
+    const terms = new TermIndex((ns) => nsLabels.get(ns) ?? { 'kubernetes.io/metadata.name': ns });
+    const volumes = new VolumeResolver({ nodes: [], pods: [], pdbs: [], daemonSets: [], workloads: [], ...this.catalog });
+    const keys = [...this.shapes.keys()];
+    const built = buildClasses(
+      keys.map((k) => this.shapes.get(k) as ClassablePod),
+      terms,
+      volumes,
+      0,
+      true,
+    );
+    resolveMatches(built, terms);
+    this.classes = new Map(keys.map((k, i) => [k, built[i] as PodClass]));
+    const ctx = new SchedulingContext(terms, [], [], () => ({ vcpu: 0, memoryGiB: 0 }));
+    for (const e of [...this.nodes.values()].sort((a, b) => a.order - b.order)) {
+      e.plan = planNodeOf(e, ctx.nodes.length);
+      ctx.addNode(e.plan);
+    }
+    for (const p of this.pods.values()) {
+      const cls = this.classes.get(p.pod.classKey);
+      const node = this.nodes.get(p.node)?.plan;
+      if (cls && node) ctx.place(cls, node, null);
+    }
+    this.ctx = ctx;
+    this.stale = false;
+    for (const e of this.nodes.values()) this.updateRoom(e);
+  }
+}
+
+/** A pod as the run scheduler takes it, its class key computed once. */
+export function runPodOf(key: string, namespace: string, labels: Labels, spec: PodScheduling): RunPod {
+  return { key, namespace, labels, spec, classKey: classKey(namespace, labels, spec) };
+}
+
+function taintsOf(e: NodeEntry): readonly Taint[] {
+  return e.schedulable ? e.info.taints : [...e.info.taints, CORDON_TAINT];
+}
+
+function planNodeOf(e: NodeEntry, idx: number): PlanNode {
+  return { ...stayingPlanNode(e.info, idx), taints: taintsOf(e) };
+}
