@@ -476,12 +476,12 @@ export function buildPlan(input: PlanInput): Plan {
     keptPods,
     keptNodes,
     nodes: nodeCounts(fleet.newNodes),
-    newNodes: fleet.newNodes.map((n) => ({ ...expectedDetail(n), batch: n.batch, round: n.round })),
+    newNodes: fleet.newNodes.map((n) => ({ ...nodeDetail(n), batch: n.batch, round: n.round })),
     packingLowerBound: {
       newNodeCount: result.newNodes.length,
       usdPerHour: packingCost.newNodesUsdPerHour,
       nodes: nodeCounts(result.newNodes),
-      newNodes: result.newNodes.map(packedDetail),
+      newNodes: result.newNodes.map(nodeDetail),
     },
     batchSizePercentage: batchPlan.batchSizePercentage,
     batchSizeChosen: batchPlan.chosen,
@@ -516,32 +516,14 @@ function nodeCounts(fresh: readonly (NewNode | ExpectedNode)[]): NodeCount[] {
   return [...counts.values()].sort((a, b) => cmp(a.vng, b.vng) || cmp(a.instanceType, b.instanceType));
 }
 
-function packedDetail(n: NewNode): NewNodeDetail {
+/** The report's row of one new node, of the packing (its pods listed) or of the expected fleet (its pods counted). */
+function nodeDetail(n: NewNode | ExpectedNode): NewNodeDetail {
   return {
     name: n.name,
     vng: n.vng,
     instanceType: n.instanceType,
     zone: n.zone,
-    pods: n.pods.length,
-    cpuRequestedMilli: n.requested['cpu'] ?? 0,
-    cpuAllocatableMilli: n.allocatable['cpu'] ?? 0,
-    memoryRequestedBytes: n.requested['memory'] ?? 0,
-    memoryAllocatableBytes: n.allocatable['memory'] ?? 0,
-    daemonSets: n.daemonSets,
-    maxPods: n.maxPods,
-    maxPodsSource: n.maxPodsSource,
-    rootVolumeSizeGiB: n.rootVolumeSizeGiB,
-    ephemeralStorageAllocatableBytes: n.allocatable['ephemeral-storage'] ?? 0,
-  };
-}
-
-function expectedDetail(n: ExpectedNode): NewNodeDetail {
-  return {
-    name: n.name,
-    vng: n.vng,
-    instanceType: n.instanceType,
-    zone: n.zone,
-    pods: n.pods,
+    pods: typeof n.pods === 'number' ? n.pods : n.pods.length,
     cpuRequestedMilli: n.requested['cpu'] ?? 0,
     cpuAllocatableMilli: n.allocatable['cpu'] ?? 0,
     memoryRequestedBytes: n.requested['memory'] ?? 0,
