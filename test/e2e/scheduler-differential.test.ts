@@ -17,11 +17,13 @@
  *    (per workload), with the same phrases.
  *
  * The agreement figures are printed as a table. Any disagreement fails the world's test and is printed with the seed, the
- * pod and both sides' reasons. The one documented exception, TIE_BREAKS (helpers/differential-compare.ts, pinned by
- * test/unit/differential/tie-breaks.test.ts), excuses sim/scheduler on its own leaving other pods Pending than
+ * pod and both sides' reasons. Two documented exceptions: ROOM_SHORT (helpers/differential-compare.ts: a placed pod left
+ * Pending for room where the expected fleet is a node short, excused up to 1% of the placed pods over the run, pinned by
+ * test/unit/differential/room-short.test.ts), and TIE_BREAKS (helpers/differential-compare.ts, pinned by
+ * test/unit/differential/tie-breaks.test.ts), which excuses sim/scheduler on its own leaving other pods Pending than
  * kube-scheduler when the decision-by-decision check found nothing: both break ties between equally scored nodes at
- * random. One difference of wording is not a disagreement: kube-scheduler 1.36 says "node(s) had untolerated taint(s)"
- * where the planner and sim/scheduler name the taint (helpers/reason-phrases.ts).
+ * random. One difference of wording is not a disagreement: kube-scheduler 1.36 (and sim/scheduler) say "node(s) had
+ * untolerated taint(s)" where the planner names the taint (helpers/reason-phrases.ts).
  *
  * Run one world again with DIFF_SEED=<seed> DIFF_WORLDS=1; DIFF_DEBUG=1 prints every pod's planner, kube-scheduler and
  * sim/scheduler node.
@@ -35,7 +37,7 @@ import type { Node, Pod } from '../../src/model/types.js';
 import type { Plan } from '../../src/planner/plan.js';
 import { connect, createNamespace, RUN_LABEL, waitFor } from './helpers/cluster-kit.js';
 import { buildDiffCase, fleetPosition, podKey, replaySteps } from './helpers/differential-case.js';
-import { agreementTable, compareWorld, type WorldAgreement } from './helpers/differential-compare.js';
+import { agreementTable, compareWorld, ROOM_SHORT_MAX_SHARE, type WorldAgreement } from './helpers/differential-compare.js';
 import { KeepAliveApi } from './helpers/keepalive-api.js';
 import { cleanupReplay, kubeReplay, type ReplayTiming } from './helpers/kube-replay.js';
 import { newNodeManifest, stayingNodeManifest } from './helpers/replay-nodes.js';
@@ -203,5 +205,10 @@ describe(`planner and sim/scheduler vs kube-scheduler over ${WORLDS} generated w
         `pod deletes ${secs(timing.deletes)}, pod creates ${secs(timing.creates)}, settling ${secs(timing.settle)} (${timing.staleSettles} on the long wait)):\n${agreementTable(rows)}`,
     );
     expect(rows).toHaveLength(WORLDS);
+    // ROOM_SHORT (helpers/differential-compare.ts): the expected fleet may be a node short here and there, not more.
+    const placed = rows.reduce((n, r) => n + r.plannerPlaced, 0);
+    const short = rows.reduce((n, r) => n + r.roomShort, 0);
+    console.log(`ROOM_SHORT: ${short} of ${placed} placed pods left Pending for room (limit ${Math.floor(placed * ROOM_SHORT_MAX_SHARE)})`);
+    expect(short).toBeLessThanOrEqual(Math.floor(placed * ROOM_SHORT_MAX_SHARE));
   });
 });

@@ -15,9 +15,10 @@
  * outside the band fails the test. (A run that fails stops part-way, so its launches are no measure of the whole fleet.)
  * The band is what a deterministic plan can promise against one seeded run: the rehearsal's own count moves by 2 or more
  * between seeds of the same world in about half the worlds, up to 6 (nodes turn Ready in a seeded order, evictions
- * straddle the autoscaler's 10-second passes). Measured over these 500 worlds, expected - rehearsal per VNG of a completed
- * run (the test prints it): -5: 1, -4: 6, -3: 16, -2: 43, -1: 96, 0: 223, +1: 55, +2: 14, +3: 1 (455 VNG runs: 49% exact,
- * 82% within 1, 95% within 2); the packing alone: +2 to -14 (24% exact, 33% within 1, 43% within 2).
+ * straddle the autoscaler's 10-second passes). Measured over these 500 worlds with the world's own kube-scheduler
+ * (sim/scheduler), expected - rehearsal per VNG of a completed run (the test prints it): -6: 1, -4: 2, -3: 21, -2: 42,
+ * -1: 92, 0: 221, +1: 54, +2: 15, +3: 1 (449 VNG runs: 49% exact, 82% within 1, 94% within 2); the packing alone: +1 to -16
+ * (24% exact).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -52,7 +52,8 @@ export type ReplayStep =
 
 /**
  * The replay's order: per batch, its moving pods (in kube-scheduler's queue order: higher priority first, then the order
- * they were created in, here the plan's, which is the model's namespace/name order), then the new nodes the plan launches for that batch, one step per scale-up round.
+ * they were created in, here the plan's, which is the model's namespace/name order), then the new nodes the plan launches
+ * for that batch, round by round, one step per node in the order the expected fleet has them turn Ready.
  * A plan without fleet positions gets all its new nodes in one step before the first batch.
  */
 export function replaySteps(plan: Plan, cluster: Cluster): ReplayStep[] {
@@ -74,7 +75,13 @@ export function replaySteps(plan: Plan, cluster: Cluster): ReplayStep[] {
     if (!positioned) continue;
     const mine = plan.newNodes.filter((n) => fleetPosition(n).batch === b);
     const rounds = [...new Set(mine.map((n) => fleetPosition(n).round ?? 1))].sort((x, y) => x - y);
-    for (const r of rounds) steps.push({ kind: 'nodes', batch: b, round: r, nodes: mine.filter((n) => (fleetPosition(n).round ?? 1) === r) });
+    // A round's nodes turn Ready one after the other, in the order the expected fleet assumes (src/planner/expected-fleet.ts
+    // readyOrder: smallest first, then launch order); the Pending pods are tried again as each one is in place.
+    for (const r of rounds) {
+      const round = mine.filter((n) => (fleetPosition(n).round ?? 1) === r);
+      const ready = [...round].sort((x, y) => x.cpuAllocatableMilli - y.cpuAllocatableMilli || x.memoryAllocatableBytes - y.memoryAllocatableBytes || round.indexOf(x) - round.indexOf(y));
+      for (const n of ready) steps.push({ kind: 'nodes', batch: b, round: r, nodes: [n] });
+    }
   }
   if (positioned) {
     const stray = plan.newNodes.filter((n) => {

@@ -18,6 +18,14 @@
  * kube-scheduler's selectHost does), so from the first tie on they fill different nodes, and when the fleet is tight which
  * pods are left over depends on it. Excused only when guidedReplay found no disagreement in the world; counted and printed.
  * Pinned by test/unit/differential/tie-breaks.test.ts.
+ *
+ * ROOM_SHORT: a pod the planner places that kube-scheduler leaves Pending where some node refused it for room (Insufficient
+ * cpu/memory/..., Too many pods). The plan's new nodes are the expected fleet (src/planner/expected-fleet.ts), an estimate of
+ * what the autoscaler and kube-scheduler build batch by batch, within the band the plan states against the rehearsal
+ * (test/property/sim-planner-agreement.test.ts); the replay launches exactly that fleet and no more, so where the estimate
+ * is a node short a pod is left over, where a real run's autoscaler would launch one more node. Excused per world, counted
+ * and printed; the run as a whole fails when such pods exceed ROOM_SHORT_MAX_SHARE of the pods the planner places
+ * (measured: 7 of 1,989 with each round's nodes Ready at once). Pinned by test/unit/differential/room-short.test.ts.
  */
 import type { PlannedPod } from '../../../src/planner/plan.js';
 import { podKey, type DiffCase } from './differential-case.js';
@@ -47,8 +55,10 @@ export interface WorldAgreement {
   /** Decision by decision: pods kube-scheduler leaves Pending, and those sim/scheduler refuses too for the same reasons. */
   readonly pendingChecked: number;
   readonly pendingAgreed: number;
-  /** Differences excused as TIE_BREAKS (see above), one line each. */
+  /** Differences excused as TIE_BREAKS or ROOM_SHORT (see above), one line each. */
   readonly excused: readonly string[];
+  /** Pods the planner placed that kube-scheduler left Pending for room (ROOM_SHORT). */
+  readonly roomShort: number;
   /** Pods the control plane replay created again (Pending when a round of new nodes came, or judged against fewer nodes). */
   readonly recreated: number;
   readonly ms: number;
@@ -71,6 +81,14 @@ function pendingByWorkload(c: DiffCase, outcomes: ReadonlyMap<string, PodOutcome
   return out;
 }
 
+/** The share of the planner's placed pods that ROOM_SHORT may excuse over a whole run. */
+export const ROOM_SHORT_MAX_SHARE = 0.01;
+
+/** Whether kube-scheduler's message says some node refused the pod for room (ROOM_SHORT). */
+export function isRoomShort(message: string): boolean {
+  return /\d+ (Insufficient [^,.]+|Too many pods)/.test(message);
+}
+
 export function compareWorld(
   c: DiffCase,
   real: ReadonlyMap<string, PodOutcome>,
@@ -82,6 +100,8 @@ export function compareWorld(
   const problems: string[] = [];
   let placedBound = 0;
   let unschedulablePendingSame = 0;
+  let roomShort = 0;
+  const excused: string[] = [];
   for (const p of plan.pods) {
     const k = podKey(p);
     const r = real.get(k);
@@ -91,8 +111,12 @@ export function compareWorld(
     }
     if (p.placement !== null) {
       const where = `${p.placement.vng ?? 'a staying node'}${p.placement.instanceType ? ` ${p.placement.instanceType}` : ''}`;
+      const line = `${k}: placed by the planner (${p.placement.node}, ${where}), Pending in kube-scheduler: ${r.message ?? '(no message)'}`;
       if (r.node !== null) placedBound += 1;
-      else problems.push(`${k}: placed by the planner (${p.placement.node}, ${where}), Pending in kube-scheduler: ${r.message ?? '(no message)'}`);
+      else if (isRoomShort(r.message ?? '')) {
+        roomShort += 1;
+        excused.push(`ROOM_SHORT ${line}`);
+      } else problems.push(line);
       continue;
     }
     if (r.node !== null) {
@@ -108,7 +132,6 @@ export function compareWorld(
   const realPending = pendingByWorkload(c, real, plan.pods);
   const simPending = pendingByWorkload(c, sim, plan.pods);
   let simRealEqual = true;
-  const excused: string[] = [];
   for (const w of [...new Set([...realPending.keys(), ...simPending.keys()])].sort(cmp)) {
     const a = realPending.get(w) ?? [];
     const b = simPending.get(w) ?? [];
@@ -138,6 +161,7 @@ export function compareWorld(
     pendingChecked: guided.pendingChecked,
     pendingAgreed: guided.pendingAgreed,
     excused,
+    roomShort,
     recreated: extra.recreated,
     ms: extra.ms,
     problems,

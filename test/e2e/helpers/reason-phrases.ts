@@ -32,11 +32,11 @@ export function nodeCountOf(message: string): number | null {
 export const phrases = (counts: ReadonlyMap<string, number> | null): string[] => [...(counts?.keys() ?? [])].sort(cmp);
 
 /**
- * The one known difference of wording: the planner (and the simulated world's scheduler) name the taint as kube-scheduler
+ * The one known difference of wording: the planner names the taint as kube-scheduler
  * did before kubernetes/kubernetes#134740 ("node(s) had untolerated taint {dedicated: batch}"); since that change (merged
  * for v1.35, cherry-picked to release-1.34 as #135023) kube-scheduler keeps taint keys and values out of pod statuses and
- * events and says "node(s) had untolerated taint(s)", which is what the harness's v1.36 scheduler prints. Comparisons map
- * the old phrase to the new wording (an identity once the others adopt it).
+ * events and says "node(s) had untolerated taint(s)", which is what the harness's v1.36 scheduler prints. The simulated world's
+ * scheduler uses the new wording. Comparisons map the old phrase to the new one (an identity on the new one).
  */
 export const UNTOLERATED_NOW = 'node(s) had untolerated taint(s)';
 export const NAMED_TAINT = /^node\(s\) had untolerated taint \{(.*): (.*)\}$/;

@@ -31,6 +31,24 @@ describe('differential worlds', () => {
     }
   });
 
+  it('replay the expected fleet node by node: every new node once, after its batch\'s pods, smallest first within a round', () => {
+    for (const seed of SEEDS.slice(0, 20)) {
+      const c = buildDiffCase(catalog, seed);
+      const steps = replaySteps(c.plan, c.cluster);
+      const nodeSteps = steps.filter((s) => s.kind === 'nodes');
+      expect(nodeSteps.every((s) => s.nodes.length === 1), `seed ${seed}`).toBe(true);
+      expect(nodeSteps.flatMap((s) => s.nodes.map((n) => n.name)).sort(), `seed ${seed}`).toEqual(c.plan.newNodes.map((n) => n.name).sort());
+      for (let i = 1; i < nodeSteps.length; i++) {
+        const [a, b] = [nodeSteps[i - 1], nodeSteps[i]];
+        if (a?.kind !== 'nodes' || b?.kind !== 'nodes' || a.batch !== b.batch || a.round !== b.round) continue;
+        expect((a.nodes[0]?.cpuAllocatableMilli ?? 0) <= (b.nodes[0]?.cpuAllocatableMilli ?? 0), `seed ${seed} step ${i}`).toBe(true);
+      }
+      const firstPods = steps.findIndex((s) => s.kind === 'pods');
+      const firstNodes = steps.findIndex((s) => s.kind === 'nodes');
+      if (firstNodes >= 0) expect(firstPods, `seed ${seed}`).toBeLessThan(firstNodes);
+    }
+  });
+
   it('cover, over the default seeds, every workload kind, every misfit kind, staying nodes, one zone and two, several batches', () => {
     const worlds = SEEDS.map((s) => buildDiffCase(catalog, s));
     const kinds = new Set(worlds.flatMap((w) => Object.keys(w.gen.kinds)));

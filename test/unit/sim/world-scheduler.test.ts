@@ -71,6 +71,6 @@ describe("the world's kube-scheduler", () => {
     const w = world({ ...c, pods: [pending('p', 100)] });
     runUntil(w, 60);
     const why = w.events.find((e) => e.kind === 'pod.unschedulable');
-    expect(why?.['reason']).toBe('0/1 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }.');
+    expect(why?.['reason']).toBe('0/1 nodes are available: 1 node(s) had untolerated taint(s).');
   });
 });
