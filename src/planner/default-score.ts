@@ -30,42 +30,39 @@ export function nonZeroMemory(requests: ResourceList): number {
   return v === 0 ? NON_ZERO_MEMORY_BYTES : v;
 }
 
-/** One node as the scores see it, the incoming pod included. */
-export interface ScoreInput {
-  readonly allocatableCpu: number;
-  readonly allocatableMemory: number;
-  /** Requests of the node's pods and the incoming pod, with the non-zero defaults. */
-  readonly nonZeroCpu: number;
-  readonly nonZeroMemory: number;
-  /** The same with the actual requests. */
-  readonly cpu: number;
-  readonly memory: number;
+/**
+ * The sum of both plugins' scores (weight 1 each) on a node with this allocatable cpu and memory, for a pod that requests
+ * cpu or memory (`requestsAny`), the node's pods and the pod included: with the non-zero defaults, and as requested.
+ */
+export function defaultResourceScore(
+  allocatableCpu: number,
+  allocatableMemory: number,
+  nonZeroCpu: number,
+  nonZeroMemory: number,
+  cpu: number,
+  memory: number,
+  requestsAny: boolean,
+): number {
+  return leastAllocatedScore(allocatableCpu, allocatableMemory, nonZeroCpu, nonZeroMemory) + balancedAllocationScore(allocatableCpu, allocatableMemory, cpu, memory, requestsAny);
 }
 
-export function leastAllocatedScore(s: ScoreInput): number {
+export function leastAllocatedScore(allocatableCpu: number, allocatableMemory: number, nonZeroCpu: number, nonZeroMemory: number): number {
   let total = 0;
   let weights = 0;
-  const one = (allocatable: number, used: number): void => {
-    if (allocatable <= 0) return;
-    total += used > allocatable ? 0 : Math.trunc(((allocatable - used) * MAX_NODE_SCORE) / allocatable);
+  if (allocatableCpu > 0) {
+    total += nonZeroCpu > allocatableCpu ? 0 : Math.trunc(((allocatableCpu - nonZeroCpu) * MAX_NODE_SCORE) / allocatableCpu);
     weights += 1;
-  };
-  one(s.allocatableCpu, s.nonZeroCpu);
-  one(s.allocatableMemory, s.nonZeroMemory);
+  }
+  if (allocatableMemory > 0) {
+    total += nonZeroMemory > allocatableMemory ? 0 : Math.trunc(((allocatableMemory - nonZeroMemory) * MAX_NODE_SCORE) / allocatableMemory);
+    weights += 1;
+  }
   return weights === 0 ? 0 : Math.trunc(total / weights);
 }
 
-export function balancedAllocationScore(s: ScoreInput, podRequestsCpuOrMemory: boolean): number {
-  if (!podRequestsCpuOrMemory) return 0;
-  const fractions: number[] = [];
-  if (s.allocatableCpu > 0) fractions.push(Math.min(1, s.cpu / s.allocatableCpu));
-  if (s.allocatableMemory > 0) fractions.push(Math.min(1, s.memory / s.allocatableMemory));
-  const std = fractions.length === 2 ? Math.abs((fractions[0] as number) - (fractions[1] as number)) / 2 : 0;
+export function balancedAllocationScore(allocatableCpu: number, allocatableMemory: number, cpu: number, memory: number, requestsAny: boolean): number {
+  if (!requestsAny) return 0;
+  if (allocatableCpu <= 0 || allocatableMemory <= 0) return MAX_NODE_SCORE;
+  const std = Math.abs(Math.min(1, cpu / allocatableCpu) - Math.min(1, memory / allocatableMemory)) / 2;
   return Math.trunc((1 - std) * MAX_NODE_SCORE);
-}
-
-/** The sum of both plugins' scores (weight 1 each) for a pod with these requests on a node in this state. */
-export function defaultResourceScore(s: ScoreInput, podRequests: ResourceList): number {
-  const any = (podRequests[CPU] ?? 0) > 0 || (podRequests[MEMORY] ?? 0) > 0;
-  return leastAllocatedScore(s) + balancedAllocationScore(s, any);
 }

@@ -222,8 +222,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
       uncover(r.key);
       if (batchPods.has(r.key)) batchPlaced += 1;
       if (onlyNew !== undefined) {
-        const room = sched.freeRoom(onlyNew);
-        if (room === null || room.pods < 1 || room.cpu < minCpu || room.memory < minMemory) {
+        if (!sched.hasRoom(onlyNew, minCpu, minMemory)) {
           for (let j = i + 1; j < list.length; j++) left.push(list[j] as Pod);
           break;
         }
@@ -243,7 +242,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   const autoscale = (batch: number): number => {
     const stuck = pending.filter((p) => !covered.has(runPod(p).key));
     if (stuck.length === 0) return 0;
-    const view = booting.map((b) => ({ node: b.node, pods: b.pods.filter((p) => p.owner?.kind === 'DaemonSet' || coveredOn.get(b.node.name)?.has(keyOf(p)) === true) }));
+    const view = booting.map((b) => ({ node: b.node, pods: b.pods.filter((p) => p.owner?.kind === 'DaemonSet' || coveredOn.get(b.node.name)?.has(runPod(p).key) === true) }));
     const result = scaleUp(
       scaleUpInputOf({
         cluster,
@@ -259,6 +258,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
         booting: view,
         pending: stuck.map(runPod),
         whole: input.wholeAutoscalerView === true,
+        classKeyOf: (p) => runPod(p).classKey,
       }),
     );
     const bootingByName = new Map(booting.map((b) => [b.node.name, b]));
@@ -266,7 +266,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
       const pod = stuck[i];
       const b = pl === null || pl.vng !== null ? undefined : bootingByName.get(pl.node);
       if (!b || !pod) return;
-      b.pods.push({ ...pod, nodeName: b.node.name });
+      b.pods.push(pod);
       cover(runPod(pod).key, b.node.name);
     });
     const round = (roundsOf.get(batch) ?? 0) + 1;
@@ -294,7 +294,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
       });
       const meant = n.pods.map((i) => stuck[i]).filter((p): p is Pod => p !== undefined);
       for (const p of meant) cover(runPod(p).key, name);
-      fresh.push({ node: model.node, pods: [...model.daemonPods, ...meant.map((p) => ({ ...p, nodeName: name }))] });
+      fresh.push({ node: model.node, pods: [...model.daemonPods, ...meant] });
     }
     if (fresh.length > 0) roundsOf.set(batch, round);
     booting.push(...fresh.sort(readyOrder));
@@ -341,13 +341,11 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
 
   /** An evicted pod stays on its node, terminating, under another key: its replacement takes the pod's own key. */
   const terminate = (p: Pod): string => {
-    const k = keyOf(p);
-    const node = sched.nodeOf(k);
-    sched.removePod(k);
-    const t = `${k}\u0000terminating`;
-    if (node !== null) {
+    const r = runPod(p);
+    const t = `${r.key}\u0000terminating`;
+    if (sched.nodeOf(r.key) !== null) {
       pods.set(t, p);
-      sched.addPod({ ...runPod(p), key: t }, node);
+      sched.rekey(r.key, { ...r, key: t });
     }
     return t;
   };

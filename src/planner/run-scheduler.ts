@@ -242,14 +242,28 @@ export class RunScheduler {
     return this.spreadKeysOf.keys;
   }
 
-  /** Free cpu, memory and pod slots of a schedulable node (null when it takes no pod). */
-  freeRoom(name: string): { cpu: number; memory: number; pods: number } | null {
+  /** Does a schedulable node have a pod slot and at least this much free cpu and memory? */
+  hasRoom(name: string, cpu: number, memory: number): boolean {
     this.ensure();
     const e = this.nodes.get(name);
-    if (!e?.schedulable || !e.plan) return null;
+    if (!e?.schedulable || !e.plan) return false;
     const a = e.plan.allocatable;
     const r = e.plan.requested;
-    return { cpu: (a['cpu'] ?? 0) - (r['cpu'] ?? 0), memory: (a['memory'] ?? 0) - (r['memory'] ?? 0), pods: (a['pods'] ?? 0) - (r['pods'] ?? 0) };
+    return (a['pods'] ?? 0) - (r['pods'] ?? 0) >= 1 && (a['cpu'] ?? 0) - (r['cpu'] ?? 0) >= cpu && (a['memory'] ?? 0) - (r['memory'] ?? 0) >= memory;
+  }
+
+  /** Records a pod under another key, where it is (an evicted pod that terminates while its replacement takes its key). */
+  rekey(key: string, next: RunPod): void {
+    const entry = this.pods.get(key);
+    if (!entry || this.pods.has(next.key) || next.classKey !== entry.pod.classKey) throw new Error(`run scheduler: cannot rekey ${key}`);
+    this.pods.delete(key);
+    this.pods.set(next.key, { pod: next, node: entry.node });
+    const members = this.byClass.get(next.classKey);
+    members?.delete(key);
+    members?.add(next.key);
+    const node = this.nodes.get(entry.node);
+    node?.pods.delete(key);
+    node?.pods.add(next.key);
   }
 
   /**
@@ -265,7 +279,7 @@ export class RunScheduler {
     const simple = cls.spread.length === 0 && cls.affinityTermIds.length === 0 && cls.antiTermIds.length === 0 && cls.matchedAntiTermIds.length === 0 && cls.spec.hostPorts.length === 0;
     if (simple && onlyNew !== undefined) {
       const e = this.nodes.get(onlyNew);
-      if (!e?.schedulable || !e.plan) return null;
+      if (!e?.schedulable || !e.plan || !fits(e.plan.allocatable, e.plan.requested, cls.spec.requests) || !this.staticPass(cls, e)) return null;
       return runFilters(ctx, cls, e.plan) === null ? onlyNew : null;
     }
     if (simple) {
@@ -333,7 +347,6 @@ export class RunScheduler {
    * `onlyBest`, just the best one.
    */
   private ranked(cls: PodClass, onlyBest: boolean): NodeEntry[] {
-    const ctx = this.ctx as SchedulingContext;
     const verdicts = this.verdictsOf(cls);
     const req = cls.spec.requests;
     const podCpu = req['cpu'] ?? 0;
@@ -347,27 +360,15 @@ export class RunScheduler {
       const e = this.byOrder[i];
       if (!e?.schedulable || !e.plan) continue;
       const plan = e.plan;
-      if (e.order >= verdicts.bits.length) {
-        const grown = new Int8Array(Math.max(64, 2 * (e.order + 1)));
-        grown.set(verdicts.bits);
-        verdicts.bits = grown;
-      }
-      let v = verdicts.bits[e.order] as number;
-      if (v === 0) {
-        v = STATIC_PREDICATES.every((p) => p.filter(ctx, cls, plan) === null) ? 1 : 2;
-        verdicts.bits[e.order] = v;
-      }
-      if (v !== 1 || !fits(plan.allocatable, plan.requested, req)) continue;
+      if (!this.staticPass(cls, e, verdicts) || !fits(plan.allocatable, plan.requested, req)) continue;
       const s = defaultResourceScore(
-        {
-          allocatableCpu: plan.allocatable['cpu'] ?? 0,
-          allocatableMemory: plan.allocatable['memory'] ?? 0,
-          nonZeroCpu: e.nonZeroCpu + podNzCpu,
-          nonZeroMemory: e.nonZeroMemory + podNzMemory,
-          cpu: (plan.requested['cpu'] ?? 0) + podCpu,
-          memory: (plan.requested['memory'] ?? 0) + podMemory,
-        },
-        req,
+        plan.allocatable['cpu'] ?? 0,
+        plan.allocatable['memory'] ?? 0,
+        e.nonZeroCpu + podNzCpu,
+        e.nonZeroMemory + podNzMemory,
+        (plan.requested['cpu'] ?? 0) + podCpu,
+        (plan.requested['memory'] ?? 0) + podMemory,
+        podCpu > 0 || podMemory > 0,
       );
       if (onlyBest) {
         if (s > bestScore) {
@@ -378,6 +379,23 @@ export class RunScheduler {
     }
     if (onlyBest) return best === null ? [] : [best];
     return all.sort((a, b) => b.s - a.s || a.e.order - b.e.order).map((x) => x.e);
+  }
+
+  /** Do the static filters (taints, node affinity, architecture, volumes) pass the class on the node? Cached. */
+  private staticPass(cls: PodClass, e: NodeEntry, verdicts: Verdicts = this.verdictsOf(cls)): boolean {
+    if (e.order >= verdicts.bits.length) {
+      const grown = new Int8Array(Math.max(64, 2 * (e.order + 1)));
+      grown.set(verdicts.bits);
+      verdicts.bits = grown;
+    }
+    let v = verdicts.bits[e.order] as number;
+    if (v === 0) {
+      const ctx = this.ctx as SchedulingContext;
+      const plan = e.plan as PlanNode;
+      v = STATIC_PREDICATES.every((p) => p.filter(ctx, cls, plan) === null) ? 1 : 2;
+      verdicts.bits[e.order] = v;
+    }
+    return v === 1;
   }
 
   /** Keeps the node's free room in the tree (none when it takes no pod). */

@@ -7,8 +7,9 @@
  * only holds domains and pods that rules count: one node of each kind (labels but the hostname, taints, state) stands for
  * all, with no room, carrying the pods that count for the pending pods' rules beyond one node (run-scheduler.ts
  * termsRelevantTo). A node that can take pods keeps its room: the pods that count for the pending pods' rules, or hold
- * host ports, as they are; the others as one pod requesting what they request together. Nodes still booting come as they
- * are, with the pods meant for them. On a big cluster that is its schedulable nodes and few pods instead of every pod.
+ * host ports, as they are; the others as one pod requesting what they request together. So do the nodes still booting, with
+ * their DaemonSet pods and the pods meant for them. On a big cluster that is its schedulable nodes and few pods instead of
+ * every pod.
  */
 import type { AllocatableOptions, NodeResources } from '../catalog/allocatable.js';
 import type { Catalog } from '../catalog/catalog.js';
@@ -37,9 +38,11 @@ export interface RunViewInput {
   readonly pending: readonly RunPod[];
   /** The whole cluster, every node and pod as they are (as sim/autoscaler.ts builds it): slower, the same answer. */
   readonly whole?: boolean;
+  /** A pod's class key (run-scheduler.ts), for the pods of booting nodes. */
+  readonly classKeyOf: (p: Pod) => string;
 }
 
-/** A node launched and not Ready yet, with the pods that will run there (their nodeName set to it). */
+/** A node launched and not Ready yet, with the pods that will run there (the view sets their nodeName to it). */
 export interface BootingView {
   readonly node: Node;
   readonly pods: Pod[];
@@ -53,6 +56,10 @@ export function scaleUpInputOf(input: RunViewInput): ScaleUpInput {
     for (const { pod, node } of input.scheduler.podsOfClasses(null)) {
       const p = input.pods.get(pod.key);
       if (p) pods.push({ ...p, nodeName: node });
+    }
+    for (const b of input.booting) {
+      nodes.push(b.node);
+      for (const p of b.pods) pods.push({ ...p, nodeName: b.node.name });
     }
     return inputOf(input, nodes, pods);
   }
@@ -94,15 +101,20 @@ export function scaleUpInputOf(input: RunViewInput): ScaleUpInput {
     subtractInto(rest, counted.get(name) ?? {});
     if (Object.values(rest).some((v) => v > 0)) pods.push(roomHolder(name, rest));
   }
+  for (const b of input.booting) {
+    nodes.push(b.node);
+    const rest: ResourceList = {};
+    for (const p of b.pods) {
+      if (onCandidates.has(input.classKeyOf(p))) pods.push({ ...p, nodeName: b.node.name });
+      else addInto(rest, p.requests);
+    }
+    if (Object.values(rest).some((v) => v > 0)) pods.push(roomHolder(b.node.name, rest));
+  }
   return inputOf(input, nodes, pods);
 }
 
-/** The scale-up input: the view of `nodes` and `pods` with the booting nodes, the pending pods, the VNGs' headroom. */
+/** The scale-up input: the view of `nodes` and `pods`, the pending pods, the VNGs' headroom. */
 function inputOf(input: RunViewInput, nodes: Node[], pods: Pod[]): ScaleUpInput {
-  for (const b of input.booting) {
-    nodes.push(b.node);
-    pods.push(...b.pods);
-  }
   nodes.sort((a, b) => cmp(a.name, b.name));
   const pending = byName(
     input.pending
