@@ -45,13 +45,19 @@ interface MutableNodeState {
   pods: SchedPod[];
 }
 
-export function simReplay(input: SimReplayInput): Map<string, PodOutcome> {
-  const prng = new Prng(input.seed).fork('sim-scheduler');
+/**
+ * The nodes both replays start from: the staying nodes with their pods bound, and a way to add the plan's new ones. Each
+ * change makes a new pods array: sim/scheduler memoises per pods array, so none is changed once a cycle has seen it.
+ */
+function startingNodes(
+  input: Pick<SimReplayInput, 'nodes' | 'stayingNodes' | 'stayingPods'>,
+  who: string,
+): { nodes: MutableNodeState[]; byName: Map<string, MutableNodeState>; addNode: (live: string) => void } {
   const nodes: MutableNodeState[] = [];
   const byName = new Map<string, MutableNodeState>();
   const addNode = (live: string): void => {
     const node = input.nodes.get(live);
-    if (!node) throw new Error(`sim replay: no model node ${live}`);
+    if (!node) throw new Error(`${who}: no model node ${live}`);
     const st = { node, pods: [] };
     nodes.push(st);
     byName.set(live, st);
@@ -59,10 +65,15 @@ export function simReplay(input: SimReplayInput): Map<string, PodOutcome> {
   for (const live of input.stayingNodes) addNode(live);
   for (const { pod, node } of input.stayingPods) {
     const st = byName.get(node);
-    if (!st) throw new Error(`sim replay: staying pod ${podKey(pod)} on unknown node ${node}`);
-    // A new array: sim/scheduler memoises per pods array, so none is changed once a cycle has seen it.
+    if (!st) throw new Error(`${who}: staying pod ${podKey(pod)} on unknown node ${node}`);
     st.pods = [...st.pods, { ...pod, nodeName: node }];
   }
+  return { nodes, byName, addNode };
+}
+
+export function simReplay(input: SimReplayInput): Map<string, PodOutcome> {
+  const prng = new Prng(input.seed).fork('sim-scheduler');
+  const { nodes, byName, addNode } = startingNodes(input, 'sim replay');
   const snapshot = (): Snapshot => ({ nodes: nodes.map((n): NodeState => ({ node: n.node, pods: n.pods })), namespaceLabels: {}, pdbs: [] });
 
   const outcomes = new Map<string, PodOutcome>();
@@ -152,21 +163,7 @@ export interface GuidedReplayResult {
  */
 export function guidedReplay(input: GuidedReplayInput): GuidedReplayResult {
   const prng = new Prng(input.seed).fork('sim-scheduler-guided');
-  const nodes: MutableNodeState[] = [];
-  const byName = new Map<string, MutableNodeState>();
-  const addNode = (live: string): void => {
-    const node = input.nodes.get(live);
-    if (!node) throw new Error(`guided replay: no model node ${live}`);
-    const st = { node, pods: [] };
-    nodes.push(st);
-    byName.set(live, st);
-  };
-  for (const live of input.stayingNodes) addNode(live);
-  for (const { pod, node } of input.stayingPods) {
-    const st = byName.get(node);
-    if (!st) throw new Error(`guided replay: staying pod ${podKey(pod)} on unknown node ${node}`);
-    st.pods = [...st.pods, { ...pod, nodeName: node }];
-  }
+  const { nodes, byName, addNode } = startingNodes(input, 'guided replay');
   const snapshot = (): Snapshot => ({ nodes: nodes.map((n): NodeState => ({ node: n.node, pods: n.pods })), namespaceLabels: {}, pdbs: [] });
   const unbound = (k: string): SchedPod => {
     const pod = input.podsByKey.get(k);
