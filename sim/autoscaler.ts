@@ -8,7 +8,7 @@ import type { CapacitySignal } from '../src/engine/ports.js';
 import type { Cluster, Node, Pod, Vng } from '../src/model/types.js';
 import { clusterArchitectures } from '../src/planner/architecture-policy.js';
 import { bootingNodeModel, scaleUp, stillUnplaceable, vngsWithHeadroom, type LaunchedNode } from '../src/planner/scale-up.js';
-import type { SimPod, World } from './cluster.js';
+import type { SimNode, SimPod, World } from './cluster.js';
 import type { SimInstance } from './ec2.js';
 
 interface Backoff {
@@ -90,9 +90,10 @@ export class Autoscaler {
     this.lastSignature = signature;
 
     // The cluster as it is, plus the nodes still booting (with the pods already waiting for them).
-    const nodes: Node[] = [...w.nodes.values()].sort((a, b) => cmp(a.name, b.name)).map((n) => w.modelNode(n));
+    const nodes: Node[] = w.nodeNames().map((n) => w.modelNode(w.nodes.get(n) as SimNode));
     const pods: Pod[] = [];
-    for (const k of [...w.pods.keys()].sort()) {
+    const podKeys = w.podKeys();
+    for (const k of podKeys) {
       const p = w.pods.get(k) as SimPod;
       if (p.phase === 'Succeeded' || p.phase === 'Failed') continue;
       const at = p.nodeName ?? p.assumed;
@@ -110,7 +111,7 @@ export class Autoscaler {
       nodes.push(booting.node);
       pods.push(...booting.daemonPods);
     }
-    for (const k of [...w.pods.keys()].sort()) {
+    for (const k of podKeys) {
       const p = w.pods.get(k) as SimPod;
       const id = this.covered.get(p.uid);
       const inst = id === undefined ? undefined : w.ec2.get(id);

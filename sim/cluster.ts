@@ -158,6 +158,16 @@ export class World {
     return this.store.snapshot((p) => this.disruption.optOutsOf(p));
   }
 
+  /** Node names in code-unit order. */
+  nodeNames(): readonly string[] {
+    return this.store.nodeNames();
+  }
+
+  /** Pod keys (namespace/name) in code-unit order. */
+  podKeys(): readonly string[] {
+    return this.store.pods.keysInOrder();
+  }
+
   /** A Node as a model Node (what a planner run on the live cluster would read now). */
   modelNode(n: SimNode): Node {
     return this.store.modelNode(n);

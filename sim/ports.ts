@@ -5,6 +5,7 @@
  */
 import { PortError, type CapacityPort, type CloudPort, type ClusterPort, type EngineEvent, type EvictOutcome, type Ports } from '../src/engine/ports.js';
 import type { MigrationState, StopRequest } from '../src/engine/state.js';
+import { stateText } from '../src/engine/state-text.js';
 import type { Autoscaler } from './autoscaler.js';
 import type { DetailValue, World } from './cluster.js';
 import type { Runtime } from './runtime.js';
@@ -69,7 +70,7 @@ export function makePorts(world: World, autoscaler: Autoscaler, runtime: Runtime
       });
     },
     saveState(state: MigrationState) {
-      const text = JSON.stringify(state);
+      const text = stateText(state);
       return call('kube', 'save state', () => {
         world.stateStore.set(state.id, text);
       });

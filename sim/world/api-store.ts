@@ -8,6 +8,7 @@ import type { StopRequest } from '../../src/engine/state.js';
 import type { DisruptionOptOut } from '../../src/model/kube/disruption-opt-out.js';
 import type { Node, Pod, PodPhase } from '../../src/model/types.js';
 import { roundMs, type EventQueue } from '../event-queue.js';
+import { PodTable } from './pod-table.js';
 import { BEFORE_RUN, cmp, key, type DetailValue, type SimNode, type SimPod, type TraceEvent } from './types.js';
 
 /** Alphabet of generated name suffixes, as Kubernetes uses. */
@@ -16,14 +17,21 @@ const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 export class ApiStore {
   readonly events: TraceEvent[] = [];
   readonly nodes = new Map<string, SimNode>();
-  /** By namespace/name. */
-  readonly pods = new Map<string, SimPod>();
+  /** By namespace/name, with the pods of each node indexed. */
+  readonly pods = new PodTable();
   /** "ConfigMaps" holding the engine's state, by migration id. */
   readonly stateStore = new Map<string, string>();
   readonly stopRequests = new Map<string, StopRequest>();
   /** Pods created during the run. */
   podsCreated = 0;
   private nameCounter = 0;
+  /** The engine's view of each pod and node, reused by the next snapshot while what it shows is unchanged. */
+  private readonly podViews = new WeakMap<SimPod, PodView>();
+  private readonly nodeViews = new WeakMap<SimNode, NodeView>();
+  private nodeOrder: { readonly size: number; readonly names: readonly string[] } | null = null;
+  /** Model objects handed out by modelNode/modelPod, reused while what they show is unchanged (never changed by readers). */
+  private readonly modelNodes = new WeakMap<SimNode, Node>();
+  private readonly modelPods = new WeakMap<SimPod, Pod>();
 
   constructor(private readonly queue: EventQueue) {}
 
@@ -64,7 +72,7 @@ export class ApiStore {
 
   /** The pods now, in namespace/name order. */
   podsInKeyOrder(): SimPod[] {
-    return [...this.pods.keys()].sort().map((k) => this.pods.get(k) as SimPod);
+    return this.pods.keysInOrder().map((k) => this.pods.get(k) as SimPod);
   }
 
   /** Stores a Node of the input cluster. */
@@ -122,35 +130,62 @@ export class ApiStore {
 
   // ---- reads ----
 
-  /** What the engine's informers show: nodes and pods in name order, with each pod's disruption opt-outs. */
+  /**
+   * What the engine's informers show: nodes and pods in name order, with each pod's disruption opt-outs. Views of objects
+   * that did not change since the last snapshot are the same objects (views are never changed once handed out).
+   */
   snapshot(optOutsOf: (p: SimPod) => readonly DisruptionOptOut[]): ClusterSnapshot {
-    const nodes: NodeView[] = [...this.nodes.values()]
-      .sort((a, b) => cmp(a.name, b.name))
-      .map((n) => ({ name: n.name, instanceId: n.instanceId, unschedulable: n.unschedulable, ready: n.ready, labels: { ...n.labels }, createdAt: n.createdAt }));
-    const pods: PodView[] = [...this.pods.keys()].sort().map((k) => {
-      const p = this.pods.get(k) as SimPod;
-      return {
-        uid: p.uid,
-        namespace: p.namespace,
-        name: p.name,
-        nodeName: p.nodeName,
-        phase: p.phase,
-        ready: p.ready,
-        terminating: p.terminating,
-        ownerKind: p.owner?.kind ?? null,
-        ownerUid: p.owner?.uid ?? null,
-        isDaemonSet: p.isDaemonSet,
-        isMirror: p.isMirror,
-        disruptionOptOuts: optOutsOf(p),
-        createdAt: p.createdAt,
-      };
-    });
+    const nodes: NodeView[] = this.nodeNames().map((name) => this.nodeView(this.nodes.get(name) as SimNode));
+    const pods: PodView[] = this.pods.keysInOrder().map((k) => this.podView(this.pods.get(k) as SimPod, optOutsOf));
     return { nodes, pods };
+  }
+
+  /** Node names in code-unit order (kept while the set of nodes is unchanged). */
+  nodeNames(): readonly string[] {
+    // Nodes are added and deleted, never renamed: the same count means the same set only if nothing was added and deleted
+    // in between, so the names are checked too (cheap beside sorting).
+    const cached = this.nodeOrder;
+    if (cached !== null && cached.size === this.nodes.size && cached.names.every((n) => this.nodes.has(n))) return cached.names;
+    const names = [...this.nodes.keys()].sort(cmp);
+    this.nodeOrder = { size: names.length, names };
+    return names;
+  }
+
+  private nodeView(n: SimNode): NodeView {
+    const v = this.nodeViews.get(n);
+    if (v !== undefined && v.unschedulable === n.unschedulable && v.ready === n.ready) return v;
+    const fresh: NodeView = { name: n.name, instanceId: n.instanceId, unschedulable: n.unschedulable, ready: n.ready, labels: { ...n.labels }, createdAt: n.createdAt };
+    this.nodeViews.set(n, fresh);
+    return fresh;
+  }
+
+  private podView(p: SimPod, optOutsOf: (p: SimPod) => readonly DisruptionOptOut[]): PodView {
+    const v = this.podViews.get(p);
+    if (v !== undefined && v.nodeName === p.nodeName && v.phase === p.phase && v.ready === p.ready && v.terminating === p.terminating) return v;
+    const fresh: PodView = {
+      uid: p.uid,
+      namespace: p.namespace,
+      name: p.name,
+      nodeName: p.nodeName,
+      phase: p.phase,
+      ready: p.ready,
+      terminating: p.terminating,
+      ownerKind: p.owner?.kind ?? null,
+      ownerUid: p.owner?.uid ?? null,
+      isDaemonSet: p.isDaemonSet,
+      isMirror: p.isMirror,
+      disruptionOptOuts: optOutsOf(p),
+      createdAt: p.createdAt,
+    };
+    this.podViews.set(p, fresh);
+    return fresh;
   }
 
   /** A Node as a model Node (what a planner run on the live cluster would read now). */
   modelNode(n: SimNode): Node {
-    return {
+    const m = this.modelNodes.get(n);
+    if (m !== undefined && m.taints === n.taints && m.unschedulable === n.unschedulable && m.ready === n.ready) return m;
+    const fresh: Node = {
       name: n.name,
       uid: n.uid,
       labels: n.labels,
@@ -165,10 +200,16 @@ export class ApiStore {
       instanceId: n.instanceId,
       ready: n.ready,
     };
+    this.modelNodes.set(n, fresh);
+    return fresh;
   }
 
   /** A Pod as a model Pod, placed on `nodeName`. */
   modelPod(p: SimPod, nodeName: string | null): Pod {
-    return { ...p.base, uid: p.uid, name: p.name, nodeName, phase: p.phase, ready: p.ready };
+    const m = this.modelPods.get(p);
+    if (m !== undefined && m.nodeName === nodeName && m.phase === p.phase && m.ready === p.ready) return m;
+    const fresh: Pod = { ...p.base, uid: p.uid, name: p.name, nodeName, phase: p.phase, ready: p.ready };
+    this.modelPods.set(p, fresh);
+    return fresh;
   }
 }

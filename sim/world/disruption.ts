@@ -21,6 +21,10 @@ export type EvictionAnswer = { kind: 'evicted' } | { kind: 'gone' } | { kind: 'b
 export class DisruptionController {
   readonly pdbs: PodDisruptionBudget[];
   private readonly optOuts = new WeakMap<Pod, readonly DisruptionOptOut[]>();
+  /** The budgets of each namespace, in namespace/name order. */
+  private readonly byNamespace = new Map<string, PodDisruptionBudget[]>();
+  /** The pods in the store each budget's selector matches. */
+  private readonly selected = new Map<PodDisruptionBudget, Set<SimPod>>();
 
   /**
    * `replicas`: the controllers' scale by controller uid (read live); `deletePod`: the graceful deletion an allowed
@@ -33,16 +37,28 @@ export class DisruptionController {
     private readonly deletePod: (pod: SimPod, reason: string) => void,
   ) {
     this.pdbs = [...pdbs].sort((a, b) => cmp(key(a.namespace, a.name), key(b.namespace, b.name)));
+    for (const pdb of this.pdbs) {
+      const list = this.byNamespace.get(pdb.namespace);
+      if (list === undefined) this.byNamespace.set(pdb.namespace, [pdb]);
+      else list.push(pdb);
+      this.selected.set(pdb, new Set());
+    }
+    // Each budget's pods, kept as pods come and go (labels never change), so a status is computed from its own pods.
+    const listener = {
+      added: (pod: SimPod): void => {
+        for (const pdb of this.pdbsOf(pod)) this.selected.get(pdb)?.add(pod);
+      },
+      removed: (pod: SimPod): void => {
+        for (const pdb of this.byNamespace.get(pod.namespace) ?? []) this.selected.get(pdb)?.delete(pod);
+      },
+    };
+    for (const pod of store.pods.values()) listener.added(pod);
+    store.pods.listen(listener);
   }
 
   /** The disruption controller's view of a PDB now. */
   pdbStatus(pdb: PodDisruptionBudget): PdbStatus {
-    const selected =
-      pdb.selector === null
-        ? []
-        : [...this.store.pods.values()].filter(
-            (p) => p.namespace === pdb.namespace && p.phase !== 'Succeeded' && p.phase !== 'Failed' && selectorMatches(pdb.selector!, p.base.labels),
-          );
+    const selected = [...(this.selected.get(pdb) ?? [])].filter((p) => p.phase !== 'Succeeded' && p.phase !== 'Failed');
     const healthy = selected.filter((p) => p.phase === 'Running' && p.ready && !p.terminating).length;
     const scaled = (v: IntOrPercent, total: number): number => (v.kind === 'int' ? v.value : Math.ceil((v.value * total) / 100));
     let expected: number;
@@ -69,7 +85,7 @@ export class DisruptionController {
 
   /** The PDBs selecting a pod. */
   pdbsOf(pod: SimPod): PodDisruptionBudget[] {
-    return this.pdbs.filter((b) => b.namespace === pod.namespace && b.selector !== null && selectorMatches(b.selector, pod.base.labels));
+    return (this.byNamespace.get(pod.namespace) ?? []).filter((b) => b.selector !== null && selectorMatches(b.selector, pod.base.labels));
   }
 
   /** The Eviction subresource. */

@@ -105,9 +105,7 @@ export class Kubelet {
 
   /** Running pods on a node (not terminating). */
   runningPodsOn(name: string): number {
-    let n = 0;
-    for (const p of this.store.pods.values()) if (p.nodeName === name && p.phase === 'Running' && !p.terminating) n += 1;
-    return n;
+    return this.store.pods.countOn(name, (p) => p.phase === 'Running' && !p.terminating);
   }
 }
 

@@ -71,7 +71,7 @@ export class NodeLifecycle {
     this.store.nodes.delete(name);
     this.deps.scheduler.nodeRemoved(name);
     this.store.emit('node.deleted', `Node ${name}`, { reason });
-    for (const p of this.store.podsInKeyOrder()) if (p.nodeName === name) this.deps.pods.podGone(p, 'node-deleted');
+    for (const p of this.store.pods.podsOn(name)) this.deps.pods.podGone(p, 'node-deleted');
     this.deps.scheduler.requestSchedule();
     return true;
   }
@@ -81,8 +81,8 @@ export class NodeLifecycle {
     node.ready = ready;
     this.deps.scheduler.nodeSchedulabilityChanged(node);
     this.store.emit(ready ? 'node.ready' : 'node.not-ready', `Node ${node.name}`, { reason });
-    for (const p of this.store.podsInKeyOrder()) {
-      if (p.nodeName !== node.name || p.terminating) continue;
+    for (const p of this.store.pods.podsOn(node.name)) {
+      if (p.terminating) continue;
       if (!ready && p.ready) p.ready = false;
       if (ready && p.phase === 'Running' && !p.neverReady) this.deps.pods.readyLater(p);
     }
@@ -92,8 +92,8 @@ export class NodeLifecycle {
       // pods tolerate it) and their controllers replace them elsewhere.
       this.queue.after(this.timing.taintEvictionSeconds, 'taint eviction', () => {
         if (this.store.nodes.get(node.name) !== node || node.ready) return;
-        for (const p of this.store.podsInKeyOrder()) {
-          if (p.nodeName !== node.name || p.terminating || p.owner?.kind === 'DaemonSet' || p.base.isMirror) continue;
+        for (const p of this.store.pods.podsOn(node.name)) {
+          if (p.terminating || p.owner?.kind === 'DaemonSet' || p.base.isMirror) continue;
           this.deps.pods.deletePod(p, 'taint-eviction');
         }
       });

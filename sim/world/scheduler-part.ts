@@ -191,7 +191,7 @@ export class KubeScheduler implements WorldScheduler {
       if (!pod.terminating) this.requestSchedule();
       return;
     }
-    pod.nodeName = node;
+    this.store.pods.bind(pod, node);
     pod.unschedulable = null;
     this.store.emit('pod.bound', `Pod ${key(pod.namespace, pod.name)}`, { node });
     this.hooks.bound(pod);

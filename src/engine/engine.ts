@@ -10,6 +10,7 @@ import { FAILURE_MESSAGES, FAILURE_REMEDIES, type FailureCode } from '../model/f
 import { honouredOptOut } from '../model/kube/disruption-opt-out.js';
 import { PortError, type ClusterSnapshot, type NodeView, type PodView, type Ports } from './ports.js';
 import { answersFor } from './scope.js';
+import { stateText } from './state-text.js';
 import { isTerminal, type BatchState, type MigrationState } from './state.js';
 
 const podKey = (p: { namespace: string; name: string }): string => `${p.namespace}/${p.name}`;
@@ -23,6 +24,31 @@ function healthy(p: PodView): boolean {
   return (p.phase === 'Running' && p.ready && !p.terminating) || (p.phase === 'Succeeded' && p.ownerKind === 'Job');
 }
 
+interface EvictedIndex {
+  size: number;
+  readonly pods: Set<string>;
+  readonly owners: Set<string>;
+}
+
+const byOwnerOf = new WeakMap<ClusterSnapshot, ReadonlyMap<string, readonly PodView[]>>();
+
+/** The snapshot's pods grouped by owner uid (built once per snapshot: a snapshot is never changed). */
+function podsByOwner(snap: ClusterSnapshot): ReadonlyMap<string, readonly PodView[]> {
+  let m = byOwnerOf.get(snap);
+  if (m === undefined) {
+    const groups = new Map<string, PodView[]>();
+    for (const p of snap.pods) {
+      if (p.ownerUid === null) continue;
+      const list = groups.get(p.ownerUid);
+      if (list === undefined) groups.set(p.ownerUid, [p]);
+      else list.push(p);
+    }
+    m = groups;
+    byOwnerOf.set(snap, m);
+  }
+  return m;
+}
+
 export class MigrationEngine {
   private state: MigrationState;
   private lastSaved = '';
@@ -30,6 +56,7 @@ export class MigrationEngine {
   private lastSnapshot: ClusterSnapshot | null = null;
   /** Pods (by uid) already traced as kept because they ask not to be disrupted: traced once per engine process. */
   private readonly keptTraced = new Set<string>();
+  private readonly evictedIndexes = new WeakMap<BatchState, EvictedIndex>();
 
   constructor(
     private readonly ports: Ports,
@@ -104,7 +131,7 @@ export class MigrationEngine {
   }
 
   private async persist(): Promise<void> {
-    const text = JSON.stringify(this.state);
+    const text = stateText(this.state);
     if (text === this.lastSaved) return;
     await this.ports.cluster.saveState(this.state);
     this.lastSaved = text;
@@ -285,9 +312,12 @@ export class MigrationEngine {
     const inBatch = new Set(batch.nodes);
     const now = this.now();
     let remaining = 0;
-    const candidates = [...snap.pods].sort((a, b) => (podKey(a) < podKey(b) ? -1 : podKey(a) > podKey(b) ? 1 : 0));
-    for (const pod of candidates) {
-      if (pod.nodeName === null || !inBatch.has(pod.nodeName) || !isMovable(pod)) continue;
+    // The batch's movable pods in namespace/name order (filtered first: a batch holds a small share of the cluster's pods).
+    const candidates = snap.pods
+      .filter((pod) => pod.nodeName !== null && inBatch.has(pod.nodeName) && isMovable(pod))
+      .map((pod) => ({ pod, key: podKey(pod) }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const { pod } of candidates) {
       // A pod that asks not to be disrupted (and the parameters honour it) stays where it is, like a stand-alone pod that is
       // not evicted: it is not waited for, and terminate() keeps its node. One already terminating is waited for until gone.
       const optOut = pod.terminating ? null : honouredOptOut(pod.disruptionOptOuts, p);
@@ -338,9 +368,20 @@ export class MigrationEngine {
    */
   private protectBaseline(batch: BatchState, pod: PodView, snap: ClusterSnapshot): void {
     const owner = pod.ownerUid;
-    if (owner === null || batch.evicted.some((e) => e.ownerUid === owner)) return;
+    if (owner === null || this.evictedIndex(batch).owners.has(owner)) return;
     const inBatch = new Set(batch.nodes);
-    for (const p of snap.pods) if (p.ownerUid === owner && !(p.nodeName !== null && inBatch.has(p.nodeName))) batch.baseline.push(p.uid);
+    for (const p of podsByOwner(snap).get(owner) ?? []) if (!(p.nodeName !== null && inBatch.has(p.nodeName))) batch.baseline.push(p.uid);
+  }
+
+  /** The batch's evicted pods and their owners as sets, kept in step with `batch.evicted` (rebuilt when it was replaced). */
+  private evictedIndex(batch: BatchState): EvictedIndex {
+    let index = this.evictedIndexes.get(batch);
+    if (index === undefined || index.size !== batch.evicted.length) {
+      index = { size: batch.evicted.length, pods: new Set(batch.evicted.map((e) => e.pod)), owners: new Set() };
+      for (const e of batch.evicted) if (e.ownerUid !== null) index.owners.add(e.ownerUid);
+      this.evictedIndexes.set(batch, index);
+    }
+    return index;
   }
 
   private noteEvicted(batch: BatchState, pod: PodView, kind: string, snap: ClusterSnapshot): void {
@@ -348,7 +389,13 @@ export class MigrationEngine {
     const key = podKey(pod);
     this.protectBaseline(batch, pod, snap);
     delete s.evictRetry[key];
-    if (!batch.evicted.some((e) => e.pod === key)) batch.evicted.push({ pod: key, ownerUid: pod.ownerUid });
+    const index = this.evictedIndex(batch);
+    if (!index.pods.has(key)) {
+      batch.evicted.push({ pod: key, ownerUid: pod.ownerUid });
+      index.size += 1;
+      index.pods.add(key);
+      if (pod.ownerUid !== null) index.owners.add(pod.ownerUid);
+    }
     if (pod.ownerUid !== null) s.lastEvictedAt[pod.ownerUid] = this.now();
     this.trace(kind, `Pod ${key}`, { node: pod.nodeName, owner: pod.ownerUid });
   }

@@ -1,0 +1,56 @@
+/** stateText is JSON.stringify of the state, byte for byte, whatever the batches went through (finished ones kept as text). */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { initialState, type BatchPhase, type EnginePlan } from '../../../src/engine/state.js';
+import { stateText } from '../../../src/engine/state-text.js';
+import { DEFAULT_PARAMS } from '../../../src/model/params.js';
+
+const PHASES: readonly BatchPhase[] = ['pending', 'draining', 'waiting', 'terminating', 'done'];
+
+function plan(batches: number): EnginePlan {
+  const oldNodes = Array.from({ length: batches }, (_, i) => ({ name: `old-${i}`, instanceId: i % 2 === 0 ? `i-${i}` : null }));
+  return { oldNodes, batches: oldNodes.map((n) => ({ nodes: [n.name] })), params: DEFAULT_PARAMS, boundSeconds: 100 };
+}
+
+const step = fc.record({
+  batch: fc.nat(7),
+  phase: fc.constantFrom(...PHASES),
+  evict: fc.option(fc.record({ pod: fc.string(), ownerUid: fc.option(fc.string()) }), { nil: undefined }),
+  baseline: fc.option(fc.string(), { nil: undefined }),
+  finishedAt: fc.option(fc.double({ noNaN: true, noDefaultInfinity: true }), { nil: undefined }),
+  retry: fc.option(fc.tuple(fc.string(), fc.nat()), { nil: undefined }),
+});
+
+describe('stateText', () => {
+  it('equals JSON.stringify(state) after any sequence of changes, finished batches included', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 8 }), fc.array(step, { maxLength: 40 }), (n, steps) => {
+        const s = initialState('m-1', plan(n), 3);
+        expect(stateText(s)).toBe(JSON.stringify(s));
+        for (const st of steps) {
+          const b = s.batches[st.batch % n];
+          if (b === undefined) continue;
+          b.phase = st.phase;
+          if (st.evict !== undefined) b.evicted.push(st.evict);
+          if (st.baseline !== undefined) b.baseline.push(st.baseline);
+          if (st.finishedAt !== undefined) b.finishedAt = st.finishedAt;
+          if (st.retry !== undefined) s.evictRetry[st.retry[0]] = { attempts: st.retry[1], nextAt: 1, firstBlockedAt: 0 };
+          s.current = st.batch % n;
+          expect(stateText(s)).toBe(JSON.stringify(s));
+        }
+      }),
+    );
+  });
+
+  it('reuses the text of a finished batch and notices when its record grows', () => {
+    const s = initialState('m-2', plan(2), 0);
+    const b = s.batches[0]!;
+    b.phase = 'done';
+    b.evicted.push({ pod: 'ns/a', ownerUid: 'rs-1' });
+    const first = stateText(s);
+    expect(first).toBe(JSON.stringify(s));
+    b.evicted.push({ pod: 'ns/b', ownerUid: null });
+    expect(stateText(s)).toBe(JSON.stringify(s));
+    expect(stateText(s)).not.toBe(first);
+  });
+});

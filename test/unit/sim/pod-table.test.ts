@@ -1,0 +1,64 @@
+/** The API store's pod table: the per-node index, the key order and the listeners follow every add, bind and remove. */
+import { describe, expect, it } from 'vitest';
+import { PodTable } from '../../../sim/world/pod-table.js';
+import type { SimPod } from '../../../sim/world/types.js';
+
+function pod(namespace: string, name: string, nodeName: string | null = null): SimPod {
+  return {
+    base: {} as SimPod['base'],
+    uid: `${namespace}-${name}`,
+    namespace,
+    name,
+    nodeName,
+    assumed: null,
+    phase: nodeName === null ? 'Pending' : 'Running',
+    ready: false,
+    terminating: false,
+    createdAt: 0,
+    owner: null,
+    workload: null,
+    isDaemonSet: false,
+    isMirror: false,
+    neverReady: false,
+    unschedulable: null,
+  };
+}
+
+describe('PodTable', () => {
+  it('indexes pods by node through add, bind, replace and remove', () => {
+    const t = new PodTable();
+    const a = pod('ns', 'b', 'node-1');
+    const b = pod('ns', 'a', null);
+    const c = pod('a-x', 'z', 'node-1');
+    t.set('ns/b', a).set('ns/a', b).set('a-x/z', c);
+    expect(t.podsOn('node-1').map((p) => p.name)).toEqual(['z', 'b']);
+    t.bind(b, 'node-1');
+    expect(b.nodeName).toBe('node-1');
+    expect(t.podsOn('node-1').map((p) => `${p.namespace}/${p.name}`)).toEqual(['a-x/z', 'ns/a', 'ns/b']);
+    expect(t.countOn('node-1', (p) => p.phase === 'Running')).toBe(2);
+    t.delete('ns/b');
+    expect(t.podsOn('node-1').map((p) => p.name)).toEqual(['z', 'a']);
+    // A new pod under a key replaces the old one in the index.
+    t.set('a-x/z', pod('a-x', 'z', 'node-2'));
+    expect(t.podsOn('node-1').map((p) => p.name)).toEqual(['a']);
+    expect(t.podsOn('node-2').map((p) => p.name)).toEqual(['z']);
+    expect(t.podsOn('node-3')).toEqual([]);
+  });
+
+  it('keeps the keys in code-unit order across changes and tells listeners', () => {
+    const t = new PodTable();
+    const seen: string[] = [];
+    t.listen({ added: (p) => seen.push(`+${p.name}`), removed: (p) => seen.push(`-${p.name}`) });
+    t.set('ns/b', pod('ns', 'b'));
+    t.set('a-x/z', pod('a-x', 'z'));
+    expect(t.keysInOrder()).toEqual(['a-x/z', 'ns/b']);
+    const v = t.version;
+    t.set('ns/a', pod('ns', 'a'));
+    expect(t.version).toBeGreaterThan(v);
+    expect(t.keysInOrder()).toEqual(['a-x/z', 'ns/a', 'ns/b']);
+    t.delete('ns/b');
+    expect(t.delete('ns/b')).toBe(false);
+    expect(t.keysInOrder()).toEqual(['a-x/z', 'ns/a']);
+    expect(seen).toEqual(['+b', '+z', '+a', '-b']);
+  });
+});
