@@ -1,5 +1,8 @@
 /** `vngshift simulate`: rehearse the migration in virtual time, from a scenario file or from a cluster and VNGs. */
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { withMigrationFlags } from './migration-flags.js';
+import { writeJsonStreamingArray } from './json-stream.js';
+import type { TraceEvent } from '../../sim/cluster.js';
 import { Command, Option } from 'commander';
 import { loadCatalog } from '../catalog/catalog.js';
 import { InputError } from '../model/errors.js';
@@ -17,9 +20,37 @@ interface SimulateOptions extends PlanOptions {
   fault: string[];
   seed?: string;
   maxTime?: string;
+  traceOut?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** Fails before the run (one line, exit 1) when the trace file cannot be written. */
+function checkWritable(file: string): void {
+  try {
+    writeFileSync(file, '');
+  } catch (e) {
+    throw new InputError('flag --trace-out', '', '', `cannot write ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** The trace as JSON lines, written in chunks (a large rehearsal has millions of events). */
+function writeTrace(file: string, events: readonly TraceEvent[]): void {
+  const fd = openSync(file, 'w');
+  try {
+    let buf = '';
+    for (const e of events) {
+      buf += `${JSON.stringify(e)}\n`;
+      if (buf.length >= 1 << 20) {
+        writeSync(fd, buf);
+        buf = '';
+      }
+    }
+    if (buf !== '') writeSync(fd, buf);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 export function simulateCommand(): Command {
   const cmd = new Command('simulate')
@@ -34,12 +65,14 @@ export function simulateCommand(): Command {
     .option('--seed <n>', 'the seed that drives every random choice (default: the scenario seed, else 1)')
     .option('--max-pods <n>', "max pods per new node, over the VNG's maxPods, the old nodes' and the catalog's (EKS ENI) value")
     .option('--max-time <duration>', 'cut the run short after this much virtual time (default: the plan bound plus 1h)')
+    .option('--trace-out <file>', 'write the trace (every event of the run) to this file, one JSON object per line; -o json then leaves it out')
     .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json']).default('text'))
     .action(async (opts: SimulateOptions) => {
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
       if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)) {
         throw new InputError('flag --seed', '', '', `expected a whole number from 0 to 4294967295, found "${opts.seed}"`);
       }
+      if (opts.traceOut !== undefined) checkWritable(opts.traceOut);
       let maxSeconds: number | undefined;
       if (opts.maxTime !== undefined) {
         const { parseDuration } = await import('./durations.js');
@@ -92,7 +125,14 @@ export function simulateCommand(): Command {
         },
         replay,
       };
-      process.stdout.write(opts.output === 'json' ? JSON.stringify(output, null, 2) + '\n' : renderSimulationText(result, replay));
+      if (opts.traceOut !== undefined) writeTrace(opts.traceOut, result.events);
+      if (opts.output === 'json') {
+        const write = (text: string): void => void process.stdout.write(text);
+        if (opts.traceOut !== undefined) {
+          const { events, ...rest } = output;
+          write(`${JSON.stringify({ ...rest, trace: { file: opts.traceOut, events: events.length } }, null, 2)}\n`);
+        } else writeJsonStreamingArray(write, output, 'events');
+      } else process.stdout.write(renderSimulationText(result, replay));
       process.exitCode = result.status === 'Completed' ? 0 : 3;
     });
 }

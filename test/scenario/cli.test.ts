@@ -155,4 +155,19 @@ describe('vngshift CLI', () => {
       ['old-b', 'running'],
     ]);
   });
+
+  it('simulate --trace-out writes the trace as JSON lines, the same events -o json carries inline, and leaves them out of the JSON', () => {
+    const inline = JSON.parse(cli(['simulate', ...GPU, '--no-respect-pdb', '--node-names', 'old-a', '--seed', '9', '-o', 'json']).out) as { events: unknown[] };
+    const file = join(dir, 'trace.jsonl');
+    const r = cli(['simulate', ...GPU, '--no-respect-pdb', '--node-names', 'old-a', '--seed', '9', '-o', 'json', '--trace-out', file]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out) as { events?: unknown; trace: { file: string; events: number } };
+    expect(out.events).toBeUndefined();
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as unknown);
+    expect(out.trace).toEqual({ file, events: lines.length });
+    expect(lines).toEqual(inline.events);
+    const bad = cli(['simulate', ...GPU, '--trace-out', join(dir, 'no-such-dir', 'trace.jsonl')]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/^vngshift: .*--trace-out.*cannot write/m);
+  });
 });
