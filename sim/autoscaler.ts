@@ -1,14 +1,16 @@
 /**
  * An autoscaler in the manner of Ocean's: every few seconds it takes the Pending pods kube-scheduler could not place, runs the
- * planner's own `solve()` over the cluster as it is now (nodes still booting count as nodes, with the pods already waiting
- * for them), and launches the new nodes solve() asks for, within each VNG's limits. Pods solve() cannot place are reported as
+ * planner's own `solve()` over the nodes still booting (with the pods already waiting for them) and the cluster context their
+ * constraints count (autoscaler-view.ts: the Ready nodes are kube-scheduler's to fill), and launches the new nodes solve()
+ * asks for, within each VNG's limits. Pods solve() cannot place, and that no existing node would hold either, are reported as
  * unplaceable with kube-scheduler's summary; InsufficientInstanceCapacity makes it back off that type/zone and try another.
  */
 import type { CapacitySignal } from '../src/engine/ports.js';
-import type { Cluster, Node, Pod, Vng } from '../src/model/types.js';
+import type { Cluster, Pod, Vng } from '../src/model/types.js';
 import { clusterArchitectures } from '../src/planner/architecture-policy.js';
-import { bootingNodeModel, scaleUp, stillUnplaceable, vngsWithHeadroom, type LaunchedNode } from '../src/planner/scale-up.js';
-import type { SimNode, SimPod, World } from './cluster.js';
+import { scaleUp, stillUnplaceable, vngsWithHeadroom, type LaunchedNode } from '../src/planner/scale-up.js';
+import { fullView, packingView } from './autoscaler-view.js';
+import type { SimPod, World } from './cluster.js';
 import type { SimInstance } from './ec2.js';
 
 interface Backoff {
@@ -89,35 +91,9 @@ export class Autoscaler {
     if (signature === this.lastSignature) return;
     this.lastSignature = signature;
 
-    // The cluster as it is, plus the nodes still booting (with the pods already waiting for them).
-    const nodes: Node[] = w.nodeNames().map((n) => w.modelNode(w.nodes.get(n) as SimNode));
-    const pods: Pod[] = [];
-    const podKeys = w.podKeys();
-    for (const k of podKeys) {
-      const p = w.pods.get(k) as SimPod;
-      if (p.phase === 'Succeeded' || p.phase === 'Failed') continue;
-      const at = p.nodeName ?? p.assumed;
-      if (at !== null) pods.push(w.modelPod(p, at));
-    }
+    // The pods are packed onto the nodes still booting and new nodes (see autoscaler-view.ts).
+    const { nodes, pods } = packingView(w, inFlight, this.covered, candidates);
     const vngByName = new Map(w.vngs.map((v) => [v.name, v]));
-    const flyingNodes = new Set<string>();
-    const launchCtx = { catalog: w.catalog, observed: w.observed, allocatable: w.allocatable, region: w.region, daemonSets: w.daemonSets };
-    for (const inst of inFlight) {
-      const vng = inst.vng === null ? undefined : vngByName.get(inst.vng);
-      if (!vng || inst.instanceType === null || inst.zone === null || w.nodes.has(inst.nodeName)) continue;
-      const booting = bootingNodeModel({ name: inst.nodeName, instanceId: inst.id, vng, instanceType: inst.instanceType, zone: inst.zone }, launchCtx);
-      if (!booting) continue;
-      flyingNodes.add(inst.nodeName);
-      nodes.push(booting.node);
-      pods.push(...booting.daemonPods);
-    }
-    for (const k of podKeys) {
-      const p = w.pods.get(k) as SimPod;
-      const id = this.covered.get(p.uid);
-      const inst = id === undefined ? undefined : w.ec2.get(id);
-      if (inst && flyingNodes.has(inst.nodeName) && p.nodeName === null && p.assumed === null) pods.push(w.modelPod(p, inst.nodeName));
-    }
-    nodes.sort((a, b) => cmp(a.name, b.name));
     const view: Cluster = { ...w.input, nodes, pods, pdbs: [], workloads: [] };
     const moving = candidates.map((p) => w.modelPod(p, null));
     const input = {
@@ -160,9 +136,14 @@ export class Autoscaler {
       }
     }
     let misfits = result.misfits;
-    if (misfits.length > 0 && this.backoffs.length > 0) {
+    if (misfits.length > 0) {
+      // Pods an existing node would hold are not unplaceable: kube-scheduler places them once room frees.
+      const full = fullView(w, inFlight, this.covered);
+      const fullInput = { ...input, view: { ...view, nodes: full.nodes, pods: full.pods } };
+      const again = scaleUp({ ...fullInput, pending: misfits.map(([i]) => moving[i] as Pod) });
+      misfits = misfits.filter((_, j) => again.placements[j] === null);
       // Pods that only lack the types/zones in backoff wait for capacity (the launch errors say why); they are not misfits.
-      misfits = stillUnplaceable({ ...input, vngs: this.vngView(inFlight, false) }, misfits);
+      if (misfits.length > 0 && this.backoffs.length > 0) misfits = stillUnplaceable({ ...fullInput, vngs: this.vngView(inFlight, false) }, misfits);
     }
     const unplaceable: { pod: string; reason: string }[] = [];
     for (const [i, why] of misfits) {

@@ -24,6 +24,7 @@ import type { EventQueue } from './event-queue.js';
 import type { FaultState } from './fault-state.js';
 import type { SimTiming } from './timing.js';
 import { ApiStore } from './world/api-store.js';
+import type { PodTable } from './world/pod-table.js';
 import { Cloud } from './world/cloud.js';
 import { Controllers } from './world/controllers.js';
 import { DisruptionController, type EvictionAnswer } from './world/disruption.js';
@@ -134,7 +135,7 @@ export class World {
   get nodes(): Map<string, SimNode> {
     return this.store.nodes;
   }
-  get pods(): Map<string, SimPod> {
+  get pods(): PodTable {
     return this.store.pods;
   }
   /** "ConfigMaps" holding the engine's state, by migration id. */
@@ -161,6 +162,11 @@ export class World {
   /** Node names in code-unit order. */
   nodeNames(): readonly string[] {
     return this.store.nodeNames();
+  }
+
+  /** The pod in the store with this uid. */
+  podByUid(uid: string): SimPod | undefined {
+    return this.store.pods.byUidOf(uid);
   }
 
   /** Pod keys (namespace/name) in code-unit order. */

@@ -1,11 +1,34 @@
 /**
  * The API store's pods by namespace/name, with the indexes the world's parts read instead of scanning every pod: the pods
- * bound to each node, a version that changes whenever a pod is added or removed (so a sorted key list can be kept), and
- * listeners told of each pod added or removed (the disruption controller keeps each PDB's pods with them).
+ * bound to each node, the pods of each namespace and of each namespace and label (a pod's labels never change), the pods
+ * with an anti-affinity term over a wider domain than their node, a version that changes whenever a pod is added or removed
+ * (so a sorted key list can be kept), and listeners told of each pod added or removed (the disruption controller keeps each
+ * PDB's pods with them).
  *
  * A pod's node changes in one place only, `bind()` (pods are never unbound: they are deleted and replaced).
  */
 import { cmp, key, type SimPod } from './types.js';
+
+const HOSTNAME = 'kubernetes.io/hostname';
+const EMPTY: ReadonlySet<SimPod> = new Set();
+
+const labelKey = (namespace: string, name: string, value: string): string => `${namespace}\u0000${name}\u0000${value}`;
+
+function addTo(index: Map<string, Set<SimPod>>, k: string, pod: SimPod): void {
+  let set = index.get(k);
+  if (set === undefined) {
+    set = new Set();
+    index.set(k, set);
+  }
+  set.add(pod);
+}
+
+function removeFrom(index: Map<string, Set<SimPod>>, k: string, pod: SimPod): void {
+  const set = index.get(k);
+  if (set === undefined) return;
+  set.delete(pod);
+  if (set.size === 0) index.delete(k);
+}
 
 export interface PodTableListener {
   added(pod: SimPod): void;
@@ -14,6 +37,10 @@ export interface PodTableListener {
 
 export class PodTable extends Map<string, SimPod> {
   private readonly onNode = new Map<string, Set<SimPod>>();
+  private readonly byNamespace = new Map<string, Set<SimPod>>();
+  private readonly byLabel = new Map<string, Set<SimPod>>();
+  private readonly wideAnti = new Set<SimPod>();
+  private readonly byUid = new Map<string, SimPod>();
   private readonly listeners: PodTableListener[] = [];
   private sortedKeys: string[] | null = null;
   /** Bumped by every add and remove. */
@@ -30,6 +57,10 @@ export class PodTable extends Map<string, SimPod> {
     this.version += 1;
     this.sortedKeys = null;
     if (pod.nodeName !== null) this.index(pod, pod.nodeName);
+    this.byUid.set(pod.uid, pod);
+    addTo(this.byNamespace, pod.namespace, pod);
+    for (const k in pod.base.labels) addTo(this.byLabel, labelKey(pod.namespace, k, pod.base.labels[k] as string), pod);
+    if (pod.base.podAntiAffinity.some((t) => t.topologyKey !== HOSTNAME)) this.wideAnti.add(pod);
     for (const l of this.listeners) l.added(pod);
     return this;
   }
@@ -64,6 +95,26 @@ export class PodTable extends Map<string, SimPod> {
     return n;
   }
 
+  /** The pod in the table with this uid. */
+  byUidOf(uid: string): SimPod | undefined {
+    return this.byUid.get(uid);
+  }
+
+  /** The pods of a namespace (any order). */
+  inNamespace(namespace: string): ReadonlySet<SimPod> {
+    return this.byNamespace.get(namespace) ?? EMPTY;
+  }
+
+  /** The pods of a namespace carrying the label key=value (any order). */
+  withLabel(namespace: string, labelName: string, value: string): ReadonlySet<SimPod> {
+    return this.byLabel.get(labelKey(namespace, labelName, value)) ?? EMPTY;
+  }
+
+  /** The pods with a required anti-affinity term whose topology is wider than one node (any order). */
+  withWideAntiAffinity(): ReadonlySet<SimPod> {
+    return this.wideAnti;
+  }
+
   /** Every key in code-unit order (kept until the next add or remove). */
   keysInOrder(): readonly string[] {
     if (this.sortedKeys === null) this.sortedKeys = [...super.keys()].sort(cmp);
@@ -71,20 +122,15 @@ export class PodTable extends Map<string, SimPod> {
   }
 
   private index(pod: SimPod, node: string): void {
-    let set = this.onNode.get(node);
-    if (set === undefined) {
-      set = new Set();
-      this.onNode.set(node, set);
-    }
-    set.add(pod);
+    addTo(this.onNode, node, pod);
   }
 
   private forget(pod: SimPod): void {
-    if (pod.nodeName !== null) {
-      const set = this.onNode.get(pod.nodeName);
-      set?.delete(pod);
-      if (set !== undefined && set.size === 0) this.onNode.delete(pod.nodeName);
-    }
+    if (pod.nodeName !== null) removeFrom(this.onNode, pod.nodeName, pod);
+    if (this.byUid.get(pod.uid) === pod) this.byUid.delete(pod.uid);
+    removeFrom(this.byNamespace, pod.namespace, pod);
+    for (const k in pod.base.labels) removeFrom(this.byLabel, labelKey(pod.namespace, k, pod.base.labels[k] as string), pod);
+    this.wideAnti.delete(pod);
     for (const l of this.listeners) l.removed(pod);
   }
 }

@@ -5,7 +5,7 @@ import type { SimPod } from '../../../sim/world/types.js';
 
 function pod(namespace: string, name: string, nodeName: string | null = null): SimPod {
   return {
-    base: {} as SimPod['base'],
+    base: { labels: { app: name }, podAntiAffinity: [] } as unknown as SimPod['base'],
     uid: `${namespace}-${name}`,
     namespace,
     name,
@@ -60,5 +60,22 @@ describe('PodTable', () => {
     expect(t.delete('ns/b')).toBe(false);
     expect(t.keysInOrder()).toEqual(['a-x/z', 'ns/a']);
     expect(seen).toEqual(['+b', '+z', '+a', '-b']);
+  });
+
+  it('indexes namespaces, labels, uids and wide anti-affinity, and forgets a pod removed', () => {
+    const t = new PodTable();
+    const wide = { ...pod('ns', 'w'), base: { labels: { app: 'w' }, podAntiAffinity: [{ topologyKey: 'topology.kubernetes.io/zone' }] } as unknown as SimPod['base'] };
+    const narrow = { ...pod('ns', 'n'), base: { labels: { app: 'n' }, podAntiAffinity: [{ topologyKey: 'kubernetes.io/hostname' }] } as unknown as SimPod['base'] };
+    t.set('ns/w', wide).set('ns/n', narrow).set('other/w', pod('other', 'w'));
+    expect([...t.inNamespace('ns')].map((p) => p.name).sort()).toEqual(['n', 'w']);
+    expect([...t.withLabel('ns', 'app', 'w')]).toEqual([wide]);
+    expect([...t.withLabel('other', 'app', 'w')].map((p) => p.namespace)).toEqual(['other']);
+    expect([...t.withWideAntiAffinity()]).toEqual([wide]);
+    expect(t.byUidOf('ns-w')).toBe(wide);
+    t.delete('ns/w');
+    expect([...t.withLabel('ns', 'app', 'w')]).toEqual([]);
+    expect([...t.withWideAntiAffinity()]).toEqual([]);
+    expect(t.byUidOf('ns-w')).toBeUndefined();
+    expect([...t.inNamespace('ns')].map((p) => p.name)).toEqual(['n']);
   });
 });

@@ -1,0 +1,135 @@
+/**
+ * The cluster as the autoscaler packs it (sim/autoscaler.ts). Two views:
+ *
+ * - The packing view, used every pass: the nodes still booting (with the DaemonSet pods they will run and the pending pods
+ *   already waiting for them), the launched nodes registered but not Ready yet, and, as bystanders that take no pod, the
+ *   nodes holding the pods the pending pods' zone-wide terms count (topology spread, pod affinity and anti-affinity over a
+ *   domain wider than a node) and the pods whose own anti-affinity reaches past their node. The Ready nodes are not packed
+ *   onto: the pending pods are the ones kube-scheduler just found no room for there, and it tries them again within
+ *   a tenth of a second of any change, long before the next autoscaler pass. So a pass costs what the pending pods and the
+ *   booting nodes cost, not what the cluster costs (on 150,000 pods, re-reading the whole cluster every 10 s made the
+ *   rehearsal quadratic).
+ * - The full view: every node and pod (the Ready nodes too), read only to check the pods the packing view found no VNG for:
+ *   one that an existing node would hold is not reported unplaceable (kube-scheduler will place it once room frees).
+ */
+import type { Node, Pod } from '../src/model/types.js';
+import { bootingNodeModel } from '../src/planner/scale-up.js';
+import { selectorMatches } from '../src/planner/selectors.js';
+import type { LabelSelector } from '../src/model/types.js';
+import type { SimNode, SimPod, World } from './cluster.js';
+import type { SimInstance } from './ec2.js';
+
+const HOSTNAME = 'kubernetes.io/hostname';
+
+export interface AutoscalerView {
+  readonly nodes: Node[];
+  readonly pods: Pod[];
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The nodes still booting (unregistered) as the scheduler will see them, with their DaemonSet pods and waiting pods. */
+function bootingPart(w: World, inFlight: readonly SimInstance[], covered: ReadonlyMap<string, string>, nodes: Node[], pods: Pod[]): void {
+  const vngByName = new Map(w.vngs.map((v) => [v.name, v]));
+  const flyingNodes = new Map<string, string>();
+  const launchCtx = { catalog: w.catalog, observed: w.observed, allocatable: w.allocatable, region: w.region, daemonSets: w.daemonSets };
+  for (const inst of inFlight) {
+    const vng = inst.vng === null ? undefined : vngByName.get(inst.vng);
+    if (!vng || inst.instanceType === null || inst.zone === null || w.nodes.has(inst.nodeName)) continue;
+    const booting = bootingNodeModel({ name: inst.nodeName, instanceId: inst.id, vng, instanceType: inst.instanceType, zone: inst.zone }, launchCtx);
+    if (!booting) continue;
+    flyingNodes.set(inst.id, inst.nodeName);
+    nodes.push(booting.node);
+    pods.push(...booting.daemonPods);
+  }
+  const waiting: SimPod[] = [];
+  for (const [uid, id] of covered) {
+    const node = flyingNodes.get(id);
+    if (node === undefined) continue;
+    const p = w.podByUid(uid);
+    if (p !== undefined && p.nodeName === null && p.assumed === null) waiting.push(p);
+  }
+  waiting.sort((a, b) => cmp(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`));
+  for (const p of waiting) pods.push(w.modelPod(p, flyingNodes.get(covered.get(p.uid) as string) as string));
+}
+
+/** Every node and pod, plus the booting nodes: the cluster as a planner run now would read it. */
+export function fullView(w: World, inFlight: readonly SimInstance[], covered: ReadonlyMap<string, string>): AutoscalerView {
+  const nodes: Node[] = w.nodeNames().map((n) => w.modelNode(w.nodes.get(n) as SimNode));
+  const pods: Pod[] = [];
+  for (const k of w.podKeys()) {
+    const p = w.pods.get(k) as SimPod;
+    if (p.phase === 'Succeeded' || p.phase === 'Failed') continue;
+    const at = p.nodeName ?? p.assumed;
+    if (at !== null) pods.push(w.modelPod(p, at));
+  }
+  bootingPart(w, inFlight, covered, nodes, pods);
+  nodes.sort((a, b) => cmp(a.name, b.name));
+  return { nodes, pods };
+}
+
+/** A selector's pods among `namespaces` (null: every namespace), found through the label index when it names a label. */
+function selected(w: World, namespaces: readonly string[] | null, selector: LabelSelector | null, out: Set<SimPod>): void {
+  if (selector === null) return;
+  const first = Object.entries(selector.matchLabels)[0];
+  const pools: Iterable<SimPod>[] =
+    namespaces === null ? [w.pods.values()] : namespaces.map((ns) => (first === undefined ? w.pods.inNamespace(ns) : w.pods.withLabel(ns, first[0], first[1])));
+  for (const pool of pools) for (const p of pool) if (!out.has(p) && selectorMatches(selector, p.base.labels)) out.add(p);
+}
+
+/** The placed pods the candidates' zone-wide terms count, and those whose own anti-affinity reaches past their node. */
+function contextPods(w: World, candidates: readonly SimPod[]): Set<SimPod> {
+  const out = new Set<SimPod>();
+  const seen = new Set<string>();
+  const once = (k: string): boolean => {
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  };
+  for (const c of candidates) {
+    const b = c.base;
+    for (const s of b.topologySpread) {
+      if (s.topologyKey !== HOSTNAME && once(JSON.stringify([c.namespace, s.labelSelector]))) selected(w, [c.namespace], s.labelSelector, out);
+    }
+    for (const t of [...b.podAffinity, ...b.podAntiAffinity]) {
+      if (t.topologyKey === HOSTNAME) continue;
+      const namespaces = t.namespaceSelector !== null ? null : t.namespaces.length > 0 ? t.namespaces : [c.namespace];
+      if (once(JSON.stringify([namespaces, t.labelSelector]))) selected(w, namespaces, t.labelSelector, out);
+    }
+  }
+  for (const p of w.pods.withWideAntiAffinity()) out.add(p);
+  return out;
+}
+
+/** The packing view (see the module comment). */
+export function packingView(w: World, inFlight: readonly SimInstance[], covered: ReadonlyMap<string, string>, candidates: readonly SimPod[]): AutoscalerView {
+  const nodes: Node[] = [];
+  const pods: Pod[] = [];
+  const included = new Set<string>();
+  // Launched nodes registered and not Ready yet: they take no pod until Ready, their pods count.
+  for (const inst of inFlight) {
+    const n = w.nodes.get(inst.nodeName);
+    if (n === undefined || included.has(n.name)) continue;
+    included.add(n.name);
+    nodes.push(w.modelNode(n));
+    for (const p of w.pods.podsOn(n.name)) if (p.phase !== 'Succeeded' && p.phase !== 'Failed') pods.push(w.modelPod(p, n.name));
+  }
+  const flyingNames = new Set(inFlight.map((i) => i.nodeName));
+  const context = [...contextPods(w, candidates)].sort((a, b) => cmp(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`));
+  for (const p of context) {
+    if (p.phase === 'Succeeded' || p.phase === 'Failed') continue;
+    const at = p.nodeName ?? p.assumed;
+    const n = at === null ? undefined : w.nodes.get(at);
+    if (at === null || n === undefined) continue;
+    if (!included.has(at)) {
+      included.add(at);
+      // A bystander: its pods and its domain count, it takes no pod.
+      nodes.push({ ...w.modelNode(n), unschedulable: true });
+    }
+    // Pods on the in-flight nodes are in already.
+    if (!flyingNames.has(at)) pods.push(w.modelPod(p, at));
+  }
+  bootingPart(w, inFlight, covered, nodes, pods);
+  nodes.sort((a, b) => cmp(a.name, b.name));
+  return { nodes, pods };
+}

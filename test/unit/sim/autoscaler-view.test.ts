@@ -1,0 +1,67 @@
+/**
+ * The autoscaler's packing view: the Ready nodes are left to kube-scheduler, the nodes holding the pods a pending pod's
+ * zone-wide spread counts come in as bystanders (cordoned copies) with only those pods, and the full view keeps everything.
+ */
+import { describe, expect, it } from 'vitest';
+import { fullView, packingView } from '../../../sim/autoscaler-view.js';
+import { World } from '../../../sim/cluster.js';
+import { EventQueue } from '../../../sim/event-queue.js';
+import { FaultState } from '../../../sim/fault-state.js';
+import { DEFAULT_SIM_TIMING } from '../../../sim/timing.js';
+import { Prng } from '../../../src/gen/prng.js';
+import type { Cluster, Pod, TopologySpreadConstraint } from '../../../src/model/types.js';
+import { catalog, cluster, deployment, generalVng, oldNode } from './tiny-world.js';
+
+function world(c: Cluster): World {
+  const queue = new EventQueue();
+  const prng = new Prng(1);
+  return new World({ cluster: c, vngs: [generalVng()], catalog, timing: DEFAULT_SIM_TIMING, queue, faults: new FaultState([], prng.fork('faults')), prng });
+}
+
+const ZONE_SPREAD: TopologySpreadConstraint = {
+  maxSkew: 1,
+  topologyKey: 'topology.kubernetes.io/zone',
+  whenUnsatisfiable: 'DoNotSchedule',
+  labelSelector: { matchLabels: { app: 'web' }, matchExpressions: [] },
+  minDomains: null,
+  nodeAffinityPolicy: 'Honor',
+  nodeTaintsPolicy: 'Ignore',
+  matchLabelKeys: [],
+};
+
+describe('the autoscaler views', () => {
+  it('packs onto booting nodes only; zone-spread context comes as cordoned bystanders with the matching pods', () => {
+    const nodes = [oldNode('n-1', 'i-01', 'us-east-1a'), oldNode('n-2', 'i-02', 'us-east-1b'), oldNode('n-3', 'i-03', 'us-east-1a')];
+    const web = deployment({ name: 'web', replicas: 2, nodes: ['n-1', 'n-2'] });
+    const other = deployment({ name: 'other', replicas: 3, nodes: ['n-3'] });
+    const spreadPods = web.pods.map((p) => ({ ...p, topologySpread: [ZONE_SPREAD] }));
+    const pendingWeb: Pod = { ...(spreadPods[0] as Pod), name: 'web-pending', uid: 'uid-web-pending', nodeName: null, phase: 'Pending', ready: false };
+    const w = world(cluster(nodes, [{ pods: [...spreadPods, pendingWeb], workloads: web.workloads }, other]));
+    const candidate = w.pods.get('default/web-pending');
+    expect(candidate).toBeDefined();
+    const view = packingView(w, [], new Map(), [candidate!]);
+    // n-1 and n-2 hold the spread's pods: bystanders that take nothing; n-3 (other pods only) is not read.
+    expect(view.nodes.map((n) => [n.name, n.unschedulable])).toEqual([
+      ['n-1', true],
+      ['n-2', true],
+    ]);
+    expect(view.pods.map((p) => p.name).sort()).toEqual(web.pods.map((p) => p.name).sort());
+
+    const full = fullView(w, [], new Map());
+    expect(full.nodes.map((n) => [n.name, n.unschedulable])).toEqual([
+      ['n-1', false],
+      ['n-2', false],
+      ['n-3', false],
+    ]);
+    expect(full.pods).toHaveLength(5);
+  });
+
+  it('reads nothing of the cluster for a pending pod without zone-wide terms', () => {
+    const nodes = [oldNode('n-1', 'i-01')];
+    const d = deployment({ name: 'api', replicas: 2, nodes: ['n-1'] });
+    const p: Pod = { ...(d.pods[0] as Pod), name: 'api-pending', uid: 'uid-api-pending', nodeName: null, phase: 'Pending', ready: false };
+    const w = world(cluster(nodes, [{ pods: [...d.pods, p], workloads: d.workloads }]));
+    const view = packingView(w, [], new Map(), [w.pods.get('default/api-pending')!]);
+    expect(view).toEqual({ nodes: [], pods: [] });
+  });
+});
