@@ -2,10 +2,12 @@
  * The cluster as the autoscaler packs it (sim/autoscaler.ts). Two views:
  *
  * - The packing view, used every pass: the nodes still booting (with the DaemonSet pods they will run and the pending pods
- *   already waiting for them), the launched nodes registered but not Ready yet, and, as bystanders that take no pod, the
+ *   already waiting for them), the launched nodes registered but not Ready yet, the launched Ready nodes that still have
+ *   room for the smallest pending pod (the autoscaler launched them for pods kube-scheduler may have put elsewhere), and,
+ *   as bystanders that take no pod, the
  *   nodes holding the pods the pending pods' zone-wide terms count (topology spread, pod affinity and anti-affinity over a
- *   domain wider than a node) and the pods whose own anti-affinity reaches past their node. The Ready nodes are not packed
- *   onto: the pending pods are the ones kube-scheduler just found no room for there, and it tries them again within
+ *   domain wider than a node) and the pods whose own anti-affinity reaches past their node. The other Ready nodes are not
+ *   packed onto: the pending pods are the ones kube-scheduler just found no room for there, and it tries them again within
  *   a tenth of a second of any change, long before the next autoscaler pass. So a pass costs what the pending pods and the
  *   booting nodes cost, not what the cluster costs (on 150,000 pods, re-reading the whole cluster every 10 s made the
  *   rehearsal quadratic).
@@ -15,7 +17,7 @@
 import type { Node, Pod } from '../src/model/types.js';
 import { bootingNodeModel } from '../src/planner/scale-up.js';
 import { selectorMatches } from '../src/planner/selectors.js';
-import type { LabelSelector } from '../src/model/types.js';
+import type { LabelSelector, ResourceList } from '../src/model/types.js';
 import type { SimNode, SimPod, World } from './cluster.js';
 import type { SimInstance } from './ec2.js';
 
@@ -101,20 +103,71 @@ function contextPods(w: World, candidates: readonly SimPod[]): Set<SimPod> {
   return out;
 }
 
+/** The requests of the pods on each node and their count, recomputed only when the node's pods changed. */
+export class NodeRequests {
+  private readonly cache = new Map<string, { readonly version: number; readonly sums: ResourceList; readonly count: number }>();
+
+  constructor(private readonly w: World) {}
+
+  of(node: string): { readonly sums: ResourceList; readonly count: number } {
+    const version = this.w.pods.nodeVersion(node);
+    const hit = this.cache.get(node);
+    if (hit !== undefined && hit.version === version) return hit;
+    const sums: Record<string, number> = {};
+    let count = 0;
+    for (const p of this.w.pods.podsOnUnordered(node)) {
+      if (p.phase === 'Succeeded' || p.phase === 'Failed') continue;
+      count += 1;
+      for (const r in p.base.requests) sums[r] = (sums[r] ?? 0) + (p.base.requests[r] ?? 0);
+    }
+    const fresh = { version, sums, count };
+    this.cache.set(node, fresh);
+    return fresh;
+  }
+}
+
+/** The smallest request of each resource among the pods (a node short of any of them has room for none). */
+function smallest(candidates: readonly SimPod[]): ResourceList {
+  const min: Record<string, number> = {};
+  const names = new Set(candidates.flatMap((c) => Object.keys(c.base.requests)));
+  for (const r of names) min[r] = Math.min(...candidates.map((c) => c.base.requests[r] ?? 0));
+  return min;
+}
+
 /** The packing view (see the module comment). */
-export function packingView(w: World, inFlight: readonly SimInstance[], covered: ReadonlyMap<string, string>, candidates: readonly SimPod[]): AutoscalerView {
+export function packingView(
+  w: World,
+  inFlight: readonly SimInstance[],
+  covered: ReadonlyMap<string, string>,
+  candidates: readonly SimPod[],
+  requests: NodeRequests,
+): AutoscalerView {
   const nodes: Node[] = [];
   const pods: Pod[] = [];
   const included = new Set<string>();
-  // Launched nodes registered and not Ready yet: they take no pod until Ready, their pods count.
-  for (const inst of inFlight) {
-    const n = w.nodes.get(inst.nodeName);
-    if (n === undefined || included.has(n.name)) continue;
+  const add = (n: SimNode): void => {
     included.add(n.name);
     nodes.push(w.modelNode(n));
     for (const p of w.pods.podsOn(n.name)) if (p.phase !== 'Succeeded' && p.phase !== 'Failed') pods.push(w.modelPod(p, n.name));
+  };
+  // Launched Ready nodes with room left for the smallest pending pod.
+  const min = smallest(candidates);
+  for (const name of w.nodeNames()) {
+    const n = w.nodes.get(name) as SimNode;
+    if (n.old || !n.ready || n.unschedulable) continue;
+    const used = requests.of(name);
+    if (used.count >= (n.allocatable['pods'] ?? Infinity)) continue;
+    let room = true;
+    for (const r in min) if ((n.allocatable[r] ?? 0) - (used.sums[r] ?? 0) < (min[r] ?? 0)) room = false;
+    if (room) add(n);
   }
-  const flyingNames = new Set(inFlight.map((i) => i.nodeName));
+  // Launched nodes registered and not Ready yet: they take no pod until Ready, their pods count.
+  for (const inst of inFlight) {
+    const n = w.nodes.get(inst.nodeName);
+    if (n !== undefined && !included.has(n.name)) add(n);
+  }
+  // Nodes whose pods are all in already.
+  const fullyIn = new Set(included);
   const context = [...contextPods(w, candidates)].sort((a, b) => cmp(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`));
   for (const p of context) {
     if (p.phase === 'Succeeded' || p.phase === 'Failed') continue;
@@ -123,11 +176,11 @@ export function packingView(w: World, inFlight: readonly SimInstance[], covered:
     if (at === null || n === undefined) continue;
     if (!included.has(at)) {
       included.add(at);
+      fullyIn.delete(at);
       // A bystander: its pods and its domain count, it takes no pod.
       nodes.push({ ...w.modelNode(n), unschedulable: true });
     }
-    // Pods on the in-flight nodes are in already.
-    if (!flyingNames.has(at)) pods.push(w.modelPod(p, at));
+    if (!fullyIn.has(at)) pods.push(w.modelPod(p, at));
   }
   bootingPart(w, inFlight, covered, nodes, pods);
   nodes.sort((a, b) => cmp(a.name, b.name));

@@ -9,7 +9,7 @@ import type { CapacitySignal } from '../src/engine/ports.js';
 import type { Cluster, Pod, Vng } from '../src/model/types.js';
 import { clusterArchitectures } from '../src/planner/architecture-policy.js';
 import { scaleUp, stillUnplaceable, vngsWithHeadroom, type LaunchedNode } from '../src/planner/scale-up.js';
-import { fullView, packingView } from './autoscaler-view.js';
+import { fullView, NodeRequests, packingView } from './autoscaler-view.js';
 import type { SimPod, World } from './cluster.js';
 import type { SimInstance } from './ec2.js';
 
@@ -36,9 +36,12 @@ export class Autoscaler {
   private backoffs: Backoff[] = [];
   private started = false;
   private lastSignature = '';
+  private readonly requests: NodeRequests;
   ticks = 0;
 
-  constructor(private readonly world: World) {}
+  constructor(private readonly world: World) {
+    this.requests = new NodeRequests(world);
+  }
 
   /** Starts the periodic loop (first pass one interval from now). */
   start(): void {
@@ -92,7 +95,7 @@ export class Autoscaler {
     this.lastSignature = signature;
 
     // The pods are packed onto the nodes still booting and new nodes (see autoscaler-view.ts).
-    const { nodes, pods } = packingView(w, inFlight, this.covered, candidates);
+    const { nodes, pods } = packingView(w, inFlight, this.covered, candidates, this.requests);
     const vngByName = new Map(w.vngs.map((v) => [v.name, v]));
     const view: Cluster = { ...w.input, nodes, pods, pdbs: [], workloads: [] };
     const moving = candidates.map((p) => w.modelPod(p, null));

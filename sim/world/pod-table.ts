@@ -37,6 +37,7 @@ export interface PodTableListener {
 
 export class PodTable extends Map<string, SimPod> {
   private readonly onNode = new Map<string, Set<SimPod>>();
+  private readonly nodeVersions = new Map<string, number>();
   private readonly byNamespace = new Map<string, Set<SimPod>>();
   private readonly byLabel = new Map<string, Set<SimPod>>();
   private readonly wideAnti = new Set<SimPod>();
@@ -88,6 +89,16 @@ export class PodTable extends Map<string, SimPod> {
     return [...set].map((p) => ({ p, k: key(p.namespace, p.name) })).sort((a, b) => cmp(a.k, b.k)).map(({ p }) => p);
   }
 
+  /** Changes whenever a pod is bound to the node or one bound there is removed. */
+  nodeVersion(node: string): number {
+    return this.nodeVersions.get(node) ?? 0;
+  }
+
+  /** The pods bound to a node, in no particular order. */
+  podsOnUnordered(node: string): Iterable<SimPod> {
+    return this.onNode.get(node) ?? EMPTY;
+  }
+
   /** How many pods bound to a node satisfy `test` (no order needed). */
   countOn(node: string, test: (pod: SimPod) => boolean): number {
     let n = 0;
@@ -123,10 +134,14 @@ export class PodTable extends Map<string, SimPod> {
 
   private index(pod: SimPod, node: string): void {
     addTo(this.onNode, node, pod);
+    this.nodeVersions.set(node, (this.nodeVersions.get(node) ?? 0) + 1);
   }
 
   private forget(pod: SimPod): void {
-    if (pod.nodeName !== null) removeFrom(this.onNode, pod.nodeName, pod);
+    if (pod.nodeName !== null) {
+      removeFrom(this.onNode, pod.nodeName, pod);
+      this.nodeVersions.set(pod.nodeName, (this.nodeVersions.get(pod.nodeName) ?? 0) + 1);
+    }
     if (this.byUid.get(pod.uid) === pod) this.byUid.delete(pod.uid);
     removeFrom(this.byNamespace, pod.namespace, pod);
     for (const k in pod.base.labels) removeFrom(this.byLabel, labelKey(pod.namespace, k, pod.base.labels[k] as string), pod);

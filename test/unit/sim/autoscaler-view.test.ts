@@ -3,7 +3,7 @@
  * zone-wide spread counts come in as bystanders (cordoned copies) with only those pods, and the full view keeps everything.
  */
 import { describe, expect, it } from 'vitest';
-import { fullView, packingView } from '../../../sim/autoscaler-view.js';
+import { fullView, NodeRequests, packingView } from '../../../sim/autoscaler-view.js';
 import { World } from '../../../sim/cluster.js';
 import { EventQueue } from '../../../sim/event-queue.js';
 import { FaultState } from '../../../sim/fault-state.js';
@@ -39,7 +39,7 @@ describe('the autoscaler views', () => {
     const w = world(cluster(nodes, [{ pods: [...spreadPods, pendingWeb], workloads: web.workloads }, other]));
     const candidate = w.pods.get('default/web-pending');
     expect(candidate).toBeDefined();
-    const view = packingView(w, [], new Map(), [candidate!]);
+    const view = packingView(w, [], new Map(), [candidate!], new NodeRequests(w));
     // n-1 and n-2 hold the spread's pods: bystanders that take nothing; n-3 (other pods only) is not read.
     expect(view.nodes.map((n) => [n.name, n.unschedulable])).toEqual([
       ['n-1', true],
@@ -61,7 +61,7 @@ describe('the autoscaler views', () => {
     const d = deployment({ name: 'api', replicas: 2, nodes: ['n-1'] });
     const p: Pod = { ...(d.pods[0] as Pod), name: 'api-pending', uid: 'uid-api-pending', nodeName: null, phase: 'Pending', ready: false };
     const w = world(cluster(nodes, [{ pods: [...d.pods, p], workloads: d.workloads }]));
-    const view = packingView(w, [], new Map(), [w.pods.get('default/api-pending')!]);
+    const view = packingView(w, [], new Map(), [w.pods.get('default/api-pending')!], new NodeRequests(w));
     expect(view).toEqual({ nodes: [], pods: [] });
   });
 });
