@@ -6,7 +6,8 @@
  *   room for the smallest pending pod (the autoscaler launched them for pods kube-scheduler may have put elsewhere), and,
  *   as bystanders that take no pod, the
  *   nodes holding the pods the pending pods' zone-wide terms count (topology spread, pod affinity and anti-affinity over a
- *   domain wider than a node) and the pods whose own anti-affinity reaches past their node. The other Ready nodes are not
+ *   domain wider than a node), the pods whose own anti-affinity reaches past their node, and one node of each zone (so the
+ *   zones and region the planner derives from the cluster are the same as in the full view). The other Ready nodes are not
  *   packed onto: the pending pods are the ones kube-scheduler just found no room for there, and it tries them again within
  *   a tenth of a second of any change, long before the next autoscaler pass. So a pass costs what the pending pods and the
  *   booting nodes cost, not what the cluster costs (on 150,000 pods, re-reading the whole cluster every 10 s made the
@@ -182,7 +183,32 @@ export function packingView(
     }
     if (!fullyIn.has(at)) pods.push(w.modelPod(p, at));
   }
+  // One node of each zone of the cluster, as a bystander without its pods: the zones (and region) the planner sees for
+  // VNGs without subnets of their own are the cluster's, as in the full view.
+  for (const name of zoneAnchors(w)) {
+    if (included.has(name)) continue;
+    included.add(name);
+    nodes.push({ ...w.modelNode(w.nodes.get(name) as SimNode), unschedulable: true });
+  }
   bootingPart(w, inFlight, covered, nodes, pods);
   nodes.sort((a, b) => cmp(a.name, b.name));
   return { nodes, pods };
+}
+
+const anchors = new WeakMap<readonly string[], readonly string[]>();
+
+/** The first node (by name) of each zone, kept while the set of nodes is unchanged. */
+function zoneAnchors(w: World): readonly string[] {
+  const names = w.nodeNames();
+  let out = anchors.get(names);
+  if (out === undefined) {
+    const first = new Map<string, string>();
+    for (const name of names) {
+      const zone = w.nodes.get(name)?.zone ?? null;
+      if (zone !== null && !first.has(zone)) first.set(zone, name);
+    }
+    out = [...first.values()];
+    anchors.set(names, out);
+  }
+  return out;
 }

@@ -21,9 +21,26 @@ export const BETA_LABEL_REGION = 'failure-domain.beta.kubernetes.io/region';
  *
  * The VNG's own labels come first and the well-known labels are written over them: the kubelet and the cloud provider set
  * those from the machine itself, so a VNG label such as kubernetes.io/arch=arm64 on an amd64 type cannot make the node
- * arm64. Keys are returned in sorted order.
+ * arm64. Keys are returned in sorted order. The object is shared between callers and frozen.
  */
-export function nodeTemplateLabels(vng: Vng, it: InstanceType, zone: string | null, region: string): Record<string, string> {
+export function nodeTemplateLabels(vng: Vng, it: InstanceType, zone: string | null, region: string): Readonly<Record<string, string>> {
+  // Built once per VNG label set, type, zone and region: the autoscaler asks for every template at every pass.
+  let byShape = made.get(vng.labels);
+  if (byShape === undefined) {
+    byShape = new Map();
+    made.set(vng.labels, byShape);
+  }
+  const key = `${it.name}\u0000${it.architecture}\u0000${zone ?? ''}\u0000${region}`;
+  const hit = byShape.get(key);
+  if (hit !== undefined) return hit;
+  const fresh = Object.freeze(buildLabels(vng, it, zone, region));
+  byShape.set(key, fresh);
+  return fresh;
+}
+
+const made = new WeakMap<Readonly<Record<string, string>>, Map<string, Readonly<Record<string, string>>>>();
+
+function buildLabels(vng: Vng, it: InstanceType, zone: string | null, region: string): Record<string, string> {
   const labels: Record<string, string> = { ...vng.labels };
   labels[LABEL_ARCH] = it.architecture;
   labels[BETA_LABEL_ARCH] = it.architecture;

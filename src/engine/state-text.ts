@@ -2,7 +2,8 @@
  * The persisted text of a migration state: exactly `JSON.stringify(state)`, without re-serialising the batches that are over.
  * A finished batch keeps every pod it evicted (its record), so on a large cluster the finished batches are most of the state,
  * and the engine serialises the state at every save to see whether it changed. A batch whose phase is `done` is not changed
- * any more; its text is kept (per batch object, checked against the fields a finish could still touch) and reused.
+ * any more; its text is kept (per batch object, checked against the fields a finish could still touch) and reused, and so
+ * is the text of the fields no run changes (the parameters, the settings, the old nodes).
  */
 import type { BatchState, MigrationState } from './state.js';
 
@@ -24,12 +25,26 @@ function batchText(b: BatchState): string {
   return text;
 }
 
+/** Fields a run never changes (declared readonly in MigrationState): their text is kept per value object. */
+const FIXED = new Set(['params', 'settings', 'oldNodes']);
+const fixedText = new WeakMap<object, string>();
+
+function fieldText(k: string, v: unknown): string {
+  if (!FIXED.has(k) || typeof v !== 'object' || v === null) return JSON.stringify(v);
+  let text = fixedText.get(v);
+  if (text === undefined) {
+    text = JSON.stringify(v);
+    fixedText.set(v, text);
+  }
+  return text;
+}
+
 /** `JSON.stringify(state)`, byte for byte. */
 export function stateText(state: MigrationState): string {
   const parts: string[] = [];
   for (const [k, v] of Object.entries(state)) {
     if (v === undefined || typeof v === 'function') continue;
-    const value = k === 'batches' ? `[${state.batches.map(batchText).join(',')}]` : JSON.stringify(v);
+    const value = k === 'batches' ? `[${state.batches.map(batchText).join(',')}]` : fieldText(k, v);
     parts.push(`${JSON.stringify(k)}:${value}`);
   }
   return `{${parts.join(',')}}`;

@@ -56,12 +56,13 @@ describe('the autoscaler views', () => {
     expect(full.pods).toHaveLength(5);
   });
 
-  it('reads nothing of the cluster for a pending pod without zone-wide terms', () => {
+  it('reads nothing of the cluster for a pending pod without zone-wide terms but one bystander node per zone', () => {
     const nodes = [oldNode('n-1', 'i-01')];
     const d = deployment({ name: 'api', replicas: 2, nodes: ['n-1'] });
     const p: Pod = { ...(d.pods[0] as Pod), name: 'api-pending', uid: 'uid-api-pending', nodeName: null, phase: 'Pending', ready: false };
     const w = world(cluster(nodes, [{ pods: [...d.pods, p], workloads: d.workloads }]));
     const view = packingView(w, [], new Map(), [w.pods.get('default/api-pending')!], new NodeRequests(w));
-    expect(view).toEqual({ nodes: [], pods: [] });
+    expect(view.pods).toEqual([]);
+    expect(view.nodes.map((n) => [n.name, n.zone, n.unschedulable])).toEqual([['n-1', 'us-east-1a', true]]);
   });
 });
