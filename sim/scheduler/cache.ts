@@ -23,8 +23,8 @@ export interface CacheContext {
 
 /** Told of every change, after the cache made it (failure-memo.ts follows the cache this way). */
 export interface CacheListener {
-  /** A node added, or its object replaced. */
-  nodeSet(state: NodeState): void;
+  /** A node added (`before` undefined), or its object replaced. */
+  nodeSet(state: NodeState, before: NodeState | undefined): void;
   /** A node removed, with the pods it held. */
   nodeRemoved(state: NodeState): void;
   podAdded(pod: SchedPod, state: NodeState): void;
@@ -62,7 +62,7 @@ export class SchedulerCache {
     if (before === undefined) this.ordered.splice(at, 0, state);
     else this.ordered[at] = state;
     this.nodesChanged();
-    this.listener?.nodeSet(state);
+    this.listener?.nodeSet(state, before);
   }
 
   /** Removes a node and forgets the pods on it. */

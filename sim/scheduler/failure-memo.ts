@@ -7,12 +7,15 @@
  *
  * What an event does to an entry (pod P, the pod the answer is for):
  * - a node added or changed: P's filters run on that node alone; a node removed: its result leaves the counts;
+ * - a node where P's filters now pass is "hopeful": the entry stands only if, by the time it is asked, another event has
+ *   made that node fail again (a pod bound there first), else the next cycle runs in full;
  * - a pod added to or removed from node X: X's result is recomputed unless it came from a filter that reads the node object
  *   only (NodeUnschedulable, NodeName, TaintToleration, NodeAffinity);
  * - the entry is dropped (the next cycle runs in full) when P may now fit or preempt: a node passes P's filters, a node
- *   fails resolvably while a lower-priority pod exists for P to preempt, a pod of lower priority appears, a pod with
- *   anti-affinity terms comes or goes; and when P's verdicts depend on the whole cluster (topology spread, pod
- *   (anti-)affinity), on any change of the nodes and on any pod that P's constraints or terms count.
+ *   fails resolvably while a lower-priority pod exists for P to preempt, a pod of lower priority appears, a pod whose
+ *   anti-affinity selects P comes or goes; and when P's verdicts depend on the whole cluster (topology spread, pod
+ *   (anti-)affinity), on a change of a node's labels (or taints, for a constraint honouring them), on a new node for
+ *   topology spread, on a node removed, and on any pod that P's constraints or terms count.
  */
 import { runFilters, type ScheduleResult } from './framework.js';
 import type { CacheListener } from './cache.js';
@@ -22,6 +25,7 @@ import { REASON_NODE_AFFINITY } from './plugins/node-affinity.js';
 import { REASON_NODE_NAME } from './plugins/node-name.js';
 import { REASON_UNSCHEDULABLE } from './plugins/node-unschedulable.js';
 import { REASON_UNTOLERATED_TAINT } from './plugins/taint-toleration.js';
+import type { Labels } from '../../src/model/types.js';
 import type { FilterResult, NodeState, SchedPod, Snapshot } from './types.js';
 
 /** The reasons of the filters that run before NodePorts: they read the Node object and the pod, never the node's pods. */
@@ -37,8 +41,10 @@ interface Entry {
   readonly snapshot: Snapshot;
   /** Set after a PreFilter rejection: every node carries that result, the message names it once. */
   readonly preFilter: FilterResult | null;
-  /** Every node's failed result. */
+  /** Every node's failed result, but the hopeful ones'. */
   readonly results: Map<string, FilterResult>;
+  /** Nodes that passed P's filters when an event last touched them: the answer holds only once none is left. */
+  readonly hopeful: Set<string>;
   /** How many nodes carry each result object. */
   readonly counts: Map<FilterResult, number>;
   message: string | null;
@@ -52,6 +58,30 @@ function clusterWide(pod: SchedPod): boolean {
 function counts(pod: SchedPod, other: SchedPod, snapshot: Snapshot): boolean {
   if (pod.topologySpread.length > 0 && spreadCounts(pod, other)) return true;
   return pod.podAffinity.some((t) => termSelects(t, pod, other, snapshot)) || pod.podAntiAffinity.some((t) => termSelects(t, pod, other, snapshot));
+}
+
+/**
+ * Whether a node object change leaves a cluster-wide pod's counts as they were: the node keeps its labels (topology pairs,
+ * node affinity) and, when a spread constraint honours taints, its taints; a new node, holding no pod, changes no pair of
+ * pod affinity but adds a domain to topology spread.
+ */
+function sameForClusterWide(pod: SchedPod, state: NodeState, before: NodeState | undefined): boolean {
+  if (before === undefined) return pod.topologySpread.length === 0;
+  if (!sameLabels(before.node.labels, state.node.labels)) return false;
+  const taintsMatter = pod.topologySpread.some((c) => c.nodeTaintsPolicy === 'Honor');
+  return !taintsMatter || JSON.stringify(before.node.taints) === JSON.stringify(state.node.taints);
+}
+
+function sameLabels(a: Labels, b: Labels): boolean {
+  if (a === b) return true;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}
+
+/** Whether a required anti-affinity term of the placed pod `other` selects `pod` (it may forbid nodes to it). */
+function repels(other: SchedPod, pod: SchedPod, snapshot: Snapshot): boolean {
+  return other.podAntiAffinity.some((t) => termSelects(t, other, pod, snapshot));
 }
 
 function canPreempt(pod: SchedPod): boolean {
@@ -68,6 +98,10 @@ export class FailureMemo implements CacheListener {
   message(key: string): string | null {
     const e = this.entries.get(key);
     if (e === undefined) return null;
+    if (e.hopeful.size > 0) {
+      this.entries.delete(key);
+      return null;
+    }
     if (e.message === null) {
       const n = e.results.size;
       if (e.preFilter !== null) e.message = `0/${n} nodes are available: ${e.preFilter.code === 'Success' ? '' : e.preFilter.reasons.join(', ')}.`;
@@ -94,7 +128,7 @@ export class FailureMemo implements CacheListener {
     if (results.size !== snapshot.nodes.length) return;
     const counts = new Map<FilterResult, number>();
     for (const r of results.values()) counts.set(r, (counts.get(r) ?? 0) + 1);
-    this.entries.set(key, { pod, snapshot, preFilter: result.preFilter, results, counts, message: result.message });
+    this.entries.set(key, { pod, snapshot, preFilter: result.preFilter, results, hopeful: new Set(), counts, message: result.message });
   }
 
   /** Forgets the entries of the equivalence keys not in `keep` (their pods left the queue). */
@@ -108,9 +142,9 @@ export class FailureMemo implements CacheListener {
 
   // ---- the cache's events ----
 
-  nodeSet(state: NodeState): void {
+  nodeSet(state: NodeState, before: NodeState | undefined): void {
     for (const [k, e] of this.entries) {
-      if (clusterWide(e.pod)) {
+      if (clusterWide(e.pod) && !sameForClusterWide(e.pod, state, before)) {
         this.entries.delete(k);
         continue;
       }
@@ -123,12 +157,13 @@ export class FailureMemo implements CacheListener {
   }
 
   nodeRemoved(state: NodeState): void {
-    const antiGone = state.pods.some((p) => p.podAntiAffinity.length > 0);
+    const anti = state.pods.filter((p) => p.podAntiAffinity.length > 0);
     for (const [k, e] of this.entries) {
-      if (clusterWide(e.pod) || antiGone || e.results.size <= 1) {
+      if (clusterWide(e.pod) || e.results.size + e.hopeful.size <= 1 || anti.some((p) => repels(p, e.pod, e.snapshot))) {
         this.entries.delete(k);
         continue;
       }
+      e.hopeful.delete(state.node.name);
       const before = e.results.get(state.node.name);
       if (before === undefined) continue;
       e.results.delete(state.node.name);
@@ -148,7 +183,11 @@ export class FailureMemo implements CacheListener {
   private podChanged(pod: SchedPod, state: NodeState, added: boolean): void {
     const anti = pod.podAntiAffinity.length > 0;
     for (const [k, e] of this.entries) {
-      if (anti || (added && pod.priority < e.pod.priority && canPreempt(e.pod)) || (clusterWide(e.pod) && counts(e.pod, pod, e.snapshot))) {
+      if (
+        (anti && repels(pod, e.pod, e.snapshot)) ||
+        (added && pod.priority < e.pod.priority && canPreempt(e.pod)) ||
+        (clusterWide(e.pod) && counts(e.pod, pod, e.snapshot))
+      ) {
         this.entries.delete(k);
         continue;
       }
@@ -159,14 +198,26 @@ export class FailureMemo implements CacheListener {
     }
   }
 
-  /** Runs P's filters on one node; false when the entry had to go. */
+  /** Runs P's filters on one node: a failure is recorded, a pass makes the node hopeful. */
   private refresh(k: string, e: Entry, state: NodeState): void {
+    const name = state.node.name;
     const r = runFilters(e.pod, state, e.snapshot);
-    if (r.code === 'Success' || (r.code === 'Unschedulable' && canPreempt(e.pod) && this.lowerPriorityExists(e.pod.priority))) {
+    if (r.code === 'Unschedulable' && canPreempt(e.pod) && this.lowerPriorityExists(e.pod.priority)) {
       this.entries.delete(k);
       return;
     }
-    this.put(e, state.node.name, r);
+    if (r.code === 'Success') {
+      const before = e.results.get(name);
+      if (before !== undefined) {
+        e.results.delete(name);
+        this.uncount(e, before);
+      }
+      e.hopeful.add(name);
+      e.message = null;
+      return;
+    }
+    e.hopeful.delete(name);
+    this.put(e, name, r);
   }
 
   private put(e: Entry, node: string, r: FilterResult): void {
