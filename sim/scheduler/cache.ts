@@ -1,10 +1,17 @@
 /**
  * The scheduler's cache (kube-scheduler pkg/scheduler/backend/cache): the nodes and the pods bound or assumed to them, kept
- * up to date by the world as objects change, and turned into one immutable Snapshot per scheduling cycle. A node whose pods
- * change gets a new `pods` array and a new NodeState; unchanged nodes keep theirs, so per-node sums memoised by
- * cycle-memo.ts stay valid across cycles. Nodes are listed in name order.
+ * up to date by the world as objects change, and the Snapshot a scheduling cycle reads.
+ *
+ * As kube-scheduler's UpdateSnapshot, nothing is copied per cycle: the cache keeps the node list in name order and replaces
+ * one entry when a node or its pods change (a new NodeState and a new `pods` array, whose sums node-info.ts derives from
+ * the old ones) and keeps the placed-pod index (placed-index.ts) up to date. A snapshot is a small object over the live
+ * node list, valid until the next change of the cache; a caller that needs an older state keeps the NodeStates it read.
+ * Each call makes a new one, which reads the PDBs (their live status) at most once.
  */
 import type { Labels, Node, PodDisruptionBudget } from '../../src/model/types.js';
+import { rememberAppended } from './node-info.js';
+import { setNodesVersion } from './overlay.js';
+import { attachIndex, PlacedIndex } from './placed-index.js';
 import type { NodeState, SchedPod, Snapshot, VolumeObjects } from './types.js';
 
 export interface CacheContext {
@@ -14,30 +21,62 @@ export interface CacheContext {
   readonly pdbs: () => readonly PodDisruptionBudget[];
 }
 
+/** Told of every change, after the cache made it (failure-memo.ts follows the cache this way). */
+export interface CacheListener {
+  /** A node added (`before` undefined), or its object replaced. */
+  nodeSet(state: NodeState, before: NodeState | undefined): void;
+  /** A node removed, with the pods it held. */
+  nodeRemoved(state: NodeState): void;
+  podAdded(pod: SchedPod, state: NodeState): void;
+  podRemoved(pod: SchedPod, state: NodeState): void;
+}
+
 export class SchedulerCache {
+  private listener: CacheListener | null = null;
   private readonly states = new Map<string, NodeState>();
   private readonly where = new Map<string, string>();
-  private ordered: NodeState[] | null = null;
-  private readonly index = new Map<string, number>();
+  /** The nodes in name order: the list the current snapshot holds. */
+  private readonly ordered: NodeState[] = [];
+  private readonly index = new PlacedIndex((name) => this.states.get(name)?.node);
+  /** Replaced whenever a Node object changes (see overlay.ts nodesVersion). */
+  private nodesVersion: object = {};
 
   constructor(private readonly context: CacheContext) {}
+
+  /** Sets the one listener told of the changes. */
+  listen(listener: CacheListener): void {
+    this.listener = listener;
+  }
+
+  /** Whether some placed pod has a priority below `priority`. */
+  hasPriorityBelow(priority: number): boolean {
+    return this.index.hasPriorityBelow(priority);
+  }
 
   /** Adds a node, or replaces its object (labels, taints, unschedulable) keeping its pods. */
   setNode(node: Node): void {
     const before = this.states.get(node.name);
     const state: NodeState = { node, pods: before?.pods ?? [] };
     this.states.set(node.name, state);
-    if (before === undefined) this.ordered = null;
-    else this.replaceInOrder(state);
+    const at = this.position(node.name);
+    if (before === undefined) this.ordered.splice(at, 0, state);
+    else this.ordered[at] = state;
+    this.nodesChanged();
+    this.listener?.nodeSet(state, before);
   }
 
   /** Removes a node and forgets the pods on it. */
   removeNode(name: string): void {
     const state = this.states.get(name);
     if (state === undefined) return;
-    for (const p of state.pods) this.where.delete(p.uid);
+    for (const p of state.pods) {
+      this.where.delete(p.uid);
+      this.index.remove(p, name);
+    }
     this.states.delete(name);
-    this.ordered = null;
+    this.ordered.splice(this.position(name), 1);
+    this.nodesChanged();
+    this.listener?.nodeRemoved(state);
   }
 
   hasNode(name: string): boolean {
@@ -51,11 +90,16 @@ export class SchedulerCache {
 
   /** Binds (or assumes) a pod to a node of the cache; a pod already placed elsewhere moves. Unknown node: ignored. */
   addPod(pod: SchedPod, nodeName: string): void {
-    const state = this.states.get(nodeName);
-    if (state === undefined) return;
+    if (!this.states.has(nodeName)) return;
     this.removePod(pod.uid);
+    const state = this.states.get(nodeName) as NodeState;
     this.where.set(pod.uid, nodeName);
-    this.update({ node: state.node, pods: [...state.pods, pod] });
+    const pods = [...state.pods, pod];
+    rememberAppended(state.pods, pod, pods);
+    this.index.add(pod, nodeName);
+    const after = { node: state.node, pods };
+    this.update(after);
+    this.listener?.podAdded(pod, after);
   }
 
   removePod(uid: string): void {
@@ -64,16 +108,19 @@ export class SchedulerCache {
     this.where.delete(uid);
     const state = this.states.get(nodeName);
     if (state === undefined) return;
-    this.update({ node: state.node, pods: state.pods.filter((p) => p.uid !== uid) });
+    const pod = state.pods.find((p) => p.uid === uid);
+    if (pod !== undefined) this.index.remove(pod, nodeName);
+    const after = { node: state.node, pods: state.pods.filter((p) => p.uid !== uid) };
+    this.update(after);
+    if (pod !== undefined) this.listener?.podRemoved(pod, after);
   }
 
-  /** The cluster as one cycle sees it (a new object each call; never mutated afterwards). */
+  /** The cluster as a cycle sees it now (valid until the cache changes). */
   snapshot(): Snapshot {
-    const nodes = [...this.order()];
     const context = this.context;
     let pdbs: readonly PodDisruptionBudget[] | null = null;
-    return {
-      nodes,
+    const s: Snapshot = {
+      nodes: this.ordered,
       namespaceLabels: context.namespaceLabels,
       ...(context.volumes ? { volumes: context.volumes } : {}),
       get pdbs() {
@@ -81,27 +128,29 @@ export class SchedulerCache {
         return pdbs;
       },
     };
+    attachIndex(s, this.index);
+    setNodesVersion(s, this.nodesVersion);
+    return s;
+  }
+
+  private nodesChanged(): void {
+    this.nodesVersion = {};
   }
 
   private update(state: NodeState): void {
     this.states.set(state.node.name, state);
-    this.replaceInOrder(state);
+    this.ordered[this.position(state.node.name)] = state;
   }
 
-  private replaceInOrder(state: NodeState): void {
-    if (this.ordered === null) return;
-    const at = this.index.get(state.node.name);
-    if (at === undefined) this.ordered = null;
-    else this.ordered[at] = state;
-  }
-
-  private order(): readonly NodeState[] {
-    if (this.ordered === null) {
-      const names = [...this.states.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      this.ordered = names.map((n) => this.states.get(n) as NodeState);
-      this.index.clear();
-      names.forEach((n, i) => this.index.set(n, i));
+  /** Where `name` is, or would go, in the name-ordered list (binary search, code-unit order). */
+  private position(name: string): number {
+    let lo = 0;
+    let hi = this.ordered.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.ordered[mid] as NodeState).node.name < name) lo = mid + 1;
+      else hi = mid;
     }
-    return this.ordered;
+    return lo;
   }
 }

@@ -1,13 +1,19 @@
 /**
- * One scheduling cycle (kube-scheduler pkg/scheduler/schedule_one.go): run the filters on every node in order (a node stops
- * at its first failing filter), score the feasible nodes with each score plugin, normalise each to 0..100, weight and sum,
+ * One scheduling cycle (kube-scheduler pkg/scheduler/schedule_one.go): run the filters on the nodes (a node stops at its
+ * first failing filter), score the feasible nodes found with each score plugin, normalise each to 0..100, weight and sum,
  * and pick among the nodes with the highest total by reservoir sampling with the seeded PRNG (each later node tying the
- * maximum replaces the pick with probability 1/count). A single feasible node is taken without scoring. Unlike
- * kube-scheduler, every node is evaluated (no percentageOfNodesToScore sampling, which only matters above 100 nodes).
+ * maximum replaces the pick with probability 1/count). A single feasible node is taken without scoring.
+ *
+ * Node sampling (findNodesThatPassFilters), when the caller keeps a NodeSampling: the filters run from the node after the
+ * last one the previous cycle evaluated (nextStartNodeIndex, wrapping around the node list) and stop once
+ * numFeasibleNodesToFind nodes passed: every node below 100 nodes, else percentageOfNodesToScore of them (adaptive by
+ * default: 50% - 1% per 125 nodes, at least 5%) but at least 100. Only those are scored. Without a NodeSampling every node
+ * is evaluated from the first, as before sampling existed (the differential replays call it so).
  */
 import type { Prng } from '../../src/gen/prng.js';
 import { DEFAULT_FILTERS, DEFAULT_SCORES } from './profile.js';
 import type { WeightedScorePlugin } from './profile.js';
+import { OK } from './types.js';
 import type { FilterPlugin, FilterResult, NodeState, SchedPod, Snapshot } from './types.js';
 
 export function runFilters(pod: SchedPod, node: NodeState, snapshot: Snapshot, filters: readonly FilterPlugin[] = DEFAULT_FILTERS): FilterResult {
@@ -15,7 +21,7 @@ export function runFilters(pod: SchedPod, node: NodeState, snapshot: Snapshot, f
     const r = f.filter(pod, node, snapshot);
     if (r.code !== 'Success') return r;
   }
-  return { code: 'Success' };
+  return OK;
 }
 
 export interface NodeScore {
@@ -63,7 +69,75 @@ export function selectHost(scores: readonly NodeScore[], prng: Prng): string | n
 
 export type ScheduleResult =
   | { readonly kind: 'scheduled'; readonly node: string; readonly scores: readonly NodeScore[] }
-  | { readonly kind: 'unschedulable'; readonly message: string; readonly diagnosis: ReadonlyMap<string, FilterResult> };
+  | {
+      readonly kind: 'unschedulable';
+      readonly message: string;
+      /** Each evaluated node's failed filter result, by node name (built on first read). */
+      readonly diagnosis: ReadonlyMap<string, FilterResult>;
+      /** How many nodes failed with Unschedulable (preemption may help there). */
+      readonly resolvable: number;
+      /** The PreFilter rejection that failed every node at once, or null. */
+      readonly preFilter: FilterResult | null;
+    };
+
+/** kube-scheduler's minFeasibleNodesToFind and minFeasibleNodesPercentageToFind (pkg/scheduler/schedule_one.go). */
+export const MIN_FEASIBLE_NODES_TO_FIND = 100;
+export const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
+
+/**
+ * How many feasible nodes a cycle looks for (kube-scheduler's numFeasibleNodesToFind): all of them below 100 nodes; else
+ * `percentage` of them (0: adaptive, 50 - nodes/125, at least 5), but not fewer than 100. Integer arithmetic, as Go's.
+ */
+export function numFeasibleNodesToFind(percentageOfNodesToScore: number, numAllNodes: number): number {
+  if (numAllNodes < MIN_FEASIBLE_NODES_TO_FIND) return numAllNodes;
+  let percentage = percentageOfNodesToScore;
+  if (percentage === 0) {
+    percentage = 50 - Math.trunc(numAllNodes / 125);
+    if (percentage < MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND) percentage = MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND;
+  }
+  const numNodes = Math.trunc((numAllNodes * percentage) / 100);
+  return numNodes < MIN_FEASIBLE_NODES_TO_FIND ? MIN_FEASIBLE_NODES_TO_FIND : numNodes;
+}
+
+/** The scheduler's sampling state: its percentageOfNodesToScore and where the next cycle starts in the node list. */
+export interface NodeSampling {
+  /** 0 (the default) for the adaptive percentage; 100 to evaluate every node. */
+  readonly percentageOfNodesToScore: number;
+  nextStartNodeIndex: number;
+}
+
+export function nodeSampling(percentageOfNodesToScore = 0): NodeSampling {
+  return { percentageOfNodesToScore, nextStartNodeIndex: 0 };
+}
+
+/** Reason -> number of nodes, over failed results (each counted once per node). */
+function countReasons(results: readonly FilterResult[]): Map<string, number> {
+  // Most results are shared objects (one per verdict): count those first, then spread over their reasons.
+  const byResult = new Map<FilterResult, number>();
+  let last: FilterResult | null = null;
+  let run = 0;
+  for (const r of results) {
+    if (r === last) {
+      run++;
+      continue;
+    }
+    if (last !== null) byResult.set(last, (byResult.get(last) ?? 0) + run);
+    last = r;
+    run = 1;
+  }
+  if (last !== null) byResult.set(last, (byResult.get(last) ?? 0) + run);
+  const counts = new Map<string, number>();
+  for (const [r, n] of byResult) {
+    if (r.code === 'Success') continue;
+    for (const reason of r.reasons) counts.set(reason, (counts.get(reason) ?? 0) + n);
+  }
+  return counts;
+}
+
+function fitText(nodeCount: number, counts: ReadonlyMap<string, number>): string {
+  const parts = [...counts].map(([reason, n]) => `${n} ${reason}`).sort();
+  return `0/${nodeCount} nodes are available: ${parts.join(', ')}.`;
+}
 
 /**
  * kube-scheduler's FitError text: "0/N nodes are available: <count> <reason>, ..." with the entries sorted as strings; after
@@ -73,13 +147,7 @@ export type ScheduleResult =
 export function fitErrorMessage(nodeCount: number, diagnosis: ReadonlyMap<string, FilterResult>, preFilterMsg: string | null = null): string {
   if (nodeCount === 0) return 'no nodes available to schedule pods';
   if (preFilterMsg !== null) return `0/${nodeCount} nodes are available: ${preFilterMsg}.`;
-  const counts = new Map<string, number>();
-  for (const r of diagnosis.values()) {
-    if (r.code === 'Success') continue;
-    for (const reason of r.reasons) counts.set(reason, (counts.get(reason) ?? 0) + 1);
-  }
-  const parts = [...counts].map(([reason, n]) => `${n} ${reason}`).sort();
-  return `0/${nodeCount} nodes are available: ${parts.join(', ')}.`;
+  return fitText(nodeCount, countReasons([...diagnosis.values()]));
 }
 
 /** The first PreFilter rejection of the profile's filters, or null. */
@@ -91,23 +159,70 @@ export function runPreFilters(pod: SchedPod, snapshot: Snapshot, filters: readon
   return null;
 }
 
-export function schedule(pod: SchedPod, snapshot: Snapshot, prng: Prng): ScheduleResult {
-  const diagnosis = new Map<string, FilterResult>();
-  const rejected = snapshot.nodes.length === 0 ? null : runPreFilters(pod, snapshot);
+/** The unschedulable answer, with its message and diagnosis made on first read. */
+function unschedulableResult(
+  nodeCount: number,
+  failedNodes: readonly NodeState[],
+  failedResults: readonly FilterResult[],
+  resolvable: number,
+  preFilter: FilterResult | null,
+): ScheduleResult {
+  const preFilterMsg = preFilter === null || preFilter.code === 'Success' ? null : preFilter.reasons.join(', ');
+  let message: string | null = null;
+  let diagnosis: Map<string, FilterResult> | null = null;
+  return {
+    kind: 'unschedulable',
+    get message() {
+      message ??=
+        nodeCount === 0
+          ? 'no nodes available to schedule pods'
+          : preFilterMsg !== null
+            ? `0/${nodeCount} nodes are available: ${preFilterMsg}.`
+            : fitText(nodeCount, countReasons(failedResults));
+      return message;
+    },
+    get diagnosis() {
+      if (diagnosis === null) {
+        diagnosis = new Map();
+        for (let i = 0; i < failedNodes.length; i++) diagnosis.set((failedNodes[i] as NodeState).node.name, failedResults[i] as FilterResult);
+      }
+      return diagnosis;
+    },
+    resolvable,
+    preFilter,
+  };
+}
+
+export function schedule(pod: SchedPod, snapshot: Snapshot, prng: Prng, sampling?: NodeSampling): ScheduleResult {
+  const nodes = snapshot.nodes;
+  const all = nodes.length;
+  if (all === 0) return unschedulableResult(0, [], [], 0, null);
+  const rejected = runPreFilters(pod, snapshot);
   if (rejected !== null && rejected.code !== 'Success') {
-    for (const n of snapshot.nodes) diagnosis.set(n.node.name, rejected);
-    return { kind: 'unschedulable', message: fitErrorMessage(snapshot.nodes.length, diagnosis, rejected.reasons.join(', ')), diagnosis };
+    return unschedulableResult(all, nodes, nodes.map(() => rejected), rejected.code === 'Unschedulable' ? all : 0, rejected);
   }
+  const toFind = sampling === undefined ? all : numFeasibleNodesToFind(sampling.percentageOfNodesToScore, all);
+  const start = sampling === undefined ? 0 : sampling.nextStartNodeIndex % all;
   const feasible: NodeState[] = [];
-  for (const n of snapshot.nodes) {
+  const failedNodes: NodeState[] = [];
+  const failedResults: FilterResult[] = [];
+  let resolvable = 0;
+  for (let i = 0; i < all && feasible.length < toFind; i++) {
+    const at = start + i < all ? start + i : start + i - all;
+    const n = nodes[at] as NodeState;
     const r = runFilters(pod, n, snapshot);
     if (r.code === 'Success') feasible.push(n);
-    else diagnosis.set(n.node.name, r);
+    else {
+      failedNodes.push(n);
+      failedResults.push(r);
+      if (r.code === 'Unschedulable') resolvable++;
+    }
   }
+  if (sampling !== undefined) sampling.nextStartNodeIndex = (start + feasible.length + failedNodes.length) % all;
   const only = feasible.length === 1 ? feasible[0] : undefined;
   if (only !== undefined) return { kind: 'scheduled', node: only.node.name, scores: [] };
+  if (feasible.length === 0) return unschedulableResult(all, failedNodes, failedResults, resolvable, null);
   const scores = scoreNodes(pod, feasible, snapshot);
-  const node = selectHost(scores, prng);
-  if (node === null) return { kind: 'unschedulable', message: fitErrorMessage(snapshot.nodes.length, diagnosis), diagnosis };
+  const node = selectHost(scores, prng) as string;
   return { kind: 'scheduled', node, scores };
 }

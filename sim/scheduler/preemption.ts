@@ -12,9 +12,14 @@
  * priorities, then fewest victims, then the latest start among the highest-priority victims, then the first node.
  * Unlike kube-scheduler, every candidate node is evaluated (no sampled subset from a random offset) and nothing is
  * nominated or evicted here: the caller gets the node and the victims.
+ * As kube-scheduler's PodEligibleToPreemptOthers and candidate search, nothing is tried when no placed pod anywhere has a
+ * lower priority (kept per snapshot by the placed-pod index), and a node is tried against an overlay of the snapshot
+ * (overlay.ts) rather than a copy of it.
  */
 import { runFilters } from './framework.js';
 import { selectorMatches } from './match.js';
+import { withNode } from './overlay.js';
+import { placedIndex } from './placed-index.js';
 import type { FilterResult, NodeState, SchedPod, Snapshot } from './types.js';
 
 export interface PreemptionCandidate {
@@ -26,10 +31,6 @@ export interface PreemptionCandidate {
 function moreImportant(a: SchedPod, b: SchedPod): number {
   if (a.priority !== b.priority) return b.priority - a.priority;
   return (a.startTime ?? 0) - (b.startTime ?? 0);
-}
-
-function withNode(snapshot: Snapshot, replaced: NodeState): Snapshot {
-  return { ...snapshot, nodes: snapshot.nodes.map((n) => (n.node.name === replaced.node.name ? replaced : n)) };
 }
 
 function splitByPdb(pods: readonly SchedPod[], snapshot: Snapshot): { violating: SchedPod[]; nonViolating: SchedPod[] } {
@@ -60,7 +61,7 @@ export function selectVictimsOnNode(pod: SchedPod, node: NodeState, snapshot: Sn
   let kept = node.pods.filter((p) => p.priority >= pod.priority);
   const fits = (): boolean => {
     const state = { node: node.node, pods: kept };
-    return runFilters(pod, state, withNode(snapshot, state)).code === 'Success';
+    return runFilters(pod, state, withNode(snapshot, node, state)).code === 'Success';
   };
   if (!fits()) return null;
   const { violating, nonViolating } = splitByPdb(lower, snapshot);
@@ -102,6 +103,7 @@ function better(a: PreemptionCandidate, b: PreemptionCandidate): boolean {
  */
 export function preempt(pod: SchedPod, snapshot: Snapshot, diagnosis: ReadonlyMap<string, FilterResult>): PreemptionCandidate | null {
   if (pod.preemptionPolicy === 'Never') return null;
+  if (!placedIndex(snapshot).hasPriorityBelow(pod.priority)) return null;
   let best: PreemptionCandidate | null = null;
   for (const n of snapshot.nodes) {
     if (diagnosis.get(n.node.name)?.code !== 'Unschedulable') continue;

@@ -4,19 +4,28 @@
  * the node and evicting the victims are the caller's.
  */
 import type { Prng } from '../../src/gen/prng.js';
-import { schedule } from './framework.js';
+import { schedule, type NodeSampling, type ScheduleResult } from './framework.js';
+import { placedIndex } from './placed-index.js';
 import { preempt } from './preemption.js';
 import type { SchedPod, Snapshot } from './types.js';
 
 export type ScheduleOneResult =
   | { readonly kind: 'scheduled'; readonly node: string }
   | { readonly kind: 'preempt'; readonly node: string; readonly victims: readonly SchedPod[]; readonly message: string }
-  | { readonly kind: 'unschedulable'; readonly message: string };
+  | {
+      readonly kind: 'unschedulable';
+      readonly message: string;
+      /** The failed cycle (every node evaluated), for a caller that keeps the answer (failure-memo.ts). */
+      readonly cycle?: ScheduleResult & { readonly kind: 'unschedulable' };
+    };
 
-export function scheduleOne(pod: SchedPod, snapshot: Snapshot, prng: Prng): ScheduleOneResult {
-  const r = schedule(pod, snapshot, prng);
+/** `sampling`: the scheduler's node sampling state (see framework.ts); absent, every node is evaluated. */
+export function scheduleOne(pod: SchedPod, snapshot: Snapshot, prng: Prng, sampling?: NodeSampling): ScheduleOneResult {
+  const r = schedule(pod, snapshot, prng, sampling);
   if (r.kind === 'scheduled') return { kind: 'scheduled', node: r.node };
-  const candidate = preempt(pod, snapshot, r.diagnosis);
-  if (candidate === null) return { kind: 'unschedulable', message: r.message };
+  // Preemption can help only on a node that failed resolvably, and only with a pod of lower priority somewhere.
+  const hopeless = r.resolvable === 0 || pod.preemptionPolicy === 'Never' || !placedIndex(snapshot).hasPriorityBelow(pod.priority);
+  const candidate = hopeless ? null : preempt(pod, snapshot, r.diagnosis);
+  if (candidate === null) return { kind: 'unschedulable', message: r.message, cycle: r };
   return { kind: 'preempt', node: candidate.node, victims: candidate.victims, message: r.message };
 }

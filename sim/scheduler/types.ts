@@ -56,7 +56,8 @@ export interface VolumeObjects {
 
 /**
  * What one scheduling cycle sees: nodes in a fixed order, namespace labels (for namespaceSelector), PDBs and storage.
- * Neither a snapshot nor a NodeState's `pods` array is mutated once handed over (see cycle-memo.ts).
+ * A NodeState and its `pods` array are never mutated once handed over (node-info.ts keeps sums per array); a snapshot does
+ * not change while a cycle reads it (see cycle-memo.ts and cache.ts).
  */
 export interface Snapshot {
   readonly nodes: readonly NodeState[];

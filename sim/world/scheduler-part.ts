@@ -14,6 +14,7 @@ import type { Cluster, Node, Pod, PodDisruptionBudget, Taint } from '../../src/m
 import type { Prng } from '../../src/gen/prng.js';
 import type { EventQueue } from '../event-queue.js';
 import { SchedulerCache } from '../scheduler/cache.js';
+import { FailureMemo } from '../scheduler/failure-memo.js';
 import { scheduleOne, type ScheduleOneResult } from '../scheduler/schedule-one.js';
 import type { SchedPod } from '../scheduler/types.js';
 import type { SimTiming } from '../timing.js';
@@ -38,6 +39,8 @@ export interface SchedulerHooks {
 
 export class KubeScheduler implements WorldScheduler {
   private readonly cache: SchedulerCache;
+  /** The answers of pods that found no node, kept exact as the cache changes (failure-memo.ts), by equivalence key. */
+  private readonly memo: FailureMemo;
   private readonly schedPods = new WeakMap<SimPod, SchedPod>();
   private readonly equivalence = new WeakMap<Pod, string>();
   private schedulePending = false;
@@ -62,6 +65,8 @@ export class KubeScheduler implements WorldScheduler {
       volumes: { pvcs: cluster.pvcs, pvs: cluster.pvs, storageClasses: cluster.storageClasses },
       pdbs: hooks.pdbs,
     });
+    this.memo = new FailureMemo((priority) => this.cache.hasPriorityBelow(priority));
+    this.cache.listen(this.memo);
   }
 
   get generation(): number {
@@ -138,16 +143,17 @@ export class KubeScheduler implements WorldScheduler {
     const failed = new Map<string, string>();
     const now = this.queue.now;
     let left = false;
+    const waiting = new Set<string>();
     for (const pod of this.pendingPods()) {
+      const ek = this.equivalenceKey(pod);
+      waiting.add(ek);
       const tried = pod.triedAt;
       if (tried && tried.generation === this.gen && now - tried.t < UNSCHEDULABLE_RETRY_SECONDS) {
         left = true;
         continue;
       }
-      const ek = this.equivalenceKey(pod);
-      const known = failed.get(ek);
-      const answer: ScheduleOneResult =
-        known !== undefined ? { kind: 'unschedulable', message: known } : scheduleOne(this.schedPod(pod), this.cache.snapshot(), this.prng);
+      const known = failed.get(ek) ?? this.memo.message(ek);
+      const answer: ScheduleOneResult = known !== null && known !== undefined ? { kind: 'unschedulable', message: known } : this.cycle(pod, ek);
       if (answer.kind === 'scheduled') {
         const target = answer.node;
         pod.triedAt = undefined;
@@ -164,6 +170,7 @@ export class KubeScheduler implements WorldScheduler {
       pod.triedAt = { t: now, generation: this.gen };
       if (answer.kind === 'preempt') this.preempt(pod, answer.node, answer.victims);
     }
+    this.memo.retain(waiting);
     if (left && !this.retryPending) {
       this.retryPending = true;
       this.queue.after(UNSCHEDULABLE_RETRY_SECONDS, 'scheduler retry', () => {
@@ -171,6 +178,15 @@ export class KubeScheduler implements WorldScheduler {
         this.requestSchedule(false);
       });
     }
+  }
+
+  /** A full scheduling cycle; a failure without a preemption victim is remembered for the pods equal to this one. */
+  private cycle(pod: SimPod, ek: string): ScheduleOneResult {
+    const sp = this.schedPod(pod);
+    const snapshot = this.cache.snapshot();
+    const answer = scheduleOne(sp, snapshot, this.prng);
+    if (answer.kind === 'unschedulable' && answer.cycle !== undefined) this.memo.record(ek, sp, snapshot, answer.cycle);
+    return answer;
   }
 
   /** PostFilter preemption: the victims are deleted gracefully; the preemptor is tried again once they are gone. */

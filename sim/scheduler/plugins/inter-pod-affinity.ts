@@ -12,12 +12,18 @@
  * for preferred anti-affinity; + 1 (hardPodAffinityWeight) for each existing pod whose required affinity selects the pod,
  * +/- the weights of existing pods' preferred (anti-)affinity selecting the pod. A node sums its domains' scores;
  * normalised as 100 * (s - min) / (max - min), all 0 when max = min.
+ *
+ * As kube-scheduler's PreFilter/PreScore, the counts per topology pair are made once per cycle, from the groups of placed
+ * pods (placed-index.ts) a term selects, so that a node's verdict costs a lookup per term; an overlay snapshot (preemption)
+ * corrects its base's counts for the one node it replaces (overlay.ts).
  */
 import type { Node, PodAffinityTerm } from '../../../src/model/types.js';
-import { placedPods, placedWithAffinity, type PlacedPod } from '../cycle-memo.js';
-import { termSelects } from '../match.js';
+import { cycleMemo } from '../cycle-memo.js';
+import { termNamespaceMatches, termSelects } from '../match.js';
+import { overlayOf } from '../overlay.js';
+import { placedIndex, type PodGroup } from '../placed-index.js';
 import { OK, unresolvable, unschedulable } from '../types.js';
-import type { FilterPlugin, SchedPod, ScorePlugin, Snapshot } from '../types.js';
+import type { FilterPlugin, FilterResult, SchedPod, ScorePlugin, Snapshot } from '../types.js';
 
 export const REASON_AFFINITY = "node(s) didn't match pod affinity rules";
 export const REASON_ANTI_AFFINITY = "node(s) didn't match pod anti-affinity rules";
@@ -25,9 +31,57 @@ export const REASON_EXISTING_ANTI_AFFINITY = "node(s) didn't satisfy existing po
 /** kube-scheduler's InterPodAffinityArgs.hardPodAffinityWeight default. */
 export const HARD_POD_AFFINITY_WEIGHT = 1;
 
-function sameDomain(a: Node, b: Node, key: string): boolean {
-  const av = a.labels[key];
-  return av !== undefined && Object.hasOwn(b.labels, key) && b.labels[key] === av;
+const AFFINITY_MISMATCH: FilterResult = unresolvable(REASON_AFFINITY);
+const ANTI_AFFINITY_MISMATCH: FilterResult = unschedulable(REASON_ANTI_AFFINITY);
+const EXISTING_ANTI_AFFINITY: FilterResult = unschedulable(REASON_EXISTING_ANTI_AFFINITY);
+
+/** A node's own value of a label (undefined when the node does not carry it). */
+function labelOf(node: Node, key: string): string | undefined {
+  return Object.hasOwn(node.labels, key) ? node.labels[key] : undefined;
+}
+
+/** Counts per topology pair (key, value); a derived one adds its own to its base's. */
+class PairCounts {
+  private readonly m = new Map<string, Map<string, number>>();
+  constructor(private readonly base: PairCounts | null = null) {}
+
+  add(key: string, value: string, n: number): void {
+    let byValue = this.m.get(key);
+    if (byValue === undefined) {
+      byValue = new Map();
+      this.m.set(key, byValue);
+    }
+    byValue.set(value, (byValue.get(value) ?? 0) + n);
+  }
+
+  get(key: string, value: string): number {
+    return (this.m.get(key)?.get(value) ?? 0) + (this.base?.get(key, value) ?? 0);
+  }
+
+  keys(): Iterable<string> {
+    if (this.base === null) return this.m.keys();
+    return new Set([...this.base.keys(), ...this.m.keys()]);
+  }
+
+  /** The node's total over the pairs it belongs to. */
+  sumFor(node: Node): number {
+    let total = 0;
+    for (const key of this.keys()) {
+      const value = labelOf(node, key);
+      if (value !== undefined) total += this.get(key, value);
+    }
+    return total;
+  }
+}
+
+/** The groups of placed pods a term owned by `owner` selects (its namespaces, its label selector). */
+function selectedGroups(term: PodAffinityTerm, owner: SchedPod, snapshot: Snapshot): PodGroup[] {
+  const index = placedIndex(snapshot);
+  const out: PodGroup[] = [];
+  for (const ns of index.byNamespace.keys()) {
+    if (termNamespaceMatches(term, owner.namespace, ns, snapshot)) out.push(...index.selected(ns, term.labelSelector));
+  }
+  return out;
 }
 
 function hasOwnTerms(pod: SchedPod): boolean {
@@ -38,79 +92,142 @@ function hasPreferredTerms(pod: SchedPod): boolean {
   return (pod.preferredPodAffinity?.length ?? 0) > 0 || (pod.preferredPodAntiAffinity?.length ?? 0) > 0;
 }
 
+/** PreFilter's state: what the pod's own terms and the placed pods' anti-affinity make of each topology pair. */
+interface FilterState {
+  /** Per required affinity term: the pods matching all the terms, per pair of that term's key. */
+  readonly affinity: PairCounts;
+  /** How many pods matching all the affinity terms sit on a node carrying one of the terms' keys. */
+  readonly affinityCounted: number;
+  /** Whether the pod matches all its own affinity terms (the first pod of a series). */
+  readonly selfAffinity: boolean;
+  /** Per required anti-affinity term of the pod (key prefixed by the term's index): the pods it selects. */
+  readonly antiAffinity: PairCounts;
+  /** Pairs where a placed pod's required anti-affinity term selects the incoming pod. */
+  readonly existing: PairCounts;
+}
+
+/** The pair counts one pod adds (sign 1) or takes away (-1) on `node`. */
+function addPod(pod: SchedPod, e: SchedPod, node: Node, n: number, st: { affinity: PairCounts; antiAffinity: PairCounts; existing: PairCounts }, snapshot: Snapshot): number {
+  let counted = 0;
+  const terms = pod.podAffinity;
+  if (terms.length > 0 && terms.every((t) => termSelects(t, pod, e, snapshot))) {
+    let any = false;
+    terms.forEach((t, i) => {
+      const value = labelOf(node, t.topologyKey);
+      if (value === undefined) return;
+      any = true;
+      st.affinity.add(`${i}`, value, n);
+    });
+    if (any) counted += n;
+  }
+  pod.podAntiAffinity.forEach((t, i) => {
+    const value = labelOf(node, t.topologyKey);
+    if (value !== undefined && termSelects(t, pod, e, snapshot)) st.antiAffinity.add(`${i}`, value, n);
+  });
+  for (const t of e.podAntiAffinity) {
+    const value = labelOf(node, t.topologyKey);
+    if (value !== undefined && termSelects(t, e, pod, snapshot)) st.existing.add(t.topologyKey, value, n);
+  }
+  return counted;
+}
+
+function filterState(pod: SchedPod, snapshot: Snapshot): FilterState {
+  return cycleMemo(snapshot, pod, 'inter-pod-affinity', () => {
+    const overlay = overlayOf(snapshot);
+    if (overlay !== undefined) {
+      const base = filterState(pod, overlay.base);
+      const st = { affinity: new PairCounts(base.affinity), antiAffinity: new PairCounts(base.antiAffinity), existing: new PairCounts(base.existing) };
+      const node = overlay.original.node;
+      let counted = base.affinityCounted;
+      for (const e of overlay.original.pods) counted += addPod(pod, e, node, -1, st, snapshot);
+      for (const e of overlay.replaced.pods) counted += addPod(pod, e, node, 1, st, snapshot);
+      return { ...st, affinityCounted: counted, selfAffinity: base.selfAffinity };
+    }
+    const index = placedIndex(snapshot);
+    const st = { affinity: new PairCounts(), antiAffinity: new PairCounts(), existing: new PairCounts() };
+    let counted = 0;
+    const seen = new Set<PodGroup>();
+    const visit = (g: PodGroup): void => {
+      if (seen.has(g)) return;
+      seen.add(g);
+      for (const [name, n] of g.nodes) {
+        const node = index.nodeOf(name);
+        if (node !== undefined) counted += addPod(pod, g.rep, node, n, st, snapshot);
+      }
+    };
+    // Only the groups some term can count: those the pod's own terms select, and those with anti-affinity terms.
+    for (const t of pod.podAffinity.slice(0, 1)) for (const g of selectedGroups(t, pod, snapshot)) visit(g);
+    for (const t of pod.podAntiAffinity) for (const g of selectedGroups(t, pod, snapshot)) visit(g);
+    for (const g of index.withRequiredAntiAffinity) visit(g);
+    const selfAffinity = pod.podAffinity.every((t) => termSelects(t, pod, pod, snapshot));
+    return { ...st, affinityCounted: counted, selfAffinity };
+  });
+}
+
+function satisfiesAffinity(pod: SchedPod, node: Node, st: FilterState): boolean {
+  const terms = pod.podAffinity;
+  if (terms.length === 0) return true;
+  if (!terms.every((t) => Object.hasOwn(node.labels, t.topologyKey))) return false;
+  if (terms.every((t, i) => st.affinity.get(`${i}`, node.labels[t.topologyKey] ?? '') > 0)) return true;
+  // The first pod of a series with affinity to itself: no selected pod sits in any term's topology anywhere.
+  return st.affinityCounted === 0 && st.selfAffinity;
+}
+
 export const interPodAffinityFilter: FilterPlugin = {
   name: 'InterPodAffinity',
   filter(pod, { node }, snapshot) {
+    // Nothing to check: the pod has no terms and no placed pod has anti-affinity terms (kube-scheduler's PreFilter skip).
+    if (!hasOwnTerms(pod) && overlayOf(snapshot) === undefined && placedIndex(snapshot).withRequiredAntiAffinity.length === 0) return OK;
+    const st = filterState(pod, snapshot);
     if (hasOwnTerms(pod)) {
-      const all = placedPods(snapshot);
-      if (!satisfiesAffinity(pod, node, all, snapshot)) return unresolvable(REASON_AFFINITY);
-      for (const t of pod.podAntiAffinity) {
-        if (all.some((e) => termSelects(t, pod, e.pod, snapshot) && sameDomain(e.node, node, t.topologyKey))) {
-          return unschedulable(REASON_ANTI_AFFINITY);
-        }
+      if (!satisfiesAffinity(pod, node, st)) return AFFINITY_MISMATCH;
+      for (let i = 0; i < pod.podAntiAffinity.length; i++) {
+        const t = pod.podAntiAffinity[i] as PodAffinityTerm;
+        const value = labelOf(node, t.topologyKey);
+        if (value !== undefined && st.antiAffinity.get(`${i}`, value) > 0) return ANTI_AFFINITY_MISMATCH;
       }
     }
-    // Only placed pods with terms of their own can forbid this node (memoised per snapshot: PreFilter's state).
-    for (const e of placedWithAffinity(snapshot)) {
-      if (e.pod.podAntiAffinity.some((t) => termSelects(t, e.pod, pod, snapshot) && sameDomain(e.node, node, t.topologyKey))) {
-        return unschedulable(REASON_EXISTING_ANTI_AFFINITY);
-      }
+    for (const key of st.existing.keys()) {
+      const value = labelOf(node, key);
+      if (value !== undefined && st.existing.get(key, value) > 0) return EXISTING_ANTI_AFFINITY;
     }
     return OK;
   },
 };
 
-function satisfiesAffinity(pod: SchedPod, node: Node, all: readonly PlacedPod[], snapshot: Snapshot): boolean {
-  const terms = pod.podAffinity;
-  if (terms.length === 0) return true;
-  if (!terms.every((t) => Object.hasOwn(node.labels, t.topologyKey))) return false;
-  const matchingAll = all.filter((e) => terms.every((t) => termSelects(t, pod, e.pod, snapshot)));
-  if (terms.every((t) => matchingAll.some((e) => sameDomain(e.node, node, t.topologyKey)))) return true;
-  // The first pod of a series with affinity to itself: no selected pod sits in any term's topology anywhere.
-  const noneCounted = matchingAll.every((e) => !terms.some((t) => Object.hasOwn(e.node.labels, t.topologyKey)));
-  return noneCounted && terms.every((t) => termSelects(t, pod, pod, snapshot));
-}
-
-function addTo(scores: Map<string, number>, key: string, node: Node, delta: number): void {
-  const value = node.labels[key];
-  if (value === undefined || delta === 0) return;
-  const k = `${key}\u0000${value}`;
-  scores.set(k, (scores.get(k) ?? 0) + delta);
+/** PreScore's state: the score of each topology pair for the incoming pod. */
+function scoreState(pod: SchedPod, snapshot: Snapshot): PairCounts {
+  return cycleMemo(snapshot, pod, 'inter-pod-affinity-score', () => {
+    const index = placedIndex(snapshot);
+    const scores = new PairCounts();
+    const add = (g: PodGroup, key: string, delta: number): void => {
+      if (delta === 0) return;
+      for (const [name, n] of g.nodes) {
+        const node = index.nodeOf(name);
+        const value = node === undefined ? undefined : labelOf(node, key);
+        if (value !== undefined) scores.add(key, value, delta * n);
+      }
+    };
+    // The pod's preferred terms, over the groups they select.
+    for (const { weight, term } of pod.preferredPodAffinity ?? []) for (const g of selectedGroups(term, pod, snapshot)) add(g, term.topologyKey, weight);
+    for (const { weight, term } of pod.preferredPodAntiAffinity ?? []) for (const g of selectedGroups(term, pod, snapshot)) add(g, term.topologyKey, -weight);
+    // Placed pods whose terms select the pod.
+    for (const g of index.withScoringTerms) {
+      const e = g.rep;
+      for (const t of e.podAffinity) if (termSelects(t, e, pod, snapshot)) add(g, t.topologyKey, HARD_POD_AFFINITY_WEIGHT);
+      for (const { weight, term } of e.preferredPodAffinity ?? []) if (termSelects(term, e, pod, snapshot)) add(g, term.topologyKey, weight);
+      for (const { weight, term } of e.preferredPodAntiAffinity ?? []) if (termSelects(term, e, pod, snapshot)) add(g, term.topologyKey, -weight);
+    }
+    return scores;
+  });
 }
 
 export const interPodAffinityScore: ScorePlugin = {
   name: 'InterPodAffinity',
   score(pod, feasible, snapshot) {
-    const domainScore = new Map<string, number>();
-    const weighted = (
-      terms: readonly { weight: number; term: PodAffinityTerm }[] | undefined,
-      owner: SchedPod,
-      target: SchedPod,
-      node: Node,
-      sign: number,
-    ): void => {
-      for (const { weight, term } of terms ?? []) {
-        if (termSelects(term, owner, target, snapshot)) addTo(domainScore, term.topologyKey, node, sign * weight);
-      }
-    };
-    // A pod with no preferred terms of its own is scored only by placed pods that have terms.
-    for (const { pod: e, node } of hasPreferredTerms(pod) ? placedPods(snapshot) : placedWithAffinity(snapshot)) {
-      weighted(pod.preferredPodAffinity, pod, e, node, 1);
-      weighted(pod.preferredPodAntiAffinity, pod, e, node, -1);
-      for (const t of e.podAffinity) {
-        if (termSelects(t, e, pod, snapshot)) addTo(domainScore, t.topologyKey, node, HARD_POD_AFFINITY_WEIGHT);
-      }
-      weighted(e.preferredPodAffinity, e, pod, node, 1);
-      weighted(e.preferredPodAntiAffinity, e, pod, node, -1);
-    }
-    return feasible.map(({ node }) => {
-      let total = 0;
-      for (const [k, v] of domainScore) {
-        const [key, value] = k.split('\u0000') as [string, string];
-        if (node.labels[key] === value) total += v;
-      }
-      return total;
-    });
+    if (!hasPreferredTerms(pod) && placedIndex(snapshot).withScoringTerms.length === 0) return feasible.map(() => 0);
+    const scores = scoreState(pod, snapshot);
+    return feasible.map(({ node }) => scores.sumFor(node));
   },
   normalize(scores) {
     if (scores.length === 0) return [];

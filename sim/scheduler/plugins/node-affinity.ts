@@ -10,10 +10,12 @@ import { defaultNormalize } from './normalize.js';
 
 export const REASON_NODE_AFFINITY = "node(s) didn't match Pod's node affinity/selector";
 
+const MISMATCH = unresolvable(REASON_NODE_AFFINITY);
+
 export const nodeAffinityFilter: FilterPlugin = {
   name: 'NodeAffinity',
   filter(pod, { node }) {
-    return podNodeAffinityMatches(pod, node) ? OK : unresolvable(REASON_NODE_AFFINITY);
+    return podNodeAffinityMatches(pod, node) ? OK : MISMATCH;
   },
 };
 

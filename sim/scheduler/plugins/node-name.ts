@@ -4,9 +4,11 @@ import type { FilterPlugin } from '../types.js';
 
 export const REASON_NODE_NAME = "node(s) didn't match the requested node name";
 
+const OTHER_NODE = unresolvable(REASON_NODE_NAME);
+
 export const nodeName: FilterPlugin = {
   name: 'NodeName',
   filter(pod, { node }) {
-    return pod.nodeName === null || pod.nodeName === node.name ? OK : unresolvable(REASON_NODE_NAME);
+    return pod.nodeName === null || pod.nodeName === node.name ? OK : OTHER_NODE;
   },
 };

@@ -8,19 +8,16 @@
  * (100m cpu, 200Mi memory when a pod requests none - applied here per pod, not per container).
  */
 import { CPU, EPHEMERAL_STORAGE, MEMORY, PODS } from '../../../src/model/types.js';
-import type { ResourceList } from '../../../src/model/types.js';
-import { podsSum } from '../cycle-memo.js';
+import { DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST, nodeInfo, podRequest, type NodeInfo } from '../node-info.js';
 import { OK, MAX_NODE_SCORE, unschedulable } from '../types.js';
-import type { FilterPlugin, NodeState, SchedPod, ScorePlugin } from '../types.js';
+import type { FilterPlugin, FilterResult, NodeState, SchedPod, ScorePlugin } from '../types.js';
+
+export { DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST, podRequest };
 
 export const REASON_TOO_MANY_PODS = 'Too many pods';
 export function reasonInsufficient(resource: string): string {
   return `Insufficient ${resource}`;
 }
-
-/** kube-scheduler's DefaultMilliCPURequest and DefaultMemoryRequest (pkg/scheduler/util/pod_resources.go). */
-export const DEFAULT_MILLI_CPU_REQUEST = 100;
-export const DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024;
 
 /** The resources scored by default (NodeResourcesFitArgs / NodeResourcesBalancedAllocationArgs defaults). */
 export const SCORED_RESOURCES: readonly { readonly name: string; readonly weight: number }[] = [
@@ -28,31 +25,47 @@ export const SCORED_RESOURCES: readonly { readonly name: string; readonly weight
   { name: MEMORY, weight: 1 },
 ];
 
-/** What the node's pods request of `resource` (with the non-zero defaults when `nonZero`); memoised per pods array. */
-export function requested(pods: readonly SchedPod[], resource: string, nonZero: boolean): number {
-  return podsSum(pods, `${nonZero ? 'nz:' : ''}${resource}`, () => pods.reduce((sum, p) => sum + podRequest(p, resource, nonZero), 0));
+function requestedOf(info: NodeInfo, resource: string, nonZero: boolean): number {
+  if (nonZero && resource === CPU) return info.nonZeroCpu;
+  if (nonZero && resource === MEMORY) return info.nonZeroMemory;
+  return info.requested.get(resource) ?? 0;
 }
 
-export function podRequest(pod: SchedPod, resource: string, nonZero: boolean): number {
-  const r = pod.requests[resource] ?? 0;
-  if (!nonZero || r !== 0) return r;
-  if (resource === CPU) return DEFAULT_MILLI_CPU_REQUEST;
-  if (resource === MEMORY) return DEFAULT_MEMORY_REQUEST;
-  return 0;
+/** What the node's pods request of `resource` (with the non-zero defaults when `nonZero`); O(1) per pods array. */
+export function requested(pods: readonly SchedPod[], resource: string, nonZero: boolean): number {
+  return requestedOf(nodeInfo(pods), resource, nonZero);
+}
+
+const FIRST = [CPU, MEMORY, EPHEMERAL_STORAGE];
+
+/** What the filter checks of a pod: the resources it requests (but pods) in kube-scheduler's order, and its verdicts. */
+interface Checks {
+  readonly items: readonly { readonly resource: string; readonly want: number }[];
+  /** One shared result per set of failures (bit 0: too many pods; bit i + 1: items[i] insufficient). */
+  readonly verdicts: Map<number, FilterResult>;
+}
+
+const checksOf = new WeakMap<SchedPod, Checks>();
+function checks(pod: SchedPod): Checks {
+  let c = checksOf.get(pod);
+  if (c === undefined) {
+    // kube-scheduler's order: pods, cpu, memory, ephemeral-storage, then the other (scalar) resources sorted.
+    const names = [...FIRST, ...Object.keys(pod.requests).filter((r) => !FIRST.includes(r) && r !== PODS).sort()];
+    const items = names.map((resource) => ({ resource, want: pod.requests[resource] ?? 0 })).filter((x) => x.want !== 0);
+    c = { items, verdicts: new Map() };
+    checksOf.set(pod, c);
+  }
+  return c;
 }
 
 /** The reasons the pod does not fit the node's resources (empty when it fits). */
 export function insufficient(pod: SchedPod, node: NodeState): string[] {
   const reasons: string[] = [];
-  const allocatable: ResourceList = node.node.allocatable;
+  const allocatable = node.node.allocatable;
   if (node.pods.length + 1 > (allocatable[PODS] ?? 0)) reasons.push(REASON_TOO_MANY_PODS);
-  // kube-scheduler's order: pods, cpu, memory, ephemeral-storage, then the other (scalar) resources.
-  const first = [CPU, MEMORY, EPHEMERAL_STORAGE];
-  const names = [...first, ...Object.keys(pod.requests).filter((r) => !first.includes(r) && r !== PODS).sort()];
-  for (const resource of names) {
-    const want = pod.requests[resource] ?? 0;
-    if (want === 0) continue;
-    if (want > (allocatable[resource] ?? 0) - requested(node.pods, resource, false)) reasons.push(reasonInsufficient(resource));
+  const info = nodeInfo(node.pods);
+  for (const { resource, want } of checks(pod).items) {
+    if (want > (allocatable[resource] ?? 0) - (info.requested.get(resource) ?? 0)) reasons.push(reasonInsufficient(resource));
   }
   return reasons;
 }
@@ -60,18 +73,40 @@ export function insufficient(pod: SchedPod, node: NodeState): string[] {
 export const nodeResourcesFitFilter: FilterPlugin = {
   name: 'NodeResourcesFit',
   filter(pod, node) {
-    const reasons = insufficient(pod, node);
-    return reasons.length === 0 ? OK : unschedulable(...reasons);
+    const c = checks(pod);
+    if (c.items.length > 30) {
+      const reasons = insufficient(pod, node);
+      return reasons.length === 0 ? OK : unschedulable(...reasons);
+    }
+    const allocatable = node.node.allocatable;
+    const info = nodeInfo(node.pods);
+    let failed = node.pods.length + 1 > (allocatable[PODS] ?? 0) ? 1 : 0;
+    for (let i = 0; i < c.items.length; i++) {
+      const { resource, want } = c.items[i] as { resource: string; want: number };
+      if (want > (allocatable[resource] ?? 0) - (info.requested.get(resource) ?? 0)) failed |= 1 << (i + 1);
+    }
+    if (failed === 0) return OK;
+    let v = c.verdicts.get(failed);
+    if (v === undefined) {
+      const reasons = failed & 1 ? [REASON_TOO_MANY_PODS] : [];
+      c.items.forEach(({ resource }, i) => {
+        if (failed & (1 << (i + 1))) reasons.push(reasonInsufficient(resource));
+      });
+      v = unschedulable(...reasons);
+      c.verdicts.set(failed, v);
+    }
+    return v;
   },
 };
 
 export function leastAllocatedNodeScore(pod: SchedPod, { node, pods }: NodeState): number {
+  const info = nodeInfo(pods);
   let total = 0;
   let weights = 0;
   for (const { name, weight } of SCORED_RESOURCES) {
     const capacity = node.allocatable[name] ?? 0;
     if (capacity === 0) continue;
-    const used = requested(pods, name, true) + podRequest(pod, name, true);
+    const used = requestedOf(info, name, true) + podRequest(pod, name, true);
     const score = used > capacity ? 0 : Math.trunc(((capacity - used) * MAX_NODE_SCORE) / capacity);
     total += score * weight;
     weights += weight;

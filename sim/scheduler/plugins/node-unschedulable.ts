@@ -9,10 +9,12 @@ import type { FilterPlugin } from '../types.js';
 export const REASON_UNSCHEDULABLE = 'node(s) were unschedulable';
 const CORDON_TAINT = { key: 'node.kubernetes.io/unschedulable', value: '', effect: 'NoSchedule' } as const;
 
+const CORDONED = unresolvable(REASON_UNSCHEDULABLE);
+
 export const nodeUnschedulable: FilterPlugin = {
   name: 'NodeUnschedulable',
   filter(pod, { node }) {
     if (!node.unschedulable) return OK;
-    return pod.tolerations.some((t) => tolerates(t, CORDON_TAINT)) ? OK : unresolvable(REASON_UNSCHEDULABLE);
+    return pod.tolerations.some((t) => tolerates(t, CORDON_TAINT)) ? OK : CORDONED;
   },
 };

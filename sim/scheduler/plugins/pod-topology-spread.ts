@@ -19,19 +19,41 @@
 import type { LabelSelector, TopologySpreadConstraint } from '../../../src/model/types.js';
 import { cycleMemo } from '../cycle-memo.js';
 import { podNodeAffinityMatches, selectorMatches, untoleratedHardTaint } from '../match.js';
+import { baseNodes, nodesVersion, overlayOf } from '../overlay.js';
+import { placedIndex } from '../placed-index.js';
 import { MAX_NODE_SCORE, OK, unresolvable, unschedulable } from '../types.js';
-import type { FilterPlugin, NodeState, SchedPod, ScorePlugin, Snapshot } from '../types.js';
+import type { FilterPlugin, FilterResult, NodeState, SchedPod, ScorePlugin, Snapshot } from '../types.js';
 
 export const REASON_SPREAD_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
 export const REASON_SPREAD_MISSING_LABEL = "node(s) didn't match pod topology spread constraints (missing required label)";
 const HOSTNAME = 'kubernetes.io/hostname';
+const SKEWED: FilterResult = unschedulable(REASON_SPREAD_NOT_MATCH);
+const MISSING_LABEL: FilterResult = unresolvable(REASON_SPREAD_MISSING_LABEL);
 
+const selectors = new WeakMap<SchedPod, Map<TopologySpreadConstraint, LabelSelector | null>>();
+
+/** The constraint's selector plus its matchLabelKeys (taken from the pod's own labels); one object per pod and constraint. */
 function effectiveSelector(pod: SchedPod, c: TopologySpreadConstraint): LabelSelector | null {
-  if (c.labelSelector === null) return null;
-  const extra = c.matchLabelKeys
-    .filter((k) => Object.hasOwn(pod.labels, k))
-    .map((k) => ({ key: k, operator: 'In' as const, values: [pod.labels[k] ?? ''] }));
-  return { matchLabels: c.labelSelector.matchLabels, matchExpressions: [...c.labelSelector.matchExpressions, ...extra] };
+  let m = selectors.get(pod);
+  if (m === undefined) {
+    m = new Map();
+    selectors.set(pod, m);
+  }
+  if (m.has(c)) return m.get(c) ?? null;
+  let s: LabelSelector | null = null;
+  if (c.labelSelector !== null) {
+    const extra = c.matchLabelKeys
+      .filter((k) => Object.hasOwn(pod.labels, k))
+      .map((k) => ({ key: k, operator: 'In' as const, values: [pod.labels[k] ?? ''] }));
+    s = extra.length === 0 ? c.labelSelector : { matchLabels: c.labelSelector.matchLabels, matchExpressions: [...c.labelSelector.matchExpressions, ...extra] };
+  }
+  m.set(c, s);
+  return s;
+}
+
+/** Whether `other` counts for any of the pod's constraints (its namespace, a constraint's selector). */
+export function spreadCounts(pod: SchedPod, other: SchedPod): boolean {
+  return other.namespace === pod.namespace && pod.topologySpread.some((c) => selectorMatches(effectiveSelector(pod, c), other.labels));
 }
 
 /** Whether the node carries the topology key of every constraint in `cs` (the filter's or the score's set). */
@@ -45,13 +67,47 @@ function included(pod: SchedPod, c: TopologySpreadConstraint, n: NodeState): boo
   return true;
 }
 
-function countOnNode(pod: SchedPod, selector: LabelSelector | null, n: NodeState): number {
-  return n.pods.filter((p) => p.namespace === pod.namespace && selectorMatches(selector, p.labels)).length;
+function countOnNode(pod: SchedPod, selector: LabelSelector | null, pods: readonly SchedPod[]): number {
+  let n = 0;
+  for (const p of pods) if (p.namespace === pod.namespace && selectorMatches(selector, p.labels)) n++;
+  return n;
+}
+
+const eligibleMemo = new WeakMap<object, Map<string, ReadonlyMap<string, string>>>();
+
+/**
+ * The nodes counted for constraint `c` (they carry every key of `all` and pass c's inclusion policies), each with its value
+ * of c's topology key. Depends on the Node objects only: kept per node-set version and per what the policies read.
+ */
+function eligibleNodes(pod: SchedPod, c: TopologySpreadConstraint, all: readonly TopologySpreadConstraint[], snapshot: Snapshot): ReadonlyMap<string, string> {
+  const version = nodesVersion(snapshot);
+  let m = eligibleMemo.get(version);
+  if (m === undefined) {
+    m = new Map();
+    eligibleMemo.set(version, m);
+  }
+  const k = JSON.stringify([
+    c.topologyKey,
+    all.map((x) => x.topologyKey),
+    c.nodeAffinityPolicy === 'Honor' ? [pod.nodeSelector, pod.requiredNodeAffinity] : null,
+    c.nodeTaintsPolicy === 'Honor' ? pod.tolerations : null,
+  ]);
+  let eligible = m.get(k);
+  if (eligible === undefined) {
+    const out = new Map<string, string>();
+    for (const n of baseNodes(snapshot)) {
+      if (hasAllKeys(all, n) && included(pod, c, n)) out.set(n.node.name, n.node.labels[c.topologyKey] ?? '');
+    }
+    eligible = out;
+    m.set(k, eligible);
+  }
+  return eligible;
 }
 
 /**
- * Matching pods per domain value of one constraint, over every eligible node of the snapshot; computed once per cycle
- * (pod, constraint, constraint set), as kube-scheduler's PreFilter/PreScore state.
+ * Matching pods per domain value of one constraint, over every eligible node of the snapshot (a domain of eligible nodes
+ * holding none counts 0); computed once per cycle (pod, constraint, constraint set), as kube-scheduler's PreFilter/PreScore
+ * state. An overlay snapshot (preemption) corrects its base's counts for the one node it replaces.
  */
 function domainCounts(pod: SchedPod, c: TopologySpreadConstraint, all: readonly TopologySpreadConstraint[], snapshot: Snapshot): ReadonlyMap<string, number> {
   const at = pod.topologySpread.indexOf(c);
@@ -61,32 +117,76 @@ function domainCounts(pod: SchedPod, c: TopologySpreadConstraint, all: readonly 
 
 function countDomains(pod: SchedPod, c: TopologySpreadConstraint, all: readonly TopologySpreadConstraint[], snapshot: Snapshot): Map<string, number> {
   const selector = effectiveSelector(pod, c);
+  const eligible = eligibleNodes(pod, c, all, snapshot);
+  const overlay = overlayOf(snapshot);
+  if (overlay !== undefined) {
+    const counts = new Map(domainCounts(pod, c, all, overlay.base));
+    const value = eligible.get(overlay.original.node.name);
+    if (value !== undefined) {
+      const delta = countOnNode(pod, selector, overlay.replaced.pods) - countOnNode(pod, selector, overlay.original.pods);
+      counts.set(value, (counts.get(value) ?? 0) + delta);
+    }
+    return counts;
+  }
   const counts = new Map<string, number>();
-  for (const n of snapshot.nodes) {
-    if (!hasAllKeys(all, n) || !included(pod, c, n)) continue;
-    const value = n.node.labels[c.topologyKey] ?? '';
-    counts.set(value, (counts.get(value) ?? 0) + countOnNode(pod, selector, n));
+  for (const value of eligible.values()) counts.set(value, 0);
+  for (const g of placedIndex(snapshot).selected(pod.namespace, selector)) {
+    for (const [name, n] of g.nodes) {
+      const value = eligible.get(name);
+      if (value !== undefined) counts.set(value, (counts.get(value) ?? 0) + n);
+    }
   }
   return counts;
+}
+
+interface HardConstraint {
+  readonly c: TopologySpreadConstraint;
+  readonly counts: ReadonlyMap<string, number>;
+  /** The smallest count over the domains (0 when there are fewer domains than minDomains). */
+  readonly minMatch: number;
+  readonly selfMatch: number;
+}
+
+/** The DoNotSchedule constraints with their counts, once per cycle. */
+function hardState(pod: SchedPod, snapshot: Snapshot): { readonly hard: readonly TopologySpreadConstraint[]; readonly constraints: readonly HardConstraint[] } {
+  return cycleMemo(snapshot, pod, 'spread-hard', () => {
+    const hard = pod.topologySpread.filter((c) => c.whenUnsatisfiable === 'DoNotSchedule');
+    const constraints = hard.map((c): HardConstraint => {
+      const counts = domainCounts(pod, c, hard, snapshot);
+      let minMatch = Infinity;
+      for (const v of counts.values()) if (v < minMatch) minMatch = v;
+      if (counts.size === 0 || (c.minDomains !== null && counts.size < c.minDomains)) minMatch = 0;
+      const selfMatch = selectorMatches(effectiveSelector(pod, c), pod.labels) ? 1 : 0;
+      return { c, counts, minMatch, selfMatch };
+    });
+    return { hard, constraints };
+  });
 }
 
 export const podTopologySpreadFilter: FilterPlugin = {
   name: 'PodTopologySpread',
   filter(pod, n, snapshot) {
-    const hard = pod.topologySpread.filter((c) => c.whenUnsatisfiable === 'DoNotSchedule');
+    // No constraint: kube-scheduler's PreFilter skips the plugin.
+    if (pod.topologySpread.length === 0) return OK;
+    const { hard, constraints } = hardState(pod, snapshot);
     if (hard.length === 0) return OK;
-    if (!hasAllKeys(hard, n)) return unresolvable(REASON_SPREAD_MISSING_LABEL);
-    for (const c of hard) {
-      const counts = domainCounts(pod, c, hard, snapshot);
-      let minMatch = counts.size === 0 ? 0 : Math.min(...counts.values());
-      if (c.minDomains !== null && counts.size < c.minDomains) minMatch = 0;
-      const selfMatch = selectorMatches(effectiveSelector(pod, c), pod.labels) ? 1 : 0;
+    if (!hasAllKeys(hard, n)) return MISSING_LABEL;
+    for (const { c, counts, minMatch, selfMatch } of constraints) {
       const matchNum = counts.get(n.node.labels[c.topologyKey] ?? '') ?? 0;
-      if (matchNum + selfMatch - minMatch > c.maxSkew) return unschedulable(REASON_SPREAD_NOT_MATCH);
+      if (matchNum + selfMatch - minMatch > c.maxSkew) return SKEWED;
     }
     return OK;
   },
 };
+
+/** Matching pods per node name (hostname constraints of the score), from the groups the selector matches. */
+function perNode(pod: SchedPod, selector: LabelSelector | null, snapshot: Snapshot): ReadonlyMap<string, number> {
+  const counts = new Map<string, number>();
+  for (const g of placedIndex(snapshot).selected(pod.namespace, selector)) {
+    for (const [name, n] of g.nodes) counts.set(name, (counts.get(name) ?? 0) + n);
+  }
+  return counts;
+}
 
 /** Raw score per feasible node; -1 marks a node ignored for missing a topology key. */
 export const podTopologySpreadScore: ScorePlugin = {
@@ -97,16 +197,17 @@ export const podTopologySpreadScore: ScorePlugin = {
     if (soft.length === 0) return feasible.map(() => -1);
     const scored = feasible.filter((n) => hasAllKeys(soft, n));
     const perConstraint = soft.map((c) => {
-      const domains = new Set(scored.map((n) => n.node.labels[c.topologyKey] ?? ''));
-      const size = c.topologyKey === HOSTNAME ? scored.length : domains.size;
-      const counts: ReadonlyMap<string, number> = c.topologyKey === HOSTNAME ? new Map<string, number>() : domainCounts(pod, c, soft, snapshot);
-      return { c, weight: Math.log(size + 2), counts, selector: effectiveSelector(pod, c) };
+      const selector = effectiveSelector(pod, c);
+      const hostname = c.topologyKey === HOSTNAME;
+      const size = hostname ? scored.length : new Set(scored.map((n) => n.node.labels[c.topologyKey] ?? '')).size;
+      const counts = hostname ? perNode(pod, selector, snapshot) : domainCounts(pod, c, soft, snapshot);
+      return { c, weight: Math.log(size + 2), counts, hostname };
     });
     return feasible.map((n) => {
       if (!hasAllKeys(soft, n)) return -1;
       let total = 0;
-      for (const { c, weight, counts, selector } of perConstraint) {
-        const count = c.topologyKey === HOSTNAME ? countOnNode(pod, selector, n) : (counts.get(n.node.labels[c.topologyKey] ?? '') ?? 0);
+      for (const { c, weight, counts, hostname } of perConstraint) {
+        const count = counts.get(hostname ? n.node.name : (n.node.labels[c.topologyKey] ?? '')) ?? 0;
         total += count * weight + (c.maxSkew - 1);
       }
       return Math.round(total);

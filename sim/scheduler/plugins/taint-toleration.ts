@@ -14,11 +14,13 @@ import { defaultNormalize } from './normalize.js';
 
 export const REASON_UNTOLERATED_TAINT = 'node(s) had untolerated taint(s)';
 
+const UNTOLERATED = unresolvable(REASON_UNTOLERATED_TAINT);
+
 export const taintTolerationFilter: FilterPlugin = {
   name: 'TaintToleration',
   filter(pod, { node }) {
     const t = untoleratedHardTaint(pod.tolerations, node.taints);
-    return t === null ? OK : unresolvable(REASON_UNTOLERATED_TAINT);
+    return t === null ? OK : UNTOLERATED;
   },
 };
 

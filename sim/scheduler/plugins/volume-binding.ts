@@ -9,11 +9,11 @@
  * conflict"). A bound PV missing from the input is not checked. Left out: matching unbound claims to existing PVs, storage
  * capacity tracking.
  */
-import type { NodeSelectorTerm, PersistentVolume } from '../../../src/model/types.js';
+import type { NodeSelectorTerm, PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../../src/model/types.js';
 import { cycleMemo } from '../cycle-memo.js';
 import { nodeTermMatches } from '../match.js';
 import { OK, unresolvable } from '../types.js';
-import type { FilterPlugin, SchedPod, Snapshot } from '../types.js';
+import type { FilterPlugin, SchedPod, Snapshot, VolumeObjects } from '../types.js';
 
 export const REASON_UNBOUND_IMMEDIATE = 'pod has unbound immediate PersistentVolumeClaims';
 export const REASON_VOLUME_NODE_CONFLICT = "node(s) didn't match PersistentVolume's node affinity";
@@ -28,21 +28,50 @@ interface ClaimCheck {
   readonly bound: readonly PersistentVolume[];
 }
 
+interface VolumeLookup {
+  readonly pvcs: ReadonlyMap<string, PersistentVolumeClaim>;
+  readonly pvs: ReadonlyMap<string, PersistentVolume>;
+  readonly classes: ReadonlyMap<string, StorageClass>;
+}
+
+const lookups = new WeakMap<VolumeObjects, VolumeLookup>();
+/** The storage objects by name (the first of a name, as a search in list order finds it), built once per object set. */
+function lookup(v: VolumeObjects): VolumeLookup {
+  let l = lookups.get(v);
+  if (l === undefined) {
+    const first = <T,>(items: readonly T[], key: (x: T) => string): Map<string, T> => {
+      const m = new Map<string, T>();
+      for (const x of items) if (!m.has(key(x))) m.set(key(x), x);
+      return m;
+    };
+    l = {
+      pvcs: first(v.pvcs, (c) => `${c.namespace}/${c.name}`),
+      pvs: first(v.pvs, (x) => x.name),
+      classes: first(v.storageClasses, (c) => c.name),
+    };
+    lookups.set(v, l);
+  }
+  return l;
+}
+
 /** The pod's claims resolved once per cycle. */
+const NO_CLAIMS: ClaimCheck = { error: null, bound: [] };
+
 export function claimsOf(pod: SchedPod, snapshot: Snapshot): ClaimCheck {
+  if (pod.volumes.length === 0) return NO_CLAIMS;
   return cycleMemo(snapshot, pod, 'volumes', () => {
     const v = snapshot.volumes;
     const bound: PersistentVolume[] = [];
     for (const vol of pod.volumes) {
       if (vol.kind !== 'pvc' || v === undefined) continue;
-      const pvc = v.pvcs.find((c) => c.namespace === pod.namespace && c.name === vol.claimName);
+      const pvc = lookup(v).pvcs.get(`${pod.namespace}/${vol.claimName}`);
       if (pvc === undefined) return { error: reasonClaimNotFound(vol.claimName), bound };
       if (pvc.volumeName === null) {
-        const sc = v.storageClasses.find((c) => c.name === pvc.storageClassName);
+        const sc = pvc.storageClassName === null ? undefined : lookup(v).classes.get(pvc.storageClassName);
         if (sc?.volumeBindingMode === 'Immediate') return { error: REASON_UNBOUND_IMMEDIATE, bound };
         continue;
       }
-      const pv = v.pvs.find((x) => x.name === pvc.volumeName);
+      const pv = lookup(v).pvs.get(pvc.volumeName);
       if (pv !== undefined) bound.push(pv);
     }
     return { error: null, bound };

@@ -17,15 +17,17 @@ describe('SchedulerCache', () => {
     expect(c.nodeOf('uid-p')).toBe('a');
   });
 
-  it('never mutates a snapshot handed out: later changes show only in the next snapshot, and memoised sums follow', () => {
+  it('never mutates a NodeState or pods array handed out: a change makes new ones, and the sums follow', () => {
     const c = cache();
     c.setNode(node('a'));
     c.addPod(pod('p1', { requests: { cpu: 500 } }), 'a');
     const first = c.snapshot();
-    const firstPods = first.nodes[0]?.pods ?? [];
+    const firstState = first.nodes[0];
+    const firstPods = firstState?.pods ?? [];
     expect(requested(firstPods, 'cpu', false)).toBe(500);
     c.addPod(pod('p2', { requests: { cpu: 300 } }), 'a');
-    expect(first.nodes[0]?.pods.length).toBe(1);
+    expect(firstState?.pods.length).toBe(1);
+    expect(firstPods.length).toBe(1);
     expect(requested(firstPods, 'cpu', false)).toBe(500);
     const second = c.snapshot();
     expect(requested(second.nodes[0]?.pods ?? [], 'cpu', false)).toBe(800);

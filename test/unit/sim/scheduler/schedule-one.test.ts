@@ -17,7 +17,7 @@ describe('scheduleOne: a scheduling cycle, then preemption when nothing fits', (
   });
 
   it('stays unschedulable when only equal-priority pods could make room', () => {
-    expect(scheduleOne(pod('p', { priority: 0, requests: { cpu: 1000, pods: 1 } }), full, new Prng(3))).toEqual({
+    expect(scheduleOne(pod('p', { priority: 0, requests: { cpu: 1000, pods: 1 } }), full, new Prng(3))).toMatchObject({
       kind: 'unschedulable',
       message: '0/1 nodes are available: 1 Insufficient cpu.',
     });

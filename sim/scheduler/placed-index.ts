@@ -1,0 +1,149 @@
+/**
+ * The placed pods grouped for the plugins that look across the cluster (PodTopologySpread, InterPodAffinity, preemption):
+ * pods with the same namespace, labels and pod (anti-)affinity terms answer every selector and term alike, so a group is
+ * matched once and its pods are counted per node. A cycle then costs one step per matching group and node it occupies, not
+ * one per placed pod (kube-scheduler walks every pod of every node in its PreFilter; the result is the same).
+ *
+ * The cache keeps one index up to date as pods come and go; any other snapshot gets one built on first use. Groups are
+ * never dropped (an emptied group just counts nothing), so the groups a selector matches can be extended as groups appear.
+ */
+import type { LabelSelector, Node } from '../../src/model/types.js';
+import { selectorMatches } from './match.js';
+import type { SchedPod, Snapshot } from './types.js';
+
+export interface PodGroup {
+  readonly namespace: string;
+  /** The first pod of the group: its labels and terms stand for every pod of it. */
+  readonly rep: SchedPod;
+  /** How many pods of the group each node holds (nodes holding none are left out). */
+  readonly nodes: Map<string, number>;
+}
+
+interface Selection {
+  scanned: number;
+  readonly groups: PodGroup[];
+}
+
+const groupKeys = new WeakMap<SchedPod, string>();
+function groupKey(pod: SchedPod): string {
+  let k = groupKeys.get(pod);
+  if (k === undefined) {
+    k = hasAnyTerms(pod)
+      ? JSON.stringify([pod.namespace, pod.labels, pod.podAffinity, pod.podAntiAffinity, pod.preferredPodAffinity ?? [], pod.preferredPodAntiAffinity ?? []])
+      : JSON.stringify([pod.namespace, pod.labels]);
+    groupKeys.set(pod, k);
+  }
+  return k;
+}
+
+export function hasAnyTerms(pod: SchedPod): boolean {
+  return (
+    pod.podAffinity.length > 0 ||
+    pod.podAntiAffinity.length > 0 ||
+    (pod.preferredPodAffinity?.length ?? 0) > 0 ||
+    (pod.preferredPodAntiAffinity?.length ?? 0) > 0
+  );
+}
+
+/** Terms of a placed pod that score an incoming pod: required affinity (hardPodAffinityWeight) and the preferred ones. */
+function hasScoringTerms(pod: SchedPod): boolean {
+  return pod.podAffinity.length > 0 || (pod.preferredPodAffinity?.length ?? 0) > 0 || (pod.preferredPodAntiAffinity?.length ?? 0) > 0;
+}
+
+const selectorKeys = new WeakMap<LabelSelector, string>();
+function selectorKey(s: LabelSelector): string {
+  let k = selectorKeys.get(s);
+  if (k === undefined) {
+    k = JSON.stringify(s);
+    selectorKeys.set(s, k);
+  }
+  return k;
+}
+
+export class PlacedIndex {
+  private readonly groups = new Map<string, PodGroup>();
+  /** Groups per namespace, in the order they appeared. */
+  readonly byNamespace = new Map<string, PodGroup[]>();
+  /** Groups whose pods carry required anti-affinity terms (they can forbid nodes to an incoming pod). */
+  readonly withRequiredAntiAffinity: PodGroup[] = [];
+  /** Groups whose pods carry terms that score an incoming pod. */
+  readonly withScoringTerms: PodGroup[] = [];
+  private readonly priorities = new Map<number, number>();
+  private readonly selections = new Map<string, Selection>();
+
+  /** `nodeOf` gives the Node object of a node holding pods of the index. */
+  constructor(readonly nodeOf: (name: string) => Node | undefined) {}
+
+  add(pod: SchedPod, nodeName: string): void {
+    const k = groupKey(pod);
+    let g = this.groups.get(k);
+    if (g === undefined) {
+      g = { namespace: pod.namespace, rep: pod, nodes: new Map() };
+      this.groups.set(k, g);
+      let list = this.byNamespace.get(pod.namespace);
+      if (list === undefined) {
+        list = [];
+        this.byNamespace.set(pod.namespace, list);
+      }
+      list.push(g);
+      if (pod.podAntiAffinity.length > 0) this.withRequiredAntiAffinity.push(g);
+      if (hasScoringTerms(pod)) this.withScoringTerms.push(g);
+    }
+    g.nodes.set(nodeName, (g.nodes.get(nodeName) ?? 0) + 1);
+    this.priorities.set(pod.priority, (this.priorities.get(pod.priority) ?? 0) + 1);
+  }
+
+  remove(pod: SchedPod, nodeName: string): void {
+    const g = this.groups.get(groupKey(pod));
+    const n = g?.nodes.get(nodeName);
+    if (g === undefined || n === undefined) return;
+    if (n <= 1) g.nodes.delete(nodeName);
+    else g.nodes.set(nodeName, n - 1);
+    const left = (this.priorities.get(pod.priority) ?? 0) - 1;
+    if (left <= 0) this.priorities.delete(pod.priority);
+    else this.priorities.set(pod.priority, left);
+  }
+
+  /** Whether some placed pod has a priority below `priority` (else preemption has no victim anywhere). */
+  hasPriorityBelow(priority: number): boolean {
+    for (const p of this.priorities.keys()) if (p < priority) return true;
+    return false;
+  }
+
+  /** The groups of `namespace` whose labels `selector` matches (null selects nothing). */
+  selected(namespace: string, selector: LabelSelector | null): readonly PodGroup[] {
+    if (selector === null) return [];
+    const all = this.byNamespace.get(namespace);
+    if (all === undefined) return [];
+    const k = `${namespace}\u0000${selectorKey(selector)}`;
+    let s = this.selections.get(k);
+    if (s === undefined) {
+      s = { scanned: 0, groups: [] };
+      this.selections.set(k, s);
+    }
+    for (; s.scanned < all.length; s.scanned++) {
+      const g = all[s.scanned] as PodGroup;
+      if (selectorMatches(selector, g.rep.labels)) s.groups.push(g);
+    }
+    return s.groups;
+  }
+}
+
+const attached = new WeakMap<Snapshot, PlacedIndex>();
+
+/** Gives a snapshot the index kept up to date by its cache (the cache's snapshots only). */
+export function attachIndex(snapshot: Snapshot, index: PlacedIndex): void {
+  attached.set(snapshot, index);
+}
+
+/** The snapshot's index of placed pods: the cache's, or one built from the snapshot's nodes on first use. */
+export function placedIndex(snapshot: Snapshot): PlacedIndex {
+  let index = attached.get(snapshot);
+  if (index === undefined) {
+    const byName = new Map(snapshot.nodes.map((n) => [n.node.name, n.node]));
+    index = new PlacedIndex((name) => byName.get(name));
+    for (const n of snapshot.nodes) for (const p of n.pods) index.add(p, n.node.name);
+    attached.set(snapshot, index);
+  }
+  return index;
+}

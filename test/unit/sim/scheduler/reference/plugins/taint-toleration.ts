@@ -1,0 +1,37 @@
+/**
+ * [Oracle] sim/scheduler as it was before its fast paths: every node evaluated, every plugin walking every pod of every
+ * node. The property tests compare the scheduler with it; nothing else uses it.
+ *
+ * TaintToleration (kube-scheduler plugins/tainttoleration/taint_toleration.go).
+ * Filter: every NoSchedule/NoExecute taint must be tolerated (unresolvable). The reason is kube-scheduler 1.36's
+ * "node(s) had untolerated taint(s)": since kubernetes/kubernetes#134740 (v1.35) it keeps taint keys and values out of pod
+ * statuses and events; earlier releases named the first untolerated taint ("node(s) had untolerated taint {key: value}"),
+ * as the planner still does (its report names the taint on purpose).
+ * Score: the number of PreferNoSchedule taints not tolerated by the pod's tolerations whose effect is PreferNoSchedule or
+ * empty; normalised by the framework's default normaliser, reversed (fewest intolerable taints -> 100).
+ */
+import { tolerates, untoleratedHardTaint } from '../match.js';
+import { OK, unresolvable } from '../types.js';
+import type { FilterPlugin, ScorePlugin } from '../types.js';
+import { defaultNormalize } from './normalize.js';
+
+export const REASON_UNTOLERATED_TAINT = 'node(s) had untolerated taint(s)';
+
+export const taintTolerationFilter: FilterPlugin = {
+  name: 'TaintToleration',
+  filter(pod, { node }) {
+    const t = untoleratedHardTaint(pod.tolerations, node.taints);
+    return t === null ? OK : unresolvable(REASON_UNTOLERATED_TAINT);
+  },
+};
+
+export const taintTolerationScore: ScorePlugin = {
+  name: 'TaintToleration',
+  score(pod, feasible) {
+    const soft = pod.tolerations.filter((t) => t.effect === '' || t.effect === 'PreferNoSchedule');
+    return feasible.map(({ node }) =>
+      node.taints.filter((taint) => taint.effect === 'PreferNoSchedule' && !soft.some((tol) => tolerates(tol, taint))).length,
+    );
+  },
+  normalize: (scores) => defaultNormalize(scores, true),
+};

@@ -1,0 +1,107 @@
+/**
+ * [Oracle] sim/scheduler as it was before its fast paths: every node evaluated, every plugin walking every pod of every
+ * node. The property tests compare the scheduler with it; nothing else uses it.
+ *
+ * The world's own kube-scheduler (issue 11): a small, separate implementation of kube-scheduler's default profile. It shares
+ * the parsed model (src/model) but none of the planner's packing or predicate code, so the simulated world can catch the
+ * planner's mistakes instead of repeating them. The simulated world schedules with it (sim/world/scheduler-part.ts).
+ */
+import type {
+  Labels,
+  Node,
+  NodeSelectorTerm,
+  PersistentVolume,
+  PersistentVolumeClaim,
+  Pod,
+  PodAffinityTerm,
+  PodDisruptionBudget,
+  StorageClass,
+} from '../../../../../src/model/types.js';
+
+/** A preferred (weighted) node affinity term: preferredDuringSchedulingIgnoredDuringExecution of nodeAffinity. */
+export interface PreferredNodeTerm {
+  readonly weight: number;
+  readonly term: NodeSelectorTerm;
+}
+
+/** A weighted pod affinity term (podAffinity / podAntiAffinity preferred terms). */
+export interface WeightedPodAffinityTerm {
+  readonly weight: number;
+  readonly term: PodAffinityTerm;
+}
+
+/**
+ * A pod as this scheduler reads it: the model's pod plus the soft preferences the model does not parse yet (all optional,
+ * absent = none), the preemption policy, and the time it entered the queue / started (virtual seconds).
+ */
+export interface SchedPod extends Pod {
+  readonly preferredNodeAffinity?: readonly PreferredNodeTerm[];
+  readonly preferredPodAffinity?: readonly WeightedPodAffinityTerm[];
+  readonly preferredPodAntiAffinity?: readonly WeightedPodAffinityTerm[];
+  /** PreemptLowerPriority (default) or Never. */
+  readonly preemptionPolicy?: 'PreemptLowerPriority' | 'Never';
+  /** Virtual time the pod started running (preemption prefers victims that started later); default 0. */
+  readonly startTime?: number;
+}
+
+/** One node and the pods bound to it. */
+export interface NodeState {
+  readonly node: Node;
+  readonly pods: readonly SchedPod[];
+}
+
+/** The storage objects the volume plugins read (absent: pods with claims are checked against nothing). */
+export interface VolumeObjects {
+  readonly pvcs: readonly PersistentVolumeClaim[];
+  readonly pvs: readonly PersistentVolume[];
+  readonly storageClasses: readonly StorageClass[];
+}
+
+/**
+ * What one scheduling cycle sees: nodes in a fixed order, namespace labels (for namespaceSelector), PDBs and storage.
+ * Neither a snapshot nor a NodeState's `pods` array is mutated once handed over (see cycle-memo.ts).
+ */
+export interface Snapshot {
+  readonly nodes: readonly NodeState[];
+  readonly namespaceLabels: Readonly<Record<string, Labels>>;
+  readonly pdbs: readonly PodDisruptionBudget[];
+  readonly volumes?: VolumeObjects;
+}
+
+/**
+ * A filter's verdict. kube-scheduler distinguishes Unschedulable (preemption may help) from UnschedulableAndUnresolvable
+ * (it cannot), and reports a reason phrase per node.
+ */
+export type FilterResult =
+  | { readonly code: 'Success' }
+  | { readonly code: 'Unschedulable' | 'UnschedulableAndUnresolvable'; readonly reasons: readonly string[] };
+
+export const OK: FilterResult = { code: 'Success' };
+export function unschedulable(...reasons: string[]): FilterResult {
+  return { code: 'Unschedulable', reasons };
+}
+export function unresolvable(...reasons: string[]): FilterResult {
+  return { code: 'UnschedulableAndUnresolvable', reasons };
+}
+
+export interface FilterPlugin {
+  readonly name: string;
+  /**
+   * PreFilter: a verdict about the pod as a whole, before any node is looked at. A failure rejects every node, and
+   * kube-scheduler's message then carries the reason once, without a node count.
+   */
+  preFilter?(pod: SchedPod, snapshot: Snapshot): FilterResult;
+  filter(pod: SchedPod, node: NodeState, snapshot: Snapshot): FilterResult;
+}
+
+/** kube-scheduler's framework.MaxNodeScore. */
+export const MAX_NODE_SCORE = 100;
+
+export interface ScorePlugin {
+  readonly name: string;
+  /** Raw scores for the feasible nodes, in their order. */
+  score(pod: SchedPod, feasible: readonly NodeState[], snapshot: Snapshot): number[];
+  /** Maps raw scores to 0..MAX_NODE_SCORE (the plugin's NormalizeScore); identity when the raw score is already 0..100. */
+  normalize?(scores: number[]): number[];
+}
+
