@@ -8,15 +8,14 @@
  *   page (before paginated cache lists); that is fine here.
  * - A continue token can expire (410 Gone, "the provided continue parameter is too old", once etcd compacted its revision):
  *   the list starts again from the first page, a few times at most.
- * - Each item goes through `keep` as its page arrives (to prune it, or drop it with null), so only what is kept stays in
- *   memory.
+ * - Each item goes through `keep` as it is decoded (to prune it, or drop it with null), so only what is kept stays in
+ *   memory, even when one answer holds the whole cluster.
  */
 import type { ApiEtiquette } from './etiquette.js';
 import { httpStatusOf } from './errors.js';
 
-/** A list page as the API serves it (plain JSON). */
-export interface RawListPage {
-  readonly items?: readonly unknown[] | null;
+/** What a list page says besides its items. */
+export interface ListPageMeta {
   readonly metadata?: { readonly continue?: string; readonly resourceVersion?: string } | null;
 }
 
@@ -27,7 +26,8 @@ export interface ListRequest {
   readonly resourceVersion?: string;
 }
 
-export type PageGetter = (req: ListRequest) => Promise<RawListPage>;
+/** Fetches one page, handing each item (plain JSON) to `onItem` as it is decoded. */
+export type PageGetter = (req: ListRequest, onItem: (item: unknown) => void) => Promise<ListPageMeta>;
 
 export interface PagedListOptions {
   /** Objects a page. */
@@ -65,13 +65,18 @@ export async function listPaged<T>(
       for (;;) {
         const req: ListRequest =
           cont !== undefined ? { limit: opts.limit, continue: cont } : { limit: opts.limit, ...(opts.fromCache ? { resourceVersion: '0' } : {}) };
-        const page = await api.call(what, 'idempotent', () => get(req));
+        // The items of one attempt: a page the etiquette tries again must not leave a partial copy behind.
+        const page = await api.call(what, 'idempotent', async () => {
+          const got: T[] = [];
+          const meta = await get(req, (item) => {
+            const kept = keep(item);
+            if (kept !== null) got.push(kept);
+          });
+          return { got, meta };
+        });
         pages++;
-        for (const item of page.items ?? []) {
-          const kept = keep(item);
-          if (kept !== null) items.push(kept);
-        }
-        const next = page.metadata?.continue;
+        for (const item of page.got) items.push(item);
+        const next = page.meta.metadata?.continue;
         if (next === undefined || next === null || next === '') return { items, pages, restarts };
         cont = next;
       }

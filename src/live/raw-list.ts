@@ -2,7 +2,7 @@
  * List pages fetched as plain JSON, straight from the API server: client-node's typed list calls turn every object into
  * class instances (and Dates) that the reader then turns back into JSON, which costs about three times the JSON decoding
  * itself on 150,000 pods. Here the kubeconfig still supplies the credentials, TLS settings and proxy (applyToHTTPSOptions),
- * and one keep-alive connection serves every page.
+ * one keep-alive connection serves every page, and each item is decoded as its bytes arrive (list-stream.ts).
  *
  * Errors look like client-node's: a status other than 200 throws an object with the HTTP `code` and the Status `body`
  * (text), which errors.ts and the CLI already understand; transport errors are Node's (with their system `code`).
@@ -10,8 +10,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { splitJsonListItems } from '../model/kube/json-list-split.js';
-import type { ListRequest, PageGetter, RawListPage } from './paged-list.js';
+import { JsonListStream } from './list-stream.js';
+import type { ListPageMeta, ListRequest, PageGetter } from './paged-list.js';
 
 /** A non-200 answer, shaped as client-node's ApiException (code, body, headers). */
 export class ApiStatusError extends Error {
@@ -22,19 +22,6 @@ export class ApiStatusError extends Error {
   ) {
     super(`HTTP ${code}: ${body.slice(0, 300)}`);
   }
-}
-
-/** Above this size a page is not decoded as one string (a server that ignored the limit may send a whole large cluster). */
-const LARGE_PAGE_BYTES = 256 * 1024 * 1024;
-
-function decodePage(buf: Buffer, what: string): RawListPage {
-  if (buf.length > LARGE_PAGE_BYTES) {
-    // Only a server that ignored the limit answers this much, and then there is no continue token to read.
-    const items = splitJsonListItems(buf, what);
-    if (items === null) throw new Error(`${what}: the answer is not a JSON list`);
-    return { items };
-  }
-  return JSON.parse(buf.toString('utf8')) as RawListPage;
 }
 
 /** The query string of a page request. */
@@ -51,7 +38,7 @@ export function listQuery(req: ListRequest): string {
  * by the getters of one read (keep-alive); leave it out to use one from the kubeconfig per request.
  */
 export function rawPageGetter(kc: KubeConfig, path: string, agent?: http.Agent): PageGetter {
-  return async (req) => {
+  return async (req, onItem) => {
     const cluster = kc.getCurrentCluster();
     if (cluster === null) throw new Error('the kubeconfig has no current cluster');
     const url = new URL(`${cluster.server.replace(/\/+$/, '')}${path}?${listQuery(req)}`);
@@ -61,24 +48,37 @@ export function rawPageGetter(kc: KubeConfig, path: string, agent?: http.Agent):
     if (agent !== undefined && !cluster.proxyUrl) opts.agent = agent;
     const isHttp = url.protocol === 'http:';
     if (isHttp && opts.agent instanceof https.Agent) delete opts.agent;
-    return new Promise<RawListPage>((resolve, reject) => {
+    return new Promise<ListPageMeta>((resolve, reject) => {
       const request = (isHttp ? http : https).request(url, opts, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          chunks.push(c);
-          size += c.length;
-        });
+        const status = res.statusCode ?? 0;
         res.on('error', reject);
-        res.on('end', () => {
-          const buf = Buffer.concat(chunks, size);
-          const status = res.statusCode ?? 0;
-          if (status !== 200) {
-            reject(new ApiStatusError(status, buf.toString('utf8', 0, Math.min(size, 65536)), res.headers));
-            return;
-          }
+        if (status !== 200) {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            if (size < 65536) chunks.push(c);
+            size += c.length;
+          });
+          res.on('end', () => reject(new ApiStatusError(status, Buffer.concat(chunks).toString('utf8').slice(0, 65536), res.headers)));
+          return;
+        }
+        // Items are decoded (and handed over) as the bytes arrive: a page may be the whole cluster.
+        const stream = new JsonListStream(onItem);
+        let failed = false;
+        res.on('data', (c: Buffer) => {
+          if (failed) return;
           try {
-            resolve(decodePage(buf, `GET ${path}`));
+            stream.feed(c);
+          } catch (e) {
+            failed = true;
+            res.destroy();
+            reject(e instanceof Error ? e : new Error(String(e)));
+          }
+        });
+        res.on('end', () => {
+          if (failed) return;
+          try {
+            resolve(stream.end() as ListPageMeta);
           } catch (e) {
             reject(e instanceof Error ? e : new Error(String(e)));
           }

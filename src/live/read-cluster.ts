@@ -64,7 +64,8 @@ export interface ReadClusterOptions {
 
 /** Every object of the kinds the model reads, as plain JSON with kind and apiVersion set (pruned with keepFields). */
 export async function listClusterObjects(kc: KubeConfig, opts: ReadClusterOptions = {}): Promise<unknown[]> {
-  const api = opts.api ?? new ApiEtiquette();
+  // One answer may hold a whole kind (a watch cache that ignores the page size): give a call minutes, not seconds.
+  const api = opts.api ?? new ApiEtiquette({ qps: 50, burst: 100, timeoutSeconds: 300 });
   const out: unknown[] = [];
   const agent = opts.pages === undefined ? await keepAliveAgent(kc) : null;
   const pages = opts.pages ?? ((k: KindPath): PageGetter => rawPageGetter(kc, k.path, agent ?? undefined));

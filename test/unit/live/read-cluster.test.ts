@@ -7,7 +7,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PortError } from '../../../src/engine/ports.js';
 import { ApiEtiquette } from '../../../src/live/etiquette.js';
-import { listPaged, type ListRequest, type RawListPage } from '../../../src/live/paged-list.js';
+import { listPaged, type ListPageMeta, type ListRequest } from '../../../src/live/paged-list.js';
 import { KIND_PATHS, listClusterObjects, readClusterLive } from '../../../src/live/read-cluster.js';
 import { parseClusterObjects } from '../../../src/model/kube/index.js';
 import { startFakeListServer, type FakeListServer } from '../../helpers/fake-list-server.js';
@@ -15,10 +15,10 @@ import { startFakeListServer, type FakeListServer } from '../../helpers/fake-lis
 const noWait = (): ApiEtiquette => new ApiEtiquette({ qps: 1000, burst: 1000, retries: 0 }, async () => undefined);
 
 /** A getter over `n` numbered items, pages of req.limit; `expire` continue requests answer 410 first. */
-function fakeGetter(n: number, expire = 0): { get: (req: ListRequest) => Promise<RawListPage>; seen: ListRequest[] } {
+function fakeGetter(n: number, expire = 0): { get: (req: ListRequest, onItem: (item: unknown) => void) => Promise<ListPageMeta>; seen: ListRequest[] } {
   const seen: ListRequest[] = [];
   let left = expire;
-  const get = async (req: ListRequest): Promise<RawListPage> => {
+  const get = async (req: ListRequest, onItem: (item: unknown) => void): Promise<ListPageMeta> => {
     seen.push(req);
     if (req.continue !== undefined && left > 0) {
       left--;
@@ -26,7 +26,8 @@ function fakeGetter(n: number, expire = 0): { get: (req: ListRequest) => Promise
     }
     const from = req.continue !== undefined ? Number(req.continue) : 0;
     const to = Math.min(n, from + req.limit);
-    return { items: Array.from({ length: to - from }, (_, i) => ({ n: from + i })), metadata: to < n ? { continue: String(to) } : {} };
+    for (let i = from; i < to; i++) onItem({ n: i });
+    return { metadata: to < n ? { continue: String(to) } : {} };
   };
   return { get, seen };
 }
@@ -64,12 +65,26 @@ describe('listPaged', () => {
 
   it('does not restart on a 410 of the first page, nor on other errors', async () => {
     let calls = 0;
-    const gone = async (): Promise<RawListPage> => {
+    const gone = async (): Promise<ListPageMeta> => {
       calls++;
       throw Object.assign(new Error('Gone'), { code: 410 });
     };
     await expect(listPaged(noWait(), 'list x', gone, { limit: 5, fromCache: true }, (i) => i)).rejects.toMatchObject({ code: 410 });
     expect(calls).toBe(1);
+  });
+
+  it('keeps no item of an attempt that failed midway and was tried again', async () => {
+    let calls = 0;
+    const flaky = async (_req: ListRequest, onItem: (item: unknown) => void): Promise<ListPageMeta> => {
+      calls++;
+      onItem({ n: 0 });
+      if (calls === 1) throw Object.assign(new Error('reset'), { code: 'ECONNRESET' });
+      onItem({ n: 1 });
+      return {};
+    };
+    const api = new ApiEtiquette({ qps: 1000, burst: 1000, retries: 2, backoffBaseSeconds: 0 }, async () => undefined);
+    const r = await listPaged(api, 'list x', flaky, { limit: 5, fromCache: true }, (i) => i);
+    expect(r.items).toEqual([{ n: 0 }, { n: 1 }]);
   });
 
   it('drops the items keep() answers null for, page by page', async () => {
