@@ -1,10 +1,11 @@
 /** Reading the CLI's input files: one place that turns I/O and syntax problems into InputErrors. */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { PortError } from '../engine/ports.js';
 import { InputError } from '../model/errors.js';
 import { parseYamlDocuments } from '../model/yaml-input.js';
 import { parseClusterObjects, parseClusterText } from '../model/kube/index.js';
 import { splitJsonListItems } from '../model/kube/json-list-split.js';
+import { isClusterSnapshot, parseClusterSnapshot } from '../model/snapshot/format.js';
 import type { Cluster } from '../model/types.js';
 
 /** Reads a file, or standard input for `-`. */
@@ -83,14 +84,30 @@ function readClusterQuietly(file: string): Cluster {
       large = false; // readBytes reports the problem
     }
   }
+  if (file !== '-' && fileIsSnapshot(file)) return parseClusterSnapshot(readBytes(file), file);
   if (!large && file !== '-') return parseClusterText(readInput(file), file);
   const bytes = readBytes(file);
+  if (isClusterSnapshot(bytes)) return parseClusterSnapshot(bytes, file);
   if (bytes.length > LARGE_INPUT_BYTES) {
     const items = splitJsonListItems(bytes, file);
     if (items !== null) return parseClusterObjects(items, file);
     throw new InputError(file, '', '', 'a cluster file this large must be JSON (kubectl get ... -o json): YAML of this size is not supported');
   }
   return parseClusterText(bytes.toString('utf8'), file);
+}
+
+/** Whether the file starts with a cluster snapshot's header (vngshift snapshot); false when it cannot be read. */
+function fileIsSnapshot(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const head = Buffer.alloc(512);
+    return isClusterSnapshot(head.subarray(0, readSync(fd, head, 0, head.length, 0)));
+  } catch {
+    return false; // readBytes reports the problem
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** A kubeconfig loaded and checked, and how to name it in messages. client-node is imported only on the live paths. */
@@ -206,10 +223,10 @@ export function checkMigrationId(id: string): void {
 }
 
 /** The live cluster read into the same objects a cluster file gives (read only). Errors become one line. */
-export async function readLiveCluster(kube: LoadedKubeConfig): Promise<Cluster> {
+export async function readLiveCluster(kube: LoadedKubeConfig, opts: import('../live/read-cluster.js').ReadClusterOptions = {}): Promise<Cluster> {
   const { readClusterLive } = await import('../live/read-cluster.js');
   try {
-    return await readClusterLive(kube.kc);
+    return await readClusterLive(kube.kc, opts);
   } catch (e) {
     throw liveInputError(e, kube, 'reading the cluster');
   }

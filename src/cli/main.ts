@@ -6,6 +6,7 @@ import { chaosCommand } from './chaos-command.js';
 import { planCommand } from './plan-command.js';
 import { runCommand } from './run-command.js';
 import { simulateCommand } from './simulate-command.js';
+import { snapshotCommand } from './snapshot-command.js';
 import { statusCommand } from './status-command.js';
 import { stopCommand } from './stop-command.js';
 
@@ -21,6 +22,7 @@ export function program(): Command {
   p.addCommand(runCommand().exitOverride());
   p.addCommand(statusCommand().exitOverride());
   p.addCommand(stopCommand().exitOverride());
+  p.addCommand(snapshotCommand().exitOverride());
   return p;
 }
 

@@ -187,7 +187,8 @@ export async function clusterForPlan(opts: PlanOptions): Promise<(() => Cluster)
   } catch (e) {
     if (e !== checked) throw e;
   }
-  const cluster = await readLiveCluster(kube);
+  // One read to plan from: the watch cache will do, and only the fields the planner reads are kept (see read-cluster.ts).
+  const cluster = await readLiveCluster(kube, { fromCache: true, keepFields: true });
   return () => cluster;
 }
 

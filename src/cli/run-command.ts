@@ -502,6 +502,7 @@ async function planForRun(v: Validated, opts: RunOptions, log: (line: string) =>
     if (missing.length > 0) log(`warning: ${missing.length} old node(s) of the plan are no longer in the cluster: ${missing.slice(0, 5).join(', ')}`);
     return v.planFile;
   }
+  // A consistent read, whole objects (readLiveCluster's default): run acts on what it reads (see live/read-cluster.ts).
   const source = v.clusterFile ?? { cluster: await readLiveCluster(v.kube), source: v.kube.source };
   checkSelection(source.cluster, v.params ?? parseParams({}, 'flags'), opts, source.source);
   const allocatable = v.allocatable;

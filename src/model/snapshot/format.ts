@@ -1,0 +1,239 @@
+/**
+ * The cluster snapshot file: the objects the planner reads, with only the fields it reads (kept-fields.ts), under a header
+ * of its own. One JSON document, one object per line, so it is valid JSON for jq and diffs line by line:
+ *
+ *   {"apiVersion":"vngshift.io/v1","kind":"ClusterSnapshot","metadata":{...},"counts":{"Node":3,...},"items":[
+ *   {"apiVersion":"v1","kind":"Node","metadata":{"name":"a",...},...},
+ *   ...
+ *   {"apiVersion":"v1","kind":"Pod",...}
+ *   ]}
+ *
+ * Objects come in a fixed order (kind as in KEPT_FIELDS, then namespace, then name), so the same cluster gives the same
+ * lines. Reading takes this layout line by line (no string of the whole file), and falls back to one JSON.parse when the
+ * file was reformatted. Pure: the CLI does the I/O.
+ */
+import { InputError } from '../errors.js';
+import { clusterFromValues } from '../kube/cluster.js';
+import { unwrapObjects, type TopLevelValue } from '../kube/envelope.js';
+import type { Cluster } from '../types.js';
+import { prune } from './field-spec.js';
+import { KEPT_FIELDS } from './kept-fields.js';
+
+export const SNAPSHOT_API_VERSION = 'vngshift.io/v1';
+export const SNAPSHOT_KIND = 'ClusterSnapshot';
+
+export interface SnapshotMetadata {
+  /** When the snapshot was taken (RFC 3339), if known. */
+  readonly createdAt?: string;
+  /** What it was taken from: `context NAME`, or `file NAME` (a base name). */
+  readonly source?: string;
+  /** The program that wrote it, e.g. `vngshift 0.1.0`. */
+  readonly generator?: string;
+}
+
+export interface SnapshotHeader {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: SnapshotMetadata;
+  /** Objects by kind, as written. */
+  readonly counts: Readonly<Record<string, number>>;
+}
+
+const KIND_RANK = new Map([...KEPT_FIELDS.keys()].map((k, i) => [k, i]));
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The kept part of one decoded object (kind and apiVersion given for items of typed lists), or null when not kept. */
+export function snapshotObject(value: unknown): Record<string, unknown> | null {
+  if (!isRecord(value)) return null;
+  const kind = value['kind'];
+  const spec = typeof kind === 'string' ? KEPT_FIELDS.get(kind) : undefined;
+  if (spec === undefined) return null;
+  return prune(value, spec) as Record<string, unknown>;
+}
+
+/**
+ * The kept objects of decoded cluster input (Lists flattened, as the parser does), each with where it came from; objects of
+ * kinds the planner does not read are left out.
+ */
+export function snapshotValues(values: readonly TopLevelValue[], file: string): TopLevelValue[] {
+  const out: TopLevelValue[] = [];
+  for (const o of unwrapObjects(values, file)) {
+    const kept = snapshotObject({ ...o.body, apiVersion: o.apiVersion, kind: o.kind });
+    if (kept !== null) out.push({ value: kept, where: o.where });
+  }
+  return out;
+}
+
+function sortKey(o: Record<string, unknown>): { rank: number; ns: string; name: string } {
+  const m = isRecord(o['metadata']) ? o['metadata'] : {};
+  const ns = typeof m['namespace'] === 'string' ? m['namespace'] : '';
+  const name = typeof m['name'] === 'string' ? m['name'] : '';
+  return { rank: KIND_RANK.get(String(o['kind'])) ?? KIND_RANK.size, ns, name };
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The objects in snapshot order. */
+export function snapshotOrder(objects: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  const keyed = objects.map((o) => ({ o, k: sortKey(o) }));
+  keyed.sort((a, b) => a.k.rank - b.k.rank || compareText(a.k.ns, b.k.ns) || compareText(a.k.name, b.k.name));
+  return keyed.map((x) => x.o);
+}
+
+/**
+ * Writes the snapshot of `objects` (already pruned by snapshotObject) through `write`, in pieces of about `chunkLines`
+ * lines, so that no string of the whole file is built.
+ */
+export function writeSnapshot(
+  objects: readonly Record<string, unknown>[],
+  metadata: SnapshotMetadata,
+  write: (chunk: string) => void,
+  chunkLines = 2000,
+): void {
+  const ordered = snapshotOrder(objects);
+  const counts: Record<string, number> = {};
+  for (const o of ordered) counts[String(o['kind'])] = (counts[String(o['kind'])] ?? 0) + 1;
+  const header: SnapshotHeader = { apiVersion: SNAPSHOT_API_VERSION, kind: SNAPSHOT_KIND, metadata, counts };
+  const head = JSON.stringify(header);
+  write(`${head.slice(0, -1)},"items":[\n`);
+  let lines: string[] = [];
+  for (let i = 0; i < ordered.length; i++) {
+    lines.push(JSON.stringify(ordered[i]) + (i + 1 < ordered.length ? ',' : ''));
+    if (lines.length >= chunkLines) {
+      write(lines.join('\n') + '\n');
+      lines = [];
+    }
+  }
+  if (lines.length > 0) write(lines.join('\n') + '\n');
+  write(']}\n');
+}
+
+const HEADER_START = /^\uFEFF?\s*\{\s*"apiVersion"\s*:\s*"vngshift\.io\/[^"]*"\s*,\s*"kind"\s*:\s*"ClusterSnapshot"/;
+
+/** Whether a file beginning with these bytes (the first few hundred are enough) is a cluster snapshot. */
+export function isClusterSnapshot(head: Uint8Array | string): boolean {
+  const text = typeof head === 'string' ? head.slice(0, 512) : Buffer.from(head.buffer, head.byteOffset, Math.min(head.length, 512)).toString('utf8');
+  return HEADER_START.test(text);
+}
+
+function checkHeader(value: unknown, file: string): SnapshotHeader {
+  if (!isRecord(value)) throw new InputError(file, '', '', 'expected a vngshift ClusterSnapshot header');
+  const apiVersion = value['apiVersion'];
+  if (apiVersion !== SNAPSHOT_API_VERSION) {
+    throw new InputError(file, 'ClusterSnapshot', 'apiVersion', `expected ${SNAPSHOT_API_VERSION}; found ${JSON.stringify(apiVersion)} (written by another version of vngshift: take the snapshot again with this one)`);
+  }
+  const counts = isRecord(value['counts']) ? value['counts'] : {};
+  const metadata = isRecord(value['metadata']) ? value['metadata'] : {};
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(counts)) if (typeof v === 'number') out[k] = v;
+  return { apiVersion, kind: SNAPSHOT_KIND, metadata: metadata as SnapshotMetadata, counts: out };
+}
+
+/** Below this many bytes the file is decoded as one string and cut into lines (V8 strings stop at about 512 MiB). */
+const ONE_STRING_BYTES = 400 * 1024 * 1024;
+
+/** The lines of the bytes, each without its line break, one at a time (no string of the whole file when it is large). */
+function lineReader(buf: Buffer): () => string | null {
+  let start = 0;
+  if (buf.length < ONE_STRING_BYTES) {
+    const text = buf.toString('utf8');
+    return () => {
+      if (start >= text.length) return null;
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      const line = text.slice(start, end > start && text.charCodeAt(end - 1) === 0x0d ? end - 1 : end);
+      start = end + 1;
+      return line;
+    };
+  }
+  return () => {
+    if (start >= buf.length) return null;
+    let end = buf.indexOf(0x0a, start);
+    if (end < 0) end = buf.length;
+    const line = buf.toString('utf8', start, end > start && buf[end - 1] === 0x0d ? end - 1 : end);
+    start = end + 1;
+    return line;
+  };
+}
+
+/** Header and objects of a snapshot in its own layout; null when the bytes are laid out otherwise. */
+function readLines(buf: Buffer, file: string): { header: SnapshotHeader; items: TopLevelValue[] } | null {
+  const next = lineReader(buf);
+  const first = (next() ?? '').replace(/^\uFEFF/, '').trimEnd();
+  if (!first.endsWith('"items":[')) return null;
+  let header: SnapshotHeader;
+  try {
+    header = checkHeader(JSON.parse(`${first}]}`), file);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    return null;
+  }
+  const items: TopLevelValue[] = [];
+  let line = 1;
+  let closed = false;
+  for (let text = next(); text !== null; text = next()) {
+    line++;
+    if (closed) {
+      if (text.trim() === '') continue;
+      return null;
+    }
+    // The writer's lines: `{...},`, the last `{...}`, then `]}`.
+    const object = text.endsWith(',') ? text.slice(0, -1) : text;
+    if (object === ']}') {
+      closed = true;
+      continue;
+    }
+    if (object.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(object);
+    } catch (e) {
+      throw new InputError(file, `line ${line}`, '', `expected one JSON object per line; ${e instanceof Error ? e.message : String(e)}`);
+    }
+    items.push({ value, where: `line ${line}` });
+  }
+  if (!closed) throw new InputError(file, '', '', `the snapshot is cut short: no closing "]}" after ${items.length} objects`);
+  return { header, items };
+}
+
+/** Header and objects of a snapshot reformatted (pretty-printed, one line): one JSON document. */
+function readDocument(buf: Buffer, file: string): { header: SnapshotHeader; items: TopLevelValue[] } {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(buf.toString('utf8').replace(/^\uFEFF/, ''));
+  } catch (e) {
+    throw new InputError(file, '', '', `expected a JSON ClusterSnapshot; ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const header = checkHeader(doc, file);
+  const items = isRecord(doc) ? doc['items'] : undefined;
+  if (!Array.isArray(items)) throw new InputError(file, 'ClusterSnapshot', 'items', 'expected a list of objects');
+  return { header, items: items.map((value, i) => ({ value, where: `items[${i}]` })) };
+}
+
+/** The header and the objects of a snapshot file's bytes. */
+export function readSnapshot(bytes: Uint8Array, file: string): { header: SnapshotHeader; objects: TopLevelValue[] } {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const read = readLines(buf, file) ?? readDocument(buf, file);
+  const found: Record<string, number> = {};
+  for (const { value } of read.items) {
+    const kind = isRecord(value) && typeof value['kind'] === 'string' ? value['kind'] : '?';
+    found[kind] = (found[kind] ?? 0) + 1;
+  }
+  for (const kind of new Set([...Object.keys(read.header.counts), ...Object.keys(found)])) {
+    const said = read.header.counts[kind] ?? 0;
+    if (said !== (found[kind] ?? 0)) {
+      throw new InputError(file, 'ClusterSnapshot', 'counts', `the header counts ${said} ${kind}, the file holds ${found[kind] ?? 0}: the file is incomplete or was edited`);
+    }
+  }
+  return { header: read.header, objects: read.items };
+}
+
+/** The Cluster in a snapshot file's bytes; InputErrors name `file`. */
+export function parseClusterSnapshot(bytes: Uint8Array, file: string): Cluster {
+  return clusterFromValues(readSnapshot(bytes, file).objects, file);
+}
