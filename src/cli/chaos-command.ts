@@ -137,7 +137,7 @@ async function sweep(seed: number, runs: number, profile: ChaosProfile, workers:
   const records =
     used <= 1
       ? await chaosRange(seed, runs, { catalog, profile }, (r, i) => onRun(r, i + 1))
-      : await chaosParallel(seed, runs, profile, used, onRun);
+      : await chaosParallel(seed, runs, { catalog, profile }, used, onRun);
   const seconds = (performance.now() - started) / 1000;
   progress.end();
 
