@@ -90,7 +90,6 @@ export function summarize(records: readonly RunRecord[], profile: ChaosProfile, 
   };
 }
 
-/** The text report. `runsPerSecond` and `seconds` come from the caller's clock. */
 /** A failing run after shrinking (see sim/chaos/shrink.ts), as the command line reports it. */
 export interface ShrunkLine {
   readonly seed: number;
@@ -100,7 +99,42 @@ export interface ShrunkLine {
   readonly replay: string;
 }
 
-export function renderChaosText(s: ChaosSummary, timing: { seconds: number; runsPerSecond: number; workers: number } | null, shrunk: readonly ShrunkLine[] = []): string {
+/** One shard's summary as merged: its figures, for the report's per-shard lines. */
+export interface ShardFigures {
+  readonly file: string;
+  /** The shard's index and the sweep's shard count, when it ran as a shard (--shards with --shard-index-env). */
+  readonly shard: { readonly index: number; readonly of: number } | null;
+  readonly seed: number;
+  readonly runs: number;
+  readonly runsPerSecond: number | null;
+  readonly elapsedSeconds: number | null;
+  readonly workers: number | null;
+}
+
+/** A merge's shards, for the report: each shard's own figures, and the shard indexes of the sweep no file held. */
+export interface MergedShards {
+  readonly shards: readonly ShardFigures[];
+  readonly missing: readonly number[];
+}
+
+/** One shard of a merge: which, its seeds, and its rate as it measured it. */
+function shardText(f: ShardFigures): string {
+  const which = f.shard ? `shard ${f.shard.index}/${f.shard.of}` : 'summary';
+  const seeds = `seeds ${f.seed}-${f.seed + f.runs - 1}`;
+  const rate =
+    f.runsPerSecond !== null && f.elapsedSeconds !== null
+      ? `${f.runs} run(s) in ${f.elapsedSeconds.toFixed(1)} s on ${f.workers ?? '?'} worker(s): ${f.runsPerSecond.toFixed(1)} runs/s`
+      : `${f.runs} run(s)`;
+  return `${which} ${seeds}: ${rate} (${f.file})`;
+}
+
+/** The text report. `timing` (runs per second, seconds) comes from the caller's clock; null for a merge. */
+export function renderChaosText(
+  s: ChaosSummary,
+  timing: { seconds: number; runsPerSecond: number; workers: number } | null,
+  shrunk: readonly ShrunkLine[] = [],
+  merged: MergedShards | null = null,
+): string {
   const lines: string[] = [];
   const last = s.seed + s.runs - 1;
   lines.push(`vngshift chaos: ${s.runs} run(s), profile ${s.profile}, seeds ${s.seed}${s.runs > 1 ? `-${last}` : ''}`);
@@ -139,7 +173,14 @@ export function renderChaosText(s: ChaosSummary, timing: { seconds: number; runs
   }
   lines.push('');
   if (timing !== null) lines.push(`${s.runs} run(s) in ${timing.seconds.toFixed(1)} s on ${timing.workers} worker(s): ${timing.runsPerSecond.toFixed(1)} runs/s`);
-  else lines.push(`${s.runs} run(s) merged`);
+  else {
+    if (merged !== null) {
+      lines.push('Shards');
+      for (const f of merged.shards) lines.push(`  ${shardText(f)}`);
+      if (merged.missing.length > 0) lines.push(`  missing: shard(s) ${merged.missing.join(', ')} (no file holds them)`);
+    }
+    lines.push(`${s.runs} run(s) merged${merged !== null ? ` from ${merged.shards.length} file(s)` : ''}`);
+  }
   if (s.runs === 1) {
     const r = s.results[0];
     if (r) {

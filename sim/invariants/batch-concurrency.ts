@@ -13,13 +13,15 @@
  * one and the same batch of the plan, so at most that batch's size are in flight; a node cordoned (or drained) that is in
  * no batch is reported too. Nodes already cordoned in the input are not the migration's doing and are not counted.
  */
-import { nodeNameOf, walk } from './replay.js';
-import type { Checker, Violation } from './types.js';
+import type { TraceEvent } from '../cluster.js';
+import { nodeNameOf } from './replay.js';
+import type { Violation } from './types.js';
+import { alone, type WalkingChecker } from './walking.js';
 
 /** Reasons the world gives a pod's termination when the migration asked for it (the Eviction API, or a forced delete). */
 const MIGRATION_REASONS: ReadonlySet<unknown> = new Set(['evicted', 'deleted']);
 
-export const checkBatchConcurrency: Checker = ({ plan, cluster, result }) => {
+export const batchConcurrencyWalk: WalkingChecker = ({ plan }) => {
   const out: Violation[] = [];
   const cordonAll = plan.params.cordonAllAtStart;
   const batchOf = new Map<string, number>();
@@ -48,8 +50,8 @@ export const checkBatchConcurrency: Checker = ({ plan, cluster, result }) => {
       });
     }
   };
-  walk(cluster, result.events, {
-    after(ev) {
+  const hooks = {
+    after(ev: TraceEvent): void {
       switch (ev.kind) {
         case 'node.updated': {
           const name = nodeNameOf(ev);
@@ -82,6 +84,8 @@ export const checkBatchConcurrency: Checker = ({ plan, cluster, result }) => {
           return;
       }
     },
-  });
-  return out;
+  };
+  return { hooks, finish: () => out };
 };
+
+export const checkBatchConcurrency = alone(batchConcurrencyWalk);

@@ -4,14 +4,16 @@
  * (trace, instances, final fields); none calls the engine or the world. Invariants 7 (determinism), 8 (agreement with the
  * planner) and 10 (crash and resume) are properties over several runs: see test/property/sim-*.test.ts.
  */
-import { checkBatchConcurrency } from './batch-concurrency.js';
+import { batchConcurrencyWalk, checkBatchConcurrency } from './batch-concurrency.js';
 import { checkBoundedRun } from './bounded-run.js';
-import { checkNoBusyTermination } from './no-busy-termination.js';
-import { checkNoPodLost } from './no-pod-lost.js';
-import { checkPdbRespected } from './pdb-respected.js';
+import { checkNoBusyTermination, noBusyTerminationWalk } from './no-busy-termination.js';
+import { checkNoPodLost, noPodLostWalk } from './no-pod-lost.js';
+import { checkPdbRespected, pdbRespectedWalk } from './pdb-respected.js';
 import { checkPlanInstancesOnly } from './plan-instances-only.js';
-import { checkStopUncordons } from './stop-uncordons.js';
+import { walkAll, type Replay } from './replay.js';
+import { checkStopUncordons, stopUncordonsWalk } from './stop-uncordons.js';
 import { DEFAULT_CHECK_PARAMS, type CheckInput, type Checker, type Violation } from './types.js';
+import type { WalkingCheck, WalkingChecker } from './walking.js';
 
 export type { CheckInput, CheckParams, Violation } from './types.js';
 export { DEFAULT_CHECK_PARAMS } from './types.js';
@@ -37,13 +39,35 @@ export const CHECKERS: Readonly<Record<number, Checker>> = {
   9: checkBoundedRun,
 };
 
-/** Runs the checkers (all, or those of `only`) and returns their violations, by invariant then time. */
+/** The checkers that walk the trace, by invariant number: checkInvariants runs them on one shared walk. */
+const WALKING: Readonly<Record<number, WalkingChecker>> = {
+  1: noPodLostWalk,
+  2: pdbRespectedWalk,
+  3: batchConcurrencyWalk,
+  4: noBusyTerminationWalk,
+  6: stopUncordonsWalk,
+};
+
+/**
+ * Runs the checkers (all, or those of `only`) and returns their violations, by invariant then time. The checkers that walk
+ * the trace share one walk (each sees the state it would see on its own walk); the others read the result directly.
+ */
 export function checkInvariants(input: CheckInput, only?: readonly number[]): Violation[] {
   const params = { ...DEFAULT_CHECK_PARAMS, ...(input.params ?? {}) };
+  const chosen = Object.keys(CHECKERS)
+    .map(Number)
+    .filter((n) => !only || only.includes(n));
+  const walking = new Map<number, WalkingCheck>();
+  for (const n of chosen) {
+    const w = WALKING[n];
+    if (w) walking.set(n, w(input, params));
+  }
+  const replay: Replay | null = walking.size > 0 ? walkAll(input.cluster, input.result.events, [...walking.values()].map((c) => c.hooks)) : null;
   const out: Violation[] = [];
-  for (const [n, checker] of Object.entries(CHECKERS)) {
-    if (only && !only.includes(Number(n))) continue;
-    out.push(...checker(input, params).slice(0, params.maxPerInvariant));
+  for (const n of chosen) {
+    const w = walking.get(n);
+    const found = w && replay ? w.finish(replay) : (CHECKERS[n] as Checker)(input, params);
+    out.push(...found.slice(0, params.maxPerInvariant));
   }
   return out;
 }

@@ -5,14 +5,16 @@
  * bound to that node and not yet terminated (pod.terminated not seen; a terminating pod still runs) are looked at: any that is
  * not a DaemonSet pod, not a mirror (static) pod and not finished (Succeeded/Failed) is a violation. Reported once per node.
  */
-import { nodeNameOf, runsWorkload, walk } from './replay.js';
-import type { Checker, Violation } from './types.js';
+import type { TraceEvent } from '../cluster.js';
+import { nodeNameOf, runsWorkload, type Replay } from './replay.js';
+import type { Violation } from './types.js';
+import { alone, type WalkingChecker } from './walking.js';
 
-export const checkNoBusyTermination: Checker = ({ cluster, result }) => {
+export const noBusyTerminationWalk: WalkingChecker = () => {
   const out: Violation[] = [];
   const reported = new Set<string>();
-  walk(cluster, result.events, {
-    before(ev, r) {
+  const hooks = {
+    before(ev: TraceEvent, r: Replay): void {
       let node: string | null = null;
       let what = '';
       if (ev.kind === 'instance.shutting-down') {
@@ -38,6 +40,8 @@ export const checkNoBusyTermination: Checker = ({ cluster, result }) => {
         objects: [`Node ${node}`, ...busy.map((p) => `Pod ${p.key}`)],
       });
     },
-  });
-  return out;
+  };
+  return { hooks, finish: () => out };
 };
+
+export const checkNoBusyTermination = alone(noBusyTerminationWalk);

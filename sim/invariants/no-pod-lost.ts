@@ -17,8 +17,9 @@
  * Pending and unbound, and then unscheduledPods names it, even when the run completes.
  */
 import { disruptionOptOut } from '../../src/model/kube/disruption-opt-out.js';
-import { runsWorkload, walk, type PodRec } from './replay.js';
-import type { Checker, Violation } from './types.js';
+import { runsWorkload, type PodRec, type Replay } from './replay.js';
+import type { CheckInput, Violation } from './types.js';
+import { alone, type WalkingChecker } from './walking.js';
 
 const RECREATED = new Set(['ReplicaSet', 'StatefulSet', 'Job', 'ReplicationController']);
 const ENGINE_REMOVALS = new Set(['pod.evicted', 'pod.deleted', 'pod.gone']);
@@ -34,9 +35,13 @@ function chain(root: PodRec): PodRec[] {
   return out;
 }
 
-export const checkNoPodLost: Checker = ({ cluster, result, plan }) => {
+/** Invariant 1 as a part of a walk: it only reads the final state. */
+export const noPodLostWalk: WalkingChecker = ({ cluster, result, plan }) => ({ hooks: {}, finish: (r) => podsLost(r, cluster, result, plan) });
+
+export const checkNoPodLost = alone(noPodLostWalk);
+
+function podsLost(r: Replay, cluster: CheckInput['cluster'], result: CheckInput['result'], plan: CheckInput['plan']): Violation[] {
   const out: Violation[] = [];
-  const r = walk(cluster, result.events, {});
   const named = new Set<string>(result.unscheduledPods);
   for (const o of result.failure?.objects ?? []) if (o.startsWith('Pod ')) named.add(o.slice(4));
   const reported = new Set<string>();
@@ -108,4 +113,4 @@ export const checkNoPodLost: Checker = ({ cluster, result, plan }) => {
     });
   }
   return out;
-};
+}

@@ -15,9 +15,10 @@
  */
 import type { IntOrPercent, PodDisruptionBudget } from '../../src/model/types.js';
 import type { TraceEvent } from '../cluster.js';
-import { podKeyOf, walk, type PodRec, type Replay } from './replay.js';
+import { podKeyOf, type PodRec, type Replay } from './replay.js';
 import { labelsMatch } from './selector.js';
-import type { Checker, Violation } from './types.js';
+import type { Violation } from './types.js';
+import { alone, NOTHING_TO_CHECK, type WalkingChecker } from './walking.js';
 
 export interface PdbCount {
   readonly healthy: number;
@@ -51,9 +52,9 @@ export function pdbCount(pdb: PodDisruptionBudget, pods: Iterable<PodRec>, repli
   return { healthy, desired, expected };
 }
 
-export const checkPdbRespected: Checker = ({ plan, cluster, result }) => {
+export const pdbRespectedWalk: WalkingChecker = ({ plan, cluster, result }) => {
   const params = plan.params;
-  if (!params.respectPdb) return [];
+  if (!params.respectPdb) return NOTHING_TO_CHECK;
   const out: Violation[] = [];
   const replicas = new Map<string, number>();
   for (const w of cluster.workloads) if (w.replicas !== null) replicas.set(w.uid, w.replicas);
@@ -81,12 +82,16 @@ export const checkPdbRespected: Checker = ({ plan, cluster, result }) => {
     }
   };
 
-  walk(cluster, result.events, {
-    before(ev, r) {
-      if (ev.kind !== 'pod.terminating') return;
-      const reason = ev['reason'];
-      if (reason === 'evicted' || reason === 'deleted') check(ev, r, reason);
+  return {
+    hooks: {
+      before(ev, r) {
+        if (ev.kind !== 'pod.terminating') return;
+        const reason = ev['reason'];
+        if (reason === 'evicted' || reason === 'deleted') check(ev, r, reason);
+      },
     },
-  });
-  return out;
+    finish: () => out,
+  };
 };
+
+export const checkPdbRespected = alone(pdbRespectedWalk);

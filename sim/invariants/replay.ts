@@ -51,6 +51,57 @@ export interface NodeRec {
   ready: boolean;
 }
 
+/** What a new pod record is made of; the rest starts as a live pod with no successor. */
+type NewPod = Omit<PodRec, 'serial' | 'successors' | 'terminating' | 'terminatingAt' | 'terminatingReason' | 'gone' | 'goneAt' | 'goneReason'>;
+
+/** A PodRec built field by field in one fixed order, so every record has the same shape (cheap to make and to read). */
+class PodRecord implements PodRec {
+  readonly serial: number;
+  readonly key: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly ownerKind: string | null;
+  readonly ownerName: string | null;
+  readonly ownerUid: string | null;
+  readonly isDaemonSet: boolean;
+  readonly isMirror: boolean;
+  readonly fromInput: boolean;
+  readonly createdAt: number;
+  readonly replaces: PodRec | null;
+  readonly successors: PodRec[] = [];
+  node: string | null;
+  phase: PodPhase;
+  ready: boolean;
+  terminating = false;
+  terminatingAt: number | null = null;
+  terminatingReason: string | null = null;
+  gone = false;
+  goneAt: number | null = null;
+  goneReason: string | null = null;
+
+  constructor(p: NewPod, serial: number) {
+    this.serial = serial;
+    this.key = p.key;
+    this.namespace = p.namespace;
+    this.name = p.name;
+    this.uid = p.uid;
+    this.labels = p.labels;
+    this.ownerKind = p.ownerKind;
+    this.ownerName = p.ownerName;
+    this.ownerUid = p.ownerUid;
+    this.isDaemonSet = p.isDaemonSet;
+    this.isMirror = p.isMirror;
+    this.fromInput = p.fromInput;
+    this.createdAt = p.createdAt;
+    this.replaces = p.replaces;
+    this.node = p.node;
+    this.phase = p.phase;
+    this.ready = p.ready;
+  }
+}
+
 const after = (object: string): string => {
   const i = object.indexOf(' ');
   return i < 0 ? object : object.slice(i + 1);
@@ -134,18 +185,8 @@ export class Replay {
     }
   }
 
-  private add(p: Omit<PodRec, 'serial' | 'successors' | 'terminating' | 'terminatingAt' | 'terminatingReason' | 'gone' | 'goneAt' | 'goneReason'>): PodRec {
-    const rec: PodRec = {
-      ...p,
-      serial: this.serial++,
-      successors: [],
-      terminating: false,
-      terminatingAt: null,
-      terminatingReason: null,
-      gone: false,
-      goneAt: null,
-      goneReason: null,
-    };
+  private add(p: NewPod): PodRec {
+    const rec = new PodRecord(p, this.serial++);
     this.pods.set(rec.key, rec);
     this.lastByKey.set(rec.key, rec);
     this.all.push(rec);
@@ -274,17 +315,30 @@ export class Replay {
   }
 }
 
+/** What a checker does while the trace is walked: `before` sees the state just before an event, `after` just after. */
+export interface WalkHooks {
+  readonly before?: (ev: TraceEvent, r: Replay, index: number) => void;
+  readonly after?: (ev: TraceEvent, r: Replay, index: number) => void;
+}
+
 /** Walks the trace: `before(ev, state)` sees the state just before the event, `afterEvent` just after. */
-export function walk(
-  cluster: Cluster,
-  events: readonly TraceEvent[],
-  hooks: { before?: (ev: TraceEvent, r: Replay, index: number) => void; after?: (ev: TraceEvent, r: Replay, index: number) => void },
-): Replay {
+export function walk(cluster: Cluster, events: readonly TraceEvent[], hooks: WalkHooks): Replay {
+  return walkAll(cluster, events, [hooks]);
+}
+
+/**
+ * One walk for several checkers: at each event every `before` runs (in the order given), then the event is applied, then
+ * every `after`. The hooks only read the replayed state, so each sees what it would see on a walk of its own.
+ */
+export function walkAll(cluster: Cluster, events: readonly TraceEvent[], hooks: readonly WalkHooks[]): Replay {
   const r = new Replay(cluster);
-  events.forEach((ev, i) => {
-    hooks.before?.(ev, r, i);
+  const before = hooks.flatMap((h) => (h.before ? [h.before] : []));
+  const afterHooks = hooks.flatMap((h) => (h.after ? [h.after] : []));
+  for (let i = 0; i < events.length; i++) {
+    const ev = events[i] as TraceEvent;
+    for (const f of before) f(ev, r, i);
     r.apply(ev);
-    hooks.after?.(ev, r, i);
-  });
+    for (const f of afterHooks) f(ev, r, i);
+  }
   return r;
 }

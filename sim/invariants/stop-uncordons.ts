@@ -5,13 +5,19 @@
  * deleted) and that the run cordoned (node.updated unschedulable=true) must be uncordoned again unless it is drained: no pod
  * but DaemonSet, mirror or finished pods is bound to it. Nodes cordoned before the run are left out (not the migration's).
  */
-import { runsWorkload, walk } from './replay.js';
-import type { Checker, Violation } from './types.js';
+import { runsWorkload, type Replay } from './replay.js';
+import type { CheckInput, Violation } from './types.js';
+import { alone, NOTHING_TO_CHECK, type WalkingChecker } from './walking.js';
 
-export const checkStopUncordons: Checker = ({ plan, cluster, result }) => {
-  if (result.status !== 'Stopped') return [];
+export const stopUncordonsWalk: WalkingChecker = ({ plan, result }) => {
+  if (result.status !== 'Stopped') return NOTHING_TO_CHECK;
+  return { hooks: {}, finish: (r) => cordonedAfterStop(r, plan) };
+};
+
+export const checkStopUncordons = alone(stopUncordonsWalk);
+
+function cordonedAfterStop(r: Replay, plan: CheckInput['plan']): Violation[] {
   const out: Violation[] = [];
-  const r = walk(cluster, result.events, {});
   for (const old of plan.oldNodes) {
     const n = r.nodes.get(old.name);
     if (!n || !n.exists || !n.unschedulable || !n.cordonedInRun) continue;
@@ -28,4 +34,4 @@ export const checkStopUncordons: Checker = ({ plan, cluster, result }) => {
     });
   }
   return out;
-};
+}

@@ -13,8 +13,9 @@ import { chaosParallel } from '../../sim/chaos/parallel.js';
 import { REGRESSIONS_DIR, scenarioReplayCommand, writeRegression } from '../../sim/chaos/regression.js';
 import { describeShrink, shrinkRun } from '../../sim/chaos/shrink.js';
 import { chaosJobManifest, JOB_NAME, shardRange } from '../../sim/chaos/job.js';
+import { missingShards, readShard } from '../../sim/chaos/merge.js';
 import { chaosRange, type RunRecord } from '../../sim/chaos/run.js';
-import { renderChaosText, replayCommand, summarize, type ShrunkLine } from '../../sim/chaos/summary.js';
+import { renderChaosText, replayCommand, summarize, type ShardFigures, type ShrunkLine } from '../../sim/chaos/summary.js';
 
 interface ChaosOptions {
   runs?: string;
@@ -115,6 +116,7 @@ export function chaosCommand(): Command {
       }
       let first = seed;
       let count = runs;
+      let shard: { index: number; of: number } | null = null;
       if (shards !== null || opts.shardIndexEnv !== undefined) {
         if (shards === null || opts.shardIndexEnv === undefined) throw new InputError('flag --shards', '', '', '--shards and --shard-index-env go together');
         const raw = process.env[opts.shardIndexEnv];
@@ -123,12 +125,22 @@ export function chaosCommand(): Command {
           throw new InputError(`environment ${opts.shardIndexEnv}`, '', '', `must be a shard index from 0 to ${shards - 1}, found "${raw ?? ''}"`);
         }
         ({ first, count } = shardRange(seed, runs, shards, index));
+        shard = { index, of: shards };
       }
-      await sweep(first, count, profile, workers, shrinkCount, shrinkRuns, opts);
+      await sweep(first, count, profile, workers, shrinkCount, shrinkRuns, opts, shard);
     });
 }
 
-async function sweep(seed: number, runs: number, profile: ChaosProfile, workers: number, shrinkCount: number, shrinkRuns: number, opts: ChaosOptions): Promise<void> {
+async function sweep(
+  seed: number,
+  runs: number,
+  profile: ChaosProfile,
+  workers: number,
+  shrinkCount: number,
+  shrinkRuns: number,
+  opts: ChaosOptions,
+  shard: { index: number; of: number } | null,
+): Promise<void> {
   const catalog = loadCatalog();
   const started = performance.now();
   const progress = progressLine(runs);
@@ -137,7 +149,7 @@ async function sweep(seed: number, runs: number, profile: ChaosProfile, workers:
   const records =
     used <= 1
       ? await chaosRange(seed, runs, { catalog, profile }, (r, i) => onRun(r, i + 1))
-      : await chaosParallel(seed, runs, profile, used, onRun);
+      : await chaosParallel(seed, runs, { catalog, profile }, used, onRun);
   const seconds = (performance.now() - started) / 1000;
   progress.end();
 
@@ -162,7 +174,7 @@ async function sweep(seed: number, runs: number, profile: ChaosProfile, workers:
   }
   const runsPerSecond = Math.round((runs / Math.max(seconds, 1e-9)) * 100) / 100;
   if (opts.output === 'json') {
-    const out = { ...summary, shrunk, regressions, runsPerSecond, elapsedSeconds: Math.round(seconds * 1000) / 1000, workers: used };
+    const out = { ...summary, shrunk, regressions, runsPerSecond, elapsedSeconds: Math.round(seconds * 1000) / 1000, workers: used, ...(shard ? { shard } : {}) };
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   } else {
     process.stdout.write(renderChaosText(summary, { seconds, runsPerSecond, workers: used }, shrunk));
@@ -170,34 +182,38 @@ async function sweep(seed: number, runs: number, profile: ChaosProfile, workers:
   process.exitCode = summary.violations.length > 0 || summary.errors.length > 0 ? 4 : 0;
 }
 
-/** `--merge`: the shards' JSON summaries as one report (runs/s is not meaningful across pods and is left out). */
+/**
+ * `--merge`: the shards' JSON summaries (or the Job pods' logs, see sim/chaos/merge.ts) as one report, with each shard's runs
+ * per second as the shard measured it (the shards ran on their own clocks, so no overall rate is made up).
+ */
 function mergeSummaries(files: readonly string[], output: string): void {
   if (output !== 'text' && output !== 'json') throw new InputError('flag --output', '', '', `unknown format "${output}"; expected text or json`);
   const records: RunRecord[] = [];
   const shrunk: ShrunkReport[] = [];
+  const figures: ShardFigures[] = [];
   let profile: ChaosProfile | null = null;
   for (const file of files) {
-    let doc: unknown;
+    let text: string;
     try {
-      doc = JSON.parse(readFileSync(file, 'utf8'));
+      text = readFileSync(file, 'utf8');
     } catch (e) {
-      throw new InputError(file, '', '', `not a JSON chaos summary: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+      throw new InputError(file, '', '', `cannot be read: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
     }
-    const d = doc as { profile?: unknown; results?: unknown; shrunk?: unknown };
-    if (typeof d !== 'object' || d === null || !Array.isArray(d.results) || !(PROFILES as readonly unknown[]).includes(d.profile)) {
-      throw new InputError(file, 'chaos summary', 'results', 'expected the JSON that `vngshift chaos -o json` prints');
-    }
-    if (profile !== null && d.profile !== profile) throw new InputError(file, 'chaos summary', 'profile', `profile ${String(d.profile)} differs from ${profile}`);
-    profile = d.profile as ChaosProfile;
-    records.push(...(d.results as RunRecord[]));
-    if (Array.isArray(d.shrunk)) shrunk.push(...(d.shrunk as ShrunkReport[]));
+    const d = readShard<ShrunkReport>(text, file);
+    if (profile !== null && d.profile !== profile) throw new InputError(file, 'chaos summary', 'profile', `profile ${d.profile} differs from ${profile}`);
+    profile = d.profile;
+    records.push(...d.results);
+    shrunk.push(...d.shrunk);
+    figures.push(d.figures);
   }
   if (profile === null || records.length === 0) throw new InputError('flag --merge', '', '', 'no runs in the files given');
   const seeds = records.map((r) => r.seed);
   if (new Set(seeds).size !== seeds.length) throw new InputError('flag --merge', '', '', 'the summaries overlap: a seed appears twice');
   const summary = summarize(records, profile, Math.min(...seeds));
-  if (output === 'json') process.stdout.write(JSON.stringify({ ...summary, shrunk, files: files.length }, null, 2) + '\n');
-  else process.stdout.write(renderChaosText(summary, null, shrunk));
+  const shards = [...figures].sort((a, b) => a.seed - b.seed);
+  const missing = missingShards(shards);
+  if (output === 'json') process.stdout.write(JSON.stringify({ ...summary, shrunk, files: files.length, shards, missingShards: missing }, null, 2) + '\n');
+  else process.stdout.write(renderChaosText(summary, null, shrunk, { shards, missing }));
   process.exitCode = summary.violations.length > 0 || summary.errors.length > 0 ? 4 : 0;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The Indexed Job `vngshift chaos --emit-job` prints is accepted by a real API server: created in a namespace of the e2e
  * control plane, it reads back as an Indexed Job with its completions, parallelism and the shard arguments its pods run.
- * (Its pods never start: the e2e cluster has no image registry and no kubelet that runs containers.)
+ * (Its pods never start here: the e2e cluster has no image registry and no kubelet that runs containers; chaos-sweep.test.ts
+ * runs a sweep's pods with a local pod runner.)
  */
 import { spawnSync } from 'node:child_process';
 import * as k8s from '@kubernetes/client-node';

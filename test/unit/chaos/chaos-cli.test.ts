@@ -1,9 +1,9 @@
 /** `vngshift chaos` as a user runs it (test/global-setup.ts builds dist/ once, so the worker threads load the code under test). */
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { vngshift } from './chaos-child.js';
 
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/vngshift.js', 'chaos', ...args], { encoding: 'utf8', timeout: 120_000 });
+async function cli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  const r = await vngshift(['chaos', ...args]);
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -17,9 +17,9 @@ function stable(out: string): unknown {
 }
 
 describe('vngshift chaos', () => {
-  it('gives the same summary with one worker and with two', () => {
-    const one = cli(['--runs', '16', '--seed', '40', '--profile', 'swarm', '--workers', '1', '-o', 'json']);
-    const two = cli(['--runs', '16', '--seed', '40', '--profile', 'swarm', '--workers', '2', '-o', 'json']);
+  it('gives the same summary with one worker and with two', async () => {
+    const one = await cli(['--runs', '16', '--seed', '40', '--profile', 'swarm', '--workers', '1', '-o', 'json']);
+    const two = await cli(['--runs', '16', '--seed', '40', '--profile', 'swarm', '--workers', '2', '-o', 'json']);
     expect(one.code, one.err).toBe(0);
     expect(two.code, two.err).toBe(0);
     expect(stable(two.out)).toEqual(stable(one.out));
@@ -34,8 +34,8 @@ describe('vngshift chaos', () => {
     expect(one.err).toMatch(/chaos: 16\/16 runs \(100%\)/);
   });
 
-  it('prints a text summary with runs/s', () => {
-    const r = cli(['--runs', '2', '--profile', 'lite', '--workers', '1']);
+  it('prints a text summary with runs/s', async () => {
+    const r = await cli(['--runs', '2', '--profile', 'lite', '--workers', '1']);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/2 run\(s\), profile lite, seeds 1-2/);
     expect(r.out).toMatch(/Invariants 1-6 and 9 \(and 7 on every replayed run\): no violation\./);
@@ -50,8 +50,8 @@ describe('vngshift chaos', () => {
     [['--runs', '3', '--workers', '0'], /--workers must be a positive integer/],
     [['--runs', '3', '--seed', '-1'], /--seed must be a whole number/],
     [['--runs', '3', '-o', 'xml'], /unknown format "xml"/],
-  ])('bad flags %j exit 1 with one line', (args, message) => {
-    const r = cli(args);
+  ])('bad flags %j exit 1 with one line', async (args, message) => {
+    const r = await cli(args);
     expect(r.code).toBe(1);
     expect(r.out).toBe('');
     expect(r.err.trim().split('\n')).toHaveLength(1);

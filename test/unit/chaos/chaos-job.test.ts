@@ -4,8 +4,7 @@
  * against the Kubernetes API types of @kubernetes/client-node (every field known, nothing dropped); the e2e tier also sends it
  * to a real API server with server-side dry run.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
@@ -13,13 +12,10 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { shardRange } from '../../../sim/chaos/job.js';
+import { vngshift as cli } from './chaos-child.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vngshift-chaos-job-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function cli(args: readonly string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, ['bin/vngshift.js', ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
-}
 
 /** Keys sorted at every level, so two objects compare by content. */
 function canonical(v: unknown): unknown {
@@ -54,8 +50,8 @@ describe('chaos shards', () => {
     );
   });
 
-  it('--emit-job prints a valid Indexed Job whose pods run their shard of the range', () => {
-    const out = cli(['chaos', '--runs', '10000', '--seed', '7', '--profile', 'lite', '--shards', '8', '--parallelism', '4', '--workers', '2', '--emit-job', '--image', 'registry.example/vngshift:0.1.0', '--job-name', 'sweep-1', '--namespace', 'chaos']);
+  it('--emit-job prints a valid Indexed Job whose pods run their shard of the range', async () => {
+    const out = await cli(['chaos', '--runs', '10000', '--seed', '7', '--profile', 'lite', '--shards', '8', '--parallelism', '4', '--workers', '2', '--emit-job', '--image', 'registry.example/vngshift:0.1.0', '--job-name', 'sweep-1', '--namespace', 'chaos']);
     expect(out.stderr).toBe('');
     expect(out.status).toBe(0);
     const job = parse(out.stdout) as Record<string, unknown>;
@@ -78,28 +74,50 @@ describe('chaos shards', () => {
     );
   });
 
-  it('two shards run by index and merged give the same runs as one sweep', () => {
-    const whole = cli(['chaos', '--runs', '5', '--seed', '40', '--profile', 'lite', '--workers', '1', '-o', 'json']);
+  it('two shards run by index and merged give the same runs as one sweep', async () => {
+    const whole = await cli(['chaos', '--runs', '5', '--seed', '40', '--profile', 'lite', '--workers', '1', '-o', 'json']);
     expect(whole.status).toBe(0);
     const files: string[] = [];
     for (const index of ['0', '1']) {
-      const part = cli(['chaos', '--runs', '5', '--seed', '40', '--profile', 'lite', '--workers', '1', '--shards', '2', '--shard-index-env', 'JOB_COMPLETION_INDEX', '-o', 'json'], { JOB_COMPLETION_INDEX: index });
+      const part = await cli(['chaos', '--runs', '5', '--seed', '40', '--profile', 'lite', '--workers', '1', '--shards', '2', '--shard-index-env', 'JOB_COMPLETION_INDEX', '-o', 'json'], { JOB_COMPLETION_INDEX: index });
       expect(part.status, part.stderr).toBe(0);
       const f = join(dir, `shard-${index}.json`);
       writeFileSync(f, part.stdout);
       files.push(f);
     }
-    const shard0 = JSON.parse(cli(['chaos', '--merge', files[0] as string, '-o', 'json']).stdout) as { runs: number };
+    const shard0 = JSON.parse((await cli(['chaos', '--merge', files[0] as string, '-o', 'json'])).stdout) as { runs: number };
     expect(shard0.runs).toBe(2);
-    const merged = cli(['chaos', '--merge', ...files, '-o', 'json']);
+    const merged = await cli(['chaos', '--merge', ...files, '-o', 'json']);
     expect(merged.status).toBe(0);
     const a = JSON.parse(whole.stdout) as { results: unknown[]; outcomes: unknown };
     const b = JSON.parse(merged.stdout) as { results: unknown[]; outcomes: unknown; runs: number };
     expect(b.runs).toBe(5);
     expect(b.results).toEqual(a.results);
     expect(b.outcomes).toEqual(a.outcomes);
-    const text = cli(['chaos', '--merge', ...files]);
+    const text = await cli(['chaos', '--merge', ...files]);
     expect(text.stdout).toMatch(/5 run\(s\) merged/);
+    // Each shard's own figures: which shard, its seeds, its runs per second.
+    expect(text.stdout).toMatch(/shard 0\/2 seeds 40-41: 2 run\(s\) in [\d.]+ s on 1 worker\(s\): [\d.]+ runs\/s/);
+    expect(text.stdout).toMatch(/shard 1\/2 seeds 42-44: 3 run\(s\)/);
+    const figures = JSON.parse(merged.stdout) as { shards: { shard: unknown; seed: number; runs: number; runsPerSecond: number }[]; missingShards: number[] };
+    expect(figures.shards.map((f) => [f.shard, f.seed, f.runs])).toEqual([[{ index: 0, of: 2 }, 40, 2], [{ index: 1, of: 2 }, 42, 3]]);
+    expect(figures.shards.every((f) => f.runsPerSecond > 0)).toBe(true);
+    expect(figures.missingShards).toEqual([]);
+
+    // A pod's log holds its standard error too (kubectl logs returns both streams): the progress lines come before the
+    // summary, and the merge reads past them.
+    const logs = files.map((f, i) => {
+      const log = join(dir, `pod-${i}.log`);
+      writeFileSync(log, `chaos: 1/2 runs (50%), 0 violation(s), 1.0 runs/s\nchaos: 2/2 runs (100%), 0 violation(s), 1.0 runs/s\n${readFileSync(f, 'utf8')}`);
+      return log;
+    });
+    const fromLogs = await cli(['chaos', '--merge', ...logs, '-o', 'json']);
+    expect(fromLogs.status, fromLogs.stderr).toBe(0);
+    expect((JSON.parse(fromLogs.stdout) as { results: unknown[] }).results).toEqual(a.results);
+    // One shard alone: the other is reported missing.
+    const one = await cli(['chaos', '--merge', logs[1] as string]);
+    expect(one.status).toBe(0);
+    expect(one.stdout).toMatch(/missing: shard\(s\) 0/);
   });
 
   it.each([
@@ -108,24 +126,24 @@ describe('chaos shards', () => {
     [['chaos', '--runs', '10', '--emit-job', '--shards', '2', '--image', 'x', '--job-name', 'Bad_Name'], /Job name/],
     [['chaos', '--runs', '3', '--shards', '4', '--emit-job', '--image', 'x'], /must not exceed/],
     [['chaos', '--runs', '10', '--shards', '2'], /go together/],
-  ])('bad job flags %j exit 1 with one line', (args, message) => {
-    const out = cli(args);
+  ])('bad job flags %j exit 1 with one line', async (args, message) => {
+    const out = await cli(args);
     expect(out.status).toBe(1);
     expect(out.stderr.trim().split('\n')).toHaveLength(1);
     expect(out.stderr).toMatch(message);
   });
 
-  it('a shard index outside the range, or a merge of something else, exits 1 with one line', () => {
-    const out = cli(['chaos', '--runs', '10', '--shards', '2', '--shard-index-env', 'IDX'], { IDX: '2' });
+  it('a shard index outside the range, or a merge of something else, exits 1 with one line', async () => {
+    const out = await cli(['chaos', '--runs', '10', '--shards', '2', '--shard-index-env', 'IDX'], { IDX: '2' });
     expect(out.status).toBe(1);
     expect(out.stderr).toMatch(/environment IDX.*from 0 to 1/);
     const f = join(dir, 'not-a-summary.json');
     writeFileSync(f, '{"hello": 1}');
-    const m = cli(['chaos', '--merge', f]);
+    const m = await cli(['chaos', '--merge', f]);
     expect(m.status).toBe(1);
     expect(m.stderr.trim().split('\n')).toHaveLength(1);
     const overlap = join(dir, 'shard-0.json');
-    const o = cli(['chaos', '--merge', overlap, overlap]);
+    const o = await cli(['chaos', '--merge', overlap, overlap]);
     expect(o.status).toBe(1);
     expect(o.stderr).toMatch(/overlap/);
   });
