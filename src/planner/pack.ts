@@ -40,15 +40,17 @@ export interface SolveOptions {
  * final round counted every domain its own nodes create: every skew it accepted holds in the final cluster.
  */
 export function solve(input: SolveInput, options: SolveOptions = {}): SolveResult {
-  const spreads = input.movingPods.some((p) =>
-    p.topologySpread.some((c) => c.whenUnsatisfiable === 'DoNotSchedule' && c.topologyKey !== 'kubernetes.io/hostname'),
-  );
+  // Does some moving pod spread over a key other than hostname (only asked once a round saw a domain grow)?
+  const spreads = (): boolean =>
+    input.movingPods.some((p) =>
+      p.topologySpread.some((c) => c.whenUnsatisfiable === 'DoNotSchedule' && c.topologyKey !== 'kubernetes.io/hostname'),
+    );
   let ghosts: PlanNode[] = [];
   const seen = new Set<string>();
   for (let round = 0; ; round++) {
     const { result, finalNodes, domainsGrew } = solveOnce(input, ghosts, options);
     // Done when no spread domain appeared after a class had been checked: every check saw every domain.
-    if (!spreads || !domainsGrew || round >= 5) return result;
+    if (!domainsGrew || round >= 5 || !spreads()) return result;
     let added = false;
     for (const node of finalNodes) {
       const labels: Record<string, string> = { ...node.labels };
