@@ -1,8 +1,8 @@
 /**
  * Packing phase 5, placement: first-fit decreasing, class by class (priority, then size), over the open nodes in order;
  * a node found for a pod takes as many of its class as it would one by one, in one step (one-step.ts); a pod no open node
- * takes opens a new node, which complementing pods then share. Pods that fit nowhere are retried after the others, for up
- * to four passes.
+ * takes opens a new node, which gets a pod that needs a node of its own (solo-seed.ts) and complementing pods. Pods that
+ * fit nowhere are retried after the others, for up to four passes.
  */
 import type { PodScheduling } from '../../model/types.js';
 import { MONOTONE_PLUGINS, runFilters } from '../predicates/index.js';
@@ -14,6 +14,7 @@ import type { DemandBook } from './demand.js';
 import { newNodeOpener } from './new-node-choice.js';
 import { oneStepCount, packsInOneStep, placeMovingMany } from './one-step.js';
 import { placeMoving } from './place.js';
+import { soloSeeder } from './solo-seed.js';
 import type { ClassQueue, PackState, PendingClass } from './state.js';
 import type { Template } from './templates.js';
 
@@ -48,6 +49,7 @@ export function firstFit(
     else byGroup.set(g, [cls]);
   }
   const complement = complementer(state, book, byGroup, queues);
+  const seeder = soloSeeder(state, book, byGroup, queues);
 
   let pending: PendingClass[] = order.map((cls) => ({ cls, members: [...cls.members] }));
   for (let pass = 0; pass < 4 && pending.length > 0; pass++) {
@@ -55,6 +57,7 @@ export function firstFit(
     let progress = false;
     queues.clear();
     for (const { cls, members } of pending) queues.set(cls, { items: members, head: 0, turnPassed: false });
+    seeder.newPass();
     for (const { cls } of pending) {
       const q = queues.get(cls) as ClassQueue;
       const left: number[] = [];
@@ -112,6 +115,7 @@ export function firstFit(
         if (opened) {
           placeMoving(state, book, cls, chosen, podIndex);
           open.update(chosen);
+          seeder.seed(chosen, cls);
           complement(chosen, cls);
           continue;
         }
