@@ -52,7 +52,9 @@ function benchCa(): { first: CaResult; best: CaResult } {
   const runs = [runCa(), runCa(), runCa()];
   const first = runs[0] as CaResult;
   const best = runs.reduce((a, b) => (b.solveMs < a.solveMs ? b : a));
+  const min = (f: (r: CaResult) => number): number => Math.min(...runs.map(f));
   for (const r of runs) if (!r.correct) failures.push(`cluster-autoscaler case: ${r.nodes} nodes (${r.unschedulable} pods unplaced), expected exactly ${r.expectedNodes}`);
+  for (const r of runs) if (r.podByPodNodes !== r.nodes) failures.push(`cluster-autoscaler case: ${r.podByPodNodes} nodes pod by pod against ${r.nodes} in one step`);
   printTable(
     '2. cluster-autoscaler binpacking case (50,000 x 50m/100B + 1,000 x 95m/190B on 1000m/5000B/100 pods)',
     ['figure', 'value', 'target', 'verdict'],
@@ -61,8 +63,11 @@ function benchCa(): { first: CaResult; best: CaResult } {
       ['unplaced pods', String(first.unschedulable), '0', first.unschedulable === 0 ? 'OK' : 'WRONG'],
       ['solve, first run', fmtMs(first.solveMs), fmtMs(CA_TARGET_MS), verdict(first.solveMs <= CA_TARGET_MS)],
       ['solve, best of 3', fmtMs(best.solveMs), fmtMs(CA_TARGET_MS), verdict(best.solveMs <= CA_TARGET_MS)],
+      ['  grouping 51,000 pods into classes, best of 3', fmtMs(min((r) => r.classesMs)), '', ''],
+      ['solve pod by pod (reference), best of 3', `${fmtMs(min((r) => r.podByPodMs))}, ${first.podByPodNodes} nodes`, '', ''],
     ],
   );
+  console.log("   cluster-autoscaler times its estimate on pods already grouped; solve() groups them itself (the indented row).");
   return { first, best };
 }
 
