@@ -27,22 +27,30 @@ export type {
 } from './pack/types.js';
 import type { SolveInput, SolveResult } from './pack/types.js';
 
+/** Ways to run the solve that only tests need. */
+export interface SolveOptions {
+  /** Place pods one by one, never several of a class in one step (see pack/one-step.ts): the reference it must equal. */
+  readonly podByPod?: boolean;
+}
+
 /**
  * Zone spread is judged against the zones that will have nodes when the migration ends, and which nodes the plan launches
  * depends on the packing. So packing runs again with the nodes the previous round ended with as extra spread domains
  * ("ghosts"), until no round adds a node kind (labels and taints) not seen before. The set only grows, so this stops, and the
  * final round counted every domain its own nodes create: every skew it accepted holds in the final cluster.
  */
-export function solve(input: SolveInput): SolveResult {
-  const spreads = input.movingPods.some((p) =>
-    p.topologySpread.some((c) => c.whenUnsatisfiable === 'DoNotSchedule' && c.topologyKey !== 'kubernetes.io/hostname'),
-  );
+export function solve(input: SolveInput, options: SolveOptions = {}): SolveResult {
+  // Does some moving pod spread over a key other than hostname (only asked once a round saw a domain grow)?
+  const spreads = (): boolean =>
+    input.movingPods.some((p) =>
+      p.topologySpread.some((c) => c.whenUnsatisfiable === 'DoNotSchedule' && c.topologyKey !== 'kubernetes.io/hostname'),
+    );
   let ghosts: PlanNode[] = [];
   const seen = new Set<string>();
   for (let round = 0; ; round++) {
-    const { result, finalNodes, domainsGrew } = solveOnce(input, ghosts);
+    const { result, finalNodes, domainsGrew } = solveOnce(input, ghosts, options);
     // Done when no spread domain appeared after a class had been checked: every check saw every domain.
-    if (!spreads || !domainsGrew || round >= 5) return result;
+    if (!domainsGrew || round >= 5 || !spreads()) return result;
     let added = false;
     for (const node of finalNodes) {
       const labels: Record<string, string> = { ...node.labels };
@@ -64,6 +72,7 @@ export function solve(input: SolveInput): SolveResult {
 function solveOnce(
   input: SolveInput,
   ghosts: readonly PlanNode[],
+  options: SolveOptions,
 ): { result: SolveResult; finalNodes: readonly PlanNode[]; domainsGrew: boolean } {
   const { terms, movingClasses, stayingNodes, stayingPods, stayingClasses, daemonClasses, daemonNameOf } = packClasses(input);
   const { templates, misfits } = buildTemplates(input, daemonClasses, daemonNameOf);
@@ -78,7 +87,7 @@ function solveOnce(
     stayingClasses,
   });
   const state = packState(ctx);
-  const pending = firstFit(state, movingClasses, templates, demandBook(movingClasses));
+  const pending = firstFit(state, movingClasses, templates, demandBook(movingClasses), options);
   downsize(state, movingClasses, templates);
   openVngMinimums(state, input.vngs, templates);
   const result = packResult({ state, movingPods: input.movingPods, pending, templates, misfits, daemonNameOf });

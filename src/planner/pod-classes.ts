@@ -154,51 +154,224 @@ export function buildClasses(
   firstId: number,
   registerAll: boolean,
 ): PodClass[] {
+  return classesOf(
+    {
+      count: pods.length,
+      namespace: (i) => (pods[i] as ClassablePod).namespace,
+      labels: (i) => (pods[i] as ClassablePod).labels,
+      spec: (i) => (pods[i] as ClassablePod).spec,
+      archs: (i) => (pods[i] as ClassablePod).archs ?? null,
+    },
+    terms,
+    volumes,
+    firstId,
+    registerAll,
+  );
+}
+
+/** buildClasses over pods as the model holds them (each pod its own spec), with the architectures each may run on. */
+export function buildPodClasses(
+  pods: readonly Pod[],
+  archs: readonly (readonly string[] | null)[] | undefined,
+  terms: TermIndex,
+  volumes: VolumeResolver,
+  firstId: number,
+  registerAll: boolean,
+): PodClass[] {
+  return classesOf(
+    {
+      count: pods.length,
+      namespace: (i) => (pods[i] as Pod).namespace,
+      labels: (i) => (pods[i] as Pod).labels,
+      spec: (i) => pods[i] as Pod,
+      archs: (i) => archs?.[i] ?? null,
+    },
+    terms,
+    volumes,
+    firstId,
+    registerAll,
+  );
+}
+
+/** Pods read by position, so that a caller need not wrap every pod in an object to class it. */
+interface PodsView {
+  readonly count: number;
+  namespace(i: number): string;
+  labels(i: number): Labels;
+  spec(i: number): PodScheduling;
+  archs(i: number): readonly string[] | null;
+}
+
+function classesOf(pods: PodsView, terms: TermIndex, volumes: VolumeResolver, firstId: number, registerAll: boolean): PodClass[] {
   const byKey = new Map<string, PodClass>();
   const out: PodClass[] = [];
-  pods.forEach((pod, index) => {
-    const key = classKey(pod.namespace, pod.labels, pod.spec, pod.archs ?? null);
-    const found = byKey.get(key);
-    if (found) {
-      found.members.push(index);
-      return;
+  const probes = new Map<PodClass, ClassProbe>();
+  // Pods of one workload usually come one after another: a pod like the previous one joins its class without a key.
+  let last: { cls: PodClass; probe: ClassProbe } | null = null;
+  for (let index = 0; index < pods.count; index++) {
+    const namespace = pods.namespace(index);
+    const labels = pods.labels(index);
+    const spec = pods.spec(index);
+    const archs = pods.archs(index);
+    if (last !== null && sameClass(last.cls, last.probe, namespace, labels, spec, archs)) {
+      last.cls.members.push(index);
+      continue;
     }
-    const spec = pod.spec;
-    const antiTermIds = spec.podAntiAffinity.map((t) => terms.registerAffinity(t, pod.namespace).id);
-    for (const id of antiTermIds) terms.antiOwnedTermIds.add(id);
-    const affinityTermIds = registerAll ? spec.podAffinity.map((t) => terms.registerAffinity(t, pod.namespace).id) : [];
-    const affinityGroupId = affinityTermIds.length > 0 ? terms.registerAffinityGroup(affinityTermIds).id : null;
-    const spread: SpreadRule[] = [];
-    if (registerAll) {
-      for (const c of spec.topologySpread) {
-        if (c.whenUnsatisfiable !== 'DoNotSchedule') continue;
-        const selector = withMatchLabelKeys(c.labelSelector, c.matchLabelKeys, pod.labels);
-        const term = terms.registerSpread(selector, pod.namespace, c.topologyKey);
-        spread.push({ termId: term.id, constraint: c, selfMatch: terms.selects(term, pod.namespace, pod.labels) });
-      }
+    const key = classKey(namespace, labels, spec, archs);
+    let cls = byKey.get(key);
+    if (cls) cls.members.push(index);
+    else {
+      cls = newClass(namespace, labels, spec, archs, index, firstId + out.length, terms, volumes, registerAll);
+      byKey.set(key, cls);
+      out.push(cls);
     }
-    const cls: PodClass = {
-      id: firstId + out.length,
-      namespace: pod.namespace,
-      labels: pod.labels,
-      spec,
-      members: [index],
-      affinityTermIds,
-      affinityGroupId,
-      antiTermIds,
-      spread,
-      volumes: registerAll ? volumes.needs(pod.namespace, spec) : { nodeAffinity: [], zoneLabels: [], errors: [] },
-      monotone: affinityTermIds.length === 0 && spread.length === 0,
-      matchedTermIds: [],
-      matchedAntiTermIds: [],
-      matchedGroupIds: [],
-      selfAffine: false,
-      archs: pod.archs ?? null,
-    };
-    byKey.set(key, cls);
-    out.push(cls);
-  });
+    let probe = probes.get(cls);
+    if (!probe) probes.set(cls, (probe = classProbe(cls)));
+    last = { cls, probe };
+  }
   return out;
+}
+
+function newClass(
+  namespace: string,
+  labels: Labels,
+  spec: PodScheduling,
+  archs: readonly string[] | null,
+  index: number,
+  id: number,
+  terms: TermIndex,
+  volumes: VolumeResolver,
+  registerAll: boolean,
+): PodClass {
+  const antiTermIds = spec.podAntiAffinity.map((t) => terms.registerAffinity(t, namespace).id);
+  for (const id of antiTermIds) terms.antiOwnedTermIds.add(id);
+  const affinityTermIds = registerAll ? spec.podAffinity.map((t) => terms.registerAffinity(t, namespace).id) : [];
+  const affinityGroupId = affinityTermIds.length > 0 ? terms.registerAffinityGroup(affinityTermIds).id : null;
+  const spread: SpreadRule[] = [];
+  if (registerAll) {
+    for (const c of spec.topologySpread) {
+      if (c.whenUnsatisfiable !== 'DoNotSchedule') continue;
+      const selector = withMatchLabelKeys(c.labelSelector, c.matchLabelKeys, labels);
+      const term = terms.registerSpread(selector, namespace, c.topologyKey);
+      spread.push({ termId: term.id, constraint: c, selfMatch: terms.selects(term, namespace, labels) });
+    }
+  }
+  return {
+    id,
+    namespace,
+    labels,
+    spec,
+    members: [index],
+    affinityTermIds,
+    affinityGroupId,
+    antiTermIds,
+    spread,
+    volumes: registerAll ? volumes.needs(namespace, spec) : { nodeAffinity: [], zoneLabels: [], errors: [] },
+    monotone: affinityTermIds.length === 0 && spread.length === 0,
+    matchedTermIds: [],
+    matchedAntiTermIds: [],
+    matchedGroupIds: [],
+    selfAffine: false,
+    archs,
+  };
+}
+
+/** What comparing a pod with a class's first member needs, worked out once per class. */
+interface ClassProbe {
+  readonly labelKeys: readonly string[];
+  readonly requestKeys: readonly string[];
+  readonly selectorKeys: readonly string[];
+  /** JSON of the structured fields, filled when first compared. */
+  readonly json: Map<string, string>;
+}
+
+function classProbe(cls: PodClass): ClassProbe {
+  return {
+    labelKeys: Object.keys(cls.labels),
+    requestKeys: Object.keys(cls.spec.requests),
+    selectorKeys: Object.keys(cls.spec.nodeSelector),
+    json: new Map(),
+  };
+}
+
+/**
+ * Would the pod get the class's key? Checked field by field, in the key's order of entries, without building the key: true
+ * only when every field classKey reads is equal, so a pod joins the class it would have joined through the key.
+ */
+function sameClass(
+  cls: PodClass,
+  probe: ClassProbe,
+  namespace: string,
+  labels: Labels,
+  spec: PodScheduling,
+  archs: readonly string[] | null,
+): boolean {
+  const c = cls.spec;
+  if (namespace !== cls.namespace || !sameArchs(cls.archs, archs)) return false;
+  if (!sameEntries(cls.labels, probe.labelKeys, labels)) return false;
+  if (!sameEntries(c.requests, probe.requestKeys, spec.requests)) return false;
+  if (!sameEntries(c.nodeSelector, probe.selectorKeys, spec.nodeSelector)) return false;
+  if (c.tolerations !== spec.tolerations) {
+    if (c.tolerations.length !== spec.tolerations.length) return false;
+    for (let i = 0; i < c.tolerations.length; i++) {
+      const a = c.tolerations[i];
+      const b = spec.tolerations[i];
+      if (!a || !b || a.key !== b.key || a.operator !== b.operator || a.value !== b.value || a.effect !== b.effect) return false;
+    }
+  }
+  if (!sameStructure(probe, 'nodeAffinity', c.requiredNodeAffinity, spec.requiredNodeAffinity)) return false;
+  if (!sameStructure(probe, 'hostPorts', c.hostPorts, spec.hostPorts)) return false;
+  if (!sameStructure(probe, 'affinity', c.podAffinity, spec.podAffinity)) return false;
+  if (!sameStructure(probe, 'antiAffinity', c.podAntiAffinity, spec.podAntiAffinity)) return false;
+  if (!sameStructure(probe, 'spread', c.topologySpread, spec.topologySpread)) return false;
+  return sameClaims(c.volumes, spec.volumes);
+}
+
+function sameArchs(a: readonly string[] | null, b: readonly string[] | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Same entries in the same order as `a` (whose keys are `aKeys`). */
+function sameEntries(a: Readonly<Record<string, string | number>>, aKeys: readonly string[], b: Readonly<Record<string, string | number>>): boolean {
+  if (a === b) return true;
+  let i = 0;
+  for (const k in b) {
+    if (k !== aKeys[i] || b[k] !== a[k]) return false;
+    i++;
+  }
+  return i === aKeys.length;
+}
+
+/**
+ * Same as classKey sees a structured field: the same object or the same JSON; an empty list counts as absent (no JSON in
+ * the key), while the node affinity is absent only when null.
+ */
+function sameStructure(probe: ClassProbe, field: string, a: readonly unknown[] | null, b: readonly unknown[] | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null) return false;
+  if (field !== 'nodeAffinity' && (a.length === 0 || b.length === 0)) return a.length === b.length;
+  let json = probe.json.get(field);
+  if (json === undefined) probe.json.set(field, (json = JSON.stringify(a)));
+  return json === JSON.stringify(b);
+}
+
+function sameClaims(a: PodScheduling['volumes'], b: PodScheduling['volumes']): boolean {
+  if (a === b) return true;
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    while (i < a.length && a[i]?.kind !== 'pvc') i++;
+    while (j < b.length && b[j]?.kind !== 'pvc') j++;
+    if (i >= a.length || j >= b.length) return i >= a.length && j >= b.length;
+    const x = a[i];
+    const y = b[j];
+    if (x?.kind !== 'pvc' || y?.kind !== 'pvc' || x.claimName !== y.claimName) return false;
+    i++;
+    j++;
+  }
 }
 
 /** After every term is registered: which terms select each class. Terms are indexed by namespace and one required label. */

@@ -3,7 +3,7 @@
  * still counts) and DaemonSet pods (one per new node their node predicates admit), with the terms each class's labels match.
  */
 import type { Labels, Node, Pod } from '../../model/types.js';
-import { buildClasses, resolveMatches, VolumeResolver, type ClassablePod, type PodClass } from '../pod-classes.js';
+import { buildClasses, buildPodClasses, resolveMatches, VolumeResolver, type PodClass } from '../pod-classes.js';
 import { TermIndex } from '../terms.js';
 import type { SolveInput } from './types.js';
 
@@ -27,25 +27,14 @@ export function packClasses(input: SolveInput): PackClasses {
   const volumes = new VolumeResolver(cluster);
 
   // Classes: moving pods (all terms), pods that stay on staying nodes (their anti-affinity), DaemonSet pods on new nodes.
-  const moving = input.movingPods.map<ClassablePod>((p, i) => ({
-    namespace: p.namespace,
-    labels: p.labels,
-    spec: p,
-    archs: input.podArchitectures?.[i] ?? null,
-  }));
-  const movingClasses = buildClasses(moving, terms, volumes, 0, true);
+  const movingClasses = buildPodClasses(input.movingPods, input.podArchitectures, terms, volumes, 0, true);
   const stayingNodes = cluster.nodes.filter((n) => !input.migratingNodes.has(n.name));
   const stayingNodeNames = new Set(stayingNodes.map((n) => n.name));
-  const stayingPods = cluster.pods.filter(
-    (p) => p.nodeName !== null && stayingNodeNames.has(p.nodeName) && p.phase !== 'Succeeded' && p.phase !== 'Failed',
-  );
-  const stayingClasses = buildClasses(
-    stayingPods.map((p) => ({ namespace: p.namespace, labels: p.labels, spec: p })),
-    terms,
-    volumes,
-    movingClasses.length,
-    false,
-  );
+  const stayingPods =
+    stayingNodeNames.size === 0
+      ? []
+      : cluster.pods.filter((p) => p.nodeName !== null && stayingNodeNames.has(p.nodeName) && p.phase !== 'Succeeded' && p.phase !== 'Failed');
+  const stayingClasses = buildPodClasses(stayingPods, undefined, terms, volumes, movingClasses.length, false);
   // One class per DaemonSet, never shared: two DaemonSets with identical pod templates each run a pod on every node.
   const daemonClasses: PodClass[] = [];
   const daemonNameOf = new Map<PodClass, string>();

@@ -13,8 +13,14 @@ import type { Template } from './templates.js';
 export function downsize(state: PackState, movingClasses: readonly PodClass[], templates: readonly Template[]): void {
   const { ctx } = state;
   // Downsize: each new node to the cheapest type of its VNG and zone that still holds its pods.
-  const classOfMoving = new Map<number, PodClass>();
-  for (const cls of movingClasses) for (const i of cls.members) classOfMoving.set(i, cls);
+  let classOfMoving: PodClass[] | null = null;
+  const classOf = (i: number): PodClass => {
+    if (classOfMoving === null) {
+      classOfMoving = [];
+      for (const cls of movingClasses) for (const m of cls.members) classOfMoving[m] = cls;
+    }
+    return classOfMoving[i] as PodClass;
+  };
   const byVngZone = new Map<string, Template[]>();
   for (const t of templates) {
     const k = `${t.vng.name}/${t.node.zone}`;
@@ -25,11 +31,15 @@ export function downsize(state: PackState, movingClasses: readonly PodClass[], t
   for (const list of byVngZone.values()) list.sort((a, b) => a.price - b.price || (a.type.name < b.type.name ? -1 : 1));
   for (const entry of state.newNodes) {
     const { node, template } = entry;
+    const candidates = byVngZone.get(`${template.vng.name}/${node.zone}`) ?? [];
+    // The loop below would stop at its first candidate (the list is sorted by price): skip the node's work.
+    const first = candidates[0];
+    if (first === undefined || first.price >= template.price) continue;
     const podRequests = { ...node.requested };
     subtractInto(podRequests, template.daemonRequests);
-    const classes = [...new Set(node.movedPods.map((i) => classOfMoving.get(i) as PodClass))];
-    const ports = node.movedPods.flatMap((i) => classOfMoving.get(i)?.spec.hostPorts ?? []);
-    for (const cand of byVngZone.get(`${template.vng.name}/${node.zone}`) ?? []) {
+    const classes = [...new Set(node.movedPods.map(classOf))];
+    const ports = node.movedPods.flatMap((i) => classOf(i).spec.hostPorts);
+    for (const cand of candidates) {
       if (cand.price >= template.price) break;
       if (!fits(cand.node.allocatable, cand.daemonRequests, podRequests)) continue;
       if (ports.some((p) => cand.node.hostPorts.some((q) => q.port === p.port && q.protocol === p.protocol))) continue;
@@ -37,7 +47,7 @@ export function downsize(state: PackState, movingClasses: readonly PodClass[], t
       const probe: PlanNode = { ...cand.node, name: node.name, labels };
       if (classes.some((c) => staticFailure(ctx, c, probe) !== null)) continue;
       // Re-record term counts under the new labels (topology keys such as instance-type or arch change).
-      for (const c of [...template.daemonClasses, ...node.movedPods.map((i) => classOfMoving.get(i) as PodClass)]) {
+      for (const c of [...template.daemonClasses, ...node.movedPods.map(classOf)]) {
         ctx.countPod(c, node, -1);
       }
       node.labels = labels;
@@ -50,7 +60,7 @@ export function downsize(state: PackState, movingClasses: readonly PodClass[], t
       node.hostPorts.length = 0;
       for (const p of [...cand.node.hostPorts, ...ports]) node.hostPorts.push(p);
       for (const c of cand.daemonClasses) ctx.countPod(c, node, 1);
-      for (const i of node.movedPods) ctx.countPod(classOfMoving.get(i) as PodClass, node, 1);
+      for (const i of node.movedPods) ctx.countPod(classOf(i), node, 1);
       entry.template = cand;
       break;
     }

@@ -1,7 +1,8 @@
 /**
  * Packing phase 5, placement: first-fit decreasing, class by class (priority, then size), over the open nodes in order;
- * a pod no open node takes opens a new node, which complementing pods then share. Pods that fit nowhere are retried after
- * the others, for up to four passes.
+ * a node found for a pod takes as many of its class as it would one by one, in one step (one-step.ts); a pod no open node
+ * takes opens a new node, which gets a pod that needs a node of its own (solo-seed.ts) and complementing pods. Pods that
+ * fit nowhere are retried after the others, for up to four passes.
  */
 import type { PodScheduling } from '../../model/types.js';
 import { MONOTONE_PLUGINS, runFilters } from '../predicates/index.js';
@@ -11,11 +12,18 @@ import { fits } from '../resources.js';
 import { complementer } from './complement.js';
 import type { DemandBook } from './demand.js';
 import { newNodeOpener } from './new-node-choice.js';
+import { oneStepCount, packsInOneStep, placeMovingMany } from './one-step.js';
 import { placeMoving } from './place.js';
+import { soloSeeder } from './solo-seed.js';
 import type { ClassQueue, PackState, PendingClass } from './state.js';
 import type { Template } from './templates.js';
 
 const MONO = MONOTONE_PLUGINS;
+
+export interface FirstFitOptions {
+  /** Place every pod on its own, never several of a class in one step (the reference the one-step path must equal). */
+  readonly podByPod?: boolean;
+}
 
 /** Places what it can of the moving classes; returns the pods left without a node, by class. */
 export function firstFit(
@@ -23,6 +31,7 @@ export function firstFit(
   movingClasses: readonly PodClass[],
   templates: readonly Template[],
   book: DemandBook,
+  options: FirstFitOptions = {},
 ): PendingClass[] {
   const { ctx, open } = state;
   const { groupOf } = book;
@@ -40,6 +49,7 @@ export function firstFit(
     else byGroup.set(g, [cls]);
   }
   const complement = complementer(state, book, byGroup, queues);
+  const seeder = soloSeeder(state, book, byGroup, queues);
 
   let pending: PendingClass[] = order.map((cls) => ({ cls, members: [...cls.members] }));
   for (let pass = 0; pass < 4 && pending.length > 0; pass++) {
@@ -47,6 +57,7 @@ export function firstFit(
     let progress = false;
     queues.clear();
     for (const { cls, members } of pending) queues.set(cls, { items: members, head: 0, turnPassed: false });
+    seeder.newPass();
     for (const { cls } of pending) {
       const q = queues.get(cls) as ClassQueue;
       const left: number[] = [];
@@ -62,6 +73,7 @@ export function firstFit(
       const rm = req['memory'] ?? 0;
       // Every node before `start` is dead for this class (or has no room): later members begin there.
       let start = 0;
+      const oneStep = options.podByPod !== true && packsInOneStep(cls);
       while (q.head < q.items.length) {
         const podIndex = q.items[q.head++] as number;
         let chosen: PlanNode | null = null;
@@ -93,12 +105,28 @@ export function firstFit(
         }
         if (chosen === null) {
           left.push(podIndex);
+          if (oneStep) {
+            // Nothing changed since this pod failed: every member left fails alike.
+            for (; q.head < q.items.length; q.head++) left.push(q.items[q.head] as number);
+          }
           continue;
         }
-        placeMoving(state, book, cls, chosen, podIndex);
-        open.update(chosen);
-        if (opened) complement(chosen, cls);
         progress = true;
+        if (opened) {
+          placeMoving(state, book, cls, chosen, podIndex);
+          open.update(chosen);
+          seeder.seed(chosen, cls);
+          complement(chosen, cls);
+          continue;
+        }
+        const n = oneStep ? oneStepCount(cls, chosen, 1 + q.items.length - q.head) : 1;
+        if (n <= 1) placeMoving(state, book, cls, chosen, podIndex);
+        else {
+          // podIndex is q.items[q.head - 1]: the run starts there.
+          placeMovingMany(state, book, cls, chosen, q.items, q.head - 1, q.head - 1 + n);
+          q.head += n - 1;
+        }
+        open.update(chosen);
       }
       q.turnPassed = true;
       if (left.length > 0) next.push({ cls, members: left });

@@ -26,16 +26,16 @@ export function packResult(input: ResultsInput): SolveResult {
   const { daemonNameOf } = input;
   const placements: (Placement | null)[] = input.movingPods.map(() => null);
   // Results.
+  // Every pod on a node gets the same placement: one (read-only) object per node.
   for (const { node } of newNodes) {
-    for (const i of node.movedPods) {
-      placements[i] = { node: node.name, vng: node.vng, instanceType: node.instanceType, zone: node.zone };
-    }
+    if (node.movedPods.length === 0) continue;
+    const placement: Placement = { node: node.name, vng: node.vng, instanceType: node.instanceType, zone: node.zone };
+    for (const i of node.movedPods) placements[i] = placement;
   }
   for (const node of ctx.nodes) {
-    if (node.origin !== 'staying') continue;
-    for (const i of node.movedPods) {
-      placements[i] = { node: node.name, vng: null, instanceType: node.instanceType, zone: node.zone };
-    }
+    if (node.origin !== 'staying' || node.movedPods.length === 0) continue;
+    const placement: Placement = { node: node.name, vng: null, instanceType: node.instanceType, zone: node.zone };
+    for (const i of node.movedPods) placements[i] = placement;
   }
   const unschedulable = new Map<number, Unschedulable>();
   const explained = new Map<PodClass, Unschedulable>();
