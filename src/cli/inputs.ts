@@ -3,8 +3,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { PortError } from '../engine/ports.js';
 import { InputError } from '../model/errors.js';
 import { parseYamlDocuments } from '../model/yaml-input.js';
-import { parseClusterObjects, parseClusterText } from '../model/kube/index.js';
-import { splitJsonListItems } from '../model/kube/json-list-split.js';
+import { parseClusterText } from '../model/kube/index.js';
+import { parseLargeJsonList } from '../model/kube/large-list.js';
 import type { Cluster } from '../model/types.js';
 
 /** Reads a file, or standard input for `-`. */
@@ -86,8 +86,8 @@ function readClusterQuietly(file: string): Cluster {
   if (!large && file !== '-') return parseClusterText(readInput(file), file);
   const bytes = readBytes(file);
   if (bytes.length > LARGE_INPUT_BYTES) {
-    const items = splitJsonListItems(bytes, file);
-    if (items !== null) return parseClusterObjects(items, file);
+    const cluster = parseLargeJsonList(bytes, file);
+    if (cluster !== null) return cluster;
     throw new InputError(file, '', '', 'a cluster file this large must be JSON (kubectl get ... -o json): YAML of this size is not supported');
   }
   return parseClusterText(bytes.toString('utf8'), file);
