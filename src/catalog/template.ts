@@ -24,6 +24,20 @@ export const BETA_LABEL_REGION = 'failure-domain.beta.kubernetes.io/region';
  * arm64. Keys are returned in sorted order.
  */
 export function nodeTemplateLabels(vng: Vng, it: InstanceType, zone: string | null, region: string): Record<string, string> {
+  // The autoscaler's model asks for the same labels at every scale-up (every VNG x type x zone): they are worked out once
+  // per VNG labels, type, zone and region, and each caller gets its own copy.
+  let byType = made.get(vng.labels);
+  if (!byType) made.set(vng.labels, (byType = new Map()));
+  const key = `${it.name}\u0000${it.architecture}\u0000${zone === null ? '\u0001' : zone}\u0000${region}`;
+  let labels = byType.get(key);
+  if (!labels) byType.set(key, (labels = templateLabels(vng, it, zone, region)));
+  return { ...labels };
+}
+
+/** The labels for nodeTemplateLabels, keyed by the VNG's labels object (shared by the VNG copies a run makes). */
+const made = new WeakMap<Readonly<Record<string, string>>, Map<string, Readonly<Record<string, string>>>>();
+
+function templateLabels(vng: Vng, it: InstanceType, zone: string | null, region: string): Record<string, string> {
   const labels: Record<string, string> = { ...vng.labels };
   labels[LABEL_ARCH] = it.architecture;
   labels[BETA_LABEL_ARCH] = it.architecture;
