@@ -30,7 +30,7 @@ export function nodeTemplateLabels(vng: Vng, it: InstanceType, zone: string | nu
     byShape = new Map();
     made.set(vng.labels, byShape);
   }
-  const key = `${it.name}\u0000${it.architecture}\u0000${zone ?? ''}\u0000${region}`;
+  const key = `${it.name}\u0000${it.architecture}\u0000${zone === null ? '\u0001' : zone}\u0000${region}`;
   const hit = byShape.get(key);
   if (hit !== undefined) return hit;
   const fresh = Object.freeze(buildLabels(vng, it, zone, region));

@@ -3,8 +3,8 @@ import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { PortError } from '../engine/ports.js';
 import { InputError } from '../model/errors.js';
 import { parseYamlDocuments } from '../model/yaml-input.js';
-import { parseClusterObjects, parseClusterText } from '../model/kube/index.js';
-import { splitJsonListItems } from '../model/kube/json-list-split.js';
+import { parseClusterText } from '../model/kube/index.js';
+import { parseLargeJsonList } from '../model/kube/large-list.js';
 import { isClusterSnapshot, parseClusterSnapshot } from '../model/snapshot/format.js';
 import type { Cluster } from '../model/types.js';
 
@@ -89,8 +89,8 @@ function readClusterQuietly(file: string): Cluster {
   const bytes = readBytes(file);
   if (isClusterSnapshot(bytes)) return parseClusterSnapshot(bytes, file);
   if (bytes.length > LARGE_INPUT_BYTES) {
-    const items = splitJsonListItems(bytes, file);
-    if (items !== null) return parseClusterObjects(items, file);
+    const cluster = parseLargeJsonList(bytes, file);
+    if (cluster !== null) return cluster;
     throw new InputError(file, '', '', 'a cluster file this large must be JSON (kubectl get ... -o json): YAML of this size is not supported');
   }
   return parseClusterText(bytes.toString('utf8'), file);

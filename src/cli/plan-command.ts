@@ -1,5 +1,4 @@
 /** `vngshift plan`: read the cluster, the VNGs and the migration parameters; print the feasibility plan. */
-import { writeFileSync } from 'node:fs';
 import { withMigrationFlags } from './migration-flags.js';
 import { Command, Option } from 'commander';
 import type { AllocatableOptions } from '../catalog/allocatable.js';
@@ -14,6 +13,7 @@ import { renderPlanText } from '../report/text.js';
 import { parseDuration } from './durations.js';
 import { planExitCode } from './exit-codes.js';
 import { selectionProblem } from '../planner/selection-check.js';
+import { writeJsonFile, writeJsonTo } from './json-out.js';
 import { flushInputNotices, loadKubeConfig, parseSingleDocument, readCluster, readInput, readLiveCluster } from './inputs.js';
 
 export interface PlanOptions {
@@ -215,13 +215,15 @@ export function planCommand(): Command {
       const plan = planFromOptions(opts, live);
       if (opts.planOut !== undefined) {
         try {
-          writeFileSync(opts.planOut, JSON.stringify(plan, null, 2) + '\n');
+          writeJsonFile(opts.planOut, plan);
         } catch (e) {
           throw new InputError(opts.planOut, '', '', `cannot write the plan (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
         }
       }
       flushInputNotices();
-      process.stdout.write(renderPlan(plan, opts.output));
+      // The JSON of a big plan is written in pieces, never held whole; the reports are small.
+      if (opts.output === 'json') await writeJsonTo(process.stdout, plan);
+      else process.stdout.write(renderPlan(plan, opts.output));
       process.exitCode = planExitCode(plan.verdict);
     });
 }

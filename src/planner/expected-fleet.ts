@@ -29,8 +29,9 @@ import { observedResources } from '../catalog/observed.js';
 import type { MigrationParams } from '../model/params.js';
 import type { Cluster, Node, Pod, ResourceList, Vng } from '../model/types.js';
 import { clusterArchitectures } from './architecture-policy.js';
-import { RunScheduler, runPodOf, type RunPod } from './run-scheduler.js';
-import { bootingNodeModel, scaleUp, type LaunchContext, type LaunchedNode } from './scale-up.js';
+import { classKey } from './pod-classes.js';
+import { RunScheduler, type RunPod } from './run-scheduler.js';
+import { bootingNodeModel, daemonPodBase, scaleUp, type LaunchContext, type LaunchedNode } from './scale-up.js';
 import { scaleUpInputOf, type BootingView } from './scale-up-view.js';
 
 export interface ExpectedFleetInput {
@@ -118,6 +119,27 @@ function readyOrder(a: BootingView, b: BootingView): number {
 const keyOf = (p: { namespace: string; name: string }): string => `${p.namespace}/${p.name}`;
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/**
+ * What the model keeps per pod it handles, made once: the pod as the run scheduler takes it, when it became Pending (its
+ * place in the queue), and the booting node a scale-up meant it for. The hot loops read these fields, not maps by key.
+ */
+interface Entry {
+  readonly pod: Pod;
+  readonly run: RunPod;
+  /** Its class as a small number (one per class key), for the per-pass set of classes that found no node. */
+  readonly classId: number;
+  /** Arrival order in the scheduling queue (the order of its last arrival); 0 before it arrives. */
+  arrival: number;
+  arrived: boolean;
+  /** The booting node a scale-up launched (or found room on) for it while it is Pending, else null. */
+  coveredBy: string | null;
+  /** The batch (1-based) whose evicted pods it is one of, 0 if none yet. */
+  batch: number;
+}
+
+/** kube-scheduler's queue order: priority, then arrival. */
+const queueOrder = (a: Entry, b: Entry): number => b.pod.priority - a.pod.priority || a.arrival - b.arrival;
+
 export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   const { cluster, catalog } = input;
   const region = cluster.nodes.map((n) => n.labels['topology.kubernetes.io/region']).find((r): r is string => r !== undefined) ?? catalog.region;
@@ -130,14 +152,26 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   const sched = new RunScheduler(cluster);
   const nodes = new Map<string, Node>();
   const pods = new Map<string, Pod>();
-  const runPods = new WeakMap<Pod, RunPod>();
+  const entries = new Map<Pod, Entry>();
+  /**
+   * Per class key: a small id, and the key string first seen. Every pod of the class carries that one string, so the run
+   * scheduler's maps find it by identity instead of comparing long keys.
+   */
+  const classes = new Map<string, { readonly id: number; readonly key: string }>();
   const role = new Map<string, Role>();
   const movingKeys = new Set(input.moving.map(keyOf));
-  const runPod = (p: Pod): RunPod => {
-    let r = runPods.get(p);
-    if (!r) runPods.set(p, (r = runPodOf(keyOf(p), p.namespace, p.labels, p)));
-    return r;
+  const entryOf = (p: Pod, key?: string): Entry => {
+    let e = entries.get(p);
+    if (!e) {
+      const k = classKey(p.namespace, p.labels, p);
+      let cls = classes.get(k);
+      if (!cls) classes.set(k, (cls = { id: classes.size, key: k }));
+      const run: RunPod = { key: key ?? keyOf(p), namespace: p.namespace, labels: p.labels, spec: p, classKey: cls.key };
+      entries.set(p, (e = { pod: p, run, classId: cls.id, arrival: 0, arrived: false, coveredBy: null, batch: 0 }));
+    }
+    return e;
   };
+  const runPod = (p: Pod): RunPod => entryOf(p).run;
 
   for (const n of [...cluster.nodes].sort((a, b) => cmp(a.name, b.name))) {
     const cordoned = n.unschedulable || (input.params.cordonAllAtStart && oldNames.has(n.name));
@@ -145,9 +179,11 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     sched.addNode(n, !cordoned && n.ready);
   }
   const waiting: Pod[] = [];
-  for (const p of [...cluster.pods].sort((a, b) => cmp(keyOf(a), keyOf(b)))) {
-    if (p.phase === 'Succeeded' || p.phase === 'Failed') continue;
-    const k = keyOf(p);
+  const byKey = cluster.pods
+    .filter((p) => p.phase !== 'Succeeded' && p.phase !== 'Failed')
+    .map((p) => ({ p, k: keyOf(p) }))
+    .sort((a, b) => cmp(a.k, b.k));
+  for (const { p, k } of byKey) {
     if (p.nodeName === null) {
       if (movingKeys.has(k) && !input.unplaceable.has(p)) {
         pods.set(k, p);
@@ -157,75 +193,89 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     }
     if (!nodes.has(p.nodeName) || pods.has(k)) continue;
     pods.set(k, p);
-    sched.addPod(runPod(p), p.nodeName);
+    sched.addPod(entryOf(p, k).run, p.nodeName);
     if (!oldNames.has(p.nodeName) || p.isMirror || p.owner?.kind === 'DaemonSet') role.set(k, 'fixed');
     else if (input.stays.has(p)) role.set(k, 'stays');
     else if (movingKeys.has(k) && !input.unplaceable.has(p)) role.set(k, 'moving');
     else role.set(k, 'deleted');
   }
 
+  // The classes still to come, known before the index is first built: the pods already Pending, and the DaemonSet pods of
+  // the nodes to launch (the same class on every node).
+  for (const p of waiting) sched.know(entryOf(p).run);
+  for (const d of cluster.daemonSets) {
+    const probe = daemonPodBase(d, null);
+    sched.know(entryOf(probe).run);
+  }
+
   const launches = new Map<string, Launch>();
   const ordinals = new Map<string, number>();
   const launchedNodes: LaunchedNode[] = [];
-  /** Pods waiting for a node, and the order they queue in (priority, then arrival). */
-  let pending: Pod[] = [];
-  const arrival = new Map<Pod, number>();
-  /** Pending pod key -> the booting node a scale-up launched (or found room on) for it, and the reverse. */
-  const covered = new Map<string, string>();
-  const coveredOn = new Map<string, Set<string>>();
-  const cover = (key: string, node: string): void => {
-    uncover(key);
-    covered.set(key, node);
+  /** Pods waiting for a node, in the order they queue in (priority, then arrival). */
+  let pending: Entry[] = [];
+  let arrivals = 0;
+  /** Booting node -> the pending pods a scale-up launched it (or found room on it) for. */
+  const coveredOn = new Map<string, Set<Entry>>();
+  const cover = (e: Entry, node: string): void => {
+    uncover(e);
+    e.coveredBy = node;
     let set = coveredOn.get(node);
     if (!set) coveredOn.set(node, (set = new Set()));
-    set.add(key);
+    set.add(e);
   };
-  const uncover = (key: string): void => {
-    const node = covered.get(key);
-    if (node === undefined) return;
-    covered.delete(key);
-    coveredOn.get(node)?.delete(key);
+  const uncover = (e: Entry): void => {
+    const node = e.coveredBy;
+    if (node === null) return;
+    e.coveredBy = null;
+    coveredOn.get(node)?.delete(e);
   };
-  /** The batch's evicted pods (by key), and how many of them are placed again. */
-  let batchPods = new Set<string>();
+  /** The batch (1-based) now draining, how many pods it evicted, and how many of them are placed again. */
+  let currentBatch = 0;
+  let batchSize = 0;
   let batchPlaced = 0;
   /** Nodes launched and not Ready yet, in the order they turn Ready. */
   const booting: BootingView[] = [];
   const roundsOf = new Map<number, number>();
 
-  const queueOrder = (a: Pod, b: Pod): number => b.priority - a.priority || (arrival.get(a) ?? 0) - (arrival.get(b) ?? 0);
-
   /**
    * kube-scheduler's pass over pods in queue order; returns the pods it could not place. `onlyNew`: the one node added since
    * these pods last failed (see RunScheduler.best).
    */
-  const pass = (list: readonly Pod[], onlyNew?: string): Pod[] => {
-    const left: Pod[] = [];
-    const failed = new Set<string>();
+  /** Per class id, the last pass in which the class found no node. */
+  let failedIn = new Int32Array(0);
+  let passes = 0;
+  const pass = (list: readonly Entry[], onlyNew?: string): Entry[] => {
+    let left: Entry[] = [];
+    passes += 1;
+    if (failedIn.length < classes.size) {
+      const grown = new Int32Array(Math.max(1024, 2 * classes.size));
+      grown.set(failedIn);
+      failedIn = grown;
+    }
     // On one new node: once it has no room for the smallest pod in the list, no later pod fits it either.
     let minCpu = Number.POSITIVE_INFINITY;
     let minMemory = Number.POSITIVE_INFINITY;
     if (onlyNew !== undefined) {
-      for (const p of list) {
-        minCpu = Math.min(minCpu, p.requests['cpu'] ?? 0);
-        minMemory = Math.min(minMemory, p.requests['memory'] ?? 0);
+      for (const e of list) {
+        minCpu = Math.min(minCpu, e.pod.requests['cpu'] ?? 0);
+        minMemory = Math.min(minMemory, e.pod.requests['memory'] ?? 0);
       }
     }
     for (let i = 0; i < list.length; i++) {
-      const p = list[i] as Pod;
-      const r = runPod(p);
-      const node = failed.has(r.classKey) ? null : sched.best(r, onlyNew);
+      const e = list[i] as Entry;
+      const node = failedIn[e.classId] === passes ? null : sched.best(e.run, onlyNew);
       if (node === null) {
-        failed.add(r.classKey);
-        left.push(p);
+        failedIn[e.classId] = passes;
+        left.push(e);
         continue;
       }
-      sched.addPod(r, node);
-      uncover(r.key);
-      if (batchPods.has(r.key)) batchPlaced += 1;
+      sched.addPod(e.run, node);
+      uncover(e);
+      if (e.batch === currentBatch && currentBatch > 0) batchPlaced += 1;
       if (onlyNew !== undefined) {
         if (!sched.hasRoom(onlyNew, minCpu, minMemory)) {
-          for (let j = i + 1; j < list.length; j++) left.push(list[j] as Pod);
+          const rest = list.slice(i + 1);
+          left = left.length === 0 ? rest : left.concat(rest);
           break;
         }
       }
@@ -235,16 +285,27 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
 
   /** Pods become Pending (in this order) and kube-scheduler tries them on the nodes that are up. */
   const arrive = (list: readonly Pod[]): void => {
-    for (const p of list) arrival.set(p, arrival.size);
-    const left = pass([...list].sort(queueOrder));
+    const arriving = list.map((p) => entryOf(p));
+    for (const e of arriving) {
+      // The order of its last arrival (a pod that arrives again takes the count of pods that ever arrived).
+      e.arrival = arrivals;
+      if (!e.arrived) {
+        e.arrived = true;
+        arrivals += 1;
+      }
+    }
+    const left = pass(arriving.sort(queueOrder));
     if (left.length > 0) pending = [...pending, ...left].sort(queueOrder);
   };
 
   /** The autoscaler's pass over the pending pods no booting node is meant for. Returns how many nodes it launched. */
   const autoscale = (batch: number): number => {
-    const stuck = pending.filter((p) => !covered.has(runPod(p).key));
+    const stuck = pending.filter((e) => e.coveredBy === null);
     if (stuck.length === 0) return 0;
-    const view = booting.map((b) => ({ node: b.node, pods: b.pods.filter((p) => p.owner?.kind === 'DaemonSet' || coveredOn.get(b.node.name)?.has(runPod(p).key) === true) }));
+    const view = booting.map((b) => ({
+      node: b.node,
+      pods: b.pods.filter((p) => p.owner?.kind === 'DaemonSet' || entryOf(p).coveredBy === b.node.name),
+    }));
     const result = scaleUp(
       scaleUpInputOf({
         cluster,
@@ -258,18 +319,18 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
         pods,
         launched: launchedNodes,
         booting: view,
-        pending: stuck.map(runPod),
+        pending: stuck.map((e) => e.run),
         whole: input.wholeAutoscalerView === true,
         classKeyOf: (p) => runPod(p).classKey,
       }),
     );
     const bootingByName = new Map(booting.map((b) => [b.node.name, b]));
     result.placements.forEach((pl, i) => {
-      const pod = stuck[i];
+      const e = stuck[i];
       const b = pl === null || pl.vng !== null ? undefined : bootingByName.get(pl.node);
-      if (!b || !pod) return;
-      b.pods.push(pod);
-      cover(runPod(pod).key, b.node.name);
+      if (!b || !e) return;
+      b.pods.push(e.pod);
+      cover(e, b.node.name);
     });
     const round = (roundsOf.get(batch) ?? 0) + 1;
     const fresh: BootingView[] = [];
@@ -294,9 +355,9 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
         maxPodsSource: n.maxPodsSource,
         rootVolumeSizeGiB: n.rootVolumeSizeGiB,
       });
-      const meant = n.pods.map((i) => stuck[i]).filter((p): p is Pod => p !== undefined);
-      for (const p of meant) cover(runPod(p).key, name);
-      fresh.push({ node: model.node, pods: [...model.daemonPods, ...meant] });
+      const meant = n.pods.map((i) => stuck[i]).filter((e): e is Entry => e !== undefined);
+      for (const e of meant) cover(e, name);
+      fresh.push({ node: model.node, pods: [...model.daemonPods, ...meant.map((e) => e.pod)] });
     }
     if (fresh.length > 0) roundsOf.set(batch, round);
     booting.push(...fresh.sort(readyOrder));
@@ -314,9 +375,9 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
       const k = keyOf(d);
       pods.set(k, d);
       role.set(k, 'fixed');
-      sched.addPod(runPod(d), b.node.name);
+      sched.addPod(entryOf(d, k).run, b.node.name);
     }
-    for (const k of coveredOn.get(b.node.name) ?? []) covered.delete(k);
+    for (const e of coveredOn.get(b.node.name) ?? []) e.coveredBy = null;
     coveredOn.delete(b.node.name);
     pending = pass(pending, b.node.name);
   };
@@ -369,8 +430,12 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
         else if (r === 'deleted') sched.removePod(k);
       }
     }
-    evicted.sort((x, y) => cmp(runPod(x).key, runPod(y).key));
-    batchPods = new Set(evicted.map((p) => runPod(p).key));
+    const byPodKey = evicted.map((p) => entryOf(p)).sort((x, y) => cmp(x.run.key, y.run.key));
+    evicted.length = 0;
+    for (const e of byPodKey) evicted.push(e.pod);
+    currentBatch = batch;
+    for (const e of byPodKey) e.batch = batch;
+    batchSize = evicted.length;
     batchPlaced = 0;
     const wave = evictionWaves(evicted, input);
     const firstWave = evicted.filter((p) => (wave.get(p) ?? 0) === 0);
@@ -397,7 +462,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     }
     // The next batch starts once batchMinHealthyPercentage of this one's pods run elsewhere: nodes still booting then, and
     // the pods waiting for them, carry over.
-    const healthy = (): boolean => batchPods.size === 0 || (100 * batchPlaced) / batchPods.size >= input.params.batchMinHealthyPercentage;
+    const healthy = (): boolean => batchSize === 0 || (100 * batchPlaced) / batchSize >= input.params.batchMinHealthyPercentage;
     runUntil(batch, () => b + 1 < batchCount && healthy());
     // The replacements take a while to start and be Ready: by then the autoscaler has launched for the pods still stuck.
     autoscale(batch);
@@ -434,7 +499,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
         rootVolumeSizeGiB: l.rootVolumeSizeGiB,
       };
     });
-  return { newNodes, perBatch, pending: pending.map(keyOf).sort() };
+  return { newNodes, perBatch, pending: pending.map((e) => e.run.key).sort() };
 }
 
 /**

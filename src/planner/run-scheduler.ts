@@ -92,7 +92,8 @@ export class RunScheduler {
   private readonly nsLabels: Map<string, Labels>;
   private honorsTaints = false;
   private readonly verdicts = new Map<string, Verdicts>();
-  private readonly constraintKeys = new WeakMap<PodClass, string>();
+  /** Each class's verdicts (shared by the classes with the same node constraints), found once per class. */
+  private readonly verdictsByClass = new WeakMap<PodClass, Verdicts>();
   /** Nodes per label (key \0 value), to tell whether a removed node takes a topology domain with it. */
   private readonly labelCounts = new Map<string, number>();
   private spreadKeysOf: { readonly ctx: SchedulingContext; readonly keys: ReadonlySet<string> } | null = null;
@@ -411,15 +412,23 @@ export class RunScheduler {
 
   /** The static verdicts shared by every class with the same node constraints. */
   private verdictsOf(cls: PodClass): Verdicts {
-    let key = this.constraintKeys.get(cls);
-    if (key === undefined) {
-      const s = cls.spec;
-      key = JSON.stringify([s.nodeSelector, s.requiredNodeAffinity, s.tolerations, cls.archs, cls.volumes]);
-      this.constraintKeys.set(cls, key);
-    }
-    let v = this.verdicts.get(key);
+    let v = this.verdictsByClass.get(cls);
+    if (v) return v;
+    const s = cls.spec;
+    const key = JSON.stringify([s.nodeSelector, s.requiredNodeAffinity, s.tolerations, cls.archs, cls.volumes]);
+    v = this.verdicts.get(key);
     if (!v) this.verdicts.set(key, (v = { bits: new Int8Array(Math.max(64, this.nextOrder * 2)) }));
+    this.verdictsByClass.set(cls, v);
     return v;
+  }
+
+  /**
+   * Makes the pod's class known before any of its pods is placed or looked for: a class first met after the index is built
+   * rebuilds it, so a caller that knows the classes to come (pods already Pending, DaemonSet pods of nodes to launch) names
+   * them first.
+   */
+  know(pod: RunPod): void {
+    this.register(pod);
   }
 
   private register(pod: RunPod): void {

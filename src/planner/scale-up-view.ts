@@ -7,9 +7,9 @@
  * only holds domains and pods that rules count: one node of each kind (labels but the hostname, taints, state) stands for
  * all, with no room, carrying the pods that count for the pending pods' rules beyond one node (run-scheduler.ts
  * termsRelevantTo). A node that can take pods keeps its room: the pods that count for the pending pods' rules, or hold
- * host ports, as they are; the others as one pod requesting what they request together. So do the nodes still booting, with
- * their DaemonSet pods and the pods meant for them. On a big cluster that is its schedulable nodes and few pods instead of
- * every pod.
+ * host ports, as they are; what the others request is taken off its allocatable. So do the nodes still booting, with their
+ * DaemonSet pods and the pods meant for them. On a big cluster that is its schedulable nodes and few pods instead of every
+ * pod. The pods handed over are the same objects from one scale-up to the next (copied once per node they are on).
  */
 import type { AllocatableOptions, NodeResources } from '../catalog/allocatable.js';
 import type { Catalog } from '../catalog/catalog.js';
@@ -55,11 +55,11 @@ export function scaleUpInputOf(input: RunViewInput): ScaleUpInput {
     nodes.push(...input.nodes.values());
     for (const { pod, node } of input.scheduler.podsOfClasses(null)) {
       const p = input.pods.get(pod.key);
-      if (p) pods.push({ ...p, nodeName: node });
+      if (p) pods.push(placedOn(p, node));
     }
     for (const b of input.booting) {
       nodes.push(b.node);
-      for (const p of b.pods) pods.push({ ...p, nodeName: b.node.name });
+      for (const p of b.pods) pods.push(placedOn(p, b.node.name));
     }
     return inputOf(input, nodes, pods);
   }
@@ -68,10 +68,11 @@ export function scaleUpInputOf(input: RunViewInput): ScaleUpInput {
   // A node that takes no pod: one node of its kind stands for all (zones and domains are the same), with no room.
   const standIn = new Map<string, Node>();
   const nodeOf = new Map<string, string>();
-  const candidates = new Set<string>();
-  for (const n of [...input.nodes.values()].sort((a, b) => cmp(a.name, b.name))) {
+  /** Nodes that take pods: where each is in `nodes`. */
+  const candidates = new Map<string, number>();
+  for (const n of sortedByName([...input.nodes.values()])) {
     if (!n.unschedulable && n.ready) {
-      candidates.add(n.name);
+      candidates.set(n.name, nodes.length);
       nodes.push(n);
       continue;
     }
@@ -83,44 +84,54 @@ export function scaleUpInputOf(input: RunViewInput): ScaleUpInput {
     }
     nodeOf.set(n.name, rep.name);
   }
-  // A node that can take pods keeps its room: the pods that count for the rules (or hold host ports) as they are, the
-  // others as one pod that requests what they do together.
+  // A node that can take pods keeps its room: the pods that count for the rules (or hold host ports) as they are, what the
+  // others request taken off its allocatable (a pod that fits there fits the node as it is).
   const counted = new Map<string, ResourceList>();
   for (const { pod, node } of input.scheduler.podsOfClasses(onCandidates)) {
     const p = input.pods.get(pod.key);
     if (!p) continue;
     if (candidates.has(node)) {
-      pods.push({ ...p, nodeName: node });
+      pods.push(placedOn(p, node));
       let sum = counted.get(node);
       if (!sum) counted.set(node, (sum = {}));
       addInto(sum, p.requests);
-    } else if (onOthers.has(pod.classKey)) pods.push({ ...p, nodeName: nodeOf.get(node) ?? node });
+    } else if (onOthers.has(pod.classKey)) pods.push(placedOn(p, nodeOf.get(node) ?? node));
   }
-  for (const name of candidates) {
+  for (const [name, at] of candidates) {
     const rest = input.scheduler.requested(name) ?? {};
     subtractInto(rest, counted.get(name) ?? {});
-    if (Object.values(rest).some((v) => v > 0)) pods.push(roomHolder(name, rest));
+    nodes[at] = withRoomTaken(nodes[at] as Node, rest);
   }
   for (const b of input.booting) {
-    nodes.push(b.node);
     const rest: ResourceList = {};
     for (const p of b.pods) {
-      if (onCandidates.has(input.classKeyOf(p))) pods.push({ ...p, nodeName: b.node.name });
+      if (onCandidates.has(input.classKeyOf(p))) pods.push(placedOn(p, b.node.name));
       else addInto(rest, p.requests);
     }
-    if (Object.values(rest).some((v) => v > 0)) pods.push(roomHolder(b.node.name, rest));
+    nodes.push(withRoomTaken(b.node, rest));
   }
   return inputOf(input, nodes, pods);
 }
 
+/**
+ * The node with `taken` off its allocatable: what it offers once the pods no rule of the pending pods counts are on it. A
+ * pod fits beside them exactly when it fits this node (the integer sums are the same), and nothing else of theirs counts.
+ */
+function withRoomTaken(n: Node, taken: ResourceList): Node {
+  if (!Object.values(taken).some((v) => v > 0)) return n;
+  const allocatable: ResourceList = { ...n.allocatable };
+  subtractInto(allocatable, taken);
+  return { ...n, allocatable };
+}
+
 /** The scale-up input: the view of `nodes` and `pods`, the pending pods, the VNGs' headroom. */
 function inputOf(input: RunViewInput, nodes: Node[], pods: Pod[]): ScaleUpInput {
-  nodes.sort((a, b) => cmp(a.name, b.name));
+  sortedByName(nodes);
   const pending = byName(
     input.pending
       .map((r) => input.pods.get(r.key))
       .filter((p): p is Pod => p !== undefined)
-      .map((p) => ({ ...p, nodeName: null })),
+      .map((p) => placedOn(p, null)),
   );
   return {
     view: { ...input.cluster, nodes, pods: byName(pods), pdbs: [], workloads: [] },
@@ -134,34 +145,26 @@ function inputOf(input: RunViewInput, nodes: Node[], pods: Pod[]): ScaleUpInput 
 }
 
 /**
- * One pod standing for pods that no rule of the pending pods counts: it requests what they do together, in a namespace of
- * its own, with no labels and no constraints.
+ * The pod as the view holds it, on `node` (null: pending). A scale-up after another hands over mostly the same pods on the
+ * same nodes: the copy made for one is kept (per pod, for its last node) and handed over again, not made anew each time.
  */
-function roomHolder(node: string, requests: ResourceList): Pod {
-  return {
-    uid: '',
-    namespace: '\u0000room',
-    name: node,
-    labels: {},
-    annotations: {},
-    nodeName: node,
-    phase: 'Running',
-    owner: null,
-    workload: null,
-    isMirror: false,
-    ready: true,
-    requests,
-    nodeSelector: {},
-    requiredNodeAffinity: null,
-    tolerations: [],
-    hostPorts: [],
-    podAffinity: [],
-    podAntiAffinity: [],
-    topologySpread: [],
-    volumes: [],
-    priority: 0,
-    terminationGracePeriodSeconds: 0,
-  };
+const copies = new WeakMap<Pod, Pod>();
+
+function placedOn(p: Pod, node: string | null): Pod {
+  if (p.nodeName === node) return p;
+  const c = copies.get(p);
+  if (c !== undefined && c.nodeName === node) return c;
+  const copy = { ...p, nodeName: node };
+  copies.set(p, copy);
+  return copy;
+}
+
+/** Sorts nodes by name in place; most calls find them sorted already (the nodes of the input, then launches by name). */
+function sortedByName<T extends { readonly name: string }>(list: T[]): T[] {
+  for (let i = 1; i < list.length; i++) {
+    if (cmp((list[i - 1] as T).name, (list[i] as T).name) > 0) return list.sort((a, b) => cmp(a.name, b.name));
+  }
+  return list;
 }
 
 const kinds = new WeakMap<Node, string>();

@@ -19,7 +19,7 @@ import { unwrapObjects } from './envelope.js';
 import type { KubeObject, TopLevelValue } from './envelope.js';
 import { namespaceOf, objectLabel, viewOf } from './metadata.js';
 import { parseNode } from './node.js';
-import { parsePod, WorkloadIndex } from './pod.js';
+import { parsePod, parsePodAlone, resolveWorkload, WorkloadIndex, type UnresolvedPod } from './pod.js';
 import { parseNamespace, parsePv, parsePvc, parseStorageClass } from './storage.js';
 
 /** Kinds that become part of the Cluster; every other kind is skipped. */
@@ -68,7 +68,7 @@ const KNOWN_UNREAD_KINDS: ReadonlySet<string> = new Set([
 ]);
 
 /** Counts per skipped kind, sorted by kind. */
-function countSkipped(objects: readonly KubeObject[]): SkippedKind[] {
+function countSkipped(objects: readonly { readonly kind: string }[]): SkippedKind[] {
   const counts = new Map<string, number>();
   for (const o of objects) if (!HANDLED_KINDS.has(o.kind)) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
   return [...counts.entries()]
@@ -94,51 +94,102 @@ function handledObjects(objects: readonly KubeObject[], file: string): KubeObjec
   return out;
 }
 
+/** The lists a Cluster is made of, filled object by object. */
+interface Lists {
+  readonly nodes: Node[];
+  readonly pdbs: PodDisruptionBudget[];
+  readonly daemonSets: DaemonSet[];
+  readonly workloads: Workload[];
+  readonly pvcs: PersistentVolumeClaim[];
+  readonly pvs: PersistentVolume[];
+  readonly namespaces: Namespace[];
+  readonly storageClasses: StorageClass[];
+}
+
+function emptyLists(): Lists {
+  return { nodes: [], pdbs: [], daemonSets: [], workloads: [], pvcs: [], pvs: [], namespaces: [], storageClasses: [] };
+}
+
+/** Parses one handled object that is not a Pod into its list. */
+function parseInto(object: KubeObject, file: string, lists: Lists): void {
+  const { kind } = object;
+  const view = viewOf(object, file);
+  if (isWorkloadKind(kind)) lists.workloads.push(parseWorkload(view, kind));
+  else if (kind === 'Node') lists.nodes.push(parseNode(view));
+  else if (kind === 'PodDisruptionBudget') lists.pdbs.push(parsePdb(view));
+  else if (kind === 'DaemonSet') lists.daemonSets.push(parseDaemonSet(view));
+  else if (kind === 'PersistentVolumeClaim') lists.pvcs.push(parsePvc(view));
+  else if (kind === 'PersistentVolume') lists.pvs.push(parsePv(view));
+  else if (kind === 'Namespace') lists.namespaces.push(parseNamespace(view));
+  else if (kind === 'StorageClass') lists.storageClasses.push(parseStorageClass(view));
+}
+
+/** The Cluster of the parsed lists and pods, each sorted. */
+function clusterOf(lists: Lists, pods: Pod[], skippedKinds: readonly SkippedKind[]): Cluster {
+  return {
+    nodes: lists.nodes.sort(byName),
+    pods: pods.sort(byNamespaceName),
+    pdbs: lists.pdbs.sort(byNamespaceName),
+    daemonSets: lists.daemonSets.sort(byNamespaceName),
+    workloads: lists.workloads.sort((a, b) => byNamespaceName(a, b) || compareText(a.kind, b.kind)),
+    pvcs: lists.pvcs.sort(byNamespaceName),
+    pvs: lists.pvs.sort(byName),
+    namespaces: lists.namespaces.sort(byName),
+    storageClasses: lists.storageClasses.sort(byName),
+    ...(skippedKinds.length > 0 ? { skippedKinds } : {}),
+  };
+}
+
 /** The Cluster in decoded top-level values (Lists, objects, arrays of objects), each tagged with where it came from. */
 export function clusterFromValues(values: readonly TopLevelValue[], file: string): Cluster {
   const all = unwrapObjects(values, file);
   const objects = handledObjects(all, file);
   const skippedKinds = countSkipped(all);
-  const nodes: Node[] = [];
+  const lists = emptyLists();
   const podObjects: KubeObject[] = [];
-  const pdbs: PodDisruptionBudget[] = [];
-  const daemonSets: DaemonSet[] = [];
-  const workloads: Workload[] = [];
-  const pvcs: PersistentVolumeClaim[] = [];
-  const pvs: PersistentVolume[] = [];
-  const namespaces: Namespace[] = [];
-  const storageClasses: StorageClass[] = [];
   for (const object of objects) {
-    const { kind } = object;
-    if (kind === 'Pod') {
-      // Pods wait until every workload is known, so owners resolve in one pass whatever the input order.
-      podObjects.push(object);
-      continue;
-    }
-    const view = viewOf(object, file);
-    if (isWorkloadKind(kind)) workloads.push(parseWorkload(view, kind));
-    else if (kind === 'Node') nodes.push(parseNode(view));
-    else if (kind === 'PodDisruptionBudget') pdbs.push(parsePdb(view));
-    else if (kind === 'DaemonSet') daemonSets.push(parseDaemonSet(view));
-    else if (kind === 'PersistentVolumeClaim') pvcs.push(parsePvc(view));
-    else if (kind === 'PersistentVolume') pvs.push(parsePv(view));
-    else if (kind === 'Namespace') namespaces.push(parseNamespace(view));
-    else if (kind === 'StorageClass') storageClasses.push(parseStorageClass(view));
+    // Pods wait until every workload is known, so owners resolve in one pass whatever the input order.
+    if (object.kind === 'Pod') podObjects.push(object);
+    else parseInto(object, file, lists);
   }
-  const index = new WorkloadIndex(workloads);
+  const index = new WorkloadIndex(lists.workloads);
   const pods: Pod[] = podObjects.map((object) => parsePod(viewOf(object, file), index));
-  return {
-    nodes: nodes.sort(byName),
-    pods: pods.sort(byNamespaceName),
-    pdbs: pdbs.sort(byNamespaceName),
-    daemonSets: daemonSets.sort(byNamespaceName),
-    workloads: workloads.sort((a, b) => byNamespaceName(a, b) || compareText(a.kind, b.kind)),
-    pvcs: pvcs.sort(byNamespaceName),
-    pvs: pvs.sort(byName),
-    namespaces: namespaces.sort(byName),
-    storageClasses: storageClasses.sort(byName),
-    ...(skippedKinds.length > 0 ? { skippedKinds } : {}),
-  };
+  return clusterOf(lists, pods, skippedKinds);
+}
+
+/**
+ * The Cluster built value by value, each object parsed as it comes (a pod's workload once all are known): the decoded
+ * objects of a large input need not all be held at once. It refuses what clusterFromValues refuses, but the first error it
+ * meets is not always the one clusterFromValues names first (that one reports structure, then duplicates, then fields, and
+ * pods last): on an error, clusterFromValues over the same values gives the message.
+ */
+export class ClusterBuilder {
+  private readonly lists = emptyLists();
+  private readonly pods: UnresolvedPod[] = [];
+  private readonly seen = new Set<string>();
+  private readonly skipped: { readonly kind: string }[] = [];
+
+  constructor(private readonly file: string) {}
+
+  add(value: TopLevelValue): void {
+    for (const object of unwrapObjects([value], this.file)) {
+      if (!HANDLED_KINDS.has(object.kind)) {
+        this.skipped.push({ kind: object.kind });
+        continue;
+      }
+      const key = `${object.kind}\u0000${namespaceOf(object)}\u0000${object.name}`;
+      if (this.seen.has(key)) throw new InputError(this.file, objectLabel(object), '', 'expected each object once; found it twice');
+      this.seen.add(key);
+      if (object.kind === 'Pod') this.pods.push(parsePodAlone(viewOf(object, this.file)));
+      else parseInto(object, this.file, this.lists);
+    }
+  }
+
+  finish(): Cluster {
+    const index = new WorkloadIndex(this.lists.workloads);
+    for (const p of this.pods) resolveWorkload(p, index);
+    return clusterOf(this.lists, this.pods, countSkipped(this.skipped));
+  }
 }
 
 /**

@@ -39,6 +39,21 @@ export class WorkloadIndex {
 }
 
 export function parsePod(view: ObjectView, workloads: WorkloadIndex): Pod {
+  const pod = parsePodAlone(view);
+  resolveWorkload(pod, workloads);
+  return pod;
+}
+
+/** A Pod whose `workload` is left null, filled in by resolveWorkload once every workload of the input is known. */
+export type UnresolvedPod = Omit<Pod, 'workload'> & { workload: Pod['workload'] };
+
+/** Sets the pod's top-level workload (its owner climbed through the workloads of the input). */
+export function resolveWorkload(pod: UnresolvedPod, workloads: WorkloadIndex): void {
+  pod.workload = workloads.topLevel(pod.owner, pod.namespace);
+}
+
+/** The pod as parsePod reads it, but for its top-level workload (null until resolveWorkload). */
+export function parsePodAlone(view: ObjectView): UnresolvedPod {
   const { ctx, body } = view;
   const spec = objectOrEmpty(ctx, body, 'spec', 'spec');
   const status = objectOrEmpty(ctx, body, 'status', 'status');
@@ -67,7 +82,7 @@ export function parsePod(view: ObjectView, workloads: WorkloadIndex): Pod {
     nodeName: nodeName === null || nodeName === '' ? null : nodeName,
     phase: enumString(ctx, status, 'phase', 'status.phase', PHASES, 'Pending'),
     owner,
-    workload: workloads.topLevel(owner, view.namespace),
+    workload: null,
     isMirror: annotations[MIRROR_ANNOTATION] !== undefined,
     ready: conditionTrue(ctx, status, 'Ready', 'status', false),
   };

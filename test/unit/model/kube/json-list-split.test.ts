@@ -29,6 +29,19 @@ describe('splitJsonListItems', () => {
     );
   });
 
+  it('agrees with JSON.parse in the layouts whose item ends it guesses (one item per line, indented, tabs, CRLF)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.jsonValue()), fc.constantFrom('line', 'crlf', 4, '\t'), (items, layout) => {
+        const text =
+          layout === 'line' || layout === 'crlf'
+            ? `{"kind":"List","items":[\n${items.map((i) => JSON.stringify(i)).join(',\n')}\n]}`.replace(/\n/g, layout === 'crlf' ? '\r\n' : '\n')
+            : JSON.stringify({ kind: 'List', items }, null, layout);
+        expect(splitJsonListItems(enc(text), 'f')).toEqual(JSON.parse(text).items);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('says null for what is not a List, and names the item that is not JSON', () => {
     expect(splitJsonListItems(enc('{"kind": "Pod", "metadata": {}}'), 'f')).toBeNull();
     expect(splitJsonListItems(enc('kind: List'), 'f')).toBeNull();

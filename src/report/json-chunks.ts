@@ -1,0 +1,58 @@
+/**
+ * JSON.stringify(value, null, 2) in pieces, for outputs too big to hold twice (a plan of 150,000 pods is about 80 MB of
+ * text, and writing one string copies it again). The pieces joined are exactly JSON.stringify's text: the outer levels of
+ * objects and arrays are written here, with its rules (toJSON, keys whose value is undefined, a function or a symbol left
+ * out, and null in their place in arrays), and each value deeper than `depth` is JSON.stringify's own, re-indented.
+ */
+
+const INDENT = '  ';
+
+/** The pieces of JSON.stringify(value, null, 2); nothing when that gives undefined. Objects and arrays split to `depth` levels. */
+export function* jsonChunks(value: unknown, depth = 2): Generator<string> {
+  yield* chunks(withToJson(value, ''), '', depth);
+}
+
+function omitted(v: unknown): boolean {
+  return v === undefined || typeof v === 'function' || typeof v === 'symbol';
+}
+
+function withToJson(value: unknown, key: string): unknown {
+  if (typeof value === 'object' && value !== null && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    return (value as { toJSON: (k: string) => unknown }).toJSON(key);
+  }
+  return value;
+}
+
+/** `value` is what JSON.stringify serialises at this place (toJSON applied). */
+function* chunks(value: unknown, indent: string, depth: number): Generator<string> {
+  if (depth <= 0 || typeof value !== 'object' || value === null) {
+    const text = JSON.stringify(value, null, INDENT);
+    if (text !== undefined) yield indent === '' ? text : text.replace(/\n/g, `\n${indent}`);
+    return;
+  }
+  const inner = indent + INDENT;
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      yield '[]';
+      return;
+    }
+    yield '[';
+    for (let i = 0; i < value.length; i++) {
+      yield `${i === 0 ? '' : ','}\n${inner}`;
+      const item = withToJson(value[i] as unknown, String(i));
+      if (omitted(item)) yield 'null';
+      else yield* chunks(item, inner, depth - 1);
+    }
+    yield `\n${indent}]`;
+    return;
+  }
+  let first = true;
+  for (const k of Object.keys(value)) {
+    const item = withToJson((value as Record<string, unknown>)[k], k);
+    if (omitted(item)) continue;
+    yield `${first ? '{' : ','}\n${inner}${JSON.stringify(k)}: `;
+    first = false;
+    yield* chunks(item, inner, depth - 1);
+  }
+  yield first ? '{}' : `\n${indent}}`;
+}
