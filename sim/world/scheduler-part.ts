@@ -4,7 +4,8 @@
  * assume-then-bind (the chosen node is reserved at once, the Binding lands after the API latency). Node choice, scoring and
  * preemption are the world's own kube-scheduler (sim/scheduler/: the default profile's filter and score plugins, a seeded
  * tie-break, PostFilter preemption), independent of the planner's packing and predicates, so a rehearsal can disagree with
- * the plan.
+ * the plan. As kube-scheduler at scale, a cycle evaluates nodes until it has found numFeasibleNodesToFind feasible ones
+ * (every node below 100 nodes), starting where the previous cycle stopped, and scores only those.
  *
  * As kube-scheduler sees the cluster: a NotReady node carries the node lifecycle controller's not-ready NoSchedule taint; a
  * terminating pod keeps its room until it is gone. Preemption deletes the victims gracefully and the preemptor is tried
@@ -15,6 +16,7 @@ import type { Prng } from '../../src/gen/prng.js';
 import type { EventQueue } from '../event-queue.js';
 import { SchedulerCache } from '../scheduler/cache.js';
 import { FailureMemo } from '../scheduler/failure-memo.js';
+import { nodeSampling } from '../scheduler/framework.js';
 import { scheduleOne, type ScheduleOneResult } from '../scheduler/schedule-one.js';
 import type { SchedPod } from '../scheduler/types.js';
 import type { SimTiming } from '../timing.js';
@@ -41,6 +43,8 @@ export class KubeScheduler implements WorldScheduler {
   private readonly cache: SchedulerCache;
   /** The answers of pods that found no node, kept exact as the cache changes (failure-memo.ts), by equivalence key. */
   private readonly memo: FailureMemo;
+  /** kube-scheduler's node sampling: percentageOfNodesToScore adaptive, the start node rotating over the cycles. */
+  private readonly sampling = nodeSampling();
   private readonly schedPods = new WeakMap<SimPod, SchedPod>();
   private readonly equivalence = new WeakMap<Pod, string>();
   private schedulePending = false;
@@ -184,7 +188,7 @@ export class KubeScheduler implements WorldScheduler {
   private cycle(pod: SimPod, ek: string): ScheduleOneResult {
     const sp = this.schedPod(pod);
     const snapshot = this.cache.snapshot();
-    const answer = scheduleOne(sp, snapshot, this.prng);
+    const answer = scheduleOne(sp, snapshot, this.prng, this.sampling);
     if (answer.kind === 'unschedulable' && answer.cycle !== undefined) this.memo.record(ek, sp, snapshot, answer.cycle);
     return answer;
   }
