@@ -55,6 +55,12 @@ export class KubeScheduler implements WorldScheduler {
    */
   private gen = 0;
   private retryPending = false;
+  /** Pods seen unbound and not yet known gone: the candidates of pendingPods(), without a walk over every pod. */
+  private readonly unbound = new Set<SimPod>();
+  /** store.podsCreated when the store's pods were last walked for new unbound pods (-1: never). */
+  private scannedCreated = -1;
+  /** The pods assumed (binding in flight) per node. */
+  private readonly assumedOn = new Map<string, Set<SimPod>>();
 
   constructor(
     cluster: Cluster,
@@ -83,7 +89,8 @@ export class KubeScheduler implements WorldScheduler {
 
   nodeRemoved(name: string): void {
     this.cache.removeNode(name);
-    for (const p of this.store.pods.values()) if (p.assumed === name) p.assumed = null;
+    for (const p of this.assumedOn.get(name) ?? []) if (p.assumed === name) p.assumed = null;
+    this.assumedOn.delete(name);
   }
 
   nodeSchedulabilityChanged(node: SimNode): void {
@@ -95,7 +102,8 @@ export class KubeScheduler implements WorldScheduler {
   }
 
   podGone(pod: SimPod): void {
-    pod.assumed = null;
+    this.unassume(pod);
+    this.unbound.delete(pod);
     this.cache.removePod(pod.uid);
   }
 
@@ -110,9 +118,32 @@ export class KubeScheduler implements WorldScheduler {
   }
 
   pendingPods(): SimPod[] {
-    return [...this.store.pods.values()]
-      .filter((p) => p.nodeName === null && p.assumed === null && !p.terminating && p.phase === 'Pending')
-      .sort((a, b) => b.base.priority - a.base.priority || a.createdAt - b.createdAt || cmp(key(a.namespace, a.name), key(b.namespace, b.name)));
+    // Pods appear only as the input's or created by a controller (which counts them): walk the store only after one was.
+    if (this.store.podsCreated !== this.scannedCreated) {
+      for (const p of this.store.pods.values()) if (p.nodeName === null) this.unbound.add(p);
+      this.scannedCreated = this.store.podsCreated;
+    }
+    const pending: SimPod[] = [];
+    for (const p of this.unbound) {
+      if (p.nodeName !== null || !this.store.alive(p)) this.unbound.delete(p);
+      else if (p.assumed === null && !p.terminating && p.phase === 'Pending') pending.push(p);
+    }
+    return pending.sort((a, b) => b.base.priority - a.base.priority || a.createdAt - b.createdAt || cmp(key(a.namespace, a.name), key(b.namespace, b.name)));
+  }
+
+  private assume(pod: SimPod, node: string): void {
+    pod.assumed = node;
+    let on = this.assumedOn.get(node);
+    if (on === undefined) {
+      on = new Set();
+      this.assumedOn.set(node, on);
+    }
+    on.add(pod);
+  }
+
+  private unassume(pod: SimPod): void {
+    if (pod.assumed !== null) this.assumedOn.get(pod.assumed)?.delete(pod);
+    pod.assumed = null;
   }
 
   /** The node as kube-scheduler sees it: a NotReady node carries the not-ready taint. */
@@ -161,7 +192,7 @@ export class KubeScheduler implements WorldScheduler {
       if (answer.kind === 'scheduled') {
         const target = answer.node;
         pod.triedAt = undefined;
-        pod.assumed = target;
+        this.assume(pod, target);
         this.cache.addPod(this.schedPod(pod), target);
         this.queue.after(this.timing.apiLatencySeconds, 'bind', () => this.bind(pod, target));
         continue;
@@ -205,7 +236,7 @@ export class KubeScheduler implements WorldScheduler {
   /** The Binding lands: the pod is on its node, unless the pod or the node went away meanwhile. */
   private bind(pod: SimPod, node: string): void {
     if (!this.store.alive(pod) || pod.assumed !== node) return;
-    pod.assumed = null;
+    this.unassume(pod);
     if (!this.store.nodes.has(node) || pod.terminating) {
       this.cache.removePod(pod.uid);
       if (!pod.terminating) this.requestSchedule();
