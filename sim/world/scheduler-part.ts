@@ -15,6 +15,7 @@ import type { Cluster, Node, Pod, PodDisruptionBudget, Taint } from '../../src/m
 import type { Prng } from '../../src/gen/prng.js';
 import type { EventQueue } from '../event-queue.js';
 import { SchedulerCache } from '../scheduler/cache.js';
+import { ClassCache } from '../scheduler/class-cache.js';
 import { FailureMemo } from '../scheduler/failure-memo.js';
 import { nodeSampling } from '../scheduler/framework.js';
 import { scheduleOne, type ScheduleOneResult } from '../scheduler/schedule-one.js';
@@ -43,6 +44,8 @@ export class KubeScheduler implements WorldScheduler {
   private readonly cache: SchedulerCache;
   /** The answers of pods that found no node, kept exact as the cache changes (failure-memo.ts), by equivalence key. */
   private readonly memo: FailureMemo;
+  /** Per equivalence key, the verdicts and node-local scores of nodes that did not change (class-cache.ts). */
+  private readonly classes: ClassCache;
   /** kube-scheduler's node sampling: percentageOfNodesToScore adaptive, the start node rotating over the cycles. */
   private readonly sampling = nodeSampling();
   private readonly schedPods = new WeakMap<SimPod, SchedPod>();
@@ -75,8 +78,9 @@ export class KubeScheduler implements WorldScheduler {
       volumes: { pvcs: cluster.pvcs, pvs: cluster.pvs, storageClasses: cluster.storageClasses },
       pdbs: hooks.pdbs,
     });
-    this.memo = new FailureMemo((priority) => this.cache.hasPriorityBelow(priority));
+    this.memo = new FailureMemo((priority) => this.cache.hasPriorityBelow(priority), (name) => this.cache.stateOf(name));
     this.cache.listen(this.memo);
+    this.classes = new ClassCache(() => this.cache.slots());
   }
 
   get generation(): number {
@@ -125,8 +129,11 @@ export class KubeScheduler implements WorldScheduler {
     }
     const pending: SimPod[] = [];
     for (const p of this.unbound) {
-      if (p.nodeName !== null || !this.store.alive(p)) this.unbound.delete(p);
-      else if (p.assumed === null && !p.terminating && p.phase === 'Pending') pending.push(p);
+      if (p.nodeName !== null) this.unbound.delete(p);
+      else if (p.assumed === null && !p.terminating && p.phase === 'Pending') {
+        if (this.store.alive(p)) pending.push(p);
+        else this.unbound.delete(p);
+      }
     }
     return pending.sort((a, b) => b.base.priority - a.base.priority || a.createdAt - b.createdAt || cmp(key(a.namespace, a.name), key(b.namespace, b.name)));
   }
@@ -219,7 +226,7 @@ export class KubeScheduler implements WorldScheduler {
   private cycle(pod: SimPod, ek: string): ScheduleOneResult {
     const sp = this.schedPod(pod);
     const snapshot = this.cache.snapshot();
-    const answer = scheduleOne(sp, snapshot, this.prng, this.sampling);
+    const answer = scheduleOne(sp, snapshot, this.prng, this.sampling, this.classes.answers(ek, sp, snapshot));
     if (answer.kind === 'unschedulable' && answer.cycle !== undefined) this.memo.record(ek, sp, snapshot, answer.cycle);
     return answer;
   }
