@@ -37,6 +37,9 @@ export class SchedulerCache {
   private readonly where = new Map<string, string>();
   /** The nodes in name order: the list the current snapshot holds. */
   private readonly ordered: NodeState[] = [];
+  /** Parallel to `ordered`: each node's slot, a number it keeps for its lifetime (class-cache.ts keys answers by it). */
+  private readonly slotList: number[] = [];
+  private nextSlot = 0;
   private readonly index = new PlacedIndex((name) => this.states.get(name)?.node);
   /** Replaced whenever a Node object changes (see overlay.ts nodesVersion). */
   private nodesVersion: object = {};
@@ -46,6 +49,11 @@ export class SchedulerCache {
   /** Sets the one listener told of the changes. */
   listen(listener: CacheListener): void {
     this.listener = listener;
+  }
+
+  /** Each node's lifetime slot, parallel to the snapshot's nodes (the live list: valid until the cache changes). */
+  slots(): readonly number[] {
+    return this.slotList;
   }
 
   /** Whether some placed pod has a priority below `priority`. */
@@ -59,8 +67,10 @@ export class SchedulerCache {
     const state: NodeState = { node, pods: before?.pods ?? [] };
     this.states.set(node.name, state);
     const at = this.position(node.name);
-    if (before === undefined) this.ordered.splice(at, 0, state);
-    else this.ordered[at] = state;
+    if (before === undefined) {
+      this.ordered.splice(at, 0, state);
+      this.slotList.splice(at, 0, this.nextSlot++);
+    } else this.ordered[at] = state;
     this.nodesChanged();
     this.listener?.nodeSet(state, before);
   }
@@ -74,9 +84,16 @@ export class SchedulerCache {
       this.index.remove(p, name);
     }
     this.states.delete(name);
-    this.ordered.splice(this.position(name), 1);
+    const at = this.position(name);
+    this.ordered.splice(at, 1);
+    this.slotList.splice(at, 1);
     this.nodesChanged();
     this.listener?.nodeRemoved(state);
+  }
+
+  /** The node and its pods as the cache holds them now. */
+  stateOf(name: string): NodeState | undefined {
+    return this.states.get(name);
   }
 
   hasNode(name: string): boolean {

@@ -12,16 +12,27 @@ import type { SchedPod, Snapshot } from './types.js';
 const perSnapshotPod = new WeakMap<Snapshot, WeakMap<SchedPod, Map<string, unknown>>>();
 
 /** A value derived from the snapshot for one incoming pod (a cycle's state), computed once per (snapshot, pod, key). */
+let lastSnapshot: Snapshot | null = null;
+let lastPod: SchedPod | null = null;
+let lastMap: Map<string, unknown> | null = null;
+
 export function cycleMemo<T>(snapshot: Snapshot, pod: SchedPod, key: string, compute: () => T): T {
-  let byPod = perSnapshotPod.get(snapshot);
-  if (!byPod) {
-    byPod = new WeakMap();
-    perSnapshotPod.set(snapshot, byPod);
-  }
-  let m = byPod.get(pod);
-  if (!m) {
-    m = new Map();
-    byPod.set(pod, m);
+  // The filters of one cycle ask for the same (snapshot, pod) node after node: keep the last one at hand.
+  let m = lastSnapshot === snapshot && lastPod === pod ? lastMap : null;
+  if (m === null) {
+    let byPod = perSnapshotPod.get(snapshot);
+    if (!byPod) {
+      byPod = new WeakMap();
+      perSnapshotPod.set(snapshot, byPod);
+    }
+    m = byPod.get(pod) ?? null;
+    if (m === null) {
+      m = new Map();
+      byPod.set(pod, m);
+    }
+    lastSnapshot = snapshot;
+    lastPod = pod;
+    lastMap = m;
   }
   if (m.has(key)) return m.get(key) as T;
   const v = compute();

@@ -5,15 +5,15 @@
  * node's failed filter result and follows the cache's events, so its answer is at every moment the one a full cycle would
  * give - the same "0/N nodes are available" text (byte for byte), and still no preemption victim - or the entry is gone.
  *
- * What an event does to an entry (pod P, the pod the answer is for):
- * - a node added or changed: P's filters run on that node alone; a node removed: its result leaves the counts;
- * - a node where P's filters now pass is "hopeful": the entry stands only if, by the time it is asked, another event has
- *   made that node fail again (a pod bound there first), else the next cycle runs in full;
- * - a pod added to or removed from node X: X's result is recomputed unless it came from a filter that reads the node object
- *   only (NodeUnschedulable, NodeName, TaintToleration, NodeAffinity);
- * - the entry is dropped (the next cycle runs in full) when P may now fit or preempt: a node passes P's filters, a node
- *   fails resolvably while a lower-priority pod exists for P to preempt, a pod of lower priority appears, a pod whose
- *   anti-affinity selects P comes or goes; and when P's verdicts depend on the whole cluster (topology spread, pod
+ * The cache's changes go to a log; an entry follows it when it is asked (an entry never asked again costs nothing).
+ * What a change does to an entry (pod P, the pod the answer is for):
+ * - a node added or changed: the node is dirty; a node removed: its result leaves the counts;
+ * - a pod added to or removed from node X: X is dirty, unless its result came from a filter that reads the node object only
+ *   (NodeUnschedulable, NodeName, TaintToleration, NodeAffinity);
+ * - once the log is followed, P's filters run on each dirty node, as it is then;
+ * - the entry is dropped (the next cycle runs in full) when P may now fit or preempt: a dirty node passes P's filters, a
+ *   dirty node fails resolvably while a lower-priority pod exists for P to preempt, a pod of lower priority appears, a pod
+ *   whose anti-affinity selects P comes or goes; and when P's verdicts depend on the whole cluster (topology spread, pod
  *   (anti-)affinity), on a change of a node's labels (or taints, for a constraint honouring them), on a new node for
  *   topology spread, on a node removed, and on any pod that P's constraints or terms count.
  */
@@ -41,14 +41,22 @@ interface Entry {
   readonly snapshot: Snapshot;
   /** Set after a PreFilter rejection: every node carries that result, the message names it once. */
   readonly preFilter: FilterResult | null;
-  /** Every node's failed result, but the hopeful ones'. */
+  /** Every node's failed result as last worked out (a dirty node's may be stale, a new node's missing). */
   readonly results: Map<string, FilterResult>;
-  /** Nodes that passed P's filters when an event last touched them: the answer holds only once none is left. */
-  readonly hopeful: Set<string>;
+  /** Nodes an event touched since their result was worked out. */
+  readonly dirty: Set<string>;
   /** How many nodes carry each result object. */
   readonly counts: Map<FilterResult, number>;
+  /** The position in the change log up to which the entry has followed. */
+  seen: number;
   message: string | null;
 }
+
+/** One change of the cache, as the log keeps it until every entry has followed it. */
+type Change =
+  | { readonly kind: 'node-set'; readonly state: NodeState; readonly before: NodeState | undefined }
+  | { readonly kind: 'node-removed'; readonly state: NodeState }
+  | { readonly kind: 'pod'; readonly pod: SchedPod; readonly node: string; readonly added: boolean };
 
 function clusterWide(pod: SchedPod): boolean {
   return pod.topologySpread.length > 0 || pod.podAffinity.length > 0 || pod.podAntiAffinity.length > 0;
@@ -90,15 +98,24 @@ function canPreempt(pod: SchedPod): boolean {
 
 export class FailureMemo implements CacheListener {
   private readonly entries = new Map<string, Entry>();
+  /** Changes not yet followed by every entry; `logStart` is the position of the first. */
+  private log: Change[] = [];
+  private logStart = 0;
 
-  /** `lowerPriorityExists(p)`: whether some placed pod has a priority below p (the cache's). */
-  constructor(private readonly lowerPriorityExists: (priority: number) => boolean) {}
+  /**
+   * `lowerPriorityExists(p)`: whether some placed pod has a priority below p; `stateOf(name)`: a node as the cache holds it
+   * now (both the cache's).
+   */
+  constructor(
+    private readonly lowerPriorityExists: (priority: number) => boolean,
+    private readonly stateOf: (name: string) => NodeState | undefined,
+  ) {}
 
   /** The answer a cycle would give pod P of equivalence `key` now, if it is known to be "unschedulable, no preemption". */
   message(key: string): string | null {
     const e = this.entries.get(key);
     if (e === undefined) return null;
-    if (e.hopeful.size > 0) {
+    if (!this.follow(e)) {
       this.entries.delete(key);
       return null;
     }
@@ -128,96 +145,85 @@ export class FailureMemo implements CacheListener {
     if (results.size !== snapshot.nodes.length) return;
     const counts = new Map<FilterResult, number>();
     for (const r of results.values()) counts.set(r, (counts.get(r) ?? 0) + 1);
-    this.entries.set(key, { pod, snapshot, preFilter: result.preFilter, results, hopeful: new Set(), counts, message: result.message });
+    const seen = this.logStart + this.log.length;
+    this.entries.set(key, { pod, snapshot, preFilter: result.preFilter, results, dirty: new Set(), counts, seen, message: result.message });
   }
 
-  /** Forgets the entries of the equivalence keys not in `keep` (their pods left the queue). */
+  /** Forgets the entries of the equivalence keys not in `keep` (their pods left the queue), and the changes all followed. */
   retain(keep: ReadonlySet<string>): void {
     for (const k of [...this.entries.keys()]) if (!keep.has(k)) this.entries.delete(k);
+    let low = this.logStart + this.log.length;
+    for (const e of this.entries.values()) low = Math.min(low, e.seen);
+    this.log = this.log.slice(low - this.logStart);
+    this.logStart = low;
   }
 
   get size(): number {
     return this.entries.size;
   }
 
-  // ---- the cache's events ----
+  // ---- the cache's events: logged, followed by each entry when it is asked ----
 
   nodeSet(state: NodeState, before: NodeState | undefined): void {
-    for (const [k, e] of this.entries) {
-      if (clusterWide(e.pod) && !sameForClusterWide(e.pod, state, before)) {
-        this.entries.delete(k);
-        continue;
-      }
-      if (e.preFilter !== null) {
-        this.put(e, state.node.name, e.preFilter);
-        continue;
-      }
-      this.refresh(k, e, state);
-    }
+    if (this.entries.size > 0) this.log.push({ kind: 'node-set', state, before });
   }
 
   nodeRemoved(state: NodeState): void {
-    const anti = state.pods.filter((p) => p.podAntiAffinity.length > 0);
-    for (const [k, e] of this.entries) {
-      if (clusterWide(e.pod) || e.results.size + e.hopeful.size <= 1 || anti.some((p) => repels(p, e.pod, e.snapshot))) {
-        this.entries.delete(k);
-        continue;
-      }
-      e.hopeful.delete(state.node.name);
-      const before = e.results.get(state.node.name);
-      if (before === undefined) continue;
-      e.results.delete(state.node.name);
-      this.uncount(e, before);
-      e.message = null;
-    }
+    if (this.entries.size > 0) this.log.push({ kind: 'node-removed', state });
   }
 
   podAdded(pod: SchedPod, state: NodeState): void {
-    this.podChanged(pod, state, true);
+    if (this.entries.size > 0) this.log.push({ kind: 'pod', pod, node: state.node.name, added: true });
   }
 
   podRemoved(pod: SchedPod, state: NodeState): void {
-    this.podChanged(pod, state, false);
+    if (this.entries.size > 0) this.log.push({ kind: 'pod', pod, node: state.node.name, added: false });
   }
 
-  private podChanged(pod: SchedPod, state: NodeState, added: boolean): void {
-    const anti = pod.podAntiAffinity.length > 0;
-    for (const [k, e] of this.entries) {
-      if (
-        (anti && repels(pod, e.pod, e.snapshot)) ||
-        (added && pod.priority < e.pod.priority && canPreempt(e.pod)) ||
-        (clusterWide(e.pod) && counts(e.pod, pod, e.snapshot))
-      ) {
-        this.entries.delete(k);
-        continue;
-      }
-      if (e.preFilter !== null) continue;
-      const before = e.results.get(state.node.name);
-      if (before !== undefined && nodeOnly(before)) continue;
-      this.refresh(k, e, state);
+  /** Brings the entry up to date with the log and works out its dirty nodes; false when it must go. */
+  private follow(e: Entry): boolean {
+    const end = this.logStart + this.log.length;
+    for (; e.seen < end; e.seen++) {
+      if (!this.apply(e, this.log[e.seen - this.logStart] as Change)) return false;
     }
+    for (const name of e.dirty) {
+      const state = this.stateOf(name);
+      if (state === undefined) continue;
+      const r = runFilters(e.pod, state, e.snapshot);
+      if (r.code === 'Success' || (r.code === 'Unschedulable' && canPreempt(e.pod) && this.lowerPriorityExists(e.pod.priority))) return false;
+      this.put(e, name, r);
+    }
+    e.dirty.clear();
+    return e.results.size > 0;
   }
 
-  /** Runs P's filters on one node: a failure is recorded, a pass makes the node hopeful. */
-  private refresh(k: string, e: Entry, state: NodeState): void {
-    const name = state.node.name;
-    const r = runFilters(e.pod, state, e.snapshot);
-    if (r.code === 'Unschedulable' && canPreempt(e.pod) && this.lowerPriorityExists(e.pod.priority)) {
-      this.entries.delete(k);
-      return;
+  /** What one change does to an entry; false when the entry must go. */
+  private apply(e: Entry, c: Change): boolean {
+    const P = e.pod;
+    if (c.kind === 'node-set') {
+      if (clusterWide(P) && !sameForClusterWide(P, c.state, c.before)) return false;
+      if (e.preFilter !== null) this.put(e, c.state.node.name, e.preFilter);
+      else e.dirty.add(c.state.node.name);
+      return true;
     }
-    if (r.code === 'Success') {
+    if (c.kind === 'node-removed') {
+      if (clusterWide(P) || c.state.pods.some((p) => repels(p, P, e.snapshot))) return false;
+      const name = c.state.node.name;
+      e.dirty.delete(name);
       const before = e.results.get(name);
       if (before !== undefined) {
         e.results.delete(name);
         this.uncount(e, before);
+        e.message = null;
       }
-      e.hopeful.add(name);
-      e.message = null;
-      return;
+      return true;
     }
-    e.hopeful.delete(name);
-    this.put(e, name, r);
+    const q = c.pod;
+    if (repels(q, P, e.snapshot) || (c.added && q.priority < P.priority && canPreempt(P)) || (clusterWide(P) && counts(P, q, e.snapshot))) return false;
+    if (e.preFilter !== null) return true;
+    const before = e.results.get(c.node);
+    if (before === undefined || !nodeOnly(before)) e.dirty.add(c.node);
+    return true;
   }
 
   private put(e: Entry, node: string, r: FilterResult): void {

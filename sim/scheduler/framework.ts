@@ -31,6 +31,40 @@ export interface NodeScore {
   readonly total: number;
 }
 
+/**
+ * A node's verdict and node-local raw scores for one class of equal pods, kept across cycles by the caller
+ * (class-cache.ts); `at` is the node's position in the snapshot.
+ */
+export interface NodeLocalAnswers {
+  verdict(at: number, n: NodeState): FilterResult;
+  /** The raw score of DEFAULT_SCORES[j], a plugin with scoreNode. */
+  raw(j: number, at: number, n: NodeState): number;
+}
+
+/** The raw scores of one plugin for the feasible nodes: its PreScore skip value, its per-node scores, or its own pass. */
+function rawScores(j: number, pod: SchedPod, feasible: readonly NodeState[], positions: readonly number[], snapshot: Snapshot, local: NodeLocalAnswers | null): number[] {
+  const plugin = (DEFAULT_SCORES[j] as WeightedScorePlugin).plugin;
+  const skip = plugin.skipped?.(pod, snapshot) ?? null;
+  if (skip !== null) return feasible.map(() => skip);
+  const one = plugin.scoreNode;
+  if (one === undefined) return plugin.score(pod, feasible, snapshot);
+  if (local === null) return feasible.map((n) => one(pod, n));
+  return feasible.map((n, k) => local.raw(j, positions[k] as number, n));
+}
+
+/** Totals of the default profile's normalised, weighted scores, with each plugin's normalised scores. */
+function scoreDefault(pod: SchedPod, feasible: readonly NodeState[], positions: readonly number[], snapshot: Snapshot, local: NodeLocalAnswers | null): { totals: number[]; normalised: number[][] } {
+  const totals = feasible.map(() => 0);
+  const normalised: number[][] = [];
+  DEFAULT_SCORES.forEach(({ plugin, weight }, j) => {
+    const raw = rawScores(j, pod, feasible, positions, snapshot, local);
+    const norm = plugin.normalize ? plugin.normalize(raw) : raw;
+    for (let i = 0; i < totals.length; i++) totals[i] = (totals[i] as number) + (norm[i] as number) * weight;
+    normalised.push(norm);
+  });
+  return { totals, normalised };
+}
+
 /** Normalised, weighted scores of the feasible nodes, in their order. */
 export function scoreNodes(pod: SchedPod, feasible: readonly NodeState[], snapshot: Snapshot, scores: readonly WeightedScorePlugin[] = DEFAULT_SCORES): NodeScore[] {
   const byPlugin = feasible.map((): Record<string, number> => ({}));
@@ -45,6 +79,25 @@ export function scoreNodes(pod: SchedPod, feasible: readonly NodeState[], snapsh
     });
   }
   return feasible.map((n, i) => ({ node: n.node.name, byPlugin: byPlugin[i] ?? {}, total: totals[i] ?? 0 }));
+}
+
+/** selectHost over totals: the index picked. */
+function selectIndex(totals: readonly number[], prng: Prng): number {
+  let best = totals[0] as number;
+  let selected = 0;
+  let count = 1;
+  for (let i = 1; i < totals.length; i++) {
+    const t = totals[i] as number;
+    if (t > best) {
+      best = t;
+      selected = i;
+      count = 1;
+    } else if (t === best) {
+      count++;
+      if (prng.int(0, count - 1) === 0) selected = i;
+    }
+  }
+  return selected;
 }
 
 /** The highest-scoring node; ties broken by reservoir sampling with `prng` (kube-scheduler's selectHost). */
@@ -193,7 +246,11 @@ function unschedulableResult(
   };
 }
 
-export function schedule(pod: SchedPod, snapshot: Snapshot, prng: Prng, sampling?: NodeSampling): ScheduleResult {
+/**
+ * One cycle. `sampling`: the scheduler's node sampling state (absent: every node, from the first). `local`: the pod's class
+ * answers kept across cycles (verdicts and node-local scores of nodes that did not change), the same as computing them.
+ */
+export function schedule(pod: SchedPod, snapshot: Snapshot, prng: Prng, sampling?: NodeSampling, local: NodeLocalAnswers | null = null): ScheduleResult {
   const nodes = snapshot.nodes;
   const all = nodes.length;
   if (all === 0) return unschedulableResult(0, [], [], 0, null);
@@ -204,15 +261,18 @@ export function schedule(pod: SchedPod, snapshot: Snapshot, prng: Prng, sampling
   const toFind = sampling === undefined ? all : numFeasibleNodesToFind(sampling.percentageOfNodesToScore, all);
   const start = sampling === undefined ? 0 : sampling.nextStartNodeIndex % all;
   const feasible: NodeState[] = [];
+  const positions: number[] = [];
   const failedNodes: NodeState[] = [];
   const failedResults: FilterResult[] = [];
   let resolvable = 0;
   for (let i = 0; i < all && feasible.length < toFind; i++) {
     const at = start + i < all ? start + i : start + i - all;
     const n = nodes[at] as NodeState;
-    const r = runFilters(pod, n, snapshot);
-    if (r.code === 'Success') feasible.push(n);
-    else {
+    const r = local === null ? runFilters(pod, n, snapshot) : local.verdict(at, n);
+    if (r.code === 'Success') {
+      feasible.push(n);
+      positions.push(at);
+    } else {
       failedNodes.push(n);
       failedResults.push(r);
       if (r.code === 'Unschedulable') resolvable++;
@@ -222,7 +282,19 @@ export function schedule(pod: SchedPod, snapshot: Snapshot, prng: Prng, sampling
   const only = feasible.length === 1 ? feasible[0] : undefined;
   if (only !== undefined) return { kind: 'scheduled', node: only.node.name, scores: [] };
   if (feasible.length === 0) return unschedulableResult(all, failedNodes, failedResults, resolvable, null);
-  const scores = scoreNodes(pod, feasible, snapshot);
-  const node = selectHost(scores, prng) as string;
-  return { kind: 'scheduled', node, scores };
+  const { totals, normalised } = scoreDefault(pod, feasible, positions, snapshot, local);
+  const picked = feasible[selectIndex(totals, prng)] as NodeState;
+  let scores: NodeScore[] | null = null;
+  return {
+    kind: 'scheduled',
+    node: picked.node.name,
+    get scores() {
+      scores ??= feasible.map((n, i) => ({
+        node: n.node.name,
+        byPlugin: Object.fromEntries(DEFAULT_SCORES.map(({ plugin }, j) => [plugin.name, normalised[j]?.[i] ?? 0])),
+        total: totals[i] as number,
+      }));
+      return scores;
+    },
+  };
 }

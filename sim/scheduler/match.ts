@@ -47,7 +47,8 @@ export function nodeTermMatches(term: NodeSelectorTerm, node: Node): boolean {
 
 /** nodeSelector AND (any required node affinity term) - what NodeAffinity's filter and the spread policy check. */
 export function podNodeAffinityMatches(pod: SchedPod, node: Node): boolean {
-  for (const [k, v] of Object.entries(pod.nodeSelector)) if (node.labels[k] !== v) return false;
+  const selector = pod.nodeSelector;
+  for (const k in selector) if (Object.hasOwn(selector, k) && node.labels[k] !== selector[k]) return false;
   if (pod.requiredNodeAffinity === null) return true;
   return pod.requiredNodeAffinity.some((t) => nodeTermMatches(t, node));
 }

@@ -4,7 +4,7 @@
  * the node and evicting the victims are the caller's.
  */
 import type { Prng } from '../../src/gen/prng.js';
-import { schedule, type NodeSampling, type ScheduleResult } from './framework.js';
+import { schedule, type NodeLocalAnswers, type NodeSampling, type ScheduleResult } from './framework.js';
 import { placedIndex } from './placed-index.js';
 import { preempt } from './preemption.js';
 import type { SchedPod, Snapshot } from './types.js';
@@ -19,9 +19,12 @@ export type ScheduleOneResult =
       readonly cycle?: ScheduleResult & { readonly kind: 'unschedulable' };
     };
 
-/** `sampling`: the scheduler's node sampling state (see framework.ts); absent, every node is evaluated. */
-export function scheduleOne(pod: SchedPod, snapshot: Snapshot, prng: Prng, sampling?: NodeSampling): ScheduleOneResult {
-  const r = schedule(pod, snapshot, prng, sampling);
+/**
+ * `sampling`: the scheduler's node sampling state (see framework.ts); absent, every node is evaluated. `local`: the pod's
+ * class answers kept across cycles (class-cache.ts).
+ */
+export function scheduleOne(pod: SchedPod, snapshot: Snapshot, prng: Prng, sampling?: NodeSampling, local: NodeLocalAnswers | null = null): ScheduleOneResult {
+  const r = schedule(pod, snapshot, prng, sampling, local);
   if (r.kind === 'scheduled') return { kind: 'scheduled', node: r.node };
   // Preemption can help only on a node that failed resolvably, and only with a pod of lower priority somewhere.
   const hopeless = r.resolvable === 0 || pod.preemptionPolicy === 'Never' || !placedIndex(snapshot).hasPriorityBelow(pod.priority);

@@ -99,6 +99,10 @@ export interface ScorePlugin {
   readonly name: string;
   /** Raw scores for the feasible nodes, in their order. */
   score(pod: SchedPod, feasible: readonly NodeState[], snapshot: Snapshot): number[];
+  /** Set when a node's raw score depends on the pod and that node alone: `score` is this, node by node. */
+  scoreNode?(pod: SchedPod, node: NodeState): number;
+  /** The raw score every node gets when the plugin's PreScore skips the pod (the pod has nothing it scores), else null. */
+  skipped?(pod: SchedPod, snapshot: Snapshot): number | null;
   /** Maps raw scores to 0..MAX_NODE_SCORE (the plugin's NormalizeScore); identity when the raw score is already 0..100. */
   normalize?(scores: number[]): number[];
 }

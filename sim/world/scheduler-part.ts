@@ -4,7 +4,8 @@
  * assume-then-bind (the chosen node is reserved at once, the Binding lands after the API latency). Node choice, scoring and
  * preemption are the world's own kube-scheduler (sim/scheduler/: the default profile's filter and score plugins, a seeded
  * tie-break, PostFilter preemption), independent of the planner's packing and predicates, so a rehearsal can disagree with
- * the plan.
+ * the plan. As kube-scheduler at scale, a cycle evaluates nodes until it has found numFeasibleNodesToFind feasible ones
+ * (every node below 100 nodes), starting where the previous cycle stopped, and scores only those.
  *
  * As kube-scheduler sees the cluster: a NotReady node carries the node lifecycle controller's not-ready NoSchedule taint; a
  * terminating pod keeps its room until it is gone. Preemption deletes the victims gracefully and the preemptor is tried
@@ -14,7 +15,9 @@ import type { Cluster, Node, Pod, PodDisruptionBudget, Taint } from '../../src/m
 import type { Prng } from '../../src/gen/prng.js';
 import type { EventQueue } from '../event-queue.js';
 import { SchedulerCache } from '../scheduler/cache.js';
+import { ClassCache } from '../scheduler/class-cache.js';
 import { FailureMemo } from '../scheduler/failure-memo.js';
+import { nodeSampling } from '../scheduler/framework.js';
 import { scheduleOne, type ScheduleOneResult } from '../scheduler/schedule-one.js';
 import type { SchedPod } from '../scheduler/types.js';
 import type { SimTiming } from '../timing.js';
@@ -41,6 +44,10 @@ export class KubeScheduler implements WorldScheduler {
   private readonly cache: SchedulerCache;
   /** The answers of pods that found no node, kept exact as the cache changes (failure-memo.ts), by equivalence key. */
   private readonly memo: FailureMemo;
+  /** Per equivalence key, the verdicts and node-local scores of nodes that did not change (class-cache.ts). */
+  private readonly classes: ClassCache;
+  /** kube-scheduler's node sampling: percentageOfNodesToScore adaptive, the start node rotating over the cycles. */
+  private readonly sampling = nodeSampling();
   private readonly schedPods = new WeakMap<SimPod, SchedPod>();
   private readonly equivalence = new WeakMap<Pod, string>();
   private schedulePending = false;
@@ -51,6 +58,12 @@ export class KubeScheduler implements WorldScheduler {
    */
   private gen = 0;
   private retryPending = false;
+  /** Pods seen unbound and not yet known gone: the candidates of pendingPods(), without a walk over every pod. */
+  private readonly unbound = new Set<SimPod>();
+  /** store.podsCreated when the store's pods were last walked for new unbound pods (-1: never). */
+  private scannedCreated = -1;
+  /** The pods assumed (binding in flight) per node. */
+  private readonly assumedOn = new Map<string, Set<SimPod>>();
 
   constructor(
     cluster: Cluster,
@@ -65,8 +78,9 @@ export class KubeScheduler implements WorldScheduler {
       volumes: { pvcs: cluster.pvcs, pvs: cluster.pvs, storageClasses: cluster.storageClasses },
       pdbs: hooks.pdbs,
     });
-    this.memo = new FailureMemo((priority) => this.cache.hasPriorityBelow(priority));
+    this.memo = new FailureMemo((priority) => this.cache.hasPriorityBelow(priority), (name) => this.cache.stateOf(name));
     this.cache.listen(this.memo);
+    this.classes = new ClassCache(() => this.cache.slots());
   }
 
   get generation(): number {
@@ -79,7 +93,8 @@ export class KubeScheduler implements WorldScheduler {
 
   nodeRemoved(name: string): void {
     this.cache.removeNode(name);
-    for (const p of this.store.pods.values()) if (p.assumed === name) p.assumed = null;
+    for (const p of this.assumedOn.get(name) ?? []) if (p.assumed === name) p.assumed = null;
+    this.assumedOn.delete(name);
   }
 
   nodeSchedulabilityChanged(node: SimNode): void {
@@ -91,7 +106,8 @@ export class KubeScheduler implements WorldScheduler {
   }
 
   podGone(pod: SimPod): void {
-    pod.assumed = null;
+    this.unassume(pod);
+    this.unbound.delete(pod);
     this.cache.removePod(pod.uid);
   }
 
@@ -106,9 +122,35 @@ export class KubeScheduler implements WorldScheduler {
   }
 
   pendingPods(): SimPod[] {
-    return [...this.store.pods.values()]
-      .filter((p) => p.nodeName === null && p.assumed === null && !p.terminating && p.phase === 'Pending')
-      .sort((a, b) => b.base.priority - a.base.priority || a.createdAt - b.createdAt || cmp(key(a.namespace, a.name), key(b.namespace, b.name)));
+    // Pods appear only as the input's or created by a controller (which counts them): walk the store only after one was.
+    if (this.store.podsCreated !== this.scannedCreated) {
+      for (const p of this.store.pods.values()) if (p.nodeName === null) this.unbound.add(p);
+      this.scannedCreated = this.store.podsCreated;
+    }
+    const pending: SimPod[] = [];
+    for (const p of this.unbound) {
+      if (p.nodeName !== null) this.unbound.delete(p);
+      else if (p.assumed === null && !p.terminating && p.phase === 'Pending') {
+        if (this.store.alive(p)) pending.push(p);
+        else this.unbound.delete(p);
+      }
+    }
+    return pending.sort((a, b) => b.base.priority - a.base.priority || a.createdAt - b.createdAt || cmp(key(a.namespace, a.name), key(b.namespace, b.name)));
+  }
+
+  private assume(pod: SimPod, node: string): void {
+    pod.assumed = node;
+    let on = this.assumedOn.get(node);
+    if (on === undefined) {
+      on = new Set();
+      this.assumedOn.set(node, on);
+    }
+    on.add(pod);
+  }
+
+  private unassume(pod: SimPod): void {
+    if (pod.assumed !== null) this.assumedOn.get(pod.assumed)?.delete(pod);
+    pod.assumed = null;
   }
 
   /** The node as kube-scheduler sees it: a NotReady node carries the not-ready taint. */
@@ -157,7 +199,7 @@ export class KubeScheduler implements WorldScheduler {
       if (answer.kind === 'scheduled') {
         const target = answer.node;
         pod.triedAt = undefined;
-        pod.assumed = target;
+        this.assume(pod, target);
         this.cache.addPod(this.schedPod(pod), target);
         this.queue.after(this.timing.apiLatencySeconds, 'bind', () => this.bind(pod, target));
         continue;
@@ -184,7 +226,7 @@ export class KubeScheduler implements WorldScheduler {
   private cycle(pod: SimPod, ek: string): ScheduleOneResult {
     const sp = this.schedPod(pod);
     const snapshot = this.cache.snapshot();
-    const answer = scheduleOne(sp, snapshot, this.prng);
+    const answer = scheduleOne(sp, snapshot, this.prng, this.sampling, this.classes.answers(ek, sp, snapshot));
     if (answer.kind === 'unschedulable' && answer.cycle !== undefined) this.memo.record(ek, sp, snapshot, answer.cycle);
     return answer;
   }
@@ -201,7 +243,7 @@ export class KubeScheduler implements WorldScheduler {
   /** The Binding lands: the pod is on its node, unless the pod or the node went away meanwhile. */
   private bind(pod: SimPod, node: string): void {
     if (!this.store.alive(pod) || pod.assumed !== node) return;
-    pod.assumed = null;
+    this.unassume(pod);
     if (!this.store.nodes.has(node) || pod.terminating) {
       this.cache.removePod(pod.uid);
       if (!pod.terminating) this.requestSchedule();

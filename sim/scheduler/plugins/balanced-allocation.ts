@@ -36,10 +36,15 @@ export function balancedNodeScore(pod: SchedPod, { node, pods }: NodeState): num
   return half + Math.trunc((half + balance(withPod, allocatable) - balance(without, allocatable)) / 2);
 }
 
+function requestsAny(pod: SchedPod): boolean {
+  return SCORED_RESOURCES.some(({ name }) => podRequest(pod, name, false) > 0);
+}
+
 export const balancedAllocationScore: ScorePlugin = {
   name: 'NodeResourcesBalancedAllocation',
   score(pod, feasible) {
-    const requestsAny = SCORED_RESOURCES.some(({ name }) => podRequest(pod, name, false) > 0);
-    return feasible.map((n) => (requestsAny ? balancedNodeScore(pod, n) : 0));
+    const any = requestsAny(pod);
+    return feasible.map((n) => (any ? balancedNodeScore(pod, n) : 0));
   },
+  scoreNode: (pod, n) => (requestsAny(pod) ? balancedNodeScore(pod, n) : 0),
 };

@@ -106,13 +106,41 @@ interface FilterState {
   readonly existing: PairCounts;
 }
 
-/** The pair counts one pod adds (sign 1) or takes away (-1) on `node`. */
-function addPod(pod: SchedPod, e: SchedPod, node: Node, n: number, st: { affinity: PairCounts; antiAffinity: PairCounts; existing: PairCounts }, snapshot: Snapshot): number {
-  let counted = 0;
+/** How a placed pod `e` relates to the incoming pod: which terms select which (computed once per group of equal pods). */
+interface Relation {
+  /** `e` matches every required affinity term of the pod. */
+  readonly matchesAll: boolean;
+  /** Indices of the pod's anti-affinity terms selecting `e`. */
+  readonly anti: readonly number[];
+  /** `e`'s anti-affinity terms selecting the pod. */
+  readonly repels: readonly PodAffinityTerm[];
+}
+
+function relation(pod: SchedPod, e: SchedPod, snapshot: Snapshot): Relation {
   const terms = pod.podAffinity;
-  if (terms.length > 0 && terms.every((t) => termSelects(t, pod, e, snapshot))) {
+  const anti: number[] = [];
+  pod.podAntiAffinity.forEach((t, i) => {
+    if (termSelects(t, pod, e, snapshot)) anti.push(i);
+  });
+  return {
+    matchesAll: terms.length > 0 && terms.every((t) => termSelects(t, pod, e, snapshot)),
+    anti,
+    repels: e.podAntiAffinity.filter((t) => termSelects(t, e, pod, snapshot)),
+  };
+}
+
+function related(r: Relation): boolean {
+  return r.matchesAll || r.anti.length > 0 || r.repels.length > 0;
+}
+
+type Counts = { affinity: PairCounts; antiAffinity: PairCounts; existing: PairCounts };
+
+/** The pair counts `n` pods related by `r` add (n > 0) or take away (n < 0) on `node`; returns their affinity count. */
+function addPods(pod: SchedPod, r: Relation, node: Node, n: number, st: Counts): number {
+  let counted = 0;
+  if (r.matchesAll) {
     let any = false;
-    terms.forEach((t, i) => {
+    pod.podAffinity.forEach((t, i) => {
       const value = labelOf(node, t.topologyKey);
       if (value === undefined) return;
       any = true;
@@ -120,13 +148,14 @@ function addPod(pod: SchedPod, e: SchedPod, node: Node, n: number, st: { affinit
     });
     if (any) counted += n;
   }
-  pod.podAntiAffinity.forEach((t, i) => {
+  for (const i of r.anti) {
+    const t = pod.podAntiAffinity[i] as PodAffinityTerm;
     const value = labelOf(node, t.topologyKey);
-    if (value !== undefined && termSelects(t, pod, e, snapshot)) st.antiAffinity.add(`${i}`, value, n);
-  });
-  for (const t of e.podAntiAffinity) {
+    if (value !== undefined) st.antiAffinity.add(`${i}`, value, n);
+  }
+  for (const t of r.repels) {
     const value = labelOf(node, t.topologyKey);
-    if (value !== undefined && termSelects(t, e, pod, snapshot)) st.existing.add(t.topologyKey, value, n);
+    if (value !== undefined) st.existing.add(t.topologyKey, value, n);
   }
   return counted;
 }
@@ -139,8 +168,8 @@ function filterState(pod: SchedPod, snapshot: Snapshot): FilterState {
       const st = { affinity: new PairCounts(base.affinity), antiAffinity: new PairCounts(base.antiAffinity), existing: new PairCounts(base.existing) };
       const node = overlay.original.node;
       let counted = base.affinityCounted;
-      for (const e of overlay.original.pods) counted += addPod(pod, e, node, -1, st, snapshot);
-      for (const e of overlay.replaced.pods) counted += addPod(pod, e, node, 1, st, snapshot);
+      for (const e of overlay.original.pods) counted += addPods(pod, relation(pod, e, snapshot), node, -1, st);
+      for (const e of overlay.replaced.pods) counted += addPods(pod, relation(pod, e, snapshot), node, 1, st);
       return { ...st, affinityCounted: counted, selfAffinity: base.selfAffinity };
     }
     const index = placedIndex(snapshot);
@@ -150,9 +179,11 @@ function filterState(pod: SchedPod, snapshot: Snapshot): FilterState {
     const visit = (g: PodGroup): void => {
       if (seen.has(g)) return;
       seen.add(g);
+      const r = relation(pod, g.rep, snapshot);
+      if (!related(r)) return;
       for (const [name, n] of g.nodes) {
         const node = index.nodeOf(name);
-        if (node !== undefined) counted += addPod(pod, g.rep, node, n, st, snapshot);
+        if (node !== undefined) counted += addPods(pod, r, node, n, st);
       }
     };
     // Only the groups some term can count: those the pod's own terms select, and those with anti-affinity terms.
@@ -224,6 +255,7 @@ function scoreState(pod: SchedPod, snapshot: Snapshot): PairCounts {
 
 export const interPodAffinityScore: ScorePlugin = {
   name: 'InterPodAffinity',
+  skipped: (pod, snapshot) => (!hasPreferredTerms(pod) && placedIndex(snapshot).withScoringTerms.length === 0 ? 0 : null),
   score(pod, feasible, snapshot) {
     if (!hasPreferredTerms(pod) && placedIndex(snapshot).withScoringTerms.length === 0) return feasible.map(() => 0);
     const scores = scoreState(pod, snapshot);

@@ -5,7 +5,7 @@
  */
 import { nodeTermMatches, podNodeAffinityMatches } from '../match.js';
 import { OK, unresolvable } from '../types.js';
-import type { FilterPlugin, ScorePlugin } from '../types.js';
+import type { FilterPlugin, NodeState, SchedPod, ScorePlugin } from '../types.js';
 import { defaultNormalize } from './normalize.js';
 
 export const REASON_NODE_AFFINITY = "node(s) didn't match Pod's node affinity/selector";
@@ -19,11 +19,14 @@ export const nodeAffinityFilter: FilterPlugin = {
   },
 };
 
+function preferredWeight(pod: SchedPod, { node }: NodeState): number {
+  const preferred = pod.preferredNodeAffinity ?? [];
+  return preferred.reduce((sum, p) => (p.weight !== 0 && nodeTermMatches(p.term, node) ? sum + p.weight : sum), 0);
+}
+
 export const nodeAffinityScore: ScorePlugin = {
   name: 'NodeAffinity',
-  score(pod, feasible) {
-    const preferred = pod.preferredNodeAffinity ?? [];
-    return feasible.map(({ node }) => preferred.reduce((sum, p) => (p.weight !== 0 && nodeTermMatches(p.term, node) ? sum + p.weight : sum), 0));
-  },
+  score: (pod, feasible) => feasible.map((n) => preferredWeight(pod, n)),
+  scoreNode: preferredWeight,
   normalize: (scores) => defaultNormalize(scores, false),
 };

@@ -117,4 +117,5 @@ export function leastAllocatedNodeScore(pod: SchedPod, { node, pods }: NodeState
 export const nodeResourcesFitScore: ScorePlugin = {
   name: 'NodeResourcesFit',
   score: (pod, feasible) => feasible.map((n) => leastAllocatedNodeScore(pod, n)),
+  scoreNode: leastAllocatedNodeScore,
 };

@@ -191,6 +191,7 @@ function perNode(pod: SchedPod, selector: LabelSelector | null, snapshot: Snapsh
 /** Raw score per feasible node; -1 marks a node ignored for missing a topology key. */
 export const podTopologySpreadScore: ScorePlugin = {
   name: 'PodTopologySpread',
+  skipped: (pod) => (pod.topologySpread.some((c) => c.whenUnsatisfiable === 'ScheduleAnyway') ? null : -1),
   score(pod, feasible, snapshot) {
     const soft = pod.topologySpread.filter((c) => c.whenUnsatisfiable === 'ScheduleAnyway');
     // No soft constraint: kube-scheduler's PreScore skips the plugin, so every node gets 0 (-1 normalises to 0).

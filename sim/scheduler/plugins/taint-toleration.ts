@@ -9,7 +9,8 @@
  */
 import { tolerates, untoleratedHardTaint } from '../match.js';
 import { OK, unresolvable } from '../types.js';
-import type { FilterPlugin, ScorePlugin } from '../types.js';
+import type { Toleration } from '../../../src/model/types.js';
+import type { FilterPlugin, NodeState, SchedPod, ScorePlugin } from '../types.js';
 import { defaultNormalize } from './normalize.js';
 
 export const REASON_UNTOLERATED_TAINT = 'node(s) had untolerated taint(s)';
@@ -24,13 +25,28 @@ export const taintTolerationFilter: FilterPlugin = {
   },
 };
 
+const softOf = new WeakMap<SchedPod, readonly Toleration[]>();
+function softTolerations(pod: SchedPod): readonly Toleration[] {
+  let soft = softOf.get(pod);
+  if (soft === undefined) {
+    soft = pod.tolerations.filter((t) => t.effect === '' || t.effect === 'PreferNoSchedule');
+    softOf.set(pod, soft);
+  }
+  return soft;
+}
+
+function intolerable(pod: SchedPod, { node }: NodeState): number {
+  let n = 0;
+  for (const taint of node.taints) {
+    if (taint.effect !== 'PreferNoSchedule') continue;
+    if (!softTolerations(pod).some((tol) => tolerates(tol, taint))) n++;
+  }
+  return n;
+}
+
 export const taintTolerationScore: ScorePlugin = {
   name: 'TaintToleration',
-  score(pod, feasible) {
-    const soft = pod.tolerations.filter((t) => t.effect === '' || t.effect === 'PreferNoSchedule');
-    return feasible.map(({ node }) =>
-      node.taints.filter((taint) => taint.effect === 'PreferNoSchedule' && !soft.some((tol) => tolerates(tol, taint))).length,
-    );
-  },
+  score: (pod, feasible) => feasible.map((n) => intolerable(pod, n)),
+  scoreNode: intolerable,
   normalize: (scores) => defaultNormalize(scores, true),
 };

@@ -1,6 +1,6 @@
 /**
  * The scheduler's fast paths (per-node sums, the placed-pod index, per-cycle topology counts, preemption on an overlay, the
- * cache's incremental snapshot, the failure memo) give the answers of the oracle - the scheduler as it was before them,
+ * cache's incremental snapshot, the class cache, the failure memo) give the answers of the oracle - the scheduler as it was before them,
  * walking every pod of every node (reference/) - on generated worlds: each node's filter verdict, the scores, the chosen
  * node (same seed), the FitError text, and preemption's node and victims.
  */
@@ -8,13 +8,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Prng } from '../../../../src/gen/prng.js';
 import { SchedulerCache } from '../../../../sim/scheduler/cache.js';
+import { ClassCache } from '../../../../sim/scheduler/class-cache.js';
 import { FailureMemo } from '../../../../sim/scheduler/failure-memo.js';
 import { runFilters, schedule, scoreNodes } from '../../../../sim/scheduler/framework.js';
 import { scheduleOne } from '../../../../sim/scheduler/schedule-one.js';
 import type { NodeState, SchedPod, Snapshot } from '../../../../sim/scheduler/types.js';
 import * as oracle from './reference/framework.js';
 import { scheduleOne as oracleScheduleOne } from './reference/schedule-one.js';
-import { makeIncoming, makeNode, makePod, NAMESPACE_LABELS, nodeDrawArb, podDrawArb, VOLUMES, worldArb, type WorldDraw } from './world-gen.js';
+import { incomingArb, makeIncoming, makeNode, makePod, NAMESPACE_LABELS, nodeDrawArb, podDrawArb, VOLUMES, worldArb, type IncomingDraw, type WorldDraw } from './world-gen.js';
 
 function build(w: WorldDraw): { states: NodeState[]; incoming: SchedPod } {
   const nodes = w.nodes.map((d, i) => makeNode(`n${String(i).padStart(2, '0')}`, d));
@@ -78,6 +79,42 @@ describe('fast paths against the oracle', () => {
     );
   });
 
+  it('cycles answered from the class cache, as pods are bound and removed, are the oracle\'s', () => {
+    fc.assert(
+      fc.property(worldArb(8), fc.array(fc.record({ cls: fc.nat(2), remove: fc.nat() }), { minLength: 1, maxLength: 20 }), fc.array(incomingArb, { minLength: 3, maxLength: 3 }), (w, steps, classes) => {
+        const { states } = build(w);
+        const cache = new SchedulerCache({ namespaceLabels: NAMESPACE_LABELS, volumes: VOLUMES, pdbs: () => [] });
+        const answers = new ClassCache(() => cache.slots());
+        for (const s of states) cache.setNode(s.node);
+        const placed: SchedPod[] = [];
+        for (const s of states) for (const p of s.pods) {
+          cache.addPod(p, s.node.name);
+          placed.push(p);
+        }
+        const mine = new Prng(3);
+        const theirs = new Prng(3);
+        steps.forEach((step, i) => {
+          const d = classes[step.cls] as IncomingDraw;
+          const p = makeIncoming(`new-${i}`, d);
+          const snap = cache.snapshot();
+          const copy = plain(snap.nodes.map((n) => ({ node: n.node, pods: [...n.pods] })));
+          const local = answers.answers(`class-${step.cls}`, p, snap);
+          const cycle = schedule(p, snap, new Prng(i), undefined, local);
+          const want = oracle.schedule(p, copy, new Prng(i));
+          expect(outcome(cycle)).toEqual(outcome(want));
+          if (cycle.kind === 'scheduled' && want.kind === 'scheduled') expect(cycle.scores).toEqual(want.scores);
+          const got = scheduleOne(p, snap, mine, undefined, local);
+          expect(outcome(got)).toEqual(outcome(oracleScheduleOne(p, copy, theirs)));
+          if (got.kind === 'scheduled') {
+            cache.addPod({ ...p, nodeName: got.node }, got.node);
+            placed.push(p);
+          } else if (placed.length > 0) cache.removePod((placed[step.remove % placed.length] as SchedPod).uid);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('a remembered failure stays the answer a full cycle gives, through node and pod changes, or is dropped', () => {
     const change = fc.oneof(
       fc.record({ kind: fc.constant('add' as const), at: fc.nat(), pod: podDrawArb }),
@@ -93,7 +130,7 @@ describe('fast paths against the oracle', () => {
       fc.property(worldArb(5), fc.array(change, { maxLength: 12 }), (w, changes) => {
         const { states, incoming } = build(w);
         const cache = new SchedulerCache({ namespaceLabels: NAMESPACE_LABELS, volumes: VOLUMES, pdbs: () => [] });
-        const memo = new FailureMemo((p) => cache.hasPriorityBelow(p));
+        const memo = new FailureMemo((p) => cache.hasPriorityBelow(p), (name) => cache.stateOf(name));
         cache.listen(memo);
         for (const s of states) cache.setNode(s.node);
         const placed: SchedPod[] = [];
