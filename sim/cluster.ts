@@ -139,7 +139,7 @@ export class World {
     return this.store.pods;
   }
   /** "ConfigMaps" holding the engine's state, by migration id. */
-  get stateStore(): Map<string, string> {
+  get stateStore(): Map<string, readonly string[]> {
     return this.store.stateStore;
   }
   get stopRequests(): Map<string, StopRequest> {

@@ -5,7 +5,7 @@
  */
 import { PortError, type CapacityPort, type CloudPort, type ClusterPort, type EngineEvent, type EvictOutcome, type Ports } from '../src/engine/ports.js';
 import type { MigrationState, StopRequest } from '../src/engine/state.js';
-import { stateText } from '../src/engine/state-text.js';
+import { stateParts } from '../src/engine/state-text.js';
 import type { Autoscaler } from './autoscaler.js';
 import type { DetailValue, World } from './cluster.js';
 import type { Runtime } from './runtime.js';
@@ -70,15 +70,15 @@ export function makePorts(world: World, autoscaler: Autoscaler, runtime: Runtime
       });
     },
     saveState(state: MigrationState) {
-      const text = stateText(state);
+      const parts = stateParts(state);
       return call('kube', 'save state', () => {
-        world.stateStore.set(state.id, text);
+        world.stateStore.set(state.id, parts);
       });
     },
     loadState(migrationId) {
       return call('kube', 'load state', () => {
-        const text = world.stateStore.get(migrationId);
-        return text === undefined ? null : (JSON.parse(text) as MigrationState);
+        const parts = world.stateStore.get(migrationId);
+        return parts === undefined ? null : (JSON.parse(parts.join('')) as MigrationState);
       });
     },
     stopRequest(migrationId) {

@@ -296,8 +296,8 @@ function podKey(p: SimPod): string {
 }
 
 function loadSaved(world: World, id: string): MigrationState | null {
-  const text = world.stateStore.get(id);
-  return text === undefined ? null : (JSON.parse(text) as MigrationState);
+  const parts = world.stateStore.get(id);
+  return parts === undefined ? null : (JSON.parse(parts.join('')) as MigrationState);
 }
 
 function pickNode(world: World, name: string | null): ReturnType<World['nodes']['get']> {

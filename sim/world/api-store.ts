@@ -19,8 +19,11 @@ export class ApiStore {
   readonly nodes = new Map<string, SimNode>();
   /** By namespace/name, with the pods of each node indexed. */
   readonly pods = new PodTable();
-  /** "ConfigMaps" holding the engine's state, by migration id. */
-  readonly stateStore = new Map<string, string>();
+  /**
+   * "ConfigMaps" holding the engine's state, by migration id: the text as the pieces stateParts() made (joined when read),
+   * so a save costs no copy of the finished batches' text.
+   */
+  readonly stateStore = new Map<string, readonly string[]>();
   readonly stopRequests = new Map<string, StopRequest>();
   /** Pods created during the run. */
   podsCreated = 0;

@@ -10,7 +10,7 @@ import { FAILURE_MESSAGES, FAILURE_REMEDIES, type FailureCode } from '../model/f
 import { honouredOptOut } from '../model/kube/disruption-opt-out.js';
 import { PortError, type ClusterSnapshot, type NodeView, type PodView, type Ports } from './ports.js';
 import { answersFor } from './scope.js';
-import { stateText } from './state-text.js';
+import { sameParts, stateParts } from './state-text.js';
 import { isTerminal, type BatchState, type MigrationState } from './state.js';
 
 const podKey = (p: { namespace: string; name: string }): string => `${p.namespace}/${p.name}`;
@@ -51,7 +51,8 @@ function podsByOwner(snap: ClusterSnapshot): ReadonlyMap<string, readonly PodVie
 
 export class MigrationEngine {
   private state: MigrationState;
-  private lastSaved = '';
+  /** The pieces of the text last saved (state-text.ts), to skip a save that would write the same text. */
+  private lastSaved: readonly string[] = [];
   /** The last snapshot read, so a failure report can name the pods still on their way. */
   private lastSnapshot: ClusterSnapshot | null = null;
   /** Pods (by uid) already traced as kept because they ask not to be disrupted: traced once per engine process. */
@@ -131,10 +132,10 @@ export class MigrationEngine {
   }
 
   private async persist(): Promise<void> {
-    const text = stateText(this.state);
-    if (text === this.lastSaved) return;
+    const parts = stateParts(this.state);
+    if (sameParts(parts, this.lastSaved)) return;
     await this.ports.cluster.saveState(this.state);
-    this.lastSaved = text;
+    this.lastSaved = parts;
   }
 
   private fail(code: FailureCode, why: string, objects: readonly string[]): void {

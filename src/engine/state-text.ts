@@ -39,13 +39,43 @@ function fieldText(k: string, v: unknown): string {
   return text;
 }
 
-/** `JSON.stringify(state)`, byte for byte. */
-export function stateText(state: MigrationState): string {
+/**
+ * The state's text in pieces whose concatenation is `JSON.stringify(state)`: one piece per field, and the batches one piece
+ * each. A finished batch and the fixed fields are the same string object from one call to the next, so two lists of pieces
+ * compare (sameParts) without building or reading the whole text: on a large migration the saved state grows with every pod
+ * moved, and the engine asks at every reconcile whether it changed.
+ */
+export function stateParts(state: MigrationState): string[] {
   const parts: string[] = [];
+  let first = true;
   for (const [k, v] of Object.entries(state)) {
     if (v === undefined || typeof v === 'function') continue;
-    const value = k === 'batches' ? `[${state.batches.map(batchText).join(',')}]` : fieldText(k, v);
-    parts.push(`${JSON.stringify(k)}:${value}`);
+    const head = `${first ? '{' : ','}${JSON.stringify(k)}:`;
+    first = false;
+    if (k !== 'batches') {
+      parts.push(head + fieldText(k, v));
+      continue;
+    }
+    if (state.batches.length === 0) {
+      parts.push(`${head}[]`);
+      continue;
+    }
+    // The separators are pieces of their own: a finished batch's piece is then its kept text, the same string object.
+    state.batches.forEach((b, i) => parts.push(i === 0 ? `${head}[` : ',', batchText(b)));
+    parts.push(']');
   }
-  return `{${parts.join(',')}}`;
+  parts.push(first ? '{}' : '}');
+  return parts;
+}
+
+/** Whether two lists of pieces make the same text (pieces kept from one call to the next compare by identity first). */
+export function sameParts(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** `JSON.stringify(state)`, byte for byte. */
+export function stateText(state: MigrationState): string {
+  return stateParts(state).join('');
 }
