@@ -15,7 +15,7 @@
  */
 import type { AllocatableOptions, NodeResources } from '../src/catalog/allocatable.js';
 import type { Catalog } from '../src/catalog/catalog.js';
-import type { ClusterSnapshot } from '../src/engine/ports.js';
+import type { ClusterSnapshot, PodView } from '../src/engine/ports.js';
 import type { StopRequest } from '../src/engine/state.js';
 import type { Prng } from '../src/gen/prng.js';
 import type { Cluster, DaemonSet, Node, Pod, ResourceList, Vng } from '../src/model/types.js';
@@ -157,6 +157,11 @@ export class World {
   /** What the engine's informers show. */
   snapshot(): ClusterSnapshot {
     return this.store.snapshot((p) => this.disruption.optOutsOf(p));
+  }
+
+  /** The pods of snapshot() built from every pod, not kept from the last snapshot (the tests compare the two). */
+  podViewsFromScratch(): readonly PodView[] {
+    return this.store.podViewsFromScratch((p) => this.disruption.optOutsOf(p));
   }
 
   /** Node names in code-unit order. */

@@ -9,6 +9,7 @@ import type { DisruptionOptOut } from '../../src/model/kube/disruption-opt-out.j
 import type { Node, Pod, PodPhase } from '../../src/model/types.js';
 import { roundMs, type EventQueue } from '../event-queue.js';
 import { PodTable } from './pod-table.js';
+import { PodViewList } from './pod-views.js';
 import { BEFORE_RUN, cmp, key, type DetailValue, type SimNode, type SimPod, type TraceEvent } from './types.js';
 
 /** Alphabet of generated name suffixes, as Kubernetes uses. */
@@ -30,13 +31,22 @@ export class ApiStore {
   private nameCounter = 0;
   /** The engine's view of each pod and node, reused by the next snapshot while what it shows is unchanged. */
   private readonly podViews = new WeakMap<SimPod, PodView>();
+  /** The pod views in key order, kept up to date from the pod table's changes and touched(). */
+  private readonly viewList = new PodViewList();
   private readonly nodeViews = new WeakMap<SimNode, NodeView>();
   private nodeOrder: { readonly size: number; readonly names: readonly string[] } | null = null;
   /** Model objects handed out by modelNode/modelPod, reused while what they show is unchanged (never changed by readers). */
   private readonly modelNodes = new WeakMap<SimNode, Node>();
   private readonly modelPods = new WeakMap<SimPod, Pod>();
 
-  constructor(private readonly queue: EventQueue) {}
+  constructor(private readonly queue: EventQueue) {
+    this.pods.listen(this.viewList);
+  }
+
+  /** A pod's phase, readiness or termination changed (what the engine's views show): every such change is told here. */
+  touch(p: SimPod): void {
+    this.viewList.touched(p);
+  }
 
   // ---- trace ----
 
@@ -139,8 +149,13 @@ export class ApiStore {
    */
   snapshot(optOutsOf: (p: SimPod) => readonly DisruptionOptOut[]): ClusterSnapshot {
     const nodes: NodeView[] = this.nodeNames().map((name) => this.nodeView(this.nodes.get(name) as SimNode));
-    const pods: PodView[] = this.pods.keysInOrder().map((k) => this.podView(this.pods.get(k) as SimPod, optOutsOf));
+    const pods = this.viewList.list((p) => this.podView(p, optOutsOf));
     return { nodes, pods };
+  }
+
+  /** The snapshot's pods built from every pod (what snapshot() keeps incrementally; the tests compare the two). */
+  podViewsFromScratch(optOutsOf: (p: SimPod) => readonly DisruptionOptOut[]): PodView[] {
+    return this.pods.keysInOrder().map((k) => this.podView(this.pods.get(k) as SimPod, optOutsOf));
   }
 
   /** Node names in code-unit order (kept while the set of nodes is unchanged). */

@@ -63,6 +63,7 @@ export class Kubelet {
       return;
     }
     pod.phase = 'Running';
+    this.store.touch(pod);
     if (this.faults.neverReadyFor(workloadNames(pod), this.queue.now)) pod.neverReady = true;
     this.store.emit('pod.running', `Pod ${key(pod.namespace, pod.name)}`, { node: pod.nodeName });
     if (!pod.neverReady) this.readyLater(pod);
@@ -72,6 +73,7 @@ export class Kubelet {
     if (!this.store.alive(pod) || pod.terminating || pod.phase !== 'Running' || pod.ready || pod.neverReady || pod.nodeName === null) return;
     if (!this.store.nodes.get(pod.nodeName)?.ready) return;
     pod.ready = true;
+    this.store.touch(pod);
     this.store.emit('pod.ready', `Pod ${key(pod.namespace, pod.name)}`, { node: pod.nodeName });
   }
 
@@ -81,12 +83,14 @@ export class Kubelet {
     if (pod.nodeName === null) {
       this.scheduler.podGone(pod);
       pod.terminating = true;
+      this.store.touch(pod);
       this.owners.podTerminating(pod);
       this.podGone(pod, reason);
       return;
     }
     pod.terminating = true;
     pod.ready = false;
+    this.store.touch(pod);
     this.store.emit('pod.terminating', `Pod ${key(pod.namespace, pod.name)}`, { node: pod.nodeName, reason });
     this.owners.podTerminating(pod);
     const grace = Math.min(pod.base.terminationGracePeriodSeconds, this.timing.maxTerminationSeconds);

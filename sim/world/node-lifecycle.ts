@@ -83,7 +83,10 @@ export class NodeLifecycle {
     this.store.emit(ready ? 'node.ready' : 'node.not-ready', `Node ${node.name}`, { reason });
     for (const p of this.store.pods.podsOn(node.name)) {
       if (p.terminating) continue;
-      if (!ready && p.ready) p.ready = false;
+      if (!ready && p.ready) {
+        p.ready = false;
+        this.store.touch(p);
+      }
       if (ready && p.phase === 'Running' && !p.neverReady) this.deps.pods.readyLater(p);
     }
     if (ready) this.deps.scheduler.requestSchedule();

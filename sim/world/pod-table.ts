@@ -33,6 +33,8 @@ function removeFrom(index: Map<string, Set<SimPod>>, k: string, pod: SimPod): vo
 export interface PodTableListener {
   added(pod: SimPod): void;
   removed(pod: SimPod): void;
+  /** A pod in the table bound to a node. */
+  bound?(pod: SimPod): void;
 }
 
 export class PodTable extends Map<string, SimPod> {
@@ -79,7 +81,9 @@ export class PodTable extends Map<string, SimPod> {
   /** Binds a pod in the table to a node (its one change of node). */
   bind(pod: SimPod, node: string): void {
     pod.nodeName = node;
-    if (super.get(key(pod.namespace, pod.name)) === pod) this.index(pod, node);
+    if (super.get(key(pod.namespace, pod.name)) !== pod) return;
+    this.index(pod, node);
+    for (const l of this.listeners) l.bound?.(pod);
   }
 
   /** The pods bound to a node (any phase, terminating ones included), in namespace/name order. */

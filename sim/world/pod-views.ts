@@ -1,0 +1,115 @@
+/**
+ * The engine's list of pod views (what its informer shows: every pod in namespace/name order), kept from one snapshot to
+ * the next instead of rebuilt from every pod: the list handed out is never changed, and the next snapshot copies it with the
+ * changes made since (pods added and removed, and pods whose shown fields changed). Copying the list's pointers is the only
+ * work that grows with the cluster; the work per change is a binary search.
+ *
+ * The world tells it of every change: the pod table's listener (pods added and removed, a pod bound to a node) and
+ * `touched(pod)` where a pod's phase, readiness or termination changes. `snapshotViews` in the tests checks the list against
+ * a rebuild from every pod at each reconcile of whole rehearsals.
+ */
+import type { PodView } from '../../src/engine/ports.js';
+import type { PodTableListener } from './pod-table.js';
+import { cmp, key, type SimPod } from './types.js';
+
+export class PodViewList implements PodTableListener {
+  /** The published list: keys, pods and views, in key order (never changed once published). */
+  private keys: readonly string[] = [];
+  private pods: readonly SimPod[] = [];
+  private views: readonly PodView[] = [];
+  private readonly toAdd = new Set<SimPod>();
+  private readonly toRemove = new Set<SimPod>();
+  private readonly toUpdate = new Set<SimPod>();
+
+  added(pod: SimPod): void {
+    // The same object removed and stored again is still in the published list: only its view may differ.
+    if (this.toRemove.delete(pod)) this.toUpdate.add(pod);
+    else this.toAdd.add(pod);
+  }
+
+  removed(pod: SimPod): void {
+    if (this.toAdd.delete(pod)) return;
+    this.toUpdate.delete(pod);
+    this.toRemove.add(pod);
+  }
+
+  bound(pod: SimPod): void {
+    this.touched(pod);
+  }
+
+  /** A pod's phase, readiness, termination or node changed. */
+  touched(pod: SimPod): void {
+    if (!this.toAdd.has(pod) && !this.toRemove.has(pod)) this.toUpdate.add(pod);
+  }
+
+  /** The views of every pod in key order; the same array as last time when nothing changed. */
+  list(viewOf: (p: SimPod) => PodView): readonly PodView[] {
+    if (this.toAdd.size === 0 && this.toRemove.size === 0 && this.toUpdate.size === 0) return this.views;
+    const keys = this.keys.slice();
+    const pods = this.pods.slice();
+    const views = this.views.slice();
+    for (const p of this.toUpdate) {
+      const at = this.find(key(p.namespace, p.name), p);
+      if (at >= 0) views[at] = viewOf(p);
+    }
+    this.toUpdate.clear();
+    if (this.toAdd.size === 0 && this.toRemove.size === 0) {
+      this.views = views;
+      return views;
+    }
+    // Removals as positions, additions sorted by key; one merge pass builds the new lists.
+    const gone = new Set<number>();
+    for (const p of this.toRemove) {
+      const at = this.find(key(p.namespace, p.name), p);
+      if (at >= 0) gone.add(at);
+    }
+    const fresh = [...this.toAdd].map((p) => ({ p, k: key(p.namespace, p.name) })).sort((a, b) => cmp(a.k, b.k));
+    this.toAdd.clear();
+    this.toRemove.clear();
+    const n = keys.length - gone.size + fresh.length;
+    const nk: string[] = new Array<string>(n);
+    const np: SimPod[] = new Array<SimPod>(n);
+    const nv: PodView[] = new Array<PodView>(n);
+    let j = 0;
+    let o = 0;
+    for (let i = 0; i < keys.length; i++) {
+      if (gone.has(i)) continue;
+      const k = keys[i] as string;
+      while (j < fresh.length && cmp((fresh[j] as { k: string }).k, k) < 0) {
+        const f = fresh[j] as { p: SimPod; k: string };
+        nk[o] = f.k;
+        np[o] = f.p;
+        nv[o] = viewOf(f.p);
+        o += 1;
+        j += 1;
+      }
+      nk[o] = k;
+      np[o] = pods[i] as SimPod;
+      nv[o] = views[i] as PodView;
+      o += 1;
+    }
+    for (; j < fresh.length; j++) {
+      const f = fresh[j] as { p: SimPod; k: string };
+      nk[o] = f.k;
+      np[o] = f.p;
+      nv[o] = viewOf(f.p);
+      o += 1;
+    }
+    this.keys = nk;
+    this.pods = np;
+    this.views = nv;
+    return nv;
+  }
+
+  /** Where the published list holds this very pod (by key, then identity), or -1. */
+  private find(k: string, pod: SimPod): number {
+    let lo = 0;
+    let hi = this.keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.keys[mid] as string) < k) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.keys.length && this.keys[lo] === k && this.pods[lo] === pod ? lo : -1;
+  }
+}
