@@ -58,10 +58,8 @@ export class KubeScheduler implements WorldScheduler {
    */
   private gen = 0;
   private retryPending = false;
-  /** Pods seen unbound and not yet known gone: the candidates of pendingPods(), without a walk over every pod. */
+  /** Pods stored unbound and not removed since (the pod table tells): the candidates of pendingPods(), without a walk over every pod. */
   private readonly unbound = new Set<SimPod>();
-  /** store.podsCreated when the store's pods were last walked for new unbound pods (-1: never). */
-  private scannedCreated = -1;
   /** The pods assumed (binding in flight) per node. */
   private readonly assumedOn = new Map<string, Set<SimPod>>();
 
@@ -81,6 +79,15 @@ export class KubeScheduler implements WorldScheduler {
     this.memo = new FailureMemo((priority) => this.cache.hasPriorityBelow(priority), (name) => this.cache.stateOf(name));
     this.cache.listen(this.memo);
     this.classes = new ClassCache(() => this.cache.slots());
+    for (const p of store.pods.values()) if (p.nodeName === null) this.unbound.add(p);
+    store.pods.listen({
+      added: (p) => {
+        if (p.nodeName === null) this.unbound.add(p);
+      },
+      removed: (p) => {
+        this.unbound.delete(p);
+      },
+    });
   }
 
   get generation(): number {
@@ -122,18 +129,10 @@ export class KubeScheduler implements WorldScheduler {
   }
 
   pendingPods(): SimPod[] {
-    // Pods appear only as the input's or created by a controller (which counts them): walk the store only after one was.
-    if (this.store.podsCreated !== this.scannedCreated) {
-      for (const p of this.store.pods.values()) if (p.nodeName === null) this.unbound.add(p);
-      this.scannedCreated = this.store.podsCreated;
-    }
     const pending: SimPod[] = [];
     for (const p of this.unbound) {
       if (p.nodeName !== null) this.unbound.delete(p);
-      else if (p.assumed === null && !p.terminating && p.phase === 'Pending') {
-        if (this.store.alive(p)) pending.push(p);
-        else this.unbound.delete(p);
-      }
+      else if (p.assumed === null && !p.terminating && p.phase === 'Pending') pending.push(p);
     }
     return pending.sort((a, b) => b.base.priority - a.base.priority || a.createdAt - b.createdAt || cmp(key(a.namespace, a.name), key(b.namespace, b.name)));
   }
