@@ -154,8 +154,12 @@ export class FailureMemo implements CacheListener {
     for (const k of [...this.entries.keys()]) if (!keep.has(k)) this.entries.delete(k);
     let low = this.logStart + this.log.length;
     for (const e of this.entries.values()) low = Math.min(low, e.seen);
-    this.log = this.log.slice(low - this.logStart);
-    this.logStart = low;
+    // The changes every entry followed are dropped once they are at least half of the log (each change copied O(1) times).
+    const dead = low - this.logStart;
+    if (dead > 0 && dead * 2 >= this.log.length) {
+      this.log = this.log.slice(dead);
+      this.logStart = low;
+    }
   }
 
   get size(): number {

@@ -25,6 +25,11 @@ import type { ApiStore } from './api-store.js';
 import type { WorldScheduler } from './scheduler-seam.js';
 import { cmp, key, type SimNode, type SimPod } from './types.js';
 
+/** namespace/name order; within a namespace the names alone decide (no key strings built while sorting). */
+function keyOrder(a: SimPod, b: SimPod): number {
+  return a.namespace === b.namespace ? cmp(a.name, b.name) : cmp(key(a.namespace, a.name), key(b.namespace, b.name));
+}
+
 /** An unschedulable pod is tried again at least this often even when nothing changed (pod affinity to new pods, ...). */
 const UNSCHEDULABLE_RETRY_SECONDS = 30;
 
@@ -134,7 +139,7 @@ export class KubeScheduler implements WorldScheduler {
       if (p.nodeName !== null) this.unbound.delete(p);
       else if (p.assumed === null && !p.terminating && p.phase === 'Pending') pending.push(p);
     }
-    return pending.sort((a, b) => b.base.priority - a.base.priority || a.createdAt - b.createdAt || cmp(key(a.namespace, a.name), key(b.namespace, b.name)));
+    return pending.sort((a, b) => b.base.priority - a.base.priority || a.createdAt - b.createdAt || keyOrder(a, b));
   }
 
   private assume(pod: SimPod, node: string): void {
@@ -208,7 +213,11 @@ export class KubeScheduler implements WorldScheduler {
       // Traced once per pod (the first FailedScheduling); later answers only update the reason.
       if (pod.unschedulable === null) this.store.emit('pod.unschedulable', `Pod ${key(pod.namespace, pod.name)}`, { reason: answer.message });
       pod.unschedulable = answer.message;
-      pod.triedAt = { t: now, generation: this.gen };
+      if (tried === undefined) pod.triedAt = { t: now, generation: this.gen };
+      else {
+        tried.t = now;
+        tried.generation = this.gen;
+      }
       if (answer.kind === 'preempt') this.preempt(pod, answer.node, answer.victims);
     }
     this.memo.retain(waiting);

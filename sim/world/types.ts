@@ -61,7 +61,8 @@ export interface SimPod {
   /** The scheduler's last "0/N nodes are available" answer while Pending; null once bound or before the first try. */
   unschedulable: string | null;
   /** When the scheduler last found no node for it, and the cluster generation then (see WorldScheduler.generation). */
-  triedAt?: { readonly t: number; readonly generation: number };
+  /** When the scheduler last found no node for the pod (kept as one object per pod, changed in place). */
+  triedAt?: { t: number; generation: number };
 }
 
 /** namespace/name: the key of namespaced objects. */
