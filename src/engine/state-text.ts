@@ -1,27 +1,57 @@
 /**
- * The persisted text of a migration state: exactly `JSON.stringify(state)`, without re-serialising the batches that are over.
- * A finished batch keeps every pod it evicted (its record), so on a large cluster the finished batches are most of the state,
- * and the engine serialises the state at every save to see whether it changed. A batch whose phase is `done` is not changed
- * any more; its text is kept (per batch object, checked against the fields a finish could still touch) and reused, and so
- * is the text of the fields no run changes (the parameters, the settings, the old nodes).
+ * The persisted text of a migration state: exactly `JSON.stringify(state)`, without re-serialising the batches that did not
+ * change. A finished batch keeps every pod it evicted (its record), so on a large cluster the batches are most of the state,
+ * and the engine serialises the state at every save to see whether it changed. Each batch's text is kept (per batch object,
+ * checked against the fields the engine changes) and reused while they are the same, and so is the text of the fields no
+ * run changes (the parameters, the settings, the old nodes).
  */
 import type { BatchState, MigrationState } from './state.js';
 
+/**
+ * A batch's text, kept with what it was made from. The engine changes a batch only by setting its phase and times, by
+ * appending to `evicted` and `baseline` (entries are never changed once appended) and by replacing `baseline` with an
+ * empty array; so the same phase, times, arrays and lengths mean the same text.
+ */
 interface Kept {
+  readonly phase: BatchState['phase'];
+  readonly startedAt: number | null;
+  readonly drainedAt: number | null;
   readonly finishedAt: number | null;
+  readonly evictedList: BatchState['evicted'];
   readonly evicted: number;
+  readonly baselineList: BatchState['baseline'];
   readonly baseline: number;
   readonly text: string;
 }
 
-const doneText = new WeakMap<BatchState, Kept>();
+const keptText = new WeakMap<BatchState, Kept>();
 
 function batchText(b: BatchState): string {
-  if (b.phase !== 'done') return JSON.stringify(b);
-  const kept = doneText.get(b);
-  if (kept !== undefined && kept.finishedAt === b.finishedAt && kept.evicted === b.evicted.length && kept.baseline === b.baseline.length) return kept.text;
+  const kept = keptText.get(b);
+  if (
+    kept !== undefined &&
+    kept.phase === b.phase &&
+    kept.startedAt === b.startedAt &&
+    kept.drainedAt === b.drainedAt &&
+    kept.finishedAt === b.finishedAt &&
+    kept.evictedList === b.evicted &&
+    kept.evicted === b.evicted.length &&
+    kept.baselineList === b.baseline &&
+    kept.baseline === b.baseline.length
+  )
+    return kept.text;
   const text = JSON.stringify(b);
-  doneText.set(b, { finishedAt: b.finishedAt, evicted: b.evicted.length, baseline: b.baseline.length, text });
+  keptText.set(b, {
+    phase: b.phase,
+    startedAt: b.startedAt,
+    drainedAt: b.drainedAt,
+    finishedAt: b.finishedAt,
+    evictedList: b.evicted,
+    evicted: b.evicted.length,
+    baselineList: b.baseline,
+    baseline: b.baseline.length,
+    text,
+  });
   return text;
 }
 

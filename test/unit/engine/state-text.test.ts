@@ -1,4 +1,4 @@
-/** stateText is JSON.stringify of the state, byte for byte, whatever the batches went through (finished ones kept as text). */
+/** stateText is JSON.stringify of the state, byte for byte, whatever the batches went through (their texts are kept while unchanged). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { initialState, type BatchPhase, type EnginePlan } from '../../../src/engine/state.js';
@@ -18,6 +18,9 @@ const step = fc.record({
   evict: fc.option(fc.record({ pod: fc.string(), ownerUid: fc.option(fc.string()) }), { nil: undefined }),
   baseline: fc.option(fc.string(), { nil: undefined }),
   finishedAt: fc.option(fc.double({ noNaN: true, noDefaultInfinity: true }), { nil: undefined }),
+  startedAt: fc.option(fc.nat(), { nil: undefined }),
+  drainedAt: fc.option(fc.nat(), { nil: undefined }),
+  dropBaseline: fc.boolean(),
   retry: fc.option(fc.tuple(fc.string(), fc.nat()), { nil: undefined }),
 });
 
@@ -35,6 +38,9 @@ describe('stateText', () => {
           if (st.evict !== undefined) b.evicted.push(st.evict);
           if (st.baseline !== undefined) b.baseline.push(st.baseline);
           if (st.finishedAt !== undefined) b.finishedAt = st.finishedAt;
+          if (st.startedAt !== undefined) b.startedAt = st.startedAt;
+          if (st.drainedAt !== undefined) b.drainedAt = st.drainedAt;
+          if (st.dropBaseline) b.baseline = [];
           if (st.retry !== undefined) s.evictRetry[st.retry[0]] = { attempts: st.retry[1], nextAt: 1, firstBlockedAt: 0 };
           s.current = st.batch % n;
           const before = last;
