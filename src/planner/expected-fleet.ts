@@ -250,15 +250,15 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   const booting: Booting[] = [];
   const roundsOf = new Map<number, number>();
 
-  /**
-   * kube-scheduler's pass over pods in queue order; returns the pods it could not place. `onlyNew`: the one node added since
-   * these pods last failed (see RunScheduler.best).
-   */
   /** Per class id, the last pass in which the class found no node. */
   let failedIn = new Int32Array(0);
   let passes = 0;
-  const pass = (list: readonly Entry[], onlyNew?: string): Entry[] => {
-    let left: Entry[] = [];
+  /**
+   * kube-scheduler's pass over pods in queue order; leaves in `list` (in order) the pods it could not place, and returns it.
+   * `onlyNew`: the one node added since these pods last failed (see RunScheduler.best).
+   */
+  const pass = (list: Entry[], onlyNew?: string): Entry[] => {
+    let kept = 0;
     passes += 1;
     if (failedIn.length < classes.size) {
       const grown = new Int32Array(Math.max(1024, 2 * classes.size));
@@ -280,7 +280,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
       const node = failedIn[e.classId] === passes ? null : sched.best(e.run, onlyNew);
       if (node === null) {
         failedIn[e.classId] = passes;
-        left.push(e);
+        list[kept++] = e;
         continue;
       }
       sched.addPod(e.run, node);
@@ -288,13 +288,14 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
       if (e.batch === currentBatch && currentBatch > 0) batchPlaced += 1;
       if (onlyNew !== undefined) {
         if (!sched.hasRoom(onlyNew, minCpu, minMemory)) {
-          const rest = list.slice(i + 1);
-          left = left.length === 0 ? rest : left.concat(rest);
+          list.copyWithin(kept, i + 1);
+          kept += list.length - (i + 1);
           break;
         }
       }
     }
-    return left;
+    list.length = kept;
+    return list;
   };
 
   /** Pods become Pending (in this order) and kube-scheduler tries them on the nodes that are up. */
