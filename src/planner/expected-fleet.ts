@@ -106,11 +106,17 @@ interface Launch {
   readonly rootVolumeSizeGiB: number;
 }
 
+/** A node launched and not Ready yet, with the pods that will run there (its DaemonSet pods, the pods meant for it). */
+interface Booting {
+  readonly node: Node;
+  readonly pods: Entry[];
+}
+
 /**
  * The order a scale-up's nodes turn Ready in: smallest first (by cpu, then memory, then launch order). Real launches finish
  * in no set order; of the fixed orders tried against the rehearsal's seeded ones, this one matched its node counts best.
  */
-function readyOrder(a: BootingView, b: BootingView): number {
+function readyOrder(a: Booting, b: Booting): number {
   const x = a.node.allocatable;
   const y = b.node.allocatable;
   return (x['cpu'] ?? 0) - (y['cpu'] ?? 0) || (x['memory'] ?? 0) - (y['memory'] ?? 0);
@@ -126,6 +132,11 @@ const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 interface Entry {
   readonly pod: Pod;
   readonly run: RunPod;
+  /** run.classKey, where the scale-up view reads it. */
+  readonly classKey: string;
+  /** Its cpu and memory requests (0 when it requests none). */
+  readonly cpu: number;
+  readonly memory: number;
   /** Its class as a small number (one per class key), for the per-pass set of classes that found no node. */
   readonly classId: number;
   /** Arrival order in the scheduling queue (the order of its last arrival); 0 before it arrives. */
@@ -167,7 +178,9 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
       let cls = classes.get(k);
       if (!cls) classes.set(k, (cls = { id: classes.size, key: k }));
       const run: RunPod = { key: key ?? keyOf(p), namespace: p.namespace, labels: p.labels, spec: p, classKey: cls.key };
-      entries.set(p, (e = { pod: p, run, classId: cls.id, arrival: 0, arrived: false, coveredBy: null, batch: 0 }));
+      const cpu = p.requests['cpu'] ?? 0;
+      const memory = p.requests['memory'] ?? 0;
+      entries.set(p, (e = { pod: p, run, classKey: cls.key, cpu, memory, classId: cls.id, arrival: 0, arrived: false, coveredBy: null, batch: 0 }));
     }
     return e;
   };
@@ -234,18 +247,18 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   let batchSize = 0;
   let batchPlaced = 0;
   /** Nodes launched and not Ready yet, in the order they turn Ready. */
-  const booting: BootingView[] = [];
+  const booting: Booting[] = [];
   const roundsOf = new Map<number, number>();
 
-  /**
-   * kube-scheduler's pass over pods in queue order; returns the pods it could not place. `onlyNew`: the one node added since
-   * these pods last failed (see RunScheduler.best).
-   */
   /** Per class id, the last pass in which the class found no node. */
   let failedIn = new Int32Array(0);
   let passes = 0;
-  const pass = (list: readonly Entry[], onlyNew?: string): Entry[] => {
-    let left: Entry[] = [];
+  /**
+   * kube-scheduler's pass over pods in queue order; leaves in `list` (in order) the pods it could not place, and returns it.
+   * `onlyNew`: the one node added since these pods last failed (see RunScheduler.best).
+   */
+  const pass = (list: Entry[], onlyNew?: string): Entry[] => {
+    let kept = 0;
     passes += 1;
     if (failedIn.length < classes.size) {
       const grown = new Int32Array(Math.max(1024, 2 * classes.size));
@@ -256,9 +269,10 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     let minCpu = Number.POSITIVE_INFINITY;
     let minMemory = Number.POSITIVE_INFINITY;
     if (onlyNew !== undefined) {
-      for (const e of list) {
-        minCpu = Math.min(minCpu, e.pod.requests['cpu'] ?? 0);
-        minMemory = Math.min(minMemory, e.pod.requests['memory'] ?? 0);
+      for (let i = 0; i < list.length; i++) {
+        const e = list[i] as Entry;
+        if (e.cpu < minCpu) minCpu = e.cpu;
+        if (e.memory < minMemory) minMemory = e.memory;
       }
     }
     for (let i = 0; i < list.length; i++) {
@@ -266,7 +280,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
       const node = failedIn[e.classId] === passes ? null : sched.best(e.run, onlyNew);
       if (node === null) {
         failedIn[e.classId] = passes;
-        left.push(e);
+        list[kept++] = e;
         continue;
       }
       sched.addPod(e.run, node);
@@ -274,13 +288,14 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
       if (e.batch === currentBatch && currentBatch > 0) batchPlaced += 1;
       if (onlyNew !== undefined) {
         if (!sched.hasRoom(onlyNew, minCpu, minMemory)) {
-          const rest = list.slice(i + 1);
-          left = left.length === 0 ? rest : left.concat(rest);
+          list.copyWithin(kept, i + 1);
+          kept += list.length - (i + 1);
           break;
         }
       }
     }
-    return left;
+    list.length = kept;
+    return list;
   };
 
   /** Pods become Pending (in this order) and kube-scheduler tries them on the nodes that are up. */
@@ -302,9 +317,9 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   const autoscale = (batch: number): number => {
     const stuck = pending.filter((e) => e.coveredBy === null);
     if (stuck.length === 0) return 0;
-    const view = booting.map((b) => ({
+    const view: BootingView[] = booting.map((b) => ({
       node: b.node,
-      pods: b.pods.filter((p) => p.owner?.kind === 'DaemonSet' || entryOf(p).coveredBy === b.node.name),
+      pods: b.pods.filter((e) => e.pod.owner?.kind === 'DaemonSet' || e.coveredBy === b.node.name),
     }));
     const result = scaleUp(
       scaleUpInputOf({
@@ -321,7 +336,6 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
         booting: view,
         pending: stuck.map((e) => e.run),
         whole: input.wholeAutoscalerView === true,
-        classKeyOf: (p) => runPod(p).classKey,
       }),
     );
     const bootingByName = new Map(booting.map((b) => [b.node.name, b]));
@@ -329,11 +343,11 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
       const e = stuck[i];
       const b = pl === null || pl.vng !== null ? undefined : bootingByName.get(pl.node);
       if (!b || !e) return;
-      b.pods.push(e.pod);
+      b.pods.push(e);
       cover(e, b.node.name);
     });
     const round = (roundsOf.get(batch) ?? 0) + 1;
-    const fresh: BootingView[] = [];
+    const fresh: Booting[] = [];
     for (const n of result.newNodes) {
       const vng = vngByName.get(n.vng);
       if (!vng) continue;
@@ -357,7 +371,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
       });
       const meant = n.pods.map((i) => stuck[i]).filter((e): e is Entry => e !== undefined);
       for (const e of meant) cover(e, name);
-      fresh.push({ node: model.node, pods: [...model.daemonPods, ...meant.map((e) => e.pod)] });
+      fresh.push({ node: model.node, pods: [...model.daemonPods.map((d) => entryOf(d)), ...meant] });
     }
     if (fresh.length > 0) roundsOf.set(batch, round);
     booting.push(...fresh.sort(readyOrder));

@@ -29,6 +29,26 @@ export class FreeTree {
     return this.search(1, 0, this.size, from, cpu, mem, pods);
   }
 
+  /**
+   * Calls `visit` with every index >= from whose free cpu, memory and pods are all >= the request, in increasing order (the
+   * indexes firstAtLeast gives one after the other, in one walk of the tree). The tree must not change meanwhile.
+   */
+  forEachAtLeast(from: number, cpu: number, mem: number, pods: number, visit: (index: number) => void): void {
+    this.walk(1, 0, this.size, from, cpu, mem, pods, visit);
+  }
+
+  private walk(node: number, lo: number, hi: number, from: number, cpu: number, mem: number, pods: number, visit: (index: number) => void): void {
+    if (hi <= from) return;
+    if ((this.cpu[node] as number) < cpu || (this.mem[node] as number) < mem || (this.pods[node] as number) < pods) return;
+    if (hi - lo === 1) {
+      visit(lo);
+      return;
+    }
+    const mid = (lo + hi) >> 1;
+    this.walk(2 * node, lo, mid, from, cpu, mem, pods, visit);
+    this.walk(2 * node + 1, mid, hi, from, cpu, mem, pods, visit);
+  }
+
   private search(node: number, lo: number, hi: number, from: number, cpu: number, mem: number, pods: number): number {
     if (hi <= from) return -1;
     if ((this.cpu[node] as number) < cpu || (this.mem[node] as number) < mem || (this.pods[node] as number) < pods) return -1;

@@ -92,8 +92,8 @@ export class RunScheduler {
   private readonly nsLabels: Map<string, Labels>;
   private honorsTaints = false;
   private readonly verdicts = new Map<string, Verdicts>();
-  /** Each class's verdicts (shared by the classes with the same node constraints), found once per class. */
-  private readonly verdictsByClass = new WeakMap<PodClass, Verdicts>();
+  /** Each class's verdicts (shared by the classes with the same node constraints) by class id, found once per build. */
+  private verdictsById: (Verdicts | undefined)[] = [];
   /** Nodes per label (key \0 value), to tell whether a removed node takes a topology domain with it. */
   private readonly labelCounts = new Map<string, number>();
   private spreadKeysOf: { readonly ctx: SchedulingContext; readonly keys: ReadonlySet<string> } | null = null;
@@ -294,32 +294,51 @@ export class RunScheduler {
 
   /**
    * The classes whose pods count for the inter-pod rules of any of `pending`: selected by one of their affinity,
-   * anti-affinity or spread terms, or owning an anti-affinity term that selects one of them; with `wideOnly`, only terms over
-   * a topology wider than one node (and every affinity term). Per-node (hostname) anti-affinity and spread concern only the
-   * node a pod may land on: on a node that takes no pod they change nothing (a hostname spread's minimum is 0 while a node
-   * can be launched). Classes with host ports are added when not `wideOnly` (they take ports on the node).
+   * anti-affinity or spread terms, or owning an anti-affinity term that selects one of them (`onCandidates`, with the classes
+   * that hold host ports); `onOthers` the same with only the terms over a topology wider than one node (and every affinity
+   * term). Per-node (hostname) anti-affinity and spread concern only the node a pod may land on: on a node that takes no
+   * pod they change nothing (a hostname spread's minimum is 0 while a node can be launched).
    */
-  termsRelevantTo(pending: readonly RunPod[], wideOnly: boolean): ReadonlySet<string> {
+  termsRelevantTo(pending: readonly RunPod[]): { readonly onCandidates: ReadonlySet<string>; readonly onOthers: ReadonlySet<string> } {
     for (const p of pending) this.register(p);
     this.ensure();
     const terms = (this.ctx as SchedulingContext).terms;
-    const counts = (id: number): boolean => !wideOnly || terms.terms[id]?.topologyKey !== HOSTNAME_LABEL;
-    const own = new Set<number>();
-    const repelling = new Set<number>();
-    for (const key of new Set(pending.map((p) => p.classKey))) {
-      const cls = this.classes.get(key);
+    const wide = (id: number): boolean => terms.terms[id]?.topologyKey !== HOSTNAME_LABEL;
+    // Both answers at once: `all` with every term (and host ports), `wideOnly` with the terms wider than one node.
+    const own = { all: new Set<number>(), wideOnly: new Set<number>() };
+    const repelling = { all: new Set<number>(), wideOnly: new Set<number>() };
+    const seen = new Set<string>();
+    for (const p of pending) {
+      if (seen.has(p.classKey)) continue;
+      seen.add(p.classKey);
+      const cls = this.classes.get(p.classKey);
       if (!cls) continue;
-      for (const id of cls.affinityTermIds) own.add(id);
-      for (const id of cls.antiTermIds) if (counts(id)) own.add(id);
-      for (const r of cls.spread) if (counts(r.termId)) own.add(r.termId);
-      for (const id of cls.matchedAntiTermIds) if (counts(id)) repelling.add(id);
+      for (const id of cls.affinityTermIds) {
+        own.all.add(id);
+        own.wideOnly.add(id);
+      }
+      for (const id of cls.antiTermIds) {
+        own.all.add(id);
+        if (wide(id)) own.wideOnly.add(id);
+      }
+      for (const r of cls.spread) {
+        own.all.add(r.termId);
+        if (wide(r.termId)) own.wideOnly.add(r.termId);
+      }
+      for (const id of cls.matchedAntiTermIds) {
+        repelling.all.add(id);
+        if (wide(id)) repelling.wideOnly.add(id);
+      }
     }
     const index = this.termIndex();
-    const keys = new Set<string>();
-    for (const id of own) for (const k of index.selected.get(id) ?? []) keys.add(k);
-    for (const id of repelling) for (const k of index.owners.get(id) ?? []) keys.add(k);
-    if (!wideOnly) for (const k of index.withPorts) keys.add(k);
-    return keys;
+    const keysOf = (ownIds: ReadonlySet<number>, repellingIds: ReadonlySet<number>, ports: boolean): Set<string> => {
+      const keys = new Set<string>();
+      for (const id of ownIds) for (const k of index.selected.get(id) ?? []) keys.add(k);
+      for (const id of repellingIds) for (const k of index.owners.get(id) ?? []) keys.add(k);
+      if (ports) for (const k of index.withPorts) keys.add(k);
+      return keys;
+    };
+    return { onCandidates: keysOf(own.all, repelling.all, true), onOthers: keysOf(own.wideOnly, repelling.wideOnly, false) };
   }
 
   /** Which classes each term selects and which own it, and the classes with host ports (cached per context). */
@@ -357,11 +376,11 @@ export class RunScheduler {
     let best: NodeEntry | null = null;
     let bestScore = -1;
     const all: { e: NodeEntry; s: number }[] = [];
-    for (let i = this.room.firstAtLeast(0, podCpu, podMemory, 1); i !== -1; i = this.room.firstAtLeast(i + 1, podCpu, podMemory, 1)) {
+    this.room.forEachAtLeast(0, podCpu, podMemory, 1, (i) => {
       const e = this.byOrder[i];
-      if (!e?.schedulable || !e.plan) continue;
+      if (!e?.schedulable || !e.plan) return;
       const plan = e.plan;
-      if (!this.staticPass(cls, e, verdicts) || !fits(plan.allocatable, plan.requested, req)) continue;
+      if (!this.staticPass(cls, e, verdicts) || !fits(plan.allocatable, plan.requested, req)) return;
       const s = defaultResourceScore(
         plan.allocatable['cpu'] ?? 0,
         plan.allocatable['memory'] ?? 0,
@@ -377,7 +396,7 @@ export class RunScheduler {
           bestScore = s;
         }
       } else all.push({ e, s });
-    }
+    });
     if (onlyBest) return best === null ? [] : [best];
     return all.sort((a, b) => b.s - a.s || a.e.order - b.e.order).map((x) => x.e);
   }
@@ -412,13 +431,13 @@ export class RunScheduler {
 
   /** The static verdicts shared by every class with the same node constraints. */
   private verdictsOf(cls: PodClass): Verdicts {
-    let v = this.verdictsByClass.get(cls);
+    let v = this.verdictsById[cls.id];
     if (v) return v;
     const s = cls.spec;
     const key = JSON.stringify([s.nodeSelector, s.requiredNodeAffinity, s.tolerations, cls.archs, cls.volumes]);
     v = this.verdicts.get(key);
     if (!v) this.verdicts.set(key, (v = { bits: new Int8Array(Math.max(64, this.nextOrder * 2)) }));
-    this.verdictsByClass.set(cls, v);
+    this.verdictsById[cls.id] = v;
     return v;
   }
 
@@ -454,6 +473,7 @@ export class RunScheduler {
     );
     resolveMatches(built, terms);
     this.classes = new Map(keys.map((k, i) => [k, built[i] as PodClass]));
+    this.verdictsById = [];
     const ctx = new SchedulingContext(terms, [], [], () => ({ vcpu: 0, memoryGiB: 0 }));
     for (const e of [...this.nodes.values()].sort((a, b) => a.order - b.order)) {
       e.plan = planNodeOf(e, ctx.nodes.length);

@@ -38,14 +38,18 @@ export interface RunViewInput {
   readonly pending: readonly RunPod[];
   /** The whole cluster, every node and pod as they are (as sim/autoscaler.ts builds it): slower, the same answer. */
   readonly whole?: boolean;
-  /** A pod's class key (run-scheduler.ts), for the pods of booting nodes. */
-  readonly classKeyOf: (p: Pod) => string;
 }
 
 /** A node launched and not Ready yet, with the pods that will run there (the view sets their nodeName to it). */
 export interface BootingView {
   readonly node: Node;
-  readonly pods: Pod[];
+  readonly pods: readonly BootingPod[];
+}
+
+/** A pod that will run on a booting node, with its class key (run-scheduler.ts). */
+export interface BootingPod {
+  readonly pod: Pod;
+  readonly classKey: string;
 }
 
 export function scaleUpInputOf(input: RunViewInput): ScaleUpInput {
@@ -59,12 +63,11 @@ export function scaleUpInputOf(input: RunViewInput): ScaleUpInput {
     }
     for (const b of input.booting) {
       nodes.push(b.node);
-      for (const p of b.pods) pods.push(placedOn(p, b.node.name));
+      for (const { pod } of b.pods) pods.push(placedOn(pod, b.node.name));
     }
     return inputOf(input, nodes, pods);
   }
-  const onCandidates = input.scheduler.termsRelevantTo(input.pending, false);
-  const onOthers = input.scheduler.termsRelevantTo(input.pending, true);
+  const { onCandidates, onOthers } = input.scheduler.termsRelevantTo(input.pending);
   // A node that takes no pod: one node of its kind stands for all (zones and domains are the same), with no room.
   const standIn = new Map<string, Node>();
   const nodeOf = new Map<string, string>();
@@ -104,9 +107,9 @@ export function scaleUpInputOf(input: RunViewInput): ScaleUpInput {
   }
   for (const b of input.booting) {
     const rest: ResourceList = {};
-    for (const p of b.pods) {
-      if (onCandidates.has(input.classKeyOf(p))) pods.push(placedOn(p, b.node.name));
-      else addInto(rest, p.requests);
+    for (const { pod, classKey } of b.pods) {
+      if (onCandidates.has(classKey)) pods.push(placedOn(pod, b.node.name));
+      else addInto(rest, pod.requests);
     }
     nodes.push(withRoomTaken(b.node, rest));
   }

@@ -188,7 +188,7 @@ export function scaleUp(input: ScaleUpInput): ScaleUpResult {
   const archs = input.architectures;
   const result = solve({
     ...(archs === null ? {} : { podArchitectures: input.pending.map((p) => (constrainsArch(p) ? null : archs)) }),
-    cluster: input.view,
+    cluster: withNamedVolumes(input.view, input.pending),
     vngs: input.vngs,
     catalog: input.catalog,
     migratingNodes: new Set(),
@@ -201,6 +201,20 @@ export function scaleUp(input: ScaleUpInput): ScaleUpResult {
 }
 
 /**
+ * The view with only the claims its pods and the pending pods name, and their volumes: solve() reads volumes only through
+ * the pods' claims, and indexing every claim of a big cluster at each scale-up costs more than the rest of the setup.
+ */
+function withNamedVolumes(view: Cluster, pending: readonly Pod[]): Cluster {
+  const claims = new Set<string>();
+  for (const list of [view.pods, pending]) {
+    for (const p of list) for (const v of p.volumes) if (v.kind === 'pvc') claims.add(`${p.namespace}/${v.claimName}`);
+  }
+  const pvcs = view.pvcs.filter((c) => claims.has(`${c.namespace}/${c.name}`));
+  const volumes = new Set(pvcs.map((c) => c.volumeName).filter((v): v is string => v !== null));
+  return { ...view, pvcs, pvs: view.pvs.filter((v) => volumes.has(v.name)) };
+}
+
+/**
  * The misfits that still fit nowhere when solved alone against `vngs` (typically the VNGs without the types and zones in
  * backoff): the others only lack capacity in backoff, and wait for it rather than count as unplaceable.
  */
@@ -209,7 +223,7 @@ export function stillUnplaceable(
   misfits: readonly (readonly [number, Unschedulable])[],
 ): (readonly [number, Unschedulable])[] {
   const again = solve({
-    cluster: input.view,
+    cluster: withNamedVolumes(input.view, input.pending),
     vngs: input.vngs,
     catalog: input.catalog,
     migratingNodes: new Set(),
