@@ -8,10 +8,14 @@
  *   page (before paginated cache lists); that is fine here.
  * - A continue token can expire (410 Gone, "the provided continue parameter is too old", once etcd compacted its revision):
  *   the list starts again from the first page, a few times at most.
+ * - The watch cache's one-piece answer can fail for its size: the API server cuts a request off after its timeout (a
+ *   minute by default) while a slow client is still reading 150,000 pods. Then the list is read page by page without
+ *   resourceVersion (small pages; from etcd on older servers, from the cache on those that serve consistent lists from
+ *   it), and the etiquette's retries apply again.
  * - Each item goes through `keep` as it is decoded (to prune it, or drop it with null), so only what is kept stays in
  *   memory, even when one answer holds the whole cluster.
  */
-import type { ApiEtiquette } from './etiquette.js';
+import { shouldRetry, type ApiEtiquette } from './etiquette.js';
 import { httpStatusOf } from './errors.js';
 
 /** What a list page says besides its items. */
@@ -38,6 +42,8 @@ export interface PagedListOptions {
   readonly maxRestarts?: number;
   /** Told about each fresh start (for logs and tests). */
   readonly onRestart?: (restarts: number) => void;
+  /** Told when the watch cache's answer failed and the list goes on as a consistent paged read. */
+  readonly onFallback?: (error: unknown) => void;
 }
 
 export interface PagedListResult<T> {
@@ -45,6 +51,8 @@ export interface PagedListResult<T> {
   /** Requests made (pages, restarts included). */
   readonly pages: number;
   readonly restarts: number;
+  /** Whether the watch cache's answer failed and the list was read page by page without it. */
+  readonly fellBack: boolean;
 }
 
 /** Every item of the list, each passed through `keep` (null drops it). The last error is thrown as it came. */
@@ -58,15 +66,18 @@ export async function listPaged<T>(
   const maxRestarts = opts.maxRestarts ?? 3;
   let restarts = 0;
   let pages = 0;
+  let fromCache = opts.fromCache;
+  let fellBack = false;
   for (;;) {
     const items: T[] = [];
     let cont: string | undefined;
     try {
       for (;;) {
-        const req: ListRequest =
-          cont !== undefined ? { limit: opts.limit, continue: cont } : { limit: opts.limit, ...(opts.fromCache ? { resourceVersion: '0' } : {}) };
-        // The items of one attempt: a page the etiquette tries again must not leave a partial copy behind.
-        const page = await api.call(what, 'idempotent', async () => {
+        const cacheAnswer = cont === undefined && fromCache;
+        const req: ListRequest = cont !== undefined ? { limit: opts.limit, continue: cont } : { limit: opts.limit, ...(fromCache ? { resourceVersion: '0' } : {}) };
+        // The items of one attempt: a page the etiquette tries again must not leave a partial copy behind. The watch cache's
+        // answer is not tried again as it is: it may be the whole kind in one piece, too slow for the server's timeout.
+        const page = await api.call(what, cacheAnswer ? 'none' : 'idempotent', async () => {
           const got: T[] = [];
           const meta = await get(req, (item) => {
             const kept = keep(item);
@@ -77,10 +88,18 @@ export async function listPaged<T>(
         pages++;
         for (const item of page.got) items.push(item);
         const next = page.meta.metadata?.continue;
-        if (next === undefined || next === null || next === '') return { items, pages, restarts };
+        if (next === undefined || next === null || next === '') return { items, pages, restarts, fellBack };
         cont = next;
       }
     } catch (e) {
+      if (cont === undefined && fromCache && shouldRetry(e, 'idempotent')) {
+        // The watch cache's answer failed (cut off, timed out, throttled): read page by page without it instead, each page
+        // small (and, on servers that can, still served from the cache, consistently).
+        fromCache = false;
+        fellBack = true;
+        opts.onFallback?.(e);
+        continue;
+      }
       // Only a continue token that expired starts the list again; a 410 on the first page is an error like any other.
       if (cont === undefined || httpStatusOf(e) !== 410 || restarts >= maxRestarts) throw e;
       restarts++;

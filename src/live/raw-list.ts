@@ -24,6 +24,12 @@ export class ApiStatusError extends Error {
   }
 }
 
+/** Bytes received but not decoded yet, at most (then the socket waits). */
+const MAX_BACKLOG_BYTES = 256 * 1024 * 1024;
+/** Decoding runs in slices of this many milliseconds, so the socket is read in between. */
+const SLICE_MS = 20;
+const EMPTY = Buffer.alloc(0);
+
 /** The query string of a page request. */
 export function listQuery(req: ListRequest): string {
   const q = new URLSearchParams();
@@ -51,7 +57,11 @@ export function rawPageGetter(kc: KubeConfig, path: string, agent?: http.Agent):
     return new Promise<ListPageMeta>((resolve, reject) => {
       const request = (isHttp ? http : https).request(url, opts, (res) => {
         const status = res.statusCode ?? 0;
-        res.on('error', reject);
+        let failed = false;
+        res.on('error', (e) => {
+          failed = true;
+          reject(e);
+        });
         if (status !== 200) {
           const chunks: Buffer[] = [];
           let size = 0;
@@ -62,26 +72,57 @@ export function rawPageGetter(kc: KubeConfig, path: string, agent?: http.Agent):
           res.on('end', () => reject(new ApiStatusError(status, Buffer.concat(chunks).toString('utf8').slice(0, 65536), res.headers)));
           return;
         }
-        // Items are decoded (and handed over) as the bytes arrive: a page may be the whole cluster.
+        // Items are decoded (and handed over) as the bytes arrive: a page may be the whole cluster. The bytes are taken off
+        // the socket at once and decoded a slice at a time in between, so the server is not kept writing by a slow parse
+        // (it cuts a request off after a minute); past MAX_BACKLOG_BYTES unread, the socket waits.
         const stream = new JsonListStream(onItem);
-        let failed = false;
+        const queue: Buffer[] = [];
+        let head = 0;
+        let backlog = 0;
+        let ended = false;
+        let scheduled = false;
+        const fail = (e: unknown): void => {
+          failed = true;
+          res.destroy();
+          reject(e instanceof Error ? e : new Error(String(e)));
+        };
+        const drain = (): void => {
+          scheduled = false;
+          if (failed) return;
+          const until = performance.now() + SLICE_MS;
+          try {
+            while (head < queue.length && performance.now() < until) {
+              const chunk = queue[head] as Buffer;
+              queue[head++] = EMPTY;
+              backlog -= chunk.length;
+              stream.feed(chunk);
+            }
+            if (head === queue.length) {
+              queue.length = 0;
+              head = 0;
+            }
+            if (res.isPaused() && backlog < MAX_BACKLOG_BYTES / 2) res.resume();
+            if (head < queue.length) schedule();
+            else if (ended) resolve(stream.end() as ListPageMeta);
+          } catch (e) {
+            fail(e);
+          }
+        };
+        const schedule = (): void => {
+          if (scheduled) return;
+          scheduled = true;
+          setImmediate(drain);
+        };
         res.on('data', (c: Buffer) => {
           if (failed) return;
-          try {
-            stream.feed(c);
-          } catch (e) {
-            failed = true;
-            res.destroy();
-            reject(e instanceof Error ? e : new Error(String(e)));
-          }
+          queue.push(c);
+          backlog += c.length;
+          if (backlog > MAX_BACKLOG_BYTES) res.pause();
+          schedule();
         });
         res.on('end', () => {
-          if (failed) return;
-          try {
-            resolve(stream.end() as ListPageMeta);
-          } catch (e) {
-            reject(e instanceof Error ? e : new Error(String(e)));
-          }
+          ended = true;
+          schedule();
         });
       });
       request.on('error', reject);

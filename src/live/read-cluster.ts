@@ -59,7 +59,10 @@ export interface ReadClusterOptions {
   /** How a kind's pages are fetched; default straight from the kubeconfig's API server. Tests give fakes. */
   readonly pages?: (kind: KindPath) => PageGetter;
   /** Told after each kind is read (for progress lines and benchmarks). */
-  readonly onKind?: (kind: string, stats: { readonly objects: number; readonly pages: number; readonly restarts: number; readonly ms: number }) => void;
+  readonly onKind?: (
+    kind: string,
+    stats: { readonly objects: number; readonly pages: number; readonly restarts: number; readonly fellBack: boolean; readonly ms: number },
+  ) => void;
 }
 
 /** Every object of the kinds the model reads, as plain JSON with kind and apiVersion set (pruned with keepFields). */
@@ -88,7 +91,7 @@ export async function listClusterObjects(kc: KubeConfig, opts: ReadClusterOption
       try {
         const r = await listPaged(api, `list ${k.kind}`, pages(k), { limit: opts.pageSize ?? 500, fromCache: opts.fromCache === true }, (item) => tag(k, item));
         for (const item of r.items) out.push(item);
-        opts.onKind?.(k.kind, { objects: r.items.length, pages: r.pages, restarts: r.restarts, ms: performance.now() - started });
+        opts.onKind?.(k.kind, { objects: r.items.length, pages: r.pages, restarts: r.restarts, fellBack: r.fellBack, ms: performance.now() - started });
       } catch (e) {
         throw toPortError(e, `list ${k.kind} objects`);
       }

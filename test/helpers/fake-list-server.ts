@@ -15,6 +15,8 @@ export interface FakeListOptions {
   readonly ignoreLimitFromCache?: boolean;
   /** Paths that answer this status (and a Status body). */
   readonly failing?: Readonly<Record<string, number>>;
+  /** Cut the connection of requests with resourceVersion=0 midway, as a server timing out a slow one-piece answer. */
+  readonly abortFromCache?: boolean;
 }
 
 export interface FakeListServer {
@@ -45,6 +47,12 @@ export async function startFakeListServer(opts: FakeListOptions): Promise<FakeLi
       return;
     }
     const all = opts.collections[url.pathname] ?? [];
+    if (opts.abortFromCache === true && query['resourceVersion'] === '0') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(`{"kind":"List","apiVersion":"v1","metadata":{"resourceVersion":"42"},"items":[${JSON.stringify(all[0] ?? {})},`);
+      setTimeout(() => res.destroy(), 5);
+      return;
+    }
     let offset = 0;
     if (query['continue'] !== undefined) {
       if ((opts.expireContinues ?? 0) > 0) {

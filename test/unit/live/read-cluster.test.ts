@@ -87,6 +87,32 @@ describe('listPaged', () => {
     expect(r.items).toEqual([{ n: 0 }, { n: 1 }]);
   });
 
+  it('reads page by page without the watch cache when its answer fails, without trying that answer again', async () => {
+    const seen: ListRequest[] = [];
+    const get = async (req: ListRequest, onItem: (item: unknown) => void): Promise<ListPageMeta> => {
+      seen.push(req);
+      if (req.resourceVersion === '0') {
+        onItem({ n: 0 });
+        throw Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+      }
+      return fakeGetter(7).get(req, onItem);
+    };
+    const fallbacks: unknown[] = [];
+    const api = new ApiEtiquette({ qps: 1000, burst: 1000, retries: 4, backoffBaseSeconds: 0 }, async () => undefined);
+    const r = await listPaged(api, 'list x', get, { limit: 5, fromCache: true, onFallback: (e) => fallbacks.push(e) }, (i) => i);
+    expect(r.items).toHaveLength(7);
+    expect(r.fellBack).toBe(true);
+    expect(fallbacks).toHaveLength(1);
+    expect(seen).toEqual([{ limit: 5, resourceVersion: '0' }, { limit: 5 }, { limit: 5, continue: '5' }]);
+  });
+
+  it('does not fall back on a refusal of the watch-cache read (403): that is an answer', async () => {
+    const get = async (): Promise<ListPageMeta> => {
+      throw Object.assign(new Error('Forbidden'), { code: 403 });
+    };
+    await expect(listPaged(noWait(), 'list x', get, { limit: 5, fromCache: true }, (i) => i)).rejects.toMatchObject({ code: 403 });
+  });
+
   it('drops the items keep() answers null for, page by page', async () => {
     const { get } = fakeGetter(10);
     const r = await listPaged(noWait(), 'list x', get, { limit: 3, fromCache: true }, (item) => ((item as { n: number }).n % 2 === 0 ? item : null));
@@ -186,6 +212,16 @@ describe('listClusterObjects against an API server', () => {
     const objects = await listClusterObjects(kubeconfig(server.url), { api: noWait(), pageSize: 5, fromCache: true });
     expect(objects).toHaveLength(32);
     expect(server.requests.filter((r) => r.path === '/api/v1/pods')).toHaveLength(1);
+  });
+
+  it('lists page by page, consistently, when the server cuts the watch-cache answer off', async () => {
+    server = await startFakeListServer({ collections: COLLECTIONS, abortFromCache: true });
+    const kinds: { kind: string; fellBack: boolean }[] = [];
+    const objects = await listClusterObjects(kubeconfig(server.url), { api: noWait(), pageSize: 10, fromCache: true, keepFields: true, onKind: (kind, st) => kinds.push({ kind, fellBack: st.fellBack }) });
+    expect(objects).toHaveLength(32);
+    expect(kinds.find((k) => k.kind === 'Pod')?.fellBack).toBe(true);
+    const pods = server.requests.filter((r) => r.path === '/api/v1/pods').map((r) => r.query);
+    expect(pods).toEqual([{ limit: '10', resourceVersion: '0' }, { limit: '10' }, { limit: '10', continue: '0:10' }, { limit: '10', continue: '0:20' }]);
   });
 
   it('turns a refusal into a PortError naming the kind', async () => {
