@@ -2,6 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { vngshift } from './chaos-child.js';
 
+/** These tests run many simulations: on a busy shared machine they take more than the default minute (not a speed check). */
+const SLOW_MS = 240_000;
+
 async function cli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
   const r = await vngshift(['chaos', ...args]);
   return { code: r.status, out: r.stdout, err: r.stderr };
@@ -32,7 +35,7 @@ describe('vngshift chaos', () => {
     expect(Object.values(s.outcomes.byStatus).reduce((a, b) => a + b, 0)).toBe(16);
     // stderr is not a terminal here: one progress line per 10% of the runs
     expect(one.err).toMatch(/chaos: 16\/16 runs \(100%\)/);
-  });
+  }, SLOW_MS);
 
   it('prints a text summary with runs/s', async () => {
     const r = await cli(['--runs', '2', '--profile', 'lite', '--workers', '1']);

@@ -18,6 +18,9 @@ import { parseScenarioText } from '../../../sim/scenario.js';
 import { scenarioInputs } from '../../../sim/scenario-inputs.js';
 import { simulate } from '../../../sim/simulate.js';
 
+/** These tests run many simulations: on a busy shared machine they take more than the default minute (not a speed check). */
+const SLOW_MS = 240_000;
+
 const catalog = loadCatalog();
 const dir = mkdtempSync(join(tmpdir(), 'vngshift-shrink-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -69,7 +72,7 @@ describe('shrinking failing chaos runs', () => {
     expect(o.shrunk.world.generate.pods).toBe(1);
     expect(sameFailure(original, o.shrunk)).toBe(true);
     expect(describeShrink(o)).toMatch(/^0 fault\(s\) \(from \d+\), 0 parameter\(s\) set \(from \d+\), 3 node\(s\) \(from \d+\), 1 pod\(s\) \(from \d+\)/);
-  });
+  }, SLOW_MS);
 
   it('leaves a run that did not fail as it is', async () => {
     const r = await chaosRun(3, { catalog, profile: 'lite' });
@@ -101,7 +104,7 @@ describe('shrinking failing chaos runs', () => {
     // The honest world replaying the same file is clean: the violation is the wrong world's doing.
     const honest = await simulate({ cluster: inputs.cluster, vngs: inputs.vngs, catalog, plan, faults: inputs.faults, seed: inputs.seed });
     expect(checkInvariants({ plan, cluster: inputs.cluster, result: honest })).toEqual([]);
-  });
+  }, SLOW_MS);
 
   it('an informer that hides pods on cordoned nodes (busy nodes terminated) is caught within 40 runs and shrinks', async () => {
     const records = await chaosRange(300, 40, { catalog, profile: 'swarm', wrapPorts: podHidingInformer });
@@ -112,5 +115,5 @@ describe('shrinking failing chaos runs', () => {
     expect((o.shrunk.world.generate.pods ?? 0) + (o.shrunk.world.generate.nodes ?? 0)).toBeLessThan(
       (original.world.generate.pods ?? 0) + (original.world.generate.nodes ?? 0),
     );
-  });
+  }, SLOW_MS);
 });
