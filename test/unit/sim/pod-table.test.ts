@@ -2,27 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { PodTable } from '../../../sim/world/pod-table.js';
 import type { SimPod } from '../../../sim/world/types.js';
+import { simPod } from './sim-pod.js';
 
-function pod(namespace: string, name: string, nodeName: string | null = null): SimPod {
-  return {
-    base: { labels: { app: name }, podAntiAffinity: [] } as unknown as SimPod['base'],
-    uid: `${namespace}-${name}`,
-    namespace,
-    name,
-    nodeName,
-    assumed: null,
-    phase: nodeName === null ? 'Pending' : 'Running',
-    ready: false,
-    terminating: false,
-    createdAt: 0,
-    owner: null,
-    workload: null,
-    isDaemonSet: false,
-    isMirror: false,
-    neverReady: false,
-    unschedulable: null,
-  };
-}
+const pod = simPod;
 
 describe('PodTable', () => {
   it('indexes pods by node through add, bind, replace and remove', () => {

@@ -23,27 +23,9 @@ import { simulate } from '../../../sim/simulate.js';
 import { PodTable } from '../../../sim/world/pod-table.js';
 import { PodViewList } from '../../../sim/world/pod-views.js';
 import { key, type SimPod } from '../../../sim/world/types.js';
+import { simPod } from './sim-pod.js';
 
-function pod(namespace: string, name: string): SimPod {
-  return {
-    base: { labels: {}, podAntiAffinity: [] } as unknown as SimPod['base'],
-    uid: `${namespace}-${name}`,
-    namespace,
-    name,
-    nodeName: null,
-    assumed: null,
-    phase: 'Pending',
-    ready: false,
-    terminating: false,
-    createdAt: 0,
-    owner: null,
-    workload: null,
-    isDaemonSet: false,
-    isMirror: false,
-    neverReady: false,
-    unschedulable: null,
-  };
-}
+const pod = simPod;
 
 const view = (p: SimPod): PodView =>
   ({ uid: p.uid, namespace: p.namespace, name: p.name, nodeName: p.nodeName, phase: p.phase, ready: p.ready, terminating: p.terminating }) as PodView;
