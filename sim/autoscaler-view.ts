@@ -2,7 +2,8 @@
  * The cluster as the autoscaler packs it (sim/autoscaler.ts). Two views:
  *
  * - The packing view, used every pass: the nodes still booting (with the DaemonSet pods they will run and the pending pods
- *   already waiting for them), the launched nodes registered but not Ready yet, the launched Ready nodes that still have
+ *   already waiting for them), the launched nodes registered but not Ready yet (as Ready: they are seconds away, with the
+ *   pending pods waiting for them too), the launched Ready nodes that still have
  *   room for the smallest pending pod (the autoscaler launched them for pods kube-scheduler may have put elsewhere), and,
  *   as bystanders that take no pod, the
  *   nodes holding the pods the pending pods' zone-wide terms count (topology spread, pod affinity and anti-affinity over a
@@ -31,14 +32,21 @@ export interface AutoscalerView {
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The nodes still booting (unregistered) as the scheduler will see them, with their DaemonSet pods and waiting pods. */
+/**
+ * The nodes still booting (unregistered) as the scheduler will see them, with their DaemonSet pods, and the pending pods
+ * waiting for any launched node not Ready yet (registered or not: the caller adds the registered ones).
+ */
 function bootingPart(w: World, inFlight: readonly SimInstance[], covered: ReadonlyMap<string, string>, nodes: Node[], pods: Pod[]): void {
   const vngByName = new Map(w.vngs.map((v) => [v.name, v]));
   const flyingNodes = new Map<string, string>();
   const launchCtx = { catalog: w.catalog, observed: w.observed, allocatable: w.allocatable, region: w.region, daemonSets: w.daemonSets };
   for (const inst of inFlight) {
+    if (w.nodes.has(inst.nodeName)) {
+      flyingNodes.set(inst.id, inst.nodeName);
+      continue;
+    }
     const vng = inst.vng === null ? undefined : vngByName.get(inst.vng);
-    if (!vng || inst.instanceType === null || inst.zone === null || w.nodes.has(inst.nodeName)) continue;
+    if (!vng || inst.instanceType === null || inst.zone === null) continue;
     const booting = bootingNodeModel({ name: inst.nodeName, instanceId: inst.id, vng, instanceType: inst.instanceType, zone: inst.zone }, launchCtx);
     if (!booting) continue;
     flyingNodes.set(inst.id, inst.nodeName);
@@ -162,10 +170,16 @@ export function packingView(
     for (const r in min) if ((n.allocatable[r] ?? 0) - (used.sums[r] ?? 0) < (min[r] ?? 0)) room = false;
     if (room) add(n);
   }
-  // Launched nodes registered and not Ready yet: they take no pod until Ready, their pods count.
+  // Launched nodes registered and not Ready yet: kube-scheduler puts nothing there until they are Ready, seconds away, but
+  // they are the capacity the autoscaler launched: packed onto as Ready (as a booting node is), with the pods bound there
+  // and those still waiting for them (bootingPart). Seen as NotReady, the pods waiting for one of them that kube-scheduler
+  // had put elsewhere meanwhile looked unplaced and got nodes of their own, which stayed empty.
   for (const inst of inFlight) {
     const n = w.nodes.get(inst.nodeName);
-    if (n !== undefined && !included.has(n.name)) add(n);
+    if (n === undefined || included.has(n.name)) continue;
+    included.add(n.name);
+    nodes.push({ ...w.modelNode(n), ready: true });
+    for (const p of w.pods.podsOn(n.name)) if (p.phase !== 'Succeeded' && p.phase !== 'Failed') pods.push(w.modelPod(p, n.name));
   }
   // Nodes whose pods are all in already.
   const fullyIn = new Set(included);
