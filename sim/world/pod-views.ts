@@ -5,8 +5,8 @@
  * work that grows with the cluster; the work per change is a binary search.
  *
  * The world tells it of every change: the pod table's listener (pods added and removed, a pod bound to a node) and
- * `touched(pod)` where a pod's phase, readiness or termination changes. `snapshotViews` in the tests checks the list against
- * a rebuild from every pod at each reconcile of whole rehearsals.
+ * `touched(pod)` where a pod's phase, readiness or termination changes. The tests check the list against a rebuild from
+ * every pod (ApiStore.podViewsFromScratch) at each reconcile of whole rehearsals.
  */
 import type { PodView } from '../../src/engine/ports.js';
 import type { PodTableListener } from './pod-table.js';
@@ -72,29 +72,26 @@ export class PodViewList implements PodTableListener {
     const nv: PodView[] = new Array<PodView>(n);
     let j = 0;
     let o = 0;
+    const put = (k: string, p: SimPod, v: PodView): void => {
+      nk[o] = k;
+      np[o] = p;
+      nv[o] = v;
+      o += 1;
+    };
+    /** Puts the added pods whose keys come before `k` (all of them when `k` is null). */
+    const putFreshBefore = (k: string | null): void => {
+      for (; j < fresh.length && (k === null || cmp((fresh[j] as { k: string }).k, k) < 0); j++) {
+        const f = fresh[j] as { p: SimPod; k: string };
+        put(f.k, f.p, viewOf(f.p));
+      }
+    };
     for (let i = 0; i < keys.length; i++) {
       if (gone.has(i)) continue;
       const k = keys[i] as string;
-      while (j < fresh.length && cmp((fresh[j] as { k: string }).k, k) < 0) {
-        const f = fresh[j] as { p: SimPod; k: string };
-        nk[o] = f.k;
-        np[o] = f.p;
-        nv[o] = viewOf(f.p);
-        o += 1;
-        j += 1;
-      }
-      nk[o] = k;
-      np[o] = pods[i] as SimPod;
-      nv[o] = views[i] as PodView;
-      o += 1;
+      putFreshBefore(k);
+      put(k, pods[i] as SimPod, views[i] as PodView);
     }
-    for (; j < fresh.length; j++) {
-      const f = fresh[j] as { p: SimPod; k: string };
-      nk[o] = f.k;
-      np[o] = f.p;
-      nv[o] = viewOf(f.p);
-      o += 1;
-    }
+    putFreshBefore(null);
     this.keys = nk;
     this.pods = np;
     this.views = nv;
