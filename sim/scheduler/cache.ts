@@ -32,7 +32,7 @@ export interface CacheListener {
 }
 
 export class SchedulerCache {
-  private listener: CacheListener | null = null;
+  private readonly listeners: CacheListener[] = [];
   private readonly states = new Map<string, NodeState>();
   private readonly where = new Map<string, string>();
   /** The nodes in name order: the list the current snapshot holds. */
@@ -46,9 +46,15 @@ export class SchedulerCache {
 
   constructor(private readonly context: CacheContext) {}
 
-  /** Sets the one listener told of the changes. */
+  /** Adds a listener told of every change (in the order they were added). */
   listen(listener: CacheListener): void {
-    this.listener = listener;
+    this.listeners.push(listener);
+  }
+
+  /** The lifetime slot of a node of the cache, or undefined. */
+  slotOf(name: string): number | undefined {
+    const at = this.position(name);
+    return this.ordered[at]?.node.name === name ? this.slotList[at] : undefined;
   }
 
   /** Each node's lifetime slot, parallel to the snapshot's nodes (the live list: valid until the cache changes). */
@@ -72,7 +78,7 @@ export class SchedulerCache {
       this.slotList.splice(at, 0, this.nextSlot++);
     } else this.ordered[at] = state;
     this.nodesChanged();
-    this.listener?.nodeSet(state, before);
+    for (const l of this.listeners) l.nodeSet(state, before);
   }
 
   /** Removes a node and forgets the pods on it. */
@@ -88,7 +94,7 @@ export class SchedulerCache {
     this.ordered.splice(at, 1);
     this.slotList.splice(at, 1);
     this.nodesChanged();
-    this.listener?.nodeRemoved(state);
+    for (const l of this.listeners) l.nodeRemoved(state);
   }
 
   /** The node and its pods as the cache holds them now. */
@@ -116,7 +122,7 @@ export class SchedulerCache {
     this.index.add(pod, nodeName);
     const after = { node: state.node, pods };
     this.update(after);
-    this.listener?.podAdded(pod, after);
+    for (const l of this.listeners) l.podAdded(pod, after);
   }
 
   removePod(uid: string): void {
@@ -129,7 +135,7 @@ export class SchedulerCache {
     if (pod !== undefined) this.index.remove(pod, nodeName);
     const after = { node: state.node, pods: state.pods.filter((p) => p.uid !== uid) };
     this.update(after);
-    if (pod !== undefined) this.listener?.podRemoved(pod, after);
+    if (pod !== undefined) for (const l of this.listeners) l.podRemoved(pod, after);
   }
 
   /** The cluster as a cycle sees it now (valid until the cache changes). */

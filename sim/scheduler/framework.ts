@@ -39,6 +39,21 @@ export interface NodeLocalAnswers {
   verdict(at: number, n: NodeState): FilterResult;
   /** The raw score of DEFAULT_SCORES[j], a plugin with scoreNode. */
   raw(j: number, at: number, n: NodeState): number;
+  /**
+   * Every node's verdict at once, when the class keeps them all up to date and a cycle over `all` nodes is cheaper read
+   * from them than node by node; else null.
+   */
+  index?(all: number): FeasibleIndex | null;
+}
+
+/** A class's verdicts on every node of the snapshot, summed up. */
+export interface FeasibleIndex {
+  /** The names of the nodes that pass every filter, in the snapshot's order (name order). */
+  readonly feasible: readonly string[];
+  /** How many nodes fail with Unschedulable (preemption may help there). */
+  readonly resolvable: number;
+  /** Reason -> how many nodes fail with it. */
+  reasonCounts(): ReadonlyMap<string, number>;
 }
 
 /** The raw scores of one plugin for the feasible nodes: its PreScore skip value, its per-node scores, or its own pass. */
@@ -131,6 +146,8 @@ export type ScheduleResult =
       readonly resolvable: number;
       /** The PreFilter rejection that failed every node at once, or null. */
       readonly preFilter: FilterResult | null;
+      /** Read from the class's feasible index: the class cache keeps this answer up to date by itself. */
+      readonly indexed: boolean;
     };
 
 /** kube-scheduler's minFeasibleNodesToFind and minFeasibleNodesPercentageToFind (pkg/scheduler/schedule_one.go). */
@@ -215,10 +232,11 @@ export function runPreFilters(pod: SchedPod, snapshot: Snapshot, filters: readon
 /** The unschedulable answer, with its message and diagnosis made on first read. */
 function unschedulableResult(
   nodeCount: number,
-  failedNodes: readonly NodeState[],
-  failedResults: readonly FilterResult[],
   resolvable: number,
   preFilter: FilterResult | null,
+  reasons: () => ReadonlyMap<string, number>,
+  diagnose: () => Map<string, FilterResult>,
+  indexed = false,
 ): ScheduleResult {
   const preFilterMsg = preFilter === null || preFilter.code === 'Success' ? null : preFilter.reasons.join(', ');
   let message: string | null = null;
@@ -231,35 +249,38 @@ function unschedulableResult(
           ? 'no nodes available to schedule pods'
           : preFilterMsg !== null
             ? `0/${nodeCount} nodes are available: ${preFilterMsg}.`
-            : fitText(nodeCount, countReasons(failedResults));
+            : fitText(nodeCount, reasons());
       return message;
     },
     get diagnosis() {
-      if (diagnosis === null) {
-        diagnosis = new Map();
-        for (let i = 0; i < failedNodes.length; i++) diagnosis.set((failedNodes[i] as NodeState).node.name, failedResults[i] as FilterResult);
-      }
+      diagnosis ??= diagnose();
       return diagnosis;
     },
     resolvable,
     preFilter,
+    indexed,
   };
 }
 
-/**
- * One cycle. `sampling`: the scheduler's node sampling state (absent: every node, from the first). `local`: the pod's class
- * answers kept across cycles (verdicts and node-local scores of nodes that did not change), the same as computing them.
- */
-export function schedule(pod: SchedPod, snapshot: Snapshot, prng: Prng, sampling?: NodeSampling, local: NodeLocalAnswers | null = null): ScheduleResult {
+/** Which nodes a cycle evaluated and found feasible (in evaluation order), and what the failed ones said. */
+interface Walk {
+  readonly feasible: NodeState[];
+  /** Each feasible node's position in the snapshot. */
+  readonly positions: number[];
+  /** How many nodes were evaluated (the next cycle starts after them). */
+  readonly processed: number;
+  readonly resolvable: number;
+  readonly reasons: () => ReadonlyMap<string, number>;
+  /** Each evaluated node's failed result, by name, in evaluation order. */
+  readonly diagnose: () => Map<string, FilterResult>;
+  /** The walk read the class's feasible index (FeasibleIndex) instead of the nodes one by one. */
+  readonly indexed: boolean;
+}
+
+/** findNodesThatPassFilters: the nodes from `start` (wrapping around) until `toFind` passed. */
+function walkNodes(pod: SchedPod, snapshot: Snapshot, start: number, toFind: number, local: NodeLocalAnswers | null): Walk {
   const nodes = snapshot.nodes;
   const all = nodes.length;
-  if (all === 0) return unschedulableResult(0, [], [], 0, null);
-  const rejected = runPreFilters(pod, snapshot);
-  if (rejected !== null && rejected.code !== 'Success') {
-    return unschedulableResult(all, nodes, nodes.map(() => rejected), rejected.code === 'Unschedulable' ? all : 0, rejected);
-  }
-  const toFind = sampling === undefined ? all : numFeasibleNodesToFind(sampling.percentageOfNodesToScore, all);
-  const start = sampling === undefined ? 0 : sampling.nextStartNodeIndex % all;
   const feasible: NodeState[] = [];
   const positions: number[] = [];
   const failedNodes: NodeState[] = [];
@@ -278,10 +299,97 @@ export function schedule(pod: SchedPod, snapshot: Snapshot, prng: Prng, sampling
       if (r.code === 'Unschedulable') resolvable++;
     }
   }
-  if (sampling !== undefined) sampling.nextStartNodeIndex = (start + feasible.length + failedNodes.length) % all;
+  return {
+    feasible,
+    positions,
+    processed: feasible.length + failedNodes.length,
+    resolvable,
+    reasons: () => countReasons(failedResults),
+    diagnose: () => {
+      const diagnosis = new Map<string, FilterResult>();
+      for (let i = 0; i < failedNodes.length; i++) diagnosis.set((failedNodes[i] as NodeState).node.name, failedResults[i] as FilterResult);
+      return diagnosis;
+    },
+    indexed: false,
+  };
+}
+
+/** The first index i < count whose name (`nameAt(i)`, ascending in code-unit order) is >= `name` (binary search). */
+function firstAtLeast(count: number, nameAt: (i: number) => string, name: string): number {
+  let lo = 0;
+  let hi = count;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (nameAt(mid) < name) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The same walk as walkNodes, read from the class's feasible index: the first `toFind` feasible nodes from `start` in node
+ * order, and as many nodes evaluated as the walk would have (all of them when fewer than `toFind` are feasible). Every
+ * node's verdict is known, so the failed nodes are not visited unless the diagnosis is asked for.
+ */
+function walkIndex(index: FeasibleIndex, snapshot: Snapshot, start: number, toFind: number, local: NodeLocalAnswers): Walk {
+  const nodes = snapshot.nodes;
+  const all = nodes.length;
+  const names = index.feasible;
+  const feasible: NodeState[] = [];
+  const positions: number[] = [];
+  let k = firstAtLeast(names.length, (i) => names[i] as string, (nodes[start] as NodeState).node.name);
+  const take = Math.min(toFind, names.length);
+  let last = start;
+  for (let i = 0; i < take; i++, k++) {
+    if (k === names.length) k = 0;
+    const at = firstAtLeast(all, (i) => (nodes[i] as NodeState).node.name, names[k] as string);
+    feasible.push(nodes[at] as NodeState);
+    positions.push(at);
+    last = at;
+  }
+  const processed = names.length < toFind ? all : (last - start + all) % all + 1;
+  return {
+    feasible,
+    positions,
+    processed,
+    resolvable: index.resolvable,
+    reasons: () => index.reasonCounts(),
+    diagnose: () => {
+      const diagnosis = new Map<string, FilterResult>();
+      for (let i = 0; i < processed; i++) {
+        const at = start + i < all ? start + i : start + i - all;
+        const n = nodes[at] as NodeState;
+        const r = local.verdict(at, n);
+        if (r.code !== 'Success') diagnosis.set(n.node.name, r);
+      }
+      return diagnosis;
+    },
+    indexed: true,
+  };
+}
+
+/**
+ * One cycle. `sampling`: the scheduler's node sampling state (absent: every node, from the first). `local`: the pod's class
+ * answers kept across cycles (verdicts and node-local scores of nodes that did not change), the same as computing them.
+ */
+export function schedule(pod: SchedPod, snapshot: Snapshot, prng: Prng, sampling?: NodeSampling, local: NodeLocalAnswers | null = null): ScheduleResult {
+  const nodes = snapshot.nodes;
+  const all = nodes.length;
+  if (all === 0) return unschedulableResult(0, 0, null, () => new Map(), () => new Map());
+  const rejected = runPreFilters(pod, snapshot);
+  if (rejected !== null && rejected.code !== 'Success') {
+    const diagnose = (): Map<string, FilterResult> => new Map(nodes.map((n) => [n.node.name, rejected]));
+    return unschedulableResult(all, rejected.code === 'Unschedulable' ? all : 0, rejected, () => new Map(), diagnose);
+  }
+  const toFind = sampling === undefined ? all : numFeasibleNodesToFind(sampling.percentageOfNodesToScore, all);
+  const start = sampling === undefined ? 0 : sampling.nextStartNodeIndex % all;
+  const index = local?.index?.(all) ?? null;
+  const walk = index !== null && local !== null ? walkIndex(index, snapshot, start, toFind, local) : walkNodes(pod, snapshot, start, toFind, local);
+  if (sampling !== undefined) sampling.nextStartNodeIndex = (start + walk.processed) % all;
+  const { feasible, positions } = walk;
   const only = feasible.length === 1 ? feasible[0] : undefined;
   if (only !== undefined) return { kind: 'scheduled', node: only.node.name, scores: [] };
-  if (feasible.length === 0) return unschedulableResult(all, failedNodes, failedResults, resolvable, null);
+  if (feasible.length === 0) return unschedulableResult(all, walk.resolvable, null, walk.reasons, walk.diagnose, walk.indexed);
   const { totals, normalised } = scoreDefault(pod, feasible, positions, snapshot, local);
   const picked = feasible[selectIndex(totals, prng)] as NodeState;
   let scores: NodeScore[] | null = null;

@@ -15,7 +15,10 @@ export type ScheduleOneResult =
   | {
       readonly kind: 'unschedulable';
       readonly message: string;
-      /** The failed cycle (every node evaluated), for a caller that keeps the answer (failure-memo.ts). */
+      /**
+       * The failed cycle (every node evaluated), for a caller that keeps the answer (failure-memo.ts); absent when the class
+       * cache keeps it already (read from its feasible index, and no preemption was tried).
+       */
       readonly cycle?: ScheduleResult & { readonly kind: 'unschedulable' };
     };
 
@@ -29,6 +32,6 @@ export function scheduleOne(pod: SchedPod, snapshot: Snapshot, prng: Prng, sampl
   // Preemption can help only on a node that failed resolvably, and only with a pod of lower priority somewhere.
   const hopeless = r.resolvable === 0 || pod.preemptionPolicy === 'Never' || !placedIndex(snapshot).hasPriorityBelow(pod.priority);
   const candidate = hopeless ? null : preempt(pod, snapshot, r.diagnosis);
-  if (candidate === null) return { kind: 'unschedulable', message: r.message, cycle: r };
+  if (candidate === null) return r.indexed && hopeless ? { kind: 'unschedulable', message: r.message } : { kind: 'unschedulable', message: r.message, cycle: r };
   return { kind: 'preempt', node: candidate.node, victims: candidate.victims, message: r.message };
 }

@@ -83,7 +83,7 @@ export class KubeScheduler implements WorldScheduler {
     });
     this.memo = new FailureMemo((priority) => this.cache.hasPriorityBelow(priority), (name) => this.cache.stateOf(name));
     this.cache.listen(this.memo);
-    this.classes = new ClassCache(() => this.cache.slots());
+    this.classes = new ClassCache(this.cache);
     for (const p of store.pods.values()) if (p.nodeName === null) this.unbound.add(p);
     store.pods.listen({
       added: (p) => {

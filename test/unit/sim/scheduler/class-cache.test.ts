@@ -13,7 +13,7 @@ function world() {
   const cache = new SchedulerCache({ namespaceLabels: {}, pdbs: () => [] });
   cache.setNode(node('a', { labels: { zone: 'z' } }));
   cache.setNode(node('b', { labels: { zone: 'z' } }));
-  return { cache, classes: new ClassCache(() => cache.slots()) };
+  return { cache, classes: new ClassCache(cache) };
 }
 
 describe('ClassCache', () => {

@@ -1,0 +1,107 @@
+/**
+ * One class's verdict on every node, kept up to date (class-cache.ts): the feasible nodes by name, in the snapshot's order,
+ * and how many nodes fail for each reason. Built from the class's verdicts on the nodes as they are, then brought up to
+ * date by following the cache's change log (node-changes.ts): a node changed since is filtered again, a node gone leaves
+ * the counts. Every verdict the class keeps for a node of the cache is counted exactly once, whoever worked it out.
+ */
+import { runFilters, type FeasibleIndex } from './framework.js';
+import type { NodeChangeLog } from './node-changes.js';
+import type { FilterResult, NodeState, SchedPod, Snapshot } from './types.js';
+
+/** A class's verdicts by node slot, with the NodeState each was worked out for. */
+export interface ClassVerdicts {
+  readonly pod: SchedPod;
+  readonly seen: (NodeState | undefined)[];
+  readonly verdicts: (FilterResult | undefined)[];
+}
+
+/** Where `name` is, or would go, in the ascending `names`. */
+function place(names: readonly string[], name: string): number {
+  let lo = 0;
+  let hi = names.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((names[mid] as string) < name) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export class ClassIndex implements FeasibleIndex {
+  readonly feasible: string[] = [];
+  resolvable = 0;
+  private readonly reasons = new Map<string, number>();
+
+  /** `followed`: the change log position up to which the index is exact. */
+  private constructor(public followed: number) {}
+
+  /** The index of the class's verdicts on every node of `snapshot` (the cache's current one), exact at log position `end`. */
+  static build(v: ClassVerdicts, snapshot: Snapshot, slots: readonly number[], end: number): ClassIndex {
+    const index = new ClassIndex(end);
+    const nodes = snapshot.nodes;
+    for (let at = 0; at < nodes.length; at++) {
+      const slot = slots[at] as number;
+      const n = nodes[at] as NodeState;
+      let r = v.verdicts[slot];
+      if (v.seen[slot] !== n || r === undefined) {
+        r = runFilters(v.pod, n, snapshot);
+        v.seen[slot] = n;
+        v.verdicts[slot] = r;
+      }
+      if (r.code === 'Success') index.feasible.push(n.node.name);
+      else index.countFailure(r, 1);
+    }
+    return index;
+  }
+
+  reasonCounts(): ReadonlyMap<string, number> {
+    return this.reasons;
+  }
+
+  /** Follows the log to its end: the nodes changed since are filtered again (as they are now), the nodes gone uncounted. */
+  follow(v: ClassVerdicts, snapshot: Snapshot, log: NodeChangeLog, stateOf: (name: string) => NodeState | undefined): void {
+    const end = log.end;
+    for (let pos = this.followed; pos < end; pos++) {
+      const slot = log.at(pos);
+      const seen = v.seen[slot];
+      if (!log.alive(slot)) {
+        if (seen !== undefined) {
+          this.uncount(v.verdicts[slot] as FilterResult, seen.node.name);
+          v.seen[slot] = undefined;
+        }
+        continue;
+      }
+      const state = stateOf(log.nameOf(slot));
+      if (state === undefined || seen === state) continue;
+      this.set(v, slot, state, runFilters(v.pod, state, snapshot));
+    }
+    this.followed = end;
+  }
+
+  /** Records the class's new verdict `r` on the node in `slot`, now `n`. */
+  set(v: ClassVerdicts, slot: number, n: NodeState, r: FilterResult): void {
+    const seen = v.seen[slot];
+    if (seen !== undefined) this.uncount(v.verdicts[slot] as FilterResult, seen.node.name);
+    v.seen[slot] = n;
+    v.verdicts[slot] = r;
+    if (r.code === 'Success') this.feasible.splice(place(this.feasible, n.node.name), 0, n.node.name);
+    else this.countFailure(r, 1);
+  }
+
+  private uncount(r: FilterResult, name: string): void {
+    if (r.code !== 'Success') this.countFailure(r, -1);
+    else {
+      const at = place(this.feasible, name);
+      if (this.feasible[at] === name) this.feasible.splice(at, 1);
+    }
+  }
+
+  private countFailure(r: FilterResult & { readonly reasons: readonly string[] }, by: 1 | -1): void {
+    if (r.code === 'Unschedulable') this.resolvable += by;
+    for (const reason of r.reasons) {
+      const k = (this.reasons.get(reason) ?? 0) + by;
+      if (k === 0) this.reasons.delete(reason);
+      else this.reasons.set(reason, k);
+    }
+  }
+}
