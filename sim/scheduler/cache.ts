@@ -62,6 +62,11 @@ export class SchedulerCache {
     return this.slotList;
   }
 
+  /** The placed pods grouped (the index every snapshot of this cache reads). */
+  placed(): PlacedIndex {
+    return this.index;
+  }
+
   /** Whether some placed pod has a priority below `priority`. */
   hasPriorityBelow(priority: number): boolean {
     return this.index.hasPriorityBelow(priority);

@@ -9,32 +9,56 @@
  * feasible nodes from kept raw scores (only normalisation and the weighted sum are redone). Nodes are keyed by a slot the
  * cache gives each node for its lifetime, so nodes coming and going do not shift the other nodes' answers.
  *
+ * Verdicts and node-local scores read none of the pod's labels: classes that differ only there (the pods of different
+ * Deployments with the same requests, selectors and tolerations) share one store, keyed by the fields those plugins read
+ * (nodeLocalKey). Whether a placed pod's anti-affinity selects the pod is kept per class.
+ *
  * A class asked for again keeps every node's verdict up to date (class-index.ts): it follows the cache's change log and
  * re-runs its filters on the nodes changed since, so that it knows its feasible nodes and the reasons the others fail. A
  * cycle then finds the feasible nodes it would have walked to without visiting the others: when few nodes have room (the
  * usual state of a migration, where every pod would otherwise walk every node), a cycle costs the changes since the class's
  * last cycle, not the cluster's size; and a failed cycle's answer is kept exact this way (no failure memo needed).
  */
-import { runFilters, type FeasibleIndex, type NodeLocalAnswers } from './framework.js';
+import { runPreFilters, type FeasibleIndex, type NodeLocalAnswers } from './framework.js';
 import { termSelects } from './match.js';
 import { NodeChangeLog } from './node-changes.js';
-import { placedIndex } from './placed-index.js';
+import type { PlacedIndex } from './placed-index.js';
 import { DEFAULT_SCORES } from './profile.js';
-import { ClassIndex, type ClassVerdicts } from './class-index.js';
+import { ClassIndex, nodeLocalVerdict, type ClassVerdicts } from './class-index.js';
 import type { FilterResult, NodeState, SchedPod, Snapshot } from './types.js';
 
-interface ClassEntry extends ClassVerdicts {
+/** Per class: whether a placed pod's required anti-affinity selects its pods. */
+interface Repulsion {
+  readonly pod: SchedPod;
   /** How many of the index's anti-affinity groups were checked for selecting the pod. */
   antiScanned: number;
   /** Some placed pod's anti-affinity selects the pod: its verdicts read other nodes' pods. */
   repelled: boolean;
+}
+
+/** The verdicts and scores shared by the classes with one nodeLocalKey. */
+interface ClassEntry extends ClassVerdicts {
   /** Per score plugin (DEFAULT_SCORES order) with scoreNode: the NodeState each raw score was made for, and the score. */
   readonly rawSeen: (NodeState | undefined)[][];
   readonly raws: number[][];
-  /** How many cycles asked for the class. */
-  uses: number;
-  /** Every node's verdict kept up to date, from the class's second cycle on. */
+  /** Every node's verdict kept up to date. */
   index: ClassIndex | null;
+}
+
+const localKeys = new WeakMap<SchedPod, string>();
+
+/**
+ * Everything the node-local filters (nodeLocalVerdict) and the score plugins with a per-node score read of a pod: pods with
+ * equal keys get equal verdicts and raw scores on every node.
+ */
+function nodeLocalKey(pod: SchedPod): string {
+  let k = localKeys.get(pod);
+  if (k === undefined) {
+    const volumes = pod.volumes.length > 0 ? [pod.namespace, pod.volumes] : null;
+    k = JSON.stringify([pod.requests, pod.nodeName, pod.nodeSelector, pod.requiredNodeAffinity, pod.tolerations, pod.hostPorts, volumes, pod.preferredNodeAffinity ?? null]);
+    localKeys.set(pod, k);
+  }
+  return k;
 }
 
 function nodeLocal(pod: SchedPod): boolean {
@@ -48,6 +72,10 @@ export interface ClassCacheSource {
   slotOf(name: string): number | undefined;
   stateOf(name: string): NodeState | undefined;
   listen(listener: NodeChangeLog): void;
+  /** The placed pods grouped, as the cache's snapshots read them. */
+  placed(): PlacedIndex;
+  /** Whether some placed pod has a priority below `priority`. */
+  hasPriorityBelow(priority: number): boolean;
 }
 
 export interface ClassCacheOptions {
@@ -64,6 +92,7 @@ const sparse = (feasible: number, all: number): boolean => feasible * 8 <= all;
 
 export class ClassCache {
   private readonly entries = new Map<string, ClassEntry>();
+  private readonly repulsion = new Map<string, Repulsion>();
   private readonly log: NodeChangeLog;
   private readonly max: number;
   private readonly useIndex: (feasible: number, all: number) => boolean;
@@ -78,47 +107,35 @@ export class ClassCache {
     source.listen(this.log);
   }
 
-  /** The answers for `pod`'s class on `snapshot` (the cache's current one), or null when its verdicts are not node-local. */
+  /**
+   * The answers for `pod`'s class (`key`: the caller's equivalence key) on `snapshot` (the cache's current one), or null
+   * when its verdicts are not node-local.
+   */
   answers(key: string, pod: SchedPod, snapshot: Snapshot): NodeLocalAnswers | null {
-    if (!nodeLocal(pod)) return null;
-    let e = this.entries.get(key);
+    if (!nodeLocal(pod) || this.repelled(key, pod, () => snapshot)) return null;
+    const localKey = nodeLocalKey(pod);
+    let e = this.entries.get(localKey);
     if (e === undefined) {
-      e = { pod, antiScanned: 0, repelled: false, seen: [], verdicts: [], rawSeen: DEFAULT_SCORES.map(() => []), raws: DEFAULT_SCORES.map(() => []), uses: 0, index: null };
+      e = { pod, seen: [], verdicts: [], rawSeen: DEFAULT_SCORES.map(() => []), raws: DEFAULT_SCORES.map(() => []), index: null };
       if (this.entries.size >= this.max) {
         const oldest = this.entries.keys().next().value;
         if (oldest !== undefined) this.entries.delete(oldest);
       }
-    } else this.entries.delete(key);
-    this.entries.set(key, e);
+    } else this.entries.delete(localKey);
+    this.entries.set(localKey, e);
     const entry = e;
-    const anti = placedIndex(snapshot).withRequiredAntiAffinity;
-    for (; entry.antiScanned < anti.length; entry.antiScanned++) {
-      const g = anti[entry.antiScanned];
-      if (g !== undefined && g.rep.podAntiAffinity.some((t) => termSelects(t, g.rep, entry.pod, snapshot))) entry.repelled = true;
-    }
-    if (entry.repelled) {
-      entry.index = null;
-      return null;
-    }
     const slots = this.source.slots();
-    entry.uses += 1;
-    if (entry.uses >= 2) {
-      this.trimLog(snapshot.nodes.length);
-      if (entry.index === null || entry.index.followed < this.log.start) entry.index = ClassIndex.build(entry, snapshot, slots, this.log.end);
-      else entry.index.follow(entry, snapshot, this.log, (name) => this.source.stateOf(name));
-    }
+    this.trimLog(snapshot.nodes.length);
+    if (entry.index === null || entry.index.followed < this.log.start) entry.index = ClassIndex.build(entry, snapshot, slots, this.log.end);
+    else entry.index.follow(entry, snapshot, this.log, (name) => this.source.stateOf(name));
     const index = entry.index;
     const useIndex = this.useIndex;
     return {
       verdict(at, n) {
         const slot = slots[at] as number;
         if (entry.seen[slot] === n) return entry.verdicts[slot] as FilterResult;
-        const r = runFilters(entry.pod, n, snapshot);
-        if (index !== null) index.set(entry, slot, n, r);
-        else {
-          entry.seen[slot] = n;
-          entry.verdicts[slot] = r;
-        }
+        const r = nodeLocalVerdict(entry.pod, n, snapshot);
+        index.set(entry, slot, n, r);
         return r;
       },
       raw(j, at, n) {
@@ -134,9 +151,46 @@ export class ClassCache {
         return v;
       },
       index(all): FeasibleIndex | null {
-        return index !== null && useIndex(index.feasible.length, all) ? index : null;
+        return useIndex(index.feasible.length, all) ? index : null;
       },
     };
+  }
+
+  /**
+   * The answer a cycle would give a pod of class `key` now, when it is known without one: no PreFilter rejects the pod (only
+   * VolumeBinding has one: asked for pods with volumes), its index (brought up to date) has no feasible node, and preemption cannot help (no node
+   * fails resolvably, or the pod may not preempt, or no placed pod has a lower priority). `snapshot()`: the cache's current
+   * snapshot, asked for only when the index has changes to follow. Else null: the caller runs the cycle.
+   */
+  knownFailure(key: string, pod: SchedPod, snapshot: () => Snapshot): string | null {
+    if (!nodeLocal(pod)) return null;
+    const index = this.entries.get(nodeLocalKey(pod))?.index;
+    const slots = this.source.slots();
+    if (index === undefined || index === null || slots.length === 0) return null;
+    let s: Snapshot | null = null;
+    const current = (): Snapshot => (s ??= snapshot());
+    if (this.repelled(key, pod, current)) return null;
+    if (pod.volumes.length > 0 && runPreFilters(pod, current()) !== null) return null;
+    if (index.followed < this.log.start) return null;
+    const entry = this.entries.get(nodeLocalKey(pod)) as ClassEntry;
+    if (index.followed < this.log.end) index.follow(entry, current(), this.log, (name) => this.source.stateOf(name));
+    if (index.feasible.length > 0) return null;
+    const hopeless = index.resolvable === 0 || pod.preemptionPolicy === 'Never' || !this.source.hasPriorityBelow(pod.priority);
+    return hopeless ? index.message(slots.length) : null;
+  }
+
+  /** Whether a placed pod's required anti-affinity selects the pods of class `key` (checked against new groups only). */
+  private repelled(key: string, pod: SchedPod, snapshot: () => Snapshot): boolean {
+    let r = this.repulsion.get(key);
+    if (r === undefined) this.repulsion.set(key, (r = { pod, antiScanned: 0, repelled: false }));
+    const anti = this.source.placed().withRequiredAntiAffinity;
+    if (r.repelled || r.antiScanned >= anti.length) return r.repelled;
+    const current = snapshot();
+    for (; !r.repelled && r.antiScanned < anti.length; r.antiScanned++) {
+      const g = anti[r.antiScanned];
+      if (g !== undefined && g.rep.podAntiAffinity.some((t) => termSelects(t, g.rep, pod, current))) r.repelled = true;
+    }
+    return r.repelled;
   }
 
   /**

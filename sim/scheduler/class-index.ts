@@ -4,9 +4,23 @@
  * date by following the cache's change log (node-changes.ts): a node changed since is filtered again, a node gone leaves
  * the counts. Every verdict the class keeps for a node of the cache is counted exactly once, whoever worked it out.
  */
-import { runFilters, type FeasibleIndex } from './framework.js';
+import { fitText, runFilters, type FeasibleIndex } from './framework.js';
 import type { NodeChangeLog } from './node-changes.js';
+import { interPodAffinityFilter } from './plugins/inter-pod-affinity.js';
+import { podTopologySpreadFilter } from './plugins/pod-topology-spread.js';
+import { DEFAULT_FILTERS } from './profile.js';
 import type { FilterResult, NodeState, SchedPod, Snapshot } from './types.js';
+
+/**
+ * The default filters but the two that read other nodes' pods (PodTopologySpread, InterPodAffinity): both pass every node
+ * for a pod with no spread constraint or pod (anti-)affinity term of its own that no placed pod's anti-affinity selects.
+ */
+const NODE_LOCAL_FILTERS = DEFAULT_FILTERS.filter((f) => f !== podTopologySpreadFilter && f !== interPodAffinityFilter);
+
+/** The verdict of the default filters on `n` for such a pod (class-cache.ts nodeLocal, not repelled); reads no labels. */
+export function nodeLocalVerdict(pod: SchedPod, n: NodeState, snapshot: Snapshot): FilterResult {
+  return runFilters(pod, n, snapshot, NODE_LOCAL_FILTERS);
+}
 
 /** A class's verdicts by node slot, with the NodeState each was worked out for. */
 export interface ClassVerdicts {
@@ -31,6 +45,9 @@ export class ClassIndex implements FeasibleIndex {
   readonly feasible: string[] = [];
   resolvable = 0;
   private readonly reasons = new Map<string, number>();
+  /** message()'s last text and its node count, until a count changes. */
+  private text: string | null = null;
+  private textNodes = 0;
 
   /** `followed`: the change log position up to which the index is exact. */
   private constructor(public followed: number) {}
@@ -44,7 +61,7 @@ export class ClassIndex implements FeasibleIndex {
       const n = nodes[at] as NodeState;
       let r = v.verdicts[slot];
       if (v.seen[slot] !== n || r === undefined) {
-        r = runFilters(v.pod, n, snapshot);
+        r = nodeLocalVerdict(v.pod, n, snapshot);
         v.seen[slot] = n;
         v.verdicts[slot] = r;
       }
@@ -54,8 +71,12 @@ export class ClassIndex implements FeasibleIndex {
     return index;
   }
 
-  reasonCounts(): ReadonlyMap<string, number> {
-    return this.reasons;
+  message(nodeCount: number): string {
+    if (this.text === null || this.textNodes !== nodeCount) {
+      this.text = fitText(nodeCount, this.reasons);
+      this.textNodes = nodeCount;
+    }
+    return this.text;
   }
 
   /** Follows the log to its end: the nodes changed since are filtered again (as they are now), the nodes gone uncounted. */
@@ -73,7 +94,7 @@ export class ClassIndex implements FeasibleIndex {
       }
       const state = stateOf(log.nameOf(slot));
       if (state === undefined || seen === state) continue;
-      this.set(v, slot, state, runFilters(v.pod, state, snapshot));
+      this.set(v, slot, state, nodeLocalVerdict(v.pod, state, snapshot));
     }
     this.followed = end;
   }
@@ -98,6 +119,7 @@ export class ClassIndex implements FeasibleIndex {
 
   private countFailure(r: FilterResult & { readonly reasons: readonly string[] }, by: 1 | -1): void {
     if (r.code === 'Unschedulable') this.resolvable += by;
+    this.text = null;
     for (const reason of r.reasons) {
       const k = (this.reasons.get(reason) ?? 0) + by;
       if (k === 0) this.reasons.delete(reason);

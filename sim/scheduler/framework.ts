@@ -52,8 +52,8 @@ export interface FeasibleIndex {
   readonly feasible: readonly string[];
   /** How many nodes fail with Unschedulable (preemption may help there). */
   readonly resolvable: number;
-  /** Reason -> how many nodes fail with it. */
-  reasonCounts(): ReadonlyMap<string, number>;
+  /** kube-scheduler's FitError text over the failed nodes ("0/N nodes are available: ..."), with `nodeCount` nodes. */
+  message(nodeCount: number): string;
 }
 
 /** The raw scores of one plugin for the feasible nodes: its PreScore skip value, its per-node scores, or its own pass. */
@@ -204,7 +204,7 @@ function countReasons(results: readonly FilterResult[]): Map<string, number> {
   return counts;
 }
 
-function fitText(nodeCount: number, counts: ReadonlyMap<string, number>): string {
+export function fitText(nodeCount: number, counts: ReadonlyMap<string, number>): string {
   const parts = [...counts].map(([reason, n]) => `${n} ${reason}`).sort();
   return `0/${nodeCount} nodes are available: ${parts.join(', ')}.`;
 }
@@ -234,7 +234,7 @@ function unschedulableResult(
   nodeCount: number,
   resolvable: number,
   preFilter: FilterResult | null,
-  reasons: () => ReadonlyMap<string, number>,
+  failText: () => string,
   diagnose: () => Map<string, FilterResult>,
   indexed = false,
 ): ScheduleResult {
@@ -249,7 +249,7 @@ function unschedulableResult(
           ? 'no nodes available to schedule pods'
           : preFilterMsg !== null
             ? `0/${nodeCount} nodes are available: ${preFilterMsg}.`
-            : fitText(nodeCount, reasons());
+            : failText();
       return message;
     },
     get diagnosis() {
@@ -270,7 +270,8 @@ interface Walk {
   /** How many nodes were evaluated (the next cycle starts after them). */
   readonly processed: number;
   readonly resolvable: number;
-  readonly reasons: () => ReadonlyMap<string, number>;
+  /** The FitError text of the failed nodes (when no node passed). */
+  readonly failText: () => string;
   /** Each evaluated node's failed result, by name, in evaluation order. */
   readonly diagnose: () => Map<string, FilterResult>;
   /** The walk read the class's feasible index (FeasibleIndex) instead of the nodes one by one. */
@@ -304,7 +305,7 @@ function walkNodes(pod: SchedPod, snapshot: Snapshot, start: number, toFind: num
     positions,
     processed: feasible.length + failedNodes.length,
     resolvable,
-    reasons: () => countReasons(failedResults),
+    failText: () => fitText(all, countReasons(failedResults)),
     diagnose: () => {
       const diagnosis = new Map<string, FilterResult>();
       for (let i = 0; i < failedNodes.length; i++) diagnosis.set((failedNodes[i] as NodeState).node.name, failedResults[i] as FilterResult);
@@ -353,7 +354,7 @@ function walkIndex(index: FeasibleIndex, snapshot: Snapshot, start: number, toFi
     positions,
     processed,
     resolvable: index.resolvable,
-    reasons: () => index.reasonCounts(),
+    failText: () => index.message(all),
     diagnose: () => {
       const diagnosis = new Map<string, FilterResult>();
       for (let i = 0; i < processed; i++) {
@@ -375,11 +376,11 @@ function walkIndex(index: FeasibleIndex, snapshot: Snapshot, start: number, toFi
 export function schedule(pod: SchedPod, snapshot: Snapshot, prng: Prng, sampling?: NodeSampling, local: NodeLocalAnswers | null = null): ScheduleResult {
   const nodes = snapshot.nodes;
   const all = nodes.length;
-  if (all === 0) return unschedulableResult(0, 0, null, () => new Map(), () => new Map());
+  if (all === 0) return unschedulableResult(0, 0, null, () => '', () => new Map());
   const rejected = runPreFilters(pod, snapshot);
   if (rejected !== null && rejected.code !== 'Success') {
     const diagnose = (): Map<string, FilterResult> => new Map(nodes.map((n) => [n.node.name, rejected]));
-    return unschedulableResult(all, rejected.code === 'Unschedulable' ? all : 0, rejected, () => new Map(), diagnose);
+    return unschedulableResult(all, rejected.code === 'Unschedulable' ? all : 0, rejected, () => '', diagnose);
   }
   const toFind = sampling === undefined ? all : numFeasibleNodesToFind(sampling.percentageOfNodesToScore, all);
   const start = sampling === undefined ? 0 : sampling.nextStartNodeIndex % all;
@@ -389,7 +390,7 @@ export function schedule(pod: SchedPod, snapshot: Snapshot, prng: Prng, sampling
   const { feasible, positions } = walk;
   const only = feasible.length === 1 ? feasible[0] : undefined;
   if (only !== undefined) return { kind: 'scheduled', node: only.node.name, scores: [] };
-  if (feasible.length === 0) return unschedulableResult(all, walk.resolvable, null, walk.reasons, walk.diagnose, walk.indexed);
+  if (feasible.length === 0) return unschedulableResult(all, walk.resolvable, null, walk.failText, walk.diagnose, walk.indexed);
   const { totals, normalised } = scoreDefault(pod, feasible, positions, snapshot, local);
   const picked = feasible[selectIndex(totals, prng)] as NodeState;
   let scores: NodeScore[] | null = null;

@@ -198,7 +198,7 @@ export class KubeScheduler implements WorldScheduler {
         left = true;
         continue;
       }
-      const known = failed.get(ek) ?? this.memo.message(ek);
+      const known = failed.get(ek) ?? this.memo.message(ek) ?? this.classes.knownFailure(ek, this.schedPod(pod), () => this.cache.snapshot());
       const answer: ScheduleOneResult = known !== null && known !== undefined ? { kind: 'unschedulable', message: known } : this.cycle(pod, ek);
       if (answer.kind === 'scheduled') {
         const target = answer.node;

@@ -1,0 +1,115 @@
+/**
+ * The class index (class-index.ts) must give every cycle the answer the node-by-node walk gives: the same node, the same
+ * message, the same victims and the same next start node of kube-scheduler's sampling - on clusters past 100 nodes, where a
+ * cycle stops after numFeasibleNodesToFind feasible nodes - as nodes come, go and are cordoned and pods are bound and
+ * removed. And a failure it reports without a cycle (knownFailure) must be the one a full cycle gives.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Prng } from '../../../../src/gen/prng.js';
+import { SchedulerCache } from '../../../../sim/scheduler/cache.js';
+import { ClassCache } from '../../../../sim/scheduler/class-cache.js';
+import { nodeSampling } from '../../../../sim/scheduler/framework.js';
+import { scheduleOne } from '../../../../sim/scheduler/schedule-one.js';
+import type { SchedPod } from '../../../../sim/scheduler/types.js';
+import { incomingArb, makeIncoming, makeNode, makePod, NAMESPACE_LABELS, nodeDrawArb, podDrawArb, VOLUMES, type IncomingDraw, type NodeDraw } from './world-gen.js';
+
+const step = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('cycle' as const), cls: fc.nat(3) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove-pod' as const), at: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('cordon' as const), at: fc.nat(), value: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('drop-node' as const), at: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('new-node' as const), at: fc.nat(), node: nodeDrawArb }) },
+);
+
+/** One scheduler: its cache, its class answers (or none), its sampling state and PRNG. */
+function scheduler(useIndex: ((feasible: number, all: number) => boolean) | null) {
+  const cache = new SchedulerCache({ namespaceLabels: NAMESPACE_LABELS, volumes: VOLUMES, pdbs: () => [] });
+  const classes = useIndex === null ? null : new ClassCache(cache, { useIndex });
+  return { cache, classes, sampling: nodeSampling(), prng: new Prng(7) };
+}
+
+const outcome = (r: { kind: string; node?: string; message?: string; victims?: readonly SchedPod[] }) => ({
+  kind: r.kind,
+  node: r.node ?? null,
+  message: r.message ?? null,
+  victims: r.victims?.map((v) => v.name) ?? null,
+});
+
+describe('class index', () => {
+  it('answers every cycle as the walk does, sampling included, through node and pod changes', () => {
+    let indexedFailures = 0;
+    let partialWalks = 0;
+    fc.assert(
+      fc.property(
+        fc.array(nodeDrawArb, { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 95, max: 140 }),
+        fc.array(fc.record({ at: fc.nat(), pod: podDrawArb }), { maxLength: 60 }),
+        fc.array(incomingArb, { minLength: 4, maxLength: 4 }),
+        fc.array(step, { minLength: 5, maxLength: 40 }),
+        (draws, count, placed, classes, steps) => {
+          const worlds = [scheduler(() => true), scheduler(() => false), scheduler(null)];
+          const names: string[] = [];
+          const nodes = new Map<string, NodeDraw>();
+          for (let i = 0; i < count; i++) {
+            const name = `n${String(i).padStart(3, '0')}`;
+            names.push(name);
+            nodes.set(name, draws[i % draws.length] as NodeDraw);
+            for (const w of worlds) w.cache.setNode(makeNode(name, draws[i % draws.length] as NodeDraw));
+          }
+          const bound: { pod: SchedPod }[] = [];
+          placed.forEach(({ at, pod }, i) => {
+            const p = makePod(`p${i}`, pod);
+            for (const w of worlds) w.cache.addPod(p, names[at % names.length] as string);
+            bound.push({ pod: p });
+          });
+          steps.forEach((s, i) => {
+            if (s.kind === 'cycle') {
+              const p = makeIncoming(`new-${i}`, classes[s.cls] as IncomingDraw);
+              const key = `class-${s.cls}`;
+              const startBefore = worlds[2]?.sampling.nextStartNodeIndex;
+              const known = worlds[0]?.classes?.knownFailure(key, p, () => (worlds[0] as { cache: SchedulerCache }).cache.snapshot()) ?? null;
+              const answers = worlds.map((w) => {
+                const snap = w.cache.snapshot();
+                return scheduleOne(p, snap, w.prng, w.sampling, w.classes?.answers(key, p, snap) ?? null);
+              });
+              const [indexed, walked, plain] = answers.map(outcome);
+              expect(indexed).toEqual(plain);
+              expect(walked).toEqual(plain);
+              expect(worlds.map((w) => w.sampling.nextStartNodeIndex)).toEqual(worlds.map(() => worlds[2]?.sampling.nextStartNodeIndex));
+              if (worlds[2]?.sampling.nextStartNodeIndex !== startBefore) partialWalks++;
+              if (known !== null) {
+                indexedFailures++;
+                expect(plain).toEqual({ kind: 'unschedulable', node: null, message: known, victims: null });
+              }
+              const first = answers[0];
+              if (first?.kind === 'scheduled') {
+                for (const w of worlds) w.cache.addPod(p, first.node);
+                bound.push({ pod: p });
+              }
+            } else if (s.kind === 'remove-pod' && bound.length > 0) {
+              const [gone] = bound.splice(s.at % bound.length, 1);
+              if (gone) for (const w of worlds) w.cache.removePod(gone.pod.uid);
+            } else if (s.kind === 'cordon' && names.length > 0) {
+              const name = names[s.at % names.length] as string;
+              const node = makeNode(name, nodes.get(name) as NodeDraw);
+              for (const w of worlds) w.cache.setNode({ ...node, unschedulable: s.value });
+            } else if (s.kind === 'drop-node' && names.length > 1) {
+              const [name] = names.splice(s.at % names.length, 1);
+              if (name) for (const w of worlds) w.cache.removeNode(name);
+            } else if (s.kind === 'new-node') {
+              const name = `m${String(i).padStart(3, '0')}`;
+              names.splice(s.at % (names.length + 1), 0, name);
+              nodes.set(name, s.node);
+              for (const w of worlds) w.cache.setNode(makeNode(name, s.node));
+            }
+          });
+        },
+      ),
+      { numRuns: 60 },
+    );
+    // The shortcut must have been taken for the comparison to mean anything.
+    expect(indexedFailures).toBeGreaterThan(0);
+    expect(partialWalks).toBeGreaterThan(0);
+  });
+});
