@@ -3,7 +3,9 @@
  * node's filter verdict and node-local raw scores, kept while the node's NodeState is the same object. The cache makes a new
  * NodeState whenever a node or its pods change, so an unchanged NodeState means an unchanged answer - for a pod whose
  * verdicts read that node alone: no topology spread constraint, no pod (anti-)affinity term of its own, and no placed pod's
- * anti-affinity selecting it (such pods get no answers here and run every filter, as kube-scheduler does).
+ * anti-affinity selecting it. For any other pod the verdicts of the filters that read one node are kept the same way, and
+ * the two that read other nodes' pods (PodTopologySpread, InterPodAffinity, last in the profile) run in every cycle on the
+ * nodes that passed the others (`second`).
  *
  * A cycle of such a pod walks the nodes reading one array slot per node instead of running ten filters, and scores the
  * feasible nodes from kept raw scores (only normalisation and the weighted sum are redone). Nodes are keyed by a slot the
@@ -24,7 +26,7 @@ import { termSelects } from './match.js';
 import { NodeChangeLog } from './node-changes.js';
 import type { PlacedIndex } from './placed-index.js';
 import { DEFAULT_SCORES } from './profile.js';
-import { ClassIndex, nodeLocalVerdict, type ClassVerdicts } from './class-index.js';
+import { ClassIndex, nodeLocalVerdict, otherNodesVerdict, type ClassVerdicts } from './class-index.js';
 import type { FilterResult, NodeState, SchedPod, Snapshot } from './types.js';
 
 /** Per class: whether a placed pod's required anti-affinity selects its pods. */
@@ -108,11 +110,11 @@ export class ClassCache {
   }
 
   /**
-   * The answers for `pod`'s class (`key`: the caller's equivalence key) on `snapshot` (the cache's current one), or null
-   * when its verdicts are not node-local.
+   * The answers for `pod`'s class (`key`: the caller's equivalence key) on `snapshot` (the cache's current one). For a pod
+   * whose verdicts read other nodes' pods, the node-local filters' verdicts are kept and the others (`second`) run per cycle.
    */
-  answers(key: string, pod: SchedPod, snapshot: Snapshot): NodeLocalAnswers | null {
-    if (!nodeLocal(pod) || this.repelled(key, pod, () => snapshot)) return null;
+  answers(key: string, pod: SchedPod, snapshot: Snapshot): NodeLocalAnswers {
+    const wide = !nodeLocal(pod) || this.repelled(key, pod, () => snapshot);
     const localKey = nodeLocalKey(pod);
     let e = this.entries.get(localKey);
     if (e === undefined) {
@@ -130,13 +132,16 @@ export class ClassCache {
     else entry.index.follow(entry, snapshot, this.log, (name) => this.source.stateOf(name));
     const index = entry.index;
     const useIndex = this.useIndex;
+    const second = wide ? (n: NodeState): FilterResult => otherNodesVerdict(pod, n, snapshot) : null;
     return {
       verdict(at, n) {
         const slot = slots[at] as number;
-        if (entry.seen[slot] === n) return entry.verdicts[slot] as FilterResult;
-        const r = nodeLocalVerdict(entry.pod, n, snapshot);
-        index.set(entry, slot, n, r);
-        return r;
+        let r = entry.verdicts[slot];
+        if (entry.seen[slot] !== n || r === undefined) {
+          r = nodeLocalVerdict(entry.pod, n, snapshot);
+          index.set(entry, slot, n, r);
+        }
+        return second === null || r.code !== 'Success' ? r : second(n);
       },
       raw(j, at, n) {
         const slot = slots[at] as number;
@@ -153,6 +158,7 @@ export class ClassCache {
       index(all): FeasibleIndex | null {
         return useIndex(index.feasible.length, all) ? index : null;
       },
+      second,
     };
   }
 

@@ -15,11 +15,23 @@ import type { FilterResult, NodeState, SchedPod, Snapshot } from './types.js';
  * The default filters but the two that read other nodes' pods (PodTopologySpread, InterPodAffinity): both pass every node
  * for a pod with no spread constraint or pod (anti-)affinity term of its own that no placed pod's anti-affinity selects.
  */
-const NODE_LOCAL_FILTERS = DEFAULT_FILTERS.filter((f) => f !== podTopologySpreadFilter && f !== interPodAffinityFilter);
+const OTHER_NODES_FILTERS = [podTopologySpreadFilter, interPodAffinityFilter];
+const NODE_LOCAL_FILTERS = DEFAULT_FILTERS.filter((f) => !OTHER_NODES_FILTERS.includes(f));
+if (DEFAULT_FILTERS.slice(NODE_LOCAL_FILTERS.length).some((f, i) => f !== OTHER_NODES_FILTERS[i])) {
+  throw new Error('the filters that read other nodes must come last in the profile');
+}
 
 /** The verdict of the default filters on `n` for such a pod (class-cache.ts nodeLocal, not repelled); reads no labels. */
 export function nodeLocalVerdict(pod: SchedPod, n: NodeState, snapshot: Snapshot): FilterResult {
   return runFilters(pod, n, snapshot, NODE_LOCAL_FILTERS);
+}
+
+/**
+ * The verdict of the two filters left out of nodeLocalVerdict, for any pod, on a node that passed the others: with
+ * nodeLocalVerdict, the default filters' verdict in the profile's order.
+ */
+export function otherNodesVerdict(pod: SchedPod, n: NodeState, snapshot: Snapshot): FilterResult {
+  return runFilters(pod, n, snapshot, OTHER_NODES_FILTERS);
 }
 
 /** A class's verdicts by node slot, with the NodeState each was worked out for. */
@@ -69,6 +81,10 @@ export class ClassIndex implements FeasibleIndex {
       else index.countFailure(r, 1);
     }
     return index;
+  }
+
+  reasonCounts(): ReadonlyMap<string, number> {
+    return this.reasons;
   }
 
   message(nodeCount: number): string {

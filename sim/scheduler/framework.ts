@@ -40,10 +40,15 @@ export interface NodeLocalAnswers {
   /** The raw score of DEFAULT_SCORES[j], a plugin with scoreNode. */
   raw(j: number, at: number, n: NodeState): number;
   /**
-   * Every node's verdict at once, when the class keeps them all up to date and a cycle over `all` nodes is cheaper read
-   * from them than node by node; else null.
+   * The verdicts of the node-local filters on every node at once, when the class keeps them all up to date and a cycle
+   * over `all` nodes is cheaper read from them than node by node; else null.
    */
   index?(all: number): FeasibleIndex | null;
+  /**
+   * For a pod whose verdicts read other nodes' pods (topology spread, pod (anti-)affinity of its own or of placed pods):
+   * the filters that do (they come last in the profile), on a node that passed the others; else null.
+   */
+  readonly second?: ((n: NodeState) => FilterResult) | null;
 }
 
 /** A class's verdicts on every node of the snapshot, summed up. */
@@ -52,6 +57,8 @@ export interface FeasibleIndex {
   readonly feasible: readonly string[];
   /** How many nodes fail with Unschedulable (preemption may help there). */
   readonly resolvable: number;
+  /** Reason -> how many nodes fail with it. */
+  reasonCounts(): ReadonlyMap<string, number>;
   /** kube-scheduler's FitError text over the failed nodes ("0/N nodes are available: ..."), with `nodeCount` nodes. */
   message(nodeCount: number): string;
 }
@@ -274,7 +281,7 @@ interface Walk {
   readonly failText: () => string;
   /** Each evaluated node's failed result, by name, in evaluation order. */
   readonly diagnose: () => Map<string, FilterResult>;
-  /** The walk read the class's feasible index (FeasibleIndex) instead of the nodes one by one. */
+  /** The walk read the class's feasible index (FeasibleIndex) and the pod's verdicts read no other node. */
   readonly indexed: boolean;
 }
 
@@ -328,33 +335,50 @@ function firstAtLeast(count: number, nameAt: (i: number) => string, name: string
 }
 
 /**
- * The same walk as walkNodes, read from the class's feasible index: the first `toFind` feasible nodes from `start` in node
- * order, and as many nodes evaluated as the walk would have (all of them when fewer than `toFind` are feasible). Every
- * node's verdict is known, so the failed nodes are not visited unless the diagnosis is asked for.
+ * The same walk as walkNodes, read from the class's index of the nodes that pass its node-local filters: from `start` in
+ * node order, each such node goes through the filters that read other nodes (`local.second`, when the pod has any) until
+ * `toFind` passed, and as many nodes count as evaluated as the walk would have (all of them when fewer than `toFind` pass).
+ * The nodes failing a node-local filter are not visited unless the diagnosis is asked for.
  */
 function walkIndex(index: FeasibleIndex, snapshot: Snapshot, start: number, toFind: number, local: NodeLocalAnswers): Walk {
   const nodes = snapshot.nodes;
   const all = nodes.length;
   const names = index.feasible;
+  const second = local.second ?? null;
   const feasible: NodeState[] = [];
   const positions: number[] = [];
+  /** What the filters reading other nodes said of the nodes they failed. */
+  const failedLater: FilterResult[] = [];
+  let resolvable = index.resolvable;
   let k = firstAtLeast(names.length, (i) => names[i] as string, (nodes[start] as NodeState).node.name);
-  const take = Math.min(toFind, names.length);
   let last = start;
-  for (let i = 0; i < take; i++, k++) {
+  for (let i = 0; i < names.length && feasible.length < toFind; i++, k++) {
     if (k === names.length) k = 0;
-    const at = firstAtLeast(all, (i) => (nodes[i] as NodeState).node.name, names[k] as string);
-    feasible.push(nodes[at] as NodeState);
-    positions.push(at);
-    last = at;
+    const at = firstAtLeast(all, (j) => (nodes[j] as NodeState).node.name, names[k] as string);
+    const n = nodes[at] as NodeState;
+    const r = second === null ? OK : second(n);
+    if (r.code === 'Success') {
+      feasible.push(n);
+      positions.push(at);
+      last = at;
+    } else {
+      failedLater.push(r);
+      if (r.code === 'Unschedulable') resolvable++;
+    }
   }
-  const processed = names.length < toFind ? all : (last - start + all) % all + 1;
+  const processed = feasible.length < toFind ? all : (last - start + all) % all + 1;
+  const failText = (): string => {
+    if (failedLater.length === 0) return index.message(all);
+    const counts = new Map(index.reasonCounts());
+    for (const [reason, n] of countReasons(failedLater)) counts.set(reason, (counts.get(reason) ?? 0) + n);
+    return fitText(all, counts);
+  };
   return {
     feasible,
     positions,
     processed,
-    resolvable: index.resolvable,
-    failText: () => index.message(all),
+    resolvable,
+    failText,
     diagnose: () => {
       const diagnosis = new Map<string, FilterResult>();
       for (let i = 0; i < processed; i++) {
@@ -365,7 +389,7 @@ function walkIndex(index: FeasibleIndex, snapshot: Snapshot, start: number, toFi
       }
       return diagnosis;
     },
-    indexed: true,
+    indexed: second === null,
   };
 }
 

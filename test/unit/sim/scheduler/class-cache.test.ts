@@ -1,6 +1,7 @@
 /**
- * The class cache answers only for pods whose verdicts read one node: a placed pod's anti-affinity selecting the class, or
- * constraints of the pod's own that count other nodes' pods, turn it off; a node's answer is redone once its pods change.
+ * The class cache keeps the node-local verdicts of every class; for a pod whose verdicts read other nodes (a placed pod's
+ * anti-affinity selecting the class, or constraints of the pod's own that count other nodes' pods) the filters that read
+ * them run in every cycle; a node's answer is redone once its pods change.
  */
 import { describe, expect, it } from 'vitest';
 import { Prng } from '../../../../src/gen/prng.js';
@@ -17,7 +18,7 @@ function world() {
 }
 
 describe('ClassCache', () => {
-  it("turns off for a class once a placed pod's anti-affinity selects it (verdicts then read other nodes)", () => {
+  it("runs the filters that read other nodes for a class once a placed pod's anti-affinity selects it", () => {
     const { cache, classes } = world();
     const web = (n: string) => pod(n, { labels: { app: 'web' }, requests: { cpu: 100, pods: 1 } });
     const first = cache.snapshot();
@@ -25,16 +26,18 @@ describe('ClassCache', () => {
     // A guard on b repels web pods from the whole zone; a's NodeState is unchanged.
     cache.addPod(pod('guard', { podAntiAffinity: [term({ app: 'web' }, 'zone')] }), 'b');
     const now = cache.snapshot();
-    expect(classes.answers('web', web('w2'), now)).toBeNull();
+    const local = classes.answers('web', web('w2'), now);
+    expect(local.second).not.toBeNull();
+    expect(schedule(web('w2'), now, new Prng(1), undefined, local).kind).toBe('unschedulable');
     expect(schedule(web('w2'), now, new Prng(1)).kind).toBe('unschedulable');
   });
 
-  it('gives no answers to a pod with topology spread or pod (anti-)affinity of its own', () => {
+  it('runs the filters that read other nodes for a pod with topology spread or pod (anti-)affinity of its own, and only then', () => {
     const { cache, classes } = world();
     const s = cache.snapshot();
-    expect(classes.answers('s', pod('s', { topologySpread: [spread({ topologyKey: 'zone', labels: { app: 'x' } })] }), s)).toBeNull();
-    expect(classes.answers('a', pod('a', { podAntiAffinity: [term({ app: 'x' }, 'zone')] }), s)).toBeNull();
-    expect(classes.answers('p', pod('p'), s)).not.toBeNull();
+    expect(classes.answers('s', pod('s', { topologySpread: [spread({ topologyKey: 'zone', labels: { app: 'x' } })] }), s).second).not.toBeNull();
+    expect(classes.answers('a', pod('a', { podAntiAffinity: [term({ app: 'x' }, 'zone')] }), s).second).not.toBeNull();
+    expect(classes.answers('p', pod('p'), s).second).toBeNull();
   });
 
   it("redoes a node's verdict when its pods change", () => {
