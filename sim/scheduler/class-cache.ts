@@ -163,26 +163,25 @@ export class ClassCache {
   }
 
   /**
-   * The answer a cycle would give a pod of class `key` now, when it is known without one: no PreFilter rejects the pod (only
-   * VolumeBinding has one: asked for pods with volumes), its index (brought up to date) has no feasible node, and preemption cannot help (no node
-   * fails resolvably, or the pod may not preempt, or no placed pod has a lower priority). `snapshot()`: the cache's current
-   * snapshot, asked for only when the index has changes to follow. Else null: the caller runs the cycle.
+   * The answer a cycle would give `pod` now, when it is known without one: no PreFilter rejects it (only VolumeBinding has
+   * one: asked for pods with volumes), no node passes its node-local filters (the index of its node-local key, brought up
+   * to date, is empty) and preemption cannot help (no node fails resolvably, or the pod may not preempt, or no placed pod
+   * has a lower priority). Any pod: the filters that read other nodes come last and run on no node then, so the message
+   * is the node-local one. `snapshot()`: the cache's current snapshot, asked for only when needed. Else null: the caller
+   * runs the cycle.
    */
-  knownFailure(key: string, pod: SchedPod, snapshot: () => Snapshot): string | null {
-    if (!nodeLocal(pod)) return null;
-    const index = this.entries.get(nodeLocalKey(pod))?.index;
-    const slots = this.source.slots();
-    if (index === undefined || index === null || slots.length === 0) return null;
+  knownFailure(pod: SchedPod, snapshot: () => Snapshot): string | null {
+    const entry = this.entries.get(nodeLocalKey(pod));
+    const index = entry?.index;
+    const nodes = this.source.slots().length;
+    if (entry === undefined || index === undefined || index === null || nodes === 0 || index.followed < this.log.start) return null;
     let s: Snapshot | null = null;
     const current = (): Snapshot => (s ??= snapshot());
-    if (this.repelled(key, pod, current)) return null;
     if (pod.volumes.length > 0 && runPreFilters(pod, current()) !== null) return null;
-    if (index.followed < this.log.start) return null;
-    const entry = this.entries.get(nodeLocalKey(pod)) as ClassEntry;
     if (index.followed < this.log.end) index.follow(entry, current(), this.log, (name) => this.source.stateOf(name));
     if (index.feasible.length > 0) return null;
     const hopeless = index.resolvable === 0 || pod.preemptionPolicy === 'Never' || !this.source.hasPriorityBelow(pod.priority);
-    return hopeless ? index.message(slots.length) : null;
+    return hopeless ? index.message(nodes) : null;
   }
 
   /** Whether a placed pod's required anti-affinity selects the pods of class `key` (checked against new groups only). */

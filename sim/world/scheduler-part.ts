@@ -192,14 +192,20 @@ export class KubeScheduler implements WorldScheduler {
     const waiting = new Set<string>();
     for (const pod of this.pendingPods()) {
       const ek = this.equivalenceKey(pod);
-      waiting.add(ek);
       const tried = pod.triedAt;
       if (tried && tried.generation === this.gen && now - tried.t < UNSCHEDULABLE_RETRY_SECONDS) {
+        waiting.add(ek);
         left = true;
         continue;
       }
-      const known = failed.get(ek) ?? this.memo.message(ek) ?? this.classes.knownFailure(ek, this.schedPod(pod), () => this.cache.snapshot());
-      const answer: ScheduleOneResult = known !== null && known !== undefined ? { kind: 'unschedulable', message: known } : this.cycle(pod, ek);
+      let known = failed.get(ek) ?? null;
+      if (known === null) {
+        known = this.classes.knownFailure(this.schedPod(pod), () => this.cache.snapshot());
+        // A failure the class cache knows needs no memo entry (the memo forgets the classes not in `waiting`).
+        if (known === null) waiting.add(ek);
+        known ??= this.memo.message(ek);
+      }
+      const answer: ScheduleOneResult = known !== null ? { kind: 'unschedulable', message: known } : this.cycle(pod, ek);
       if (answer.kind === 'scheduled') {
         const target = answer.node;
         pod.triedAt = undefined;

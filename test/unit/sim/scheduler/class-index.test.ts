@@ -68,7 +68,7 @@ describe('class index', () => {
               const p = makeIncoming(`new-${i}`, classes[s.cls] as IncomingDraw);
               const key = `class-${s.cls}`;
               const startBefore = worlds[2]?.sampling.nextStartNodeIndex;
-              const known = worlds[0]?.classes?.knownFailure(key, p, () => (worlds[0] as { cache: SchedulerCache }).cache.snapshot()) ?? null;
+              const known = worlds[0]?.classes?.knownFailure(p, () => (worlds[0] as { cache: SchedulerCache }).cache.snapshot()) ?? null;
               const answers = worlds.map((w) => {
                 const snap = w.cache.snapshot();
                 return scheduleOne(p, snap, w.prng, w.sampling, w.classes?.answers(key, p, snap) ?? null);
