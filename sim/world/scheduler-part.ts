@@ -175,12 +175,14 @@ export class KubeScheduler implements WorldScheduler {
 
   /** Everything the scheduler reads of a pod but its name and uid: pods with equal keys get equal answers in one pass. */
   private equivalenceKey(p: SimPod): string {
+    if (p.schedKey !== undefined) return p.schedKey;
     let k = this.equivalence.get(p.base);
     if (k === undefined) {
       const b = p.base;
       k = JSON.stringify([b.namespace, b.labels, b.requests, b.nodeSelector, b.requiredNodeAffinity, b.tolerations, b.hostPorts, b.podAffinity, b.podAntiAffinity, b.topologySpread, b.volumes, b.priority]);
       this.equivalence.set(p.base, k);
     }
+    p.schedKey = k;
     return k;
   }
 

@@ -60,9 +60,13 @@ export interface SimPod {
   neverReady: boolean;
   /** The scheduler's last "0/N nodes are available" answer while Pending; null once bound or before the first try. */
   unschedulable: string | null;
-  /** When the scheduler last found no node for it, and the cluster generation then (see WorldScheduler.generation). */
-  /** When the scheduler last found no node for the pod (kept as one object per pod, changed in place). */
+  /**
+   * When the scheduler last found no node for it, and the cluster generation then (see WorldScheduler.generation); one
+   * object per pod, changed in place.
+   */
   triedAt?: { t: number; generation: number };
+  /** The scheduler's equivalence key of the pod, once worked out. */
+  schedKey?: string;
 }
 
 /** namespace/name: the key of namespaced objects. */
