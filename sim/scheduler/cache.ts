@@ -41,6 +41,8 @@ export class SchedulerCache {
   private readonly slotList: number[] = [];
   private nextSlot = 0;
   private readonly index = new PlacedIndex((name) => this.states.get(name)?.node);
+  /** Bumped by every change of a node or of the pods placed. */
+  private changes = 0;
   /** Replaced whenever a Node object changes (see overlay.ts nodesVersion). */
   private nodesVersion: object = {};
 
@@ -49,6 +51,11 @@ export class SchedulerCache {
   /** Adds a listener told of every change (in the order they were added). */
   listen(listener: CacheListener): void {
     this.listeners.push(listener);
+  }
+
+  /** A number that changes whenever a node or the pods placed change: equal numbers, equal snapshots but for the PDBs. */
+  get version(): number {
+    return this.changes;
   }
 
   /** The lifetime slot of a node of the cache, or undefined. */
@@ -163,9 +170,11 @@ export class SchedulerCache {
 
   private nodesChanged(): void {
     this.nodesVersion = {};
+    this.changes += 1;
   }
 
   private update(state: NodeState): void {
+    this.changes += 1;
     this.states.set(state.node.name, state);
     this.ordered[this.position(state.node.name)] = state;
   }

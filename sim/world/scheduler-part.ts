@@ -19,7 +19,7 @@ import { ClassCache } from '../scheduler/class-cache.js';
 import { FailureMemo } from '../scheduler/failure-memo.js';
 import { nodeSampling } from '../scheduler/framework.js';
 import { scheduleOne, type ScheduleOneResult } from '../scheduler/schedule-one.js';
-import type { SchedPod } from '../scheduler/types.js';
+import type { SchedPod, Snapshot } from '../scheduler/types.js';
 import type { SimTiming } from '../timing.js';
 import type { ApiStore } from './api-store.js';
 import type { WorldScheduler } from './scheduler-seam.js';
@@ -63,6 +63,11 @@ export class KubeScheduler implements WorldScheduler {
    */
   private gen = 0;
   private retryPending = false;
+  /**
+   * The snapshot the current pass reads, while the cache is as it was made from (its version): the PDBs, the one thing of
+   * a snapshot read live, do not change during a pass but through a preemption, which drops it.
+   */
+  private passSnapshot: { readonly version: number; readonly snapshot: Snapshot } | null = null;
   /** Pods stored unbound and not removed since (the pod table tells): the candidates of pendingPods(), without a walk over every pod. */
   private readonly unbound = new Set<SimPod>();
   /** The pods assumed (binding in flight) per node. */
@@ -186,7 +191,15 @@ export class KubeScheduler implements WorldScheduler {
     return k;
   }
 
+  /** The cache's snapshot for this pass (see passSnapshot). */
+  private snapshot(): Snapshot {
+    const version = this.cache.version;
+    if (this.passSnapshot === null || this.passSnapshot.version !== version) this.passSnapshot = { version, snapshot: this.cache.snapshot() };
+    return this.passSnapshot.snapshot;
+  }
+
   private schedulePass(): void {
+    this.passSnapshot = null;
     // A pod like one that found no node and nothing to preempt in this pass finds none either: nodes only fill up.
     const failed = new Map<string, string>();
     const now = this.queue.now;
@@ -202,7 +215,7 @@ export class KubeScheduler implements WorldScheduler {
       }
       let known = failed.get(ek) ?? null;
       if (known === null) {
-        known = this.classes.knownFailure(this.schedPod(pod), () => this.cache.snapshot());
+        known = this.classes.knownFailure(this.schedPod(pod), () => this.snapshot());
         // A failure the class cache knows needs no memo entry (the memo forgets the classes not in `waiting`).
         if (known === null) waiting.add(ek);
         known ??= this.memo.message(ek);
@@ -226,8 +239,12 @@ export class KubeScheduler implements WorldScheduler {
         tried.t = now;
         tried.generation = this.gen;
       }
-      if (answer.kind === 'preempt') this.preempt(pod, answer.node, answer.victims);
+      if (answer.kind === 'preempt') {
+        this.preempt(pod, answer.node, answer.victims);
+        this.passSnapshot = null;
+      }
     }
+    this.passSnapshot = null;
     this.memo.retain(waiting);
     if (left && !this.retryPending) {
       this.retryPending = true;
@@ -241,7 +258,7 @@ export class KubeScheduler implements WorldScheduler {
   /** A full scheduling cycle; a failure without a preemption victim is remembered for the pods equal to this one. */
   private cycle(pod: SimPod, ek: string): ScheduleOneResult {
     const sp = this.schedPod(pod);
-    const snapshot = this.cache.snapshot();
+    const snapshot = this.snapshot();
     const answer = scheduleOne(sp, snapshot, this.prng, this.sampling, this.classes.answers(ek, sp, snapshot));
     if (answer.kind === 'unschedulable' && answer.cycle !== undefined) this.memo.record(ek, sp, snapshot, answer.cycle);
     return answer;
