@@ -59,8 +59,70 @@ function batchText(b: BatchState): string {
 const FIXED = new Set(['params', 'settings', 'oldNodes']);
 const fixedText = new WeakMap<object, string>();
 
+/**
+ * A record's text (nodePhase, lastEvictedAt, evictRetry: objects the engine changes in place, one entry per node, workload
+ * or blocked pod), kept with a flat copy of its entries in their order: the same keys in the same order with the same
+ * values (primitives, or objects of primitives compared field by field) make the same text.
+ */
+interface RecordText {
+  /** Key, value, and for an object value its fields' values in order (null for a primitive value). */
+  readonly entries: readonly (readonly [string, unknown, readonly (readonly [string, unknown])[] | null])[];
+  readonly text: string;
+}
+const recordText = new WeakMap<object, RecordText>();
+
+function flat(v: unknown): readonly (readonly [string, unknown])[] | null | undefined {
+  if (typeof v !== 'object' || v === null) return null;
+  if (Array.isArray(v)) return undefined;
+  const fields: [string, unknown][] = [];
+  for (const k in v) {
+    const f = (v as Record<string, unknown>)[k];
+    if (typeof f === 'object' && f !== null) return undefined;
+    fields.push([k, f]);
+  }
+  return fields;
+}
+
+function sameRecord(kept: RecordText, v: Record<string, unknown>): boolean {
+  let i = 0;
+  for (const k in v) {
+    const e = kept.entries[i++];
+    if (e === undefined || e[0] !== k) return false;
+    const value = v[k];
+    const fields = e[2];
+    if (fields === null) {
+      if (value !== e[1]) return false;
+      continue;
+    }
+    if (typeof value !== 'object' || value === null) return false;
+    let j = 0;
+    for (const f in value) {
+      const kf = fields[j++];
+      if (kf === undefined || kf[0] !== f || kf[1] !== (value as Record<string, unknown>)[f]) return false;
+    }
+    if (j !== fields.length) return false;
+  }
+  return i === kept.entries.length;
+}
+
+/** The text of a record whose entries are primitives or flat objects, kept while they are the same; else null. */
+function keptRecordText(v: Record<string, unknown>): string | null {
+  const kept = recordText.get(v);
+  if (kept !== undefined && sameRecord(kept, v)) return kept.text;
+  const entries: [string, unknown, readonly (readonly [string, unknown])[] | null][] = [];
+  for (const k in v) {
+    const fields = flat(v[k]);
+    if (fields === undefined) return null;
+    entries.push([k, v[k], fields]);
+  }
+  const text = JSON.stringify(v);
+  recordText.set(v, { entries, text });
+  return text;
+}
+
 function fieldText(k: string, v: unknown): string {
-  if (!FIXED.has(k) || typeof v !== 'object' || v === null) return JSON.stringify(v);
+  if (typeof v !== 'object' || v === null) return JSON.stringify(v);
+  if (!FIXED.has(k)) return (Array.isArray(v) ? null : keptRecordText(v as Record<string, unknown>)) ?? JSON.stringify(v);
   let text = fixedText.get(v);
   if (text === undefined) {
     text = JSON.stringify(v);

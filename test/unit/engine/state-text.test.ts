@@ -21,7 +21,12 @@ const step = fc.record({
   startedAt: fc.option(fc.nat(), { nil: undefined }),
   drainedAt: fc.option(fc.nat(), { nil: undefined }),
   dropBaseline: fc.boolean(),
-  retry: fc.option(fc.tuple(fc.string(), fc.nat()), { nil: undefined }),
+  retry: fc.option(fc.tuple(fc.constantFrom('ns/a', 'ns/b', 'ns/c'), fc.nat()), { nil: undefined }),
+  /** In-place changes of the records: a retry's fields, a retry gone, a node's phase, a workload's last eviction set or gone. */
+  bump: fc.option(fc.constantFrom('ns/a', 'ns/b', 'ns/c'), { nil: undefined }),
+  unretry: fc.option(fc.constantFrom('ns/a', 'ns/b', 'ns/c'), { nil: undefined }),
+  nodePhase: fc.option(fc.tuple(fc.nat(7), fc.constantFrom('waiting', 'cordoned', 'drained', 'terminated' as const)), { nil: undefined }),
+  lastEvicted: fc.option(fc.tuple(fc.constantFrom('rs-1', 'rs-2', 'sts-1'), fc.option(fc.nat(5))), { nil: undefined }),
 });
 
 describe('stateText', () => {
@@ -42,6 +47,15 @@ describe('stateText', () => {
           if (st.drainedAt !== undefined) b.drainedAt = st.drainedAt;
           if (st.dropBaseline) b.baseline = [];
           if (st.retry !== undefined) s.evictRetry[st.retry[0]] = { attempts: st.retry[1], nextAt: 1, firstBlockedAt: 0 };
+          const retried = st.bump === undefined ? undefined : s.evictRetry[st.bump];
+          if (retried !== undefined) retried.attempts += 1;
+          if (st.unretry !== undefined) delete s.evictRetry[st.unretry];
+          if (st.nodePhase !== undefined) s.nodePhase[`old-${st.nodePhase[0] % n}`] = st.nodePhase[1];
+          if (st.lastEvicted !== undefined) {
+            const [uid, at] = st.lastEvicted;
+            if (at === null) delete s.lastEvictedAt[uid];
+            else s.lastEvictedAt[uid] = at;
+          }
           s.current = st.batch % n;
           const before = last;
           last = stateParts(s);
