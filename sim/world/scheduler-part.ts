@@ -7,6 +7,12 @@
  * the plan. As kube-scheduler at scale, a cycle evaluates nodes until it has found numFeasibleNodesToFind feasible ones
  * (every node below 100 nodes), starting where the previous cycle stopped, and scores only those.
  *
+ * What a pass costs: the class cache (class-cache.ts) keeps each class's node-local verdicts on every node up to date from
+ * the cache's changes, so a cycle visits only the nodes that pass them, and a pod that passes none on any node gets its
+ * answer without a cycle; the failure memo keeps the other failures (pods that pass a node's node-local filters but not
+ * topology spread or pod affinity anywhere). Every pending pod is still looked at in every pass (its answer and the time
+ * of its last try are per pod), so a pass costs at least the pending pods.
+ *
  * As kube-scheduler sees the cluster: a NotReady node carries the node lifecycle controller's not-ready NoSchedule taint; a
  * terminating pod keeps its room until it is gone. Preemption deletes the victims gracefully and the preemptor is tried
  * again once they are gone (no nominatedNodeName reservation: another pod may take the room first).
@@ -47,7 +53,10 @@ export interface SchedulerHooks {
 
 export class KubeScheduler implements WorldScheduler {
   private readonly cache: SchedulerCache;
-  /** The answers of pods that found no node, kept exact as the cache changes (failure-memo.ts), by equivalence key. */
+  /**
+   * The answers of pods that found no node, kept exact as the cache changes (failure-memo.ts), by equivalence key: the
+   * failures the class cache does not know by itself.
+   */
   private readonly memo: FailureMemo;
   /** Per equivalence key, the verdicts and node-local scores of nodes that did not change (class-cache.ts). */
   private readonly classes: ClassCache;
