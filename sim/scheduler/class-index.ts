@@ -4,7 +4,7 @@
  * date by following the cache's change log (node-changes.ts): a node changed since is filtered again, a node gone leaves
  * the counts. Every verdict the class keeps for a node of the cache is counted exactly once, whoever worked it out.
  */
-import { fitText, runFilters, type FeasibleIndex } from './framework.js';
+import { firstAtLeast, fitText, runFilters, type FeasibleIndex } from './framework.js';
 import type { NodeChangeLog } from './node-changes.js';
 import { interPodAffinityFilter } from './plugins/inter-pod-affinity.js';
 import { podTopologySpreadFilter } from './plugins/pod-topology-spread.js';
@@ -42,16 +42,7 @@ export interface ClassVerdicts {
 }
 
 /** Where `name` is, or would go, in the ascending `names`. */
-function place(names: readonly string[], name: string): number {
-  let lo = 0;
-  let hi = names.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((names[mid] as string) < name) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+const place = (names: readonly string[], name: string): number => firstAtLeast(names.length, (i) => names[i] as string, name);
 
 export class ClassIndex implements FeasibleIndex {
   readonly feasible: string[] = [];

@@ -323,7 +323,7 @@ function walkNodes(pod: SchedPod, snapshot: Snapshot, start: number, toFind: num
 }
 
 /** The first index i < count whose name (`nameAt(i)`, ascending in code-unit order) is >= `name` (binary search). */
-function firstAtLeast(count: number, nameAt: (i: number) => string, name: string): number {
+export function firstAtLeast(count: number, nameAt: (i: number) => string, name: string): number {
   let lo = 0;
   let hi = count;
   while (lo < hi) {
