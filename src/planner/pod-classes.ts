@@ -169,7 +169,16 @@ export function buildClasses(
   );
 }
 
-/** buildClasses over pods as the model holds them (each pod its own spec), with the architectures each may run on. */
+/**
+ * A pod's classKey(namespace, labels, pod) without architectures, when the caller has it already (undefined: not known).
+ * It must be the string classKey gives: classes are then grouped by it instead of deriving it again.
+ */
+export type KnownClassKey = (pod: Pod) => string | undefined;
+
+/**
+ * buildClasses over pods as the model holds them (each pod its own spec), with the architectures each may run on; `known`
+ * gives the class keys the caller has already.
+ */
 export function buildPodClasses(
   pods: readonly Pod[],
   archs: readonly (readonly string[] | null)[] | undefined,
@@ -177,6 +186,7 @@ export function buildPodClasses(
   volumes: VolumeResolver,
   firstId: number,
   registerAll: boolean,
+  known?: KnownClassKey,
 ): PodClass[] {
   return classesOf(
     {
@@ -185,6 +195,7 @@ export function buildPodClasses(
       labels: (i) => (pods[i] as Pod).labels,
       spec: (i) => pods[i] as Pod,
       archs: (i) => archs?.[i] ?? null,
+      ...(known ? { knownKey: (i: number) => known(pods[i] as Pod) } : {}),
     },
     terms,
     volumes,
@@ -200,6 +211,8 @@ interface PodsView {
   labels(i: number): Labels;
   spec(i: number): PodScheduling;
   archs(i: number): readonly string[] | null;
+  /** The pod's class key without architectures, when known (see KnownClassKey). */
+  knownKey?(i: number): string | undefined;
 }
 
 function classesOf(pods: PodsView, terms: TermIndex, volumes: VolumeResolver, firstId: number, registerAll: boolean): PodClass[] {
@@ -208,16 +221,23 @@ function classesOf(pods: PodsView, terms: TermIndex, volumes: VolumeResolver, fi
   const probes = new Map<PodClass, ClassProbe>();
   // Pods of one workload usually come one after another: a pod like the previous one joins its class without a key.
   let last: { cls: PodClass; probe: ClassProbe } | null = null;
+  // With known keys: the previous pod's known key and architectures, and the class they gave.
+  let lastKnown: { key: string; archs: readonly string[] | null; cls: PodClass } | null = null;
   for (let index = 0; index < pods.count; index++) {
     const namespace = pods.namespace(index);
     const labels = pods.labels(index);
     const spec = pods.spec(index);
     const archs = pods.archs(index);
-    if (last !== null && sameClass(last.cls, last.probe, namespace, labels, spec, archs)) {
+    const known = pods.knownKey?.(index);
+    if (known !== undefined && lastKnown !== null && known === lastKnown.key && archs === lastKnown.archs) {
+      lastKnown.cls.members.push(index);
+      continue;
+    }
+    if (known === undefined && last !== null && sameClass(last.cls, last.probe, namespace, labels, spec, archs)) {
       last.cls.members.push(index);
       continue;
     }
-    const key = classKey(namespace, labels, spec, archs);
+    const key = known === undefined ? classKey(namespace, labels, spec, archs) : withArchs(known, namespace, archs);
     let cls = byKey.get(key);
     if (cls) cls.members.push(index);
     else {
@@ -225,11 +245,22 @@ function classesOf(pods: PodsView, terms: TermIndex, volumes: VolumeResolver, fi
       byKey.set(key, cls);
       out.push(cls);
     }
+    if (known !== undefined) {
+      lastKnown = { key: known, archs, cls };
+      last = null;
+      continue;
+    }
+    lastKnown = null;
     let probe = probes.get(cls);
     if (!probe) probes.set(cls, (probe = classProbe(cls)));
     last = { cls, probe };
   }
   return out;
+}
+
+/** classKey(namespace, labels, spec, archs) from classKey(namespace, labels, spec): the architectures go after the namespace. */
+function withArchs(key: string, namespace: string, archs: readonly string[] | null): string {
+  return archs === null ? key : `${namespace}\u0001${archs.join(',')}${key.slice(namespace.length + 1)}`;
 }
 
 function newClass(
