@@ -2,7 +2,7 @@
  * Packing phase 4, first-fit demand bookkeeping: moving classes grouped by the kind of node they want, and per group the
  * requests and pod count still waiting for a node (new-node choice prices a node type for that demand).
  */
-import type { ResourceList } from '../../model/types.js';
+import type { PodScheduling, ResourceList } from '../../model/types.js';
 import type { PodClass } from '../pod-classes.js';
 
 export interface Demand {
@@ -17,10 +17,29 @@ export interface DemandBook {
   readonly demand: ReadonlyMap<string, Demand>;
 }
 
-/** Pods that want the same kind of node: same selectors, affinity, tolerations, architectures and volume placement. */
+/**
+ * JSON of a pod's node selector, required node affinity and tolerations, per pod: a class's first pod is often the same
+ * from one solve to the next (the autoscaler's, run after run), and these fields never change.
+ */
+const nodeConstraintsJson = new WeakMap<PodScheduling, string>();
+
+/** The volume placement of a pod without claims on a zone or node, as JSON. */
+const NO_VOLUME_CONSTRAINTS = JSON.stringify({ nodeAffinity: [], zoneLabels: [], errors: [] });
+
+/**
+ * Pods that want the same kind of node: same selectors, affinity, tolerations, architectures and volume placement. The
+ * string is JSON.stringify([nodeSelector, requiredNodeAffinity, tolerations, archs, volumes]), its first part kept per pod.
+ */
 export function constraintKey(cls: PodClass): string {
   const spec = cls.spec;
-  return JSON.stringify([spec.nodeSelector, spec.requiredNodeAffinity, spec.tolerations, cls.archs, cls.volumes]);
+  let head = nodeConstraintsJson.get(spec);
+  if (head === undefined) {
+    head = JSON.stringify([spec.nodeSelector, spec.requiredNodeAffinity, spec.tolerations]).slice(0, -1);
+    nodeConstraintsJson.set(spec, head);
+  }
+  const v = cls.volumes;
+  const volumes = v.nodeAffinity.length === 0 && v.zoneLabels.length === 0 && v.errors.length === 0 ? NO_VOLUME_CONSTRAINTS : JSON.stringify(v);
+  return `${head},${JSON.stringify(cls.archs)},${volumes}]`;
 }
 
 /** Every member of every moving class waiting, per group of pods that want the same kind of node. */
