@@ -18,28 +18,27 @@ export interface DemandBook {
 }
 
 /**
- * JSON of a pod's node selector, required node affinity and tolerations, per pod: a class's first pod is often the same
- * from one solve to the next (the autoscaler's, run after run), and these fields never change.
+ * The constraint key of a class whose volumes place nothing, per first pod (with the architectures it was made for): a
+ * class's first pod is often the same from one solve to the next (the autoscaler's, run after run).
  */
-const nodeConstraintsJson = new WeakMap<PodScheduling, string>();
+const keyOfPod = new WeakMap<PodScheduling, { readonly archs: readonly string[] | null; readonly key: string }>();
 
-/** The volume placement of a pod without claims on a zone or node, as JSON. */
-const NO_VOLUME_CONSTRAINTS = JSON.stringify({ nodeAffinity: [], zoneLabels: [], errors: [] });
+/** Every constraint key made, once: pods of one workload share one string instead of each keeping a copy. */
+const interned = new Map<string, string>();
 
-/**
- * Pods that want the same kind of node: same selectors, affinity, tolerations, architectures and volume placement. The
- * string is JSON.stringify([nodeSelector, requiredNodeAffinity, tolerations, archs, volumes]), its first part kept per pod.
- */
+/** Pods that want the same kind of node: same selectors, affinity, tolerations, architectures and volume placement. */
 export function constraintKey(cls: PodClass): string {
   const spec = cls.spec;
-  let head = nodeConstraintsJson.get(spec);
-  if (head === undefined) {
-    head = JSON.stringify([spec.nodeSelector, spec.requiredNodeAffinity, spec.tolerations]).slice(0, -1);
-    nodeConstraintsJson.set(spec, head);
-  }
   const v = cls.volumes;
-  const volumes = v.nodeAffinity.length === 0 && v.zoneLabels.length === 0 && v.errors.length === 0 ? NO_VOLUME_CONSTRAINTS : JSON.stringify(v);
-  return `${head},${JSON.stringify(cls.archs)},${volumes}]`;
+  const placesNothing = v.nodeAffinity.length === 0 && v.zoneLabels.length === 0 && v.errors.length === 0;
+  const known = placesNothing ? keyOfPod.get(spec) : undefined;
+  if (known !== undefined && known.archs === cls.archs) return known.key;
+  const made = JSON.stringify([spec.nodeSelector, spec.requiredNodeAffinity, spec.tolerations, cls.archs, v]);
+  if (!placesNothing) return made;
+  let key = interned.get(made);
+  if (key === undefined) interned.set(made, (key = made));
+  keyOfPod.set(spec, { archs: cls.archs, key });
+  return key;
 }
 
 /** Every member of every moving class waiting, per group of pods that want the same kind of node. */
