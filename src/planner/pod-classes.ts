@@ -146,13 +146,17 @@ export function podAsClassable(pod: Pod): ClassablePod {
   return { namespace: pod.namespace, labels: pod.labels, spec: pod };
 }
 
-/** Groups pods into classes and registers their terms. `registerAll` false registers only anti-affinity (pods that stay put). */
+/**
+ * Groups pods into classes and registers their terms. `registerAll` false registers only anti-affinity (pods that stay put).
+ * `knownKeys`: per pod, its class key without architectures, when the caller has them (see KnownClassKey).
+ */
 export function buildClasses(
   pods: readonly ClassablePod[],
   terms: TermIndex,
   volumes: VolumeResolver,
   firstId: number,
   registerAll: boolean,
+  knownKeys?: readonly string[],
 ): PodClass[] {
   return classesOf(
     {
@@ -161,6 +165,7 @@ export function buildClasses(
       labels: (i) => (pods[i] as ClassablePod).labels,
       spec: (i) => (pods[i] as ClassablePod).spec,
       archs: (i) => (pods[i] as ClassablePod).archs ?? null,
+      ...(knownKeys ? { knownKey: (i: number) => knownKeys[i] } : {}),
     },
     terms,
     volumes,

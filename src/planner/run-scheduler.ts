@@ -470,6 +470,7 @@ export class RunScheduler {
       volumes,
       0,
       true,
+      keys,
     );
     resolveMatches(built, terms);
     this.classes = new Map(keys.map((k, i) => [k, built[i] as PodClass]));
