@@ -2,7 +2,7 @@
  * Packing phase 4, first-fit demand bookkeeping: moving classes grouped by the kind of node they want, and per group the
  * requests and pod count still waiting for a node (new-node choice prices a node type for that demand).
  */
-import type { PodScheduling, ResourceList } from '../../model/types.js';
+import type { ResourceList } from '../../model/types.js';
 import type { PodClass } from '../pod-classes.js';
 
 export interface Demand {
@@ -17,28 +17,10 @@ export interface DemandBook {
   readonly demand: ReadonlyMap<string, Demand>;
 }
 
-/**
- * The constraint key of a class whose volumes place nothing, per first pod (with the architectures it was made for): a
- * class's first pod is often the same from one solve to the next (the autoscaler's, run after run).
- */
-const keyOfPod = new WeakMap<PodScheduling, { readonly archs: readonly string[] | null; readonly key: string }>();
-
-/** Every constraint key made, once: pods of one workload share one string instead of each keeping a copy. */
-const interned = new Map<string, string>();
-
 /** Pods that want the same kind of node: same selectors, affinity, tolerations, architectures and volume placement. */
 export function constraintKey(cls: PodClass): string {
   const spec = cls.spec;
-  const v = cls.volumes;
-  const placesNothing = v.nodeAffinity.length === 0 && v.zoneLabels.length === 0 && v.errors.length === 0;
-  const known = placesNothing ? keyOfPod.get(spec) : undefined;
-  if (known !== undefined && known.archs === cls.archs) return known.key;
-  const made = JSON.stringify([spec.nodeSelector, spec.requiredNodeAffinity, spec.tolerations, cls.archs, v]);
-  if (!placesNothing) return made;
-  let key = interned.get(made);
-  if (key === undefined) interned.set(made, (key = made));
-  keyOfPod.set(spec, { archs: cls.archs, key });
-  return key;
+  return JSON.stringify([spec.nodeSelector, spec.requiredNodeAffinity, spec.tolerations, cls.archs, cls.volumes]);
 }
 
 /** Every member of every moving class waiting, per group of pods that want the same kind of node. */
