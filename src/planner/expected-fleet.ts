@@ -29,7 +29,7 @@ import { observedResources } from '../catalog/observed.js';
 import type { MigrationParams } from '../model/params.js';
 import type { Cluster, Node, Pod, ResourceList, Vng } from '../model/types.js';
 import { clusterArchitectures } from './architecture-policy.js';
-import { classKey } from './pod-classes.js';
+import { classKeyer } from './pod-classes.js';
 import { RunScheduler, type RunPod } from './run-scheduler.js';
 import { bootingNodeModel, daemonPodBase, scaleUp, type LaunchContext, type LaunchedNode } from './scale-up.js';
 import { scaleUpInputOf, type BootingView } from './scale-up-view.js';
@@ -172,10 +172,12 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   const classes = new Map<string, { readonly id: number; readonly key: string }>();
   const role = new Map<string, Role>();
   const movingKeys = new Set(input.moving.map(keyOf));
+  /** Class keys of the pods met, in order: pods of one workload come one after another and share the previous key. */
+  const classKeyOf = classKeyer();
   const entryOf = (p: Pod, key?: string): Entry => {
     let e = entries.get(p);
     if (!e) {
-      const k = classKey(p.namespace, p.labels, p);
+      const k = classKeyOf(p);
       let cls = classes.get(k);
       if (!cls) classes.set(k, (cls = { id: classes.size, key: k }));
       const run: RunPod = { key: key ?? keyOf(p), namespace: p.namespace, labels: p.labels, spec: p, classKey: cls.key };
