@@ -195,7 +195,8 @@ export class RunScheduler {
     if (this.pods.has(pod.key)) throw new Error(`run scheduler: pod ${pod.key} already placed`);
     const node = this.nodes.get(nodeName);
     if (!node) throw new Error(`run scheduler: pod ${pod.key} placed on unknown node ${nodeName}`);
-    this.register(pod);
+    const known = this.stale ? undefined : this.classes.get(pod.classKey);
+    if (known === undefined) this.register(pod);
     this.pods.set(pod.key, { pod, node: nodeName });
     node.pods.add(pod.key);
     let members = this.byClass.get(pod.classKey);
@@ -204,7 +205,7 @@ export class RunScheduler {
     node.nonZeroCpu += nonZeroCpu(pod.spec.requests);
     node.nonZeroMemory += nonZeroMemory(pod.spec.requests);
     if (this.stale || !this.ctx) return;
-    const cls = this.classes.get(pod.classKey);
+    const cls = known ?? this.classes.get(pod.classKey);
     if (cls && node.plan) {
       this.ctx.place(cls, node.plan, null);
       this.updateRoom(node);
@@ -273,10 +274,8 @@ export class RunScheduler {
    * feasibility depends on nothing but the node itself and its room, that node is then the only candidate.
    */
   best(pod: RunPod, onlyNew?: string): string | null {
-    this.register(pod);
-    this.ensure();
+    const cls = this.classOf(pod);
     const ctx = this.ctx as SchedulingContext;
-    const cls = this.classes.get(pod.classKey) as PodClass;
     const simple = cls.spread.length === 0 && cls.affinityTermIds.length === 0 && cls.antiTermIds.length === 0 && cls.matchedAntiTermIds.length === 0 && cls.spec.hostPorts.length === 0;
     if (simple && onlyNew !== undefined) {
       const e = this.nodes.get(onlyNew);
@@ -450,6 +449,15 @@ export class RunScheduler {
     this.register(pod);
   }
 
+  /** The pod's class, its shape registered and the index built first if need be (one map lookup when they are). */
+  private classOf(pod: RunPod): PodClass {
+    const known = this.stale || !this.ctx ? undefined : this.classes.get(pod.classKey);
+    if (known !== undefined) return known;
+    this.register(pod);
+    this.ensure();
+    return this.classes.get(pod.classKey) as PodClass;
+  }
+
   private register(pod: RunPod): void {
     if (this.shapes.has(pod.classKey)) return;
     this.shapes.set(pod.classKey, { namespace: pod.namespace, labels: pod.labels, spec: pod.spec });
@@ -474,7 +482,7 @@ export class RunScheduler {
     );
     resolveMatches(built, terms);
     this.classes = new Map(keys.map((k, i) => [k, built[i] as PodClass]));
-    this.verdictsById = [];
+    this.verdictsById = new Array<Verdicts | undefined>(built.length).fill(undefined);
     const ctx = new SchedulingContext(terms, [], [], () => ({ vcpu: 0, memoryGiB: 0 }));
     for (const e of [...this.nodes.values()].sort((a, b) => a.order - b.order)) {
       e.plan = planNodeOf(e, ctx.nodes.length);
