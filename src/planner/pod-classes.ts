@@ -235,7 +235,7 @@ interface PodsView {
 }
 
 function classesOf(pods: PodsView, terms: TermIndex, volumes: VolumeResolver, firstId: number, registerAll: boolean): PodClass[] {
-  const byKey = new Map<string, PodClass>();
+  const byKey = new ClassTable();
   const out: PodClass[] = [];
   const probes = new Map<PodClass, ClassProbe>();
   // Pods of one workload usually come one after another: a pod like the previous one joins its class without a key.
@@ -256,12 +256,12 @@ function classesOf(pods: PodsView, terms: TermIndex, volumes: VolumeResolver, fi
       last.cls.members.push(index);
       continue;
     }
-    const key = known === undefined ? classKey(namespace, labels, spec, archs) : withArchs(known, namespace, archs);
-    let cls = byKey.get(key);
+    const key = known ?? classKey(namespace, labels, spec);
+    let cls = byKey.get(key, archs);
     if (cls) cls.members.push(index);
     else {
       cls = newClass(namespace, labels, spec, archs, index, firstId + out.length, terms, volumes, registerAll);
-      byKey.set(key, cls);
+      byKey.set(key, archs, cls);
       out.push(cls);
     }
     if (known !== undefined) {
@@ -277,9 +277,39 @@ function classesOf(pods: PodsView, terms: TermIndex, volumes: VolumeResolver, fi
   return out;
 }
 
-/** classKey(namespace, labels, spec, archs) from classKey(namespace, labels, spec): the architectures go after the namespace. */
-function withArchs(key: string, namespace: string, archs: readonly string[] | null): string {
-  return archs === null ? key : `${namespace}\u0001${archs.join(',')}${key.slice(namespace.length + 1)}`;
+/**
+ * Classes by classKey(namespace, labels, spec, archs), found without building that string: by the key without
+ * architectures, then by the architectures' text (the key puts archs.join(',') after the namespace; null reads as []).
+ */
+class ClassTable {
+  private readonly byKey = new Map<string, { readonly archs: string; readonly cls: PodClass }[]>();
+  private lastArchs: readonly string[] | null = null;
+  private lastText = '';
+
+  get(key: string, archs: readonly string[] | null): PodClass | undefined {
+    const list = this.byKey.get(key);
+    if (list === undefined) return undefined;
+    const text = this.text(archs);
+    for (const x of list) if (x.archs === text) return x.cls;
+    return undefined;
+  }
+
+  set(key: string, archs: readonly string[] | null, cls: PodClass): void {
+    const entry = { archs: this.text(archs), cls };
+    const list = this.byKey.get(key);
+    if (list) list.push(entry);
+    else this.byKey.set(key, [entry]);
+  }
+
+  /** archs.join(','), made once per list of architectures met in a row (pods mostly share one list). */
+  private text(archs: readonly string[] | null): string {
+    if (archs === null) return '';
+    if (archs !== this.lastArchs) {
+      this.lastArchs = archs;
+      this.lastText = archs.join(',');
+    }
+    return this.lastText;
+  }
 }
 
 function newClass(
