@@ -459,13 +459,18 @@ function sameClaims(a: PodScheduling['volumes'], b: PodScheduling['volumes']): b
 
 /** After every term is registered: which terms select each class. Terms are indexed by namespace and one required label. */
 export function resolveMatches(classes: readonly PodClass[], terms: TermIndex): void {
-  const keyed = new Map<string, number[]>(); // namespace \0 key=value -> term ids
+  const keyed = new Map<string, Map<string, Map<string, number[]>>>(); // namespace -> key -> value -> term ids
   const byNamespace = new Map<string, number[]>(); // namespace -> term ids without a required label
   const global: number[] = []; // terms with a namespace selector: checked against every class
-  const push = (m: Map<string, number[]>, k: string, id: number): void => {
+  const push = <K>(m: Map<K, number[]>, k: K, id: number): void => {
     const list = m.get(k);
     if (list) list.push(id);
     else m.set(k, [id]);
+  };
+  const level = <V>(m: Map<string, Map<string, V>>, k: string): Map<string, V> => {
+    let next = m.get(k);
+    if (!next) m.set(k, (next = new Map()));
+    return next;
   };
   for (const term of terms.terms) {
     if (term.selector === null) continue;
@@ -476,7 +481,7 @@ export function resolveMatches(classes: readonly PodClass[], terms: TermIndex): 
     const first = Object.keys(term.selector.matchLabels).sort()[0];
     for (const ns of term.namespaces.names) {
       if (first === undefined) push(byNamespace, ns, term.id);
-      else push(keyed, `${ns}\u0000${first}=${term.selector.matchLabels[first]}`, term.id);
+      else push(level(level(keyed, ns), first), term.selector.matchLabels[first] as string, term.id);
     }
   }
   const groupsByFirstTerm = new Map<number, number[]>();
@@ -487,13 +492,14 @@ export function resolveMatches(classes: readonly PodClass[], terms: TermIndex): 
     if (list) list.push(g.id);
     else groupsByFirstTerm.set(first, [g.id]);
   }
+  const candidates: number[] = [];
   for (const cls of classes) {
-    const candidates = new Set<number>(global);
-    for (const id of byNamespace.get(cls.namespace) ?? []) candidates.add(id);
-    for (const k in cls.labels) for (const id of keyed.get(`${cls.namespace}\u0000${k}=${cls.labels[k]}`) ?? []) candidates.add(id);
+    candidateTerms(cls, global, byNamespace, keyed, candidates);
     const matched: number[] = [];
     const anti: number[] = [];
-    for (const id of [...candidates].sort((a, b) => a - b)) {
+    for (let i = 0; i < candidates.length; i++) {
+      const id = candidates[i] as number;
+      if (i > 0 && id === candidates[i - 1]) continue;
       const term = terms.terms[id];
       if (!term || !terms.selects(term, cls.namespace, cls.labels)) continue;
       matched.push(id);
@@ -501,6 +507,12 @@ export function resolveMatches(classes: readonly PodClass[], terms: TermIndex): 
     }
     cls.matchedTermIds = matched;
     cls.matchedAntiTermIds = anti;
+    if (matched.length === 0) {
+      // No term selects the class: no group either, and its own affinity terms (if any) are not all matched.
+      cls.matchedGroupIds = [];
+      cls.selfAffine = false;
+      continue;
+    }
     const matchedSet = new Set(matched);
     const groups: number[] = [];
     for (const id of matched) {
@@ -511,4 +523,29 @@ export function resolveMatches(classes: readonly PodClass[], terms: TermIndex): 
     cls.matchedGroupIds = groups;
     cls.selfAffine = cls.affinityTermIds.length > 0 && cls.affinityTermIds.every((id) => matchedSet.has(id));
   }
+}
+
+/**
+ * Into `out` (emptied first), sorted: the ids of the terms that may select the class - the terms with a namespace
+ * selector, its namespace's terms without a required label, and those whose first required label (by key) it has. May
+ * repeat an id (next to itself, once sorted).
+ */
+function candidateTerms(
+  cls: PodClass,
+  global: readonly number[],
+  byNamespace: ReadonlyMap<string, readonly number[]>,
+  keyed: ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, readonly number[]>>>,
+  out: number[],
+): void {
+  out.length = 0;
+  for (const id of global) out.push(id);
+  for (const id of byNamespace.get(cls.namespace) ?? []) out.push(id);
+  const byKey = keyed.get(cls.namespace);
+  if (byKey !== undefined) {
+    for (const k in cls.labels) {
+      const ids = byKey.get(k)?.get(cls.labels[k] as string);
+      if (ids !== undefined) for (const id of ids) out.push(id);
+    }
+  }
+  if (out.length > 1) out.sort((a, b) => a - b);
 }
