@@ -98,6 +98,9 @@ export class RunScheduler {
   private readonly labelCounts = new Map<string, number>();
   private spreadKeysOf: { readonly ctx: SchedulingContext; readonly keys: ReadonlySet<string> } | null = null;
   private termIndexOf: (TermClasses & { readonly ctx: SchedulingContext }) | null = null;
+  /** Scratch for firstPassing: one query's candidate nodes and their scores (reused, never kept). */
+  private readonly candidates: NodeEntry[] = [];
+  private readonly candidateScores: number[] = [];
 
   constructor(private readonly catalog: RunCatalog) {
     this.nsLabels = new Map(catalog.namespaces.map((n) => [n.name, n.labels]));
@@ -282,12 +285,36 @@ export class RunScheduler {
       if (!e?.schedulable || !e.plan || !fits(e.plan.allocatable, e.plan.requested, cls.spec.requests) || !this.staticPass(cls, e)) return null;
       return runFilters(ctx, cls, e.plan) === null ? onlyNew : null;
     }
-    if (simple) {
-      const [first] = this.ranked(cls, true);
-      if (first === undefined) return null;
-      if (runFilters(ctx, cls, first.plan as PlanNode) === null) return first.info.name;
+    return this.firstPassing(cls, ctx);
+  }
+
+  /**
+   * The first node, best score first (ties: older node first), of the schedulable nodes with room for the class that pass
+   * the static filters, that passes every filter. The best few are picked one at a time (most pods take the first); only
+   * when they all fail are the rest sorted.
+   */
+  private firstPassing(cls: PodClass, ctx: SchedulingContext): string | null {
+    const nodes = this.candidates;
+    const scores = this.candidateScores;
+    this.collect(cls, nodes, scores);
+    for (let tries = 0; tries < 4 && nodes.length > 0; tries++) {
+      let b = 0;
+      for (let i = 1; i < nodes.length; i++) {
+        const d = (scores[i] as number) - (scores[b] as number);
+        if (d > 0 || (d === 0 && (nodes[i] as NodeEntry).order < (nodes[b] as NodeEntry).order)) b = i;
+      }
+      const e = nodes[b] as NodeEntry;
+      if (runFilters(ctx, cls, e.plan as PlanNode) === null) return e.info.name;
+      nodes[b] = nodes[nodes.length - 1] as NodeEntry;
+      scores[b] = scores[scores.length - 1] as number;
+      nodes.pop();
+      scores.pop();
     }
-    for (const e of this.ranked(cls, false)) if (runFilters(ctx, cls, e.plan as PlanNode) === null) return e.info.name;
+    const rest = nodes.map((_, i) => i).sort((a, b) => (scores[b] as number) - (scores[a] as number) || (nodes[a] as NodeEntry).order - (nodes[b] as NodeEntry).order);
+    for (const i of rest) {
+      const e = nodes[i] as NodeEntry;
+      if (runFilters(ctx, cls, e.plan as PlanNode) === null) return e.info.name;
+    }
     return null;
   }
 
@@ -362,19 +389,18 @@ export class RunScheduler {
   }
 
   /**
-   * Schedulable nodes with room for the class that pass the static filters, best score first (ties: older node first). With
-   * `onlyBest`, just the best one.
+   * Into `nodes` and `scores` (emptied first), in creation order: the schedulable nodes with room for the class that pass
+   * the static filters, and the default score of each for the class.
    */
-  private ranked(cls: PodClass, onlyBest: boolean): NodeEntry[] {
+  private collect(cls: PodClass, nodes: NodeEntry[], scores: number[]): void {
+    nodes.length = 0;
+    scores.length = 0;
     const verdicts = this.verdictsOf(cls);
     const req = cls.spec.requests;
     const podCpu = req['cpu'] ?? 0;
     const podMemory = req['memory'] ?? 0;
     const podNzCpu = nonZeroCpu(req);
     const podNzMemory = nonZeroMemory(req);
-    let best: NodeEntry | null = null;
-    let bestScore = -1;
-    const all: { e: NodeEntry; s: number }[] = [];
     this.room.forEachAtLeast(0, podCpu, podMemory, 1, (i) => {
       const e = this.byOrder[i];
       if (!e?.schedulable || !e.plan) return;
@@ -389,15 +415,9 @@ export class RunScheduler {
         (plan.requested['memory'] ?? 0) + podMemory,
         podCpu > 0 || podMemory > 0,
       );
-      if (onlyBest) {
-        if (s > bestScore) {
-          best = e;
-          bestScore = s;
-        }
-      } else all.push({ e, s });
+      nodes.push(e);
+      scores.push(s);
     });
-    if (onlyBest) return best === null ? [] : [best];
-    return all.sort((a, b) => b.s - a.s || a.e.order - b.e.order).map((x) => x.e);
   }
 
   /** Do the static filters (taints, node affinity, architecture, volumes) pass the class on the node? Cached. */
