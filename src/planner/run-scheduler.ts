@@ -98,9 +98,9 @@ export class RunScheduler {
   private readonly labelCounts = new Map<string, number>();
   private spreadKeysOf: { readonly ctx: SchedulingContext; readonly keys: ReadonlySet<string> } | null = null;
   private termIndexOf: (TermClasses & { readonly ctx: SchedulingContext }) | null = null;
-  /** Scratch for firstPassing: one query's candidate nodes and their scores (reused, never kept). */
+  /** Scratch for firstPassing: one query's candidate nodes and their scores (reused; entries past the count are stale). */
   private readonly candidates: NodeEntry[] = [];
-  private readonly candidateScores: number[] = [];
+  private candidateScores = new Float64Array(0);
 
   constructor(private readonly catalog: RunCatalog) {
     this.nsLabels = new Map(catalog.namespaces.map((n) => [n.name, n.labels]));
@@ -294,23 +294,22 @@ export class RunScheduler {
    * when they all fail are the rest sorted.
    */
   private firstPassing(cls: PodClass, ctx: SchedulingContext): string | null {
+    let n = this.collect(cls);
     const nodes = this.candidates;
     const scores = this.candidateScores;
-    this.collect(cls, nodes, scores);
-    for (let tries = 0; tries < 4 && nodes.length > 0; tries++) {
+    for (let tries = 0; tries < 4 && n > 0; tries++) {
       let b = 0;
-      for (let i = 1; i < nodes.length; i++) {
+      for (let i = 1; i < n; i++) {
         const d = (scores[i] as number) - (scores[b] as number);
         if (d > 0 || (d === 0 && (nodes[i] as NodeEntry).order < (nodes[b] as NodeEntry).order)) b = i;
       }
       const e = nodes[b] as NodeEntry;
       if (runFilters(ctx, cls, e.plan as PlanNode) === null) return e.info.name;
-      nodes[b] = nodes[nodes.length - 1] as NodeEntry;
-      scores[b] = scores[scores.length - 1] as number;
-      nodes.pop();
-      scores.pop();
+      n -= 1;
+      nodes[b] = nodes[n] as NodeEntry;
+      scores[b] = scores[n] as number;
     }
-    const rest = nodes.map((_, i) => i).sort((a, b) => (scores[b] as number) - (scores[a] as number) || (nodes[a] as NodeEntry).order - (nodes[b] as NodeEntry).order);
+    const rest = Array.from({ length: n }, (_, i) => i).sort((a, b) => (scores[b] as number) - (scores[a] as number) || (nodes[a] as NodeEntry).order - (nodes[b] as NodeEntry).order);
     for (const i of rest) {
       const e = nodes[i] as NodeEntry;
       if (runFilters(ctx, cls, e.plan as PlanNode) === null) return e.info.name;
@@ -389,12 +388,11 @@ export class RunScheduler {
   }
 
   /**
-   * Into `nodes` and `scores` (emptied first), in creation order: the schedulable nodes with room for the class that pass
-   * the static filters, and the default score of each for the class.
+   * Into the first places of `candidates` and `candidateScores`, in creation order: the schedulable nodes with room for the
+   * class that pass the static filters, and the default score of each for the class. Returns how many.
    */
-  private collect(cls: PodClass, nodes: NodeEntry[], scores: number[]): void {
-    nodes.length = 0;
-    scores.length = 0;
+  private collect(cls: PodClass): number {
+    let n = 0;
     const verdicts = this.verdictsOf(cls);
     const req = cls.spec.requests;
     const podCpu = req['cpu'] ?? 0;
@@ -415,9 +413,16 @@ export class RunScheduler {
         (plan.requested['memory'] ?? 0) + podMemory,
         podCpu > 0 || podMemory > 0,
       );
-      nodes.push(e);
-      scores.push(s);
+      if (n === this.candidateScores.length) {
+        const grown = new Float64Array(Math.max(64, 2 * n));
+        grown.set(this.candidateScores);
+        this.candidateScores = grown;
+      }
+      this.candidates[n] = e;
+      this.candidateScores[n] = s;
+      n += 1;
     });
+    return n;
   }
 
   /** Do the static filters (taints, node affinity, architecture, volumes) pass the class on the node? Cached. */
