@@ -55,6 +55,8 @@ export interface PodClass {
   selfAffine: boolean;
   /** CPU architectures the pod's images are known to run on (the arch of the node it runs on now); null: any. */
   readonly archs: readonly string[] | null;
+  /** Its class key without architectures (classKey(namespace, labels, spec)), when buildClasses made it. */
+  readonly key?: string;
 }
 
 const ZONE_LABEL_KEYS = [
@@ -260,7 +262,7 @@ function classesOf(pods: PodsView, terms: TermIndex, volumes: VolumeResolver, fi
     let cls = byKey.get(key, archs);
     if (cls) cls.members.push(index);
     else {
-      cls = newClass(namespace, labels, spec, archs, index, firstId + out.length, terms, volumes, registerAll);
+      cls = newClass(key, namespace, labels, spec, archs, index, firstId + out.length, terms, volumes, registerAll);
       byKey.set(key, archs, cls);
       out.push(cls);
     }
@@ -313,6 +315,7 @@ class ClassTable {
 }
 
 function newClass(
+  key: string,
   namespace: string,
   labels: Labels,
   spec: PodScheduling,
@@ -337,6 +340,7 @@ function newClass(
     }
   }
   return {
+    key,
     id,
     namespace,
     labels,
