@@ -59,6 +59,13 @@ export interface PodClass {
   readonly key?: string;
 }
 
+/** The volume needs of a pod without claims (shared: classes only read it). */
+const NO_VOLUME_NEEDS: VolumeNeeds = { nodeAffinity: [], zoneLabels: [], errors: [] };
+
+/** No term ids, no spread rules (shared by the classes without any). */
+const NO_IDS: readonly number[] = [];
+const NO_SPREAD: readonly SpreadRule[] = [];
+
 const ZONE_LABEL_KEYS = [
   'topology.kubernetes.io/zone',
   'topology.kubernetes.io/region',
@@ -78,6 +85,7 @@ export class VolumeResolver {
   }
 
   needs(namespace: string, spec: PodScheduling): VolumeNeeds {
+    if (!spec.volumes.some((v) => v.kind === 'pvc')) return NO_VOLUME_NEEDS;
     const nodeAffinity: (readonly NodeSelectorTerm[])[] = [];
     const zoneLabels: { key: string; values: string[] }[] = [];
     const errors: string[] = [];
@@ -326,18 +334,20 @@ function newClass(
   volumes: VolumeResolver,
   registerAll: boolean,
 ): PodClass {
-  const antiTermIds = spec.podAntiAffinity.map((t) => terms.registerAffinity(t, namespace).id);
+  const antiTermIds = spec.podAntiAffinity.length === 0 ? NO_IDS : spec.podAntiAffinity.map((t) => terms.registerAffinity(t, namespace).id);
   for (const id of antiTermIds) terms.antiOwnedTermIds.add(id);
-  const affinityTermIds = registerAll ? spec.podAffinity.map((t) => terms.registerAffinity(t, namespace).id) : [];
+  const affinityTermIds = registerAll && spec.podAffinity.length > 0 ? spec.podAffinity.map((t) => terms.registerAffinity(t, namespace).id) : NO_IDS;
   const affinityGroupId = affinityTermIds.length > 0 ? terms.registerAffinityGroup(affinityTermIds).id : null;
-  const spread: SpreadRule[] = [];
-  if (registerAll) {
+  let spread = NO_SPREAD;
+  if (registerAll && spec.topologySpread.length > 0) {
+    const rules: SpreadRule[] = [];
     for (const c of spec.topologySpread) {
       if (c.whenUnsatisfiable !== 'DoNotSchedule') continue;
       const selector = withMatchLabelKeys(c.labelSelector, c.matchLabelKeys, labels);
       const term = terms.registerSpread(selector, namespace, c.topologyKey);
-      spread.push({ termId: term.id, constraint: c, selfMatch: terms.selects(term, namespace, labels) });
+      rules.push({ termId: term.id, constraint: c, selfMatch: terms.selects(term, namespace, labels) });
     }
+    spread = rules;
   }
   return {
     key,
@@ -350,7 +360,7 @@ function newClass(
     affinityGroupId,
     antiTermIds,
     spread,
-    volumes: registerAll ? volumes.needs(namespace, spec) : { nodeAffinity: [], zoneLabels: [], errors: [] },
+    volumes: registerAll ? volumes.needs(namespace, spec) : NO_VOLUME_NEEDS,
     monotone: affinityTermIds.length === 0 && spread.length === 0,
     matchedTermIds: [],
     matchedAntiTermIds: [],
