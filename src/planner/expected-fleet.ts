@@ -29,10 +29,11 @@ import { observedResources } from '../catalog/observed.js';
 import type { MigrationParams } from '../model/params.js';
 import type { Cluster, Node, Pod, ResourceList, Vng } from '../model/types.js';
 import { clusterArchitectures } from './architecture-policy.js';
-import { classKey } from './pod-classes.js';
+import { classKeyer } from './pod-classes.js';
 import { RunScheduler, type RunPod } from './run-scheduler.js';
 import { bootingNodeModel, daemonPodBase, scaleUp, type LaunchContext, type LaunchedNode } from './scale-up.js';
 import { scaleUpInputOf, type BootingView } from './scale-up-view.js';
+import { WaitQueue } from './wait-queue.js';
 
 export interface ExpectedFleetInput {
   readonly cluster: Cluster;
@@ -171,10 +172,12 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   const classes = new Map<string, { readonly id: number; readonly key: string }>();
   const role = new Map<string, Role>();
   const movingKeys = new Set(input.moving.map(keyOf));
+  /** Class keys of the pods met, in order: pods of one workload come one after another and share the previous key. */
+  const classKeyOf = classKeyer();
   const entryOf = (p: Pod, key?: string): Entry => {
     let e = entries.get(p);
     if (!e) {
-      const k = classKey(p.namespace, p.labels, p);
+      const k = classKeyOf(p);
       let cls = classes.get(k);
       if (!cls) classes.set(k, (cls = { id: classes.size, key: k }));
       const run: RunPod = { key: key ?? keyOf(p), namespace: p.namespace, labels: p.labels, spec: p, classKey: cls.key };
@@ -225,7 +228,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   const ordinals = new Map<string, number>();
   const launchedNodes: LaunchedNode[] = [];
   /** Pods waiting for a node, in the order they queue in (priority, then arrival). */
-  let pending: Entry[] = [];
+  const pending = new WaitQueue<Entry>();
   let arrivals = 0;
   /** Booting node -> the pending pods a scale-up launched it (or found room on it) for. */
   const coveredOn = new Map<string, Set<Entry>>();
@@ -254,10 +257,11 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   let failedIn = new Int32Array(0);
   let passes = 0;
   /**
-   * kube-scheduler's pass over pods in queue order; leaves in `list` (in order) the pods it could not place, and returns it.
-   * `onlyNew`: the one node added since these pods last failed (see RunScheduler.best).
+   * kube-scheduler's pass over pods in queue order; leaves in `queue` (in order) the pods it could not place. `onlyNew`: the
+   * one node added since these pods last failed (see RunScheduler.best). A pod of a class that found no node in this pass
+   * is passed over by its class id alone.
    */
-  const pass = (list: Entry[], onlyNew?: string): Entry[] => {
+  const pass = (queue: WaitQueue<Entry>, onlyNew?: string): void => {
     let kept = 0;
     passes += 1;
     if (failedIn.length < classes.size) {
@@ -265,37 +269,36 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
       grown.set(failedIn);
       failedIn = grown;
     }
-    // On one new node: once it has no room for the smallest pod in the list, no later pod fits it either.
+    const n = queue.length;
+    const { ids } = queue;
+    // On one new node: once it has no room for the smallest pod in the queue, no later pod fits it either.
     let minCpu = Number.POSITIVE_INFINITY;
     let minMemory = Number.POSITIVE_INFINITY;
     if (onlyNew !== undefined) {
-      for (let i = 0; i < list.length; i++) {
-        const e = list[i] as Entry;
-        if (e.cpu < minCpu) minCpu = e.cpu;
-        if (e.memory < minMemory) minMemory = e.memory;
+      const { cpu, memory } = queue;
+      for (let i = 0; i < n; i++) {
+        if ((cpu[i] as number) < minCpu) minCpu = cpu[i] as number;
+        if ((memory[i] as number) < minMemory) minMemory = memory[i] as number;
       }
     }
-    for (let i = 0; i < list.length; i++) {
-      const e = list[i] as Entry;
-      const node = failedIn[e.classId] === passes ? null : sched.best(e.run, onlyNew);
+    for (let i = 0; i < n; i++) {
+      const id = ids[i] as number;
+      const node = failedIn[id] === passes ? null : sched.best(queue.at(i).run, onlyNew);
       if (node === null) {
-        failedIn[e.classId] = passes;
-        list[kept++] = e;
+        failedIn[id] = passes;
+        queue.move(i, kept++);
         continue;
       }
+      const e = queue.at(i);
       sched.addPod(e.run, node);
       uncover(e);
       if (e.batch === currentBatch && currentBatch > 0) batchPlaced += 1;
-      if (onlyNew !== undefined) {
-        if (!sched.hasRoom(onlyNew, minCpu, minMemory)) {
-          list.copyWithin(kept, i + 1);
-          kept += list.length - (i + 1);
-          break;
-        }
+      if (onlyNew !== undefined && !sched.hasRoom(onlyNew, minCpu, minMemory)) {
+        for (let j = i + 1; j < n; j++) queue.move(j, kept++);
+        break;
       }
     }
-    list.length = kept;
-    return list;
+    queue.truncate(kept);
   };
 
   /** Pods become Pending (in this order) and kube-scheduler tries them on the nodes that are up. */
@@ -309,13 +312,15 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
         arrivals += 1;
       }
     }
-    const left = pass(arriving.sort(queueOrder));
-    if (left.length > 0) pending = [...pending, ...left].sort(queueOrder);
+    const left = new WaitQueue(arriving.sort(queueOrder));
+    pass(left);
+    pending.merge(left.toArray(), queueOrder);
   };
 
   /** The autoscaler's pass over the pending pods no booting node is meant for. Returns how many nodes it launched. */
   const autoscale = (batch: number): number => {
-    const stuck = pending.filter((e) => e.coveredBy === null);
+    const stuck: Entry[] = [];
+    for (let i = 0; i < pending.length; i++) if (pending.at(i).coveredBy === null) stuck.push(pending.at(i));
     if (stuck.length === 0) return 0;
     const view: BootingView[] = booting.map((b) => ({
       node: b.node,
@@ -393,7 +398,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     }
     for (const e of coveredOn.get(b.node.name) ?? []) e.coveredBy = null;
     coveredOn.delete(b.node.name);
-    pending = pass(pending, b.node.name);
+    pass(pending, b.node.name);
   };
 
   /**
@@ -513,7 +518,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
         rootVolumeSizeGiB: l.rootVolumeSizeGiB,
       };
     });
-  return { newNodes, perBatch, pending: pending.map((e) => e.run.key).sort() };
+  return { newNodes, perBatch, pending: pending.toArray().map((e) => e.run.key).sort() };
 }
 
 /**

@@ -217,6 +217,7 @@ export class IncrementalScheduler {
       volumes,
       0,
       true,
+      keys,
     );
     resolveMatches(built, terms);
     // Every shape has its own key, so class i is shape i.

@@ -55,7 +55,16 @@ export interface PodClass {
   selfAffine: boolean;
   /** CPU architectures the pod's images are known to run on (the arch of the node it runs on now); null: any. */
   readonly archs: readonly string[] | null;
+  /** Its class key without architectures (classKey(namespace, labels, spec)), when buildClasses made it. */
+  readonly key?: string;
 }
+
+/** The volume needs of a pod without claims (shared: classes only read it). */
+const NO_VOLUME_NEEDS: VolumeNeeds = { nodeAffinity: [], zoneLabels: [], errors: [] };
+
+/** No term ids, no spread rules (shared by the classes without any). */
+const NO_IDS: readonly number[] = [];
+const NO_SPREAD: readonly SpreadRule[] = [];
 
 const ZONE_LABEL_KEYS = [
   'topology.kubernetes.io/zone',
@@ -76,6 +85,7 @@ export class VolumeResolver {
   }
 
   needs(namespace: string, spec: PodScheduling): VolumeNeeds {
+    if (!spec.volumes.some((v) => v.kind === 'pvc')) return NO_VOLUME_NEEDS;
     const nodeAffinity: (readonly NodeSelectorTerm[])[] = [];
     const zoneLabels: { key: string; values: string[] }[] = [];
     const errors: string[] = [];
@@ -112,6 +122,20 @@ function withMatchLabelKeys(selector: LabelSelector | null, keys: readonly strin
   return { matchLabels: selector.matchLabels, matchExpressions: [...selector.matchExpressions, ...extra] };
 }
 
+/**
+ * classKey(namespace, labels, pod) for pods met one after another (no architectures): a pod like the previous one gets the
+ * previous one's key - the same string - without building it (checked field by field, as classes are grouped).
+ */
+export function classKeyer(): (pod: Pod) => string {
+  let last: { shape: ClassShape; probe: ClassProbe; key: string } | null = null;
+  return (pod) => {
+    if (last !== null && sameClass(last.shape, last.probe, pod.namespace, pod.labels, pod, null)) return last.key;
+    const shape: ClassShape = { namespace: pod.namespace, labels: pod.labels, spec: pod, archs: null };
+    last = { shape, probe: classProbe(shape), key: classKey(pod.namespace, pod.labels, pod) };
+    return last.key;
+  };
+}
+
 /** The class key: everything kube-scheduler reads, nothing that only names the pod. */
 export function classKey(namespace: string, labels: Labels, spec: PodScheduling, archs: readonly string[] | null = null): string {
   // Built by hand for the common fields (it runs once per pod: 150,000 times on a big cluster); JSON only for the rarer
@@ -146,13 +170,17 @@ export function podAsClassable(pod: Pod): ClassablePod {
   return { namespace: pod.namespace, labels: pod.labels, spec: pod };
 }
 
-/** Groups pods into classes and registers their terms. `registerAll` false registers only anti-affinity (pods that stay put). */
+/**
+ * Groups pods into classes and registers their terms. `registerAll` false registers only anti-affinity (pods that stay put).
+ * `knownKeys`: per pod, its class key without architectures, when the caller has them (see KnownClassKey).
+ */
 export function buildClasses(
   pods: readonly ClassablePod[],
   terms: TermIndex,
   volumes: VolumeResolver,
   firstId: number,
   registerAll: boolean,
+  knownKeys?: readonly string[],
 ): PodClass[] {
   return classesOf(
     {
@@ -161,6 +189,7 @@ export function buildClasses(
       labels: (i) => (pods[i] as ClassablePod).labels,
       spec: (i) => (pods[i] as ClassablePod).spec,
       archs: (i) => (pods[i] as ClassablePod).archs ?? null,
+      ...(knownKeys ? { knownKey: (i: number) => knownKeys[i] } : {}),
     },
     terms,
     volumes,
@@ -169,7 +198,16 @@ export function buildClasses(
   );
 }
 
-/** buildClasses over pods as the model holds them (each pod its own spec), with the architectures each may run on. */
+/**
+ * A pod's classKey(namespace, labels, pod) without architectures, when the caller has it already (undefined: not known).
+ * It must be the string classKey gives: classes are then grouped by it instead of deriving it again.
+ */
+export type KnownClassKey = (pod: Pod) => string | undefined;
+
+/**
+ * buildClasses over pods as the model holds them (each pod its own spec), with the architectures each may run on; `known`
+ * gives the class keys the caller has already.
+ */
 export function buildPodClasses(
   pods: readonly Pod[],
   archs: readonly (readonly string[] | null)[] | undefined,
@@ -177,6 +215,7 @@ export function buildPodClasses(
   volumes: VolumeResolver,
   firstId: number,
   registerAll: boolean,
+  known?: KnownClassKey,
 ): PodClass[] {
   return classesOf(
     {
@@ -185,6 +224,7 @@ export function buildPodClasses(
       labels: (i) => (pods[i] as Pod).labels,
       spec: (i) => pods[i] as Pod,
       archs: (i) => archs?.[i] ?? null,
+      ...(known ? { knownKey: (i: number) => known(pods[i] as Pod) } : {}),
     },
     terms,
     volumes,
@@ -200,31 +240,46 @@ interface PodsView {
   labels(i: number): Labels;
   spec(i: number): PodScheduling;
   archs(i: number): readonly string[] | null;
+  /** The pod's class key without architectures, when known (see KnownClassKey). */
+  knownKey?(i: number): string | undefined;
 }
 
 function classesOf(pods: PodsView, terms: TermIndex, volumes: VolumeResolver, firstId: number, registerAll: boolean): PodClass[] {
-  const byKey = new Map<string, PodClass>();
+  const byKey = new ClassTable();
   const out: PodClass[] = [];
   const probes = new Map<PodClass, ClassProbe>();
   // Pods of one workload usually come one after another: a pod like the previous one joins its class without a key.
   let last: { cls: PodClass; probe: ClassProbe } | null = null;
+  // With known keys: the previous pod's known key and architectures, and the class they gave.
+  let lastKnown: { key: string; archs: readonly string[] | null; cls: PodClass } | null = null;
   for (let index = 0; index < pods.count; index++) {
     const namespace = pods.namespace(index);
     const labels = pods.labels(index);
     const spec = pods.spec(index);
     const archs = pods.archs(index);
-    if (last !== null && sameClass(last.cls, last.probe, namespace, labels, spec, archs)) {
+    const known = pods.knownKey?.(index);
+    if (known !== undefined && lastKnown !== null && known === lastKnown.key && archs === lastKnown.archs) {
+      lastKnown.cls.members.push(index);
+      continue;
+    }
+    if (known === undefined && last !== null && sameClass(last.cls, last.probe, namespace, labels, spec, archs)) {
       last.cls.members.push(index);
       continue;
     }
-    const key = classKey(namespace, labels, spec, archs);
-    let cls = byKey.get(key);
+    const key = known ?? classKey(namespace, labels, spec);
+    let cls = byKey.get(key, archs);
     if (cls) cls.members.push(index);
     else {
-      cls = newClass(namespace, labels, spec, archs, index, firstId + out.length, terms, volumes, registerAll);
-      byKey.set(key, cls);
+      cls = newClass(key, namespace, labels, spec, archs, index, firstId + out.length, terms, volumes, registerAll);
+      byKey.set(key, archs, cls);
       out.push(cls);
     }
+    if (known !== undefined) {
+      lastKnown = { key: known, archs, cls };
+      last = null;
+      continue;
+    }
+    lastKnown = null;
     let probe = probes.get(cls);
     if (!probe) probes.set(cls, (probe = classProbe(cls)));
     last = { cls, probe };
@@ -232,7 +287,43 @@ function classesOf(pods: PodsView, terms: TermIndex, volumes: VolumeResolver, fi
   return out;
 }
 
+/**
+ * Classes by classKey(namespace, labels, spec, archs), found without building that string: by the key without
+ * architectures, then by the architectures' text (the key puts archs.join(',') after the namespace; null reads as []).
+ */
+class ClassTable {
+  private readonly byKey = new Map<string, { readonly archs: string; readonly cls: PodClass }[]>();
+  private lastArchs: readonly string[] | null = null;
+  private lastText = '';
+
+  get(key: string, archs: readonly string[] | null): PodClass | undefined {
+    const list = this.byKey.get(key);
+    if (list === undefined) return undefined;
+    const text = this.text(archs);
+    for (const x of list) if (x.archs === text) return x.cls;
+    return undefined;
+  }
+
+  set(key: string, archs: readonly string[] | null, cls: PodClass): void {
+    const entry = { archs: this.text(archs), cls };
+    const list = this.byKey.get(key);
+    if (list) list.push(entry);
+    else this.byKey.set(key, [entry]);
+  }
+
+  /** archs.join(','), made once per list of architectures met in a row (pods mostly share one list). */
+  private text(archs: readonly string[] | null): string {
+    if (archs === null) return '';
+    if (archs !== this.lastArchs) {
+      this.lastArchs = archs;
+      this.lastText = archs.join(',');
+    }
+    return this.lastText;
+  }
+}
+
 function newClass(
+  key: string,
   namespace: string,
   labels: Labels,
   spec: PodScheduling,
@@ -243,20 +334,23 @@ function newClass(
   volumes: VolumeResolver,
   registerAll: boolean,
 ): PodClass {
-  const antiTermIds = spec.podAntiAffinity.map((t) => terms.registerAffinity(t, namespace).id);
+  const antiTermIds = spec.podAntiAffinity.length === 0 ? NO_IDS : spec.podAntiAffinity.map((t) => terms.registerAffinity(t, namespace).id);
   for (const id of antiTermIds) terms.antiOwnedTermIds.add(id);
-  const affinityTermIds = registerAll ? spec.podAffinity.map((t) => terms.registerAffinity(t, namespace).id) : [];
+  const affinityTermIds = registerAll && spec.podAffinity.length > 0 ? spec.podAffinity.map((t) => terms.registerAffinity(t, namespace).id) : NO_IDS;
   const affinityGroupId = affinityTermIds.length > 0 ? terms.registerAffinityGroup(affinityTermIds).id : null;
-  const spread: SpreadRule[] = [];
-  if (registerAll) {
+  let spread = NO_SPREAD;
+  if (registerAll && spec.topologySpread.length > 0) {
+    const rules: SpreadRule[] = [];
     for (const c of spec.topologySpread) {
       if (c.whenUnsatisfiable !== 'DoNotSchedule') continue;
       const selector = withMatchLabelKeys(c.labelSelector, c.matchLabelKeys, labels);
       const term = terms.registerSpread(selector, namespace, c.topologyKey);
-      spread.push({ termId: term.id, constraint: c, selfMatch: terms.selects(term, namespace, labels) });
+      rules.push({ termId: term.id, constraint: c, selfMatch: terms.selects(term, namespace, labels) });
     }
+    spread = rules;
   }
   return {
+    key,
     id,
     namespace,
     labels,
@@ -266,7 +360,7 @@ function newClass(
     affinityGroupId,
     antiTermIds,
     spread,
-    volumes: registerAll ? volumes.needs(namespace, spec) : { nodeAffinity: [], zoneLabels: [], errors: [] },
+    volumes: registerAll ? volumes.needs(namespace, spec) : NO_VOLUME_NEEDS,
     monotone: affinityTermIds.length === 0 && spread.length === 0,
     matchedTermIds: [],
     matchedAntiTermIds: [],
@@ -285,7 +379,10 @@ interface ClassProbe {
   readonly json: Map<string, string>;
 }
 
-function classProbe(cls: PodClass): ClassProbe {
+/** What sameClass reads of a class: the fields of its first pod. */
+type ClassShape = Pick<PodClass, 'namespace' | 'labels' | 'spec' | 'archs'>;
+
+function classProbe(cls: ClassShape): ClassProbe {
   return {
     labelKeys: Object.keys(cls.labels),
     requestKeys: Object.keys(cls.spec.requests),
@@ -299,7 +396,7 @@ function classProbe(cls: PodClass): ClassProbe {
  * only when every field classKey reads is equal, so a pod joins the class it would have joined through the key.
  */
 function sameClass(
-  cls: PodClass,
+  cls: ClassShape,
   probe: ClassProbe,
   namespace: string,
   labels: Labels,
@@ -376,13 +473,18 @@ function sameClaims(a: PodScheduling['volumes'], b: PodScheduling['volumes']): b
 
 /** After every term is registered: which terms select each class. Terms are indexed by namespace and one required label. */
 export function resolveMatches(classes: readonly PodClass[], terms: TermIndex): void {
-  const keyed = new Map<string, number[]>(); // namespace \0 key=value -> term ids
+  const keyed = new Map<string, Map<string, Map<string, number[]>>>(); // namespace -> key -> value -> term ids
   const byNamespace = new Map<string, number[]>(); // namespace -> term ids without a required label
   const global: number[] = []; // terms with a namespace selector: checked against every class
-  const push = (m: Map<string, number[]>, k: string, id: number): void => {
+  const push = <K>(m: Map<K, number[]>, k: K, id: number): void => {
     const list = m.get(k);
     if (list) list.push(id);
     else m.set(k, [id]);
+  };
+  const level = <V>(m: Map<string, Map<string, V>>, k: string): Map<string, V> => {
+    let next = m.get(k);
+    if (!next) m.set(k, (next = new Map()));
+    return next;
   };
   for (const term of terms.terms) {
     if (term.selector === null) continue;
@@ -393,7 +495,7 @@ export function resolveMatches(classes: readonly PodClass[], terms: TermIndex): 
     const first = Object.keys(term.selector.matchLabels).sort()[0];
     for (const ns of term.namespaces.names) {
       if (first === undefined) push(byNamespace, ns, term.id);
-      else push(keyed, `${ns}\u0000${first}=${term.selector.matchLabels[first]}`, term.id);
+      else push(level(level(keyed, ns), first), term.selector.matchLabels[first] as string, term.id);
     }
   }
   const groupsByFirstTerm = new Map<number, number[]>();
@@ -404,13 +506,14 @@ export function resolveMatches(classes: readonly PodClass[], terms: TermIndex): 
     if (list) list.push(g.id);
     else groupsByFirstTerm.set(first, [g.id]);
   }
+  const candidates: number[] = [];
   for (const cls of classes) {
-    const candidates = new Set<number>(global);
-    for (const id of byNamespace.get(cls.namespace) ?? []) candidates.add(id);
-    for (const k in cls.labels) for (const id of keyed.get(`${cls.namespace}\u0000${k}=${cls.labels[k]}`) ?? []) candidates.add(id);
+    candidateTerms(cls, global, byNamespace, keyed, candidates);
     const matched: number[] = [];
     const anti: number[] = [];
-    for (const id of [...candidates].sort((a, b) => a - b)) {
+    for (let i = 0; i < candidates.length; i++) {
+      const id = candidates[i] as number;
+      if (i > 0 && id === candidates[i - 1]) continue;
       const term = terms.terms[id];
       if (!term || !terms.selects(term, cls.namespace, cls.labels)) continue;
       matched.push(id);
@@ -418,6 +521,12 @@ export function resolveMatches(classes: readonly PodClass[], terms: TermIndex): 
     }
     cls.matchedTermIds = matched;
     cls.matchedAntiTermIds = anti;
+    if (matched.length === 0) {
+      // No term selects the class: no group either, and its own affinity terms (if any) are not all matched.
+      cls.matchedGroupIds = [];
+      cls.selfAffine = false;
+      continue;
+    }
     const matchedSet = new Set(matched);
     const groups: number[] = [];
     for (const id of matched) {
@@ -428,4 +537,29 @@ export function resolveMatches(classes: readonly PodClass[], terms: TermIndex): 
     cls.matchedGroupIds = groups;
     cls.selfAffine = cls.affinityTermIds.length > 0 && cls.affinityTermIds.every((id) => matchedSet.has(id));
   }
+}
+
+/**
+ * Into `out` (emptied first), sorted: the ids of the terms that may select the class - the terms with a namespace
+ * selector, its namespace's terms without a required label, and those whose first required label (by key) it has. May
+ * repeat an id (next to itself, once sorted).
+ */
+function candidateTerms(
+  cls: PodClass,
+  global: readonly number[],
+  byNamespace: ReadonlyMap<string, readonly number[]>,
+  keyed: ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, readonly number[]>>>,
+  out: number[],
+): void {
+  out.length = 0;
+  for (const id of global) out.push(id);
+  for (const id of byNamespace.get(cls.namespace) ?? []) out.push(id);
+  const byKey = keyed.get(cls.namespace);
+  if (byKey !== undefined) {
+    for (const k in cls.labels) {
+      const ids = byKey.get(k)?.get(cls.labels[k] as string);
+      if (ids !== undefined) for (const id of ids) out.push(id);
+    }
+  }
+  if (out.length > 1) out.sort((a, b) => a - b);
 }

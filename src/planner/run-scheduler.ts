@@ -98,6 +98,9 @@ export class RunScheduler {
   private readonly labelCounts = new Map<string, number>();
   private spreadKeysOf: { readonly ctx: SchedulingContext; readonly keys: ReadonlySet<string> } | null = null;
   private termIndexOf: (TermClasses & { readonly ctx: SchedulingContext }) | null = null;
+  /** Scratch for firstPassing: one query's candidate nodes and their scores (reused; entries past the count are stale). */
+  private readonly candidates: NodeEntry[] = [];
+  private candidateScores = new Float64Array(0);
 
   constructor(private readonly catalog: RunCatalog) {
     this.nsLabels = new Map(catalog.namespaces.map((n) => [n.name, n.labels]));
@@ -195,7 +198,8 @@ export class RunScheduler {
     if (this.pods.has(pod.key)) throw new Error(`run scheduler: pod ${pod.key} already placed`);
     const node = this.nodes.get(nodeName);
     if (!node) throw new Error(`run scheduler: pod ${pod.key} placed on unknown node ${nodeName}`);
-    this.register(pod);
+    const known = this.stale ? undefined : this.classes.get(pod.classKey);
+    if (known === undefined) this.register(pod);
     this.pods.set(pod.key, { pod, node: nodeName });
     node.pods.add(pod.key);
     let members = this.byClass.get(pod.classKey);
@@ -204,7 +208,7 @@ export class RunScheduler {
     node.nonZeroCpu += nonZeroCpu(pod.spec.requests);
     node.nonZeroMemory += nonZeroMemory(pod.spec.requests);
     if (this.stale || !this.ctx) return;
-    const cls = this.classes.get(pod.classKey);
+    const cls = known ?? this.classes.get(pod.classKey);
     if (cls && node.plan) {
       this.ctx.place(cls, node.plan, null);
       this.updateRoom(node);
@@ -273,22 +277,43 @@ export class RunScheduler {
    * feasibility depends on nothing but the node itself and its room, that node is then the only candidate.
    */
   best(pod: RunPod, onlyNew?: string): string | null {
-    this.register(pod);
-    this.ensure();
+    const cls = this.classOf(pod);
     const ctx = this.ctx as SchedulingContext;
-    const cls = this.classes.get(pod.classKey) as PodClass;
     const simple = cls.spread.length === 0 && cls.affinityTermIds.length === 0 && cls.antiTermIds.length === 0 && cls.matchedAntiTermIds.length === 0 && cls.spec.hostPorts.length === 0;
     if (simple && onlyNew !== undefined) {
       const e = this.nodes.get(onlyNew);
       if (!e?.schedulable || !e.plan || !fits(e.plan.allocatable, e.plan.requested, cls.spec.requests) || !this.staticPass(cls, e)) return null;
       return runFilters(ctx, cls, e.plan) === null ? onlyNew : null;
     }
-    if (simple) {
-      const [first] = this.ranked(cls, true);
-      if (first === undefined) return null;
-      if (runFilters(ctx, cls, first.plan as PlanNode) === null) return first.info.name;
+    return this.firstPassing(cls, ctx);
+  }
+
+  /**
+   * The first node, best score first (ties: older node first), of the schedulable nodes with room for the class that pass
+   * the static filters, that passes every filter. The best few are picked one at a time (most pods take the first); only
+   * when they all fail are the rest sorted.
+   */
+  private firstPassing(cls: PodClass, ctx: SchedulingContext): string | null {
+    let n = this.collect(cls);
+    const nodes = this.candidates;
+    const scores = this.candidateScores;
+    for (let tries = 0; tries < 4 && n > 0; tries++) {
+      let b = 0;
+      for (let i = 1; i < n; i++) {
+        const d = (scores[i] as number) - (scores[b] as number);
+        if (d > 0 || (d === 0 && (nodes[i] as NodeEntry).order < (nodes[b] as NodeEntry).order)) b = i;
+      }
+      const e = nodes[b] as NodeEntry;
+      if (runFilters(ctx, cls, e.plan as PlanNode) === null) return e.info.name;
+      n -= 1;
+      nodes[b] = nodes[n] as NodeEntry;
+      scores[b] = scores[n] as number;
     }
-    for (const e of this.ranked(cls, false)) if (runFilters(ctx, cls, e.plan as PlanNode) === null) return e.info.name;
+    const rest = Array.from({ length: n }, (_, i) => i).sort((a, b) => (scores[b] as number) - (scores[a] as number) || (nodes[a] as NodeEntry).order - (nodes[b] as NodeEntry).order);
+    for (const i of rest) {
+      const e = nodes[i] as NodeEntry;
+      if (runFilters(ctx, cls, e.plan as PlanNode) === null) return e.info.name;
+    }
     return null;
   }
 
@@ -363,19 +388,17 @@ export class RunScheduler {
   }
 
   /**
-   * Schedulable nodes with room for the class that pass the static filters, best score first (ties: older node first). With
-   * `onlyBest`, just the best one.
+   * Into the first places of `candidates` and `candidateScores`, in creation order: the schedulable nodes with room for the
+   * class that pass the static filters, and the default score of each for the class. Returns how many.
    */
-  private ranked(cls: PodClass, onlyBest: boolean): NodeEntry[] {
+  private collect(cls: PodClass): number {
+    let n = 0;
     const verdicts = this.verdictsOf(cls);
     const req = cls.spec.requests;
     const podCpu = req['cpu'] ?? 0;
     const podMemory = req['memory'] ?? 0;
     const podNzCpu = nonZeroCpu(req);
     const podNzMemory = nonZeroMemory(req);
-    let best: NodeEntry | null = null;
-    let bestScore = -1;
-    const all: { e: NodeEntry; s: number }[] = [];
     this.room.forEachAtLeast(0, podCpu, podMemory, 1, (i) => {
       const e = this.byOrder[i];
       if (!e?.schedulable || !e.plan) return;
@@ -390,15 +413,16 @@ export class RunScheduler {
         (plan.requested['memory'] ?? 0) + podMemory,
         podCpu > 0 || podMemory > 0,
       );
-      if (onlyBest) {
-        if (s > bestScore) {
-          best = e;
-          bestScore = s;
-        }
-      } else all.push({ e, s });
+      if (n === this.candidateScores.length) {
+        const grown = new Float64Array(Math.max(64, 2 * n));
+        grown.set(this.candidateScores);
+        this.candidateScores = grown;
+      }
+      this.candidates[n] = e;
+      this.candidateScores[n] = s;
+      n += 1;
     });
-    if (onlyBest) return best === null ? [] : [best];
-    return all.sort((a, b) => b.s - a.s || a.e.order - b.e.order).map((x) => x.e);
+    return n;
   }
 
   /** Do the static filters (taints, node affinity, architecture, volumes) pass the class on the node? Cached. */
@@ -450,6 +474,15 @@ export class RunScheduler {
     this.register(pod);
   }
 
+  /** The pod's class, its shape registered and the index built first if need be (one map lookup when they are). */
+  private classOf(pod: RunPod): PodClass {
+    const known = this.stale || !this.ctx ? undefined : this.classes.get(pod.classKey);
+    if (known !== undefined) return known;
+    this.register(pod);
+    this.ensure();
+    return this.classes.get(pod.classKey) as PodClass;
+  }
+
   private register(pod: RunPod): void {
     if (this.shapes.has(pod.classKey)) return;
     this.shapes.set(pod.classKey, { namespace: pod.namespace, labels: pod.labels, spec: pod.spec });
@@ -470,10 +503,11 @@ export class RunScheduler {
       volumes,
       0,
       true,
+      keys,
     );
     resolveMatches(built, terms);
     this.classes = new Map(keys.map((k, i) => [k, built[i] as PodClass]));
-    this.verdictsById = [];
+    this.verdictsById = new Array<Verdicts | undefined>(built.length).fill(undefined);
     const ctx = new SchedulingContext(terms, [], [], () => ({ vcpu: 0, memoryGiB: 0 }));
     for (const e of [...this.nodes.values()].sort((a, b) => a.order - b.order)) {
       e.plan = planNodeOf(e, ctx.nodes.length);

@@ -28,7 +28,7 @@ export interface RunViewInput {
   readonly scheduler: RunScheduler;
   /** The nodes that exist now, by name (cordoned ones marked unschedulable). */
   readonly nodes: ReadonlyMap<string, Node>;
-  /** Every pod the scheduler holds, by key. */
+  /** Every pod the scheduler holds, by key: the pod whose scheduling fields its RunPod's spec and class key describe. */
   readonly pods: ReadonlyMap<string, Pod>;
   /** The VNG nodes launched so far (they count against the VNGs' limits). */
   readonly launched: readonly LaunchedNode[];
@@ -59,11 +59,11 @@ export function scaleUpInputOf(input: RunViewInput): ScaleUpInput {
     nodes.push(...input.nodes.values());
     for (const { pod, node } of input.scheduler.podsOfClasses(null)) {
       const p = input.pods.get(pod.key);
-      if (p) pods.push(placedOn(p, node));
+      if (p) pods.push(placedOn(p, node, pod.classKey));
     }
     for (const b of input.booting) {
       nodes.push(b.node);
-      for (const { pod } of b.pods) pods.push(placedOn(pod, b.node.name));
+      for (const { pod, classKey } of b.pods) pods.push(placedOn(pod, b.node.name, classKey));
     }
     return inputOf(input, nodes, pods);
   }
@@ -94,11 +94,11 @@ export function scaleUpInputOf(input: RunViewInput): ScaleUpInput {
     const p = input.pods.get(pod.key);
     if (!p) continue;
     if (candidates.has(node)) {
-      pods.push(placedOn(p, node));
+      pods.push(placedOn(p, node, pod.classKey));
       let sum = counted.get(node);
       if (!sum) counted.set(node, (sum = {}));
       addInto(sum, p.requests);
-    } else if (onOthers.has(pod.classKey)) pods.push(placedOn(p, nodeOf.get(node) ?? node));
+    } else if (onOthers.has(pod.classKey)) pods.push(placedOn(p, nodeOf.get(node) ?? node, pod.classKey));
   }
   for (const [name, at] of candidates) {
     const rest = input.scheduler.requested(name) ?? {};
@@ -108,7 +108,7 @@ export function scaleUpInputOf(input: RunViewInput): ScaleUpInput {
   for (const b of input.booting) {
     const rest: ResourceList = {};
     for (const { pod, classKey } of b.pods) {
-      if (onCandidates.has(classKey)) pods.push(placedOn(pod, b.node.name));
+      if (onCandidates.has(classKey)) pods.push(placedOn(pod, b.node.name, classKey));
       else addInto(rest, pod.requests);
     }
     nodes.push(withRoomTaken(b.node, rest));
@@ -130,12 +130,12 @@ function withRoomTaken(n: Node, taken: ResourceList): Node {
 /** The scale-up input: the view of `nodes` and `pods`, the pending pods, the VNGs' headroom. */
 function inputOf(input: RunViewInput, nodes: Node[], pods: Pod[]): ScaleUpInput {
   sortedByName(nodes);
-  const pending = byName(
-    input.pending
-      .map((r) => input.pods.get(r.key))
-      .filter((p): p is Pod => p !== undefined)
-      .map((p) => placedOn(p, null)),
-  );
+  const waiting: Pod[] = [];
+  for (const r of input.pending) {
+    const p = input.pods.get(r.key);
+    if (p !== undefined) waiting.push(placedOn(p, null, r.classKey));
+  }
+  const pending = byName(waiting);
   return {
     view: { ...input.cluster, nodes, pods: byName(pods), pdbs: [], workloads: [] },
     pending,
@@ -144,6 +144,7 @@ function inputOf(input: RunViewInput, nodes: Node[], pods: Pod[]): ScaleUpInput 
     observed: input.observed,
     ...(input.allocatable ? { allocatable: input.allocatable } : {}),
     architectures: input.architectures,
+    knownClassKey: (p) => classKeys.get(p),
   };
 }
 
@@ -153,13 +154,18 @@ function inputOf(input: RunViewInput, nodes: Node[], pods: Pod[]): ScaleUpInput 
  */
 const copies = new WeakMap<Pod, Pod>();
 
-function placedOn(p: Pod, node: string | null): Pod {
-  if (p.nodeName === node) return p;
-  const c = copies.get(p);
-  if (c !== undefined && c.nodeName === node) return c;
-  const copy = { ...p, nodeName: node };
-  copies.set(p, copy);
-  return copy;
+/** The class key (run-scheduler.ts) of each pod handed over, so that solve() need not derive it again. */
+const classKeys = new WeakMap<Pod, string>();
+
+function placedOn(p: Pod, node: string | null, classKey: string): Pod {
+  let out = p;
+  if (p.nodeName !== node) {
+    const c = copies.get(p);
+    if (c !== undefined && c.nodeName === node) out = c;
+    else copies.set(p, (out = { ...p, nodeName: node }));
+  }
+  if (classKeys.get(out) !== classKey) classKeys.set(out, classKey);
+  return out;
 }
 
 /** Sorts nodes by name in place; most calls find them sorted already (the nodes of the input, then launches by name). */

@@ -11,6 +11,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import { LABEL_HOSTNAME, nodeTemplateLabels } from '../catalog/template.js';
 import type { Cluster, DaemonSet, Node, Pod, Taint, Vng } from '../model/types.js';
 import { constrainsArch } from './architecture-policy.js';
+import type { KnownClassKey } from './pod-classes.js';
 import { solve, type NewNode, type Placement, type Unschedulable } from './pack.js';
 import { firstUntoleratedTaint, nodeAffinityMatches } from './selectors.js';
 
@@ -173,6 +174,8 @@ export interface ScaleUpInput {
    * clusterArchitectures); null lets such pods change architecture.
    */
   readonly architectures: readonly string[] | null;
+  /** Class keys the caller has already, for pending pods and the view's pods (see KnownClassKey in pod-classes.ts). */
+  readonly knownClassKey?: KnownClassKey;
 }
 
 export interface ScaleUpResult {
@@ -195,6 +198,7 @@ export function scaleUp(input: ScaleUpInput): ScaleUpResult {
     movingPods: input.pending,
     observed: input.observed,
     ...(input.allocatable ? { allocatable: input.allocatable } : {}),
+    ...(input.knownClassKey ? { knownClassKey: input.knownClassKey } : {}),
   });
   const misfits = [...result.unschedulable.entries()].sort((a, b) => a[0] - b[0]);
   return { placements: result.placements, newNodes: result.newNodes, misfits };

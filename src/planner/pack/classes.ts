@@ -27,14 +27,14 @@ export function packClasses(input: SolveInput): PackClasses {
   const volumes = new VolumeResolver(cluster);
 
   // Classes: moving pods (all terms), pods that stay on staying nodes (their anti-affinity), DaemonSet pods on new nodes.
-  const movingClasses = buildPodClasses(input.movingPods, input.podArchitectures, terms, volumes, 0, true);
+  const movingClasses = buildPodClasses(input.movingPods, input.podArchitectures, terms, volumes, 0, true, input.knownClassKey);
   const stayingNodes = cluster.nodes.filter((n) => !input.migratingNodes.has(n.name));
   const stayingNodeNames = new Set(stayingNodes.map((n) => n.name));
   const stayingPods =
     stayingNodeNames.size === 0
       ? []
       : cluster.pods.filter((p) => p.nodeName !== null && stayingNodeNames.has(p.nodeName) && p.phase !== 'Succeeded' && p.phase !== 'Failed');
-  const stayingClasses = buildPodClasses(stayingPods, undefined, terms, volumes, movingClasses.length, false);
+  const stayingClasses = buildPodClasses(stayingPods, undefined, terms, volumes, movingClasses.length, false, input.knownClassKey);
   // One class per DaemonSet, never shared: two DaemonSets with identical pod templates each run a pod on every node.
   const daemonClasses: PodClass[] = [];
   const daemonNameOf = new Map<PodClass, string>();

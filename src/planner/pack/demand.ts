@@ -17,10 +17,37 @@ export interface DemandBook {
   readonly demand: ReadonlyMap<string, Demand>;
 }
 
+/**
+ * Constraint keys by class key (then architectures), kept from one solve to the next: the autoscaler's solves meet the same
+ * classes again and again. Only for classes without claims, whose volume placement is always empty: the rest of the
+ * constraint key is made of fields the class key spells out entry by entry, so an equal class key gives an equal string.
+ */
+const byClassKey = new Map<string, { readonly archs: readonly string[] | null; readonly key: string }[]>();
+
+/** The most class keys kept (the map starts again beyond). */
+const MAX_KEPT = 200_000;
+
 /** Pods that want the same kind of node: same selectors, affinity, tolerations, architectures and volume placement. */
 export function constraintKey(cls: PodClass): string {
   const spec = cls.spec;
-  return JSON.stringify([spec.nodeSelector, spec.requiredNodeAffinity, spec.tolerations, cls.archs, cls.volumes]);
+  const kept = cls.key !== undefined && !spec.volumes.some((v) => v.kind === 'pvc') ? cls.key : undefined;
+  const list = kept === undefined ? undefined : byClassKey.get(kept);
+  if (list !== undefined) for (const x of list) if (sameArchs(x.archs, cls.archs)) return x.key;
+  const key = JSON.stringify([spec.nodeSelector, spec.requiredNodeAffinity, spec.tolerations, cls.archs, cls.volumes]);
+  if (kept === undefined) return key;
+  if (list !== undefined) list.push({ archs: cls.archs, key });
+  else {
+    if (byClassKey.size >= MAX_KEPT) byClassKey.clear();
+    byClassKey.set(kept, [{ archs: cls.archs, key }]);
+  }
+  return key;
+}
+
+/** The same architectures (the same JSON): both null, or the same names in the same order. */
+function sameArchs(a: readonly string[] | null, b: readonly string[] | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || a.length !== b.length) return false;
+  return a.every((x, i) => x === b[i]);
 }
 
 /** Every member of every moving class waiting, per group of pods that want the same kind of node. */

@@ -30,7 +30,7 @@ export function newNodeOpener(state: PackState, templates: readonly Template[], 
   const pairsOf = (cls: PodClass): Pair[] => {
     let pairs = pairCache.get(cls);
     if (pairs) return pairs;
-    const key = constraintKey(cls);
+    const key = groupOf.get(cls) ?? constraintKey(cls);
     let all = pairsByConstraint.get(key);
     if (!all) {
       const byName = new Map<string, Pair>();

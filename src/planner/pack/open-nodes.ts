@@ -7,22 +7,32 @@ import type { PodClass } from '../pod-classes.js';
 import { FreeTree } from '../free-tree.js';
 import { firstUntoleratedTaint } from '../selectors.js';
 
+/** Nodes with one set of hard taints, and their free room. */
+interface TaintGroup {
+  readonly taints: PlanNode['taints'];
+  readonly tree: FreeTree;
+}
+
 /**
  * Candidate nodes by position, indexed by their free room for first-fit queries, in one tree per set of taints: a class only
  * searches the trees whose taints it tolerates, so dedicated (tainted) nodes cost it nothing.
  */
 export class OpenNodes {
-  private readonly groups = new Map<string, { readonly taints: PlanNode['taints']; readonly tree: FreeTree }>();
+  private readonly groups = new Map<string, TaintGroup>();
+  /** The groups in the order they were made (a group is never removed). */
+  private readonly groupList: TaintGroup[] = [];
   private readonly groupOf: string[] = [];
-  private readonly tolerated = new Map<PodClass, FreeTree[]>();
+  /** Per class: the trees of the groups it tolerates, among the first `seen` groups (extended when groups are added). */
+  private readonly tolerated = new Map<PodClass, { trees: FreeTree[]; seen: number }>();
   constructor(private readonly ctxNodes: readonly PlanNode[]) {}
 
   add(node: PlanNode): void {
     const hard = node.taints.filter((t) => t.effect !== 'PreferNoSchedule');
     const key = JSON.stringify(hard);
     if (!this.groups.has(key)) {
-      this.groups.set(key, { taints: hard, tree: new FreeTree() });
-      this.tolerated.clear(); // a new group: recompute what each class tolerates
+      const group: TaintGroup = { taints: hard, tree: new FreeTree() };
+      this.groups.set(key, group);
+      this.groupList.push(group);
     }
     this.groupOf[node.idx] = key;
     this.update(node);
@@ -38,11 +48,14 @@ export class OpenNodes {
 
   /** The first node at or after `from`, among those whose taints the class tolerates, with room for cpu, memory and a pod. */
   first(cls: PodClass, from: number, cpu: number, memory: number): number {
-    let trees = this.tolerated.get(cls);
-    if (!trees) {
-      trees = [...this.groups.values()].filter((g) => firstUntoleratedTaint(g.taints, cls.spec.tolerations) === null).map((g) => g.tree);
-      this.tolerated.set(cls, trees);
+    let known = this.tolerated.get(cls);
+    if (!known) this.tolerated.set(cls, (known = { trees: [], seen: 0 }));
+    // Groups made since the class last looked: add those it tolerates.
+    for (; known.seen < this.groupList.length; known.seen++) {
+      const g = this.groupList[known.seen] as TaintGroup;
+      if (firstUntoleratedTaint(g.taints, cls.spec.tolerations) === null) known.trees.push(g.tree);
     }
+    const trees = known.trees;
     let best = -1;
     for (const tree of trees) {
       const i = tree.firstAtLeast(from, cpu, memory, 1);

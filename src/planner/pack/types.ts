@@ -6,6 +6,7 @@ import type { AllocatableOptions } from '../../catalog/allocatable.js';
 import type { MaxPodsSource } from '../../catalog/new-node.js';
 import type { Catalog } from '../../catalog/catalog.js';
 import type { Cluster, Pod, ResourceList, Vng } from '../../model/types.js';
+import type { KnownClassKey } from '../pod-classes.js';
 import type { PluginName } from '../predicates/index.js';
 
 export interface SolveInput {
@@ -21,6 +22,8 @@ export interface SolveInput {
   readonly allocatable?: AllocatableOptions;
   /** Per moving pod: the architectures it may run on (null: any). Absent: no architecture policy. */
   readonly podArchitectures?: readonly (readonly string[] | null)[];
+  /** Class keys the caller has already, for moving and staying pods (see KnownClassKey in pod-classes.ts). */
+  readonly knownClassKey?: KnownClassKey;
 }
 
 export interface Placement {

@@ -1,0 +1,78 @@
+/**
+ * The pods waiting for a node in the planner's model of a run (expected-fleet.ts), in kube-scheduler's queue order, with
+ * what its passes read of every pod - class id, cpu and memory requests - kept in typed arrays beside them. A pass over a
+ * queue of tens of thousands of pods, once per node that turns Ready, then reads those arrays and touches a pod's own
+ * object only for the pods it tries.
+ */
+
+/** What the queue keeps of each pod beside it. */
+export interface Queued {
+  /** Its class as a small number (one per class key). */
+  readonly classId: number;
+  /** Its cpu and memory requests (0 when it requests none). */
+  readonly cpu: number;
+  readonly memory: number;
+}
+
+export class WaitQueue<T extends Queued> {
+  private items: T[] = [];
+  /** classId, cpu and memory of items[i] at index i (the arrays may be longer than the queue). */
+  ids = new Int32Array(0);
+  cpu = new Float64Array(0);
+  memory = new Float64Array(0);
+
+  /** A queue of `list`, in its order (the queue takes the array). */
+  constructor(list: T[] = []) {
+    this.reset(list);
+  }
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  /** The pod at `i` (0 <= i < length). */
+  at(i: number): T {
+    return this.items[i] as T;
+  }
+
+  /** The pods in order (a copy). */
+  toArray(): T[] {
+    return [...this.items];
+  }
+
+  /** Puts the pod at `from` at `to` (to <= from), as a pass keeps the pods it leaves. */
+  move(from: number, to: number): void {
+    if (from === to) return;
+    this.items[to] = this.items[from] as T;
+    this.ids[to] = this.ids[from] as number;
+    this.cpu[to] = this.cpu[from] as number;
+    this.memory[to] = this.memory[from] as number;
+  }
+
+  /** Keeps the first `n` pods. */
+  truncate(n: number): void {
+    this.items.length = n;
+  }
+
+  /** The queue with `more` added, sorted by `order` (stable: among equals, the pods queued first stay first). */
+  merge(more: readonly T[], order: (a: T, b: T) => number): void {
+    if (more.length === 0) return;
+    this.reset([...this.items, ...more].sort(order));
+  }
+
+  private reset(list: T[]): void {
+    this.items = list;
+    if (this.ids.length < list.length) {
+      const size = Math.max(64, 2 * list.length);
+      this.ids = new Int32Array(size);
+      this.cpu = new Float64Array(size);
+      this.memory = new Float64Array(size);
+    }
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i] as T;
+      this.ids[i] = e.classId;
+      this.cpu[i] = e.cpu;
+      this.memory[i] = e.memory;
+    }
+  }
+}
