@@ -1,25 +1,21 @@
 /**
- * Per class of equal pods (the caller's equivalence key: everything the scheduler reads of a pod but its name), each
- * node's filter verdict and node-local raw scores, kept while the node's NodeState is the same object. The cache makes a new
- * NodeState whenever a node or its pods change, so an unchanged NodeState means an unchanged answer - for a pod whose
- * verdicts read that node alone: no topology spread constraint, no pod (anti-)affinity term of its own, and no placed pod's
- * anti-affinity selecting it. For any other pod the verdicts of the filters that read one node are kept the same way, and
- * the two that read other nodes' pods (PodTopologySpread, InterPodAffinity, last in the profile) run in every cycle on the
- * nodes that passed the others (`second`).
- *
- * A cycle of such a pod walks the nodes reading one array slot per node instead of running ten filters, and scores the
- * feasible nodes from kept raw scores (only normalisation and the weighted sum are redone). Nodes are keyed by a slot the
+ * What the scheduler keeps per class of pods from one cycle to the next: each node's verdict of the filters that read that
+ * node alone (all but PodTopologySpread and InterPodAffinity, which come last in the profile) and the raw scores of the
+ * score plugins that read one node, kept while the node's NodeState is the same object. The cache makes a new NodeState
+ * whenever a node or its pods change, so an unchanged NodeState means an unchanged answer. Nodes are keyed by a slot the
  * cache gives each node for its lifetime, so nodes coming and going do not shift the other nodes' answers.
  *
- * Verdicts and node-local scores read none of the pod's labels: classes that differ only there (the pods of different
- * Deployments with the same requests, selectors and tolerations) share one store, keyed by the fields those plugins read
- * (nodeLocalKey). Whether a placed pod's anti-affinity selects the pod is kept per class.
+ * Those verdicts and scores read none of the pod's labels: classes that differ only there (the pods of different
+ * Deployments with the same requests, selectors and tolerations) share one store, keyed by the fields they read
+ * (nodeLocalKey). A pod whose verdicts read other nodes too - a topology spread constraint or a pod (anti-)affinity term
+ * of its own, or a placed pod's anti-affinity selecting it (kept per class: Repulsion) - runs the two other filters in every
+ * cycle on the nodes that passed the rest (`second`).
  *
- * A class asked for again keeps every node's verdict up to date (class-index.ts): it follows the cache's change log and
- * re-runs its filters on the nodes changed since, so that it knows its feasible nodes and the reasons the others fail. A
- * cycle then finds the feasible nodes it would have walked to without visiting the others: when few nodes have room (the
- * usual state of a migration, where every pod would otherwise walk every node), a cycle costs the changes since the class's
- * last cycle, not the cluster's size; and a failed cycle's answer is kept exact this way (no failure memo needed).
+ * Each store keeps every node's verdict up to date (class-index.ts): it follows the cache's change log and filters again
+ * only the nodes changed since it was last asked, so it knows its feasible nodes and why the others fail. A cycle then
+ * finds the feasible nodes it would have walked to without visiting the others (when few nodes have room, the usual state
+ * of a migration, where every pod would otherwise walk every node), and a pod that passes no node's filters and cannot
+ * preempt gets its answer without a cycle (knownFailure).
  */
 import { runPreFilters, type FeasibleIndex, type NodeLocalAnswers } from './framework.js';
 import { termSelects } from './match.js';
