@@ -424,7 +424,8 @@ function sameClass(
   return sameClaims(c.volumes, spec.volumes);
 }
 
-function sameArchs(a: readonly string[] | null, b: readonly string[] | null): boolean {
+/** The same architectures (the same JSON): both null, or the same names in the same order. */
+export function sameArchs(a: readonly string[] | null, b: readonly string[] | null): boolean {
   if (a === b) return true;
   if (a === null || b === null || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

@@ -3,7 +3,7 @@
  * requests and pod count still waiting for a node (new-node choice prices a node type for that demand).
  */
 import type { ResourceList } from '../../model/types.js';
-import type { PodClass } from '../pod-classes.js';
+import { sameArchs, type PodClass } from '../pod-classes.js';
 
 export interface Demand {
   readonly requests: ResourceList;
@@ -41,13 +41,6 @@ export function constraintKey(cls: PodClass): string {
     byClassKey.set(kept, [{ archs: cls.archs, key }]);
   }
   return key;
-}
-
-/** The same architectures (the same JSON): both null, or the same names in the same order. */
-function sameArchs(a: readonly string[] | null, b: readonly string[] | null): boolean {
-  if (a === b) return true;
-  if (a === null || b === null || a.length !== b.length) return false;
-  return a.every((x, i) => x === b[i]);
 }
 
 /** Every member of every moving class waiting, per group of pods that want the same kind of node. */
