@@ -20,6 +20,7 @@
 import { runPreFilters, type FeasibleIndex, type NodeLocalAnswers } from './framework.js';
 import { termSelects } from './match.js';
 import { NodeChangeLog } from './node-changes.js';
+import type { CacheListener } from './cache.js';
 import type { PlacedIndex } from './placed-index.js';
 import { DEFAULT_SCORES } from './profile.js';
 import { ClassIndex, nodeLocalVerdict, otherNodesVerdict, type ClassVerdicts } from './class-index.js';
@@ -27,7 +28,6 @@ import type { FilterResult, NodeState, SchedPod, Snapshot } from './types.js';
 
 /** Per class: whether a placed pod's required anti-affinity selects its pods. */
 interface Repulsion {
-  readonly pod: SchedPod;
   /** How many of the index's anti-affinity groups were checked for selecting the pod. */
   antiScanned: number;
   /** Some placed pod's anti-affinity selects the pod: its verdicts read other nodes' pods. */
@@ -69,7 +69,7 @@ export interface ClassCacheSource {
   slots(): readonly number[];
   slotOf(name: string): number | undefined;
   stateOf(name: string): NodeState | undefined;
-  listen(listener: NodeChangeLog): void;
+  listen(listener: CacheListener): void;
   /** The placed pods grouped, as the cache's snapshots read them. */
   placed(): PlacedIndex;
   /** Whether some placed pod has a priority below `priority`. */
@@ -124,9 +124,7 @@ export class ClassCache {
     const entry = e;
     const slots = this.source.slots();
     this.trimLog(snapshot.nodes.length);
-    if (entry.index === null || entry.index.followed < this.log.start) entry.index = ClassIndex.build(entry, snapshot, slots, this.log.end);
-    else entry.index.follow(entry, snapshot, this.log, (name) => this.source.stateOf(name));
-    const index = entry.index;
+    const index = this.upToDate(entry, () => snapshot);
     const useIndex = this.useIndex;
     const second = wide ? (n: NodeState): FilterResult => otherNodesVerdict(pod, n, snapshot) : null;
     return {
@@ -168,22 +166,31 @@ export class ClassCache {
    */
   knownFailure(pod: SchedPod, snapshot: () => Snapshot): string | null {
     const entry = this.entries.get(nodeLocalKey(pod));
-    const index = entry?.index;
     const nodes = this.source.slots().length;
-    if (entry === undefined || index === undefined || index === null || nodes === 0 || index.followed < this.log.start) return null;
+    if (entry === undefined || entry.index === null || nodes === 0) return null;
     let s: Snapshot | null = null;
     const current = (): Snapshot => (s ??= snapshot());
     if (pod.volumes.length > 0 && runPreFilters(pod, current()) !== null) return null;
-    if (index.followed < this.log.end) index.follow(entry, current(), this.log, (name) => this.source.stateOf(name));
+    const index = this.upToDate(entry, current);
     if (index.feasible.length > 0) return null;
     const hopeless = index.resolvable === 0 || pod.preemptionPolicy === 'Never' || !this.source.hasPriorityBelow(pod.priority);
     return hopeless ? index.message(nodes) : null;
   }
 
+  /**
+   * The store's index brought up to date: followed from the change log, or built again when it had not been built or the
+   * log dropped changes it had not followed. `snapshot()` (the cache's current one) is asked for only when there is work.
+   */
+  private upToDate(entry: ClassEntry, snapshot: () => Snapshot): ClassIndex {
+    if (entry.index === null || entry.index.followed < this.log.start) entry.index = ClassIndex.build(entry, snapshot(), this.source.slots(), this.log.end);
+    else if (entry.index.followed < this.log.end) entry.index.follow(entry, snapshot(), this.log, (name) => this.source.stateOf(name));
+    return entry.index;
+  }
+
   /** Whether a placed pod's required anti-affinity selects the pods of class `key` (checked against new groups only). */
   private repelled(key: string, pod: SchedPod, snapshot: () => Snapshot): boolean {
     let r = this.repulsion.get(key);
-    if (r === undefined) this.repulsion.set(key, (r = { pod, antiScanned: 0, repelled: false }));
+    if (r === undefined) this.repulsion.set(key, (r = { antiScanned: 0, repelled: false }));
     const anti = this.source.placed().withRequiredAntiAffinity;
     if (r.repelled || r.antiScanned >= anti.length) return r.repelled;
     const current = snapshot();
