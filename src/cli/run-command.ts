@@ -15,7 +15,7 @@ import type { AllocatableOptions } from '../catalog/allocatable.js';
 import { loadCatalog, type Catalog } from '../catalog/catalog.js';
 import { MigrationEngine } from '../engine/engine.js';
 import { enginePlanOf } from '../engine/engine-plan.js';
-import type { ClusterSnapshot, EngineEvent, TracePort } from '../engine/ports.js';
+import { PortError, type ClusterSnapshot, type EngineEvent, type TracePort } from '../engine/ports.js';
 import type { LiveWorld } from '../live/index.js';
 import { initialState, isTerminal, type EnginePlan, type MigrationState } from '../engine/state.js';
 import { migrationStatus } from '../engine/status.js';
@@ -55,6 +55,11 @@ export interface RunOptions extends PlanOptions {
   allowPredictedFailure?: boolean;
   idleAfterEnd?: boolean;
   traceOut?: string;
+  cloud: string;
+  clusterName?: string;
+  region?: string;
+  profile?: string;
+  allowLowerMinSize?: boolean;
 }
 
 export const EXIT_COMPLETED = 0;
@@ -137,6 +142,8 @@ interface Validated {
   readonly clusterFile: { cluster: Cluster; source: string } | null;
   readonly params: MigrationParams | null;
   readonly capacity: 'kwok' | 'external';
+  /** How drained old nodes are terminated. */
+  readonly cloud: CloudChoice;
   /** Node options of --vm-memory-overhead-percent and --max-pods. */
   readonly allocatable: AllocatableOptions | undefined;
 }
@@ -149,6 +156,7 @@ export async function validateRun(opts: RunOptions): Promise<Validated> {
     throw new InputError('flag --capacity', '', '', `expected kwok, external or ec2; found "${opts.capacity}"`);
   }
   if (!['text', 'json'].includes(opts.output)) throw new InputError('flag --output', '', '', `expected text or json; found "${opts.output}"`);
+  const cloud = cloudChoice(opts);
   checkNamespace(opts.namespace);
   checkMigrationId(opts.migrationId);
   if (opts.plan !== undefined && opts.cluster !== undefined) {
@@ -187,7 +195,37 @@ export async function validateRun(opts: RunOptions): Promise<Validated> {
   }
   const clusterFile = opts.cluster !== undefined ? { cluster: readCluster(opts.cluster), source: opts.cluster } : null;
   const kube = await loadKubeConfig(opts.kubeconfig, opts.context);
-  return { kube, catalog, vngs, vngsSource: opts.vngs ?? '', planFile, clusterFile, params, capacity: opts.capacity, allocatable };
+  return { kube, catalog, vngs, vngsSource: opts.vngs ?? '', planFile, clusterFile, params, capacity: opts.capacity, cloud, allocatable };
+}
+
+/** --cloud and the flags that go with it. */
+export type CloudChoice =
+  | { readonly kind: 'nodes' }
+  | { readonly kind: 'aws'; readonly clusterName: string; readonly region?: string; readonly profile?: string; readonly allowLowerMinSize: boolean };
+
+/** An EKS cluster name: 1-100 letters, digits, hyphens and underscores, starting with a letter or digit. */
+const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+
+export function cloudChoice(opts: RunOptions): CloudChoice {
+  const cloud = opts.cloud ?? 'nodes';
+  if (cloud !== 'nodes' && cloud !== 'aws') throw new InputError('flag --cloud', '', '', `expected nodes or aws; found "${cloud}"`);
+  if (cloud === 'nodes') {
+    const stray = (['clusterName', 'region', 'profile', 'allowLowerMinSize'] as const).find((k) => opts[k] !== undefined);
+    if (stray !== undefined) throw new InputError(`flag --${kebab(stray)}`, '', '', 'only with --cloud aws (it says how EC2 instances are terminated)');
+    return { kind: 'nodes' };
+  }
+  if (opts.clusterName === undefined) {
+    throw new InputError('flag --cluster-name', '', '', 'required with --cloud aws: only instances tagged for this cluster (kubernetes.io/cluster/NAME or eks:cluster-name) are terminated');
+  }
+  if (!CLUSTER_NAME.test(opts.clusterName)) throw new InputError('flag --cluster-name', '', '', `not a cluster name: "${opts.clusterName}"`);
+  if (opts.region !== undefined && !/^[a-z]{2}(-[a-z0-9]+)+-\d+$/.test(opts.region)) throw new InputError('flag --region', '', '', `not an AWS region: "${opts.region}"`);
+  return {
+    kind: 'aws',
+    clusterName: opts.clusterName,
+    ...(opts.region !== undefined ? { region: opts.region } : {}),
+    ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+    allowLowerMinSize: opts.allowLowerMinSize === true,
+  };
 }
 
 const stamp = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -285,6 +323,15 @@ export function runCommand(): Command {
     .option('--namespace <ns>', 'where the state, the stop request and the leader Lease live', DEFAULT_NAMESPACE)
     .option('--migration-id <id>', 'names the migration; the same id resumes it', DEFAULT_MIGRATION_ID)
     .addOption(new Option('--capacity <provider>', 'who launches new nodes: kwok (test clusters), external (Ocean or another autoscaler), ec2 (not available yet)').default('external'))
+    .addOption(
+      new Option('--cloud <how>', 'how drained old nodes are terminated: aws (their EC2 instances, through their Auto Scaling group or EC2), nodes (delete the Node objects: KWOK, Karpenter)')
+        .choices(['nodes', 'aws'])
+        .default('nodes'),
+    )
+    .option('--cluster-name <name>', 'with --cloud aws: the name the cluster\'s instances are tagged with (kubernetes.io/cluster/NAME or eks:cluster-name)')
+    .option('--region <region>', 'with --cloud aws: the AWS region (default: the SDK\'s, e.g. AWS_REGION or the profile\'s)')
+    .option('--profile <name>', 'with --cloud aws: the AWS shared-config profile (default: the SDK\'s credential chain)')
+    .option('--allow-lower-min-size', "with --cloud aws: lower an Auto Scaling group's MinSize when terminating its drained instances would go below it")
     .option('--dry-run', 'plan, check and print what the first batch would do (server-side dry run); change nothing')
     .option('--allow-infeasible', 'start even when the plan says some pods fit no VNG')
     .option('--allow-predicted-failure', 'start even when the plan predicts that the migration will fail (e.g. TechnicalTimeout)')
@@ -386,7 +433,7 @@ export async function executeRun(opts: RunOptions): Promise<number> {
         if (line !== null) log(line);
       },
     };
-    world = await openWorld(v, opts, false, trace, log);
+    world = await openWorld(v, opts, false, trace, log, fresh);
     const ports = world.ports;
     const engine = await MigrationEngine.resumeOrStart(ports, fresh);
     const interval = engine.current.settings.intervalSeconds;
@@ -457,7 +504,7 @@ async function ensureNamespace(kube: LoadedKubeConfig, namespace: string, log: (
 }
 
 /** The live ports (watch caches synced). Unreachable or refused: one line, exit 1. */
-async function openWorld(v: Validated, opts: RunOptions, dryRun: boolean, trace: TracePort, say: (line: string) => void): Promise<LiveWorld> {
+async function openWorld(v: Validated, opts: RunOptions, dryRun: boolean, trace: TracePort, say: (line: string) => void, state: MigrationState): Promise<LiveWorld> {
   const { openLiveWorld } = await import('../live/index.js');
   const debug = process.env['VNGSHIFT_DEBUG'] !== undefined;
   // The adapters' own log: everything with VNGSHIFT_DEBUG; in a dry run, the nodes a capacity provider would create (the
@@ -465,13 +512,27 @@ async function openWorld(v: Validated, opts: RunOptions, dryRun: boolean, trace:
   const adapterLog = (line: string): void => {
     if (debug) process.stderr.write(`vngshift: live: ${line}\n`);
     else if (dryRun && /^dry run: create /.test(line)) say(`dry run: would ${line.slice('dry run: '.length)}`);
+    else if (dryRun && /^dry run: would terminate /.test(line)) say(line);
+    else if (!dryRun && v.cloud.kind === 'aws' && /^(terminate|Auto Scaling group)/.test(line)) say(line);
   };
+  const cloud = v.cloud;
   try {
     return await openLiveWorld({
       kubeconfig: v.kube.kc,
       namespace: opts.namespace,
       migrationId: opts.migrationId,
       capacity: v.capacity,
+      ...(cloud.kind === 'aws'
+        ? {
+            cloud: 'aws' as const,
+            aws: {
+              settings: { ...(cloud.region !== undefined ? { region: cloud.region } : {}), ...(cloud.profile !== undefined ? { profile: cloud.profile } : {}) },
+              clusterName: cloud.clusterName,
+              allowLowerMinSize: cloud.allowLowerMinSize,
+              oldNodes: state.oldNodes,
+            },
+          }
+        : {}),
       vngs: v.vngs,
       catalog: v.catalog,
       dryRun,
@@ -528,7 +589,7 @@ async function dryRun(v: Validated, opts: RunOptions, fresh: MigrationState, log
       if (line !== null) log(`dry run: ${line}`);
     },
   };
-  const world = await openWorld(v, opts, true, trace, log);
+  const world = await openWorld(v, opts, true, trace, log, fresh);
   try {
     const ports = world.ports;
     log(`dry run: nothing is written; the state would be kept in ${opts.namespace} under migration id ${opts.migrationId}, the leader Lease would be ${opts.namespace}/vngshift-${opts.migrationId}`);
@@ -543,6 +604,17 @@ async function dryRun(v: Validated, opts: RunOptions, fresh: MigrationState, log
     if (s.params.shouldTerminateDrainedNodes) {
       const ids = s.oldNodes.map((n) => n.instanceId ?? n.name);
       log(`dry run: drained old instances would be terminated (${ids.length}): ${ids.slice(0, 8).join(', ')}${ids.length > 8 ? ', ...' : ''}`);
+      // With --cloud aws: each instance's path and the guard rails, asked of EC2 and Auto Scaling now (DryRun where EC2 has it).
+      if (world.aws !== null) {
+        const withIds = s.oldNodes.flatMap((n) => (n.instanceId !== null ? [n.instanceId] : []));
+        try {
+          await world.ports.cloud.terminateInstances(withIds);
+        } catch (e) {
+          if (!(e instanceof PortError)) throw e;
+          log(`dry run: terminating them would fail: ${e.code ?? e.kind}: ${e.message}`);
+          return EXIT_FAILED_OR_STOPPED;
+        }
+      }
     } else log('dry run: drained old instances would be left running (shouldTerminateDrainedNodes is off)');
     return 0;
   } finally {

@@ -460,7 +460,7 @@ export class MigrationEngine {
         await this.ports.cloud.terminateInstances([id]);
       } catch (e) {
         if (e instanceof PortError && !e.transient) {
-          this.fail(code, `EC2 refused TerminateInstances for ${id} (${e.code ?? e.kind}: ${e.message})`, [`Instance ${id}`, `Node ${name}`]);
+          this.fail(code, `could not terminate instance ${id} (${e.code ?? e.kind}: ${e.message})`, [`Instance ${id}`, `Node ${name}`]);
           return false;
         }
         throw e;

@@ -7,21 +7,37 @@
  * - `external`: the same Node deletion. Karpenter's termination finalizer terminates the instance behind a deleted Node;
  *   cluster-autoscaler and Ocean's controller do not, so with them the EC2 instance is left to the cloud side (a warning is
  *   logged) until the EC2 adapter exists; `--no-should-terminate-drained-nodes` avoids relying on it.
- * - `ec2`: TerminateInstances through @aws-sdk/client-ec2 — the seam for a later issue. Asking for it now throws
- *   CloudNotAvailableError.
+ * - `aws`: the EC2 instances themselves, as their Auto Scaling group or EC2 manages them, with guard rails
+ *   (aws/aws-cloud.ts, aws/termination-plan.ts).
  */
 import type { CloudPort } from '../engine/ports.js';
+import { zoneFromProviderId } from '../model/kube/node.js';
+import { AwsCloud, type LiveNodeRef } from './aws/aws-cloud.js';
+import { makeAwsClients, type AwsSettings } from './aws/clients.js';
 import { dryRunParam, type LiveContext } from './context.js';
 import { httpStatusOf, toPortError } from './errors.js';
 import { toNodeView } from './views.js';
 
-export type CloudKind = 'kwok' | 'external' | 'ec2';
+export type CloudKind = 'kwok' | 'external' | 'aws';
 
-export class CloudNotAvailableError extends Error {
-  override readonly name = 'CloudNotAvailableError';
-  constructor(readonly kind: CloudKind) {
-    super(`the ${kind} cloud port is not available yet: use kwok (test clusters) or external (Ocean, Karpenter or cluster-autoscaler)`);
+/** What the aws cloud port needs beyond the live context. */
+export interface AwsCloudSetup {
+  readonly settings: AwsSettings;
+  readonly clusterName: string;
+  readonly allowLowerMinSize: boolean;
+  /** The migration's old nodes (its plan's): only their instances may be terminated. */
+  readonly oldNodes: readonly { readonly name: string; readonly instanceId: string | null }[];
+}
+
+/** Each Node object's providerID, by node name. */
+export function liveNodeRefs(nodes: readonly unknown[]): Map<string, LiveNodeRef> {
+  const out = new Map<string, LiveNodeRef>();
+  for (const n of nodes) {
+    const v = toNodeView(n);
+    const providerID = (n as { spec?: { providerID?: unknown } }).spec?.providerID;
+    out.set(v.name, { instanceId: v.instanceId, zone: typeof providerID === 'string' ? zoneFromProviderId(providerID) : null });
   }
+  return out;
 }
 
 /** Node names per instance id, from Node objects (JSON). */
@@ -59,7 +75,15 @@ export class NodeDeletingCloud implements CloudPort {
   }
 }
 
-export function makeCloudPort(kind: CloudKind, ctx: LiveContext): CloudPort {
-  if (kind === 'ec2') throw new CloudNotAvailableError(kind);
-  return new NodeDeletingCloud(ctx, kind);
+export function makeCloudPort(kind: CloudKind, ctx: LiveContext, aws?: AwsCloudSetup): CloudPort {
+  if (kind !== 'aws') return new NodeDeletingCloud(ctx, kind);
+  if (aws === undefined) throw new Error('the aws cloud port needs its settings');
+  return new AwsCloud(makeAwsClients(aws.settings), {
+    clusterName: aws.clusterName,
+    oldNodes: aws.oldNodes,
+    liveNodes: () => liveNodeRefs(ctx.nodes.list()),
+    allowLowerMinSize: aws.allowLowerMinSize,
+    dryRun: ctx.dryRun,
+    log: ctx.log,
+  });
 }

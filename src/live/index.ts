@@ -11,14 +11,14 @@ import type { Vng } from '../model/types.js';
 import { ExternalCapacity } from './capacity-external.js';
 import { KwokCapacity } from './capacity-kwok.js';
 import { WallClock } from './clock.js';
-import { makeCloudPort, type CloudKind } from './cloud-port.js';
+import { makeCloudPort, type AwsCloudSetup, type CloudKind } from './cloud-port.js';
 import { makeClusterPort } from './cluster-port.js';
 import { loadKubeConfig, makeContext, type LiveContext } from './context.js';
 import type { EtiquetteOptions } from './etiquette.js';
 import { EventRecorder } from './events.js';
 import { DEFAULT_STATE_NAMESPACE, StateStore } from './state-store.js';
 
-export { CloudNotAvailableError, type CloudKind } from './cloud-port.js';
+export type { AwsCloudSetup, CloudKind } from './cloud-port.js';
 export { DEFAULT_STATE_NAMESPACE, readState, readStopRequest, requestStop } from './state-store.js';
 export { readClusterLive } from './read-cluster.js';
 
@@ -32,6 +32,8 @@ export interface LiveWorldOptions {
   readonly capacity: 'kwok' | 'external';
   /** How old instances are terminated; default: kwok with kwok capacity, external with external. */
   readonly cloud?: CloudKind;
+  /** With cloud aws: the AWS settings, the cluster name and the migration's old nodes. */
+  readonly aws?: AwsCloudSetup;
   readonly vngs: readonly Vng[];
   readonly catalog: Catalog;
   /** Writes go with dryRun=All (and are logged); state writes go nowhere. */
@@ -56,6 +58,8 @@ export interface LiveWorld {
   readonly kwok: KwokCapacity | null;
   /** The trace kept when no trace port was given. */
   readonly trace: readonly EngineEvent[];
+  /** The AWS settings when old instances are terminated on AWS (cloud aws), else null. */
+  readonly aws: AwsCloudSetup | null;
   close(): Promise<void>;
 }
 
@@ -67,7 +71,7 @@ export async function openLiveWorld(opts: LiveWorldOptions): Promise<LiveWorld> 
     opts.log ??
     (opts.dryRun || process.env['VNGSHIFT_DEBUG'] !== undefined ? (line: string) => void process.stderr.write(`vngshift: live: ${line}\n`) : () => undefined);
   const ctx = makeContext(kc, { dryRun: opts.dryRun, log, ...(opts.etiquette ? { etiquette: opts.etiquette } : {}) });
-  const cloud = makeCloudPort(opts.cloud ?? opts.capacity, ctx);
+  const cloud = makeCloudPort(opts.cloud ?? opts.capacity, ctx, opts.aws);
   const store = new StateStore(ctx.core, ctx.api, { namespace: opts.namespace ?? DEFAULT_STATE_NAMESPACE, dryRun: opts.dryRun, log });
   const events = new EventRecorder(ctx);
   const cluster = makeClusterPort(ctx, store, events);
@@ -105,5 +109,5 @@ export async function openLiveWorld(opts: LiveWorldOptions): Promise<LiveWorld> 
     await close();
     throw e;
   }
-  return { ports: { cluster, cloud, capacity, clock, trace }, context: ctx, capacity, kwok, trace: kept, close };
+  return { ports: { cluster, cloud, capacity, clock, trace }, context: ctx, capacity, kwok, trace: kept, aws: opts.cloud === 'aws' ? (opts.aws ?? null) : null, close };
 }

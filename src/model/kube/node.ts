@@ -18,6 +18,11 @@ export function instanceIdFromProviderId(providerID: string): string | null {
   return AWS_PROVIDER_ID.exec(providerID)?.[1] ?? null;
 }
 
+/** `aws:///us-east-1a/i-0abc123` -> `us-east-1a`; null without a zone. */
+export function zoneFromProviderId(providerID: string): string | null {
+  return /^aws:\/\/\/?([^/]+)\/i-[0-9a-zA-Z]+$/.exec(providerID)?.[1] ?? null;
+}
+
 function firstLabel(labels: Readonly<Record<string, string>>, keys: readonly string[]): string | null {
   for (const key of keys) {
     const value = labels[key];

@@ -121,9 +121,9 @@ export interface RunningCli {
 }
 
 /** Starts bin/vngshift.js (the build of the code under test), collecting its output; SIGKILLed after `timeoutMs`. */
-export function startCli(args: readonly string[], timeoutMs = 600_000): RunningCli {
+export function startCli(args: readonly string[], timeoutMs = 600_000, env?: NodeJS.ProcessEnv): RunningCli {
   const startedAt = Date.now();
-  const child = spawn(process.execPath, ['bin/vngshift.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/vngshift.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -139,9 +139,9 @@ export function startCli(args: readonly string[], timeoutMs = 600_000): RunningC
   return { child, done, startedAt, out: () => out };
 }
 
-/** Runs bin/vngshift.js to its end and collects its output. */
-export function cli(args: readonly string[], timeoutMs = 600_000): Promise<CliResult> {
-  return startCli(args, timeoutMs).done;
+/** Runs bin/vngshift.js to its end and collects its output; `env` adds to this process's environment. */
+export function cli(args: readonly string[], timeoutMs = 600_000, env?: NodeJS.ProcessEnv): Promise<CliResult> {
+  return startCli(args, timeoutMs, env).done;
 }
 
 // ---- pods ----------------------------------------------------------------------------------------------------------------

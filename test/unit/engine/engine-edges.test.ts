@@ -565,7 +565,7 @@ describe('what the engine reports', () => {
     expect(s.failure).toEqual({
       code: 'TerminateFailed',
       message: 'The migration has stopped due to failure to terminate old instances.',
-      why: 'EC2 refused TerminateInstances for i-0aaa (UnauthorizedOperation: You are not authorized to perform this operation.)',
+      why: 'could not terminate instance i-0aaa (UnauthorizedOperation: You are not authorized to perform this operation.)',
       remedy: s.failure?.remedy,
       objects: ['Instance i-0aaa', 'Node old-a', 'Pod shop/web-1-r2'],
       at: 5,

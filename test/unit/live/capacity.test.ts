@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../src/catalog/catalog.js';
 import { autoscalerVerdicts, externalUnplaceable, VERDICT_FRESH_SECONDS } from '../../../src/live/capacity-external.js';
 import { kwokNodeManifest, quantityText, randomInstanceId, randomNodeName } from '../../../src/live/capacity-kwok.js';
-import { nodesByInstanceId, CloudNotAvailableError, makeCloudPort } from '../../../src/live/cloud-port.js';
+import { nodesByInstanceId, makeCloudPort } from '../../../src/live/cloud-port.js';
 import type { LiveContext } from '../../../src/live/context.js';
 import { buildEvent, eventType } from '../../../src/live/events.js';
 import type { Vng } from '../../../src/model/types.js';
@@ -117,12 +117,12 @@ describe('events and cloud', () => {
     expect(eventType('EvictionBlocked')).toBe('Warning');
   });
 
-  it('maps instance ids to nodes by providerID, and has no EC2 port yet', () => {
+  it('maps instance ids to nodes by providerID; the aws port needs its settings', () => {
     const m = nodesByInstanceId([
       { metadata: { name: 'a' }, spec: { providerID: 'aws:///us-east-1a/i-1' } },
       { metadata: { name: 'b' }, spec: {} },
     ]);
     expect([...m]).toEqual([['i-1', ['a']]]);
-    expect(() => makeCloudPort('ec2', {} as LiveContext)).toThrow(CloudNotAvailableError);
+    expect(() => makeCloudPort('aws', {} as LiveContext)).toThrow(/needs its settings/);
   });
 });
