@@ -9,8 +9,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AutoScalingClient, CreateAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import { CreateLaunchTemplateCommand, DescribeInstancesCommand, DescribeSubnetsCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import type * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
@@ -28,20 +26,15 @@ import {
   writeNewPoolVngs,
 } from './helpers/cluster-kit.js';
 import { resetMoto } from './harness/moto.js';
+import { awsEnv, MotoKit, ZONE } from './helpers/aws-kit.js';
 
 const RUN = `a${Date.now().toString(36)}`;
 const NS = `e2e-aws-${RUN}`;
 const STATE_NS = `vngshift-e2e-${RUN}`;
 const CLUSTER = 'e2e-aws';
-const REGION = 'us-east-1';
-const ZONE = 'us-east-1a';
 const endpoint = inject('awsEndpoint');
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
-const config = { region: REGION, endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
-const ec2 = new EC2Client(config);
-const autoscaling = new AutoScalingClient(config);
-/** What the CLI gets: moto as every service's endpoint (the SDK's own variable), dummy credentials, the region. */
-const AWS_ENV = { AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: REGION };
+const moto = new MotoKit(endpoint);
+const AWS_ENV = awsEnv(endpoint);
 const POLL = { timeoutMs: 120_000, everyMs: 500 };
 const waitFor = waitForWith(POLL);
 const PODS = 16;
@@ -56,32 +49,16 @@ const good: { id: string; node: string }[] = [];
 let foreign = { id: '', node: '' };
 
 async function instanceStates(ids: readonly string[]): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  const r = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [...ids] }));
-  for (const res of r.Reservations ?? []) for (const i of res.Instances ?? []) out[i.InstanceId ?? ''] = i.State?.Name ?? '?';
-  return out;
+  const states = await moto.states(ids);
+  return Object.fromEntries(ids.map((id, i) => [id, states[i] ?? 'missing']));
 }
 
-async function desired(): Promise<number> {
-  const g = await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['old-ng'] }));
-  return g.AutoScalingGroups?.[0]?.DesiredCapacity ?? -1;
-}
+const desired = async (): Promise<number> => (await moto.groupFacts('old-ng')).desired;
 
-async function standAlone(clusterTag: string): Promise<{ id: string; node: string }> {
-  const subnets = await ec2.send(new DescribeSubnetsCommand({}));
-  const subnet = subnets.Subnets?.find((s) => s.AvailabilityZone === ZONE)?.SubnetId ?? '';
-  const r = await ec2.send(
-    new RunInstancesCommand({
-      ImageId: 'ami-12c6146b',
-      InstanceType: 'm5.large',
-      MinCount: 1,
-      MaxCount: 1,
-      SubnetId: subnet,
-      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: `kubernetes.io/cluster/${clusterTag}`, Value: 'owned' }] }],
-    }),
-  );
-  const i = r.Instances?.[0];
-  return { id: i?.InstanceId ?? '', node: i?.PrivateDnsName ?? '' };
+/** A stand-alone instance tagged for `cluster`, with the node name it gets (its private DNS name). */
+async function standAlone(cluster: string): Promise<{ id: string; node: string }> {
+  const id = await moto.standAlone({ key: `kubernetes.io/cluster/${cluster}`, value: 'owned' });
+  return { id, node: (await moto.instances([id])).get(id)?.PrivateDnsName ?? '' };
 }
 
 const runArgs = (selector: string, migration: string): string[] => [
@@ -114,23 +91,9 @@ beforeAll(async () => {
   await resetMoto(endpoint);
   writeNewPoolVngs(vngsFile, 'new-general', RUN);
 
-  const subnets = await ec2.send(new DescribeSubnetsCommand({}));
-  const subnet = subnets.Subnets?.find((s) => s.AvailabilityZone === ZONE)?.SubnetId ?? '';
-  const lt = await ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: `old-${RUN}`, LaunchTemplateData: { ImageId: 'ami-12c6146b', InstanceType: 'm5.large' } }));
-  await autoscaling.send(
-    new CreateAutoScalingGroupCommand({
-      AutoScalingGroupName: 'old-ng',
-      MinSize: 0,
-      MaxSize: 5,
-      DesiredCapacity: 2,
-      LaunchTemplate: { LaunchTemplateId: lt.LaunchTemplate?.LaunchTemplateId ?? '' },
-      VPCZoneIdentifier: subnet,
-      Tags: [{ Key: `kubernetes.io/cluster/${CLUSTER}`, Value: 'owned', PropagateAtLaunch: true }],
-    }),
-  );
-  const members = (await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['old-ng'] }))).AutoScalingGroups?.[0]?.Instances ?? [];
-  const described = await ec2.send(new DescribeInstancesCommand({ InstanceIds: members.map((m) => m.InstanceId ?? '') }));
-  for (const res of described.Reservations ?? []) for (const i of res.Instances ?? []) good.push({ id: i.InstanceId ?? '', node: i.PrivateDnsName ?? '' });
+  const members = await moto.group('old-ng', CLUSTER, 0, 2);
+  const described = await moto.instances(members);
+  for (const id of members) good.push({ id, node: described.get(id)?.PrivateDnsName ?? '' });
   good.push(await standAlone(CLUSTER));
   foreign = await standAlone('another-cluster');
   expect(good).toHaveLength(3);
