@@ -49,7 +49,7 @@ const localKeys = new WeakMap<SchedPod, string>();
  * Everything the node-local filters (nodeLocalVerdict) and the score plugins with a per-node score read of a pod: pods with
  * equal keys get equal verdicts and raw scores on every node.
  */
-function nodeLocalKey(pod: SchedPod): string {
+export function nodeLocalKey(pod: SchedPod): string {
   let k = localKeys.get(pod);
   if (k === undefined) {
     const volumes = pod.volumes.length > 0 ? [pod.namespace, pod.volumes] : null;
@@ -108,10 +108,10 @@ export class ClassCache {
   /**
    * The answers for `pod`'s class (`key`: the caller's equivalence key) on `snapshot` (the cache's current one). For a pod
    * whose verdicts read other nodes' pods, the node-local filters' verdicts are kept and the others (`second`) run per cycle.
+   * `localKey`: nodeLocalKey(pod), when the caller keeps it.
    */
-  answers(key: string, pod: SchedPod, snapshot: Snapshot): NodeLocalAnswers {
+  answers(key: string, pod: SchedPod, snapshot: Snapshot, localKey = nodeLocalKey(pod)): NodeLocalAnswers {
     const wide = !nodeLocal(pod) || this.repelled(key, pod, () => snapshot);
-    const localKey = nodeLocalKey(pod);
     let e = this.entries.get(localKey);
     if (e === undefined) {
       e = { pod, seen: [], verdicts: [], rawSeen: DEFAULT_SCORES.map(() => []), raws: DEFAULT_SCORES.map(() => []), index: null };
@@ -162,10 +162,10 @@ export class ClassCache {
    * to date, is empty) and preemption cannot help (no node fails resolvably, or the pod may not preempt, or no placed pod
    * has a lower priority). Any pod: the filters that read other nodes come last and run on no node then, so the message
    * is the node-local one. `snapshot()`: the cache's current snapshot, asked for only when needed. Else null: the caller
-   * runs the cycle.
+   * runs the cycle. `localKey`: nodeLocalKey(pod), when the caller keeps it.
    */
-  knownFailure(pod: SchedPod, snapshot: () => Snapshot): string | null {
-    const entry = this.entries.get(nodeLocalKey(pod));
+  knownFailure(pod: SchedPod, snapshot: () => Snapshot, localKey = nodeLocalKey(pod)): string | null {
+    const entry = this.entries.get(localKey);
     const nodes = this.source.slots().length;
     if (entry === undefined || entry.index === null || nodes === 0) return null;
     let s: Snapshot | null = null;

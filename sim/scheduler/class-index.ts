@@ -41,6 +41,13 @@ export interface ClassVerdicts {
   readonly verdicts: (FilterResult | undefined)[];
 }
 
+/** Two failures with the same code and reasons, in the same order. */
+function sameFailure(a: FilterResult, b: FilterResult): boolean {
+  if (a.code === 'Success' || b.code === 'Success' || a.code !== b.code || a.reasons.length !== b.reasons.length) return false;
+  for (let i = 0; i < a.reasons.length; i++) if (a.reasons[i] !== b.reasons[i]) return false;
+  return true;
+}
+
 /** Where `name` is, or would go, in the ascending `names`. */
 const place = (names: readonly string[], name: string): number => firstAtLeast(names.length, (i) => names[i] as string, name);
 
@@ -109,7 +116,15 @@ export class ClassIndex implements FeasibleIndex {
   /** Records the class's new verdict `r` on the node in `slot`, now `n`. */
   set(v: ClassVerdicts, slot: number, n: NodeState, r: FilterResult): void {
     const seen = v.seen[slot];
-    if (seen !== undefined) this.uncount(v.verdicts[slot] as FilterResult, seen.node.name);
+    if (seen !== undefined) {
+      const was = v.verdicts[slot] as FilterResult;
+      v.seen[slot] = n;
+      v.verdicts[slot] = r;
+      // A node that failed and fails again for the same reasons (the usual change: one more pod on a full node) leaves the
+      // counts, and so the message, as they were.
+      if (sameFailure(was, r)) return;
+      this.uncount(was, seen.node.name);
+    }
     v.seen[slot] = n;
     v.verdicts[slot] = r;
     if (r.code === 'Success') this.feasible.splice(place(this.feasible, n.node.name), 0, n.node.name);

@@ -21,7 +21,7 @@ import type { Cluster, Node, Pod, PodDisruptionBudget, Taint } from '../../src/m
 import type { Prng } from '../../src/gen/prng.js';
 import type { EventQueue } from '../event-queue.js';
 import { SchedulerCache } from '../scheduler/cache.js';
-import { ClassCache } from '../scheduler/class-cache.js';
+import { ClassCache, nodeLocalKey } from '../scheduler/class-cache.js';
 import { FailureMemo } from '../scheduler/failure-memo.js';
 import { nodeSampling } from '../scheduler/framework.js';
 import { scheduleOne, type ScheduleOneResult } from '../scheduler/schedule-one.js';
@@ -64,6 +64,8 @@ export class KubeScheduler implements WorldScheduler {
   private readonly sampling = nodeSampling();
   private readonly schedPods = new WeakMap<SimPod, SchedPod>();
   private readonly equivalence = new WeakMap<Pod, string>();
+  /** nodeLocalKey of the pods made from one model pod (it reads none of what schedPod adds: uid, name, start time). */
+  private readonly localKeys = new WeakMap<Pod, string>();
   private schedulePending = false;
   /**
    * Bumped by every change that can make an unschedulable pod fit (a node added, Ready or uncordoned, a pod gone). As in
@@ -187,6 +189,12 @@ export class KubeScheduler implements WorldScheduler {
     return sp;
   }
 
+  private localKey(p: SimPod): string {
+    let k = this.localKeys.get(p.base);
+    if (k === undefined) this.localKeys.set(p.base, (k = nodeLocalKey(this.schedPod(p))));
+    return k;
+  }
+
   /** Everything the scheduler reads of a pod but its name and uid: pods with equal keys get equal answers in one pass. */
   private equivalenceKey(p: SimPod): string {
     if (p.schedKey !== undefined) return p.schedKey;
@@ -224,7 +232,7 @@ export class KubeScheduler implements WorldScheduler {
       }
       let known = failed.get(ek) ?? null;
       if (known === null) {
-        known = this.classes.knownFailure(this.schedPod(pod), () => this.snapshot());
+        known = this.classes.knownFailure(this.schedPod(pod), () => this.snapshot(), this.localKey(pod));
         // A failure the class cache knows needs no memo entry (the memo forgets the classes not in `waiting`).
         if (known === null) waiting.add(ek);
         known ??= this.memo.message(ek);
@@ -268,7 +276,7 @@ export class KubeScheduler implements WorldScheduler {
   private cycle(pod: SimPod, ek: string): ScheduleOneResult {
     const sp = this.schedPod(pod);
     const snapshot = this.snapshot();
-    const answer = scheduleOne(sp, snapshot, this.prng, this.sampling, this.classes.answers(ek, sp, snapshot));
+    const answer = scheduleOne(sp, snapshot, this.prng, this.sampling, this.classes.answers(ek, sp, snapshot, this.localKey(pod)));
     if (answer.kind === 'unschedulable' && answer.cycle !== undefined) this.memo.record(ek, sp, snapshot, answer.cycle);
     return answer;
   }
