@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { InputError } from '../model/errors.js';
 import { dropInputNotices, flushInputNotices } from './inputs.js';
 import { chaosCommand } from './chaos-command.js';
+import { oceanCommand } from './ocean-command.js';
 import { planCommand } from './plan-command.js';
 import { runCommand } from './run-command.js';
 import { simulateCommand } from './simulate-command.js';
@@ -23,6 +24,7 @@ export function program(): Command {
   p.addCommand(statusCommand().exitOverride());
   p.addCommand(stopCommand().exitOverride());
   p.addCommand(snapshotCommand().exitOverride());
+  p.addCommand(oceanCommand().exitOverride());
   return p;
 }
 

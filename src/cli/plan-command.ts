@@ -14,6 +14,7 @@ import { parseDuration } from './durations.js';
 import { planExitCode } from './exit-codes.js';
 import { selectionProblem } from '../planner/selection-check.js';
 import { writeJsonFile, writeJsonTo } from './json-out.js';
+import { oceanVngText, vngInput, type VngText } from './ocean-source.js';
 import { flushInputNotices, loadKubeConfig, parseSingleDocument, readCluster, readInput, readLiveCluster } from './inputs.js';
 
 export interface PlanOptions {
@@ -22,6 +23,11 @@ export interface PlanOptions {
   kubeconfig?: string;
   context?: string;
   vngs?: string;
+  /** Read the VNGs from this Ocean cluster through the Spot API instead of --vngs. */
+  oceanCluster?: string;
+  spotApiUrl?: string;
+  /** The VNGs read from --ocean-cluster, as a VNG file's text (set by the command before planning). */
+  vngText?: VngText;
   params?: string;
   nodes?: string;
   nodeNames?: string;
@@ -105,15 +111,16 @@ export function planFromOptions(opts: PlanOptions, live?: () => Cluster): Plan {
   if (opts.cluster === undefined && live === undefined) {
     throw new InputError(flag('cluster'), '', '', 'required: a kubectl List (YAML or JSON) or - for standard input (or --kubeconfig to read the cluster live)');
   }
-  if (opts.vngs === undefined) throw new InputError(flag('vngs'), '', '', 'required: a file of Ocean launch specs (JSON or YAML)');
+  const vngSource = vngInput(opts, readInput);
+  if (vngSource === null) throw new InputError(flag('vngs'), '', '', 'required: a file of Ocean launch specs (JSON or YAML), or --ocean-cluster');
   if (!['text', 'json', 'markdown'].includes(opts.output)) {
     throw new InputError(flag('output'), '', '', `expected text, json or markdown; found "${opts.output}"`);
   }
   const allocatable = allocatableFromFlags(opts);
   const params = paramsFrom(opts);
   const catalog = loadCatalog();
-  const { vngs } = parseVngText(readInput(opts.vngs), opts.vngs, catalog);
-  if (vngs.length === 0) throw new InputError(opts.vngs, '', '', 'no launch specs found; expected at least one VNG');
+  const { vngs } = parseVngText(vngSource.text, vngSource.source, catalog);
+  if (vngs.length === 0) throw new InputError(vngSource.source, '', '', 'no launch specs found; expected at least one VNG');
   const read = cluster();
   checkSelection(read, params, opts, opts.cluster ?? liveSource(opts));
   return buildPlan({
@@ -121,7 +128,7 @@ export function planFromOptions(opts: PlanOptions, live?: () => Cluster): Plan {
     vngs,
     catalog,
     params,
-    sources: { cluster: opts.cluster ?? liveSource(opts), vngs: opts.vngs },
+    sources: { cluster: opts.cluster ?? liveSource(opts), vngs: vngSource.source },
     allowArchitectureChange: opts.allowArchitectureChange === true,
     ...(allocatable !== undefined ? { allocatable } : {}),
   });
@@ -192,6 +199,13 @@ export async function clusterForPlan(opts: PlanOptions): Promise<(() => Cluster)
   return () => cluster;
 }
 
+/** --ocean-cluster and --spot-api-url (plan, simulate, run). */
+export function withOceanFlags(cmd: Command): Command {
+  return cmd
+    .option('--ocean-cluster <id>', 'read the VNGs (launch specs) of this Ocean cluster from the Spot API instead of --vngs (SPOTINST_TOKEN / SPOTINST_ACCOUNT or ~/.spotinst/credentials; subnet zones from EC2)')
+    .option('--spot-api-url <url>', 'the Spot API (default https://api.spotinst.io)');
+}
+
 export function renderPlan(plan: Plan, output: string): string {
   if (output === 'json') return JSON.stringify(plan, null, 2) + '\n';
   if (output === 'markdown') return renderPlanMarkdown(plan);
@@ -205,12 +219,14 @@ export function planCommand(): Command {
     .option('--kubeconfig <file>', 'read the cluster live through this kubeconfig instead of --cluster (read only)')
     .option('--context <name>', 'kubeconfig context (default: the current one)')
     .option('--vngs <file>', 'Ocean launch specs (bare array, {launchSpecs: [...]} or {response: {items: [...]}}), JSON or YAML');
-  return withMigrationFlags(cmd)
+  return withOceanFlags(withMigrationFlags(cmd))
     .option('--vm-memory-overhead-percent <pct>', 'memory the hypervisor hides from computed node types (default 7.5)')
     .option('--max-pods <n>', "max pods per new node, over the VNG's maxPods, the old nodes' and the catalog's (EKS ENI) value")
     .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--plan-out <file>', 'also write the versioned plan (JSON) that simulate and run read')
     .action(async (opts: PlanOptions) => {
+      const fromOcean = await oceanVngText(opts);
+      if (fromOcean !== null) opts.vngText = fromOcean;
       const live = await clusterForPlan(opts);
       const plan = planFromOptions(opts, live);
       if (opts.planOut !== undefined) {

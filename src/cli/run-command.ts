@@ -41,7 +41,8 @@ import {
   readPersistedState,
   type LoadedKubeConfig,
 } from './inputs.js';
-import { allocatableFromFlags, checkSelection, MAX_PODS_FLAG_LIMIT, paramsFrom, type PlanOptions } from './plan-command.js';
+import { checkOceanFlags, oceanVngText, vngInput } from './ocean-source.js';
+import { allocatableFromFlags, checkSelection, MAX_PODS_FLAG_LIMIT, paramsFrom, withOceanFlags, type PlanOptions } from './plan-command.js';
 
 export interface RunOptions extends PlanOptions {
   plan?: string;
@@ -172,15 +173,21 @@ export async function validateRun(opts: RunOptions): Promise<Validated> {
       throw new InputError(`flag --${kebab(String(given[0]))}`, '', '', 'the plan file fixes the migration parameters; drop this flag or plan again');
     }
   } else {
-    if (opts.vngs === undefined) throw new InputError('flag --vngs', '', '', 'required (a file of Ocean launch specs) unless --plan is given');
+    if (opts.vngs === undefined && opts.oceanCluster === undefined) {
+      throw new InputError('flag --vngs', '', '', 'required (a file of Ocean launch specs, or --ocean-cluster) unless --plan is given');
+    }
     params = paramsFrom(opts);
   }
   const allocatable = allocatableFromFlags(opts);
   const catalog = loadCatalog();
+  checkOceanFlags(opts);
+  const fromOcean = await oceanVngText(opts);
+  if (fromOcean !== null) opts.vngText = fromOcean;
   let vngs: readonly Vng[] = [];
-  if (opts.vngs !== undefined) {
-    vngs = parseVngText(readInput(opts.vngs), opts.vngs, catalog).vngs;
-    if (vngs.length === 0) throw new InputError(opts.vngs, '', '', 'no launch specs found; expected at least one VNG');
+  const vngSource = vngInput(opts, readInput);
+  if (vngSource !== null) {
+    vngs = parseVngText(vngSource.text, vngSource.source, catalog).vngs;
+    if (vngs.length === 0) throw new InputError(vngSource.source, '', '', 'no launch specs found; expected at least one VNG');
   }
   if (opts.capacity === 'kwok' && vngs.length === 0) {
     throw new InputError('flag --vngs', '', '', 'required with --capacity kwok: the kwok provider creates nodes of these VNGs');
@@ -195,7 +202,7 @@ export async function validateRun(opts: RunOptions): Promise<Validated> {
   }
   const clusterFile = opts.cluster !== undefined ? { cluster: readCluster(opts.cluster), source: opts.cluster } : null;
   const kube = await loadKubeConfig(opts.kubeconfig, opts.context);
-  return { kube, catalog, vngs, vngsSource: opts.vngs ?? '', planFile, clusterFile, params, capacity: opts.capacity, cloud, allocatable };
+  return { kube, catalog, vngs, vngsSource: vngSource?.source ?? '', planFile, clusterFile, params, capacity: opts.capacity, cloud, allocatable };
 }
 
 /** --cloud and the flags that go with it. */
@@ -337,7 +344,7 @@ export function runCommand(): Command {
     .option('--allow-predicted-failure', 'start even when the plan predicts that the migration will fail (e.g. TechnicalTimeout)')
     .option('--idle-after-end', 'once the migration has ended, stay up until signalled (for a Deployment)')
     .option('--trace-out <file>', "append the engine's trace (what it decided and did) to this file, one JSON object per line");
-  return withMigrationFlags(cmd)
+  return withOceanFlags(withMigrationFlags(cmd))
     .option('--vm-memory-overhead-percent <pct>', 'memory the hypervisor hides from computed node types (default 7.5)')
     .option('--max-pods <n>', "max pods per new node, over the VNG's maxPods, the old nodes' and the catalog's (EKS ENI) value")
     .addOption(new Option('-o, --output <format>', 'final status format').choices(['text', 'json']).default('text'))

@@ -13,7 +13,8 @@ import { scenarioInputs } from '../../sim/scenario-inputs.js';
 import { parseFault, type FaultSpec } from '../../sim/faults.js';
 import { rehearse } from '../../sim/rehearse.js';
 import { flushInputNotices, readCluster, readInput } from './inputs.js';
-import { allocatableFromFlags, checkSelection, clusterForPlan, paramsFrom, type PlanOptions } from './plan-command.js';
+import { oceanVngText, vngInput, type VngText } from './ocean-source.js';
+import { allocatableFromFlags, checkSelection, clusterForPlan, paramsFrom, withOceanFlags, type PlanOptions } from './plan-command.js';
 
 interface SimulateOptions extends PlanOptions {
   scenario?: string;
@@ -60,7 +61,7 @@ export function simulateCommand(): Command {
     .option('--kubeconfig <file>', 'read the cluster live through this kubeconfig instead of --cluster (read only)')
     .option('--context <name>', 'kubeconfig context (default: the current one)')
     .option('--vngs <file>', 'Ocean launch specs (as for plan), when no --scenario is given');
-  return withMigrationFlags(cmd)
+  return withOceanFlags(withMigrationFlags(cmd))
     .option('--fault <spec>', 'inject a fault: kind@time[:key=value,...] (repeatable), e.g. api-disconnect@10m:duration=400', collect, [])
     .option('--seed <n>', 'the seed that drives every random choice (default: the scenario seed, else 1)')
     .option('--max-pods <n>', "max pods per new node, over the VNG's maxPods, the old nodes' and the catalog's (EKS ENI) value")
@@ -85,23 +86,28 @@ export function simulateCommand(): Command {
       const extraFaults: FaultSpec[] = opts.fault.map((f) => parseFault(f));
       let inputs;
       let replay: string;
+      let vngsSource = opts.scenario ?? '';
       if (opts.scenario !== undefined) {
-        if (opts.cluster !== undefined || opts.vngs !== undefined || opts.kubeconfig !== undefined) {
-          throw new InputError('flag --scenario', '', '', 'give either --scenario or --cluster (or --kubeconfig) and --vngs, not both');
+        if (opts.cluster !== undefined || opts.vngs !== undefined || opts.kubeconfig !== undefined || opts.oceanCluster !== undefined) {
+          throw new InputError('flag --scenario', '', '', 'give either --scenario or --cluster (or --kubeconfig) and --vngs (or --ocean-cluster), not both');
         }
         const sc = loadScenario(opts.scenario);
         const base = scenarioInputs(sc, catalog, seed);
         inputs = { ...base, faults: [...base.faults, ...extraFaults], maxSeconds: maxSeconds ?? base.maxSeconds };
         replay = `vngshift simulate --scenario ${opts.scenario} --seed ${inputs.seed}${opts.fault.map((f) => ` --fault ${f}`).join('')}`;
       } else {
-        if ((opts.cluster === undefined && opts.kubeconfig === undefined) || opts.vngs === undefined) {
-          throw new InputError('flag --cluster', '', '', 'required (or --kubeconfig) with --vngs when no --scenario is given');
+        if ((opts.cluster === undefined && opts.kubeconfig === undefined) || (opts.vngs === undefined && opts.oceanCluster === undefined)) {
+          throw new InputError('flag --cluster', '', '', 'required (or --kubeconfig) with --vngs (or --ocean-cluster) when no --scenario is given');
         }
+        const fromOcean = await oceanVngText(opts);
+        if (fromOcean !== null) opts.vngText = fromOcean;
         const live = await clusterForPlan(opts);
         const params = paramsFrom(opts);
         const cluster = live !== undefined ? live() : readCluster(opts.cluster ?? '-');
-        const { vngs } = parseVngText(readInput(opts.vngs), opts.vngs, catalog);
-        if (vngs.length === 0) throw new InputError(opts.vngs, '', '', 'no launch specs found; expected at least one VNG');
+        const vngSource = vngInput(opts, readInput) as VngText;
+        vngsSource = vngSource.source;
+        const { vngs } = parseVngText(vngSource.text, vngSource.source, catalog);
+        if (vngs.length === 0) throw new InputError(vngSource.source, '', '', 'no launch specs found; expected at least one VNG');
         const clusterSource = opts.cluster ?? `kubeconfig ${opts.kubeconfig ?? ''}${opts.context !== undefined ? ` (context ${opts.context})` : ''}`;
         checkSelection(cluster, params, opts, clusterSource);
         inputs = { cluster, clusterSource, vngs, params, timing: {}, engine: {}, faults: extraFaults, seed: seed ?? 1, maxSeconds };
@@ -111,7 +117,7 @@ export function simulateCommand(): Command {
       const { plan, result } = await rehearse(inputs, catalog, {
         allowArchitectureChange: opts.allowArchitectureChange === true,
         ...(allocatable !== undefined ? { allocatable } : {}),
-        sources: { cluster: inputs.clusterSource, vngs: opts.vngs ?? opts.scenario ?? '' },
+        sources: { cluster: inputs.clusterSource, vngs: vngsSource },
       });
       const output = {
         ...result,

@@ -8,10 +8,11 @@ export interface CliResult {
   readonly err: string;
 }
 
-/** Runs `bin/vngshift.js` with these arguments, without blocking the test's worker. */
-export function runCli(args: readonly string[]): Promise<CliResult> {
+/** Runs `bin/vngshift.js` with these arguments (and `env` added to this process's environment), without blocking the test's worker. */
+export function runCli(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/vngshift.js', ...args], { encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
+    const options = { encoding: 'utf8' as const, timeout: 60_000, ...(env ? { env: { ...process.env, ...env } } : {}) };
+    execFile(process.execPath, ['bin/vngshift.js', ...args], options, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
       resolve({ code, out: stdout, err: stderr });
     });

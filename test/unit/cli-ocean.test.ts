@@ -1,0 +1,98 @@
+/**
+ * `--ocean-cluster` on plan and simulate, and `vngshift ocean export`, against the Spot API emulator: the VNGs read from
+ * Ocean plan exactly as the same launch specs in a file; the export is a file --vngs takes; refusals of the API and bad
+ * flags are one line, exit 1.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli-child.js';
+import { startSpotEmulator, type SpotEmulator } from '../helpers/spot-emulator.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'vngshift-cli-ocean-'));
+const CLUSTER = 'test/fixtures/plan/two-nodes-gpu-missing.yaml';
+const SPEC = { name: 'general', instanceTypes: ['m5.large', 'm5.xlarge', 'm5.2xlarge', 'c5.xlarge', 'r5.large'], labels: [{ key: 'team', value: 'shop' }], resourceLimits: { maxInstanceCount: 10 } };
+const ENV = { SPOTINST_TOKEN: 'secret', SPOTINST_ACCOUNT: 'act-1', SPOTINST_CREDENTIALS_FILE: join(dir, 'none') };
+let api: SpotEmulator;
+let flags: string[] = [];
+
+beforeAll(async () => {
+  api = await startSpotEmulator({
+    token: 'secret',
+    account: 'act-1',
+    clusters: {
+      'o-1a2b3c': {
+        cluster: { id: 'o-1a2b3c', name: 'shop', region: 'us-east-1', controllerClusterId: 'shop', compute: { instanceTypes: { whitelist: ['m5.large'] } } },
+        launchSpecs: [{ id: 'ols-1', oceanId: 'o-1a2b3c', imageId: 'ami-1', createdAt: '2026-01-01T00:00:00.000Z', ...SPEC }],
+      },
+    },
+  });
+  flags = ['--ocean-cluster', 'o-1a2b3c', '--spot-api-url', api.url];
+  writeFileSync(join(dir, 'vngs.json'), JSON.stringify({ launchSpecs: [SPEC] }));
+});
+afterAll(async () => {
+  await api.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const withoutSources = (json: string): unknown => {
+  const plan = JSON.parse(json) as Record<string, unknown>;
+  delete plan['sources'];
+  return plan;
+};
+
+describe('--ocean-cluster', () => {
+  it('plan reads the VNGs from the Spot API and plans as from the same launch specs in a file', async () => {
+    const fromOcean = await runCli(['plan', '--cluster', CLUSTER, ...flags, '-o', 'json'], ENV);
+    const fromFile = await runCli(['plan', '--cluster', CLUSTER, '--vngs', join(dir, 'vngs.json'), '-o', 'json']);
+    expect(fromOcean.err).toBe(fromFile.err);
+    expect(fromOcean.code).toBe(fromFile.code);
+    expect(withoutSources(fromOcean.out)).toEqual(withoutSources(fromFile.out));
+    expect((JSON.parse(fromOcean.out) as { sources: { vngs: string } }).sources.vngs).toBe('Ocean cluster o-1a2b3c');
+    const calls = api.requests.slice(-2).map((r) => `${r.method} ${r.path}`);
+    expect(calls).toEqual(['GET /ocean/aws/k8s/cluster/o-1a2b3c', 'GET /ocean/aws/k8s/launchSpec']);
+  });
+
+  it('simulate takes it too', async () => {
+    const r = await runCli(['simulate', '--cluster', CLUSTER, ...flags, '--seed', '2', '-o', 'json'], ENV);
+    expect(r.err).not.toMatch(/error/);
+    const out = JSON.parse(r.out) as { status: string; plan: { verdict: string } };
+    expect(out.status).toMatch(/^(Completed|Failed)$/);
+    expect(out.plan.verdict).toBeDefined();
+  });
+
+  it('ocean export writes a VNG file that --vngs takes, giving the same plan', async () => {
+    const out = join(dir, 'exported.json');
+    const r = await runCli(['ocean', 'export', ...flags, '-o', out], ENV);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toBe(`Ocean cluster o-1a2b3c: 1 VNG(s) written to ${out}\n`);
+    const exported = JSON.parse(readFileSync(out, 'utf8')) as { response: { items: { name: string }[] }; cluster: { id: string } };
+    expect(exported.response.items.map((s) => s.name)).toEqual(['general']);
+    expect(exported.cluster.id).toBe('o-1a2b3c');
+    const a = await runCli(['plan', '--cluster', CLUSTER, '--vngs', out, '-o', 'json']);
+    const b = await runCli(['plan', '--cluster', CLUSTER, ...flags, '-o', 'json'], ENV);
+    expect(withoutSources(a.out)).toEqual(withoutSources(b.out));
+  });
+
+  it('a refusal of the Spot API, an unknown cluster, missing credentials or bad flags: one line, exit 1', async () => {
+    const one = async (args: string[], env: NodeJS.ProcessEnv, text: string | RegExp): Promise<void> => {
+      const r = await runCli(args, env);
+      expect(r.code, r.err).toBe(1);
+      const lines = r.err.trim().split('\n');
+      expect(lines, r.err).toHaveLength(1);
+      if (typeof text === 'string') expect(lines[0]).toContain(text);
+      else expect(lines[0]).toMatch(text);
+      expect(r.out).toBe('');
+    };
+    await one(['plan', '--cluster', CLUSTER, ...flags], { ...ENV, SPOTINST_TOKEN: 'wrong' }, /^vngshift: error: flag --ocean-cluster: Spot API GET \/ocean\/aws\/k8s\/cluster\/o-1a2b3c: 401 UNAUTHORIZED/);
+    await one(['plan', '--cluster', CLUSTER, '--ocean-cluster', 'o-ffff', '--spot-api-url', api.url], ENV, '400 CLUSTER_DOES_NOT_EXIST');
+    await one(['plan', '--cluster', CLUSTER, ...flags], { SPOTINST_TOKEN: '', SPOTINST_CREDENTIALS_FILE: join(dir, 'none') }, 'no Spot token: set SPOTINST_TOKEN');
+    await one(['plan', '--cluster', CLUSTER, '--ocean-cluster', 'cluster-1'], ENV, 'expected an Ocean cluster id like o-1a2b3c4d');
+    await one(['plan', '--cluster', CLUSTER, ...flags, '--vngs', join(dir, 'vngs.json')], ENV, 'give either --vngs or --ocean-cluster, not both');
+    await one(['plan', '--cluster', CLUSTER, '--vngs', join(dir, 'vngs.json'), '--spot-api-url', api.url], ENV, 'flag --spot-api-url: only with --ocean-cluster');
+    await one(['ocean', 'export'], ENV, 'flag --ocean-cluster: required');
+    api.fail(/cluster/, 503, 'SERVICE_UNAVAILABLE', 10);
+    await one(['plan', '--cluster', CLUSTER, ...flags], ENV, '503 SERVICE_UNAVAILABLE');
+  }, 120_000);
+});
