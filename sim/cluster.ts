@@ -9,7 +9,8 @@
  * - kubelet.ts: pods on their node (start, readiness, graceful deletion, removal);
  * - node-lifecycle.ts: Node registration, Ready/NotReady with taint eviction, cordons, Node deletion;
  * - disruption.ts: PDB status and the Eviction subresource;
- * - cloud.ts: EC2 launches and terminations.
+ * - cloud.ts: EC2 launches and terminations;
+ * - spot.ts: Spot interruption notices and rebalance recommendations, and the drains and replacements that follow them.
  * The parts never import one another: each receives what it needs from the others here, as objects of its own small
  * interfaces. World's own methods are the surface the autoscaler, the engine's ports and the run (sim/simulate.ts) use.
  */
@@ -31,6 +32,7 @@ import { DisruptionController, type EvictionAnswer } from './world/disruption.js
 import { Kubelet } from './world/kubelet.js';
 import { NodeLifecycle } from './world/node-lifecycle.js';
 import { KubeScheduler } from './world/scheduler-part.js';
+import { SpotReality } from './world/spot.js';
 import type { WorldScheduler } from './world/scheduler-seam.js';
 import { cmp, key, type DetailValue, type SimNode, type SimPod, type TraceEvent } from './world/types.js';
 
@@ -68,6 +70,7 @@ export class World {
   readonly nodeLifecycle: NodeLifecycle;
   readonly disruption: DisruptionController;
   readonly cloud: Cloud;
+  readonly spot: SpotReality;
 
   /** Called when a launched node turns Ready. */
   onNodeReady: (node: SimNode) => void = () => undefined;
@@ -88,7 +91,7 @@ export class World {
     this.cloud = new Cloud({ nodes: c.nodes, catalog: input.catalog, allocatable: input.allocatable ?? {} }, store, queue, timing, faults, input.prng.fork('launch'), {
       registerNode: (inst, vng) => this.nodeLifecycle.registerNode(inst, vng),
       setNodeReady: (node, ready, reason) => this.nodeLifecycle.setNodeReady(node, ready, reason),
-      deleteNode: (name, reason) => this.nodeLifecycle.deleteNode(name, reason),
+      deleteNode: (name, reason, podReason) => this.nodeLifecycle.deleteNode(name, reason, podReason),
     });
     this.scheduler = new KubeScheduler(c, store, queue, timing, input.prng.fork('scheduler'), {
       bound: (pod) => this.kubelet.startLater(pod),
@@ -101,6 +104,21 @@ export class World {
     });
     this.controllers = new Controllers(c, store, queue, this.scheduler, this.kubelet);
     this.disruption = new DisruptionController(c.pdbs, store, this.controllers.replicas, (pod, reason) => this.kubelet.deletePod(pod, reason));
+    this.spot = new SpotReality({
+      store,
+      queue,
+      prng: input.prng.fork('spot'),
+      vngs: input.vngs,
+      instance: (id) => this.cloud.ec2.get(id),
+      instances: () => this.cloud.ec2.list(),
+      setUnschedulable: (name, value, by) => this.nodeLifecycle.setUnschedulable(name, value, by),
+      evict: (namespace, name, reason) => this.disruption.evict(namespace, name, reason),
+      deletePod: (pod, reason) => this.kubelet.deletePod(pod, reason),
+      nextNodeName: () => this.cloud.nextNodeName(),
+      launch: (vng, instanceType, zone, nodeName) => this.cloud.launch(vng, instanceType, zone, nodeName),
+      terminateInstance: (id, by) => this.cloud.terminateInstance(id, by),
+      noCapacity: (instanceType, zone, now) => faults.noCapacity(instanceType, zone, now),
+    });
     this.nodeLifecycle = new NodeLifecycle({
       store,
       queue,
@@ -276,5 +294,17 @@ export class World {
   /** TerminateInstances on one instance: shutting-down now, terminated later; its Node goes NotReady, then is deleted. */
   terminateInstance(id: string): void {
     this.cloud.terminateInstance(id);
+  }
+
+  // ---- Spot ----
+
+  /** EC2's two-minute interruption notice for `count` launched nodes (the named one, else drawn; see world/spot.ts). */
+  spotInterruption(node: string | null, vng: string | null, count: number): void {
+    this.spot.interrupt(node, vng, count);
+  }
+
+  /** EC2's rebalance recommendation for one launched node: Ocean replaces it, then drains and terminates it. */
+  rebalanceRecommendation(node: string | null, vng: string | null): void {
+    this.spot.recommendRebalance(node, vng);
   }
 }

@@ -47,7 +47,15 @@ export type FaultSpec =
   /** The engine process dies; a new one resumes from the state persisted in the cluster. */
   | { readonly kind: 'engine-crash'; readonly at: number }
   /** `vngshift stop` is run. */
-  | { readonly kind: 'stop'; readonly at: number; readonly terminateDrained: boolean };
+  | { readonly kind: 'stop'; readonly at: number; readonly terminateDrained: boolean }
+  /**
+   * EC2's two-minute Spot interruption notice for `count` new nodes (the named node; else picked with the seeded PRNG among
+   * the running new nodes, of the VNG when one is named): cordoned and drained at once, the instance reclaimed 120 s later
+   * whatever is left on it (sim/world/spot.ts).
+   */
+  | { readonly kind: 'spot-interruption'; readonly at: number; readonly node: string | null; readonly vng: string | null; readonly count: number }
+  /** EC2's rebalance recommendation for one new node: Ocean launches a replacement first, then drains the node and terminates it. */
+  | { readonly kind: 'rebalance-recommendation'; readonly at: number; readonly node: string | null; readonly vng: string | null };
 
 export type FaultKind = FaultSpec['kind'];
 
@@ -76,6 +84,8 @@ const KEYS: Readonly<Record<FaultKind, Readonly<Record<string, KeySpec>>>> = {
   'node-not-ready': { node: { type: 'string' }, duration: { type: 'duration' } },
   'engine-crash': {},
   stop: { terminateDrained: { type: 'boolean' } },
+  'spot-interruption': { node: { type: 'string' }, vng: { type: 'string' }, count: { type: 'int' } },
+  'rebalance-recommendation': { node: { type: 'string' }, vng: { type: 'string' } },
 };
 
 export const FAULT_KINDS: readonly FaultKind[] = Object.keys(KEYS) as FaultKind[];
@@ -152,6 +162,12 @@ function buildFault(kind: FaultKind, at: number, v: Record<string, Value>, bad: 
     if (r > 1) throw bad('rate: expected a share from 0 to 1');
     return r;
   };
+  const spotTarget = (): { node: string | null; vng: string | null } => {
+    const node = str('node');
+    const vng = str('vng');
+    if (node !== null && vng !== null) throw bad('give node= or vng=, not both');
+    return { node, vng };
+  };
   switch (kind) {
     case 'api-disconnect':
       return { kind, at, duration: num('duration') ?? 0 };
@@ -190,6 +206,15 @@ function buildFault(kind: FaultKind, at: number, v: Record<string, Value>, bad: 
       return { kind, at };
     case 'stop':
       return { kind, at, terminateDrained: v['terminateDrained'] === true };
+    case 'spot-interruption': {
+      const target = spotTarget();
+      const count = num('count') ?? 1;
+      if (count < 1) throw bad('count: expected at least 1');
+      if (target.node !== null && count !== 1) throw bad('count: a named node is one node; leave count out or give vng= instead');
+      return { kind, at, ...target, count };
+    }
+    case 'rebalance-recommendation':
+      return { kind, at, ...spotTarget() };
   }
 }
 
@@ -241,6 +266,15 @@ export function formatFault(f: FaultSpec): string {
     case 'stop':
       put('terminateDrained', f.terminateDrained);
       break;
+    case 'spot-interruption':
+      put('node', f.node);
+      put('vng', f.vng);
+      if (f.count !== 1) put('count', f.count);
+      break;
+    case 'rebalance-recommendation':
+      put('node', f.node);
+      put('vng', f.vng);
+      break;
   }
   return `${f.kind}@${f.at}${parts.length > 0 ? `:${parts.join(',')}` : ''}`;
 }
@@ -257,6 +291,8 @@ export interface FaultProfile {
   readonly zones?: readonly string[];
   readonly workloads?: readonly string[];
   readonly nodes?: readonly string[];
+  /** VNGs a Spot fault may aim at (else: any running new node). */
+  readonly vngs?: readonly string[];
 }
 
 const DEFAULT_WEIGHTS: Partial<Record<FaultKind, number>> = {
@@ -313,6 +349,12 @@ export function drawFaults(profile: FaultProfile, prng: Prng): FaultSpec[] {
         break;
       case 'stop':
         out.push({ kind, at, terminateDrained: prng.chance(0.5) });
+        break;
+      case 'spot-interruption':
+        out.push({ kind, at, node: null, vng: prng.chance(0.5) ? pickOr(profile.vngs, null) : null, count: prng.weighted([1, 2, 3], (n) => 4 - n) });
+        break;
+      case 'rebalance-recommendation':
+        out.push({ kind, at, node: null, vng: prng.chance(0.5) ? pickOr(profile.vngs, null) : null });
         break;
     }
   }

@@ -204,6 +204,12 @@ export async function simulate(input: SimInput): Promise<SimResult> {
           }
           return;
         }
+        case 'spot-interruption':
+          world.spotInterruption(f.node, f.vng, f.count);
+          return;
+        case 'rebalance-recommendation':
+          world.rebalanceRecommendation(f.node, f.vng);
+          return;
         default:
           if ('duration' in f && f.duration !== null) queue.after(f.duration, 'fault end', () => world.emit(`fault.${f.kind}.ended`, 'Fault', {}));
           return;

@@ -91,6 +91,21 @@ export function drawParams(seed: number): RawParams {
   };
 }
 
+/**
+ * The Spot kinds: drawn apart from the others, from forks of their own, so a run that turns none of them on draws exactly
+ * the schedule it drew before they existed.
+ */
+const SPOT_KINDS: readonly FaultKind[] = ['spot-interruption', 'rebalance-recommendation'];
+const CLASSIC_KINDS: readonly FaultKind[] = FAULT_KINDS.filter((k) => !SPOT_KINDS.includes(k));
+
+/**
+ * Each Spot kind is on in a run with this chance and draws 1-2 faults (an interruption may hit up to 3 nodes): about half
+ * the swarm runs see some Spot signal, enough that the 1,500 swarm runs of the chaos budget hit every path (notice before,
+ * during and after a batch, reclaim with pods left, a replacement that cannot launch), while a Spot signal stays rarer than
+ * the other faults of a run, as interruptions are (EC2 reclaims few Spot instances a day).
+ */
+const SPOT_CHANCE = 0.3;
+
 /** Mild kinds for `lite`: short outages and slowness that a sound migration rides out. */
 const LITE_KINDS: readonly FaultKind[] = ['api-disconnect', 'api-throttling', 'api-errors', 'slow-launches', 'engine-crash'];
 
@@ -108,8 +123,8 @@ export function drawRunFaults(seed: number, profile: ChaosProfile, cluster: Clus
   let count: number;
   if (profile === 'swarm') {
     // Swarm testing: each run turns on its own subset of fault kinds, each with its own weight, and draws many faults.
-    const on = FAULT_KINDS.filter(() => kindsPrng.chance(0.5));
-    if (on.length === 0) on.push(kindsPrng.pick(FAULT_KINDS));
+    const on = CLASSIC_KINDS.filter(() => kindsPrng.chance(0.5));
+    if (on.length === 0) on.push(kindsPrng.pick(CLASSIC_KINDS));
     weights = Object.fromEntries(on.map((k) => [k, kindsPrng.int(1, 4)]));
     count = kindsPrng.int(2, 12);
   } else {
@@ -130,6 +145,22 @@ export function drawRunFaults(seed: number, profile: ChaosProfile, cluster: Clus
     },
     root.fork('faults'),
   );
+  if (profile === 'swarm') {
+    const spotPrng = root.fork('spot-kinds');
+    const spotWeights: Partial<Record<FaultKind, number>> = {};
+    let spotCount = 0;
+    for (const k of SPOT_KINDS) {
+      if (!spotPrng.chance(SPOT_CHANCE)) continue;
+      spotWeights[k] = 1;
+      spotCount += spotPrng.int(1, 2);
+    }
+    if (spotCount > 0) {
+      Object.assign(weights, spotWeights);
+      const vngs = distinct(plan.newNodes.map((n) => n.vng));
+      drawn.push(...drawFaults({ count: spotCount, horizonSeconds: horizon, weights: spotWeights, vngs }, root.fork('spot-faults')));
+      drawn.sort((a, b) => a.at - b.at || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
+    }
+  }
   const kinds = FAULT_KINDS.filter((k) => (weights[k] ?? 0) > 0);
   const faults = drawn.map((f) => heal(profile === 'lite' ? soften(f) : f));
   return { kinds, faults };

@@ -147,6 +147,10 @@ export function renderChaosText(
   }
   lines.push(`Plans feasible           ${String(s.outcomes.planFeasible).padStart(6)}`);
   if (s.outcomes.timedOut > 0) lines.push(`Cut at maxSeconds        ${String(s.outcomes.timedOut).padStart(6)}`);
+  if (Object.keys(s.faultKinds).length > 0) {
+    lines.push('Fault kinds (runs that drew each)');
+    for (const [k, n] of Object.entries(s.faultKinds)) lines.push(`  ${k.padEnd(26)} ${String(n).padStart(6)}`);
+  }
   lines.push('');
   if (s.violations.length === 0 && s.errors.length === 0) {
     lines.push('Invariants 1-6 and 9 (and 7 on every replayed run): no violation.');

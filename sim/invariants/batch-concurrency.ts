@@ -11,10 +11,11 @@
  * it (node.kept: stand-alone pods hold it; it stays cordoned by design) or its batch completes (batch.completed, after which
  * a drained node only waits to be terminated, if at all). Each time a node enters that set, every node in it must belong to
  * one and the same batch of the plan, so at most that batch's size are in flight; a node cordoned (or drained) that is in
- * no batch is reported too. Nodes already cordoned in the input are not the migration's doing and are not counted.
+ * no batch is reported too. Nodes already cordoned in the input are not the migration's doing and are not counted, nor are
+ * cordons the trace says someone else made (node.updated with `by`: a Spot interruption or rebalance drains a launched node).
  */
 import type { TraceEvent } from '../cluster.js';
-import { nodeNameOf } from './replay.js';
+import { nodeNameOf, spotCause } from './replay.js';
 import type { Violation } from './types.js';
 import { alone, type WalkingChecker } from './walking.js';
 
@@ -55,6 +56,7 @@ export const batchConcurrencyWalk: WalkingChecker = ({ plan }) => {
       switch (ev.kind) {
         case 'node.updated': {
           const name = nodeNameOf(ev);
+          if (spotCause(ev) !== null) return;
           if (ev['unschedulable'] !== true) inFlight.delete(name);
           else if (!cordonAll) enter(name, ev.t, 'cordoned');
           else if (!batchOf.has(name)) out.push({ invariant: 3, message: `Node ${name} was cordoned but is in no batch of the plan`, t: ev.t, objects: [`Node ${name}`] });

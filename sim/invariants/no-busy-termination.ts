@@ -4,15 +4,20 @@
  * At each instance.shutting-down (the world's EC2), each node.terminated the engine records, and each node.deleted, the pods
  * bound to that node and not yet terminated (pod.terminated not seen; a terminating pod still runs) are looked at: any that is
  * not a DaemonSet pod, not a mirror (static) pod and not finished (Succeeded/Failed) is a violation. Reported once per node.
+ * The invariant is about the migration's terminations: an instance the trace says EC2 reclaimed after a Spot interruption
+ * notice, or Ocean terminated after a rebalance drain (instance.shutting-down with `by`), is not checked, nor is the deletion
+ * of its Node: EC2 takes a Spot instance at the end of its notice whatever still runs there.
  */
 import type { TraceEvent } from '../cluster.js';
-import { nodeNameOf, runsWorkload, type Replay } from './replay.js';
+import { nodeNameOf, runsWorkload, spotCause, type Replay } from './replay.js';
 import type { Violation } from './types.js';
 import { alone, type WalkingChecker } from './walking.js';
 
 export const noBusyTerminationWalk: WalkingChecker = () => {
   const out: Violation[] = [];
   const reported = new Set<string>();
+  /** Nodes whose instance EC2 or Ocean took (see above). */
+  const takenByOthers = new Set<string>();
   const hooks = {
     before(ev: TraceEvent, r: Replay): void {
       let node: string | null = null;
@@ -20,6 +25,10 @@ export const noBusyTerminationWalk: WalkingChecker = () => {
       if (ev.kind === 'instance.shutting-down') {
         const n = ev['node'];
         node = typeof n === 'string' ? n : null;
+        if (node !== null && spotCause(ev) !== null) {
+          takenByOthers.add(node);
+          return;
+        }
         what = `its instance ${ev.object.slice('Instance '.length)} was told to shut down`;
       } else if (ev.kind === 'node.terminated') {
         node = nodeNameOf(ev);
@@ -28,7 +37,7 @@ export const noBusyTerminationWalk: WalkingChecker = () => {
         node = nodeNameOf(ev);
         what = 'its Node object was deleted';
       }
-      if (node === null || reported.has(node)) return;
+      if (node === null || reported.has(node) || takenByOthers.has(node)) return;
       const busy = r.podsOn(node).filter(runsWorkload);
       if (busy.length === 0) return;
       reported.add(node);

@@ -12,17 +12,25 @@
  * the same name). Pods created during the run by someone else (a new workload) are chains of their own. DaemonSet and
  * mirror pods, pods already Succeeded or Failed, and pods of other controller kinds (which the world does not recreate) are
  * not checked. A chain whose last pod Kubernetes evicted off a NotReady node (taint-based eviction) is the node's failure,
- * not the migration's: it is not checked either. A Pending pod that a partial migration does not answer for (the plan's
+ * not the migration's: it is not checked either; nor is one whose last pod a Spot interruption or rebalance removed (the
+ * handler's drain, or the instance reclaimed with the pod on it), nor a stand-alone pod or one that asks not to be disrupted
+ * removed that way: EC2 takes a Spot node whatever runs there, and that is no loss of the migration's. A Pending pod that a partial migration does not answer for (the plan's
  * pendingElsewhere) is checked like any other: the migration never touches it, so it is either placed by the end or still
  * Pending and unbound, and then unscheduledPods names it, even when the run completes.
  */
 import { disruptionOptOut } from '../../src/model/kube/disruption-opt-out.js';
-import { runsWorkload, type PodRec, type Replay } from './replay.js';
+import { NOT_THE_MIGRATION, runsWorkload, type PodRec, type Replay } from './replay.js';
 import type { CheckInput, Violation } from './types.js';
 import { alone, type WalkingChecker } from './walking.js';
 
 const RECREATED = new Set(['ReplicaSet', 'StatefulSet', 'Job', 'ReplicationController']);
 const ENGINE_REMOVALS = new Set(['pod.evicted', 'pod.deleted', 'pod.gone']);
+
+/** The pod was removed by Kubernetes itself or by the cloud (see NOT_THE_MIGRATION), not by the migration. */
+function notTheMigration(p: PodRec): boolean {
+  const reason = p.terminatingReason ?? p.goneReason;
+  return reason !== null && NOT_THE_MIGRATION.has(reason);
+}
 
 function chain(root: PodRec): PodRec[] {
   const out: PodRec[] = [];
@@ -57,7 +65,7 @@ function podsLost(r: Replay, cluster: CheckInput['cluster'], result: CheckInput[
     if (root.replaces !== null || root.isDaemonSet || root.isMirror) continue;
     if (root.phase === 'Succeeded' || root.phase === 'Failed') continue;
     const optOut = root.fromInput ? optedOut.get(root.key) : undefined;
-    if (optOut !== undefined && (root.gone || root.terminating) && (root.terminatingReason ?? root.goneReason) !== 'taint-eviction') {
+    if (optOut !== undefined && (root.gone || root.terminating) && !notTheMigration(root)) {
       const at = root.terminatingAt ?? root.goneAt ?? undefined;
       out.push({
         invariant: 1,
@@ -69,8 +77,9 @@ function podsLost(r: Replay, cluster: CheckInput['cluster'], result: CheckInput[
     }
     if (root.ownerKind === null) {
       if (!root.gone && !root.terminating) continue;
-      // Kubernetes' own taint-based eviction (a node NotReady past the pods' toleration) is not the migration's doing.
-      if ((root.terminatingReason ?? root.goneReason) === 'taint-eviction') continue;
+      // Kubernetes' own taint-based eviction (a node NotReady past the pods' toleration) is not the migration's doing, nor
+      // is a Spot interruption or rebalance.
+      if (notTheMigration(root)) continue;
       const at = root.terminatingAt ?? root.goneAt ?? undefined;
       if (!evictStandAlone) {
         out.push({
@@ -102,7 +111,8 @@ function podsLost(r: Replay, cluster: CheckInput['cluster'], result: CheckInput[
     const last = members[members.length - 1] as PodRec;
     // The chain ends in a pod Kubernetes itself evicted off a NotReady node (taint-based eviction): a StatefulSet makes no
     // replacement until that pod is gone, which needs its kubelet back. The node's failure, not the migration, holds it.
-    if ((last.terminatingReason ?? last.goneReason) === 'taint-eviction') continue;
+    // Likewise a pod a Spot interruption or rebalance took last: its replacement is the cloud's story, not the migration's.
+    if (notTheMigration(last)) continue;
     const state = last.gone
       ? `gone (${last.goneReason ?? 'unknown'}) at ${last.goneAt ?? '?'}s`
       : `${last.terminating ? 'terminating' : last.phase}${last.node === null ? ', unbound' : ` on ${last.node}`}`;

@@ -5,8 +5,13 @@
  * with its instanceId) and every Node object deleted on the migration's behalf must be an old node of the plan, with the
  * instance id the input cluster gives that node. The final instance list agrees: no launched instance is shutting down or
  * terminated, and every old instance that is, is in the plan.
+ *
+ * The invariant is about what the migration terminates. A launched instance that EC2 reclaimed at the end of a Spot
+ * interruption notice, or that Ocean terminated after a rebalance recommendation, is not the migration's doing: the trace
+ * says so (instance.shutting-down with `by`) and it is not reported, provided the trace shows that signal for its node
+ * earlier (spot.interruption-notice / spot.rebalance-recommendation) and the node is not an old one.
  */
-import { nodeNameOf } from './replay.js';
+import { nodeNameOf, spotCause } from './replay.js';
 import type { Checker, Violation } from './types.js';
 
 export const checkPlanInstancesOnly: Checker = ({ plan, cluster, result }) => {
@@ -19,10 +24,19 @@ export const checkPlanInstancesOnly: Checker = ({ plan, cluster, result }) => {
     out.push({ invariant: 5, message, ...(t !== undefined ? { t } : {}), objects });
   };
   const reported = new Set<string>();
+  /** Launched nodes that got a Spot signal, and the instances EC2 or Ocean took after one. */
+  const signalled = new Set<string>();
+  const takenByOthers = new Set<string>();
 
   for (const ev of result.events) {
+    if (ev.kind === 'spot.interruption-notice' || ev.kind === 'spot.rebalance-recommendation') signalled.add(nodeNameOf(ev));
     if (ev.kind === 'instance.shutting-down') {
       const id = ev.object.slice('Instance '.length);
+      const on = ev['node'];
+      if (spotCause(ev) !== null && typeof on === 'string' && signalled.has(on) && !clusterById.has(id)) {
+        takenByOthers.add(id);
+        continue;
+      }
       const node = clusterById.get(id);
       if (!planIds.has(id) || node === undefined || planByName.get(node) !== id) {
         reported.add(id);
@@ -42,7 +56,7 @@ export const checkPlanInstancesOnly: Checker = ({ plan, cluster, result }) => {
   }
   const gone = (s: string): boolean => s === 'shutting-down' || s === 'terminated';
   for (const i of result.instances.new) {
-    if (gone(i.state) && !reported.has(i.instanceId)) bad(`launched Instance ${i.instanceId} (${i.nodeName}) ended ${i.state}`, undefined, [`Instance ${i.instanceId}`]);
+    if (gone(i.state) && !reported.has(i.instanceId) && !takenByOthers.has(i.instanceId)) bad(`launched Instance ${i.instanceId} (${i.nodeName}) ended ${i.state}`, undefined, [`Instance ${i.instanceId}`]);
   }
   for (const i of result.instances.old) {
     if (gone(i.state) && !planIds.has(i.instanceId) && !reported.has(i.instanceId)) {

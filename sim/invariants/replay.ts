@@ -120,6 +120,25 @@ function str(ev: TraceEvent, field: string): string | null {
   return typeof v === 'string' ? v : null;
 }
 
+/**
+ * Who else takes pods and instances away during a run, as the world's trace names them: a Spot interruption (EC2's notice,
+ * the drain that follows it, the reclaim two minutes later) and a Spot rebalance (Ocean's replacement, drain and termination).
+ * Their value is the `by` of node.updated and instance.shutting-down, and the reason of the pods they remove.
+ */
+export const SPOT_CAUSES: ReadonlySet<string> = new Set(['spot-interruption', 'spot-rebalance']);
+
+/**
+ * Pod removals that are Kubernetes' or the cloud's doing, not the migration's: taint-based eviction off a NotReady node, and
+ * the Spot causes above.
+ */
+export const NOT_THE_MIGRATION: ReadonlySet<string> = new Set(['taint-eviction', ...SPOT_CAUSES]);
+
+/** The Spot cause an event names in its `by` (a cordon or a termination the migration did not make), or null. */
+export function spotCause(ev: TraceEvent): string | null {
+  const by = ev['by'];
+  return typeof by === 'string' && SPOT_CAUSES.has(by) ? by : null;
+}
+
 /** Pods that the migration must not leave behind on a node: not DaemonSet, not mirror (static), not finished. */
 export function runsWorkload(p: PodRec): boolean {
   return !p.isDaemonSet && !p.isMirror && !p.gone && p.phase !== 'Succeeded' && p.phase !== 'Failed';

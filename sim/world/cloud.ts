@@ -23,7 +23,7 @@ export interface NodeLifecycleEvents {
   /** A launched instance is running and its kubelet registers the Node. */
   registerNode(inst: SimInstance, vng: Vng): void;
   setNodeReady(node: SimNode, ready: boolean, reason: string): void;
-  deleteNode(name: string, reason: string): boolean;
+  deleteNode(name: string, reason: string, podReason?: string): boolean;
 }
 
 export interface CloudInput {
@@ -101,18 +101,22 @@ export class Cloud {
     return inst;
   }
 
-  /** TerminateInstances on one instance: shutting-down now, terminated later; its Node goes NotReady, then is deleted. */
-  terminateInstance(id: string): void {
+  /**
+   * TerminateInstances on one instance: shutting-down now, terminated later; its Node goes NotReady, then is deleted. `by`
+   * names who terminates it when it is not the migration (EC2 reclaiming a Spot instance, Ocean replacing one): traced on
+   * instance.shutting-down, and given as the reason of the pods still bound to the Node when it is deleted.
+   */
+  terminateInstance(id: string, by?: string): void {
     const inst = this.ec2.get(id);
     if (!inst || inst.state === 'shutting-down' || inst.state === 'terminated') return;
     inst.state = 'shutting-down';
-    this.store.emit('instance.shutting-down', `Instance ${id}`, { node: inst.nodeName });
+    this.store.emit('instance.shutting-down', `Instance ${id}`, { node: inst.nodeName, ...(by !== undefined ? { by } : {}) });
     this.queue.after(this.timing.instanceShutdownSeconds, 'instance terminated', () => {
       inst.state = 'terminated';
       this.store.emit('instance.terminated', `Instance ${id}`, { node: inst.nodeName });
       this.queue.after(this.timing.nodeDeleteSeconds, 'cloud node lifecycle', () => {
         const n = this.store.nodes.get(inst.nodeName);
-        if (n && n.instanceId === id) this.nodes.deleteNode(n.name, 'instance terminated (cloud node lifecycle controller)');
+        if (n && n.instanceId === id) this.nodes.deleteNode(n.name, 'instance terminated (cloud node lifecycle controller)', by);
       });
     });
     this.queue.after(this.timing.nodeNotReadySeconds, 'node monitor', () => {

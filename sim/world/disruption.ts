@@ -88,8 +88,8 @@ export class DisruptionController {
     return (this.byNamespace.get(pod.namespace) ?? []).filter((b) => b.selector !== null && selectorMatches(b.selector, pod.base.labels));
   }
 
-  /** The Eviction subresource. */
-  evict(namespace: string, name: string): EvictionAnswer {
+  /** The Eviction subresource; `reason` is what the pod's termination is traced with (who asked for the eviction). */
+  evict(namespace: string, name: string, reason = 'evicted'): EvictionAnswer {
     const pod = this.store.pods.get(key(namespace, name));
     if (!pod) return { kind: 'gone' };
     if (pod.terminating) return { kind: 'evicted' };
@@ -111,7 +111,7 @@ export class DisruptionController {
         }
       }
     }
-    this.deletePod(pod, 'evicted');
+    this.deletePod(pod, reason);
     return { kind: 'evicted' };
   }
 

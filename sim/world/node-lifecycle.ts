@@ -50,12 +50,15 @@ export class NodeLifecycle {
     this.timing = deps.timing;
   }
 
-  /** Cordon (true) or uncordon; false when there is no such node. */
-  setUnschedulable(name: string, value: boolean): boolean {
+  /**
+   * Cordon (true) or uncordon; false when there is no such node. `by` names who did it when it is not the migration (the Spot
+   * interruption handler, Ocean): traced, so the checkers can tell the migration's cordons from others'.
+   */
+  setUnschedulable(name: string, value: boolean, by?: string): boolean {
     const n = this.store.nodes.get(name);
     if (!n) return false;
     // Traced as a watch on Nodes would show it (the invariant checkers read cordons from the world, not the engine).
-    if (n.unschedulable !== value) this.store.emit('node.updated', `Node ${name}`, { unschedulable: value });
+    if (n.unschedulable !== value) this.store.emit('node.updated', `Node ${name}`, { unschedulable: value, ...(by !== undefined ? { by } : {}) });
     n.unschedulable = value;
     n.taints = n.taints.filter((t) => t.key !== UNSCHEDULABLE_TAINT.key);
     if (value) n.taints.push(UNSCHEDULABLE_TAINT);
@@ -64,14 +67,17 @@ export class NodeLifecycle {
     return true;
   }
 
-  /** Removes a Node object; pods bound to it are deleted at once (pod garbage collection) and controllers react. */
-  deleteNode(name: string, reason: string): boolean {
+  /**
+   * Removes a Node object; pods bound to it are deleted at once (pod garbage collection) and controllers react. `podReason`
+   * is the reason traced for those pods (default node-deleted).
+   */
+  deleteNode(name: string, reason: string, podReason = 'node-deleted'): boolean {
     const n = this.store.nodes.get(name);
     if (!n) return false;
     this.store.nodes.delete(name);
     this.deps.scheduler.nodeRemoved(name);
     this.store.emit('node.deleted', `Node ${name}`, { reason });
-    for (const p of this.store.pods.podsOn(name)) this.deps.pods.podGone(p, 'node-deleted');
+    for (const p of this.store.pods.podsOn(name)) this.deps.pods.podGone(p, podReason);
     this.deps.scheduler.requestSchedule();
     return true;
   }

@@ -11,7 +11,7 @@ export interface SimulationView {
   readonly durationSeconds: number;
   readonly batches: readonly { nodes: readonly string[]; phase: string; startedAt: number | null; drainedAt: number | null; finishedAt: number | null; evicted: number }[];
   readonly instances: { readonly old: readonly { nodeName: string; state: string }[]; readonly new: readonly { nodeName: string; vng: string; instanceType: string; state: string }[] };
-  readonly events: readonly { t: number; kind: string; object: string }[];
+  readonly events: readonly { readonly t: number; readonly kind: string; readonly object: string; readonly [detail: string]: string | number | boolean | null }[];
   readonly seed: number;
   readonly options: { readonly faults: readonly string[] };
   readonly counts: { newInstances: number; podsLaunched: number; podsRemaining: number; unscheduledPods: number };
@@ -20,6 +20,25 @@ export interface SimulationView {
 }
 
 const clock = (t: number | null): string => (t === null ? '-' : `t+${duration(Math.max(0, t))}`);
+
+/** The Spot events (sim/world/spot.ts) the text lists with the faults: the signals and what Ocean made of them. */
+const SPOT_SIGNALS: ReadonlySet<string> = new Set(['spot.interruption-notice', 'spot.rebalance-recommendation', 'spot.replacement', 'spot.replacement-failed', 'spot.no-target']);
+
+function spotDetail(e: SimulationView['events'][number]): string {
+  switch (e.kind) {
+    case 'spot.interruption-notice':
+      return ` (reclaimed at ${clock(Number(e['terminationAt']))})`;
+    case 'spot.replacement':
+      return ` (replaced by ${String(e['replacement'])})`;
+    case 'spot.replacement-failed':
+    case 'spot.no-target':
+      return ` (${String(e['reason'])})`;
+    case 'instance.shutting-down':
+      return ` (${String(e['node'])}, by ${String(e['by'])})`;
+    default:
+      return '';
+  }
+}
 
 export function renderSimulationText(r: SimulationView, replay: string): string {
   const out: string[] = [];
@@ -56,10 +75,19 @@ export function renderSimulationText(r: SimulationView, replay: string): string 
     ];
     out.push(...table(rows, '    '));
   });
-  const faults = r.events.filter((e) => e.kind.startsWith('fault.') || e.kind === 'engine.crashed' || e.kind === 'engine.restarted' || e.kind === 'api.lost' || e.kind === 'api.restored');
+  const faults = r.events.filter(
+    (e) =>
+      e.kind.startsWith('fault.') ||
+      e.kind === 'engine.crashed' ||
+      e.kind === 'engine.restarted' ||
+      e.kind === 'api.lost' ||
+      e.kind === 'api.restored' ||
+      SPOT_SIGNALS.has(e.kind) ||
+      (e.kind === 'instance.shutting-down' && typeof e['by'] === 'string'),
+  );
   if (faults.length > 0) {
     out.push('', 'Faults and recoveries');
-    for (const e of faults.slice(0, 30)) out.push(`  ${clock(e.t)}  ${e.kind}  ${e.object}`);
+    for (const e of faults.slice(0, 30)) out.push(`  ${clock(e.t)}  ${e.kind}  ${e.object}${spotDetail(e)}`);
     if (faults.length > 30) out.push(`  ... and ${faults.length - 30} more`);
   }
   out.push('', 'Final status');

@@ -81,6 +81,8 @@ export const faultDraftArb: fc.Arbitrary<FaultDraft> = fc.record({
     'new-workload',
     'node-not-ready',
     'stop',
+    'spot-interruption',
+    'rebalance-recommendation',
   ),
   at: fc.integer({ min: 0, max: 1000 }),
   length: fc.option(fc.integer({ min: 1, max: 1000 }), { nil: null }),
@@ -123,6 +125,11 @@ export function aimFaults(drafts: readonly FaultDraft[], t: FaultTargets): Fault
         return { kind: d.kind, at, namespace: 'default', name: `surprise-${d.target}`, replicas: 1 + (d.strength % 6), cpuMilli: 100 * (1 + (d.target % 10)), memoryBytes: 128 * 1024 * 1024 * (1 + (d.strength % 8)), unplaceable: d.flag };
       case 'node-not-ready':
         return { kind: d.kind, at, node: d.flag ? null : pick(t.nodes, d.target), duration: span };
+      case 'spot-interruption':
+        // New nodes have no names before the run: the world picks them (the seeded PRNG), of any VNG.
+        return { kind: d.kind, at, node: null, vng: null, count: 1 + (d.strength % 2) };
+      case 'rebalance-recommendation':
+        return { kind: d.kind, at, node: null, vng: null };
     }
   });
 }

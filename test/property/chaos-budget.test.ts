@@ -60,7 +60,7 @@ describe('chaos budget: 2,000 seeded runs per test run', () => {
     expect(summary.violations, report).toEqual([]);
     expect(summary.errors, report).toEqual([]);
     for (const status of ['Completed', 'Failed', 'Stopped']) expect(summary.outcomes.byStatus[status] ?? 0, status).toBeGreaterThan(0);
-    expect(Object.keys(summary.faultKinds).length).toBe(12);
+    expect(Object.keys(summary.faultKinds).length).toBe(14);
     // Faults heal at the end of the safety window, so every run ends: none is cut at the simulator's horizon.
     expect(summary.outcomes.timedOut).toBe(0);
   }, 1_800_000);

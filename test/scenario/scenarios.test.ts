@@ -69,6 +69,29 @@ describe('scenarios', () => {
     for (const n of started) expect(last(n)).toBe(true);
   });
 
+  it('spot-interruption: two notices reclaimed two minutes later, a rebalance replaced before its drain, and the migration completes', async () => {
+    const { result } = await replay('scenarios/spot-interruption.yaml');
+    const notices = result.events.filter((e) => e.kind === 'spot.interruption-notice');
+    expect(notices.map((e) => [e.t, e['terminationAt']])).toEqual([
+      [600, 720],
+      [600, 720],
+    ]);
+    const reclaimed = result.events.filter((e) => e.kind === 'instance.shutting-down' && e['by'] === 'spot-interruption');
+    expect(reclaimed.map((e) => [e.t, `Node ${String(e['node'])}`])).toEqual(notices.map((e) => [720, e.object]));
+    // Pods left on the reclaimed nodes went with them and were recreated; none is left unscheduled.
+    expect(result.events.some((e) => e.kind === 'pod.terminated' && e['reason'] === 'spot-interruption')).toBe(true);
+    const [rec] = result.events.filter((e) => e.kind === 'spot.rebalance-recommendation');
+    const [replacement] = result.events.filter((e) => e.kind === 'spot.replacement');
+    const [drain] = result.events.filter((e) => e.kind === 'spot.drain-started' && e['reason'] === 'spot-rebalance');
+    expect(rec?.t).toBe(900);
+    expect(replacement?.t).toBe(900);
+    const ready = result.events.find((e) => e.kind === 'node.ready' && e.object === `Node ${String(replacement?.['replacement'])}`);
+    expect(drain?.t).toBeGreaterThanOrEqual(ready?.t ?? Infinity);
+    expect(result.events.some((e) => e.kind === 'instance.shutting-down' && e['by'] === 'spot-rebalance')).toBe(true);
+    expect(result.status).toBe('Completed');
+    expect(result.unscheduledPods).toEqual([]);
+  });
+
   it('replays byte for byte with the same seed', async () => {
     const a = await replay('scenarios/chaos-recovers.yaml');
     const b = await replay('scenarios/chaos-recovers.yaml');

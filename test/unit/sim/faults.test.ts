@@ -26,10 +26,29 @@ describe('parseFault', () => {
       unplaceable: true,
     });
     expect(parseFault('api-throttling@10:duration=1m,rate=0.5')).toEqual({ kind: 'api-throttling', at: 10, duration: 60, rate: 0.5 });
+    expect(parseFault('spot-interruption@5m')).toEqual({ kind: 'spot-interruption', at: 300, node: null, vng: null, count: 1 });
+    expect(parseFault('spot-interruption@300:vng=general,count=2')).toEqual({ kind: 'spot-interruption', at: 300, node: null, vng: 'general', count: 2 });
+    expect(parseFault('spot-interruption@300:node=ip-10-200-0-1.ec2.internal')).toEqual({
+      kind: 'spot-interruption',
+      at: 300,
+      node: 'ip-10-200-0-1.ec2.internal',
+      vng: null,
+      count: 1,
+    });
+    expect(parseFault('rebalance-recommendation@90:vng=gpu')).toEqual({ kind: 'rebalance-recommendation', at: 90, node: null, vng: 'gpu' });
   });
 
   it('round-trips through formatFault', () => {
-    for (const text of ['api-disconnect@600:duration=400', 'slow-launches@5:multiplier=3', 'node-not-ready@7:node=n1,duration=30', 'engine-crash@9']) {
+    for (const text of [
+      'api-disconnect@600:duration=400',
+      'slow-launches@5:multiplier=3',
+      'node-not-ready@7:node=n1,duration=30',
+      'engine-crash@9',
+      'spot-interruption@300',
+      'spot-interruption@300:vng=general,count=3',
+      'spot-interruption@120:node=n9',
+      'rebalance-recommendation@60:vng=general',
+    ]) {
       expect(formatFault(parseFault(text))).toBe(text);
       expect(parseFault(formatFault(parseFault(text)))).toEqual(parseFault(text));
     }
@@ -45,6 +64,11 @@ describe('parseFault', () => {
     ['terminate-refused@0:zone=a', /unknown key "zone"/],
     ['api-errors@0:duration=5,rate=2', /share from 0 to 1/],
     ['new-workload@0:cpu=lots', /cpu:/],
+    ['spot-interruption@0:node=a,vng=b', /node= or vng=, not both/],
+    ['spot-interruption@0:count=0', /count: expected at least 1/],
+    ['spot-interruption@0:count=two', /count: expected a whole number/],
+    ['spot-interruption@0:node=a,count=2', /a named node is one node/],
+    ['rebalance-recommendation@0:count=2', /unknown key "count"/],
   ])('rejects %s with an InputError', (text, message) => {
     expect(() => parseFault(text)).toThrow(InputError);
     expect(() => parseFault(text)).toThrow(message);
@@ -54,6 +78,9 @@ describe('parseFault', () => {
     const profile = { count: 6, horizonSeconds: 1200, instanceTypes: ['m5.large'], workloads: ['default/web'] };
     const a = drawFaults(profile, new Prng(9));
     expect(a).toHaveLength(6);
+    const spot = drawFaults({ count: 8, horizonSeconds: 600, weights: { 'spot-interruption': 1, 'rebalance-recommendation': 1 }, vngs: ['general'] }, new Prng(4));
+    expect(new Set(spot.map((f) => f.kind))).toEqual(new Set(['spot-interruption', 'rebalance-recommendation']));
+    for (const f of spot) expect(parseFault(formatFault(f))).toEqual(f);
     expect(drawFaults(profile, new Prng(9))).toEqual(a);
     for (const f of a) {
       expect(f.at).toBeGreaterThanOrEqual(0);

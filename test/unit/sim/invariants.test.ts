@@ -311,3 +311,39 @@ describe('checkInvariants on a real run', () => {
     expect(checkInvariants({ plan: p, cluster: c, result: r })).toEqual([]);
   });
 });
+
+describe('Spot takings are the cloud\'s, not the migration\'s', () => {
+  /** r0 runs on new-1; new-1 gets EC2's notice at 100, r0 is drained off it, and EC2 reclaims the instance at 220. */
+  const interrupted = (withNotice = true): TraceEvent[] => [
+    ...newNode(0),
+    ...moveP0(10),
+    ...(withNotice ? [ev(100, 'spot.interruption-notice', 'Node new-1', { instanceId: NEW_ID, vng: 'general', terminationAt: 220 })] : []),
+    ev(100, 'node.updated', 'Node new-1', { unschedulable: true, by: 'spot-interruption' }),
+    podEv(100, 'pod.terminating', `${WEB}-r0`, { node: 'new-1', reason: 'spot-interruption' }),
+    created(100, `${WEB}-r1`, `${WEB}-r0`),
+    ev(220, 'instance.shutting-down', `Instance ${NEW_ID}`, { node: 'new-1', by: 'spot-interruption' }),
+    ev(280, 'node.deleted', 'Node new-1', { reason: 'instance terminated (cloud node lifecycle controller)' }),
+    podEv(280, 'pod.terminated', `${WEB}-r0`, { node: 'new-1', reason: 'spot-interruption' }),
+  ];
+  const reclaimed = { instances: { old: [], new: [{ instanceId: NEW_ID, nodeName: 'new-1', vng: 'general', instanceType: 'm5.large', zone: 'us-east-1a', state: 'terminated' as const, runningPods: 0 }] } };
+
+  it('invariants 3, 4 and 5 leave a reclaimed launched node alone (its cordon, the pods still on it, its termination)', () => {
+    for (const cordonAllAtStart of [false, true]) expect(check(3, interrupted(), { params: { cordonAllAtStart } })).toEqual([]);
+    expect(check(4, interrupted())).toEqual([]);
+    expect(check(5, interrupted(), { over: reclaimed })).toEqual([]);
+  });
+
+  it('invariant 5 still reports a launched instance terminated "by" a Spot cause with no signal for its node in the trace', () => {
+    const v = check(5, interrupted(false), { over: reclaimed });
+    expect(v.map((x) => x.objects[0])).toEqual([`Instance ${NEW_ID}`]);
+  });
+
+  it('invariant 1 does not blame the migration for a chain a Spot interruption ended, but still checks one it left unplaced', () => {
+    // r1 (r0's replacement) is named by unscheduledPods, or r0 was the last of the chain and the interruption took it.
+    expect(check(1, interrupted(), { over: { unscheduledPods: [`${WEB}-r1`] } })).toEqual([]);
+    const noReplacement = interrupted().filter((e) => e.object !== `Pod ${WEB}-r1`);
+    expect(check(1, noReplacement)).toEqual([]);
+    // A pod the migration evicted whose replacement never ran is still reported.
+    expect(check(1, interrupted())).toHaveLength(1);
+  });
+});
