@@ -22,11 +22,48 @@ export interface Catalog {
   /** Every instance type, sorted by name. */
   readonly types: readonly InstanceType[];
   readonly byName: ReadonlyMap<string, InstanceType>;
-  /** The region the prices belong to. */
+  /** The region the prices belong to (of a refreshed catalog: the region it was read from; see onDemandRegion). */
   readonly region: string;
+  /** Of a catalog file from `vngshift catalog refresh`: which file, when, and where its prices came from. */
+  readonly info?: CatalogInfo;
+  /**
+   * The zones of the catalog's region each instance type is offered in (EC2 DescribeInstanceTypeOfferings). Absent when the
+   * catalog does not know (the bundled one): every type is then taken to be offered everywhere.
+   */
+  readonly offerings?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Latest Spot price (USD/hour, Linux) per instance type and zone; absent when the catalog has none. */
+  readonly spotPrices?: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  /** Subnet id -> zone, of the subnets the refresh was asked about (the VNGs'); empty when none. */
+  readonly subnetZones?: Readonly<Record<string, string>>;
+  /** The region the on-demand prices are for, when not `region` (a refreshed catalog carries us-east-1 list prices). */
+  readonly onDemandRegion?: string;
+}
+
+/** Where one kind of price in a catalog came from, and as of when. */
+export interface PriceSource {
+  /** In words, e.g. `ec2:DescribeSpotPriceHistory (latest Linux/UNIX price per type and zone)`. */
+  readonly source: string;
+  readonly region: string;
+  /** The date (or time, ISO 8601) the prices are as of. */
+  readonly date: string;
+}
+
+/** What a plan records about the catalog it was made with (only for a catalog file other than the bundled one). */
+export interface CatalogInfo {
+  /** The file, as given to --catalog. */
+  readonly file: string;
+  readonly region: string;
+  /** When `vngshift catalog refresh` read EC2 (ISO 8601). */
+  readonly refreshedAt: string;
+  readonly onDemand: PriceSource;
+  /** null when the refresh found no Spot price. */
+  readonly spot: PriceSource | null;
 }
 
 const nonNegative = z.number().finite().nonnegative();
+/** An availability zone (or Local Zone) name: region then a letter, e.g. us-east-1a, us-west-2-lax-1a. */
+const ZONE = /^[a-z]{2}(-[a-z0-9]+)+[a-z]$/;
+const REGION = /^[a-z]{2}(-[a-z0-9]+)+-\d+$/;
 const positiveInt = z.number().int().positive();
 
 /** One row of the file. Only the fields the model uses are checked; the rest are passed over. */
@@ -47,6 +84,9 @@ const rowSchema = z.object({
   burstable: z.boolean(),
   currentGeneration: z.boolean(),
   instanceStorageGB: nonNegative.nullable().optional(),
+  /** Refreshed catalogs: the zones the type is offered in, and its latest Spot price per zone. */
+  zones: z.array(z.string().regex(ZONE, 'an availability zone like us-east-1a')).optional(),
+  spotUsdPerHour: z.record(z.string().regex(ZONE, 'an availability zone like us-east-1a'), nonNegative).optional(),
 });
 
 type CatalogRow = z.infer<typeof rowSchema>;
@@ -54,6 +94,20 @@ type CatalogRow = z.infer<typeof rowSchema>;
 const fileSchema = z.object({
   region: z.string().min(1),
   instanceTypes: z.array(z.unknown()).min(1),
+});
+
+const priceSourceSchema = z.object({
+  source: z.string().min(1),
+  region: z.string().regex(REGION, 'an AWS region like us-east-1'),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'a date like 2026-07-20 (or an ISO 8601 time)'),
+});
+
+/** The fields `vngshift catalog refresh` adds at the top of the file (present together, or the file is a bundled-style one). */
+const refreshSchema = z.object({
+  region: z.string().regex(REGION, 'an AWS region like us-east-1'),
+  refreshedAt: z.iso.datetime({ offset: true }),
+  prices: z.object({ onDemand: priceSourceSchema, spot: priceSourceSchema.nullable() }),
+  subnetZones: z.record(z.string().regex(/^subnet-[0-9a-z]+$/, 'a subnet id like subnet-0abc'), z.string().regex(ZONE, 'an availability zone like us-east-1a')),
 });
 
 function rowToInstanceType(row: CatalogRow): InstanceType {
@@ -98,7 +152,15 @@ export function catalogFromJsonText(text: string, file: string = CATALOG_FILE): 
     const issue = top.error.issues[0];
     throw new InputError(file, '', issue ? issuePath(issue.path) : '', issue ? issue.message : 'unexpected layout');
   }
+  const refreshed = typeof doc === 'object' && doc !== null && 'refreshedAt' in doc;
+  const header = refreshed ? refreshSchema.safeParse(doc) : null;
+  if (header !== null && !header.success) {
+    const issue = header.error.issues[0];
+    throw new InputError(file, '', issue ? issuePath(issue.path) : '', issue ? issue.message : 'unexpected layout');
+  }
   const types: InstanceType[] = [];
+  const offerings = new Map<string, ReadonlySet<string>>();
+  const spotPrices = new Map<string, ReadonlyMap<string, number>>();
   top.data.instanceTypes.forEach((raw, i) => {
     const parsed = rowSchema.safeParse(raw);
     if (!parsed.success) {
@@ -115,8 +177,47 @@ export function catalogFromJsonText(text: string, file: string = CATALOG_FILE): 
       );
     }
     types.push(rowToInstanceType(parsed.data));
+    if (header === null) return;
+    const row = parsed.data;
+    const where = `instanceTypes[${i}] (${row.name})`;
+    if (row.zones === undefined) throw new InputError(file, where, 'zones', 'expected the zones the type is offered in (a refreshed catalog lists them for every type; [] for none)');
+    const region = header.data.region;
+    const zones = [...row.zones, ...Object.keys(row.spotUsdPerHour ?? {})];
+    const foreign = zones.find((z) => !z.startsWith(`${region}`) || !ZONE.test(z));
+    if (foreign !== undefined) throw new InputError(file, where, 'zones', `expected zones of ${region}; found ${foreign}`);
+    offerings.set(row.name, new Set(row.zones));
+    const spot = Object.entries(row.spotUsdPerHour ?? {});
+    if (spot.length > 0) spotPrices.set(row.name, new Map(spot));
   });
-  return catalogFromTypes(types, top.data.region, file);
+  const catalog = catalogFromTypes(types, top.data.region, file);
+  if (header === null) return catalog;
+  const h = header.data;
+  const badSubnet = Object.entries(h.subnetZones).find(([, z]) => !z.startsWith(h.region));
+  if (badSubnet !== undefined) throw new InputError(file, 'subnetZones', badSubnet[0], `expected a zone of ${h.region}; found ${badSubnet[1]}`);
+  return {
+    ...catalog,
+    info: { file, region: h.region, refreshedAt: h.refreshedAt, onDemand: h.prices.onDemand, spot: h.prices.spot },
+    offerings,
+    spotPrices,
+    subnetZones: h.subnetZones,
+    ...(h.prices.onDemand.region !== h.region ? { onDemandRegion: h.prices.onDemand.region } : {}),
+  };
+}
+
+/** Reads and validates a catalog file given on the command line (--catalog); errors name the file and the field. */
+export function loadCatalogFile(path: string): Catalog {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError(path, '', '', `cannot read the catalog file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  return catalogFromJsonText(text, path);
+}
+
+/** The catalog of --catalog FILE, else the bundled one. */
+export function catalogFor(file: string | undefined): Catalog {
+  return file === undefined ? loadCatalog() : loadCatalogFile(file);
 }
 
 /**

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../model/errors.js';
 import { dropInputNotices, flushInputNotices } from './inputs.js';
+import { catalogCommand } from './catalog-command.js';
 import { chaosCommand } from './chaos-command.js';
 import { oceanCommand } from './ocean-command.js';
 import { planCommand } from './plan-command.js';
@@ -25,6 +26,7 @@ export function program(): Command {
   p.addCommand(stopCommand().exitOverride());
   p.addCommand(snapshotCommand().exitOverride());
   p.addCommand(oceanCommand().exitOverride());
+  p.addCommand(catalogCommand().exitOverride());
   return p;
 }
 

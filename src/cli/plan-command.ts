@@ -2,7 +2,7 @@
 import { withMigrationFlags } from './migration-flags.js';
 import { Command, Option } from 'commander';
 import type { AllocatableOptions } from '../catalog/allocatable.js';
-import { loadCatalog } from '../catalog/catalog.js';
+import { catalogFor } from '../catalog/catalog.js';
 import { InputError } from '../model/errors.js';
 import { parseParams, type MigrationParams, type RawParams } from '../model/params.js';
 import type { Cluster } from '../model/types.js';
@@ -49,6 +49,8 @@ export interface PlanOptions {
   allowArchitectureChange?: boolean;
   output: string;
   planOut?: string;
+  /** A catalog file from `catalog refresh` instead of the bundled catalog. */
+  catalog?: string;
 }
 
 const flag = (name: string): string => `flag --${name}`;
@@ -118,7 +120,7 @@ export function planFromOptions(opts: PlanOptions, live?: () => Cluster): Plan {
   }
   const allocatable = allocatableFromFlags(opts);
   const params = paramsFrom(opts);
-  const catalog = loadCatalog();
+  const catalog = catalogFor(opts.catalog);
   const { vngs } = parseVngText(vngSource.text, vngSource.source, catalog);
   if (vngs.length === 0) throw new InputError(vngSource.source, '', '', 'no launch specs found; expected at least one VNG');
   const read = cluster();
@@ -218,7 +220,8 @@ export function planCommand(): Command {
     .option('--cluster <file>', 'cluster objects: kubectl get ... -A -o yaml|json output (a v1 List) or a YAML stream; - for stdin')
     .option('--kubeconfig <file>', 'read the cluster live through this kubeconfig instead of --cluster (read only)')
     .option('--context <name>', 'kubeconfig context (default: the current one)')
-    .option('--vngs <file>', 'Ocean launch specs (bare array, {launchSpecs: [...]} or {response: {items: [...]}}), JSON or YAML');
+    .option('--vngs <file>', 'Ocean launch specs (bare array, {launchSpecs: [...]} or {response: {items: [...]}}), JSON or YAML')
+    .option('--catalog <file>', 'a catalog file written by catalog refresh (instance types, zones offered, Spot prices) instead of the bundled one');
   return withOceanFlags(withMigrationFlags(cmd))
     .option('--vm-memory-overhead-percent <pct>', 'memory the hypervisor hides from computed node types (default 7.5)')
     .option('--max-pods <n>', "max pods per new node, over the VNG's maxPods, the old nodes' and the catalog's (EKS ENI) value")

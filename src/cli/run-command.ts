@@ -12,7 +12,7 @@ import { withMigrationFlags } from './migration-flags.js';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import type { AllocatableOptions } from '../catalog/allocatable.js';
-import { loadCatalog, type Catalog } from '../catalog/catalog.js';
+import { catalogFor, type Catalog } from '../catalog/catalog.js';
 import { MigrationEngine } from '../engine/engine.js';
 import { enginePlanOf } from '../engine/engine-plan.js';
 import { PortError, type ClusterSnapshot, type EngineEvent, type TracePort } from '../engine/ports.js';
@@ -179,7 +179,7 @@ export async function validateRun(opts: RunOptions): Promise<Validated> {
     params = paramsFrom(opts);
   }
   const allocatable = allocatableFromFlags(opts);
-  const catalog = loadCatalog();
+  const catalog = catalogFor(opts.catalog);
   checkOceanFlags(opts);
   const fromOcean = await oceanVngText(opts);
   if (fromOcean !== null) opts.vngText = fromOcean;
@@ -193,6 +193,10 @@ export async function validateRun(opts: RunOptions): Promise<Validated> {
     throw new InputError('flag --vngs', '', '', 'required with --capacity kwok: the kwok provider creates nodes of these VNGs');
   }
   if (opts.plan !== undefined) planFile = readPlanFile(opts.plan);
+  const planCatalog = planFile?.catalog;
+  if (planCatalog !== undefined && opts.catalog === undefined) {
+    throw new InputError('flag --catalog', '', '', `the plan was made with the catalog ${planCatalog.file} (refreshed ${planCatalog.refreshedAt}); give --catalog with that file so the run sees the same instance types and zones`);
+  }
   if (opts.traceOut !== undefined) {
     try {
       appendFileSync(opts.traceOut, '');
@@ -325,6 +329,7 @@ export function runCommand(): Command {
     .option('--plan <file>', 'a plan written by plan --plan-out (its batches and parameters are run)')
     .option('--cluster <file>', 'plan against this cluster file instead of reading the live cluster')
     .option('--vngs <file>', 'Ocean launch specs (required unless --plan; required with --capacity kwok)')
+    .option('--catalog <file>', 'a catalog file written by catalog refresh (instance types, zones offered, Spot prices) instead of the bundled one')
     .option('--kubeconfig <file>', 'the cluster to act on (default: $KUBECONFIG, ~/.kube/config, or the pod service account)')
     .option('--context <name>', 'kubeconfig context (default: the current one)')
     .option('--namespace <ns>', 'where the state, the stop request and the leader Lease live', DEFAULT_NAMESPACE)

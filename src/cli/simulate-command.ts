@@ -4,7 +4,7 @@ import { withMigrationFlags } from './migration-flags.js';
 import { writeJsonStreamingArray } from './json-stream.js';
 import type { TraceEvent } from '../../sim/cluster.js';
 import { Command, Option } from 'commander';
-import { loadCatalog } from '../catalog/catalog.js';
+import { catalogFor } from '../catalog/catalog.js';
 import { InputError } from '../model/errors.js';
 import { parseVngText } from '../model/vng/parse-vngs.js';
 import { renderSimulationText } from '../report/simulation-text.js';
@@ -60,7 +60,8 @@ export function simulateCommand(): Command {
     .option('--cluster <file>', 'cluster objects (as for plan), when no --scenario is given')
     .option('--kubeconfig <file>', 'read the cluster live through this kubeconfig instead of --cluster (read only)')
     .option('--context <name>', 'kubeconfig context (default: the current one)')
-    .option('--vngs <file>', 'Ocean launch specs (as for plan), when no --scenario is given');
+    .option('--vngs <file>', 'Ocean launch specs (as for plan), when no --scenario is given')
+    .option('--catalog <file>', 'a catalog file written by catalog refresh (instance types, zones offered, Spot prices) instead of the bundled one');
   return withOceanFlags(withMigrationFlags(cmd))
     .option('--fault <spec>', 'inject a fault: kind@time[:key=value,...] (repeatable), e.g. api-disconnect@10m:duration=400', collect, [])
     .option('--seed <n>', 'the seed that drives every random choice (default: the scenario seed, else 1)')
@@ -82,7 +83,7 @@ export function simulateCommand(): Command {
         maxSeconds = v;
       }
       const allocatable = allocatableFromFlags(opts);
-      const catalog = loadCatalog();
+      const catalog = catalogFor(opts.catalog);
       const extraFaults: FaultSpec[] = opts.fault.map((f) => parseFault(f));
       let inputs;
       let replay: string;

@@ -6,6 +6,7 @@
  */
 import type { Catalog } from '../catalog/catalog.js';
 import type { Cluster, Node } from '../model/types.js';
+import type { SpotCost } from './spot-cost.js';
 
 export interface StayingNode {
   readonly name: string;
@@ -38,6 +39,8 @@ export interface Cost {
   readonly clusterRegion?: string | null;
   /** Set when the two differ: the figures are another region's prices, an estimate. */
   readonly priceNote?: string;
+  /** The Spot figure per VNG beside the on-demand one, when the catalog has Spot prices (spot-cost.ts). */
+  readonly spot?: SpotCost;
 }
 
 export interface CostInput {
@@ -79,7 +82,7 @@ export function costOf(input: CostInput): Cost {
 /** The region of the prices and of the nodes, with a note when they differ (prices then are another region's). */
 export function priceRegionOf(cluster: Cluster, catalog: Catalog): { priceRegion: string; clusterRegion: string | null; priceNote?: string } {
   const clusterRegion = clusterRegionOf(cluster);
-  const priceRegion = catalog.region;
+  const priceRegion = catalog.onDemandRegion ?? catalog.region;
   if (clusterRegion === null || clusterRegion === priceRegion) return { priceRegion, clusterRegion };
   return {
     priceRegion,

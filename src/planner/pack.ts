@@ -75,7 +75,7 @@ function solveOnce(
   options: SolveOptions,
 ): { result: SolveResult; finalNodes: readonly PlanNode[]; domainsGrew: boolean } {
   const { terms, movingClasses, stayingNodes, stayingPods, stayingClasses, daemonClasses, daemonNameOf } = packClasses(input);
-  const { templates, misfits } = buildTemplates(input, daemonClasses, daemonNameOf);
+  const { templates, misfits, unoffered } = buildTemplates(input, daemonClasses, daemonNameOf);
   const ctx = contextWithStayingNodes({
     terms,
     templates,
@@ -90,6 +90,6 @@ function solveOnce(
   const pending = firstFit(state, movingClasses, templates, demandBook(movingClasses), options);
   downsize(state, movingClasses, templates);
   openVngMinimums(state, input.vngs, templates);
-  const result = packResult({ state, movingPods: input.movingPods, pending, templates, misfits, daemonNameOf });
+  const result = packResult({ state, movingPods: input.movingPods, pending, templates, misfits, daemonNameOf, unoffered });
   return { result, finalNodes: state.newNodes.map((n) => n.node), domainsGrew: ctx.spreadDomainsMissed() };
 }

@@ -3,7 +3,7 @@
  * which batches, which failure is likely, and what else is risky. Pure: the same inputs give the same plan.
  */
 import type { AllocatableOptions } from '../catalog/allocatable.js';
-import type { Catalog } from '../catalog/catalog.js';
+import type { Catalog, CatalogInfo } from '../catalog/catalog.js';
 import type { MaxPodsSource } from '../catalog/new-node.js';
 import { observedResources } from '../catalog/observed.js';
 import { FAILURE_MESSAGES, FAILURE_REMEDIES, type FailureCode } from '../model/failures.js';
@@ -19,6 +19,7 @@ import { solve, type NewNode, type Reason } from './pack.js';
 import { pdbStates } from './pdb.js';
 import { predictSecondMoves } from './second-moves.js';
 import { collectRisks, type Risk } from './risks.js';
+import { spotCostOf } from './spot-cost.js';
 import { selectorMatches } from './selectors.js';
 import { DEFAULT_TIMING, type TimingModel } from './timing.js';
 
@@ -126,6 +127,8 @@ export interface Plan {
   /** Node options the plan was made with (--max-pods, --vm-memory-overhead-percent); a rehearsal of it uses the same. */
   readonly allocatable?: AllocatableOptions;
   readonly sources: { readonly cluster: string; readonly vngs: string };
+  /** The catalog file the plan was made with (--catalog) and where its prices came from; absent for the bundled catalog. */
+  readonly catalog?: CatalogInfo;
   readonly params: MigrationParams;
   readonly timing: TimingModel;
   readonly summary: {
@@ -417,7 +420,9 @@ export function buildPlan(input: PlanInput): Plan {
     stays,
     pdbs: { allowed: pdbs.map((st) => st.disruptionsAllowed), of: pdbOfPod },
   });
-  const cost = costOf({ cluster, old, fresh: fleet.newNodes, catalog: input.catalog, staying: staying.list(), partial: !feasible });
+  const onDemandCost = costOf({ cluster, old, fresh: fleet.newNodes, catalog: input.catalog, staying: staying.list(), partial: !feasible });
+  const spot = spotCostOf({ cluster, vngs: input.vngs, fresh: fleet.newNodes, catalog: input.catalog });
+  const cost = spot === null ? onDemandCost : { ...onDemandCost, spot };
   const packingCost = costOf({ cluster, old, fresh: result.newNodes, catalog: input.catalog, staying: [], partial: !feasible });
   const risks: Risk[] = collectRisks({
     cluster,
@@ -454,6 +459,7 @@ export function buildPlan(input: PlanInput): Plan {
     allowArchitectureChange: input.allowArchitectureChange === true,
     ...(input.allocatable ? { allocatable: input.allocatable } : {}),
     sources: input.sources ?? { cluster: '', vngs: '' },
+    ...(input.catalog.info !== undefined ? { catalog: input.catalog.info } : {}),
     params,
     timing,
     summary: {
@@ -566,9 +572,10 @@ function predict(
   const unplaced = pods.filter((p) => p.placement === null);
   const capacity = (list: readonly PlannedPod[], where: string, batch: number | null): PredictedFailure => {
     const limits = list.some((p) => p.reasons.some((r) => r.plugin === 'VngLimits'));
+    const offerings = list.some((p) => p.reasons.some((r) => r.plugin === 'InstanceTypeOffering'));
     return make(
       'InsufficientCapacity',
-      `${list.length} pod(s) ${where}fit no VNG node type${limits ? ' (some only because a VNG limit is reached)' : ''}; the autoscaler cannot launch nodes for them.`,
+      `${list.length} pod(s) ${where}fit no VNG node type${limits ? ' (some only because a VNG limit is reached)' : ''}${offerings ? " (some only because EC2 does not offer their instance types in the VNGs' zones)" : ''}; the autoscaler cannot launch nodes for them.`,
       list.map(ref),
       batch,
     );

@@ -4,6 +4,7 @@ import { duration, listSome, usd } from './format.js';
 import { maxPodsLine } from './node-notes.js';
 import { PENDING_ELSEWHERE_TITLE, pendingElsewhereGroups } from './pending-elsewhere.js';
 import { costLines, unschedulableGroups, verdict } from './plan-groups.js';
+import { catalogLine, spotTable } from './price-notes.js';
 import { cordonLine, repeatMovesNote } from './cordon-line.js';
 
 const esc = (s: string): string => s.replace(/\|/g, '\\|');
@@ -37,6 +38,14 @@ export function renderPlanMarkdown(plan: Plan): string {
   out.push('', '## New nodes', '', 'The expected fleet: what the run launches, batch by batch.', '', '| VNG | instance type | count | $/h each | $/h |', '|---|---|---:|---:|---:|');
   for (const n of plan.nodes) out.push(`| ${n.vng} | ${n.instanceType} | ${n.count} | ${usd(n.priceUsdPerHour)} | ${usd(n.priceUsdPerHour * n.count)} |`);
   out.push('', ...costLines(plan).map((l) => esc(l)));
+  const spot = spotTable(plan);
+  if (spot !== null) {
+    out.push('', esc(spot.title), '', `| ${spot.header.join(' | ')} |`, '|---|---:|---:|---:|');
+    for (const r of spot.rows) out.push(`| ${r.map(esc).join(' | ')} |`);
+    for (const n of spot.notes) out.push('', esc(n));
+  }
+  const catalog = catalogLine(plan);
+  if (catalog !== null) out.push('', esc(catalog));
   const maxPods = maxPodsLine(plan);
   if (maxPods !== null) out.push('', `${maxPods}.`);
   out.push(

@@ -4,6 +4,7 @@ import { duration, listSome, table, usd } from './format.js';
 import { maxPodsLine } from './node-notes.js';
 import { PENDING_ELSEWHERE_TITLE, pendingElsewhereGroups } from './pending-elsewhere.js';
 import { costLines, unschedulableGroups, verdict } from './plan-groups.js';
+import { catalogLine, spotTable } from './price-notes.js';
 import { cordonLine, repeatMovesNote } from './cordon-line.js';
 
 export function renderPlanText(plan: Plan): string {
@@ -44,6 +45,10 @@ export function renderPlanText(plan: Plan): string {
     out.push(...table(rows));
   }
   out.push(...costLines(plan).map((l) => `  ${l}`));
+  const spot = spotTable(plan);
+  if (spot !== null) out.push(`  ${spot.title}`, ...table([spot.header, ...spot.rows], '    '), ...spot.notes.map((n) => `  ${n}`));
+  const catalog = catalogLine(plan);
+  if (catalog !== null) out.push(`  ${catalog}`);
   const maxPods = maxPodsLine(plan);
   if (maxPods !== null) out.push(`  ${maxPods}`);
   out.push(

@@ -380,7 +380,9 @@ function parseLaunchSpec(
 
   const subnetsAsWritten = readStringList(ctx, raw, 'subnetIds', 'subnetIds') ?? [];
   // Zones are resolved against the list as written, so an error names the index the user sees.
-  const zones = resolveZones(ctx, subnetsAsWritten, list.subnetZones);
+  // A refreshed catalog knows the zones of the subnets it was asked about; the file's own map wins.
+  const known = catalog.subnetZones !== undefined && Object.keys(catalog.subnetZones).length > 0 ? { ...catalog.subnetZones, ...(list.subnetZones ?? {}) } : list.subnetZones;
+  const zones = resolveZones(ctx, subnetsAsWritten, known);
   const subnetIds = uniqueSorted(subnetsAsWritten);
 
   const limits = readObject(ctx, raw, 'resourceLimits', 'resourceLimits') ?? {};

@@ -4,6 +4,7 @@
  * misfits without repeats.
  */
 import type { Pod } from '../../model/types.js';
+import { NOT_OFFERED_REASON } from '../offerings.js';
 import { runFilters, type PluginName } from '../predicates/index.js';
 import type { PlanNode } from '../plan-node.js';
 import type { PodClass } from '../pod-classes.js';
@@ -19,6 +20,8 @@ export interface ResultsInput {
   readonly templates: readonly Template[];
   readonly misfits: readonly DaemonSetMisfit[];
   readonly daemonNameOf: ReadonlyMap<PodClass, string>;
+  /** Node types left out because their instance type is not offered in their zone (offerings.ts). */
+  readonly unoffered?: readonly Template[];
 }
 
 export function packResult(input: ResultsInput): SolveResult {
@@ -41,7 +44,7 @@ export function packResult(input: ResultsInput): SolveResult {
   const explained = new Map<PodClass, Unschedulable>();
   for (const { cls, members } of input.pending) {
     let why = explained.get(cls);
-    if (!why) explained.set(cls, (why = explain(ctx, cls, ctx.templates)));
+    if (!why) explained.set(cls, (why = explain(ctx, cls, ctx.templates, input.unoffered ?? [])));
     for (const i of members) unschedulable.set(i, why);
   }
   const seenMisfit = new Set<string>();
@@ -72,8 +75,12 @@ export function packResult(input: ResultsInput): SolveResult {
   };
 }
 
-/** Runs every filter on every VNG node type in the final state and words the result as kube-scheduler does. */
-function explain(ctx: SchedulingContext, cls: PodClass, templates: readonly PlanNode[]): Unschedulable {
+/**
+ * Runs every filter on every VNG node type in the final state and words the result as kube-scheduler does. When the pod
+ * would pass every filter on a node type left out because EC2 does not offer its instance type in its zone, that is said
+ * too, with its own reason (plugin InstanceTypeOffering).
+ */
+function explain(ctx: SchedulingContext, cls: PodClass, templates: readonly PlanNode[], unoffered: readonly Template[]): Unschedulable {
   const counts = new Map<string, { plugin: PluginName; message: string; count: number }>();
   for (const t of templates) {
     const f = runFilters(ctx, cls, t);
@@ -86,12 +93,15 @@ function explain(ctx: SchedulingContext, cls: PodClass, templates: readonly Plan
     }
   }
   const reasons = [...counts.values()].sort((a, b) => (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+  const notOffered = unoffered.filter((t) => runFilters(ctx, cls, t.node) === null).length;
   let summary: string;
-  if (templates.length === 0) summary = '0/0 VNG node types are available: no VNG offers any instance type.';
-  else if (reasons.length === 0) {
+  if (templates.length === 0 && notOffered === 0) summary = '0/0 VNG node types are available: no VNG offers any instance type.';
+  else if (reasons.length === 0 && notOffered === 0) {
     summary = `0/${templates.length} VNG node types are available: the pod fits an empty node but not beside the pods already planned.`;
   } else {
-    summary = `0/${templates.length} VNG node types are available: ${reasons.map((r) => `${r.count} ${r.message}`).join(', ')}.`;
+    const all = notOffered > 0 ? [...reasons, { plugin: 'InstanceTypeOffering' as const, message: NOT_OFFERED_REASON, count: notOffered }] : reasons;
+    summary = `0/${templates.length} VNG node types are available: ${all.map((r) => `${r.count} ${r.message}`).join(', ')}.`;
+    return { summary, reasons: all };
   }
   return { summary, reasons };
 }

@@ -7,6 +7,7 @@ import { nodeTemplateLabels } from '../../catalog/template.js';
 import type { InstanceType, ResourceList, Vng } from '../../model/types.js';
 import type { PodClass } from '../pod-classes.js';
 import type { PlanNode } from '../plan-node.js';
+import { splitByOffering } from '../offerings.js';
 import { addInto, fits } from '../resources.js';
 import { staticFailure } from './static-failure.js';
 import type { DaemonSetMisfit, SolveInput } from './types.js';
@@ -27,6 +28,8 @@ export interface Templates {
   readonly templates: readonly Template[];
   /** DaemonSet, VNG and instance type of each misfit (checked in the first zone); may repeat, the result drops repeats. */
   readonly misfits: readonly DaemonSetMisfit[];
+  /** Node types whose instance type EC2 does not offer in their zone (offerings.ts): never launched, only to explain. */
+  readonly unoffered: readonly Template[];
 }
 
 export function buildTemplates(
@@ -90,5 +93,7 @@ export function buildTemplates(
       }
     }
   }
-  return { templates, misfits };
+  // Offerings (offerings.ts): a type the catalog says is not offered in a zone is never launched there.
+  const { offered, unoffered } = splitByOffering(templates, catalog);
+  return { templates: offered, misfits, unoffered };
 }

@@ -13,7 +13,9 @@ export type PluginName =
   | 'VolumeZone'
   | 'PodTopologySpread'
   | 'InterPodAffinity'
-  | 'VngLimits';
+  | 'VngLimits'
+  /** Not a filter run on a node: the catalog's offerings, which keep a type out of the zones EC2 does not offer it in. */
+  | 'InstanceTypeOffering';
 
 /** A failed filter: the plugin and its reasons, worded as kube-scheduler words them. */
 export interface FilterFailure {

@@ -15,14 +15,14 @@ interface Statement {
 const policy = JSON.parse(readFileSync('docs/iam-policy.json', 'utf8')) as { Statement: Statement[] };
 const granted = policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).map((a) => ({ action: a, s })));
 
-/** The IAM actions the AWS adapters call: each SDK command they send (and the InstanceTerminated waiter's DescribeInstances). */
+/** The IAM actions the AWS adapters call: each SDK command they send or page through (and the InstanceTerminated waiter's DescribeInstances). */
 function calledActions(): string[] {
   const dir = 'src/live/aws';
   const out = new Set<string>();
   for (const f of readdirSync(dir)) {
     const text = readFileSync(join(dir, f), 'utf8');
-    for (const m of text.matchAll(/new (\w+)Command\(/g)) {
-      const name = m[1] as string;
+    for (const m of text.matchAll(/(?:new (\w+)Command\(|paginate(\w+)\()/g)) {
+      const name = (m[1] ?? m[2]) as string;
       const service = /AutoScaling/.test(name) ? 'autoscaling' : 'ec2';
       out.add(`${service}:${name}`);
     }
@@ -38,7 +38,11 @@ describe('docs/iam-policy.json', () => {
       'autoscaling:DescribeAutoScalingGroups',
       'autoscaling:TerminateInstanceInAutoScalingGroup',
       'autoscaling:UpdateAutoScalingGroup',
+      'ec2:DescribeInstanceTypeOfferings',
+      'ec2:DescribeInstanceTypes',
       'ec2:DescribeInstances',
+      'ec2:DescribeSpotPriceHistory',
+      'ec2:DescribeSubnets',
       'ec2:TerminateInstances',
     ]);
     expect(granted.map((g) => g.action).sort()).toEqual(called);
