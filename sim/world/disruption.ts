@@ -7,7 +7,7 @@ import { disruptionOptOutsOf, type DisruptionOptOut } from '../../src/model/kube
 import type { IntOrPercent, Pod, PodDisruptionBudget } from '../../src/model/types.js';
 import { selectorMatches } from '../../src/planner/selectors.js';
 import type { ApiStore } from './api-store.js';
-import { cmp, key, type SimPod } from './types.js';
+import { cmp, key, type EvictionAnswer, type SimPod } from './types.js';
 
 export interface PdbStatus {
   readonly expected: number;
@@ -16,7 +16,7 @@ export interface PdbStatus {
   readonly allowed: number;
 }
 
-export type EvictionAnswer = { kind: 'evicted' } | { kind: 'gone' } | { kind: 'blocked-by-pdb'; message: string };
+export type { EvictionAnswer } from './types.js';
 
 export class DisruptionController {
   readonly pdbs: PodDisruptionBudget[];

@@ -37,8 +37,7 @@ import type { Vng } from '../../src/model/types.js';
 import type { SimInstance } from '../ec2.js';
 import type { EventQueue } from '../event-queue.js';
 import type { ApiStore } from './api-store.js';
-import type { EvictionAnswer } from './disruption.js';
-import { cmp, key, type SimNode, type SimPod } from './types.js';
+import { cmp, key, type EvictionAnswer, type SimNode, type SimPod } from './types.js';
 
 /** EC2's notice: the instance is reclaimed two minutes after it. */
 export const INTERRUPTION_NOTICE_SECONDS = 120;

@@ -78,3 +78,6 @@ export const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0
 export function workloadKey(namespace: string, w: OwnerRef): string {
   return `${w.kind}/${namespace}/${w.name}`;
 }
+
+/** The API server's answer to an eviction (the disruption controller's, read by the parts that drain nodes). */
+export type EvictionAnswer = { kind: 'evicted' } | { kind: 'gone' } | { kind: 'blocked-by-pdb'; message: string };
