@@ -261,6 +261,11 @@ export interface Vng {
   readonly maxPods?: number | null;
   readonly preferredSpotTypes: readonly string[];
   /**
+   * Ocean's `strategy.spotPercentage` for the VNG (its own, else its cluster's): the share of its nodes Ocean runs on Spot
+   * (the rest on-demand). Absent: not stated.
+   */
+  readonly spotPercentage?: number;
+  /**
    * Set on a VNG whose limits were reduced to the headroom left by the nodes it already launched (the autoscaler's view
    * during a run): the limits as configured, so that a message names the VNG's real limit, not what is left of it.
    */

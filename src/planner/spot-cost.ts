@@ -4,8 +4,9 @@
  * it in (the VNG's zones, else the cluster's, that the catalog prices the type in): Ocean spreads Spot nodes over a VNG's
  * zones and markets, so the mean is what a fleet of them tends to cost, where the cheapest zone would be a best case. A
  * type with no Spot price in those zones is counted at its on-demand price (what it runs at when no Spot market is there)
- * and listed. The plan's cost figures stay on-demand: vngshift's VNG model has no Spot share, so nothing says a VNG runs
- * Spot. Pure.
+ * and listed. A VNG that states Ocean's `strategy.spotPercentage` (its own or its cluster's) also gets the figure Ocean
+ * aims at: that share of its nodes at the Spot figure, the rest on-demand. The plan's cost before/after stays on-demand
+ * (the worst case: Ocean falls back to on-demand when Spot is short). Pure.
  */
 import type { Catalog, PriceSource } from '../catalog/catalog.js';
 import type { Cluster, Vng } from '../model/types.js';
@@ -20,6 +21,9 @@ export interface VngSpotCost {
   readonly spotUsdPerHour: number;
   /** Instance types of its new nodes without a Spot price in the VNG's zones (counted at their on-demand price). */
   readonly spotUnpriced: readonly string[];
+  /** The VNG's Spot share (strategy.spotPercentage) and the figure at that share; absent when the VNG states none. */
+  readonly spotPercentage?: number;
+  readonly expectedUsdPerHour?: number;
 }
 
 export interface SpotCost {
@@ -74,7 +78,11 @@ export function spotCostOf(input: SpotCostInput): SpotCost | null {
   }
   const perVng = [...rows.entries()]
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([vng, r]) => ({ vng, newNodes: r.newNodes, onDemandUsdPerHour: round(r.onDemand), spotUsdPerHour: round(r.spot), spotUnpriced: [...r.unpriced].sort() }));
+    .map(([vng, r]): VngSpotCost => {
+      const share = byName.get(vng)?.spotPercentage;
+      const row = { vng, newNodes: r.newNodes, onDemandUsdPerHour: round(r.onDemand), spotUsdPerHour: round(r.spot), spotUnpriced: [...r.unpriced].sort() };
+      return share === undefined ? row : { ...row, spotPercentage: share, expectedUsdPerHour: round((share / 100) * r.spot + (1 - share / 100) * r.onDemand) };
+    });
   return {
     defaultFigure: 'on-demand',
     basis: SPOT_BASIS,

@@ -27,12 +27,26 @@ export interface SpotTable {
 export function spotTable(plan: Pick<Plan, 'cost'>): SpotTable | null {
   const s = plan.cost.spot;
   if (s === undefined) return null;
-  const rows = s.perVng.map((r) => [r.vng, String(r.newNodes), usd(r.onDemandUsdPerHour), usd(r.spotUsdPerHour)]);
-  rows.push(['all new nodes', String(s.perVng.reduce((n, r) => n + r.newNodes, 0)), usd(s.newNodesOnDemandUsdPerHour), usd(s.newNodesSpotUsdPerHour)]);
+  const shares = s.perVng.some((r) => r.spotPercentage !== undefined);
+  const atShare = (r: (typeof s.perVng)[number]): string[] =>
+    shares ? [r.spotPercentage === undefined ? '-' : `${r.spotPercentage}%`, r.expectedUsdPerHour === undefined ? '-' : usd(r.expectedUsdPerHour)] : [];
+  const rows = s.perVng.map((r) => [r.vng, String(r.newNodes), usd(r.onDemandUsdPerHour), usd(r.spotUsdPerHour), ...atShare(r)]);
+  const allStated = shares && s.perVng.every((r) => r.expectedUsdPerHour !== undefined);
+  const expectedTotal = s.perVng.reduce((n, r) => n + (r.expectedUsdPerHour ?? 0), 0);
+  rows.push([
+    'all new nodes',
+    String(s.perVng.reduce((n, r) => n + r.newNodes, 0)),
+    usd(s.newNodesOnDemandUsdPerHour),
+    usd(s.newNodesSpotUsdPerHour),
+    ...(shares ? ['', allStated ? usd(Math.round(expectedTotal * 10000) / 10000) : '-'] : []),
+  ]);
   const unpriced = [...new Set(s.perVng.flatMap((r) => r.spotUnpriced))].sort();
+  const why = shares
+    ? "the cost above is on-demand, the case where Ocean falls back to on-demand; AT SHARE is each VNG's strategy.spotPercentage of its nodes at Spot"
+    : 'the cost above is on-demand, as no VNG sets a Spot share';
   return {
-    title: `On-demand and Spot per VNG (new nodes; the cost above is on-demand, as no VNG sets a Spot share). Spot: ${s.basis}, from ${sourceText(s.spot)}; on-demand from ${sourceText(s.onDemand)}.`,
-    header: ['VNG', 'NEW NODES', 'ON-DEMAND $/H', 'SPOT $/H'],
+    title: `On-demand and Spot per VNG (new nodes; ${why}). Spot: ${s.basis}, from ${sourceText(s.spot)}; on-demand from ${sourceText(s.onDemand)}.`,
+    header: ['VNG', 'NEW NODES', 'ON-DEMAND $/H', 'SPOT $/H', ...(shares ? ['SPOT SHARE', 'AT SHARE $/H'] : [])],
     rows,
     notes: unpriced.length > 0 ? [`No Spot price in the VNG's zones for ${unpriced.join(', ')}: counted at the on-demand price.`] : [],
   };

@@ -69,6 +69,7 @@ const HANDLED_FIELDS = new Set([
   'rootVolumeSize',
   'preferredSpotTypes',
   'maxPods',
+  'strategy',
 ]);
 
 /** Spot launch-spec fields accepted and skipped: they do not change where pods can be placed. */
@@ -80,7 +81,6 @@ const IGNORED_FIELDS = new Set([
   'securityGroupIds',
   'iamInstanceProfile',
   'tags',
-  'strategy',
   'autoScale',
   'autoscaleHeadrooms',
   'blockDeviceMappings',
@@ -120,9 +120,20 @@ interface ClusterDefaults {
   /** Where the list came from, e.g. `cluster.compute.instanceTypes.whitelist`, for messages. */
   readonly instanceTypesSource: string;
   readonly rootVolumeSizeGiB: number | null;
+  /** The cluster's `strategy.spotPercentage`, the share of Spot nodes Ocean aims at; null when not given. */
+  readonly spotPercentage: number | null;
 }
 
-const NO_CLUSTER: ClusterDefaults = { instanceTypes: null, instanceTypesSource: '', rootVolumeSizeGiB: null };
+const NO_CLUSTER: ClusterDefaults = { instanceTypes: null, instanceTypesSource: '', rootVolumeSizeGiB: null, spotPercentage: null };
+
+/** `strategy.spotPercentage` of a launch spec or cluster (0-100); undefined when not given. Other strategy fields are skipped. */
+function readSpotPercentage(ctx: ErrorContext, raw: JsonObject): number | undefined {
+  const strategy = readObject(ctx, raw, 'strategy', 'strategy');
+  if (strategy === undefined) return undefined;
+  const v = readNumber(ctx, strategy, 'spotPercentage', 'strategy.spotPercentage', { min: 0 });
+  if (v !== undefined && v > 100) throw inputError(ctx, 'strategy.spotPercentage', `expected a percentage from 0 to 100; found ${v}`);
+  return v;
+}
 
 /** Top-level keys that hold the Ocean cluster object. */
 const CLUSTER_KEYS = ['cluster', 'oceanCluster'] as const;
@@ -149,8 +160,9 @@ function readClusterDefaults(file: string, list: LaunchSpecList, catalog: Catalo
   const launch = readObject(ctx, compute, 'launchSpecification', 'compute.launchSpecification') ?? {};
   const rootVolumeSizeGiB =
     readNumber(ctx, launch, 'rootVolumeSize', 'compute.launchSpecification.rootVolumeSize', { integer: true, above: 0 }) ?? null;
+  const spotPercentage = readSpotPercentage(ctx, raw) ?? null;
   const types = readObject(ctx, compute, 'instanceTypes', 'compute.instanceTypes');
-  if (types === undefined) return { instanceTypes: null, instanceTypesSource: '', rootVolumeSizeGiB };
+  if (types === undefined) return { instanceTypes: null, instanceTypesSource: '', rootVolumeSizeGiB, spotPercentage };
   const at = 'compute.instanceTypes';
   if (!list.lenient) rejectUnknownKeys(ctx, types, at, new Set(['whitelist', 'blacklist', 'filters']), new Set());
   const whitelist = readStringList(ctx, types, 'whitelist', `${at}.whitelist`) ?? [];
@@ -179,12 +191,12 @@ function readClusterDefaults(file: string, list: LaunchSpecList, catalog: Catalo
     resolved = catalog.types.filter((it) => matchesFilters(it, filters)).map((it) => it.name);
     source = `${at}.filters`;
   } else {
-    return { instanceTypes: null, instanceTypesSource: '', rootVolumeSizeGiB };
+    return { instanceTypes: null, instanceTypesSource: '', rootVolumeSizeGiB, spotPercentage };
   }
   if (resolved.length === 0) {
     throw inputError(ctx, source, 'no usable instance type: expected a list that leaves at least one catalog type; found none');
   }
-  return { instanceTypes: resolved, instanceTypesSource: `${key}.${source}`, rootVolumeSizeGiB };
+  return { instanceTypes: resolved, instanceTypesSource: `${key}.${source}`, rootVolumeSizeGiB, spotPercentage };
 }
 
 function fileError(file: string, field: string, problem: string): InputError {
@@ -417,7 +429,13 @@ function parseLaunchSpec(
     rootVolumeSizeGiB: readNumber(ctx, raw, 'rootVolumeSize', 'rootVolumeSize', { integer: true, above: 0 }) ?? cluster.rootVolumeSizeGiB,
     preferredSpotTypes: uniqueSorted(preferredSpotTypes),
     ...maxPodsField(readMaxPods(ctx, raw)),
+    ...spotField(readSpotPercentage(ctx, raw) ?? cluster.spotPercentage),
   };
+}
+
+/** `spotPercentage` only when the VNG or its cluster states one (VNGs without compare equal to ones built before it existed). */
+function spotField(v: number | null): { spotPercentage?: number } {
+  return v === null ? {} : { spotPercentage: v };
 }
 
 /** `maxPods` only when set, so that VNGs without it compare equal to ones built before the field existed. */

@@ -146,6 +146,19 @@ describe('Spot beside on-demand', () => {
     expect(json.cost.spot?.perVng[0]?.vng).toBe('general');
   });
 
+  it("a VNG's Ocean spotPercentage gives the figure at that share beside the others; the cost itself stays on-demand", () => {
+    const p = plan(refreshed(offers, spot), [twoZones({ instanceTypes: ['m5.large'], spotPercentage: 75 })]);
+    const row = p.cost.spot?.perVng[0];
+    expect(row?.spotPercentage).toBe(75);
+    const onDemand = row?.onDemandUsdPerHour ?? NaN;
+    const spotFigure = row?.spotUsdPerHour ?? NaN;
+    expect(row?.expectedUsdPerHour).toBeCloseTo(0.75 * spotFigure + 0.25 * onDemand, 4);
+    expect(spotTable(p)?.header).toEqual(['VNG', 'NEW NODES', 'ON-DEMAND $/H', 'SPOT $/H', 'SPOT SHARE', 'AT SHARE $/H']);
+    expect(spotTable(p)?.rows[0]?.slice(4)).toEqual(['75%', `$${(row?.expectedUsdPerHour ?? 0).toFixed(3)}`]);
+    expect(spotTable(p)?.title).toContain("AT SHARE is each VNG's strategy.spotPercentage of its nodes at Spot");
+    expect(p.cost.newNodesUsdPerHour).toBeCloseTo(onDemand, 4);
+  });
+
   it('counts a type without a Spot price in the VNG zones at its on-demand price, and lists it', () => {
     const p = plan(refreshed(offers, { 'm5.large': { 'us-east-1c': 0.01 } }), [twoZones({ instanceTypes: ['m5.large'] })]);
     const row = p.cost.spot?.perVng[0];

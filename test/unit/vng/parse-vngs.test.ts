@@ -265,6 +265,9 @@ describe('parseVngText: errors', () => {
     ['maxPods not a whole number', [{ ...small, maxPods: 110.5 }], 'launchSpecs[0] (small)', 'maxPods', /whole number/],
     ['maxPods zero', [{ ...small, maxPods: 0 }], 'launchSpecs[0] (small)', 'maxPods', /1 or more/],
     ['maxPods too high', [{ ...small, maxPods: 5000 }], 'launchSpecs[0] (small)', 'maxPods', /1 to 1000/],
+    ['spotPercentage above 100', [{ ...small, strategy: { spotPercentage: 120 } }], 'launchSpecs[0] (small)', 'strategy.spotPercentage', /0 to 100/],
+    ['spotPercentage not a number', [{ ...small, strategy: { spotPercentage: 'most' } }], 'launchSpecs[0] (small)', 'strategy.spotPercentage', /number/],
+    ['cluster spotPercentage negative', { cluster: { strategy: { spotPercentage: -1 } }, launchSpecs: [small] }, 'cluster', 'strategy.spotPercentage', /0 or more/],
     ['cluster whitelist and blacklist', { cluster: { compute: { instanceTypes: { whitelist: ['m5.large'], blacklist: ['c5.large'] } } }, launchSpecs: [small] }, 'cluster', 'compute.instanceTypes.blacklist', /only one/],
     ['cluster whitelist unknown type', { cluster: { compute: { instanceTypes: { whitelist: ['m5.giant'] } } }, launchSpecs: [small] }, 'cluster', 'compute.instanceTypes.whitelist[0]', /m5\.giant/],
     ['cluster filter typo', { oceanCluster: { compute: { instanceTypes: { filters: { minCpu: 2 } } } }, launchSpecs: [small] }, 'oceanCluster', 'compute.instanceTypes.filters.minCpu', /unknown/],
@@ -300,6 +303,14 @@ describe('parseVngText: errors', () => {
     expect(syntax.file).toBe('bad.yaml');
     expect(syntax.problem).toMatch(/YAML or JSON; found a syntax error at line \d+/);
     expect(errorOf(() => parseVngText('', 'empty.yaml', catalog)).problem).toMatch(/found nothing|found null/);
+  });
+});
+
+describe("parseVngText: Ocean's strategy.spotPercentage", () => {
+  it("reads the VNG's own, else its cluster's, and leaves it out when neither states one", () => {
+    const own = parse({ cluster: { strategy: { spotPercentage: 100, fallbackToOd: true } }, launchSpecs: [{ ...small, strategy: { spotPercentage: 40, drainingTimeout: 120 } }, { ...small, name: 'inherits' }] });
+    expect(own.vngs.map((v) => v.spotPercentage)).toEqual([40, 100]);
+    expect(parse([small]).vngs[0]).not.toHaveProperty('spotPercentage');
   });
 });
 
