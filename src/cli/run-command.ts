@@ -449,6 +449,9 @@ export async function executeRun(opts: RunOptions): Promise<number> {
         return EXIT_INFEASIBLE;
       }
       fresh.ocean = oceanExecution(v.ocean.api.clusterId, v.ocean.apiUrl, fresh.batches.length);
+      if (fresh.params.cordonAllAtStart && fresh.batches.length > 1) {
+        log('warning: Ocean cordons only the instances of the migration in flight, so cordonAllAtStart does not hold across batches: pods evicted from one batch may land on the old nodes of a later one and move again');
+      }
     }
   }
 

@@ -136,7 +136,7 @@ export class OceanExecutor {
       if (s.status === 'Stopping') await this.stopStep();
       else await this.runStep();
       if (s.apiLostSince !== null) {
-        this.trace('api.restored', 'API', { lostSeconds: this.now() - s.apiLostSince });
+        this.trace('api.restored', 'API', { lostSeconds: Math.round(this.now() - s.apiLostSince) });
         s.apiLostSince = null;
       }
     } catch (e) {
