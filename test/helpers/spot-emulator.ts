@@ -58,6 +58,8 @@ export interface SpotEmulator {
   readonly migrations: EmulatedMigration[];
   /** The next `times` requests whose path matches answer `status` with `code`. */
   fail(path: RegExp, status: number, code: string, times?: number, retryAfterSeconds?: number): void;
+  /** Drops the failures `fail()` set that have not happened yet. */
+  clearFailures(): void;
   close(): Promise<void>;
 }
 
@@ -277,6 +279,7 @@ export async function startSpotEmulator(o: SpotEmulatorOptions): Promise<SpotEmu
     requests,
     migrations,
     fail: (path, status, code, times = 1, retryAfterSeconds) => failures.push({ path, status, code, times, retryAfter: retryAfterSeconds ?? null }),
+    clearFailures: () => void failures.splice(0),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
