@@ -17,7 +17,7 @@ import { MigrationEngine } from '../engine/engine.js';
 import { enginePlanOf } from '../engine/engine-plan.js';
 import { PortError, type ClusterSnapshot, type EngineEvent, type TracePort } from '../engine/ports.js';
 import type { LiveWorld } from '../live/index.js';
-import { initialState, isTerminal, type EnginePlan, type MigrationState } from '../engine/state.js';
+import { initialState, isTerminal, oceanExecution, type EnginePlan, type MigrationState } from '../engine/state.js';
 import { migrationStatus } from '../engine/status.js';
 import { InputError } from '../model/errors.js';
 import { parseParams, type MigrationParams, type RawParams } from '../model/params.js';
@@ -42,6 +42,8 @@ import {
   type LoadedKubeConfig,
 } from './inputs.js';
 import { checkOceanFlags, oceanVngText, vngInput } from './ocean-source.js';
+import { parseDuration } from './durations.js';
+import { migrationRequest, type OceanMigrations } from '../live/spot/migration.js';
 import { allocatableFromFlags, checkSelection, MAX_PODS_FLAG_LIMIT, paramsFrom, withOceanFlags, type PlanOptions } from './plan-command.js';
 
 export interface RunOptions extends PlanOptions {
@@ -61,6 +63,8 @@ export interface RunOptions extends PlanOptions {
   region?: string;
   profile?: string;
   allowLowerMinSize?: boolean;
+  executor: string;
+  oceanPollInterval?: string;
 }
 
 export const EXIT_COMPLETED = 0;
@@ -147,6 +151,14 @@ interface Validated {
   readonly cloud: CloudChoice;
   /** Node options of --vm-memory-overhead-percent and --max-pods. */
   readonly allocatable: AllocatableOptions | undefined;
+  /** With --executor ocean: Ocean's migration calls for the cluster, and how often its status is read. */
+  readonly ocean: OceanTarget | null;
+}
+
+export interface OceanTarget {
+  readonly api: OceanMigrations;
+  readonly apiUrl: string | null;
+  readonly pollSeconds: number;
 }
 
 export async function validateRun(opts: RunOptions): Promise<Validated> {
@@ -158,6 +170,7 @@ export async function validateRun(opts: RunOptions): Promise<Validated> {
   }
   if (!['text', 'json'].includes(opts.output)) throw new InputError('flag --output', '', '', `expected text or json; found "${opts.output}"`);
   const cloud = cloudChoice(opts);
+  const ocean = await oceanTarget(opts);
   checkNamespace(opts.namespace);
   checkMigrationId(opts.migrationId);
   if (opts.plan !== undefined && opts.cluster !== undefined) {
@@ -206,7 +219,39 @@ export async function validateRun(opts: RunOptions): Promise<Validated> {
   }
   const clusterFile = opts.cluster !== undefined ? { cluster: readCluster(opts.cluster), source: opts.cluster } : null;
   const kube = await loadKubeConfig(opts.kubeconfig, opts.context);
-  return { kube, catalog, vngs, vngsSource: vngSource?.source ?? '', planFile, clusterFile, params, capacity: opts.capacity, cloud, allocatable };
+  return { kube, catalog, vngs, vngsSource: vngSource?.source ?? '', planFile, clusterFile, params, capacity: opts.capacity, cloud, allocatable, ocean };
+}
+
+/** --executor and the flags that go with it; with ocean, the Spot client (credentials read now, nothing called yet). */
+async function oceanTarget(opts: RunOptions): Promise<OceanTarget | null> {
+  const executor = opts.executor ?? 'own';
+  if (executor !== 'own' && executor !== 'ocean') throw new InputError('flag --executor', '', '', `expected own or ocean; found "${executor}"`);
+  if (executor === 'own') {
+    if (opts.oceanPollInterval !== undefined) throw new InputError('flag --ocean-poll-interval', '', '', 'only with --executor ocean');
+    return null;
+  }
+  if (opts.oceanCluster === undefined) {
+    throw new InputError('flag --executor', '', '', 'ocean needs --ocean-cluster o-...: the Ocean cluster whose Workload Migration API runs the batches');
+  }
+  if (opts.capacity === 'kwok') throw new InputError('flag --capacity', '', '', 'kwok does not go with --executor ocean: Ocean launches the new nodes');
+  if (opts.cloud === 'aws') throw new InputError('flag --cloud', '', '', 'aws does not go with --executor ocean: Ocean terminates the old instances');
+  let pollSeconds = 10;
+  if (opts.oceanPollInterval !== undefined) {
+    const d = parseDuration(opts.oceanPollInterval);
+    if (d === null || d < 1 || d > 600) throw new InputError('flag --ocean-poll-interval', '', '', `expected a duration from 1s to 10m; found "${opts.oceanPollInterval}"`);
+    pollSeconds = d;
+  }
+  checkOceanFlags(opts);
+  const { spotCredentials, SpotCredentialsError } = await import('../live/spot/credentials.js');
+  const { SpotClient } = await import('../live/spot/client.js');
+  const { OceanMigrations } = await import('../live/spot/migration.js');
+  try {
+    const client = new SpotClient({ credentials: spotCredentials(), ...(opts.spotApiUrl !== undefined ? { baseUrl: opts.spotApiUrl } : {}) });
+    return { api: new OceanMigrations(client, opts.oceanCluster), apiUrl: opts.spotApiUrl ?? null, pollSeconds };
+  } catch (e) {
+    if (e instanceof SpotCredentialsError) throw new InputError('flag --executor', '', '', `ocean: ${e.message}`);
+    throw e;
+  }
 }
 
 /** --cloud and the flags that go with it. */
@@ -270,6 +315,16 @@ export function progressLine(ev: EngineEvent, batches: number): string | null {
       return `API unreachable (${String(d['message'] ?? d['error'] ?? '')}); retrying`;
     case 'api.restored':
       return `API reachable again after ${String(d['lostSeconds'] ?? '?')}s`;
+    case 'ocean.submitted':
+      return `${of}: submitted to Ocean as migration ${String(d['migrationId'] ?? '?')} (${String(d['instances'] ?? '?')} instance(s))`;
+    case 'ocean.adopted':
+      return `${of}: Ocean's migration ${String(d['migrationId'] ?? '?')} was submitted before the restart: read again, not submitted again`;
+    case 'ocean.status':
+      return `${of}: Ocean says ${String(d['status'] ?? '?')} (migration ${String(d['migrationId'] ?? '?')})`;
+    case 'ocean.stop-sent':
+      return `${of}: stop sent to Ocean for migration ${String(d['migrationId'] ?? '?')} (terminate drained: ${d['terminateDrained'] === true ? 'yes' : 'no'})`;
+    case 'ocean.stopped-outside':
+      return `${of}: Ocean's migration ${String(d['migrationId'] ?? '?')} was stopped outside vngshift`;
     case 'capacity.trouble':
       return `capacity: ${String(d['unplaceable'] ?? 0)} unplaceable pod(s), ${String(d['launchErrors'] ?? 0)} launch error(s)`;
     case 'node.uncordoned':
@@ -344,6 +399,8 @@ export function runCommand(): Command {
     .option('--region <region>', 'with --cloud aws: the AWS region (default: the SDK\'s, e.g. AWS_REGION or the profile\'s)')
     .option('--profile <name>', 'with --cloud aws: the AWS shared-config profile (default: the SDK\'s credential chain)')
     .option('--allow-lower-min-size', "with --cloud aws: lower an Auto Scaling group's MinSize when terminating its drained instances would go below it")
+    .addOption(new Option('--executor <name>', "who executes the batches: own (vngshift's engine) or ocean (Ocean's Workload Migration API, one migration per batch; needs --ocean-cluster)").choices(['own', 'ocean']).default('own'))
+    .option('--ocean-poll-interval <duration>', "with --executor ocean: how often Ocean's migration status is read (default 10s)")
     .option('--dry-run', 'plan, check and print what the first batch would do (server-side dry run); change nothing')
     .option('--allow-infeasible', 'start even when the plan says some pods fit no VNG')
     .option('--allow-predicted-failure', 'start even when the plan predicts that the migration will fail (e.g. TechnicalTimeout)')
@@ -370,6 +427,7 @@ export async function executeRun(opts: RunOptions): Promise<number> {
   const saved = await readPersistedState(kube, opts.namespace, opts.migrationId);
   let fresh: MigrationState;
   if (saved !== null) {
+    checkExecutorOf(saved, opts);
     if (isTerminal(saved.status)) log(`migration ${opts.migrationId} has already ended: ${saved.status}`);
     else log(`resuming migration ${opts.migrationId} from its persisted state (${saved.status}, batch ${Math.min(saved.current + 1, saved.batches.length)} of ${saved.batches.length})`);
     fresh = saved;
@@ -388,6 +446,18 @@ export async function executeRun(opts: RunOptions): Promise<number> {
     }
     log(`plan: ${verdict(plan)}; ${plan.oldNodes.length} old node(s) in ${plan.batches.length} batch(es), ${plan.summary.movingPods} pod(s) to move`);
     fresh = initialState(opts.migrationId, enginePlanOf(plan) satisfies EnginePlan, Date.now() / 1000);
+    if (v.ocean !== null) {
+      // Ocean migrates instances: every old node needs its EC2 instance id (spec.providerID).
+      const without = plan.oldNodes.filter((n) => n.instanceId === null).map((n) => n.name);
+      if (without.length > 0) {
+        process.stderr.write(`vngshift: refusing to start: --executor ocean migrates EC2 instances, and ${without.length} old node(s) have no instance id in spec.providerID: ${without.slice(0, 5).join(', ')}\n`);
+        return EXIT_INFEASIBLE;
+      }
+      fresh.ocean = oceanExecution(v.ocean.api.clusterId, v.ocean.apiUrl, fresh.batches.length);
+      if (fresh.params.cordonAllAtStart && fresh.batches.length > 1) {
+        log('warning: Ocean cordons only the instances of the migration in flight, so cordonAllAtStart does not hold across batches: pods evicted from one batch may land on the old nodes of a later one and move again');
+      }
+    }
   }
 
   const { LeaderElector, defaultIdentity, kubeLeaseClient, leaseName } = await import('../live/leader.js');
@@ -415,6 +485,7 @@ export async function executeRun(opts: RunOptions): Promise<number> {
 
   if (opts.dryRun === true) {
     try {
+      if (v.ocean !== null) return oceanDryRun(opts, fresh, log);
       return await dryRun(v, opts, fresh, log);
     } finally {
       cleanupSignals();
@@ -445,6 +516,35 @@ export async function executeRun(opts: RunOptions): Promise<number> {
         if (line !== null) log(line);
       },
     };
+    if (v.ocean !== null) {
+      const { runThroughOcean } = await import('./ocean-run.js');
+      const state = await runThroughOcean({
+        kube,
+        namespace: opts.namespace,
+        target: v.ocean,
+        fresh,
+        resumed: saved !== null,
+        trace,
+        output: opts.output === 'json' ? 'json' : 'text',
+        stopNow: () => interrupted !== null || !leader.isLeader(),
+        interruptedPromise,
+      });
+      if (!isTerminal(state.status)) {
+        log(leader.lost !== null ? `stepped down: ${leader.lost}; another executor continues` : 'interrupted at a safe point; run the same command to resume');
+        return EXIT_INTERRUPTED;
+      }
+      await leader.release();
+      if (opts.idleAfterEnd === true && interrupted === null) {
+        log('the migration has ended; idling until signalled (--idle-after-end)');
+        const keepAlive = setInterval(() => undefined, 60_000);
+        try {
+          await interruptedPromise;
+        } finally {
+          clearInterval(keepAlive);
+        }
+      }
+      return exitCodeOf(state);
+    }
     world = await openWorld(v, opts, false, trace, log, fresh);
     const ports = world.ports;
     const engine = await MigrationEngine.resumeOrStart(ports, fresh);
@@ -495,6 +595,35 @@ export async function executeRun(opts: RunOptions): Promise<number> {
     if (world !== null) await world.close();
     cleanupSignals();
   }
+}
+
+/** A migration keeps the executor it started with: the own engine and Ocean never take over each other's state. */
+function checkExecutorOf(saved: MigrationState, opts: RunOptions): void {
+  const ocean = (opts.executor ?? 'own') === 'ocean';
+  if (saved.ocean !== undefined && !ocean) {
+    throw new InputError('flag --executor', '', '', `migration ${saved.id} runs through Ocean (cluster ${saved.ocean.clusterId}): resume it with --executor ocean --ocean-cluster ${saved.ocean.clusterId}`);
+  }
+  if (saved.ocean === undefined && ocean) {
+    throw new InputError('flag --executor', '', '', `migration ${saved.id} was started by vngshift's own engine: resume it without --executor ocean`);
+  }
+  if (saved.ocean !== undefined && opts.oceanCluster !== saved.ocean.clusterId) {
+    throw new InputError('flag --ocean-cluster', '', '', `migration ${saved.id} runs through Ocean cluster ${saved.ocean.clusterId}, not ${opts.oceanCluster ?? '(none)'}`);
+  }
+}
+
+/** --dry-run with --executor ocean: the migration each batch would be, as its create call's body; nothing is called. */
+function oceanDryRun(opts: RunOptions, fresh: MigrationState, log: (line: string) => void): number {
+  const ocean = fresh.ocean;
+  if (ocean === undefined) return 0;
+  log(`dry run: nothing is submitted; the state would be kept in ${opts.namespace} under migration id ${opts.migrationId}`);
+  const ids = new Map(fresh.oldNodes.map((n) => [n.name, n.instanceId]));
+  fresh.batches.forEach((b, i) => {
+    if (i < fresh.current) return;
+    const instanceIds = b.nodes.map((n) => ids.get(n) ?? n);
+    const body = { migration: migrationRequest(instanceIds, fresh.params) };
+    log(`dry run: batch ${i + 1}/${fresh.batches.length} would be POST /ocean/aws/k8s/cluster/${ocean.clusterId}/migration ${JSON.stringify(body)}${i > fresh.current ? ' (once Ocean reports the previous one Completed)' : ''}`);
+  });
+  return 0;
 }
 
 /** The state namespace must exist before the Lease can: created when missing (deploy/namespace.yaml creates it in-cluster). */

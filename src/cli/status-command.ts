@@ -1,8 +1,8 @@
 /** `vngshift status`: the migration as Ocean's console shows it, from the state persisted in the cluster and the cluster now. */
 import { Command, Option } from 'commander';
 import type { ClusterSnapshot, NodeView, PodView } from '../engine/ports.js';
-import { isTerminal } from '../engine/state.js';
-import { migrationStatus } from '../engine/status.js';
+import { isTerminal, type MigrationState } from '../engine/state.js';
+import { migrationStatus, oceanMigrationStatus } from '../engine/status.js';
 import { InputError } from '../model/errors.js';
 import { renderMigrationStatusText } from '../report/migration-status.js';
 import {
@@ -22,10 +22,11 @@ interface StatusOptions {
   namespace: string;
   migrationId: string;
   output: string;
+  spotApiUrl?: string;
 }
 
 /** Nodes and pods now, read once (paged), as the engine sees them. */
-async function readSnapshot(kube: LoadedKubeConfig): Promise<ClusterSnapshot> {
+export async function readSnapshot(kube: LoadedKubeConfig): Promise<ClusterSnapshot> {
   const { CoreV1Api } = await import('@kubernetes/client-node');
   const { toNodeView, toPodView } = await import('../live/views.js');
   const core = kube.kc.makeApiClient(CoreV1Api);
@@ -50,6 +51,31 @@ async function readSnapshot(kube: LoadedKubeConfig): Promise<ClusterSnapshot> {
   return { nodes, pods };
 }
 
+/**
+ * A migration Ocean executes: its last submitted batch as Ocean reports it now (the state is not written); when Ocean
+ * cannot be read, the state as the executor last saved it, with a line on standard error saying why.
+ */
+async function withOceanNow(state: MigrationState, opts: StatusOptions): Promise<MigrationState> {
+  const ocean = state.ocean;
+  if (ocean === undefined) return state;
+  const { lastSubmitted, oceanMigrationsOf } = await import('./ocean-target.js');
+  const last = lastSubmitted(ocean);
+  if (last === null) return state;
+  try {
+    const api = await oceanMigrationsOf(ocean, opts.spotApiUrl);
+    const st = await api.status(last.migrationId);
+    const batches = ocean.batches.map((b, i) =>
+      i === last.index
+        ? { ...b, status: st.status, oldInstances: [...st.oldInstances], newInstances: [...st.newInstances], unscheduledPods: [...st.unscheduledPods], message: st.message }
+        : b,
+    );
+    return { ...state, ocean: { ...ocean, batches } };
+  } catch (e) {
+    process.stderr.write(`vngshift: Ocean's migration ${last.migrationId} not read (${e instanceof Error ? e.message : String(e)}); showing what the executor last saved\n`);
+    return state;
+  }
+}
+
 export function statusCommand(): Command {
   return new Command('status')
     .description("the migration's status as Ocean's console shows it: batch, new instances, pods launched and remaining, unscheduled pods")
@@ -57,6 +83,7 @@ export function statusCommand(): Command {
     .option('--context <name>', 'kubeconfig context (default: the current one)')
     .option('--namespace <ns>', 'where the migration keeps its state', DEFAULT_NAMESPACE)
     .option('--migration-id <id>', 'the migration', DEFAULT_MIGRATION_ID)
+    .option('--spot-api-url <url>', "a migration run with --executor ocean: the Spot API to read Ocean's migration from (default: the run's)")
     .addOption(new Option('-o, --output <format>', 'format').choices(['text', 'json']).default('text'))
     .action(async (opts: StatusOptions) => {
       checkNamespace(opts.namespace);
@@ -66,7 +93,8 @@ export function statusCommand(): Command {
       if (state === null) {
         throw new InputError('flag --migration-id', '', '', `no migration "${opts.migrationId}" in namespace ${opts.namespace} (${kube.source})`);
       }
-      const view = migrationStatus(state, await readSnapshot(kube));
+      const snap = await readSnapshot(kube);
+      const view = state.ocean !== undefined ? oceanMigrationStatus(await withOceanNow(state, opts), snap) : migrationStatus(state, snap);
       // A stop written by `vngshift stop` that the executor has not read yet is still worth showing.
       let stop = state.stop;
       if (stop === null && !isTerminal(state.status)) {

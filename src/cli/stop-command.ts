@@ -18,6 +18,7 @@ interface StopOptions {
   namespace: string;
   migrationId: string;
   terminateDrained?: boolean;
+  spotApiUrl?: string;
 }
 
 export function stopCommand(): Command {
@@ -28,6 +29,7 @@ export function stopCommand(): Command {
     .option('--namespace <ns>', 'where the migration keeps its state', DEFAULT_NAMESPACE)
     .option('--migration-id <id>', 'the migration to stop', DEFAULT_MIGRATION_ID)
     .option('--terminate-drained', 'also terminate old nodes that are already drained (default: leave them running)')
+    .option('--spot-api-url <url>', "a migration run with --executor ocean: the Spot API to stop Ocean's migration through (default: the run's)")
     .action(async (opts: StopOptions) => {
       checkNamespace(opts.namespace);
       checkMigrationId(opts.migrationId);
@@ -45,6 +47,35 @@ export function stopCommand(): Command {
         await requestStop(kube.kc, opts.namespace, opts.migrationId, opts.terminateDrained === true);
       } catch (e) {
         throw liveInputError(e, kube, `writing the stop request of migration ${opts.migrationId}`);
+      }
+      if (state.ocean !== undefined) {
+        // Ocean's migration in flight is stopped now; the stop request written above keeps the executor from submitting
+        // the next batch (and it sends the stop again if this call does not get through).
+        const { lastSubmitted, oceanMigrationsOf } = await import('./ocean-target.js');
+        const current = state.ocean.batches[state.current];
+        const last = lastSubmitted(state.ocean);
+        if (current !== undefined && last !== null && last.index === state.current) {
+          try {
+            const api = await oceanMigrationsOf(state.ocean, opts.spotApiUrl);
+            await api.stop(last.migrationId, opts.terminateDrained === true);
+          } catch (e) {
+            throw new InputError(
+              'flag --migration-id',
+              '',
+              '',
+              `the stop request is written, but Ocean's migration ${last.migrationId} was not stopped (${e instanceof Error ? e.message : String(e)}); the executor sends the stop at its next reconcile`,
+            );
+          }
+          process.stdout.write(
+            `stop sent to Ocean for migration ${last.migrationId} (batch ${state.current + 1} of ${state.batches.length}, Ocean cluster ${state.ocean.clusterId}); ` +
+              `drained old nodes will be ${opts.terminateDrained === true ? 'terminated' : 'left running'}; no later batch is submitted. Follow with vngshift status\n`,
+          );
+          return;
+        }
+        process.stdout.write(
+          `stop requested for migration ${opts.migrationId}: no Ocean migration is in flight (batch ${Math.min(state.current + 1, state.batches.length)} of ${state.batches.length} not submitted yet); no later batch is submitted\n`,
+        );
+        return;
       }
       process.stdout.write(
         `stop requested for migration ${opts.migrationId} (${state.status}, batch ${Math.min(state.current + 1, state.batches.length)} of ${state.batches.length}); ` +

@@ -84,6 +84,60 @@ export interface MigrationState {
   capacityTroubleSince: number | null;
   /** Upper bound on the run, from the plan. */
   readonly boundSeconds: number;
+  /**
+   * Present only when Ocean's Workload Migration API executes the batches (`run --executor ocean`): the engine never sets
+   * or reads it, and a state without it is the engine's own, unchanged.
+   */
+  ocean?: OceanExecution;
+}
+
+/** An old or new instance as Ocean's migration status lists it. */
+export interface OceanInstance {
+  readonly instanceId: string | null;
+  readonly nodeName: string;
+  readonly state: string;
+  readonly runningPods: number;
+}
+
+/** One batch of the plan as submitted to Ocean: its migration there, and what Ocean last said of it. */
+export interface OceanBatch {
+  /** Ocean's migration id; null until the create call answered. */
+  migrationId: string | null;
+  /** When the submission was decided (saved before the create call): a resumed run looks for it before submitting again. */
+  submittingAt: number | null;
+  /** When a stop was sent to Ocean for this migration (null: none sent). */
+  stopSentAt: number | null;
+  /** Ocean's last status of the migration (null before the first read). */
+  status: string | null;
+  oldInstances: OceanInstance[];
+  newInstances: OceanInstance[];
+  unscheduledPods: string[];
+  /** Ocean's failure message, when it reported one. */
+  message: string | null;
+}
+
+export interface OceanExecution {
+  readonly clusterId: string;
+  /** The Spot API the run used when not the default one (status and stop use it too unless told otherwise). */
+  readonly apiUrl: string | null;
+  readonly batches: OceanBatch[];
+}
+
+export function oceanExecution(clusterId: string, apiUrl: string | null, batches: number): OceanExecution {
+  return {
+    clusterId,
+    apiUrl,
+    batches: Array.from({ length: batches }, () => ({
+      migrationId: null,
+      submittingAt: null,
+      stopSentAt: null,
+      status: null,
+      oldInstances: [],
+      newInstances: [],
+      unscheduledPods: [],
+      message: null,
+    })),
+  };
 }
 
 export interface EnginePlan {

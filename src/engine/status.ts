@@ -79,3 +79,50 @@ export function migrationStatus(state: MigrationState, snap: ClusterSnapshot): M
     completedAt: state.completedAt,
   };
 }
+
+/** Ocean's migrations of the batches (run --executor ocean), for `status` and the end of `run`. */
+export interface OceanStatusPart {
+  readonly clusterId: string;
+  readonly migrations: readonly { readonly batch: number; readonly migrationId: string; readonly status: string | null; readonly message: string | null }[];
+}
+
+/**
+ * The status of a migration Ocean executes, in the shape of the own executor's: the old instances Ocean listed with the
+ * state and running pods it last gave (the others as the state and the snapshot say), the new instances of every batch's
+ * migration, the unscheduled pods Ocean lists for the batch in flight (or the last one), counts from those.
+ */
+export function oceanMigrationStatus(state: MigrationState, snap: ClusterSnapshot): MigrationStatusView & { readonly ocean: OceanStatusPart } {
+  const base = migrationStatus(state, snap);
+  const ocean = state.ocean;
+  if (ocean === undefined) throw new Error(`migration ${state.id} is not executed by Ocean`);
+  const seenOld = new Map<string, InstanceStatus>();
+  const seenNew = new Map<string, InstanceStatus>();
+  for (const b of ocean.batches) {
+    for (const i of b.oldInstances) seenOld.set(i.instanceId ?? i.nodeName, i);
+    for (const i of b.newInstances) seenNew.set(i.instanceId ?? i.nodeName, i);
+  }
+  const oldInstances = base.oldInstances.map((o) => {
+    const seen = seenOld.get(o.instanceId ?? o.nodeName);
+    return seen === undefined ? o : { instanceId: o.instanceId, nodeName: o.nodeName, state: seen.state, runningPods: seen.runningPods };
+  });
+  const newInstances = [...seenNew.values()].map((i) => ({ ...i })).sort((a, b) => (a.nodeName < b.nodeName ? -1 : a.nodeName > b.nodeName ? 1 : 0));
+  const last = [...ocean.batches].reverse().find((b) => b.migrationId !== null);
+  const unscheduledPods = [...(last?.unscheduledPods ?? [])];
+  const terminated = (s: string): boolean => /terminat/i.test(s);
+  return {
+    ...base,
+    oldInstances,
+    newInstances,
+    unscheduledPods,
+    counts: {
+      newInstances: newInstances.length,
+      podsLaunched: newInstances.reduce((a, i) => a + i.runningPods, 0),
+      podsRemaining: oldInstances.reduce((a, i) => a + (terminated(i.state) ? 0 : i.runningPods), 0),
+      unscheduledPods: unscheduledPods.length,
+    },
+    ocean: {
+      clusterId: ocean.clusterId,
+      migrations: ocean.batches.flatMap((b, i) => (b.migrationId !== null ? [{ batch: i + 1, migrationId: b.migrationId, status: b.status, message: b.message }] : [])),
+    },
+  };
+}

@@ -44,3 +44,24 @@ export const FAILURE_REMEDIES: Readonly<Record<FailureCode, string>> = {
   StopTerminateFailed: 'Grant ec2:TerminateInstances on the instances listed to the role the migration uses.',
   StopRescheduleFailed: 'Grant patch on nodes (to uncordon) to the identity the migration uses, and check API connectivity.',
 };
+
+/**
+ * The failure code of a message Ocean reports for a failed migration: its own text for a code (FAILURE_MESSAGES, compared
+ * without regard to case, spacing or a trailing period), else the code whose cause the message names (connectivity, new
+ * instances, timeout, scheduling pods, terminating during a stop, rescheduling during a stop, terminating). Null when it
+ * names none of them.
+ */
+export function failureCodeOfMessage(message: string): FailureCode | null {
+  const norm = (s: string): string => s.toLowerCase().replace(/\s+/g, ' ').replace(/[.\s]+$/, '').trim();
+  const m = norm(message);
+  if (m === '') return null;
+  for (const code of FAILURE_CODES) if (norm(FAILURE_MESSAGES[code]) === m) return code;
+  const stop = /\bstop (process|migration)|while stopping|during (the )?(migration )?stop/.test(m);
+  if (/connectivity|unreachable|controller/.test(m)) return 'ConnectivityLost';
+  if (/spin up|new instances|capacity|launch/.test(m)) return 'InsufficientCapacity';
+  if (/time ?out/.test(m)) return 'TechnicalTimeout';
+  if (/reschedul/.test(m) && stop) return 'StopRescheduleFailed';
+  if (/terminat/.test(m)) return stop ? 'StopTerminateFailed' : 'TerminateFailed';
+  if (/schedul/.test(m)) return 'PodsUnschedulable';
+  return null;
+}

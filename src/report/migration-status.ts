@@ -2,7 +2,7 @@
  * A migration's status as Ocean's console shows it (status, batch, new instances, pods launched, pods remaining, unscheduled
  * pods, then old and new instances), for `vngshift status` and the end of `vngshift run`.
  */
-import type { MigrationStatusView } from '../engine/status.js';
+import type { MigrationStatusView, OceanStatusPart } from '../engine/status.js';
 import { duration, listSome, table } from './format.js';
 
 /** Engine times are seconds on its clock: wall-clock epoch seconds live, virtual seconds in a rehearsal. */
@@ -12,7 +12,7 @@ function when(t: number | null): string {
   return `t+${duration(Math.max(0, t))}`;
 }
 
-export function renderMigrationStatusText(v: MigrationStatusView): string {
+export function renderMigrationStatusText(v: MigrationStatusView & { readonly ocean?: OceanStatusPart }): string {
   const out: string[] = [];
   const batch = v.currentBatch === null ? (v.batches === 0 ? 'no batches' : `all ${v.batches} batches done`) : `batch ${v.currentBatch} of ${v.batches}`;
   out.push(`Migration ${v.id}: ${v.status} (${batch})`);
@@ -28,6 +28,10 @@ export function renderMigrationStatusText(v: MigrationStatusView): string {
       ...(v.erroredAt !== null ? [['failed', when(v.erroredAt)]] : []),
     ]),
   );
+  if (v.ocean !== undefined) {
+    out.push('', `Executed by Ocean (cluster ${v.ocean.clusterId}): ${v.ocean.migrations.length} migration(s) submitted`);
+    if (v.ocean.migrations.length > 0) out.push(...table([['BATCH', 'OCEAN MIGRATION', 'STATUS'], ...v.ocean.migrations.map((m) => [String(m.batch), m.migrationId, m.status ?? '-'])]));
+  }
   if (v.failure) out.push('', `Failure: ${v.failure.code}`, `  ${v.failure.message}`);
   const instances = (title: string, list: MigrationStatusView['oldInstances']): void => {
     out.push('', `${title} (${list.length})`);

@@ -96,3 +96,21 @@ describe('--ocean-cluster', () => {
     await one(['plan', '--cluster', CLUSTER, ...flags], ENV, '503 SERVICE_UNAVAILABLE');
   }, 120_000);
 });
+
+describe('run --executor', () => {
+  it('ocean needs --ocean-cluster, refuses flags that are Ocean\'s to decide, and its poll interval goes only with it: one line, exit 1', async () => {
+    const one = async (args: string[], text: string): Promise<void> => {
+      const r = await runCli(['run', '--cluster', CLUSTER, ...args], ENV);
+      expect(r.code, r.err).toBe(1);
+      expect(r.err.trim().split('\n'), r.err).toHaveLength(1);
+      expect(r.err).toContain(text);
+    };
+    await one(['--executor', 'ocean', '--vngs', join(dir, 'vngs.json')], 'flag --executor: ocean needs --ocean-cluster o-...');
+    await one(['--executor', 'ocean', ...flags, '--capacity', 'kwok'], 'flag --capacity: kwok does not go with --executor ocean');
+    await one(['--executor', 'ocean', ...flags, '--cloud', 'aws', '--cluster-name', 'c'], 'flag --cloud: aws does not go with --executor ocean');
+    await one(['--executor', 'ocean', ...flags, '--ocean-poll-interval', '0s'], 'flag --ocean-poll-interval: expected a duration from 1s to 10m');
+    await one(['--vngs', join(dir, 'vngs.json'), '--ocean-poll-interval', '5s'], 'flag --ocean-poll-interval: only with --executor ocean');
+    const r = await runCli(['run', '--cluster', CLUSTER, '--executor', 'ocean', ...flags], { SPOTINST_TOKEN: '', SPOTINST_CREDENTIALS_FILE: join(dir, 'none') });
+    expect(r.err).toContain('flag --executor: ocean: no Spot token');
+  }, 60_000);
+});
