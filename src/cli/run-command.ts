@@ -344,7 +344,7 @@ export function runCommand(): Command {
     .description('run the migration against a live cluster (plan, take the leader Lease, drive the engine); resumable')
     .option('--plan <file>', 'a plan written by plan --plan-out (its batches and parameters are run)')
     .option('--cluster <file>', 'plan against this cluster file instead of reading the live cluster')
-    .option('--vngs <file>', 'Ocean launch specs (required unless --plan; required with --capacity kwok)')
+    .option('--vngs <file>', 'Ocean launch specs (required unless --plan; required with --capacity kwok or ec2)')
     .option('--kubeconfig <file>', 'the cluster to act on (default: $KUBECONFIG, ~/.kube/config, or the pod service account)')
     .option('--context <name>', 'kubeconfig context (default: the current one)')
     .option('--namespace <ns>', 'where the state, the stop request and the leader Lease live', DEFAULT_NAMESPACE)
