@@ -146,9 +146,11 @@ interface Validated {
   readonly planFile: Plan | null;
   readonly clusterFile: { cluster: Cluster; source: string } | null;
   readonly params: MigrationParams | null;
-  readonly capacity: 'kwok' | 'external';
+  readonly capacity: 'kwok' | 'external' | 'ec2';
   /** How drained old nodes are terminated. */
   readonly cloud: CloudChoice;
+  /** With --capacity ec2: the AWS settings and the cluster name new instances are tagged with. */
+  readonly ec2: AwsChoice | null;
   /** Node options of --vm-memory-overhead-percent and --max-pods. */
   readonly allocatable: AllocatableOptions | undefined;
   /** With --executor ocean: Ocean's migration calls for the cluster, and how often its status is read. */
@@ -162,10 +164,7 @@ export interface OceanTarget {
 }
 
 export async function validateRun(opts: RunOptions): Promise<Validated> {
-  if (opts.capacity === 'ec2') {
-    throw new InputError('flag --capacity', '', '', 'ec2 is not available yet; use kwok (test clusters) or external (Ocean or another autoscaler)');
-  }
-  if (opts.capacity !== 'kwok' && opts.capacity !== 'external') {
+  if (opts.capacity !== 'kwok' && opts.capacity !== 'external' && opts.capacity !== 'ec2') {
     throw new InputError('flag --capacity', '', '', `expected kwok, external or ec2; found "${opts.capacity}"`);
   }
   if (!['text', 'json'].includes(opts.output)) throw new InputError('flag --output', '', '', `expected text or json; found "${opts.output}"`);
@@ -202,9 +201,10 @@ export async function validateRun(opts: RunOptions): Promise<Validated> {
     vngs = parseVngText(vngSource.text, vngSource.source, catalog).vngs;
     if (vngs.length === 0) throw new InputError(vngSource.source, '', '', 'no launch specs found; expected at least one VNG');
   }
-  if (opts.capacity === 'kwok' && vngs.length === 0) {
-    throw new InputError('flag --vngs', '', '', 'required with --capacity kwok: the kwok provider creates nodes of these VNGs');
+  if ((opts.capacity === 'kwok' || opts.capacity === 'ec2') && vngs.length === 0) {
+    throw new InputError('flag --vngs', '', '', `required with --capacity ${opts.capacity}: the ${opts.capacity} provider launches nodes of these VNGs`);
   }
+  const ec2 = opts.capacity === 'ec2' ? ec2Choice(opts, vngs, vngSource?.source ?? '') : null;
   if (opts.plan !== undefined) planFile = readPlanFile(opts.plan);
   const planCatalog = planFile?.catalog;
   if (planCatalog !== undefined && opts.catalog === undefined) {
@@ -219,7 +219,7 @@ export async function validateRun(opts: RunOptions): Promise<Validated> {
   }
   const clusterFile = opts.cluster !== undefined ? { cluster: readCluster(opts.cluster), source: opts.cluster } : null;
   const kube = await loadKubeConfig(opts.kubeconfig, opts.context);
-  return { kube, catalog, vngs, vngsSource: vngSource?.source ?? '', planFile, clusterFile, params, capacity: opts.capacity, cloud, allocatable, ocean };
+  return { kube, catalog, vngs, vngsSource: vngSource?.source ?? '', planFile, clusterFile, params, capacity: opts.capacity, cloud, ec2, allocatable, ocean };
 }
 
 /** --executor and the flags that go with it; with ocean, the Spot client (credentials read now, nothing called yet). */
@@ -233,7 +233,7 @@ async function oceanTarget(opts: RunOptions): Promise<OceanTarget | null> {
   if (opts.oceanCluster === undefined) {
     throw new InputError('flag --executor', '', '', 'ocean needs --ocean-cluster o-...: the Ocean cluster whose Workload Migration API runs the batches');
   }
-  if (opts.capacity === 'kwok') throw new InputError('flag --capacity', '', '', 'kwok does not go with --executor ocean: Ocean launches the new nodes');
+  if (opts.capacity === 'kwok' || opts.capacity === 'ec2') throw new InputError('flag --capacity', '', '', `${opts.capacity} does not go with --executor ocean: Ocean launches the new nodes`);
   if (opts.cloud === 'aws') throw new InputError('flag --cloud', '', '', 'aws does not go with --executor ocean: Ocean terminates the old instances');
   let pollSeconds = 10;
   if (opts.oceanPollInterval !== undefined) {
@@ -262,26 +262,53 @@ export type CloudChoice =
 /** An EKS cluster name: 1-100 letters, digits, hyphens and underscores, starting with a letter or digit. */
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 
+/** The AWS flags shared by --cloud aws and --capacity ec2. */
+export interface AwsChoice {
+  readonly clusterName: string;
+  readonly region?: string;
+  readonly profile?: string;
+}
+
+function awsChoice(opts: RunOptions, needs: string, why: string): AwsChoice {
+  if (opts.clusterName === undefined) throw new InputError('flag --cluster-name', '', '', `required with ${needs}: ${why}`);
+  if (!CLUSTER_NAME.test(opts.clusterName)) throw new InputError('flag --cluster-name', '', '', `not a cluster name: "${opts.clusterName}"`);
+  if (opts.region !== undefined && !/^[a-z]{2}(-[a-z0-9]+)+-\d+$/.test(opts.region)) throw new InputError('flag --region', '', '', `not an AWS region: "${opts.region}"`);
+  return {
+    clusterName: opts.clusterName,
+    ...(opts.region !== undefined ? { region: opts.region } : {}),
+    ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+  };
+}
+
 export function cloudChoice(opts: RunOptions): CloudChoice {
   const cloud = opts.cloud ?? 'nodes';
   if (cloud !== 'nodes' && cloud !== 'aws') throw new InputError('flag --cloud', '', '', `expected nodes or aws; found "${cloud}"`);
   if (cloud === 'nodes') {
-    const stray = (['clusterName', 'region', 'profile', 'allowLowerMinSize'] as const).find((k) => opts[k] !== undefined);
-    if (stray !== undefined) throw new InputError(`flag --${kebab(stray)}`, '', '', 'only with --cloud aws (it says how EC2 instances are terminated)');
+    // --capacity ec2 takes the AWS flags too; --allow-lower-min-size is about terminating only.
+    const shared = opts.capacity === 'ec2' ? [] : (['clusterName', 'region', 'profile'] as const);
+    const stray = [...shared, 'allowLowerMinSize' as const].find((k) => opts[k] !== undefined);
+    if (stray !== undefined) {
+      throw new InputError(`flag --${kebab(stray)}`, '', '', stray === 'allowLowerMinSize' ? 'only with --cloud aws (it says how EC2 instances are terminated)' : 'only with --cloud aws or --capacity ec2');
+    }
     return { kind: 'nodes' };
   }
-  if (opts.clusterName === undefined) {
-    throw new InputError('flag --cluster-name', '', '', 'required with --cloud aws: only instances tagged for this cluster (kubernetes.io/cluster/NAME or eks:cluster-name) are terminated');
+  const aws = awsChoice(opts, '--cloud aws', 'only instances tagged for this cluster (kubernetes.io/cluster/NAME or eks:cluster-name) are terminated');
+  return { kind: 'aws', ...aws, allowLowerMinSize: opts.allowLowerMinSize === true };
+}
+
+/**
+ * --capacity ec2: the AWS flags (the cluster name tags the instances it launches), and on every VNG (the scale-up may pick
+ * any) a launch template and subnets to launch into. One line naming the VNG otherwise.
+ */
+export function ec2Choice(opts: RunOptions, vngs: readonly Vng[], vngsFile: string): AwsChoice {
+  const aws = awsChoice(opts, '--capacity ec2', 'the instances it launches are tagged kubernetes.io/cluster/NAME=owned');
+  for (const v of vngs) {
+    if (v.launchTemplate === undefined || v.launchTemplate === null) {
+      throw new InputError(vngsFile, `VNG ${v.name}`, 'launchTemplate', "required with --capacity ec2: the EC2 launch template its nodes are launched from ({id: lt-..., version: $Default} or {name: ...})");
+    }
+    if (v.subnetIds.length === 0) throw new InputError(vngsFile, `VNG ${v.name}`, 'subnetIds', 'required with --capacity ec2: the subnets its nodes are launched into');
   }
-  if (!CLUSTER_NAME.test(opts.clusterName)) throw new InputError('flag --cluster-name', '', '', `not a cluster name: "${opts.clusterName}"`);
-  if (opts.region !== undefined && !/^[a-z]{2}(-[a-z0-9]+)+-\d+$/.test(opts.region)) throw new InputError('flag --region', '', '', `not an AWS region: "${opts.region}"`);
-  return {
-    kind: 'aws',
-    clusterName: opts.clusterName,
-    ...(opts.region !== undefined ? { region: opts.region } : {}),
-    ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
-    allowLowerMinSize: opts.allowLowerMinSize === true,
-  };
+  return aws;
 }
 
 const stamp = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -383,21 +410,21 @@ export function runCommand(): Command {
     .description('run the migration against a live cluster (plan, take the leader Lease, drive the engine); resumable')
     .option('--plan <file>', 'a plan written by plan --plan-out (its batches and parameters are run)')
     .option('--cluster <file>', 'plan against this cluster file instead of reading the live cluster')
-    .option('--vngs <file>', 'Ocean launch specs (required unless --plan; required with --capacity kwok)')
+    .option('--vngs <file>', 'Ocean launch specs (required unless --plan; required with --capacity kwok or ec2)')
     .option('--catalog <file>', 'a catalog file written by catalog refresh (instance types, zones offered, Spot prices) instead of the bundled one')
     .option('--kubeconfig <file>', 'the cluster to act on (default: $KUBECONFIG, ~/.kube/config, or the pod service account)')
     .option('--context <name>', 'kubeconfig context (default: the current one)')
     .option('--namespace <ns>', 'where the state, the stop request and the leader Lease live', DEFAULT_NAMESPACE)
     .option('--migration-id <id>', 'names the migration; the same id resumes it', DEFAULT_MIGRATION_ID)
-    .addOption(new Option('--capacity <provider>', 'who launches new nodes: kwok (test clusters), external (Ocean or another autoscaler), ec2 (not available yet)').default('external'))
+    .addOption(new Option('--capacity <provider>', 'who launches new nodes: kwok (test clusters), external (Ocean or another autoscaler), ec2 (vngshift itself, RunInstances from each VNG\'s launchTemplate; needs --cluster-name)').default('external'))
     .addOption(
       new Option('--cloud <how>', 'how drained old nodes are terminated: aws (their EC2 instances, through their Auto Scaling group or EC2), nodes (delete the Node objects: KWOK, Karpenter)')
         .choices(['nodes', 'aws'])
         .default('nodes'),
     )
-    .option('--cluster-name <name>', 'with --cloud aws: the name the cluster\'s instances are tagged with (kubernetes.io/cluster/NAME or eks:cluster-name)')
-    .option('--region <region>', 'with --cloud aws: the AWS region (default: the SDK\'s, e.g. AWS_REGION or the profile\'s)')
-    .option('--profile <name>', 'with --cloud aws: the AWS shared-config profile (default: the SDK\'s credential chain)')
+    .option('--cluster-name <name>', 'with --cloud aws or --capacity ec2: the name the cluster\'s instances are tagged with (kubernetes.io/cluster/NAME or eks:cluster-name)')
+    .option('--region <region>', 'with --cloud aws or --capacity ec2: the AWS region (default: the SDK\'s, e.g. AWS_REGION or the profile\'s)')
+    .option('--profile <name>', 'with --cloud aws or --capacity ec2: the AWS shared-config profile (default: the SDK\'s credential chain)')
     .option('--allow-lower-min-size', "with --cloud aws: lower an Auto Scaling group's MinSize when terminating its drained instances would go below it")
     .addOption(new Option('--executor <name>', "who executes the batches: own (vngshift's engine) or ocean (Ocean's Workload Migration API, one migration per batch; needs --ocean-cluster)").choices(['own', 'ocean']).default('own'))
     .option('--ocean-poll-interval <duration>', "with --executor ocean: how often Ocean's migration status is read (default 10s)")
@@ -655,6 +682,7 @@ async function openWorld(v: Validated, opts: RunOptions, dryRun: boolean, trace:
     else if (dryRun && /^dry run: create /.test(line)) say(`dry run: would ${line.slice('dry run: '.length)}`);
     else if (dryRun && /^dry run: would terminate /.test(line)) say(line);
     else if (!dryRun && v.cloud.kind === 'aws' && /^(terminate|Auto Scaling group)/.test(line)) say(line);
+    else if (!dryRun && v.capacity === 'ec2' && /^(launched|could not launch|VNG )/.test(line)) say(line);
   };
   const cloud = v.cloud;
   try {
@@ -671,6 +699,14 @@ async function openWorld(v: Validated, opts: RunOptions, dryRun: boolean, trace:
               clusterName: cloud.clusterName,
               allowLowerMinSize: cloud.allowLowerMinSize,
               oldNodes: state.oldNodes,
+            },
+          }
+        : {}),
+      ...(v.ec2 !== null
+        ? {
+            ec2: {
+              settings: { ...(v.ec2.region !== undefined ? { region: v.ec2.region } : {}), ...(v.ec2.profile !== undefined ? { profile: v.ec2.profile } : {}) },
+              clusterName: v.ec2.clusterName,
             },
           }
         : {}),
@@ -742,6 +778,17 @@ async function dryRun(v: Validated, opts: RunOptions, fresh: MigrationState, log
       if (i <= first) return;
       log(`dry run: batch ${i + 1}/${s.batches.length} would then cordon and drain ${b.nodes.join(', ')}`);
     });
+    // With --capacity ec2: RunInstances with DryRun for each VNG (its launch template, first type and subnet), so a missing
+    // permission or a bad launch template shows now.
+    if (world.ec2 !== null) {
+      try {
+        for (const line of await world.ec2.checkLaunches()) log(`dry run: ${line}`);
+      } catch (e) {
+        if (!(e instanceof PortError)) throw e;
+        log(`dry run: launching new instances would fail: ${e.code ?? e.kind}: ${e.message}`);
+        return EXIT_FAILED_OR_STOPPED;
+      }
+    }
     if (s.params.shouldTerminateDrainedNodes) {
       const ids = s.oldNodes.map((n) => n.instanceId ?? n.name);
       log(`dry run: drained old instances would be terminated (${ids.length}): ${ids.slice(0, 8).join(', ')}${ids.length > 8 ? ', ...' : ''}`);

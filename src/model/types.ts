@@ -238,6 +238,12 @@ export interface SkippedKind {
   readonly known: boolean;
 }
 
+/** An EC2 launch template by id or by name, and a version of it. */
+export type LaunchTemplateRef = ({ readonly id: string; readonly name?: undefined } | { readonly name: string; readonly id?: undefined }) & {
+  /** `$Default`, `$Latest` or a version number (as text); null: the template's default version. */
+  readonly version: string | null;
+};
+
 /** An Ocean Virtual Node Group (launch spec), validated and resolved against the catalog. */
 export interface Vng {
   readonly id: string | null;
@@ -265,6 +271,11 @@ export interface Vng {
    * (the rest on-demand). Absent: not stated.
    */
   readonly spotPercentage?: number;
+  /**
+   * The EC2 launch template new nodes of the VNG are launched from when vngshift launches them itself (`run --capacity
+   * ec2`; our field, Spot's launch spec has none); absent or null: not set.
+   */
+  readonly launchTemplate?: LaunchTemplateRef | null;
   /**
    * Set on a VNG whose limits were reduced to the headroom left by the nodes it already launched (the autoscaler's view
    * during a run): the limits as configured, so that a message names the VNG's real limit, not what is left of it.

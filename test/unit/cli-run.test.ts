@@ -64,9 +64,16 @@ describe('vngshift run: validation before touching the cluster', () => {
     expect(line).toContain('nope.yaml');
   });
 
-  it('--capacity ec2 is not available yet', async () => {
-    await refused(['run', '--kubeconfig', kubeconfig, '--vngs', VNGS, '--capacity', 'ec2'], 'not available yet');
+  it('--capacity ec2 needs --cluster-name, and a launch template and subnets on every VNG (one line naming the VNG)', async () => {
     await refused(['run', '--kubeconfig', kubeconfig, '--vngs', VNGS, '--capacity', 'gcp'], 'flag --capacity');
+    await refused(['run', '--kubeconfig', kubeconfig, '--vngs', VNGS, '--capacity', 'ec2'], 'flag --cluster-name: required with --capacity ec2');
+    await refused(['run', '--kubeconfig', kubeconfig, '--vngs', VNGS, '--capacity', 'ec2', '--cluster-name', 'prod'], /vngs-general\.json: VNG \S+: launchTemplate: required with --capacity ec2/);
+    const noSubnets = join(dir, 'vngs-no-subnets.json');
+    writeFileSync(noSubnets, JSON.stringify([{ name: 'lt-only', instanceTypes: ['m5.large'], launchTemplate: { id: 'lt-0123456789abcdef0' } }]));
+    await refused(['run', '--kubeconfig', kubeconfig, '--vngs', noSubnets, '--capacity', 'ec2', '--cluster-name', 'prod'], 'VNG lt-only: subnetIds: required with --capacity ec2');
+    await refused(['run', '--kubeconfig', kubeconfig, '--vngs', noSubnets, '--capacity', 'ec2', '--cluster-name', 'prod', '--allow-lower-min-size'], 'flag --allow-lower-min-size: only with --cloud aws');
+    await refused(['run', '--kubeconfig', kubeconfig, '--vngs', noSubnets, '--capacity', 'ec2', '--cluster-name', 'prod', '--region', 'mars'], 'flag --region: not an AWS region');
+    await refused(['run', '--kubeconfig', kubeconfig, '--plan', join(dir, 'nope.json'), '--capacity', 'ec2', '--cluster-name', 'prod'], 'flag --vngs: required with --capacity ec2');
   });
 
   it('--vngs is required without --plan, and with --capacity kwok', async () => {

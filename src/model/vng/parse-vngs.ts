@@ -25,13 +25,14 @@
  *
  * Our extensions beside Spot's fields: `maxVCpu` and `maxMemoryGiB` on a launch spec cap the VNG's total vCPU and memory
  * (Ocean has such caps only for the whole cluster), `maxPods` (max pods per node of the VNG; Spot's launch spec has no
- * such field), and `instanceTypesFilters.architectures`.
+ * such field), `instanceTypesFilters.architectures`, and `launchTemplate: {id | name, version?}` (the EC2 launch template
+ * `run --capacity ec2` launches the VNG's nodes from; id `lt-...` or name, version `$Default`, `$Latest` or a number).
  */
 import type { Catalog } from '../../catalog/catalog.js';
 import type { ErrorContext } from '../errors.js';
 import { InputError, inputError } from '../errors.js';
 import { parseYamlDocument } from '../yaml-input.js';
-import type { Labels, Taint, TaintEffect, Vng } from '../types.js';
+import type { Labels, LaunchTemplateRef, Taint, TaintEffect, Vng } from '../types.js';
 import type { InstanceTypesFilters } from './instance-filters.js';
 import { matchesFilters, parseInstanceTypesFilters } from './instance-filters.js';
 import type { JsonObject } from './read-fields.js';
@@ -70,6 +71,7 @@ const HANDLED_FIELDS = new Set([
   'preferredSpotTypes',
   'maxPods',
   'strategy',
+  'launchTemplate',
 ]);
 
 /** Spot launch-spec fields accepted and skipped: they do not change where pods can be placed. */
@@ -430,12 +432,48 @@ function parseLaunchSpec(
     preferredSpotTypes: uniqueSorted(preferredSpotTypes),
     ...maxPodsField(readMaxPods(ctx, raw)),
     ...spotField(readSpotPercentage(ctx, raw) ?? cluster.spotPercentage),
+    ...launchTemplateField(readLaunchTemplate(ctx, raw, list.lenient)),
   };
 }
 
 /** `spotPercentage` only when the VNG or its cluster states one (VNGs without compare equal to ones built before it existed). */
 function spotField(v: number | null): { spotPercentage?: number } {
   return v === null ? {} : { spotPercentage: v };
+}
+
+/** `launchTemplate` only when set, as `maxPods`. */
+function launchTemplateField(v: LaunchTemplateRef | null): { launchTemplate?: LaunchTemplateRef } {
+  return v === null ? {} : { launchTemplate: v };
+}
+
+const LAUNCH_TEMPLATE_ID = /^lt-[0-9a-f]{8,17}$/;
+/** EC2's rule for launch template names: 3 to 128 letters, digits and ( ) . - / _ */
+const LAUNCH_TEMPLATE_NAME = /^[A-Za-z0-9().\-/_]{3,128}$/;
+
+/** Our `launchTemplate` field: `{id}` or `{name}`, and an optional `version` ($Default, $Latest or a version number). */
+function readLaunchTemplate(ctx: ErrorContext, raw: JsonObject, lenient: boolean): LaunchTemplateRef | null {
+  const at = 'launchTemplate';
+  const lt = readObject(ctx, raw, 'launchTemplate', at);
+  if (lt === undefined) return null;
+  if (!lenient) rejectUnknownKeys(ctx, lt, at, new Set(['id', 'name', 'version']), new Set());
+  const id = readString(ctx, lt, 'id', `${at}.id`);
+  const name = readString(ctx, lt, 'name', `${at}.name`);
+  if (id !== undefined && name !== undefined) throw inputError(ctx, `${at}.name`, 'expected either id or name of the launch template, not both');
+  if (id === undefined && name === undefined) throw inputError(ctx, `${at}.id`, 'expected the launch template\'s id (lt-...) or its name; found neither');
+  if (id !== undefined && !LAUNCH_TEMPLATE_ID.test(id)) throw inputError(ctx, `${at}.id`, `expected a launch template id such as lt-0abc12de34f567890; found ${describeValue(id)}`);
+  if (name !== undefined && !LAUNCH_TEMPLATE_NAME.test(name)) {
+    throw inputError(ctx, `${at}.name`, `expected a launch template name (3 to 128 letters, digits and ( ) . - / _); found ${describeValue(name)}`);
+  }
+  const v = lt['version'];
+  let version: string | null = null;
+  if (v !== undefined && v !== null) {
+    const text = typeof v === 'number' && Number.isInteger(v) ? String(v) : typeof v === 'string' ? v : '';
+    if (text !== '$Default' && text !== '$Latest' && !/^[1-9][0-9]*$/.test(text)) {
+      throw inputError(ctx, `${at}.version`, `expected $Default, $Latest or a version number; found ${describeValue(v)}`);
+    }
+    version = text;
+  }
+  return id !== undefined ? { id, version } : { name: name as string, version };
 }
 
 /** `maxPods` only when set, so that VNGs without it compare equal to ones built before the field existed. */

@@ -2,8 +2,9 @@
  * A small HTTP proxy in front of moto's server that answers chosen API actions with an AWS error instead of passing them
  * on, in the error format of the service's query protocol (EC2: `<Response><Errors><Error>`; Auto Scaling and the other
  * awsQuery services: `<ErrorResponse><Error>`), so tests see exactly what the SDK sees from AWS when a permission is
- * missing, a request is throttled or capacity is short. Everything else goes to moto unchanged. It runs inside the test
- * worker on 127.0.0.1 and counts the requests per action.
+ * missing, a request is throttled or capacity is short (for every request of an action, or those whose parameters a
+ * predicate accepts, e.g. one instance type). Everything else goes to moto unchanged. It runs inside the test worker on
+ * 127.0.0.1, counts the requests per action and keeps the ones it refused.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,12 +17,16 @@ export interface InjectedError {
   readonly status: number;
   /** How many requests get the error before the action passes again (Infinity: all of them). */
   times: number;
+  /** Only requests whose parameters this accepts get the error (e.g. one InstanceType); default: every request. */
+  readonly when?: (params: URLSearchParams) => boolean;
 }
 
 export interface FaultProxy {
   readonly endpoint: string;
   /** Requests seen per action (answered with an error or passed on). */
   readonly seen: Map<string, number>;
+  /** The requests answered with an injected error: the action, the code and the request's parameters. */
+  readonly refused: { action: string; code: string; params: URLSearchParams }[];
   inject(e: Omit<InjectedError, 'times'> & { times?: number }): void;
   clear(): void;
   close(): Promise<void>;
@@ -39,6 +44,7 @@ function errorBody(action: string, code: string, message: string): string {
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const rules: InjectedError[] = [];
   const seen = new Map<string, number>();
+  const refused: { action: string; code: string; params: URLSearchParams }[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -49,9 +55,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         const action = params.get('Action') ?? '';
         const service = params.get('Version') === '2016-11-15' ? 'ec2' : 'other';
         seen.set(action, (seen.get(action) ?? 0) + 1);
-        const rule = rules.find((r) => r.action === action && r.times > 0);
+        const rule = rules.find((r) => r.action === action && r.times > 0 && (r.when === undefined || r.when(params)));
         if (rule !== undefined) {
           rule.times -= 1;
+          refused.push({ action, code: rule.code, params });
           res.writeHead(rule.status, { 'content-type': 'text/xml' });
           res.end(errorBody(`${service}:${action}`, rule.code, rule.message));
           return;
@@ -77,10 +84,12 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     seen,
+    refused,
     inject: (e) => rules.push({ ...e, times: e.times ?? Number.POSITIVE_INFINITY }),
     clear: () => {
       rules.length = 0;
       seen.clear();
+      refused.length = 0;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -7,7 +7,7 @@ import { CreateLaunchTemplateCommand, DescribeInstancesCommand, DescribeSubnetsC
 
 export const REGION = 'us-east-1';
 export const ZONE = 'us-east-1a';
-const AMI = 'ami-12c6146b';
+export const AMI = 'ami-12c6146b';
 
 /** The environment the CLI gets to reach moto: the SDK's own endpoint variable, dummy credentials, the region. */
 export function awsEnv(endpoint: string): NodeJS.ProcessEnv {

@@ -321,3 +321,35 @@ describe('parseVngText: maxPods (our VNG field)', () => {
     expect(out.vngs[1]).not.toHaveProperty('maxPods');
   });
 });
+
+describe('parseVngText: launchTemplate (our field, for run --capacity ec2)', () => {
+  it('reads an id or a name, with an optional version ($Default, $Latest or a number); absent, the VNG has none', () => {
+    const out = parse([
+      { ...small, name: 'by-id', launchTemplate: { id: 'lt-0123456789abcdef0', version: '$Default' } },
+      { ...small, name: 'by-name', launchTemplate: { name: 'eks-nodes/general', version: 3 } },
+      { ...small, name: 'no-version', launchTemplate: { name: 'nodes' } },
+      small,
+    ]);
+    expect(out.vngs.map((v) => v.launchTemplate)).toEqual([
+      { id: 'lt-0123456789abcdef0', version: '$Default' },
+      { name: 'eks-nodes/general', version: '3' },
+      { name: 'nodes', version: null },
+      undefined,
+    ]);
+  });
+
+  it.each([
+    [{ id: 'lt-0123456789abcdef0', name: 'nodes' }, 'launchTemplate.name', /either id or name/],
+    [{ version: '$Latest' }, 'launchTemplate.id', /id \(lt-\.\.\.\) or its name; found neither/],
+    [{ id: 'ami-12345678' }, 'launchTemplate.id', /launch template id such as lt-/],
+    [{ name: 'x' }, 'launchTemplate.name', /3 to 128/],
+    [{ id: 'lt-0123456789abcdef0', version: 'latest' }, 'launchTemplate.version', /\$Default, \$Latest or a version number; found the string "latest"/],
+    [{ id: 'lt-0123456789abcdef0', version: 0 }, 'launchTemplate.version', /found number 0/],
+    [{ id: 'lt-0123456789abcdef0', versoin: '1' }, 'launchTemplate.versoin', /unknown field/],
+    ['lt-0123456789abcdef0', 'launchTemplate', /expected an object/],
+  ])('refuses %j with the field path', (lt, field, problem) => {
+    const e = errorOf(() => parse([{ ...small, launchTemplate: lt }]));
+    expect(e).toMatchObject({ object: 'launchSpecs[0] (small)', field });
+    expect(e.problem).toMatch(problem);
+  });
+});
