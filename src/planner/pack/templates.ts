@@ -54,9 +54,12 @@ interface KeptTemplate {
  * reads), allocatable options, instance type, zone and region. Only when no DaemonSet has a claim: a claim's volume needs
  * depend on the claims each solve's cluster holds. A kept node is shared by the solves: nothing changes a template node.
  */
-const kept = new WeakMap<Catalog, WeakMap<ReadonlyMap<string, NodeResources>, WeakMap<readonly DaemonSet[], Map<string, KeptTemplate>>>>();
+const kept = new WeakMap<Catalog, WeakMap<ReadonlyMap<string, NodeResources>, WeakMap<readonly DaemonSet[], Map<string, KeptOfShape>>>>();
 
-function keptFor(input: SolveInput): Map<string, KeptTemplate> {
+/** The kept templates of one VNG shape (and region): by instance type, then zone (null: no zone). */
+type KeptOfShape = Map<string, Map<string | null, KeptTemplate>>;
+
+function keptFor(input: SolveInput): Map<string, KeptOfShape> {
   let byObserved = kept.get(input.catalog);
   if (!byObserved) kept.set(input.catalog, (byObserved = new WeakMap()));
   let byDaemonSets = byObserved.get(input.observed);
@@ -67,10 +70,15 @@ function keptFor(input: SolveInput): Map<string, KeptTemplate> {
   return map;
 }
 
-/** Every field of a VNG that a template reads (not its limits, instance types or zones), with the allocatable options. */
-function shapeKey(vng: Vng, input: SolveInput): string {
-  return JSON.stringify([vng.name, vng.labels, vng.taints, vng.maxPods ?? null, vng.rootVolumeSizeGiB, input.allocatable ?? null]);
+/**
+ * Every field of a VNG that a template reads (not its limits, instance types or zones), with the allocatable options and
+ * the region.
+ */
+function shapeKey(vng: Vng, input: SolveInput, region: string): string {
+  return JSON.stringify([vng.name, vng.labels, vng.taints, vng.maxPods ?? null, vng.rootVolumeSizeGiB, input.allocatable ?? null, region]);
 }
+
+const NONE: readonly PodClass[] = [];
 
 export function buildTemplates(
   input: SolveInput,
@@ -103,23 +111,29 @@ export function buildTemplates(
   const misfits: DaemonSetMisfit[] = [];
   for (const vng of input.vngs) {
     const zones: (string | null)[] = vng.zones.length > 0 ? [...vng.zones] : clusterZones().length > 0 ? clusterZones() : [null];
-    const shape = memo === null ? '' : shapeKey(vng, input);
+    let ofShape: KeptOfShape | undefined;
+    if (memo !== null) {
+      const shape = shapeKey(vng, input, region);
+      ofShape = memo.get(shape);
+      if (ofShape === undefined) memo.set(shape, (ofShape = new Map()));
+    }
     for (const typeName of vng.instanceTypes) {
       const type = catalog.byName.get(typeName);
       if (!type) continue;
+      let ofType = ofShape?.get(typeName);
+      if (ofShape !== undefined && ofType === undefined) ofShape.set(typeName, (ofType = new Map()));
       for (const zone of zones) {
-        const key = `${shape}\u0000${typeName}\u0000${zone === null ? '\u0001' : zone}\u0000${region}`;
-        let t = memo?.get(key);
+        let t = ofType?.get(zone);
         if (t === undefined) {
           t = template(input, vng, type, zone, region, daemonClasses);
-          memo?.set(key, t);
+          ofType?.set(zone, t);
         }
         templates.push({
           node: t.node,
           vng,
           type,
           price: t.node.price,
-          daemonClasses: t.daemonIndexes.map((i) => daemonClasses[i] as PodClass),
+          daemonClasses: t.daemonIndexes.length === 0 ? NONE : t.daemonIndexes.map((i) => daemonClasses[i] as PodClass),
           daemonRequests: t.daemonRequests,
           maxPods: t.maxPods,
           maxPodsSource: t.maxPodsSource,
