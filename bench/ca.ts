@@ -13,9 +13,10 @@
  *
  * Measured (`npm run build && npx tsc -p tsconfig.bench.json && node dist-bench/bench/run.js --only ca`, 2-core machine
  * shared with other work, so the figures move with its load): solve 157 ms best of 3 at load average 1.7, of which grouping
- * 103 ms; the packing from pre-grouped classes 33-34 ms in the benchmark's row at load average 3-6, and warm, 30 calls in a
- * loop on the same classes, 11-12 ms at best and a median of 17 ms (load 3) to 23 ms (load 8); the target is the
- * estimator's 25 ms.
+ * 103 ms; the packing from pre-grouped classes 16 ms in the benchmark's row (median of 5, best of 3; solve 147 ms, grouping
+ * 106 ms, at load average 4.3; a single call after grouping took 33-34 ms at load 3-6: mostly the collector), and warm,
+ * 30 calls in a loop on the same classes, 11-12 ms at best and a median of 17 ms (load 3) to 23 ms (load 8); the target
+ * is the estimator's 25 ms.
  */
 import { catalogFromTypes } from '../src/catalog/catalog.js';
 import type { Pod } from '../src/model/types.js';
