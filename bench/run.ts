@@ -55,6 +55,7 @@ function benchCa(): { first: CaResult; best: CaResult } {
   const min = (f: (r: CaResult) => number): number => Math.min(...runs.map(f));
   for (const r of runs) if (!r.correct) failures.push(`cluster-autoscaler case: ${r.nodes} nodes (${r.unschedulable} pods unplaced), expected exactly ${r.expectedNodes}`);
   for (const r of runs) if (r.podByPodNodes !== r.nodes) failures.push(`cluster-autoscaler case: ${r.podByPodNodes} nodes pod by pod against ${r.nodes} in one step`);
+  for (const r of runs) if (r.groupedNodes !== r.nodes) failures.push(`cluster-autoscaler case: ${r.groupedNodes} nodes from pre-grouped classes against ${r.nodes}`);
   printTable(
     '2. cluster-autoscaler binpacking case (50,000 x 50m/100B + 1,000 x 95m/190B on 1000m/5000B/100 pods)',
     ['figure', 'value', 'target', 'verdict'],
@@ -64,10 +65,17 @@ function benchCa(): { first: CaResult; best: CaResult } {
       ['solve, first run', fmtMs(first.solveMs), fmtMs(CA_TARGET_MS), verdict(first.solveMs <= CA_TARGET_MS)],
       ['solve, best of 3', fmtMs(best.solveMs), fmtMs(CA_TARGET_MS), verdict(best.solveMs <= CA_TARGET_MS)],
       ['  grouping 51,000 pods into classes, best of 3', fmtMs(min((r) => r.classesMs)), '', ''],
+      [
+        'packing from pre-grouped classes (what cluster-autoscaler times), median of 5, best of 3',
+        `${fmtMs(min((r) => r.groupedMs))}, ${first.groupedNodes} nodes`,
+        fmtMs(CA_TARGET_MS),
+        verdict(min((r) => r.groupedMs) <= CA_TARGET_MS),
+      ],
       ['solve pod by pod (reference), best of 3', `${fmtMs(min((r) => r.podByPodMs))}, ${first.podByPodNodes} nodes`, '', ''],
     ],
   );
-  console.log("   cluster-autoscaler times its estimate on pods already grouped; solve() groups them itself (the indented row).");
+  console.log('   cluster-autoscaler times its estimate on pods already grouped into equivalence groups: the pre-grouped row is');
+  console.log('   solveClasses() on classes packClasses() built once beforehand; solve() groups the pods itself (the indented row).');
   return { first, best };
 }
 

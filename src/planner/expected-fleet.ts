@@ -22,7 +22,7 @@
  * PDB for good) do not move. Pods the packing places and no round of the model places are reported (`pending`). Pure: no
  * I/O, no clock; the same input gives the same fleet.
  */
-import type { AllocatableOptions } from '../catalog/allocatable.js';
+import type { AllocatableOptions, NodeResources } from '../catalog/allocatable.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { MaxPodsSource } from '../catalog/new-node.js';
 import { observedResources } from '../catalog/observed.js';
@@ -57,6 +57,11 @@ export interface ExpectedFleetInput {
   readonly pdbs: { readonly allowed: readonly number[]; readonly of: ReadonlyMap<Pod, readonly number[]> };
   /** Hand scaleUp() the whole cluster, as sim/autoscaler.ts does, instead of the cut-down view (slower, same fleet). */
   readonly wholeAutoscalerView?: boolean;
+  /**
+   * observedResources(cluster.nodes) when the caller has it already (buildPlan's packing): the same map object lets the
+   * scale-ups use the templates that packing built (pack/templates.ts keeps them per observed map).
+   */
+  readonly observed?: ReadonlyMap<string, NodeResources>;
 }
 
 export interface ExpectedNode {
@@ -155,7 +160,7 @@ const queueOrder = (a: Entry, b: Entry): number => b.pod.priority - a.pod.priori
 export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   const { cluster, catalog } = input;
   const region = cluster.nodes.map((n) => n.labels['topology.kubernetes.io/region']).find((r): r is string => r !== undefined) ?? catalog.region;
-  const observed = observedResources(cluster.nodes);
+  const observed = input.observed ?? observedResources(cluster.nodes);
   const architectures = input.allowArchitectureChange ? null : clusterArchitectures(cluster);
   const launchCtx: LaunchContext = { catalog, observed, region, daemonSets: cluster.daemonSets, ...(input.allocatable ? { allocatable: input.allocatable } : {}) };
   const vngByName = new Map(input.vngs.map((v) => [v.name, v]));

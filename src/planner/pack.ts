@@ -6,7 +6,7 @@
  * their public entry.
  */
 import type { PlanNode } from './plan-node.js';
-import { packClasses } from './pack/classes.js';
+import { packClasses, type PackClasses } from './pack/classes.js';
 import { demandBook } from './pack/demand.js';
 import { downsize } from './pack/downsize.js';
 import { firstFit } from './pack/first-fit.js';
@@ -14,8 +14,9 @@ import { openVngMinimums } from './pack/minimums.js';
 import { packResult } from './pack/results.js';
 import { packState } from './pack/state.js';
 import { contextWithStayingNodes } from './pack/staying.js';
-import { buildTemplates } from './pack/templates.js';
+import { buildTemplates, type Templates } from './pack/templates.js';
 
+export { packClasses, type PackClasses } from './pack/classes.js';
 export type {
   DaemonSetMisfit,
   NewNode,
@@ -40,15 +41,26 @@ export interface SolveOptions {
  * final round counted every domain its own nodes create: every skew it accepted holds in the final cluster.
  */
 export function solve(input: SolveInput, options: SolveOptions = {}): SolveResult {
+  return solveClasses(input, packClasses(input), options);
+}
+
+/**
+ * solve() over pod classes built once by packClasses(input) for this very input, as cluster-autoscaler's estimator takes
+ * pods already grouped into equivalence groups. The classes are only read, but their term index holds the counts of placed
+ * pods while a round packs: each round starts them from zero, so one PackClasses serves any number of rounds and calls (one
+ * at a time). The templates do not depend on the round either: built once per call.
+ */
+export function solveClasses(input: SolveInput, classes: PackClasses, options: SolveOptions = {}): SolveResult {
   // Does some moving pod spread over a key other than hostname (only asked once a round saw a domain grow)?
   const spreads = (): boolean =>
     input.movingPods.some((p) =>
       p.topologySpread.some((c) => c.whenUnsatisfiable === 'DoNotSchedule' && c.topologyKey !== 'kubernetes.io/hostname'),
     );
+  const templates = buildTemplates(input, classes.daemonClasses, classes.daemonNameOf);
   let ghosts: PlanNode[] = [];
   const seen = new Set<string>();
   for (let round = 0; ; round++) {
-    const { result, finalNodes, domainsGrew } = solveOnce(input, ghosts, options);
+    const { result, finalNodes, domainsGrew } = solveOnce(input, classes, templates, ghosts, options);
     // Done when no spread domain appeared after a class had been checked: every check saw every domain.
     if (!domainsGrew || round >= 5 || !spreads()) return result;
     let added = false;
@@ -71,11 +83,13 @@ export function solve(input: SolveInput, options: SolveOptions = {}): SolveResul
  */
 function solveOnce(
   input: SolveInput,
+  classes: PackClasses,
+  { templates, misfits, unoffered }: Templates,
   ghosts: readonly PlanNode[],
   options: SolveOptions,
 ): { result: SolveResult; finalNodes: readonly PlanNode[]; domainsGrew: boolean } {
-  const { terms, movingClasses, stayingNodes, stayingPods, stayingClasses, daemonClasses, daemonNameOf } = packClasses(input);
-  const { templates, misfits, unoffered } = buildTemplates(input, daemonClasses, daemonNameOf);
+  const { terms, movingClasses, stayingNodes, stayingPods, stayingClasses, daemonNameOf } = classes;
+  terms.resetCounts();
   const ctx = contextWithStayingNodes({
     terms,
     templates,

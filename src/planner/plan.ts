@@ -282,6 +282,7 @@ export function buildPlan(input: PlanInput): Plan {
   const { moving, standAlone, optedOut } = movingPodsOf(cluster, migrating, params);
   const { keptPods, keptNodes } = keptOf(optedOut, standAlone, params);
 
+  const observed = observedResources(cluster.nodes);
   const result = solve({
     ...(input.allowArchitectureChange ? {} : { podArchitectures: podArchitectures(cluster, moving) }),
     cluster,
@@ -289,7 +290,7 @@ export function buildPlan(input: PlanInput): Plan {
     catalog: input.catalog,
     migratingNodes: migrating,
     movingPods: moving,
-    observed: observedResources(cluster.nodes),
+    observed,
     ...(input.allocatable ? { allocatable: input.allocatable } : {}),
   });
 
@@ -419,6 +420,7 @@ export function buildPlan(input: PlanInput): Plan {
     unplaceable: new Set(moving.filter((_, i) => (result.placements[i] ?? null) === null)),
     stays,
     pdbs: { allowed: pdbs.map((st) => st.disruptionsAllowed), of: pdbOfPod },
+    observed,
   });
   const onDemandCost = costOf({ cluster, old, fresh: fleet.newNodes, catalog: input.catalog, staying: staying.list(), partial: !feasible });
   const spot = spotCostOf({ cluster, vngs: input.vngs, fresh: fleet.newNodes, catalog: input.catalog });

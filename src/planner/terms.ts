@@ -59,6 +59,8 @@ export class TermIndex {
   readonly antiOwners: Map<string, number>[] = [];
   /** Terms that some pod owns as a required anti-affinity term. */
   readonly antiOwnedTermIds = new Set<number>();
+  /** Has a pod been counted since the index was made or its counts reset? */
+  private counted = false;
 
   constructor(private readonly namespaceLabels: (ns: string) => Labels) {}
 
@@ -123,6 +125,19 @@ export class TermIndex {
     return term;
   }
 
+  /**
+   * Forgets every placed pod (the counts start from zero, as right after registration); the terms and groups stay. A packing
+   * round starts with this, so that classes built once serve several rounds.
+   */
+  resetCounts(): void {
+    if (!this.counted) return;
+    this.counted = false;
+    for (let i = 0; i < this.counts.length; i++) this.counts[i] = new Map();
+    for (let i = 0; i < this.antiOwners.length; i++) this.antiOwners[i] = new Map();
+    for (let i = 0; i < this.groupCounts.length; i++) this.groupCounts[i] = new Map();
+    this.groupAnchored.fill(0);
+  }
+
   /** Does the term select a pod with these labels in this namespace? */
   selects(term: Term, namespace: string, labels: Labels): boolean {
     if (term.selector === null) return false;
@@ -136,6 +151,7 @@ export class TermIndex {
 
   /** Records a pod placed in a node with these labels (delta 1) or its removal (-1). */
   add(pod: CountedPod, nodeLabels: Labels, delta: 1 | -1): void {
+    this.counted = true;
     for (const id of pod.matchedTermIds) {
       const term = this.terms[id];
       if (!term) continue;

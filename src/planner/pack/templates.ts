@@ -2,9 +2,11 @@
  * Packing phase 2, the VNG node types: one empty template node per (VNG, instance type, zone), with the DaemonSet pods that
  * would run there charged first, and the DaemonSets whose pods alone do not fit a type.
  */
+import type { NodeResources } from '../../catalog/allocatable.js';
+import type { Catalog } from '../../catalog/catalog.js';
 import { newNodeShape, type MaxPodsSource } from '../../catalog/new-node.js';
 import { nodeTemplateLabels } from '../../catalog/template.js';
-import type { InstanceType, ResourceList, Vng } from '../../model/types.js';
+import type { DaemonSet, InstanceType, ResourceList, Vng } from '../../model/types.js';
 import type { PodClass } from '../pod-classes.js';
 import type { PlanNode } from '../plan-node.js';
 import { splitByOffering } from '../offerings.js';
@@ -32,6 +34,55 @@ export interface Templates {
   readonly unoffered: readonly Template[];
 }
 
+/**
+ * A template as far as it depends on neither the solve's classes nor the VNG's limits: its node (with the DaemonSet pods
+ * charged), and the DaemonSets, by position in the cluster's list, that run there and that alone do not fit.
+ */
+interface KeptTemplate {
+  readonly node: PlanNode;
+  readonly type: InstanceType;
+  readonly daemonIndexes: readonly number[];
+  readonly daemonRequests: ResourceList;
+  readonly maxPods: number;
+  readonly maxPodsSource: MaxPodsSource;
+  readonly rootVolumeSizeGiB: number;
+  /** DaemonSets (by position) whose pods do not fit, in the order they were charged. */
+  readonly misfitIndexes: readonly number[];
+}
+
+/**
+ * Templates kept from one solve to the next: the autoscaler (sim/autoscaler.ts, expected-fleet.ts) solves again and again
+ * with the same catalog, observed resources and DaemonSets, and VNGs that differ only in their limits and in the types and
+ * zones left out. Kept per those objects (weakly: nothing outlives them), then per VNG shape (every VNG field a template
+ * reads), allocatable options, instance type, zone and region. Only when no DaemonSet has a claim: a claim's volume needs
+ * depend on the claims each solve's cluster holds. A kept node is shared by the solves: nothing changes a template node.
+ */
+const kept = new WeakMap<Catalog, WeakMap<ReadonlyMap<string, NodeResources>, WeakMap<readonly DaemonSet[], Map<string, KeptOfShape>>>>();
+
+/** The kept templates of one VNG shape (and region): by instance type, then zone (null: no zone). */
+type KeptOfShape = Map<string, Map<string | null, KeptTemplate>>;
+
+function keptFor(input: SolveInput): Map<string, KeptOfShape> {
+  let byObserved = kept.get(input.catalog);
+  if (!byObserved) kept.set(input.catalog, (byObserved = new WeakMap()));
+  let byDaemonSets = byObserved.get(input.observed);
+  if (!byDaemonSets) byObserved.set(input.observed, (byDaemonSets = new WeakMap()));
+  const daemonSets = input.cluster.daemonSets;
+  let map = byDaemonSets.get(daemonSets);
+  if (!map) byDaemonSets.set(daemonSets, (map = new Map()));
+  return map;
+}
+
+/**
+ * Every field of a VNG that a template reads (not its limits, instance types or zones), with the allocatable options and
+ * the region.
+ */
+function shapeKey(vng: Vng, input: SolveInput, region: string): string {
+  return JSON.stringify([vng.name, vng.labels, vng.taints, vng.maxPods ?? null, vng.rootVolumeSizeGiB, input.allocatable ?? null, region]);
+}
+
+const NONE: readonly PodClass[] = [];
+
 export function buildTemplates(
   input: SolveInput,
   daemonClasses: readonly PodClass[],
@@ -39,61 +90,115 @@ export function buildTemplates(
 ): Templates {
   const { cluster, catalog } = input;
   // Templates: every (VNG, instance type, zone), with its DaemonSet pods charged first.
-  const clusterZones = [...new Set(cluster.nodes.map((n) => n.zone).filter((z): z is string => z !== null))].sort();
-  const region =
-    cluster.nodes.map((n) => n.labels['topology.kubernetes.io/region']).find((r): r is string => r !== undefined) ??
-    catalog.region;
+  let zonesOfCluster: string[] | null = null;
+  const clusterZones = (): string[] => {
+    if (zonesOfCluster === null) {
+      const set = new Set<string>();
+      for (const n of cluster.nodes) if (n.zone !== null) set.add(n.zone);
+      zonesOfCluster = [...set].sort();
+    }
+    return zonesOfCluster;
+  };
+  let region: string = catalog.region;
+  for (const n of cluster.nodes) {
+    const r = n.labels['topology.kubernetes.io/region'];
+    if (r !== undefined) {
+      region = r;
+      break;
+    }
+  }
+  const keep =
+    daemonClasses.length === cluster.daemonSets.length && !cluster.daemonSets.some((d) => d.template.volumes.some((v) => v.kind === 'pvc'));
+  const memo = keep ? keptFor(input) : null;
   const templates: Template[] = [];
   const misfits: DaemonSetMisfit[] = [];
   for (const vng of input.vngs) {
-    const zones: (string | null)[] = vng.zones.length > 0 ? [...vng.zones] : clusterZones.length > 0 ? clusterZones : [null];
+    const zones: (string | null)[] = vng.zones.length > 0 ? [...vng.zones] : clusterZones().length > 0 ? clusterZones() : [null];
+    let ofShape: KeptOfShape | undefined;
+    if (memo !== null) {
+      const shape = shapeKey(vng, input, region);
+      ofShape = memo.get(shape);
+      if (ofShape === undefined) memo.set(shape, (ofShape = new Map()));
+    }
     for (const typeName of vng.instanceTypes) {
       const type = catalog.byName.get(typeName);
       if (!type) continue;
-      const res = newNodeShape(vng, type, catalog, input.observed, input.allocatable);
+      let ofType = ofShape?.get(typeName);
+      if (ofShape !== undefined && ofType === undefined) ofShape.set(typeName, (ofType = new Map()));
       for (const zone of zones) {
-        const labels = nodeTemplateLabels(vng, type, zone, region);
-        const node: PlanNode = {
-          idx: -1,
-          name: `${vng.name}/${typeName}${zone === null ? '' : `/${zone}`}`,
-          origin: 'template',
-          labels,
-          taints: vng.taints,
-          allocatable: res.allocatable,
-          requested: {},
-          hostPorts: [],
-          vng: vng.name,
-          instanceType: typeName,
-          zone,
-          movedPods: [],
-          price: type.priceUsdPerHour ?? Number.POSITIVE_INFINITY,
-        };
-        const runs: PodClass[] = [];
-        for (const dc of daemonClasses) {
-          if (staticFailure(null, dc, node) !== null) continue;
-          runs.push(dc);
-          addInto(node.requested, dc.spec.requests);
-          for (const p of dc.spec.hostPorts) node.hostPorts.push(p);
-          if (zone === zones[0] && !fits(node.allocatable, {}, node.requested)) {
-            const name = daemonNameOf.get(dc) ?? '';
+        let t = ofType?.get(zone);
+        if (t === undefined) {
+          t = template(input, vng, type, zone, region, daemonClasses);
+          ofType?.set(zone, t);
+        }
+        templates.push({
+          node: t.node,
+          vng,
+          type,
+          price: t.node.price,
+          daemonClasses: t.daemonIndexes.length === 0 ? NONE : t.daemonIndexes.map((i) => daemonClasses[i] as PodClass),
+          daemonRequests: t.daemonRequests,
+          maxPods: t.maxPods,
+          maxPodsSource: t.maxPodsSource,
+          rootVolumeSizeGiB: t.rootVolumeSizeGiB,
+        });
+        if (zone === zones[0]) {
+          for (const i of t.misfitIndexes) {
+            const name = daemonNameOf.get(daemonClasses[i] as PodClass) ?? '';
             misfits.push({ daemonSet: name, vng: vng.name, instanceType: typeName });
           }
         }
-        templates.push({
-          node,
-          vng,
-          type,
-          price: node.price,
-          daemonClasses: runs,
-          daemonRequests: { ...node.requested },
-          maxPods: res.maxPods,
-          maxPodsSource: res.maxPodsSource,
-          rootVolumeSizeGiB: res.rootVolumeSizeGiB,
-        });
       }
     }
   }
   // Offerings (offerings.ts): a type the catalog says is not offered in a zone is never launched there.
   const { offered, unoffered } = splitByOffering(templates, catalog);
   return { templates: offered, misfits, unoffered };
+}
+
+/** The template of one (VNG, instance type, zone): its empty node with the DaemonSet pods that would run there charged. */
+function template(
+  input: SolveInput,
+  vng: Vng,
+  type: InstanceType,
+  zone: string | null,
+  region: string,
+  daemonClasses: readonly PodClass[],
+): KeptTemplate {
+  const res = newNodeShape(vng, type, input.catalog, input.observed, input.allocatable);
+  const labels = nodeTemplateLabels(vng, type, zone, region);
+  const node: PlanNode = {
+    idx: -1,
+    name: `${vng.name}/${type.name}${zone === null ? '' : `/${zone}`}`,
+    origin: 'template',
+    labels,
+    taints: vng.taints,
+    allocatable: res.allocatable,
+    requested: {},
+    hostPorts: [],
+    vng: vng.name,
+    instanceType: type.name,
+    zone,
+    movedPods: [],
+    price: type.priceUsdPerHour ?? Number.POSITIVE_INFINITY,
+  };
+  const daemonIndexes: number[] = [];
+  const misfitIndexes: number[] = [];
+  daemonClasses.forEach((dc, i) => {
+    if (staticFailure(null, dc, node) !== null) return;
+    daemonIndexes.push(i);
+    addInto(node.requested, dc.spec.requests);
+    for (const p of dc.spec.hostPorts) node.hostPorts.push(p);
+    if (!fits(node.allocatable, {}, node.requested)) misfitIndexes.push(i);
+  });
+  return {
+    node,
+    type,
+    daemonIndexes,
+    daemonRequests: { ...node.requested },
+    maxPods: res.maxPods,
+    maxPodsSource: res.maxPodsSource,
+    rootVolumeSizeGiB: res.rootVolumeSizeGiB,
+    misfitIndexes,
+  };
 }

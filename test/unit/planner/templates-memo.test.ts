@@ -1,0 +1,64 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Vng } from '../../../src/model/types.js';
+import { packClasses } from '../../../src/planner/pack/classes.js';
+import { buildTemplates, type Templates } from '../../../src/planner/pack/templates.js';
+import type { SolveInput } from '../../../src/planner/pack/types.js';
+import { packInput, packSpecArb } from '../../arbitraries/index.js';
+
+/** Templates of `input` built anew: a new observed map (same content) is a key the kept templates do not know. */
+function fresh(input: SolveInput): Templates {
+  const again = { ...input, observed: new Map(input.observed) };
+  const { daemonClasses, daemonNameOf } = packClasses(again);
+  return buildTemplates(again, daemonClasses, daemonNameOf);
+}
+
+function built(input: SolveInput): Templates {
+  const { daemonClasses, daemonNameOf } = packClasses(input);
+  return buildTemplates(input, daemonClasses, daemonNameOf);
+}
+
+/** Templates in a comparable form: the DaemonSet classes by id (each build has its own class objects). */
+function comparable(t: Templates): unknown {
+  return { ...t, templates: t.templates.map((x) => ({ ...x, daemonClasses: x.daemonClasses.map((c) => c.id) })) };
+}
+
+/** VNG variants a later solve may see: limits taken off, types and zones left out, and fields a template reads changed. */
+const variants: ((v: Vng) => Vng)[] = [
+  (v) => ({ ...v, maxInstanceCount: 1, minInstanceCount: 0, maxVCpu: 3 }),
+  (v) => ({ ...v, instanceTypes: v.instanceTypes.slice(1), zones: v.zones.slice(1) }),
+  (v) => ({ ...v, taints: [...v.taints, { key: 'memo', value: 'x', effect: 'NoSchedule' }] }),
+  (v) => ({ ...v, labels: { ...v.labels, memo: 'x' } }),
+  (v) => ({ ...v, maxPods: 3 }),
+  (v) => ({ ...v, rootVolumeSizeGiB: 7 }),
+];
+
+describe('templates kept from one solve to the next', () => {
+  it('equal the templates built anew, for the same VNGs and for VNGs that changed', () => {
+    fc.assert(
+      fc.property(packSpecArb, fc.nat({ max: variants.length - 1 }), (spec, which) => {
+        const input = packInput(spec);
+        expect(comparable(built(input))).toEqual(comparable(fresh(input)));
+        // The second build of the same input comes from the kept templates.
+        expect(comparable(built(input))).toEqual(comparable(fresh(input)));
+        const change = variants[which] as (v: Vng) => Vng;
+        const changed = { ...input, vngs: input.vngs.map(change) };
+        expect(comparable(built(changed))).toEqual(comparable(fresh(changed)));
+        expect(comparable(built({ ...input, allocatable: { maxPods: 2 } }))).toEqual(comparable(fresh({ ...input, allocatable: { maxPods: 2 } })));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('a kept template node is shared, and the VNG of each template is the solve\'s own', () => {
+    const input = packInput(fc.sample(packSpecArb, { numRuns: 1, seed: 7 })[0] as Parameters<typeof packInput>[0]);
+    const a = built(input);
+    const limited = { ...input, vngs: input.vngs.map((v) => ({ ...v, maxInstanceCount: 0 })) };
+    const b = built(limited);
+    expect(b.templates.length).toBe(a.templates.length);
+    b.templates.forEach((t, i) => {
+      expect(t.node).toBe(a.templates[i]?.node);
+      expect(limited.vngs).toContain(t.vng);
+    });
+  });
+});
