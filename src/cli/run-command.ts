@@ -561,15 +561,7 @@ export async function executeRun(opts: RunOptions): Promise<number> {
         return EXIT_INTERRUPTED;
       }
       await leader.release();
-      if (opts.idleAfterEnd === true && interrupted === null) {
-        log('the migration has ended; idling until signalled (--idle-after-end)');
-        const keepAlive = setInterval(() => undefined, 60_000);
-        try {
-          await interruptedPromise;
-        } finally {
-          clearInterval(keepAlive);
-        }
-      }
+      if (opts.idleAfterEnd === true && interrupted === null) await idleUntilSignalled(interruptedPromise, log);
       return exitCodeOf(state);
     }
     world = await openWorld(v, opts, false, trace, log, fresh);
@@ -605,17 +597,7 @@ export async function executeRun(opts: RunOptions): Promise<number> {
     await leader.release();
     await world.close();
     world = null;
-    if (opts.idleAfterEnd === true && interrupted === null) {
-      log('the migration has ended; idling until signalled (--idle-after-end)');
-      // Nothing else keeps the event loop alive now (watches closed, Lease released): without this timer Node would exit
-      // at once with an unsettled await, and a Deployment would restart the pod in a loop.
-      const keepAlive = setInterval(() => undefined, 60_000);
-      try {
-        await interruptedPromise;
-      } finally {
-        clearInterval(keepAlive);
-      }
-    }
+    if (opts.idleAfterEnd === true && interrupted === null) await idleUntilSignalled(interruptedPromise, log);
     return exitCodeOf(state);
   } finally {
     await leader.release();
@@ -651,6 +633,19 @@ function oceanDryRun(opts: RunOptions, fresh: MigrationState, log: (line: string
     log(`dry run: batch ${i + 1}/${fresh.batches.length} would be POST /ocean/aws/k8s/cluster/${ocean.clusterId}/migration ${JSON.stringify(body)}${i > fresh.current ? ' (once Ocean reports the previous one Completed)' : ''}`);
   });
   return 0;
+}
+
+/** --idle-after-end: once the migration has ended, stay up until a signal (a Deployment would restart an exited pod). */
+async function idleUntilSignalled(signalled: Promise<void>, log: (line: string) => void): Promise<void> {
+  log('the migration has ended; idling until signalled (--idle-after-end)');
+  // Nothing else keeps the event loop alive now (watches closed, Lease released): without this timer Node would exit at
+  // once with an unsettled await, and a Deployment would restart the pod in a loop.
+  const keepAlive = setInterval(() => undefined, 60_000);
+  try {
+    await signalled;
+  } finally {
+    clearInterval(keepAlive);
+  }
 }
 
 /** The state namespace must exist before the Lease can: created when missing (deploy/namespace.yaml creates it in-cluster). */

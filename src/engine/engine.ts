@@ -6,6 +6,7 @@
  * Each `step()` is one reconcile: observe through the ports, decide, persist the decision, act. Every action is idempotent, and
  * the state is saved before acting, so a process that dies anywhere resumes by loading the state and reconciling again.
  */
+import { saveFinalState } from './final-save.js';
 import { FAILURE_MESSAGES, FAILURE_REMEDIES, type FailureCode } from '../model/failures.js';
 import { honouredOptOut } from '../model/kube/disruption-opt-out.js';
 import { PortError, type ClusterSnapshot, type NodeView, type PodView, type Ports } from './ports.js';
@@ -99,28 +100,9 @@ export class MigrationEngine {
   async finish(): Promise<void> {
     const since = this.now();
     if (this.state.status === 'Failed') await this.uncordonAfterFailure(since);
-    await this.persistFinal(since);
-  }
-
-  /**
-   * The final state must reach the cluster: `vngshift status`, `stop` and a restarted engine read it there. While the API is
-   * away the save is retried each interval, until connectivityLostSeconds after `since`; past that the run ends with the
-   * state unsaved (traced), since nothing else is left to do.
-   */
-  private async persistFinal(since: number): Promise<void> {
-    for (;;) {
-      try {
-        await this.persist();
-        return;
-      } catch (e) {
-        if (!(e instanceof PortError)) throw e;
-        if (!e.transient || this.now() - since > this.state.settings.connectivityLostSeconds) {
-          this.trace('state.unsaved', `Migration ${this.state.id}`, { error: e.kind, message: e.message });
-          return;
-        }
-      }
-      await this.ports.clock.sleep(this.state.settings.intervalSeconds);
-    }
+    await saveFinalState(() => this.persist(), this.ports.clock, this.state.settings, since, (e) =>
+      this.trace('state.unsaved', `Migration ${this.state.id}`, { error: e.kind, message: e.message }),
+    );
   }
 
   private now(): number {

@@ -10,6 +10,7 @@
  * run killed between the two finds its migration among Ocean's (same instances, created since) instead of submitting it
  * again; a run killed later reads the saved migration id.
  */
+import { saveFinalState } from '../../engine/final-save.js';
 import { FAILURE_MESSAGES, FAILURE_REMEDIES, failureCodeOfMessage, type FailureCode } from '../../model/failures.js';
 import { PortError, type Clock, type TracePort } from '../../engine/ports.js';
 import { isTerminal, type BatchState, type MigrationState, type OceanBatch, type OceanExecution, type OldNodePhase, type StopRequest } from '../../engine/state.js';
@@ -93,22 +94,11 @@ export class OceanExecutor {
     this.lastSaved = text;
   }
 
-  /** The final save of an ended migration, tried until connectivityLostSeconds have passed. */
+  /** The final save of an ended migration, tried until connectivityLostSeconds have passed (engine/final-save.ts). */
   async finish(): Promise<void> {
-    const since = this.now();
-    for (;;) {
-      try {
-        await this.persist();
-        return;
-      } catch (e) {
-        if (!(e instanceof PortError)) throw e;
-        if (!e.transient || this.now() - since > this.state.settings.connectivityLostSeconds) {
-          this.trace('state.unsaved', `Migration ${this.state.id}`, { error: e.kind, message: e.message });
-          return;
-        }
-      }
-      await this.deps.clock.sleep(this.state.settings.intervalSeconds);
-    }
+    await saveFinalState(() => this.persist(), this.deps.clock, this.state.settings, this.now(), (e) =>
+      this.trace('state.unsaved', `Migration ${this.state.id}`, { error: e.kind, message: e.message }),
+    );
   }
 
   private fail(code: FailureCode, why: string, objects: readonly string[], message: string = FAILURE_MESSAGES[code]): void {
