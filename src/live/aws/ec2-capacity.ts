@@ -20,8 +20,9 @@
  *
  * Calls: ec2:DescribeSubnets, ec2:DescribeInstances, ec2:RunInstances (with ec2:CreateTags for the tags at launch).
  */
+import { subnetZones } from './subnets.js';
 import { createHash } from 'node:crypto';
-import { DescribeInstancesCommand, DescribeSubnetsCommand, RunInstancesCommand, type RunInstancesCommandInput, type _InstanceType, type Instance, type LaunchTemplateSpecification } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, RunInstancesCommand, type RunInstancesCommandInput, type _InstanceType, type Instance, type LaunchTemplateSpecification } from '@aws-sdk/client-ec2';
 import type { AllocatableOptions } from '../../catalog/allocatable.js';
 import type { Catalog } from '../../catalog/catalog.js';
 import { PortError, type CapacityPort, type CapacitySignal } from '../../engine/ports.js';
@@ -146,10 +147,7 @@ export class Ec2Capacity implements CapacityPort {
    */
   async prepare(): Promise<void> {
     const subnets = [...new Set(this.opts.vngs.flatMap((v) => v.subnetIds))].sort();
-    if (subnets.length > 0) {
-      const out = await this.call('ec2:DescribeSubnets', () => this.aws.ec2.send(new DescribeSubnetsCommand({ SubnetIds: subnets })));
-      for (const s of out.Subnets ?? []) if (s.SubnetId !== undefined && s.AvailabilityZone !== undefined) this.subnetZones.set(s.SubnetId, s.AvailabilityZone);
-    }
+    for (const [id, zone] of Object.entries(await subnetZones(this.aws, subnets))) this.subnetZones.set(id, zone);
     const vngs = this.opts.vngs.map((v) => {
       const unknown = v.subnetIds.filter((s) => !this.subnetZones.has(s));
       if (unknown.length > 0) throw new PortError('invalid', `VNG ${v.name}: EC2 does not know subnet ${unknown.join(', ')} in ${this.regionText()}`, 'InvalidSubnetID.NotFound');

@@ -15,6 +15,11 @@ import type { SpotCredentials } from './credentials.js';
 
 export const DEFAULT_SPOT_API_URL = 'https://api.spotinst.io';
 
+/** An item of an answer as an object (anything else as an empty one): answers are read leniently. */
+export function obj(v: unknown): Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
 export class SpotApiError extends Error {
   override readonly name = 'SpotApiError';
   constructor(

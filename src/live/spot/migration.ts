@@ -24,7 +24,7 @@
  * Nothing here was checked against the real Spot API.
  */
 import type { OceanInstance } from '../../engine/state.js';
-import type { SpotClient } from './client.js';
+import { obj, type SpotClient } from './client.js';
 
 /** The plan's parameters Ocean takes, for one batch. */
 export interface OceanMigrationRequest {
@@ -60,9 +60,6 @@ export interface OceanMigrationSummary {
   readonly createdAt: string | null;
 }
 
-function obj(v: unknown): Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-}
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 export function phaseOf(status: string): OceanMigrationPhase {

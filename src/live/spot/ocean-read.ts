@@ -5,7 +5,7 @@
  * cluster, subnetZones}`), so the VNGs read are the model a file gives, parsed by the same code; the subnets' zones come
  * from EC2 (DescribeSubnets in the cluster's region).
  */
-import type { SpotClient } from './client.js';
+import { obj, type SpotClient } from './client.js';
 
 export interface OceanRead {
   readonly clusterId: string;
@@ -21,9 +21,6 @@ export function isOceanClusterId(id: string): boolean {
   return OCEAN_ID.test(id);
 }
 
-function obj(v: unknown): Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-}
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 

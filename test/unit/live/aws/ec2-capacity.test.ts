@@ -6,7 +6,7 @@
  * is found again.
  */
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import type { EC2Client, RunInstancesCommandInput } from '@aws-sdk/client-ec2';
+import { EC2Client, type RunInstancesCommandInput } from '@aws-sdk/client-ec2';
 import type { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../../src/catalog/catalog.js';
@@ -85,12 +85,13 @@ interface FakeInstance {
 /** EC2 faked: subnets, instances of the migration, and RunInstances answered by `run` (recorded). */
 function fakeEc2(run: (input: RunInstancesCommandInput, n: number) => Promise<unknown>, existing: FakeInstance[] = []): { clients: AwsClients; runs: RunInstancesCommandInput[] } {
   const runs: RunInstancesCommandInput[] = [];
-  const ec2 = {
+  // An EC2Client by prototype (the SDK's paginators check it), every call answered here.
+  const ec2 = Object.assign(Object.create(EC2Client.prototype) as object, {
     config: { region: 'us-east-1' },
     send: async (cmd: { constructor: { name: string }; input: unknown }): Promise<unknown> => {
       switch (cmd.constructor.name) {
         case 'DescribeSubnetsCommand': {
-          const ids = (cmd.input as { SubnetIds: string[] }).SubnetIds;
+          const ids = (cmd.input as { Filters: { Name: string; Values: string[] }[] }).Filters.find((f) => f.Name === 'subnet-id')?.Values ?? [];
           return { Subnets: ids.filter((id) => SUBNETS[id] !== undefined).map((id) => ({ SubnetId: id, AvailabilityZone: SUBNETS[id] })) };
         }
         case 'DescribeInstancesCommand':
@@ -104,7 +105,7 @@ function fakeEc2(run: (input: RunInstancesCommandInput, n: number) => Promise<un
           throw new Error(`unexpected ${cmd.constructor.name}`);
       }
     },
-  };
+  });
   return {
     runs,
     clients: { ec2: ec2 as unknown as EC2Client, autoscaling: {} as AutoScalingClient, region: async () => 'us-east-1', destroy: () => undefined },
