@@ -108,6 +108,7 @@ describe('run --executor', () => {
     await one(['--executor', 'ocean', '--vngs', join(dir, 'vngs.json')], 'flag --executor: ocean needs --ocean-cluster o-...');
     await one(['--executor', 'ocean', ...flags, '--capacity', 'kwok'], 'flag --capacity: kwok does not go with --executor ocean');
     await one(['--executor', 'ocean', ...flags, '--cloud', 'aws', '--cluster-name', 'c'], 'flag --cloud: aws does not go with --executor ocean');
+    await one(['--executor', 'ocean', ...flags, '--capacity-grace', '10m'], 'flag --capacity-grace: does not go with --executor ocean');
     await one(['--executor', 'ocean', ...flags, '--ocean-poll-interval', '0s'], 'flag --ocean-poll-interval: expected a duration from 1s to 10m');
     await one(['--vngs', join(dir, 'vngs.json'), '--ocean-poll-interval', '5s'], 'flag --ocean-poll-interval: only with --executor ocean');
     const r = await runCli(['run', '--cluster', CLUSTER, '--executor', 'ocean', ...flags], { SPOTINST_TOKEN: '', SPOTINST_CREDENTIALS_FILE: join(dir, 'none') });
