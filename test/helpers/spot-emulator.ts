@@ -5,6 +5,14 @@
  *
  *   GET /ocean/aws/k8s/cluster/{oceanClusterId}          -> items: [cluster]
  *   GET /ocean/aws/k8s/launchSpec?oceanId={id}            -> items: launch specs of the cluster
+ *   GET /ocean/aws/k8s/cluster/{id}/migration/discovery?shouldFetchPods=false
+ *                                                         -> items: one per node of the fixture's `nodes`: {instanceId,
+ *                                                            k8sNodeName, instanceType, launchSpecId, runningPods,
+ *                                                            podDetails when shouldFetchPods=true}; the VNG by
+ *                                                            suggestedVng() below (the path and query parameter from
+ *                                                            spotinst-sdk-python get_migration_discovery; the VNG rule from
+ *                                                            Spot's documentation; the field names are guesses, as the
+ *                                                            client's, src/live/spot/discovery.ts)
  *
  * Every request needs `Authorization: Bearer <token>` (else 401) and, when the emulator has an account, `accountId` equal
  * to it (else 403). An unknown cluster is a 400 with error code CLUSTER_DOES_NOT_EXIST (the emulator's choice: the public
@@ -41,6 +49,39 @@ import type { AddressInfo } from 'node:net';
 export interface OceanClusterFixture {
   readonly cluster: Record<string, unknown>;
   readonly launchSpecs: readonly Record<string, unknown>[];
+  /** The nodes Ocean's migration discovery lists (a function: read at each request, e.g. from a live cluster). */
+  readonly nodes?: readonly EmulatedNode[] | (() => readonly EmulatedNode[]);
+}
+
+/** A node of the emulated Kubernetes cluster, as Ocean's discovery sees it. */
+export interface EmulatedNode {
+  readonly instanceId: string;
+  readonly name: string;
+  readonly instanceType?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly { readonly key: string; readonly value?: string; readonly effect: string }[];
+  readonly pods?: readonly string[];
+}
+
+/** Labels and taints Kubernetes, EKS and eksctl put on every node: not the node's own for the discovery's match. */
+const WELL_KNOWN = /^([a-z0-9.-]*\.)?(kubernetes\.io|k8s\.io)\/|^(eks\.amazonaws\.com|alpha\.eksctl\.io|karpenter\.sh|spotinst\.io)\//;
+
+/**
+ * The VNG Ocean's discovery suggests for a node (the emulator's reading of Spot's documentation: by the node's labels and
+ * taints): `Default` when the node has no labels or taints of its own, else the id of the first launch spec whose labels are
+ * all on the node and whose taints are the node's own taints, else null.
+ */
+export function suggestedVng(node: EmulatedNode, launchSpecs: readonly Record<string, unknown>[]): string | null {
+  const labels = Object.entries(node.labels).filter(([k]) => !WELL_KNOWN.test(k));
+  const taints = node.taints.filter((t) => !WELL_KNOWN.test(t.key)).map((t) => `${t.key}=${t.value ?? ''}:${t.effect}`).sort();
+  if (labels.length === 0 && taints.length === 0) return 'Default';
+  const pairs = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null) : []);
+  for (const spec of launchSpecs) {
+    const wants = pairs(spec['labels']);
+    const specTaints = pairs(spec['taints']).map((t) => `${String(t['key'])}=${typeof t['value'] === 'string' ? t['value'] : ''}:${String(t['effect'])}`).sort();
+    if (wants.every((l) => node.labels[String(l['key'])] === String(l['value'])) && specTaints.join('\n') === taints.join('\n')) return typeof spec['id'] === 'string' ? spec['id'] : null;
+  }
+  return null;
 }
 
 export interface RecordedRequest {
@@ -132,6 +173,7 @@ function envelope(method: string, url: string, status: number, body: Record<stri
 }
 
 const MIGRATION_KIND = 'spotinst:ocean:aws:k8s:migration';
+const DISCOVERY_KIND = 'spotinst:ocean:aws:k8s:migration:discovery';
 const BOOLEAN_FIELDS = ['shouldEvictStandAlonePods', 'shouldTerminateDrainedNodes', 'forcePodEvictionOnPdbFailure', 'respectPdb'] as const;
 
 /** The create body as a migration, or the name of its first bad field. */
@@ -228,6 +270,23 @@ export async function startSpotEmulator(o: SpotEmulatorOptions): Promise<SpotEmu
       const id = query['oceanId'];
       const specs = id === undefined ? Object.values(o.clusters).flatMap((c) => c.launchSpecs) : (o.clusters[id]?.launchSpecs ?? []);
       return send(200, { kind: KIND.launchSpec, items: specs, count: specs.length });
+    }
+    const discoveryPath = /^\/ocean\/aws\/k8s\/cluster\/([^/]+)\/migration\/discovery$/.exec(url.pathname);
+    if (method === 'GET' && discoveryPath !== null) {
+      const c = o.clusters[decodeURIComponent(discoveryPath[1] as string)];
+      if (c === undefined) return error(400, 'CLUSTER_DOES_NOT_EXIST', `Cluster ${discoveryPath[1] ?? ''} does not exist`);
+      const fetchPods = query['shouldFetchPods'];
+      if (fetchPods !== undefined && fetchPods !== 'true' && fetchPods !== 'false') return error(400, 'VALIDATION_ERROR', 'shouldFetchPods: expected true or false');
+      const nodes = typeof c.nodes === 'function' ? c.nodes() : (c.nodes ?? []);
+      const items = nodes.map((n) => ({
+        instanceId: n.instanceId,
+        k8sNodeName: n.name,
+        ...(n.instanceType !== undefined ? { instanceType: n.instanceType } : {}),
+        launchSpecId: suggestedVng(n, c.launchSpecs),
+        runningPods: n.pods?.length ?? 0,
+        ...(fetchPods === 'true' ? { podDetails: (n.pods ?? []).map((name) => ({ name })) } : {}),
+      }));
+      return send(200, { kind: DISCOVERY_KIND, items, count: items.length });
     }
     const migrationPath = /^\/ocean\/aws\/k8s\/cluster\/([^/]+)\/migration(?:\/([^/]+))?$/.exec(url.pathname);
     if (migrationPath !== null) {

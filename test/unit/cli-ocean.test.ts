@@ -25,6 +25,13 @@ beforeAll(async () => {
       'o-1a2b3c': {
         cluster: { id: 'o-1a2b3c', name: 'shop', region: 'us-east-1', controllerClusterId: 'shop', compute: { instanceTypes: { whitelist: ['m5.large'] } } },
         launchSpecs: [{ id: 'ols-1', oceanId: 'o-1a2b3c', imageId: 'ami-1', createdAt: '2026-01-01T00:00:00.000Z', ...SPEC }],
+        // Ocean's discovery: old-a's own label pool=old matches no VNG; old-b carries team=shop, the VNG's label; a third
+        // node is not one the plan migrates.
+        nodes: [
+          { instanceId: 'i-0aaaaaaaaaaaaaaa1', name: 'old-a', labels: { 'kubernetes.io/hostname': 'old-a', pool: 'old' }, taints: [] },
+          { instanceId: 'i-0aaaaaaaaaaaaaaa2', name: 'old-b', labels: { 'kubernetes.io/hostname': 'old-b', pool: 'old', team: 'shop' }, taints: [] },
+          { instanceId: 'i-0bbbbbbbbbbbbbbb1', name: 'system-1', labels: { 'kubernetes.io/hostname': 'system-1' }, taints: [] },
+        ],
       },
     },
   });
