@@ -301,7 +301,7 @@ describe('run --executor ocean against the emulated Ocean, which migrates on the
     expect(r.out).toMatch(/Migration mig-stop: Stopped/);
     expect(api.migrations.length - before).toBe(1);
     const put = api.requests.filter((q) => q.method === 'PUT');
-    expect(put.at(-1)?.body).toEqual({ migration: { state: 'stopped', shouldTerminateDrainedNodes: true } });
+    expect(put.at(-1)?.body).toEqual({ migration: { state: 'STOPPED', shouldTerminateDrainedNodes: true } });
     // Ocean (the engine) gave the old nodes back: nothing it did not drain stays cordoned.
     const nodes = (await core.listNode({ labelSelector: `pool=old,${RUN_LABEL}=${id(s)}` })).items;
     expect(nodes.map((n) => n.metadata?.name).sort()).toEqual(old);

@@ -29,7 +29,7 @@
  *                                                                 unscheduledPodIds, newUnscheduledPodIds, migrationConfig,
  *                                                                 createdAt, erroredAt, stoppedAt, completedAt, errorMessage)
  *   GET  /ocean/aws/k8s/cluster/{id}/migration                 -> items: [{Id, state, createdAt, completedAt}]
- *   PUT  /ocean/aws/k8s/cluster/{id}/migration/{migrationId}   {"migration": {"state": "stopped", shouldTerminateDrainedNodes}}
+ *   PUT  /ocean/aws/k8s/cluster/{id}/migration/{migrationId}   {"migration": {"state": "STOPPED", shouldTerminateDrainedNodes}}
  *
  * A migration is performed by a pluggable MigrationWorld (`world` option): `scriptedWorld()` below for unit tests (its
  * statuses advance one step per status read of that migration; summaries and the create's check of a migration still
@@ -37,8 +37,8 @@
  * the public SDKs do not show is the emulator's choice, as vngshift's client assumes it (src/live/spot/migration.ts):
  * the create answer's `id`; status values Running, Stopping, Stopped, Completed, Failed; instance states of old instances
  * Waiting, Cordoned, Drained, Terminated, Uncordoned, of new ones Pending, Running; the failure text in `errorMessage`;
- * unscheduledPodIds as a comma-separated string (the Go SDK types it as a string); the stop body's `state: "stopped"`
- * (any other state is a 400 INVALID_MIGRATION_STATE); a create while another migration of the cluster runs is a 400
+ * unscheduledPodIds as a comma-separated string (the Go SDK types it as a string); the stop body's state
+ * must be `STOPPED`, as Spot's guide documents it (another is a 400 INVALID_MIGRATION_STATE); a create while another migration of the cluster runs is a 400
  * MIGRATION_ALREADY_RUNNING; a create whose body is not a migration a 400 INVALID_MIGRATION_PARAMETERS naming the field;
  * an unknown migration a 400 MIGRATION_DOES_NOT_EXIST. A stop of a migration that has ended changes nothing (200).
  */
@@ -316,7 +316,7 @@ export async function startSpotEmulator(o: SpotEmulatorOptions): Promise<SpotEmu
       if (m !== undefined && method === 'PUT') {
         const u = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['migration'] : undefined;
         const fields = typeof u === 'object' && u !== null ? (u as Record<string, unknown>) : {};
-        if (typeof fields['state'] !== 'string' || fields['state'].toLowerCase() !== 'stopped') return error(400, 'INVALID_MIGRATION_STATE', 'migration.state: only "stopped" is accepted');
+        if (fields['state'] !== 'STOPPED') return error(400, 'INVALID_MIGRATION_STATE', 'migration.state: only "STOPPED" is accepted');
         const terminate = fields['shouldTerminateDrainedNodes'] === true;
         if (!ENDED.has(peek(m)) && m.stopped === null) {
           m.stopped = { terminateDrained: terminate };

@@ -217,7 +217,7 @@ describe('OceanExecutor', () => {
     const puts = api.requests.filter((r) => r.method === 'PUT');
     expect(puts).toHaveLength(1);
     expect(puts[0]?.path).toBe(`/ocean/aws/k8s/cluster/${CLUSTER}/migration/${api.migrations[0]?.id ?? ''}`);
-    expect(puts[0]?.body).toEqual({ migration: { state: 'stopped', shouldTerminateDrainedNodes: true } });
+    expect(puts[0]?.body).toEqual({ migration: { state: 'STOPPED', shouldTerminateDrainedNodes: true } });
     expect(posts()).toHaveLength(1);
     expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(['migration.stop-requested', 'migration.stopping', 'ocean.stop-sent', 'migration.stopped']));
     expect(executor.current.nodePhase['n1']).toBe('terminated');
