@@ -482,7 +482,7 @@ export async function executeRun(opts: RunOptions): Promise<number> {
       }
       fresh.ocean = oceanExecution(v.ocean.api.clusterId, v.ocean.apiUrl, fresh.batches.length);
       if (fresh.params.cordonAllAtStart && fresh.batches.length > 1) {
-        log('warning: Ocean cordons only the instances of the migration in flight, so cordonAllAtStart does not hold across batches: pods evicted from one batch may land on the old nodes of a later one and move again');
+        log('cordonAllAtStart: Ocean cordons only the instances of the migration in flight; vngshift cordons the old nodes of the later batches itself before the first batch goes to Ocean, and uncordons those whose batch never went if the run stops or fails');
       }
     }
   }
