@@ -37,9 +37,9 @@
  * the public SDKs do not show is the emulator's choice, as vngshift's client assumes it (src/live/spot/migration.ts):
  * the create answer's `id`; status values Running, Stopping, Stopped, Completed, Failed; instance states of old instances
  * Waiting, Cordoned, Drained, Terminated, Uncordoned, of new ones Pending, Running; the failure text in `errorMessage`;
- * unscheduledPodIds as a comma-separated string (the Go SDK types it as a string); the stop body's state
- * must be `STOPPED`, as Spot's guide documents it (another is a 400 INVALID_MIGRATION_STATE); a create while another migration of the cluster runs is a 400
- * MIGRATION_ALREADY_RUNNING; a create whose body is not a migration a 400 INVALID_MIGRATION_PARAMETERS naming the field;
+ * unscheduledPodIds as a comma-separated string (the Go SDK types it as a string); a stop body whose state is not
+ * `STOPPED` (the value Spot's guide documents) is a 400 INVALID_MIGRATION_STATE; a create while another migration of the
+ * cluster runs is a 400 MIGRATION_ALREADY_RUNNING; a create whose body is not a migration a 400 INVALID_MIGRATION_PARAMETERS naming the field;
  * an unknown migration a 400 MIGRATION_DOES_NOT_EXIST. A stop of a migration that has ended changes nothing (200).
  */
 import { randomUUID } from 'node:crypto';
