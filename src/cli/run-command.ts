@@ -322,6 +322,7 @@ export function progressLine(ev: EngineEvent, batches: number): string | null {
     case 'batch.started':
       return `${of}: started, ${String(d['nodes'] ?? '?')} node(s) cordoned and draining`;
     case 'migration.cordoned-all':
+      if (d['laterBatches'] === true) return `${String(d['nodes'] ?? '?')} old node(s) of the later batches cordoned at the start (cordonAllAtStart; Ocean cordons each batch's own)`;
       return `all ${String(d['nodes'] ?? '?')} selected old node(s) cordoned at the start (cordonAllAtStart); pods are evicted batch by batch`;
     case 'batch.drained':
       return `${of}: drained, ${String(d['evicted'] ?? '?')} pod(s) evicted`;

@@ -284,7 +284,7 @@ export class OceanExecutor {
       this.trace('node.cordoned', `Node ${name}`, { atStart: true });
     }
     s.cordonedAllAt = this.now();
-    this.trace('migration.cordoned-all', `Migration ${s.id}`, { nodes: count });
+    this.trace('migration.cordoned-all', `Migration ${s.id}`, { nodes: count, laterBatches: true });
     await this.persist();
   }
 
@@ -297,15 +297,17 @@ export class OceanExecutor {
     const s = this.state;
     const nodes = this.deps.nodes;
     if (nodes === undefined || s.status === 'Completed') return;
+    // As the own engine traces them: a failure's uncordons name their reason (a progress line each), a stop's do not.
+    const reason = s.status === 'Failed' ? { reason: 'migration failed' } : undefined;
     for (const name of this.laterNodes()) {
       if (s.nodePhase[name] !== 'cordoned') continue;
       try {
         if ((await nodes.unschedulable(name)) !== null) await nodes.uncordon(name);
         s.nodePhase[name] = 'uncordoned';
-        this.trace('node.uncordoned', `Node ${name}`, { reason: s.status === 'Failed' ? 'migration failed' : 'migration stopped' });
+        this.trace('node.uncordoned', `Node ${name}`, reason);
       } catch (e) {
         if (!(e instanceof PortError)) throw e;
-        this.trace('node.uncordon-failed', `Node ${name}`, { error: e.kind, message: e.message });
+        this.trace('node.uncordon-failed', `Node ${name}`, { ...reason, error: e.kind, message: e.message });
       }
     }
   }

@@ -312,7 +312,7 @@ describe('cordonAllAtStart through Ocean', () => {
     await runToEnd(executor, clock);
     expect(executor.current.status).toBe('Completed');
     expect(nodes.calls.filter((c) => c.call.startsWith('uncordon'))).toEqual([]);
-    expect(events.filter((e) => e.kind === 'migration.cordoned-all').map((e) => e.detail?.['nodes'])).toEqual([3]);
+    expect(events.filter((e) => e.kind === 'migration.cordoned-all').map((e) => e.detail)).toEqual([{ nodes: 3, laterBatches: true }]);
   });
 
   it('without the parameter nothing is cordoned by vngshift', async () => {
