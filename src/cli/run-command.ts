@@ -327,6 +327,7 @@ export function progressLine(ev: EngineEvent, batches: number): string | null {
     case 'batch.started':
       return `${of}: started, ${String(d['nodes'] ?? '?')} node(s) cordoned and draining`;
     case 'migration.cordoned-all':
+      if (d['laterBatches'] === true) return `${String(d['nodes'] ?? '?')} old node(s) of the later batches cordoned at the start (cordonAllAtStart; Ocean cordons each batch's own)`;
       return `all ${String(d['nodes'] ?? '?')} selected old node(s) cordoned at the start (cordonAllAtStart); pods are evicted batch by batch`;
     case 'batch.drained':
       return `${of}: drained, ${String(d['evicted'] ?? '?')} pod(s) evicted`;
@@ -488,7 +489,7 @@ export async function executeRun(opts: RunOptions): Promise<number> {
       }
       fresh.ocean = oceanExecution(v.ocean.api.clusterId, v.ocean.apiUrl, fresh.batches.length);
       if (fresh.params.cordonAllAtStart && fresh.batches.length > 1) {
-        log('warning: Ocean cordons only the instances of the migration in flight, so cordonAllAtStart does not hold across batches: pods evicted from one batch may land on the old nodes of a later one and move again');
+        log('cordonAllAtStart: Ocean cordons only the instances of the migration in flight; vngshift cordons the old nodes of the later batches itself before the first batch goes to Ocean, and uncordons those whose batch never went if the run stops or fails');
       }
     }
   }
