@@ -68,9 +68,12 @@ export function simulateCommand(): Command {
     .option('--max-pods <n>', "max pods per new node, over the VNG's maxPods, the old nodes' and the catalog's (EKS ENI) value")
     .option('--max-time <duration>', 'cut the run short after this much virtual time (default: the plan bound plus 1h)')
     .option('--trace-out <file>', 'write the trace (every event of the run) to this file, one JSON object per line; -o json then leaves it out')
+    .option('--timing <file>', 'the timing model: a file written by vngshift calibrate, or eks (the default) or kwok; over a scenario\'s own timing')
     .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json']).default('text'))
     .action(async (opts: SimulateOptions) => {
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
+      const { loadTiming } = await import('../../sim/timing-file.js');
+      const timingFile = opts.timing !== undefined ? loadTiming(opts.timing) : null;
       if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)) {
         throw new InputError('flag --seed', '', '', `expected a whole number from 0 to 4294967295, found "${opts.seed}"`);
       }
@@ -115,6 +118,12 @@ export function simulateCommand(): Command {
         replay = `vngshift simulate ${process.argv.slice(3).join(' ')}`;
       }
       flushInputNotices();
+      if (timingFile !== null) {
+        // The file's figures over the scenario's; the plan's batch times from the same figures.
+        const { timingModelFromFigures } = await import('../planner/timing.js');
+        const timing = { ...inputs.timing, ...timingFile.timing };
+        inputs = { ...inputs, timing, plannerTiming: timingModelFromFigures(timing, timingFile.spread ?? undefined) };
+      }
       const { plan, result } = await rehearse(inputs, catalog, {
         allowArchitectureChange: opts.allowArchitectureChange === true,
         ...(allocatable !== undefined ? { allocatable } : {}),
