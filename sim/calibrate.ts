@@ -7,9 +7,10 @@
  *   (the burst), 1/qps once they are spent. `apiLatencySeconds` is the median of the gaps shorter than 0.8/qps (those that
  *   waited for no token); `clientQps`/`clientBurst` are the run's own (the `executor.settings` event `run` writes first),
  *   else fitted from the gaps: the median gap, when the gaps are mostly far above the latency, is one token's wait.
- * - Replacement readiness. After a batch's last eviction the engine checks its health gate once per reconcile; the time
- *   from the last eviction to `batch.healthy` is the replacements' readiness rounded up to the next reconcile. Its median
- *   over the batches, less half a reconcile (the rounding's mean), is what a replacement took: a new node's launch chain
+ * - Replacement readiness. The health gate passes once batchMinHealthyPercentage of a batch's evicted pods have Ready
+ *   replacements, and the engine reads it once per reconcile: from the eviction at that rank to `batch.healthy` is the
+ *   replacements' readiness rounded up to a reconcile. Its median over the batches, less half a reconcile (the rounding's
+ *   mean), is what a replacement took (when the gate passed at its first reading, an upper bound): a new node's launch chain
  *   when one was needed, then the pod's start. Of it, the launch chain keeps the base model's share when that fits in it
  *   (the rest is `podStartSeconds`, `podReadySeconds` 0); when the base model's chain alone is longer, every part of the
  *   chain is scaled down to fit.
@@ -26,6 +27,8 @@ export interface ExecutorSettings {
   readonly qps: number;
   readonly burst: number;
   readonly intervalSeconds: number;
+  /** batchMinHealthyPercentage: the share of a batch's evicted pods whose replacements the health gate waits for. */
+  readonly minHealthyPercent: number;
   /** kwok and ec2: vngshift launches at its own reconcile; external: an autoscaler does. */
   readonly capacity: string;
 }
@@ -67,7 +70,7 @@ export function settingsOf(events: readonly EngineEvent[]): ExecutorSettings | n
   const d = ev?.detail;
   if (!d) return null;
   const num = (k: string, dflt: number): number => (typeof d[k] === 'number' ? (d[k] as number) : dflt);
-  return { qps: num('qps', 20), burst: num('burst', 40), intervalSeconds: num('intervalSeconds', 5), capacity: typeof d['capacity'] === 'string' ? d['capacity'] : 'external' };
+  return { qps: num('qps', 20), burst: num('burst', 40), intervalSeconds: num('intervalSeconds', 5), minHealthyPercent: num('minHealthyPercent', 50), capacity: typeof d['capacity'] === 'string' ? d['capacity'] : 'external' };
 }
 
 const round = (x: number, digits = 3): number => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -80,6 +83,7 @@ export function fitTiming(events: readonly EngineEvent[], base: SimTiming): Cali
   const evs = [...events].sort((a, b) => a.t - b.t);
   const settings = settingsOf(evs);
   const interval = settings?.intervalSeconds ?? 5;
+  const minHealthy = settings?.minHealthyPercent ?? 50;
 
   // Eviction request gaps, within one reconcile (a gap of half a reconcile or more is a sleep between reconciles).
   const gaps: number[] = [];
@@ -92,21 +96,27 @@ export function fitTiming(events: readonly EngineEvent[], base: SimTiming): Cali
   }
   const qps = settings?.qps ?? null;
   const unthrottled = gaps.filter((g) => qps === null || g < 0.8 / qps);
-  const latency = unthrottled.length > 0 ? quantile(unthrottled, 0.5) : gaps.length > 0 ? quantile(gaps, 0.1) : base.apiLatencySeconds;
   let fittedQps = qps ?? base.clientQps;
   if (qps === null && gaps.length >= 10) {
+    // Without the run's settings: gaps that cluster well above the shortest ones are one token's wait each.
+    // (or gaps all alike: a steady pace, as a token bucket gives, not the spread of round trips).
     const median = quantile(gaps, 0.5);
-    if (median > 2 * latency) fittedQps = 1 / median;
+    const steady = quantile(gaps, 0.9) < 1.2 * quantile(gaps, 0.1);
+    if (median > 2 * quantile(gaps, 0.05) || steady) fittedQps = 1 / median;
   }
+  const unthrottledFitted = unthrottled.length > 0 || qps !== null ? unthrottled : gaps.filter((g) => g < 0.8 / fittedQps);
+  // Every request waited for a token: the round trip is hidden under 1/qps; keep the base's, capped there.
+  const latency = unthrottledFitted.length >= 3 ? quantile(unthrottledFitted, 0.5) : Math.min(base.apiLatencySeconds, 1 / fittedQps);
   const burst = settings?.burst ?? base.clientBurst;
 
   // Per batch: start, last eviction attempt, healthy.
-  const batches = new Map<number, { started?: number; lastAttempt?: number; healthy?: number }>();
+  const batches = new Map<number, { started?: number; lastAttempt?: number; drained?: number; healthy?: number; evictions: number[] }>();
   let current: number | null = null;
   for (const e of evs) {
     const b = batchIndex(e.object);
     if (b !== null) {
-      const rec = batches.get(b) ?? {};
+      const rec = batches.get(b) ?? { evictions: [] };
+      if (e.kind === 'batch.drained') rec.drained ??= e.t;
       if (e.kind === 'batch.started') {
         rec.started ??= e.t;
         current = b;
@@ -114,8 +124,9 @@ export function fitTiming(events: readonly EngineEvent[], base: SimTiming): Cali
       if (e.kind === 'batch.healthy') rec.healthy ??= e.t;
       batches.set(b, rec);
     } else if (ATTEMPT.has(e.kind) && current !== null) {
-      const rec = batches.get(current) ?? {};
+      const rec = batches.get(current) ?? { evictions: [] };
       rec.lastAttempt = e.t;
+      if (e.kind !== 'pod.evict-blocked') rec.evictions.push(e.t);
       batches.set(current, rec);
     }
   }
@@ -123,7 +134,13 @@ export function fitTiming(events: readonly EngineEvent[], base: SimTiming): Cali
   const starts: number[] = [];
   for (const [, r] of [...batches].sort((a, b) => a[0] - b[0])) {
     if (r.started !== undefined) starts.push(r.started);
-    if (r.lastAttempt !== undefined && r.healthy !== undefined && r.healthy >= r.lastAttempt) waits.push(r.healthy - r.lastAttempt);
+    // The health gate passes once minHealthy% of the evicted pods have Ready replacements: the replacement of the eviction
+    // at that rank was Ready by batch.healthy, and (the gate is read once a reconcile) half a reconcile before on average.
+    if (r.healthy !== undefined && r.evictions.length > 0) {
+      const rank = Math.max(0, Math.ceil((minHealthy / 100) * r.evictions.length) - 1);
+      const at = [...r.evictions].sort((a, b) => a - b)[rank] as number;
+      if (r.healthy >= at) waits.push(r.healthy - at);
+    }
   }
   const timing: Partial<Record<keyof SimTiming, number>> = {
     apiLatencySeconds: round(Math.max(0.001, latency), 4),

@@ -595,7 +595,7 @@ export async function executeRun(opts: RunOptions): Promise<number> {
     const interval = engine.current.settings.intervalSeconds;
     // What calibrate needs to know of this executor, first in the trace file (sim/calibrate.ts reads it).
     if (opts.traceOut !== undefined) {
-      const settings = { t: ports.clock.now(), kind: 'executor.settings', object: 'Executor', detail: { qps: v.rate.qps, burst: v.rate.burst, intervalSeconds: interval, capacity: v.capacity } };
+      const settings = { t: ports.clock.now(), kind: 'executor.settings', object: 'Executor', detail: { qps: v.rate.qps, burst: v.rate.burst, intervalSeconds: interval, minHealthyPercent: engine.current.params.batchMinHealthyPercentage, capacity: v.capacity } };
       appendFileSync(opts.traceOut, `${JSON.stringify(settings)}\n`);
     }
     const { estimateEta } = await import('../engine/eta.js');
