@@ -14,6 +14,8 @@
  *   when one was needed, then the pod's start. Of it, the launch chain keeps the base model's share when that fits in it
  *   (the rest is `podStartSeconds`, `podReadySeconds` 0); when the base model's chain alone is longer, every part of the
  *   chain is scaled down to fit.
+ * - The executor's own time per reconcile (`reconcileSeconds`): from a batch's end to the next one's start, less the
+ *   engine's interval and two requests.
  * - Spread: the batches' cycle times (start to start) around their median: half the range between the 10th and the 90th
  *   percentile over the median, between 0.05 and 0.5.
  *
@@ -105,18 +107,25 @@ export function fitTiming(events: readonly EngineEvent[], base: SimTiming): Cali
     if (median > 2 * quantile(gaps, 0.05) || steady) fittedQps = 1 / median;
   }
   const unthrottledFitted = unthrottled.length > 0 || qps !== null ? unthrottled : gaps.filter((g) => g < 0.8 / fittedQps);
-  // Every request waited for a token: the round trip is hidden under 1/qps; keep the base's, capped there.
-  const latency = unthrottledFitted.length >= 3 ? quantile(unthrottledFitted, 0.5) : Math.min(base.apiLatencySeconds, 1 / fittedQps);
+  // Requests slower than the limit allows waited for no token: each gap is a round trip. Else the gaps below the limit's
+  // pace are; when every request waited for a token, the round trip is hidden under 1/qps: the base's, capped there.
+  const latency =
+    gaps.length >= 3 && quantile(gaps, 0.5) > 1.2 / fittedQps
+      ? quantile(gaps, 0.5)
+      : unthrottledFitted.length >= 3
+        ? quantile(unthrottledFitted, 0.5)
+        : Math.min(base.apiLatencySeconds, 1 / fittedQps);
   const burst = settings?.burst ?? base.clientBurst;
 
   // Per batch: start, last eviction attempt, healthy.
-  const batches = new Map<number, { started?: number; lastAttempt?: number; drained?: number; healthy?: number; evictions: number[] }>();
+  const batches = new Map<number, { started?: number; lastAttempt?: number; drained?: number; healthy?: number; completed?: number; evictions: number[] }>();
   let current: number | null = null;
   for (const e of evs) {
     const b = batchIndex(e.object);
     if (b !== null) {
       const rec = batches.get(b) ?? { evictions: [] };
       if (e.kind === 'batch.drained') rec.drained ??= e.t;
+      if (e.kind === 'batch.completed') rec.completed ??= e.t;
       if (e.kind === 'batch.started') {
         rec.started ??= e.t;
         current = b;
@@ -167,6 +176,14 @@ export function fitTiming(events: readonly EngineEvent[], base: SimTiming): Cali
       timing.podReadySeconds = 0;
     }
   }
+  // The executor's own time per reconcile: from a batch's end to the next one's start is one sleep of the interval and
+  // what the reconciles around it did besides (about two requests: the state saved, the next batch's cordon).
+  const between: number[] = [];
+  for (const [b, r] of batches) {
+    const next = batches.get(b + 1);
+    if (r.completed !== undefined && next?.started !== undefined && next.started >= r.completed) between.push(next.started - r.completed);
+  }
+  if (between.length > 0) timing.reconcileSeconds = round(Math.max(0, quantile(between, 0.5) - interval - 2 * (timing.apiLatencySeconds ?? 0)), 3);
   const cycles = starts.slice(1).map((t, i) => t - (starts[i] as number));
   let spread = 0.25;
   if (cycles.length >= 2) {

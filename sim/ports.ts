@@ -125,7 +125,7 @@ export function makePorts(world: World, autoscaler: Autoscaler, runtime: Runtime
       now: () => q.now,
       sleep: (seconds) =>
         new Promise<void>((resolve) => {
-          q.after(seconds, 'engine sleep', () => runtime.deliver(incarnation, resolve));
+          q.after(seconds + world.timing.reconcileSeconds, 'engine sleep', () => runtime.deliver(incarnation, resolve));
         }),
     },
     trace: {

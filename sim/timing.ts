@@ -52,6 +52,13 @@ export interface SimTiming {
   readonly nodeDeleteSeconds: number;
   /** After an InsufficientInstanceCapacity error the autoscaler avoids the type/zone this long (a couple of minutes, as EC2 advises). */
   readonly capacityBackoffSeconds: number;
+  /**
+   * The executor's own time per reconcile besides its API requests: building the snapshot from its watch caches, the
+   * decisions, serialising the state; on a loaded machine, waiting for a CPU. The engine sleeps its interval after each
+   * reconcile, so this adds to every one. 0 in the EKS model (no measurement of an executor in a cluster yet); the KWOK
+   * model's is measured on this project's machine (sim/timing-file.ts); calibrate fits it from a run's trace.
+   */
+  readonly reconcileSeconds: number;
   /** A crashed engine is back (pod restart, leader election lease of 15 s) after this long. */
   readonly engineRestartSeconds: number;
 }
@@ -78,6 +85,7 @@ export const DEFAULT_SIM_TIMING: SimTiming = {
   nodeDeleteSeconds: 30,
   capacityBackoffSeconds: 120,
   engineRestartSeconds: 20,
+  reconcileSeconds: 0,
 };
 
 /** The defaults with the given values over them; rejects negative or non-finite values. */

@@ -1,7 +1,7 @@
 /**
  * The fit of `vngshift calibrate` on synthetic traces: rehearsals run with known timing figures, their traces fitted, the
  * figures compared with the known ones. Tolerances: the API request time within 20%; the rate limit within 10% (fitted from
- * the gaps when the trace does not state it); a replacement's readiness within half a reconcile interval (the engine sees
+ * the gaps when the trace does not state it); the executor's time per reconcile within 0.3 s; a replacement's readiness within half a reconcile interval (the engine sees
  * it only at its reconciles, every 5 s); and a second rehearsal with the fitted figures within 10% of the first's duration.
  */
 import { describe, expect, it } from 'vitest';
@@ -46,6 +46,15 @@ describe('calibrate: fitTiming', () => {
     const truth = 2.5 + 1 + 6;
     expect(Math.abs((fit.evidence.replacementSeconds ?? 0) - truth)).toBeLessThanOrEqual(2.5);
     expect(fit.evidence.batches).toBe(plan.batches.length);
+  });
+
+  it("recovers the executor's own time per reconcile within 0.3 s", async () => {
+    const { c, vngs, plan } = world();
+    const r = await simulate({ cluster: c, vngs, catalog, plan, seed: 3, timing: { ...ROOMY, reconcileSeconds: 0.8 } });
+    const fit = fitTiming(traceOf(r, { qps: 20, burst: 40, intervalSeconds: 5, capacity: 'kwok' }), resolveTiming(KWOK_SIM_TIMING));
+    expect(Math.abs((fit.timing.reconcileSeconds ?? -1) - 0.8)).toBeLessThanOrEqual(0.3);
+    const none = fitTiming(traceOf(await simulate({ cluster: c, vngs, catalog, plan, seed: 3, timing: ROOMY }), { qps: 20, burst: 40, intervalSeconds: 5, capacity: 'kwok' }), resolveTiming(KWOK_SIM_TIMING));
+    expect(none.timing.reconcileSeconds ?? -1).toBeLessThanOrEqual(0.3);
   });
 
   it('fits the rate limit from the gaps when the trace does not state it', async () => {
