@@ -16,7 +16,9 @@ import { parseDuration } from './durations.js';
 import { planExitCode } from './exit-codes.js';
 import { selectionProblem } from '../planner/selection-check.js';
 import { writeJsonFile, writeJsonTo } from './json-out.js';
-import { oceanVngText, vngInput, type VngText } from './ocean-source.js';
+import { oceanDiscovery, oceanVngText, vngInput, type VngText } from './ocean-source.js';
+import { compareDiscovery, type OceanDiscoveryComparison } from '../report/discovery-compare.js';
+import { discoveryMarkdownLines, discoveryTextLines } from '../report/discovery-text.js';
 import { flushInputNotices, loadKubeConfig, parseSingleDocument, readCluster, readInput, readLiveCluster } from './inputs.js';
 
 export interface PlanOptions {
@@ -219,10 +221,25 @@ export function withOceanFlags(cmd: Command): Command {
     .option('--spot-api-url <url>', 'the Spot API (default https://api.spotinst.io)');
 }
 
-export function renderPlan(plan: Plan, output: string): string {
+/**
+ * The plan as printed: with --ocean-cluster, beside it Ocean's discovery compared (JSON: the plan's fields and
+ * `oceanDiscovery`, or `oceanDiscoveryError` when the Spot API did not answer it).
+ */
+export type PlanReport = Plan & { readonly oceanDiscovery?: OceanDiscoveryComparison; readonly oceanDiscoveryError?: string };
+
+export function renderPlan(plan: PlanReport, output: string): string {
   if (output === 'json') return JSON.stringify(plan, null, 2) + '\n';
-  if (output === 'markdown') return renderPlanMarkdown(plan);
-  return renderPlanText(plan);
+  const d = plan.oceanDiscovery;
+  if (output === 'markdown') return renderPlanMarkdown(plan) + (d !== undefined ? `${discoveryMarkdownLines(d).join('\n')}\n` : '');
+  return renderPlanText(plan) + (d !== undefined ? `${discoveryTextLines(d).join('\n')}\n` : '');
+}
+
+/** The plan with Ocean's discovery beside it (the plan alone without --ocean-cluster). */
+export function withDiscovery(plan: Plan, opts: PlanOptions, read: Awaited<ReturnType<typeof oceanDiscovery>>): PlanReport {
+  if (read === null || opts.oceanCluster === undefined || opts.vngText === undefined) return plan;
+  if ('error' in read) return { ...plan, oceanDiscoveryError: read.error };
+  const { vngs } = parseVngText(opts.vngText.text, opts.vngText.source, catalogFor(opts.catalog));
+  return { ...plan, oceanDiscovery: compareDiscovery(plan, vngs, read.nodes, opts.oceanCluster) };
 }
 
 export function planCommand(): Command {
@@ -243,7 +260,9 @@ export function planCommand(): Command {
       const fromOcean = await oceanVngText(opts);
       if (fromOcean !== null) opts.vngText = fromOcean;
       const live = await clusterForPlan(opts);
-      const plan = planFromOptions(opts, live);
+      const planned = planFromOptions(opts, live);
+      const discovery = await oceanDiscovery(opts);
+      const plan = withDiscovery(planned, opts, discovery);
       if (opts.planOut !== undefined) {
         try {
           writeJsonFile(opts.planOut, plan);
@@ -252,6 +271,7 @@ export function planCommand(): Command {
         }
       }
       flushInputNotices();
+      if (plan.oceanDiscoveryError !== undefined) process.stderr.write(`vngshift: note: Ocean's discovery not shown: ${plan.oceanDiscoveryError}\n`);
       // The JSON of a big plan is written in pieces, never held whole; the reports are small.
       if (opts.output === 'json') await writeJsonTo(process.stdout, plan);
       else process.stdout.write(renderPlan(plan, opts.output));

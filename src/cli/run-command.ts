@@ -17,7 +17,7 @@ import { MigrationEngine } from '../engine/engine.js';
 import { enginePlanOf } from '../engine/engine-plan.js';
 import { PortError, type ClusterSnapshot, type EngineEvent, type TracePort } from '../engine/ports.js';
 import type { LiveWorld } from '../live/index.js';
-import { initialState, isTerminal, oceanExecution, type EnginePlan, type MigrationState } from '../engine/state.js';
+import { DEFAULT_ENGINE_SETTINGS, initialState, isTerminal, type EngineSettings, oceanExecution, type EnginePlan, type MigrationState } from '../engine/state.js';
 import { migrationStatus } from '../engine/status.js';
 import { InputError } from '../model/errors.js';
 import { parseParams, type MigrationParams, type RawParams } from '../model/params.js';
@@ -44,10 +44,11 @@ import {
 import { checkOceanFlags, oceanVngText, vngInput } from './ocean-source.js';
 import { parseDuration } from './durations.js';
 import { DEFAULT_TIMING } from '../planner/timing.js';
+import { CAPACITY_GRACE_HELP, engineSettingsFrom, type EngineFlagOptions } from './engine-flags.js';
 import { migrationRequest, type OceanMigrations } from '../live/spot/migration.js';
 import { allocatableFromFlags, checkSelection, MAX_PODS_FLAG_LIMIT, paramsFrom, withOceanFlags, type PlanOptions } from './plan-command.js';
 
-export interface RunOptions extends PlanOptions {
+export interface RunOptions extends PlanOptions, EngineFlagOptions {
   plan?: string;
   kubeconfig?: string;
   context?: string;
@@ -172,6 +173,8 @@ interface Validated {
   readonly allocatable: AllocatableOptions | undefined;
   /** With --executor ocean: Ocean's migration calls for the cluster, and how often its status is read. */
   readonly ocean: OceanTarget | null;
+  /** Engine settings from the flags (--capacity-grace); a resumed migration keeps the ones it started with. */
+  readonly engine: Partial<EngineSettings>;
   /** --qps and --burst: the live adapters' token bucket (src/live/etiquette.ts). */
   readonly rate: ClientRate;
 }
@@ -188,6 +191,7 @@ export async function validateRun(opts: RunOptions): Promise<Validated> {
   }
   if (!['text', 'json'].includes(opts.output)) throw new InputError('flag --output', '', '', `expected text or json; found "${opts.output}"`);
   const cloud = cloudChoice(opts);
+  const engine = engineSettingsFrom(opts);
   const ocean = await oceanTarget(opts);
   checkNamespace(opts.namespace);
   checkMigrationId(opts.migrationId);
@@ -239,7 +243,7 @@ export async function validateRun(opts: RunOptions): Promise<Validated> {
   }
   const clusterFile = opts.cluster !== undefined ? { cluster: readCluster(opts.cluster), source: opts.cluster } : null;
   const kube = await loadKubeConfig(opts.kubeconfig, opts.context);
-  return { kube, catalog, vngs, vngsSource: vngSource?.source ?? '', planFile, clusterFile, params, capacity: opts.capacity, cloud, ec2, allocatable, ocean, rate };
+  return { kube, catalog, vngs, vngsSource: vngSource?.source ?? '', planFile, clusterFile, params, capacity: opts.capacity, cloud, ec2, allocatable, ocean, engine, rate };
 }
 
 /** --executor and the flags that go with it; with ocean, the Spot client (credentials read now, nothing called yet). */
@@ -255,6 +259,7 @@ async function oceanTarget(opts: RunOptions): Promise<OceanTarget | null> {
   }
   if (opts.capacity === 'kwok' || opts.capacity === 'ec2') throw new InputError('flag --capacity', '', '', `${opts.capacity} does not go with --executor ocean: Ocean launches the new nodes`);
   if (opts.cloud === 'aws') throw new InputError('flag --cloud', '', '', 'aws does not go with --executor ocean: Ocean terminates the old instances');
+  if (opts.capacityGrace !== undefined) throw new InputError('flag --capacity-grace', '', '', 'does not go with --executor ocean: Ocean decides when a migration lacks capacity');
   let pollSeconds = 10;
   if (opts.oceanPollInterval !== undefined) {
     const d = parseDuration(opts.oceanPollInterval);
@@ -342,6 +347,7 @@ export function progressLine(ev: EngineEvent, batches: number): string | null {
     case 'batch.started':
       return `${of}: started, ${String(d['nodes'] ?? '?')} node(s) cordoned and draining`;
     case 'migration.cordoned-all':
+      if (d['laterBatches'] === true) return `${String(d['nodes'] ?? '?')} old node(s) of the later batches cordoned at the start (cordonAllAtStart; Ocean cordons each batch's own)`;
       return `all ${String(d['nodes'] ?? '?')} selected old node(s) cordoned at the start (cordonAllAtStart); pods are evicted batch by batch`;
     case 'batch.drained':
       return `${of}: drained, ${String(d['evicted'] ?? '?')} pod(s) evicted`;
@@ -447,6 +453,7 @@ export function runCommand(): Command {
     .option('--profile <name>', 'with --cloud aws or --capacity ec2: the AWS shared-config profile (default: the SDK\'s credential chain)')
     .option('--allow-lower-min-size', "with --cloud aws: lower an Auto Scaling group's MinSize when terminating its drained instances would go below it")
     .addOption(new Option('--executor <name>', "who executes the batches: own (vngshift's engine) or ocean (Ocean's Workload Migration API, one migration per batch; needs --ocean-cluster)").choices(['own', 'ocean']).default('own'))
+    .option('--capacity-grace <duration>', CAPACITY_GRACE_HELP)
     .option('--ocean-poll-interval <duration>', "with --executor ocean: how often Ocean's migration status is read (default 10s)")
     .option('--dry-run', 'plan, check and print what the first batch would do (server-side dry run); change nothing')
     .option('--allow-infeasible', 'start even when the plan says some pods fit no VNG')
@@ -497,7 +504,7 @@ export async function executeRun(opts: RunOptions): Promise<number> {
       log(`warning: ${verdict(plan)}; starting anyway (${flagUsed})`);
     }
     log(`plan: ${verdict(plan)}; ${plan.oldNodes.length} old node(s) in ${plan.batches.length} batch(es), ${plan.summary.movingPods} pod(s) to move`);
-    fresh = initialState(opts.migrationId, enginePlanOf(plan) satisfies EnginePlan, Date.now() / 1000);
+    fresh = initialState(opts.migrationId, enginePlanOf(plan) satisfies EnginePlan, Date.now() / 1000, { ...DEFAULT_ENGINE_SETTINGS, ...v.engine });
     if (v.ocean !== null) {
       // Ocean migrates instances: every old node needs its EC2 instance id (spec.providerID).
       const without = plan.oldNodes.filter((n) => n.instanceId === null).map((n) => n.name);
@@ -507,7 +514,7 @@ export async function executeRun(opts: RunOptions): Promise<number> {
       }
       fresh.ocean = oceanExecution(v.ocean.api.clusterId, v.ocean.apiUrl, fresh.batches.length);
       if (fresh.params.cordonAllAtStart && fresh.batches.length > 1) {
-        log('warning: Ocean cordons only the instances of the migration in flight, so cordonAllAtStart does not hold across batches: pods evicted from one batch may land on the old nodes of a later one and move again');
+        log('cordonAllAtStart: Ocean cordons only the instances of the migration in flight; vngshift cordons the old nodes of the later batches itself before the first batch goes to Ocean, and uncordons those whose batch never went if the run stops or fails');
       }
     }
   }
