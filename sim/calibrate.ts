@@ -117,14 +117,13 @@ export function fitTiming(events: readonly EngineEvent[], base: SimTiming): Cali
         : Math.min(base.apiLatencySeconds, 1 / fittedQps);
   const burst = settings?.burst ?? base.clientBurst;
 
-  // Per batch: start, last eviction attempt, healthy.
-  const batches = new Map<number, { started?: number; lastAttempt?: number; drained?: number; healthy?: number; completed?: number; evictions: number[] }>();
+  // Per batch: its start, its evictions, when its health gate passed, its end.
+  const batches = new Map<number, { started?: number; healthy?: number; completed?: number; evictions: number[] }>();
   let current: number | null = null;
   for (const e of evs) {
     const b = batchIndex(e.object);
     if (b !== null) {
       const rec = batches.get(b) ?? { evictions: [] };
-      if (e.kind === 'batch.drained') rec.drained ??= e.t;
       if (e.kind === 'batch.completed') rec.completed ??= e.t;
       if (e.kind === 'batch.started') {
         rec.started ??= e.t;
@@ -134,7 +133,6 @@ export function fitTiming(events: readonly EngineEvent[], base: SimTiming): Cali
       batches.set(b, rec);
     } else if (ATTEMPT.has(e.kind) && current !== null) {
       const rec = batches.get(current) ?? { evictions: [] };
-      rec.lastAttempt = e.t;
       if (e.kind !== 'pod.evict-blocked') rec.evictions.push(e.t);
       batches.set(current, rec);
     }
