@@ -8,6 +8,8 @@ import { parseParams, type MigrationParams, type RawParams } from '../model/para
 import type { Cluster } from '../model/types.js';
 import { parseVngText } from '../model/vng/parse-vngs.js';
 import { buildPlan, type Plan } from '../planner/plan.js';
+import { timingModelFromFigures, type TimingModel } from '../planner/timing.js';
+import { loadTiming, type TimingFile } from '../../sim/timing-file.js';
 import { renderPlanMarkdown } from '../report/markdown.js';
 import { renderPlanText } from '../report/text.js';
 import { parseDuration } from './durations.js';
@@ -45,6 +47,8 @@ export interface PlanOptions {
   drainTimeThreshold?: string;
   batchTimeBudget?: string;
   cordonAllAtStart?: boolean;
+  /** plan and simulate: a timing file written by calibrate, or a built-in model (eks, kwok). */
+  timing?: string;
   vmMemoryOverheadPercent?: string;
   /** Max pods for every new node (over the VNG's maxPods, the old nodes' and the catalog's). */
   maxPods?: string;
@@ -125,9 +129,11 @@ export function planFromOptions(opts: PlanOptions, live?: () => Cluster): Plan {
   const catalog = catalogFor(opts.catalog);
   const { vngs } = parseVngText(vngSource.text, vngSource.source, catalog);
   if (vngs.length === 0) throw new InputError(vngSource.source, '', '', 'no launch specs found; expected at least one VNG');
+  const timing = opts.timing !== undefined ? plannerTimingOf(loadTiming(opts.timing)) : undefined;
   const read = cluster();
   checkSelection(read, params, opts, opts.cluster ?? liveSource(opts));
   return buildPlan({
+    ...(timing !== undefined ? { timing } : {}),
     cluster: read,
     vngs,
     catalog,
@@ -136,6 +142,11 @@ export function planFromOptions(opts: PlanOptions, live?: () => Cluster): Plan {
     allowArchitectureChange: opts.allowArchitectureChange === true,
     ...(allocatable !== undefined ? { allocatable } : {}),
   });
+}
+
+/** The planner's timing model from a timing file's figures (and its spread, when it states one). */
+export function plannerTimingOf(file: TimingFile): TimingModel {
+  return timingModelFromFigures(file.timing, file.spread ?? undefined);
 }
 
 /** Where the node selection came from, for an error message: the flag that gave it, else the --params file. */
@@ -244,6 +255,7 @@ export function planCommand(): Command {
     .option('--max-pods <n>', "max pods per new node, over the VNG's maxPods, the old nodes' and the catalog's (EKS ENI) value")
     .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--plan-out <file>', 'also write the versioned plan (JSON) that simulate and run read')
+    .option('--timing <file>', 'the timing model for the batch times: a file written by vngshift calibrate, or eks (default) or kwok')
     .action(async (opts: PlanOptions) => {
       const fromOcean = await oceanVngText(opts);
       if (fromOcean !== null) opts.vngText = fromOcean;

@@ -43,6 +43,7 @@ import {
 } from './inputs.js';
 import { checkOceanFlags, oceanVngText, vngInput } from './ocean-source.js';
 import { parseDuration } from './durations.js';
+import { DEFAULT_TIMING } from '../planner/timing.js';
 import { CAPACITY_GRACE_HELP, engineSettingsFrom, type EngineFlagOptions } from './engine-flags.js';
 import { migrationRequest, type OceanMigrations } from '../live/spot/migration.js';
 import { allocatableFromFlags, checkSelection, MAX_PODS_FLAG_LIMIT, paramsFrom, withOceanFlags, type PlanOptions } from './plan-command.js';
@@ -66,6 +67,22 @@ export interface RunOptions extends PlanOptions, EngineFlagOptions {
   allowLowerMinSize?: boolean;
   executor: string;
   oceanPollInterval?: string;
+  qps?: string;
+  burst?: string;
+}
+
+/** The executor's client-side rate limit (--qps, --burst), checked before anything touches the cluster. */
+export interface ClientRate {
+  readonly qps: number;
+  readonly burst: number;
+}
+
+export function clientRateFrom(opts: { qps?: string; burst?: string }): ClientRate {
+  const qps = opts.qps === undefined ? DEFAULT_TIMING.clientQps : Number(opts.qps);
+  if (!Number.isFinite(qps) || qps <= 0 || qps > 10000) throw new InputError('flag --qps', '', '', `expected requests per second above 0 (at most 10000), found "${opts.qps ?? ''}"`);
+  const burst = opts.burst === undefined ? DEFAULT_TIMING.clientBurst : Number(opts.burst);
+  if (!Number.isInteger(burst) || burst < 1 || burst > 100000) throw new InputError('flag --burst', '', '', `expected a whole number of requests of at least 1, found "${opts.burst ?? ''}"`);
+  return { qps, burst };
 }
 
 export const EXIT_COMPLETED = 0;
@@ -158,6 +175,8 @@ interface Validated {
   readonly ocean: OceanTarget | null;
   /** Engine settings from the flags (--capacity-grace); a resumed migration keeps the ones it started with. */
   readonly engine: Partial<EngineSettings>;
+  /** --qps and --burst: the live adapters' token bucket (src/live/etiquette.ts). */
+  readonly rate: ClientRate;
 }
 
 export interface OceanTarget {
@@ -214,6 +233,7 @@ export async function validateRun(opts: RunOptions): Promise<Validated> {
   if (planCatalog !== undefined && opts.catalog === undefined) {
     throw new InputError('flag --catalog', '', '', `the plan was made with the catalog ${planCatalog.file} (refreshed ${planCatalog.refreshedAt}); give --catalog with that file so the run sees the same instance types and zones`);
   }
+  const rate = clientRateFrom(opts);
   if (opts.traceOut !== undefined) {
     try {
       appendFileSync(opts.traceOut, '');
@@ -223,7 +243,7 @@ export async function validateRun(opts: RunOptions): Promise<Validated> {
   }
   const clusterFile = opts.cluster !== undefined ? { cluster: readCluster(opts.cluster), source: opts.cluster } : null;
   const kube = await loadKubeConfig(opts.kubeconfig, opts.context);
-  return { kube, catalog, vngs, vngsSource: vngSource?.source ?? '', planFile, clusterFile, params, capacity: opts.capacity, cloud, ec2, allocatable, ocean, engine };
+  return { kube, catalog, vngs, vngsSource: vngSource?.source ?? '', planFile, clusterFile, params, capacity: opts.capacity, cloud, ec2, allocatable, ocean, engine, rate };
 }
 
 /** --executor and the flags that go with it; with ocean, the Spot client (credentials read now, nothing called yet). */
@@ -439,7 +459,9 @@ export function runCommand(): Command {
     .option('--allow-infeasible', 'start even when the plan says some pods fit no VNG')
     .option('--allow-predicted-failure', 'start even when the plan predicts that the migration will fail (e.g. TechnicalTimeout)')
     .option('--idle-after-end', 'once the migration has ended, stay up until signalled (for a Deployment)')
-    .option('--trace-out <file>', "append the engine's trace (what it decided and did) to this file, one JSON object per line");
+    .option('--trace-out <file>', "append the engine's trace (what it decided and did) to this file, one JSON object per line")
+    .option('--qps <n>', 'client-side rate limit: Kubernetes API requests per second, sustained (default 20)')
+    .option('--burst <n>', 'client-side rate limit: requests allowed at once after a quiet spell (default 40)');
   return withOceanFlags(withMigrationFlags(cmd))
     .option('--vm-memory-overhead-percent <pct>', 'memory the hypervisor hides from computed node types (default 7.5)')
     .option('--max-pods <n>', "max pods per new node, over the VNG's maxPods, the old nodes' and the catalog's (EKS ENI) value")
@@ -460,6 +482,8 @@ export async function executeRun(opts: RunOptions): Promise<number> {
   // First contact with the cluster, read only: a migration already under way resumes from its persisted state.
   const saved = await readPersistedState(kube, opts.namespace, opts.migrationId);
   let fresh: MigrationState;
+  // The plan's estimate, for the ETA until the first batch is done (a resumed run has none: it has batches to learn from).
+  let plannedSeconds: number | null = null;
   if (saved !== null) {
     checkExecutorOf(saved, opts);
     if (isTerminal(saved.status)) log(`migration ${opts.migrationId} has already ended: ${saved.status}`);
@@ -467,6 +491,7 @@ export async function executeRun(opts: RunOptions): Promise<number> {
     fresh = saved;
   } else {
     const plan = await planForRun(v, opts, log);
+    plannedSeconds = plan.estimatedSeconds;
     flushInputNotices();
     const refusal = refusalOf(plan, opts);
     if (refusal !== null) {
@@ -575,10 +600,24 @@ export async function executeRun(opts: RunOptions): Promise<number> {
     const ports = world.ports;
     const engine = await MigrationEngine.resumeOrStart(ports, fresh);
     const interval = engine.current.settings.intervalSeconds;
+    // What calibrate needs to know of this executor, first in the trace file (sim/calibrate.ts reads it).
+    if (opts.traceOut !== undefined) {
+      const settings = { t: ports.clock.now(), kind: 'executor.settings', object: 'Executor', detail: { qps: v.rate.qps, burst: v.rate.burst, intervalSeconds: interval, minHealthyPercent: engine.current.params.batchMinHealthyPercentage, capacity: v.capacity } };
+      appendFileSync(opts.traceOut, `${JSON.stringify(settings)}\n`);
+    }
+    const { estimateEta } = await import('../engine/eta.js');
+    const { etaLine } = await import('../report/eta-line.js');
+    const batchesDone = (): number => engine.current.batches.filter((b) => b.phase === 'done').length;
+    let doneSeen = batchesDone();
     while (!isTerminal(engine.current.status)) {
       if (interrupted !== null || !leader.isLeader()) break;
       await engine.step();
       if (isTerminal(engine.current.status)) break;
+      // After every batch, the ETA learnt from the batches done so far.
+      if (batchesDone() > doneSeen) {
+        doneSeen = batchesDone();
+        log(etaLine(estimateEta(engine.current, ports.clock.now(), plannedSeconds), true));
+      }
       await Promise.race([ports.clock.sleep(interval), interruptedPromise]);
     }
     // An ended migration's last duties (a Failed one uncordons the nodes cordoned at the start whose batch never started),
@@ -592,7 +631,8 @@ export async function executeRun(opts: RunOptions): Promise<number> {
       snap = EMPTY;
     }
     const view = migrationStatus(state as MigrationState, snap);
-    if (opts.output === 'json') process.stdout.write(JSON.stringify({ ...view, failure: state.failure }, null, 2) + '\n');
+    const eta = estimateEta(state, ports.clock.now(), plannedSeconds);
+    if (opts.output === 'json') process.stdout.write(JSON.stringify({ ...view, failure: state.failure, eta }, null, 2) + '\n');
     else {
       process.stdout.write('\n' + renderMigrationStatusText(view));
       if (state.failure) process.stdout.write(`  Why: ${state.failure.why}\n  Do: ${state.failure.remedy}\n`);
@@ -716,6 +756,7 @@ async function openWorld(v: Validated, opts: RunOptions, dryRun: boolean, trace:
       catalog: v.catalog,
       dryRun,
       trace,
+      etiquette: { qps: v.rate.qps, burst: v.rate.burst },
       log: adapterLog,
       allowArchitectureChange: v.planFile?.allowArchitectureChange ?? opts.allowArchitectureChange === true,
       ...(allocatableForWorld(v) ? { allocatable: allocatableForWorld(v) } : {}),

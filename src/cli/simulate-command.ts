@@ -12,6 +12,7 @@ import { loadScenario } from '../../sim/scenario.js';
 import { scenarioInputs, type ScenarioInputs } from '../../sim/scenario-inputs.js';
 import { parseFault, type FaultSpec } from '../../sim/faults.js';
 import { rehearse } from '../../sim/rehearse.js';
+import type { TimingModel } from '../planner/timing.js';
 import { CAPACITY_GRACE_HELP, engineSettingsFrom, type EngineFlagOptions } from './engine-flags.js';
 import { flushInputNotices, readCluster, readInput } from './inputs.js';
 import { oceanVngText, vngInput, type VngText } from './ocean-source.js';
@@ -70,9 +71,12 @@ export function simulateCommand(): Command {
     .option('--capacity-grace <duration>', CAPACITY_GRACE_HELP)
     .option('--max-time <duration>', 'cut the run short after this much virtual time (default: the plan bound plus 1h)')
     .option('--trace-out <file>', 'write the trace (every event of the run) to this file, one JSON object per line; -o json then leaves it out')
+    .option('--timing <file>', 'the timing model: a file written by vngshift calibrate, or eks (the default) or kwok; over a scenario\'s own timing')
     .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json']).default('text'))
     .action(async (opts: SimulateOptions) => {
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
+      const { loadTiming } = await import('../../sim/timing-file.js');
+      const timingFile = opts.timing !== undefined ? loadTiming(opts.timing) : null;
       if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)) {
         throw new InputError('flag --seed', '', '', `expected a whole number from 0 to 4294967295, found "${opts.seed}"`);
       }
@@ -88,7 +92,7 @@ export function simulateCommand(): Command {
       const allocatable = allocatableFromFlags(opts);
       const catalog = catalogFor(opts.catalog);
       const extraFaults: FaultSpec[] = opts.fault.map((f) => parseFault(f));
-      let inputs: ScenarioInputs;
+      let inputs: ScenarioInputs & { readonly plannerTiming?: TimingModel };
       let replay: string;
       let vngsSource = opts.scenario ?? '';
       if (opts.scenario !== undefined) {
@@ -118,6 +122,12 @@ export function simulateCommand(): Command {
         replay = `vngshift simulate ${process.argv.slice(3).join(' ')}`;
       }
       flushInputNotices();
+      if (timingFile !== null) {
+        // The file's figures over the scenario's; the plan's batch times from the same figures.
+        const { timingModelFromFigures } = await import('../planner/timing.js');
+        const timing = { ...inputs.timing, ...timingFile.timing };
+        inputs = { ...inputs, timing, plannerTiming: timingModelFromFigures(timing, timingFile.spread ?? undefined) };
+      }
       const { plan, result } = await rehearse(inputs, catalog, {
         allowArchitectureChange: opts.allowArchitectureChange === true,
         ...(allocatable !== undefined ? { allocatable } : {}),

@@ -101,11 +101,17 @@ export function statusCommand(): Command {
         const { readStopRequest } = await import('../live/state-store.js');
         stop = await readStopRequest(kube.kc, opts.namespace, opts.migrationId).catch(() => null);
       }
+      // The ETA, learnt from the batches done so far (src/engine/eta.ts), on the wall clock the state's times are on.
+      const { estimateEta } = await import('../engine/eta.js');
+      const { WallClock } = await import('../live/clock.js');
+      const eta = estimateEta(state, new WallClock().now());
       if (opts.output === 'json') {
-        process.stdout.write(JSON.stringify({ ...view, failure: state.failure, stop }, null, 2) + '\n');
+        process.stdout.write(JSON.stringify({ ...view, failure: state.failure, stop, eta }, null, 2) + '\n');
         return;
       }
       process.stdout.write(renderMigrationStatusText(view));
+      const { etaLine } = await import('../report/eta-line.js');
+      process.stdout.write(`${etaLine(eta, true)}\n`);
       if (state.failure) process.stdout.write(`  Why: ${state.failure.why}\n  Do: ${state.failure.remedy}\n`);
       if (stop && state.status !== 'Stopped') process.stdout.write(`\nA stop was requested (terminate drained: ${stop.terminateDrained ? 'yes' : 'no'}).\n`);
     });

@@ -52,7 +52,7 @@ export function renderPlanMarkdown(plan: Plan): string {
     '',
     `## Batches`,
     '',
-    `batchSizePercentage ${plan.batchSizePercentage}${plan.batchSizeChosen === 'auto' ? ' (auto)' : ''}${plan.batchSizeNote !== null ? ` (${plan.batchSizeNote})` : ''}; estimated ${duration(plan.estimatedSeconds)}, bound ${duration(plan.boundSeconds)}.`,
+    `batchSizePercentage ${plan.batchSizePercentage}${plan.batchSizeChosen === 'auto' ? ' (auto)' : ''}${plan.batchSizeNote !== null ? ` (${plan.batchSizeNote})` : ''}; estimated ${duration(plan.estimatedSeconds)}${rangeOf(plan.estimatedRange ?? null)}, bound ${duration(plan.boundSeconds)}.`,
     '',
     '| # | nodes | to | pods | new nodes | estimate | notes |',
     '|---:|---|---|---:|---:|---:|---|',
@@ -68,4 +68,9 @@ export function renderPlanMarkdown(plan: Plan): string {
   if (plan.risks.length === 0) out.push('None found.');
   for (const r of plan.risks) out.push(`- **${r.code}**: ${esc(r.message)} (${esc(listSome(r.objects, 6))})`);
   return out.join('\n') + '\n';
+}
+
+/** The plan's time as a range (a plan file from before ranges has none). */
+function rangeOf(r: { readonly lowSeconds: number; readonly highSeconds: number } | null): string {
+  return r === null ? '' : ` (range ${duration(r.lowSeconds)} to ${duration(r.highSeconds)})`;
 }

@@ -53,7 +53,7 @@ export function renderPlanText(plan: Plan): string {
   if (maxPods !== null) out.push(`  ${maxPods}`);
   out.push(
     '',
-    `Batches: ${plan.batches.length} at batchSizePercentage ${plan.batchSizePercentage}${plan.batchSizeChosen === 'auto' ? ' (chosen by the planner)' : ''}${plan.batchSizeNote !== null ? ` (${plan.batchSizeNote})` : ''}; estimated ${duration(plan.estimatedSeconds)}, bound ${duration(plan.boundSeconds)}`,
+    `Batches: ${plan.batches.length} at batchSizePercentage ${plan.batchSizePercentage}${plan.batchSizeChosen === 'auto' ? ' (chosen by the planner)' : ''}${plan.batchSizeNote !== null ? ` (${plan.batchSizeNote})` : ''}; estimated ${duration(plan.estimatedSeconds)}${rangeOf(plan.estimatedRange ?? null)}, bound ${duration(plan.boundSeconds)}`,
   );
   const rows = [['#', 'NODES', 'TO', 'PODS', 'NEW', 'EST.', 'NOTES']];
   plan.batches.forEach((b, i) => {
@@ -75,4 +75,9 @@ export function renderPlanText(plan: Plan): string {
     if (r.objects.length > 0) out.push(`    ${listSome(r.objects, 6)}`);
   }
   return out.join('\n') + '\n';
+}
+
+/** The plan's time as a range (a plan file from before ranges has none). */
+function rangeOf(r: { readonly lowSeconds: number; readonly highSeconds: number } | null): string {
+  return r === null ? '' : ` (range ${duration(r.lowSeconds)} to ${duration(r.highSeconds)})`;
 }
