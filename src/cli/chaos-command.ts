@@ -5,9 +5,9 @@
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { stringify } from 'yaml';
 import { loadCatalog } from '../catalog/catalog.js';
 import { InputError } from '../model/errors.js';
+import { yamlText } from '../model/yaml-output.js';
 import { PROFILES, type ChaosProfile } from '../../sim/chaos/draw.js';
 import { chaosParallel } from '../../sim/chaos/parallel.js';
 import { REGRESSIONS_DIR, scenarioReplayCommand, writeRegression } from '../../sim/chaos/regression.js';
@@ -111,7 +111,7 @@ export function chaosCommand(): Command {
           workers: opts.workers === undefined ? 1 : workers,
           shrink: shrinkCount,
         });
-        process.stdout.write(stringify(manifest, { lineWidth: 0 }));
+        process.stdout.write(yamlText(manifest));
         return;
       }
       let first = seed;

@@ -5,7 +5,7 @@
  * package's bin, the command deploy/ and the chaos Indexed Job run.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { load as parse } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { chaosJobManifest } from '../../sim/chaos/job.js';
 

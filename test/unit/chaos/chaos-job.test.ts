@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { load as parse } from 'js-yaml';
 import { shardRange } from '../../../sim/chaos/job.js';
 import { vngshift as cli } from './chaos-child.js';
 
