@@ -16,6 +16,8 @@ import { selectionProblem } from '../planner/selection-check.js';
 import { writeJsonFile, writeJsonTo } from './json-out.js';
 import { oceanVngText, vngInput, type VngText } from './ocean-source.js';
 import { flushInputNotices, loadKubeConfig, parseSingleDocument, readCluster, readInput, readLiveCluster } from './inputs.js';
+import type { ProgressStep } from '../model/progress.js';
+import { makeReporter, withProgressFlags, type ProgressFlags, type Reporter } from './progress.js';
 
 export interface PlanOptions {
   cluster?: string;
@@ -108,7 +110,7 @@ export function paramsFrom(opts: PlanOptions): ReturnType<typeof parseParams> {
 }
 
 /** Everything `plan` does short of printing: validated inputs in, plan out. Throws InputError on bad input. */
-export function planFromOptions(opts: PlanOptions, live?: () => Cluster): Plan {
+export function planFromOptions(opts: PlanOptions, live?: () => Cluster, reporter?: Reporter): Plan {
   const cluster = (): Cluster => (live !== undefined ? live() : readCluster(opts.cluster ?? '-'));
   if (opts.cluster === undefined && live === undefined) {
     throw new InputError(flag('cluster'), '', '', 'required: a kubectl List (YAML or JSON) or - for standard input (or --kubeconfig to read the cluster live)');
@@ -125,6 +127,8 @@ export function planFromOptions(opts: PlanOptions, live?: () => Cluster): Plan {
   if (vngs.length === 0) throw new InputError(vngSource.source, '', '', 'no launch specs found; expected at least one VNG');
   const read = cluster();
   checkSelection(read, params, opts, opts.cluster ?? liveSource(opts));
+  // Logged only once the input is known good: bad input prints its one error line and nothing else.
+  reporter?.log(`read ${read.nodes.length} node(s), ${read.pods.length} pod(s); ${vngs.length} VNG(s)`);
   return buildPlan({
     cluster: read,
     vngs,
@@ -133,6 +137,7 @@ export function planFromOptions(opts: PlanOptions, live?: () => Cluster): Plan {
     sources: { cluster: opts.cluster ?? liveSource(opts), vngs: vngSource.source },
     allowArchitectureChange: opts.allowArchitectureChange === true,
     ...(allocatable !== undefined ? { allocatable } : {}),
+    ...(reporter !== undefined ? { onProgress: (s: ProgressStep) => reporter.step(s) } : {}),
   });
 }
 
@@ -222,16 +227,24 @@ export function planCommand(): Command {
     .option('--context <name>', 'kubeconfig context (default: the current one)')
     .option('--vngs <file>', 'Ocean launch specs (bare array, {launchSpecs: [...]} or {response: {items: [...]}}), JSON or YAML')
     .option('--catalog <file>', 'a catalog file written by catalog refresh (instance types, zones offered, Spot prices) instead of the bundled one');
-  return withOceanFlags(withMigrationFlags(cmd))
+  withOceanFlags(withMigrationFlags(cmd))
     .option('--vm-memory-overhead-percent <pct>', 'memory the hypervisor hides from computed node types (default 7.5)')
     .option('--max-pods <n>', "max pods per new node, over the VNG's maxPods, the old nodes' and the catalog's (EKS ENI) value")
     .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json', 'markdown']).default('text'))
-    .option('--plan-out <file>', 'also write the versioned plan (JSON) that simulate and run read')
-    .action(async (opts: PlanOptions) => {
+    .option('--plan-out <file>', 'also write the versioned plan (JSON) that simulate and run read');
+  return withProgressFlags(cmd)
+    .action(async (opts: PlanOptions & ProgressFlags) => {
+      const reporter = makeReporter('plan', opts);
       const fromOcean = await oceanVngText(opts);
       if (fromOcean !== null) opts.vngText = fromOcean;
       const live = await clusterForPlan(opts);
-      const plan = planFromOptions(opts, live);
+      let plan: Plan;
+      try {
+        plan = planFromOptions(opts, live, reporter);
+      } finally {
+        reporter.end();
+      }
+      reporter.log(`plan made: ${plan.verdict}`);
       if (opts.planOut !== undefined) {
         try {
           writeJsonFile(opts.planOut, plan);

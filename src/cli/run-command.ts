@@ -45,6 +45,7 @@ import { checkOceanFlags, oceanVngText, vngInput } from './ocean-source.js';
 import { parseDuration } from './durations.js';
 import { migrationRequest, type OceanMigrations } from '../live/spot/migration.js';
 import { allocatableFromFlags, checkSelection, MAX_PODS_FLAG_LIMIT, paramsFrom, withOceanFlags, type PlanOptions } from './plan-command.js';
+import { makeReporter, withProgressFlags, type Reporter } from './progress.js';
 
 export interface RunOptions extends PlanOptions {
   plan?: string;
@@ -58,6 +59,9 @@ export interface RunOptions extends PlanOptions {
   allowPredictedFailure?: boolean;
   idleAfterEnd?: boolean;
   traceOut?: string;
+  /** false with --no-progress; --log-format (text or json). */
+  progress?: boolean;
+  logFormat?: string;
   cloud: string;
   clusterName?: string;
   region?: string;
@@ -433,21 +437,32 @@ export function runCommand(): Command {
     .option('--allow-predicted-failure', 'start even when the plan predicts that the migration will fail (e.g. TechnicalTimeout)')
     .option('--idle-after-end', 'once the migration has ended, stay up until signalled (for a Deployment)')
     .option('--trace-out <file>', "append the engine's trace (what it decided and did) to this file, one JSON object per line");
-  return withOceanFlags(withMigrationFlags(cmd))
+  withOceanFlags(withMigrationFlags(cmd))
     .option('--vm-memory-overhead-percent <pct>', 'memory the hypervisor hides from computed node types (default 7.5)')
     .option('--max-pods <n>', "max pods per new node, over the VNG's maxPods, the old nodes' and the catalog's (EKS ENI) value")
-    .addOption(new Option('-o, --output <format>', 'final status format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'final status format').choices(['text', 'json']).default('text'));
+  return withProgressFlags(cmd)
     .action(async (opts: RunOptions) => {
       process.exitCode = await executeRun(opts);
     });
 }
 
 export async function executeRun(opts: RunOptions): Promise<number> {
+  const reporter = makeReporter('run', opts);
+  try {
+    return await executeRunWith(opts, reporter);
+  } finally {
+    reporter.end();
+  }
+}
+
+async function executeRunWith(opts: RunOptions, reporter: Reporter): Promise<number> {
   const v = await validateRun(opts);
   const out = (line: string): void => {
     (opts.output === 'json' ? process.stderr : process.stdout).write(`${line}\n`);
   };
-  const log = (line: string): void => out(`${stamp()} ${line}`);
+  // Text lines keep their place (stdout, or stderr with -o json) unless a bar is drawn on stderr or JSON lines are asked for.
+  const log = (line: string): void => (reporter.mode === 'lines' ? out(`${stamp()} ${line}`) : reporter.log(line));
   const { kube } = v;
 
   // First contact with the cluster, read only: a migration already under way resumes from its persisted state.
@@ -536,11 +551,14 @@ export async function executeRun(opts: RunOptions): Promise<number> {
     }
     log(`holding the Lease ${opts.namespace}/${name} as ${identity}`);
     const batches = fresh.batches.length;
+    let batchesDone = fresh.batches.filter((b) => b.phase === 'done').length;
+    if (reporter.mode !== 'lines') reporter.step({ phase: 'migrate', done: batchesDone, total: batches, unit: 'batches' });
     const trace: TracePort = {
       record(ev) {
         if (opts.traceOut !== undefined) appendFileSync(opts.traceOut, `${JSON.stringify(ev)}\n`);
         const line = progressLine(ev, batches);
         if (line !== null) log(line);
+        if (ev.kind === 'batch.completed' && reporter.mode !== 'lines') reporter.step({ phase: 'migrate', done: Math.min(++batchesDone, batches), total: batches, unit: 'batches' });
       },
     };
     if (v.ocean !== null) {

@@ -15,6 +15,7 @@ import { rehearse } from '../../sim/rehearse.js';
 import { flushInputNotices, readCluster, readInput } from './inputs.js';
 import { oceanVngText, vngInput, type VngText } from './ocean-source.js';
 import { allocatableFromFlags, checkSelection, clusterForPlan, paramsFrom, withOceanFlags, type PlanOptions } from './plan-command.js';
+import { makeReporter, withProgressFlags, type ProgressFlags } from './progress.js';
 
 interface SimulateOptions extends PlanOptions {
   scenario?: string;
@@ -62,14 +63,16 @@ export function simulateCommand(): Command {
     .option('--context <name>', 'kubeconfig context (default: the current one)')
     .option('--vngs <file>', 'Ocean launch specs (as for plan), when no --scenario is given')
     .option('--catalog <file>', 'a catalog file written by catalog refresh (instance types, zones offered, Spot prices) instead of the bundled one');
-  return withOceanFlags(withMigrationFlags(cmd))
+  withOceanFlags(withMigrationFlags(cmd))
     .option('--fault <spec>', 'inject a fault: kind@time[:key=value,...] (repeatable), e.g. api-disconnect@10m:duration=400', collect, [])
     .option('--seed <n>', 'the seed that drives every random choice (default: the scenario seed, else 1)')
     .option('--max-pods <n>', "max pods per new node, over the VNG's maxPods, the old nodes' and the catalog's (EKS ENI) value")
     .option('--max-time <duration>', 'cut the run short after this much virtual time (default: the plan bound plus 1h)')
     .option('--trace-out <file>', 'write the trace (every event of the run) to this file, one JSON object per line; -o json then leaves it out')
-    .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json']).default('text'))
-    .action(async (opts: SimulateOptions) => {
+    .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json']).default('text'));
+  return withProgressFlags(cmd)
+    .action(async (opts: SimulateOptions & ProgressFlags) => {
+      const reporter = makeReporter('simulate', opts);
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
       if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)) {
         throw new InputError('flag --seed', '', '', `expected a whole number from 0 to 4294967295, found "${opts.seed}"`);
@@ -115,11 +118,20 @@ export function simulateCommand(): Command {
         replay = `vngshift simulate ${process.argv.slice(3).join(' ')}`;
       }
       flushInputNotices();
-      const { plan, result } = await rehearse(inputs, catalog, {
-        allowArchitectureChange: opts.allowArchitectureChange === true,
-        ...(allocatable !== undefined ? { allocatable } : {}),
-        sources: { cluster: inputs.clusterSource, vngs: vngsSource },
-      });
+      reporter.log(`rehearsing: ${inputs.cluster.nodes.length} node(s), ${inputs.cluster.pods.length} pod(s), ${inputs.vngs.length} VNG(s), seed ${inputs.seed}`);
+      let rehearsal: Awaited<ReturnType<typeof rehearse>>;
+      try {
+        rehearsal = await rehearse(inputs, catalog, {
+          allowArchitectureChange: opts.allowArchitectureChange === true,
+          ...(allocatable !== undefined ? { allocatable } : {}),
+          sources: { cluster: inputs.clusterSource, vngs: vngsSource },
+          onProgress: (s) => reporter.step(s),
+        });
+      } finally {
+        reporter.end();
+      }
+      const { plan, result } = rehearsal;
+      reporter.log(`rehearsal ended: ${result.status} after ${Math.round(result.durationSeconds)}s of virtual time`);
       const output = {
         ...result,
         plan: {

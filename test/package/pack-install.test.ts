@@ -66,14 +66,14 @@ describe('the packed and installed package', () => {
   });
 
   it('simulates a scenario to its expected end, exit 0', () => {
-    const r = vngshift('simulate', '--scenario', 'scenarios/chaos-recovers.yaml');
+    const r = vngshift('simulate', '--scenario', 'scenarios/chaos-recovers.yaml', '--no-progress');
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^vngshift simulate: Completed after /);
   });
 
   it('runs chaos from a folder without the repository (VNG sets from data/), exit 0', () => {
-    const r = vngshift('chaos', '--runs', '3');
+    const r = vngshift('chaos', '--runs', '3', '--log-format', 'json');
     expect(r.stderr).not.toMatch(/ENOENT|internal error/);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^vngshift chaos: 3 run\(s\)/);
