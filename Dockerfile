@@ -19,13 +19,15 @@ RUN npm pack --no-audit --no-fund && mv vngshift-*.tgz vngshift.tgz
 
 FROM node:20-slim
 ENV NODE_ENV=production
-COPY --from=build /build/vngshift.tgz /tmp/vngshift.tgz
-RUN npm install --global --omit=dev --no-audit --no-fund /tmp/vngshift.tgz \
- && rm /tmp/vngshift.tgz \
+COPY --from=build /build/vngshift.tgz /opt/vngshift.tgz
+RUN npm install --global --omit=dev --no-audit --no-fund /opt/vngshift.tgz \
+ && rm /opt/vngshift.tgz \
  && npm cache clean --force \
  && groupadd --gid 65532 vngshift \
- && useradd --uid 65532 --gid 65532 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin vngshift
+ && useradd --uid 65532 --gid 65532 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin vngshift \
+ && mkdir -p /var/lib/vngshift && chown 65532:65532 /var/lib/vngshift
 USER 65532:65532
-WORKDIR /tmp
+# The working folder (chaos writes its regression scenarios under it unless --no-write-regressions).
+WORKDIR /var/lib/vngshift
 ENTRYPOINT ["vngshift"]
 CMD ["--help"]
