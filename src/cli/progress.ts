@@ -102,7 +102,7 @@ export function makeReporter(command: string, flags: ProgressFlags, io: Reporter
           bars = new MultiBar(
             {
               stream: io.stream ?? process.stderr,
-              format: `${command} {phase} [{bar}] {value}/{total} {unit} | {percentage}% | ETA {eta_formatted}{extra}`,
+              format: `${command}: {phase} [{bar}] {value}/{total} {unit} | {percentage}% | ETA {eta_formatted}{extra}`,
               hideCursor: true,
               clearOnComplete: false,
               stopOnComplete: false,

@@ -65,7 +65,7 @@ describe('progress reporter', () => {
     r.step({ phase: 'expected fleet', done: 8, total: 8, unit: 'batches' });
     r.end();
     expect(drawn).toContain('read 14 node(s)');
-    expect(drawn).toMatch(/plan expected fleet \[[^\]]*\] 8\/8 batches \| 100%/);
+    expect(drawn).toMatch(/plan: expected fleet \[[^\]]*\] 8\/8 batches \| 100%/);
   });
 });
 
