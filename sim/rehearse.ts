@@ -5,12 +5,15 @@ import { buildPlan, type Plan } from '../src/planner/plan.js';
 import type { TimingModel } from '../src/planner/timing.js';
 import type { ScenarioInputs } from './scenario-inputs.js';
 import { simulate, type SimResult } from './simulate.js';
+import type { ProgressSink } from '../src/model/progress.js';
 
 export interface RehearsalOptions {
   readonly allowArchitectureChange?: boolean;
   /** Node options (--max-pods, --vm-memory-overhead-percent) for the plan, and so for the nodes the rehearsal launches. */
   readonly allocatable?: AllocatableOptions;
   readonly sources?: { readonly cluster: string; readonly vngs: string };
+  /** Told the plan's phases, then the simulation's batches (see buildPlan and simulate); no effect on either. */
+  readonly onProgress?: ProgressSink;
 }
 
 export async function rehearse(
@@ -27,6 +30,7 @@ export async function rehearse(
     allowArchitectureChange: options.allowArchitectureChange === true,
     ...(options.sources ? { sources: options.sources } : {}),
     ...(options.allocatable ? { allocatable: options.allocatable } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   const result = await simulate({
     cluster: inputs.cluster,
@@ -38,6 +42,7 @@ export async function rehearse(
     faults: inputs.faults,
     seed: inputs.seed,
     ...(inputs.maxSeconds !== undefined ? { maxSeconds: inputs.maxSeconds } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   return { plan, result };
 }

@@ -54,7 +54,7 @@ export class Runtime {
   /**
    * Runs events until `done()` or until the next event is later than `maxSeconds` (then `timedOut`), or the queue is empty.
    */
-  async run(done: () => boolean, maxSeconds: number): Promise<{ timedOut: boolean; idle: boolean }> {
+  async run(done: () => boolean, maxSeconds: number, afterEvent?: () => void): Promise<{ timedOut: boolean; idle: boolean }> {
     await this.drain();
     while (!done()) {
       const next = this.queue.peekTime();
@@ -64,6 +64,7 @@ export class Runtime {
       if (!ev) return { timedOut: false, idle: true };
       ev.run();
       await this.drain();
+      afterEvent?.();
     }
     return { timedOut: false, idle: false };
   }

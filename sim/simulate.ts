@@ -22,6 +22,7 @@ import { formatFault, type FaultSpec } from './faults.js';
 import { makePorts } from './ports.js';
 import { Runtime } from './runtime.js';
 import { resolveTiming, type SimTiming } from './timing.js';
+import type { ProgressSink } from '../src/model/progress.js';
 
 export interface SimInput {
   readonly cluster: Cluster;
@@ -41,6 +42,11 @@ export interface SimInput {
    * catch it). Not for production runs; absent, the engine gets the world's ports as they are.
    */
   readonly wrapPorts?: (ports: Ports) => Ports;
+  /**
+   * Told as batches complete and every 5 virtual minutes (phase "simulate", batches done of the plan's; detail: the virtual
+   * time in seconds). Reads nothing back, so the run is the same with or without it.
+   */
+  readonly onProgress?: ProgressSink;
 }
 
 export interface SimBatch {
@@ -219,7 +225,7 @@ export async function simulate(input: SimInput): Promise<SimResult> {
 
   autoscaler.start();
   startEngine();
-  const outcome = await runtime.run(() => final !== null || engineError !== null, maxSeconds);
+  const outcome = await runtime.run(() => final !== null || engineError !== null, maxSeconds, input.onProgress ? simProgress(world, queue, plan.batches.length, input.onProgress) : undefined);
   if (engineError !== null) throw engineError;
   const endedAt = queue.now;
   if (!outcome.timedOut) {
@@ -316,4 +322,28 @@ function pickNode(world: World, name: string | null): ReturnType<World['nodes'][
 function roundTimes(v: MigrationStatusView): MigrationStatusView {
   const r = (t: number | null): number | null => (t === null ? null : roundMs(t));
   return { ...v, createdAt: roundMs(v.createdAt), erroredAt: r(v.erroredAt), stoppedAt: r(v.stoppedAt), completedAt: r(v.completedAt) };
+}
+
+/** Every this many virtual seconds a progress step is told even when no batch completed. */
+const PROGRESS_EVERY_SECONDS = 300;
+
+/** The after-event hook that turns the trace's batch completions and the virtual clock into progress steps. */
+function simProgress(world: World, queue: EventQueue, batches: number, sink: ProgressSink): () => void {
+  let seen = 0;
+  let done = 0;
+  let lastTold = -1;
+  return () => {
+    const events = world.events;
+    let changed = false;
+    for (; seen < events.length; seen++) {
+      const kind = events[seen]?.kind;
+      if (kind === 'batch.completed') {
+        done++;
+        changed = true;
+      }
+    }
+    if (!changed && lastTold >= 0 && queue.now - lastTold < PROGRESS_EVERY_SECONDS) return;
+    lastTold = queue.now;
+    sink({ phase: 'simulate', done: Math.min(done, batches), total: batches, unit: 'batches', detail: { virtualSeconds: Math.round(queue.now) } });
+  };
 }

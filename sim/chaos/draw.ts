@@ -6,10 +6,8 @@
  * Faults act in a safety window: none starts after it, and every fault that lasts is cut to end with it at the latest
  * (TigerBeetle's two phases: chaos first, then the system must settle and finish on its own).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Catalog } from '../../src/catalog/catalog.js';
+import { readFileSync } from 'node:fs';
+import { bundledDataPath, type Catalog } from '../../src/catalog/catalog.js';
 import type { ClusterGenSpec, NodeTypeSpec } from '../../src/gen/spec.js';
 import { Prng } from '../../src/gen/prng.js';
 import type { RawParams } from '../../src/model/params.js';
@@ -24,8 +22,12 @@ export type ChaosProfile = (typeof PROFILES)[number];
 /** Faults start in the first this-many virtual seconds and are over by then (30 minutes). */
 export const SAFETY_WINDOW_SECONDS = 1800;
 
-/** The two VNG sets a world may get, as files of the package. */
-export const VNG_SETS = { general: 'scenarios/vngs/general.json', full: 'examples/vngs.json' } as const;
+/**
+ * The two VNG sets a world may get, as files of the package's data/ folder (found beside the program, not in the working
+ * folder, so an installed package runs chaos anywhere). They are copies of scenarios/vngs/general.json and
+ * examples/vngs.json; test/unit/chaos/vng-sets.test.ts keeps them equal.
+ */
+export const VNG_SETS = { general: 'vngs/general.json', full: 'vngs/full.json' } as const;
 export type VngSet = keyof typeof VNG_SETS;
 
 /** The drawn world: enough to rebuild it (the generator is deterministic for a spec and seed). */
@@ -204,26 +206,17 @@ export function heal(f: FaultSpec, window = SAFETY_WINDOW_SECONDS): FaultSpec {
   }
 }
 
-/** The package root: the first folder above this module with a package.json. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error('vngshift chaos: no folder above the program holds package.json');
-    dir = up;
-  }
-}
-
 const vngCache = new Map<VngSet, { text: string; vngs: readonly Vng[] }>();
 
 /** The VNG set's file text (for scenario files) and its parsed VNGs, read once per process. */
 export function vngSet(set: VngSet, catalog: Catalog): { file: string; text: string; vngs: readonly Vng[] } {
   let hit = vngCache.get(set);
   if (!hit) {
-    const text = readFileSync(join(packageRoot(), VNG_SETS[set]), 'utf8');
-    hit = { text, vngs: parseVngText(text, VNG_SETS[set], catalog).vngs };
+    const path = bundledDataPath(VNG_SETS[set]);
+    if (path === null) throw new Error(`vngshift chaos: cannot find data/${VNG_SETS[set]} beside the program`);
+    const text = readFileSync(path, 'utf8');
+    hit = { text, vngs: parseVngText(text, `data/${VNG_SETS[set]}`, catalog).vngs };
     vngCache.set(set, hit);
   }
-  return { file: VNG_SETS[set], ...hit };
+  return { file: `data/${VNG_SETS[set]}`, ...hit };
 }

@@ -5,6 +5,7 @@
  * (the pretty-printed JSON's first line) to the last line that is `}` alone. Each shard keeps its own figures (seeds, runs,
  * runs per second, workers), which the merged report lists, with any shard of the sweep missing from the files.
  */
+import { z } from 'zod';
 import { InputError } from '../../src/model/errors.js';
 import { PROFILES, type ChaosProfile } from './draw.js';
 import type { RunRecord } from './run.js';
@@ -41,31 +42,56 @@ export function summaryDocument(text: string, file: string): unknown {
 }
 
 const message = (e: unknown): string => (e instanceof Error ? (e.message.split('\n')[0] ?? e.message) : String(e));
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+/**
+ * The fields a merge reads, checked with their paths (e.g. `results[3].seed`); the rest of each run record is carried as it
+ * is (it was written by the same program).
+ */
+const runSchema = z.looseObject({
+  seed: z.number().int().nonnegative(),
+  status: z.string(),
+  violations: z.array(z.looseObject({ invariant: z.number(), message: z.string() })),
+  error: z.string().nullable(),
+  faults: z.array(z.string()),
+});
+const summarySchema = z.looseObject({
+  profile: z.enum(PROFILES),
+  results: z.array(runSchema),
+  shrunk: z.array(z.looseObject({})).optional(),
+  seed: z.number().nullable().optional(),
+  runsPerSecond: z.number().nullable().optional(),
+  elapsedSeconds: z.number().nullable().optional(),
+  workers: z.number().nullable().optional(),
+  shard: z.object({ index: z.number().int().nonnegative(), of: z.number().int().positive() }).optional(),
+});
+
+function issuePath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out === '' ? String(part) : `.${String(part)}`;
+  return out;
+}
 
 /** One file of a merge: its summary's runs, shrunk runs and figures. */
 export function readShard<S extends ShrunkLine>(text: string, file: string): ShardSummary<S> {
-  const d = summaryDocument(text, file) as { profile?: unknown; results?: unknown; shrunk?: unknown; seed?: unknown; runsPerSecond?: unknown; elapsedSeconds?: unknown; workers?: unknown; shard?: unknown };
-  if (typeof d !== 'object' || d === null || !Array.isArray(d.results) || !(PROFILES as readonly unknown[]).includes(d.profile)) {
-    throw new InputError(file, 'chaos summary', 'results', 'expected the JSON that `vngshift chaos -o json` prints');
+  const parsed = summarySchema.safeParse(summaryDocument(text, file));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(file, 'chaos summary', issue ? issuePath(issue.path) : '', `${issue?.message ?? 'invalid'} (expected the JSON that \`vngshift chaos -o json\` prints)`);
   }
-  const results = d.results as RunRecord[];
-  const s = d.shard as { index?: unknown; of?: unknown } | undefined;
-  const index = num(s?.index);
-  const of = num(s?.of);
+  const d = parsed.data;
+  const results = d.results as unknown as RunRecord[];
   const seeds = results.map((r) => r.seed);
   return {
-    profile: d.profile as ChaosProfile,
+    profile: d.profile,
     results,
-    shrunk: Array.isArray(d.shrunk) ? (d.shrunk as S[]) : [],
+    shrunk: (d.shrunk ?? []) as unknown as S[],
     figures: {
       file,
-      shard: index !== null && of !== null ? { index, of } : null,
-      seed: num(d.seed) ?? (seeds.length > 0 ? Math.min(...seeds) : 0),
+      shard: d.shard ? { index: d.shard.index, of: d.shard.of } : null,
+      seed: d.seed ?? (seeds.length > 0 ? Math.min(...seeds) : 0),
       runs: results.length,
-      runsPerSecond: num(d.runsPerSecond),
-      elapsedSeconds: num(d.elapsedSeconds),
-      workers: num(d.workers),
+      runsPerSecond: d.runsPerSecond ?? null,
+      elapsedSeconds: d.elapsedSeconds ?? null,
+      workers: d.workers ?? null,
     },
   };
 }

@@ -4,8 +4,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import type { Catalog } from '../../src/catalog/catalog.js';
+import { yamlText } from '../../src/model/yaml-output.js';
 import { vngSet } from './draw.js';
 import type { RunRecord } from './run.js';
 import { replayCommand } from './summary.js';
@@ -45,7 +45,7 @@ export function scenarioName(r: RunRecord): string {
 export function writeRegression(r: RunRecord, catalog: Catalog, dir: string = REGRESSIONS_DIR, shrunkFrom: string | null = null): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${scenarioName(r)}.yaml`);
-  writeFileSync(file, stringify(regressionScenario(r, catalog, shrunkFrom), { lineWidth: 0 }));
+  writeFileSync(file, yamlText(regressionScenario(r, catalog, shrunkFrom)));
   return file;
 }
 

@@ -5,9 +5,9 @@
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { stringify } from 'yaml';
 import { loadCatalog } from '../catalog/catalog.js';
 import { InputError } from '../model/errors.js';
+import { yamlText } from '../model/yaml-output.js';
 import { PROFILES, type ChaosProfile } from '../../sim/chaos/draw.js';
 import { chaosParallel } from '../../sim/chaos/parallel.js';
 import { REGRESSIONS_DIR, scenarioReplayCommand, writeRegression } from '../../sim/chaos/regression.js';
@@ -16,6 +16,7 @@ import { chaosJobManifest, JOB_NAME, shardRange } from '../../sim/chaos/job.js';
 import { missingShards, readShard } from '../../sim/chaos/merge.js';
 import { chaosRange, type RunRecord } from '../../sim/chaos/run.js';
 import { renderChaosText, replayCommand, summarize, type ShardFigures, type ShrunkLine } from '../../sim/chaos/summary.js';
+import { makeReporter, withProgressFlags } from './progress.js';
 
 interface ChaosOptions {
   runs?: string;
@@ -35,6 +36,8 @@ interface ChaosOptions {
   parallelism?: string;
   shardIndexEnv?: string;
   merge?: string[];
+  progress?: boolean;
+  logFormat?: string;
 }
 
 /** A failing run shrunk to a scenario file, as the report shows it. */
@@ -52,7 +55,7 @@ function wholeNumber(flag: string, text: string, min: number, max: number, what:
 }
 
 export function chaosCommand(): Command {
-  return new Command('chaos')
+  const cmd = new Command('chaos')
     .description('run many seeded simulations of small generated worlds with random faults and check the invariants')
     .option('--runs <n>', 'how many runs (required)')
     .option('--seed <n>', 'seed of the first run; run i uses seed+i', '1')
@@ -70,7 +73,8 @@ export function chaosCommand(): Command {
     .option('--job-name <name>', 'with --emit-job: the Job name', 'vngshift-chaos')
     .option('--namespace <ns>', 'with --emit-job: the Job namespace', 'default')
     .option('--parallelism <n>', 'with --emit-job: pods at once (default: all shards)')
-    .option('--merge <files...>', 'merge JSON summaries of shards (e.g. the Job pods\' logs) into one report, instead of running')
+    .option('--merge <files...>', 'merge JSON summaries of shards (e.g. the Job pods\' logs) into one report, instead of running');
+  return withProgressFlags(cmd)
     .action(async (opts: ChaosOptions) => {
       if (opts.merge !== undefined) {
         mergeSummaries(opts.merge, opts.output);
@@ -111,7 +115,7 @@ export function chaosCommand(): Command {
           workers: opts.workers === undefined ? 1 : workers,
           shrink: shrinkCount,
         });
-        process.stdout.write(stringify(manifest, { lineWidth: 0 }));
+        process.stdout.write(yamlText(manifest));
         return;
       }
       let first = seed;
@@ -143,22 +147,28 @@ async function sweep(
 ): Promise<void> {
   const catalog = loadCatalog();
   const started = performance.now();
-  const progress = progressLine(runs);
-  const onRun = (r: RunRecord, done: number): void => progress(done, r.violations.length + (r.error === null ? 0 : 1), performance.now() - started);
+  const reporter = makeReporter('chaos', opts);
+  let violations = 0;
+  const onRun = (r: RunRecord, done: number): void => {
+    violations += r.violations.length + (r.error === null ? 0 : 1);
+    const rate = done / Math.max((performance.now() - started) / 1000, 1e-9);
+    reporter.step({ phase: 'sweep', done, total: runs, unit: 'runs', detail: { violations, 'runs/s': Math.round(rate * 10) / 10 } });
+  };
   const used = Math.min(workers, runs);
+  reporter.log(`${runs} run(s) from seed ${seed}, profile ${profile}, ${used} worker(s)`);
   const records =
     used <= 1
       ? await chaosRange(seed, runs, { catalog, profile }, (r, i) => onRun(r, i + 1))
       : await chaosParallel(seed, runs, { catalog, profile }, used, onRun);
   const seconds = (performance.now() - started) / 1000;
-  progress.end();
+  reporter.end();
 
   const summary = summarize(records, profile, seed);
   const regressions: string[] = [];
   const shrunk: ShrunkReport[] = [];
   const failing = summary.results.filter((r) => r.violations.length > 0 || r.error !== null).slice(0, shrinkCount);
   for (const r of failing) {
-    process.stderr.write(`chaos: shrinking run ${r.seed}...\n`);
+    reporter.log(`shrinking run ${r.seed}...`, { seed: r.seed });
     const o = await shrinkRun(r, { catalog, maxRuns: shrinkRuns });
     const text = describeShrink(o);
     const file = opts.writeRegressions ? writeRegression(o.shrunk, catalog, opts.regressionsDir, text) : null;
@@ -215,32 +225,4 @@ function mergeSummaries(files: readonly string[], output: string): void {
   if (output === 'json') process.stdout.write(JSON.stringify({ ...summary, shrunk, files: files.length, shards, missingShards: missing }, null, 2) + '\n');
   else process.stdout.write(renderChaosText(summary, null, shrunk, { shards, missing }));
   process.exitCode = summary.violations.length > 0 || summary.errors.length > 0 ? 4 : 0;
-}
-
-/** The progress line on stderr: redrawn in place on a terminal, else one line per 10% of the runs. */
-function progressLine(total: number): ((done: number, bad: number, ms: number) => void) & { end: () => void } {
-  const tty = process.stderr.isTTY === true;
-  let violations = 0;
-  let lastTenth = 0;
-  let drawn = false;
-  const text = (done: number, ms: number): string =>
-    `chaos: ${done}/${total} runs (${Math.floor((done * 100) / total)}%), ${violations} violation(s), ${(done / Math.max(ms / 1000, 1e-9)).toFixed(1)} runs/s`;
-  const fn = (done: number, bad: number, ms: number): void => {
-    violations += bad;
-    if (tty) {
-      process.stderr.write(`\r${text(done, ms)}\u001b[K`);
-      drawn = true;
-      return;
-    }
-    const tenth = Math.floor((done * 10) / total);
-    if (tenth > lastTenth) {
-      lastTenth = tenth;
-      process.stderr.write(`${text(done, ms)}\n`);
-    }
-  };
-  return Object.assign(fn, {
-    end: (): void => {
-      if (tty && drawn) process.stderr.write('\n');
-    },
-  });
 }

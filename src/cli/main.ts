@@ -12,11 +12,12 @@ import { simulateCommand } from './simulate-command.js';
 import { snapshotCommand } from './snapshot-command.js';
 import { statusCommand } from './status-command.js';
 import { stopCommand } from './stop-command.js';
+import { packageVersion } from './version.js';
 
 export function program(): Command {
   const p = new Command('vngshift')
     .description('Plan, rehearse and run the move of Kubernetes workloads onto Spot Ocean VNGs or autoscaled node groups')
-    .version('0.1.0')
+    .version(packageVersion())
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   p.addCommand(planCommand().exitOverride());

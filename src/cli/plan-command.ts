@@ -20,6 +20,8 @@ import { oceanDiscovery, oceanVngText, vngInput, type VngText } from './ocean-so
 import { compareDiscovery, type OceanDiscoveryComparison } from '../report/discovery-compare.js';
 import { discoveryMarkdownLines, discoveryTextLines } from '../report/discovery-text.js';
 import { flushInputNotices, loadKubeConfig, parseSingleDocument, readCluster, readInput, readLiveCluster } from './inputs.js';
+import type { ProgressStep } from '../model/progress.js';
+import { makeReporter, withProgressFlags, type ProgressFlags, type Reporter } from './progress.js';
 
 export interface PlanOptions {
   cluster?: string;
@@ -114,7 +116,7 @@ export function paramsFrom(opts: PlanOptions): ReturnType<typeof parseParams> {
 }
 
 /** Everything `plan` does short of printing: validated inputs in, plan out. Throws InputError on bad input. */
-export function planFromOptions(opts: PlanOptions, live?: () => Cluster): Plan {
+export function planFromOptions(opts: PlanOptions, live?: () => Cluster, reporter?: Reporter): Plan {
   const cluster = (): Cluster => (live !== undefined ? live() : readCluster(opts.cluster ?? '-'));
   if (opts.cluster === undefined && live === undefined) {
     throw new InputError(flag('cluster'), '', '', 'required: a kubectl List (YAML or JSON) or - for standard input (or --kubeconfig to read the cluster live)');
@@ -132,6 +134,8 @@ export function planFromOptions(opts: PlanOptions, live?: () => Cluster): Plan {
   const timing = opts.timing !== undefined ? plannerTimingOf(loadTiming(opts.timing)) : undefined;
   const read = cluster();
   checkSelection(read, params, opts, opts.cluster ?? liveSource(opts));
+  // Logged only once the input is known good: bad input prints its one error line and nothing else.
+  reporter?.log(`read ${read.nodes.length} node(s), ${read.pods.length} pod(s); ${vngs.length} VNG(s)`);
   return buildPlan({
     ...(timing !== undefined ? { timing } : {}),
     cluster: read,
@@ -141,6 +145,7 @@ export function planFromOptions(opts: PlanOptions, live?: () => Cluster): Plan {
     sources: { cluster: opts.cluster ?? liveSource(opts), vngs: vngSource.source },
     allowArchitectureChange: opts.allowArchitectureChange === true,
     ...(allocatable !== undefined ? { allocatable } : {}),
+    ...(reporter !== undefined ? { onProgress: (s: ProgressStep) => reporter.step(s) } : {}),
   });
 }
 
@@ -250,17 +255,25 @@ export function planCommand(): Command {
     .option('--context <name>', 'kubeconfig context (default: the current one)')
     .option('--vngs <file>', 'Ocean launch specs (bare array, {launchSpecs: [...]} or {response: {items: [...]}}), JSON or YAML')
     .option('--catalog <file>', 'a catalog file written by catalog refresh (instance types, zones offered, Spot prices) instead of the bundled one');
-  return withOceanFlags(withMigrationFlags(cmd))
+  withOceanFlags(withMigrationFlags(cmd))
     .option('--vm-memory-overhead-percent <pct>', 'memory the hypervisor hides from computed node types (default 7.5)')
     .option('--max-pods <n>', "max pods per new node, over the VNG's maxPods, the old nodes' and the catalog's (EKS ENI) value")
     .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--plan-out <file>', 'also write the versioned plan (JSON) that simulate and run read')
-    .option('--timing <file>', 'the timing model for the batch times: a file written by vngshift calibrate, or eks (default) or kwok')
-    .action(async (opts: PlanOptions) => {
+    .option('--timing <file>', 'the timing model for the batch times: a file written by vngshift calibrate, or eks (default) or kwok');
+  return withProgressFlags(cmd)
+    .action(async (opts: PlanOptions & ProgressFlags) => {
+      const reporter = makeReporter('plan', opts);
       const fromOcean = await oceanVngText(opts);
       if (fromOcean !== null) opts.vngText = fromOcean;
       const live = await clusterForPlan(opts);
-      const planned = planFromOptions(opts, live);
+      let planned: Plan;
+      try {
+        planned = planFromOptions(opts, live, reporter);
+      } finally {
+        reporter.end();
+      }
+      reporter.log(`plan made: ${planned.verdict}`);
       const discovery = await oceanDiscovery(opts);
       const plan = withDiscovery(planned, opts, discovery);
       if (opts.planOut !== undefined) {

@@ -47,6 +47,7 @@ import { DEFAULT_TIMING } from '../planner/timing.js';
 import { CAPACITY_GRACE_HELP, engineSettingsFrom, type EngineFlagOptions } from './engine-flags.js';
 import { migrationRequest, type OceanMigrations } from '../live/spot/migration.js';
 import { allocatableFromFlags, checkSelection, MAX_PODS_FLAG_LIMIT, paramsFrom, withOceanFlags, type PlanOptions } from './plan-command.js';
+import { makeReporter, withProgressFlags, type Reporter } from './progress.js';
 
 export interface RunOptions extends PlanOptions, EngineFlagOptions {
   plan?: string;
@@ -60,6 +61,9 @@ export interface RunOptions extends PlanOptions, EngineFlagOptions {
   allowPredictedFailure?: boolean;
   idleAfterEnd?: boolean;
   traceOut?: string;
+  /** false with --no-progress; --log-format (text or json). */
+  progress?: boolean;
+  logFormat?: string;
   cloud: string;
   clusterName?: string;
   region?: string;
@@ -462,21 +466,32 @@ export function runCommand(): Command {
     .option('--trace-out <file>', "append the engine's trace (what it decided and did) to this file, one JSON object per line")
     .option('--qps <n>', 'client-side rate limit: Kubernetes API requests per second, sustained (default 20)')
     .option('--burst <n>', 'client-side rate limit: requests allowed at once after a quiet spell (default 40)');
-  return withOceanFlags(withMigrationFlags(cmd))
+  withOceanFlags(withMigrationFlags(cmd))
     .option('--vm-memory-overhead-percent <pct>', 'memory the hypervisor hides from computed node types (default 7.5)')
     .option('--max-pods <n>', "max pods per new node, over the VNG's maxPods, the old nodes' and the catalog's (EKS ENI) value")
-    .addOption(new Option('-o, --output <format>', 'final status format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'final status format').choices(['text', 'json']).default('text'));
+  return withProgressFlags(cmd)
     .action(async (opts: RunOptions) => {
       process.exitCode = await executeRun(opts);
     });
 }
 
 export async function executeRun(opts: RunOptions): Promise<number> {
+  const reporter = makeReporter('run', opts);
+  try {
+    return await executeRunWith(opts, reporter);
+  } finally {
+    reporter.end();
+  }
+}
+
+async function executeRunWith(opts: RunOptions, reporter: Reporter): Promise<number> {
   const v = await validateRun(opts);
   const out = (line: string): void => {
     (opts.output === 'json' ? process.stderr : process.stdout).write(`${line}\n`);
   };
-  const log = (line: string): void => out(`${stamp()} ${line}`);
+  // Text lines keep their place (stdout, or stderr with -o json) unless a bar is drawn on stderr or JSON lines are asked for.
+  const log = (line: string): void => (reporter.mode === 'lines' ? out(`${stamp()} ${line}`) : reporter.log(line));
   const { kube } = v;
 
   // First contact with the cluster, read only: a migration already under way resumes from its persisted state.
@@ -568,11 +583,14 @@ export async function executeRun(opts: RunOptions): Promise<number> {
     }
     log(`holding the Lease ${opts.namespace}/${name} as ${identity}`);
     const batches = fresh.batches.length;
+    let batchesDone = fresh.batches.filter((b) => b.phase === 'done').length;
+    if (reporter.mode !== 'lines') reporter.step({ phase: 'migrate', done: batchesDone, total: batches, unit: 'batches' });
     const trace: TracePort = {
       record(ev) {
         if (opts.traceOut !== undefined) appendFileSync(opts.traceOut, `${JSON.stringify(ev)}\n`);
         const line = progressLine(ev, batches);
         if (line !== null) log(line);
+        if (ev.kind === 'batch.completed' && reporter.mode !== 'lines') reporter.step({ phase: 'migrate', done: Math.min(++batchesDone, batches), total: batches, unit: 'batches' });
       },
     };
     if (v.ocean !== null) {
@@ -607,15 +625,15 @@ export async function executeRun(opts: RunOptions): Promise<number> {
     }
     const { estimateEta } = await import('../engine/eta.js');
     const { etaLine } = await import('../report/eta-line.js');
-    const batchesDone = (): number => engine.current.batches.filter((b) => b.phase === 'done').length;
-    let doneSeen = batchesDone();
+    const doneNow = (): number => engine.current.batches.filter((b) => b.phase === 'done').length;
+    let doneSeen = doneNow();
     while (!isTerminal(engine.current.status)) {
       if (interrupted !== null || !leader.isLeader()) break;
       await engine.step();
       if (isTerminal(engine.current.status)) break;
       // After every batch, the ETA learnt from the batches done so far.
-      if (batchesDone() > doneSeen) {
-        doneSeen = batchesDone();
+      if (doneNow() > doneSeen) {
+        doneSeen = doneNow();
         log(etaLine(estimateEta(engine.current, ports.clock.now(), plannedSeconds), true));
       }
       await Promise.race([ports.clock.sleep(interval), interruptedPromise]);

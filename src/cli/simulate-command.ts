@@ -17,6 +17,7 @@ import { CAPACITY_GRACE_HELP, engineSettingsFrom, type EngineFlagOptions } from 
 import { flushInputNotices, readCluster, readInput } from './inputs.js';
 import { oceanVngText, vngInput, type VngText } from './ocean-source.js';
 import { allocatableFromFlags, checkSelection, clusterForPlan, paramsFrom, withOceanFlags, type PlanOptions } from './plan-command.js';
+import { makeReporter, withProgressFlags, type ProgressFlags } from './progress.js';
 
 interface SimulateOptions extends PlanOptions, EngineFlagOptions {
   scenario?: string;
@@ -64,7 +65,7 @@ export function simulateCommand(): Command {
     .option('--context <name>', 'kubeconfig context (default: the current one)')
     .option('--vngs <file>', 'Ocean launch specs (as for plan), when no --scenario is given')
     .option('--catalog <file>', 'a catalog file written by catalog refresh (instance types, zones offered, Spot prices) instead of the bundled one');
-  return withOceanFlags(withMigrationFlags(cmd))
+  withOceanFlags(withMigrationFlags(cmd))
     .option('--fault <spec>', 'inject a fault: kind@time[:key=value,...] (repeatable), e.g. api-disconnect@10m:duration=400', collect, [])
     .option('--seed <n>', 'the seed that drives every random choice (default: the scenario seed, else 1)')
     .option('--max-pods <n>', "max pods per new node, over the VNG's maxPods, the old nodes' and the catalog's (EKS ENI) value")
@@ -72,8 +73,10 @@ export function simulateCommand(): Command {
     .option('--max-time <duration>', 'cut the run short after this much virtual time (default: the plan bound plus 1h)')
     .option('--trace-out <file>', 'write the trace (every event of the run) to this file, one JSON object per line; -o json then leaves it out')
     .option('--timing <file>', 'the timing model: a file written by vngshift calibrate, or eks (the default) or kwok; over a scenario\'s own timing')
-    .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json']).default('text'))
-    .action(async (opts: SimulateOptions) => {
+    .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json']).default('text'));
+  return withProgressFlags(cmd)
+    .action(async (opts: SimulateOptions & ProgressFlags) => {
+      const reporter = makeReporter('simulate', opts);
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
       const { loadTiming } = await import('../../sim/timing-file.js');
       const timingFile = opts.timing !== undefined ? loadTiming(opts.timing) : null;
@@ -128,11 +131,20 @@ export function simulateCommand(): Command {
         const timing = { ...inputs.timing, ...timingFile.timing };
         inputs = { ...inputs, timing, plannerTiming: timingModelFromFigures(timing, timingFile.spread ?? undefined) };
       }
-      const { plan, result } = await rehearse(inputs, catalog, {
-        allowArchitectureChange: opts.allowArchitectureChange === true,
-        ...(allocatable !== undefined ? { allocatable } : {}),
-        sources: { cluster: inputs.clusterSource, vngs: vngsSource },
-      });
+      reporter.log(`rehearsing: ${inputs.cluster.nodes.length} node(s), ${inputs.cluster.pods.length} pod(s), ${inputs.vngs.length} VNG(s), seed ${inputs.seed}`);
+      let rehearsal: Awaited<ReturnType<typeof rehearse>>;
+      try {
+        rehearsal = await rehearse(inputs, catalog, {
+          allowArchitectureChange: opts.allowArchitectureChange === true,
+          ...(allocatable !== undefined ? { allocatable } : {}),
+          sources: { cluster: inputs.clusterSource, vngs: vngsSource },
+          onProgress: (s) => reporter.step(s),
+        });
+      } finally {
+        reporter.end();
+      }
+      const { plan, result } = rehearsal;
+      reporter.log(`rehearsal ended: ${result.status} after ${Math.round(result.durationSeconds)}s of virtual time`);
       const output = {
         ...result,
         plan: {

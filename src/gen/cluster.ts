@@ -6,7 +6,7 @@
  * Left out on purpose, to keep 150,000-pod clusters small and fast: managedFields, resourceVersion, and the projected
  * service-account token volume that admission adds to every pod (nothing the planner reads).
  */
-import { stringify } from 'yaml';
+import { yamlText } from '../model/yaml-output.js';
 import type { KubeObject } from './kube-objects.js';
 import {
   controllerObjects,
@@ -118,7 +118,7 @@ export function clusterList(objects: readonly unknown[]): { apiVersion: 'v1'; ki
  * something else (`yes`, `on`, timestamps) are quoted, so Kubernetes' own YAML readers see the same data.
  */
 export function clusterListYaml(objects: readonly unknown[]): string {
-  return stringify(clusterList(objects), { aliasDuplicateObjects: false, lineWidth: 0, version: '1.1' });
+  return yamlText(clusterList(objects));
 }
 
 /** The `v1 List` as JSON with kubectl's four-space indent, ending in a newline. */

@@ -34,6 +34,7 @@ import { RunScheduler, type RunPod } from './run-scheduler.js';
 import { bootingNodeModel, daemonPodBase, scaleUp, type LaunchContext, type LaunchedNode } from './scale-up.js';
 import { scaleUpInputOf, type BootingView } from './scale-up-view.js';
 import { WaitQueue } from './wait-queue.js';
+import type { ProgressSink } from '../model/progress.js';
 
 export interface ExpectedFleetInput {
   readonly cluster: Cluster;
@@ -55,6 +56,8 @@ export interface ExpectedFleetInput {
    * each pod.
    */
   readonly pdbs: { readonly allowed: readonly number[]; readonly of: ReadonlyMap<Pod, readonly number[]> };
+  /** Told after each batch is replayed (phase "expected fleet"); no effect on the fleet. */
+  readonly onProgress?: ProgressSink;
   /** Hand scaleUp() the whole cluster, as sim/autoscaler.ts does, instead of the cut-down view (slower, same fleet). */
   readonly wholeAutoscalerView?: boolean;
   /**
@@ -439,6 +442,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
 
   const batchCount = Math.max(1, input.batches.length);
   for (let b = 0; b < batchCount; b++) {
+    input.onProgress?.({ phase: 'expected fleet', done: b, total: batchCount, unit: 'batches' });
     const batch = b + 1;
     const batchNodes = input.batches[b] ?? [];
     for (const name of batchNodes) {
@@ -500,6 +504,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     }
   }
   runUntil(batchCount, () => false);
+  input.onProgress?.({ phase: 'expected fleet', done: batchCount, total: batchCount, unit: 'batches' });
   const perBatch = input.batches.map((_, i) => [...launches.values()].filter((l) => l.batch === i + 1).length);
 
   const newNodes: ExpectedNode[] = [...launches.values()]

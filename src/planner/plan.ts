@@ -22,6 +22,7 @@ import { collectRisks, type Risk } from './risks.js';
 import { spotCostOf } from './spot-cost.js';
 import { selectorMatches } from './selectors.js';
 import { DEFAULT_TIMING, type TimingModel } from './timing.js';
+import type { ProgressSink } from '../model/progress.js';
 
 export const PLAN_API_VERSION = 'vngshift.io/v1alpha1';
 
@@ -36,6 +37,8 @@ export interface PlanInput {
   readonly allowArchitectureChange?: boolean;
   /** Where the inputs came from (recorded in the plan). */
   readonly sources?: { readonly cluster: string; readonly vngs: string };
+  /** Told when each phase starts and ends (packing the pods, then the expected fleet batch by batch); no effect on the plan. */
+  readonly onProgress?: ProgressSink;
 }
 
 export interface PlannedPod {
@@ -290,6 +293,7 @@ export function buildPlan(input: PlanInput): Plan {
   const { keptPods, keptNodes } = keptOf(optedOut, standAlone, params);
 
   const observed = observedResources(cluster.nodes);
+  input.onProgress?.({ phase: 'pack', done: 0, total: moving.length, unit: 'pods' });
   const result = solve({
     ...(input.allowArchitectureChange ? {} : { podArchitectures: podArchitectures(cluster, moving) }),
     cluster,
@@ -301,6 +305,7 @@ export function buildPlan(input: PlanInput): Plan {
     ...(input.allocatable ? { allocatable: input.allocatable } : {}),
   });
 
+  input.onProgress?.({ phase: 'pack', done: moving.length, total: moving.length, unit: 'pods' });
   const planned: PlannedPod[] = moving.map((p, i) => {
     const placement = result.placements[i] ?? null;
     const why = result.unschedulable.get(i);
@@ -428,6 +433,7 @@ export function buildPlan(input: PlanInput): Plan {
     stays,
     pdbs: { allowed: pdbs.map((st) => st.disruptionsAllowed), of: pdbOfPod },
     observed,
+    ...(input.onProgress ? { onProgress: input.onProgress } : {}),
   });
   const onDemandCost = costOf({ cluster, old, fresh: fleet.newNodes, catalog: input.catalog, staying: staying.list(), partial: !feasible });
   const spot = spotCostOf({ cluster, vngs: input.vngs, fresh: fleet.newNodes, catalog: input.catalog });

@@ -50,30 +50,14 @@ export function renderSimulationText(r: SimulationView, replay: string): string 
     const atStart = r.events.filter((e) => e.kind === 'node.cordoned' && e.t <= allDone.t).length;
     out.push(`  at ${clock(allDone.t)}: ${atStart} old node(s) cordoned at the start (cordonAllAtStart); the batches below only evict`);
   }
-  const count = (kind: string, from: number, to: number): number =>
-    r.events.filter((e) => e.kind === kind && e.t >= from && e.t < to).length;
   r.batches.forEach((b, i) => {
-    const start = b.startedAt ?? Number.POSITIVE_INFINITY;
-    const next = r.batches[i + 1]?.startedAt ?? Number.POSITIVE_INFINITY;
-    const end = Number.isFinite(next) ? next : Number.POSITIVE_INFINITY;
     if (b.startedAt === null) {
       out.push(`  batch ${i + 1}: not started (${b.nodes.length} node(s))`);
       return;
     }
-    out.push(`  batch ${i + 1} at ${clock(b.startedAt)}: ${listSome(b.nodes, 3)}`);
-    const rows = [
-      ['cordoned', String(count('node.cordoned', start, end))],
-      ['evicted', String(b.evicted)],
-      ['PDB refusals', String(count('pod.evict-blocked', start, end))],
-      ['nodes launched', String(count('node.launched', start, end))],
-      ['pods Ready', String(count('pod.ready', start, end))],
-      ['terminated', String(count('node.terminated', start, end))],
-      // Nodes kept by pods that are not evicted (stand-alone, or asking not to be disrupted); shown when there are any.
-      ...(count('node.kept', start, end) > 0 ? [['kept', String(count('node.kept', start, end))]] : []),
-      ['drained', clock(b.drainedAt)],
-      ['finished', b.finishedAt === null ? `no (${b.phase})` : clock(b.finishedAt)],
-    ];
-    out.push(...table(rows, '    '));
+    out.push(`  batch ${i + 1} at ${clock(b.startedAt)}: ${listSome(b.nodes, 3)}${b.nodes.length > 3 ? ` (${b.nodes.length} nodes)` : ''}`);
+    const next = r.batches[i + 1]?.startedAt ?? null;
+    out.push(...table(batchRows(r, b, next ?? Number.POSITIVE_INFINITY), '    '));
   });
   const faults = r.events.filter(
     (e) =>
@@ -109,3 +93,71 @@ export function renderSimulationText(r: SimulationView, replay: string): string 
   out.push('', `Replay: ${replay}`);
   return out.join('\n') + '\n';
 }
+
+/** The events of one kind in a batch's window, as a count with the first and last virtual times. */
+interface Span {
+  readonly n: number;
+  readonly first: number | null;
+  readonly last: number | null;
+  readonly events: SimulationView['events'];
+}
+
+/** What a batch's row shows beside a count: how the events split (VNG/type of launches, error codes of failed launches). */
+function breakdown(events: SimulationView['events'], of: (e: SimulationView['events'][number]) => string): string {
+  const by = new Map<string, number>();
+  for (const e of events) by.set(of(e), (by.get(of(e)) ?? 0) + 1);
+  const parts = [...by].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k, n]) => `${n} ${k}`);
+  return listSome(parts, 4);
+}
+
+/**
+ * One row per kind of event in the batch's window (from its start to the next batch's) that happened there, in the order
+ * they began: the count, the first and last virtual times, and for some kinds how they split; then when the batch drained
+ * and finished, in time order with the rest. Aggregated per kind, so a batch of thousands of pods stays a dozen lines.
+ */
+function batchRows(r: SimulationView, b: SimulationView['batches'][number], end: number): string[][] {
+  const from = b.startedAt ?? 0;
+  const spans = new Map<string, SimulationView['events'][number][]>();
+  for (const e of r.events) {
+    if (e.t < from || e.t >= end) continue;
+    let list = spans.get(e.kind);
+    if (!list) spans.set(e.kind, (list = []));
+    list.push(e);
+  }
+  const span = (kind: string): Span => {
+    const events = spans.get(kind) ?? [];
+    return { n: events.length, first: events[0]?.t ?? null, last: events[events.length - 1]?.t ?? null, events };
+  };
+  const row = (label: string, count: number, s: Span, note = ''): { at: number; cells: string[] } => ({
+    at: s.first ?? from,
+    cells: [label, String(count), s.first === null ? '' : clock(s.first), s.last === null || s.first === null || clock(s.last) === clock(s.first) ? '' : `to ${clock(s.last)}`, note],
+  });
+  const evicted = span('pod.evicted');
+  const refused = span('pod.evict-blocked');
+  const launched = span('node.launched');
+  const failed = span('launch.failed');
+  const kept = span('node.kept');
+  const rows = [
+    row('cordoned', span('node.cordoned').n, span('node.cordoned')),
+    row('pods evicted', b.evicted, evicted),
+    row('PDB refusals', refused.n, refused, refused.n > 0 ? `${new Set(refused.events.map((e) => e.object)).size} pod(s)` : ''),
+    row('nodes launched', launched.n, launched, breakdown(launched.events, (e) => `${String(e['vng'] ?? '?')}/${String(e['instanceType'] ?? '?')}`)),
+    row('launch failures', failed.n, failed, breakdown(failed.events, (e) => String(e['error'] ?? '?'))),
+    row('nodes Ready', span('node.ready').n, span('node.ready')),
+    row('pods Ready', span('pod.ready').n, span('pod.ready')),
+    row('nodes terminated', span('node.terminated').n, span('node.terminated')),
+    // Nodes kept by pods that are not evicted (stand-alone, or asking not to be disrupted).
+    row('nodes kept', kept.n, kept),
+  ].filter((x) => x.cells[1] !== '0' || x.cells[0] === 'pods evicted');
+  const width = Math.max(...rows.map((x) => (x.cells[1] ?? '').length));
+  for (const x of rows) x.cells[1] = (x.cells[1] ?? '').padStart(width);
+  const blank = ''.padStart(width);
+  rows.push({ at: b.drainedAt ?? Number.POSITIVE_INFINITY, cells: ['drained', blank, b.drainedAt === null ? 'no' : clock(b.drainedAt), '', ''] });
+  rows.push({ at: b.finishedAt ?? Number.POSITIVE_INFINITY, cells: ['finished', blank, b.finishedAt === null ? `no (${b.phase})` : clock(b.finishedAt), '', ''] });
+  // In the order they began (evictions that did not happen at the batch's start).
+  return rows
+    .map((x, i) => ({ ...x, i }))
+    .sort((x, y) => x.at - y.at || x.i - y.i)
+    .map((x) => x.cells);
+}
+

@@ -4,7 +4,7 @@
  * the parsers accept.
  */
 import fc from 'fast-check';
-import { stringify as toYaml } from 'yaml';
+import { yamlText as toYaml } from '../../src/model/yaml-output.js';
 import { loadCatalog, type Catalog } from '../../src/catalog/catalog.js';
 import { parseClusterObjects } from '../../src/model/kube/index.js';
 import { parseParams, type MigrationParams } from '../../src/model/params.js';

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { parse } from 'yaml';
+import { load as parse } from 'js-yaml';
 import { connect } from './helpers/cluster-kit.js';
 
 const NS = `chaos-job-${Date.now().toString(36)}`;

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { parse } from 'yaml';
+import { load as parse } from 'js-yaml';
 import { cleanup, cli, connect, createNamespace, RUN_LABEL, waitFor, waitOldNodesReady } from './helpers/cluster-kit.js';
 import { startPodRunner, type PodRunner } from './helpers/local-pod-runner.js';
 

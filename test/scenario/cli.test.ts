@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { withoutProgress } from '../helpers/progress-lines.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vngshift-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -129,9 +130,10 @@ describe('vngshift CLI', () => {
     writeFileSync(withExtras, `${base.trimEnd()}\n${extras}\n`);
     const r = cli(['plan', '--cluster', withExtras, '--vngs', 'test/fixtures/plan/vngs-general.json', '--no-respect-pdb', '--node-names', 'old-a']);
     expect(r.code, r.err).toBe(0);
-    expect(r.err.trim()).toBe(`vngshift: ${withExtras}: skipped 1 Nodes (unknown kind), 2 Secret`);
+    expect(withoutProgress(r.err).trim()).toBe(`vngshift: ${withExtras}: skipped 1 Nodes (unknown kind), 2 Secret`);
     const clean = cli(['plan', ...GPU, '--no-respect-pdb', '--node-names', 'old-a']);
-    expect(clean.err).toBe('');
+    expect(withoutProgress(clean.err)).toBe('');
+    expect(clean.err).toMatch(/ plan: plan made: /);
   });
 
   it('simulate exits 3 on a failed rehearsal and prints the replay command', () => {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli-child.js';
+import { withoutProgress } from '../helpers/progress-lines.js';
 import { startSpotEmulator, type SpotEmulator } from '../helpers/spot-emulator.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vngshift-cli-ocean-'));
@@ -55,7 +56,7 @@ describe('--ocean-cluster', () => {
   it('plan reads the VNGs from the Spot API and plans as from the same launch specs in a file', async () => {
     const fromOcean = await runCli(['plan', '--cluster', CLUSTER, ...flags, '-o', 'json'], ENV);
     const fromFile = await runCli(['plan', '--cluster', CLUSTER, '--vngs', join(dir, 'vngs.json'), '-o', 'json']);
-    expect(fromOcean.err).toBe(fromFile.err);
+    expect(withoutProgress(fromOcean.err)).toBe(withoutProgress(fromFile.err));
     expect(fromOcean.code).toBe(fromFile.code);
     expect(withoutSources(fromOcean.out)).toEqual(withoutSources(fromFile.out));
     expect((JSON.parse(fromOcean.out) as { sources: { vngs: string } }).sources.vngs).toBe('Ocean cluster o-1a2b3c');

@@ -34,7 +34,7 @@ describe('vngshift chaos', () => {
     expect(s.runsPerSecond).toBeGreaterThan(0);
     expect(Object.values(s.outcomes.byStatus).reduce((a, b) => a + b, 0)).toBe(16);
     // stderr is not a terminal here: one progress line per 10% of the runs
-    expect(one.err).toMatch(/chaos: 16\/16 runs \(100%\)/);
+    expect(one.err).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ chaos: sweep 16\/16 runs \(100%\), elapsed [\d.]+s, ETA 0s, violations 0, runs\/s [\d.]+$/m);
   }, SLOW_MS);
 
   it('prints a text summary with runs/s', async () => {

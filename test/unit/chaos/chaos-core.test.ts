@@ -1,6 +1,6 @@
 /** The single-threaded core of `vngshift chaos`: runs derive everything from their seed, faults heal, violations are reported. */
 import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { yamlText as stringify } from '../../../src/model/yaml-output.js';
 import { loadCatalog } from '../../../src/catalog/catalog.js';
 import { buildPlan } from '../../../src/planner/plan.js';
 import { SAFETY_WINDOW_SECONDS, drawParams, drawWorld } from '../../../sim/chaos/draw.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { load as parse } from 'js-yaml';
 import { shardRange } from '../../../sim/chaos/job.js';
 import { vngshift as cli } from './chaos-child.js';
 
@@ -111,7 +111,7 @@ describe('chaos shards', () => {
     // summary, and the merge reads past them.
     const logs = files.map((f, i) => {
       const log = join(dir, `pod-${i}.log`);
-      writeFileSync(log, `chaos: 1/2 runs (50%), 0 violation(s), 1.0 runs/s\nchaos: 2/2 runs (100%), 0 violation(s), 1.0 runs/s\n${readFileSync(f, 'utf8')}`);
+      writeFileSync(log, `2026-12-05T20:00:00Z chaos: sweep 1/2 runs (50%), elapsed 1s, ETA 1s, violations 0, runs/s 1\n2026-12-05T20:00:01Z chaos: sweep 2/2 runs (100%), elapsed 2s, ETA 0s, violations 0, runs/s 1\n${readFileSync(f, 'utf8')}`);
       return log;
     });
     const fromLogs = await cli(['chaos', '--merge', ...logs, '-o', 'json']);

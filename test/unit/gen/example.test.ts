@@ -3,7 +3,7 @@
  *   VNGSHIFT_WRITE_EXAMPLE=1 npx vitest run test/unit/gen/example.test.ts
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { load as parse } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { exampleClusterYaml } from '../../../src/gen/example-cluster.js';
 import { asObjs, byKind, isDaemonSetPod, podView } from './kube-json.js';

@@ -40,8 +40,8 @@ describe('simulate: pods that ask not to be disrupted', () => {
     ]);
     // The text report's timeline counts the kept node in its batch (old-2's, the second).
     const text = renderSimulationText(r, 'replay');
-    expect(text.split('batch 2 at')[1]).toMatch(/\n +kept +1\n/);
-    expect(text.split('batch 2 at')[0]).not.toMatch(/\n +kept +/);
+    expect(text.split('batch 2 at')[1]).toMatch(/\n +nodes kept +1 +t\+/);
+    expect(text.split('batch 2 at')[0]).not.toMatch(/\n +nodes kept +/);
   });
 
   it("Ocean's restrict-scale-down label keeps the node unless respectRestrictScaleDown is false", async () => {

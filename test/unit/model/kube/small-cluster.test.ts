@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { load as parse } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { parseClusterObjects, parseClusterText } from '../../../../src/model/kube/index.js';
 import type { Cluster, Pod } from '../../../../src/model/types.js';

@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { load as parseYaml } from 'js-yaml';
 import { generateClusterObjects } from '../../../../src/gen/cluster.js';
 import { Prng } from '../../../../src/gen/prng.js';
 import { clusterFromValues } from '../../../../src/model/kube/cluster.js';

@@ -1,0 +1,159 @@
+/**
+ * Progress and log lines of the long commands (plan, simulate, run, chaos), always on standard error so standard output
+ * keeps only the report (and stays parseable when it is JSON). Three forms:
+ * - `bar`: on a terminal (stderr is a TTY, no --no-progress, --log-format text): a cli-progress bar per phase with the count,
+ *   percentage and ETA; log lines are printed above it.
+ * - `lines`: otherwise, or with --no-progress: one timestamped line per log message and per tenth of each phase
+ *   (`2026-12-05T20:01:02Z vngshift simulate: simulate 3/10 batches (30%), elapsed 2.1s, ETA 4.9s`).
+ * - `json` (--log-format json): the same events as one JSON object per line.
+ * The pure parts report ProgressSteps (src/model/progress.ts); the wall clock for timestamps and ETA is read only here.
+ */
+import { MultiBar, type SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { InputError } from '../model/errors.js';
+import type { ProgressStep } from '../model/progress.js';
+
+export type LogFormat = 'text' | 'json';
+export type ReporterMode = 'bar' | 'lines' | 'json';
+
+export interface ProgressFlags {
+  /** false with --no-progress. */
+  readonly progress?: boolean;
+  readonly logFormat?: string;
+}
+
+export interface Reporter {
+  readonly mode: ReporterMode;
+  /** A progress step of the pure parts (throttled to phase starts, tenths and ends outside the bar). */
+  step(s: ProgressStep): void;
+  /** A log message (one line). */
+  log(message: string, fields?: Readonly<Record<string, string | number | boolean | null>>): void;
+  /** Stops the bar (if any); call once the work is over, before the report is written. */
+  end(): void;
+}
+
+export interface ReporterIo {
+  readonly write: (text: string) => void;
+  readonly isTTY: boolean;
+  readonly now: () => number;
+  /** The stream the bar draws on (only used in `bar` mode). */
+  readonly stream?: NodeJS.WritableStream;
+}
+
+/** Adds --no-progress and --log-format to a command. */
+export function withProgressFlags(cmd: Command): Command {
+  return cmd
+    .option('--no-progress', 'no progress bar: plain timestamped lines on stderr even on a terminal')
+    .addOption(new Option('--log-format <format>', 'progress and log lines on stderr: text, or json (one object per line)').choices(['text', 'json']).default('text'));
+}
+
+export function reporterMode(flags: ProgressFlags, isTTY: boolean): ReporterMode {
+  const format = flags.logFormat ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new InputError('flag --log-format', '', '', `unknown format "${format}"; expected text or json`);
+  if (format === 'json') return 'json';
+  return isTTY && flags.progress !== false ? 'bar' : 'lines';
+}
+
+const stderrIo = (): ReporterIo => ({
+  write: (t) => void process.stderr.write(t),
+  isTTY: process.stderr.isTTY === true,
+  now: () => Date.now(),
+  stream: process.stderr,
+});
+
+const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+const seconds = (ms: number): number => Math.round(ms / 100) / 10;
+
+export function makeReporter(command: string, flags: ProgressFlags, io: ReporterIo = stderrIo()): Reporter {
+  const mode = reporterMode(flags, io.isTTY);
+  let phase: string | null = null;
+  let phaseStart = 0;
+  let lastTenth = -1;
+  let bars: MultiBar | null = null;
+  let bar: SingleBar | null = null;
+
+  const figures = (s: ProgressStep): { elapsedMs: number; etaMs: number | null } => {
+    const elapsedMs = io.now() - phaseStart;
+    const etaMs = s.done > 0 && s.total >= s.done ? (elapsedMs * (s.total - s.done)) / s.done : null;
+    return { elapsedMs, etaMs };
+  };
+  const detailText = (d: ProgressStep['detail']): string =>
+    d === undefined ? '' : Object.entries(d).map(([k, v]) => `, ${k} ${String(v)}`).join('');
+
+  const line = (text: string): void => {
+    if (bars !== null) {
+      bars.log(`${text}\n`);
+      bars.update(); // draws the line above the bars now, not at the next tick
+    } else io.write(`${text}\n`);
+  };
+
+  return {
+    mode,
+    step(s) {
+      const fresh = s.phase !== phase;
+      if (fresh) {
+        phase = s.phase;
+        phaseStart = io.now();
+        lastTenth = -1;
+      }
+      if (mode === 'bar') {
+        if (bars === null) {
+          bars = new MultiBar(
+            {
+              stream: io.stream ?? process.stderr,
+              format: `${command}: {phase} [{bar}] {value}/{total} {unit} | {percentage}% | ETA {eta_formatted}{extra}`,
+              hideCursor: true,
+              clearOnComplete: false,
+              stopOnComplete: false,
+              etaBuffer: 20,
+            },
+          );
+        }
+        const payload = { phase: s.phase, unit: s.unit, extra: detailText(s.detail) };
+        if (fresh || bar === null) bar = bars.create(s.total, s.done, payload);
+        else {
+          bar.setTotal(s.total);
+          bar.update(s.done, payload);
+        }
+        return;
+      }
+      const tenth = s.total > 0 ? Math.floor((s.done * 10) / s.total) : 10;
+      if (!fresh && tenth <= lastTenth) return;
+      lastTenth = tenth;
+      const { elapsedMs, etaMs } = figures(s);
+      if (mode === 'json') {
+        io.write(
+          `${JSON.stringify({
+            time: new Date(io.now()).toISOString(),
+            command,
+            type: 'progress',
+            phase: s.phase,
+            done: s.done,
+            total: s.total,
+            unit: s.unit,
+            elapsedSeconds: seconds(elapsedMs),
+            etaSeconds: etaMs === null ? null : seconds(etaMs),
+            ...(s.detail ?? {}),
+          })}\n`,
+        );
+        return;
+      }
+      const pct = s.total > 0 ? Math.floor((s.done * 100) / s.total) : 100;
+      const eta = etaMs === null ? '' : `, ETA ${seconds(etaMs)}s`;
+      io.write(`${iso(io.now())} ${command}: ${s.phase} ${s.done}/${s.total} ${s.unit} (${pct}%), elapsed ${seconds(elapsedMs)}s${eta}${detailText(s.detail)}\n`);
+    },
+    log(message, fields = {}) {
+      if (mode === 'json') {
+        io.write(`${JSON.stringify({ time: new Date(io.now()).toISOString(), command, type: 'log', message, ...fields })}\n`);
+        return;
+      }
+      line(`${iso(io.now())} ${command}: ${message}`);
+    },
+    end() {
+      if (bars !== null) bars.stop();
+      bars = null;
+      bar = null;
+    },
+  };
+}
