@@ -3,8 +3,9 @@
  * keeps only the report (and stays parseable when it is JSON). Three forms:
  * - `bar`: on a terminal (stderr is a TTY, no --no-progress, --log-format text): a cli-progress bar per phase with the count,
  *   percentage and ETA; log lines are printed above it.
- * - `lines`: otherwise, or with --no-progress: one timestamped line per log message and per tenth of each phase
- *   (`2026-12-05T20:01:02Z vngshift simulate: simulate 3/10 batches (30%), elapsed 2.1s, ETA 4.9s`).
+ * - `lines`: otherwise, or with --no-progress: one timestamped line per log message, and per phase a line when it starts,
+ *   when it ends, and between them when it has passed another tenth at least 5 s after the previous line (a quick phase
+ *   is two lines; `2026-12-05T20:01:02Z vngshift simulate: simulate 3/10 batches (30%), elapsed 2.1s, ETA 4.9s`).
  * - `json` (--log-format json): the same events as one JSON object per line.
  * The pure parts report ProgressSteps (src/model/progress.ts); the wall clock for timestamps and ETA is read only here.
  */
@@ -62,6 +63,9 @@ const stderrIo = (): ReporterIo => ({
   stream: process.stderr,
 });
 
+/** In `lines` mode, the least time between two progress lines of a phase (its start and end always print). */
+const LINE_GAP_MS = 5000;
+
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 const seconds = (ms: number): number => Math.round(ms / 100) / 10;
 
@@ -70,11 +74,12 @@ export function makeReporter(command: string, flags: ProgressFlags, io: Reporter
   let phase: string | null = null;
   let phaseStart = 0;
   let lastTenth = -1;
+  let lastLineAt = 0;
   let bars: MultiBar | null = null;
   let bar: SingleBar | null = null;
 
-  const figures = (s: ProgressStep): { elapsedMs: number; etaMs: number | null } => {
-    const elapsedMs = io.now() - phaseStart;
+  const figures = (s: ProgressStep, now: number): { elapsedMs: number; etaMs: number | null } => {
+    const elapsedMs = now - phaseStart;
     const etaMs = s.done > 0 && s.total >= s.done ? (elapsedMs * (s.total - s.done)) / s.done : null;
     return { elapsedMs, etaMs };
   };
@@ -120,12 +125,15 @@ export function makeReporter(command: string, flags: ProgressFlags, io: Reporter
       }
       const tenth = s.total > 0 ? Math.floor((s.done * 10) / s.total) : 10;
       if (!fresh && tenth <= lastTenth) return;
+      const now = io.now();
+      if (mode === 'lines' && !fresh && s.done < s.total && now - lastLineAt < LINE_GAP_MS) return;
       lastTenth = tenth;
-      const { elapsedMs, etaMs } = figures(s);
+      lastLineAt = now;
+      const { elapsedMs, etaMs } = figures(s, now);
       if (mode === 'json') {
         io.write(
           `${JSON.stringify({
-            time: new Date(io.now()).toISOString(),
+            time: new Date(now).toISOString(),
             command,
             type: 'progress',
             phase: s.phase,
@@ -141,7 +149,7 @@ export function makeReporter(command: string, flags: ProgressFlags, io: Reporter
       }
       const pct = s.total > 0 ? Math.floor((s.done * 100) / s.total) : 100;
       const eta = etaMs === null ? '' : `, ETA ${seconds(etaMs)}s`;
-      io.write(`${iso(io.now())} ${command}: ${s.phase} ${s.done}/${s.total} ${s.unit} (${pct}%), elapsed ${seconds(elapsedMs)}s${eta}${detailText(s.detail)}\n`);
+      io.write(`${iso(now)} ${command}: ${s.phase} ${s.done}/${s.total} ${s.unit} (${pct}%), elapsed ${seconds(elapsedMs)}s${eta}${detailText(s.detail)}\n`);
     },
     log(message, fields = {}) {
       if (mode === 'json') {

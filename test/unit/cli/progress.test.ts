@@ -19,19 +19,32 @@ describe('progress reporter', () => {
     expect(() => reporterMode({ logFormat: 'xml' }, false)).toThrow(/unknown format "xml"/);
   });
 
-  it('prints timestamped lines at phase starts and each tenth, with elapsed time and ETA from the wall clock', () => {
-    const io = fakeIo(false);
-    const r = makeReporter('simulate', { progress: false }, io);
+  it('prints timestamped lines at phase starts and ends, and tenths at least 5 s apart, with elapsed time and ETA from the wall clock', () => {
+    let t = Date.UTC(2026, 11, 5, 20, 0, 0);
+    let out = '';
+    const r = makeReporter('simulate', { progress: false }, { write: (s) => void (out += s), isTTY: false, now: () => t });
+    t += 1000;
     r.log('rehearsing');
-    for (let d = 0; d <= 20; d++) r.step({ phase: 'simulate', done: d, total: 20, unit: 'batches', detail: { virtualSeconds: d * 60 } });
+    // A slow phase: 3 s a batch, so a tenth (2 batches) every 6 s: one line per tenth.
+    for (let d = 0; d <= 20; d++) {
+      r.step({ phase: 'simulate', done: d, total: 20, unit: 'batches', detail: { virtualSeconds: d * 60 } });
+      t += 3000;
+    }
+    // A quick phase: its start and its end only.
+    for (let d = 0; d <= 100; d++) {
+      r.step({ phase: 'quick', done: d, total: 100, unit: 'pods' });
+      t += 10;
+    }
     r.end();
-    const lines = io.text().trimEnd().split('\n');
+    const lines = out.trimEnd().split('\n');
     expect(lines[0]).toBe('2026-12-05T20:00:01Z simulate: rehearsing');
-    expect(lines[1]).toBe('2026-12-05T20:00:04Z simulate: simulate 0/20 batches (0%), elapsed 1s, virtualSeconds 0');
-    // one line per tenth: 0, 2, 4, ... 20 batches
-    expect(lines).toHaveLength(12);
-    expect(lines[2]).toMatch(/ simulate: simulate 2\/20 batches \(10%\), elapsed \d+s, ETA \d+s, virtualSeconds 120$/);
-    expect(lines[11]).toMatch(/ simulate 20\/20 batches \(100%\), elapsed \d+s, ETA 0s, virtualSeconds 1200$/);
+    expect(lines[1]).toBe('2026-12-05T20:00:01Z simulate: simulate 0/20 batches (0%), elapsed 0s, virtualSeconds 0');
+    // one line per tenth: 0, 2, 4, ... 20 batches; then the quick phase's two
+    expect(lines).toHaveLength(14);
+    expect(lines[2]).toBe('2026-12-05T20:00:07Z simulate: simulate 2/20 batches (10%), elapsed 6s, ETA 54s, virtualSeconds 120');
+    expect(lines[11]).toMatch(/ simulate 20\/20 batches \(100%\), elapsed 60s, ETA 0s, virtualSeconds 1200$/);
+    expect(lines[12]).toMatch(/ simulate: quick 0\/100 pods \(0%\), elapsed 0s$/);
+    expect(lines[13]).toMatch(/ simulate: quick 100\/100 pods \(100%\), elapsed 1s, ETA 0s$/);
   });
 
   it('prints one JSON object per line with --log-format json', () => {
