@@ -111,7 +111,7 @@ describe('--ocean-cluster', () => {
     // The plan's own exit code (2: this cluster's GPU pod fits no VNG), as without the discovery.
     expect(r.code).toBe(2);
     expect((JSON.parse(r.out) as { verdict: string }).verdict).toBe('NOT_FEASIBLE');
-    expect(r.err).toMatch(/^vngshift: note: Ocean's discovery not shown: Spot API GET \/ocean\/aws\/k8s\/cluster\/o-1a2b3c\/migration\/discovery: 403 ACCESS_DENIED: injected ACCESS_DENIED \(request [0-9a-f-]+\)\n$/);
+    expect(withoutProgress(r.err)).toMatch(/^vngshift: note: Ocean's discovery not shown: Spot API GET \/ocean\/aws\/k8s\/cluster\/o-1a2b3c\/migration\/discovery: 403 ACCESS_DENIED: injected ACCESS_DENIED \(request [0-9a-f-]+\)\n$/);
     const plan = JSON.parse(r.out) as Record<string, unknown>;
     expect(plan['oceanDiscovery']).toBeUndefined();
     expect(plan['oceanDiscoveryError']).toMatch(/403 ACCESS_DENIED/);
