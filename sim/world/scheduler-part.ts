@@ -58,7 +58,6 @@ export class KubeScheduler implements WorldScheduler {
   private readonly classes: ClassCache;
   /** kube-scheduler's node sampling: percentageOfNodesToScore adaptive, the start node rotating over the cycles. */
   private readonly sampling = nodeSampling();
-  private readonly schedPods = new WeakMap<SimPod, SchedPod>();
   private readonly equivalence = new WeakMap<Pod, string>();
   /** nodeLocalKey of the pods made from one model pod (it reads none of what schedPod adds: uid, name, start time). */
   private readonly localKeys = new WeakMap<Pod, string>();
@@ -172,17 +171,14 @@ export class KubeScheduler implements WorldScheduler {
 
   /** The scheduler's view of a pod (built once per pod; it is never scheduled to a node it names). */
   private schedPod(p: SimPod): SchedPod {
-    let sp = this.schedPods.get(p);
-    if (!sp) {
-      sp = { ...p.base, uid: p.uid, name: p.name, nodeName: null, startTime: p.createdAt };
-      this.schedPods.set(p, sp);
-    }
-    return sp;
+    return (p.sched ??= { ...p.base, uid: p.uid, name: p.name, nodeName: null, startTime: p.createdAt });
   }
 
   private localKey(p: SimPod): string {
+    if (p.localKey !== undefined) return p.localKey;
     let k = this.localKeys.get(p.base);
     if (k === undefined) this.localKeys.set(p.base, (k = nodeLocalKey(this.schedPod(p))));
+    p.localKey = k;
     return k;
   }
 
