@@ -39,18 +39,21 @@ export class PendingOrder {
   list(keep: (p: SimPod) => boolean): SimPod[] {
     const merged = this.fresh.length === 0 ? this.order : merge(this.order, this.fresh.sort(queueOrder));
     this.fresh = [];
-    const order: SimPod[] = [];
+    // The kept order is copied only from the first pod dropped on.
+    let order: SimPod[] | null = null;
     const out: SimPod[] = [];
-    for (const p of merged) {
+    for (let i = 0; i < merged.length; i++) {
+      const p = merged[i] as SimPod;
       if (!this.unbound.has(p) || p.nodeName !== null) {
         this.unbound.delete(p);
         this.held.delete(p);
+        order ??= merged.slice(0, i);
         continue;
       }
-      order.push(p);
+      order?.push(p);
       if (keep(p)) out.push(p);
     }
-    this.order = order;
+    this.order = order ?? merged;
     return out;
   }
 }
