@@ -74,6 +74,17 @@ export interface ClassCacheSource {
   placed(): PlacedIndex;
   /** Whether some placed pod has a priority below `priority`. */
   hasPriorityBelow(priority: number): boolean;
+  /** A number that changes whenever a node or the pods placed change. */
+  readonly version: number;
+}
+
+/** knownFailure's last answer for a node-local key: valid while the cache's version and the class's store are the same. */
+interface KnownAnswer {
+  version: number;
+  entry: ClassEntry;
+  priority: number;
+  preemptionPolicy: SchedPod['preemptionPolicy'];
+  answer: string | null;
 }
 
 export interface ClassCacheOptions {
@@ -91,6 +102,7 @@ const sparse = (feasible: number, all: number): boolean => feasible * 8 <= all;
 export class ClassCache {
   private readonly entries = new Map<string, ClassEntry>();
   private readonly repulsion = new Map<string, Repulsion>();
+  private readonly known = new Map<string, KnownAnswer>();
   private readonly log: NodeChangeLog;
   private readonly max: number;
   private readonly useIndex: (feasible: number, all: number) => boolean;
@@ -117,7 +129,10 @@ export class ClassCache {
       e = { pod, seen: [], verdicts: [], rawSeen: DEFAULT_SCORES.map(() => []), raws: DEFAULT_SCORES.map(() => []), index: null };
       if (this.entries.size >= this.max) {
         const oldest = this.entries.keys().next().value;
-        if (oldest !== undefined) this.entries.delete(oldest);
+        if (oldest !== undefined) {
+          this.entries.delete(oldest);
+          this.known.delete(oldest);
+        }
       }
     } else this.entries.delete(localKey);
     this.entries.set(localKey, e);
@@ -166,8 +181,30 @@ export class ClassCache {
    */
   knownFailure(pod: SchedPod, snapshot: () => Snapshot, localKey = nodeLocalKey(pod)): string | null {
     const entry = this.entries.get(localKey);
+    if (entry === undefined || entry.index === null) return null;
+    // The answer reads the class's store, the pod's priority and preemption policy, its volumes (in the key) and the
+    // cache: while the cache has not changed since the last answer for this key (the usual case within a pass, where many
+    // classes share a key), it is the same.
+    const version = this.source.version;
+    const last = this.known.get(localKey);
+    if (last !== undefined && last.version === version && last.entry === entry && last.priority === pod.priority && last.preemptionPolicy === pod.preemptionPolicy) {
+      return last.answer;
+    }
+    const answer = this.workOutFailure(entry, pod, snapshot);
+    if (last === undefined) this.known.set(localKey, { version, entry, priority: pod.priority, preemptionPolicy: pod.preemptionPolicy, answer });
+    else {
+      last.version = version;
+      last.entry = entry;
+      last.priority = pod.priority;
+      last.preemptionPolicy = pod.preemptionPolicy;
+      last.answer = answer;
+    }
+    return answer;
+  }
+
+  private workOutFailure(entry: ClassEntry, pod: SchedPod, snapshot: () => Snapshot): string | null {
     const nodes = this.source.slots().length;
-    if (entry === undefined || entry.index === null || nodes === 0) return null;
+    if (nodes === 0) return null;
     let s: Snapshot | null = null;
     const current = (): Snapshot => (s ??= snapshot());
     if (pod.volumes.length > 0 && runPreFilters(pod, current()) !== null) return null;

@@ -45,8 +45,9 @@ export class PodViewList implements PodTableListener {
   /** The views of every pod in key order; the same array as last time when nothing changed. */
   list(viewOf: (p: SimPod) => PodView): readonly PodView[] {
     if (this.toAdd.size === 0 && this.toRemove.size === 0 && this.toUpdate.size === 0) return this.views;
-    const keys = this.keys.slice();
-    const pods = this.pods.slice();
+    // Only the views are copied for the updates: the keys and pods are read, and the merge below builds new lists.
+    const keys = this.keys;
+    const pods = this.pods;
     const views = this.views.slice();
     for (const p of this.toUpdate) {
       const at = this.find(key(p.namespace, p.name), p);

@@ -29,12 +29,8 @@ import type { SchedPod, Snapshot } from '../scheduler/types.js';
 import type { SimTiming } from '../timing.js';
 import type { ApiStore } from './api-store.js';
 import type { WorldScheduler } from './scheduler-seam.js';
-import { cmp, key, type SimNode, type SimPod } from './types.js';
-
-/** namespace/name order; within a namespace the names alone decide (no key strings built while sorting). */
-function keyOrder(a: SimPod, b: SimPod): number {
-  return a.namespace === b.namespace ? cmp(a.name, b.name) : cmp(key(a.namespace, a.name), key(b.namespace, b.name));
-}
+import { PendingOrder } from './pending-order.js';
+import { key, type SimNode, type SimPod } from './types.js';
 
 /** An unschedulable pod is tried again at least this often even when nothing changed (pod affinity to new pods, ...). */
 const UNSCHEDULABLE_RETRY_SECONDS = 30;
@@ -62,7 +58,6 @@ export class KubeScheduler implements WorldScheduler {
   private readonly classes: ClassCache;
   /** kube-scheduler's node sampling: percentageOfNodesToScore adaptive, the start node rotating over the cycles. */
   private readonly sampling = nodeSampling();
-  private readonly schedPods = new WeakMap<SimPod, SchedPod>();
   private readonly equivalence = new WeakMap<Pod, string>();
   /** nodeLocalKey of the pods made from one model pod (it reads none of what schedPod adds: uid, name, start time). */
   private readonly localKeys = new WeakMap<Pod, string>();
@@ -79,8 +74,8 @@ export class KubeScheduler implements WorldScheduler {
    * a snapshot read live, do not change during a pass but through a preemption, which drops it.
    */
   private passSnapshot: { readonly version: number; readonly snapshot: Snapshot } | null = null;
-  /** Pods stored unbound and not removed since (the pod table tells): the candidates of pendingPods(), without a walk over every pod. */
-  private readonly unbound = new Set<SimPod>();
+  /** Pods stored unbound and not removed since (the pod table tells), in queue order: the candidates of pendingPods(). */
+  private readonly unbound = new PendingOrder();
   /** The pods assumed (binding in flight) per node. */
   private readonly assumedOn = new Map<string, Set<SimPod>>();
 
@@ -106,7 +101,7 @@ export class KubeScheduler implements WorldScheduler {
         if (p.nodeName === null) this.unbound.add(p);
       },
       removed: (p) => {
-        this.unbound.delete(p);
+        this.unbound.remove(p);
       },
     });
   }
@@ -135,7 +130,7 @@ export class KubeScheduler implements WorldScheduler {
 
   podGone(pod: SimPod): void {
     this.unassume(pod);
-    this.unbound.delete(pod);
+    this.unbound.remove(pod);
     this.cache.removePod(pod.uid);
   }
 
@@ -150,12 +145,7 @@ export class KubeScheduler implements WorldScheduler {
   }
 
   pendingPods(): SimPod[] {
-    const pending: SimPod[] = [];
-    for (const p of this.unbound) {
-      if (p.nodeName !== null) this.unbound.delete(p);
-      else if (p.assumed === null && !p.terminating && p.phase === 'Pending') pending.push(p);
-    }
-    return pending.sort((a, b) => b.base.priority - a.base.priority || a.createdAt - b.createdAt || keyOrder(a, b));
+    return this.unbound.list((p) => p.assumed === null && !p.terminating && p.phase === 'Pending');
   }
 
   private assume(pod: SimPod, node: string): void {
@@ -181,17 +171,14 @@ export class KubeScheduler implements WorldScheduler {
 
   /** The scheduler's view of a pod (built once per pod; it is never scheduled to a node it names). */
   private schedPod(p: SimPod): SchedPod {
-    let sp = this.schedPods.get(p);
-    if (!sp) {
-      sp = { ...p.base, uid: p.uid, name: p.name, nodeName: null, startTime: p.createdAt };
-      this.schedPods.set(p, sp);
-    }
-    return sp;
+    return (p.sched ??= { ...p.base, uid: p.uid, name: p.name, nodeName: null, startTime: p.createdAt });
   }
 
   private localKey(p: SimPod): string {
+    if (p.localKey !== undefined) return p.localKey;
     let k = this.localKeys.get(p.base);
     if (k === undefined) this.localKeys.set(p.base, (k = nodeLocalKey(this.schedPod(p))));
+    p.localKey = k;
     return k;
   }
 

@@ -3,6 +3,7 @@
  * and the few constants and keys the parts share. Data only; the behaviour lives in the parts of sim/world/.
  */
 import type { OwnerRef, Pod, PodPhase, ResourceList, Taint } from '../../src/model/types.js';
+import type { SchedPod } from '../scheduler/types.js';
 
 export type DetailValue = string | number | boolean | null;
 
@@ -67,6 +68,9 @@ export interface SimPod {
   triedAt?: { t: number; generation: number };
   /** The scheduler's equivalence key of the pod, once worked out. */
   schedKey?: string;
+  /** The scheduler's view of the pod and its node-local key (sim/scheduler/class-cache.ts), once made. */
+  sched?: SchedPod;
+  localKey?: string;
 }
 
 /** namespace/name: the key of namespaced objects. */

@@ -467,6 +467,8 @@ export class MigrationEngine {
     const s = this.state;
     return snap.pods.filter((p) => {
       if (p.isDaemonSet || p.isMirror || p.terminating || p.phase === 'Succeeded' || p.phase === 'Failed') return false;
+      // Running and Ready (and not terminating): healthy, so not outstanding; most pods, decided without the owner lookup.
+      if (p.phase === 'Running' && p.ready) return false;
       if (p.ownerUid !== null && s.lastEvictedAt[p.ownerUid] !== undefined && !healthy(p)) return true;
       return s.params.nodes.kind === 'all' && p.phase === 'Pending' && p.createdAt >= s.createdAt;
     });
