@@ -9,6 +9,8 @@ import type { Cluster } from '../model/types.js';
 import { parseVngText } from '../model/vng/parse-vngs.js';
 import { buildPlan, type Plan } from '../planner/plan.js';
 import { renderPlanMarkdown } from '../report/markdown.js';
+import { renderPlanHtml } from '../report/html/plan-html.js';
+import { checkHtmlOut, priceOfCatalog, writeHtmlOut } from './html-out.js';
 import { renderPlanText } from '../report/text.js';
 import { parseDuration } from './durations.js';
 import { planExitCode } from './exit-codes.js';
@@ -49,6 +51,8 @@ export interface PlanOptions {
   allowArchitectureChange?: boolean;
   output: string;
   planOut?: string;
+  /** Also write the HTML report to this file. */
+  htmlOut?: string;
   /** A catalog file from `catalog refresh` instead of the bundled catalog. */
   catalog?: string;
 }
@@ -115,8 +119,8 @@ export function planFromOptions(opts: PlanOptions, live?: () => Cluster): Plan {
   }
   const vngSource = vngInput(opts, readInput);
   if (vngSource === null) throw new InputError(flag('vngs'), '', '', 'required: a file of Ocean launch specs (JSON or YAML), or --ocean-cluster');
-  if (!['text', 'json', 'markdown'].includes(opts.output)) {
-    throw new InputError(flag('output'), '', '', `expected text, json or markdown; found "${opts.output}"`);
+  if (!['text', 'json', 'markdown', 'html'].includes(opts.output)) {
+    throw new InputError(flag('output'), '', '', `expected text, json, markdown or html; found "${opts.output}"`);
   }
   const allocatable = allocatableFromFlags(opts);
   const params = paramsFrom(opts);
@@ -208,9 +212,10 @@ export function withOceanFlags(cmd: Command): Command {
     .option('--spot-api-url <url>', 'the Spot API (default https://api.spotinst.io)');
 }
 
-export function renderPlan(plan: Plan, output: string): string {
+export function renderPlan(plan: Plan, output: string, catalogFile?: string): string {
   if (output === 'json') return JSON.stringify(plan, null, 2) + '\n';
   if (output === 'markdown') return renderPlanMarkdown(plan);
+  if (output === 'html') return renderPlanHtml(plan, { priceOf: priceOfCatalog(catalogFor(catalogFile)) });
   return renderPlanText(plan);
 }
 
@@ -225,13 +230,16 @@ export function planCommand(): Command {
   return withOceanFlags(withMigrationFlags(cmd))
     .option('--vm-memory-overhead-percent <pct>', 'memory the hypervisor hides from computed node types (default 7.5)')
     .option('--max-pods <n>', "max pods per new node, over the VNG's maxPods, the old nodes' and the catalog's (EKS ENI) value")
-    .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json', 'markdown']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json', 'markdown', 'html']).default('text'))
     .option('--plan-out <file>', 'also write the versioned plan (JSON) that simulate and run read')
+    .option('--html-out <file>', 'also write the report as one self-contained HTML file (charts included, nothing loaded from the network)')
     .action(async (opts: PlanOptions) => {
       const fromOcean = await oceanVngText(opts);
       if (fromOcean !== null) opts.vngText = fromOcean;
+      checkHtmlOut(opts.htmlOut);
       const live = await clusterForPlan(opts);
       const plan = planFromOptions(opts, live);
+      writeHtmlOut(opts.htmlOut, () => renderPlan(plan, 'html', opts.catalog));
       if (opts.planOut !== undefined) {
         try {
           writeJsonFile(opts.planOut, plan);
@@ -242,7 +250,7 @@ export function planCommand(): Command {
       flushInputNotices();
       // The JSON of a big plan is written in pieces, never held whole; the reports are small.
       if (opts.output === 'json') await writeJsonTo(process.stdout, plan);
-      else process.stdout.write(renderPlan(plan, opts.output));
+      else process.stdout.write(renderPlan(plan, opts.output, opts.catalog));
       process.exitCode = planExitCode(plan.verdict);
     });
 }

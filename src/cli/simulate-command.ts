@@ -8,6 +8,8 @@ import { catalogFor } from '../catalog/catalog.js';
 import { InputError } from '../model/errors.js';
 import { parseVngText } from '../model/vng/parse-vngs.js';
 import { renderSimulationText } from '../report/simulation-text.js';
+import { renderSimulationHtml } from '../report/html/simulation-html.js';
+import { checkHtmlOut, priceOfCatalog, writeHtmlOut } from './html-out.js';
 import { loadScenario } from '../../sim/scenario.js';
 import { scenarioInputs } from '../../sim/scenario-inputs.js';
 import { parseFault, type FaultSpec } from '../../sim/faults.js';
@@ -22,6 +24,7 @@ interface SimulateOptions extends PlanOptions {
   seed?: string;
   maxTime?: string;
   traceOut?: string;
+  htmlOut?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -68,13 +71,15 @@ export function simulateCommand(): Command {
     .option('--max-pods <n>', "max pods per new node, over the VNG's maxPods, the old nodes' and the catalog's (EKS ENI) value")
     .option('--max-time <duration>', 'cut the run short after this much virtual time (default: the plan bound plus 1h)')
     .option('--trace-out <file>', 'write the trace (every event of the run) to this file, one JSON object per line; -o json then leaves it out')
-    .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json', 'html']).default('text'))
+    .option('--html-out <file>', 'also write the report as one self-contained HTML file (timeline and batch charts, nothing loaded from the network)')
     .action(async (opts: SimulateOptions) => {
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
       if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)) {
         throw new InputError('flag --seed', '', '', `expected a whole number from 0 to 4294967295, found "${opts.seed}"`);
       }
       if (opts.traceOut !== undefined) checkWritable(opts.traceOut);
+      checkHtmlOut(opts.htmlOut);
       let maxSeconds: number | undefined;
       if (opts.maxTime !== undefined) {
         const { parseDuration } = await import('./durations.js');
@@ -133,13 +138,16 @@ export function simulateCommand(): Command {
         replay,
       };
       if (opts.traceOut !== undefined) writeTrace(opts.traceOut, result.events);
+      const html = (): string => renderSimulationHtml(result, replay, plan, { priceOf: priceOfCatalog(catalog) });
+      writeHtmlOut(opts.htmlOut, html);
       if (opts.output === 'json') {
         const write = (text: string): void => void process.stdout.write(text);
         if (opts.traceOut !== undefined) {
           const { events, ...rest } = output;
           write(`${JSON.stringify({ ...rest, trace: { file: opts.traceOut, events: events.length } }, null, 2)}\n`);
         } else writeJsonStreamingArray(write, output, 'events');
-      } else process.stdout.write(renderSimulationText(result, replay));
+      } else if (opts.output === 'html') process.stdout.write(html());
+      else process.stdout.write(renderSimulationText(result, replay));
       process.exitCode = result.status === 'Completed' ? 0 : 3;
     });
 }
