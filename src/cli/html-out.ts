@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Catalog } from '../catalog/catalog.js';
 import { InputError } from '../model/errors.js';
-import type { PriceOf } from '../report/html/fleet-section.js';
+import type { PriceOf } from '../report/fleet.js';
 
 /** Fails before any work (one line, exit 1) when the file cannot be written. */
 export function checkHtmlOut(file: string | undefined): void {

@@ -214,7 +214,7 @@ export function withOceanFlags(cmd: Command): Command {
 
 export function renderPlan(plan: Plan, output: string, catalogFile?: string): string {
   if (output === 'json') return JSON.stringify(plan, null, 2) + '\n';
-  if (output === 'markdown') return renderPlanMarkdown(plan);
+  if (output === 'markdown') return renderPlanMarkdown(plan, { priceOf: priceOfCatalog(catalogFor(catalogFile)) });
   if (output === 'html') return renderPlanHtml(plan, { priceOf: priceOfCatalog(catalogFor(catalogFile)) });
   return renderPlanText(plan);
 }

@@ -59,7 +59,7 @@ describe('vngshift CLI', () => {
     const r = cli(['plan', ...GPU, '--node-names', 'old-a']);
     expect(r.code, r.err).toBe(3);
     expect(r.out.split('\n')[0]).toBe(
-      'vngshift plan: FAILURE PREDICTED: all 4 moving pod(s) fit the VNGs, but the migration is expected to stop with TechnicalTimeout in batch 1',
+      'vngshift plan: FAILURE PREDICTED: all 4 moving pods fit the VNGs, but the migration is expected to stop with TechnicalTimeout in batch 1',
     );
     const json = cli(['plan', ...GPU, '--node-names', 'old-a', '-o', 'json']);
     expect(json.code).toBe(3);

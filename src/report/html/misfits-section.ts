@@ -21,10 +21,10 @@ export function misfitsSection(plan: Plan): string {
   const body =
     groups.length === 0
       ? para('Every moving pod fits a VNG or a node that stays.')
-      : groupTable(['pods', 'reason (kube-scheduler)', 'pods'], groups.map((g) => ({ what: g.summary, pods: g.pods })));
+      : groupTable(['pods', 'reason (kube-scheduler)', 'which pods'], groups.map((g) => ({ what: g.summary, pods: g.pods })));
   const out = [section('misfits', `Pods that fit no VNG (${plan.summary.unschedulablePods})`, body)];
   const elsewhere = pendingElsewhereGroups(plan);
-  if (elsewhere.length > 0) out.push(section('pending-elsewhere', PENDING_ELSEWHERE_TITLE, groupTable(['pods', 'where they would fit', 'pods'], elsewhere)));
+  if (elsewhere.length > 0) out.push(section('pending-elsewhere', PENDING_ELSEWHERE_TITLE, groupTable(['pods', 'where they would fit', 'which pods'], elsewhere)));
   const stay = plan.cost.stayingOldNodes;
   if (stay.length > 0) {
     out.push(
