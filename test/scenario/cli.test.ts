@@ -69,7 +69,7 @@ describe('vngshift CLI', () => {
   it('plan exits 2 with NOT FEASIBLE first when a pod fits no VNG', () => {
     const r = cli(['plan', ...GPU]);
     expect(r.code).toBe(2);
-    expect(r.out.split('\n')[0]).toMatch(/^vngshift plan: NOT FEASIBLE: 1 of \d+ moving pod\(s\) fit no VNG/);
+    expect(r.out.split('\n')[0]).toMatch(/^vngshift plan: NOT FEASIBLE: 1 of \d+ moving pods fit no VNG/);
   });
 
   describe('empty or mismatched input is an error (exit 1, one line, nothing on stdout), not a green plan', () => {
