@@ -51,7 +51,7 @@ export function simulationSections(r: SimulationHtmlView, replay: string): strin
       [
         '<figure>',
         timelineChart(series, batches, marks.faults, marks.end, r.durationSeconds),
-        '<figcaption>Pods pending (created, not bound to a node yet) and Running on the old and new instances; old nodes not terminated yet, new nodes launched and Ready; the batches as bands (b1, b2, ...); faults in orange; the failure or stop in red. Virtual time from the start of the rehearsal.</figcaption>',
+        '<figcaption>Pods pending (created, not bound to a node yet) and Running on the old and new instances; old nodes not terminated yet, new nodes (from their launch until terminated or reclaimed) and those Ready; the batches as bands (b1, b2, ...); faults in orange (a bar above the chart while one lasts); the failure or stop in red. Virtual time from the start of the rehearsal.</figcaption>',
         '</figure>',
         htmlTable(
           ['series', 'max', 'at the end'],

@@ -22,7 +22,7 @@ const LEFT = 56;
 const RIGHT = 200;
 const PANEL = 170;
 const GAP = 36;
-const TOP = 26;
+const TOP = 44;
 const COLORS: Readonly<Record<string, string>> = {
   podsPending: '#d9822b',
   podsRunning: '#2b7bd9',
@@ -89,15 +89,15 @@ export function timelineChart(series: readonly Series[], batches: readonly Timel
   faults.forEach((f, i) => {
     const xf = x(Math.min(f.t, xEnd));
     // A fault that lasts is a thin bar from its start to its end along the top of the pods panel.
-    const span = f.until === null ? '' : `<rect x="${num(xf)}" y="${TOP + 8 + (i % 4) * 4}" width="${num(Math.max(1, x(Math.min(f.until, xEnd)) - xf))}" height="3" fill="#e07b00" fill-opacity="0.6"/>`;
+    const span = f.until === null ? '' : `<rect x="${num(xf)}" y="${TOP - 30 + (i % 3) * 5}" width="${num(Math.max(1, x(Math.min(f.until, xEnd)) - xf))}" height="4" fill="#e07b00" fill-opacity="0.7"/>`;
     out.push(
-      `<g class="fault" data-kind="${esc(f.kind)}" data-t="${num(f.t)}" data-until="${f.until === null ? '' : num(f.until)}"><title>${esc(duration(f.t))}${f.until === null ? '' : ` to ${esc(duration(f.until))}`}: ${esc(f.label)}</title>${span}<line x1="${num(xf)}" x2="${num(xf)}" y1="${TOP}" y2="${bottom}" stroke="#e07b00" stroke-width="1.5"/><path d="M${num(xf - 5)},${TOP - 2}L${num(xf + 5)},${TOP - 2}L${num(xf)},${TOP + 6}Z" fill="#e07b00"/></g>`,
+      `<g class="fault" data-kind="${esc(f.kind)}" data-t="${num(f.t)}" data-until="${f.until === null ? '' : num(f.until)}"><title>${esc(duration(f.t))}${f.until === null ? '' : ` to ${esc(duration(f.until))}`}: ${esc(f.label)}</title>${span}<line x1="${num(xf)}" x2="${num(xf)}" y1="${TOP - 8}" y2="${bottom}" stroke="#e07b00" stroke-width="1.5"/><path d="M${num(xf - 5)},${TOP - 16}L${num(xf + 5)},${TOP - 16}L${num(xf)},${TOP - 8}Z" fill="#e07b00"/></g>`,
     );
   });
   if (end !== null) {
     const xe = x(end.t);
     out.push(
-      `<g class="end-mark" data-kind="${esc(end.kind)}" data-t="${num(end.t)}"><title>${esc(duration(end.t))}: ${esc(end.label)}</title><line x1="${num(xe)}" x2="${num(xe)}" y1="${TOP - 8}" y2="${bottom}" stroke="#b3261e" stroke-width="2.5"/><text x="${num(xe - 4)}" y="${TOP - 12}" text-anchor="end" fill="#b3261e">${esc(end.label)}</text></g>`,
+      `<g class="end-mark" data-kind="${esc(end.kind)}" data-t="${num(end.t)}"><title>${esc(duration(end.t))}: ${esc(end.label)}</title><line x1="${num(xe)}" x2="${num(xe)}" y1="${TOP - 34}" y2="${bottom}" stroke="#b3261e" stroke-width="2.5"/><text x="${num(xe - 4)}" y="${TOP - 36}" text-anchor="end" fill="#b3261e">${esc(end.label)}</text></g>`,
     );
   }
   out.push('</g>');

@@ -1,6 +1,7 @@
 /**
  * A rehearsal's trace as step series over virtual time, for the timeline chart: pods pending (created and not bound yet),
- * pods Running on the old and new instances, old nodes not terminated yet, new nodes launched and new nodes Ready. Each
+ * pods Running on the old and new instances, old nodes not terminated yet, new nodes launched and not terminated or
+ * reclaimed yet, and new nodes Ready. Each
  * series is its change points: the value from that time on.
  */
 export interface TraceEventView {
@@ -101,14 +102,17 @@ export function timelineSeries(r: TimelineInput): Series[] {
       }
       continue;
     }
-    const node = nameOf(e.object, 'Node ');
+    // An instance ends with its node terminated by the migration, or reclaimed (a Spot interruption: the instance shuts
+    // down first, the node object goes later), whichever the trace says first.
+    const instanceNode = e.kind === 'instance.shutting-down' && typeof e['node'] === 'string' ? e['node'] : null;
+    const node = instanceNode ?? nameOf(e.object, 'Node ');
     if (node === null) continue;
     if (e.kind === 'node.launched' && newNames.has(node)) newNodes.add(e.t, 1);
     else if (e.kind === 'node.ready' && newNames.has(node) && !ready.has(node)) {
       ready.add(node);
       newReady.add(e.t, 1);
     } else if (e.kind === 'node.not-ready' && ready.delete(node)) newReady.add(e.t, -1);
-    else if (e.kind === 'node.terminated' && !gone.has(node)) {
+    else if ((e.kind === 'node.terminated' || e.kind === 'node.deleted' || instanceNode !== null) && !gone.has(node)) {
       gone.add(node);
       if (oldNames.has(node)) oldNodes.add(e.t, -1);
       if (newNames.has(node)) {
@@ -131,7 +135,7 @@ export function timelineSeries(r: TimelineInput): Series[] {
     series('podsPending', 'pods pending', pending),
     series('podsRunning', 'pods running', running),
     series('oldNodes', 'old nodes', oldNodes),
-    series('newNodes', 'new nodes launched', newNodes),
+    series('newNodes', 'new nodes', newNodes),
     series('newNodesReady', 'new nodes Ready', newReady),
   ];
 }
