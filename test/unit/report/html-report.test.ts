@@ -16,6 +16,9 @@ import { renderPlanMarkdown } from '../../../src/report/markdown.js';
 import { renderPlanText } from '../../../src/report/text.js';
 import { parseFault } from '../../../sim/faults.js';
 import { simulate } from '../../../sim/simulate.js';
+import { rehearse } from '../../../sim/rehearse.js';
+import { loadScenario } from '../../../sim/scenario.js';
+import { scenarioInputs } from '../../../sim/scenario-inputs.js';
 import { catalog, cluster, deployment, generalVng, GI, oldNode, pdb, planFor } from '../sim/tiny-world.js';
 
 const EVIL = 'x<img src=y onerror="alert(1)">&';
@@ -157,6 +160,22 @@ describe('rehearsal as HTML', async () => {
     for (const i of [...m.oldInstances, ...m.newInstances]) expect(html).toContain(`data-node="${i.nodeName}" data-state="${i.state}" data-running-pods="${i.runningPods}"`);
     expect(attrs(html, 'batch-band').length).toBe(r.batches.filter((b) => b.startedAt !== null).length);
     expect(html).toContain('id="batches"');
+  });
+});
+
+describe('timeline series under Spot interruptions', () => {
+  it('takes a reclaimed new node off the new-node curve when its instance shuts down', async () => {
+    const inputs = scenarioInputs(loadScenario('scenarios/spot-interruption.yaml'), catalog);
+    const { result } = await rehearse(inputs, catalog);
+    const reclaimed = result.events.filter((e) => e.kind === 'instance.shutting-down' && e['by'] !== undefined && result.instances.new.some((n) => n.nodeName === e['node']));
+    expect(reclaimed.length).toBeGreaterThan(0);
+    const s = timelineSeries(result);
+    const fresh = s.find((x) => x.name === 'newNodes');
+    const ready = s.find((x) => x.name === 'newNodesReady');
+    const live = result.instances.new.filter((i) => i.state !== 'terminated' && i.state !== 'shutting-down').length;
+    expect(fresh?.final).toBe(live);
+    expect(ready?.final).toBe(live);
+    expect(fresh?.max).toBeGreaterThan(live - reclaimed.length);
   });
 });
 
