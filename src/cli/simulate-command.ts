@@ -9,6 +9,7 @@ import { InputError } from '../model/errors.js';
 import { parseVngText } from '../model/vng/parse-vngs.js';
 import { renderSimulationText } from '../report/simulation-text.js';
 import { renderSimulationHtml } from '../report/html/simulation-html.js';
+import { renderSimulationMarkdown } from '../report/simulation-markdown.js';
 import { checkHtmlOut, priceOfCatalog, writeHtmlOut } from './html-out.js';
 import { loadScenario } from '../../sim/scenario.js';
 import { scenarioInputs } from '../../sim/scenario-inputs.js';
@@ -71,7 +72,7 @@ export function simulateCommand(): Command {
     .option('--max-pods <n>', "max pods per new node, over the VNG's maxPods, the old nodes' and the catalog's (EKS ENI) value")
     .option('--max-time <duration>', 'cut the run short after this much virtual time (default: the plan bound plus 1h)')
     .option('--trace-out <file>', 'write the trace (every event of the run) to this file, one JSON object per line; -o json then leaves it out')
-    .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json', 'html']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json', 'markdown', 'html']).default('text'))
     .option('--html-out <file>', 'also write the report as one self-contained HTML file (timeline and batch charts, nothing loaded from the network)')
     .action(async (opts: SimulateOptions) => {
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
@@ -147,6 +148,7 @@ export function simulateCommand(): Command {
           write(`${JSON.stringify({ ...rest, trace: { file: opts.traceOut, events: events.length } }, null, 2)}\n`);
         } else writeJsonStreamingArray(write, output, 'events');
       } else if (opts.output === 'html') process.stdout.write(html());
+      else if (opts.output === 'markdown') process.stdout.write(renderSimulationMarkdown(result, replay, plan, { priceOf: priceOfCatalog(catalog) }));
       else process.stdout.write(renderSimulationText(result, replay));
       process.exitCode = result.status === 'Completed' ? 0 : 3;
     });

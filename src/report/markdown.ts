@@ -10,7 +10,8 @@ import { oldFleet, priceSource, type PriceOf } from './fleet.js';
 import { cordonLine } from './cordon-line.js';
 import { batchesLine, batchNotes } from './batch-notes.js';
 
-const esc = (s: string): string => s.replace(/\|/g, '\\|');
+/** Table cells: a pipe would end the cell, and markup in a name (user data) must show as text. */
+const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/</g, '&lt;');
 
 export function renderPlanMarkdown(plan: Plan, opts: { readonly priceOf?: PriceOf } = {}): string {
   const s = plan.summary;
@@ -20,7 +21,7 @@ export function renderPlanMarkdown(plan: Plan, opts: { readonly priceOf?: PriceO
   );
   if (plan.predictedFailure) {
     const f = plan.predictedFailure;
-    out.push('', `## Predicted failure: \`${f.code}\``, '', `> ${f.message}`, '', `- **Why:** ${f.why}`, `- **Do:** ${f.remedy}`);
+    out.push('', `## Predicted failure: \`${f.code}\``, '', `> ${f.message}`, '', `- **Why:** ${esc(f.why)}`, `- **Do:** ${esc(f.remedy)}`);
     if (f.objects.length > 0) out.push(`- **Objects:** ${esc(listSome(f.objects, 10))}`);
   }
   const groups = unschedulableGroups(plan);
@@ -68,7 +69,7 @@ export function renderPlanMarkdown(plan: Plan, opts: { readonly priceOf?: PriceO
   );
   plan.batches.forEach((b, i) => {
     const notes = batchNotes(plan, b);
-    out.push(`| ${i + 1} | ${esc(listSome(b.nodes, 3))} | ${b.destinations.join(', ')} | ${b.pods} | ${b.newNodes} | ${duration(b.estimatedSeconds)} | ${esc(notes.join('; '))} |`);
+    out.push(`| ${i + 1} | ${esc(listSome(b.nodes, 3))} | ${esc(b.destinations.join(', '))} | ${b.pods} | ${b.newNodes} | ${duration(b.estimatedSeconds)} | ${esc(notes.join('; '))} |`);
   });
   out.push('', cordonLine(plan));
   out.push('', '## Risks', '');

@@ -14,6 +14,7 @@ import { renderMigrationStatusHtml } from '../../../src/report/html/status-html.
 import { timelineSeries } from '../../../src/report/html/timeline-series.js';
 import { renderPlanMarkdown } from '../../../src/report/markdown.js';
 import { renderPlanText } from '../../../src/report/text.js';
+import { renderSimulationMarkdown } from '../../../src/report/simulation-markdown.js';
 import { parseFault } from '../../../sim/faults.js';
 import { simulate } from '../../../sim/simulate.js';
 import { rehearse } from '../../../sim/rehearse.js';
@@ -113,6 +114,9 @@ describe('Markdown and text: counted nouns', () => {
     for (const h of ['## Fleet before and after', '### Before: the selected old nodes', '### After: new nodes per VNG', '### Cost per hour', '## Batches', '## Risks']) expect(md).toContain(h);
     expect(md).toContain('| m5.large | 3 | $0.096 | $0.288 |');
     expect(md).toContain('| risk | what | objects |');
+    // The PDB's name carries markup: the Markdown shows it as text.
+    expect(md).not.toContain('<img');
+    expect(md).toContain('x&lt;img');
   });
 });
 
@@ -160,6 +164,23 @@ describe('rehearsal as HTML', async () => {
     for (const i of [...m.oldInstances, ...m.newInstances]) expect(html).toContain(`data-node="${i.nodeName}" data-state="${i.state}" data-running-pods="${i.runningPods}"`);
     expect(attrs(html, 'batch-band').length).toBe(r.batches.filter((b) => b.startedAt !== null).length);
     expect(html).toContain('id="batches"');
+  });
+});
+
+describe('rehearsal as Markdown', async () => {
+  const c = world();
+  const vngs = [generalVng()];
+  const plan = planFor(c, vngs, { batchSizePercentage: 34 });
+  const r = await simulate({ cluster: c, vngs, catalog, plan, seed: 5, faults: [parseFault('api-disconnect@20:duration=1200')] });
+  const md = renderSimulationMarkdown(r, 'vngshift simulate --seed 5', plan);
+
+  it("carries the HTML report's sections as tables, the failure first and the plan last", () => {
+    const heads = ['# Rehearsal: Failed (ConnectivityLost)', '## Failure: `ConnectivityLost`', '## Timeline', '## Batches as they ran', "## Instances, as Ocean's console lists them", '## The plan rehearsed:', '### Fleet before and after'];
+    const at = heads.map((h) => md.indexOf(h));
+    expect(at.every((i) => i >= 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    for (const s of timelineSeries(r)) expect(md).toContain(`| ${s.label} | ${s.max} | ${s.final} |`);
+    expect(md).toContain('| t+20s | - | api-disconnect@20:duration=1200 |');
   });
 });
 
