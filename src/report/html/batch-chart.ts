@@ -86,7 +86,7 @@ export function batchChart(plan: Pick<Plan, 'batches' | 'params' | 'estimatedSec
       ? 'blocked: a PDB allows no eviction'
       : `estimated ${duration(b.seconds)}${b.rounds !== null && b.rounds > 1 ? ` in ${b.rounds} PDB rounds` : ''}${b.overBudget ? ', over budget' : ''}`;
     out.push(
-      `<g class="batch" data-batch="${b.batch}" data-start="${num(b.start)}" data-seconds="${b.seconds === null ? '' : num(b.seconds)}" data-rounds="${b.rounds ?? ''}" data-nodes="${b.nodes}" data-pods="${b.pods}" data-over-budget="${b.overBudget}">`,
+      `<g class="batch" data-batch="${b.batch}" data-start="${b.start}" data-seconds="${b.seconds === null ? '' : b.seconds}" data-rounds="${b.rounds ?? ''}" data-nodes="${b.nodes}" data-pods="${b.pods}" data-over-budget="${b.overBudget}">`,
     );
     out.push(`<title>batch ${b.batch}: ${b.nodes} node(s), ${b.pods} pod(s); starts at ${esc(duration(b.start))}, ${esc(what)}</title>`);
     out.push(`<rect x="${num(x0)}" y="${y}" width="${num(Math.max(1, x1 - x0))}" height="${BAR}" fill="${fill}" rx="2"/>`);
@@ -97,7 +97,7 @@ export function batchChart(plan: Pick<Plan, 'batches' | 'params' | 'estimatedSec
       }
     }
     const xb = x(b.start + budget);
-    out.push(`<line class="budget" x1="${num(xb)}" x2="${num(xb)}" y1="${y - 3}" y2="${y + BAR + 3}" stroke="#b3261e" stroke-width="2" data-t="${num(b.start + budget)}"/>`);
+    out.push(`<line class="budget" x1="${num(xb)}" x2="${num(xb)}" y1="${y - 3}" y2="${y + BAR + 3}" stroke="#b3261e" stroke-width="2" data-t="${b.start + budget}"/>`);
     out.push('</g>');
   });
   out.push('</svg>');

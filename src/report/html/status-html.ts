@@ -3,6 +3,7 @@
  * state the executor persists: when each started, drained and finished, and when it failed or stopped), then the instances
  * as Ocean's console lists them. The state keeps no pod history, so this timeline has no pod or node curves.
  */
+import { scaleLinear } from 'd3-scale';
 import type { MigrationStatusView, OceanStatusPart } from '../../engine/status.js';
 import type { MigrationState } from '../../engine/state.js';
 import { duration } from '../format.js';
@@ -10,7 +11,6 @@ import { esc, htmlTable, num, para, section } from './escape.js';
 import { instancesSection } from './instances-section.js';
 import { htmlDocument } from './page.js';
 import { failureBlock, headline } from './verdict-section.js';
-import { scaleLinear } from 'd3-scale';
 
 export type StatusStatePart = Pick<MigrationState, 'batches' | 'createdAt' | 'failure' | 'stop' | 'stoppedAt' | 'completedAt' | 'erroredAt'>;
 
@@ -34,7 +34,7 @@ export function statusTimeline(state: StatusStatePart, now: number): string {
   const x = scaleLinear().domain([0, Math.max(60, end - t0)]).range([LEFT, W - RIGHT]).nice();
   const height = TOP + state.batches.length * ROW + 30;
   const out = [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart status-timeline" role="img" aria-labelledby="status-timeline-title" viewBox="0 0 ${W} ${height}" width="${W}" height="${height}" data-batches="${state.batches.length}" data-created="${num(t0)}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart status-timeline" role="img" aria-labelledby="status-timeline-title" viewBox="0 0 ${W} ${height}" width="${W}" height="${height}" data-batches="${state.batches.length}" data-created="${t0}">`,
     `<title id="status-timeline-title">Batches from ${esc(when(t0))}: ${state.batches.filter((b) => b.finishedAt !== null).length} finished of ${state.batches.length}</title>`,
   ];
   const axisY = TOP + state.batches.length * ROW + 2;
@@ -49,12 +49,12 @@ export function statusTimeline(state: StatusStatePart, now: number): string {
     const x1 = x((b.finishedAt ?? now) - t0);
     const xd = b.drainedAt === null ? null : x(b.drainedAt - t0);
     out.push(
-      `<g class="batch" data-batch="${i + 1}" data-start="${num(b.startedAt - t0)}" data-end="${b.finishedAt === null ? '' : num(b.finishedAt - t0)}" data-phase="${esc(b.phase)}" data-evicted="${b.evicted.length}"><title>batch ${i + 1}: started ${esc(when(b.startedAt))}, drained ${esc(when(b.drainedAt))}, finished ${esc(when(b.finishedAt))}; ${b.evicted.length} pod(s) evicted</title><rect x="${num(x0)}" y="${y}" width="${num(Math.max(1, x1 - x0))}" height="16" fill="${b.finishedAt === null ? '#e8a33d' : '#4f7cc4'}" rx="2"/>${xd === null ? '' : `<line x1="${num(xd)}" x2="${num(xd)}" y1="${y}" y2="${y + 16}" stroke="#fff" stroke-width="2"/>`}</g>`,
+      `<g class="batch" data-batch="${i + 1}" data-start="${b.startedAt - t0}" data-end="${b.finishedAt === null ? '' : b.finishedAt - t0}" data-phase="${esc(b.phase)}" data-evicted="${b.evicted.length}"><title>batch ${i + 1}: started ${esc(when(b.startedAt))}, drained ${esc(when(b.drainedAt))}, finished ${esc(when(b.finishedAt))}; ${b.evicted.length} pod(s) evicted</title><rect x="${num(x0)}" y="${y}" width="${num(Math.max(1, x1 - x0))}" height="16" fill="${b.finishedAt === null ? '#e8a33d' : '#4f7cc4'}" rx="2"/>${xd === null ? '' : `<line x1="${num(xd)}" x2="${num(xd)}" y1="${y}" y2="${y + 16}" stroke="#fff" stroke-width="2"/>`}</g>`,
     );
   });
   const mark = (t: number | null, kind: string, color: string): void => {
     if (t === null) return;
-    out.push(`<g class="end-mark" data-kind="${kind}" data-t="${num(t - t0)}"><title>${kind} ${esc(when(t))}</title><line x1="${num(x(t - t0))}" x2="${num(x(t - t0))}" y1="${TOP - 6}" y2="${axisY}" stroke="${color}" stroke-width="2.5"/></g>`);
+    out.push(`<g class="end-mark" data-kind="${kind}" data-t="${t - t0}"><title>${kind} ${esc(when(t))}</title><line x1="${num(x(t - t0))}" x2="${num(x(t - t0))}" y1="${TOP - 6}" y2="${axisY}" stroke="${color}" stroke-width="2.5"/></g>`);
   };
   mark(state.failure?.at ?? state.erroredAt, 'failed', '#b3261e');
   mark(state.stoppedAt, 'stopped', '#a15c00');

@@ -42,7 +42,7 @@ export function timelineChart(series: readonly Series[], batches: readonly Timel
   const height = TOP + 2 * PANEL + GAP + 34;
   const out: string[] = [];
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart timeline-chart" role="img" aria-labelledby="timeline-title" viewBox="0 0 ${W} ${height}" width="${W}" height="${height}" data-duration="${num(durationSeconds)}" data-batches="${batches.length}" data-faults="${faults.length}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart timeline-chart" role="img" aria-labelledby="timeline-title" viewBox="0 0 ${W} ${height}" width="${W}" height="${height}" data-duration="${durationSeconds}" data-batches="${batches.length}" data-faults="${faults.length}">`,
   );
   out.push(`<title id="timeline-title">Timeline over ${esc(duration(durationSeconds))} of virtual time: ${series.map((s) => `${esc(s.label)} max ${s.max}, at the end ${s.final}`).join('; ')}</title>`);
   const bottom = TOP + 2 * PANEL + GAP;
@@ -53,7 +53,7 @@ export function timelineChart(series: readonly Series[], batches: readonly Timel
     const x0 = x(b.startedAt);
     const x1 = x(b.finishedAt ?? durationSeconds);
     out.push(
-      `<g class="batch-band" data-batch="${b.batch}" data-start="${num(b.startedAt)}" data-end="${b.finishedAt === null ? '' : num(b.finishedAt)}"><title>batch ${b.batch}: ${esc(duration(b.startedAt))} to ${b.finishedAt === null ? 'not finished' : esc(duration(b.finishedAt))}</title><rect x="${num(x0)}" y="${TOP}" width="${num(Math.max(1, x1 - x0))}" height="${bottom - TOP}" fill="${b.batch % 2 === 0 ? '#eef2f8' : '#f6f8fb'}"/><line x1="${num(x0)}" x2="${num(x0)}" y1="${TOP}" y2="${bottom}" stroke="#9aa3ae" stroke-dasharray="3 3"/><text x="${num(x0 + 2)}" y="${TOP - 4}" font-size="10">b${b.batch}</text></g>`,
+      `<g class="batch-band" data-batch="${b.batch}" data-start="${b.startedAt}" data-end="${b.finishedAt === null ? '' : b.finishedAt}"><title>batch ${b.batch}: ${esc(duration(b.startedAt))} to ${b.finishedAt === null ? 'not finished' : esc(duration(b.finishedAt))}</title><rect x="${num(x0)}" y="${TOP}" width="${num(Math.max(1, x1 - x0))}" height="${bottom - TOP}" fill="${b.batch % 2 === 0 ? '#eef2f8' : '#f6f8fb'}"/><line x1="${num(x0)}" x2="${num(x0)}" y1="${TOP}" y2="${bottom}" stroke="#9aa3ae" stroke-dasharray="3 3"/><text x="${num(x0 + 2)}" y="${TOP - 4}" font-size="10">b${b.batch}</text></g>`,
     );
   }
   out.push('</g>');
@@ -91,13 +91,13 @@ export function timelineChart(series: readonly Series[], batches: readonly Timel
     // A fault that lasts is a thin bar from its start to its end along the top of the pods panel.
     const span = f.until === null ? '' : `<rect x="${num(xf)}" y="${TOP - 30 + (i % 3) * 5}" width="${num(Math.max(1, x(Math.min(f.until, xEnd)) - xf))}" height="4" fill="#e07b00" fill-opacity="0.7"/>`;
     out.push(
-      `<g class="fault" data-kind="${esc(f.kind)}" data-t="${num(f.t)}" data-until="${f.until === null ? '' : num(f.until)}"><title>${esc(duration(f.t))}${f.until === null ? '' : ` to ${esc(duration(f.until))}`}: ${esc(f.label)}</title>${span}<line x1="${num(xf)}" x2="${num(xf)}" y1="${TOP - 8}" y2="${bottom}" stroke="#e07b00" stroke-width="1.5"/><path d="M${num(xf - 5)},${TOP - 16}L${num(xf + 5)},${TOP - 16}L${num(xf)},${TOP - 8}Z" fill="#e07b00"/></g>`,
+      `<g class="fault" data-kind="${esc(f.kind)}" data-t="${f.t}" data-until="${f.until === null ? '' : f.until}"><title>${esc(duration(f.t))}${f.until === null ? '' : ` to ${esc(duration(f.until))}`}: ${esc(f.label)}</title>${span}<line x1="${num(xf)}" x2="${num(xf)}" y1="${TOP - 8}" y2="${bottom}" stroke="#e07b00" stroke-width="1.5"/><path d="M${num(xf - 5)},${TOP - 16}L${num(xf + 5)},${TOP - 16}L${num(xf)},${TOP - 8}Z" fill="#e07b00"/></g>`,
     );
   });
   if (end !== null) {
     const xe = x(end.t);
     out.push(
-      `<g class="end-mark" data-kind="${esc(end.kind)}" data-t="${num(end.t)}"><title>${esc(duration(end.t))}: ${esc(end.label)}</title><line x1="${num(xe)}" x2="${num(xe)}" y1="${TOP - 34}" y2="${bottom}" stroke="#b3261e" stroke-width="2.5"/><text x="${num(xe - 4)}" y="${TOP - 36}" text-anchor="end" fill="#b3261e">${esc(end.label)}</text></g>`,
+      `<g class="end-mark" data-kind="${esc(end.kind)}" data-t="${end.t}"><title>${esc(duration(end.t))}: ${esc(end.label)}</title><line x1="${num(xe)}" x2="${num(xe)}" y1="${TOP - 34}" y2="${bottom}" stroke="#b3261e" stroke-width="2.5"/><text x="${num(xe - 4)}" y="${TOP - 36}" text-anchor="end" fill="#b3261e">${esc(end.label)}</text></g>`,
     );
   }
   out.push('</g>');
