@@ -3,13 +3,17 @@
  * KWOK, from scripts/controlplane/build.sh). N old KWOK nodes (default 100, m5.xlarge-sized) run P pods (default 3,000, from
  * 30 Deployments, a third of them under a PDB with maxUnavailable 10%); `vngshift run --capacity kwok` moves them onto nodes
  * of one VNG. Printed, never asserted:
- * - wall time of the run, and the simulator's prediction for the same cluster under a KWOK timing model (nodes Ready in about
- *   a second, pods Ready at once), next to its prediction under the default (EC2) timing model;
+ * - wall time of the run, and the simulator's prediction for the same cluster: under the KWOK timing model (sim/timing-file.ts:
+ *   nodes Ready in about a second, pods Ready at once, the executor's client-side rate limit), under the same model without
+ *   the rate limit (the model before it was modelled), under a timing file given with --timing (e.g. one calibrated on an
+ *   earlier, smaller run), under the model calibrated on this very run's trace (vngshift calibrate), and under the default
+ *   (EC2) timing model;
+ * - the ETA the run printed after its third batch, against the run's actual end;
  * - API requests the executor made (counted by the API server's own audit log, by user agent, between the run's start and
  *   end), per migrated pod (target <= 5), by verb and resource;
  * - the executor's CPU time (user + system, from /usr/bin/time) as a share of the wall time.
  *
- * Options: --nodes N --pods P --batch PCT --keep (leave the control plane running and print its kubeconfig)
+ * Options: --nodes N --pods P --batch PCT --timing FILE --keep (leave the control plane running and print its kubeconfig)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,16 +29,20 @@ const { buildPlan } = await import('../src/planner/plan.js');
 const { parseParams } = await import('../src/model/params.js');
 const { parseVngText } = await import('../src/model/vng/parse-vngs.js');
 const { simulate } = await import('../sim/simulate.js');
+const { KWOK_SIM_TIMING, loadTiming } = await import('../sim/timing-file.js');
+const { fitTiming, parseTrace } = await import('../sim/calibrate.js');
+const { resolveTiming } = await import('../sim/timing.js');
 
 interface Options {
   nodes: number;
   pods: number;
   batch: number;
   keep: boolean;
+  timing: string | null;
 }
 
 function options(argv: readonly string[]): Options {
-  const o: Options = { nodes: 100, pods: 3000, batch: 20, keep: false };
+  const o: Options = { nodes: 100, pods: 3000, batch: 20, keep: false, timing: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = (): number => Number(argv[++i]);
@@ -42,26 +50,14 @@ function options(argv: readonly string[]): Options {
     else if (a === '--pods') o.pods = next();
     else if (a === '--batch') o.batch = next();
     else if (a === '--keep') o.keep = true;
+    else if (a === '--timing') o.timing = argv[++i] ?? null;
     else throw new Error(`bench:live: unknown option ${a ?? ''}`);
   }
   return o;
 }
 
-/** KWOK's lifecycle as the simulator's timing model: no boot, nodes and pods Ready within about a second. */
-const KWOK_TIMING = {
-  apiLatencySeconds: 0.01,
-  ec2LatencySeconds: 0.01,
-  schedulerDelaySeconds: 0.05,
-  instanceBootSeconds: 0,
-  acceleratedInstanceBootSeconds: 0,
-  nodeJoinSeconds: 0,
-  nodeReadySeconds: 1,
-  podStartSeconds: 1,
-  podReadySeconds: 0,
-  maxTerminationSeconds: 1,
-  instanceShutdownSeconds: 0,
-  nodeDeleteSeconds: 0,
-};
+/** The KWOK model as it was before the rate limit and the kwok provider's reaction were modelled (for the comparison). */
+const KWOK_TIMING_BEFORE = { ...KWOK_SIM_TIMING, autoscalerIntervalSeconds: 10, clientQps: 1e9, clientBurst: 1e9 };
 
 const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 const NS = 'bench';
@@ -193,12 +189,16 @@ try {
   const { vngs } = parseVngText(readFileSync(vngsFile, 'utf8'), vngsFile, catalog);
   const params = parseParams({ nodes: `${MIGRATE}=true`, batchSizePercentage: o.batch }, 'bench');
   const plan = buildPlan({ cluster, vngs, catalog, params });
-  const simKwok = await simulate({ cluster, vngs, catalog, plan, seed: 1, timing: KWOK_TIMING });
+  const simKwok = await simulate({ cluster, vngs, catalog, plan, seed: 1, timing: KWOK_SIM_TIMING });
+  const simBefore = await simulate({ cluster, vngs, catalog, plan, seed: 1, timing: KWOK_TIMING_BEFORE });
+  const given = o.timing !== null ? loadTiming(o.timing) : null;
+  const simGiven = given !== null ? await simulate({ cluster, vngs, catalog, plan, seed: 1, timing: given.timing }) : null;
   const simEc2 = await simulate({ cluster, vngs, catalog, plan, seed: 1 });
 
   // The real run.
   const usageFile = join(cp.dir, 'usage.txt');
-  const args = ['-f', '%U %S %e', '-o', usageFile, process.execPath, join(root, 'bin', 'vngshift.js'), 'run', '--kubeconfig', cp.kubeconfigPath, '--vngs', vngsFile, '--capacity', 'kwok', '--nodes', `${MIGRATE}=true`, '--batch-size-percentage', String(o.batch), '--migration-id', 'bench'];
+  const traceFile = join(cp.dir, 'trace.jsonl');
+  const args = ['-f', '%U %S %e', '-o', usageFile, process.execPath, join(root, 'bin', 'vngshift.js'), 'run', '--kubeconfig', cp.kubeconfigPath, '--vngs', vngsFile, '--capacity', 'kwok', '--nodes', `${MIGRATE}=true`, '--batch-size-percentage', String(o.batch), '--migration-id', 'bench', '--trace-out', traceFile];
   const startedIso = new Date().toISOString();
   const started = performance.now();
   const child = spawn('/usr/bin/time', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -229,6 +229,24 @@ try {
     const k = `${e.verb ?? '?'} ${e.objectRef?.resource ?? '?'}${e.objectRef?.subresource ? `/${e.objectRef.subresource}` : ''}`;
     byVerb.set(k, (byVerb.get(k) ?? 0) + 1);
   }
+  // The model calibrated on this run's own trace (what `vngshift calibrate --trace ... --base kwok` writes), rehearsed again.
+  const { events } = parseTrace(readFileSync(traceFile, 'utf8'));
+  const fit = fitTiming(events, resolveTiming(KWOK_SIM_TIMING));
+  const calibrated = { ...KWOK_SIM_TIMING, ...fit.timing };
+  writeFileSync(join(resultsDir(), 'live-timing.json'), JSON.stringify({ apiVersion: 'vngshift.io/v1alpha1', kind: 'TimingModel', source: `bench:live --nodes ${o.nodes} --pods ${o.pods}`, timing: calibrated, spread: fit.spread, fit: fit.evidence }, null, 2));
+  const simCalibrated = await simulate({ cluster, vngs, catalog, plan, seed: 1, timing: calibrated });
+  // The ETA the run printed after its third batch (or its last, with fewer), against the actual end.
+  const endMs = Date.parse(endedIso);
+  const etaAfter = [...out.matchAll(/^(\S+) ETA .*\(at (\d\d:\d\d:\d\d) UTC\), from (\d+) of (\d+)/gm)].map((m) => ({ at: m[1] ?? '', eta: m[2] ?? '', done: Number(m[3]), of: Number(m[4]) }));
+  const eta3 = etaAfter.find((e) => e.done === 3) ?? etaAfter[etaAfter.length - 1];
+  let etaError = '';
+  if (eta3 !== undefined) {
+    const day = eta3.at.slice(0, 10);
+    const etaMs = Date.parse(`${day}T${eta3.eta}Z`);
+    const remainingActual = (endMs - Date.parse(eta3.at)) / 1000;
+    etaError = `after batch ${eta3.done}/${eta3.of}: ETA ${eta3.eta}, ended ${endedIso.slice(11, 19)}; off by ${((etaMs - endMs) / 1000).toFixed(0)} s of ${remainingActual.toFixed(0)} s left (${(((etaMs - endMs) / 1000 / Math.max(1, wall)) * 100).toFixed(1)} % of the run)`;
+  }
+  const off = (sim: number): string => `${(((sim - wall) / wall) * 100).toFixed(1)} %`;
   const pods = (await core.listNamespacedPod({ namespace: NS })).items;
   const onNew = pods.filter((p) => !(p.spec?.nodeName ?? '').startsWith('old-') && p.status?.phase === 'Running').length;
   const moved = plan.summary.movingPods;
@@ -242,7 +260,11 @@ try {
       ['exit code of vngshift run', String(code), '0 (Completed)'],
       ['pods Running on new nodes at the end', `${onNew}/${pods.length}`, 'all'],
       ['wall time of the run', `${wall.toFixed(1)} s`, ''],
-      ['simulator, KWOK timing model', `${simKwok.durationSeconds.toFixed(1)} s (${simKwok.status})`, ''],
+      ['simulator, KWOK timing model (with the rate limit)', `${simKwok.durationSeconds.toFixed(1)} s (${simKwok.status}), ${off(simKwok.durationSeconds)}`, 'within 20 %'],
+      ['simulator, KWOK model before (no rate limit)', `${simBefore.durationSeconds.toFixed(1)} s (${simBefore.status}), ${off(simBefore.durationSeconds)}`, ''],
+      ...(simGiven !== null && given !== null ? [[`simulator, --timing ${given.source}`, `${simGiven.durationSeconds.toFixed(1)} s (${simGiven.status}), ${off(simGiven.durationSeconds)}`, 'within 20 %']] : []),
+      ['simulator, calibrated on this run', `${simCalibrated.durationSeconds.toFixed(1)} s (${simCalibrated.status}), ${off(simCalibrated.durationSeconds)}`, ''],
+      ['ETA printed by the run', etaError || 'none printed', 'within 15 %'],
       ['simulator, default EC2 timing model', `${simEc2.durationSeconds.toFixed(1)} s (${simEc2.status})`, ''],
       ['executor API requests', String(executor.length), ''],
       ['API requests per migrated pod', perPod.toFixed(2), '<= 5'],
@@ -254,7 +276,7 @@ try {
   printTable('all requests in the window by user agent', ['user agent', 'count'], [...byAgent].sort((a, b) => b[1] - a[1]).map(([k, n]) => [k, String(n)]));
   writeFileSync(
     join(resultsDir(), 'live.json'),
-    JSON.stringify({ options: o, exitCode: code, wallSeconds: wall, simKwokSeconds: simKwok.durationSeconds, simEc2Seconds: simEc2.durationSeconds, executorRequests: executor.length, movedPods: moved, requestsPerPod: perPod, cpuSeconds: user + sys, cpuShare, byVerb: Object.fromEntries(byVerb), byAgent: Object.fromEntries(byAgent), newNodes: plan.newNodes.length }, null, 2),
+    JSON.stringify({ options: o, exitCode: code, wallSeconds: wall, simKwokSeconds: simKwok.durationSeconds, simKwokBeforeSeconds: simBefore.durationSeconds, simGivenSeconds: simGiven?.durationSeconds ?? null, simCalibratedSeconds: simCalibrated.durationSeconds, calibrated: fit, eta: etaAfter, etaError, simEc2Seconds: simEc2.durationSeconds, executorRequests: executor.length, movedPods: moved, requestsPerPod: perPod, cpuSeconds: user + sys, cpuShare, byVerb: Object.fromEntries(byVerb), byAgent: Object.fromEntries(byAgent), newNodes: plan.newNodes.length }, null, 2),
   );
   if (!/Completed/.test(out)) process.stderr.write('bench:live: the run did not print Completed\n');
   if (o.keep) {

@@ -9,14 +9,20 @@ import { stateParts } from '../src/engine/state-text.js';
 import type { Autoscaler } from './autoscaler.js';
 import type { DetailValue, World } from './cluster.js';
 import type { Runtime } from './runtime.js';
+import { VirtualTokenBucket } from './client-rate.js';
 
 export function makePorts(world: World, autoscaler: Autoscaler, runtime: Runtime, incarnation: number): Ports {
   const q = world.queue;
+  // One executor process, one client: a restarted engine starts with a full bucket, as a new process does.
+  const bucket = new VirtualTokenBucket(world.timing.clientQps, world.timing.clientBurst, q.now);
 
-  /** An API call: fails with the fault in force at completion, else applies `effect` and answers with its result. */
+  /**
+   * An API call: a Kubernetes one first waits for its token of the client-side rate limit; it fails with the fault in force
+   * at completion, else applies `effect` and answers with its result.
+   */
   const call = <T>(api: 'kube' | 'ec2', op: string, effect: () => T): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      const latency = api === 'kube' ? world.timing.apiLatencySeconds : world.timing.ec2LatencySeconds;
+      const latency = api === 'kube' ? bucket.reserve(q.now) + world.timing.apiLatencySeconds : world.timing.ec2LatencySeconds;
       q.after(latency, `api ${op}`, () => {
         const fault = world.faults.apiError(api, q.now);
         if (fault) {
@@ -119,7 +125,7 @@ export function makePorts(world: World, autoscaler: Autoscaler, runtime: Runtime
       now: () => q.now,
       sleep: (seconds) =>
         new Promise<void>((resolve) => {
-          q.after(seconds, 'engine sleep', () => runtime.deliver(incarnation, resolve));
+          q.after(seconds + world.timing.reconcileSeconds, 'engine sleep', () => runtime.deliver(incarnation, resolve));
         }),
     },
     trace: {

@@ -2,6 +2,7 @@
 import type { AllocatableOptions } from '../src/catalog/allocatable.js';
 import type { Catalog } from '../src/catalog/catalog.js';
 import { buildPlan, type Plan } from '../src/planner/plan.js';
+import type { TimingModel } from '../src/planner/timing.js';
 import type { ScenarioInputs } from './scenario-inputs.js';
 import { simulate, type SimResult } from './simulate.js';
 
@@ -13,7 +14,7 @@ export interface RehearsalOptions {
 }
 
 export async function rehearse(
-  inputs: Omit<ScenarioInputs, 'clusterSource'>,
+  inputs: Omit<ScenarioInputs, 'clusterSource'> & { readonly plannerTiming?: TimingModel },
   catalog: Catalog,
   options: RehearsalOptions = {},
 ): Promise<{ plan: Plan; result: SimResult }> {
@@ -22,6 +23,7 @@ export async function rehearse(
     vngs: inputs.vngs,
     catalog,
     params: inputs.params,
+    ...(inputs.plannerTiming !== undefined ? { timing: inputs.plannerTiming } : {}),
     allowArchitectureChange: options.allowArchitectureChange === true,
     ...(options.sources ? { sources: options.sources } : {}),
     ...(options.allocatable ? { allocatable: options.allocatable } : {}),

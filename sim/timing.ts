@@ -7,6 +7,14 @@ import { DEFAULT_TIMING } from '../src/planner/timing.js';
 export interface SimTiming {
   /** One Kubernetes API round trip (cordon, eviction, delete, binding). In-region API calls take tens of milliseconds. */
   readonly apiLatencySeconds: number;
+  /**
+   * The executor's client-side rate limit on Kubernetes API calls (a token bucket: `clientQps` sustained, `clientBurst` at
+   * once after a quiet spell), as `run --qps/--burst` sets it for the live adapters (src/live/etiquette.ts, default 20/40).
+   * A call waits for its token, then takes apiLatencySeconds. With the EC2 model's 50 ms calls made one after the other it
+   * hardly binds; on a fast API server (a local control plane answers in a few ms) it is what paces the evictions.
+   */
+  readonly clientQps: number;
+  readonly clientBurst: number;
   /** One EC2 API call (RunInstances, TerminateInstances): EC2 answers in a few hundred milliseconds. */
   readonly ec2LatencySeconds: number;
   /** kube-scheduler's delay from a change (new pod, new node) to its next scheduling pass: its queue flushes within ~100 ms. */
@@ -44,12 +52,21 @@ export interface SimTiming {
   readonly nodeDeleteSeconds: number;
   /** After an InsufficientInstanceCapacity error the autoscaler avoids the type/zone this long (a couple of minutes, as EC2 advises). */
   readonly capacityBackoffSeconds: number;
+  /**
+   * The executor's own time per reconcile besides its API requests: building the snapshot from its watch caches, the
+   * decisions, serialising the state; on a loaded machine, waiting for a CPU. The engine sleeps its interval after each
+   * reconcile, so this adds to every one. 0 in the EKS model (no measurement of an executor in a cluster yet); the KWOK
+   * model's is measured on this project's machine (sim/timing-file.ts); calibrate fits it from a run's trace.
+   */
+  readonly reconcileSeconds: number;
   /** A crashed engine is back (pod restart, leader election lease of 15 s) after this long. */
   readonly engineRestartSeconds: number;
 }
 
 export const DEFAULT_SIM_TIMING: SimTiming = {
   apiLatencySeconds: 0.05,
+  clientQps: DEFAULT_TIMING.clientQps,
+  clientBurst: DEFAULT_TIMING.clientBurst,
   ec2LatencySeconds: 0.3,
   schedulerDelaySeconds: 0.1,
   autoscalerIntervalSeconds: 10,
@@ -68,6 +85,7 @@ export const DEFAULT_SIM_TIMING: SimTiming = {
   nodeDeleteSeconds: 30,
   capacityBackoffSeconds: 120,
   engineRestartSeconds: 20,
+  reconcileSeconds: 0,
 };
 
 /** The defaults with the given values over them; rejects negative or non-finite values. */
@@ -78,6 +96,8 @@ export function resolveTiming(over: Partial<SimTiming> = {}): SimTiming {
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError(`timing ${k} must be a number >= 0, found ${String(v)}`);
     out[k] = v;
   }
+  if (!((out['clientQps'] ?? 0) > 0)) throw new RangeError(`timing clientQps must be > 0, found ${String(out['clientQps'])}`);
+  if (!((out['clientBurst'] ?? 0) >= 1)) throw new RangeError(`timing clientBurst must be >= 1, found ${String(out['clientBurst'])}`);
   return out as unknown as SimTiming;
 }
 

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../model/errors.js';
 import { dropInputNotices, flushInputNotices } from './inputs.js';
+import { calibrateCommand } from './calibrate-command.js';
 import { catalogCommand } from './catalog-command.js';
 import { chaosCommand } from './chaos-command.js';
 import { oceanCommand } from './ocean-command.js';
@@ -27,6 +28,7 @@ export function program(): Command {
   p.addCommand(snapshotCommand().exitOverride());
   p.addCommand(oceanCommand().exitOverride());
   p.addCommand(catalogCommand().exitOverride());
+  p.addCommand(calibrateCommand().exitOverride());
   return p;
 }
 

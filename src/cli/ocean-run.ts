@@ -30,10 +30,13 @@ export async function runThroughOcean(o: OceanRunOptions): Promise<MigrationStat
   const { StateStore } = await import('../live/state-store.js');
   const { WallClock } = await import('../live/clock.js');
   const { OceanExecutor } = await import('../live/spot/ocean-executor.js');
-  const store = new StateStore(o.kube.kc.makeApiClient(CoreV1Api), new ApiEtiquette(), { namespace: o.namespace });
+  const { oceanNodeCordon } = await import('../live/spot/node-cordon.js');
+  const core = o.kube.kc.makeApiClient(CoreV1Api);
+  const etiquette = new ApiEtiquette();
+  const store = new StateStore(core, etiquette, { namespace: o.namespace });
   if (o.resumed) await store.loadState(o.fresh.id);
   const clock = new WallClock();
-  const executor = new OceanExecutor({ api: o.target.api, store, clock, trace: o.trace }, o.fresh, o.resumed);
+  const executor = new OceanExecutor({ api: o.target.api, store, clock, trace: o.trace, nodes: oceanNodeCordon(core, etiquette) }, o.fresh, o.resumed);
   while (!isTerminal(executor.current.status)) {
     if (o.stopNow()) break;
     await executor.step();

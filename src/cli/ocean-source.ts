@@ -5,6 +5,7 @@
  * credentials, in the Ocean cluster's region). Every failure is one line naming the flag and the call.
  */
 import { InputError } from '../model/errors.js';
+import type { DiscoveredNode } from '../model/ocean-discovery.js';
 
 export interface OceanFlags {
   oceanCluster?: string;
@@ -74,6 +75,25 @@ export async function oceanVngText(opts: OceanFlags & { vngs?: string }): Promis
     if (missing.length > 0) throw new InputError(FLAG, '', '', `EC2${region !== null ? ` in ${region}` : ''} does not know the subnet(s) ${missing.join(', ')} of the Ocean cluster's VNGs`);
   }
   return { text: `${JSON.stringify(oceanVngDocument(read, zones), null, 2)}\n`, source: `Ocean cluster ${id}` };
+}
+
+/**
+ * Ocean's migration discovery of the cluster (plan only): the VNG Ocean suggests per node. A failure does not stop the plan:
+ * it comes back as the error's line, which `plan` prints on standard error and keeps in its JSON.
+ */
+export async function oceanDiscovery(opts: OceanFlags): Promise<{ readonly nodes: readonly DiscoveredNode[] } | { readonly error: string } | null> {
+  const id = opts.oceanCluster;
+  if (id === undefined) return null;
+  const { spotCredentials, SpotCredentialsError } = await import('../live/spot/credentials.js');
+  const { SpotClient, SpotApiError } = await import('../live/spot/client.js');
+  const { readDiscovery } = await import('../live/spot/discovery.js');
+  try {
+    const client = new SpotClient({ credentials: spotCredentials(), ...(opts.spotApiUrl !== undefined ? { baseUrl: opts.spotApiUrl } : {}) });
+    return { nodes: await readDiscovery(client, id) };
+  } catch (e) {
+    if (e instanceof SpotCredentialsError || e instanceof SpotApiError) return { error: e.message };
+    throw e;
+  }
 }
 
 /** The VNG input of a command: the text read from Ocean (`vngText`), else the --vngs file's; null when neither is given. */

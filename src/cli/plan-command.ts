@@ -8,6 +8,8 @@ import { parseParams, type MigrationParams, type RawParams } from '../model/para
 import type { Cluster } from '../model/types.js';
 import { parseVngText } from '../model/vng/parse-vngs.js';
 import { buildPlan, type Plan } from '../planner/plan.js';
+import { timingModelFromFigures, type TimingModel } from '../planner/timing.js';
+import { loadTiming, type TimingFile } from '../../sim/timing-file.js';
 import { renderPlanMarkdown } from '../report/markdown.js';
 import { renderPlanHtml } from '../report/html/plan-html.js';
 import { checkHtmlOut, priceOfCatalog, writeHtmlOut } from './html-out.js';
@@ -16,7 +18,9 @@ import { parseDuration } from './durations.js';
 import { planExitCode } from './exit-codes.js';
 import { selectionProblem } from '../planner/selection-check.js';
 import { writeJsonFile, writeJsonTo } from './json-out.js';
-import { oceanVngText, vngInput, type VngText } from './ocean-source.js';
+import { oceanDiscovery, oceanVngText, vngInput, type VngText } from './ocean-source.js';
+import { compareDiscovery, type OceanDiscoveryComparison } from '../report/discovery-compare.js';
+import { discoveryMarkdownLines, discoveryTextLines } from '../report/discovery-text.js';
 import { flushInputNotices, loadKubeConfig, parseSingleDocument, readCluster, readInput, readLiveCluster } from './inputs.js';
 
 export interface PlanOptions {
@@ -45,6 +49,8 @@ export interface PlanOptions {
   drainTimeThreshold?: string;
   batchTimeBudget?: string;
   cordonAllAtStart?: boolean;
+  /** plan and simulate: a timing file written by calibrate, or a built-in model (eks, kwok). */
+  timing?: string;
   vmMemoryOverheadPercent?: string;
   /** Max pods for every new node (over the VNG's maxPods, the old nodes' and the catalog's). */
   maxPods?: string;
@@ -127,9 +133,11 @@ export function planFromOptions(opts: PlanOptions, live?: () => Cluster): Plan {
   const catalog = catalogFor(opts.catalog);
   const { vngs } = parseVngText(vngSource.text, vngSource.source, catalog);
   if (vngs.length === 0) throw new InputError(vngSource.source, '', '', 'no launch specs found; expected at least one VNG');
+  const timing = opts.timing !== undefined ? plannerTimingOf(loadTiming(opts.timing)) : undefined;
   const read = cluster();
   checkSelection(read, params, opts, opts.cluster ?? liveSource(opts));
   return buildPlan({
+    ...(timing !== undefined ? { timing } : {}),
     cluster: read,
     vngs,
     catalog,
@@ -138,6 +146,11 @@ export function planFromOptions(opts: PlanOptions, live?: () => Cluster): Plan {
     allowArchitectureChange: opts.allowArchitectureChange === true,
     ...(allocatable !== undefined ? { allocatable } : {}),
   });
+}
+
+/** The planner's timing model from a timing file's figures (and its spread, when it states one). */
+export function plannerTimingOf(file: TimingFile): TimingModel {
+  return timingModelFromFigures(file.timing, file.spread ?? undefined);
 }
 
 /** Where the node selection came from, for an error message: the flag that gave it, else the --params file. */
@@ -212,11 +225,26 @@ export function withOceanFlags(cmd: Command): Command {
     .option('--spot-api-url <url>', 'the Spot API (default https://api.spotinst.io)');
 }
 
-export function renderPlan(plan: Plan, output: string, catalogFile?: string): string {
+/**
+ * The plan as printed: with --ocean-cluster, beside it Ocean's discovery compared (JSON: the plan's fields and
+ * `oceanDiscovery`, or `oceanDiscoveryError` when the Spot API did not answer it).
+ */
+export type PlanReport = Plan & { readonly oceanDiscovery?: OceanDiscoveryComparison; readonly oceanDiscoveryError?: string };
+
+export function renderPlan(plan: PlanReport, output: string, catalogFile?: string): string {
   if (output === 'json') return JSON.stringify(plan, null, 2) + '\n';
-  if (output === 'markdown') return renderPlanMarkdown(plan, { priceOf: priceOfCatalog(catalogFor(catalogFile)) });
+  const d = plan.oceanDiscovery;
+  if (output === 'markdown') return renderPlanMarkdown(plan, { priceOf: priceOfCatalog(catalogFor(catalogFile)) }) + (d !== undefined ? `${discoveryMarkdownLines(d).join('\n')}\n` : '');
   if (output === 'html') return renderPlanHtml(plan, { priceOf: priceOfCatalog(catalogFor(catalogFile)) });
-  return renderPlanText(plan);
+  return renderPlanText(plan) + (d !== undefined ? `${discoveryTextLines(d).join('\n')}\n` : '');
+}
+
+/** The plan with Ocean's discovery beside it (the plan alone without --ocean-cluster). */
+export function withDiscovery(plan: Plan, opts: PlanOptions, read: Awaited<ReturnType<typeof oceanDiscovery>>): PlanReport {
+  if (read === null || opts.oceanCluster === undefined || opts.vngText === undefined) return plan;
+  if ('error' in read) return { ...plan, oceanDiscoveryError: read.error };
+  const { vngs } = parseVngText(opts.vngText.text, opts.vngText.source, catalogFor(opts.catalog));
+  return { ...plan, oceanDiscovery: compareDiscovery(plan, vngs, read.nodes, opts.oceanCluster) };
 }
 
 export function planCommand(): Command {
@@ -233,12 +261,15 @@ export function planCommand(): Command {
     .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json', 'markdown', 'html']).default('text'))
     .option('--plan-out <file>', 'also write the versioned plan (JSON) that simulate and run read')
     .option('--html-out <file>', 'also write the report as one self-contained HTML file (charts included, nothing loaded from the network)')
+    .option('--timing <file>', 'the timing model for the batch times: a file written by vngshift calibrate, or eks (default) or kwok')
     .action(async (opts: PlanOptions) => {
       const fromOcean = await oceanVngText(opts);
       if (fromOcean !== null) opts.vngText = fromOcean;
       checkHtmlOut(opts.htmlOut);
       const live = await clusterForPlan(opts);
-      const plan = planFromOptions(opts, live);
+      const planned = planFromOptions(opts, live);
+      const discovery = await oceanDiscovery(opts);
+      const plan = withDiscovery(planned, opts, discovery);
       writeHtmlOut(opts.htmlOut, () => renderPlan(plan, 'html', opts.catalog));
       if (opts.planOut !== undefined) {
         try {
@@ -248,6 +279,7 @@ export function planCommand(): Command {
         }
       }
       flushInputNotices();
+      if (plan.oceanDiscoveryError !== undefined) process.stderr.write(`vngshift: note: Ocean's discovery not shown: ${plan.oceanDiscoveryError}\n`);
       // The JSON of a big plan is written in pieces, never held whole; the reports are small.
       if (opts.output === 'json') await writeJsonTo(process.stdout, plan);
       else process.stdout.write(renderPlan(plan, opts.output, opts.catalog));

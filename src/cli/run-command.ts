@@ -17,7 +17,7 @@ import { MigrationEngine } from '../engine/engine.js';
 import { enginePlanOf } from '../engine/engine-plan.js';
 import { PortError, type ClusterSnapshot, type EngineEvent, type TracePort } from '../engine/ports.js';
 import type { LiveWorld } from '../live/index.js';
-import { initialState, isTerminal, oceanExecution, type EnginePlan, type MigrationState } from '../engine/state.js';
+import { DEFAULT_ENGINE_SETTINGS, initialState, isTerminal, type EngineSettings, oceanExecution, type EnginePlan, type MigrationState } from '../engine/state.js';
 import { migrationStatus } from '../engine/status.js';
 import { InputError } from '../model/errors.js';
 import { parseParams, type MigrationParams, type RawParams } from '../model/params.js';
@@ -43,10 +43,12 @@ import {
 } from './inputs.js';
 import { checkOceanFlags, oceanVngText, vngInput } from './ocean-source.js';
 import { parseDuration } from './durations.js';
+import { DEFAULT_TIMING } from '../planner/timing.js';
+import { CAPACITY_GRACE_HELP, engineSettingsFrom, type EngineFlagOptions } from './engine-flags.js';
 import { migrationRequest, type OceanMigrations } from '../live/spot/migration.js';
 import { allocatableFromFlags, checkSelection, MAX_PODS_FLAG_LIMIT, paramsFrom, withOceanFlags, type PlanOptions } from './plan-command.js';
 
-export interface RunOptions extends PlanOptions {
+export interface RunOptions extends PlanOptions, EngineFlagOptions {
   plan?: string;
   kubeconfig?: string;
   context?: string;
@@ -65,6 +67,22 @@ export interface RunOptions extends PlanOptions {
   allowLowerMinSize?: boolean;
   executor: string;
   oceanPollInterval?: string;
+  qps?: string;
+  burst?: string;
+}
+
+/** The executor's client-side rate limit (--qps, --burst), checked before anything touches the cluster. */
+export interface ClientRate {
+  readonly qps: number;
+  readonly burst: number;
+}
+
+export function clientRateFrom(opts: { qps?: string; burst?: string }): ClientRate {
+  const qps = opts.qps === undefined ? DEFAULT_TIMING.clientQps : Number(opts.qps);
+  if (!Number.isFinite(qps) || qps <= 0 || qps > 10000) throw new InputError('flag --qps', '', '', `expected requests per second above 0 (at most 10000), found "${opts.qps ?? ''}"`);
+  const burst = opts.burst === undefined ? DEFAULT_TIMING.clientBurst : Number(opts.burst);
+  if (!Number.isInteger(burst) || burst < 1 || burst > 100000) throw new InputError('flag --burst', '', '', `expected a whole number of requests of at least 1, found "${opts.burst ?? ''}"`);
+  return { qps, burst };
 }
 
 export const EXIT_COMPLETED = 0;
@@ -155,6 +173,10 @@ interface Validated {
   readonly allocatable: AllocatableOptions | undefined;
   /** With --executor ocean: Ocean's migration calls for the cluster, and how often its status is read. */
   readonly ocean: OceanTarget | null;
+  /** Engine settings from the flags (--capacity-grace); a resumed migration keeps the ones it started with. */
+  readonly engine: Partial<EngineSettings>;
+  /** --qps and --burst: the live adapters' token bucket (src/live/etiquette.ts). */
+  readonly rate: ClientRate;
 }
 
 export interface OceanTarget {
@@ -169,6 +191,7 @@ export async function validateRun(opts: RunOptions): Promise<Validated> {
   }
   if (!['text', 'json'].includes(opts.output)) throw new InputError('flag --output', '', '', `expected text or json; found "${opts.output}"`);
   const cloud = cloudChoice(opts);
+  const engine = engineSettingsFrom(opts);
   const ocean = await oceanTarget(opts);
   checkNamespace(opts.namespace);
   checkMigrationId(opts.migrationId);
@@ -210,6 +233,7 @@ export async function validateRun(opts: RunOptions): Promise<Validated> {
   if (planCatalog !== undefined && opts.catalog === undefined) {
     throw new InputError('flag --catalog', '', '', `the plan was made with the catalog ${planCatalog.file} (refreshed ${planCatalog.refreshedAt}); give --catalog with that file so the run sees the same instance types and zones`);
   }
+  const rate = clientRateFrom(opts);
   if (opts.traceOut !== undefined) {
     try {
       appendFileSync(opts.traceOut, '');
@@ -219,7 +243,7 @@ export async function validateRun(opts: RunOptions): Promise<Validated> {
   }
   const clusterFile = opts.cluster !== undefined ? { cluster: readCluster(opts.cluster), source: opts.cluster } : null;
   const kube = await loadKubeConfig(opts.kubeconfig, opts.context);
-  return { kube, catalog, vngs, vngsSource: vngSource?.source ?? '', planFile, clusterFile, params, capacity: opts.capacity, cloud, ec2, allocatable, ocean };
+  return { kube, catalog, vngs, vngsSource: vngSource?.source ?? '', planFile, clusterFile, params, capacity: opts.capacity, cloud, ec2, allocatable, ocean, engine, rate };
 }
 
 /** --executor and the flags that go with it; with ocean, the Spot client (credentials read now, nothing called yet). */
@@ -235,6 +259,7 @@ async function oceanTarget(opts: RunOptions): Promise<OceanTarget | null> {
   }
   if (opts.capacity === 'kwok' || opts.capacity === 'ec2') throw new InputError('flag --capacity', '', '', `${opts.capacity} does not go with --executor ocean: Ocean launches the new nodes`);
   if (opts.cloud === 'aws') throw new InputError('flag --cloud', '', '', 'aws does not go with --executor ocean: Ocean terminates the old instances');
+  if (opts.capacityGrace !== undefined) throw new InputError('flag --capacity-grace', '', '', 'does not go with --executor ocean: Ocean decides when a migration lacks capacity');
   let pollSeconds = 10;
   if (opts.oceanPollInterval !== undefined) {
     const d = parseDuration(opts.oceanPollInterval);
@@ -322,6 +347,7 @@ export function progressLine(ev: EngineEvent, batches: number): string | null {
     case 'batch.started':
       return `${of}: started, ${String(d['nodes'] ?? '?')} node(s) cordoned and draining`;
     case 'migration.cordoned-all':
+      if (d['laterBatches'] === true) return `${String(d['nodes'] ?? '?')} old node(s) of the later batches cordoned at the start (cordonAllAtStart; Ocean cordons each batch's own)`;
       return `all ${String(d['nodes'] ?? '?')} selected old node(s) cordoned at the start (cordonAllAtStart); pods are evicted batch by batch`;
     case 'batch.drained':
       return `${of}: drained, ${String(d['evicted'] ?? '?')} pod(s) evicted`;
@@ -427,12 +453,15 @@ export function runCommand(): Command {
     .option('--profile <name>', 'with --cloud aws or --capacity ec2: the AWS shared-config profile (default: the SDK\'s credential chain)')
     .option('--allow-lower-min-size', "with --cloud aws: lower an Auto Scaling group's MinSize when terminating its drained instances would go below it")
     .addOption(new Option('--executor <name>', "who executes the batches: own (vngshift's engine) or ocean (Ocean's Workload Migration API, one migration per batch; needs --ocean-cluster)").choices(['own', 'ocean']).default('own'))
+    .option('--capacity-grace <duration>', CAPACITY_GRACE_HELP)
     .option('--ocean-poll-interval <duration>', "with --executor ocean: how often Ocean's migration status is read (default 10s)")
     .option('--dry-run', 'plan, check and print what the first batch would do (server-side dry run); change nothing')
     .option('--allow-infeasible', 'start even when the plan says some pods fit no VNG')
     .option('--allow-predicted-failure', 'start even when the plan predicts that the migration will fail (e.g. TechnicalTimeout)')
     .option('--idle-after-end', 'once the migration has ended, stay up until signalled (for a Deployment)')
-    .option('--trace-out <file>', "append the engine's trace (what it decided and did) to this file, one JSON object per line");
+    .option('--trace-out <file>', "append the engine's trace (what it decided and did) to this file, one JSON object per line")
+    .option('--qps <n>', 'client-side rate limit: Kubernetes API requests per second, sustained (default 20)')
+    .option('--burst <n>', 'client-side rate limit: requests allowed at once after a quiet spell (default 40)');
   return withOceanFlags(withMigrationFlags(cmd))
     .option('--vm-memory-overhead-percent <pct>', 'memory the hypervisor hides from computed node types (default 7.5)')
     .option('--max-pods <n>', "max pods per new node, over the VNG's maxPods, the old nodes' and the catalog's (EKS ENI) value")
@@ -453,6 +482,8 @@ export async function executeRun(opts: RunOptions): Promise<number> {
   // First contact with the cluster, read only: a migration already under way resumes from its persisted state.
   const saved = await readPersistedState(kube, opts.namespace, opts.migrationId);
   let fresh: MigrationState;
+  // The plan's estimate, for the ETA until the first batch is done (a resumed run has none: it has batches to learn from).
+  let plannedSeconds: number | null = null;
   if (saved !== null) {
     checkExecutorOf(saved, opts);
     if (isTerminal(saved.status)) log(`migration ${opts.migrationId} has already ended: ${saved.status}`);
@@ -460,6 +491,7 @@ export async function executeRun(opts: RunOptions): Promise<number> {
     fresh = saved;
   } else {
     const plan = await planForRun(v, opts, log);
+    plannedSeconds = plan.estimatedSeconds;
     flushInputNotices();
     const refusal = refusalOf(plan, opts);
     if (refusal !== null) {
@@ -472,7 +504,7 @@ export async function executeRun(opts: RunOptions): Promise<number> {
       log(`warning: ${verdict(plan)}; starting anyway (${flagUsed})`);
     }
     log(`plan: ${verdict(plan)}; ${plan.oldNodes.length} old node(s) in ${plan.batches.length} batch(es), ${plan.summary.movingPods} pod(s) to move`);
-    fresh = initialState(opts.migrationId, enginePlanOf(plan) satisfies EnginePlan, Date.now() / 1000);
+    fresh = initialState(opts.migrationId, enginePlanOf(plan) satisfies EnginePlan, Date.now() / 1000, { ...DEFAULT_ENGINE_SETTINGS, ...v.engine });
     if (v.ocean !== null) {
       // Ocean migrates instances: every old node needs its EC2 instance id (spec.providerID).
       const without = plan.oldNodes.filter((n) => n.instanceId === null).map((n) => n.name);
@@ -482,7 +514,7 @@ export async function executeRun(opts: RunOptions): Promise<number> {
       }
       fresh.ocean = oceanExecution(v.ocean.api.clusterId, v.ocean.apiUrl, fresh.batches.length);
       if (fresh.params.cordonAllAtStart && fresh.batches.length > 1) {
-        log('warning: Ocean cordons only the instances of the migration in flight, so cordonAllAtStart does not hold across batches: pods evicted from one batch may land on the old nodes of a later one and move again');
+        log('cordonAllAtStart: Ocean cordons only the instances of the migration in flight; vngshift cordons the old nodes of the later batches itself before the first batch goes to Ocean, and uncordons those whose batch never went if the run stops or fails');
       }
     }
   }
@@ -568,10 +600,24 @@ export async function executeRun(opts: RunOptions): Promise<number> {
     const ports = world.ports;
     const engine = await MigrationEngine.resumeOrStart(ports, fresh);
     const interval = engine.current.settings.intervalSeconds;
+    // What calibrate needs to know of this executor, first in the trace file (sim/calibrate.ts reads it).
+    if (opts.traceOut !== undefined) {
+      const settings = { t: ports.clock.now(), kind: 'executor.settings', object: 'Executor', detail: { qps: v.rate.qps, burst: v.rate.burst, intervalSeconds: interval, minHealthyPercent: engine.current.params.batchMinHealthyPercentage, capacity: v.capacity } };
+      appendFileSync(opts.traceOut, `${JSON.stringify(settings)}\n`);
+    }
+    const { estimateEta } = await import('../engine/eta.js');
+    const { etaLine } = await import('../report/eta-line.js');
+    const batchesDone = (): number => engine.current.batches.filter((b) => b.phase === 'done').length;
+    let doneSeen = batchesDone();
     while (!isTerminal(engine.current.status)) {
       if (interrupted !== null || !leader.isLeader()) break;
       await engine.step();
       if (isTerminal(engine.current.status)) break;
+      // After every batch, the ETA learnt from the batches done so far.
+      if (batchesDone() > doneSeen) {
+        doneSeen = batchesDone();
+        log(etaLine(estimateEta(engine.current, ports.clock.now(), plannedSeconds), true));
+      }
       await Promise.race([ports.clock.sleep(interval), interruptedPromise]);
     }
     // An ended migration's last duties (a Failed one uncordons the nodes cordoned at the start whose batch never started),
@@ -585,7 +631,8 @@ export async function executeRun(opts: RunOptions): Promise<number> {
       snap = EMPTY;
     }
     const view = migrationStatus(state as MigrationState, snap);
-    if (opts.output === 'json') process.stdout.write(JSON.stringify({ ...view, failure: state.failure }, null, 2) + '\n');
+    const eta = estimateEta(state, ports.clock.now(), plannedSeconds);
+    if (opts.output === 'json') process.stdout.write(JSON.stringify({ ...view, failure: state.failure, eta }, null, 2) + '\n');
     else {
       process.stdout.write('\n' + renderMigrationStatusText(view));
       if (state.failure) process.stdout.write(`  Why: ${state.failure.why}\n  Do: ${state.failure.remedy}\n`);
@@ -709,6 +756,7 @@ async function openWorld(v: Validated, opts: RunOptions, dryRun: boolean, trace:
       catalog: v.catalog,
       dryRun,
       trace,
+      etiquette: { qps: v.rate.qps, burst: v.rate.burst },
       log: adapterLog,
       allowArchitectureChange: v.planFile?.allowArchitectureChange ?? opts.allowArchitectureChange === true,
       ...(allocatableForWorld(v) ? { allocatable: allocatableForWorld(v) } : {}),

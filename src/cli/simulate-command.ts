@@ -12,14 +12,16 @@ import { renderSimulationHtml } from '../report/html/simulation-html.js';
 import { renderSimulationMarkdown } from '../report/simulation-markdown.js';
 import { checkHtmlOut, priceOfCatalog, writeHtmlOut } from './html-out.js';
 import { loadScenario } from '../../sim/scenario.js';
-import { scenarioInputs } from '../../sim/scenario-inputs.js';
+import { scenarioInputs, type ScenarioInputs } from '../../sim/scenario-inputs.js';
 import { parseFault, type FaultSpec } from '../../sim/faults.js';
 import { rehearse } from '../../sim/rehearse.js';
+import type { TimingModel } from '../planner/timing.js';
+import { CAPACITY_GRACE_HELP, engineSettingsFrom, type EngineFlagOptions } from './engine-flags.js';
 import { flushInputNotices, readCluster, readInput } from './inputs.js';
 import { oceanVngText, vngInput, type VngText } from './ocean-source.js';
 import { allocatableFromFlags, checkSelection, clusterForPlan, paramsFrom, withOceanFlags, type PlanOptions } from './plan-command.js';
 
-interface SimulateOptions extends PlanOptions {
+interface SimulateOptions extends PlanOptions, EngineFlagOptions {
   scenario?: string;
   fault: string[];
   seed?: string;
@@ -70,15 +72,20 @@ export function simulateCommand(): Command {
     .option('--fault <spec>', 'inject a fault: kind@time[:key=value,...] (repeatable), e.g. api-disconnect@10m:duration=400', collect, [])
     .option('--seed <n>', 'the seed that drives every random choice (default: the scenario seed, else 1)')
     .option('--max-pods <n>', "max pods per new node, over the VNG's maxPods, the old nodes' and the catalog's (EKS ENI) value")
+    .option('--capacity-grace <duration>', CAPACITY_GRACE_HELP)
     .option('--max-time <duration>', 'cut the run short after this much virtual time (default: the plan bound plus 1h)')
     .option('--trace-out <file>', 'write the trace (every event of the run) to this file, one JSON object per line; -o json then leaves it out')
+    .option('--timing <file>', 'the timing model: a file written by vngshift calibrate, or eks (the default) or kwok; over a scenario\'s own timing')
     .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json', 'markdown', 'html']).default('text'))
     .option('--html-out <file>', 'also write the report as one self-contained HTML file (timeline and batch charts, nothing loaded from the network)')
     .action(async (opts: SimulateOptions) => {
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
+      const { loadTiming } = await import('../../sim/timing-file.js');
+      const timingFile = opts.timing !== undefined ? loadTiming(opts.timing) : null;
       if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)) {
         throw new InputError('flag --seed', '', '', `expected a whole number from 0 to 4294967295, found "${opts.seed}"`);
       }
+      const engineFlags = engineSettingsFrom(opts);
       if (opts.traceOut !== undefined) checkWritable(opts.traceOut);
       checkHtmlOut(opts.htmlOut);
       let maxSeconds: number | undefined;
@@ -91,7 +98,7 @@ export function simulateCommand(): Command {
       const allocatable = allocatableFromFlags(opts);
       const catalog = catalogFor(opts.catalog);
       const extraFaults: FaultSpec[] = opts.fault.map((f) => parseFault(f));
-      let inputs;
+      let inputs: ScenarioInputs & { readonly plannerTiming?: TimingModel };
       let replay: string;
       let vngsSource = opts.scenario ?? '';
       if (opts.scenario !== undefined) {
@@ -100,8 +107,8 @@ export function simulateCommand(): Command {
         }
         const sc = loadScenario(opts.scenario);
         const base = scenarioInputs(sc, catalog, seed);
-        inputs = { ...base, faults: [...base.faults, ...extraFaults], maxSeconds: maxSeconds ?? base.maxSeconds };
-        replay = `vngshift simulate --scenario ${opts.scenario} --seed ${inputs.seed}${opts.fault.map((f) => ` --fault ${f}`).join('')}`;
+        inputs = { ...base, engine: { ...base.engine, ...engineFlags }, faults: [...base.faults, ...extraFaults], maxSeconds: maxSeconds ?? base.maxSeconds };
+        replay = `vngshift simulate --scenario ${opts.scenario} --seed ${inputs.seed}${opts.capacityGrace !== undefined ? ` --capacity-grace ${opts.capacityGrace}` : ''}${opts.fault.map((f) => ` --fault ${f}`).join('')}`;
       } else {
         if ((opts.cluster === undefined && opts.kubeconfig === undefined) || (opts.vngs === undefined && opts.oceanCluster === undefined)) {
           throw new InputError('flag --cluster', '', '', 'required (or --kubeconfig) with --vngs (or --ocean-cluster) when no --scenario is given');
@@ -117,10 +124,16 @@ export function simulateCommand(): Command {
         if (vngs.length === 0) throw new InputError(vngSource.source, '', '', 'no launch specs found; expected at least one VNG');
         const clusterSource = opts.cluster ?? `kubeconfig ${opts.kubeconfig ?? ''}${opts.context !== undefined ? ` (context ${opts.context})` : ''}`;
         checkSelection(cluster, params, opts, clusterSource);
-        inputs = { cluster, clusterSource, vngs, params, timing: {}, engine: {}, faults: extraFaults, seed: seed ?? 1, maxSeconds };
+        inputs = { cluster, clusterSource, vngs, params, timing: {}, engine: engineFlags, faults: extraFaults, seed: seed ?? 1, maxSeconds };
         replay = `vngshift simulate ${process.argv.slice(3).join(' ')}`;
       }
       flushInputNotices();
+      if (timingFile !== null) {
+        // The file's figures over the scenario's; the plan's batch times from the same figures.
+        const { timingModelFromFigures } = await import('../planner/timing.js');
+        const timing = { ...inputs.timing, ...timingFile.timing };
+        inputs = { ...inputs, timing, plannerTiming: timingModelFromFigures(timing, timingFile.spread ?? undefined) };
+      }
       const { plan, result } = await rehearse(inputs, catalog, {
         allowArchitectureChange: opts.allowArchitectureChange === true,
         ...(allocatable !== undefined ? { allocatable } : {}),

@@ -106,12 +106,17 @@ export function statusCommand(): Command {
         const { readStopRequest } = await import('../live/state-store.js');
         stop = await readStopRequest(kube.kc, opts.namespace, opts.migrationId).catch(() => null);
       }
+      // The ETA, learnt from the batches done so far (src/engine/eta.ts), on the wall clock the state's times are on.
+      const { estimateEta } = await import('../engine/eta.js');
+      const { WallClock } = await import('../live/clock.js');
+      const wallNow = new WallClock().now();
+      const eta = estimateEta(state, wallNow);
       // The timeline runs to the migration's end, or to now while it runs (the CLI's clock; the report itself reads none).
-      const now = state.completedAt ?? state.stoppedAt ?? state.erroredAt ?? Date.now() / 1000;
+      const now = state.completedAt ?? state.stoppedAt ?? state.erroredAt ?? wallNow;
       const html = (): string => renderMigrationStatusHtml(view, { ...state, stop }, now);
       writeHtmlOut(opts.htmlOut, html);
       if (opts.output === 'json') {
-        process.stdout.write(JSON.stringify({ ...view, failure: state.failure, stop }, null, 2) + '\n');
+        process.stdout.write(JSON.stringify({ ...view, failure: state.failure, stop, eta }, null, 2) + '\n');
         return;
       }
       if (opts.output === 'html') {
@@ -119,6 +124,8 @@ export function statusCommand(): Command {
         return;
       }
       process.stdout.write(renderMigrationStatusText(view));
+      const { etaLine } = await import('../report/eta-line.js');
+      process.stdout.write(`${etaLine(eta, true)}\n`);
       if (state.failure) process.stdout.write(`  Why: ${state.failure.why}\n  Do: ${state.failure.remedy}\n`);
       if (stop && state.status !== 'Stopped') process.stdout.write(`\nA stop was requested (terminate drained: ${stop.terminateDrained ? 'yes' : 'no'}).\n`);
     });

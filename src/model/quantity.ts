@@ -79,7 +79,24 @@ function quantityText(raw: string | number): string {
  * @throws QuantityError for malformed text, a negative value (unless allowed), or a result beyond Number.MAX_SAFE_INTEGER.
  */
 export function parseQuantity(raw: string | number, scale: QuantityScale, options: ParseQuantityOptions = {}): number {
-  const text = quantityText(raw);
+  if (typeof raw !== 'string' || options.allowNegative === true) return parseQuantityText(quantityText(raw), scale, options);
+  // A cluster writes the same few quantities on thousands of pods: each text is parsed once per scale.
+  const seen = scale === 'milli' ? seenMilli : seenUnit;
+  let value = seen.get(raw);
+  if (value === undefined) {
+    value = parseQuantityText(raw, scale, options);
+    if (seen.size >= MAX_SEEN) seen.clear();
+    seen.set(raw, value);
+  }
+  return value;
+}
+
+/** Non-negative quantity texts already parsed, per scale (the map starts again beyond MAX_SEEN). */
+const seenMilli = new Map<string, number>();
+const seenUnit = new Map<string, number>();
+const MAX_SEEN = 10_000;
+
+function parseQuantityText(text: string, scale: QuantityScale, options: ParseQuantityOptions): number {
   if (text.length === 0 || text.length > MAX_TEXT_LENGTH) throw malformed(text);
   const parts = NUMBER_PART.exec(text);
   if (parts === null) throw malformed(text);

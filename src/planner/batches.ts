@@ -6,7 +6,7 @@
 import type { MigrationParams } from '../model/params.js';
 import type { Node } from '../model/types.js';
 import type { PdbState } from './pdb.js';
-import { launchSeconds, replacementReadyRange, type TimingModel } from './timing.js';
+import { apiCallsSeconds, launchSeconds, replacementReadyRange, type TimingModel } from './timing.js';
 
 export interface BatchNodeInfo {
   readonly node: Node;
@@ -36,6 +36,9 @@ export interface Batch {
   readonly pods: number;
   readonly newNodes: number;
   readonly estimatedSeconds: number;
+  /** The estimate as a range: its launch, pod start and PDB rounds each `timing.spread` shorter or longer. */
+  readonly estimatedSecondsLow: number;
+  readonly estimatedSecondsHigh: number;
   readonly serialisedBy: readonly PdbSerialisation[];
   readonly overBudget: boolean;
   /** Seconds from an eviction to its replacement being Ready, as a range (compared with the drain threshold). */
@@ -48,6 +51,8 @@ export interface BatchPlan {
   readonly nodesPerBatch: number;
   readonly batches: readonly Batch[];
   readonly estimatedSeconds: number;
+  readonly estimatedSecondsLow: number;
+  readonly estimatedSecondsHigh: number;
   /** An upper bound on the run: every batch at its budget, plus one drain threshold for the stop path. */
   readonly boundSeconds: number;
 }
@@ -119,6 +124,8 @@ export function planBatchesAt(
     nodesPerBatch: perBatch,
     batches,
     estimatedSeconds: finite ? estimatedSeconds : Number.POSITIVE_INFINITY,
+    estimatedSecondsLow: finite ? batches.reduce((s, b) => s + b.estimatedSecondsLow, 0) : Number.POSITIVE_INFINITY,
+    estimatedSecondsHigh: finite ? batches.reduce((s, b) => s + b.estimatedSecondsHigh, 0) : Number.POSITIVE_INFINITY,
     boundSeconds: batches.length * params.batchTimeBudgetSeconds + params.drainTimeThresholdSeconds,
   };
 }
@@ -162,7 +169,11 @@ function estimate(
       extra = Math.max(extra, wait);
     }
   }
-  const estimatedSeconds = timing.cordonAndEvictSeconds + launch + grace + timing.podStartSeconds + extra + timing.terminateSeconds;
+  // The drain's API requests one after the other (a cordon, its Event and an eviction per pod, the state saved around
+  // them) under the client-side rate limit; never less than the fixed cordon-and-evict allowance.
+  const evictSeconds = Math.max(timing.cordonAndEvictSeconds, apiCallsSeconds(timing, pods + members.length * 2 + 2));
+  const estimatedSeconds = evictSeconds + launch + grace + timing.podStartSeconds + extra + timing.terminateSeconds;
+  const varying = (launch + timing.podStartSeconds + (Number.isFinite(extra) ? extra : 0)) * timing.spread;
   const replacementReady = replacementReadyRange(timing, launch, grace);
   return {
     index,
@@ -172,6 +183,8 @@ function estimate(
     pods,
     newNodes: fresh,
     estimatedSeconds,
+    estimatedSecondsLow: estimatedSeconds - varying,
+    estimatedSecondsHigh: estimatedSeconds + varying,
     serialisedBy,
     overBudget: estimatedSeconds > params.batchTimeBudgetSeconds,
   };

@@ -200,12 +200,19 @@ export interface Plan {
     pods: number;
     newNodes: number;
     estimatedSeconds: number | null;
+    /** The batch's estimate as a range (the timing model's spread); null when unbounded. */
+    estimatedRange: { lowSeconds: number; highSeconds: number } | null;
     serialisedBy: readonly { pdb: string; evictions: number; allowed: number; rounds: number | null }[];
     overBudget: boolean;
     /** Estimated pods evicted from this batch that an earlier batch had already moved here (see predictedSecondMoves). */
     repeatMoves: number;
   }[];
   readonly estimatedSeconds: number | null;
+  /**
+   * The run's time as a range: every batch's launch, pod start and PDB rounds `timing.spread` shorter (lowSeconds) or longer
+   * (highSeconds) than estimatedSeconds, which stays the point estimate. Null when unbounded (a PDB that allows nothing).
+   */
+  readonly estimatedRange: { readonly lowSeconds: number; readonly expectedSeconds: number; readonly highSeconds: number; readonly spread: number } | null;
   readonly boundSeconds: number;
   readonly predictedFailure: PredictedFailure | null;
   readonly risks: readonly Risk[];
@@ -500,16 +507,25 @@ export function buildPlan(input: PlanInput): Plan {
       pods: b.pods,
       newNodes: fleet.perBatch[i] ?? 0,
       estimatedSeconds: finite(b.estimatedSeconds),
+      estimatedRange: Number.isFinite(b.estimatedSeconds) ? { lowSeconds: round1(b.estimatedSecondsLow), highSeconds: round1(b.estimatedSecondsHigh) } : null,
       serialisedBy: b.serialisedBy.map((s) => ({ ...s, rounds: finite(s.rounds) })),
       overBudget: b.overBudget,
       repeatMoves: secondMoves?.perBatch[i] ?? 0,
     })),
     estimatedSeconds: finite(batchPlan.estimatedSeconds),
+    estimatedRange: Number.isFinite(batchPlan.estimatedSeconds)
+      ? { lowSeconds: round1(batchPlan.estimatedSecondsLow), expectedSeconds: round1(batchPlan.estimatedSeconds), highSeconds: round1(batchPlan.estimatedSecondsHigh), spread: timing.spread }
+      : null,
     boundSeconds: batchPlan.boundSeconds,
     predictedFailure,
     risks,
     cost,
   };
+}
+
+/** Tenths of a second: enough for a duration estimate, and free of floating-point tails in the JSON. */
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
 }
 
 /** New nodes counted per (VNG, instance type), sorted. */

@@ -13,6 +13,17 @@ export interface TimingModel {
   readonly podStartSeconds: number;
   /** TerminateInstances and the node object's removal. */
   readonly terminateSeconds: number;
+  /**
+   * The executor's client-side rate limit (run --qps/--burst; src/live/etiquette.ts): sustained Kubernetes API requests per
+   * second and the burst saved up. The engine evicts one pod per request, so a batch of N pods takes at least
+   * (N - burst) / qps seconds to drain: 4,053 evictions at 20/s are 200 s (measured: bench:live, README).
+   */
+  readonly clientQps: number;
+  readonly clientBurst: number;
+  /** One Kubernetes API request's round trip: tens of milliseconds in-region (EKS), a few on a local control plane. */
+  readonly apiLatencySeconds: number;
+  /** How far real launches and pod starts stray from the figures above (a fraction); the plan's time is a range from it. */
+  readonly spread: number;
 }
 
 /**
@@ -27,7 +38,47 @@ export const DEFAULT_TIMING: TimingModel = {
   acceleratedNodeLaunchSeconds: 300,
   podStartSeconds: 30,
   terminateSeconds: 10,
+  // client-go's defaults are 5/10; vngshift's executor raises them as controllers commonly do (src/live/etiquette.ts).
+  clientQps: 20,
+  clientBurst: 40,
+  apiLatencySeconds: 0.05,
+  spread: TIMING_SPREAD,
 };
+
+/**
+ * Seconds the executor needs for `calls` Kubernetes API requests made one after the other: each takes the API latency, and
+ * once the burst is spent no more than `clientQps` go out per second.
+ */
+export function apiCallsSeconds(timing: TimingModel, calls: number): number {
+  if (calls <= 0) return 0;
+  return Math.max(calls * timing.apiLatencySeconds, (calls - timing.clientBurst) / timing.clientQps);
+}
+
+/**
+ * The planner's model from the rehearsal's figures (a timing file written by `vngshift calibrate`, or a scenario's timing):
+ * a node launch is the autoscaler's reaction, the boot, the join and readiness; a pod start is the pull and start plus the
+ * first readiness probe. Figures not given keep the planner's defaults.
+ */
+export function timingModelFromFigures(f: Readonly<Record<string, number | undefined>>, spread?: number): TimingModel {
+  const d = DEFAULT_TIMING;
+  const launchParts = [f['instanceBootSeconds'], f['nodeJoinSeconds'], f['nodeReadySeconds']];
+  const anyLaunch = launchParts.some((v) => v !== undefined);
+  // Unknown parts of a launch keep the rehearsal's defaults (45 s boot, 30 s join, 15 s Ready, 10 s autoscaler period).
+  const launch = (f['instanceBootSeconds'] ?? 45) + (f['nodeJoinSeconds'] ?? 30) + (f['nodeReadySeconds'] ?? 15) + (f['autoscalerIntervalSeconds'] ?? 10) / 2;
+  const accelBoot = f['acceleratedInstanceBootSeconds'];
+  const podStart = f['podStartSeconds'] !== undefined || f['podReadySeconds'] !== undefined ? (f['podStartSeconds'] ?? 20) + (f['podReadySeconds'] ?? 10) : d.podStartSeconds;
+  return {
+    cordonAndEvictSeconds: d.cordonAndEvictSeconds,
+    nodeLaunchSeconds: anyLaunch ? launch : d.nodeLaunchSeconds,
+    acceleratedNodeLaunchSeconds: accelBoot !== undefined ? launch - (f['instanceBootSeconds'] ?? 45) + accelBoot : d.acceleratedNodeLaunchSeconds,
+    podStartSeconds: podStart,
+    terminateSeconds: d.terminateSeconds,
+    clientQps: f['clientQps'] ?? d.clientQps,
+    clientBurst: f['clientBurst'] ?? d.clientBurst,
+    apiLatencySeconds: f['apiLatencySeconds'] ?? d.apiLatencySeconds,
+    spread: spread ?? d.spread,
+  };
+}
 
 const ACCELERATED = /^(p\d|g\d|inf\d|trn\d|dl\d|f\d|vt\d|gr\d)/;
 
@@ -41,5 +92,5 @@ export function launchSeconds(timing: TimingModel, instanceType: string): number
  */
 export function replacementReadyRange(timing: TimingModel, launch: number, graceSeconds: number): { lo: number; hi: number } {
   const mid = launch + timing.podStartSeconds;
-  return { lo: mid * (1 - TIMING_SPREAD) + graceSeconds, hi: mid * (1 + TIMING_SPREAD) + graceSeconds + timing.cordonAndEvictSeconds * 3 };
+  return { lo: mid * (1 - timing.spread) + graceSeconds, hi: mid * (1 + timing.spread) + graceSeconds + timing.cordonAndEvictSeconds * 3 };
 }

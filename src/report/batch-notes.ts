@@ -18,6 +18,11 @@ export function batchNotes(plan: Pick<Plan, 'params'>, b: Batch): string[] {
 }
 
 /** "8 batches at batchSizePercentage 20 (...); estimated 1h10m, bound 4h15m". */
-export function batchesLine(plan: Pick<Plan, 'batches' | 'batchSizePercentage' | 'batchSizeChosen' | 'batchSizeNote' | 'estimatedSeconds' | 'boundSeconds'>): string {
-  return `${plural(plan.batches.length, 'batch', 'batches')} at batchSizePercentage ${plan.batchSizePercentage}${plan.batchSizeChosen === 'auto' ? ' (chosen by the planner)' : ''}${plan.batchSizeNote !== null ? ` (${plan.batchSizeNote})` : ''}; estimated ${duration(plan.estimatedSeconds)}, bound ${duration(plan.boundSeconds)}`;
+export function batchesLine(plan: Pick<Plan, 'batches' | 'batchSizePercentage' | 'batchSizeChosen' | 'batchSizeNote' | 'estimatedSeconds' | 'boundSeconds'> & { readonly estimatedRange?: Plan['estimatedRange'] }): string {
+  return `${plural(plan.batches.length, 'batch', 'batches')} at batchSizePercentage ${plan.batchSizePercentage}${plan.batchSizeChosen === 'auto' ? ' (chosen by the planner)' : ''}${plan.batchSizeNote !== null ? ` (${plan.batchSizeNote})` : ''}; estimated ${duration(plan.estimatedSeconds)}${rangeOf(plan.estimatedRange ?? null)}, bound ${duration(plan.boundSeconds)}`;
+}
+
+/** The plan's time as a range (a plan file from before ranges has none). */
+export function rangeOf(r: { readonly lowSeconds: number; readonly highSeconds: number } | null): string {
+  return r === null ? '' : ` (range ${duration(r.lowSeconds)} to ${duration(r.highSeconds)})`;
 }

@@ -5,7 +5,7 @@
  * (named by its private DNS name, providerID aws:///zone/id, the VNG's labels as the kwok provider's manifest has them),
  * so kube-scheduler binds the pods waiting for it. EC2 is reached through the error-injecting proxy: the first launch
  * gets InsufficientInstanceCapacity and the run falls back to the VNG's other type; with every launch refused, the run
- * ends InsufficientCapacity (after the engine's capacity grace, 300 s).
+ * ends InsufficientCapacity once the capacity grace has passed (--capacity-grace 60s here; 300 s by default).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -255,7 +255,7 @@ describe('vngshift run --capacity ec2 (moto EC2 through the fault proxy, KWOK no
     await oldNodesWithPods('2', NS2);
     proxy.clear();
     proxy.inject({ action: 'RunInstances', code: 'InsufficientInstanceCapacity', message: ICE, status: 500 });
-    const r = await cli(runArgs('2', 'ec2-2'), 700_000, env);
+    const r = await cli([...runArgs('2', 'ec2-2'), '--capacity-grace', '60s'], 300_000, env);
     expect(r.code, r.out + r.err).toBe(3);
     expect(r.out).toMatch(/Migration ec2-2: Failed/);
     expect(r.out).toMatch(/InsufficientCapacity/);
@@ -264,5 +264,5 @@ describe('vngshift run --capacity ec2 (moto EC2 through the fault proxy, KWOK no
     expect(r.out).toMatch(/Why: .*InsufficientInstanceCapacity: (c5|m5)\.xlarge in us-east-1[ab] \(VNG ec2-general\)/);
     expect(new Set(proxy.refused.map((x) => x.params.get('InstanceType')))).toEqual(new Set(TYPES));
     expect(await launchedBy('ec2-2')).toEqual([]);
-  }, 800_000);
+  }, 400_000);
 });

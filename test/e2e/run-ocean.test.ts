@@ -290,6 +290,12 @@ describe('run --executor ocean against the emulated Ocean, which migrates on the
     const before = api.migrations.length;
     const run = start(runArgs(s, ['--batch-size-percentage', '50', '--allow-predicted-failure']));
     await waitFor('Ocean to run batch 1', () => Promise.resolve({ value: /batch 1\/\d+: Ocean says Running/.test(run.out()) ? true : undefined, seen: run.out() }));
+    // cordonAllAtStart: vngshift cordoned the old node of the later batch before batch 1 went to Ocean.
+    expect(run.out()).toMatch(/1 old node\(s\) of the later batches cordoned at the start/);
+    const later = (await persisted(s))?.batches[1]?.nodes ?? [];
+    expect(later).toHaveLength(1);
+    const cordoned = (await core.listNode({ labelSelector: `pool=old,${RUN_LABEL}=${id(s)}` })).items.filter((n) => n.spec?.unschedulable === true).map((n) => n.metadata?.name);
+    expect(cordoned).toEqual(expect.arrayContaining([...later]));
     const stop = await cli(['stop', '--kubeconfig', kubeconfig, '--namespace', stateNs(s), '--migration-id', `mig-${s}`, '--terminate-drained']);
     show('stop', stop);
     expect(stop.code, stop.err).toBe(0);
@@ -301,8 +307,9 @@ describe('run --executor ocean against the emulated Ocean, which migrates on the
     expect(r.out).toMatch(/Migration mig-stop: Stopped/);
     expect(api.migrations.length - before).toBe(1);
     const put = api.requests.filter((q) => q.method === 'PUT');
-    expect(put.at(-1)?.body).toEqual({ migration: { state: 'stopped', shouldTerminateDrainedNodes: true } });
-    // Ocean (the engine) gave the old nodes back: nothing it did not drain stays cordoned.
+    expect(put.at(-1)?.body).toEqual({ migration: { state: 'STOPPED', shouldTerminateDrainedNodes: true } });
+    // Ocean (the engine) gave back the old nodes of its migration it did not drain, and vngshift the later batch's: nothing
+    // stays cordoned.
     const nodes = (await core.listNode({ labelSelector: `pool=old,${RUN_LABEL}=${id(s)}` })).items;
     expect(nodes.map((n) => n.metadata?.name).sort()).toEqual(old);
     expect(nodes.filter((n) => n.spec?.unschedulable === true)).toEqual([]);

@@ -5,6 +5,14 @@
  *
  *   GET /ocean/aws/k8s/cluster/{oceanClusterId}          -> items: [cluster]
  *   GET /ocean/aws/k8s/launchSpec?oceanId={id}            -> items: launch specs of the cluster
+ *   GET /ocean/aws/k8s/cluster/{id}/migration/discovery?shouldFetchPods=false
+ *                                                         -> items: one per node of the fixture's `nodes`: {instanceId,
+ *                                                            k8sNodeName, instanceType, launchSpecId, runningPods,
+ *                                                            podDetails when shouldFetchPods=true}; the VNG by
+ *                                                            suggestedVng() below (the path and query parameter from
+ *                                                            spotinst-sdk-python get_migration_discovery; the VNG rule from
+ *                                                            Spot's documentation; the field names are guesses, as the
+ *                                                            client's, src/live/spot/discovery.ts)
  *
  * Every request needs `Authorization: Bearer <token>` (else 401) and, when the emulator has an account, `accountId` equal
  * to it (else 403). An unknown cluster is a 400 with error code CLUSTER_DOES_NOT_EXIST (the emulator's choice: the public
@@ -21,7 +29,7 @@
  *                                                                 unscheduledPodIds, newUnscheduledPodIds, migrationConfig,
  *                                                                 createdAt, erroredAt, stoppedAt, completedAt, errorMessage)
  *   GET  /ocean/aws/k8s/cluster/{id}/migration                 -> items: [{Id, state, createdAt, completedAt}]
- *   PUT  /ocean/aws/k8s/cluster/{id}/migration/{migrationId}   {"migration": {"state": "stopped", shouldTerminateDrainedNodes}}
+ *   PUT  /ocean/aws/k8s/cluster/{id}/migration/{migrationId}   {"migration": {"state": "STOPPED", shouldTerminateDrainedNodes}}
  *
  * A migration is performed by a pluggable MigrationWorld (`world` option): `scriptedWorld()` below for unit tests (its
  * statuses advance one step per status read of that migration; summaries and the create's check of a migration still
@@ -29,9 +37,9 @@
  * the public SDKs do not show is the emulator's choice, as vngshift's client assumes it (src/live/spot/migration.ts):
  * the create answer's `id`; status values Running, Stopping, Stopped, Completed, Failed; instance states of old instances
  * Waiting, Cordoned, Drained, Terminated, Uncordoned, of new ones Pending, Running; the failure text in `errorMessage`;
- * unscheduledPodIds as a comma-separated string (the Go SDK types it as a string); the stop body's `state: "stopped"`
- * (any other state is a 400 INVALID_MIGRATION_STATE); a create while another migration of the cluster runs is a 400
- * MIGRATION_ALREADY_RUNNING; a create whose body is not a migration a 400 INVALID_MIGRATION_PARAMETERS naming the field;
+ * unscheduledPodIds as a comma-separated string (the Go SDK types it as a string); a stop body whose state is not
+ * `STOPPED` (the value Spot's guide documents) is a 400 INVALID_MIGRATION_STATE; a create while another migration of the
+ * cluster runs is a 400 MIGRATION_ALREADY_RUNNING; a create whose body is not a migration a 400 INVALID_MIGRATION_PARAMETERS naming the field;
  * an unknown migration a 400 MIGRATION_DOES_NOT_EXIST. A stop of a migration that has ended changes nothing (200).
  */
 import { randomUUID } from 'node:crypto';
@@ -41,6 +49,39 @@ import type { AddressInfo } from 'node:net';
 export interface OceanClusterFixture {
   readonly cluster: Record<string, unknown>;
   readonly launchSpecs: readonly Record<string, unknown>[];
+  /** The nodes Ocean's migration discovery lists (a function: read at each request, e.g. from a live cluster). */
+  readonly nodes?: readonly EmulatedNode[] | (() => readonly EmulatedNode[]);
+}
+
+/** A node of the emulated Kubernetes cluster, as Ocean's discovery sees it. */
+export interface EmulatedNode {
+  readonly instanceId: string;
+  readonly name: string;
+  readonly instanceType?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly { readonly key: string; readonly value?: string; readonly effect: string }[];
+  readonly pods?: readonly string[];
+}
+
+/** Labels and taints Kubernetes, EKS and eksctl put on every node: not the node's own for the discovery's match. */
+const WELL_KNOWN = /^([a-z0-9.-]*\.)?(kubernetes\.io|k8s\.io)\/|^(eks\.amazonaws\.com|alpha\.eksctl\.io|karpenter\.sh|spotinst\.io)\//;
+
+/**
+ * The VNG Ocean's discovery suggests for a node (the emulator's reading of Spot's documentation: by the node's labels and
+ * taints): `Default` when the node has no labels or taints of its own, else the id of the first launch spec whose labels are
+ * all on the node and whose taints are the node's own taints, else null.
+ */
+export function suggestedVng(node: EmulatedNode, launchSpecs: readonly Record<string, unknown>[]): string | null {
+  const labels = Object.entries(node.labels).filter(([k]) => !WELL_KNOWN.test(k));
+  const taints = node.taints.filter((t) => !WELL_KNOWN.test(t.key)).map((t) => `${t.key}=${t.value ?? ''}:${t.effect}`).sort();
+  if (labels.length === 0 && taints.length === 0) return 'Default';
+  const pairs = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null) : []);
+  for (const spec of launchSpecs) {
+    const wants = pairs(spec['labels']);
+    const specTaints = pairs(spec['taints']).map((t) => `${String(t['key'])}=${typeof t['value'] === 'string' ? t['value'] : ''}:${String(t['effect'])}`).sort();
+    if (wants.every((l) => node.labels[String(l['key'])] === String(l['value'])) && specTaints.join('\n') === taints.join('\n')) return typeof spec['id'] === 'string' ? spec['id'] : null;
+  }
+  return null;
 }
 
 export interface RecordedRequest {
@@ -132,6 +173,7 @@ function envelope(method: string, url: string, status: number, body: Record<stri
 }
 
 const MIGRATION_KIND = 'spotinst:ocean:aws:k8s:migration';
+const DISCOVERY_KIND = 'spotinst:ocean:aws:k8s:migration:discovery';
 const BOOLEAN_FIELDS = ['shouldEvictStandAlonePods', 'shouldTerminateDrainedNodes', 'forcePodEvictionOnPdbFailure', 'respectPdb'] as const;
 
 /** The create body as a migration, or the name of its first bad field. */
@@ -229,6 +271,23 @@ export async function startSpotEmulator(o: SpotEmulatorOptions): Promise<SpotEmu
       const specs = id === undefined ? Object.values(o.clusters).flatMap((c) => c.launchSpecs) : (o.clusters[id]?.launchSpecs ?? []);
       return send(200, { kind: KIND.launchSpec, items: specs, count: specs.length });
     }
+    const discoveryPath = /^\/ocean\/aws\/k8s\/cluster\/([^/]+)\/migration\/discovery$/.exec(url.pathname);
+    if (method === 'GET' && discoveryPath !== null) {
+      const c = o.clusters[decodeURIComponent(discoveryPath[1] as string)];
+      if (c === undefined) return error(400, 'CLUSTER_DOES_NOT_EXIST', `Cluster ${discoveryPath[1] ?? ''} does not exist`);
+      const fetchPods = query['shouldFetchPods'];
+      if (fetchPods !== undefined && fetchPods !== 'true' && fetchPods !== 'false') return error(400, 'VALIDATION_ERROR', 'shouldFetchPods: expected true or false');
+      const nodes = typeof c.nodes === 'function' ? c.nodes() : (c.nodes ?? []);
+      const items = nodes.map((n) => ({
+        instanceId: n.instanceId,
+        k8sNodeName: n.name,
+        ...(n.instanceType !== undefined ? { instanceType: n.instanceType } : {}),
+        launchSpecId: suggestedVng(n, c.launchSpecs),
+        runningPods: n.pods?.length ?? 0,
+        ...(fetchPods === 'true' ? { podDetails: (n.pods ?? []).map((name) => ({ name })) } : {}),
+      }));
+      return send(200, { kind: DISCOVERY_KIND, items, count: items.length });
+    }
     const migrationPath = /^\/ocean\/aws\/k8s\/cluster\/([^/]+)\/migration(?:\/([^/]+))?$/.exec(url.pathname);
     if (migrationPath !== null) {
       const oceanId = decodeURIComponent(migrationPath[1] as string);
@@ -257,7 +316,7 @@ export async function startSpotEmulator(o: SpotEmulatorOptions): Promise<SpotEmu
       if (m !== undefined && method === 'PUT') {
         const u = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['migration'] : undefined;
         const fields = typeof u === 'object' && u !== null ? (u as Record<string, unknown>) : {};
-        if (typeof fields['state'] !== 'string' || fields['state'].toLowerCase() !== 'stopped') return error(400, 'INVALID_MIGRATION_STATE', 'migration.state: only "stopped" is accepted');
+        if (fields['state'] !== 'STOPPED') return error(400, 'INVALID_MIGRATION_STATE', 'migration.state: only "STOPPED" is accepted');
         const terminate = fields['shouldTerminateDrainedNodes'] === true;
         if (!ENDED.has(peek(m)) && m.stopped === null) {
           m.stopped = { terminateDrained: terminate };

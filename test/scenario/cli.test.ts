@@ -141,6 +141,31 @@ describe('vngshift CLI', () => {
     expect(r.out).toContain('Replay: vngshift simulate --scenario scenarios/terminate-failed.yaml --seed 1');
   });
 
+  it('simulate --capacity-grace: InsufficientCapacity comes after the grace the flag sets, and the replay keeps it', () => {
+    const failedAt = (args: string[]) => {
+      const r = cli(['simulate', '--scenario', 'scenarios/insufficient-capacity.yaml', ...args, '-o', 'json']);
+      expect(r.code).toBe(3);
+      const j = JSON.parse(r.out) as { failure: { code: string }; durationSeconds: number; options: { engineSettings: { capacityGraceSeconds: number } }; replay: string };
+      expect(j.failure.code).toBe('InsufficientCapacity');
+      return j;
+    };
+    const byDefault = failedAt([]);
+    const short = failedAt(['--capacity-grace', '2m']);
+    expect(byDefault.options.engineSettings.capacityGraceSeconds).toBe(300);
+    expect(short.options.engineSettings.capacityGraceSeconds).toBe(120);
+    // The failure comes the difference of the graces earlier, to the engine's reconcile interval (5 s).
+    const earlier = byDefault.durationSeconds - short.durationSeconds;
+    expect(earlier).toBeGreaterThanOrEqual(175);
+    expect(earlier).toBeLessThanOrEqual(185);
+    expect(short.replay).toContain('--capacity-grace 2m');
+    for (const bad of ['5s', 'soon', '25h']) {
+      const r = cli(['simulate', '--scenario', 'scenarios/insufficient-capacity.yaml', '--capacity-grace', bad]);
+      expect(r.code).toBe(1);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toContain(`flag --capacity-grace: expected a duration from 10s to 24h; found "${bad}"`);
+    }
+  });
+
   it('simulate exits 0 when the rehearsal completes, and its JSON is the same for the same seed', () => {
     const a = cli(['simulate', ...GPU, '--no-respect-pdb', '--node-names', 'old-a', '--seed', '9', '-o', 'json']);
     const b = cli(['simulate', ...GPU, '--no-respect-pdb', '--node-names', 'old-a', '--seed', '9', '-o', 'json']);

@@ -25,6 +25,13 @@ beforeAll(async () => {
       'o-1a2b3c': {
         cluster: { id: 'o-1a2b3c', name: 'shop', region: 'us-east-1', controllerClusterId: 'shop', compute: { instanceTypes: { whitelist: ['m5.large'] } } },
         launchSpecs: [{ id: 'ols-1', oceanId: 'o-1a2b3c', imageId: 'ami-1', createdAt: '2026-01-01T00:00:00.000Z', ...SPEC }],
+        // Ocean's discovery: old-a's own label pool=old matches no VNG; old-b carries team=shop, the VNG's label; a third
+        // node is not one the plan migrates.
+        nodes: [
+          { instanceId: 'i-0aaaaaaaaaaaaaaa1', name: 'old-a', labels: { 'kubernetes.io/hostname': 'old-a', pool: 'old' }, taints: [] },
+          { instanceId: 'i-0aaaaaaaaaaaaaaa2', name: 'old-b', labels: { 'kubernetes.io/hostname': 'old-b', pool: 'old', team: 'shop' }, taints: [] },
+          { instanceId: 'i-0bbbbbbbbbbbbbbb1', name: 'system-1', labels: { 'kubernetes.io/hostname': 'system-1' }, taints: [] },
+        ],
       },
     },
   });
@@ -36,9 +43,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A plan's JSON without what tells where the VNGs came from (and, from Ocean, its discovery). */
 const withoutSources = (json: string): unknown => {
   const plan = JSON.parse(json) as Record<string, unknown>;
   delete plan['sources'];
+  delete plan['oceanDiscovery'];
   return plan;
 };
 
@@ -50,8 +59,61 @@ describe('--ocean-cluster', () => {
     expect(fromOcean.code).toBe(fromFile.code);
     expect(withoutSources(fromOcean.out)).toEqual(withoutSources(fromFile.out));
     expect((JSON.parse(fromOcean.out) as { sources: { vngs: string } }).sources.vngs).toBe('Ocean cluster o-1a2b3c');
-    const calls = api.requests.slice(-2).map((r) => `${r.method} ${r.path}`);
-    expect(calls).toEqual(['GET /ocean/aws/k8s/cluster/o-1a2b3c', 'GET /ocean/aws/k8s/launchSpec']);
+    const calls = api.requests.slice(-3).map((r) => `${r.method} ${r.path}`);
+    expect(calls).toEqual(['GET /ocean/aws/k8s/cluster/o-1a2b3c', 'GET /ocean/aws/k8s/launchSpec', 'GET /ocean/aws/k8s/cluster/o-1a2b3c/migration/discovery']);
+    expect(api.requests.at(-1)?.query).toEqual({ shouldFetchPods: 'false', accountId: 'act-1' });
+    expect(JSON.parse(fromFile.out)).not.toHaveProperty('oceanDiscovery');
+  });
+
+  it("plan shows Ocean's discovery beside the planner's placement, the differing nodes flagged, in text, Markdown and JSON", async () => {
+    const json = await runCli(['plan', '--cluster', CLUSTER, ...flags, '-o', 'json'], ENV);
+    const d = (JSON.parse(json.out) as { oceanDiscovery: Record<string, unknown> }).oceanDiscovery;
+    expect(d).toEqual({
+      clusterId: 'o-1a2b3c',
+      nodes: [
+        {
+          node: 'old-a',
+          instanceId: 'i-0aaaaaaaaaaaaaaa1',
+          ocean: { kind: 'none' },
+          planner: ['general'],
+          movingPods: 4,
+          unplacedPods: 0,
+          differs: true,
+          why: "no VNG matches the node's labels and taints for Ocean; the planner places its pods on general",
+        },
+        {
+          node: 'old-b',
+          instanceId: 'i-0aaaaaaaaaaaaaaa2',
+          ocean: { kind: 'vng', vngId: 'ols-1', vng: 'general' },
+          planner: ['general'],
+          movingPods: 4,
+          unplacedPods: 1,
+          differs: true,
+          why: 'the planner found no VNG for 1 of its pod(s)',
+        },
+      ],
+      differing: 2,
+      notInPlan: ['system-1'],
+    });
+    const text = await runCli(['plan', '--cluster', CLUSTER, ...flags], ENV);
+    expect(text.out).toContain("Ocean's discovery: the VNG Ocean suggests per old node");
+    expect(text.out).toMatch(/old-a +none \(no VNG matches\) +general +4 +DIFFERS/);
+    expect(text.out).toMatch(/old-b +general \(ols-1\) +general; 1 pod\(s\) on no VNG +4 +DIFFERS/);
+    const md = await runCli(['plan', '--cluster', CLUSTER, ...flags, '-o', 'markdown'], ENV);
+    expect(md.out).toContain("## Ocean's discovery");
+    expect(md.out).toContain('| old-b | general (ols-1) | general; 1 pod(s) on no VNG | 4 | **yes**: the planner found no VNG for 1 of its pod(s) |');
+  });
+
+  it("a discovery the Spot API refuses does not stop the plan: one note, and the error in the JSON", async () => {
+    api.fail(/migration\/discovery$/, 403, 'ACCESS_DENIED', 1);
+    const r = await runCli(['plan', '--cluster', CLUSTER, ...flags, '-o', 'json'], ENV);
+    // The plan's own exit code (2: this cluster's GPU pod fits no VNG), as without the discovery.
+    expect(r.code).toBe(2);
+    expect((JSON.parse(r.out) as { verdict: string }).verdict).toBe('NOT_FEASIBLE');
+    expect(r.err).toMatch(/^vngshift: note: Ocean's discovery not shown: Spot API GET \/ocean\/aws\/k8s\/cluster\/o-1a2b3c\/migration\/discovery: 403 ACCESS_DENIED: injected ACCESS_DENIED \(request [0-9a-f-]+\)\n$/);
+    const plan = JSON.parse(r.out) as Record<string, unknown>;
+    expect(plan['oceanDiscovery']).toBeUndefined();
+    expect(plan['oceanDiscoveryError']).toMatch(/403 ACCESS_DENIED/);
   });
 
   it('simulate takes it too', async () => {
@@ -108,6 +170,7 @@ describe('run --executor', () => {
     await one(['--executor', 'ocean', '--vngs', join(dir, 'vngs.json')], 'flag --executor: ocean needs --ocean-cluster o-...');
     await one(['--executor', 'ocean', ...flags, '--capacity', 'kwok'], 'flag --capacity: kwok does not go with --executor ocean');
     await one(['--executor', 'ocean', ...flags, '--cloud', 'aws', '--cluster-name', 'c'], 'flag --cloud: aws does not go with --executor ocean');
+    await one(['--executor', 'ocean', ...flags, '--capacity-grace', '10m'], 'flag --capacity-grace: does not go with --executor ocean');
     await one(['--executor', 'ocean', ...flags, '--ocean-poll-interval', '0s'], 'flag --ocean-poll-interval: expected a duration from 1s to 10m');
     await one(['--vngs', join(dir, 'vngs.json'), '--ocean-poll-interval', '5s'], 'flag --ocean-poll-interval: only with --executor ocean');
     const r = await runCli(['run', '--cluster', CLUSTER, '--executor', 'ocean', ...flags], { SPOTINST_TOKEN: '', SPOTINST_CREDENTIALS_FILE: join(dir, 'none') });

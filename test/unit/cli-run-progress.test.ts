@@ -18,3 +18,14 @@ describe('run progress lines after a failure', () => {
     expect(progressLine(ev, 3)).toBe('could not uncordon Node old-c (forbidden: nodes is forbidden): it stays cordoned; kubectl uncordon old-c');
   });
 });
+
+describe('run progress lines of cordonAllAtStart', () => {
+  it("says how many old nodes were cordoned at the start: all of them (own engine), those of the later batches (Ocean)", () => {
+    expect(progressLine({ t: 0, kind: 'migration.cordoned-all', object: 'Migration m', detail: { nodes: 4 } }, 3)).toBe(
+      'all 4 selected old node(s) cordoned at the start (cordonAllAtStart); pods are evicted batch by batch',
+    );
+    expect(progressLine({ t: 0, kind: 'migration.cordoned-all', object: 'Migration m', detail: { nodes: 2, laterBatches: true } }, 3)).toBe(
+      "2 old node(s) of the later batches cordoned at the start (cordonAllAtStart; Ocean cordons each batch's own)",
+    );
+  });
+});

@@ -109,6 +109,7 @@ describe('vngshift run: validation before touching the cluster', () => {
   it('bad migration flags, ids, namespaces and contexts', async () => {
     await refused(['run', '--kubeconfig', kubeconfig, '--vngs', VNGS, '--batch-size-percentage', '140'], 'flag --batch-size-percentage');
     await refused(['run', '--kubeconfig', kubeconfig, '--vngs', VNGS, '--migration-id', 'Not_An_Id'], 'flag --migration-id');
+    await refused(['run', '--kubeconfig', kubeconfig, '--vngs', VNGS, '--capacity-grace', '0s'], 'flag --capacity-grace: expected a duration from 10s to 24h');
     await refused(['run', '--kubeconfig', kubeconfig, '--vngs', VNGS, '--namespace', 'UPPER'], 'flag --namespace');
     await refused(['run', '--kubeconfig', kubeconfig, '--vngs', VNGS, '--context', 'elsewhere'], 'context elsewhere: no such context (it has: test)');
     await refused(['run', '--kubeconfig', kubeconfig, '--vngs', join(dir, 'missing.json')], 'missing.json: no such file');

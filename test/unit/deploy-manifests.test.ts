@@ -44,6 +44,7 @@ interface Call {
 const CALLS: Record<string, Call> = {
   listNode: { group: '', resource: 'nodes', verb: 'list', scope: 'cluster' },
   patchNode: { group: '', resource: 'nodes', verb: 'patch', scope: 'cluster' },
+  readNode: { group: '', resource: 'nodes', verb: 'get', scope: 'cluster' },
   deleteNode: { group: '', resource: 'nodes', verb: 'delete', scope: 'cluster' },
   listPodForAllNamespaces: { group: '', resource: 'pods', verb: 'list', scope: 'cluster' },
   deleteNamespacedPod: { group: '', resource: 'pods', verb: 'delete', scope: 'cluster' },
@@ -85,7 +86,7 @@ const WATCHED: Record<string, Call> = {
 };
 
 function sources(): string {
-  const dirs = ['src/live', 'src/cli'];
+  const dirs = ['src/live', 'src/live/spot', 'src/cli'];
   return dirs
     .flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join(d, f), 'utf8')))
     .join('\n');

@@ -5,7 +5,12 @@
  * errors `{request: {id}, response: {status: {code, message}, errors: [{code, message, field}]}}`. Paths and shapes
  * follow spotinst-sdk-go (service/ocean/providers/aws: cluster.go, launchspec.go, migrationstatus.go,
  * migrationsummary.go; spotinst/client/response.go for errors) and spotinst-sdk-python (clients/ocean: create_migration,
- * stop_migration, get_migration_status, get_migration_discovery).
+ * stop_migration, get_migration_status, get_migration_discovery). The calls made: GET /ocean/aws/k8s/cluster/{id},
+ * GET /ocean/aws/k8s/launchSpec?oceanId={id} (ocean-read.ts); POST, GET and PUT under
+ * /ocean/aws/k8s/cluster/{id}/migration (migration.ts); GET /ocean/aws/k8s/cluster/{id}/migration/discovery?shouldFetchPods=
+ * (discovery.ts: Ocean's VNG per node, `Default`, a launch spec id or null, as Spot's guide to the workload migration
+ * through the API describes it; the node fields' names are guesses). Their shapes, with sources, are in the tests'
+ * fixtures (test/fixtures/spot-api).
  *
  * 429 and 5xx answers and transport failures are tried again (up to 4 attempts, backoff 0.5 s doubling, or the server's
  * Retry-After); anything else fails at once with a SpotApiError naming the call.

@@ -6,7 +6,8 @@
  *   GET  /ocean/aws/k8s/cluster/{oceanClusterId}/migration                 summaries (Id, state, createdAt, completedAt)
  *   PUT  /ocean/aws/k8s/cluster/{oceanClusterId}/migration/{migrationId}   update: stop (body {"migration": {...}})
  *
- * Sources: spotinst-sdk-python, clients/ocean (OceanAwsClient.create_migration, get_migration_status,
+ * Sources: Spot's guide to the workload migration through the API (the stop's state is STOPPED; terminating the drained
+ * instances on a stop is optional, false by default); spotinst-sdk-python, clients/ocean (OceanAwsClient.create_migration, get_migration_status,
  * get_all_migrations_summary, stop_migration) and models/ocean/aws (Migration: instanceIds, batchSizePercentage,
  * shouldEvictStandAlonePods, shouldTerminateDrainedNodes, forcePodEvictionOnPdbFailure, state); spotinst-sdk-go,
  * service/ocean/providers/aws migrationstatus.go (MigrationStatus: Id, oceanId, status, newInstances/oldInstances of
@@ -20,7 +21,6 @@
  * - status values Running, Stopping, Stopped, Completed and Failed (compared without regard to case);
  * - a failed migration's message in `errorMessage` (also read: `message`), one of Ocean's texts (src/model/failures.ts);
  * - unscheduledPodIds as a comma-separated string (an array is read too);
- * - the stop body {"migration": {"state": "stopped", "shouldTerminateDrainedNodes": <terminate drained>}}.
  * Nothing here was checked against the real Spot API.
  */
 import type { OceanInstance } from '../../engine/state.js';
@@ -144,7 +144,7 @@ export class OceanMigrations {
   }
 
   async stop(migrationId: string, terminateDrained: boolean): Promise<void> {
-    await this.client.put(`${base(this.clusterId)}/${encodeURIComponent(migrationId)}`, { migration: { state: 'stopped', shouldTerminateDrainedNodes: terminateDrained } });
+    await this.client.put(`${base(this.clusterId)}/${encodeURIComponent(migrationId)}`, { migration: { state: 'STOPPED', shouldTerminateDrainedNodes: terminateDrained } });
   }
 }
 

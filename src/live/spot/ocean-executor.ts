@@ -26,6 +26,17 @@ export interface OceanMigrationApi {
   stop(migrationId: string, terminateDrained: boolean): Promise<void>;
 }
 
+/**
+ * The old nodes through the Kubernetes API, for cordonAllAtStart: Ocean's API has no such parameter and cordons only the
+ * instances of the migration in flight, so the executor cordons the old nodes of the later batches itself.
+ */
+export interface OceanNodeCordon {
+  /** Whether the node is cordoned now; null when the node is gone. */
+  unschedulable(node: string): Promise<boolean | null>;
+  cordon(node: string): Promise<void>;
+  uncordon(node: string): Promise<void>;
+}
+
 /** Where the state lives (the live StateStore: the migration's ConfigMap). */
 export interface OceanStateStore {
   saveState(state: MigrationState): Promise<void>;
@@ -37,6 +48,8 @@ export interface OceanExecutorDeps {
   readonly store: OceanStateStore;
   readonly clock: Clock;
   readonly trace: TracePort;
+  /** With it, cordonAllAtStart is honoured across batches (see OceanNodeCordon); without it, only Ocean cordons. */
+  readonly nodes?: OceanNodeCordon;
 }
 
 /** How far back a migration Ocean lists may have been created and still be the one a killed run submitted (clock skew). */
@@ -132,6 +145,7 @@ export class OceanExecutor {
     } catch (e) {
       this.trouble(e);
     }
+    if (isTerminal(s.status)) await this.giveBack();
     try {
       await this.persist();
     } catch (e) {
@@ -238,10 +252,71 @@ export class OceanExecutor {
     }
   }
 
+  /** The old nodes of the batches Ocean has not been given yet: the executor's to cordon and to give back. */
+  private laterNodes(): string[] {
+    return this.state.batches.flatMap((b, i) => {
+      const ob = this.ocean.batches[i];
+      return ob !== undefined && ob.migrationId === null && ob.submittingAt === null ? b.nodes : [];
+    });
+  }
+
+  /**
+   * cordonAllAtStart: before the first batch goes to Ocean, the old nodes of the later batches are cordoned through the
+   * Kubernetes API, so no pod evicted by Ocean lands on an old node and moves again (what the rehearsal counted). As the
+   * own engine does: the nodes are marked 'cordoned' and saved before any cordon call (a resumed run cordons the marked
+   * ones again until cordonedAllAt is saved); a node already cordoned (by an operator) is not the migration's and stays
+   * 'waiting'; a node gone is left alone.
+   */
+  private async cordonLater(): Promise<void> {
+    const s = this.state;
+    const nodes = this.deps.nodes;
+    if (nodes === undefined || !s.params.cordonAllAtStart || s.cordonedAllAt !== null || s.current > 0) return;
+    const later = this.laterNodes().filter((n) => !this.state.batches[0]?.nodes.includes(n));
+    const now = new Map<string, boolean | null>();
+    for (const name of later) now.set(name, await nodes.unschedulable(name));
+    for (const name of later) if (now.get(name) === false && s.nodePhase[name] === 'waiting') s.nodePhase[name] = 'cordoned';
+    await this.persist();
+    let count = 0;
+    for (const name of later) {
+      if (s.nodePhase[name] !== 'cordoned' || now.get(name) !== false) continue;
+      await nodes.cordon(name);
+      count += 1;
+      this.trace('node.cordoned', `Node ${name}`, { atStart: true });
+    }
+    s.cordonedAllAt = this.now();
+    this.trace('migration.cordoned-all', `Migration ${s.id}`, { nodes: count, laterBatches: true });
+    await this.persist();
+  }
+
+  /**
+   * An ended run (Stopped, Failed) gives back the old nodes it cordoned at the start whose batch never went to Ocean
+   * (Ocean uncordons the instances of its own migration it did not drain). Best effort: a failed uncordon is traced and
+   * the node stays 'cordoned' in the state (`status` shows it), the run's end does not change.
+   */
+  private async giveBack(): Promise<void> {
+    const s = this.state;
+    const nodes = this.deps.nodes;
+    if (nodes === undefined || s.status === 'Completed') return;
+    // As the own engine traces them: a failure's uncordons name their reason (a progress line each), a stop's do not.
+    const reason = s.status === 'Failed' ? { reason: 'migration failed' } : undefined;
+    for (const name of this.laterNodes()) {
+      if (s.nodePhase[name] !== 'cordoned') continue;
+      try {
+        if ((await nodes.unschedulable(name)) !== null) await nodes.uncordon(name);
+        s.nodePhase[name] = 'uncordoned';
+        this.trace('node.uncordoned', `Node ${name}`, reason);
+      } catch (e) {
+        if (!(e instanceof PortError)) throw e;
+        this.trace('node.uncordon-failed', `Node ${name}`, { ...reason, error: e.kind, message: e.message });
+      }
+    }
+  }
+
   private async runStep(): Promise<void> {
     const s = this.state;
     const batch = s.batches[s.current];
     const ob = this.ocean.batches[s.current];
+    await this.cordonLater();
     if (!batch || !ob) {
       s.status = 'Completed';
       s.completedAt = this.now();

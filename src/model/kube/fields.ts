@@ -14,9 +14,22 @@ export function isObj(value: unknown): value is Obj {
 
 const PLAIN_KEY = /^[A-Za-z0-9_$-]+$/;
 
+/** Whether each key met is plain (the readers name the same few keys on every object; the map starts again beyond 10,000). */
+const plainKeys = new Map<string, boolean>();
+
+function isPlainKey(key: string): boolean {
+  let plain = plainKeys.get(key);
+  if (plain === undefined) {
+    plain = PLAIN_KEY.test(key);
+    if (plainKeys.size >= 10_000) plainKeys.clear();
+    plainKeys.set(key, plain);
+  }
+  return plain;
+}
+
 /** `a.b` for plain keys, `a["nvidia.com/gpu"]` for keys with dots or slashes. */
 export function fieldPath(base: string, key: string): string {
-  if (!PLAIN_KEY.test(key)) return `${base}[${JSON.stringify(key)}]`;
+  if (!isPlainKey(key)) return `${base}[${JSON.stringify(key)}]`;
   return base === '' ? key : `${base}.${key}`;
 }
 

@@ -13,7 +13,7 @@
  * file was reformatted. Pure: the CLI does the I/O.
  */
 import { InputError } from '../errors.js';
-import { clusterFromValues } from '../kube/cluster.js';
+import { ClusterBuilder, clusterFromValues } from '../kube/cluster.js';
 import { unwrapObjects, type TopLevelValue } from '../kube/envelope.js';
 import type { Cluster } from '../types.js';
 import { prune } from './field-spec.js';
@@ -161,8 +161,11 @@ function lineReader(buf: Buffer): () => string | null {
   };
 }
 
-/** Header and objects of a snapshot in its own layout; null when the bytes are laid out otherwise. */
-function readLines(buf: Buffer, file: string): { header: SnapshotHeader; items: TopLevelValue[] } | null {
+/**
+ * The header of a snapshot in its own layout, each object handed to `onItem` as its line is decoded; null when the bytes are
+ * laid out otherwise.
+ */
+function walkLines(buf: Buffer, file: string, onItem: (item: TopLevelValue) => void): SnapshotHeader | null {
   const next = lineReader(buf);
   const first = (next() ?? '').replace(/^\uFEFF/, '').trimEnd();
   if (!first.endsWith('"items":[')) return null;
@@ -173,8 +176,8 @@ function readLines(buf: Buffer, file: string): { header: SnapshotHeader; items: 
     if (e instanceof InputError) throw e;
     return null;
   }
-  const items: TopLevelValue[] = [];
   let line = 1;
+  let objects = 0;
   let closed = false;
   for (let text = next(); text !== null; text = next()) {
     line++;
@@ -195,10 +198,18 @@ function readLines(buf: Buffer, file: string): { header: SnapshotHeader; items: 
     } catch (e) {
       throw new InputError(file, `line ${line}`, '', `expected one JSON object per line; ${e instanceof Error ? e.message : String(e)}`);
     }
-    items.push({ value, where: `line ${line}` });
+    objects++;
+    onItem({ value, where: `line ${line}` });
   }
-  if (!closed) throw new InputError(file, '', '', `the snapshot is cut short: no closing "]}" after ${items.length} objects`);
-  return { header, items };
+  if (!closed) throw new InputError(file, '', '', `the snapshot is cut short: no closing "]}" after ${objects} objects`);
+  return header;
+}
+
+/** Header and objects of a snapshot in its own layout; null when the bytes are laid out otherwise. */
+function readLines(buf: Buffer, file: string): { header: SnapshotHeader; items: TopLevelValue[] } | null {
+  const items: TopLevelValue[] = [];
+  const header = walkLines(buf, file, (item) => items.push(item));
+  return header === null ? null : { header, items };
 }
 
 /** Header and objects of a snapshot reformatted (pretty-printed, one line): one JSON document. */
@@ -215,25 +226,52 @@ function readDocument(buf: Buffer, file: string): { header: SnapshotHeader; item
   return { header, items: items.map((value, i) => ({ value, where: `items[${i}]` })) };
 }
 
+/** Objects per kind (`?` for a value without one). */
+function countKind(found: Record<string, number>, value: unknown): void {
+  const kind = isRecord(value) && typeof value['kind'] === 'string' ? value['kind'] : '?';
+  found[kind] = (found[kind] ?? 0) + 1;
+}
+
+/** The first kind whose count in the header differs from the objects found, or null. */
+function countMismatch(header: SnapshotHeader, found: Readonly<Record<string, number>>): string | null {
+  for (const kind of new Set([...Object.keys(header.counts), ...Object.keys(found)])) {
+    if ((header.counts[kind] ?? 0) !== (found[kind] ?? 0)) return kind;
+  }
+  return null;
+}
+
 /** The header and the objects of a snapshot file's bytes. */
 export function readSnapshot(bytes: Uint8Array, file: string): { header: SnapshotHeader; objects: TopLevelValue[] } {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   const read = readLines(buf, file) ?? readDocument(buf, file);
   const found: Record<string, number> = {};
-  for (const { value } of read.items) {
-    const kind = isRecord(value) && typeof value['kind'] === 'string' ? value['kind'] : '?';
-    found[kind] = (found[kind] ?? 0) + 1;
-  }
-  for (const kind of new Set([...Object.keys(read.header.counts), ...Object.keys(found)])) {
+  for (const { value } of read.items) countKind(found, value);
+  const kind = countMismatch(read.header, found);
+  if (kind !== null) {
     const said = read.header.counts[kind] ?? 0;
-    if (said !== (found[kind] ?? 0)) {
-      throw new InputError(file, 'ClusterSnapshot', 'counts', `the header counts ${said} ${kind}, the file holds ${found[kind] ?? 0}: the file is incomplete or was edited`);
-    }
+    throw new InputError(file, 'ClusterSnapshot', 'counts', `the header counts ${said} ${kind}, the file holds ${found[kind] ?? 0}: the file is incomplete or was edited`);
   }
   return { header: read.header, objects: read.items };
 }
 
-/** The Cluster in a snapshot file's bytes; InputErrors name `file`. */
+/**
+ * The Cluster in a snapshot file's bytes; InputErrors name `file`. A snapshot in the writer's layout is parsed line by line,
+ * each object as it is decoded (ClusterBuilder), so the decoded objects are never all held at once; when that meets any
+ * problem, or the file was reformatted, the file is read again as a whole, so that the error named is the one
+ * clusterFromValues names first.
+ */
 export function parseClusterSnapshot(bytes: Uint8Array, file: string): Cluster {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  try {
+    const builder = new ClusterBuilder(file);
+    const found: Record<string, number> = {};
+    const header = walkLines(buf, file, (item) => {
+      countKind(found, item.value);
+      builder.add(item);
+    });
+    if (header !== null && countMismatch(header, found) === null) return builder.finish();
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+  }
   return clusterFromValues(readSnapshot(bytes, file).objects, file);
 }

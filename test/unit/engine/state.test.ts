@@ -93,7 +93,7 @@ describe('enginePlanOf', () => {
         { name: 'old-b', instanceType: null, zone: null, instanceId: null },
       ],
       batches: [
-        { nodes, destinations: ['vng-1'], pods: 3, newNodes: 1, estimatedSeconds: 60, serialisedBy: [], overBudget: false, repeatMoves: 0 },
+        { nodes, destinations: ['vng-1'], pods: 3, newNodes: 1, estimatedSeconds: 60, estimatedRange: { lowSeconds: 50, highSeconds: 70 }, serialisedBy: [], overBudget: false, repeatMoves: 0 },
       ],
       params: DEFAULT_PARAMS,
       boundSeconds: 999,

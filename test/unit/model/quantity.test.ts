@@ -234,3 +234,15 @@ describe('properties', () => {
     );
   });
 });
+
+describe('parseQuantity on texts met again', () => {
+  it('gives each scale its own value, and still refuses a negative text met before with allowNegative', () => {
+    expect(parseQuantity('3', 'milli')).toBe(3000);
+    expect(parseQuantity('3', 'unit')).toBe(3);
+    expect(parseQuantity('3', 'milli')).toBe(3000);
+    expect(parseQuantity('-2', 'unit', { allowNegative: true })).toBe(-2);
+    expect(() => parseQuantity('-2', 'unit')).toThrow(QuantityError);
+    expect(() => parseQuantity('-2', 'unit')).toThrow(QuantityError);
+    expect(parseQuantity('-2', 'unit', { allowNegative: true })).toBe(-2);
+  });
+});

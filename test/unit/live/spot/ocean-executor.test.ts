@@ -11,7 +11,7 @@ import { initialState, oceanExecution, type MigrationState, type StopRequest } f
 import { oceanMigrationStatus } from '../../../../src/engine/status.js';
 import { SpotClient } from '../../../../src/live/spot/client.js';
 import { OceanMigrations, parseMigrationStatus } from '../../../../src/live/spot/migration.js';
-import { OceanExecutor, type OceanMigrationApi } from '../../../../src/live/spot/ocean-executor.js';
+import { OceanExecutor, type OceanMigrationApi, type OceanNodeCordon } from '../../../../src/live/spot/ocean-executor.js';
 import { FAILURE_CODES, FAILURE_MESSAGES, failureCodeOfMessage } from '../../../../src/model/failures.js';
 import { parseParams } from '../../../../src/model/params.js';
 import { scriptedWorld, startSpotEmulator, type ScriptedWorld, type SpotEmulator } from '../../../helpers/spot-emulator.js';
@@ -217,7 +217,7 @@ describe('OceanExecutor', () => {
     const puts = api.requests.filter((r) => r.method === 'PUT');
     expect(puts).toHaveLength(1);
     expect(puts[0]?.path).toBe(`/ocean/aws/k8s/cluster/${CLUSTER}/migration/${api.migrations[0]?.id ?? ''}`);
-    expect(puts[0]?.body).toEqual({ migration: { state: 'stopped', shouldTerminateDrainedNodes: true } });
+    expect(puts[0]?.body).toEqual({ migration: { state: 'STOPPED', shouldTerminateDrainedNodes: true } });
     expect(posts()).toHaveLength(1);
     expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(['migration.stop-requested', 'migration.stopping', 'ocean.stop-sent', 'migration.stopped']));
     expect(executor.current.nodePhase['n1']).toBe('terminated');
@@ -257,6 +257,116 @@ describe('OceanExecutor', () => {
     expect(executor.current.status).toBe('Running');
     await executor.step();
     expect(executor.current.failure?.code).toBe('ConnectivityLost');
+  });
+});
+
+/** The old nodes through a fake Kubernetes API: their cordon, and each call with the Spot API requests made before it. */
+class FakeNodes implements OceanNodeCordon {
+  readonly cordoned = new Set<string>();
+  readonly calls: { call: string; spotRequestsBefore: number }[] = [];
+  failUncordon: string | null = null;
+  constructor(
+    private readonly names: readonly string[],
+    cordonedAlready: readonly string[] = [],
+  ) {
+    for (const n of cordonedAlready) this.cordoned.add(n);
+  }
+  private note(call: string): void {
+    this.calls.push({ call, spotRequestsBefore: api.requests.filter((r) => r.method === 'POST').length });
+  }
+  unschedulable(node: string): Promise<boolean | null> {
+    return Promise.resolve(this.names.includes(node) ? this.cordoned.has(node) : null);
+  }
+  cordon(node: string): Promise<void> {
+    this.note(`cordon ${node}`);
+    this.cordoned.add(node);
+    return Promise.resolve();
+  }
+  uncordon(node: string): Promise<void> {
+    this.note(`uncordon ${node}`);
+    if (this.failUncordon === node) return Promise.reject(new PortError('forbidden', `nodes "${node}" is forbidden`));
+    this.cordoned.delete(node);
+    return Promise.resolve();
+  }
+}
+
+function setupWithNodes(state: MigrationState, nodes: OceanNodeCordon) {
+  const store = new MemoryStore();
+  const clock = new TestClock();
+  const events: EngineEvent[] = [];
+  const client = new SpotClient({ baseUrl: api.url, credentials, sleep: () => Promise.resolve(), attempts: 2 });
+  const executor = new OceanExecutor({ api: new OceanMigrations(client, CLUSTER), store, clock, trace: { record: (e) => events.push(e) }, nodes }, state, false);
+  return { store, clock, events, executor };
+}
+
+describe('cordonAllAtStart through Ocean', () => {
+  it('cordons the old nodes of the later batches before the first batch goes to Ocean; each pod moves once', async () => {
+    const nodes = new FakeNodes(NODES);
+    const { executor, clock, events, store } = setupWithNodes(freshState(), nodes);
+    await executor.step();
+    // n1, n2 are the first batch's: Ocean cordons them. The others were cordoned before any create call.
+    expect(nodes.calls).toEqual(['n3', 'n4', 'n5'].map((n) => ({ call: `cordon ${n}`, spotRequestsBefore: 0 })));
+    expect(posts()).toHaveLength(1);
+    expect(executor.current.cordonedAllAt).not.toBeNull();
+    expect(store.load().nodePhase).toMatchObject({ n3: 'cordoned', n4: 'cordoned', n5: 'cordoned' });
+    await runToEnd(executor, clock);
+    expect(executor.current.status).toBe('Completed');
+    expect(nodes.calls.filter((c) => c.call.startsWith('uncordon'))).toEqual([]);
+    expect(events.filter((e) => e.kind === 'migration.cordoned-all').map((e) => e.detail)).toEqual([{ nodes: 3, laterBatches: true }]);
+  });
+
+  it('without the parameter nothing is cordoned by vngshift', async () => {
+    const nodes = new FakeNodes(NODES);
+    const { executor, clock } = setupWithNodes(freshState({ cordonAllAtStart: false }), nodes);
+    await runToEnd(executor, clock);
+    expect(executor.current.status).toBe('Completed');
+    expect(nodes.calls).toEqual([]);
+  });
+
+  it('a node an operator cordoned is not the migration\'s: left alone, and not uncordoned when the run stops', async () => {
+    const nodes = new FakeNodes(NODES, ['n4']);
+    const { executor, clock, store } = setupWithNodes(freshState(), nodes);
+    await executor.step();
+    expect(nodes.calls.map((c) => c.call)).toEqual(['cordon n3', 'cordon n5']);
+    expect(executor.current.nodePhase['n4']).toBe('waiting');
+    store.stop = { terminateDrained: false, requestedAt: clock.now() };
+    await runToEnd(executor, clock);
+    expect(executor.current.status).toBe('Stopped');
+    // The batches that never went to Ocean are given back; the operator's node stays cordoned.
+    expect(nodes.calls.map((c) => c.call)).toEqual(['cordon n3', 'cordon n5', 'uncordon n3', 'uncordon n5']);
+    expect([...nodes.cordoned]).toEqual(['n4']);
+    expect(store.load().nodePhase).toMatchObject({ n3: 'uncordoned', n4: 'waiting', n5: 'uncordoned' });
+  });
+
+  it('a failed run gives back the nodes of the batches Ocean never had; an uncordon refused is traced and the node stays cordoned', async () => {
+    world.failAt(2, 2, FAILURE_MESSAGES.TechnicalTimeout);
+    const nodes = new FakeNodes(NODES);
+    nodes.failUncordon = 'n5';
+    const { executor, clock, events } = setupWithNodes(freshState(), nodes);
+    await runToEnd(executor, clock);
+    expect(executor.current.failure?.code).toBe('TechnicalTimeout');
+    // Batch 2 (n3, n4) was Ocean's migration: Ocean decides what becomes of its instances. Batch 3 (n5) never went.
+    expect(nodes.calls.map((c) => c.call)).toEqual(['cordon n3', 'cordon n4', 'cordon n5', 'uncordon n5']);
+    expect(executor.current.nodePhase['n5']).toBe('cordoned');
+    expect(events.find((e) => e.kind === 'node.uncordon-failed')?.object).toBe('Node n5');
+  });
+
+  it('a run killed after marking the nodes and before cordoning them cordons them when it resumes', async () => {
+    const nodes = new FakeNodes(NODES);
+    const first = setupWithNodes(freshState(), nodes);
+    // The first save (the write-ahead marks) lands; the run dies at the first cordon call.
+    nodes.cordon = () => Promise.reject(new Error('killed'));
+    await expect(first.executor.step()).rejects.toThrow('killed');
+    const saved = first.store.load();
+    expect(saved.nodePhase).toMatchObject({ n3: 'cordoned', n4: 'cordoned', n5: 'cordoned' });
+    expect(saved.cordonedAllAt).toBeNull();
+    const again = new FakeNodes(NODES);
+    const store = new MemoryStore();
+    const client = new SpotClient({ baseUrl: api.url, credentials, sleep: () => Promise.resolve(), attempts: 2 });
+    const resumed = new OceanExecutor({ api: new OceanMigrations(client, CLUSTER), store, clock: new TestClock(), trace: { record: () => undefined }, nodes: again }, saved, true);
+    await resumed.step();
+    expect(again.calls.map((c) => c.call)).toEqual(['cordon n3', 'cordon n4', 'cordon n5']);
+    expect(resumed.current.cordonedAllAt).not.toBeNull();
   });
 });
 

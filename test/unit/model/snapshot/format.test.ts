@@ -1,6 +1,7 @@
 /** The snapshot file: its header, one object per line, detection, reading back (also reformatted), and damaged files. */
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../../src/model/errors.js';
+import { clusterFromValues } from '../../../../src/model/kube/cluster.js';
 import { isClusterSnapshot, parseClusterSnapshot, readSnapshot, snapshotValues, writeSnapshot } from '../../../../src/model/snapshot/format.js';
 import { richClusterList } from './rich-cluster.js';
 
@@ -68,6 +69,11 @@ describe('reading', () => {
     expect(r.objects).toHaveLength(objects.length);
     expect(r.objects[0]?.where).toBe('line 2');
     expect(expected.pods).toHaveLength(4);
+  });
+
+  it('parses line by line the Cluster that the decoded objects give all at once', () => {
+    expect(expected).toEqual(clusterFromValues(readSnapshot(bytes(snapshot), 's.json').objects, 's.json'));
+    expect(expected.nodes).toHaveLength(3);
   });
 
   it('reads a reformatted (pretty-printed) or CRLF copy alike', () => {

@@ -1,0 +1,94 @@
+/**
+ * The fit of `vngshift calibrate` on synthetic traces: rehearsals run with known timing figures, their traces fitted, the
+ * figures compared with the known ones. Tolerances: the API request time within 20%; the rate limit within 10% (fitted from
+ * the gaps when the trace does not state it); the executor's time per reconcile within 0.3 s; a replacement's readiness within half a reconcile interval (the engine sees
+ * it only at its reconciles, every 5 s); and a second rehearsal with the fitted figures within 10% of the first's duration.
+ */
+import { describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../../../src/engine/ports.js';
+import { fitTiming, parseTrace } from '../../../sim/calibrate.js';
+import { simulate, type SimResult } from '../../../sim/simulate.js';
+import { KWOK_SIM_TIMING } from '../../../sim/timing-file.js';
+import { resolveTiming, type SimTiming } from '../../../sim/timing.js';
+import { catalog, cluster, deployment, generalVng, oldNode, planFor } from './tiny-world.js';
+
+function world() {
+  const nodes = Array.from({ length: 6 }, (_, i) => oldNode(`old-${i + 1}`, `i-0aaa000000000000${i + 1}`));
+  const names = nodes.map((n) => n.name);
+  const parts = Array.from({ length: 4 }, (_, i) => deployment({ name: `app-${i}`, replicas: 24, nodes: names, cpu: 50, memory: 64 * 1024 * 1024 }));
+  const c = cluster(nodes, parts);
+  const vngs = [generalVng()];
+  const plan = planFor(c, vngs, { batchSizePercentage: 34 });
+  return { c, vngs, plan };
+}
+
+/** A rehearsal's trace as run --trace-out writes one: the engine's events, with the executor's settings first. */
+function traceOf(r: SimResult, settings: Record<string, number | string> | null): EngineEvent[] {
+  const evs: EngineEvent[] = r.events.map((e) => ({ t: e.t, kind: e.kind, object: e.object }));
+  return settings === null ? evs : [{ t: 0, kind: 'executor.settings', object: 'Executor', detail: settings }, ...evs];
+}
+
+/** A rate limit that binds (4 requests/s, burst 3): the qps is visible in the gaps, the round trip hidden under them. */
+const KNOWN: Partial<SimTiming> = { ...KWOK_SIM_TIMING, apiLatencySeconds: 0.02, clientQps: 4, clientBurst: 3, podStartSeconds: 6, podJitter: 0 };
+/** A rate limit that leaves most requests alone (20/s, burst 40): the round trip is visible. */
+const ROOMY: Partial<SimTiming> = { ...KNOWN, clientQps: 20, clientBurst: 40 };
+
+describe('calibrate: fitTiming', () => {
+  it('recovers the request time, the rate limit and the readiness of a rehearsal with known figures', async () => {
+    const { c, vngs, plan } = world();
+    const r = await simulate({ cluster: c, vngs, catalog, plan, seed: 3, timing: ROOMY });
+    expect(r.status).toBe('Completed');
+    const fit = fitTiming(traceOf(r, { qps: 20, burst: 40, intervalSeconds: 5, capacity: 'kwok' }), resolveTiming(KWOK_SIM_TIMING));
+    expect(fit.timing.clientQps).toBe(20);
+    expect(fit.timing.clientBurst).toBe(40);
+    expect(Math.abs((fit.timing.apiLatencySeconds ?? 0) - 0.02)).toBeLessThanOrEqual(0.02 * 0.2);
+    // What a replacement took in the rehearsal: the autoscaler's reaction (half its period on average), the node Ready, the pod start.
+    const truth = 2.5 + 1 + 6;
+    expect(Math.abs((fit.evidence.replacementSeconds ?? 0) - truth)).toBeLessThanOrEqual(2.5);
+    expect(fit.evidence.batches).toBe(plan.batches.length);
+  });
+
+  it("recovers the executor's own time per reconcile within 0.3 s", async () => {
+    const { c, vngs, plan } = world();
+    const r = await simulate({ cluster: c, vngs, catalog, plan, seed: 3, timing: { ...ROOMY, reconcileSeconds: 0.8 } });
+    const fit = fitTiming(traceOf(r, { qps: 20, burst: 40, intervalSeconds: 5, capacity: 'kwok' }), resolveTiming(KWOK_SIM_TIMING));
+    expect(Math.abs((fit.timing.reconcileSeconds ?? -1) - 0.8)).toBeLessThanOrEqual(0.3);
+    const none = fitTiming(traceOf(await simulate({ cluster: c, vngs, catalog, plan, seed: 3, timing: ROOMY }), { qps: 20, burst: 40, intervalSeconds: 5, capacity: 'kwok' }), resolveTiming(KWOK_SIM_TIMING));
+    expect(none.timing.reconcileSeconds ?? -1).toBeLessThanOrEqual(0.3);
+  });
+
+  it('fits the rate limit from the gaps when the trace does not state it', async () => {
+    const { c, vngs, plan } = world();
+    const r = await simulate({ cluster: c, vngs, catalog, plan, seed: 3, timing: KNOWN });
+    const fit = fitTiming(traceOf(r, null), resolveTiming(KWOK_SIM_TIMING));
+    expect(Math.abs((fit.timing.clientQps ?? 0) - 4)).toBeLessThanOrEqual(0.4);
+  });
+
+  it('a rehearsal with the fitted figures lasts what the traced one did, within 10%', async () => {
+    const { c, vngs, plan } = world();
+    const r = await simulate({ cluster: c, vngs, catalog, plan, seed: 3, timing: KNOWN });
+    const fit = fitTiming(traceOf(r, { qps: 4, burst: 3, intervalSeconds: 5, capacity: 'kwok' }), resolveTiming(KWOK_SIM_TIMING));
+    const again = await simulate({ cluster: c, vngs, catalog, plan, seed: 3, timing: { ...KWOK_SIM_TIMING, ...fit.timing } });
+    expect(again.status).toBe('Completed');
+    expect(Math.abs(again.durationSeconds - r.durationSeconds) / r.durationSeconds).toBeLessThanOrEqual(0.1);
+    // The model without the rate limit (the rehearsal before it was modelled) is far off on the same trace.
+    const unlimited = await simulate({ cluster: c, vngs, catalog, plan, seed: 3, timing: { ...KNOWN, clientQps: 1e6, clientBurst: 1e6 } });
+    expect(r.durationSeconds - unlimited.durationSeconds).toBeGreaterThan(0.1 * r.durationSeconds);
+  });
+});
+
+describe('calibrate: parseTrace', () => {
+  it('reads run --trace-out lines (nested detail) and simulate --trace-out lines (flat detail)', () => {
+    const { events, bad } = parseTrace('{"t":1,"kind":"executor.settings","object":"Executor","detail":{"qps":7}}\n\n{"t":2,"kind":"batch.started","object":"Batch 1","nodes":2}\n');
+    expect(bad).toBeNull();
+    expect(events.map((e) => [e.t, e.kind, e.detail])).toEqual([
+      [1, 'executor.settings', { qps: 7 }],
+      [2, 'batch.started', { nodes: 2 }],
+    ]);
+  });
+
+  it('names the first bad line', () => {
+    expect(parseTrace('{"t":1,"kind":"a"}\nnot json\n').bad).toEqual({ line: 2, problem: 'not JSON' });
+    expect(parseTrace('{"t":"x","kind":"a"}\n').bad).toEqual({ line: 1, problem: 'field t: expected a number of seconds' });
+  });
+});
