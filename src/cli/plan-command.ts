@@ -11,6 +11,8 @@ import { buildPlan, type Plan } from '../planner/plan.js';
 import { timingModelFromFigures, type TimingModel } from '../planner/timing.js';
 import { loadTiming, type TimingFile } from '../../sim/timing-file.js';
 import { renderPlanMarkdown } from '../report/markdown.js';
+import { renderPlanHtml } from '../report/html/plan-html.js';
+import { checkHtmlOut, priceOfCatalog, writeHtmlOut } from './html-out.js';
 import { renderPlanText } from '../report/text.js';
 import { parseDuration } from './durations.js';
 import { planExitCode } from './exit-codes.js';
@@ -57,6 +59,8 @@ export interface PlanOptions {
   allowArchitectureChange?: boolean;
   output: string;
   planOut?: string;
+  /** Also write the HTML report to this file. */
+  htmlOut?: string;
   /** A catalog file from `catalog refresh` instead of the bundled catalog. */
   catalog?: string;
 }
@@ -123,8 +127,8 @@ export function planFromOptions(opts: PlanOptions, live?: () => Cluster, reporte
   }
   const vngSource = vngInput(opts, readInput);
   if (vngSource === null) throw new InputError(flag('vngs'), '', '', 'required: a file of Ocean launch specs (JSON or YAML), or --ocean-cluster');
-  if (!['text', 'json', 'markdown'].includes(opts.output)) {
-    throw new InputError(flag('output'), '', '', `expected text, json or markdown; found "${opts.output}"`);
+  if (!['text', 'json', 'markdown', 'html'].includes(opts.output)) {
+    throw new InputError(flag('output'), '', '', `expected text, json, markdown or html; found "${opts.output}"`);
   }
   const allocatable = allocatableFromFlags(opts);
   const params = paramsFrom(opts);
@@ -232,10 +236,11 @@ export function withOceanFlags(cmd: Command): Command {
  */
 export type PlanReport = Plan & { readonly oceanDiscovery?: OceanDiscoveryComparison; readonly oceanDiscoveryError?: string };
 
-export function renderPlan(plan: PlanReport, output: string): string {
+export function renderPlan(plan: PlanReport, output: string, catalogFile?: string): string {
   if (output === 'json') return JSON.stringify(plan, null, 2) + '\n';
   const d = plan.oceanDiscovery;
-  if (output === 'markdown') return renderPlanMarkdown(plan) + (d !== undefined ? `${discoveryMarkdownLines(d).join('\n')}\n` : '');
+  if (output === 'markdown') return renderPlanMarkdown(plan, { priceOf: priceOfCatalog(catalogFor(catalogFile)) }) + (d !== undefined ? `${discoveryMarkdownLines(d).join('\n')}\n` : '');
+  if (output === 'html') return renderPlanHtml(plan, { priceOf: priceOfCatalog(catalogFor(catalogFile)) });
   return renderPlanText(plan) + (d !== undefined ? `${discoveryTextLines(d).join('\n')}\n` : '');
 }
 
@@ -258,14 +263,16 @@ export function planCommand(): Command {
   withOceanFlags(withMigrationFlags(cmd))
     .option('--vm-memory-overhead-percent <pct>', 'memory the hypervisor hides from computed node types (default 7.5)')
     .option('--max-pods <n>', "max pods per new node, over the VNG's maxPods, the old nodes' and the catalog's (EKS ENI) value")
-    .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json', 'markdown']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json', 'markdown', 'html']).default('text'))
     .option('--plan-out <file>', 'also write the versioned plan (JSON) that simulate and run read')
+    .option('--html-out <file>', 'also write the report as one self-contained HTML file (charts included, nothing loaded from the network)')
     .option('--timing <file>', 'the timing model for the batch times: a file written by vngshift calibrate, or eks (default) or kwok');
   return withProgressFlags(cmd)
     .action(async (opts: PlanOptions & ProgressFlags) => {
       const reporter = makeReporter('plan', opts);
       const fromOcean = await oceanVngText(opts);
       if (fromOcean !== null) opts.vngText = fromOcean;
+      checkHtmlOut(opts.htmlOut);
       const live = await clusterForPlan(opts);
       let planned: Plan;
       try {
@@ -276,6 +283,7 @@ export function planCommand(): Command {
       reporter.log(`plan made: ${planned.verdict}`);
       const discovery = await oceanDiscovery(opts);
       const plan = withDiscovery(planned, opts, discovery);
+      writeHtmlOut(opts.htmlOut, () => renderPlan(plan, 'html', opts.catalog));
       if (opts.planOut !== undefined) {
         try {
           writeJsonFile(opts.planOut, plan);
@@ -287,7 +295,7 @@ export function planCommand(): Command {
       if (plan.oceanDiscoveryError !== undefined) process.stderr.write(`vngshift: note: Ocean's discovery not shown: ${plan.oceanDiscoveryError}\n`);
       // The JSON of a big plan is written in pieces, never held whole; the reports are small.
       if (opts.output === 'json') await writeJsonTo(process.stdout, plan);
-      else process.stdout.write(renderPlan(plan, opts.output));
+      else process.stdout.write(renderPlan(plan, opts.output, opts.catalog));
       process.exitCode = planExitCode(plan.verdict);
     });
 }

@@ -8,6 +8,9 @@ import { catalogFor } from '../catalog/catalog.js';
 import { InputError } from '../model/errors.js';
 import { parseVngText } from '../model/vng/parse-vngs.js';
 import { renderSimulationText } from '../report/simulation-text.js';
+import { renderSimulationHtml } from '../report/html/simulation-html.js';
+import { renderSimulationMarkdown } from '../report/simulation-markdown.js';
+import { checkHtmlOut, priceOfCatalog, writeHtmlOut } from './html-out.js';
 import { loadScenario } from '../../sim/scenario.js';
 import { scenarioInputs, type ScenarioInputs } from '../../sim/scenario-inputs.js';
 import { parseFault, type FaultSpec } from '../../sim/faults.js';
@@ -25,6 +28,7 @@ interface SimulateOptions extends PlanOptions, EngineFlagOptions {
   seed?: string;
   maxTime?: string;
   traceOut?: string;
+  htmlOut?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -73,7 +77,8 @@ export function simulateCommand(): Command {
     .option('--max-time <duration>', 'cut the run short after this much virtual time (default: the plan bound plus 1h)')
     .option('--trace-out <file>', 'write the trace (every event of the run) to this file, one JSON object per line; -o json then leaves it out')
     .option('--timing <file>', 'the timing model: a file written by vngshift calibrate, or eks (the default) or kwok; over a scenario\'s own timing')
-    .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json']).default('text'));
+    .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json', 'markdown', 'html']).default('text'))
+    .option('--html-out <file>', 'also write the report as one self-contained HTML file (timeline and batch charts, nothing loaded from the network)');
   return withProgressFlags(cmd)
     .action(async (opts: SimulateOptions & ProgressFlags) => {
       const reporter = makeReporter('simulate', opts);
@@ -85,6 +90,7 @@ export function simulateCommand(): Command {
       }
       const engineFlags = engineSettingsFrom(opts);
       if (opts.traceOut !== undefined) checkWritable(opts.traceOut);
+      checkHtmlOut(opts.htmlOut);
       let maxSeconds: number | undefined;
       if (opts.maxTime !== undefined) {
         const { parseDuration } = await import('./durations.js');
@@ -158,13 +164,17 @@ export function simulateCommand(): Command {
         replay,
       };
       if (opts.traceOut !== undefined) writeTrace(opts.traceOut, result.events);
+      const html = (): string => renderSimulationHtml(result, replay, plan, { priceOf: priceOfCatalog(catalog) });
+      writeHtmlOut(opts.htmlOut, html);
       if (opts.output === 'json') {
         const write = (text: string): void => void process.stdout.write(text);
         if (opts.traceOut !== undefined) {
           const { events, ...rest } = output;
           write(`${JSON.stringify({ ...rest, trace: { file: opts.traceOut, events: events.length } }, null, 2)}\n`);
         } else writeJsonStreamingArray(write, output, 'events');
-      } else process.stdout.write(renderSimulationText(result, replay));
+      } else if (opts.output === 'html') process.stdout.write(html());
+      else if (opts.output === 'markdown') process.stdout.write(renderSimulationMarkdown(result, replay, plan, { priceOf: priceOfCatalog(catalog) }));
+      else process.stdout.write(renderSimulationText(result, replay));
       process.exitCode = result.status === 'Completed' ? 0 : 3;
     });
 }

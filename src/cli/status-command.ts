@@ -5,6 +5,8 @@ import { isTerminal, type MigrationState } from '../engine/state.js';
 import { migrationStatus, oceanMigrationStatus } from '../engine/status.js';
 import { InputError } from '../model/errors.js';
 import { renderMigrationStatusText } from '../report/migration-status.js';
+import { renderMigrationStatusHtml } from '../report/html/status-html.js';
+import { checkHtmlOut, writeHtmlOut } from './html-out.js';
 import {
   checkMigrationId,
   checkNamespace,
@@ -23,6 +25,7 @@ interface StatusOptions {
   migrationId: string;
   output: string;
   spotApiUrl?: string;
+  htmlOut?: string;
 }
 
 /** Nodes and pods now, read once (paged), as the engine sees them. */
@@ -84,10 +87,12 @@ export function statusCommand(): Command {
     .option('--namespace <ns>', 'where the migration keeps its state', DEFAULT_NAMESPACE)
     .option('--migration-id <id>', 'the migration', DEFAULT_MIGRATION_ID)
     .option('--spot-api-url <url>', "a migration run with --executor ocean: the Spot API to read Ocean's migration from (default: the run's)")
-    .addOption(new Option('-o, --output <format>', 'format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'format').choices(['text', 'json', 'html']).default('text'))
+    .option('--html-out <file>', 'also write the status as one self-contained HTML file (batch timeline, instances)')
     .action(async (opts: StatusOptions) => {
       checkNamespace(opts.namespace);
       checkMigrationId(opts.migrationId);
+      checkHtmlOut(opts.htmlOut);
       const kube = await loadKubeConfig(opts.kubeconfig, opts.context);
       const state = await readPersistedState(kube, opts.namespace, opts.migrationId);
       if (state === null) {
@@ -104,9 +109,18 @@ export function statusCommand(): Command {
       // The ETA, learnt from the batches done so far (src/engine/eta.ts), on the wall clock the state's times are on.
       const { estimateEta } = await import('../engine/eta.js');
       const { WallClock } = await import('../live/clock.js');
-      const eta = estimateEta(state, new WallClock().now());
+      const wallNow = new WallClock().now();
+      const eta = estimateEta(state, wallNow);
+      // The timeline runs to the migration's end, or to now while it runs (the CLI's clock; the report itself reads none).
+      const now = state.completedAt ?? state.stoppedAt ?? state.erroredAt ?? wallNow;
+      const html = (): string => renderMigrationStatusHtml(view, { ...state, stop }, now);
+      writeHtmlOut(opts.htmlOut, html);
       if (opts.output === 'json') {
         process.stdout.write(JSON.stringify({ ...view, failure: state.failure, stop, eta }, null, 2) + '\n');
+        return;
+      }
+      if (opts.output === 'html') {
+        process.stdout.write(html());
         return;
       }
       process.stdout.write(renderMigrationStatusText(view));

@@ -1,4 +1,5 @@
 /** What the plan says about cordoning: all selected old nodes at the start (a pod moves once), or batch by batch with its estimate of second moves. */
+import { plural } from './plural.js';
 import type { Plan } from '../planner/plan.js';
 
 export function cordonLine(plan: Pick<Plan, 'params' | 'summary'>): string {
@@ -6,11 +7,11 @@ export function cordonLine(plan: Pick<Plan, 'params' | 'summary'>): string {
     return 'Cordon: all selected old nodes are cordoned when the migration starts (cordonAllAtStart); each moving pod moves once. Their spare capacity is not used meanwhile.';
   }
   const n = plan.summary.predictedSecondMoves ?? 0;
-  return `Cordon: batch by batch (cordonAllAtStart off). Estimate: ~${n} eviction(s) of pods that already moved once (pods of a batch that kube-scheduler can place on the not yet cordoned old nodes of later batches, counted with the planner's scheduler over existing nodes only, so it leans high).`;
+  return `Cordon: batch by batch (cordonAllAtStart off). Estimate: ~${plural(n, 'eviction')} of pods that already moved once (pods of a batch that kube-scheduler can place on the not yet cordoned old nodes of later batches, counted with the planner's scheduler over existing nodes only, so it leans high).`;
 }
 
 /** The batch's note, when some of its pods are expected to have moved there from an earlier batch. */
 export function repeatMovesNote(b: { readonly repeatMoves?: number }): string[] {
   const n = b.repeatMoves ?? 0;
-  return n > 0 ? [`~${n} pod(s) moving a second time (estimate)`] : [];
+  return n > 0 ? [`~${plural(n, 'pod')} moving a second time (estimate)`] : [];
 }

@@ -2,6 +2,7 @@
  * A migration's status as Ocean's console shows it (status, batch, new instances, pods launched, pods remaining, unscheduled
  * pods, then old and new instances), for `vngshift status` and the end of `vngshift run`.
  */
+import { plural } from './plural.js';
 import type { MigrationStatusView, OceanStatusPart } from '../engine/status.js';
 import { duration, listSome, table } from './format.js';
 
@@ -29,7 +30,7 @@ export function renderMigrationStatusText(v: MigrationStatusView & { readonly oc
     ]),
   );
   if (v.ocean !== undefined) {
-    out.push('', `Executed by Ocean (cluster ${v.ocean.clusterId}): ${v.ocean.migrations.length} migration(s) submitted`);
+    out.push('', `Executed by Ocean (cluster ${v.ocean.clusterId}): ${plural(v.ocean.migrations.length, 'migration')} submitted`);
     if (v.ocean.migrations.length > 0) out.push(...table([['BATCH', 'OCEAN MIGRATION', 'STATUS'], ...v.ocean.migrations.map((m) => [String(m.batch), m.migrationId, m.status ?? '-'])]));
   }
   if (v.failure) out.push('', `Failure: ${v.failure.code}`, `  ${v.failure.message}`);

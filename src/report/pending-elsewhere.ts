@@ -2,10 +2,10 @@
 import type { Plan } from '../planner/plan.js';
 import { groupPods } from './plan-groups.js';
 
-/** One line per group: "N pod(s) fit VNG general", "N pod(s) fit a node that stays", "N pod(s) fit nowhere: <summary>". */
+/** One line per group: "VNG general", "a node that stays", "nowhere: <summary>" (the renderers say "N pods would fit" in front). */
 export function pendingElsewhereGroups(plan: Plan): { readonly what: string; readonly pods: readonly string[] }[] {
   return groupPods(plan.pendingElsewhere, (p) =>
-    p.placement === null ? `fit nowhere: ${p.summary ?? 'no reason recorded'}` : p.placement.vng !== null ? `fit VNG ${p.placement.vng}` : 'fit a node that stays',
+    p.placement === null ? `nowhere: ${p.summary ?? 'no reason recorded'}` : p.placement.vng !== null ? `VNG ${p.placement.vng}` : 'a node that stays',
   ).map((g) => ({ what: g.key, pods: g.pods }));
 }
 

@@ -1,4 +1,5 @@
 /** Views of a plan that every renderer shows the same way. */
+import { plural } from './plural.js';
 import type { Plan } from '../planner/plan.js';
 import { usd } from './format.js';
 import { priceBasis } from './node-notes.js';
@@ -39,11 +40,11 @@ export function verdict(plan: VerdictInput): string {
   const f = plan.predictedFailure;
   switch (plan.verdict) {
     case 'FEASIBLE':
-      return `FEASIBLE: all ${s.movingPods} moving pod(s) fit the VNGs and no failure is predicted`;
+      return `FEASIBLE: all ${plural(s.movingPods, 'moving pod')} fit the VNGs and no failure is predicted`;
     case 'FAILURE_PREDICTED':
-      return `FAILURE PREDICTED: all ${s.movingPods} moving pod(s) fit the VNGs, but the migration is expected to stop with ${f?.code ?? 'a failure'}${f?.batch != null ? ` in batch ${f.batch}` : ''}`;
+      return `FAILURE PREDICTED: all ${plural(s.movingPods, 'moving pod')} fit the VNGs, but the migration is expected to stop with ${f?.code ?? 'a failure'}${f?.batch != null ? ` in batch ${f.batch}` : ''}`;
     case 'NOT_FEASIBLE':
-      return `NOT FEASIBLE: ${s.unschedulablePods} of ${s.movingPods} moving pod(s) fit no VNG${f !== null ? `; the migration is expected to stop with ${f.code}${f.batch !== null ? ` in batch ${f.batch}` : ''}` : ''}`;
+      return `NOT FEASIBLE: ${s.unschedulablePods} of ${plural(s.movingPods, 'moving pod')} fit no VNG${f !== null ? `; the migration is expected to stop with ${f.code}${f.batch !== null ? ` in batch ${f.batch}` : ''}` : ''}`;
   }
 }
 
@@ -61,17 +62,17 @@ export function costLines(plan: Pick<Plan, 'cost' | 'summary' | 'packingLowerBou
   const out: string[] = [];
   if (c.basis === 'partial') {
     out.push(
-      `Cost (partial: ${plan.summary.unschedulablePods} pod(s) fit no VNG, so no saving is shown): ${usd(c.before)}/h today; the ${c.newNodes} new node(s) for the pods that fit cost ${usd(c.newNodesUsdPerHour)}/h; ${stay.length} selected old node(s) must stay; ${priceBasis(c)}`,
+      `Cost (partial: ${plural(plan.summary.unschedulablePods, 'pod')} ${plan.summary.unschedulablePods === 1 ? 'fits' : 'fit'} no VNG, so no saving is shown): ${usd(c.before)}/h today; the ${plural(c.newNodes, 'new node')} for the pods that fit cost ${usd(c.newNodesUsdPerHour)}/h; ${plural(stay.length, 'selected old node')} must stay; ${priceBasis(c)}`,
     );
   } else {
     out.push(
-      `Cost: ${usd(c.before)}/h before -> ${usd(c.after)}/h after (${signedUsd(c.after - c.before)}/h; ${c.migratedNodes} old node(s) out, ${c.newNodes} new in${stay.length > 0 ? `, ${stay.length} selected old node(s) stay, listed above` : ''}; ${priceBasis(c)})`,
+      `Cost: ${usd(c.before)}/h before -> ${usd(c.after)}/h after (${signedUsd(c.after - c.before)}/h; ${plural(c.migratedNodes, 'old node')} out, ${c.newNodes} new in${stay.length > 0 ? `, ${plural(stay.length, 'selected old node')} stay${stay.length === 1 ? 's' : ''}, listed above` : ''}; ${priceBasis(c)})`,
     );
   }
   const low = plan.packingLowerBound;
   if (c.newNodes > 0 || low.newNodeCount > 0) {
     out.push(
-      `New nodes and cost after are the expected fleet: what the run launches as the autoscaler scales up for each batch's pending pods and kube-scheduler spreads them. Packing lower bound (every pod placed at once): ${low.newNodeCount} new node(s), ${usd(low.usdPerHour)}/h.`,
+      `New nodes and cost after are the expected fleet: what the run launches as the autoscaler scales up for each batch's pending pods and kube-scheduler spreads them. Packing lower bound (every pod placed at once): ${plural(low.newNodeCount, 'new node')}, ${usd(low.usdPerHour)}/h.`,
     );
   }
   return out;

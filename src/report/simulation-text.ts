@@ -2,6 +2,7 @@
  * A simulation as a terminal report: a timeline, batch by batch (cordoned, evicted, launched, ready, terminated, with virtual
  * times), then the final status, the failure code, Ocean's message and the remedy.
  */
+import { plural } from './plural.js';
 import { duration, listSome, table } from './format.js';
 
 export interface SimulationView {
@@ -48,11 +49,11 @@ export function renderSimulationText(r: SimulationView, replay: string): string 
   const allDone = r.events.find((e) => e.kind === 'migration.cordoned-all');
   if (allDone) {
     const atStart = r.events.filter((e) => e.kind === 'node.cordoned' && e.t <= allDone.t).length;
-    out.push(`  at ${clock(allDone.t)}: ${atStart} old node(s) cordoned at the start (cordonAllAtStart); the batches below only evict`);
+    out.push(`  at ${clock(allDone.t)}: ${plural(atStart, 'old node')} cordoned at the start (cordonAllAtStart); the batches below only evict`);
   }
   r.batches.forEach((b, i) => {
     if (b.startedAt === null) {
-      out.push(`  batch ${i + 1}: not started (${b.nodes.length} node(s))`);
+      out.push(`  batch ${i + 1}: not started (${plural(b.nodes.length, 'node')})`);
       return;
     }
     out.push(`  batch ${i + 1} at ${clock(b.startedAt)}: ${listSome(b.nodes, 3)}${b.nodes.length > 3 ? ` (${b.nodes.length} nodes)` : ''}`);

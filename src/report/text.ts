@@ -1,18 +1,20 @@
 /** The plan as a terminal report: verdict first, then unschedulable pods, new nodes and cost, batches, risks. */
+import { plural } from './plural.js';
 import type { Plan } from '../planner/plan.js';
 import { duration, listSome, table, usd } from './format.js';
 import { maxPodsLine } from './node-notes.js';
 import { PENDING_ELSEWHERE_TITLE, pendingElsewhereGroups } from './pending-elsewhere.js';
 import { costLines, unschedulableGroups, verdict } from './plan-groups.js';
 import { catalogLine, spotTable } from './price-notes.js';
-import { cordonLine, repeatMovesNote } from './cordon-line.js';
+import { cordonLine } from './cordon-line.js';
+import { batchesLine, batchNotes } from './batch-notes.js';
 
 export function renderPlanText(plan: Plan): string {
   const out: string[] = [];
   const s = plan.summary;
   out.push(`vngshift plan: ${verdict(plan)}`);
   out.push(
-    `  ${s.oldNodes} old node(s) to migrate, ${s.stayingNodes} staying; ${s.movingPods} pod(s) move (${s.placedPods} placed, ${s.podsToStayingNodes} onto staying nodes); ${s.standAlonePods} stand-alone; ${s.keptPods} kept on old nodes; ${s.vngNodeTypes} VNG node types considered`,
+    `  ${plural(s.oldNodes, 'old node')} to migrate, ${s.stayingNodes} staying; ${plural(s.movingPods, 'pod')} move (${s.placedPods} placed, ${s.podsToStayingNodes} onto staying nodes); ${s.standAlonePods} stand-alone; ${s.keptPods} kept on old nodes; ${s.vngNodeTypes} VNG node types considered`,
   );
   if (plan.predictedFailure) {
     const f = plan.predictedFailure;
@@ -23,18 +25,18 @@ export function renderPlanText(plan: Plan): string {
   if (groups.length > 0) {
     out.push('', 'Pods that fit no VNG (grouped by reason)');
     for (const g of groups) {
-      out.push(`  ${g.pods.length} pod(s): ${g.summary}`);
+      out.push(`  ${plural(g.pods.length, 'pod')}: ${g.summary}`);
       out.push(`    ${listSome(g.pods, 6)}`);
     }
   }
   const elsewhere = pendingElsewhereGroups(plan);
   if (elsewhere.length > 0) {
     out.push('', PENDING_ELSEWHERE_TITLE);
-    for (const g of elsewhere) out.push(`  ${g.pods.length} pod(s) ${g.what}`, `    ${listSome(g.pods, 6)}`);
+    for (const g of elsewhere) out.push(`  ${plural(g.pods.length, 'pod')} would fit ${g.what}`, `    ${listSome(g.pods, 6)}`);
   }
   const stay = plan.cost.stayingOldNodes;
   if (stay.length > 0) {
-    out.push('', `Old nodes that stay (cordoned, not terminated; counted in the cost after): ${stay.length}, keeping ${plan.keptPods.length} pod(s) that do not move`);
+    out.push('', `Old nodes that stay (cordoned, not terminated; counted in the cost after): ${stay.length}, keeping ${plural(plan.keptPods.length, 'pod')} that do not move`);
     out.push(...table([['NODE', 'WHY IT STAYS'], ...stay.map((n) => [n.name, listSome(n.reasons.map((r) => r.replace(/^Pod /, '')), 3)])]));
   }
   out.push('', 'New nodes (expected fleet, launched batch by batch)');
@@ -53,17 +55,11 @@ export function renderPlanText(plan: Plan): string {
   if (maxPods !== null) out.push(`  ${maxPods}`);
   out.push(
     '',
-    `Batches: ${plan.batches.length} at batchSizePercentage ${plan.batchSizePercentage}${plan.batchSizeChosen === 'auto' ? ' (chosen by the planner)' : ''}${plan.batchSizeNote !== null ? ` (${plan.batchSizeNote})` : ''}; estimated ${duration(plan.estimatedSeconds)}${rangeOf(plan.estimatedRange ?? null)}, bound ${duration(plan.boundSeconds)}`,
+    `Batches: ${batchesLine(plan)}`,
   );
   const rows = [['#', 'NODES', 'TO', 'PODS', 'NEW', 'EST.', 'NOTES']];
   plan.batches.forEach((b, i) => {
-    const notes = [
-      ...b.serialisedBy.map((x) =>
-        x.allowed === 0 ? `PDB ${x.pdb} allows no eviction` : `PDB ${x.pdb}: ${x.evictions} evictions, ${x.allowed} at a time`,
-      ),
-      ...(b.overBudget ? [`over the ${duration(plan.params.batchTimeBudgetSeconds)} budget`] : []),
-      ...repeatMovesNote(b),
-    ];
+    const notes = batchNotes(plan, b);
     rows.push([String(i + 1), String(b.nodes.length), b.destinations.join(',') || '-', String(b.pods), String(b.newNodes), duration(b.estimatedSeconds), notes.join('; ')]);
   });
   out.push(...table(rows));
@@ -75,9 +71,4 @@ export function renderPlanText(plan: Plan): string {
     if (r.objects.length > 0) out.push(`    ${listSome(r.objects, 6)}`);
   }
   return out.join('\n') + '\n';
-}
-
-/** The plan's time as a range (a plan file from before ranges has none). */
-function rangeOf(r: { readonly lowSeconds: number; readonly highSeconds: number } | null): string {
-  return r === null ? '' : ` (range ${duration(r.lowSeconds)} to ${duration(r.highSeconds)})`;
 }

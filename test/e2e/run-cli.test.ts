@@ -6,7 +6,7 @@
  * pod Running and Ready on new nodes), the other waits on the Lease, then finds the migration Completed. `status` prints it
  * as Ocean's console would.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
@@ -131,7 +131,7 @@ describe('vngshift run against a real control plane', () => {
     const r = await cli(['run', '--kubeconfig', kubeconfig, ...args]);
     expect(r.code, r.err + r.out).toBe(2);
     expect(r.err.trim().split('\n')).toHaveLength(1);
-    expect(r.err).toMatch(/^vngshift: refusing to start: the plan is NOT FEASIBLE: 60 of 60 moving pod\(s\) fit no VNG; the migration is expected to stop with InsufficientCapacity in batch \d+; --allow-infeasible runs it anyway/);
+    expect(r.err).toMatch(/^vngshift: refusing to start: the plan is NOT FEASIBLE: 60 of 60 moving pods fit no VNG; the migration is expected to stop with InsufficientCapacity in batch \d+; --allow-infeasible runs it anyway/);
     const nodes = (await core.listNode({ labelSelector: `pool=old,${RUN_LABEL}=${RUN}` })).items;
     expect(nodes.filter((n) => n.spec?.unschedulable === true)).toEqual([]);
     await expect(coordination.readNamespacedLease({ name: `vngshift-${MIGRATION}`, namespace: STATE_NS })).rejects.toMatchObject({ code: 404 });
@@ -192,14 +192,21 @@ describe('vngshift run against a real control plane', () => {
     expect(pods).toHaveLength(TOTAL);
   }, 900_000);
 
-  it('status prints the migration as Completed, in text and JSON', async () => {
+  it('status prints the migration as Completed, in text and JSON, and writes it as HTML', async () => {
     const text = await cli(['status', '--kubeconfig', kubeconfig, '--namespace', STATE_NS, '--migration-id', MIGRATION]);
     expect(text.code, text.err).toBe(0);
     expect(text.out).toMatch(/^Migration e2e: Completed/);
     expect(text.out).toMatch(/new instances\s+\d+/);
     expect(text.out).toMatch(/pods remaining\s+0/);
-    const json = await cli(['status', '--kubeconfig', kubeconfig, '--namespace', STATE_NS, '--migration-id', MIGRATION, '-o', 'json']);
-    const v = JSON.parse(json.out) as { status: string; counts: { newInstances: number; podsRemaining: number; unscheduledPods: number }; oldInstances: { state: string }[] };
+    const htmlFile = join(dir, 'status.html');
+    const json = await cli(['status', '--kubeconfig', kubeconfig, '--namespace', STATE_NS, '--migration-id', MIGRATION, '-o', 'json', '--html-out', htmlFile]);
+    const v = JSON.parse(json.out) as { status: string; batches: number; counts: { newInstances: number; podsRemaining: number; unscheduledPods: number }; oldInstances: { state: string }[] };
+    // The HTML report: the status first, a finished bar per batch on the timeline, every instance listed.
+    const html = readFileSync(htmlFile, 'utf8');
+    expect(html).toContain('data-verdict="Completed"');
+    expect(html.match(/<g class="batch" data-batch="\d+" data-start="[\d.]+" data-end="[\d.]+" data-phase="done"/g)).toHaveLength(v.batches);
+    expect(html.match(/<tr data-node="[^"]+" data-state="terminated"/g)).toHaveLength(OLD.length);
+    expect(html.match(/<table class="new-instances">[\s\S]*?<\/table>/)?.[0].match(/<tr data-node=/g)).toHaveLength(v.counts.newInstances);
     expect(v.status).toBe('Completed');
     expect(v.counts.podsRemaining).toBe(0);
     expect(v.counts.unscheduledPods).toBe(0);

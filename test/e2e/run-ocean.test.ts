@@ -244,7 +244,7 @@ describe('run --executor ocean against the emulated Ocean, which migrates on the
     show('status', text);
     expect(text.code, text.err).toBe(0);
     expect(text.out).toMatch(/^Migration mig-resume: Completed/);
-    expect(text.out).toMatch(new RegExp(`Executed by Ocean \\(cluster o-e2e0ce4\\): ${batches} migration\\(s\\) submitted`));
+    expect(text.out).toMatch(new RegExp(`Executed by Ocean \\(cluster o-e2e0ce4\\): ${batches} migrations? submitted`));
     const json = await cli([...statusArgs(s), '-o', 'json']);
     const v = JSON.parse(json.out) as {
       status: string;

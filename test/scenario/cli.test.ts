@@ -60,7 +60,7 @@ describe('vngshift CLI', () => {
     const r = cli(['plan', ...GPU, '--node-names', 'old-a']);
     expect(r.code, r.err).toBe(3);
     expect(r.out.split('\n')[0]).toBe(
-      'vngshift plan: FAILURE PREDICTED: all 4 moving pod(s) fit the VNGs, but the migration is expected to stop with TechnicalTimeout in batch 1',
+      'vngshift plan: FAILURE PREDICTED: all 4 moving pods fit the VNGs, but the migration is expected to stop with TechnicalTimeout in batch 1',
     );
     const json = cli(['plan', ...GPU, '--node-names', 'old-a', '-o', 'json']);
     expect(json.code).toBe(3);
@@ -70,7 +70,7 @@ describe('vngshift CLI', () => {
   it('plan exits 2 with NOT FEASIBLE first when a pod fits no VNG', () => {
     const r = cli(['plan', ...GPU]);
     expect(r.code).toBe(2);
-    expect(r.out.split('\n')[0]).toMatch(/^vngshift plan: NOT FEASIBLE: 1 of \d+ moving pod\(s\) fit no VNG/);
+    expect(r.out.split('\n')[0]).toMatch(/^vngshift plan: NOT FEASIBLE: 1 of \d+ moving pods fit no VNG/);
   });
 
   describe('empty or mismatched input is an error (exit 1, one line, nothing on stdout), not a green plan', () => {

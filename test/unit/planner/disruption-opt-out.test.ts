@@ -49,7 +49,7 @@ describe('plan: pods that ask not to be disrupted', () => {
     expect(plan.risks.map((r) => r.code)).not.toContain('DoNotDisruptOverridden');
     // The reports show the nodes that stay and why.
     const text = renderPlanText(plan);
-    expect(text).toContain('Old nodes that stay (cordoned, not terminated; counted in the cost after): 2, keeping 2 pod(s) that do not move');
+    expect(text).toContain('Old nodes that stay (cordoned, not terminated; counted in the cost after): 2, keeping 2 pods that do not move');
     expect(text).toMatch(new RegExp(`old-2 +default/${CACHE}: ${reason.replace(/[.*"]/g, '\\$&')}`));
     expect(renderPlanMarkdown(plan)).toContain(`| old-2 | default/${CACHE}: ${reason} |`);
   });

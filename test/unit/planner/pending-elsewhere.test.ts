@@ -79,11 +79,11 @@ describe('a partial migration and the Pending pods elsewhere', () => {
     const plan = planFor(world(() => [gpu(), onVng()]), vngs, BY_NAME);
     const text = renderPlanText(plan);
     expect(text).toContain('Pending pods elsewhere (context: not moved by this migration, not in the verdict)');
-    expect(text).toContain('  1 pod(s) fit VNG general\n    ml/batch-p\n');
-    expect(text).toMatch(/ {2}1 pod\(s\) fit nowhere: 0\/\d+ VNG node types are available: .*\n {4}ml\/trainer-p\n/);
+    expect(text).toContain('  1 pod would fit VNG general\n    ml/batch-p\n');
+    expect(text).toMatch(/ {2}1 pod would fit nowhere: 0\/\d+ VNG node types are available: .*\n {4}ml\/trainer-p\n/);
     const md = renderPlanMarkdown(plan);
     expect(md).toContain('## Pending pods elsewhere (context: not moved by this migration, not in the verdict)');
-    expect(md).toContain('| 1 | fit VNG general | ml/batch-p |');
+    expect(md).toContain('| 1 | VNG general | ml/batch-p |');
   });
 });
 

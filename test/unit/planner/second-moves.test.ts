@@ -53,9 +53,9 @@ describe('predictSecondMoves on hand-made worlds', () => {
   it('the report labels the count an estimate and says how it is made; with the parameter on, that every node is cordoned at start', () => {
     const c = cluster(nodes(), [deployment({ name: 'one', replicas: 1, nodes: ['old-1'] }), deployment({ name: 'web', replicas: 2, nodes: ['old-2'] })]);
     const off = planFor(c, [generalVng()], { batchSizePercentage: 50, cordonAllAtStart: false });
-    expect(cordonLine(off)).toContain('Estimate: ~1 eviction(s) of pods that already moved once');
+    expect(cordonLine(off)).toContain('Estimate: ~1 eviction of pods that already moved once');
     expect(cordonLine(off)).toContain('kube-scheduler can place on the not yet cordoned old nodes of later batches');
-    expect(repeatMovesNote(off.batches[1] ?? {})).toEqual(['~1 pod(s) moving a second time (estimate)']);
+    expect(repeatMovesNote(off.batches[1] ?? {})).toEqual(['~1 pod moving a second time (estimate)']);
     expect(repeatMovesNote(off.batches[0] ?? {})).toEqual([]);
     const on = planFor(c, [generalVng()], { batchSizePercentage: 50 });
     expect(cordonLine(on)).toContain('all selected old nodes are cordoned when the migration starts');

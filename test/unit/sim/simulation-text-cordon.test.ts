@@ -30,7 +30,7 @@ describe('simulation timeline and cordonAllAtStart', () => {
       ]),
       'vngshift simulate',
     );
-    expect(text).toContain('  at t+1s: 2 old node(s) cordoned at the start (cordonAllAtStart); the batches below only evict\n');
+    expect(text).toContain('  at t+1s: 2 old nodes cordoned at the start (cordonAllAtStart); the batches below only evict\n');
   });
 
   it('says nothing of it when nodes are cordoned batch by batch', () => {
