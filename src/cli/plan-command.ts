@@ -240,7 +240,7 @@ export function renderPlan(plan: PlanReport, output: string, catalogFile?: strin
   if (output === 'json') return JSON.stringify(plan, null, 2) + '\n';
   const d = plan.oceanDiscovery;
   if (output === 'markdown') return renderPlanMarkdown(plan, { priceOf: priceOfCatalog(catalogFor(catalogFile)) }) + (d !== undefined ? `${discoveryMarkdownLines(d).join('\n')}\n` : '');
-  if (output === 'html') return renderPlanHtml(plan, { priceOf: priceOfCatalog(catalogFor(catalogFile)) });
+  if (output === 'html') return renderPlanHtml(plan, { priceOf: priceOfCatalog(catalogFor(catalogFile)), ...(d !== undefined ? { discovery: d } : {}) });
   return renderPlanText(plan) + (d !== undefined ? `${discoveryTextLines(d).join('\n')}\n` : '');
 }
 

@@ -79,7 +79,7 @@ export function describeSuggestion(o: OceanSuggestionView): string {
 }
 
 function why(o: OceanSuggestionView, planner: readonly string[], unplaced: number, vngs: readonly DiscoveryVng[]): string | null {
-  const noVng = unplaced > 0 ? `the planner found no VNG for ${unplaced} of its pod(s)` : null;
+  const noVng = unplaced > 0 ? `the planner found no VNG for ${unplaced} of its pods` : null;
   switch (o.kind) {
     case 'not-listed':
       return "Ocean's discovery does not list the node";

@@ -90,7 +90,7 @@ describe('--ocean-cluster', () => {
           movingPods: 4,
           unplacedPods: 1,
           differs: true,
-          why: 'the planner found no VNG for 1 of its pod(s)',
+          why: 'the planner found no VNG for 1 of its pods',
         },
       ],
       differing: 2,
@@ -99,10 +99,14 @@ describe('--ocean-cluster', () => {
     const text = await runCli(['plan', '--cluster', CLUSTER, ...flags], ENV);
     expect(text.out).toContain("Ocean's discovery: the VNG Ocean suggests per old node");
     expect(text.out).toMatch(/old-a +none \(no VNG matches\) +general +4 +DIFFERS/);
-    expect(text.out).toMatch(/old-b +general \(ols-1\) +general; 1 pod\(s\) on no VNG +4 +DIFFERS/);
+    expect(text.out).toMatch(/old-b +general \(ols-1\) +general; 1 pod on no VNG +4 +DIFFERS/);
     const md = await runCli(['plan', '--cluster', CLUSTER, ...flags, '-o', 'markdown'], ENV);
     expect(md.out).toContain("## Ocean's discovery");
-    expect(md.out).toContain('| old-b | general (ols-1) | general; 1 pod(s) on no VNG | 4 | **yes**: the planner found no VNG for 1 of its pod(s) |');
+    expect(md.out).toContain('| old-b | general (ols-1) | general; 1 pod on no VNG | 4 | **yes**: the planner found no VNG for 1 of its pods |');
+    const html = await runCli(['plan', '--cluster', CLUSTER, ...flags, '-o', 'html'], ENV);
+    expect(html.out).toContain('<section id="ocean-discovery">');
+    expect(html.out).toContain('Ocean cluster o-1a2b3c: 2 of 2 old nodes differ; Ocean also lists 1 node not migrated by this plan: system-1.');
+    expect(html.out).toContain('<tr><td>old-b</td><td>general (ols-1)</td><td>general; 1 pod on no VNG</td><td class="n">4</td><td>differs: the planner found no VNG for 1 of its pods</td></tr>');
   });
 
   it("a discovery the Spot API refuses does not stop the plan: one note, and the error in the JSON", async () => {

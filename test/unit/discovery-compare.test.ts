@@ -66,7 +66,7 @@ describe('compareDiscovery', () => {
     expect(row('b')).toMatchObject({ instanceId: 'i-b', planner: ['general', 'shop'], differs: true, why: 'the planner places pods on general besides shop' });
     expect(row('d')).toMatchObject({ differs: true, why: 'the planner places pods on gpu, a VNG with labels or taints of its own' });
     expect(row('e')).toMatchObject({ ocean: { kind: 'none' }, differs: true, why: "no VNG matches the node's labels and taints for Ocean; the planner places its pods on general" });
-    expect(row('f')).toMatchObject({ planner: [], unplacedPods: 1, differs: true, why: 'the planner found no VNG for 1 of its pod(s)' });
+    expect(row('f')).toMatchObject({ planner: [], unplacedPods: 1, differs: true, why: 'the planner found no VNG for 1 of its pods' });
     expect(row('g')).toMatchObject({ ocean: { kind: 'not-listed' }, differs: true, why: "Ocean's discovery does not list the node" });
     expect(c.differing).toBe(5);
     expect(c.nodes.map((r) => r.node)).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);

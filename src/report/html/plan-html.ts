@@ -5,7 +5,9 @@
 import type { Plan } from '../../planner/plan.js';
 import { verdict } from '../plan-groups.js';
 import { plural } from '../plural.js';
+import type { OceanDiscoveryComparison } from '../discovery-compare.js';
 import { batchesSection } from './batches-section.js';
+import { discoverySection } from './discovery-section.js';
 import { para } from './escape.js';
 import { fleetSection, type PriceOf } from './fleet-section.js';
 import { misfitsSection } from './misfits-section.js';
@@ -16,6 +18,8 @@ import { failureBlock, headline } from './verdict-section.js';
 export interface PlanHtmlOptions {
   /** On-demand price of an old node's instance type, for the fleet before; without it only counts are shown. */
   readonly priceOf?: PriceOf;
+  /** With --ocean-cluster: Ocean's discovery beside the planner's placement, shown after the risks. */
+  readonly discovery?: OceanDiscoveryComparison;
 }
 
 /** The plan's own sections, which the rehearsal's page repeats under its headline. */
@@ -31,6 +35,7 @@ export function planSections(plan: Plan, opts: PlanHtmlOptions = {}): string[] {
     out.push(failureBlock('Predicted failure', { code: f.code, message: f.message, why: f.why, remedy: f.remedy, objects: f.objects, where: f.batch !== null ? `in batch ${f.batch}` : undefined }));
   }
   out.push(misfitsSection(plan), fleetSection(plan, opts.priceOf), batchesSection(plan), risksSection(plan));
+  if (opts.discovery !== undefined) out.push(discoverySection(opts.discovery));
   return out;
 }
 
