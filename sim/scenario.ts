@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { InputError } from '../src/model/errors.js';
 import { parseYamlDocument } from '../src/model/yaml-input.js';
 import { FAILURE_CODES } from '../src/model/failures.js';
+import { schemaFieldPath } from '../src/model/schema-path.js';
 
 const fileOrInline = z.union([
   z.object({ file: z.string().min(1) }).strict(),
@@ -63,7 +64,7 @@ export function parseScenarioText(text: string, file: string): Scenario {
   const parsed = scenarioSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const path = issue?.path.map(String).join('.') ?? '';
+    const path = (issue !== undefined ? schemaFieldPath(issue.path) : '');
     const name = typeof raw === 'object' && raw !== null && 'name' in raw ? String((raw as { name: unknown }).name) : '';
     let problem = issue?.message ?? 'invalid';
     if (issue?.code === 'unrecognized_keys') problem = `unknown field(s) ${issue.keys.join(', ')}`;

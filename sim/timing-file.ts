@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { InputError } from '../src/model/errors.js';
 import { parseYamlDocument } from '../src/model/yaml-input.js';
 import { DEFAULT_SIM_TIMING, resolveTiming, type SimTiming } from './timing.js';
+import { schemaFieldPath } from '../src/model/schema-path.js';
 
 export const TIMING_API_VERSION = 'vngshift.io/v1alpha1';
 export const TIMING_KIND = 'TimingModel';
@@ -72,7 +73,7 @@ export function parseTimingText(text: string, file: string): TimingFile {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const path = issue?.path.map(String).join('.') ?? '';
+    const path = (issue !== undefined ? schemaFieldPath(issue.path) : '');
     let problem = issue?.message ?? 'invalid';
     if (issue?.code === 'unrecognized_keys') {
       problem = `unknown field(s) ${issue.keys.join(', ')}${path === 'timing' ? `; expected any of ${Object.keys(DEFAULT_SIM_TIMING).join(', ')}` : ''}`;

@@ -10,6 +10,7 @@ import { InputError } from '../../src/model/errors.js';
 import { PROFILES, type ChaosProfile } from './draw.js';
 import type { RunRecord } from './run.js';
 import type { ShardFigures, ShrunkLine } from './summary.js';
+import { schemaFieldPath } from '../../src/model/schema-path.js';
 
 export interface ShardSummary<S extends ShrunkLine> {
   readonly profile: ChaosProfile;
@@ -64,18 +65,13 @@ const summarySchema = z.looseObject({
   shard: z.object({ index: z.number().int().nonnegative(), of: z.number().int().positive() }).optional(),
 });
 
-function issuePath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out === '' ? String(part) : `.${String(part)}`;
-  return out;
-}
 
 /** One file of a merge: its summary's runs, shrunk runs and figures. */
 export function readShard<S extends ShrunkLine>(text: string, file: string): ShardSummary<S> {
   const parsed = summarySchema.safeParse(summaryDocument(text, file));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new InputError(file, 'chaos summary', issue ? issuePath(issue.path) : '', `${issue?.message ?? 'invalid'} (expected the JSON that \`vngshift chaos -o json\` prints)`);
+    throw new InputError(file, 'chaos summary', issue ? schemaFieldPath(issue.path) : '', `${issue?.message ?? 'invalid'} (expected the JSON that \`vngshift chaos -o json\` prints)`);
   }
   const d = parsed.data;
   const results = d.results as unknown as RunRecord[];

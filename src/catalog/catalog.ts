@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { InputError } from '../model/errors.js';
 import type { InstanceType } from '../model/types.js';
+import { schemaFieldPath } from '../model/schema-path.js';
 
 /** The name used in errors about the bundled file. */
 export const CATALOG_FILE = 'data/ec2-instance-types.json';
@@ -130,14 +131,6 @@ function rowToInstanceType(row: CatalogRow): InstanceType {
   };
 }
 
-function issuePath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out === '' ? String(part) : `.${String(part)}`;
-  }
-  return out;
-}
 
 /** Parses the catalog file's text. `file` names the file in errors. Exported for tests and for other catalog files. */
 export function catalogFromJsonText(text: string, file: string = CATALOG_FILE): Catalog {
@@ -150,13 +143,13 @@ export function catalogFromJsonText(text: string, file: string = CATALOG_FILE): 
   const top = fileSchema.safeParse(doc);
   if (!top.success) {
     const issue = top.error.issues[0];
-    throw new InputError(file, '', issue ? issuePath(issue.path) : '', issue ? issue.message : 'unexpected layout');
+    throw new InputError(file, '', issue ? schemaFieldPath(issue.path) : '', issue ? issue.message : 'unexpected layout');
   }
   const refreshed = typeof doc === 'object' && doc !== null && 'refreshedAt' in doc;
   const header = refreshed ? refreshSchema.safeParse(doc) : null;
   if (header !== null && !header.success) {
     const issue = header.error.issues[0];
-    throw new InputError(file, '', issue ? issuePath(issue.path) : '', issue ? issue.message : 'unexpected layout');
+    throw new InputError(file, '', issue ? schemaFieldPath(issue.path) : '', issue ? issue.message : 'unexpected layout');
   }
   const types: InstanceType[] = [];
   const offerings = new Map<string, ReadonlySet<string>>();
@@ -172,7 +165,7 @@ export function catalogFromJsonText(text: string, file: string = CATALOG_FILE): 
       throw new InputError(
         file,
         `instanceTypes[${i}]${name}`,
-        issue ? issuePath(issue.path) : '',
+        issue ? schemaFieldPath(issue.path) : '',
         issue ? issue.message : 'not a valid instance type row',
       );
     }

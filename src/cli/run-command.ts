@@ -48,6 +48,7 @@ import { CAPACITY_GRACE_HELP, engineSettingsFrom, type EngineFlagOptions } from 
 import { migrationRequest, type OceanMigrations } from '../live/spot/migration.js';
 import { allocatableFromFlags, checkSelection, MAX_PODS_FLAG_LIMIT, paramsFrom, withOceanFlags, type PlanOptions } from './plan-command.js';
 import { makeReporter, withProgressFlags, type Reporter } from './progress.js';
+import { schemaFieldPath } from '../model/schema-path.js';
 
 export interface RunOptions extends PlanOptions, EngineFlagOptions {
   plan?: string;
@@ -139,7 +140,7 @@ export function readPlanFile(file: string): Plan {
   const parsed = planFileSchema.safeParse(doc);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new InputError(file, 'MigrationPlan', issue ? issue.path.map(String).join('.') : '', `${issue?.message ?? 'invalid'} (expected the JSON that plan --plan-out writes)`);
+    throw new InputError(file, 'MigrationPlan', issue ? schemaFieldPath(issue.path) : '', `${issue?.message ?? 'invalid'} (expected the JSON that plan --plan-out writes)`);
   }
   const p = parsed.data.params as unknown as MigrationParams & Record<string, unknown>;
   const raw: Record<string, unknown> = { ...p };

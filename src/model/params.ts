@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { InputError } from './errors.js';
 import { parseLabelSelectorString, SelectorSyntaxError } from './label-selector-string.js';
 import type { LabelSelector } from './types.js';
+import { schemaFieldPath } from './schema-path.js';
 
 export type NodeSelection =
   | { readonly kind: 'all' }
@@ -83,7 +84,7 @@ export function parseParams(raw: unknown, file: string, object = 'migration para
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue ? issue.path.map(String).join('.') : '';
+    const field = issue ? schemaFieldPath(issue.path) : '';
     let problem = issue?.message ?? 'invalid';
     if (issue?.code === 'unrecognized_keys') problem = `unknown field(s) ${issue.keys.join(', ')}; expected ${Object.keys(schema.shape).join(', ')}`;
     throw new InputError(file, object, field, problem);
