@@ -9,7 +9,8 @@
  *   else fitted from the gaps: the median gap, when the gaps are mostly far above the latency, is one token's wait.
  * - Replacement readiness. The health gate passes once batchMinHealthyPercentage of a batch's evicted pods have Ready
  *   replacements, and the engine reads it once per reconcile: from the eviction at that rank to `batch.healthy` is the
- *   replacements' readiness rounded up to a reconcile. Its median over the batches, less half a reconcile (the rounding's
+ *   replacements' readiness rounded up to a reconcile (with `run --capacity kwok|ec2`, from the reconcile after that
+ *   eviction's, where the executor launched its node: rehearse such a run with `simulate --capacity kwok|ec2`). Its median over the batches, less half a reconcile (the rounding's
  *   mean), is what a replacement took (when the gate passed at its first reading, an upper bound): a new node's launch chain
  *   when one was needed, then the pod's start. Of it, the launch chain keeps the base model's share when that fits in it
  *   (the rest is `podStartSeconds`, `podReadySeconds` 0); when the base model's chain alone is longer, every part of the
@@ -139,13 +140,22 @@ export function fitTiming(events: readonly EngineEvent[], base: SimTiming): Cali
   }
   const waits: number[] = [];
   const starts: number[] = [];
+  // With --capacity kwok|ec2 the executor launches at the start of a reconcile, so a pod evicted in one reconcile gets its
+  // node at the next: the end of that reconcile's evictions (the last of the run of gaps shorter than the interval) plus the
+  // interval. The replacement's time is counted from there; with an autoscaler of its own, from the eviction.
+  const vngshiftLaunches = settings !== null && settings.capacity !== 'external';
   for (const [, r] of [...batches].sort((a, b) => a[0] - b[0])) {
     if (r.started !== undefined) starts.push(r.started);
     // The health gate passes once minHealthy% of the evicted pods have Ready replacements: the replacement of the eviction
     // at that rank was Ready by batch.healthy, and (the gate is read once a reconcile) half a reconcile before on average.
     if (r.healthy !== undefined && r.evictions.length > 0) {
-      const rank = Math.max(0, Math.ceil((minHealthy / 100) * r.evictions.length) - 1);
-      const at = [...r.evictions].sort((a, b) => a - b)[rank] as number;
+      const sorted = [...r.evictions].sort((a, b) => a - b);
+      let rank = Math.max(0, Math.ceil((minHealthy / 100) * r.evictions.length) - 1);
+      let at = sorted[rank] as number;
+      if (vngshiftLaunches) {
+        while (rank + 1 < sorted.length && (sorted[rank + 1] as number) - (sorted[rank] as number) < interval) rank += 1;
+        at = (sorted[rank] as number) + interval;
+      }
       if (r.healthy >= at) waits.push(r.healthy - at);
     }
   }
@@ -157,10 +167,10 @@ export function fitTiming(events: readonly EngineEvent[], base: SimTiming): Cali
   let replacement: number | null = null;
   if (waits.length > 0) {
     replacement = Math.max(0, quantile(waits, 0.5) - interval / 2);
-    const vngshiftLaunches = settings !== null && settings.capacity !== 'external';
-    const reaction = vngshiftLaunches ? interval : base.autoscalerIntervalSeconds;
+    // The launch's own wait: none when the executor launches (counted above), half the autoscaler's loop on average else.
+    const reaction = vngshiftLaunches ? 0 : base.autoscalerIntervalSeconds / 2;
     if (vngshiftLaunches) timing.autoscalerIntervalSeconds = interval;
-    const chain = reaction / 2 + base.instanceBootSeconds + base.nodeJoinSeconds + base.nodeReadySeconds;
+    const chain = reaction + base.instanceBootSeconds + base.nodeJoinSeconds + base.nodeReadySeconds;
     const podBase = base.podStartSeconds + base.podReadySeconds;
     if (replacement >= chain) {
       timing.podStartSeconds = round(replacement - chain, 2);

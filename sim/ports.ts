@@ -11,7 +11,7 @@ import type { DetailValue, World } from './cluster.js';
 import type { Runtime } from './runtime.js';
 import { VirtualTokenBucket } from './client-rate.js';
 
-export function makePorts(world: World, autoscaler: Autoscaler, runtime: Runtime, incarnation: number): Ports {
+export function makePorts(world: World, autoscaler: Autoscaler, runtime: Runtime, incarnation: number, launcher: 'autoscaler' | 'engine' = 'autoscaler'): Ports {
   const q = world.queue;
   // One executor process, one client: a restarted engine starts with a full bucket, as a new process does.
   const bucket = new VirtualTokenBucket(world.timing.clientQps, world.timing.clientBurst, q.now);
@@ -113,7 +113,12 @@ export function makePorts(world: World, autoscaler: Autoscaler, runtime: Runtime
   };
 
   const capacity: CapacityPort = {
-    reconcile: () => Promise.resolve(),
+    // With an autoscaler of its own the world's loop launches (sim/autoscaler.ts); with engine-driven capacity (`run
+    // --capacity kwok|ec2`) the reconcile does, as the live providers' reconcile() does before the engine's step.
+    reconcile: () => {
+      if (launcher === 'engine') autoscaler.tick();
+      return Promise.resolve();
+    },
     signal: () => autoscaler.signal(),
   };
 

@@ -4,7 +4,7 @@ import type { Catalog } from '../src/catalog/catalog.js';
 import { buildPlan, type Plan } from '../src/planner/plan.js';
 import type { TimingModel } from '../src/planner/timing.js';
 import type { ScenarioInputs } from './scenario-inputs.js';
-import { simulate, type SimResult } from './simulate.js';
+import { simulate, type SimCapacity, type SimResult } from './simulate.js';
 import type { ProgressSink } from '../src/model/progress.js';
 
 export interface RehearsalOptions {
@@ -12,6 +12,8 @@ export interface RehearsalOptions {
   /** Node options (--max-pods, --vm-memory-overhead-percent) for the plan, and so for the nodes the rehearsal launches. */
   readonly allocatable?: AllocatableOptions;
   readonly sources?: { readonly cluster: string; readonly vngs: string };
+  /** Who launches the new nodes (simulate's `capacity`): an autoscaler of its own (default) or the engine's reconcile. */
+  readonly capacity?: SimCapacity;
   /** Told the plan's phases, then the simulation's batches (see buildPlan and simulate); no effect on either. */
   readonly onProgress?: ProgressSink;
 }
@@ -41,6 +43,7 @@ export async function rehearse(
     engineSettings: inputs.engine,
     faults: inputs.faults,
     seed: inputs.seed,
+    ...(options.capacity !== undefined ? { capacity: options.capacity } : {}),
     ...(inputs.maxSeconds !== undefined ? { maxSeconds: inputs.maxSeconds } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });

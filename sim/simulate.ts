@@ -30,6 +30,13 @@ export interface SimInput {
   readonly catalog: Catalog;
   readonly plan: Plan;
   readonly timing?: Partial<SimTiming>;
+  /**
+   * Who launches the new nodes. `autoscaler` (the default): an autoscaler of its own, Ocean's or Karpenter's or
+   * cluster-autoscaler's, on its own loop every `autoscalerIntervalSeconds`, as `run` with an external autoscaler or
+   * `--executor ocean`. `engine`: the executor itself at the start of each reconcile, as `run --capacity kwok|ec2` does
+   * (src/live/capacity-kwok.ts, capacity-ec2.ts): a reconcile busy evicting a batch launches nothing until it is done.
+   */
+  readonly capacity?: SimCapacity;
   readonly faults?: readonly FaultSpec[];
   readonly seed: number;
   readonly engineSettings?: Partial<EngineSettings>;
@@ -48,6 +55,8 @@ export interface SimInput {
    */
   readonly onProgress?: ProgressSink;
 }
+
+export type SimCapacity = 'autoscaler' | 'engine';
 
 export interface SimBatch {
   readonly nodes: readonly string[];
@@ -84,6 +93,8 @@ export interface SimResult {
     readonly migrationId: string;
     readonly maxSeconds: number;
     readonly timing: SimTiming;
+    /** Present only when the engine launches the nodes (`capacity: 'engine'`); absent, an autoscaler of its own. */
+    readonly capacity?: 'engine';
     readonly engineSettings: EngineSettings;
     readonly faults: readonly string[];
     readonly params: Plan['params'];
@@ -99,6 +110,7 @@ export interface SimResult {
 
 export async function simulate(input: SimInput): Promise<SimResult> {
   const timing = resolveTiming(input.timing);
+  const capacity: SimCapacity = input.capacity ?? 'autoscaler';
   const settings: EngineSettings = { ...DEFAULT_ENGINE_SETTINGS, ...(input.engineSettings ?? {}) };
   const faults = [...(input.faults ?? [])].sort((a, b) => a.at - b.at);
   const seed = input.seed >>> 0;
@@ -132,7 +144,7 @@ export async function simulate(input: SimInput): Promise<SimResult> {
 
   const startEngine = (): void => {
     const inc = runtime.current;
-    const made = makePorts(world, autoscaler, runtime, inc);
+    const made = makePorts(world, autoscaler, runtime, inc, capacity);
     const ports = input.wrapPorts ? input.wrapPorts(made) : made;
     runtime.poke();
     MigrationEngine.resumeOrStart(ports, initialState(migrationId, enginePlan, queue.now, settings))
@@ -223,7 +235,7 @@ export async function simulate(input: SimInput): Promise<SimResult> {
     });
   }
 
-  autoscaler.start();
+  if (capacity === 'autoscaler') autoscaler.start();
   startEngine();
   const outcome = await runtime.run(() => final !== null || engineError !== null, maxSeconds, input.onProgress ? simProgress(world, queue, plan.batches.length, input.onProgress) : undefined);
   if (engineError !== null) throw engineError;
@@ -284,6 +296,7 @@ export async function simulate(input: SimInput): Promise<SimResult> {
       migrationId,
       maxSeconds,
       timing,
+      ...(capacity === 'engine' ? { capacity } : {}),
       engineSettings: settings,
       faults: faults.map(formatFault),
       params: plan.params,

@@ -24,12 +24,18 @@ export const TIMING_KIND = 'TimingModel';
 
 /**
  * KWOK's lifecycle on the local control plane: no instance boots (a node object is created and KWOK reports it Ready
- * within about a second), pods turn Running and Ready as soon as they are bound, a local API server answers in a few
- * milliseconds, and the kwok capacity provider launches at the engine's reconcile (every 5 s), not on an autoscaler's 10 s
- * loop. The client-side rate limit is the executor's (20/40), as for a real cluster.
+ * within about a second), pods turn Running and Ready as soon as they are bound, and the kwok capacity provider launches
+ * at the engine's reconcile (every 5 s), not on an autoscaler's 10 s loop (rehearse such a run with `--capacity kwok`:
+ * the launches then wait for the reconcile, as they do in the run). The client-side rate limit is the executor's (20/40).
+ *
+ * A request takes 90 ms: measured here, the median gap between two consecutive evictions of `run` on the local control
+ * plane (bench:live, bench/live-audit.ts over the API server's audit log): 76-85 ms at 10 nodes / 200 pods, 98 ms at
+ * 100 nodes / 3,000 pods, nearly all of it the API server's own (an eviction reads the PodDisruptionBudgets, may update one
+ * and deletes the pod: 60-94 ms at the median on the 2-core machine that also runs etcd, the controllers, kube-scheduler
+ * and KWOK). A GET is faster, but the evictions are what a run waits for.
  */
 export const KWOK_SIM_TIMING: Partial<SimTiming> = {
-  apiLatencySeconds: 0.01,
+  apiLatencySeconds: 0.09,
   ec2LatencySeconds: 0.01,
   schedulerDelaySeconds: 0.05,
   autoscalerIntervalSeconds: 5,

@@ -29,6 +29,8 @@ interface SimulateOptions extends PlanOptions, EngineFlagOptions {
   maxTime?: string;
   traceOut?: string;
   htmlOut?: string;
+  /** external (default), kwok or ec2: who launches the new nodes (commander checks the choice). */
+  capacity: 'external' | 'kwok' | 'ec2';
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -77,6 +79,11 @@ export function simulateCommand(): Command {
     .option('--max-time <duration>', 'cut the run short after this much virtual time (default: the plan bound plus 1h)')
     .option('--trace-out <file>', 'write the trace (every event of the run) to this file, one JSON object per line; -o json then leaves it out')
     .option('--timing <file>', 'the timing model: a file written by vngshift calibrate, or eks (the default) or kwok; over a scenario\'s own timing')
+    .addOption(
+      new Option('--capacity <provider>', "who launches the new nodes, as for run: external (Ocean or another autoscaler, on its own loop) or kwok/ec2 (the executor, at each reconcile)")
+        .choices(['external', 'kwok', 'ec2'])
+        .default('external'),
+    )
     .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json', 'markdown', 'html']).default('text'))
     .option('--html-out <file>', 'also write the report as one self-contained HTML file (timeline and batch charts, nothing loaded from the network)');
   return withProgressFlags(cmd)
@@ -111,7 +118,7 @@ export function simulateCommand(): Command {
         const sc = loadScenario(opts.scenario);
         const base = scenarioInputs(sc, catalog, seed);
         inputs = { ...base, engine: { ...base.engine, ...engineFlags }, faults: [...base.faults, ...extraFaults], maxSeconds: maxSeconds ?? base.maxSeconds };
-        replay = `vngshift simulate --scenario ${opts.scenario} --seed ${inputs.seed}${opts.capacityGrace !== undefined ? ` --capacity-grace ${opts.capacityGrace}` : ''}${opts.fault.map((f) => ` --fault ${f}`).join('')}`;
+        replay = `vngshift simulate --scenario ${opts.scenario} --seed ${inputs.seed}${opts.capacityGrace !== undefined ? ` --capacity-grace ${opts.capacityGrace}` : ''}${opts.capacity !== 'external' ? ` --capacity ${opts.capacity}` : ''}${opts.timing !== undefined ? ` --timing ${opts.timing}` : ''}${opts.fault.map((f) => ` --fault ${f}`).join('')}`;
       } else {
         if ((opts.cluster === undefined && opts.kubeconfig === undefined) || (opts.vngs === undefined && opts.oceanCluster === undefined)) {
           throw new InputError('flag --cluster', '', '', 'required (or --kubeconfig) with --vngs (or --ocean-cluster) when no --scenario is given');
@@ -144,6 +151,7 @@ export function simulateCommand(): Command {
           allowArchitectureChange: opts.allowArchitectureChange === true,
           ...(allocatable !== undefined ? { allocatable } : {}),
           sources: { cluster: inputs.clusterSource, vngs: vngsSource },
+          ...(opts.capacity !== 'external' ? { capacity: 'engine' as const } : {}),
           onProgress: (s) => reporter.step(s),
         });
       } finally {

@@ -1,6 +1,7 @@
 /** What every live adapter shares: the kubeconfig, the typed API, the call etiquette, the watch caches and the dry-run switch. */
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { ApiEtiquette, type EtiquetteOptions } from './etiquette.js';
+import { poolConnections } from './connection-pool.js';
 import { listAll, WatchedCache } from './informers.js';
 
 export interface LiveContext {
@@ -24,7 +25,7 @@ export function loadKubeConfig(kubeconfig: string | KubeConfig | undefined, cont
     else kc.loadFromFile(kubeconfig);
   }
   if (context !== undefined) kc.setCurrentContext(context);
-  return kc;
+  return poolConnections(kc);
 }
 
 export interface ContextOptions {
@@ -37,6 +38,7 @@ export interface ContextOptions {
 
 /** Builds the context; the caches are created but not started (see startContext). */
 export function makeContext(kc: KubeConfig, opts: ContextOptions = {}): LiveContext {
+  poolConnections(kc);
   const core = kc.makeApiClient(CoreV1Api);
   const api = new ApiEtiquette(opts.etiquette);
   const log = opts.log ?? (() => undefined);

@@ -107,7 +107,7 @@ describe('a timing model calibrated on a real run', () => {
     expect(timing.kind).toBe('TimingModel');
     expect(timing.timing['clientQps']).toBe(20);
 
-    const sim = await cli(['simulate', '--cluster', snapshot, '--vngs', vngsFile, '--nodes', SELECT, '--batch-size-percentage', '25', '--timing', timingFile, '--seed', '1', '-o', 'json']);
+    const sim = await cli(['simulate', '--cluster', snapshot, '--vngs', vngsFile, '--nodes', SELECT, '--batch-size-percentage', '25', '--timing', timingFile, '--capacity', 'kwok', '--seed', '1', '-o', 'json']);
     expect(sim.code, sim.err).toBe(0);
     const rehearsal = JSON.parse(sim.out) as { status: string; durationSeconds: number; batches: unknown[] };
     expect(rehearsal.status).toBe('Completed');
