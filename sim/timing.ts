@@ -21,7 +21,15 @@ export interface SimTiming {
   readonly schedulerDelaySeconds: number;
   /** Period of Ocean's autoscaler scale-up loop: Ocean reacts to pending pods within seconds (we use 10 s). */
   readonly autoscalerIntervalSeconds: number;
-  /** EC2 pending -> running for a general-purpose type: ~30-60 s for an EKS-optimised AMI (planner: 120 s node launch in all). */
+  /**
+   * EC2 pending -> running and booted for a general-purpose type (planner: 120 s node launch in all). The 45 s here with
+   * the join and Ready below (90 s from RunInstances to a Ready node) is the slow end of what is published: awslabs'
+   * node-latency-for-k8s example runs (c6a.large, EKS AMI, 2022) show the VM initialised at 11-13 s, the kubelet registered
+   * at 19-20 s and the node Ready at 24-30 s; a Karpenter maintainer puts nodes Ready typically in 30-40 s
+   * (aws/karpenter-provider-aws#6165, 2024); reports with custom AMIs or older bootstraps see registration at 39 s
+   * (awslabs/amazon-eks-ami#1099, c5.xlarge) and Ready at 70-100 s (aws/karpenter-provider-aws#3102). Not measured on EC2
+   * by this project: `vngshift calibrate` on a run's trace gives a cluster's own.
+   */
   readonly instanceBootSeconds: number;
   /** The same for GPU/accelerator families: larger AMIs, driver load (planner: 300 s in all). */
   readonly acceleratedInstanceBootSeconds: number;
@@ -31,7 +39,12 @@ export interface SimTiming {
   readonly nodeReadySeconds: number;
   /** Launch times vary by +-this fraction (seeded). */
   readonly launchJitter: number;
-  /** Bound -> Running: image pull and container start (planner: 30 s pod start including readiness). */
+  /**
+   * Bound -> Running: image pull and container start (planner: 30 s pod start including readiness). Kubernetes' own SLO for
+   * pod startup excludes the image pull (5 s at the 99th percentile, sig-scalability's pod_startup_latency); the pull is most
+   * of a start (AWS puts it at about three quarters, for its Seekable OCI work) and grows with the image (about a minute
+   * for a 400 MB image without lazy loading, a third-party measurement on Fargate). An estimate for a mid-sized image.
+   */
   readonly podStartSeconds: number;
   /** Running -> Ready: the first readiness probe passes (initialDelaySeconds of ~10 s is common). */
   readonly podReadySeconds: number;
