@@ -49,6 +49,21 @@ export class WaitQueue<T extends Queued> {
     this.memory[to] = this.memory[from] as number;
   }
 
+  /**
+   * Puts the pods from `from` to the end at `to` onward (to <= from), in order, and keeps the queue to them: as many move()
+   * calls followed by truncate(), in block copies.
+   */
+  moveRestAndTruncate(from: number, to: number): void {
+    const n = this.items.length;
+    if (from < n && to !== from) {
+      this.items.copyWithin(to, from, n);
+      this.ids.copyWithin(to, from, n);
+      this.cpu.copyWithin(to, from, n);
+      this.memory.copyWithin(to, from, n);
+    }
+    this.items.length = to + Math.max(0, n - from);
+  }
+
   /** Keeps the first `n` pods. */
   truncate(n: number): void {
     this.items.length = n;

@@ -31,6 +31,29 @@ function merged(a: Item[], b: Item[]): WaitQueue<Item> {
   return q;
 }
 
+describe('WaitQueue.moveRestAndTruncate', () => {
+  it('equals moving each pod from `from` on down to `to` onward, then keeping what was moved', () => {
+    fc.assert(
+      fc.property(fc.array(itemArb, { maxLength: 30 }), fc.nat(40), fc.nat(40), (list, x, y) => {
+        const from = Math.min(x, list.length);
+        const to = Math.min(y, from);
+        const one = new WaitQueue<Item>([...list]);
+        let kept = to;
+        for (let j = from; j < one.length; j++) one.move(j, kept++);
+        one.truncate(kept);
+        const block = new WaitQueue<Item>([...list]);
+        block.moveRestAndTruncate(from, to);
+        expect(block.toArray()).toEqual(one.toArray());
+        expect(block.length).toBe(to + list.length - from);
+        for (const field of ['ids', 'cpu', 'memory'] as const) {
+          expect(Array.from(block[field].slice(0, block.length))).toEqual(Array.from(one[field].slice(0, one.length)));
+        }
+      }),
+      { numRuns: 300, seed: 13 },
+    );
+  });
+});
+
 describe('WaitQueue.merge', () => {
   it('equals a stable sort of the queue followed by the new pods, typed arrays included', () => {
     fc.assert(
