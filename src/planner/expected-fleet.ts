@@ -302,8 +302,9 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
       uncover(e);
       if (e.batch === currentBatch && currentBatch > 0) batchPlaced += 1;
       if (onlyNew !== undefined && !sched.hasRoom(onlyNew, minCpu, minMemory)) {
-        for (let j = i + 1; j < n; j++) queue.move(j, kept++);
-        break;
+        // The pods after it stay queued, in order.
+        queue.moveRestAndTruncate(i + 1, kept);
+        return;
       }
     }
     queue.truncate(kept);

@@ -3,10 +3,10 @@
  * cluster as it is, the pods kube-scheduler could not place, the VNGs with what is already launched taken off their limits,
  * the cluster's architectures - built from the model's state, and made small without changing the answer.
  *
- * The view scaleUp() packs against is cut down without changing its answer. A node that takes no pod (cordoned, NotReady)
- * only holds domains and pods that rules count: one node of each kind (labels but the hostname, taints, state) stands for
- * all, with no room, carrying the pods that count for the pending pods' rules beyond one node (run-scheduler.ts
- * termsRelevantTo). A node that can take pods keeps its room: the pods that count for the pending pods' rules, or hold
+ * The view scaleUp() packs against is cut down without changing its answer. A node that takes no pod (cordoned, NotReady,
+ * or without room for the smallest pending pod: most new nodes once they filled up) only holds domains and pods that rules
+ * count: one node of each kind (labels but the hostname, taints, state) stands for all, with no room, carrying the pods
+ * that count for the pending pods' rules beyond one node (run-scheduler.ts termsRelevantTo). A node that can take pods keeps its room: the pods that count for the pending pods' rules, or hold
  * host ports, as they are; what the others request is taken off its allocatable. So do the nodes still booting, with their
  * DaemonSet pods and the pods meant for them. On a big cluster that is its schedulable nodes and few pods instead of every
  * pod. The pods handed over are the same objects from one scale-up to the next (copied once per node they are on).
@@ -68,13 +68,20 @@ export function scaleUpInputOf(input: RunViewInput): ScaleUpInput {
     return inputOf(input, nodes, pods);
   }
   const { onCandidates, onOthers } = input.scheduler.termsRelevantTo(input.pending);
+  // A node without room for the smallest pending pod (cpu, memory, a pod slot) takes none of them either.
+  let minCpu = Number.POSITIVE_INFINITY;
+  let minMemory = Number.POSITIVE_INFINITY;
+  for (const r of input.pending) {
+    minCpu = Math.min(minCpu, r.spec.requests['cpu'] ?? 0);
+    minMemory = Math.min(minMemory, r.spec.requests['memory'] ?? 0);
+  }
   // A node that takes no pod: one node of its kind stands for all (zones and domains are the same), with no room.
   const standIn = new Map<string, Node>();
   const nodeOf = new Map<string, string>();
   /** Nodes that take pods: where each is in `nodes`. */
   const candidates = new Map<string, number>();
   for (const n of sortedByName([...input.nodes.values()])) {
-    if (!n.unschedulable && n.ready) {
+    if (!n.unschedulable && n.ready && input.scheduler.hasRoom(n.name, minCpu, minMemory)) {
       candidates.set(n.name, nodes.length);
       nodes.push(n);
       continue;
@@ -192,9 +199,16 @@ function kindOf(n: Node): string {
   return k;
 }
 
+/** namespace/name of each pod handed over, made once per pod object (the same objects come back scale-up after scale-up). */
+const nameKeys = new WeakMap<Pod, string>();
+
 function byName(pods: readonly Pod[]): Pod[] {
   return pods
-    .map((p) => ({ p, k: `${p.namespace}/${p.name}` }))
+    .map((p) => {
+      let k = nameKeys.get(p);
+      if (k === undefined) nameKeys.set(p, (k = `${p.namespace}/${p.name}`));
+      return { p, k };
+    })
     .sort((a, b) => cmp(a.k, b.k))
     .map((x) => x.p);
 }

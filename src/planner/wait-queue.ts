@@ -49,15 +49,50 @@ export class WaitQueue<T extends Queued> {
     this.memory[to] = this.memory[from] as number;
   }
 
+  /**
+   * Puts the pods from `from` to the end at `to` onward (to <= from), in order, and keeps the queue to them: as many move()
+   * calls followed by truncate(), in block copies.
+   */
+  moveRestAndTruncate(from: number, to: number): void {
+    const n = this.items.length;
+    if (from < n && to !== from) {
+      this.items.copyWithin(to, from, n);
+      this.ids.copyWithin(to, from, n);
+      this.cpu.copyWithin(to, from, n);
+      this.memory.copyWithin(to, from, n);
+    }
+    this.items.length = to + Math.max(0, n - from);
+  }
+
   /** Keeps the first `n` pods. */
   truncate(n: number): void {
     this.items.length = n;
   }
 
-  /** The queue with `more` added, sorted by `order` (stable: among equals, the pods queued first stay first). */
+  /**
+   * The queue with `more` added, sorted by `order` (stable: among equals, the pods queued first stay first). Both lists are
+   * in order already as the model uses them (a pass keeps the queue's order): then they are merged in one sweep, which
+   * gives what sorting both together gives; otherwise they are sorted together.
+   */
   merge(more: readonly T[], order: (a: T, b: T) => number): void {
     if (more.length === 0) return;
-    this.reset([...this.items, ...more].sort(order));
+    const a = this.items;
+    if (!inOrder(a, order) || !inOrder(more, order)) {
+      this.reset([...a, ...more].sort(order));
+      return;
+    }
+    const out: T[] = new Array<T>(a.length + more.length);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (i < a.length && j < more.length) {
+      // Ties take the pod already queued: a stable sort of a followed by more does the same.
+      if (order(more[j] as T, a[i] as T) < 0) out[k++] = more[j++] as T;
+      else out[k++] = a[i++] as T;
+    }
+    while (i < a.length) out[k++] = a[i++] as T;
+    while (j < more.length) out[k++] = more[j++] as T;
+    this.reset(out);
   }
 
   private reset(list: T[]): void {
@@ -75,4 +110,10 @@ export class WaitQueue<T extends Queued> {
       this.memory[i] = e.memory;
     }
   }
+}
+
+/** Is the list sorted by `order` (no element before one it orders after)? */
+function inOrder<T>(list: readonly T[], order: (a: T, b: T) => number): boolean {
+  for (let i = 1; i < list.length; i++) if (order(list[i - 1] as T, list[i] as T) > 0) return false;
+  return true;
 }
