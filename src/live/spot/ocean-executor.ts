@@ -390,8 +390,10 @@ export class OceanExecutor {
       }
     }
     if (ob.migrationId === null) {
-      // Nothing in flight at Ocean: the batch was never submitted.
+      // Nothing in flight at Ocean: the batch was never submitted (a create saved but lost before Ocean had it included),
+      // so its nodes are among those the run gives back when it ends.
       if (batch.phase !== 'pending') batch.phase = 'pending';
+      ob.submittingAt = null;
       return this.stopped();
     }
     const st = await this.deps.api.status(ob.migrationId);

@@ -351,6 +351,44 @@ describe('cordonAllAtStart through Ocean', () => {
     expect(events.find((e) => e.kind === 'node.uncordon-failed')?.object).toBe('Node n5');
   });
 
+  it('a stop after a submission that never reached Ocean gives back that batch\'s nodes too', async () => {
+    // Batch 2's create is saved (write-ahead) but the process dies before the request leaves: Ocean never has it.
+    const nodes = new FakeNodes(NODES);
+    const store = new MemoryStore();
+    const clock = new TestClock();
+    const client = new SpotClient({ baseUrl: api.url, credentials, sleep: () => Promise.resolve(), attempts: 2 });
+    const real = new OceanMigrations(client, CLUSTER);
+    let creates = 0;
+    const dying: OceanMigrationApi = {
+      clusterId: CLUSTER,
+      create: (req) => {
+        creates += 1;
+        return creates === 1 ? real.create(req) : Promise.reject(new Error('killed'));
+      },
+      status: (id) => real.status(id),
+      list: () => real.list(),
+      stop: (id, t) => real.stop(id, t),
+    };
+    const first = new OceanExecutor({ api: dying, store, clock, trace: { record: () => undefined }, nodes }, freshState(), false);
+    await expect(runToEnd(first, clock)).rejects.toThrow('killed');
+    const saved = store.load();
+    expect(saved.ocean?.batches[1]).toMatchObject({ migrationId: null });
+    expect(saved.ocean?.batches[1]?.submittingAt).not.toBeNull();
+    expect(posts()).toHaveLength(1);
+    // The operator stops the migration; the run resumes, finds nothing at Ocean for batch 2, and ends Stopped.
+    const store2 = new MemoryStore();
+    store2.stop = { terminateDrained: false, requestedAt: clock.now() };
+    const events: EngineEvent[] = [];
+    const resumed = new OceanExecutor({ api: real, store: store2, clock, trace: { record: (e) => events.push(e) }, nodes }, saved, true);
+    await runToEnd(resumed, clock);
+    expect(resumed.current.status).toBe('Stopped');
+    expect(posts()).toHaveLength(1);
+    // Batch 2 (n3, n4) never went to Ocean: its nodes, cordoned by vngshift at the start, are given back with batch 3's.
+    expect(nodes.calls.map((c) => c.call).filter((c) => c.startsWith('uncordon')).sort()).toEqual(['uncordon n3', 'uncordon n4', 'uncordon n5']);
+    expect([...nodes.cordoned]).toEqual([]);
+    expect(resumed.current.nodePhase).toMatchObject({ n3: 'uncordoned', n4: 'uncordoned', n5: 'uncordoned' });
+  });
+
   it('a run killed after marking the nodes and before cordoning them cordons them when it resumes', async () => {
     const nodes = new FakeNodes(NODES);
     const first = setupWithNodes(freshState(), nodes);
