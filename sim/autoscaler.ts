@@ -86,8 +86,15 @@ export class Autoscaler {
       if (pending.length === 0) this.launchErrors = [];
       return;
     }
-    const candidates = stuck.filter((p) => !this.covered.has(p.uid)).sort((a, b) => cmp(podKey(a), podKey(b)));
-    this.unplaceable = this.unplaceable.filter((u) => stuck.some((p) => podKey(p) === u.pod));
+    const candidates = stuck
+      .filter((p) => !this.covered.has(p.uid))
+      .map((p) => ({ p, k: podKey(p) }))
+      .sort((a, b) => cmp(a.k, b.k))
+      .map((c) => c.p);
+    if (this.unplaceable.length > 0) {
+      const stuckKeys = new Set(stuck.map(podKey));
+      this.unplaceable = this.unplaceable.filter((u) => stuckKeys.has(u.pod));
+    }
     if (candidates.length === 0) return;
     // Nothing changed since the last pass: the same answer (solve() is pure).
     const signature = `${w.generation}|${this.backoffs.length}|${inFlight.length}|${candidates.map((p) => p.uid).join(',')}`;

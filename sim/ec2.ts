@@ -18,6 +18,8 @@ export interface SimInstance {
 export class Ec2 {
   readonly instances = new Map<string, SimInstance>();
   private counter = 0;
+  /** The instances in id order, kept until the next add (instances are added, never removed). */
+  private sorted: readonly SimInstance[] | null = null;
 
   /** A fresh instance id in EC2's shape (i- and 17 hex digits), from a counter. */
   nextId(): string {
@@ -27,6 +29,7 @@ export class Ec2 {
 
   add(instance: SimInstance): void {
     this.instances.set(instance.id, instance);
+    this.sorted = null;
   }
 
   get(id: string): SimInstance | undefined {
@@ -35,6 +38,9 @@ export class Ec2 {
 
   /** Instances in id order. */
   list(): SimInstance[] {
-    return [...this.instances.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    if (this.sorted === null || this.sorted.length !== this.instances.size) {
+      this.sorted = [...this.instances.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    }
+    return this.sorted.slice();
   }
 }

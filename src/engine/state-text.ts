@@ -132,22 +132,58 @@ function fieldText(k: string, v: unknown): string {
 }
 
 /**
+ * A field's piece (`{"key":` or `,"key":` and its value's text), kept per key with the value (a primitive) or the value's
+ * text (an object's: fieldText gives the same string object while it is unchanged) it was made from: most fields are the
+ * same from one reconcile to the next, and their piece is then the same string, made once.
+ */
+interface Piece {
+  readonly first: boolean;
+  /** Whether `from` is an object value's text rather than a primitive value. */
+  readonly object: boolean;
+  /** The primitive value, or the text of the object value. */
+  readonly from: unknown;
+  readonly piece: string;
+}
+const pieces = new Map<string, Piece>();
+
+/** The kept piece of field `k` when it was made from the same thing, else undefined. */
+function keptPiece(k: string, first: boolean, object: boolean, from: unknown): string | undefined {
+  const kept = pieces.get(k);
+  return kept !== undefined && kept.first === first && kept.object === object && kept.from === from ? kept.piece : undefined;
+}
+
+function newPiece(k: string, first: boolean, object: boolean, from: unknown, text: string): string {
+  const made = `${first ? '{' : ','}${JSON.stringify(k)}:${text}`;
+  pieces.set(k, { first, object, from, piece: made });
+  return made;
+}
+
+/**
  * The state's text in pieces whose concatenation is `JSON.stringify(state)`: one piece per field, and the batches one piece
- * each. A finished batch and the fixed fields are the same string object from one call to the next, so two lists of pieces
- * compare (sameParts) without building or reading the whole text: on a large migration the saved state grows with every pod
- * moved, and the engine asks at every reconcile whether it changed.
+ * each. A finished batch, the fixed fields and a field unchanged since the last call are the same string object from one
+ * call to the next, so two lists of pieces compare (sameParts) without building or reading the whole text: on a large
+ * migration the saved state grows with every pod moved, and the engine asks at every reconcile whether it changed.
  */
 export function stateParts(state: MigrationState): string[] {
   const parts: string[] = [];
   let first = true;
-  for (const [k, v] of Object.entries(state)) {
+  const fields = state as unknown as Record<string, unknown>;
+  for (const k of Object.keys(fields)) {
+    const v = fields[k];
     if (v === undefined || typeof v === 'function') continue;
-    const head = `${first ? '{' : ','}${JSON.stringify(k)}:`;
+    const isFirst = first;
     first = false;
     if (k !== 'batches') {
-      parts.push(head + fieldText(k, v));
+      if (typeof v !== 'object' || v === null) {
+        // A primitive: the same value, the same text (NaN, never equal to itself, is written anew each time).
+        parts.push(keptPiece(k, isFirst, false, v) ?? newPiece(k, isFirst, false, v, JSON.stringify(v)));
+      } else {
+        const text = fieldText(k, v);
+        parts.push(keptPiece(k, isFirst, true, text) ?? newPiece(k, isFirst, true, text, text));
+      }
       continue;
     }
+    const head = `${isFirst ? '{' : ','}${JSON.stringify(k)}:`;
     if (state.batches.length === 0) {
       parts.push(`${head}[]`);
       continue;

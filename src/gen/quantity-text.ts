@@ -31,6 +31,19 @@ function two(n: number): string {
  */
 export function timestampText(ms: number): string {
   const seconds = Math.floor(ms / 1000);
+  const kept = recentTimestamps.get(seconds);
+  if (kept !== undefined) return kept;
+  const text = timestampOf(seconds);
+  // A pod's times are written several times each (its conditions, its containers): the recent texts are kept, a bounded few.
+  if (recentTimestamps.size >= RECENT_TIMESTAMPS) recentTimestamps.clear();
+  recentTimestamps.set(seconds, text);
+  return text;
+}
+
+const RECENT_TIMESTAMPS = 4096;
+const recentTimestamps = new Map<number, string>();
+
+function timestampOf(seconds: number): string {
   const days = Math.floor(seconds / 86400);
   const inDay = seconds - days * 86400;
   // Civil date from days since 1970-01-01 (proleptic Gregorian calendar, eras of 400 years).
