@@ -22,8 +22,9 @@
  * looked at every 30 s) is the guard.
  *
  * As kube-scheduler sees the cluster: a NotReady node carries the node lifecycle controller's not-ready NoSchedule taint; a
- * terminating pod keeps its room until it is gone. Preemption deletes the victims gracefully and the preemptor is tried
- * again once they are gone (no nominatedNodeName reservation: another pod may take the room first).
+ * terminating pod keeps its room until it is gone. Preemption deletes the victims gracefully; as kube-scheduler's
+ * PodEligibleToPreemptOthers, the preemptor preempts no one else while one of its victims still terminates, and it is
+ * moved back when they are gone (no nominatedNodeName reservation: another pod may take the room first).
  */
 import type { Cluster, Node, Pod, PodDisruptionBudget, Taint } from '../../src/model/types.js';
 import type { Prng } from '../../src/gen/prng.js';
