@@ -21,15 +21,17 @@ import { runPreFilters, type FeasibleIndex, type NodeLocalAnswers } from './fram
 import { termSelects } from './match.js';
 import { NodeChangeLog } from './node-changes.js';
 import type { CacheListener } from './cache.js';
-import type { PlacedIndex } from './placed-index.js';
+import type { PlacedIndex, PodGroup } from './placed-index.js';
 import { DEFAULT_SCORES } from './profile.js';
 import { ClassIndex, nodeLocalVerdict, otherNodesVerdict, type ClassVerdicts } from './class-index.js';
+import { AntiAffinityNamespaces } from './anti-affinity-namespaces.js';
 import type { FilterResult, NodeState, SchedPod, Snapshot } from './types.js';
 
 /** Per class: whether a placed pod's required anti-affinity selects its pods. */
 interface Repulsion {
-  /** How many of the index's anti-affinity groups were checked for selecting the pod. */
-  antiScanned: number;
+  /** How many of the anti-affinity groups of the class's namespace, and of those of any namespace, were checked. */
+  ownScanned: number;
+  anyScanned: number;
   /** Some placed pod's anti-affinity selects the pod: its verdicts read other nodes' pods. */
   repelled: boolean;
 }
@@ -102,6 +104,7 @@ const sparse = (feasible: number, all: number): boolean => feasible * 8 <= all;
 export class ClassCache {
   private readonly entries = new Map<string, ClassEntry>();
   private readonly repulsion = new Map<string, Repulsion>();
+  private readonly antiGroups: AntiAffinityNamespaces;
   private readonly known = new Map<string, KnownAnswer>();
   private readonly log: NodeChangeLog;
   private readonly max: number;
@@ -114,6 +117,7 @@ export class ClassCache {
     this.max = options.max ?? 256;
     this.useIndex = options.useIndex ?? sparse;
     this.log = new NodeChangeLog((name) => source.slotOf(name));
+    this.antiGroups = new AntiAffinityNamespaces(() => source.placed().withRequiredAntiAffinity);
     source.listen(this.log);
   }
 
@@ -227,14 +231,14 @@ export class ClassCache {
   /** Whether a placed pod's required anti-affinity selects the pods of class `key` (checked against new groups only). */
   private repelled(key: string, pod: SchedPod, snapshot: () => Snapshot): boolean {
     let r = this.repulsion.get(key);
-    if (r === undefined) this.repulsion.set(key, (r = { antiScanned: 0, repelled: false }));
-    const anti = this.source.placed().withRequiredAntiAffinity;
-    if (r.repelled || r.antiScanned >= anti.length) return r.repelled;
+    if (r === undefined) this.repulsion.set(key, (r = { ownScanned: 0, anyScanned: 0, repelled: false }));
+    if (r.repelled) return true;
+    const { own, any } = this.antiGroups.candidates(pod.namespace);
+    if (r.ownScanned >= own.length && r.anyScanned >= any.length) return false;
     const current = snapshot();
-    for (; !r.repelled && r.antiScanned < anti.length; r.antiScanned++) {
-      const g = anti[r.antiScanned];
-      if (g !== undefined && g.rep.podAntiAffinity.some((t) => termSelects(t, g.rep, pod, current))) r.repelled = true;
-    }
+    const selects = (g: PodGroup): boolean => g.rep.podAntiAffinity.some((t) => termSelects(t, g.rep, pod, current));
+    for (; !r.repelled && r.ownScanned < own.length; r.ownScanned++) if (selects(own[r.ownScanned] as PodGroup)) r.repelled = true;
+    for (; !r.repelled && r.anyScanned < any.length; r.anyScanned++) if (selects(any[r.anyScanned] as PodGroup)) r.repelled = true;
     return r.repelled;
   }
 

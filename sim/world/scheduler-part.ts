@@ -1,21 +1,30 @@
 /**
- * The world's scheduler, as kube-scheduler behaves: a queue of Pending pods (priority, then age, then name), coalesced
- * scheduling passes, an unschedulable pool retried after a cluster change or every UNSCHEDULABLE_RETRY_SECONDS, and
+ * The world's scheduler, as kube-scheduler behaves: an active queue of the pods to try (priority, then age, then name),
+ * coalesced scheduling passes, an unschedulable pool with QueueingHints and the periodic flush (scheduling-queue.ts), and
  * assume-then-bind (the chosen node is reserved at once, the Binding lands after the API latency). Node choice, scoring and
  * preemption are the world's own kube-scheduler (sim/scheduler/: the default profile's filter and score plugins, a seeded
  * tie-break, PostFilter preemption), independent of the planner's packing and predicates, so a rehearsal can disagree with
  * the plan. As kube-scheduler at scale, a cycle evaluates nodes until it has found numFeasibleNodesToFind feasible ones
  * (every node below 100 nodes), starting where the previous cycle stopped, and scores only those.
  *
- * What a pass costs: the class cache (class-cache.ts) keeps each class's node-local verdicts on every node up to date from
- * the cache's changes, so a cycle visits only the nodes that pass them, and a pod that passes none on any node gets its
- * answer without a cycle; the failure memo keeps the other failures (pods that pass a node's node-local filters but not
- * topology spread or pod affinity anywhere). Every pending pod is still looked at in every pass (its answer and the time
- * of its last try are per pod), so a pass costs at least the pending pods.
+ * QueueingHints: a pod that found no node waits in the pool and goes back to the active queue only when a cluster event
+ * since may have made it schedulable (or preemption possible). The events are the scheduler cache's changes - a node
+ * added, changed (Ready, cordon, taints, labels) or removed, a pod placed on or gone from a node - and whether they may have
+ * is decided exactly, for a group of equal pods at once, at the start of each pass and after a pass that changed the cache
+ * itself: the class cache (class-cache.ts) follows the changed nodes and knows when a group's pods pass the node-local
+ * filters nowhere and cannot preempt (the kube-scheduler hints of NodeResourcesFit, NodeAffinity, TaintToleration,
+ * NodeUnschedulable, NodePorts, the volume plugins: a node added or changed, a pod gone from a node, now passing), and the
+ * failure memo (failure-memo.ts) follows the events that reach topology spread and pod (anti-)affinity (a pod their terms
+ * count placed or gone, a node's labels changed, a repelling pod gone) and preemption (a pod of lower priority placed). A
+ * pod moved is the same pod as before for the queue order. A pass so costs the pool's groups and classes and the pods that
+ * may have changed, not every Pending pod. Every cache change from outside the scheduler asks for a pass while the pool is
+ * not empty, so no event goes unlooked-at; the flush (kube-scheduler's podMaxInUnschedulablePodsDuration, 5 minutes,
+ * looked at every 30 s) is the guard.
  *
  * As kube-scheduler sees the cluster: a NotReady node carries the node lifecycle controller's not-ready NoSchedule taint; a
- * terminating pod keeps its room until it is gone. Preemption deletes the victims gracefully and the preemptor is tried
- * again once they are gone (no nominatedNodeName reservation: another pod may take the room first).
+ * terminating pod keeps its room until it is gone. Preemption deletes the victims gracefully; as kube-scheduler's
+ * PodEligibleToPreemptOthers, the preemptor preempts no one else while one of its victims still terminates, and it is
+ * moved back when they are gone (no nominatedNodeName reservation: another pod may take the room first).
  */
 import type { Cluster, Node, Pod, PodDisruptionBudget, Taint } from '../../src/model/types.js';
 import type { Prng } from '../../src/gen/prng.js';
@@ -30,10 +39,8 @@ import type { SimTiming } from '../timing.js';
 import type { ApiStore } from './api-store.js';
 import type { WorldScheduler } from './scheduler-seam.js';
 import { PendingOrder } from './pending-order.js';
+import { FLUSH_PERIOD_SECONDS, MAX_IN_UNSCHEDULABLE_SECONDS, SchedulingQueue } from './scheduling-queue.js';
 import { key, type SimNode, type SimPod } from './types.js';
-
-/** An unschedulable pod is tried again at least this often even when nothing changed (pod affinity to new pods, ...). */
-const UNSCHEDULABLE_RETRY_SECONDS = 30;
 
 /** The node lifecycle controller's taint on a NotReady node (TaintNodesByCondition). */
 export const NOT_READY_TAINT: Taint = { key: 'node.kubernetes.io/not-ready', value: '', effect: 'NoSchedule' };
@@ -63,12 +70,19 @@ export class KubeScheduler implements WorldScheduler {
   private readonly localKeys = new WeakMap<Pod, string>();
   private schedulePending = false;
   /**
-   * Bumped by every change that can make an unschedulable pod fit (a node added, Ready or uncordoned, a pod gone). As in
-   * kube-scheduler's unschedulable queue, a pod that found no node is tried again only after such a change, or after
-   * UNSCHEDULABLE_RETRY_SECONDS.
+   * Bumped by every change the world reports as one that can make an unschedulable pod fit (a node Ready, uncordoned or
+   * removed, a pod gone): the autoscaler skips its pass while it has not moved. The queue's wake-ups do not read it.
    */
   private gen = 0;
-  private retryPending = false;
+  /** The active queue and the unschedulable pool. */
+  private readonly pending = new SchedulingQueue();
+  private flushArmed = false;
+  /** The equivalence keys whose memo entries were asked for since the pool was last looked at (the memo keeps those). */
+  private memoKeys = new Set<string>();
+  /** The cache's version when the pool was last looked at: nothing can have moved while it is the same. */
+  private wokenAt = -1;
+  /** A preemptor's victims (uids), while it is Pending: it preempts no more while one of them still holds its room. */
+  private readonly victimsOf = new Map<SimPod, readonly string[]>();
   /**
    * The snapshot the current pass reads, while the cache is as it was made from (its version): the PDBs, the one thing of
    * a snapshot read live, do not change during a pass but through a preemption, which drops it.
@@ -95,13 +109,14 @@ export class KubeScheduler implements WorldScheduler {
     this.memo = new FailureMemo((priority) => this.cache.hasPriorityBelow(priority), (name) => this.cache.stateOf(name));
     this.cache.listen(this.memo);
     this.classes = new ClassCache(this.cache);
-    for (const p of store.pods.values()) if (p.nodeName === null) this.unbound.add(p);
+    for (const p of store.pods.values()) if (p.nodeName === null) this.enqueue(p);
     store.pods.listen({
       added: (p) => {
-        if (p.nodeName === null) this.unbound.add(p);
+        if (p.nodeName === null) this.enqueue(p);
       },
       removed: (p) => {
         this.unbound.remove(p);
+        this.pending.remove(p);
       },
     });
   }
@@ -112,26 +127,38 @@ export class KubeScheduler implements WorldScheduler {
 
   nodeAdded(node: SimNode): void {
     this.cache.setNode(this.schedNode(node));
+    this.poolEvent();
   }
 
   nodeRemoved(name: string): void {
     this.cache.removeNode(name);
-    for (const p of this.assumedOn.get(name) ?? []) if (p.assumed === name) p.assumed = null;
+    // Bindings in flight to the node are dropped: their pods go back to the active queue.
+    for (const p of this.assumedOn.get(name) ?? []) {
+      if (p.assumed !== name) continue;
+      p.assumed = null;
+      this.enqueue(p);
+    }
     this.assumedOn.delete(name);
+    this.poolEvent();
   }
 
   nodeSchedulabilityChanged(node: SimNode): void {
     this.cache.setNode(this.schedNode(node));
+    this.poolEvent();
   }
 
   podBound(pod: SimPod, node: string): void {
     this.cache.addPod(this.schedPod(pod), node);
+    this.poolEvent();
   }
 
   podGone(pod: SimPod): void {
     this.unassume(pod);
     this.unbound.remove(pod);
+    this.pending.remove(pod);
+    this.victimsOf.delete(pod);
     this.cache.removePod(pod.uid);
+    this.poolEvent();
   }
 
   requestSchedule(clusterChanged = true): void {
@@ -148,7 +175,23 @@ export class KubeScheduler implements WorldScheduler {
     return this.unbound.list((p) => p.assumed === null && !p.terminating && p.phase === 'Pending');
   }
 
+  /** A pod waiting to be tried: in the active queue (a pod stored unbound, or whose binding was dropped). */
+  private enqueue(p: SimPod): void {
+    this.unbound.add(p);
+    if (p.assumed === null && !p.terminating && p.phase === 'Pending') this.pending.activate(p);
+  }
+
+  /**
+   * A change of the cache from outside the scheduler: the pool's pods may be moved by it, which the next pass looks at
+   * (asked for here, without counting as a cluster change for the generation: the caller says that).
+   */
+  private poolEvent(): void {
+    if (this.pending.parkedCount > 0) this.requestSchedule(false);
+  }
+
   private assume(pod: SimPod, node: string): void {
+    this.pending.remove(pod);
+    this.victimsOf.delete(pod);
     pod.assumed = node;
     let on = this.assumedOn.get(node);
     if (on === undefined) {
@@ -202,61 +245,90 @@ export class KubeScheduler implements WorldScheduler {
     return this.passSnapshot.snapshot;
   }
 
+  /** The pool's group of a pod: its node-local key, priority and preemption policy (knownFailure answers them alike). */
+  private groupKey(p: SimPod): string {
+    return `${p.base.priority}|${this.schedPod(p).preemptionPolicy ?? ''}|${this.localKey(p)}`;
+  }
+
+  /**
+   * The QueueingHints: moves to the active queue the pool's pods that may fit or preempt now, group by group (see the
+   * header); how many moved. A group whose pods pass the node-local filters nowhere and cannot preempt stays as a whole
+   * (the class cache's knownFailure); else each class of it stays while the failure memo still holds its answer.
+   */
+  private wake(): number {
+    if (this.cache.version === this.wokenAt) return 0;
+    this.wokenAt = this.cache.version;
+    this.memoKeys = new Set();
+    let moved = 0;
+    for (const group of this.pending.parkedGroups()) {
+      const first = group.classes.values().next().value?.values().next().value;
+      if (first === undefined) continue;
+      if (this.classes.knownFailure(this.schedPod(first), () => this.snapshot(), group.localKey) !== null) continue;
+      for (const ek of [...group.classes.keys()]) {
+        this.memoKeys.add(ek);
+        if (this.memo.message(ek) === null) moved += this.pending.wake(group, ek);
+      }
+    }
+    return moved;
+  }
+
   private schedulePass(): void {
     this.passSnapshot = null;
+    this.wake();
     // A pod like one that found no node and nothing to preempt in this pass finds none either: nodes only fill up.
     const failed = new Map<string, string>();
     const now = this.queue.now;
-    let left = false;
-    const waiting = new Set<string>();
-    for (const pod of this.pendingPods()) {
+    for (const pod of this.pending.takeActive()) {
+      if (pod.nodeName !== null || pod.assumed !== null || pod.terminating || pod.phase !== 'Pending' || !this.store.alive(pod)) continue;
       const ek = this.equivalenceKey(pod);
-      const tried = pod.triedAt;
-      if (tried && tried.generation === this.gen && now - tried.t < UNSCHEDULABLE_RETRY_SECONDS) {
-        waiting.add(ek);
-        left = true;
-        continue;
-      }
       let known = failed.get(ek) ?? null;
       if (known === null) {
         known = this.classes.knownFailure(this.schedPod(pod), () => this.snapshot(), this.localKey(pod));
-        // A failure the class cache knows needs no memo entry (the memo forgets the classes not in `waiting`).
-        if (known === null) waiting.add(ek);
-        known ??= this.memo.message(ek);
+        // A failure the class cache knows needs no memo entry (the memo forgets the classes it was not asked about).
+        if (known === null) {
+          this.memoKeys.add(ek);
+          known = this.memo.message(ek);
+        }
       }
       const answer: ScheduleOneResult = known !== null ? { kind: 'unschedulable', message: known } : this.cycle(pod, ek);
       if (answer.kind === 'scheduled') {
         const target = answer.node;
-        pod.triedAt = undefined;
         this.assume(pod, target);
         this.cache.addPod(this.schedPod(pod), target);
         this.queue.after(this.timing.apiLatencySeconds, 'bind', () => this.bind(pod, target));
         continue;
       }
-      left = true;
       if (answer.kind === 'unschedulable') failed.set(ek, answer.message);
       // Traced once per pod (the first FailedScheduling); later answers only update the reason.
       if (pod.unschedulable === null) this.store.emit('pod.unschedulable', `Pod ${key(pod.namespace, pod.name)}`, { reason: answer.message });
       pod.unschedulable = answer.message;
-      if (tried === undefined) pod.triedAt = { t: now, generation: this.gen };
-      else {
-        tried.t = now;
-        tried.generation = this.gen;
-      }
-      if (answer.kind === 'preempt') {
+      this.pending.park(pod, this.groupKey(pod), this.localKey(pod), ek, now);
+      // kube-scheduler's PodEligibleToPreemptOthers: a pod whose victims are still terminating preempts no one else.
+      if (answer.kind === 'preempt' && !this.awaitingVictims(pod)) {
         this.preempt(pod, answer.node, answer.victims);
         this.passSnapshot = null;
       }
     }
+    // The pass's own changes of the cache (pods assumed, bindings dropped) are events for the pool too: a pod moved by
+    // them is tried in the next pass.
+    if (this.wake() > 0) this.requestSchedule(false);
     this.passSnapshot = null;
-    this.memo.retain(waiting);
-    if (left && !this.retryPending) {
-      this.retryPending = true;
-      this.queue.after(UNSCHEDULABLE_RETRY_SECONDS, 'scheduler retry', () => {
-        this.retryPending = false;
-        this.requestSchedule(false);
-      });
-    }
+    this.memo.retain(this.memoKeys);
+    this.armFlush();
+  }
+
+  /**
+   * kube-scheduler's flushUnschedulablePodsLeftover: every FLUSH_PERIOD_SECONDS while the pool is not empty, the pods in it
+   * for longer than MAX_IN_UNSCHEDULABLE_SECONDS go back to the active queue.
+   */
+  private armFlush(): void {
+    if (this.flushArmed || this.pending.parkedCount === 0) return;
+    this.flushArmed = true;
+    this.queue.after(FLUSH_PERIOD_SECONDS, 'scheduler flush', () => {
+      this.flushArmed = false;
+      if (this.pending.flush(this.queue.now - MAX_IN_UNSCHEDULABLE_SECONDS) > 0) this.requestSchedule(false);
+      this.armFlush();
+    });
   }
 
   /** A full scheduling cycle; a failure without a preemption victim is remembered for the pods equal to this one. */
@@ -268,8 +340,18 @@ export class KubeScheduler implements WorldScheduler {
     return answer;
   }
 
+  /** Whether some victim of the pod's last preemption is still on its node (terminating). */
+  private awaitingVictims(pod: SimPod): boolean {
+    const victims = this.victimsOf.get(pod);
+    if (victims === undefined) return false;
+    if (victims.some((uid) => this.cache.nodeOf(uid) !== null)) return true;
+    this.victimsOf.delete(pod);
+    return false;
+  }
+
   /** PostFilter preemption: the victims are deleted gracefully; the preemptor is tried again once they are gone. */
   private preempt(pod: SimPod, node: string, victims: readonly SchedPod[]): void {
+    this.victimsOf.set(pod, victims.map((v) => v.uid));
     this.store.emit('pod.preempting', `Pod ${key(pod.namespace, pod.name)}`, { node, victims: victims.map((v) => key(v.namespace, v.name)).join(',') });
     for (const v of victims) {
       const victim = this.store.pods.get(key(v.namespace, v.name));
@@ -283,7 +365,10 @@ export class KubeScheduler implements WorldScheduler {
     this.unassume(pod);
     if (!this.store.nodes.has(node) || pod.terminating) {
       this.cache.removePod(pod.uid);
-      if (!pod.terminating) this.requestSchedule();
+      if (!pod.terminating) {
+        this.enqueue(pod);
+        this.requestSchedule();
+      }
       return;
     }
     this.store.pods.bind(pod, node);

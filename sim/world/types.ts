@@ -61,11 +61,6 @@ export interface SimPod {
   neverReady: boolean;
   /** The scheduler's last "0/N nodes are available" answer while Pending; null once bound or before the first try. */
   unschedulable: string | null;
-  /**
-   * When the scheduler last found no node for it, and the cluster generation then (see WorldScheduler.generation); one
-   * object per pod, changed in place.
-   */
-  triedAt?: { t: number; generation: number };
   /** The scheduler's equivalence key of the pod, once worked out. */
   schedKey?: string;
   /** The scheduler's view of the pod and its node-local key (sim/scheduler/class-cache.ts), once made. */

@@ -1,0 +1,136 @@
+/**
+ * The world's scheduling queue, as kube-scheduler's (pkg/scheduler/backend/queue): an active queue of the pods to try in the
+ * next pass, and a pool of unschedulable pods that are tried again only when their rejection may have gone (the caller's
+ * QueueingHints: scheduler-part.ts) or when they stayed in the pool longer than podMaxInUnschedulablePodsDuration (the
+ * periodic flush). No backoff queue: a pod moved out of the pool is tried in the next pass.
+ *
+ * The pool holds the pods by group of pods that get the same answer about the same cluster: a group is the pods with one
+ * node-local key, priority and preemption policy (the class cache's knownFailure answers them all at once), split into
+ * equivalence classes (the failure memo answers a class at once). A pass then costs the groups and classes of the pool and
+ * the pods it tries, not every Pending pod.
+ */
+import { queueOrder } from './pending-order.js';
+import type { SimPod } from './types.js';
+
+/**
+ * kube-scheduler's podMaxInUnschedulablePodsDuration (5 minutes): a pod in the pool longer than this is tried again even
+ * when no event moved it, and the period of its flushUnschedulablePodsLeftover loop (30 s).
+ */
+export const MAX_IN_UNSCHEDULABLE_SECONDS = 300;
+export const FLUSH_PERIOD_SECONDS = 30;
+
+/** Pods of one node-local key, priority and preemption policy in the pool, by equivalence key. */
+export interface ParkedGroup {
+  /** The node-local key (class-cache.ts nodeLocalKey) its pods share. */
+  readonly localKey: string;
+  /** Equivalence key -> its pods in the pool (insertion order). */
+  readonly classes: Map<string, Set<SimPod>>;
+}
+
+interface Parked {
+  readonly group: ParkedGroup;
+  readonly groupKey: string;
+  readonly ek: string;
+  /** When the pod entered the pool (virtual seconds). */
+  readonly at: number;
+}
+
+export class SchedulingQueue {
+  /** The pods to try in the next pass (taken in queue order). */
+  private active = new Set<SimPod>();
+  /** The unschedulable pool, by group key (insertion order: the order the groups are looked at). */
+  private readonly groups = new Map<string, ParkedGroup>();
+  private readonly parked = new Map<SimPod, Parked>();
+  /** The pool's entries in the order they entered it, for the flush (an entry no longer current is skipped). */
+  private fifo: { readonly pod: SimPod; readonly at: number }[] = [];
+  private fifoHead = 0;
+
+  /** A pod to try in the next pass (out of the pool if it was there). */
+  activate(pod: SimPod): void {
+    this.unpark(pod);
+    this.active.add(pod);
+  }
+
+  /** The pod left the queue (bound, assumed, deleted). */
+  remove(pod: SimPod): void {
+    this.active.delete(pod);
+    this.unpark(pod);
+  }
+
+  /** The pod found no node: it waits in the pool, in the group `groupKey` (node-local key `localKey`) and class `ek`. */
+  park(pod: SimPod, groupKey: string, localKey: string, ek: string, now: number): void {
+    this.active.delete(pod);
+    this.unpark(pod);
+    let group = this.groups.get(groupKey);
+    if (group === undefined) this.groups.set(groupKey, (group = { localKey, classes: new Map() }));
+    let pods = group.classes.get(ek);
+    if (pods === undefined) group.classes.set(ek, (pods = new Set()));
+    pods.add(pod);
+    this.parked.set(pod, { group, groupKey, ek, at: now });
+    this.fifo.push({ pod, at: now });
+  }
+
+  /** Whether the pod is in the pool. */
+  isParked(pod: SimPod): boolean {
+    return this.parked.has(pod);
+  }
+
+  /** The active pods in queue order (priority, then age, then namespace/name); the active queue is empty after. */
+  takeActive(): SimPod[] {
+    const out = [...this.active].sort(queueOrder);
+    this.active = new Set();
+    return out;
+  }
+
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  get parkedCount(): number {
+    return this.parked.size;
+  }
+
+  /** The pool's groups (live: wake() below may empty and drop the one being looked at). */
+  parkedGroups(): ParkedGroup[] {
+    return [...this.groups.values()];
+  }
+
+  /** Moves every pod of class `ek` of `group` to the active queue; how many moved. */
+  wake(group: ParkedGroup, ek: string): number {
+    const pods = group.classes.get(ek);
+    if (pods === undefined) return 0;
+    const moving = [...pods];
+    for (const p of moving) this.activate(p);
+    return moving.length;
+  }
+
+  /** Moves the pods that entered the pool before `cutoff` (and stayed since) to the active queue; how many moved. */
+  flush(cutoff: number): number {
+    let moved = 0;
+    while (this.fifoHead < this.fifo.length) {
+      const e = this.fifo[this.fifoHead] as { readonly pod: SimPod; readonly at: number };
+      if (e.at >= cutoff) break;
+      this.fifoHead++;
+      const p = this.parked.get(e.pod);
+      if (p === undefined || p.at !== e.at) continue;
+      this.activate(e.pod);
+      moved++;
+    }
+    // The entries passed are dropped once they are half of the list.
+    if (this.fifoHead * 2 >= this.fifo.length && this.fifoHead > 0) {
+      this.fifo = this.fifo.slice(this.fifoHead);
+      this.fifoHead = 0;
+    }
+    return moved;
+  }
+
+  private unpark(pod: SimPod): void {
+    const p = this.parked.get(pod);
+    if (p === undefined) return;
+    this.parked.delete(pod);
+    const pods = p.group.classes.get(p.ek);
+    pods?.delete(pod);
+    if (pods !== undefined && pods.size === 0) p.group.classes.delete(p.ek);
+    if (p.group.classes.size === 0 && this.groups.get(p.groupKey) === p.group) this.groups.delete(p.groupKey);
+  }
+}
