@@ -4,30 +4,13 @@
  * once, not at the pool's flush five minutes later.
  */
 import { describe, expect, it } from 'vitest';
-import { World } from '../../../sim/cluster.js';
-import { EventQueue } from '../../../sim/event-queue.js';
-import { FaultState } from '../../../sim/fault-state.js';
-import { DEFAULT_SIM_TIMING } from '../../../sim/timing.js';
 import { MAX_IN_UNSCHEDULABLE_SECONDS, SchedulingQueue } from '../../../sim/world/scheduling-queue.js';
 import type { SimPod } from '../../../sim/world/types.js';
-import { Prng } from '../../../src/gen/prng.js';
-import type { Cluster, Pod } from '../../../src/model/types.js';
+import type { World } from '../../../sim/cluster.js';
+import type { Pod } from '../../../src/model/types.js';
 import { simPod } from './sim-pod.js';
-import { catalog, cluster, deployment, generalVng, oldNode } from './tiny-world.js';
-
-function world(c: Cluster): World {
-  const queue = new EventQueue();
-  const prng = new Prng(1);
-  return new World({ cluster: c, vngs: [generalVng()], catalog, timing: DEFAULT_SIM_TIMING, queue, faults: new FaultState([], prng.fork('faults')), prng });
-}
-
-function runUntil(w: World, t: number): void {
-  for (;;) {
-    const at = w.queue.peekTime();
-    if (at === null || at > t) return;
-    w.queue.pop()?.run();
-  }
-}
+import { bareWorld as world, runUntil } from './bare-world.js';
+import { cluster, deployment, oldNode } from './tiny-world.js';
 
 function pending(name: string, cpu: number): Pod {
   const base = deployment({ name, replicas: 1, nodes: [''], cpu }).pods[0] as Pod;

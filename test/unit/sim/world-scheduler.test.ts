@@ -4,28 +4,10 @@
  * tainted, and kube-scheduler's message for a pod that fits nowhere.
  */
 import { describe, expect, it } from 'vitest';
-import { World } from '../../../sim/cluster.js';
-import { EventQueue } from '../../../sim/event-queue.js';
-import { FaultState } from '../../../sim/fault-state.js';
-import { DEFAULT_SIM_TIMING } from '../../../sim/timing.js';
-import { Prng } from '../../../src/gen/prng.js';
-import type { Cluster, Pod } from '../../../src/model/types.js';
-import { catalog, cluster, deployment, generalVng, oldNode } from './tiny-world.js';
+import type { Pod } from '../../../src/model/types.js';
+import { bareWorld as world, runUntil } from './bare-world.js';
+import { cluster, deployment, oldNode } from './tiny-world.js';
 
-function world(c: Cluster, seed = 1): World {
-  const queue = new EventQueue();
-  const prng = new Prng(seed);
-  return new World({ cluster: c, vngs: [generalVng()], catalog, timing: DEFAULT_SIM_TIMING, queue, faults: new FaultState([], prng.fork('faults')), prng });
-}
-
-/** Runs the world's events up to virtual time `t`. */
-function runUntil(w: World, t: number): void {
-  for (;;) {
-    const at = w.queue.peekTime();
-    if (at === null || at > t) return;
-    w.queue.pop()?.run();
-  }
-}
 
 function pending(name: string, cpu: number, priority = 0): Pod {
   const base = deployment({ name, replicas: 1, nodes: [''], cpu }).pods[0] as Pod;
