@@ -5,7 +5,9 @@
  *   KWOK) with its busiest second and its mean rate while active, so a client-side rate limit shows as a ceiling;
  * - the pipeline of a migrated pod, pairing the k-th event of each stage in time order: an eviction the API server
  *   accepted, the ReplicaSet controller's replacement, kube-scheduler's Binding, KWOK's first status write of the new
- *   pod (Running and Ready at once); each stage's lag as median, 90th percentile and maximum.
+ *   pod (Running and Ready at once); each stage's lag as median, 90th percentile and maximum;
+ * - the evictions one after the other: the API server's time on each, the gap between two, and the executor's own time
+ *   between one's answer and the next one's arrival.
  * Nothing here is asserted; it is how the figures of the KWOK timing model (sim/timing-file.ts) were read.
  */
 import { readFileSync } from 'node:fs';
@@ -114,6 +116,22 @@ const rate = (ts: number[]): string => {
   if (ts.length < 2) return '-';
   return `${((ts.length - 1) / ((ts[ts.length - 1] as number) - (ts[0] as number))).toFixed(1)}/s over the run; busiest second ${Math.max(...countBySecond(ts).values())}`;
 };
+// The evictions one after the other: the API server's time on each, the gap between two, and the executor's own time
+// between one's answer and the next one's arrival (the figures of the KWOK model's request time and of the connection pool).
+const evs = evictions.filter((e) => t(e) >= start).sort((a, b) => t(a) - t(b));
+const serverTime = evs.map((e) => done(e) - t(e)).sort((a, b) => a - b);
+const gaps: number[] = [];
+const between: number[] = [];
+for (let i = 1; i < evs.length; i++) {
+  const g = t(evs[i] as AuditEvent) - t(evs[i - 1] as AuditEvent);
+  if (g >= 1) continue; // a reconcile's end, not a request
+  gaps.push(g);
+  between.push(t(evs[i] as AuditEvent) - done(evs[i - 1] as AuditEvent));
+}
+gaps.sort((a, b) => a - b);
+between.sort((a, b) => a - b);
+const ms = (l: number[]): string => `${(q(l, 0.5) * 1000).toFixed(0)} ms median, ${(q(l, 0.9) * 1000).toFixed(0)} ms p90`;
+process.stdout.write(`\neviction: API server ${ms(serverTime)}; gap between two ${ms(gaps)}; executor's own time between them ${ms(between)}\n`);
 process.stdout.write(`\nevictions accepted: ${rate(accepted)}\nreplacements created: ${rate(creates)}\nbindings: ${rate(bindTimes)}\n`);
 process.stdout.write(`trace lines: ${trace.length}\n`);
 
