@@ -12,6 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { printTable } from './util.js';
 
 interface AuditEvent {
   stage?: string;
@@ -29,10 +30,6 @@ if (dir === undefined) throw new Error('usage: live-audit DIR (a folder bench:li
 const NS = 'bench';
 
 const live = JSON.parse(readFileSync(join(dir, 'live.json'), 'utf8')) as { wallSeconds: number };
-const trace = readFileSync(join(dir, 'trace.jsonl'), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l) as { t?: number; at?: number; kind?: string; type?: string; message?: string });
 
 const events = readFileSync(join(dir, 'audit.log'), 'utf8')
   .split('\n')
@@ -80,7 +77,7 @@ for (const [c, list] of [...byClient].sort((a, b) => b[1].length - a[1].length))
   const top = [...kinds].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, n]) => `${k} ${n}`).join(', ');
   rows.push([c, String(list.length), String(busiest), (list.length / Math.max(1, perSecond.size)).toFixed(1), `${(q(latency, 0.5) * 1000).toFixed(0)}/${(q(latency, 0.9) * 1000).toFixed(0)} ms`, top]);
 }
-table(['client', 'requests', 'busiest second', 'per active second', 'latency p50/p90', 'mostly'], rows);
+printTable('requests in the run window by client', ['client', 'requests', 'busiest second', 'per active second', 'latency p50/p90', 'mostly'], rows);
 
 // The pipeline, stage by stage, k-th with k-th.
 const accepted = evictions.filter((e) => e.responseStatus?.code === 201).map(t).sort((a, b) => a - b);
@@ -92,8 +89,10 @@ for (const b of bindings) if (b.objectRef?.name !== undefined) bound.set(b.objec
 const firstStatus = new Map<string, number>();
 for (const e of inRun) {
   if (e.objectRef?.subresource !== 'status' || e.objectRef.resource !== 'pods' || e.objectRef.namespace !== NS || (e.verb !== 'patch' && e.verb !== 'update')) continue;
+  // KWOK's write after the Binding (kube-scheduler's own status write, PodScheduled=False, comes before it).
   const n = e.objectRef.name ?? '';
-  if (bound.has(n) && !firstStatus.has(n)) firstStatus.set(n, t(e));
+  const at = bound.get(n);
+  if (at !== undefined && client(e) === 'kwok' && t(e) >= at && !firstStatus.has(n)) firstStatus.set(n, t(e));
 }
 const bindTimes = [...bound.values()].sort((a, b) => a - b);
 const startLag = [...firstStatus].map(([n, s]) => s - (bound.get(n) ?? s)).sort((a, b) => a - b);
@@ -108,7 +107,8 @@ const stages: [string, number[]][] = [
   ['replacement created -> bound (k-th with k-th)', lag(creates, bindTimes)],
   ['bound -> KWOK status (same pod)', startLag],
 ];
-table(
+printTable(
+  'the pipeline of a moved pod',
   ['stage', 'pairs', 'median', 'p90', 'max'],
   stages.map(([name, l]) => [name, String(l.length), `${q(l, 0.5).toFixed(2)} s`, `${q(l, 0.9).toFixed(2)} s`, `${(l[l.length - 1] ?? NaN).toFixed(2)} s`]),
 );
@@ -133,7 +133,6 @@ between.sort((a, b) => a - b);
 const ms = (l: number[]): string => `${(q(l, 0.5) * 1000).toFixed(0)} ms median, ${(q(l, 0.9) * 1000).toFixed(0)} ms p90`;
 process.stdout.write(`\neviction: API server ${ms(serverTime)}; gap between two ${ms(gaps)}; executor's own time between them ${ms(between)}\n`);
 process.stdout.write(`\nevictions accepted: ${rate(accepted)}\nreplacements created: ${rate(creates)}\nbindings: ${rate(bindTimes)}\n`);
-process.stdout.write(`trace lines: ${trace.length}\n`);
 
 function countBySecond(ts: number[]): Map<number, number> {
   const m = new Map<number, number>();
@@ -144,10 +143,4 @@ function countBySecond(ts: number[]): Map<number, number> {
 function q(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
-}
-
-function table(head: string[], body: string[][]): void {
-  const w = head.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]): string => r.map((c, i) => c.padEnd(w[i] ?? 0)).join('  ');
-  process.stdout.write(`${line(head)}\n${body.map(line).join('\n')}\n`);
 }
