@@ -11,7 +11,8 @@
  *   the snapshot.
  *
  * Options: --nodes N (default 500) --pods-per-node P (30) --page-size S (500) --unmanaged (nodes KWOK does not run: Ready
- * when created, no heartbeats, pods stay Pending; for sizes KWOK's heartbeats would swamp) --keep (leave the control plane
+ * when created, no heartbeats, pods bound but Pending and tolerating the unreachable taint the node-lifecycle controller
+ * puts on such nodes; for sizes KWOK's heartbeats and leases would swamp) --keep (leave the control plane
  * running, also after an error) --kubeconfig FILE (measure a cluster loaded before, with --keep) --repeat R (CLI runs, best
  * of R; default 2)
  */
@@ -189,7 +190,7 @@ function nodeBody(i: number, unmanaged: boolean): unknown {
   };
 }
 
-function podBody(k: number, nodes: number, owner: { name: string; uid: string }): unknown {
+function podBody(k: number, nodes: number, owner: { name: string; uid: string }, unmanaged: boolean): unknown {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -212,6 +213,9 @@ function podBody(k: number, nodes: number, owner: { name: string; uid: string })
           resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },
         },
       ],
+      // Nodes no kubelet runs turn Unknown once their grace period ends and get the unreachable NoExecute taint; the
+      // default toleration (300 s) would then have the taint manager delete the pods while the rest are still loading.
+      ...(unmanaged ? { tolerations: [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' }, { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' }] } : {}),
       ...(k % 5 === 0 ? { topologySpreadConstraints: [{ maxSkew: 2, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app: owner.name } } }] } : {}),
     },
   };
@@ -308,7 +312,7 @@ async function load(kc: k8s.KubeConfig, o: Options, figures: Figures): Promise<v
     figures['podsCreateMs'] = await pool('pods', pods, async (k) => {
       const owner = ownerRefs[Math.floor(k / PODS_PER_OWNER)];
       if (owner === undefined) throw new Error('bench:read: owner missing');
-      await api.create(`/api/v1/namespaces/${owner.ns}/pods`, podBody(k, o.nodes, owner));
+      await api.create(`/api/v1/namespaces/${owner.ns}/pods`, podBody(k, o.nodes, owner, o.unmanaged));
     });
     if (!o.unmanaged) {
       figures['podsRunningMs'] = await waitUntil('pods Running and Ready', async () => {

@@ -19,6 +19,13 @@ const CLOSE_BRACKET = 0x5d;
 
 const ITEMS_KEY = /"items"\s*:\s*\[$/;
 
+/** Whether the backslashes just before `end` (not looking before `start`) are an odd run: the byte at `end` is escaped. */
+function oddBackslashRun(chunk: Buffer, end: number, start: number): boolean {
+  let k = end - 1;
+  while (k >= start && chunk[k] === BACKSLASH) k--;
+  return ((end - 1 - k) & 1) === 1;
+}
+
 export class JsonListStream {
   private depth = 0;
   private inString = false;
@@ -40,13 +47,12 @@ export class JsonListStream {
     // Start of the run of bytes, in this chunk, that belongs to the skeleton (outside items) or to the current item.
     let segStart = 0;
     for (let i = 0; i < n; i++) {
-      const b = chunk[i] as number;
       if (this.inString) {
-        if (this.escape) this.escape = false;
-        else if (b === BACKSLASH) this.escape = true;
-        else if (b === QUOTE) this.inString = false;
+        // Most of an answer's bytes are inside strings: skip to the closing quote (the loop's i++ steps past it).
+        i = this.stringEnd(chunk, i);
         continue;
       }
+      const b = chunk[i] as number;
       if (b === QUOTE) {
         this.inString = true;
       } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
@@ -79,6 +85,37 @@ export class JsonListStream {
     }
     if (this.itemOpen) this.pendingItem.push(chunk.subarray(segStart));
     else if (!this.inItems) this.skeleton.push(chunk.subarray(segStart));
+  }
+
+  /**
+   * Inside a string at `from`: the index of its closing quote (and the string closed), or the chunk's last index when the
+   * string goes on in the next chunk (with `escape` set when the chunk ends in the middle of an escape). A quote closes the
+   * string unless an odd run of backslashes stands just before it; bytes of multi-byte UTF-8 characters are never a quote
+   * or a backslash, so searching the bytes is exact.
+   */
+  private stringEnd(chunk: Buffer, from: number): number {
+    const n = chunk.length;
+    let at = from;
+    if (this.escape) {
+      // The previous chunk ended with a backslash: this byte is the escaped character.
+      this.escape = false;
+      at++;
+    }
+    // Backslashes before `start` are settled (the escape just taken, or the quote that opened the string).
+    let start = at;
+    for (;;) {
+      const quote = at < n ? chunk.indexOf(QUOTE, at) : -1;
+      if (quote === -1) {
+        this.escape = oddBackslashRun(chunk, n, start);
+        return n - 1;
+      }
+      if (!oddBackslashRun(chunk, quote, start)) {
+        this.inString = false;
+        return quote;
+      }
+      at = quote + 1;
+      start = at;
+    }
   }
 
   private emit(last: Buffer): void {

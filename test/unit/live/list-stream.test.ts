@@ -1,4 +1,5 @@
 /** Taking a list answer apart as its bytes arrive: the same items and metadata as one JSON.parse, however it is cut. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { JsonListStream } from '../../../src/live/list-stream.js';
 
@@ -51,4 +52,21 @@ describe('JsonListStream', () => {
     expect(() => run('{"items":[{"a":1,}]}', () => [])).toThrow(SyntaxError);
     expect(() => run('<html>nope</html>', () => [])).toThrow(SyntaxError);
   });
+
+  it('strings full of quotes and backslash runs, cut anywhere (the quote search skips escaped quotes only)', () => {
+    // Runs of backslashes before a quote decide whether it closes the string; chunk edges may fall inside such a run.
+    const tricky = fc.stringMatching(/^[\\"a{}\[\]é✓]{0,12}$/);
+    const item = fc.record({ name: tricky, labels: fc.dictionary(tricky, tricky, { maxKeys: 3 }), list: fc.array(tricky, { maxLength: 3 }) });
+    fc.assert(
+      fc.property(fc.array(item, { maxLength: 4 }), fc.array(fc.nat(), { maxLength: 6 }), (items, cuts) => {
+        const doc = { kind: 'List', metadata: { continue: 'c\\"' }, items };
+        const text = JSON.stringify(doc);
+        const n = Buffer.byteLength(text);
+        const at = [...new Set(cuts.map((c) => (n === 0 ? 0 : c % n)))].sort((a, b) => a - b);
+        expect(run(text, () => at)).toEqual({ items, rest: { ...doc, items: [] } });
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
+
