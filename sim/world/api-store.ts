@@ -3,13 +3,13 @@
  * stop requests, generated names and uids, and the trace (every change a watch would show, in virtual time). It decides
  * nothing: the scheduler, the controllers, the kubelet and the cloud change the objects and record what they did here.
  */
-import type { ClusterSnapshot, NodeView, PodView } from '../../src/engine/ports.js';
+import type { ClusterSnapshot, NodeView, PodView, SnapshotIndex } from '../../src/engine/ports.js';
 import type { StopRequest } from '../../src/engine/state.js';
 import type { DisruptionOptOut } from '../../src/model/kube/disruption-opt-out.js';
 import type { Node, Pod, PodPhase } from '../../src/model/types.js';
 import { roundMs, type EventQueue } from '../event-queue.js';
 import { PodTable } from './pod-table.js';
-import { PodViewList } from './pod-views.js';
+import { PodViewIndex, type PodViewsFrame } from './pod-views.js';
 import { BEFORE_RUN, cmp, key, type DetailValue, type SimNode, type SimPod, type TraceEvent } from './types.js';
 
 /** Alphabet of generated name suffixes, as Kubernetes uses. */
@@ -31,8 +31,8 @@ export class ApiStore {
   private nameCounter = 0;
   /** The engine's view of each pod and node, reused by the next snapshot while what it shows is unchanged. */
   private readonly podViews = new WeakMap<SimPod, PodView>();
-  /** The pod views in key order, kept up to date from the pod table's changes and touched(). */
-  private readonly viewList = new PodViewList();
+  /** The pod views by node, by controller and unsettled, kept up to date from the pod table's changes and touched(). */
+  private readonly views = new PodViewIndex();
   private readonly nodeViews = new WeakMap<SimNode, NodeView>();
   private nodeOrder: { readonly size: number; readonly names: readonly string[] } | null = null;
   /** Model objects handed out by modelNode/modelPod, reused while what they show is unchanged (never changed by readers). */
@@ -40,12 +40,12 @@ export class ApiStore {
   private readonly modelPods = new WeakMap<SimPod, Pod>();
 
   constructor(private readonly queue: EventQueue) {
-    this.pods.listen(this.viewList);
+    this.pods.listen(this.views);
   }
 
   /** A pod's phase, readiness or termination changed (what the engine's views show): every such change is told here. */
   touch(p: SimPod): void {
-    this.viewList.touched(p);
+    this.views.touched(p);
   }
 
   // ---- trace ----
@@ -144,13 +144,14 @@ export class ApiStore {
   // ---- reads ----
 
   /**
-   * What the engine's informers show: nodes and pods in name order, with each pod's disruption opt-outs. Views of objects
-   * that did not change since the last snapshot are the same objects (views are never changed once handed out).
+   * What the engine's informers show: nodes and pods in name order, with each pod's disruption opt-outs, and the lookups
+   * by node, by controller and of the unsettled pods, kept from one snapshot to the next (pod-views.ts): the list of every
+   * pod is made only when read. Views of objects that did not change since the last snapshot are the same objects (views
+   * are never changed once handed out).
    */
   snapshot(optOutsOf: (p: SimPod) => readonly DisruptionOptOut[]): ClusterSnapshot {
     const nodes: NodeView[] = this.nodeNames().map((name) => this.nodeView(this.nodes.get(name) as SimNode));
-    const pods = this.viewList.list((p) => this.podView(p, optOutsOf));
-    return { nodes, pods };
+    return new FramedSnapshot(nodes, this.views.frame((p) => this.podView(p, optOutsOf)));
   }
 
   /** The snapshot's pods built from every pod (what snapshot() keeps incrementally; the tests compare the two). */
@@ -229,5 +230,40 @@ export class ApiStore {
     const fresh: Pod = { ...p.base, uid: p.uid, name: p.name, nodeName, phase: p.phase, ready: p.ready };
     this.modelPods.set(p, fresh);
     return fresh;
+  }
+}
+
+/** A snapshot of the store: its nodes, and its pods' views as one frame of the kept lookups. */
+class FramedSnapshot implements ClusterSnapshot, SnapshotIndex {
+  private byName: Map<string, NodeView> | null = null;
+
+  constructor(
+    readonly nodes: readonly NodeView[],
+    private readonly frame: PodViewsFrame,
+  ) {}
+
+  get pods(): readonly PodView[] {
+    return this.frame.all();
+  }
+
+  get index(): SnapshotIndex {
+    return this;
+  }
+
+  node(name: string): NodeView | undefined {
+    if (this.byName === null) this.byName = new Map(this.nodes.map((n) => [n.name, n]));
+    return this.byName.get(name);
+  }
+
+  podsOn(node: string): readonly PodView[] {
+    return this.frame.podsOn(node);
+  }
+
+  podsOf(ownerUid: string): readonly PodView[] {
+    return this.frame.podsOf(ownerUid);
+  }
+
+  unsettled(): readonly PodView[] {
+    return this.frame.unsettled();
   }
 }

@@ -1,113 +1,208 @@
 /**
- * The engine's list of pod views (what its informer shows: every pod in namespace/name order), kept from one snapshot to
- * the next instead of rebuilt from every pod: the list handed out is never changed, and the next snapshot copies it with the
- * changes made since (pods added and removed, and pods whose shown fields changed). Copying the list's pointers is the only
- * work that grows with the cluster; the work per change is a binary search.
+ * The engine's pod views (what its informer shows), kept by node, by controller and as the list of unsettled pods, so that a
+ * snapshot costs the changes made since the last one rather than a pass over every pod. The world tells of every change:
+ * the pod table's listener (pods added and removed, a pod bound to a node) and `touched(pod)` where a pod's phase, readiness
+ * or termination changes. `frame()` brings the lists of the groups that changed up to date and returns the moment's
+ * lists, which never change afterwards (framed-map.ts); the list of every pod is made from them only when asked for.
  *
- * The world tells it of every change: the pod table's listener (pods added and removed, a pod bound to a node) and
- * `touched(pod)` where a pod's phase, readiness or termination changes. The tests check the list against a rebuild from
- * every pod (ApiStore.podViewsFromScratch) at each reconcile of whole rehearsals.
+ * The tests check the frames against views built from every pod (ApiStore.podViewsFromScratch) at each reconcile of whole
+ * rehearsals.
  */
 import type { PodView } from '../../src/engine/ports.js';
+import { isSettled } from '../../src/engine/snapshot-index.js';
+import { FramedMap, type MapFrame } from './framed-map.js';
 import type { PodTableListener } from './pod-table.js';
 import { cmp, key, type SimPod } from './types.js';
 
-export class PodViewList implements PodTableListener {
-  /** The published list: keys, pods and views, in key order (never changed once published). */
-  private keys: readonly string[] = [];
-  private pods: readonly SimPod[] = [];
-  private views: readonly PodView[] = [];
-  private readonly toAdd = new Set<SimPod>();
-  private readonly toRemove = new Set<SimPod>();
-  private readonly toUpdate = new Set<SimPod>();
+/** The group of the pods bound to no node (no node is named so). */
+const UNBOUND = '\u0000';
+const NONE: readonly PodView[] = [];
+
+/** The pod views of one moment. */
+export class PodViewsFrame {
+  private everyPod: readonly PodView[] | null = null;
+
+  constructor(
+    private readonly byNode: MapFrame<readonly PodView[]>,
+    private readonly byOwner: MapFrame<readonly PodView[]>,
+    private readonly unsettledPods: readonly PodView[],
+  ) {}
+
+  /** The pods bound to a node, in namespace/name order. */
+  podsOn(node: string): readonly PodView[] {
+    return node === UNBOUND ? NONE : (this.byNode.get(node) ?? NONE);
+  }
+
+  /** The pods of a controller, in namespace/name order. */
+  podsOf(ownerUid: string): readonly PodView[] {
+    return this.byOwner.get(ownerUid) ?? NONE;
+  }
+
+  /** The pods neither finished nor Running, Ready and not terminating, in namespace/name order. */
+  unsettled(): readonly PodView[] {
+    return this.unsettledPods;
+  }
+
+  /** Every pod, in namespace/name order (made on first call from the nodes' lists). */
+  all(): readonly PodView[] {
+    if (this.everyPod === null) {
+      const keyed = this.byNode.values().flatMap((list) => list.map((v) => ({ v, k: key(v.namespace, v.name) })));
+      this.everyPod = keyed.sort((a, b) => cmp(a.k, b.k)).map(({ v }) => v);
+    }
+    return this.everyPod;
+  }
+}
+
+/** Where `k` goes in `pods` (sorted by `keyOf`): the first position whose key is not below it. */
+function lowerBound(pods: readonly SimPod[], k: string, keyOf: (p: SimPod) => string): number {
+  let lo = 0;
+  let hi = pods.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keyOf(pods[mid] as SimPod) < k) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Puts a pod in a list sorted by key (no-op when there). */
+function insertSorted(pods: SimPod[], pod: SimPod, k: string, keyOf: (p: SimPod) => string): void {
+  let at = lowerBound(pods, k, keyOf);
+  for (let i = at; i < pods.length && keyOf(pods[i] as SimPod) === k; i++) if (pods[i] === pod) return;
+  while (at < pods.length && keyOf(pods[at] as SimPod) === k) at += 1;
+  pods.splice(at, 0, pod);
+}
+
+/** Takes a pod out of a list sorted by key. */
+function removeSorted(pods: SimPod[], pod: SimPod, k: string, keyOf: (p: SimPod) => string): void {
+  for (let i = lowerBound(pods, k, keyOf); i < pods.length && keyOf(pods[i] as SimPod) === k; i++) {
+    if (pods[i] === pod) {
+      pods.splice(i, 1);
+      return;
+    }
+  }
+}
+
+/**
+ * Live groups of pods by a key, each kept in namespace/name order, with the keys whose group (or a member's view) changed
+ * since the last frame.
+ */
+class Groups {
+  private readonly groupOf = new Map<SimPod, string>();
+  private readonly members = new Map<string, SimPod[]>();
+  readonly changed = new Set<string>();
+
+  constructor(private readonly keyOf: (p: SimPod) => string) {}
+
+  has(pod: SimPod): boolean {
+    return this.groupOf.has(pod);
+  }
+
+  /** Puts the pod in group `g` (null: in none), or marks its group changed when it is there already. */
+  place(pod: SimPod, g: string | null): void {
+    const was = this.groupOf.get(pod);
+    if (was !== undefined && was !== g) {
+      const list = this.members.get(was);
+      if (list !== undefined) {
+        removeSorted(list, pod, this.keyOf(pod), this.keyOf);
+        if (list.length === 0) this.members.delete(was);
+      }
+      this.groupOf.delete(pod);
+      this.changed.add(was);
+    }
+    if (g === null) return;
+    if (was !== g) {
+      let list = this.members.get(g);
+      if (list === undefined) {
+        list = [];
+        this.members.set(g, list);
+      }
+      insertSorted(list, pod, this.keyOf(pod), this.keyOf);
+      this.groupOf.set(pod, g);
+    }
+    this.changed.add(g);
+  }
+
+  /** Marks the pod's group changed (a member's view changed). */
+  touch(pod: SimPod): void {
+    const g = this.groupOf.get(pod);
+    if (g !== undefined) this.changed.add(g);
+  }
+
+  /** A group's views in namespace/name order (undefined when it is empty). */
+  views(g: string, viewOf: (p: SimPod) => PodView): readonly PodView[] | undefined {
+    const list = this.members.get(g);
+    return list === undefined || list.length === 0 ? undefined : list.map(viewOf);
+  }
+}
+
+export class PodViewIndex implements PodTableListener {
+  /** Each live pod's namespace/name key (what the lists are sorted by). */
+  private readonly keys = new Map<SimPod, string>();
+  private readonly keyOf = (p: SimPod): string => this.keys.get(p) ?? key(p.namespace, p.name);
+  private readonly nodes = new Groups(this.keyOf);
+  private readonly owners = new Groups(this.keyOf);
+  /** Live pods neither finished nor Running, Ready and not terminating, as of the last frame, in key order. */
+  private readonly unsettledPods: SimPod[] = [];
+  private readonly isUnsettled = new Set<SimPod>();
+  /** Pods added, removed or changed since the last frame. */
+  private readonly changedPods = new Set<SimPod>();
+  private readonly byNode = new FramedMap<readonly PodView[]>();
+  private readonly byOwner = new FramedMap<readonly PodView[]>();
+  private unsettledList: readonly PodView[] = NONE;
+  private last: PodViewsFrame | null = null;
 
   added(pod: SimPod): void {
-    // The same object removed and stored again is still in the published list: only its view may differ.
-    if (this.toRemove.delete(pod)) this.toUpdate.add(pod);
-    else this.toAdd.add(pod);
+    this.keys.set(pod, key(pod.namespace, pod.name));
+    this.nodes.place(pod, pod.nodeName ?? UNBOUND);
+    this.owners.place(pod, pod.owner?.uid ?? null);
+    this.changedPods.add(pod);
   }
 
   removed(pod: SimPod): void {
-    if (this.toAdd.delete(pod)) return;
-    this.toUpdate.delete(pod);
-    this.toRemove.add(pod);
+    this.nodes.place(pod, null);
+    this.owners.place(pod, null);
+    this.changedPods.add(pod);
   }
 
   bound(pod: SimPod): void {
-    this.touched(pod);
+    this.nodes.place(pod, pod.nodeName ?? UNBOUND);
+    this.owners.touch(pod);
+    this.changedPods.add(pod);
   }
 
-  /** A pod's phase, readiness, termination or node changed. */
+  /** A pod's phase, readiness or termination changed. */
   touched(pod: SimPod): void {
-    if (!this.toAdd.has(pod) && !this.toRemove.has(pod)) this.toUpdate.add(pod);
+    if (!this.nodes.has(pod)) return;
+    this.nodes.touch(pod);
+    this.owners.touch(pod);
+    this.changedPods.add(pod);
   }
 
-  /** The views of every pod in key order; the same array as last time when nothing changed. */
-  list(viewOf: (p: SimPod) => PodView): readonly PodView[] {
-    if (this.toAdd.size === 0 && this.toRemove.size === 0 && this.toUpdate.size === 0) return this.views;
-    // Only the views are copied for the updates: the keys and pods are read, and the merge below builds new lists.
-    const keys = this.keys;
-    const pods = this.pods;
-    const views = this.views.slice();
-    for (const p of this.toUpdate) {
-      const at = this.find(key(p.namespace, p.name), p);
-      if (at >= 0) views[at] = viewOf(p);
-    }
-    this.toUpdate.clear();
-    if (this.toAdd.size === 0 && this.toRemove.size === 0) {
-      this.views = views;
-      return views;
-    }
-    // Removals as positions, additions sorted by key; one merge pass builds the new lists.
-    const gone = new Set<number>();
-    for (const p of this.toRemove) {
-      const at = this.find(key(p.namespace, p.name), p);
-      if (at >= 0) gone.add(at);
-    }
-    const fresh = [...this.toAdd].map((p) => ({ p, k: key(p.namespace, p.name) })).sort((a, b) => cmp(a.k, b.k));
-    this.toAdd.clear();
-    this.toRemove.clear();
-    const n = keys.length - gone.size + fresh.length;
-    const nk: string[] = new Array<string>(n);
-    const np: SimPod[] = new Array<SimPod>(n);
-    const nv: PodView[] = new Array<PodView>(n);
-    let j = 0;
-    let o = 0;
-    const put = (k: string, p: SimPod, v: PodView): void => {
-      nk[o] = k;
-      np[o] = p;
-      nv[o] = v;
-      o += 1;
-    };
-    /** Puts the added pods whose keys come before `k` (all of them when `k` is null). */
-    const putFreshBefore = (k: string | null): void => {
-      for (; j < fresh.length && (k === null || cmp((fresh[j] as { k: string }).k, k) < 0); j++) {
-        const f = fresh[j] as { p: SimPod; k: string };
-        put(f.k, f.p, viewOf(f.p));
+  /** The views now (the last frame again when nothing changed since). */
+  frame(viewOf: (p: SimPod) => PodView): PodViewsFrame {
+    if (this.last !== null && this.changedPods.size === 0) return this.last;
+    let unsettledChanged = false;
+    for (const p of this.changedPods) {
+      const was = this.isUnsettled.has(p);
+      const is = this.nodes.has(p) && !isSettled(p);
+      if (was || is) unsettledChanged = true;
+      if (is && !was) {
+        this.isUnsettled.add(p);
+        insertSorted(this.unsettledPods, p, this.keyOf(p), this.keyOf);
+      } else if (was && !is) {
+        this.isUnsettled.delete(p);
+        removeSorted(this.unsettledPods, p, this.keyOf(p), this.keyOf);
       }
-    };
-    for (let i = 0; i < keys.length; i++) {
-      if (gone.has(i)) continue;
-      const k = keys[i] as string;
-      putFreshBefore(k);
-      put(k, pods[i] as SimPod, views[i] as PodView);
     }
-    putFreshBefore(null);
-    this.keys = nk;
-    this.pods = np;
-    this.views = nv;
-    return nv;
-  }
-
-  /** Where the published list holds this very pod (by key, then identity), or -1. */
-  private find(k: string, pod: SimPod): number {
-    let lo = 0;
-    let hi = this.keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.keys[mid] as string) < k) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < this.keys.length && this.keys[lo] === k && this.pods[lo] === pod ? lo : -1;
+    for (const p of this.changedPods) if (!this.nodes.has(p)) this.keys.delete(p);
+    this.changedPods.clear();
+    for (const g of this.nodes.changed) this.byNode.set(g, this.nodes.views(g, viewOf));
+    this.nodes.changed.clear();
+    for (const g of this.owners.changed) this.byOwner.set(g, this.owners.views(g, viewOf));
+    this.owners.changed.clear();
+    if (unsettledChanged) this.unsettledList = this.unsettledPods.length === 0 ? NONE : this.unsettledPods.map(viewOf);
+    this.last = new PodViewsFrame(this.byNode.frame(), this.byOwner.frame(), this.unsettledList);
+    return this.last;
   }
 }

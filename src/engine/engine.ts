@@ -9,10 +9,11 @@
 import { saveFinalState } from './final-save.js';
 import { FAILURE_MESSAGES, FAILURE_REMEDIES, type FailureCode } from '../model/failures.js';
 import { honouredOptOut } from '../model/kube/disruption-opt-out.js';
-import { PortError, type ClusterSnapshot, type NodeView, type PodView, type Ports } from './ports.js';
+import { PortError, type NodeView, type PodView, type Ports, type SnapshotIndex } from './ports.js';
 import { answersFor } from './scope.js';
-import { sameParts, stateParts } from './state-text.js';
-import { isTerminal, type BatchState, type MigrationState } from './state.js';
+import { indexOf, withNodes } from './snapshot-index.js';
+import { noteChanged, sameParts, stateParts, tellChanges } from './state-text.js';
+import { isTerminal, type BatchState, type MigrationState, type OldNodePhase } from './state.js';
 
 const podKey = (p: { namespace: string; name: string }): string => `${p.namespace}/${p.name}`;
 
@@ -31,31 +32,17 @@ interface EvictedIndex {
   readonly owners: Set<string>;
 }
 
-const byOwnerOf = new WeakMap<ClusterSnapshot, ReadonlyMap<string, readonly PodView[]>>();
-
-/** The snapshot's pods grouped by owner uid (built once per snapshot: a snapshot is never changed). */
-function podsByOwner(snap: ClusterSnapshot): ReadonlyMap<string, readonly PodView[]> {
-  let m = byOwnerOf.get(snap);
-  if (m === undefined) {
-    const groups = new Map<string, PodView[]>();
-    for (const p of snap.pods) {
-      if (p.ownerUid === null) continue;
-      const list = groups.get(p.ownerUid);
-      if (list === undefined) groups.set(p.ownerUid, [p]);
-      else list.push(p);
-    }
-    m = groups;
-    byOwnerOf.set(snap, m);
-  }
-  return m;
+/** Whether a node holds pods the migration would move (see isMovable). */
+function holdsMovable(snap: SnapshotIndex, node: string): boolean {
+  return snap.podsOn(node).some(isMovable);
 }
 
 export class MigrationEngine {
   private state: MigrationState;
   /** The pieces of the text last saved (state-text.ts), to skip a save that would write the same text. */
   private lastSaved: readonly string[] = [];
-  /** The last snapshot read, so a failure report can name the pods still on their way. */
-  private lastSnapshot: ClusterSnapshot | null = null;
+  /** The last snapshot read (its lookups), so a failure report can name the pods still on their way. */
+  private lastSnapshot: SnapshotIndex | null = null;
   /** Pods (by uid) already traced as kept because they ask not to be disrupted: traced once per engine process. */
   private readonly keptTraced = new Set<string>();
   private readonly evictedIndexes = new WeakMap<BatchState, EvictedIndex>();
@@ -65,6 +52,15 @@ export class MigrationEngine {
     state: MigrationState,
   ) {
     this.state = state;
+    // This engine makes every change of these records, and tells each (so a save reuses their text while unchanged).
+    tellChanges(state.nodePhase);
+    tellChanges(state.evictRetry);
+    tellChanges(state.lastEvictedAt);
+  }
+
+  private setNodePhase(name: string, phase: OldNodePhase): void {
+    this.state.nodePhase[name] = phase;
+    noteChanged(this.state.nodePhase);
   }
 
   /** Resumes from the state persisted in the cluster, or starts the given one. */
@@ -136,9 +132,9 @@ export class MigrationEngine {
   async step(): Promise<void> {
     const s = this.state;
     if (isTerminal(s.status)) return;
-    let snap: ClusterSnapshot;
+    let snap: SnapshotIndex;
     try {
-      snap = this.ports.cluster.snapshot();
+      snap = indexOf(this.ports.cluster.snapshot());
       this.lastSnapshot = snap;
       const stop = await this.ports.cluster.stopRequest(s.id);
       if (stop && !s.stop) {
@@ -197,7 +193,7 @@ export class MigrationEngine {
 
   // ---- Running ----
 
-  private async runStep(observed: ClusterSnapshot): Promise<void> {
+  private async runStep(observed: SnapshotIndex): Promise<void> {
     let snap = observed;
     const s = this.state;
     this.checkCapacity(snap);
@@ -238,20 +234,20 @@ export class MigrationEngine {
    * engine cordons the marked nodes not cordoned yet, until cordonedAllAt is saved. A node already cordoned (by an operator)
    * is not the migration's: it stays 'waiting' until its batch starts, as without the parameter.
    */
-  private async cordonAll(snap: ClusterSnapshot): Promise<ClusterSnapshot> {
+  private async cordonAll(snap: SnapshotIndex): Promise<SnapshotIndex> {
     const s = this.state;
-    const nodes = new Map(snap.nodes.map((n) => [n.name, n]));
-    for (const { name } of s.oldNodes) if (nodes.get(name)?.unschedulable === false && s.nodePhase[name] === 'waiting') s.nodePhase[name] = 'cordoned';
+    for (const { name } of s.oldNodes) if (snap.node(name)?.unschedulable === false && s.nodePhase[name] === 'waiting') this.setNodePhase(name, 'cordoned');
     await this.persist();
     const batchOf = new Map<string, number>();
     s.batches.forEach((b, i) => {
       for (const n of b.nodes) batchOf.set(n, i + 1);
     });
-    const done = new Set<string>();
+    const done = new Map<string, NodeView>();
     for (const { name } of s.oldNodes) {
-      if (s.nodePhase[name] !== 'cordoned' || nodes.get(name)?.unschedulable !== false) continue;
+      const node = snap.node(name);
+      if (s.nodePhase[name] !== 'cordoned' || node?.unschedulable !== false) continue;
       await this.ports.cluster.cordon(name);
-      done.add(name);
+      done.set(name, { ...node, unschedulable: true });
       this.trace('node.cordoned', `Node ${name}`, { atStart: true });
       void this.ports.cluster
         .recordEvent('Node', '', name, 'MigrationCordon', `vngshift migration ${s.id}: cordoned at the start of the migration (batch ${batchOf.get(name) ?? '-'})`)
@@ -261,43 +257,40 @@ export class MigrationEngine {
     this.trace('migration.cordoned-all', `Migration ${s.id}`, { nodes: Object.values(s.nodePhase).filter((p) => p === 'cordoned').length });
     await this.persist();
     // The rest of this reconcile sees the nodes as cordoned (its snapshot was read before the cordons).
-    return { ...snap, nodes: snap.nodes.map((n) => (done.has(n.name) ? { ...n, unschedulable: true } : n)) };
+    return withNodes(snap, done);
   }
 
-  private async startBatch(batch: BatchState, snap: ClusterSnapshot): Promise<void> {
+  private async startBatch(batch: BatchState, snap: SnapshotIndex): Promise<void> {
     const s = this.state;
     batch.phase = 'draining';
     batch.startedAt = this.now();
     // Write-ahead for the cordons drain() is about to make: a process that dies after a cordon reached the API but before
     // the phase was saved must still know, when it resumes into a stop, that the node may be cordoned (stopStep uncordons
     // 'cordoned' nodes, or just marks them uncordoned when the cordon never landed).
-    const present = new Set(snap.nodes.map((n) => n.name));
-    for (const name of batch.nodes) if (present.has(name) && s.nodePhase[name] === 'waiting') s.nodePhase[name] = 'cordoned';
+    for (const name of batch.nodes) if (snap.node(name) !== undefined && s.nodePhase[name] === 'waiting') this.setNodePhase(name, 'cordoned');
     this.trace('batch.started', `Batch ${s.current + 1}`, { nodes: batch.nodes.length });
     await this.persist();
   }
 
-  private async drain(batch: BatchState, snap: ClusterSnapshot): Promise<void> {
+  private async drain(batch: BatchState, snap: SnapshotIndex): Promise<void> {
     const s = this.state;
     const p = s.params;
-    const nodes = new Map(snap.nodes.map((n) => [n.name, n]));
     for (const name of batch.nodes) {
-      const node = nodes.get(name);
+      const node = snap.node(name);
       if (!node) continue;
       if (!node.unschedulable) {
         await this.ports.cluster.cordon(name);
         this.trace('node.cordoned', `Node ${name}`);
         void this.ports.cluster.recordEvent('Node', '', name, 'MigrationCordon', `vngshift migration ${s.id}: cordoned for batch ${s.current + 1}`).catch(() => undefined);
       }
-      if (s.nodePhase[name] === 'waiting') s.nodePhase[name] = 'cordoned';
+      if (s.nodePhase[name] === 'waiting') this.setNodePhase(name, 'cordoned');
     }
     await this.persist();
-    const inBatch = new Set(batch.nodes);
     const now = this.now();
     let remaining = 0;
-    // The batch's movable pods in namespace/name order (filtered first: a batch holds a small share of the cluster's pods).
-    const candidates = snap.pods
-      .filter((pod) => pod.nodeName !== null && inBatch.has(pod.nodeName) && isMovable(pod))
+    // The batch's movable pods in namespace/name order (a node appears once in a batch, a pod on one node).
+    const candidates = batch.nodes
+      .flatMap((name) => snap.podsOn(name).filter(isMovable))
       .map((pod) => ({ pod, key: podKey(pod) }))
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     for (const { pod } of candidates) {
@@ -330,6 +323,7 @@ export class MigrationEngine {
         const attempts = (retry?.attempts ?? 0) + 1;
         const delay = Math.min(s.settings.evictionBackoffMaxSeconds, s.settings.evictionBackoffSeconds * 2 ** (attempts - 1));
         s.evictRetry[key] = { attempts, nextAt: now + delay, firstBlockedAt: retry?.firstBlockedAt ?? now };
+        noteChanged(s.evictRetry);
         this.trace('pod.evict-blocked', `Pod ${key}`, { attempts, message: outcome.message });
       } else {
         this.noteEvicted(batch, pod, outcome.kind === 'evicted' ? 'pod.evicted' : 'pod.gone', snap);
@@ -338,7 +332,7 @@ export class MigrationEngine {
     if (remaining === 0) {
       batch.phase = 'waiting';
       batch.drainedAt = this.now();
-      for (const name of batch.nodes) if (s.nodePhase[name] === 'cordoned') s.nodePhase[name] = 'drained';
+      for (const name of batch.nodes) if (s.nodePhase[name] === 'cordoned') this.setNodePhase(name, 'drained');
       this.trace('batch.drained', `Batch ${s.current + 1}`, { evicted: batch.evicted.length });
     }
   }
@@ -349,11 +343,11 @@ export class MigrationEngine {
    * They form the batch's baseline, which the health gate skips. (The snapshot cannot hold the replacement of the pod that
    * left: the controller creates it only after it is gone, and the snapshot still shows that pod on its node.)
    */
-  private protectBaseline(batch: BatchState, pod: PodView, snap: ClusterSnapshot): void {
+  private protectBaseline(batch: BatchState, pod: PodView, snap: SnapshotIndex): void {
     const owner = pod.ownerUid;
     if (owner === null || this.evictedIndex(batch).owners.has(owner)) return;
     const inBatch = new Set(batch.nodes);
-    for (const p of podsByOwner(snap).get(owner) ?? []) if (!(p.nodeName !== null && inBatch.has(p.nodeName))) batch.baseline.push(p.uid);
+    for (const p of snap.podsOf(owner)) if (!(p.nodeName !== null && inBatch.has(p.nodeName))) batch.baseline.push(p.uid);
   }
 
   /** The batch's evicted pods and their owners as sets, kept in step with `batch.evicted` (rebuilt when it was replaced). */
@@ -367,11 +361,14 @@ export class MigrationEngine {
     return index;
   }
 
-  private noteEvicted(batch: BatchState, pod: PodView, kind: string, snap: ClusterSnapshot): void {
+  private noteEvicted(batch: BatchState, pod: PodView, kind: string, snap: SnapshotIndex): void {
     const s = this.state;
     const key = podKey(pod);
     this.protectBaseline(batch, pod, snap);
-    delete s.evictRetry[key];
+    if (s.evictRetry[key] !== undefined) {
+      delete s.evictRetry[key];
+      noteChanged(s.evictRetry);
+    }
     const index = this.evictedIndex(batch);
     if (!index.pods.has(key)) {
       batch.evicted.push({ pod: key, ownerUid: pod.ownerUid });
@@ -379,26 +376,30 @@ export class MigrationEngine {
       index.pods.add(key);
       if (pod.ownerUid !== null) index.owners.add(pod.ownerUid);
     }
-    if (pod.ownerUid !== null) s.lastEvictedAt[pod.ownerUid] = this.now();
+    if (pod.ownerUid !== null) {
+      s.lastEvictedAt[pod.ownerUid] = this.now();
+      noteChanged(s.lastEvictedAt);
+    }
     this.trace(kind, `Pod ${key}`, { node: pod.nodeName, owner: pod.ownerUid });
   }
 
   /** batchMinHealthyPercentage: replacements (pods of the evicted pods' controllers not in the batch's baseline), Running and Ready, per evicted pod. */
-  private waitHealthy(batch: BatchState, snap: ClusterSnapshot): void {
+  private waitHealthy(batch: BatchState, snap: SnapshotIndex): void {
     const s = this.state;
     const evictedByOwner = new Map<string, number>();
     for (const e of batch.evicted) if (e.ownerUid !== null) evictedByOwner.set(e.ownerUid, (evictedByOwner.get(e.ownerUid) ?? 0) + 1);
     const total = [...evictedByOwner.values()].reduce((a, b) => a + b, 0);
     const inBatch = new Set(batch.nodes);
     const baseline = new Set(batch.baseline);
-    const healthyByOwner = new Map<string, number>();
-    for (const pod of snap.pods) {
-      if (pod.ownerUid === null || !evictedByOwner.has(pod.ownerUid)) continue;
-      if (baseline.has(pod.uid) || (pod.nodeName !== null && inBatch.has(pod.nodeName)) || !healthy(pod)) continue;
-      healthyByOwner.set(pod.ownerUid, (healthyByOwner.get(pod.ownerUid) ?? 0) + 1);
-    }
     let replaced = 0;
-    for (const [owner, n] of evictedByOwner) replaced += Math.min(n, healthyByOwner.get(owner) ?? 0);
+    for (const [owner, n] of evictedByOwner) {
+      let healthyPods = 0;
+      for (const pod of snap.podsOf(owner)) {
+        if (baseline.has(pod.uid) || (pod.nodeName !== null && inBatch.has(pod.nodeName)) || !healthy(pod)) continue;
+        healthyPods += 1;
+      }
+      replaced += Math.min(n, healthyPods);
+    }
     const share = total === 0 ? 100 : (100 * replaced) / total;
     if (share >= s.params.batchMinHealthyPercentage) {
       batch.phase = 'terminating';
@@ -408,26 +409,23 @@ export class MigrationEngine {
     }
   }
 
-  private async terminate(batch: BatchState, snap: ClusterSnapshot): Promise<void> {
+  private async terminate(batch: BatchState, snap: SnapshotIndex): Promise<void> {
     const s = this.state;
-    const busy = new Set<string>();
-    for (const pod of snap.pods) if (pod.nodeName !== null && isMovable(pod)) busy.add(pod.nodeName);
     const ids = new Map(s.oldNodes.map((n) => [n.name, n.instanceId]));
-    const present = new Set(snap.nodes.map((n) => n.name));
     for (const name of batch.nodes) {
       const phase = s.nodePhase[name];
       if (phase === 'terminated' || phase === 'kept') continue;
-      if (busy.has(name)) {
+      if (holdsMovable(snap, name)) {
         // Stand-alone pods, pods that ask not to be disrupted (or pods that came back) keep the node: it stays cordoned and
         // is not terminated.
-        s.nodePhase[name] = 'kept';
+        this.setNodePhase(name, 'kept');
         this.trace('node.kept', `Node ${name}`, { reason: 'pods that are not evicted still run there' });
         continue;
       }
-      s.nodePhase[name] = 'drained';
+      this.setNodePhase(name, 'drained');
       if (!s.params.shouldTerminateDrainedNodes) continue;
       const id = ids.get(name) ?? null;
-      if (!(await this.terminateNode(name, id, present.has(name), 'TerminateFailed'))) return;
+      if (!(await this.terminateNode(name, id, snap.node(name) !== undefined, 'TerminateFailed'))) return;
     }
     batch.phase = 'done';
     batch.finishedAt = this.now();
@@ -436,7 +434,6 @@ export class MigrationEngine {
 
   /** Terminates one drained node's instance and removes its Node object. False when the run failed. */
   private async terminateNode(name: string, id: string | null, present: boolean, code: 'TerminateFailed' | 'StopTerminateFailed'): Promise<boolean> {
-    const s = this.state;
     if (id !== null) {
       try {
         await this.ports.cloud.terminateInstances([id]);
@@ -448,7 +445,7 @@ export class MigrationEngine {
         throw e;
       }
     }
-    s.nodePhase[name] = 'terminated';
+    this.setNodePhase(name, 'terminated');
     this.trace('node.terminated', `Node ${name}`, { instanceId: id });
     await this.persist();
     if (present) {
@@ -463,9 +460,10 @@ export class MigrationEngine {
    * Pods of controllers we evicted from that are not (yet) healthy, plus, when every node migrates, pods that have been
    * Pending since the migration started.
    */
-  private outstandingPods(snap: ClusterSnapshot): PodView[] {
+  private outstandingPods(snap: SnapshotIndex): PodView[] {
     const s = this.state;
-    return snap.pods.filter((p) => {
+    // Every pod this keeps is unsettled (not finished, not Running, Ready and not terminating).
+    return snap.unsettled().filter((p) => {
       if (p.isDaemonSet || p.isMirror || p.terminating || p.phase === 'Succeeded' || p.phase === 'Failed') return false;
       // Running and Ready (and not terminating): healthy, so not outstanding; most pods, decided without the owner lookup.
       if (p.phase === 'Running' && p.ready) return false;
@@ -475,7 +473,7 @@ export class MigrationEngine {
   }
 
   /** Unscheduled or unready pods past the drain threshold fail the run (PodsUnschedulable). True when it failed. */
-  private checkOutstanding(snap: ClusterSnapshot): boolean {
+  private checkOutstanding(snap: SnapshotIndex): boolean {
     const s = this.state;
     const now = this.now();
     // Pods the autoscaler reports no VNG can host are a capacity problem: checkCapacity decides them (InsufficientCapacity,
@@ -496,10 +494,11 @@ export class MigrationEngine {
   }
 
   /** The autoscaler says pods cannot be hosted or launches fail, for longer than the grace: InsufficientCapacity. */
-  private checkCapacity(snap: ClusterSnapshot): void {
+  private checkCapacity(snap: SnapshotIndex): void {
     const s = this.state;
     const sig = this.ports.capacity.signal();
-    const pending = snap.pods.filter((p) => p.phase === 'Pending' && p.nodeName === null && answersFor(s, p));
+    // Pending pods are unsettled.
+    const pending = snap.unsettled().filter((p) => p.phase === 'Pending' && p.nodeName === null && answersFor(s, p));
     const pendingNames = new Set(pending.map(podKey));
     const unplaceable = sig.unplaceable.filter((u) => pendingNames.has(u.pod));
     // Launch errors matter while pods the migration answers for wait for capacity (a partial migration's launches may be for
@@ -549,10 +548,10 @@ export class MigrationEngine {
       let error: PortError | null = null;
       try {
         await this.persist();
-        const nodes = new Map(this.ports.cluster.snapshot().nodes.map((n) => [n.name, n]));
+        const nodes = indexOf(this.ports.cluster.snapshot());
         for (const name of left) {
           try {
-            await this.uncordonNode(name, nodes.get(name), { reason: 'migration failed' });
+            await this.uncordonNode(name, nodes.node(name), { reason: 'migration failed' });
           } catch (e) {
             if (!(e instanceof PortError)) throw e;
             if (!e.transient) giveUp(name, e);
@@ -587,33 +586,29 @@ export class MigrationEngine {
    * landed (write-ahead) is only marked; one missing from the snapshot is left as it is. Throws the API's PortError.
    */
   private async uncordonNode(name: string, node: NodeView | undefined, detail?: Record<string, string>): Promise<void> {
-    const s = this.state;
     if (!node) return;
     if (node.unschedulable) {
       await this.ports.cluster.uncordon(name);
       this.trace('node.uncordoned', `Node ${name}`, detail);
     }
-    s.nodePhase[name] = 'uncordoned';
+    this.setNodePhase(name, 'uncordoned');
   }
 
   // ---- Stopping ----
 
-  private async stopStep(snap: ClusterSnapshot): Promise<void> {
+  private async stopStep(snap: SnapshotIndex): Promise<void> {
     const s = this.state;
     const stop = s.stop;
     if (!stop) return;
     // Let the pods already evicted get scheduled, within the drain threshold.
     const waiting = this.outstandingPods(snap).filter((p) => p.phase === 'Pending');
     if (waiting.length > 0 && this.now() - stop.requestedAt < s.params.drainTimeThresholdSeconds) return;
-    const busy = new Set<string>();
-    for (const pod of snap.pods) if (pod.nodeName !== null && isMovable(pod)) busy.add(pod.nodeName);
-    const present = new Map(snap.nodes.map((n) => [n.name, n]));
     for (const { name, instanceId } of s.oldNodes) {
       const phase = s.nodePhase[name];
       if (phase === 'terminated' || phase === 'uncordoned' || phase === 'waiting') continue;
-      const node = present.get(name);
+      const node = snap.node(name);
       if (!node) continue;
-      if (busy.has(name) || phase === 'cordoned') {
+      if (holdsMovable(snap, name) || phase === 'cordoned') {
         try {
           await this.uncordonNode(name, node);
         } catch (e) {

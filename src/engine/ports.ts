@@ -67,9 +67,32 @@ export interface PodView {
   readonly createdAt: number;
 }
 
+/**
+ * Lookups into one snapshot, for a reconcile to read what concerns its batch (its nodes' pods, the evicted controllers'
+ * pods, the pods not running yet) without walking every pod. Answers are the snapshot's own views, in the order of its pod
+ * list, and never change afterwards: they show the cluster when the snapshot was read, as its lists do.
+ */
+export interface SnapshotIndex {
+  node(name: string): NodeView | undefined;
+  /** Pods bound to the node (any phase, terminating ones included). */
+  podsOn(node: string): readonly PodView[];
+  /** Pods whose controller owner has this uid. */
+  podsOf(ownerUid: string): readonly PodView[];
+  /**
+   * Pods not settled: every pod neither finished (Succeeded, Failed) nor Running, Ready and not terminating. Pending
+   * pods, started but unready ones, terminating ones: on a cluster at rest, a small share of its pods.
+   */
+  unsettled(): readonly PodView[];
+}
+
 export interface ClusterSnapshot {
   readonly nodes: readonly NodeView[];
   readonly pods: readonly PodView[];
+  /**
+   * The snapshot's lookups, when the port keeps them as the cluster changes; without it the engine builds them from the
+   * lists (engine/snapshot-index.ts), once per snapshot.
+   */
+  readonly index?: SnapshotIndex;
 }
 
 /** The answer to an eviction (policy/v1 Eviction subresource). */

@@ -65,11 +65,32 @@ const fixedText = new WeakMap<object, string>();
  * values (primitives, or objects of primitives compared field by field) make the same text.
  */
 interface RecordText {
-  /** Key, value, and for an object value its fields' values in order (null for a primitive value). */
+  /** Key, value, and for an object value its fields' values in order (null for a primitive value); empty for a told record. */
   readonly entries: readonly (readonly [string, unknown, readonly (readonly [string, unknown])[] | null])[];
+  /** For a told record (tellChanges), its count of changes when the text was made; else null. */
+  readonly changes: number | null;
   readonly text: string;
 }
 const recordText = new WeakMap<object, RecordText>();
+
+/** Records whose every change is told (noteChanged), with their count of changes. */
+const told = new WeakMap<object, { changes: number }>();
+
+/**
+ * The caller tells every later change of this record (an entry set, replaced or deleted) with noteChanged: its kept text is
+ * then reused while no change was told, without comparing its entries (on a large migration, a record per old node or per
+ * workload, at every save). A record nobody tells of is compared entry by entry.
+ */
+export function tellChanges(record: object): void {
+  told.set(record, { changes: 0 });
+  recordText.delete(record);
+}
+
+/** A record given to tellChanges changed. */
+export function noteChanged(record: object): void {
+  const t = told.get(record);
+  if (t !== undefined) t.changes += 1;
+}
 
 function flat(v: unknown): readonly (readonly [string, unknown])[] | null | undefined {
   if (typeof v !== 'object' || v === null) return null;
@@ -108,6 +129,13 @@ function sameRecord(kept: RecordText, v: Record<string, unknown>): boolean {
 /** The text of a record whose entries are primitives or flat objects, kept while they are the same; else null. */
 function keptRecordText(v: Record<string, unknown>): string | null {
   const kept = recordText.get(v);
+  const t = told.get(v);
+  if (t !== undefined) {
+    if (kept !== undefined && kept.changes === t.changes) return kept.text;
+    const text = JSON.stringify(v);
+    recordText.set(v, { entries: [], changes: t.changes, text });
+    return text;
+  }
   if (kept !== undefined && sameRecord(kept, v)) return kept.text;
   const entries: [string, unknown, readonly (readonly [string, unknown])[] | null][] = [];
   for (const k in v) {
@@ -116,7 +144,7 @@ function keptRecordText(v: Record<string, unknown>): string | null {
     entries.push([k, v[k], fields]);
   }
   const text = JSON.stringify(v);
-  recordText.set(v, { entries, text });
+  recordText.set(v, { entries, changes: null, text });
   return text;
 }
 

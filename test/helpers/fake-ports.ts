@@ -13,6 +13,7 @@ import {
   type Ports,
 } from '../../src/engine/ports.js';
 import type { MigrationState, StopRequest } from '../../src/engine/state.js';
+import { stateText } from '../../src/engine/state-text.js';
 
 export interface FakeFaults {
   pdbBlocked: Set<string>;
@@ -150,7 +151,10 @@ export class FakeWorld {
         },
         async saveState(state) {
           w.down();
-          w.saved = JSON.parse(JSON.stringify(state)) as MigrationState;
+          const text = JSON.stringify(state);
+          // The engine's kept state text (state-text.ts) must be what it saves: a change it did not tell would show here.
+          if (stateText(state) !== text) throw new Error('the kept state text is out of date');
+          w.saved = JSON.parse(text) as MigrationState;
         },
         async loadState() {
           return w.saved === null ? null : (JSON.parse(JSON.stringify(w.saved)) as MigrationState);

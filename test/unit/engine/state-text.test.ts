@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { initialState, type BatchPhase, type EnginePlan } from '../../../src/engine/state.js';
-import { sameParts, stateParts, stateText } from '../../../src/engine/state-text.js';
+import { noteChanged, sameParts, stateParts, stateText, tellChanges } from '../../../src/engine/state-text.js';
 import { DEFAULT_PARAMS } from '../../../src/model/params.js';
 
 const PHASES: readonly BatchPhase[] = ['pending', 'draining', 'waiting', 'terminating', 'done'];
@@ -95,5 +95,25 @@ describe('stateText', () => {
     expect(sameParts(a, c)).toBe(true);
     s.current = 1;
     expect(sameParts(a, stateParts(s))).toBe(false);
+  });
+
+  it('reuses the text of a record whose changes are told until one is told, without reading its entries', () => {
+    const s = initialState('m-4', plan(3), 0);
+    tellChanges(s.nodePhase);
+    tellChanges(s.lastEvictedAt);
+    expect(stateText(s)).toBe(JSON.stringify(s));
+    s.nodePhase['old-1'] = 'cordoned';
+    noteChanged(s.nodePhase);
+    s.lastEvictedAt['rs-1'] = 5;
+    noteChanged(s.lastEvictedAt);
+    expect(stateText(s)).toBe(JSON.stringify(s));
+    // A change nobody told is not read: the kept text stands (what tellChanges promises to avoid comparing).
+    s.nodePhase['old-2'] = 'drained';
+    expect(stateText(s)).not.toBe(JSON.stringify(s));
+    noteChanged(s.nodePhase);
+    expect(stateText(s)).toBe(JSON.stringify(s));
+    // A record nobody tells of is compared entry by entry.
+    s.evictRetry['ns/a'] = { attempts: 1, nextAt: 5, firstBlockedAt: 0 };
+    expect(stateText(s)).toBe(JSON.stringify(s));
   });
 });
