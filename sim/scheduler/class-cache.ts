@@ -23,7 +23,7 @@ import { NodeChangeLog } from './node-changes.js';
 import type { CacheListener } from './cache.js';
 import type { PlacedIndex, PodGroup } from './placed-index.js';
 import { DEFAULT_SCORES } from './profile.js';
-import { ClassIndex, nodeLocalVerdict, otherNodesVerdict, type ClassVerdicts } from './class-index.js';
+import { ClassIndex, keptVerdict, nodeLocalVerdict, otherNodesVerdict, type ClassVerdicts } from './class-index.js';
 import { AntiAffinityNamespaces } from './anti-affinity-namespaces.js';
 import type { FilterResult, NodeState, SchedPod, Snapshot } from './types.js';
 
@@ -149,8 +149,8 @@ export class ClassCache {
     return {
       verdict(at, n) {
         const slot = slots[at] as number;
-        let r = entry.verdicts[slot];
-        if (entry.seen[slot] !== n || r === undefined) {
+        let r = keptVerdict(entry, slot, n);
+        if (r === undefined) {
           r = nodeLocalVerdict(entry.pod, n, snapshot);
           index.set(entry, slot, n, r);
         }

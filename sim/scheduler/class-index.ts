@@ -6,6 +6,7 @@
  */
 import { firstAtLeast, fitText, runFilters, type FeasibleIndex } from './framework.js';
 import type { NodeChangeLog } from './node-changes.js';
+import { nodeOnly } from './node-only.js';
 import { interPodAffinityFilter } from './plugins/inter-pod-affinity.js';
 import { podTopologySpreadFilter } from './plugins/pod-topology-spread.js';
 import { DEFAULT_FILTERS } from './profile.js';
@@ -41,6 +42,23 @@ export interface ClassVerdicts {
   readonly verdicts: (FilterResult | undefined)[];
 }
 
+/**
+ * The class's kept verdict on `n` (the node in that slot now), when it is still exact without filtering again: worked out
+ * for `n` itself, or a failure of a filter that reads the Node object alone on the same Node object (only the node's pods
+ * changed since); else undefined.
+ */
+export function keptVerdict(v: ClassVerdicts, slot: number, n: NodeState): FilterResult | undefined {
+  const r = v.verdicts[slot];
+  if (r === undefined) return undefined;
+  const seen = v.seen[slot];
+  if (seen === n) return r;
+  if (seen !== undefined && seen.node === n.node && nodeOnly(r)) {
+    v.seen[slot] = n;
+    return r;
+  }
+  return undefined;
+}
+
 /** Two failures with the same code and reasons, in the same order. */
 function sameFailure(a: FilterResult, b: FilterResult): boolean {
   if (a.code === 'Success' || b.code === 'Success' || a.code !== b.code || a.reasons.length !== b.reasons.length) return false;
@@ -69,8 +87,8 @@ export class ClassIndex implements FeasibleIndex {
     for (let at = 0; at < nodes.length; at++) {
       const slot = slots[at] as number;
       const n = nodes[at] as NodeState;
-      let r = v.verdicts[slot];
-      if (v.seen[slot] !== n || r === undefined) {
+      let r = keptVerdict(v, slot, n);
+      if (r === undefined) {
         r = nodeLocalVerdict(v.pod, n, snapshot);
         v.seen[slot] = n;
         v.verdicts[slot] = r;
@@ -107,7 +125,7 @@ export class ClassIndex implements FeasibleIndex {
         continue;
       }
       const state = stateOf(log.nameOf(slot));
-      if (state === undefined || seen === state) continue;
+      if (state === undefined || seen === state || keptVerdict(v, slot, state) !== undefined) continue;
       this.set(v, slot, state, nodeLocalVerdict(v.pod, state, snapshot));
     }
     this.followed = end;

@@ -21,19 +21,9 @@ import { runFilters, type ScheduleResult } from './framework.js';
 import type { CacheListener } from './cache.js';
 import { termSelects } from './match.js';
 import { spreadCounts } from './plugins/pod-topology-spread.js';
-import { REASON_NODE_AFFINITY } from './plugins/node-affinity.js';
-import { REASON_NODE_NAME } from './plugins/node-name.js';
-import { REASON_UNSCHEDULABLE } from './plugins/node-unschedulable.js';
-import { REASON_UNTOLERATED_TAINT } from './plugins/taint-toleration.js';
+import { nodeOnly } from './node-only.js';
 import type { Labels } from '../../src/model/types.js';
 import type { FilterResult, NodeState, SchedPod, Snapshot } from './types.js';
-
-/** The reasons of the filters that run before NodePorts: they read the Node object and the pod, never the node's pods. */
-const NODE_ONLY_REASONS: ReadonlySet<string> = new Set([REASON_UNSCHEDULABLE, REASON_NODE_NAME, REASON_UNTOLERATED_TAINT, REASON_NODE_AFFINITY]);
-
-function nodeOnly(r: FilterResult): boolean {
-  return r.code !== 'Success' && r.reasons.length === 1 && NODE_ONLY_REASONS.has(r.reasons[0] as string);
-}
 
 interface Entry {
   readonly pod: SchedPod;
@@ -141,7 +131,7 @@ export class FailureMemo implements CacheListener {
    */
   record(key: string, pod: SchedPod, snapshot: Snapshot, result: ScheduleResult & { kind: 'unschedulable' }): void {
     if (snapshot.nodes.length === 0) return;
-    const results = new Map(result.diagnosis);
+    const results = result.ownDiagnosis();
     if (results.size !== snapshot.nodes.length) return;
     const counts = new Map<FilterResult, number>();
     for (const r of results.values()) counts.set(r, (counts.get(r) ?? 0) + 1);

@@ -149,6 +149,8 @@ export type ScheduleResult =
       readonly message: string;
       /** Each evaluated node's failed filter result, by node name (built on first read). */
       readonly diagnosis: ReadonlyMap<string, FilterResult>;
+      /** The same per-node results in a map of the caller's own (made for it unless `diagnosis` was read before). */
+      ownDiagnosis(): Map<string, FilterResult>;
       /** How many nodes failed with Unschedulable (preemption may help there). */
       readonly resolvable: number;
       /** The PreFilter rejection that failed every node at once, or null. */
@@ -262,6 +264,9 @@ function unschedulableResult(
     get diagnosis() {
       diagnosis ??= diagnose();
       return diagnosis;
+    },
+    ownDiagnosis() {
+      return diagnosis === null ? diagnose() : new Map(diagnosis);
     },
     resolvable,
     preFilter,

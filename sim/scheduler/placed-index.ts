@@ -25,7 +25,11 @@ interface Selection {
 }
 
 const groupKeys = new WeakMap<SchedPod, string>();
-function groupKey(pod: SchedPod): string {
+/**
+ * The key of the pod's group: its namespace and labels, and its pod (anti-)affinity terms when it has any. Pods with equal
+ * keys are alike for every selector and term (inter-pod-affinity.ts keeps how a key relates to the groups by it).
+ */
+export function groupKey(pod: SchedPod): string {
   let k = groupKeys.get(pod);
   if (k === undefined) {
     k = hasAnyTerms(pod)

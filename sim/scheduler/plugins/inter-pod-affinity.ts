@@ -21,7 +21,7 @@ import type { Node, PodAffinityTerm } from '../../../src/model/types.js';
 import { cycleMemo } from '../cycle-memo.js';
 import { termNamespaceMatches, termSelects } from '../match.js';
 import { overlayOf } from '../overlay.js';
-import { placedIndex, type PodGroup } from '../placed-index.js';
+import { groupKey, placedIndex, type PlacedIndex, type PodGroup } from '../placed-index.js';
 import { OK, unresolvable, unschedulable } from '../types.js';
 import type { FilterPlugin, FilterResult, SchedPod, ScorePlugin, Snapshot } from '../types.js';
 
@@ -133,6 +133,48 @@ function related(r: Relation): boolean {
   return r.matchesAll || r.anti.length > 0 || r.repels.length > 0;
 }
 
+/**
+ * How the pods of one group key (placed-index.ts groupKey: namespace, labels, pod (anti-)affinity terms) relate to the
+ * groups of placed pods, kept from one cycle to the next: a relation reads the two pods' namespaces, labels and terms and
+ * the namespaces' labels, none of which change while the book lives. Of the groups with required anti-affinity (the list
+ * only grows), the ones scanned so far and those related among them; the relation with each group a term selected.
+ */
+interface RelationBook {
+  readonly namespaceLabels: Snapshot['namespaceLabels'];
+  /** How many of the index's withRequiredAntiAffinity groups were looked at. */
+  antiScanned: number;
+  /** Those of them related to the pod, with their relation. */
+  readonly antiRelated: { readonly g: PodGroup; readonly r: Relation }[];
+  /** The relation with the groups the pod's own terms selected. */
+  readonly byGroup: Map<PodGroup, Relation>;
+}
+
+const books = new WeakMap<PlacedIndex, Map<string, RelationBook>>();
+
+function relationBook(pod: SchedPod, index: PlacedIndex, snapshot: Snapshot): RelationBook {
+  let byKey = books.get(index);
+  if (byKey === undefined) books.set(index, (byKey = new Map()));
+  const k = groupKey(pod);
+  let book = byKey.get(k);
+  if (book === undefined || book.namespaceLabels !== snapshot.namespaceLabels) {
+    book = { namespaceLabels: snapshot.namespaceLabels, antiScanned: 0, antiRelated: [], byGroup: new Map() };
+    byKey.set(k, book);
+  }
+  const anti = index.withRequiredAntiAffinity;
+  for (; book.antiScanned < anti.length; book.antiScanned++) {
+    const g = anti[book.antiScanned] as PodGroup;
+    const r = relation(pod, g.rep, snapshot);
+    if (related(r)) book.antiRelated.push({ g, r });
+  }
+  return book;
+}
+
+function bookRelation(book: RelationBook, pod: SchedPod, g: PodGroup, snapshot: Snapshot): Relation {
+  let r = book.byGroup.get(g);
+  if (r === undefined) book.byGroup.set(g, (r = relation(pod, g.rep, snapshot)));
+  return r;
+}
+
 type Counts = { affinity: PairCounts; antiAffinity: PairCounts; existing: PairCounts };
 
 /** The pair counts `n` pods related by `r` add (n > 0) or take away (n < 0) on `node`; returns their affinity count. */
@@ -173,23 +215,24 @@ function filterState(pod: SchedPod, snapshot: Snapshot): FilterState {
       return { ...st, affinityCounted: counted, selfAffinity: base.selfAffinity };
     }
     const index = placedIndex(snapshot);
+    const book = relationBook(pod, index, snapshot);
     const st = { affinity: new PairCounts(), antiAffinity: new PairCounts(), existing: new PairCounts() };
     let counted = 0;
     const seen = new Set<PodGroup>();
-    const visit = (g: PodGroup): void => {
+    const visit = (g: PodGroup, r: Relation): void => {
       if (seen.has(g)) return;
       seen.add(g);
-      const r = relation(pod, g.rep, snapshot);
       if (!related(r)) return;
       for (const [name, n] of g.nodes) {
         const node = index.nodeOf(name);
         if (node !== undefined) counted += addPods(pod, r, node, n, st);
       }
     };
-    // Only the groups some term can count: those the pod's own terms select, and those with anti-affinity terms.
-    for (const t of pod.podAffinity.slice(0, 1)) for (const g of selectedGroups(t, pod, snapshot)) visit(g);
-    for (const t of pod.podAntiAffinity) for (const g of selectedGroups(t, pod, snapshot)) visit(g);
-    for (const g of index.withRequiredAntiAffinity) visit(g);
+    // Only the groups some term can count: those the pod's own terms select, and those with anti-affinity terms (of
+    // which the book keeps the related ones: the others count nothing).
+    for (const t of pod.podAffinity.slice(0, 1)) for (const g of selectedGroups(t, pod, snapshot)) visit(g, bookRelation(book, pod, g, snapshot));
+    for (const t of pod.podAntiAffinity) for (const g of selectedGroups(t, pod, snapshot)) visit(g, bookRelation(book, pod, g, snapshot));
+    for (const { g, r } of book.antiRelated) visit(g, r);
     const selfAffinity = pod.podAffinity.every((t) => termSelects(t, pod, pod, snapshot));
     return { ...st, affinityCounted: counted, selfAffinity };
   });

@@ -73,32 +73,56 @@ function countOnNode(pod: SchedPod, selector: LabelSelector | null, pods: readon
   return n;
 }
 
-const eligibleMemo = new WeakMap<object, Map<string, ReadonlyMap<string, string>>>();
+/** The nodes counted for a constraint, with each node's domain, and the domains in the order their first node comes. */
+interface Eligible {
+  readonly byNode: ReadonlyMap<string, string>;
+  readonly domains: readonly string[];
+}
+
+const eligibleMemo = new WeakMap<object, Map<string, Eligible>>();
+/** eligibleNodes' key per pod, constraint and constraint set (`set`: the set's positions in the pod's list). */
+const eligibleKeys = new WeakMap<SchedPod, Map<string, string>>();
+
+function eligibleKey(pod: SchedPod, c: TopologySpreadConstraint, all: readonly TopologySpreadConstraint[], memoKey: string): string {
+  let m = eligibleKeys.get(pod);
+  if (m === undefined) eligibleKeys.set(pod, (m = new Map()));
+  let k = m.get(memoKey);
+  if (k === undefined) {
+    k = JSON.stringify([
+      c.topologyKey,
+      all.map((x) => x.topologyKey),
+      c.nodeAffinityPolicy === 'Honor' ? [pod.nodeSelector, pod.requiredNodeAffinity] : null,
+      c.nodeTaintsPolicy === 'Honor' ? pod.tolerations : null,
+    ]);
+    m.set(memoKey, k);
+  }
+  return k;
+}
 
 /**
  * The nodes counted for constraint `c` (they carry every key of `all` and pass c's inclusion policies), each with its value
  * of c's topology key. Depends on the Node objects only: kept per node-set version and per what the policies read.
  */
-function eligibleNodes(pod: SchedPod, c: TopologySpreadConstraint, all: readonly TopologySpreadConstraint[], snapshot: Snapshot): ReadonlyMap<string, string> {
+function eligibleNodes(pod: SchedPod, c: TopologySpreadConstraint, all: readonly TopologySpreadConstraint[], snapshot: Snapshot, memoKey: string): Eligible {
   const version = nodesVersion(snapshot);
   let m = eligibleMemo.get(version);
   if (m === undefined) {
     m = new Map();
     eligibleMemo.set(version, m);
   }
-  const k = JSON.stringify([
-    c.topologyKey,
-    all.map((x) => x.topologyKey),
-    c.nodeAffinityPolicy === 'Honor' ? [pod.nodeSelector, pod.requiredNodeAffinity] : null,
-    c.nodeTaintsPolicy === 'Honor' ? pod.tolerations : null,
-  ]);
+  const k = eligibleKey(pod, c, all, memoKey);
   let eligible = m.get(k);
   if (eligible === undefined) {
-    const out = new Map<string, string>();
+    const byNode = new Map<string, string>();
+    const domains = new Set<string>();
     for (const n of baseNodes(snapshot)) {
-      if (hasAllKeys(all, n) && included(pod, c, n)) out.set(n.node.name, n.node.labels[c.topologyKey] ?? '');
+      if (hasAllKeys(all, n) && included(pod, c, n)) {
+        const value = n.node.labels[c.topologyKey] ?? '';
+        byNode.set(n.node.name, value);
+        domains.add(value);
+      }
     }
-    eligible = out;
+    eligible = { byNode, domains: [...domains] };
     m.set(k, eligible);
   }
   return eligible;
@@ -112,12 +136,13 @@ function eligibleNodes(pod: SchedPod, c: TopologySpreadConstraint, all: readonly
 function domainCounts(pod: SchedPod, c: TopologySpreadConstraint, all: readonly TopologySpreadConstraint[], snapshot: Snapshot): ReadonlyMap<string, number> {
   const at = pod.topologySpread.indexOf(c);
   const set = all.map((x) => pod.topologySpread.indexOf(x)).join(',');
-  return cycleMemo(snapshot, pod, `spread:${at}:${set}`, () => countDomains(pod, c, all, snapshot));
+  const memoKey = `spread:${at}:${set}`;
+  return cycleMemo(snapshot, pod, memoKey, () => countDomains(pod, c, all, snapshot, memoKey));
 }
 
-function countDomains(pod: SchedPod, c: TopologySpreadConstraint, all: readonly TopologySpreadConstraint[], snapshot: Snapshot): Map<string, number> {
+function countDomains(pod: SchedPod, c: TopologySpreadConstraint, all: readonly TopologySpreadConstraint[], snapshot: Snapshot, memoKey: string): Map<string, number> {
   const selector = effectiveSelector(pod, c);
-  const eligible = eligibleNodes(pod, c, all, snapshot);
+  const { byNode: eligible, domains } = eligibleNodes(pod, c, all, snapshot, memoKey);
   const overlay = overlayOf(snapshot);
   if (overlay !== undefined) {
     const counts = new Map(domainCounts(pod, c, all, overlay.base));
@@ -129,7 +154,7 @@ function countDomains(pod: SchedPod, c: TopologySpreadConstraint, all: readonly 
     return counts;
   }
   const counts = new Map<string, number>();
-  for (const value of eligible.values()) counts.set(value, 0);
+  for (const value of domains) counts.set(value, 0);
   for (const g of placedIndex(snapshot).selected(pod.namespace, selector)) {
     for (const [name, n] of g.nodes) {
       const value = eligible.get(name);

@@ -10,7 +10,6 @@
  * capacity tracking.
  */
 import type { NodeSelectorTerm, PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../../src/model/types.js';
-import { cycleMemo } from '../cycle-memo.js';
 import { nodeTermMatches } from '../match.js';
 import { OK, unresolvable } from '../types.js';
 import type { FilterPlugin, SchedPod, Snapshot, VolumeObjects } from '../types.js';
@@ -54,28 +53,40 @@ function lookup(v: VolumeObjects): VolumeLookup {
   return l;
 }
 
-/** The pod's claims resolved once per cycle. */
 const NO_CLAIMS: ClaimCheck = { error: null, bound: [] };
+/** The key of the claims of snapshots without storage objects. */
+const NO_VOLUMES: object = {};
+const checked = new WeakMap<object, WeakMap<SchedPod, ClaimCheck>>();
 
+/**
+ * The pod's claims resolved: they read the pod and the snapshot's storage objects only (which a snapshot never changes), so
+ * they are resolved once per pod and set of storage objects, not per cycle.
+ */
 export function claimsOf(pod: SchedPod, snapshot: Snapshot): ClaimCheck {
   if (pod.volumes.length === 0) return NO_CLAIMS;
-  return cycleMemo(snapshot, pod, 'volumes', () => {
-    const v = snapshot.volumes;
-    const bound: PersistentVolume[] = [];
-    for (const vol of pod.volumes) {
-      if (vol.kind !== 'pvc' || v === undefined) continue;
-      const pvc = lookup(v).pvcs.get(`${pod.namespace}/${vol.claimName}`);
-      if (pvc === undefined) return { error: reasonClaimNotFound(vol.claimName), bound };
-      if (pvc.volumeName === null) {
-        const sc = pvc.storageClassName === null ? undefined : lookup(v).classes.get(pvc.storageClassName);
-        if (sc?.volumeBindingMode === 'Immediate') return { error: REASON_UNBOUND_IMMEDIATE, bound };
-        continue;
-      }
-      const pv = lookup(v).pvs.get(pvc.volumeName);
-      if (pv !== undefined) bound.push(pv);
+  const v = snapshot.volumes;
+  let byPod = checked.get(v ?? NO_VOLUMES);
+  if (byPod === undefined) checked.set(v ?? NO_VOLUMES, (byPod = new WeakMap()));
+  let c = byPod.get(pod);
+  if (c === undefined) byPod.set(pod, (c = resolveClaims(pod, v)));
+  return c;
+}
+
+function resolveClaims(pod: SchedPod, v: VolumeObjects | undefined): ClaimCheck {
+  const bound: PersistentVolume[] = [];
+  for (const vol of pod.volumes) {
+    if (vol.kind !== 'pvc' || v === undefined) continue;
+    const pvc = lookup(v).pvcs.get(`${pod.namespace}/${vol.claimName}`);
+    if (pvc === undefined) return { error: reasonClaimNotFound(vol.claimName), bound };
+    if (pvc.volumeName === null) {
+      const sc = pvc.storageClassName === null ? undefined : lookup(v).classes.get(pvc.storageClassName);
+      if (sc?.volumeBindingMode === 'Immediate') return { error: REASON_UNBOUND_IMMEDIATE, bound };
+      continue;
     }
-    return { error: null, bound };
-  });
+    const pv = lookup(v).pvs.get(pvc.volumeName);
+    if (pv !== undefined) bound.push(pv);
+  }
+  return { error: null, bound };
 }
 
 function affinityMatches(terms: readonly NodeSelectorTerm[], node: Parameters<typeof nodeTermMatches>[1]): boolean {
