@@ -18,6 +18,7 @@
  */
 import type { Node, Pod } from '../src/model/types.js';
 import { bootingNodeModel } from '../src/planner/scale-up.js';
+import { addInto, subtractInto } from '../src/planner/resources.js';
 import { selectorMatches } from '../src/planner/selectors.js';
 import type { LabelSelector, ResourceList } from '../src/model/types.js';
 import type { SimNode, SimPod, World } from './cluster.js';
@@ -36,9 +37,18 @@ const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  * The nodes still booting (unregistered) as the scheduler will see them, with their DaemonSet pods, and the pending pods
  * waiting for any launched node not Ready yet (registered or not: the caller adds the registered ones).
  */
-function bootingPart(w: World, inFlight: readonly SimInstance[], covered: ReadonlyMap<string, string>, nodes: Node[], pods: Pod[]): void {
+function bootingPart(
+  w: World,
+  inFlight: readonly SimInstance[],
+  covered: ReadonlyMap<string, string>,
+  nodes: Node[],
+  pods: Pod[],
+  counts: (p: SimPod) => boolean = () => true,
+): void {
   const vngByName = new Map(w.vngs.map((v) => [v.name, v]));
   const flyingNodes = new Map<string, string>();
+  /** Booting nodes: where each is in `nodes`, and what the waiting pods no rule counts take of it. */
+  const bootingAt = new Map<string, { readonly at: number; readonly taken: ResourceList }>();
   const launchCtx = { catalog: w.catalog, observed: w.observed, allocatable: w.allocatable, region: w.region, daemonSets: w.daemonSets };
   for (const inst of inFlight) {
     if (w.nodes.has(inst.nodeName)) {
@@ -50,6 +60,7 @@ function bootingPart(w: World, inFlight: readonly SimInstance[], covered: Readon
     const booting = bootingNodeModel({ name: inst.nodeName, instanceId: inst.id, vng, instanceType: inst.instanceType, zone: inst.zone }, launchCtx);
     if (!booting) continue;
     flyingNodes.set(inst.id, inst.nodeName);
+    bootingAt.set(inst.nodeName, { at: nodes.length, taken: {} });
     nodes.push(booting.node);
     pods.push(...booting.daemonPods);
   }
@@ -61,7 +72,26 @@ function bootingPart(w: World, inFlight: readonly SimInstance[], covered: Readon
     if (p !== undefined && p.nodeName === null && p.assumed === null) waiting.push(p);
   }
   waiting.sort((a, b) => cmp(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`));
-  for (const p of waiting) pods.push(w.modelPod(p, flyingNodes.get(covered.get(p.uid) as string) as string));
+  for (const p of waiting) {
+    const node = flyingNodes.get(covered.get(p.uid) as string) as string;
+    const b = bootingAt.get(node);
+    if (b !== undefined && !counts(p)) addInto(b.taken, p.base.requests);
+    else pods.push(w.modelPod(p, node));
+  }
+  for (const { at, taken } of bootingAt.values()) nodes[at] = withRoomTaken(nodes[at] as Node, taken);
+}
+
+/**
+ * The node with `taken` off its allocatable: what it offers beside pods no rule of the pending pods counts (they are left
+ * out of the view). A pod fits beside them exactly when it fits this node: the sums are integers.
+ */
+function withRoomTaken(n: Node, taken: ResourceList): Node {
+  let any = false;
+  for (const k in taken) if ((taken[k] ?? 0) > 0) any = true;
+  if (!any) return n;
+  const allocatable: ResourceList = { ...n.allocatable };
+  subtractInto(allocatable, taken);
+  return { ...n, allocatable };
 }
 
 /** Every node and pod, plus the booting nodes: the cluster as a planner run now would read it. */
@@ -88,8 +118,11 @@ function selected(w: World, namespaces: readonly string[] | null, selector: Labe
   for (const pool of pools) for (const p of pool) if (!out.has(p) && selectorMatches(selector, p.base.labels)) out.add(p);
 }
 
-/** The placed pods the candidates' zone-wide terms count, and those whose own anti-affinity reaches past their node. */
-function contextPods(w: World, candidates: readonly SimPod[]): Set<SimPod> {
+/**
+ * The placed pods the candidates' zone-wide terms count, and those whose own anti-affinity reaches past their node. With
+ * `hostname`, the pods their per-node terms select too (and not the wide anti-affinity owners).
+ */
+function contextPods(w: World, candidates: readonly SimPod[], hostname = false): Set<SimPod> {
   const out = new Set<SimPod>();
   const seen = new Set<string>();
   const once = (k: string): boolean => {
@@ -100,15 +133,15 @@ function contextPods(w: World, candidates: readonly SimPod[]): Set<SimPod> {
   for (const c of candidates) {
     const b = c.base;
     for (const s of b.topologySpread) {
-      if (s.topologyKey !== HOSTNAME && once(JSON.stringify([c.namespace, s.labelSelector]))) selected(w, [c.namespace], s.labelSelector, out);
+      if ((hostname || s.topologyKey !== HOSTNAME) && once(JSON.stringify([c.namespace, s.labelSelector]))) selected(w, [c.namespace], s.labelSelector, out);
     }
     for (const t of [...b.podAffinity, ...b.podAntiAffinity]) {
-      if (t.topologyKey === HOSTNAME) continue;
+      if (!hostname && t.topologyKey === HOSTNAME) continue;
       const namespaces = t.namespaceSelector !== null ? null : t.namespaces.length > 0 ? t.namespaces : [c.namespace];
       if (once(JSON.stringify([namespaces, t.labelSelector]))) selected(w, namespaces, t.labelSelector, out);
     }
   }
-  for (const p of w.pods.withWideAntiAffinity()) out.add(p);
+  if (!hostname) for (const p of w.pods.withWideAntiAffinity()) out.add(p);
   return out;
 }
 
@@ -154,10 +187,20 @@ export function packingView(
   const nodes: Node[] = [];
   const pods: Pod[] = [];
   const included = new Set<string>();
-  const add = (n: SimNode): void => {
+  // A pod no term of the pending pods selects, without anti-affinity or host ports of its own, only takes room: it is left
+  // out, and what it requests is taken off its node's allocatable (as scale-up-view.ts does for the expected fleet).
+  const selectedByTerms = contextPods(w, candidates, true);
+  const counts = (p: SimPod): boolean => selectedByTerms.has(p) || p.base.podAntiAffinity.length > 0 || p.base.hostPorts.length > 0;
+  const add = (n: SimNode, asReady = false): void => {
     included.add(n.name);
-    nodes.push(w.modelNode(n));
-    for (const p of w.pods.podsOn(n.name)) if (p.phase !== 'Succeeded' && p.phase !== 'Failed') pods.push(w.modelPod(p, n.name));
+    const taken: ResourceList = {};
+    for (const p of w.pods.podsOn(n.name)) {
+      if (p.phase === 'Succeeded' || p.phase === 'Failed') continue;
+      if (counts(p)) pods.push(w.modelPod(p, n.name));
+      else addInto(taken, p.base.requests);
+    }
+    const model = w.modelNode(n);
+    nodes.push(withRoomTaken(asReady ? { ...model, ready: true } : model, taken));
   };
   // Launched Ready nodes with room left for the smallest pending pod.
   const min = smallest(candidates);
@@ -177,9 +220,7 @@ export function packingView(
   for (const inst of inFlight) {
     const n = w.nodes.get(inst.nodeName);
     if (n === undefined || included.has(n.name)) continue;
-    included.add(n.name);
-    nodes.push({ ...w.modelNode(n), ready: true });
-    for (const p of w.pods.podsOn(n.name)) if (p.phase !== 'Succeeded' && p.phase !== 'Failed') pods.push(w.modelPod(p, n.name));
+    add(n, true);
   }
   // Nodes whose pods are all in already.
   const fullyIn = new Set(included);
@@ -204,7 +245,7 @@ export function packingView(
     included.add(name);
     nodes.push({ ...w.modelNode(w.nodes.get(name) as SimNode), unschedulable: true });
   }
-  bootingPart(w, inFlight, covered, nodes, pods);
+  bootingPart(w, inFlight, covered, nodes, pods, counts);
   nodes.sort((a, b) => cmp(a.name, b.name));
   return { nodes, pods };
 }

@@ -84,7 +84,7 @@ export function solveClasses(input: SolveInput, classes: PackClasses, options: S
 function solveOnce(
   input: SolveInput,
   classes: PackClasses,
-  { templates, misfits, unoffered }: Templates,
+  { templates, misfits, unoffered, nodes: templateNodes }: Templates,
   ghosts: readonly PlanNode[],
   options: SolveOptions,
 ): { result: SolveResult; finalNodes: readonly PlanNode[]; domainsGrew: boolean } {
@@ -92,7 +92,7 @@ function solveOnce(
   terms.resetCounts();
   const ctx = contextWithStayingNodes({
     terms,
-    templates,
+    templateNodes,
     vngs: input.vngs,
     catalog: input.catalog,
     ghosts,
@@ -100,7 +100,7 @@ function solveOnce(
     stayingPods,
     stayingClasses,
   });
-  const state = packState(ctx);
+  const state = packState(ctx, classes.daemonClasses);
   const pending = firstFit(state, movingClasses, templates, demandBook(movingClasses), options);
   downsize(state, movingClasses, templates);
   openVngMinimums(state, input.vngs, templates);

@@ -68,8 +68,11 @@ export class SchedulingContext {
   private readonly countersByTerm = new Map<number, SpreadCounter[]>();
   private readonly countsOfClass = new WeakMap<PodClass, ReadonlyMap<string, number>[]>();
   private readonly spreadCache = new Map<string, SpreadCacheEntry>();
-  /** Template domains per (pod constraints, policies, keys): shared by every class with the same constraints. */
-  private readonly templateDomainCache = new Map<string, readonly string[]>();
+  /**
+   * Template domains per (pod constraints, policies, keys): shared by every class with the same constraints, and without
+   * ghosts by every context over the same template list (the template nodes never change).
+   */
+  private readonly templateDomainCache: Map<string, readonly string[]>;
   private readonly nodeScans = new Map<string, NodeScan>();
   readonly usage = new Map<string, VngUsage>();
   /** A spread domain appeared after a class was first checked against the domains (so its earlier checks missed it). */
@@ -88,6 +91,7 @@ export class SchedulingContext {
     private readonly ghosts: readonly PlanNode[] = [],
   ) {
     for (const vng of vngs) this.usage.set(vng.name, { vng, count: 0, vcpu: 0, memoryGiB: 0 });
+    this.templateDomainCache = ghosts.length === 0 ? templateDomainsOf(templates) : new Map();
   }
 
   /** A node that exists but takes no pod (cordoned, NotReady): a spread domain, and its pods count. */
@@ -311,6 +315,18 @@ export class SchedulingContext {
     if (node.origin === 'template' && !fits(node.allocatable, node.requested, cls.spec.requests)) return;
     domains.add(value);
   }
+}
+
+/** Template domains kept per template list, for contexts without ghosts (see SchedulingContext.templateDomainCache). */
+const keptTemplateDomains = new WeakMap<readonly PlanNode[], Map<string, readonly string[]>>();
+
+/** The most domain lists kept per template list (the map starts again beyond). */
+const MAX_KEPT_DOMAINS = 10_000;
+
+function templateDomainsOf(templates: readonly PlanNode[]): Map<string, readonly string[]> {
+  let m = keptTemplateDomains.get(templates);
+  if (m === undefined || m.size >= MAX_KEPT_DOMAINS) keptTemplateDomains.set(templates, (m = new Map()));
+  return m;
 }
 
 /** What decides which nodes a spread rule of a class includes: its key, every key of the class's rules, the policies. */

@@ -21,17 +21,13 @@ export function downsize(state: PackState, movingClasses: readonly PodClass[], t
     }
     return classOfMoving[i] as PodClass;
   };
-  const byVngZone = new Map<string, Template[]>();
-  for (const t of templates) {
-    const k = `${t.vng.name}/${t.node.zone}`;
-    const list = byVngZone.get(k);
-    if (list) list.push(t);
-    else byVngZone.set(k, [t]);
-  }
-  for (const list of byVngZone.values()) list.sort((a, b) => a.price - b.price || (a.type.name < b.type.name ? -1 : 1));
+  if (state.newNodes.length === 0) return;
+  const byVngZone = cheapestFirst(templates);
+  const { daemonClasses } = state;
+  const daemonsOf = (t: Template): PodClass[] => t.daemonIndexes.map((i) => daemonClasses[i] as PodClass);
   for (const entry of state.newNodes) {
     const { node, template } = entry;
-    const candidates = byVngZone.get(`${template.vng.name}/${node.zone}`) ?? [];
+    const candidates = byVngZone.get(`${template.vngName}/${node.zone}`) ?? [];
     // The loop below would stop at its first candidate (the list is sorted by price): skip the node's work.
     const first = candidates[0];
     if (first === undefined || first.price >= template.price) continue;
@@ -47,7 +43,7 @@ export function downsize(state: PackState, movingClasses: readonly PodClass[], t
       const probe: PlanNode = { ...cand.node, name: node.name, labels };
       if (classes.some((c) => staticFailure(ctx, c, probe) !== null)) continue;
       // Re-record term counts under the new labels (topology keys such as instance-type or arch change).
-      for (const c of [...template.daemonClasses, ...node.movedPods.map(classOf)]) {
+      for (const c of [...daemonsOf(template), ...node.movedPods.map(classOf)]) {
         ctx.countPod(c, node, -1);
       }
       node.labels = labels;
@@ -59,10 +55,29 @@ export function downsize(state: PackState, movingClasses: readonly PodClass[], t
       addInto(node.requested, requested);
       node.hostPorts.length = 0;
       for (const p of [...cand.node.hostPorts, ...ports]) node.hostPorts.push(p);
-      for (const c of cand.daemonClasses) ctx.countPod(c, node, 1);
+      for (const c of daemonsOf(cand)) ctx.countPod(c, node, 1);
       for (const i of node.movedPods) ctx.countPod(classOf(i), node, 1);
       entry.template = cand;
       break;
     }
   }
+}
+
+/** The templates of each VNG and zone, cheapest first (then by type name): kept per list (buildTemplates keeps lists). */
+const cheapestOf = new WeakMap<readonly Template[], ReadonlyMap<string, readonly Template[]>>();
+
+function cheapestFirst(templates: readonly Template[]): ReadonlyMap<string, readonly Template[]> {
+  let byVngZone = cheapestOf.get(templates);
+  if (byVngZone === undefined) {
+    const lists = new Map<string, Template[]>();
+    for (const t of templates) {
+      const k = `${t.vngName}/${t.node.zone}`;
+      const list = lists.get(k);
+      if (list) list.push(t);
+      else lists.set(k, [t]);
+    }
+    for (const list of lists.values()) list.sort((a, b) => a.price - b.price || (a.type.name < b.type.name ? -1 : 1));
+    cheapestOf.set(templates, (byVngZone = lists));
+  }
+  return byVngZone;
 }

@@ -11,8 +11,9 @@ export function openVngMinimums(state: PackState, vngs: readonly Vng[], template
   // VNG minimums: Ocean keeps minInstanceCount nodes up; the cheapest type pays for the ones the pods did not need.
   for (const vng of vngs) {
     let have = state.ctx.usage.get(vng.name)?.count ?? 0;
+    if (have >= vng.minInstanceCount) continue;
     const cheapest = templates
-      .filter((t) => t.vng.name === vng.name && Number.isFinite(t.price))
+      .filter((t) => t.vngName === vng.name && Number.isFinite(t.price))
       .sort((a, b) => a.price - b.price || (a.type.name < b.type.name ? -1 : 1) || 0);
     let z = 0;
     while (have < vng.minInstanceCount && cheapest.length > 0) {

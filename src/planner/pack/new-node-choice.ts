@@ -13,6 +13,29 @@ import type { PackState } from './state.js';
 import { staticFailure } from './static-failure.js';
 import type { Template } from './templates.js';
 
+/** A (VNG, instance type) pair: its first template (zones of a pair share allocatable) and its templates by position. */
+interface Pair {
+  readonly name: string;
+  readonly first: Template;
+  readonly templates: number[];
+}
+
+/**
+ * The pairs passing the static predicates, per constraint key, kept per template list from one solve to the next
+ * (buildTemplates hands an equal solve the same list): the static predicates read only what the constraint key holds and
+ * the template nodes, which no solve changes.
+ */
+const keptPairs = new WeakMap<readonly Template[], Map<string, Pair[]>>();
+
+/** The most constraint keys kept per template list (the map starts again beyond). */
+const MAX_KEPT_PAIRS = 10_000;
+
+function pairsKeptFor(templates: readonly Template[]): Map<string, Pair[]> {
+  let m = keptPairs.get(templates);
+  if (m === undefined) keptPairs.set(templates, (m = new Map()));
+  return m;
+}
+
 /** A function that opens the best new node for a class (and returns it), or returns null when no VNG node type takes it. */
 export type NewNodeOpener = (cls: PodClass) => PlanNode | null;
 
@@ -24,8 +47,7 @@ export function newNodeOpener(state: PackState, templates: readonly Template[], 
    * most classes share one. Resource fit is then checked per pair on its first template (zones of a pair share allocatable);
    * the full filter still runs on the exact template before a node is opened.
    */
-  type Pair = { name: string; first: Template; templates: number[] };
-  const pairsByConstraint = new Map<string, Pair[]>();
+  const pairsByConstraint = pairsKeptFor(templates);
   const pairCache = new Map<PodClass, Pair[]>();
   const pairsOf = (cls: PodClass): Pair[] => {
     let pairs = pairCache.get(cls);
@@ -37,12 +59,13 @@ export function newNodeOpener(state: PackState, templates: readonly Template[], 
       for (let i = 0; i < templates.length; i++) {
         const t = templates[i] as Template;
         if (staticFailure(ctx, cls, t.node) !== null) continue;
-        const name = `${t.vng.name}\u0000${t.type.name}`;
+        const name = `${t.vngName}\u0000${t.type.name}`;
         const e = byName.get(name);
         if (e) e.templates.push(i);
         else byName.set(name, { name, first: t, templates: [i] });
       }
       all = [...byName.values()];
+      if (pairsByConstraint.size >= MAX_KEPT_PAIRS) pairsByConstraint.clear();
       pairsByConstraint.set(key, all);
     }
     pairs = all.filter((p) => fits(p.first.node.allocatable, p.first.node.requested, cls.spec.requests));
@@ -75,8 +98,8 @@ export function newNodeOpener(state: PackState, templates: readonly Template[], 
       const order = [...pair.templates].sort((a, b) => {
         const ta = templates[a] as Template;
         const tb = templates[b] as Template;
-        const ca = zoneCounts.get(`${ta.vng.name}/${ta.node.zone}`) ?? 0;
-        const cb = zoneCounts.get(`${tb.vng.name}/${tb.node.zone}`) ?? 0;
+        const ca = zoneCounts.get(`${ta.vngName}/${ta.node.zone}`) ?? 0;
+        const cb = zoneCounts.get(`${tb.vngName}/${tb.node.zone}`) ?? 0;
         return ca - cb || a - b;
       });
       for (const i of order) {

@@ -22,9 +22,9 @@ export function placeMoving(state: PackState, book: DemandBook, cls: PodClass, n
 /** Opens a new node of template `t`, named <vng>-001, -002, ... per VNG, with its DaemonSet pods placed; returns it. */
 export function materialize(state: PackState, t: Template): PlanNode {
   const { ctx, vngOrdinal, zoneCounts } = state;
-  const ordinal = (vngOrdinal.get(t.vng.name) ?? 0) + 1;
-  vngOrdinal.set(t.vng.name, ordinal);
-  const name = `${t.vng.name}-${String(ordinal).padStart(3, '0')}`;
+  const ordinal = (vngOrdinal.get(t.vngName) ?? 0) + 1;
+  vngOrdinal.set(t.vngName, ordinal);
+  const name = `${t.vngName}-${String(ordinal).padStart(3, '0')}`;
   const node: PlanNode = {
     idx: ctx.nodes.length,
     name,
@@ -34,17 +34,17 @@ export function materialize(state: PackState, t: Template): PlanNode {
     allocatable: t.node.allocatable,
     requested: {},
     hostPorts: [],
-    vng: t.vng.name,
+    vng: t.vngName,
     instanceType: t.type.name,
     zone: t.node.zone,
     movedPods: [],
     price: t.price,
   };
-  for (const dc of t.daemonClasses) ctx.place(dc, node, null);
+  for (const i of t.daemonIndexes) ctx.place(state.daemonClasses[i] as PodClass, node, null);
   ctx.addNode(node);
   state.open.add(node);
   state.newNodes.push({ node, template: t });
-  const zk = `${t.vng.name}/${t.node.zone}`;
+  const zk = `${t.vngName}/${t.node.zone}`;
   zoneCounts.set(zk, (zoneCounts.get(zk) ?? 0) + 1);
   return node;
 }

@@ -25,7 +25,7 @@ export interface ResultsInput {
 }
 
 export function packResult(input: ResultsInput): SolveResult {
-  const { ctx, newNodes } = input.state;
+  const { ctx, newNodes, daemonClasses } = input.state;
   const { daemonNameOf } = input;
   const placements: (Placement | null)[] = input.movingPods.map(() => null);
   // Results.
@@ -53,13 +53,13 @@ export function packResult(input: ResultsInput): SolveResult {
     unschedulable,
     newNodes: newNodes.map(({ node, template }) => ({
       name: node.name,
-      vng: template.vng.name,
+      vng: template.vngName,
       instanceType: template.type.name,
       zone: node.zone,
       priceUsdPerHour: Number.isFinite(template.price) ? template.price : 0,
       allocatable: node.allocatable,
       requested: { ...node.requested },
-      daemonSets: template.daemonClasses.map((c) => daemonNameOf.get(c) ?? ''),
+      daemonSets: template.daemonIndexes.map((i) => daemonNameOf.get(daemonClasses[i] as PodClass) ?? ''),
       pods: [...node.movedPods],
       maxPods: template.maxPods,
       maxPodsSource: template.maxPodsSource,

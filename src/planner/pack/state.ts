@@ -16,6 +16,8 @@ export interface NewNodeEntry {
 
 export interface PackState {
   readonly ctx: SchedulingContext;
+  /** The DaemonSet classes, one per DaemonSet in the cluster's order (templates name theirs by position). */
+  readonly daemonClasses: readonly PodClass[];
   /** Nodes that can still take the smallest moving pod, in first-fit order; full nodes drop out of every scan. */
   readonly open: OpenNodes;
   /** New nodes in the order they were opened. */
@@ -40,8 +42,8 @@ export interface PendingClass {
 }
 
 /** The state over a context that holds the staying nodes: every one of its candidate nodes indexed for first fit. */
-export function packState(ctx: SchedulingContext): PackState {
+export function packState(ctx: SchedulingContext, daemonClasses: readonly PodClass[]): PackState {
   const open = new OpenNodes(ctx.nodes);
   for (const node of ctx.nodes) open.add(node);
-  return { ctx, open, newNodes: [], vngOrdinal: new Map(), zoneCounts: new Map() };
+  return { ctx, daemonClasses, open, newNodes: [], vngOrdinal: new Map(), zoneCounts: new Map() };
 }

@@ -8,11 +8,11 @@ import type { PodClass } from '../pod-classes.js';
 import { stayingPlanNode, type PlanNode } from '../plan-node.js';
 import { SchedulingContext } from '../scheduling-context.js';
 import type { TermIndex } from '../terms.js';
-import type { Template } from './templates.js';
 
 export interface StayingInput {
   readonly terms: TermIndex;
-  readonly templates: readonly Template[];
+  /** The template nodes, in the templates' order (Templates.nodes: the same list for an equal solve). */
+  readonly templateNodes: readonly PlanNode[];
   readonly vngs: readonly Vng[];
   readonly catalog: Catalog;
   readonly ghosts: readonly PlanNode[];
@@ -23,10 +23,9 @@ export interface StayingInput {
 
 export function contextWithStayingNodes(input: StayingInput): SchedulingContext {
   const { catalog, stayingPods } = input;
-  const templateNodes = input.templates.map((t) => t.node);
   const ctx = new SchedulingContext(
     input.terms,
-    templateNodes,
+    input.templateNodes,
     input.vngs,
     (name) => {
       const it = catalog.byName.get(name);

@@ -16,10 +16,12 @@ import type { DaemonSetMisfit, SolveInput } from './types.js';
 
 export interface Template {
   readonly node: PlanNode;
-  readonly vng: Vng;
+  /** The VNG's name (its limits are the solve's input.vngs: a template reads none of them). */
+  readonly vngName: string;
   readonly type: InstanceType;
   readonly price: number;
-  readonly daemonClasses: readonly PodClass[];
+  /** The DaemonSets that run there, by position in the cluster's list (= in PackClasses.daemonClasses: one class each). */
+  readonly daemonIndexes: readonly number[];
   readonly daemonRequests: ResourceList;
   readonly maxPods: number;
   readonly maxPodsSource: MaxPodsSource;
@@ -32,6 +34,8 @@ export interface Templates {
   readonly misfits: readonly DaemonSetMisfit[];
   /** Node types whose instance type EC2 does not offer in their zone (offerings.ts): never launched, only to explain. */
   readonly unoffered: readonly Template[];
+  /** The node of each template, in the same order. */
+  readonly nodes: readonly PlanNode[];
 }
 
 /**
@@ -56,21 +60,34 @@ interface KeptTemplate {
  * zones left out. Kept per those objects (weakly: nothing outlives them), then per VNG shape (every VNG field a template
  * reads), allocatable options, instance type, zone and region. Only when no DaemonSet has a claim: a claim's volume needs
  * depend on the claims each solve's cluster holds. A kept node is shared by the solves: nothing changes a template node.
+ * The whole list is kept too, per the VNGs' shapes, instance types and zones (their limits are not part of a template):
+ * a solve like an earlier one gets the very same Templates object, so what the phases derive from the list alone (pairs
+ * per constraint key, downsizing candidates, spread domains of the templates) is kept with it.
  */
-const kept = new WeakMap<Catalog, WeakMap<ReadonlyMap<string, NodeResources>, WeakMap<readonly DaemonSet[], Map<string, KeptOfShape>>>>();
+const kept = new WeakMap<Catalog, WeakMap<ReadonlyMap<string, NodeResources>, WeakMap<readonly DaemonSet[], KeptTemplates>>>();
+
+interface KeptTemplates {
+  /** Per VNG shape (shapeKey): its kept templates. */
+  readonly byShape: Map<string, KeptOfShape>;
+  /** Whole lists, per the VNGs' shapes, instance types and zones in order (see listKey). */
+  readonly lists: Map<string, Templates>;
+}
+
+/** The most whole lists kept per catalog, observed map and DaemonSets (the map starts again beyond). */
+const MAX_LISTS = 256;
 
 /** The kept templates of one VNG shape (and region): by instance type, then zone (null: no zone). */
 type KeptOfShape = Map<string, Map<string | null, KeptTemplate>>;
 
-function keptFor(input: SolveInput): Map<string, KeptOfShape> {
+function keptFor(input: SolveInput): KeptTemplates {
   let byObserved = kept.get(input.catalog);
   if (!byObserved) kept.set(input.catalog, (byObserved = new WeakMap()));
   let byDaemonSets = byObserved.get(input.observed);
   if (!byDaemonSets) byObserved.set(input.observed, (byDaemonSets = new WeakMap()));
   const daemonSets = input.cluster.daemonSets;
-  let map = byDaemonSets.get(daemonSets);
-  if (!map) byDaemonSets.set(daemonSets, (map = new Map()));
-  return map;
+  let k = byDaemonSets.get(daemonSets);
+  if (!k) byDaemonSets.set(daemonSets, (k = { byShape: new Map(), lists: new Map() }));
+  return k;
 }
 
 /**
@@ -80,8 +97,6 @@ function keptFor(input: SolveInput): Map<string, KeptOfShape> {
 function shapeKey(vng: Vng, input: SolveInput, region: string): string {
   return JSON.stringify([vng.name, vng.labels, vng.taints, vng.maxPods ?? null, vng.rootVolumeSizeGiB, input.allocatable ?? null, region]);
 }
-
-const NONE: readonly PodClass[] = [];
 
 export function buildTemplates(
   input: SolveInput,
@@ -107,18 +122,28 @@ export function buildTemplates(
       break;
     }
   }
+  const zonesOf = (vng: Vng): (string | null)[] => (vng.zones.length > 0 ? [...vng.zones] : clusterZones().length > 0 ? clusterZones() : [null]);
   const keep =
     daemonClasses.length === cluster.daemonSets.length && !cluster.daemonSets.some((d) => d.template.volumes.some((v) => v.kind === 'pvc'));
   const memo = keep ? keptFor(input) : null;
+  let shapes: string[] | null = null;
+  let listKey: string | null = null;
+  if (memo !== null) {
+    shapes = input.vngs.map((vng) => shapeKey(vng, input, region));
+    // Everything a template list reads of the VNGs: their shapes, instance types and zones, in order.
+    listKey = input.vngs.map((vng, i) => `${shapes?.[i] ?? ''}\u0001${vng.instanceTypes.join(',')}\u0001${zonesOf(vng).join(',')}`).join('\u0002');
+    const known = memo.lists.get(listKey);
+    if (known !== undefined) return known;
+  }
   const templates: Template[] = [];
   const misfits: DaemonSetMisfit[] = [];
-  for (const vng of input.vngs) {
-    const zones: (string | null)[] = vng.zones.length > 0 ? [...vng.zones] : clusterZones().length > 0 ? clusterZones() : [null];
+  input.vngs.forEach((vng, v) => {
+    const zones = zonesOf(vng);
     let ofShape: KeptOfShape | undefined;
     if (memo !== null) {
-      const shape = shapeKey(vng, input, region);
-      ofShape = memo.get(shape);
-      if (ofShape === undefined) memo.set(shape, (ofShape = new Map()));
+      const shape = shapes?.[v] ?? shapeKey(vng, input, region);
+      ofShape = memo.byShape.get(shape);
+      if (ofShape === undefined) memo.byShape.set(shape, (ofShape = new Map()));
     }
     for (const typeName of vng.instanceTypes) {
       const type = catalog.byName.get(typeName);
@@ -133,10 +158,10 @@ export function buildTemplates(
         }
         templates.push({
           node: t.node,
-          vng,
+          vngName: vng.name,
           type,
           price: t.node.price,
-          daemonClasses: t.daemonIndexes.length === 0 ? NONE : t.daemonIndexes.map((i) => daemonClasses[i] as PodClass),
+          daemonIndexes: t.daemonIndexes,
           daemonRequests: t.daemonRequests,
           maxPods: t.maxPods,
           maxPodsSource: t.maxPodsSource,
@@ -150,10 +175,15 @@ export function buildTemplates(
         }
       }
     }
-  }
+  });
   // Offerings (offerings.ts): a type the catalog says is not offered in a zone is never launched there.
   const { offered, unoffered } = splitByOffering(templates, catalog);
-  return { templates: offered, misfits, unoffered };
+  const out: Templates = { templates: offered, misfits, unoffered, nodes: offered.map((t) => t.node) };
+  if (memo !== null && listKey !== null) {
+    if (memo.lists.size >= MAX_LISTS) memo.lists.clear();
+    memo.lists.set(listKey, out);
+  }
+  return out;
 }
 
 /** The template of one (VNG, instance type, zone): its empty node with the DaemonSet pods that would run there charged. */

@@ -9,7 +9,7 @@ import { EventQueue } from '../../../sim/event-queue.js';
 import { FaultState } from '../../../sim/fault-state.js';
 import { DEFAULT_SIM_TIMING } from '../../../sim/timing.js';
 import { Prng } from '../../../src/gen/prng.js';
-import type { Cluster, Pod, TopologySpreadConstraint } from '../../../src/model/types.js';
+import type { Cluster, Node, Pod, TopologySpreadConstraint } from '../../../src/model/types.js';
 import { catalog, cluster, deployment, generalVng, oldNode } from './tiny-world.js';
 
 function world(c: Cluster): World {
@@ -64,5 +64,46 @@ describe('the autoscaler views', () => {
     const view = packingView(w, [], new Map(), [w.pods.get('default/api-pending')!], new NodeRequests(w));
     expect(view.pods).toEqual([]);
     expect(view.nodes.map((n) => [n.name, n.zone, n.unschedulable])).toEqual([['n-1', 'us-east-1a', true]]);
+  });
+
+  it('leaves out a pod waiting for a booting node that no rule of the pending pods counts, taking its requests off the node', () => {
+    const nodes = [oldNode('n-1', 'i-01')];
+    const d = deployment({ name: 'api', replicas: 2, nodes: ['n-1'], cpu: 300, memory: 256 * 1024 * 1024 });
+    const pending = (name: string, over: Partial<Pod> = {}): Pod => ({
+      ...(d.pods[0] as Pod),
+      name,
+      uid: `uid-${name}`,
+      nodeName: null,
+      phase: 'Pending',
+      ready: false,
+      ...over,
+    });
+    const repel: Pod['podAntiAffinity'][number] = {
+      labelSelector: { matchLabels: { app: 'api' }, matchExpressions: [] },
+      namespaces: [],
+      namespaceSelector: null,
+      topologyKey: 'kubernetes.io/hostname',
+    };
+    const waiting = pending('api-waiting');
+    const plain = pending('api-plain', { labels: { app: 'other' } });
+    const repelling = pending('api-repelling', { labels: { app: 'other' }, podAntiAffinity: [repel] });
+    const w = world(cluster(nodes, [{ pods: [...d.pods, waiting, plain, repelling], workloads: d.workloads }]));
+    const inst = w.launch(generalVng(), 'm5.xlarge', 'us-east-1a', w.nextNodeName());
+    const covered = new Map([['uid-api-waiting', inst.id]]);
+    const booting = (v: { nodes: Node[] }): Node => v.nodes.find((n) => n.name === inst.nodeName) as Node;
+    const full = fullView(w, [inst], covered);
+    const fullNode = booting(full);
+    expect(full.pods.map((p) => p.name)).toContain('api-waiting');
+
+    // The plain candidate's terms select nothing: the waiting pod only takes room.
+    const cut = packingView(w, [inst], covered, [w.pods.get('default/api-plain')!], new NodeRequests(w));
+    expect(cut.pods.map((p) => p.name)).not.toContain('api-waiting');
+    expect(booting(cut).allocatable['cpu']).toBe((fullNode.allocatable['cpu'] ?? 0) - 300);
+    expect(booting(cut).allocatable['pods']).toBe((fullNode.allocatable['pods'] ?? 0) - 1);
+
+    // A candidate whose anti-affinity selects the waiting pod needs it there: kept, the node's room as it is.
+    const kept = packingView(w, [inst], covered, [w.pods.get('default/api-repelling')!], new NodeRequests(w));
+    expect(kept.pods.map((p) => p.name)).toContain('api-waiting');
+    expect(booting(kept).allocatable).toEqual(fullNode.allocatable);
   });
 });
