@@ -495,6 +495,7 @@ try {
   await measure(kubeconfigPath, o, figures);
   const n = (k: string): number => Number(figures[k] ?? NaN);
   const s = (k: string): string => (figures[k] === undefined ? '-' : fmtMs(n(k)));
+  const best = o.repeat > 1 ? `best of ${o.repeat}` : 'one run';
   printTable(
     `reading a live cluster: ${o.nodes} ${o.unmanaged ? 'unmanaged' : 'KWOK'} nodes, ${n('pods')} pods (page size ${o.pageSize}); loaded machine, one run each unless said`,
     ['figure', 'value'],
@@ -508,10 +509,10 @@ try {
       ['list, consistent read, pages of 5000', s('listPage5000Ms')],
       ['list, whole objects', s('listWholeMs')],
       ['list of nodes, pods, PDBs by the typed client (before)', s('typedNodesPodsPdbsMs')],
-      ['vngshift plan --kubeconfig (best of 2)', `${n('cliPlanLiveS').toFixed(1)} s, peak RSS ${fmtMiB(n('cliPlanLiveRss'))}`],
-      ['vngshift snapshot --kubeconfig (best of 2)', `${n('cliSnapshotS').toFixed(1)} s, peak RSS ${fmtMiB(n('cliSnapshotRss'))}`],
+      ['vngshift plan --kubeconfig (${best})', `${n('cliPlanLiveS').toFixed(1)} s, peak RSS ${fmtMiB(n('cliPlanLiveRss'))}`],
+      ['vngshift snapshot --kubeconfig (${best})', `${n('cliSnapshotS').toFixed(1)} s, peak RSS ${fmtMiB(n('cliSnapshotRss'))}`],
       ['snapshot size / the API JSON of the same objects', `${(n('snapshotBytes') / 1e6).toFixed(1)} MB / ${(n('apiJsonBytes') / 1e6).toFixed(1)} MB (${((100 * n('snapshotBytes')) / n('apiJsonBytes')).toFixed(0)} %)`],
-      ['vngshift plan --cluster SNAPSHOT (best of 2)', `${n('cliPlanSnapshotS').toFixed(1)} s, peak RSS ${fmtMiB(n('cliPlanSnapshotRss'))}`],
+      ['vngshift plan --cluster SNAPSHOT (${best})', `${n('cliPlanSnapshotS').toFixed(1)} s, peak RSS ${fmtMiB(n('cliPlanSnapshotRss'))}`],
       ['plan JSON from the snapshot = plan --kubeconfig', String(figures['plansIdentical'])],
     ],
   );
