@@ -509,10 +509,10 @@ try {
       ['list, consistent read, pages of 5000', s('listPage5000Ms')],
       ['list, whole objects', s('listWholeMs')],
       ['list of nodes, pods, PDBs by the typed client (before)', s('typedNodesPodsPdbsMs')],
-      ['vngshift plan --kubeconfig (${best})', `${n('cliPlanLiveS').toFixed(1)} s, peak RSS ${fmtMiB(n('cliPlanLiveRss'))}`],
-      ['vngshift snapshot --kubeconfig (${best})', `${n('cliSnapshotS').toFixed(1)} s, peak RSS ${fmtMiB(n('cliSnapshotRss'))}`],
+      [`vngshift plan --kubeconfig (${best})`, `${n('cliPlanLiveS').toFixed(1)} s, peak RSS ${fmtMiB(n('cliPlanLiveRss'))}`],
+      [`vngshift snapshot --kubeconfig (${best})`, `${n('cliSnapshotS').toFixed(1)} s, peak RSS ${fmtMiB(n('cliSnapshotRss'))}`],
       ['snapshot size / the API JSON of the same objects', `${(n('snapshotBytes') / 1e6).toFixed(1)} MB / ${(n('apiJsonBytes') / 1e6).toFixed(1)} MB (${((100 * n('snapshotBytes')) / n('apiJsonBytes')).toFixed(0)} %)`],
-      ['vngshift plan --cluster SNAPSHOT (${best})', `${n('cliPlanSnapshotS').toFixed(1)} s, peak RSS ${fmtMiB(n('cliPlanSnapshotRss'))}`],
+      [`vngshift plan --cluster SNAPSHOT (${best})`, `${n('cliPlanSnapshotS').toFixed(1)} s, peak RSS ${fmtMiB(n('cliPlanSnapshotRss'))}`],
       ['plan JSON from the snapshot = plan --kubeconfig', String(figures['plansIdentical'])],
     ],
   );
