@@ -288,8 +288,9 @@ export class MigrationEngine {
     await this.persist();
     const now = this.now();
     let remaining = 0;
-    // The batch's movable pods in namespace/name order (a node appears once in a batch, a pod on one node).
-    const candidates = batch.nodes
+    // The batch's movable pods in namespace/name order (a pod is on one node; a node named twice in a hand-edited state
+    // is read once).
+    const candidates = [...new Set(batch.nodes)]
       .flatMap((name) => snap.podsOn(name).filter(isMovable))
       .map((pod) => ({ pod, key: podKey(pod) }))
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -548,10 +549,11 @@ export class MigrationEngine {
       let error: PortError | null = null;
       try {
         await this.persist();
-        const nodes = indexOf(this.ports.cluster.snapshot());
+        // Only the nodes are read here: no lookups of the pods built for it.
+        const nodes = new Map(this.ports.cluster.snapshot().nodes.map((n) => [n.name, n]));
         for (const name of left) {
           try {
-            await this.uncordonNode(name, nodes.node(name), { reason: 'migration failed' });
+            await this.uncordonNode(name, nodes.get(name), { reason: 'migration failed' });
           } catch (e) {
             if (!(e instanceof PortError)) throw e;
             if (!e.transient) giveUp(name, e);

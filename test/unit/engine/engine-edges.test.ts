@@ -69,6 +69,15 @@ describe('reconcile loop', () => {
     for (let i = 1; i < texts.length; i++) expect(texts[i]).not.toBe(texts[i - 1]);
   });
 
+  it('evicts each pod once when a (hand-edited) state names a node twice in one batch', async () => {
+    const w = world();
+    const { ports, log } = recorded(w);
+    await (await start(ports, plan({}, [{ nodes: ['old-a', 'old-a'] }, { nodes: ['old-b'] }]))).step();
+    const evictions = log.filter((l) => l.includes(' evict '));
+    expect(evictions.length).toBeGreaterThan(0);
+    expect(new Set(evictions.map((l) => l.split(' ')[2])).size).toBe(evictions.length);
+  });
+
   it('lets an error that is not a PortError through: a bug is not an outage', async () => {
     const w = world();
     const ports = withCluster(w, () => ({
