@@ -2,11 +2,16 @@
  * `vngshift calibrate`: fits the rehearsal's timing figures to what a real run did, from the engine's trace (`run
  * --trace-out`, one JSON event per line). Pure: events in, figures out. What the trace shows, and the figure it fits:
  *
- * - API request time. The engine evicts a batch's pods one request after the other, so the gaps between consecutive
+ * - Eviction time. The engine evicts a batch's pods one request after the other, so the gaps between consecutive
  *   eviction attempts of one reconcile are each one request: its round trip while the client-side rate limit has tokens
- *   (the burst), 1/qps once they are spent. `apiLatencySeconds` is the median of the gaps shorter than 0.8/qps (those that
- *   waited for no token); `clientQps`/`clientBurst` are the run's own (the `executor.settings` event `run` writes first),
- *   else fitted from the gaps: the median gap, when the gaps are mostly far above the latency, is one token's wait.
+ *   (the burst), 1/qps once they are spent. `evictLatencySeconds` is the median of the gaps shorter than 0.8/qps (those
+ *   that waited for no token); `clientQps`/`clientBurst` are the run's own (the `executor.settings` event `run` writes
+ *   first), else fitted from the gaps: the median gap, when the gaps are mostly far above the latency, is one token's wait.
+ * - Any other request's time (`apiLatencySeconds`): an eviction costs the API server several times a patch, and a loaded
+ *   server stretches it more, so the rehearsal charges the two apart. The gaps between consecutive cordons (or uncordons)
+ *   of one reconcile, with no eviction or batch step between them, are each one patch (its Event goes out beside it);
+ *   the median of those below 0.8/qps (no token waited for) when there are two, else of all when they are far slower
+ *   than the limit's pace (2 tokens a gap), else the base model's figure (never above the eviction's).
  * - Replacement readiness. The health gate passes once batchMinHealthyPercentage of a batch's evicted pods have Ready
  *   replacements, and the engine reads it once per reconcile: from the eviction at that rank to `batch.healthy` is the
  *   replacements' readiness rounded up to a reconcile (with `run --capacity kwok|ec2`, from the reconcile after that
@@ -44,6 +49,8 @@ export interface CalibrationFit {
     readonly batches: number;
     readonly evictionGaps: number;
     readonly unthrottledGaps: number;
+    /** Gaps between consecutive cordons (or uncordons) the request time was fitted from (0: the base model's). */
+    readonly patchGaps: number;
     readonly replacementSeconds: number | null;
     readonly batchCycleSeconds: number | null;
     readonly runSeconds: number | null;
@@ -52,6 +59,8 @@ export interface CalibrationFit {
 }
 
 const ATTEMPT = new Set(['pod.evicted', 'pod.gone', 'pod.deleted', 'pod.evict-blocked']);
+/** One patch of a node each: the engine cordons (and uncordons) nodes one request after the other. */
+const PATCH = new Set(['node.cordoned', 'node.uncordoned']);
 
 export function quantile(xs: readonly number[], q: number): number {
   if (xs.length === 0) return NaN;
@@ -118,6 +127,26 @@ export function fitTiming(events: readonly EngineEvent[], base: SimTiming): Cali
         : Math.min(base.apiLatencySeconds, 1 / fittedQps);
   const burst = settings?.burst ?? base.clientBurst;
 
+  // Patches: consecutive cordons (or uncordons) with no eviction or batch step between them (the world's own events, as a
+  // rehearsal's trace holds them, may be), within one reconcile.
+  const patchGaps: number[] = [];
+  let prevPatch: number | null = null;
+  for (const e of evs) {
+    if (PATCH.has(e.kind)) {
+      if (prevPatch !== null && e.t - prevPatch < interval / 2) patchGaps.push(e.t - prevPatch);
+      prevPatch = e.t;
+    } else if (ATTEMPT.has(e.kind) || e.kind.startsWith('batch.')) prevPatch = null;
+  }
+  // Each cordon spends two tokens (its Event goes out beside it, unawaited), so a throttled gap is 2/qps: the gaps below
+  // 0.8/qps waited for no token; gaps all well above 2/qps are round trips slower than the limit.
+  const freePatchGaps = patchGaps.filter((g) => g < 0.8 / fittedQps);
+  const patchLatency =
+    freePatchGaps.length >= 2
+      ? quantile(freePatchGaps, 0.5)
+      : patchGaps.length >= 2 && quantile(patchGaps, 0.5) > 2.4 / fittedQps
+        ? quantile(patchGaps, 0.5)
+        : Math.min(base.apiLatencySeconds, latency);
+
   // Per batch: its start, its evictions, when its health gate passed, its end.
   const batches = new Map<number, { started?: number; healthy?: number; completed?: number; evictions: number[] }>();
   let current: number | null = null;
@@ -160,7 +189,8 @@ export function fitTiming(events: readonly EngineEvent[], base: SimTiming): Cali
     }
   }
   const timing: Partial<Record<keyof SimTiming, number>> = {
-    apiLatencySeconds: round(Math.max(0.001, latency), 4),
+    apiLatencySeconds: round(Math.max(0.001, patchLatency), 4),
+    evictLatencySeconds: round(Math.max(0.001, latency), 4),
     clientQps: round(fittedQps, 3),
     clientBurst: burst,
   };
@@ -207,6 +237,7 @@ export function fitTiming(events: readonly EngineEvent[], base: SimTiming): Cali
       batches: batches.size,
       evictionGaps: gaps.length,
       unthrottledGaps: unthrottled.length,
+      patchGaps: patchGaps.length,
       replacementSeconds: replacement === null ? null : round(replacement, 2),
       batchCycleSeconds: cycles.length > 0 ? round(quantile(cycles, 0.5), 2) : null,
       runSeconds: first && end ? round(end.t - first.t, 2) : null,

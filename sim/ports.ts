@@ -22,7 +22,8 @@ export function makePorts(world: World, autoscaler: Autoscaler, runtime: Runtime
    */
   const call = <T>(api: 'kube' | 'ec2', op: string, effect: () => T): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      const latency = api === 'kube' ? bucket.reserve(q.now) + world.timing.apiLatencySeconds : world.timing.ec2LatencySeconds;
+      const roundTrip = op === 'evict' ? world.timing.evictLatencySeconds : world.timing.apiLatencySeconds;
+      const latency = api === 'kube' ? bucket.reserve(q.now) + roundTrip : world.timing.ec2LatencySeconds;
       q.after(latency, `api ${op}`, () => {
         const fault = world.faults.apiError(api, q.now);
         if (fault) {

@@ -28,14 +28,16 @@ export const TIMING_KIND = 'TimingModel';
  * at the engine's reconcile (every 5 s), not on an autoscaler's 10 s loop (rehearse such a run with `--capacity kwok`:
  * the launches then wait for the reconcile, as they do in the run). The client-side rate limit is the executor's (20/40).
  *
- * A request takes 90 ms: measured here, the median gap between two consecutive evictions of `run` on the local control
+ * An eviction takes 90 ms: measured here, the median gap between two consecutive evictions of `run` on the local control
  * plane (bench:live, bench/live-audit.ts over the API server's audit log): 76-85 ms at 10 nodes / 200 pods, 98 ms at
  * 100 nodes / 3,000 pods, nearly all of it the API server's own (an eviction reads the PodDisruptionBudgets, may update one
  * and deletes the pod: 60-94 ms at the median on the 2-core machine that also runs etcd, the controllers, kube-scheduler
- * and KWOK). A GET is faster, but the evictions are what a run waits for.
+ * and KWOK). Any other request takes 25 ms: the gaps between `run`'s consecutive cordons in the e2e calibration run's
+ * traces (test/e2e/run-calibrate.test.ts, 4 nodes, two runs: 20-45 ms, medians 20 and 24 ms).
  */
 export const KWOK_SIM_TIMING: Partial<SimTiming> = {
-  apiLatencySeconds: 0.09,
+  apiLatencySeconds: 0.025,
+  evictLatencySeconds: 0.09,
   ec2LatencySeconds: 0.01,
   schedulerDelaySeconds: 0.05,
   autoscalerIntervalSeconds: 5,

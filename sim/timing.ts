@@ -5,8 +5,14 @@
 import { DEFAULT_TIMING } from '../src/planner/timing.js';
 
 export interface SimTiming {
-  /** One Kubernetes API round trip (cordon, eviction, delete, binding). In-region API calls take tens of milliseconds. */
+  /** One Kubernetes API round trip (cordon, delete, binding, state save). In-region API calls take tens of milliseconds. */
   readonly apiLatencySeconds: number;
+  /**
+   * One eviction's round trip. The API server does more for an eviction than for a patch (it reads the PodDisruptionBudgets,
+   * may update one, marks the pod and deletes it): on the local control plane an eviction takes 3-4 times a cordon, and
+   * a loaded server stretches evictions more than the rest. Not given in a timing file: apiLatencySeconds's value.
+   */
+  readonly evictLatencySeconds: number;
   /**
    * The executor's client-side rate limit on Kubernetes API calls (a token bucket: `clientQps` sustained, `clientBurst` at
    * once after a quiet spell), as `run --qps/--burst` sets it for the live adapters (src/live/etiquette.ts, default 20/40).
@@ -78,6 +84,8 @@ export interface SimTiming {
 
 export const DEFAULT_SIM_TIMING: SimTiming = {
   apiLatencySeconds: 0.05,
+  // No measurement on EKS of an eviction against a patch: the same as any request.
+  evictLatencySeconds: 0.05,
   clientQps: DEFAULT_TIMING.clientQps,
   clientBurst: DEFAULT_TIMING.clientBurst,
   ec2LatencySeconds: 0.3,
@@ -101,7 +109,10 @@ export const DEFAULT_SIM_TIMING: SimTiming = {
   reconcileSeconds: 0,
 };
 
-/** The defaults with the given values over them; rejects negative or non-finite values. */
+/**
+ * The defaults with the given values over them; rejects negative or non-finite values. An eviction's latency not given is
+ * the given request latency (timing files older than the field state one latency for every request).
+ */
 export function resolveTiming(over: Partial<SimTiming> = {}): SimTiming {
   const out: Record<string, number> = { ...DEFAULT_SIM_TIMING };
   for (const [k, v] of Object.entries(over)) {
@@ -109,6 +120,7 @@ export function resolveTiming(over: Partial<SimTiming> = {}): SimTiming {
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError(`timing ${k} must be a number >= 0, found ${String(v)}`);
     out[k] = v;
   }
+  if (over.evictLatencySeconds === undefined) out['evictLatencySeconds'] = out['apiLatencySeconds'] as number;
   if (!((out['clientQps'] ?? 0) > 0)) throw new RangeError(`timing clientQps must be > 0, found ${String(out['clientQps'])}`);
   if (!((out['clientBurst'] ?? 0) >= 1)) throw new RangeError(`timing clientBurst must be >= 1, found ${String(out['clientBurst'])}`);
   return out as unknown as SimTiming;

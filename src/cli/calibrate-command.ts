@@ -52,7 +52,8 @@ export function calibrateCommand(): Command {
       const ev = fit.evidence;
       process.stderr.write(
         `calibrate: ${ev.batches} batch(es), ${ev.evictionGaps} eviction gaps (${ev.unthrottledGaps} below the rate limit); ` +
-          `API request ${String(fit.timing.apiLatencySeconds)} s, ${String(fit.timing.clientQps)} req/s burst ${String(fit.timing.clientBurst)}, ` +
+          `eviction ${String(fit.timing.evictLatencySeconds)} s, other request ${String(fit.timing.apiLatencySeconds)} s (${ev.patchGaps} patch gaps), ` +
+          `${String(fit.timing.clientQps)} req/s burst ${String(fit.timing.clientBurst)}, ` +
           `replacement Ready in ${ev.replacementSeconds ?? '?'} s, batch cycle ${ev.batchCycleSeconds ?? '?'} s, spread ${fit.spread}` +
           `${ev.runSeconds !== null ? `; the run took ${ev.runSeconds} s` : ''}\n`,
       );

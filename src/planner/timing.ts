@@ -22,6 +22,8 @@ export interface TimingModel {
   readonly clientBurst: number;
   /** One Kubernetes API request's round trip: tens of milliseconds in-region (EKS), a few on a local control plane. */
   readonly apiLatencySeconds: number;
+  /** One eviction's round trip: the API server reads the PodDisruptionBudgets and deletes the pod (sim/timing.ts). */
+  readonly evictLatencySeconds: number;
   /** How far real launches and pod starts stray from the figures above (a fraction); the plan's time is a range from it. */
   readonly spread: number;
 }
@@ -42,16 +44,19 @@ export const DEFAULT_TIMING: TimingModel = {
   clientQps: 20,
   clientBurst: 40,
   apiLatencySeconds: 0.05,
+  evictLatencySeconds: 0.05,
   spread: TIMING_SPREAD,
 };
 
 /**
- * Seconds the executor needs for `calls` Kubernetes API requests made one after the other: each takes the API latency, and
- * once the burst is spent no more than `clientQps` go out per second.
+ * Seconds the executor needs for `calls` Kubernetes API requests made one after the other, `evictions` of them evictions:
+ * each takes its round trip, and once the burst is spent no more than `clientQps` go out per second.
  */
-export function apiCallsSeconds(timing: TimingModel, calls: number): number {
+export function apiCallsSeconds(timing: TimingModel, calls: number, evictions = 0): number {
   if (calls <= 0) return 0;
-  return Math.max(calls * timing.apiLatencySeconds, (calls - timing.clientBurst) / timing.clientQps);
+  const evicts = Math.min(Math.max(0, evictions), calls);
+  const roundTrips = evicts * timing.evictLatencySeconds + (calls - evicts) * timing.apiLatencySeconds;
+  return Math.max(roundTrips, (calls - timing.clientBurst) / timing.clientQps);
 }
 
 /**
@@ -76,6 +81,7 @@ export function timingModelFromFigures(f: Readonly<Record<string, number | undef
     clientQps: f['clientQps'] ?? d.clientQps,
     clientBurst: f['clientBurst'] ?? d.clientBurst,
     apiLatencySeconds: f['apiLatencySeconds'] ?? d.apiLatencySeconds,
+    evictLatencySeconds: f['evictLatencySeconds'] ?? f['apiLatencySeconds'] ?? d.evictLatencySeconds,
     spread: spread ?? d.spread,
   };
 }

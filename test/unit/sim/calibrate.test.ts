@@ -1,6 +1,6 @@
 /**
  * The fit of `vngshift calibrate` on synthetic traces: rehearsals run with known timing figures, their traces fitted, the
- * figures compared with the known ones. Tolerances: the API request time within 20%; the rate limit within 10% (fitted from
+ * figures compared with the known ones. Tolerances: the eviction's and the other requests' times within 20%; the rate limit within 10% (fitted from
  * the gaps when the trace does not state it); the executor's time per reconcile within 0.3 s; a replacement's readiness within half a reconcile interval (the engine sees
  * it only at its reconciles, every 5 s); and a second rehearsal with the fitted figures within 10% of the first's duration.
  */
@@ -55,6 +55,39 @@ describe('calibrate: fitTiming', () => {
     expect(Math.abs((fit.timing.reconcileSeconds ?? -1) - 0.8)).toBeLessThanOrEqual(0.3);
     const none = fitTiming(traceOf(await simulate({ cluster: c, vngs, catalog, plan, seed: 3, timing: ROOMY, capacity: 'engine' }), { qps: 20, burst: 40, intervalSeconds: 5, capacity: 'kwok' }), resolveTiming(KWOK_SIM_TIMING));
     expect(none.timing.reconcileSeconds ?? -1).toBeLessThanOrEqual(0.3);
+  });
+
+  it('fits an eviction and any other request apart: a loaded API server stretches evictions, not patches', async () => {
+    const { c, vngs, plan } = world();
+    const LOADED: Partial<SimTiming> = { ...ROOMY, apiLatencySeconds: 0.02, evictLatencySeconds: 0.3 };
+    const r = await simulate({ cluster: c, vngs, catalog, plan, seed: 3, timing: LOADED, capacity: 'engine' });
+    expect(r.status).toBe('Completed');
+    const fit = fitTiming(traceOf(r, { qps: 20, burst: 40, intervalSeconds: 5, capacity: 'kwok' }), resolveTiming(KWOK_SIM_TIMING));
+    expect(Math.abs((fit.timing.evictLatencySeconds ?? 0) - 0.3)).toBeLessThanOrEqual(0.3 * 0.2);
+    expect(Math.abs((fit.timing.apiLatencySeconds ?? 0) - 0.02)).toBeLessThanOrEqual(0.02 * 0.2);
+    expect(fit.evidence.patchGaps).toBe(5);
+    const again = await simulate({ cluster: c, vngs, catalog, plan, seed: 3, timing: { ...KWOK_SIM_TIMING, ...fit.timing }, capacity: 'engine' });
+    expect(Math.abs(again.durationSeconds - r.durationSeconds) / r.durationSeconds).toBeLessThanOrEqual(0.1);
+    // One latency for every request (the eviction's, as the fit gave before the two were told apart) is far off.
+    const oneLatency = await simulate({ cluster: c, vngs, catalog, plan, seed: 3, timing: { ...KWOK_SIM_TIMING, ...fit.timing, apiLatencySeconds: fit.timing.evictLatencySeconds ?? 0 }, capacity: 'engine' });
+    expect(oneLatency.durationSeconds - r.durationSeconds).toBeGreaterThan(0.1 * r.durationSeconds);
+  });
+
+  it("without two consecutive cordons, the request time is the base model's, never above the eviction's", () => {
+    const evs: EngineEvent[] = [
+      { t: 0, kind: 'executor.settings', object: 'Executor', detail: { qps: 20, burst: 40, intervalSeconds: 5, capacity: 'kwok' } },
+      { t: 0.1, kind: 'node.cordoned', object: 'Node a' },
+      { t: 0.2, kind: 'batch.started', object: 'Batch 1' },
+      ...Array.from({ length: 6 }, (_, i): EngineEvent => ({ t: 0.2 + 0.03 * (i + 1), kind: 'pod.evicted', object: `Pod ns/p${i}` })),
+    ];
+    const base = resolveTiming({ ...KWOK_SIM_TIMING, apiLatencySeconds: 0.09 });
+    const fit = fitTiming(evs, base);
+    expect(fit.evidence.patchGaps).toBe(0);
+    expect(fit.timing.evictLatencySeconds).toBeCloseTo(0.03, 6);
+    expect(fit.timing.apiLatencySeconds).toBeCloseTo(0.03, 6); // the base's 0.09 is above the eviction's 0.03
+    const slow = fitTiming(evs.map((e) => (e.kind === 'pod.evicted' ? { ...e, t: 0.2 + (e.t - 0.2) * 10 } : e)), base);
+    expect(slow.timing.evictLatencySeconds).toBeCloseTo(0.3, 6);
+    expect(slow.timing.apiLatencySeconds).toBe(0.09);
   });
 
   it('fits the rate limit from the gaps when the trace does not state it', async () => {
