@@ -56,7 +56,16 @@ export interface ChaosCoreOptions {
   readonly wrapPorts?: SimInput['wrapPorts'];
   /** Invariant 7: every run whose seed is a multiple of this is simulated twice and the two results compared (0: never). */
   readonly replayEvery?: number;
+  /**
+   * Told as each step of a run ends (bench/chaos.ts reads a CPU clock there to say where a run's time goes). Reads nothing
+   * back, so the run is the same with or without it.
+   */
+  readonly onStep?: (step: ChaosStep) => void;
 }
+
+/** The steps of a run, in order: generate the world's objects, parse them, plan, simulate, check, replay (invariant 7). */
+export const CHAOS_STEPS = ['generate', 'parse', 'plan', 'simulate', 'check', 'replay'] as const;
+export type ChaosStep = (typeof CHAOS_STEPS)[number];
 
 /** Default share of runs replayed for invariant 7 (same inputs and seed, same trace byte for byte). */
 export const REPLAY_EVERY = 16;
@@ -108,10 +117,15 @@ export async function runChaosCase(c: ChaosCase, opts: Omit<ChaosCoreOptions, 'p
   let planInfo: RunRecord['plan'] = null;
   try {
     const source = `chaos seed ${seed}`;
-    const cluster = parseClusterObjects(generateClusterObjects(world.generate, new Prng(world.clusterSeed)), `${source} (cluster)`);
+    const step = opts.onStep ?? ((): void => undefined);
+    const objects = generateClusterObjects(world.generate, new Prng(world.clusterSeed));
+    step('generate');
+    const cluster = parseClusterObjects(objects, `${source} (cluster)`);
     const { vngs } = vngSet(world.vngSet, opts.catalog);
     const params = parseParams(rawParams, source);
+    step('parse');
     const plan = buildPlan({ cluster, vngs, catalog: opts.catalog, params });
+    step('plan');
     planInfo = {
       feasible: plan.feasible,
       predictedFailure: plan.predictedFailure?.code ?? null,
@@ -126,13 +140,16 @@ export async function runChaosCase(c: ChaosCase, opts: Omit<ChaosCoreOptions, 'p
     faults = drawn.faults.map(formatFault);
     const input: SimInput = { cluster, vngs, catalog: opts.catalog, plan, faults: drawn.faults, seed, ...(opts.wrapPorts ? { wrapPorts: opts.wrapPorts } : {}) };
     const result = await simulate(input);
+    step('simulate');
     const found = [...checkInvariants({ plan, cluster, result }), ...(opts.extraCheck?.({ seed, plan, cluster, result }) ?? [])];
+    step('check');
     const every = opts.replayEvery ?? REPLAY_EVERY;
     if (every > 0 && seed % every === 0) {
       const again = await simulate(input);
       if (JSON.stringify(again) !== JSON.stringify(result)) {
         found.push({ invariant: 7, message: `the same inputs and seed gave a different run the second time (${firstDifference(result, again)})`, objects: [] });
       }
+      step('replay');
     }
     return {
       ...base,

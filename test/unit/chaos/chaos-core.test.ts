@@ -5,7 +5,7 @@ import { loadCatalog } from '../../../src/catalog/catalog.js';
 import { buildPlan } from '../../../src/planner/plan.js';
 import { SAFETY_WINDOW_SECONDS, drawParams, drawWorld } from '../../../sim/chaos/draw.js';
 import { regressionScenario } from '../../../sim/chaos/regression.js';
-import { chaosRange, chaosRun } from '../../../sim/chaos/run.js';
+import { CHAOS_STEPS, chaosRange, chaosRun, type ChaosStep } from '../../../sim/chaos/run.js';
 import { summarize } from '../../../sim/chaos/summary.js';
 import { parseFault } from '../../../sim/faults.js';
 import { parseScenarioText } from '../../../sim/scenario.js';
@@ -117,5 +117,16 @@ describe('chaos core', () => {
     // The honest world repeats itself.
     const honest = await chaosRun(7, { catalog, profile: 'lite', replayEvery: 1 });
     expect(honest.violations).toEqual([]);
+  });
+
+  it('tells each step of a run as it ends, in order, and the run is the same as without being told', async () => {
+    const told: ChaosStep[] = [];
+    const withSteps = await chaosRun(16, { catalog, profile: 'swarm', onStep: (s) => told.push(s) });
+    expect(told).toEqual([...CHAOS_STEPS]);
+    expect(JSON.stringify(withSteps)).toBe(JSON.stringify(await chaosRun(16, { catalog, profile: 'swarm' })));
+    // A seed that is not replayed has no replay step.
+    const once: ChaosStep[] = [];
+    await chaosRun(17, { catalog, profile: 'swarm', onStep: (s) => once.push(s) });
+    expect(once).toEqual(CHAOS_STEPS.filter((s) => s !== 'replay'));
   });
 });
