@@ -65,6 +65,11 @@ export interface ExpectedFleetInput {
    * scale-ups use the templates that packing built (pack/templates.ts keeps them per observed map).
    */
   readonly observed?: ReadonlyMap<string, NodeResources>;
+  /**
+   * The class key of pods the packing classed already (classKeysOf in pack/classes.ts): the same strings, so that the
+   * scale-ups' caches kept across solves (keyed by class key) find them by identity. Pods without one get theirs derived.
+   */
+  readonly classKeys?: ReadonlyMap<Pod, string>;
 }
 
 export interface ExpectedNode {
@@ -185,7 +190,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   const entryOf = (p: Pod, key?: string): Entry => {
     let e = entries.get(p);
     if (!e) {
-      const k = classKeyOf(p);
+      const k = input.classKeys?.get(p) ?? classKeyOf(p);
       let cls = classes.get(k);
       if (!cls) classes.set(k, (cls = { id: classes.size, key: k }));
       const run: RunPod = { key: key ?? keyOf(p), namespace: p.namespace, labels: p.labels, spec: p, classKey: cls.key };

@@ -16,7 +16,7 @@ import { packState } from './pack/state.js';
 import { contextWithStayingNodes } from './pack/staying.js';
 import { buildTemplates, type Templates } from './pack/templates.js';
 
-export { packClasses, type PackClasses } from './pack/classes.js';
+export { classKeysOf, packClasses, type PackClasses } from './pack/classes.js';
 export type {
   DaemonSetMisfit,
   NewNode,

@@ -15,7 +15,7 @@ import { AUTO_CANDIDATES, planBatches, planBatchesAt, type BatchNodeInfo, type B
 import { costOf, StayingNodes, type Cost } from './cost.js';
 import { keptOf, type KeptNode, type KeptPod } from './disruption-opt-out.js';
 import { expectedFleet, type ExpectedNode } from './expected-fleet.js';
-import { solve, type NewNode, type Reason } from './pack.js';
+import { classKeysOf, packClasses, solveClasses, type NewNode, type Reason, type SolveInput } from './pack.js';
 import { pdbStates } from './pdb.js';
 import { predictSecondMoves } from './second-moves.js';
 import { collectRisks, type Risk } from './risks.js';
@@ -294,7 +294,7 @@ export function buildPlan(input: PlanInput): Plan {
 
   const observed = observedResources(cluster.nodes);
   input.onProgress?.({ phase: 'pack', done: 0, total: moving.length, unit: 'pods' });
-  const result = solve({
+  const solveInput: SolveInput = {
     ...(input.allowArchitectureChange ? {} : { podArchitectures: podArchitectures(cluster, moving) }),
     cluster,
     vngs: input.vngs,
@@ -303,7 +303,11 @@ export function buildPlan(input: PlanInput): Plan {
     movingPods: moving,
     observed,
     ...(input.allocatable ? { allocatable: input.allocatable } : {}),
-  });
+  };
+  // solve(), with its classes kept: the expected fleet below classes the same pods again and takes their keys.
+  const packed = packClasses(solveInput);
+  const result = solveClasses(solveInput, packed);
+  const classKeys = classKeysOf(packed, moving);
 
   input.onProgress?.({ phase: 'pack', done: moving.length, total: moving.length, unit: 'pods' });
   const planned: PlannedPod[] = moving.map((p, i) => {
@@ -433,6 +437,7 @@ export function buildPlan(input: PlanInput): Plan {
     stays,
     pdbs: { allowed: pdbs.map((st) => st.disruptionsAllowed), of: pdbOfPod },
     observed,
+    classKeys,
     ...(input.onProgress ? { onProgress: input.onProgress } : {}),
   });
   const onDemandCost = costOf({ cluster, old, fresh: fleet.newNodes, catalog: input.catalog, staying: staying.list(), partial: !feasible });

@@ -56,7 +56,10 @@ export class WaitQueue<T extends Queued> {
   moveRestAndTruncate(from: number, to: number): void {
     const n = this.items.length;
     if (from < n && to !== from) {
-      this.items.copyWithin(to, from, n);
+      // A loop, not Array.prototype.copyWithin: that one goes through the generic property path, tens of times slower
+      // on a queue of tens of thousands of pods (the typed arrays' copyWithin is a block move).
+      const items = this.items;
+      for (let i = from, j = to; i < n; ) items[j++] = items[i++] as T;
       this.ids.copyWithin(to, from, n);
       this.cpu.copyWithin(to, from, n);
       this.memory.copyWithin(to, from, n);

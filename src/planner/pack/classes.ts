@@ -48,3 +48,24 @@ export function packClasses(input: SolveInput): PackClasses {
   resolveMatches([...movingClasses, ...stayingClasses, ...daemonClasses], terms);
   return { terms, movingClasses, stayingNodes, stayingPods, stayingClasses, daemonClasses, daemonNameOf };
 }
+
+/**
+ * The class key (PodClass.key) of each moving and staying pod these classes hold, by pod: a later step that classes the same
+ * pods (the expected fleet and its scale-ups) takes these strings instead of building equal ones, so that maps keyed by
+ * class key, here and in the caches kept across solves, find a key by identity rather than by comparing its characters.
+ */
+export function classKeysOf(classes: PackClasses, movingPods: readonly Pod[]): Map<Pod, string> {
+  const out = new Map<Pod, string>();
+  const add = (list: readonly PodClass[], pods: readonly Pod[]): void => {
+    for (const cls of list) {
+      if (cls.key === undefined) continue;
+      for (const i of cls.members) {
+        const p = pods[i];
+        if (p !== undefined) out.set(p, cls.key);
+      }
+    }
+  };
+  add(classes.movingClasses, movingPods);
+  add(classes.stayingClasses, classes.stayingPods);
+  return out;
+}
