@@ -10,6 +10,7 @@ import { expectedFleet, type ExpectedFleetInput } from '../../src/planner/expect
 import { pdbStates } from '../../src/planner/pdb.js';
 import { movingPodsOf, selectOldNodes } from '../../src/planner/plan.js';
 import { worldSpecArb } from '../arbitraries/index.js';
+import { nextTurn } from '../helpers/event-loop.js';
 import { buildWorld, catalog, type World } from './sim-world.js';
 
 /** The input buildPlan gives expectedFleet, rebuilt from the world and its plan. */
@@ -48,9 +49,10 @@ function fleetInput(w: World): ExpectedFleetInput {
 }
 
 describe('expected fleet: the cut-down autoscaler view', () => {
-  it('gives the fleet the whole cluster gives, over 150 generated worlds', () => {
-    fc.assert(
-      fc.property(worldSpecArb, (spec) => {
+  it('gives the fleet the whole cluster gives, over 150 generated worlds', async () => {
+    await fc.assert(
+      fc.asyncProperty(worldSpecArb, async (spec) => {
+        await nextTurn();
         const w = buildWorld(spec);
         const input = fleetInput(w);
         const cut = expectedFleet(input);

@@ -17,6 +17,7 @@ import { buildPlan, type Plan } from '../../src/planner/plan.js';
 import { drawFaults, formatFault, type FaultKind, type FaultSpec } from '../../sim/faults.js';
 import { checkInvariants, formatViolations, type Violation } from '../../sim/invariants/index.js';
 import { simulate, type SimInput, type SimResult } from '../../sim/simulate.js';
+import { nextTurn } from '../helpers/event-loop.js';
 
 export const catalog = loadCatalog();
 
@@ -73,6 +74,7 @@ export function buildWorld(spec: WorldSpec): World {
 }
 
 export async function run(w: World, seed: number, faults: readonly FaultSpec[] = [], extra: Partial<SimInput> = {}): Promise<SimResult> {
+  await nextTurn();
   return simulate({ cluster: w.cluster, vngs: w.vngs, catalog, plan: w.plan, seed, faults, ...extra });
 }
 
