@@ -85,6 +85,22 @@ export function settingsOf(events: readonly EngineEvent[]): ExecutorSettings | n
   return { qps: num('qps', 20), burst: num('burst', 40), intervalSeconds: num('intervalSeconds', 5), minHealthyPercent: num('minHealthyPercent', 50), capacity: typeof d['capacity'] === 'string' ? d['capacity'] : 'external' };
 }
 
+/**
+ * The gaps between consecutive events of the `counted` kinds, in time order, shorter than `within`; an event whose kind
+ * `breaks` starts a new run (other events between two counted ones are passed over).
+ */
+function gapsBetween(evs: readonly EngineEvent[], counted: ReadonlySet<string>, breaks: (kind: string) => boolean, within: number): number[] {
+  const gaps: number[] = [];
+  let prev: number | null = null;
+  for (const e of evs) {
+    if (counted.has(e.kind)) {
+      if (prev !== null && e.t - prev < within) gaps.push(e.t - prev);
+      prev = e.t;
+    } else if (breaks(e.kind)) prev = null;
+  }
+  return gaps;
+}
+
 const round = (x: number, digits = 3): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /**
@@ -98,14 +114,7 @@ export function fitTiming(events: readonly EngineEvent[], base: SimTiming): Cali
   const minHealthy = settings?.minHealthyPercent ?? 50;
 
   // Eviction request gaps, within one reconcile (a gap of half a reconcile or more is a sleep between reconciles).
-  const gaps: number[] = [];
-  let prev: number | null = null;
-  for (const e of evs) {
-    if (ATTEMPT.has(e.kind)) {
-      if (prev !== null && e.t - prev < interval / 2) gaps.push(e.t - prev);
-      prev = e.t;
-    } else if (e.kind.startsWith('batch.')) prev = null;
-  }
+  const gaps = gapsBetween(evs, ATTEMPT, (kind) => kind.startsWith('batch.'), interval / 2);
   const qps = settings?.qps ?? null;
   const unthrottled = gaps.filter((g) => qps === null || g < 0.8 / qps);
   let fittedQps = qps ?? base.clientQps;
@@ -124,19 +133,12 @@ export function fitTiming(events: readonly EngineEvent[], base: SimTiming): Cali
       ? quantile(gaps, 0.5)
       : unthrottledFitted.length >= 3
         ? quantile(unthrottledFitted, 0.5)
-        : Math.min(base.apiLatencySeconds, 1 / fittedQps);
+        : Math.min(base.evictLatencySeconds, 1 / fittedQps);
   const burst = settings?.burst ?? base.clientBurst;
 
   // Patches: consecutive cordons (or uncordons) with no eviction or batch step between them (the world's own events, as a
   // rehearsal's trace holds them, may be), within one reconcile.
-  const patchGaps: number[] = [];
-  let prevPatch: number | null = null;
-  for (const e of evs) {
-    if (PATCH.has(e.kind)) {
-      if (prevPatch !== null && e.t - prevPatch < interval / 2) patchGaps.push(e.t - prevPatch);
-      prevPatch = e.t;
-    } else if (ATTEMPT.has(e.kind) || e.kind.startsWith('batch.')) prevPatch = null;
-  }
+  const patchGaps = gapsBetween(evs, PATCH, (kind) => ATTEMPT.has(kind) || kind.startsWith('batch.'), interval / 2);
   // Each cordon spends two tokens (its Event goes out beside it, unawaited), so a throttled gap is 2/qps: the gaps below
   // 0.8/qps waited for no token; gaps all well above 2/qps are round trips slower than the limit.
   const freePatchGaps = patchGaps.filter((g) => g < 0.8 / fittedQps);
