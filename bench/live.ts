@@ -60,7 +60,7 @@ function options(argv: readonly string[]): Options {
 }
 
 /** The KWOK model as it was before the rate limit and the kwok provider's reaction were modelled (for the comparison). */
-const KWOK_TIMING_BEFORE = { ...KWOK_SIM_TIMING, apiLatencySeconds: 0.01, autoscalerIntervalSeconds: 10, clientQps: 1e9, clientBurst: 1e9 };
+const KWOK_TIMING_BEFORE = { ...KWOK_SIM_TIMING, apiLatencySeconds: 0.01, evictLatencySeconds: 0.01, autoscalerIntervalSeconds: 10, clientQps: 1e9, clientBurst: 1e9 };
 
 const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 const NS = 'bench';

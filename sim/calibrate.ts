@@ -8,10 +8,11 @@
  *   that waited for no token); `clientQps`/`clientBurst` are the run's own (the `executor.settings` event `run` writes
  *   first), else fitted from the gaps: the median gap, when the gaps are mostly far above the latency, is one token's wait.
  * - Any other request's time (`apiLatencySeconds`): an eviction costs the API server several times a patch, and a loaded
- *   server stretches it more, so the rehearsal charges the two apart. The gaps between consecutive cordons (or uncordons)
- *   of one reconcile, with no eviction or batch step between them, are each one patch (its Event goes out beside it);
- *   the median of those below 0.8/qps (no token waited for) when there are two, else of all when they are far slower
- *   than the limit's pace (2 tokens a gap), else the base model's figure (never above the eviction's).
+ *   server stretches it more, so the rehearsal charges the two apart. The gaps between consecutive cordons of one
+ *   reconcile, with no eviction or batch step between them, are each one patch (its Event goes out beside it): the median
+ *   of those that waited for no token when there are two (the first cordons of the run's start while the stated burst
+ *   covers them, else the gaps below 0.8/qps), else of all when they are far slower than the limit's pace (2 tokens a
+ *   gap), else the base model's figure (never above the eviction's).
  * - Replacement readiness. The health gate passes once batchMinHealthyPercentage of a batch's evicted pods have Ready
  *   replacements, and the engine reads it once per reconcile: from the eviction at that rank to `batch.healthy` is the
  *   replacements' readiness rounded up to a reconcile (with `run --capacity kwok|ec2`, from the reconcile after that
@@ -59,8 +60,16 @@ export interface CalibrationFit {
 }
 
 const ATTEMPT = new Set(['pod.evicted', 'pod.gone', 'pod.deleted', 'pod.evict-blocked']);
-/** One patch of a node each: the engine cordons (and uncordons) nodes one request after the other. */
-const PATCH = new Set(['node.cordoned', 'node.uncordoned']);
+/**
+ * One patch of a node each: the engine cordons nodes one request after the other, each with its Event sent beside it. Not
+ * the uncordons: after a stop each is followed by a state save, so their gaps are two round trips.
+ */
+const PATCH = new Set(['node.cordoned']);
+/**
+ * Requests the executor may make before its first cordon (the lease, the state read and saved, the informers' lists): the
+ * cordons at a run's start find the bucket holding at least its burst less these.
+ */
+const REQUESTS_BEFORE_CORDONS = 16;
 
 export function quantile(xs: readonly number[], q: number): number {
   if (xs.length === 0) return NaN;
@@ -136,12 +145,16 @@ export function fitTiming(events: readonly EngineEvent[], base: SimTiming): Cali
         : Math.min(base.evictLatencySeconds, 1 / fittedQps);
   const burst = settings?.burst ?? base.clientBurst;
 
-  // Patches: consecutive cordons (or uncordons) with no eviction or batch step between them (the world's own events, as a
-  // rehearsal's trace holds them, may be), within one reconcile.
+  // Patches: consecutive cordons with no eviction or batch step between them (the world's own events, as a rehearsal's
+  // trace holds them, may be), within one reconcile.
   const patchGaps = gapsBetween(evs, PATCH, (kind) => ATTEMPT.has(kind) || kind.startsWith('batch.'), interval / 2);
   // Each cordon spends two tokens (its Event goes out beside it, unawaited), so a throttled gap is 2/qps: the gaps below
-  // 0.8/qps waited for no token; gaps all well above 2/qps are round trips slower than the limit.
-  const freePatchGaps = patchGaps.filter((g) => g < 0.8 / fittedQps);
+  // 0.8/qps waited for no token; so did the first gaps of the cordons at the run's start while the stated burst covers
+  // them (2 tokens a cordon after REQUESTS_BEFORE_CORDONS), however slow; gaps all well above 2/qps are round trips
+  // slower than the limit.
+  const startGaps = settings === null ? [] : gapsBetween(evs.filter((e) => e.kind !== 'node.cordoned' || e.detail?.['atStart'] === true), PATCH, (kind) => ATTEMPT.has(kind) || kind.startsWith('batch.'), interval / 2);
+  const coveredStart = startGaps.filter((_, k) => REQUESTS_BEFORE_CORDONS + 2 * (k + 2) <= burst);
+  const freePatchGaps = coveredStart.length >= 2 ? coveredStart : patchGaps.filter((g) => g < 0.8 / fittedQps);
   const patchLatency =
     freePatchGaps.length >= 2
       ? quantile(freePatchGaps, 0.5)

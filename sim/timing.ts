@@ -85,7 +85,7 @@ export interface SimTiming {
 export const DEFAULT_SIM_TIMING: SimTiming = {
   apiLatencySeconds: 0.05,
   // No measurement on EKS of an eviction against a patch: the same as any request.
-  evictLatencySeconds: 0.05,
+  evictLatencySeconds: DEFAULT_TIMING.evictLatencySeconds,
   clientQps: DEFAULT_TIMING.clientQps,
   clientBurst: DEFAULT_TIMING.clientBurst,
   ec2LatencySeconds: 0.3,

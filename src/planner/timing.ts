@@ -44,6 +44,7 @@ export const DEFAULT_TIMING: TimingModel = {
   clientQps: 20,
   clientBurst: 40,
   apiLatencySeconds: 0.05,
+  // No measurement on EKS of an eviction against a patch: the same as any request.
   evictLatencySeconds: 0.05,
   spread: TIMING_SPREAD,
 };

@@ -40,6 +40,14 @@ describe('the plan states its time as a range', () => {
     expect(apiCallsSeconds(DEFAULT_TIMING, 10)).toBeCloseTo(0.5, 9); // within the burst: 10 round trips
     expect(apiCallsSeconds({ ...DEFAULT_TIMING, apiLatencySeconds: 0.01 }, 4040)).toBeCloseTo(200, 9); // (4040 - 40) / 20
     expect(apiCallsSeconds(DEFAULT_TIMING, 4040)).toBeCloseTo(202, 9); // 50 ms round trips one after the other are slower
+    // Evictions take their own round trip: 10 calls of which 6 evictions at 0.3 s and 4 others at 0.02 s.
+    const loaded = { ...DEFAULT_TIMING, apiLatencySeconds: 0.02, evictLatencySeconds: 0.3 };
+    expect(apiCallsSeconds(loaded, 10, 6)).toBeCloseTo(6 * 0.3 + 4 * 0.02, 9);
+    expect(apiCallsSeconds(loaded, 10, 20)).toBeCloseTo(10 * 0.3, 9); // never more evictions than calls
+    // A timing file without the eviction's figure gives evictions its request time; with it, its own.
+    expect(timingModelFromFigures({ apiLatencySeconds: 0.004 }).evictLatencySeconds).toBe(0.004);
+    expect(timingModelFromFigures({ apiLatencySeconds: 0.004, evictLatencySeconds: 0.09 }).evictLatencySeconds).toBe(0.09);
+    expect(timingModelFromFigures({}).evictLatencySeconds).toBe(DEFAULT_TIMING.evictLatencySeconds);
     const small = buildPlan({ cluster: world(20).c, vngs: world(20).vngs, catalog, params: { ...DEFAULT_PARAMS, batchSizePercentage: 100 } });
     const big = buildPlan({ cluster: world(2000).c, vngs: world(2000).vngs, catalog, params: { ...DEFAULT_PARAMS, batchSizePercentage: 100, maxPods: undefined } as typeof DEFAULT_PARAMS });
     const slowClient = { ...DEFAULT_TIMING, clientQps: 5 };

@@ -29,7 +29,7 @@ function traceOf(r: SimResult, settings: Record<string, number | string> | null)
 }
 
 /** A rate limit that binds (4 requests/s, burst 3): the qps is visible in the gaps, the round trip hidden under them. */
-const KNOWN: Partial<SimTiming> = { ...KWOK_SIM_TIMING, apiLatencySeconds: 0.02, clientQps: 4, clientBurst: 3, podStartSeconds: 6, podJitter: 0 };
+const KNOWN: Partial<SimTiming> = { ...KWOK_SIM_TIMING, apiLatencySeconds: 0.02, evictLatencySeconds: 0.02, clientQps: 4, clientBurst: 3, podStartSeconds: 6, podJitter: 0 };
 /** A rate limit that leaves most requests alone (20/s, burst 40): the round trip is visible. */
 const ROOMY: Partial<SimTiming> = { ...KNOWN, clientQps: 20, clientBurst: 40 };
 
@@ -42,6 +42,7 @@ describe('calibrate: fitTiming', () => {
     expect(fit.timing.clientQps).toBe(20);
     expect(fit.timing.clientBurst).toBe(40);
     expect(Math.abs((fit.timing.apiLatencySeconds ?? 0) - 0.02)).toBeLessThanOrEqual(0.02 * 0.2);
+    expect(Math.abs((fit.timing.evictLatencySeconds ?? 0) - 0.02)).toBeLessThanOrEqual(0.02 * 0.2);
     // What a replacement took in the rehearsal, from the reconcile that launched its node: the node Ready, the pod start.
     const truth = 1 + 6;
     expect(Math.abs((fit.evidence.replacementSeconds ?? 0) - truth)).toBeLessThanOrEqual(2.5);
@@ -88,6 +89,23 @@ describe('calibrate: fitTiming', () => {
     const slow = fitTiming(evs.map((e) => (e.kind === 'pod.evicted' ? { ...e, t: 0.2 + (e.t - 0.2) * 10 } : e)), base);
     expect(slow.timing.evictLatencySeconds).toBeCloseTo(0.3, 6);
     expect(slow.timing.apiLatencySeconds).toBe(0.09);
+  });
+
+  it("slow cordons at the run's start are round trips while the stated burst covers them; uncordons are not read", () => {
+    const settings: EngineEvent = { t: 0, kind: 'executor.settings', object: 'Executor', detail: { qps: 20, burst: 40, intervalSeconds: 5, capacity: 'kwok' } };
+    // 60 ms a cordon: above 0.8/qps (40 ms) and below two tokens' 100 ms, where the pace alone cannot tell.
+    const cordons = Array.from({ length: 5 }, (_, i): EngineEvent => ({ t: 0.1 + 0.06 * i, kind: 'node.cordoned', object: `Node n${i}`, detail: { atStart: true } }));
+    const evictions = Array.from({ length: 6 }, (_, i): EngineEvent => ({ t: 1 + 0.1 * (i + 1), kind: 'pod.evicted', object: `Pod ns/p${i}` }));
+    const batch: EngineEvent = { t: 1, kind: 'batch.started', object: 'Batch 1' };
+    const fit = fitTiming([settings, ...cordons, batch, ...evictions], resolveTiming(KWOK_SIM_TIMING));
+    expect(fit.timing.apiLatencySeconds).toBeCloseTo(0.06, 6);
+    expect(fit.timing.evictLatencySeconds).toBeCloseTo(0.1, 6);
+    // A burst too small to cover them: the pace decides, and 60 ms gaps may have waited, so the base model's figure.
+    const small = fitTiming([{ ...settings, detail: { qps: 20, burst: 18, intervalSeconds: 5, capacity: 'kwok' } }, ...cordons, batch, ...evictions], resolveTiming(KWOK_SIM_TIMING));
+    expect(small.timing.apiLatencySeconds).toBe(resolveTiming(KWOK_SIM_TIMING).apiLatencySeconds);
+    // Uncordons one after the other (each followed by a state save after a stop) are not patch gaps.
+    const uncordons = Array.from({ length: 4 }, (_, i): EngineEvent => ({ t: 3 + 0.05 * i, kind: 'node.uncordoned', object: `Node n${i}` }));
+    expect(fitTiming([settings, batch, ...evictions, ...uncordons], resolveTiming(KWOK_SIM_TIMING)).evidence.patchGaps).toBe(0);
   });
 
   it('fits the rate limit from the gaps when the trace does not state it', async () => {

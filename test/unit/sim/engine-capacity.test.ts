@@ -19,7 +19,7 @@ function world() {
 }
 
 /** Slow requests (0.5 s an eviction): evicting the one batch's 60 pods takes half a minute, several autoscaler periods. */
-const SLOW = { ...KWOK_SIM_TIMING, apiLatencySeconds: 0.5 };
+const SLOW = { ...KWOK_SIM_TIMING, apiLatencySeconds: 0.5, evictLatencySeconds: 0.5 };
 
 function firstLaunchAndLastEviction(r: SimResult): { launch: number; lastEviction: number } {
   const launches = r.events.filter((e) => e.kind === 'node.launched').map((e) => e.t);
