@@ -10,9 +10,9 @@
  * - Any other request's time (`apiLatencySeconds`): an eviction costs the API server several times a patch, and a loaded
  *   server stretches it more, so the rehearsal charges the two apart. The gaps between consecutive cordons of one
  *   reconcile, with no eviction or batch step between them, are each one patch (its Event goes out beside it): the median
- *   of those that waited for no token when there are two (the first cordons of the run's start while the stated burst
- *   covers them, else the gaps below 0.8/qps), else of all when they are far slower than the limit's pace (2 tokens a
- *   gap), else the base model's figure (never above the eviction's).
+ *   of those that waited for no token when there are two (the gaps below 0.8/qps, and the first gaps between the cordons
+ *   of the run's start while the stated burst covers them, however slow), else of all when they are far slower than the
+ *   limit's pace (2 tokens a gap), else the base model's figure (never above the eviction's).
  * - Replacement readiness. The health gate passes once batchMinHealthyPercentage of a batch's evicted pods have Ready
  *   replacements, and the engine reads it once per reconcile: from the eviction at that rank to `batch.healthy` is the
  *   replacements' readiness rounded up to a reconcile (with `run --capacity kwok|ec2`, from the reconcile after that
@@ -50,7 +50,7 @@ export interface CalibrationFit {
     readonly batches: number;
     readonly evictionGaps: number;
     readonly unthrottledGaps: number;
-    /** Gaps between consecutive cordons (or uncordons) the request time was fitted from (0: the base model's). */
+    /** Gaps between consecutive cordons the request time was fitted from (0: the base model's figure). */
     readonly patchGaps: number;
     readonly replacementSeconds: number | null;
     readonly batchCycleSeconds: number | null;
@@ -66,8 +66,9 @@ const ATTEMPT = new Set(['pod.evicted', 'pod.gone', 'pod.deleted', 'pod.evict-bl
  */
 const PATCH = new Set(['node.cordoned']);
 /**
- * Requests the executor may make before its first cordon (the lease, the state read and saved, the informers' lists): the
- * cordons at a run's start find the bucket holding at least its burst less these.
+ * Requests the executor may make before its first cordon besides the state save's node patches (the lease, the state read
+ * and saved, the informers' lists): the cordons at a run's start find the bucket holding at least its burst less these
+ * and one patch per node cordoned then.
  */
 const REQUESTS_BEFORE_CORDONS = 16;
 
@@ -146,21 +147,23 @@ export function fitTiming(events: readonly EngineEvent[], base: SimTiming): Cali
   const burst = settings?.burst ?? base.clientBurst;
 
   // Patches: consecutive cordons with no eviction or batch step between them (the world's own events, as a rehearsal's
-  // trace holds them, may be), within one reconcile.
-  const patchGaps = gapsBetween(evs, PATCH, (kind) => ATTEMPT.has(kind) || kind.startsWith('batch.'), interval / 2);
-  // Each cordon spends two tokens (its Event goes out beside it, unawaited), so a throttled gap is 2/qps: the gaps below
-  // 0.8/qps waited for no token; so did the first gaps of the cordons at the run's start while the stated burst covers
-  // them (2 tokens a cordon after REQUESTS_BEFORE_CORDONS), however slow; gaps all well above 2/qps are round trips
-  // slower than the limit.
-  const startGaps = settings === null ? [] : gapsBetween(evs.filter((e) => e.kind !== 'node.cordoned' || e.detail?.['atStart'] === true), PATCH, (kind) => ATTEMPT.has(kind) || kind.startsWith('batch.'), interval / 2);
-  const coveredStart = startGaps.filter((_, k) => REQUESTS_BEFORE_CORDONS + 2 * (k + 2) <= burst);
-  const freePatchGaps = coveredStart.length >= 2 ? coveredStart : patchGaps.filter((g) => g < 0.8 / fittedQps);
-  const patchLatency =
-    freePatchGaps.length >= 2
-      ? quantile(freePatchGaps, 0.5)
-      : patchGaps.length >= 2 && quantile(patchGaps, 0.5) > 2.4 / fittedQps
-        ? quantile(patchGaps, 0.5)
-        : Math.min(base.apiLatencySeconds, latency);
+  // trace holds them, may be), within one reconcile. Each cordon spends two tokens (its Event goes out beside it,
+  // unawaited), so a throttled gap is 2/qps. A gap waited for no token when it is below 0.8/qps, or, however slow, when it
+  // is one of the first between the cordons of the run's start while the stated burst covers them: before them the
+  // executor made at most REQUESTS_BEFORE_CORDONS requests and the state save's patch of each of those nodes. Gaps all
+  // well above 2/qps are round trips slower than the limit.
+  const breaksPatch = (kind: string): boolean => ATTEMPT.has(kind) || kind.startsWith('batch.');
+  const patchGaps = gapsBetween(evs, PATCH, breaksPatch, interval / 2);
+  const atStart = (e: EngineEvent): boolean => e.kind === 'node.cordoned' && e.detail?.['atStart'] === true;
+  const startCordons = evs.filter(atStart).length;
+  const paced = (g: number): boolean => g < 0.8 / fittedQps;
+  const startGaps = gapsBetween(evs.filter((e) => e.kind !== 'node.cordoned' || atStart(e)), PATCH, breaksPatch, interval / 2);
+  const laterGaps = gapsBetween(evs.filter((e) => !atStart(e)), PATCH, breaksPatch, interval / 2);
+  const covered = (k: number): boolean => settings !== null && REQUESTS_BEFORE_CORDONS + startCordons + 2 * (k + 2) <= settings.burst;
+  const freePatchGaps = [...startGaps.filter((g, k) => covered(k) || paced(g)), ...laterGaps.filter(paced)];
+  const slowPatches = freePatchGaps.length < 2 && patchGaps.length >= 2 && quantile(patchGaps, 0.5) > 2.4 / fittedQps;
+  const patchLatency = freePatchGaps.length >= 2 ? quantile(freePatchGaps, 0.5) : slowPatches ? quantile(patchGaps, 0.5) : Math.min(base.apiLatencySeconds, latency);
+  const patchEvidence = freePatchGaps.length >= 2 ? freePatchGaps.length : slowPatches ? patchGaps.length : 0;
 
   // Per batch: its start, its evictions, when its health gate passed, its end.
   const batches = new Map<number, { started?: number; healthy?: number; completed?: number; evictions: number[] }>();
@@ -252,7 +255,7 @@ export function fitTiming(events: readonly EngineEvent[], base: SimTiming): Cali
       batches: batches.size,
       evictionGaps: gaps.length,
       unthrottledGaps: unthrottled.length,
-      patchGaps: patchGaps.length,
+      patchGaps: patchEvidence,
       replacementSeconds: replacement === null ? null : round(replacement, 2),
       batchCycleSeconds: cycles.length > 0 ? round(quantile(cycles, 0.5), 2) : null,
       runSeconds: first && end ? round(end.t - first.t, 2) : null,

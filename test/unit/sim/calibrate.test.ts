@@ -99,12 +99,21 @@ describe('calibrate: fitTiming', () => {
     const batch: EngineEvent = { t: 1, kind: 'batch.started', object: 'Batch 1' };
     const fit = fitTiming([settings, ...cordons, batch, ...evictions], resolveTiming(KWOK_SIM_TIMING));
     expect(fit.timing.apiLatencySeconds).toBeCloseTo(0.06, 6);
+    expect(fit.evidence.patchGaps).toBe(4);
     expect(fit.timing.evictLatencySeconds).toBeCloseTo(0.1, 6);
     // A burst too small to cover them: the pace decides, and 60 ms gaps may have waited, so the base model's figure.
     const small = fitTiming([{ ...settings, detail: { qps: 20, burst: 18, intervalSeconds: 5, capacity: 'kwok' } }, ...cordons, batch, ...evictions], resolveTiming(KWOK_SIM_TIMING));
     expect(small.timing.apiLatencySeconds).toBe(resolveTiming(KWOK_SIM_TIMING).apiLatencySeconds);
+    // Many cordons at the start: the state save patched each node just before, so the burst covers none of their gaps.
+    const many = Array.from({ length: 30 }, (_, i): EngineEvent => ({ t: 0.1 + 0.1 * i, kind: 'node.cordoned', object: `Node m${i}`, detail: { atStart: true } }));
+    const crowded = fitTiming([settings, ...many, { ...batch, t: 4 }, ...evictions.map((e) => ({ ...e, t: e.t + 3 }))], resolveTiming(KWOK_SIM_TIMING));
+    expect(crowded.timing.apiLatencySeconds).toBe(resolveTiming(KWOK_SIM_TIMING).apiLatencySeconds);
+    expect(crowded.evidence.patchGaps).toBe(0);
+    // Cordons later in the run (not the start's) may find the bucket spent: only the pace tells.
+    const later = cordons.map((e) => ({ ...e, detail: {} }));
+    expect(fitTiming([settings, ...later, batch, ...evictions], resolveTiming(KWOK_SIM_TIMING)).timing.apiLatencySeconds).toBe(resolveTiming(KWOK_SIM_TIMING).apiLatencySeconds);
     // Uncordons one after the other (each followed by a state save after a stop) are not patch gaps.
-    const uncordons = Array.from({ length: 4 }, (_, i): EngineEvent => ({ t: 3 + 0.05 * i, kind: 'node.uncordoned', object: `Node n${i}` }));
+    const uncordons = Array.from({ length: 4 }, (_, i): EngineEvent => ({ t: 3 + 0.02 * i, kind: 'node.uncordoned', object: `Node n${i}` }));
     expect(fitTiming([settings, batch, ...evictions, ...uncordons], resolveTiming(KWOK_SIM_TIMING)).evidence.patchGaps).toBe(0);
   });
 
