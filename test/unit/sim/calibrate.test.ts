@@ -24,7 +24,8 @@ function world() {
 
 /** A rehearsal's trace as run --trace-out writes one: the engine's events, with the executor's settings first. */
 function traceOf(r: SimResult, settings: Record<string, number | string> | null): EngineEvent[] {
-  const evs: EngineEvent[] = r.events.map((e) => ({ t: e.t, kind: e.kind, object: e.object }));
+  // The rehearsal's events hold their detail beside t, kind and object (as simulate --trace-out writes them).
+  const evs: EngineEvent[] = r.events.map(({ t, kind, object, ...rest }) => ({ t, kind, object, detail: Object.fromEntries(Object.entries(rest).filter((kv): kv is [string, string | number | boolean | null] => kv[1] === null || ['string', 'number', 'boolean'].includes(typeof kv[1]))) }));
   return settings === null ? evs : [{ t: 0, kind: 'executor.settings', object: 'Executor', detail: settings }, ...evs];
 }
 
@@ -112,6 +113,16 @@ describe('calibrate: fitTiming', () => {
     // Cordons later in the run (not the start's) may find the bucket spent: only the pace tells.
     const later = cordons.map((e) => ({ ...e, detail: {} }));
     expect(fitTiming([settings, ...later, batch, ...evictions], resolveTiming(KWOK_SIM_TIMING)).timing.apiLatencySeconds).toBe(resolveTiming(KWOK_SIM_TIMING).apiLatencySeconds);
+    // At the edge of the burst: 5 start cordons after 16 requests and their 5 patches, 2 tokens a cordon. Burst 26 covers
+    // the first gap only (one is not enough: the base figure), burst 27 the first two.
+    const withBurst = (b: number): EngineEvent => ({ ...settings, detail: { qps: 20, burst: b, intervalSeconds: 5, capacity: 'kwok' } });
+    expect(fitTiming([withBurst(26), ...cordons, batch, ...evictions], resolveTiming(KWOK_SIM_TIMING)).evidence.patchGaps).toBe(0);
+    expect(fitTiming([withBurst(27), ...cordons, batch, ...evictions], resolveTiming(KWOK_SIM_TIMING)).evidence.patchGaps).toBe(2);
+    // Start gaps the burst does not cover still count when they are below the pace.
+    const quick = Array.from({ length: 30 }, (_, i): EngineEvent => ({ t: 0.1 + 0.02 * i, kind: 'node.cordoned', object: `Node q${i}`, detail: { atStart: true } }));
+    const quickFit = fitTiming([settings, ...quick, batch, ...evictions], resolveTiming(KWOK_SIM_TIMING));
+    expect(quickFit.timing.apiLatencySeconds).toBeCloseTo(0.02, 6);
+    expect(quickFit.evidence.patchGaps).toBe(29);
     // Uncordons one after the other (each followed by a state save after a stop) are not patch gaps.
     const uncordons = Array.from({ length: 4 }, (_, i): EngineEvent => ({ t: 3 + 0.02 * i, kind: 'node.uncordoned', object: `Node n${i}` }));
     expect(fitTiming([settings, batch, ...evictions, ...uncordons], resolveTiming(KWOK_SIM_TIMING)).evidence.patchGaps).toBe(0);
