@@ -24,8 +24,9 @@ function world() {
 
 /** A rehearsal's trace as run --trace-out writes one: the engine's events, with the executor's settings first. */
 function traceOf(r: SimResult, settings: Record<string, number | string> | null): EngineEvent[] {
-  // The rehearsal's events hold their detail beside t, kind and object (as simulate --trace-out writes them).
-  const evs: EngineEvent[] = r.events.map(({ t, kind, object, ...rest }) => ({ t, kind, object, detail: Object.fromEntries(Object.entries(rest).filter((kv): kv is [string, string | number | boolean | null] => kv[1] === null || ['string', 'number', 'boolean'].includes(typeof kv[1]))) }));
+  // The rehearsal's events hold their detail beside t, kind and object, as simulate --trace-out writes them: read back
+  // through calibrate's own parser.
+  const evs = parseTrace(r.events.map((e) => JSON.stringify(e)).join('\n')).events;
   return settings === null ? evs : [{ t: 0, kind: 'executor.settings', object: 'Executor', detail: settings }, ...evs];
 }
 
