@@ -29,15 +29,13 @@ export class ApiStore {
   /** Pods created during the run. */
   podsCreated = 0;
   private nameCounter = 0;
-  /** The engine's view of each pod and node, reused by the next snapshot while what it shows is unchanged. */
-  private readonly podViews = new WeakMap<SimPod, PodView>();
-  /** The pod views by node, by controller and unsettled, kept up to date from the pod table's changes and touched(). */
+  /**
+   * The pod views by node, by controller and unsettled, kept up to date from the pod table's changes and touched(). The
+   * engine's view and the model object of each pod and node sit on it (engineView, model), reused by the next snapshot or
+   * caller while what they show is unchanged (never changed by readers).
+   */
   private readonly views = new PodViewIndex();
-  private readonly nodeViews = new WeakMap<SimNode, NodeView>();
   private nodeOrder: { readonly size: number; readonly names: readonly string[] } | null = null;
-  /** Model objects handed out by modelNode/modelPod, reused while what they show is unchanged (never changed by readers). */
-  private readonly modelNodes = new WeakMap<SimNode, Node>();
-  private readonly modelPods = new WeakMap<SimPod, Pod>();
 
   constructor(private readonly queue: EventQueue) {
     this.pods.listen(this.views);
@@ -80,7 +78,7 @@ export class ApiStore {
 
   /** True while this very pod object is in the store (not a later one of the same name). */
   alive(p: SimPod): boolean {
-    return this.pods.get(key(p.namespace, p.name)) === p;
+    return this.pods.get(p.key) === p;
   }
 
   /** The pods now, in namespace/name order. */
@@ -107,6 +105,8 @@ export class ApiStore {
       old: true,
       vng: null,
       faultNotReady: false,
+      engineView: undefined,
+      model: undefined,
     };
     this.nodes.set(n.name, node);
     return node;
@@ -124,6 +124,7 @@ export class ApiStore {
       uid: p.uid !== '' ? p.uid : `uid-${key(p.namespace, p.name)}`,
       namespace: p.namespace,
       name: p.name,
+      key: key(p.namespace, p.name),
       nodeName,
       assumed: null,
       phase,
@@ -136,8 +137,14 @@ export class ApiStore {
       isMirror: p.isMirror,
       neverReady: (p.phase === 'Running' && !p.ready) || workloadUnready,
       unschedulable: null,
+      schedKey: undefined,
+      sched: undefined,
+      localKey: undefined,
+      groupKey: undefined,
+      engineView: undefined,
+      model: undefined,
     };
-    this.pods.set(key(p.namespace, p.name), pod);
+    this.pods.set(pod.key, pod);
     return pod;
   }
 
@@ -171,15 +178,15 @@ export class ApiStore {
   }
 
   private nodeView(n: SimNode): NodeView {
-    const v = this.nodeViews.get(n);
+    const v = n.engineView;
     if (v !== undefined && v.unschedulable === n.unschedulable && v.ready === n.ready) return v;
     const fresh: NodeView = { name: n.name, instanceId: n.instanceId, unschedulable: n.unschedulable, ready: n.ready, labels: { ...n.labels }, createdAt: n.createdAt };
-    this.nodeViews.set(n, fresh);
+    n.engineView = fresh;
     return fresh;
   }
 
   private podView(p: SimPod, optOutsOf: (p: SimPod) => readonly DisruptionOptOut[]): PodView {
-    const v = this.podViews.get(p);
+    const v = p.engineView;
     if (v !== undefined && v.nodeName === p.nodeName && v.phase === p.phase && v.ready === p.ready && v.terminating === p.terminating) return v;
     const fresh: PodView = {
       uid: p.uid,
@@ -196,13 +203,13 @@ export class ApiStore {
       disruptionOptOuts: optOutsOf(p),
       createdAt: p.createdAt,
     };
-    this.podViews.set(p, fresh);
+    p.engineView = fresh;
     return fresh;
   }
 
   /** A Node as a model Node (what a planner run on the live cluster would read now). */
   modelNode(n: SimNode): Node {
-    const m = this.modelNodes.get(n);
+    const m = n.model;
     if (m !== undefined && m.taints === n.taints && m.unschedulable === n.unschedulable && m.ready === n.ready) return m;
     const fresh: Node = {
       name: n.name,
@@ -219,16 +226,16 @@ export class ApiStore {
       instanceId: n.instanceId,
       ready: n.ready,
     };
-    this.modelNodes.set(n, fresh);
+    n.model = fresh;
     return fresh;
   }
 
   /** A Pod as a model Pod, placed on `nodeName`. */
   modelPod(p: SimPod, nodeName: string | null): Pod {
-    const m = this.modelPods.get(p);
+    const m = p.model;
     if (m !== undefined && m.nodeName === nodeName && m.phase === p.phase && m.ready === p.ready) return m;
     const fresh: Pod = { ...p.base, uid: p.uid, name: p.name, nodeName, phase: p.phase, ready: p.ready };
-    this.modelPods.set(p, fresh);
+    p.model = fresh;
     return fresh;
   }
 }

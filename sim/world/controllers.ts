@@ -55,6 +55,7 @@ export class Controllers {
       uid,
       namespace: base.namespace,
       name,
+      key: key(base.namespace, name),
       nodeName: node,
       assumed: null,
       phase: 'Pending',
@@ -67,9 +68,15 @@ export class Controllers {
       isMirror: false,
       neverReady: this.workloadUnready(base.namespace, base.workload),
       unschedulable: null,
+      schedKey: undefined,
+      sched: undefined,
+      localKey: undefined,
+      groupKey: undefined,
+      engineView: undefined,
+      model: undefined,
     };
-    this.store.pods.set(key(pod.namespace, name), pod);
-    this.store.emit('pod.created', `Pod ${key(pod.namespace, name)}`, {
+    this.store.pods.set(pod.key, pod);
+    this.store.emit('pod.created', `Pod ${pod.key}`, {
       owner: pod.owner ? `${pod.owner.kind}/${pod.owner.name}` : null,
       node,
       uid,
@@ -102,7 +109,7 @@ export class Controllers {
    */
   podRemoved(pod: SimPod): void {
     const kind = pod.owner?.kind;
-    if (kind === 'StatefulSet') this.createPod(pod.base, pod.name, null, key(pod.namespace, pod.name));
+    if (kind === 'StatefulSet') this.createPod(pod.base, pod.name, null, pod.key);
     else if (replacedAtDeletion(pod) && !pod.terminating && pod.phase !== 'Succeeded') this.replace(pod);
     else if (pod.isDaemonSet && pod.nodeName !== null) {
       const node = this.store.nodes.get(pod.nodeName);

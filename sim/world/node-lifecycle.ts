@@ -132,6 +132,8 @@ export class NodeLifecycle {
       old: false,
       vng: vng.name,
       faultNotReady: false,
+      engineView: undefined,
+      model: undefined,
     };
     this.store.nodes.set(node.name, node);
     this.deps.scheduler.nodeAdded(node);

@@ -7,7 +7,7 @@
  *
  * A pod's node changes in one place only, `bind()` (pods are never unbound: they are deleted and replaced).
  */
-import { cmp, key, type SimPod } from './types.js';
+import { cmp, type SimPod } from './types.js';
 
 const HOSTNAME = 'kubernetes.io/hostname';
 const EMPTY: ReadonlySet<SimPod> = new Set();
@@ -81,7 +81,7 @@ export class PodTable extends Map<string, SimPod> {
   /** Binds a pod in the table to a node (its one change of node). */
   bind(pod: SimPod, node: string): void {
     pod.nodeName = node;
-    if (super.get(key(pod.namespace, pod.name)) !== pod) return;
+    if (super.get(pod.key) !== pod) return;
     this.index(pod, node);
     for (const l of this.listeners) l.bound?.(pod);
   }
@@ -90,7 +90,7 @@ export class PodTable extends Map<string, SimPod> {
   podsOn(node: string): SimPod[] {
     const set = this.onNode.get(node);
     if (set === undefined) return [];
-    return [...set].map((p) => ({ p, k: key(p.namespace, p.name) })).sort((a, b) => cmp(a.k, b.k)).map(({ p }) => p);
+    return [...set].sort((a, b) => cmp(a.key, b.key));
   }
 
   /** Changes whenever a pod is bound to the node or one bound there is removed. */

@@ -137,9 +137,8 @@ class Groups {
 }
 
 export class PodViewIndex implements PodTableListener {
-  /** Each live pod's namespace/name key (what the lists are sorted by). */
-  private readonly keys = new Map<SimPod, string>();
-  private readonly keyOf = (p: SimPod): string => this.keys.get(p) ?? key(p.namespace, p.name);
+  /** A pod's namespace/name key (what the lists are sorted by). */
+  private readonly keyOf = (p: SimPod): string => p.key;
   private readonly nodes = new Groups(this.keyOf);
   private readonly owners = new Groups(this.keyOf);
   /** Live pods neither finished nor Running, Ready and not terminating, as of the last frame, in key order. */
@@ -153,7 +152,6 @@ export class PodViewIndex implements PodTableListener {
   private last: PodViewsFrame | null = null;
 
   added(pod: SimPod): void {
-    this.keys.set(pod, key(pod.namespace, pod.name));
     this.nodes.place(pod, pod.nodeName ?? UNBOUND);
     this.owners.place(pod, pod.owner?.uid ?? null);
     this.changedPods.add(pod);
@@ -195,7 +193,6 @@ export class PodViewIndex implements PodTableListener {
         removeSorted(this.unsettledPods, p, this.keyOf(p), this.keyOf);
       }
     }
-    for (const p of this.changedPods) if (!this.nodes.has(p)) this.keys.delete(p);
     this.changedPods.clear();
     for (const g of this.nodes.changed) this.byNode.set(g, this.nodes.views(g, viewOf));
     this.nodes.changed.clear();

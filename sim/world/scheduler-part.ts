@@ -247,7 +247,7 @@ export class KubeScheduler implements WorldScheduler {
 
   /** The pool's group of a pod: its node-local key, priority and preemption policy (knownFailure answers them alike). */
   private groupKey(p: SimPod): string {
-    return `${p.base.priority}|${this.schedPod(p).preemptionPolicy ?? ''}|${this.localKey(p)}`;
+    return (p.groupKey ??= `${p.base.priority}|${this.schedPod(p).preemptionPolicy ?? ''}|${this.localKey(p)}`);
   }
 
   /**
@@ -300,7 +300,7 @@ export class KubeScheduler implements WorldScheduler {
       }
       if (answer.kind === 'unschedulable') failed.set(ek, answer.message);
       // Traced once per pod (the first FailedScheduling); later answers only update the reason.
-      if (pod.unschedulable === null) this.store.emit('pod.unschedulable', `Pod ${key(pod.namespace, pod.name)}`, { reason: answer.message });
+      if (pod.unschedulable === null) this.store.emit('pod.unschedulable', `Pod ${pod.key}`, { reason: answer.message });
       pod.unschedulable = answer.message;
       this.pending.park(pod, this.groupKey(pod), this.localKey(pod), ek, now);
       // kube-scheduler's PodEligibleToPreemptOthers: a pod whose victims are still terminating preempts no one else.
@@ -352,7 +352,7 @@ export class KubeScheduler implements WorldScheduler {
   /** PostFilter preemption: the victims are deleted gracefully; the preemptor is tried again once they are gone. */
   private preempt(pod: SimPod, node: string, victims: readonly SchedPod[]): void {
     this.victimsOf.set(pod, victims.map((v) => v.uid));
-    this.store.emit('pod.preempting', `Pod ${key(pod.namespace, pod.name)}`, { node, victims: victims.map((v) => key(v.namespace, v.name)).join(',') });
+    this.store.emit('pod.preempting', `Pod ${pod.key}`, { node, victims: victims.map((v) => key(v.namespace, v.name)).join(',') });
     for (const v of victims) {
       const victim = this.store.pods.get(key(v.namespace, v.name));
       if (victim !== undefined && victim.uid === v.uid) this.hooks.evict(victim, 'preempted');
@@ -373,7 +373,7 @@ export class KubeScheduler implements WorldScheduler {
     }
     this.store.pods.bind(pod, node);
     pod.unschedulable = null;
-    this.store.emit('pod.bound', `Pod ${key(pod.namespace, pod.name)}`, { node });
+    this.store.emit('pod.bound', `Pod ${pod.key}`, { node });
     this.hooks.bound(pod);
   }
 }

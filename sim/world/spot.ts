@@ -37,7 +37,7 @@ import type { Vng } from '../../src/model/types.js';
 import type { SimInstance } from '../ec2.js';
 import type { EventQueue } from '../event-queue.js';
 import type { ApiStore } from './api-store.js';
-import { cmp, key, type EvictionAnswer, type SimNode, type SimPod } from './types.js';
+import { cmp, type EvictionAnswer, type SimNode, type SimPod } from './types.js';
 
 /** EC2's notice: the instance is reclaimed two minutes after it. */
 export const INTERRUPTION_NOTICE_SECONDS = 120;
@@ -229,7 +229,7 @@ export class SpotReality {
         const since = refusedSince.get(p) ?? now;
         refusedSince.set(p, since);
         if (o.forceAfterSeconds !== null && now - since >= o.forceAfterSeconds) {
-          store.emit('spot.pod-forced', `Pod ${key(p.namespace, p.name)}`, { node: node.name, refusedSeconds: now - since });
+          store.emit('spot.pod-forced', `Pod ${p.key}`, { node: node.name, refusedSeconds: now - since });
           this.deps.deletePod(p, o.reason);
         }
       }

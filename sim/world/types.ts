@@ -2,7 +2,8 @@
  * The objects of the simulated world as every part of it sees them: Nodes and Pods with their live status, the trace entry,
  * and the few constants and keys the parts share. Data only; the behaviour lives in the parts of sim/world/.
  */
-import type { OwnerRef, Pod, PodPhase, ResourceList, Taint } from '../../src/model/types.js';
+import type { Node, OwnerRef, Pod, PodPhase, ResourceList, Taint } from '../../src/model/types.js';
+import type { NodeView, PodView } from '../../src/engine/ports.js';
 import type { SchedPod } from '../scheduler/types.js';
 
 export type DetailValue = string | number | boolean | null;
@@ -39,6 +40,9 @@ export interface SimNode {
   readonly vng: string | null;
   /** NotReady because of an injected fault (the instance itself is fine). */
   faultNotReady: boolean;
+  /** The API store's last engine view and model Node of the node (api-store.ts), reused while current. */
+  engineView?: NodeView | undefined;
+  model?: Node | undefined;
 }
 
 export interface SimPod {
@@ -47,6 +51,8 @@ export interface SimPod {
   readonly uid: string;
   readonly namespace: string;
   readonly name: string;
+  /** namespace/name (`key`), made once: the API store's key of the pod. */
+  readonly key: string;
   nodeName: string | null;
   /** The node the scheduler chose while the binding is in flight. */
   assumed: string | null;
@@ -62,10 +68,15 @@ export interface SimPod {
   /** The scheduler's last "0/N nodes are available" answer while Pending; null once bound or before the first try. */
   unschedulable: string | null;
   /** The scheduler's equivalence key of the pod, once worked out. */
-  schedKey?: string;
+  schedKey?: string | undefined;
   /** The scheduler's view of the pod and its node-local key (sim/scheduler/class-cache.ts), once made. */
-  sched?: SchedPod;
-  localKey?: string;
+  sched?: SchedPod | undefined;
+  localKey?: string | undefined;
+  /** The scheduler's pool group of the pod (priority, preemption policy, node-local key), once made. */
+  groupKey?: string | undefined;
+  /** The API store's last engine view and model Pod of the pod (api-store.ts podView, modelPod), reused while current. */
+  engineView?: PodView | undefined;
+  model?: Pod | undefined;
 }
 
 /** namespace/name: the key of namespaced objects. */

@@ -1,5 +1,5 @@
 /** A bare SimPod for tests of the world's tables: labels app=<name>, no constraints, Pending unless bound to a node. */
-import type { SimPod } from '../../../sim/world/types.js';
+import { key, type SimPod } from '../../../sim/world/types.js';
 
 export function simPod(namespace: string, name: string, nodeName: string | null = null): SimPod {
   return {
@@ -7,6 +7,7 @@ export function simPod(namespace: string, name: string, nodeName: string | null 
     uid: `${namespace}-${name}`,
     namespace,
     name,
+    key: key(namespace, name),
     nodeName,
     assumed: null,
     phase: nodeName === null ? 'Pending' : 'Running',
