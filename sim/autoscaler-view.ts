@@ -71,7 +71,7 @@ function bootingPart(
     const p = w.podByUid(uid);
     if (p !== undefined && p.nodeName === null && p.assumed === null) waiting.push(p);
   }
-  waiting.sort((a, b) => cmp(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`));
+  waiting.sort((a, b) => cmp(a.key, b.key));
   for (const p of waiting) {
     const node = flyingNodes.get(covered.get(p.uid) as string) as string;
     const b = bootingAt.get(node);
@@ -224,7 +224,7 @@ export function packingView(
   }
   // Nodes whose pods are all in already.
   const fullyIn = new Set(included);
-  const context = [...contextPods(w, candidates)].sort((a, b) => cmp(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`));
+  const context = [...contextPods(w, candidates)].sort((a, b) => cmp(a.key, b.key));
   for (const p of context) {
     if (p.phase === 'Succeeded' || p.phase === 'Failed') continue;
     const at = p.nodeName ?? p.assumed;

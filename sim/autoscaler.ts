@@ -86,11 +86,7 @@ export class Autoscaler {
       if (pending.length === 0) this.launchErrors = [];
       return;
     }
-    const candidates = stuck
-      .filter((p) => !this.covered.has(p.uid))
-      .map((p) => ({ p, k: podKey(p) }))
-      .sort((a, b) => cmp(a.k, b.k))
-      .map((c) => c.p);
+    const candidates = stuck.filter((p) => !this.covered.has(p.uid)).sort((a, b) => cmp(a.key, b.key));
     if (this.unplaceable.length > 0) {
       const stuckKeys = new Set(stuck.map(podKey));
       this.unplaceable = this.unplaceable.filter((u) => stuckKeys.has(u.pod));
@@ -175,5 +171,5 @@ export class Autoscaler {
 }
 
 function podKey(p: SimPod): string {
-  return `${p.namespace}/${p.name}`;
+  return p.key;
 }

@@ -317,7 +317,7 @@ export async function simulate(input: SimInput): Promise<SimResult> {
 }
 
 function podKey(p: SimPod): string {
-  return `${p.namespace}/${p.name}`;
+  return p.key;
 }
 
 function loadSaved(world: World, id: string): MigrationState | null {

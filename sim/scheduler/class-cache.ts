@@ -80,13 +80,18 @@ export interface ClassCacheSource {
   readonly version: number;
 }
 
-/** knownFailure's last answer for a node-local key: valid while the cache's version and the class's store are the same. */
+/**
+ * knownFailure's last answer for a node-local key: valid while the cache's version and the class's store are the same. A
+ * known failure is kept as the index and node count its message is made from (made only when asked for: knownToFail does
+ * not need it).
+ */
 interface KnownAnswer {
   version: number;
   entry: ClassEntry;
   priority: number;
   preemptionPolicy: SchedPod['preemptionPolicy'];
-  answer: string | null;
+  failing: ClassIndex | null;
+  nodes: number;
 }
 
 export interface ClassCacheOptions {
@@ -184,6 +189,16 @@ export class ClassCache {
    * runs the cycle. `localKey`: nodeLocalKey(pod), when the caller keeps it.
    */
   knownFailure(pod: SchedPod, snapshot: () => Snapshot, localKey = nodeLocalKey(pod)): string | null {
+    const known = this.lastAnswer(pod, snapshot, localKey);
+    return known === null || known.failing === null ? null : known.failing.message(known.nodes);
+  }
+
+  /** Whether knownFailure has an answer for `pod` now (without making its message). */
+  knownToFail(pod: SchedPod, snapshot: () => Snapshot, localKey = nodeLocalKey(pod)): boolean {
+    return this.lastAnswer(pod, snapshot, localKey)?.failing != null;
+  }
+
+  private lastAnswer(pod: SchedPod, snapshot: () => Snapshot, localKey: string): KnownAnswer | null {
     const entry = this.entries.get(localKey);
     if (entry === undefined || entry.index === null) return null;
     // The answer reads the class's store, the pod's priority and preemption policy, its volumes (in the key) and the
@@ -192,22 +207,26 @@ export class ClassCache {
     const version = this.source.version;
     const last = this.known.get(localKey);
     if (last !== undefined && last.version === version && last.entry === entry && last.priority === pod.priority && last.preemptionPolicy === pod.preemptionPolicy) {
-      return last.answer;
+      return last;
     }
-    const answer = this.workOutFailure(entry, pod, snapshot);
-    if (last === undefined) this.known.set(localKey, { version, entry, priority: pod.priority, preemptionPolicy: pod.preemptionPolicy, answer });
-    else {
-      last.version = version;
-      last.entry = entry;
-      last.priority = pod.priority;
-      last.preemptionPolicy = pod.preemptionPolicy;
-      last.answer = answer;
+    const nodes = this.source.slots().length;
+    const failing = this.workOutFailure(entry, pod, snapshot, nodes);
+    if (last === undefined) {
+      const fresh: KnownAnswer = { version, entry, priority: pod.priority, preemptionPolicy: pod.preemptionPolicy, failing, nodes };
+      this.known.set(localKey, fresh);
+      return fresh;
     }
-    return answer;
+    last.version = version;
+    last.entry = entry;
+    last.priority = pod.priority;
+    last.preemptionPolicy = pod.preemptionPolicy;
+    last.failing = failing;
+    last.nodes = nodes;
+    return last;
   }
 
-  private workOutFailure(entry: ClassEntry, pod: SchedPod, snapshot: () => Snapshot): string | null {
-    const nodes = this.source.slots().length;
+  /** The class's index when no node passes and preemption cannot help (its message is the answer); else null. */
+  private workOutFailure(entry: ClassEntry, pod: SchedPod, snapshot: () => Snapshot, nodes: number): ClassIndex | null {
     if (nodes === 0) return null;
     let s: Snapshot | null = null;
     const current = (): Snapshot => (s ??= snapshot());
@@ -215,7 +234,7 @@ export class ClassCache {
     const index = this.upToDate(entry, current);
     if (index.feasible.length > 0) return null;
     const hopeless = index.resolvable === 0 || pod.preemptionPolicy === 'Never' || !this.source.hasPriorityBelow(pod.priority);
-    return hopeless ? index.message(nodes) : null;
+    return hopeless ? index : null;
   }
 
   /**

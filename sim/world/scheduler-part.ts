@@ -263,7 +263,7 @@ export class KubeScheduler implements WorldScheduler {
     for (const group of this.pending.parkedGroups()) {
       const first = group.classes.values().next().value?.values().next().value;
       if (first === undefined) continue;
-      if (this.classes.knownFailure(this.schedPod(first), () => this.snapshot(), group.localKey) !== null) continue;
+      if (this.classes.knownToFail(this.schedPod(first), () => this.snapshot(), group.localKey)) continue;
       for (const ek of [...group.classes.keys()]) {
         this.memoKeys.add(ek);
         if (this.memo.message(ek) === null) moved += this.pending.wake(group, ek);
