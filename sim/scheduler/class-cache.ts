@@ -185,7 +185,7 @@ export class ClassCache {
    * one: asked for pods with volumes), no node passes its node-local filters (the index of its node-local key, brought up
    * to date, is empty) and preemption cannot help (no node fails resolvably, or the pod may not preempt, or no placed pod
    * has a lower priority). Any pod: the filters that read other nodes come last and run on no node then, so the message
-   * is the node-local one. `snapshot()`: the cache's current snapshot, asked for only when needed. Else null: the caller
+   * is the node-local one. `snapshot()`: the cache's current snapshot, asked for only when needed (maybe twice). Else null: the caller
    * runs the cycle. `localKey`: nodeLocalKey(pod), when the caller keeps it.
    */
   knownFailure(pod: SchedPod, snapshot: () => Snapshot, localKey = nodeLocalKey(pod)): string | null {
@@ -228,10 +228,8 @@ export class ClassCache {
   /** The class's index when no node passes and preemption cannot help (its message is the answer); else null. */
   private workOutFailure(entry: ClassEntry, pod: SchedPod, snapshot: () => Snapshot, nodes: number): ClassIndex | null {
     if (nodes === 0) return null;
-    let s: Snapshot | null = null;
-    const current = (): Snapshot => (s ??= snapshot());
-    if (pod.volumes.length > 0 && runPreFilters(pod, current()) !== null) return null;
-    const index = this.upToDate(entry, current);
+    if (pod.volumes.length > 0 && runPreFilters(pod, snapshot()) !== null) return null;
+    const index = this.upToDate(entry, snapshot);
     if (index.feasible.length > 0) return null;
     const hopeless = index.resolvable === 0 || pod.preemptionPolicy === 'Never' || !this.source.hasPriorityBelow(pod.priority);
     return hopeless ? index : null;

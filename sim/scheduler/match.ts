@@ -5,7 +5,8 @@ import type { SchedPod, Snapshot } from './types.js';
 /** metav1.LabelSelector: null selects nothing; empty selects everything. */
 export function selectorMatches(selector: LabelSelector | null, labels: Labels): boolean {
   if (selector === null) return false;
-  for (const [k, v] of Object.entries(selector.matchLabels)) if (labels[k] !== v) return false;
+  const want = selector.matchLabels;
+  for (const k in want) if (labels[k] !== want[k]) return false;
   for (const r of selector.matchExpressions) {
     const has = Object.hasOwn(labels, r.key);
     const v = labels[r.key];

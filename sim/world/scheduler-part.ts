@@ -238,6 +238,9 @@ export class KubeScheduler implements WorldScheduler {
     return k;
   }
 
+  /** snapshot() as a function kept for the class cache's questions (one closure, not one per question). */
+  private readonly currentSnapshot = (): Snapshot => this.snapshot();
+
   /** The cache's snapshot for this pass (see passSnapshot). */
   private snapshot(): Snapshot {
     const version = this.cache.version;
@@ -263,7 +266,7 @@ export class KubeScheduler implements WorldScheduler {
     for (const group of this.pending.parkedGroups()) {
       const first = group.classes.values().next().value?.values().next().value;
       if (first === undefined) continue;
-      if (this.classes.knownToFail(this.schedPod(first), () => this.snapshot(), group.localKey)) continue;
+      if (this.classes.knownToFail(this.schedPod(first), this.currentSnapshot, group.localKey)) continue;
       for (const ek of [...group.classes.keys()]) {
         this.memoKeys.add(ek);
         if (this.memo.message(ek) === null) moved += this.pending.wake(group, ek);
@@ -283,7 +286,7 @@ export class KubeScheduler implements WorldScheduler {
       const ek = this.equivalenceKey(pod);
       let known = failed.get(ek) ?? null;
       if (known === null) {
-        known = this.classes.knownFailure(this.schedPod(pod), () => this.snapshot(), this.localKey(pod));
+        known = this.classes.knownFailure(this.schedPod(pod), this.currentSnapshot, this.localKey(pod));
         // A failure the class cache knows needs no memo entry (the memo forgets the classes it was not asked about).
         if (known === null) {
           this.memoKeys.add(ek);
