@@ -16,7 +16,7 @@
  * - The full view: every node and pod (the Ready nodes too), read only to check the pods the packing view found no VNG for:
  *   one that an existing node would hold is not reported unplaceable (kube-scheduler will place it once room frees).
  */
-import type { Node, Pod } from '../src/model/types.js';
+import type { Node, Pod, Vng } from '../src/model/types.js';
 import { bootingNodeModel } from '../src/planner/scale-up.js';
 import { addInto, subtractInto } from '../src/planner/resources.js';
 import { selectorMatches } from '../src/planner/selectors.js';
@@ -32,6 +32,22 @@ export interface AutoscalerView {
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+type BootingModel = ReturnType<typeof bootingNodeModel>;
+
+/**
+ * Each booting instance's node and DaemonSet pods as the planner models them, made once per instance and VNG object (an
+ * instance's type, zone and node name never change, nor the world's catalog and DaemonSets): the same objects every pass.
+ */
+const bootingModels = new WeakMap<SimInstance, { readonly vng: Vng; readonly model: BootingModel }>();
+
+function bootingModelOf(inst: SimInstance, vng: Vng, make: () => BootingModel): BootingModel {
+  const hit = bootingModels.get(inst);
+  if (hit !== undefined && hit.vng === vng) return hit.model;
+  const model = make();
+  bootingModels.set(inst, { vng, model });
+  return model;
+}
 
 /**
  * The nodes still booting (unregistered) as the scheduler will see them, with their DaemonSet pods, and the pending pods
@@ -57,7 +73,9 @@ function bootingPart(
     }
     const vng = inst.vng === null ? undefined : vngByName.get(inst.vng);
     if (!vng || inst.instanceType === null || inst.zone === null) continue;
-    const booting = bootingNodeModel({ name: inst.nodeName, instanceId: inst.id, vng, instanceType: inst.instanceType, zone: inst.zone }, launchCtx);
+    const instanceType = inst.instanceType;
+    const zone = inst.zone;
+    const booting = bootingModelOf(inst, vng, () => bootingNodeModel({ name: inst.nodeName, instanceId: inst.id, vng, instanceType, zone }, launchCtx));
     if (!booting) continue;
     flyingNodes.set(inst.id, inst.nodeName);
     bootingAt.set(inst.nodeName, { at: nodes.length, taken: {} });
