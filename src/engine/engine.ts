@@ -26,6 +26,19 @@ function healthy(p: PodView): boolean {
   return (p.phase === 'Running' && p.ready && !p.terminating) || (p.phase === 'Succeeded' && p.ownerKind === 'Job');
 }
 
+/**
+ * The health gate's sets for a batch (its nodes, its baseline as of `baselineSize` pods) and each controller's count of
+ * healthy replacements in the pod list it was counted in: a snapshot that hands out the same list (a port may keep a
+ * controller's list while none of its pods changed) gets the same count.
+ */
+interface HealthGate {
+  readonly baselineOf: readonly string[];
+  readonly baselineSize: number;
+  readonly baseline: ReadonlySet<string>;
+  readonly inBatch: ReadonlySet<string>;
+  readonly healthyOf: Map<string, { readonly list: readonly PodView[]; readonly healthy: number }>;
+}
+
 interface EvictedIndex {
   size: number;
   readonly pods: Set<string>;
@@ -46,6 +59,7 @@ export class MigrationEngine {
   /** Pods (by uid) already traced as kept because they ask not to be disrupted: traced once per engine process. */
   private readonly keptTraced = new Set<string>();
   private readonly evictedIndexes = new WeakMap<BatchState, EvictedIndex>();
+  private readonly healthGates = new WeakMap<BatchState, HealthGate>();
 
   constructor(
     private readonly ports: Ports,
@@ -390,16 +404,21 @@ export class MigrationEngine {
     const evictedByOwner = new Map<string, number>();
     for (const e of batch.evicted) if (e.ownerUid !== null) evictedByOwner.set(e.ownerUid, (evictedByOwner.get(e.ownerUid) ?? 0) + 1);
     const total = [...evictedByOwner.values()].reduce((a, b) => a + b, 0);
-    const inBatch = new Set(batch.nodes);
-    const baseline = new Set(batch.baseline);
+    const gate = this.healthGate(batch);
     let replaced = 0;
     for (const [owner, n] of evictedByOwner) {
-      let healthyPods = 0;
-      for (const pod of snap.podsOf(owner)) {
-        if (baseline.has(pod.uid) || (pod.nodeName !== null && inBatch.has(pod.nodeName)) || !healthy(pod)) continue;
-        healthyPods += 1;
+      const list = snap.podsOf(owner);
+      let kept = gate.healthyOf.get(owner);
+      if (kept === undefined || kept.list !== list) {
+        let healthyPods = 0;
+        for (const pod of list) {
+          if (gate.baseline.has(pod.uid) || (pod.nodeName !== null && gate.inBatch.has(pod.nodeName)) || !healthy(pod)) continue;
+          healthyPods += 1;
+        }
+        kept = { list, healthy: healthyPods };
+        gate.healthyOf.set(owner, kept);
       }
-      replaced += Math.min(n, healthyPods);
+      replaced += Math.min(n, kept.healthy);
     }
     const share = total === 0 ? 100 : (100 * replaced) / total;
     if (share >= s.params.batchMinHealthyPercentage) {
@@ -408,6 +427,16 @@ export class MigrationEngine {
       batch.baseline = [];
       this.trace('batch.healthy', `Batch ${s.current + 1}`, { healthyPercent: Math.floor(share), replaced, evicted: total });
     }
+  }
+
+  /** The batch's health gate sets, made again when its baseline changed. */
+  private healthGate(batch: BatchState): HealthGate {
+    let gate = this.healthGates.get(batch);
+    if (gate === undefined || gate.baselineOf !== batch.baseline || gate.baselineSize !== batch.baseline.length) {
+      gate = { baselineOf: batch.baseline, baselineSize: batch.baseline.length, baseline: new Set(batch.baseline), inBatch: new Set(batch.nodes), healthyOf: new Map() };
+      this.healthGates.set(batch, gate);
+    }
+    return gate;
   }
 
   private async terminate(batch: BatchState, snap: SnapshotIndex): Promise<void> {
