@@ -270,17 +270,46 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   let failedIn = new Int32Array(0);
   let passes = 0;
   /**
+   * Per class id, its failure group (RunScheduler.failureGroup) and the scheduler build it was found for; per failure
+   * group, the last pass in which one of its classes found no node (then none of them finds one in that pass).
+   */
+  let groupOfClass = new Int32Array(0);
+  let groupBuild = new Int32Array(0);
+  let groupFailedIn = new Int32Array(0);
+  const failureGroupOf = (e: Entry): number => {
+    const id = e.classId;
+    const build = sched.build;
+    if (build !== -1 && groupBuild[id] === build) return groupOfClass[id] as number;
+    const group = sched.failureGroup(e.run);
+    groupOfClass[id] = group;
+    groupBuild[id] = sched.build;
+    if (group >= groupFailedIn.length) {
+      const grown = new Int32Array(Math.max(64, 2 * (group + 1)));
+      grown.set(groupFailedIn);
+      groupFailedIn = grown;
+    }
+    return group;
+  };
+  /**
    * kube-scheduler's pass over pods in queue order; leaves in `queue` (in order) the pods it could not place. `onlyNew`: the
    * one node added since these pods last failed (see RunScheduler.best). A pod of a class that found no node in this pass
-   * is passed over by its class id alone.
+   * is passed over by its class id alone, and so is a pod whose failure group did (the node only filled up since).
    */
   const pass = (queue: WaitQueue<Entry>, onlyNew?: string): void => {
     let kept = 0;
     passes += 1;
     if (failedIn.length < classes.size) {
-      const grown = new Int32Array(Math.max(1024, 2 * classes.size));
+      const size = Math.max(1024, 2 * classes.size);
+      const grown = new Int32Array(size);
       grown.set(failedIn);
       failedIn = grown;
+      const groups = new Int32Array(size);
+      groups.set(groupOfClass);
+      groupOfClass = groups;
+      // Build numbers start at 1 once the scheduler is built: 0 means not looked up.
+      const builds = new Int32Array(size);
+      builds.set(groupBuild);
+      groupBuild = builds;
     }
     const n = queue.length;
     const { ids } = queue;
@@ -296,7 +325,14 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     }
     for (let i = 0; i < n; i++) {
       const id = ids[i] as number;
-      const node = failedIn[id] === passes ? null : sched.best(queue.at(i).run, onlyNew);
+      let node: string | null = null;
+      if (failedIn[id] !== passes) {
+        const group = failureGroupOf(queue.at(i));
+        if (group === -1 || groupFailedIn[group] !== passes) {
+          node = sched.best(queue.at(i).run, onlyNew);
+          if (node === null && group !== -1) groupFailedIn[group] = passes;
+        }
+      }
       if (node === null) {
         failedIn[id] = passes;
         queue.move(i, kept++);

@@ -98,6 +98,13 @@ export class RunScheduler {
   private readonly labelCounts = new Map<string, number>();
   private spreadKeysOf: { readonly ctx: SchedulingContext; readonly keys: ReadonlySet<string> } | null = null;
   private termIndexOf: (TermClasses & { readonly ctx: SchedulingContext }) | null = null;
+  /** How many times the index was built (ensure): a class's id and its failure group (failureGroup) hold for one build. */
+  private builds = 0;
+  /** Failure groups by node constraints (their shared verdicts) and requests, kept across builds. */
+  private readonly groups = new Map<Verdicts, Map<string, number>>();
+  private groupCount = 0;
+  /** Per class id of this build: its failure group + 1, -1 for a class without one, 0 not looked up yet. */
+  private groupById = new Int32Array(0);
   /** Scratch for firstPassing: one query's candidate nodes and their scores (reused; entries past the count are stale). */
   private readonly candidates: NodeEntry[] = [];
   private candidateScores = new Float64Array(0);
@@ -279,13 +286,49 @@ export class RunScheduler {
   best(pod: RunPod, onlyNew?: string): string | null {
     const cls = this.classOf(pod);
     const ctx = this.ctx as SchedulingContext;
-    const simple = cls.spread.length === 0 && cls.affinityTermIds.length === 0 && cls.antiTermIds.length === 0 && cls.matchedAntiTermIds.length === 0 && cls.spec.hostPorts.length === 0;
+    const simple = readsOnlyItsNode(cls);
     if (simple && onlyNew !== undefined) {
       const e = this.nodes.get(onlyNew);
       if (!e?.schedulable || !e.plan || !fits(e.plan.allocatable, e.plan.requested, cls.spec.requests) || !this.staticPass(cls, e)) return null;
       return runFilters(ctx, cls, e.plan) === null ? onlyNew : null;
     }
     return this.firstPassing(cls, ctx);
+  }
+
+  /** The index's build count (a failure group holds for one), or -1 while it must be built again before the next query. */
+  get build(): number {
+    return this.stale || !this.ctx ? -1 : this.builds;
+  }
+
+  /**
+   * A number shared by the classes for which best() gives the same answer (given the same `onlyNew`) while the nodes stay
+   * the same and only take pods, or -1. Such classes have no inter-pod rule, are selected by no anti-affinity term and hold
+   * no host port, so every filter reads only the node and its room: they share one when they have the same node
+   * constraints (taints tolerated, node affinity, architectures, volumes: the static verdicts) and the same requests. Once
+   * one of them finds no node, the others find none either until a node is added or a pod removed; the group holds for
+   * the current build (see `build`).
+   */
+  failureGroup(pod: RunPod): number {
+    const cls = this.classOf(pod);
+    if (this.groupById.length <= cls.id) {
+      const grown = new Int32Array(Math.max(1024, 2 * (cls.id + 1)));
+      grown.set(this.groupById);
+      this.groupById = grown;
+    }
+    const known = this.groupById[cls.id] as number;
+    if (known !== 0) return known - 1;
+    let group = -1;
+    if (readsOnlyItsNode(cls)) {
+      const verdicts = this.verdictsOf(cls);
+      let byRequests = this.groups.get(verdicts);
+      if (!byRequests) this.groups.set(verdicts, (byRequests = new Map()));
+      const key = JSON.stringify(cls.spec.requests);
+      const found = byRequests.get(key);
+      if (found !== undefined) group = found;
+      else byRequests.set(key, (group = this.groupCount++));
+    }
+    this.groupById[cls.id] = group + 1;
+    return group;
   }
 
   /**
@@ -508,6 +551,8 @@ export class RunScheduler {
     resolveMatches(built, terms);
     this.classes = new Map(keys.map((k, i) => [k, built[i] as PodClass]));
     this.verdictsById = new Array<Verdicts | undefined>(built.length).fill(undefined);
+    this.groupById = new Int32Array(Math.max(1024, built.length));
+    this.builds += 1;
     const ctx = new SchedulingContext(terms, [], [], () => ({ vcpu: 0, memoryGiB: 0 }));
     for (const e of [...this.nodes.values()].sort((a, b) => a.order - b.order)) {
       e.plan = planNodeOf(e, ctx.nodes.length);
@@ -522,6 +567,14 @@ export class RunScheduler {
     this.stale = false;
     for (const e of this.nodes.values()) this.updateRoom(e);
   }
+}
+
+/**
+ * Whether every filter reads only the node and its room for the class: no inter-pod rule of its own, selected by no
+ * anti-affinity term, no host port.
+ */
+function readsOnlyItsNode(cls: PodClass): boolean {
+  return cls.spread.length === 0 && cls.affinityTermIds.length === 0 && cls.antiTermIds.length === 0 && cls.matchedAntiTermIds.length === 0 && cls.spec.hostPorts.length === 0;
 }
 
 /** A pod as the run scheduler takes it, its class key computed once. */

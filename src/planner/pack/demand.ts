@@ -27,13 +27,28 @@ const byClassKey = new Map<string, { readonly archs: readonly string[] | null; r
 /** The most class keys kept (the map starts again beyond). */
 const MAX_KEPT = 200_000;
 
+/**
+ * Each constraint key's text as one string: the classes of a group (of every solve) then carry the same string, and the maps
+ * keyed by group (the demand, first fit's groups, the node-type choices kept across solves) find it by identity instead of
+ * comparing the texts character by character. The groups are few; the map starts again beyond MAX_KEPT all the same.
+ */
+const texts = new Map<string, string>();
+
+function interned(key: string): string {
+  const same = texts.get(key);
+  if (same !== undefined) return same;
+  if (texts.size >= MAX_KEPT) texts.clear();
+  texts.set(key, key);
+  return key;
+}
+
 /** Pods that want the same kind of node: same selectors, affinity, tolerations, architectures and volume placement. */
 export function constraintKey(cls: PodClass): string {
   const spec = cls.spec;
   const kept = cls.key !== undefined && !spec.volumes.some((v) => v.kind === 'pvc') ? cls.key : undefined;
   const list = kept === undefined ? undefined : byClassKey.get(kept);
   if (list !== undefined) for (const x of list) if (sameArchs(x.archs, cls.archs)) return x.key;
-  const key = JSON.stringify([spec.nodeSelector, spec.requiredNodeAffinity, spec.tolerations, cls.archs, cls.volumes]);
+  const key = interned(JSON.stringify([spec.nodeSelector, spec.requiredNodeAffinity, spec.tolerations, cls.archs, cls.volumes]));
   if (kept === undefined) return key;
   if (list !== undefined) list.push({ archs: cls.archs, key });
   else {
