@@ -76,6 +76,10 @@ export function scaleUpInputOf(input: RunViewInput): ScaleUpInput {
     minMemory = Math.min(minMemory, r.spec.requests['memory'] ?? 0);
   }
   // A node that takes no pod: one node of its kind stands for all (zones and domains are the same), with no room.
+  if (kindIds.size >= MAX_KINDS) {
+    kindIds.clear();
+    numbering += 1;
+  }
   const standIn = new Map<number, Node>();
   /** Nodes that take pods: where each is in `nodes`. */
   const candidates = new Map<string, number>();
@@ -192,18 +196,24 @@ function sortedByName<T extends { readonly name: string }>(list: T[]): T[] {
  * are few (tens on the benchmark's 5,000 nodes).
  */
 const kindIds = new Map<string, number>();
-const kinds = new WeakMap<Node, number>();
+/**
+ * The most kinds kept: beyond, the numbering starts again at the next view (never within one, whose stand-ins compare
+ * numbers; a long chaos sweep meets many clusters' kinds).
+ */
+const MAX_KINDS = 100_000;
+/** Bumped when the numbering starts again: a node's number holds for the numbering it was found in. */
+let numbering = 0;
+const kinds = new WeakMap<Node, { readonly numbering: number; readonly id: number }>();
 
 /** What a node is to scheduling but its name, as a number: equal numbers for equal kindText. */
 function kindOf(n: Node): number {
-  let k = kinds.get(n);
-  if (k === undefined) {
-    const text = kindText(n);
-    k = kindIds.get(text);
-    if (k === undefined) kindIds.set(text, (k = kindIds.size));
-    kinds.set(n, k);
-  }
-  return k;
+  const known = kinds.get(n);
+  if (known !== undefined && known.numbering === numbering) return known.id;
+  const text = kindText(n);
+  let id = kindIds.get(text);
+  if (id === undefined) kindIds.set(text, (id = kindIds.size));
+  kinds.set(n, { numbering, id });
+  return id;
 }
 
 /** What a node is to scheduling but its name: labels without the hostname, taints, cordoned, Ready. */
