@@ -118,8 +118,7 @@ function eligibleKey(pod: SchedPod, c: TopologySpreadConstraint, all: readonly T
  * The nodes counted for constraint `c` (they carry every key of `all` and pass c's inclusion policies), each with its value
  * of c's topology key. Depends on the Node objects only: kept per node-set version and per what the policies read. A new
  * version of the same cache's nodes is worked out from the last one kept for the key: only the nodes whose object changed,
- * appeared or went are looked at again (the cache keeps its nodes in name order; any other order is counted afresh), and
- * the walk that finds them is shared by the keys moving between the same two versions.
+ * appeared or went are looked at again (the cache keeps its nodes in name order; any other order is counted afresh).
  */
 function eligibleNodes(pod: SchedPod, c: TopologySpreadConstraint, all: readonly TopologySpreadConstraint[], snapshot: Snapshot, memoKey: string): Eligible {
   const version = nodesVersion(snapshot);
@@ -159,59 +158,19 @@ function counted(nodes: readonly Node[], valueOf: (node: Node) => string | undef
   return { nodes, eligible: { byNode, domains: [...domainNodes.keys()] }, domainNodes };
 }
 
-/** What changed from one name-ordered node list to another: the names gone or replaced, the objects new or replacing. */
-interface NodeListDiff {
-  readonly gone: readonly string[];
-  readonly came: readonly Node[];
-}
-
-/** The last diff worked out from each version's node list (the keys moving between the same two versions share it). */
-const diffs = new WeakMap<readonly Node[], { readonly to: readonly Node[]; readonly diff: NodeListDiff | null }>();
-
-/** Walks both name-ordered lists together; null when one is not in strict name order. */
-function diffOf(old: readonly Node[], nodes: readonly Node[]): NodeListDiff | null {
-  const known = diffs.get(old);
-  if (known !== undefined && known.to === nodes) return known.diff;
-  const sorted = (list: readonly Node[], at: number): boolean => at === 0 || (list[at - 1] as Node).name < (list[at] as Node).name;
-  const gone: string[] = [];
-  const came: Node[] = [];
-  let diff: NodeListDiff | null = { gone, came };
-  let i = 0;
-  let j = 0;
-  while (i < old.length || j < nodes.length) {
-    const a = old[i];
-    const b = nodes[j];
-    if ((a !== undefined && !sorted(old, i)) || (b !== undefined && !sorted(nodes, j))) {
-      diff = null;
-      break;
-    }
-    if (a !== undefined && a === b) {
-      i++;
-      j++;
-    } else if (a !== undefined && (b === undefined || a.name <= b.name)) {
-      // Gone, or replaced by another object of the same name (which comes at the next step).
-      gone.push(a.name);
-      i++;
-    } else if (b !== undefined) {
-      came.push(b);
-      j++;
-    }
-  }
-  diffs.set(old, { to: nodes, diff });
-  return diff;
-}
-
-/** `before` brought to `nodes`; null when the lists are not in name order (then the caller counts afresh). */
+/**
+ * `before` brought to `nodes`: walks both name-ordered lists together and looks again at the nodes not the same object in
+ * both. Null when a list is not in strict name order (then the caller counts afresh).
+ */
 function updated(before: KeptEligible, nodes: readonly Node[], valueOf: (node: Node) => string | undefined): KeptEligible | null {
   if (before.nodes === nodes) return before;
-  const diff = diffOf(before.nodes, nodes);
-  if (diff === null) return null;
+  const old = before.nodes;
   let byNode: Map<string, string> | null = null;
   let domainNodes: Map<string, number> | null = null;
   let domainsChanged = false;
-  for (const name of diff.gone) {
+  const drop = (name: string): void => {
     const value = before.eligible.byNode.get(name);
-    if (value === undefined) continue;
+    if (value === undefined) return;
     byNode ??= new Map(before.eligible.byNode);
     domainNodes ??= new Map(before.domainNodes);
     byNode.delete(name);
@@ -221,16 +180,36 @@ function updated(before: KeptEligible, nodes: readonly Node[], valueOf: (node: N
       domainNodes.delete(value);
       domainsChanged = true;
     }
-  }
-  for (const node of diff.came) {
+  };
+  const take = (node: Node): void => {
     const value = valueOf(node);
-    if (value === undefined) continue;
+    if (value === undefined) return;
     byNode ??= new Map(before.eligible.byNode);
     domainNodes ??= new Map(before.domainNodes);
     byNode.set(node.name, value);
     const had = domainNodes.get(value) ?? 0;
     if (had === 0) domainsChanged = true;
     domainNodes.set(value, had + 1);
+  };
+  const sorted = (list: readonly Node[], at: number): boolean => at === 0 || (list[at - 1] as Node).name < (list[at] as Node).name;
+  let i = 0;
+  let j = 0;
+  while (i < old.length || j < nodes.length) {
+    const a = old[i];
+    const b = nodes[j];
+    if (a !== undefined && !sorted(old, i)) return null;
+    if (b !== undefined && !sorted(nodes, j)) return null;
+    if (a !== undefined && a === b) {
+      i++;
+      j++;
+    } else if (a !== undefined && (b === undefined || a.name <= b.name)) {
+      // Gone, or replaced by another object of the same name (taken at the next step).
+      drop(a.name);
+      i++;
+    } else if (b !== undefined) {
+      take(b);
+      j++;
+    }
   }
   if (byNode === null || domainNodes === null) return { nodes, eligible: before.eligible, domainNodes: before.domainNodes };
   const dn: Map<string, number> = domainNodes;
