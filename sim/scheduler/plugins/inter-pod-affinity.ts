@@ -18,6 +18,7 @@
  * corrects its base's counts for the one node it replaces (overlay.ts).
  */
 import type { Node, PodAffinityTerm } from '../../../src/model/types.js';
+import { AntiAffinityLabels } from '../anti-affinity-labels.js';
 import { cycleMemo } from '../cycle-memo.js';
 import { termNamespaceMatches, termSelects } from '../match.js';
 import { overlayOf } from '../overlay.js';
@@ -136,35 +137,48 @@ function related(r: Relation): boolean {
 /**
  * How the pods of one group key (placed-index.ts groupKey: namespace, labels, pod (anti-)affinity terms) relate to the
  * groups of placed pods, kept from one cycle to the next: a relation reads the two pods' namespaces, labels and terms and
- * the namespaces' labels, none of which change while the book lives. Of the groups with required anti-affinity (the list
- * only grows), the ones scanned so far and those related among them; the relation with each group a term selected.
+ * the namespaces' labels, none of which change while the book lives. Of the groups with required anti-affinity (the lists
+ * only grow), only those filed where a term selecting the pod could be (anti-affinity-labels.ts) are looked at; the ones
+ * whose terms select the pod are kept with their relation. A group related to the pod only through the pod's own terms is
+ * not kept here: the pod's terms select it (filterState visits those through bookRelation).
  */
 interface RelationBook {
   readonly namespaceLabels: Snapshot['namespaceLabels'];
-  /** How many of the index's withRequiredAntiAffinity groups were looked at. */
-  antiScanned: number;
-  /** Those of them related to the pod, with their relation. */
+  /** The lists of anti-affinity groups that may repel the pod, and how much of each was looked at. */
+  readonly candidates: readonly (readonly PodGroup[])[];
+  readonly scanned: number[];
+  /** The groups looked at (a group may sit in several lists). */
+  readonly checked: Set<PodGroup>;
+  /** Those whose required anti-affinity selects the pod, with their relation. */
   readonly antiRelated: { readonly g: PodGroup; readonly r: Relation }[];
   /** The relation with the groups the pod's own terms selected. */
   readonly byGroup: Map<PodGroup, Relation>;
 }
 
-const books = new WeakMap<PlacedIndex, Map<string, RelationBook>>();
+const books = new WeakMap<PlacedIndex, { readonly filed: AntiAffinityLabels; readonly byKey: Map<string, RelationBook> }>();
 
 function relationBook(pod: SchedPod, index: PlacedIndex, snapshot: Snapshot): RelationBook {
-  let byKey = books.get(index);
-  if (byKey === undefined) books.set(index, (byKey = new Map()));
+  let perIndex = books.get(index);
+  if (perIndex === undefined) books.set(index, (perIndex = { filed: new AntiAffinityLabels(() => index.withRequiredAntiAffinity), byKey: new Map() }));
+  const { filed, byKey } = perIndex;
   const k = groupKey(pod);
   let book = byKey.get(k);
   if (book === undefined || book.namespaceLabels !== snapshot.namespaceLabels) {
-    book = { namespaceLabels: snapshot.namespaceLabels, antiScanned: 0, antiRelated: [], byGroup: new Map() };
+    const candidates = filed.candidatesOf(pod);
+    book = { namespaceLabels: snapshot.namespaceLabels, candidates, scanned: candidates.map(() => 0), checked: new Set(), antiRelated: [], byGroup: new Map() };
     byKey.set(k, book);
-  }
-  const anti = index.withRequiredAntiAffinity;
-  for (; book.antiScanned < anti.length; book.antiScanned++) {
-    const g = anti[book.antiScanned] as PodGroup;
-    const r = relation(pod, g.rep, snapshot);
-    if (related(r)) book.antiRelated.push({ g, r });
+  } else filed.catchUp();
+  const { candidates, scanned, checked } = book;
+  for (let i = 0; i < candidates.length; i++) {
+    const list = candidates[i] as readonly PodGroup[];
+    for (let at = scanned[i] as number; at < list.length; at++) {
+      const g = list[at] as PodGroup;
+      if (checked.has(g)) continue;
+      checked.add(g);
+      const r = relation(pod, g.rep, snapshot);
+      if (r.repels.length > 0) book.antiRelated.push({ g, r });
+    }
+    scanned[i] = list.length;
   }
   return book;
 }
@@ -228,8 +242,8 @@ function filterState(pod: SchedPod, snapshot: Snapshot): FilterState {
         if (node !== undefined) counted += addPods(pod, r, node, n, st);
       }
     };
-    // Only the groups some term can count: those the pod's own terms select, and those with anti-affinity terms (of
-    // which the book keeps the related ones: the others count nothing).
+    // Only the groups some term can count: those the pod's own terms select, and those whose anti-affinity terms select
+    // the pod (the book keeps them).
     for (const t of pod.podAffinity.slice(0, 1)) for (const g of selectedGroups(t, pod, snapshot)) visit(g, bookRelation(book, pod, g, snapshot));
     for (const t of pod.podAntiAffinity) for (const g of selectedGroups(t, pod, snapshot)) visit(g, bookRelation(book, pod, g, snapshot));
     for (const { g, r } of book.antiRelated) visit(g, r);

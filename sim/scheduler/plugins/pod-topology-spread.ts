@@ -16,11 +16,11 @@
  * (score 0). Normalised as 100 * (max + min - s) / max, all 100 when max is 0. kube-scheduler's system default constraints
  * (for pods with no constraints of their own) are NOT applied here.
  */
-import type { LabelSelector, TopologySpreadConstraint } from '../../../src/model/types.js';
+import type { LabelSelector, Node, TopologySpreadConstraint } from '../../../src/model/types.js';
 import { cycleMemo } from '../cycle-memo.js';
 import { podNodeAffinityMatches, selectorMatches, untoleratedHardTaint } from '../match.js';
 import { baseNodes, nodesVersion, overlayOf } from '../overlay.js';
-import { placedIndex } from '../placed-index.js';
+import { placedIndex, type PlacedIndex } from '../placed-index.js';
 import { MAX_NODE_SCORE, OK, unresolvable, unschedulable } from '../types.js';
 import type { FilterPlugin, FilterResult, NodeState, SchedPod, ScorePlugin, Snapshot } from '../types.js';
 
@@ -58,12 +58,16 @@ export function spreadCounts(pod: SchedPod, other: SchedPod): boolean {
 
 /** Whether the node carries the topology key of every constraint in `cs` (the filter's or the score's set). */
 function hasAllKeys(cs: readonly TopologySpreadConstraint[], n: NodeState): boolean {
-  return cs.every((c) => Object.hasOwn(n.node.labels, c.topologyKey));
+  return carriesAllKeys(cs, n.node);
 }
 
-function included(pod: SchedPod, c: TopologySpreadConstraint, n: NodeState): boolean {
-  if (c.nodeAffinityPolicy === 'Honor' && !podNodeAffinityMatches(pod, n.node)) return false;
-  if (c.nodeTaintsPolicy === 'Honor' && untoleratedHardTaint(pod.tolerations, n.node.taints) !== null) return false;
+function carriesAllKeys(cs: readonly TopologySpreadConstraint[], node: Node): boolean {
+  return cs.every((c) => Object.hasOwn(node.labels, c.topologyKey));
+}
+
+function included(pod: SchedPod, c: TopologySpreadConstraint, node: Node): boolean {
+  if (c.nodeAffinityPolicy === 'Honor' && !podNodeAffinityMatches(pod, node)) return false;
+  if (c.nodeTaintsPolicy === 'Honor' && untoleratedHardTaint(pod.tolerations, node.taints) !== null) return false;
   return true;
 }
 
@@ -73,13 +77,24 @@ function countOnNode(pod: SchedPod, selector: LabelSelector | null, pods: readon
   return n;
 }
 
-/** The nodes counted for a constraint, with each node's domain, and the domains in the order their first node comes. */
+/** The nodes counted for a constraint, with each node's domain, and the domains (in no particular order). */
 interface Eligible {
   readonly byNode: ReadonlyMap<string, string>;
   readonly domains: readonly string[];
 }
 
+/** An Eligible with what it was worked out from: the node list of a node-set version and how many nodes each domain has. */
+interface KeptEligible {
+  readonly nodes: readonly Node[];
+  readonly eligible: Eligible;
+  readonly domainNodes: ReadonlyMap<string, number>;
+}
+
 const eligibleMemo = new WeakMap<object, Map<string, Eligible>>();
+/** The Node objects of a node-set version, in the snapshot's order (taken once per version). */
+const versionNodes = new WeakMap<object, readonly Node[]>();
+/** Per placed-pod index (one per cache) and eligibleKey: the last Eligible worked out, to be brought up to date. */
+const kept = new WeakMap<PlacedIndex, Map<string, KeptEligible>>();
 /** eligibleNodes' key per pod, constraint and constraint set (`set`: the set's positions in the pod's list). */
 const eligibleKeys = new WeakMap<SchedPod, Map<string, string>>();
 
@@ -101,7 +116,9 @@ function eligibleKey(pod: SchedPod, c: TopologySpreadConstraint, all: readonly T
 
 /**
  * The nodes counted for constraint `c` (they carry every key of `all` and pass c's inclusion policies), each with its value
- * of c's topology key. Depends on the Node objects only: kept per node-set version and per what the policies read.
+ * of c's topology key. Depends on the Node objects only: kept per node-set version and per what the policies read. A new
+ * version of the same cache's nodes is worked out from the last one kept for the key: only the nodes whose object changed,
+ * appeared or went are looked at again (the cache keeps its nodes in name order; any other order is counted afresh).
  */
 function eligibleNodes(pod: SchedPod, c: TopologySpreadConstraint, all: readonly TopologySpreadConstraint[], snapshot: Snapshot, memoKey: string): Eligible {
   const version = nodesVersion(snapshot);
@@ -113,19 +130,90 @@ function eligibleNodes(pod: SchedPod, c: TopologySpreadConstraint, all: readonly
   const k = eligibleKey(pod, c, all, memoKey);
   let eligible = m.get(k);
   if (eligible === undefined) {
-    const byNode = new Map<string, string>();
-    const domains = new Set<string>();
-    for (const n of baseNodes(snapshot)) {
-      if (hasAllKeys(all, n) && included(pod, c, n)) {
-        const value = n.node.labels[c.topologyKey] ?? '';
-        byNode.set(n.node.name, value);
-        domains.add(value);
-      }
-    }
-    eligible = { byNode, domains: [...domains] };
+    let nodes = versionNodes.get(version);
+    if (nodes === undefined) versionNodes.set(version, (nodes = baseNodes(snapshot).map((n) => n.node)));
+    const index = placedIndex(overlayOf(snapshot)?.base ?? snapshot);
+    let byKey = kept.get(index);
+    if (byKey === undefined) kept.set(index, (byKey = new Map()));
+    const counts = (node: Node): string | undefined => (carriesAllKeys(all, node) && included(pod, c, node) ? (node.labels[c.topologyKey] ?? '') : undefined);
+    const before = byKey.get(k);
+    const next = (before === undefined ? null : updated(before, nodes, counts)) ?? counted(nodes, counts);
+    byKey.set(k, next);
+    eligible = next.eligible;
     m.set(k, eligible);
   }
   return eligible;
+}
+
+/** The eligible nodes of `nodes` worked out from scratch (`valueOf`: a node's domain, undefined when it is not counted). */
+function counted(nodes: readonly Node[], valueOf: (node: Node) => string | undefined): KeptEligible {
+  const byNode = new Map<string, string>();
+  const domainNodes = new Map<string, number>();
+  for (const node of nodes) {
+    const value = valueOf(node);
+    if (value === undefined) continue;
+    byNode.set(node.name, value);
+    domainNodes.set(value, (domainNodes.get(value) ?? 0) + 1);
+  }
+  return { nodes, eligible: { byNode, domains: [...domainNodes.keys()] }, domainNodes };
+}
+
+/**
+ * `before` brought to `nodes`: walks both name-ordered lists together and looks again at the nodes not the same object in
+ * both. Null when a list is not in strict name order (then the caller counts afresh).
+ */
+function updated(before: KeptEligible, nodes: readonly Node[], valueOf: (node: Node) => string | undefined): KeptEligible | null {
+  if (before.nodes === nodes) return before;
+  const old = before.nodes;
+  let byNode: Map<string, string> | null = null;
+  let domainNodes: Map<string, number> | null = null;
+  let domainsChanged = false;
+  const drop = (name: string): void => {
+    const value = before.eligible.byNode.get(name);
+    if (value === undefined) return;
+    byNode ??= new Map(before.eligible.byNode);
+    domainNodes ??= new Map(before.domainNodes);
+    byNode.delete(name);
+    const left = (domainNodes.get(value) ?? 0) - 1;
+    if (left > 0) domainNodes.set(value, left);
+    else {
+      domainNodes.delete(value);
+      domainsChanged = true;
+    }
+  };
+  const take = (node: Node): void => {
+    const value = valueOf(node);
+    if (value === undefined) return;
+    byNode ??= new Map(before.eligible.byNode);
+    domainNodes ??= new Map(before.domainNodes);
+    byNode.set(node.name, value);
+    const had = domainNodes.get(value) ?? 0;
+    if (had === 0) domainsChanged = true;
+    domainNodes.set(value, had + 1);
+  };
+  const sorted = (list: readonly Node[], at: number): boolean => at === 0 || (list[at - 1] as Node).name < (list[at] as Node).name;
+  let i = 0;
+  let j = 0;
+  while (i < old.length || j < nodes.length) {
+    const a = old[i];
+    const b = nodes[j];
+    if (a !== undefined && !sorted(old, i)) return null;
+    if (b !== undefined && !sorted(nodes, j)) return null;
+    if (a !== undefined && a === b) {
+      i++;
+      j++;
+    } else if (a !== undefined && (b === undefined || a.name <= b.name)) {
+      // Gone, or replaced by another object of the same name (taken at the next step).
+      drop(a.name);
+      i++;
+    } else if (b !== undefined) {
+      take(b);
+      j++;
+    }
+  }
+  if (byNode === null || domainNodes === null) return { nodes, eligible: before.eligible, domainNodes: before.domainNodes };
+  const dn: Map<string, number> = domainNodes;
+  return { nodes, eligible: { byNode, domains: domainsChanged ? [...dn.keys()] : before.eligible.domains }, domainNodes: dn };
 }
 
 /**
