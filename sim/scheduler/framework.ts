@@ -142,6 +142,17 @@ export function selectHost(scores: readonly NodeScore[], prng: Prng): string | n
   return selected;
 }
 
+/**
+ * A cycle in which every node was evaluated and failed: the nodes' names in the snapshot's order (name order) as they were
+ * then, each one's result, and how many nodes failed for each reason. The arrays are the caller's own.
+ */
+export interface FailedNodes {
+  readonly names: readonly string[];
+  readonly results: readonly FilterResult[];
+  /** Reason -> how many nodes fail with it (a map of the caller's own). */
+  readonly reasons: Map<string, number>;
+}
+
 export type ScheduleResult =
   | { readonly kind: 'scheduled'; readonly node: string; readonly scores: readonly NodeScore[] }
   | {
@@ -149,8 +160,8 @@ export type ScheduleResult =
       readonly message: string;
       /** Each evaluated node's failed filter result, by node name (built on first read). */
       readonly diagnosis: ReadonlyMap<string, FilterResult>;
-      /** The same per-node results in a map of the caller's own (made for it unless `diagnosis` was read before). */
-      ownDiagnosis(): Map<string, FilterResult>;
+      /** Every node's result, when every node was evaluated (made for the caller on each call); else null. */
+      everyNodeFailed(): FailedNodes | null;
       /** How many nodes failed with Unschedulable (preemption may help there). */
       readonly resolvable: number;
       /** The PreFilter rejection that failed every node at once, or null. */
@@ -245,6 +256,7 @@ function unschedulableResult(
   preFilter: FilterResult | null,
   failText: () => string,
   diagnose: () => Map<string, FilterResult>,
+  failures: () => FailedNodes | null,
   indexed = false,
 ): ScheduleResult {
   const preFilterMsg = preFilter === null || preFilter.code === 'Success' ? null : preFilter.reasons.join(', ');
@@ -265,9 +277,7 @@ function unschedulableResult(
       diagnosis ??= diagnose();
       return diagnosis;
     },
-    ownDiagnosis() {
-      return diagnosis === null ? diagnose() : new Map(diagnosis);
-    },
+    everyNodeFailed: failures,
     resolvable,
     preFilter,
     indexed,
@@ -286,6 +296,8 @@ interface Walk {
   readonly failText: () => string;
   /** Each evaluated node's failed result, by name, in evaluation order. */
   readonly diagnose: () => Map<string, FilterResult>;
+  /** The same by position, when every node was evaluated and failed; else null. */
+  readonly failures: () => FailedNodes | null;
   /** The walk read the class's feasible index (FeasibleIndex) and the pod's verdicts read no other node. */
   readonly indexed: boolean;
 }
@@ -323,6 +335,18 @@ function walkNodes(pod: SchedPod, snapshot: Snapshot, start: number, toFind: num
       for (let i = 0; i < failedNodes.length; i++) diagnosis.set((failedNodes[i] as NodeState).node.name, failedResults[i] as FilterResult);
       return diagnosis;
     },
+    failures: () => {
+      if (failedResults.length !== all) return null;
+      // The walk began at `start`: the node at position `at` was the (at - start)th evaluated, wrapping around.
+      const names: string[] = new Array<string>(all);
+      const results: FilterResult[] = new Array<FilterResult>(all);
+      for (let i = 0; i < all; i++) {
+        const at = start + i < all ? start + i : start + i - all;
+        names[at] = (failedNodes[i] as NodeState).node.name;
+        results[at] = failedResults[i] as FilterResult;
+      }
+      return { names, results, reasons: countReasons(failedResults) };
+    },
     indexed: false,
   };
 }
@@ -355,7 +379,8 @@ function walkIndex(index: FeasibleIndex, snapshot: Snapshot, start: number, toFi
   /** What the filters reading other nodes said of the nodes they failed. */
   const failedLater: FilterResult[] = [];
   let resolvable = index.resolvable;
-  let k = firstAtLeast(names.length, (i) => names[i] as string, (nodes[start] as NodeState).node.name);
+  const first = firstAtLeast(names.length, (i) => names[i] as string, (nodes[start] as NodeState).node.name);
+  let k = first;
   let last = start;
   for (let i = 0; i < names.length && feasible.length < toFind; i++, k++) {
     if (k === names.length) k = 0;
@@ -394,6 +419,27 @@ function walkIndex(index: FeasibleIndex, snapshot: Snapshot, start: number, toFi
       }
       return diagnosis;
     },
+    failures: () => {
+      if (feasible.length > 0) return null;
+      // Every node was evaluated: the index's feasible nodes (all visited, from `first` on) failed `second`, with the
+      // results in `failedLater`; the others failed a node-local filter, whose verdict the class keeps.
+      const count = names.length;
+      const nodeNames: string[] = new Array<string>(all);
+      const results: FilterResult[] = new Array<FilterResult>(all);
+      let p = 0;
+      for (let at = 0; at < all; at++) {
+        const n = nodes[at] as NodeState;
+        const name = n.node.name;
+        nodeNames[at] = name;
+        if (p < count && names[p] === name) {
+          results[at] = failedLater[p >= first ? p - first : p - first + count] as FilterResult;
+          p++;
+        } else results[at] = local.verdict(at, n);
+      }
+      const reasons = new Map(index.reasonCounts());
+      for (const [reason, n] of countReasons(failedLater)) reasons.set(reason, (reasons.get(reason) ?? 0) + n);
+      return { names: nodeNames, results, reasons };
+    },
     indexed: second === null,
   };
 }
@@ -405,11 +451,16 @@ function walkIndex(index: FeasibleIndex, snapshot: Snapshot, start: number, toFi
 export function schedule(pod: SchedPod, snapshot: Snapshot, prng: Prng, sampling?: NodeSampling, local: NodeLocalAnswers | null = null): ScheduleResult {
   const nodes = snapshot.nodes;
   const all = nodes.length;
-  if (all === 0) return unschedulableResult(0, 0, null, () => '', () => new Map());
+  if (all === 0) return unschedulableResult(0, 0, null, () => '', () => new Map(), () => null);
   const rejected = runPreFilters(pod, snapshot);
   if (rejected !== null && rejected.code !== 'Success') {
     const diagnose = (): Map<string, FilterResult> => new Map(nodes.map((n) => [n.node.name, rejected]));
-    return unschedulableResult(all, rejected.code === 'Unschedulable' ? all : 0, rejected, () => '', diagnose);
+    const failures = (): FailedNodes => {
+      const reasons = new Map<string, number>();
+      for (const reason of rejected.reasons) reasons.set(reason, (reasons.get(reason) ?? 0) + all);
+      return { names: nodes.map((n) => n.node.name), results: nodes.map(() => rejected), reasons };
+    };
+    return unschedulableResult(all, rejected.code === 'Unschedulable' ? all : 0, rejected, () => '', diagnose, failures);
   }
   const toFind = sampling === undefined ? all : numFeasibleNodesToFind(sampling.percentageOfNodesToScore, all);
   const start = sampling === undefined ? 0 : sampling.nextStartNodeIndex % all;
@@ -419,7 +470,7 @@ export function schedule(pod: SchedPod, snapshot: Snapshot, prng: Prng, sampling
   const { feasible, positions } = walk;
   const only = feasible.length === 1 ? feasible[0] : undefined;
   if (only !== undefined) return { kind: 'scheduled', node: only.node.name, scores: [] };
-  if (feasible.length === 0) return unschedulableResult(all, walk.resolvable, null, walk.failText, walk.diagnose, walk.indexed);
+  if (feasible.length === 0) return unschedulableResult(all, walk.resolvable, null, walk.failText, walk.diagnose, walk.failures, walk.indexed);
   const { totals, normalised } = scoreDefault(pod, feasible, positions, snapshot, local);
   const picked = feasible[selectIndex(totals, prng)] as NodeState;
   let scores: NodeScore[] | null = null;
