@@ -144,7 +144,7 @@ export function selectHost(scores: readonly NodeScore[], prng: Prng): string | n
 
 /**
  * A cycle in which every node was evaluated and failed: the nodes' names in the snapshot's order (name order) as they were
- * then, each one's result, and how many nodes failed for each reason. The arrays are the caller's own.
+ * then, each one's result, and how many nodes failed for each reason.
  */
 export interface FailedNodes {
   readonly names: readonly string[];
@@ -160,7 +160,7 @@ export type ScheduleResult =
       readonly message: string;
       /** Each evaluated node's failed filter result, by node name (built on first read). */
       readonly diagnosis: ReadonlyMap<string, FilterResult>;
-      /** Every node's result, when every node was evaluated (made for the caller on each call); else null. */
+      /** Every node's result, when every node was evaluated (the arrays not to be changed; the reasons the caller's own); else null. */
       everyNodeFailed(): FailedNodes | null;
       /** How many nodes failed with Unschedulable (preemption may help there). */
       readonly resolvable: number;
@@ -324,12 +324,14 @@ function walkNodes(pod: SchedPod, snapshot: Snapshot, start: number, toFind: num
       if (r.code === 'Unschedulable') resolvable++;
     }
   }
+  let counted: Map<string, number> | null = null;
+  const counts = (): Map<string, number> => (counted ??= countReasons(failedResults));
   return {
     feasible,
     positions,
     processed: feasible.length + failedNodes.length,
     resolvable,
-    failText: () => fitText(all, countReasons(failedResults)),
+    failText: () => fitText(all, counts()),
     diagnose: () => {
       const diagnosis = new Map<string, FilterResult>();
       for (let i = 0; i < failedNodes.length; i++) diagnosis.set((failedNodes[i] as NodeState).node.name, failedResults[i] as FilterResult);
@@ -345,7 +347,7 @@ function walkNodes(pod: SchedPod, snapshot: Snapshot, start: number, toFind: num
         names[at] = (failedNodes[i] as NodeState).node.name;
         results[at] = failedResults[i] as FilterResult;
       }
-      return { names, results, reasons: countReasons(failedResults) };
+      return { names, results, reasons: new Map(counts()) };
     },
     indexed: false,
   };
@@ -367,7 +369,8 @@ export function firstAtLeast(count: number, nameAt: (i: number) => string, name:
  * The same walk as walkNodes, read from the class's index of the nodes that pass its node-local filters: from `start` in
  * node order, each such node goes through the filters that read other nodes (`local.second`, when the pod has any) until
  * `toFind` passed, and as many nodes count as evaluated as the walk would have (all of them when fewer than `toFind` pass).
- * The nodes failing a node-local filter are not visited unless the diagnosis is asked for.
+ * The nodes failing a node-local filter are not visited unless the diagnosis (or every node's result) is asked for; then
+ * the nodes that failed `second` keep the result the walk got (their filters do not run again).
  */
 function walkIndex(index: FeasibleIndex, snapshot: Snapshot, start: number, toFind: number, local: NodeLocalAnswers): Walk {
   const nodes = snapshot.nodes;
@@ -397,12 +400,38 @@ function walkIndex(index: FeasibleIndex, snapshot: Snapshot, start: number, toFi
     }
   }
   const processed = feasible.length < toFind ? all : (last - start + all) % all + 1;
-  const failText = (): string => {
-    if (failedLater.length === 0) return index.message(all);
-    const counts = new Map(index.reasonCounts());
-    for (const [reason, n] of countReasons(failedLater)) counts.set(reason, (counts.get(reason) ?? 0) + n);
-    return fitText(all, counts);
+  /**
+   * When no node passed: each node's name and result by position. The index's feasible nodes (all visited, from `first` on)
+   * failed `second`, with the results in `failedLater`; the others failed a node-local filter, whose verdict the class keeps.
+   */
+  let made: { names: string[]; results: FilterResult[] } | null = null;
+  const byPosition = (): { names: string[]; results: FilterResult[] } => {
+    if (made !== null) return made;
+    const count = names.length;
+    const nodeNames: string[] = new Array<string>(all);
+    const results: FilterResult[] = new Array<FilterResult>(all);
+    let p = 0;
+    for (let at = 0; at < all; at++) {
+      const n = nodes[at] as NodeState;
+      const name = n.node.name;
+      nodeNames[at] = name;
+      if (p < count && names[p] === name) {
+        results[at] = failedLater[p >= first ? p - first : p - first + count] as FilterResult;
+        p++;
+      } else results[at] = local.verdict(at, n);
+    }
+    made = { names: nodeNames, results };
+    return made;
   };
+  /** Reason -> how many nodes failed with it, when no node passed (made once). */
+  let counted: Map<string, number> | null = null;
+  const counts = (): Map<string, number> => {
+    if (counted !== null) return counted;
+    counted = new Map(index.reasonCounts());
+    for (const [reason, n] of countReasons(failedLater)) counted.set(reason, (counted.get(reason) ?? 0) + n);
+    return counted;
+  };
+  const failText = (): string => (failedLater.length === 0 ? index.message(all) : fitText(all, counts()));
   return {
     feasible,
     positions,
@@ -410,35 +439,19 @@ function walkIndex(index: FeasibleIndex, snapshot: Snapshot, start: number, toFi
     resolvable,
     failText,
     diagnose: () => {
+      // Asked for only when no node passed: every node was evaluated, from `start` on.
+      const { names: at, results } = byPosition();
       const diagnosis = new Map<string, FilterResult>();
-      for (let i = 0; i < processed; i++) {
-        const at = start + i < all ? start + i : start + i - all;
-        const n = nodes[at] as NodeState;
-        const r = local.verdict(at, n);
-        if (r.code !== 'Success') diagnosis.set(n.node.name, r);
+      for (let i = 0; i < all; i++) {
+        const j = start + i < all ? start + i : start + i - all;
+        diagnosis.set(at[j] as string, results[j] as FilterResult);
       }
       return diagnosis;
     },
     failures: () => {
       if (feasible.length > 0) return null;
-      // Every node was evaluated: the index's feasible nodes (all visited, from `first` on) failed `second`, with the
-      // results in `failedLater`; the others failed a node-local filter, whose verdict the class keeps.
-      const count = names.length;
-      const nodeNames: string[] = new Array<string>(all);
-      const results: FilterResult[] = new Array<FilterResult>(all);
-      let p = 0;
-      for (let at = 0; at < all; at++) {
-        const n = nodes[at] as NodeState;
-        const name = n.node.name;
-        nodeNames[at] = name;
-        if (p < count && names[p] === name) {
-          results[at] = failedLater[p >= first ? p - first : p - first + count] as FilterResult;
-          p++;
-        } else results[at] = local.verdict(at, n);
-      }
-      const reasons = new Map(index.reasonCounts());
-      for (const [reason, n] of countReasons(failedLater)) reasons.set(reason, (reasons.get(reason) ?? 0) + n);
-      return { names: nodeNames, results, reasons };
+      const { names: nodeNames, results } = byPosition();
+      return { names: nodeNames, results, reasons: new Map(counts()) };
     },
     indexed: second === null,
   };

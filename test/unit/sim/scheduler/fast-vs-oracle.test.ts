@@ -38,11 +38,12 @@ function outcome(r: { kind: string; node?: string; message?: string; victims?: r
 
 /**
  * A failed cycle's per-node results as the failure memo keeps them (everyNodeFailed: names and results by position, counts
- * by reason) are its diagnosis, node for node, when every node was evaluated.
+ * by reason) and its diagnosis are the oracle's diagnosis, node for node, when every node was evaluated.
  */
-function expectFailuresAsDiagnosis(cycle: ScheduleResult & { kind: 'unschedulable' }, snapshot: Snapshot): void {
+function expectFailuresAsDiagnosis(cycle: ScheduleResult & { kind: 'unschedulable' }, snapshot: Snapshot, oracleDiagnosis: ReadonlyMap<string, unknown>): void {
   const failed = cycle.everyNodeFailed();
   const diagnosis = cycle.diagnosis;
+  expect(new Map([...diagnosis].sort(([a], [b]) => (a < b ? -1 : 1)))).toEqual(new Map([...oracleDiagnosis].sort(([a], [b]) => (a < b ? -1 : 1))));
   if (diagnosis.size !== snapshot.nodes.length) {
     expect(failed).toBeNull();
     return;
@@ -168,7 +169,11 @@ describe('fast paths against the oracle', () => {
         const local: NodeLocalAnswers | null = walk === 'indexed' ? classes.answers('k', incoming, snapshot) : null;
         const sampling = walk === 'plain' ? undefined : { ...nodeSampling(100), nextStartNodeIndex: start };
         const cycle = schedule(incoming, snapshot, new Prng(1), sampling, local);
-        if (cycle.kind === 'unschedulable') expectFailuresAsDiagnosis(cycle, snapshot);
+        if (cycle.kind === 'unschedulable') {
+          const want = oracle.schedule(incoming, plain(snapshot.nodes.map((s) => ({ node: s.node, pods: [...s.pods] }))), new Prng(1));
+          expect(want.kind).toBe('unschedulable');
+          if (want.kind === 'unschedulable') expectFailuresAsDiagnosis(cycle, snapshot, want.diagnosis);
+        }
         const first = scheduleOne(incoming, snapshot, new Prng(1), sampling === undefined ? undefined : { ...nodeSampling(100), nextStartNodeIndex: start }, local);
         if (first.kind !== 'unschedulable') return;
         // The indexed walk leaves a hopeless failure to the class cache: remember it as a caller that keeps it would.
