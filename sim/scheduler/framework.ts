@@ -13,6 +13,7 @@
 import type { Prng } from '../../src/gen/prng.js';
 import { DEFAULT_FILTERS, DEFAULT_SCORES } from './profile.js';
 import type { WeightedScorePlugin } from './profile.js';
+import { nodesVersion } from './overlay.js';
 import { OK } from './types.js';
 import type { FilterPlugin, FilterResult, NodeState, SchedPod, Snapshot } from './types.js';
 
@@ -142,11 +143,28 @@ export function selectHost(scores: readonly NodeScore[], prng: Prng): string | n
   return selected;
 }
 
+const namesByVersion = new WeakMap<object, readonly string[]>();
+
+/**
+ * The names of the snapshot's nodes in its order, made once for the snapshots with the same Node objects (overlay.ts
+ * nodesVersion): a failed cycle's results keep them without reading every node again.
+ */
+function nodeNames(snapshot: Snapshot): readonly string[] {
+  const version = nodesVersion(snapshot);
+  let names = namesByVersion.get(version);
+  if (names === undefined) {
+    names = snapshot.nodes.map((n) => n.node.name);
+    namesByVersion.set(version, names);
+  }
+  return names;
+}
+
 /**
  * A cycle in which every node was evaluated and failed: the nodes' names in the snapshot's order (name order) as they were
  * then, each one's result, and how many nodes failed for each reason.
  */
 export interface FailedNodes {
+  /** Shared with other cycles over the same nodes: not to be changed. */
   readonly names: readonly string[];
   readonly results: readonly FilterResult[];
   /** Reason -> how many nodes fail with it (a map of the caller's own). */
@@ -340,14 +358,9 @@ function walkNodes(pod: SchedPod, snapshot: Snapshot, start: number, toFind: num
     failures: () => {
       if (failedResults.length !== all) return null;
       // The walk began at `start`: the node at position `at` was the (at - start)th evaluated, wrapping around.
-      const names: string[] = new Array<string>(all);
       const results: FilterResult[] = new Array<FilterResult>(all);
-      for (let i = 0; i < all; i++) {
-        const at = start + i < all ? start + i : start + i - all;
-        names[at] = (failedNodes[i] as NodeState).node.name;
-        results[at] = failedResults[i] as FilterResult;
-      }
-      return { names, results, reasons: new Map(counts()) };
+      for (let i = 0; i < all; i++) results[start + i < all ? start + i : start + i - all] = failedResults[i] as FilterResult;
+      return { names: nodeNames(snapshot), results, reasons: new Map(counts()) };
     },
     indexed: false,
   };
@@ -379,11 +392,11 @@ function walkIndex(index: FeasibleIndex, snapshot: Snapshot, start: number, toFi
   const second = local.second ?? null;
   const feasible: NodeState[] = [];
   const positions: number[] = [];
-  /** What the filters reading other nodes said of the nodes they failed. */
+  /** What the filters reading other nodes said of the nodes they failed, and where those nodes are. */
   const failedLater: FilterResult[] = [];
+  const failedLaterAt: number[] = [];
   let resolvable = index.resolvable;
-  const first = firstAtLeast(names.length, (i) => names[i] as string, (nodes[start] as NodeState).node.name);
-  let k = first;
+  let k = firstAtLeast(names.length, (i) => names[i] as string, (nodes[start] as NodeState).node.name);
   let last = start;
   for (let i = 0; i < names.length && feasible.length < toFind; i++, k++) {
     if (k === names.length) k = 0;
@@ -396,31 +409,22 @@ function walkIndex(index: FeasibleIndex, snapshot: Snapshot, start: number, toFi
       last = at;
     } else {
       failedLater.push(r);
+      failedLaterAt.push(at);
       if (r.code === 'Unschedulable') resolvable++;
     }
   }
   const processed = feasible.length < toFind ? all : (last - start + all) % all + 1;
   /**
-   * When no node passed: each node's name and result by position. The index's feasible nodes (all visited, from `first` on)
-   * failed `second`, with the results in `failedLater`; the others failed a node-local filter, whose verdict the class keeps.
+   * When no node passed: each node's result by position. The index's feasible nodes (all visited) failed `second`, with
+   * the results in `failedLater`; the others failed a node-local filter, whose verdict the class keeps.
    */
-  let made: { names: string[]; results: FilterResult[] } | null = null;
-  const byPosition = (): { names: string[]; results: FilterResult[] } => {
+  let made: FilterResult[] | null = null;
+  const byPosition = (): FilterResult[] => {
     if (made !== null) return made;
-    const count = names.length;
-    const nodeNames: string[] = new Array<string>(all);
-    const results: FilterResult[] = new Array<FilterResult>(all);
-    let p = 0;
-    for (let at = 0; at < all; at++) {
-      const n = nodes[at] as NodeState;
-      const name = n.node.name;
-      nodeNames[at] = name;
-      if (p < count && names[p] === name) {
-        results[at] = failedLater[p >= first ? p - first : p - first + count] as FilterResult;
-        p++;
-      } else results[at] = local.verdict(at, n);
-    }
-    made = { names: nodeNames, results };
+    const results: (FilterResult | undefined)[] = new Array<FilterResult | undefined>(all).fill(undefined);
+    for (let i = 0; i < failedLater.length; i++) results[failedLaterAt[i] as number] = failedLater[i];
+    for (let at = 0; at < all; at++) if (results[at] === undefined) results[at] = local.verdict(at, nodes[at] as NodeState);
+    made = results as FilterResult[];
     return made;
   };
   /** Reason -> how many nodes failed with it, when no node passed (made once). */
@@ -440,18 +444,17 @@ function walkIndex(index: FeasibleIndex, snapshot: Snapshot, start: number, toFi
     failText,
     diagnose: () => {
       // Asked for only when no node passed: every node was evaluated, from `start` on.
-      const { names: at, results } = byPosition();
+      const results = byPosition();
       const diagnosis = new Map<string, FilterResult>();
       for (let i = 0; i < all; i++) {
-        const j = start + i < all ? start + i : start + i - all;
-        diagnosis.set(at[j] as string, results[j] as FilterResult);
+        const at = start + i < all ? start + i : start + i - all;
+        diagnosis.set((nodes[at] as NodeState).node.name, results[at] as FilterResult);
       }
       return diagnosis;
     },
     failures: () => {
       if (feasible.length > 0) return null;
-      const { names: nodeNames, results } = byPosition();
-      return { names: nodeNames, results, reasons: new Map(counts()) };
+      return { names: nodeNames(snapshot), results: byPosition(), reasons: new Map(counts()) };
     },
     indexed: second === null,
   };
