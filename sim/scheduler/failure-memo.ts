@@ -17,7 +17,7 @@
  *   (anti-)affinity), on a change of a node's labels (or taints, for a constraint honouring them), on a new node for
  *   topology spread, on a node removed, and on any pod that P's constraints or terms count.
  */
-import { runFilters, type ScheduleResult } from './framework.js';
+import { firstAtLeast, fitText, runFilters, type ScheduleResult } from './framework.js';
 import type { CacheListener } from './cache.js';
 import { termSelects } from './match.js';
 import { spreadCounts } from './plugins/pod-topology-spread.js';
@@ -31,12 +31,20 @@ interface Entry {
   readonly snapshot: Snapshot;
   /** Set after a PreFilter rejection: every node carries that result, the message names it once. */
   readonly preFilter: FilterResult | null;
-  /** Every node's failed result as last worked out (a dirty node's may be stale, a new node's missing). */
-  readonly results: Map<string, FilterResult>;
+  /**
+   * The failed cycle's nodes (names in name order) and each one's result, as they were then: kept as the cycle made them,
+   * never changed, and read only for a node an event touched (a change of the results goes to `since`).
+   */
+  readonly cycleNames: readonly string[];
+  readonly cycleResults: readonly FilterResult[];
+  /** The results worked out since the cycle, by node name (null: the node is gone); they override the cycle's. */
+  readonly since: Map<string, FilterResult | null>;
   /** Nodes an event touched since their result was worked out. */
   readonly dirty: Set<string>;
-  /** How many nodes carry each result object. */
-  readonly counts: Map<FilterResult, number>;
+  /** How many nodes carry a result (a dirty node's may be stale, a new node's missing). */
+  nodes: number;
+  /** Reason -> how many of those nodes fail with it. */
+  readonly reasons: Map<string, number>;
   /** The position in the change log up to which the entry has followed. */
   seen: number;
   message: string | null;
@@ -110,17 +118,9 @@ export class FailureMemo implements CacheListener {
       return null;
     }
     if (e.message === null) {
-      const n = e.results.size;
+      const n = e.nodes;
       if (e.preFilter !== null) e.message = `0/${n} nodes are available: ${e.preFilter.code === 'Success' ? '' : e.preFilter.reasons.join(', ')}.`;
-      else {
-        const byReason = new Map<string, number>();
-        for (const [r, k] of e.counts) {
-          if (r.code === 'Success') continue;
-          for (const reason of r.reasons) byReason.set(reason, (byReason.get(reason) ?? 0) + k);
-        }
-        const parts = [...byReason].map(([reason, k]) => `${k} ${reason}`).sort();
-        e.message = `0/${n} nodes are available: ${parts.join(', ')}.`;
-      }
+      else e.message = fitText(n, e.reasons);
     }
     return e.message;
   }
@@ -131,12 +131,22 @@ export class FailureMemo implements CacheListener {
    */
   record(key: string, pod: SchedPod, snapshot: Snapshot, result: ScheduleResult & { kind: 'unschedulable' }): void {
     if (snapshot.nodes.length === 0) return;
-    const results = result.ownDiagnosis();
-    if (results.size !== snapshot.nodes.length) return;
-    const counts = new Map<FilterResult, number>();
-    for (const r of results.values()) counts.set(r, (counts.get(r) ?? 0) + 1);
+    const failed = result.everyNodeFailed();
+    if (failed === null || failed.names.length !== snapshot.nodes.length) return;
     const seen = this.logStart + this.log.length;
-    this.entries.set(key, { pod, snapshot, preFilter: result.preFilter, results, dirty: new Set(), counts, seen, message: result.message });
+    this.entries.set(key, {
+      pod,
+      snapshot,
+      preFilter: result.preFilter,
+      cycleNames: failed.names,
+      cycleResults: failed.results,
+      since: new Map(),
+      dirty: new Set(),
+      nodes: failed.names.length,
+      reasons: failed.reasons,
+      seen,
+      message: result.message,
+    });
   }
 
   /** Forgets the entries of the equivalence keys not in `keep` (their pods left the queue), and the changes all followed. */
@@ -188,7 +198,7 @@ export class FailureMemo implements CacheListener {
       this.put(e, name, r);
     }
     e.dirty.clear();
-    return e.results.size > 0;
+    return e.nodes > 0;
   }
 
   /** What one change does to an entry; false when the entry must go. */
@@ -204,10 +214,11 @@ export class FailureMemo implements CacheListener {
       if (clusterWide(P) || c.state.pods.some((p) => repels(p, P, e.snapshot))) return false;
       const name = c.state.node.name;
       e.dirty.delete(name);
-      const before = e.results.get(name);
+      const before = this.resultOf(e, name);
       if (before !== undefined) {
-        e.results.delete(name);
-        this.uncount(e, before);
+        e.since.set(name, null);
+        e.nodes--;
+        this.count(e, before, -1);
         e.message = null;
       }
       return true;
@@ -215,23 +226,38 @@ export class FailureMemo implements CacheListener {
     const q = c.pod;
     if (repels(q, P, e.snapshot) || (c.added && q.priority < P.priority && canPreempt(P)) || (clusterWide(P) && counts(P, q, e.snapshot))) return false;
     if (e.preFilter !== null) return true;
-    const before = e.results.get(c.node);
+    if (e.dirty.has(c.node)) return true;
+    const before = this.resultOf(e, c.node);
     if (before === undefined || !nodeOnly(before)) e.dirty.add(c.node);
     return true;
   }
 
+  /** The entry's result for a node: worked out since the cycle, else the cycle's; undefined for a node it has none of. */
+  private resultOf(e: Entry, node: string): FilterResult | undefined {
+    const later = e.since.get(node);
+    if (later !== undefined) return later ?? undefined;
+    const names = e.cycleNames;
+    const at = firstAtLeast(names.length, (i) => names[i] as string, node);
+    return names[at] === node ? e.cycleResults[at] : undefined;
+  }
+
   private put(e: Entry, node: string, r: FilterResult): void {
-    const before = e.results.get(node);
+    const before = this.resultOf(e, node);
     if (before === r) return;
-    if (before !== undefined) this.uncount(e, before);
-    e.results.set(node, r);
-    e.counts.set(r, (e.counts.get(r) ?? 0) + 1);
+    if (before !== undefined) this.count(e, before, -1);
+    else e.nodes++;
+    e.since.set(node, r);
+    this.count(e, r, 1);
     e.message = null;
   }
 
-  private uncount(e: Entry, r: FilterResult): void {
-    const n = (e.counts.get(r) ?? 0) - 1;
-    if (n <= 0) e.counts.delete(r);
-    else e.counts.set(r, n);
+  /** Counts a node's result in (1) or out (-1) of the entry's reasons. */
+  private count(e: Entry, r: FilterResult, by: 1 | -1): void {
+    if (r.code === 'Success') return;
+    for (const reason of r.reasons) {
+      const k = (e.reasons.get(reason) ?? 0) + by;
+      if (k <= 0) e.reasons.delete(reason);
+      else e.reasons.set(reason, k);
+    }
   }
 }

@@ -13,6 +13,7 @@
 import type { Prng } from '../../src/gen/prng.js';
 import { DEFAULT_FILTERS, DEFAULT_SCORES } from './profile.js';
 import type { WeightedScorePlugin } from './profile.js';
+import { nodesVersion } from './overlay.js';
 import { OK } from './types.js';
 import type { FilterPlugin, FilterResult, NodeState, SchedPod, Snapshot } from './types.js';
 
@@ -142,6 +143,34 @@ export function selectHost(scores: readonly NodeScore[], prng: Prng): string | n
   return selected;
 }
 
+const namesByVersion = new WeakMap<object, readonly string[]>();
+
+/**
+ * The names of the snapshot's nodes in its order, made once for the snapshots with the same Node objects (overlay.ts
+ * nodesVersion): a failed cycle's results keep them without reading every node again.
+ */
+function nodeNames(snapshot: Snapshot): readonly string[] {
+  const version = nodesVersion(snapshot);
+  let names = namesByVersion.get(version);
+  if (names === undefined) {
+    names = snapshot.nodes.map((n) => n.node.name);
+    namesByVersion.set(version, names);
+  }
+  return names;
+}
+
+/**
+ * A cycle in which every node was evaluated and failed: the nodes' names in the snapshot's order (name order) as they were
+ * then, each one's result, and how many nodes failed for each reason.
+ */
+export interface FailedNodes {
+  /** Shared with other cycles over the same nodes: not to be changed. */
+  readonly names: readonly string[];
+  readonly results: readonly FilterResult[];
+  /** Reason -> how many nodes fail with it (a map of the caller's own). */
+  readonly reasons: Map<string, number>;
+}
+
 export type ScheduleResult =
   | { readonly kind: 'scheduled'; readonly node: string; readonly scores: readonly NodeScore[] }
   | {
@@ -149,8 +178,8 @@ export type ScheduleResult =
       readonly message: string;
       /** Each evaluated node's failed filter result, by node name (built on first read). */
       readonly diagnosis: ReadonlyMap<string, FilterResult>;
-      /** The same per-node results in a map of the caller's own (made for it unless `diagnosis` was read before). */
-      ownDiagnosis(): Map<string, FilterResult>;
+      /** Every node's result, when every node was evaluated (the arrays not to be changed; the reasons the caller's own); else null. */
+      everyNodeFailed(): FailedNodes | null;
       /** How many nodes failed with Unschedulable (preemption may help there). */
       readonly resolvable: number;
       /** The PreFilter rejection that failed every node at once, or null. */
@@ -245,6 +274,7 @@ function unschedulableResult(
   preFilter: FilterResult | null,
   failText: () => string,
   diagnose: () => Map<string, FilterResult>,
+  failures: () => FailedNodes | null,
   indexed = false,
 ): ScheduleResult {
   const preFilterMsg = preFilter === null || preFilter.code === 'Success' ? null : preFilter.reasons.join(', ');
@@ -265,9 +295,7 @@ function unschedulableResult(
       diagnosis ??= diagnose();
       return diagnosis;
     },
-    ownDiagnosis() {
-      return diagnosis === null ? diagnose() : new Map(diagnosis);
-    },
+    everyNodeFailed: failures,
     resolvable,
     preFilter,
     indexed,
@@ -286,6 +314,8 @@ interface Walk {
   readonly failText: () => string;
   /** Each evaluated node's failed result, by name, in evaluation order. */
   readonly diagnose: () => Map<string, FilterResult>;
+  /** The same by position, when every node was evaluated and failed; else null. */
+  readonly failures: () => FailedNodes | null;
   /** The walk read the class's feasible index (FeasibleIndex) and the pod's verdicts read no other node. */
   readonly indexed: boolean;
 }
@@ -312,16 +342,25 @@ function walkNodes(pod: SchedPod, snapshot: Snapshot, start: number, toFind: num
       if (r.code === 'Unschedulable') resolvable++;
     }
   }
+  let counted: Map<string, number> | null = null;
+  const counts = (): Map<string, number> => (counted ??= countReasons(failedResults));
   return {
     feasible,
     positions,
     processed: feasible.length + failedNodes.length,
     resolvable,
-    failText: () => fitText(all, countReasons(failedResults)),
+    failText: () => fitText(all, counts()),
     diagnose: () => {
       const diagnosis = new Map<string, FilterResult>();
       for (let i = 0; i < failedNodes.length; i++) diagnosis.set((failedNodes[i] as NodeState).node.name, failedResults[i] as FilterResult);
       return diagnosis;
+    },
+    failures: () => {
+      if (failedResults.length !== all) return null;
+      // The walk began at `start`: the node at position `at` was the (at - start)th evaluated, wrapping around.
+      const results: FilterResult[] = new Array<FilterResult>(all);
+      for (let i = 0; i < all; i++) results[start + i < all ? start + i : start + i - all] = failedResults[i] as FilterResult;
+      return { names: nodeNames(snapshot), results, reasons: new Map(counts()) };
     },
     indexed: false,
   };
@@ -343,7 +382,8 @@ export function firstAtLeast(count: number, nameAt: (i: number) => string, name:
  * The same walk as walkNodes, read from the class's index of the nodes that pass its node-local filters: from `start` in
  * node order, each such node goes through the filters that read other nodes (`local.second`, when the pod has any) until
  * `toFind` passed, and as many nodes count as evaluated as the walk would have (all of them when fewer than `toFind` pass).
- * The nodes failing a node-local filter are not visited unless the diagnosis is asked for.
+ * The nodes failing a node-local filter are not visited unless the diagnosis (or every node's result) is asked for; then
+ * the nodes that failed `second` keep the result the walk got (their filters do not run again).
  */
 function walkIndex(index: FeasibleIndex, snapshot: Snapshot, start: number, toFind: number, local: NodeLocalAnswers): Walk {
   const nodes = snapshot.nodes;
@@ -352,8 +392,9 @@ function walkIndex(index: FeasibleIndex, snapshot: Snapshot, start: number, toFi
   const second = local.second ?? null;
   const feasible: NodeState[] = [];
   const positions: number[] = [];
-  /** What the filters reading other nodes said of the nodes they failed. */
+  /** What the filters reading other nodes said of the nodes they failed, and where those nodes are. */
   const failedLater: FilterResult[] = [];
+  const failedLaterAt: number[] = [];
   let resolvable = index.resolvable;
   let k = firstAtLeast(names.length, (i) => names[i] as string, (nodes[start] as NodeState).node.name);
   let last = start;
@@ -368,16 +409,33 @@ function walkIndex(index: FeasibleIndex, snapshot: Snapshot, start: number, toFi
       last = at;
     } else {
       failedLater.push(r);
+      failedLaterAt.push(at);
       if (r.code === 'Unschedulable') resolvable++;
     }
   }
   const processed = feasible.length < toFind ? all : (last - start + all) % all + 1;
-  const failText = (): string => {
-    if (failedLater.length === 0) return index.message(all);
-    const counts = new Map(index.reasonCounts());
-    for (const [reason, n] of countReasons(failedLater)) counts.set(reason, (counts.get(reason) ?? 0) + n);
-    return fitText(all, counts);
+  /**
+   * When no node passed: each node's result by position. The index's feasible nodes (all visited) failed `second`, with
+   * the results in `failedLater`; the others failed a node-local filter, whose verdict the class keeps.
+   */
+  let made: FilterResult[] | null = null;
+  const byPosition = (): FilterResult[] => {
+    if (made !== null) return made;
+    const results: (FilterResult | undefined)[] = new Array<FilterResult | undefined>(all).fill(undefined);
+    for (let i = 0; i < failedLater.length; i++) results[failedLaterAt[i] as number] = failedLater[i];
+    for (let at = 0; at < all; at++) if (results[at] === undefined) results[at] = local.verdict(at, nodes[at] as NodeState);
+    made = results as FilterResult[];
+    return made;
   };
+  /** Reason -> how many nodes failed with it, when no node passed (made once). */
+  let counted: Map<string, number> | null = null;
+  const counts = (): Map<string, number> => {
+    if (counted !== null) return counted;
+    counted = new Map(index.reasonCounts());
+    for (const [reason, n] of countReasons(failedLater)) counted.set(reason, (counted.get(reason) ?? 0) + n);
+    return counted;
+  };
+  const failText = (): string => (failedLater.length === 0 ? index.message(all) : fitText(all, counts()));
   return {
     feasible,
     positions,
@@ -385,14 +443,18 @@ function walkIndex(index: FeasibleIndex, snapshot: Snapshot, start: number, toFi
     resolvable,
     failText,
     diagnose: () => {
+      // Asked for only when no node passed: every node was evaluated, from `start` on.
+      const results = byPosition();
       const diagnosis = new Map<string, FilterResult>();
-      for (let i = 0; i < processed; i++) {
+      for (let i = 0; i < all; i++) {
         const at = start + i < all ? start + i : start + i - all;
-        const n = nodes[at] as NodeState;
-        const r = local.verdict(at, n);
-        if (r.code !== 'Success') diagnosis.set(n.node.name, r);
+        diagnosis.set((nodes[at] as NodeState).node.name, results[at] as FilterResult);
       }
       return diagnosis;
+    },
+    failures: () => {
+      if (feasible.length > 0) return null;
+      return { names: nodeNames(snapshot), results: byPosition(), reasons: new Map(counts()) };
     },
     indexed: second === null,
   };
@@ -405,11 +467,16 @@ function walkIndex(index: FeasibleIndex, snapshot: Snapshot, start: number, toFi
 export function schedule(pod: SchedPod, snapshot: Snapshot, prng: Prng, sampling?: NodeSampling, local: NodeLocalAnswers | null = null): ScheduleResult {
   const nodes = snapshot.nodes;
   const all = nodes.length;
-  if (all === 0) return unschedulableResult(0, 0, null, () => '', () => new Map());
+  if (all === 0) return unschedulableResult(0, 0, null, () => '', () => new Map(), () => null);
   const rejected = runPreFilters(pod, snapshot);
   if (rejected !== null && rejected.code !== 'Success') {
     const diagnose = (): Map<string, FilterResult> => new Map(nodes.map((n) => [n.node.name, rejected]));
-    return unschedulableResult(all, rejected.code === 'Unschedulable' ? all : 0, rejected, () => '', diagnose);
+    const failures = (): FailedNodes => {
+      const reasons = new Map<string, number>();
+      for (const reason of rejected.reasons) reasons.set(reason, (reasons.get(reason) ?? 0) + all);
+      return { names: nodes.map((n) => n.node.name), results: nodes.map(() => rejected), reasons };
+    };
+    return unschedulableResult(all, rejected.code === 'Unschedulable' ? all : 0, rejected, () => '', diagnose, failures);
   }
   const toFind = sampling === undefined ? all : numFeasibleNodesToFind(sampling.percentageOfNodesToScore, all);
   const start = sampling === undefined ? 0 : sampling.nextStartNodeIndex % all;
@@ -419,7 +486,7 @@ export function schedule(pod: SchedPod, snapshot: Snapshot, prng: Prng, sampling
   const { feasible, positions } = walk;
   const only = feasible.length === 1 ? feasible[0] : undefined;
   if (only !== undefined) return { kind: 'scheduled', node: only.node.name, scores: [] };
-  if (feasible.length === 0) return unschedulableResult(all, walk.resolvable, null, walk.failText, walk.diagnose, walk.indexed);
+  if (feasible.length === 0) return unschedulableResult(all, walk.resolvable, null, walk.failText, walk.diagnose, walk.failures, walk.indexed);
   const { totals, normalised } = scoreDefault(pod, feasible, positions, snapshot, local);
   const picked = feasible[selectIndex(totals, prng)] as NodeState;
   let scores: NodeScore[] | null = null;

@@ -10,7 +10,7 @@ import { Prng } from '../../../../src/gen/prng.js';
 import { SchedulerCache } from '../../../../sim/scheduler/cache.js';
 import { ClassCache } from '../../../../sim/scheduler/class-cache.js';
 import { FailureMemo } from '../../../../sim/scheduler/failure-memo.js';
-import { runFilters, schedule, scoreNodes } from '../../../../sim/scheduler/framework.js';
+import { nodeSampling, runFilters, schedule, scoreNodes, type NodeLocalAnswers, type ScheduleResult } from '../../../../sim/scheduler/framework.js';
 import { scheduleOne } from '../../../../sim/scheduler/schedule-one.js';
 import type { NodeState, SchedPod, Snapshot } from '../../../../sim/scheduler/types.js';
 import * as oracle from './reference/framework.js';
@@ -34,6 +34,27 @@ function plain(states: readonly NodeState[]): Snapshot {
 /** What a cycle answered, in a form both schedulers give. */
 function outcome(r: { kind: string; node?: string; message?: string; victims?: readonly SchedPod[] }): unknown {
   return { kind: r.kind, node: r.node ?? null, message: r.message ?? null, victims: r.victims?.map((v) => v.name) ?? null };
+}
+
+/**
+ * A failed cycle's per-node results as the failure memo keeps them (everyNodeFailed: names and results by position, counts
+ * by reason) and its diagnosis are the oracle's diagnosis, node for node, when every node was evaluated.
+ */
+function expectFailuresAsDiagnosis(cycle: ScheduleResult & { kind: 'unschedulable' }, snapshot: Snapshot, oracleDiagnosis: ReadonlyMap<string, unknown>): void {
+  const failed = cycle.everyNodeFailed();
+  const diagnosis = cycle.diagnosis;
+  expect(new Map([...diagnosis].sort(([a], [b]) => (a < b ? -1 : 1)))).toEqual(new Map([...oracleDiagnosis].sort(([a], [b]) => (a < b ? -1 : 1))));
+  if (diagnosis.size !== snapshot.nodes.length) {
+    expect(failed).toBeNull();
+    return;
+  }
+  expect(failed).not.toBeNull();
+  if (failed === null) return;
+  expect(failed.names).toEqual(snapshot.nodes.map((n) => n.node.name));
+  expect(failed.results).toEqual(failed.names.map((name) => diagnosis.get(name)));
+  const reasons = new Map<string, number>();
+  for (const r of diagnosis.values()) if (r.code !== 'Success') for (const reason of r.reasons) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  expect(new Map([...failed.reasons].sort())).toEqual(new Map([...reasons].sort()));
 }
 
 describe('fast paths against the oracle', () => {
@@ -115,7 +136,11 @@ describe('fast paths against the oracle', () => {
     );
   });
 
-  it('a remembered failure stays the answer a full cycle gives, through node and pod changes, or is dropped', () => {
+  /**
+   * The first cycle, whose failure the memo keeps, walks the nodes in full from the first (plain), from a drawn start
+   * (sampled: the results come in a rotated order), or reads the class cache's feasible index (indexed).
+   */
+  it.each(['plain', 'sampled', 'indexed'] as const)('a remembered failure stays the answer a full cycle gives, through node and pod changes, or is dropped (%s first cycle)', (walk) => {
     const change = fc.oneof(
       fc.record({ kind: fc.constant('add' as const), at: fc.nat(), pod: podDrawArb }),
       fc.record({ kind: fc.constant('remove' as const), at: fc.nat() }),
@@ -126,10 +151,12 @@ describe('fast paths against the oracle', () => {
       fc.record({ kind: fc.constant('new-node' as const), at: fc.nat(), node: nodeDrawArb }),
     );
     let checked = 0;
+    let indexedRecords = 0;
     fc.assert(
-      fc.property(worldArb(5), fc.array(change, { maxLength: 12 }), (w, changes) => {
+      fc.property(worldArb(5), fc.array(change, { maxLength: 12 }), fc.nat(), (w, changes, start) => {
         const { states, incoming } = build(w);
         const cache = new SchedulerCache({ namespaceLabels: NAMESPACE_LABELS, volumes: VOLUMES, pdbs: () => [] });
+        const classes = new ClassCache(cache, { useIndex: () => true });
         const memo = new FailureMemo((p) => cache.hasPriorityBelow(p), (name) => cache.stateOf(name));
         cache.listen(memo);
         for (const s of states) cache.setNode(s.node);
@@ -138,9 +165,22 @@ describe('fast paths against the oracle', () => {
           cache.addPod(p, s.node.name);
           placed.push(p);
         }
-        const first = scheduleOne(incoming, cache.snapshot(), new Prng(1));
-        if (first.kind !== 'unschedulable' || first.cycle === undefined) return;
-        memo.record('k', incoming, cache.snapshot(), first.cycle);
+        const snapshot = cache.snapshot();
+        const local: NodeLocalAnswers | null = walk === 'indexed' ? classes.answers('k', incoming, snapshot) : null;
+        const sampling = walk === 'plain' ? undefined : { ...nodeSampling(100), nextStartNodeIndex: start };
+        const cycle = schedule(incoming, snapshot, new Prng(1), sampling, local);
+        if (cycle.kind === 'unschedulable') {
+          const want = oracle.schedule(incoming, plain(snapshot.nodes.map((s) => ({ node: s.node, pods: [...s.pods] }))), new Prng(1));
+          expect(want.kind).toBe('unschedulable');
+          if (want.kind === 'unschedulable') expectFailuresAsDiagnosis(cycle, snapshot, want.diagnosis);
+        }
+        const first = scheduleOne(incoming, snapshot, new Prng(1), sampling === undefined ? undefined : { ...nodeSampling(100), nextStartNodeIndex: start }, local);
+        if (first.kind !== 'unschedulable') return;
+        // The indexed walk leaves a hopeless failure to the class cache: remember it as a caller that keeps it would.
+        const kept = first.cycle ?? (cycle.kind === 'unschedulable' ? cycle : undefined);
+        if (kept === undefined) return;
+        if (walk === 'indexed') indexedRecords++;
+        memo.record('k', incoming, snapshot, kept);
         let n = 0;
         for (const c of changes) {
           const nodes = cache.snapshot().nodes;
@@ -169,7 +209,8 @@ describe('fast paths against the oracle', () => {
       }),
       { numRuns: 1500 },
     );
-    // The property is not vacuous: remembered answers were checked after changes.
+    // The property is not vacuous: remembered answers were checked after changes (and some came from indexed walks).
     expect(checked).toBeGreaterThan(50);
+    if (walk === 'indexed') expect(indexedRecords).toBeGreaterThan(50);
   });
 });
