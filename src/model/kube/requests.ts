@@ -237,8 +237,12 @@ function sortedList(amounts: Amounts): ResourceList {
     // Insertion sort of a handful of names; `<` on strings compares UTF-16 code units, as the default sort does.
     let j = order.length;
     const name = names[i] as string;
-    while (j > 0 && name < (names[order[j - 1] as number] as string)) j--;
-    order.splice(j, 0, i);
+    order.push(i);
+    while (j > 0 && name < (names[order[j - 1] as number] as string)) {
+      order[j] = order[j - 1] as number;
+      j--;
+    }
+    order[j] = i;
   }
   const out: ResourceList = {};
   for (const i of order) out[names[i] as string] = amounts.values[i] as number;
