@@ -108,21 +108,19 @@ export function tolerations(ctx: ErrorContext, parent: Obj, key: string, path: s
     const item: unknown = list[i];
     if (!isObj(item)) throw inputError(ctx, indexPath(path, i), `expected an object; found ${describe(item)}`);
   }
-  const out: Toleration[] = [];
-  for (let i = 0; i < list.length; i++) {
-    const item = list[i] as Obj;
+  // map, not push: the list is held by every pod of the model, and map sizes it exactly.
+  return (list as readonly Obj[]).map((item, i) => {
     const itemPath = (): string => indexPath(path, i);
     const tolerationKey = plainString(ctx, item, 'key', itemPath) ?? '';
     const operator = plainEnum(ctx, item, 'operator', itemPath, TOLERATION_OPERATORS, 'Equal');
     if (tolerationKey === '' && operator !== 'Exists') {
       throw inputError(ctx, fieldPath(itemPath(), 'operator'), 'expected operator Exists when the key is empty (an empty key tolerates every taint); found Equal');
     }
-    out.push({
+    return {
       key: tolerationKey,
       operator,
       value: plainString(ctx, item, 'value', itemPath) ?? '',
       effect: plainEnum(ctx, item, 'effect', itemPath, TOLERATION_EFFECTS, ''),
-    });
-  }
-  return out;
+    };
+  });
 }
