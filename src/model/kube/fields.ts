@@ -161,8 +161,17 @@ export function stringList(ctx: ErrorContext, parent: Obj, key: string, path: st
 
 /** True when status.conditions has a condition of `type` with status "True"; `whenMissing` when there are no conditions. */
 export function conditionTrue(ctx: ErrorContext, status: Obj, type: string, path: string, whenMissing: boolean): boolean {
-  const conditions = objectList(ctx, status, 'conditions', fieldPath(path, 'conditions'));
-  if (conditions.length === 0) return whenMissing;
-  const match = conditions.find(({ item }) => item['type'] === type);
-  return match !== undefined && match.item['status'] === 'True';
+  const value = status['conditions'];
+  if (value === undefined || value === null) return whenMissing;
+  const conditionsPath = (): string => fieldPath(path, 'conditions');
+  if (!Array.isArray(value)) throw inputError(ctx, conditionsPath(), `expected a list; found ${describe(value)}`);
+  if (value.length === 0) return whenMissing;
+  // Every element is checked to be an object (as objectList does) before the first match counts; paths only for errors.
+  let match: Obj | undefined;
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i];
+    if (!isObj(item)) throw inputError(ctx, indexPath(conditionsPath(), i), `expected an object; found ${describe(item)}`);
+    if (match === undefined && item['type'] === type) match = item;
+  }
+  return match !== undefined && match['status'] === 'True';
 }

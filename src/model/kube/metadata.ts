@@ -33,8 +33,20 @@ export interface ObjectView {
   readonly body: Obj;
 }
 
+/** An ErrorContext whose object label is built only when an error asks for it (most objects raise none). */
+class ObjectContext implements ErrorContext {
+  constructor(
+    readonly file: string,
+    private readonly kubeObject: KubeObject,
+  ) {}
+
+  get object(): string {
+    return objectLabel(this.kubeObject);
+  }
+}
+
 export function viewOf(object: KubeObject, file: string): ObjectView {
-  const ctx: ErrorContext = { file, object: objectLabel(object) };
+  const ctx: ErrorContext = new ObjectContext(file, object);
   return {
     ctx,
     object,

@@ -12,7 +12,7 @@ import type {
   TaintEffect,
   Toleration,
 } from '../types.js';
-import { enumString, fieldPath, objectList, optObject, optString, reqString, stringList, stringMap } from './fields.js';
+import { describe, enumString, fieldPath, indexPath, isObj, objectList, optArray, optObject, optString, reqString, stringList, stringMap } from './fields.js';
 import type { Obj } from './fields.js';
 
 const SELECTOR_OPERATORS: readonly SelectorOperator[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
@@ -74,18 +74,53 @@ export function taints(ctx: ErrorContext, parent: Obj, key: string, path: string
 
 const TOLERATION_EFFECTS: readonly (TaintEffect | '')[] = ['', ...TAINT_EFFECTS];
 
+const TOLERATION_OPERATORS = ['Exists', 'Equal'] as const;
+
+/** A string field read without its path; on anything but a string or nothing, optString raises the error with the path. */
+function plainString(ctx: ErrorContext, item: Obj, key: string, itemPath: () => string): string | null {
+  const value = item[key];
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string') return value;
+  return optString(ctx, item, key, fieldPath(itemPath(), key));
+}
+
+/** enumString without building the path unless it raises (then enumString itself raises the same error). */
+function plainEnum<T extends string>(
+  ctx: ErrorContext,
+  item: Obj,
+  key: string,
+  itemPath: () => string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  const value = item[key];
+  if (value === undefined || value === null || value === '') return fallback;
+  if (typeof value === 'string') {
+    for (const candidate of allowed) if (candidate === value) return candidate;
+  }
+  return enumString(ctx, item, key, fieldPath(itemPath(), key), allowed, fallback);
+}
+
 export function tolerations(ctx: ErrorContext, parent: Obj, key: string, path: string): Toleration[] {
-  return objectList(ctx, parent, key, path).map(({ item, path: itemPath }) => {
-    const tolerationKey = optString(ctx, item, 'key', fieldPath(itemPath, 'key')) ?? '';
-    const operator = enumString(ctx, item, 'operator', fieldPath(itemPath, 'operator'), ['Exists', 'Equal'] as const, 'Equal');
+  const list = optArray(ctx, parent, key, path);
+  // Every element is checked to be an object first, as objectList does; the paths are built only for an error.
+  for (let i = 0; i < list.length; i++) {
+    const item: unknown = list[i];
+    if (!isObj(item)) throw inputError(ctx, indexPath(path, i), `expected an object; found ${describe(item)}`);
+  }
+  // map, not push: the list is held by every pod of the model, and map sizes it exactly.
+  return (list as readonly Obj[]).map((item, i) => {
+    const itemPath = (): string => indexPath(path, i);
+    const tolerationKey = plainString(ctx, item, 'key', itemPath) ?? '';
+    const operator = plainEnum(ctx, item, 'operator', itemPath, TOLERATION_OPERATORS, 'Equal');
     if (tolerationKey === '' && operator !== 'Exists') {
-      throw inputError(ctx, fieldPath(itemPath, 'operator'), 'expected operator Exists when the key is empty (an empty key tolerates every taint); found Equal');
+      throw inputError(ctx, fieldPath(itemPath(), 'operator'), 'expected operator Exists when the key is empty (an empty key tolerates every taint); found Equal');
     }
     return {
       key: tolerationKey,
       operator,
-      value: optString(ctx, item, 'value', fieldPath(itemPath, 'value')) ?? '',
-      effect: enumString(ctx, item, 'effect', fieldPath(itemPath, 'effect'), TOLERATION_EFFECTS, ''),
+      value: plainString(ctx, item, 'value', itemPath) ?? '',
+      effect: plainEnum(ctx, item, 'effect', itemPath, TOLERATION_EFFECTS, ''),
     };
   });
 }

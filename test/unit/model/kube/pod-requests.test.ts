@@ -108,3 +108,14 @@ describe('effective pod requests', () => {
     expect(requestsOf({ containers: [container('a', { cpu: 0.1, memory: '100m' })] })).toEqual({ cpu: 100, memory: 1, pods: 1 });
   });
 });
+
+describe('the order of the request keys', () => {
+  it('lists the resources sorted by name, whatever order the containers name them in', () => {
+    const spec = {
+      containers: [container('a', { 'nvidia.com/gpu': '1', memory: '1Mi' }), container('b', { cpu: '1', 'ephemeral-storage': '1Mi' })],
+      initContainers: [container('i', { 'example.com/Zeta': '2', 'Alpha': '1' })],
+      overhead: { 'a-b': '1' },
+    };
+    expect(Object.keys(requestsOf(spec))).toEqual(['Alpha', 'a-b', 'cpu', 'ephemeral-storage', 'example.com/Zeta', 'memory', 'nvidia.com/gpu', 'pods']);
+  });
+});
