@@ -10,7 +10,7 @@ import type { Node, Pod, PodPhase } from '../../src/model/types.js';
 import { roundMs, type EventQueue } from '../event-queue.js';
 import { PodTable } from './pod-table.js';
 import { PodViewIndex, type PodViewsFrame } from './pod-views.js';
-import { BEFORE_RUN, cmp, key, type DetailValue, type SimNode, type SimPod, type TraceEvent } from './types.js';
+import { BEFORE_RUN, cmp, key, UNSET_POD_CACHES, type DetailValue, type SimNode, type SimPod, type TraceEvent } from './types.js';
 
 /** Alphabet of generated name suffixes, as Kubernetes uses. */
 const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -137,12 +137,7 @@ export class ApiStore {
       isMirror: p.isMirror,
       neverReady: (p.phase === 'Running' && !p.ready) || workloadUnready,
       unschedulable: null,
-      schedKey: undefined,
-      sched: undefined,
-      localKey: undefined,
-      groupKey: undefined,
-      engineView: undefined,
-      model: undefined,
+      ...UNSET_POD_CACHES,
     };
     this.pods.set(pod.key, pod);
     return pod;

@@ -79,6 +79,12 @@ export interface SimPod {
   model?: Pod | undefined;
 }
 
+/**
+ * The parts of a SimPod made when first needed, all unset: every SimPod starts with them (so all have one shape), spread
+ * into its literal.
+ */
+export const UNSET_POD_CACHES = { schedKey: undefined, sched: undefined, localKey: undefined, groupKey: undefined, engineView: undefined, model: undefined } as const;
+
 /** namespace/name: the key of namespaced objects. */
 export const key = (ns: string, name: string): string => `${ns}/${name}`;
 
