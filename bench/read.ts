@@ -23,7 +23,6 @@ import https from 'node:https';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { startControlPlane, type ControlPlane } from '../test/e2e/harness/controlplane.js';
-import { CLI_NODE_FLAGS } from '../src/cli/node-flags.js';
 import { fmtMiB, fmtMs, linkData, printTable, repoRoot, resultsDir } from './util.js';
 
 linkData();
@@ -338,7 +337,7 @@ interface TimeV {
 
 /** Runs the CLI under /usr/bin/time -v; stdout goes to `stdoutFile` (or nowhere). */
 function timeCli(args: readonly string[], stdoutFile: string | null): TimeV {
-  const r = spawnSync('/usr/bin/time', ['-v', process.execPath, ...CLI_NODE_FLAGS, join(repoRoot(), 'bin', 'vngshift.js'), ...args], { encoding: 'utf8', maxBuffer: 1024 ** 3 });
+  const r = spawnSync('/usr/bin/time', ['-v', process.execPath, join(repoRoot(), 'bin', 'vngshift.js'), ...args], { encoding: 'utf8', maxBuffer: 1024 ** 3 });
   if (stdoutFile !== null) writeFileSync(stdoutFile, r.stdout);
   const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)/.exec(r.stderr)?.[1] ?? '0';
   const parts = wall.split(':').map(Number);

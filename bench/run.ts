@@ -15,7 +15,6 @@ import { CA_TARGET_MS, runCa, type CaResult } from './ca.js';
 import { runCost, WORKLOADS, type CostResult } from './cost.js';
 import { KARPENTER_NODES, runKarpenter, type KarpenterResult } from './karpenter.js';
 import { summariseProfile, type HotFunction } from './profile.js';
-import { CLI_NODE_FLAGS } from '../src/cli/node-flags.js';
 import { fmtMiB, fmtMs, linkData, printTable, repoRoot, resultsDir, verdict } from './util.js';
 
 interface Options {
@@ -182,7 +181,7 @@ async function benchBig(o: Options): Promise<BigResult> {
   let cli: BigResult['cli'] = null;
   if (o.cli) {
     const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
-    const nodeArgs = [...CLI_NODE_FLAGS, join(repoRoot(), 'bin', 'vngshift.js'), 'plan', '--cluster', join(dir, 'big.json'), '--vngs', join(dir, 'vngs.json'), '-o', 'json'];
+    const nodeArgs = [join(repoRoot(), 'bin', 'vngshift.js'), 'plan', '--cluster', join(dir, 'big.json'), '--vngs', join(dir, 'vngs.json'), '-o', 'json'];
     const r = timeBin
       ? await runChild(timeBin, ['-v', process.execPath, ...nodeArgs], timeoutMs)
       : await runChild(process.execPath, nodeArgs, timeoutMs);

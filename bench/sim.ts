@@ -5,8 +5,6 @@
  * trace events, events per second, pods moved, new instances, the outcome and its own peak RSS. The curve shows how the
  * cost grows with the pods moved (microseconds of wall time per pod moved should stay flat).
  *
- * Each child runs with the Node flags the `vngshift` command starts with (src/cli/node-flags.ts).
- *
  * Options: --nodes 100,500,1000,2000,5000   --pods-per-node 30   --timeout SECONDS (per size, default 900)
  *          --profile (each child under --cpu-prof; prints its hottest functions)
  * Figures are printed and written to bench/results/sim.json, never asserted; a child that crashes fails the command.
@@ -26,7 +24,6 @@ import { buildPlan } from '../src/planner/plan.js';
 import { simulate } from '../sim/simulate.js';
 import { bigSpec, bigVngs } from './big.js';
 import { summariseProfile } from './profile.js';
-import { CLI_NODE_FLAGS } from '../src/cli/node-flags.js';
 import { fmtMiB, fmtMs, linkData, peakRssBytes, printTable, repoRoot, resultsDir } from './util.js';
 
 /** The issue's targets: 5,000 nodes / 150,000 pods within 60 s and 4 GiB; 500 nodes / 15,000 pods within 6 s. */
@@ -159,7 +156,7 @@ async function main(): Promise<void> {
     rmSync(out, { force: true });
     const profDir = join(work, `profile-${n}`);
     if (o.profile) rmSync(profDir, { recursive: true, force: true });
-    const r = await runChild(['child', String(n), String(o.podsPerNode), out], [...CLI_NODE_FLAGS, ...(o.profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])], o.timeoutS * 1000);
+    const r = await runChild(['child', String(n), String(o.podsPerNode), out], o.profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [], o.timeoutS * 1000);
     if (r.code !== 0 || r.timedOut) {
       const error = r.timedOut ? `timed out after ${o.timeoutS} s` : `exit ${String(r.code)}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`;
       if (!r.timedOut) crashed = true;
