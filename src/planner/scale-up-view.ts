@@ -200,7 +200,7 @@ const kindIds = new Map<string, number>();
  * The most kinds kept: beyond, the numbering starts again at the next view (never within one, whose stand-ins compare
  * numbers; a long chaos sweep meets many clusters' kinds).
  */
-const MAX_KINDS = 100_000;
+const MAX_KINDS = 10_000;
 /** Bumped when the numbering starts again: a node's number holds for the numbering it was found in. */
 let numbering = 0;
 const kinds = new WeakMap<Node, { readonly numbering: number; readonly id: number }>();
