@@ -33,6 +33,7 @@ import { classKeyer } from './pod-classes.js';
 import { RunScheduler, type RunPod } from './run-scheduler.js';
 import { bootingNodeModel, daemonPodBase, scaleUp, type LaunchContext, type LaunchedNode } from './scale-up.js';
 import { scaleUpInputOf, type BootingView } from './scale-up-view.js';
+import { apiCallsSeconds, launchSeconds, type TimingModel } from './timing.js';
 import { WaitQueue } from './wait-queue.js';
 import type { ProgressSink } from '../model/progress.js';
 
@@ -56,6 +57,15 @@ export interface ExpectedFleetInput {
    * each pod.
    */
   readonly pdbs: { readonly allowed: readonly number[]; readonly of: ReadonlyMap<Pod, readonly number[]> };
+  /**
+   * The pace of the run (timing.ts): evictions go out one API request after the other under the client's rate limit, the
+   * autoscaler looks every autoscalerIntervalSeconds, a node it launches is Ready launchSeconds later. Without it every
+   * replacement of a batch's first wave arrives at once, before the autoscaler's first look.
+   */
+  readonly timing?: Pick<
+    TimingModel,
+    'autoscalerIntervalSeconds' | 'clientQps' | 'clientBurst' | 'apiLatencySeconds' | 'evictLatencySeconds' | 'nodeLaunchSeconds' | 'acceleratedNodeLaunchSeconds'
+  >;
   /** Told after each batch is replayed (phase "expected fleet"); no effect on the fleet. */
   readonly onProgress?: ProgressSink;
   /** Hand scaleUp() the whole cluster, as sim/autoscaler.ts does, instead of the cut-down view (slower, same fleet). */
@@ -124,6 +134,8 @@ interface Launch {
 interface Booting {
   readonly node: Node;
   readonly pods: Entry[];
+  /** Seconds on the batch's clock (see `now`) at which it turns Ready while the batch's evictions still go out. */
+  readyAt: number;
 }
 
 /**
@@ -264,6 +276,15 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   let batchPlaced = 0;
   /** Nodes launched and not Ready yet, in the order they turn Ready. */
   const booting: Booting[] = [];
+  /**
+   * The batch's clock while its first wave of evictions goes out (seconds since its first eviction, paced by `timing`);
+   * it does not run after that: the rounds after it bring nodes up in order, not by time.
+   */
+  let now = 0;
+  const timing = input.timing;
+  /** From the autoscaler's look to the node Ready: the launch figure less the half period it waits, on average, to look. */
+  const readyDelay = (instanceType: string): number =>
+    timing === undefined ? 0 : Math.max(0, launchSeconds(timing, instanceType) - timing.autoscalerIntervalSeconds / 2);
   const roundsOf = new Map<number, number>();
 
   /** Per class id, the last pass in which the class found no node. */
@@ -426,7 +447,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
       });
       const meant = n.pods.map((i) => stuck[i]).filter((e): e is Entry => e !== undefined);
       for (const e of meant) cover(e, name);
-      fresh.push({ node: model.node, pods: [...model.daemonPods.map((d) => entryOf(d)), ...meant] });
+      fresh.push({ node: model.node, pods: [...model.daemonPods.map((d) => entryOf(d)), ...meant], readyAt: now + readyDelay(n.instanceType) });
     }
     if (fresh.length > 0) roundsOf.set(batch, round);
     booting.push(...fresh.sort(readyOrder));
@@ -434,8 +455,8 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   };
 
   /** The first booting node turns Ready: its DaemonSet pods start, and kube-scheduler places what it can there. */
-  const nodeUp = (): void => {
-    const b = booting.shift();
+  const nodeUp = (index = 0): void => {
+    const [b] = booting.splice(index, 1);
     if (!b) return;
     const l = launches.get(b.node.name) as Launch;
     nodes.set(b.node.name, b.node);
@@ -468,6 +489,14 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
       else idle = 0;
       before = pending.length;
       if (idle > 1 || (roundsOf.get(batch) ?? 0) >= MAX_ROUNDS || autoscale(batch) === 0) return;
+    }
+  };
+
+  /** Booting nodes due by `now` turn Ready (in the order they would anyway). */
+  const upDue = (): void => {
+    for (let i = 0; i < booting.length; ) {
+      if ((booting[i] as Booting).readyAt <= now) nodeUp(i);
+      else i += 1;
     }
   };
 
@@ -509,17 +538,28 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     batchPlaced = 0;
     const wave = evictionWaves(evicted, input);
     const firstWave = evicted.filter((p) => (wave.get(p) ?? 0) === 0);
-    // The evicted pods terminate on their old nodes while kube-scheduler and the autoscaler first look; ReplicaSet and Job
-    // replacements arrive at once, StatefulSet pods once the old pod is gone.
-    const terminating = firstWave.map(terminate);
+    // The evicted pods terminate on their old nodes while kube-scheduler and the autoscaler look; ReplicaSet and Job
+    // replacements arrive as their pod is evicted, StatefulSet pods once the old pod is gone. The evictions go out one
+    // request after the other: the autoscaler looks once per period and launches for the replacements Pending by then,
+    // and the nodes it launched early in a long batch turn Ready while the batch's last evictions still go out.
     const atOnce = firstWave.filter((p) => p.owner?.kind !== 'StatefulSet' || p.terminationGracePeriodSeconds === 0);
-    arrive([...(b === 0 ? waiting : []), ...atOnce]);
-    autoscale(batch);
+    const early = new Set(atOnce);
+    const terminating: string[] = [];
+    now = 0;
+    for (const x of booting) x.readyAt = 0;
+    evictionPeriods(firstWave, batchNodes.length, timing).forEach((these, period) => {
+      if (period > 0) {
+        now = period * (timing?.autoscalerIntervalSeconds ?? 0);
+        upDue();
+      }
+      for (const p of these) terminating.push(terminate(p));
+      arrive([...(b === 0 && period === 0 ? waiting : []), ...these.filter((p) => early.has(p))]);
+      autoscale(batch);
+    });
     for (const k of terminating) {
       sched.removePod(k);
       pods.delete(k);
     }
-    const early = new Set(atOnce);
     arrive(firstWave.filter((p) => !early.has(p)));
     autoscale(batch);
     // The evictions a PDB held back go one budget at a time, each once the replacements before it run.
@@ -571,6 +611,29 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
       };
     });
   return { newNodes, perBatch, pending: pending.toArray().map((e) => e.run.key).sort() };
+}
+
+/**
+ * The first wave's evictions (in the engine's order) by the autoscaler period whose look first sees them Pending: eviction
+ * i goes out once the batch's i + 1 evictions and its cordons (a cordon and an Event per node, the state saved around
+ * them: the batch estimate's count, batches.ts) have had their round trips under the client's rate limit; the looks fall,
+ * on average, half a period after the first request. Without a timing model, one period holds them all.
+ */
+export function evictionPeriods(
+  firstWave: readonly Pod[],
+  nodes: number,
+  timing: Pick<TimingModel, 'autoscalerIntervalSeconds' | 'clientQps' | 'clientBurst' | 'apiLatencySeconds' | 'evictLatencySeconds'> | undefined,
+): Pod[][] {
+  if (timing === undefined || timing.autoscalerIntervalSeconds <= 0 || firstWave.length === 0) return [[...firstWave]];
+  const periods: Pod[][] = [];
+  const cordons = nodes * 2 + 2;
+  firstWave.forEach((p, i) => {
+    const at = apiCallsSeconds(timing, cordons + i + 1, i + 1);
+    const period = Math.floor(at / timing.autoscalerIntervalSeconds + 0.5);
+    while (periods.length <= period) periods.push([]);
+    (periods[period] as Pod[]).push(p);
+  });
+  return periods;
 }
 
 /**

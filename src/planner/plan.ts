@@ -438,6 +438,7 @@ export function buildPlan(input: PlanInput): Plan {
     pdbs: { allowed: pdbs.map((st) => st.disruptionsAllowed), of: pdbOfPod },
     observed,
     classKeys,
+    timing,
     ...(input.onProgress ? { onProgress: input.onProgress } : {}),
   });
   const onDemandCost = costOf({ cluster, old, fresh: fleet.newNodes, catalog: input.catalog, staying: staying.list(), partial: !feasible });

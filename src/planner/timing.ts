@@ -24,6 +24,11 @@ export interface TimingModel {
   readonly apiLatencySeconds: number;
   /** One eviction's round trip: the API server reads the PodDisruptionBudgets and deletes the pod (sim/timing.ts). */
   readonly evictLatencySeconds: number;
+  /**
+   * How often the autoscaler looks at Pending pods (cluster-autoscaler's --scan-interval, 10 s by default): a batch's
+   * evictions go out over many such periods, and each period's replacements get a scale-up of their own.
+   */
+  readonly autoscalerIntervalSeconds: number;
   /** How far real launches and pod starts stray from the figures above (a fraction); the plan's time is a range from it. */
   readonly spread: number;
 }
@@ -46,6 +51,7 @@ export const DEFAULT_TIMING: TimingModel = {
   apiLatencySeconds: 0.05,
   // No measurement on EKS of an eviction against a patch: the same as any request.
   evictLatencySeconds: 0.05,
+  autoscalerIntervalSeconds: 10,
   spread: TIMING_SPREAD,
 };
 
@@ -53,7 +59,11 @@ export const DEFAULT_TIMING: TimingModel = {
  * Seconds the executor needs for `calls` Kubernetes API requests made one after the other, `evictions` of them evictions:
  * each takes its round trip, and once the burst is spent no more than `clientQps` go out per second.
  */
-export function apiCallsSeconds(timing: TimingModel, calls: number, evictions = 0): number {
+export function apiCallsSeconds(
+  timing: Pick<TimingModel, 'apiLatencySeconds' | 'evictLatencySeconds' | 'clientQps' | 'clientBurst'>,
+  calls: number,
+  evictions = 0,
+): number {
   if (calls <= 0) return 0;
   const evicts = Math.min(Math.max(0, evictions), calls);
   const roundTrips = evicts * timing.evictLatencySeconds + (calls - evicts) * timing.apiLatencySeconds;
@@ -83,13 +93,14 @@ export function timingModelFromFigures(f: Readonly<Record<string, number | undef
     clientBurst: f['clientBurst'] ?? d.clientBurst,
     apiLatencySeconds: f['apiLatencySeconds'] ?? d.apiLatencySeconds,
     evictLatencySeconds: f['evictLatencySeconds'] ?? f['apiLatencySeconds'] ?? d.evictLatencySeconds,
+    autoscalerIntervalSeconds: f['autoscalerIntervalSeconds'] ?? d.autoscalerIntervalSeconds,
     spread: spread ?? d.spread,
   };
 }
 
 const ACCELERATED = /^(p\d|g\d|inf\d|trn\d|dl\d|f\d|vt\d|gr\d)/;
 
-export function launchSeconds(timing: TimingModel, instanceType: string): number {
+export function launchSeconds(timing: Pick<TimingModel, 'nodeLaunchSeconds' | 'acceleratedNodeLaunchSeconds'>, instanceType: string): number {
   return ACCELERATED.test(instanceType) ? timing.acceleratedNodeLaunchSeconds : timing.nodeLaunchSeconds;
 }
 
