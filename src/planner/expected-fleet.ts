@@ -616,8 +616,10 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
 /**
  * The first wave's evictions (in the engine's order) by the autoscaler period whose look first sees them Pending: eviction
  * i goes out once the batch's i + 1 evictions and its cordons (a cordon and an Event per node, the state saved around
- * them: the batch estimate's count, batches.ts) have had their round trips under the client's rate limit; the looks fall,
- * on average, half a period after the first request. Without a timing model, one period holds them all.
+ * them: the batch estimate's count, batches.ts) have had their round trips under the client's rate limit. The first look
+ * sees what went out in the first full period: a batch evicted within one period gets one scale-up, as before (the
+ * rehearsal's look falls inside so short a span only sometimes: sim-planner-agreement's 500 worlds keep their spread).
+ * Without a timing model, one period holds them all.
  */
 export function evictionPeriods(
   firstWave: readonly Pod[],
@@ -629,7 +631,7 @@ export function evictionPeriods(
   const cordons = nodes * 2 + 2;
   firstWave.forEach((p, i) => {
     const at = apiCallsSeconds(timing, cordons + i + 1, i + 1);
-    const period = Math.floor(at / timing.autoscalerIntervalSeconds + 0.5);
+    const period = Math.floor(at / timing.autoscalerIntervalSeconds);
     while (periods.length <= period) periods.push([]);
     (periods[period] as Pod[]).push(p);
   });
