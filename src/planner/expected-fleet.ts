@@ -172,7 +172,17 @@ interface Entry {
   coveredBy: string | null;
   /** The batch (1-based) whose evicted pods it is one of, 0 if none yet. */
   batch: number;
+  /** Its place among the pods of the input by namespace/name (-1 for pods made by the model): sorts by key without the key. */
+  readonly rank: number;
+  /**
+   * When it last found no node, no node had room for it (RunScheduler.lastRoomless): a pass over one new node then looks
+   * at that node alone.
+   */
+  roomless: boolean;
 }
+
+/** By namespace/name, as cmp over their keys orders them (ranks follow that order). */
+const byName = (a: Entry, b: Entry): number => (a.rank >= 0 && b.rank >= 0 ? a.rank - b.rank : cmp(a.run.key, b.run.key));
 
 /** kube-scheduler's queue order: priority, then arrival. */
 const queueOrder = (a: Entry, b: Entry): number => b.pod.priority - a.pod.priority || a.arrival - b.arrival;
@@ -199,7 +209,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   const movingKeys = new Set(input.moving.map(keyOf));
   /** Class keys of the pods met, in order: pods of one workload come one after another and share the previous key. */
   const classKeyOf = classKeyer();
-  const entryOf = (p: Pod, key?: string): Entry => {
+  const entryOf = (p: Pod, key?: string, rank = -1): Entry => {
     let e = entries.get(p);
     if (!e) {
       const k = input.classKeys?.get(p) ?? classKeyOf(p);
@@ -208,7 +218,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
       const run: RunPod = { key: key ?? keyOf(p), namespace: p.namespace, labels: p.labels, spec: p, classKey: cls.key };
       const cpu = p.requests['cpu'] ?? 0;
       const memory = p.requests['memory'] ?? 0;
-      entries.set(p, (e = { pod: p, run, classKey: cls.key, cpu, memory, classId: cls.id, arrival: 0, arrived: false, coveredBy: null, batch: 0 }));
+      entries.set(p, (e = { pod: p, run, classKey: cls.key, cpu, memory, classId: cls.id, arrival: 0, arrived: false, coveredBy: null, batch: 0, rank, roomless: false }));
     }
     return e;
   };
@@ -224,22 +234,23 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     .filter((p) => p.phase !== 'Succeeded' && p.phase !== 'Failed')
     .map((p) => ({ p, k: keyOf(p) }))
     .sort((a, b) => cmp(a.k, b.k));
-  for (const { p, k } of byKey) {
+  byKey.forEach(({ p, k }, rank) => {
     if (p.nodeName === null) {
       if (movingKeys.has(k) && !input.unplaceable.has(p)) {
+        if (!pods.has(k)) entryOf(p, k, rank);
         pods.set(k, p);
         waiting.push(p);
       }
-      continue;
+      return;
     }
-    if (!nodes.has(p.nodeName) || pods.has(k)) continue;
+    if (!nodes.has(p.nodeName) || pods.has(k)) return;
     pods.set(k, p);
-    sched.addPod(entryOf(p, k).run, p.nodeName);
+    sched.addPod(entryOf(p, k, rank).run, p.nodeName);
     if (!oldNames.has(p.nodeName) || p.isMirror || p.owner?.kind === 'DaemonSet') role.set(k, 'fixed');
     else if (input.stays.has(p)) role.set(k, 'stays');
     else if (movingKeys.has(k) && !input.unplaceable.has(p)) role.set(k, 'moving');
     else role.set(k, 'deleted');
-  }
+  });
 
   // The classes still to come, known before the index is first built: the pods already Pending, and the DaemonSet pods of
   // the nodes to launch (the same class on every node).
@@ -287,8 +298,9 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     timing === undefined ? 0 : Math.max(0, launchSeconds(timing, instanceType) - timing.autoscalerIntervalSeconds / 2);
   const roundsOf = new Map<number, number>();
 
-  /** Per class id, the last pass in which the class found no node. */
+  /** Per class id, the last pass in which the class found no node; and the last in which it found no node with room. */
   let failedIn = new Int32Array(0);
+  let roomlessIn = new Int32Array(0);
   let passes = 0;
   /**
    * Per class id, its failure group (RunScheduler.failureGroup) and the scheduler build it was found for; per failure
@@ -324,6 +336,9 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
       const grown = new Int32Array(size);
       grown.set(failedIn);
       failedIn = grown;
+      const roomless = new Int32Array(size);
+      roomless.set(roomlessIn);
+      roomlessIn = roomless;
       const groups = new Int32Array(size);
       groups.set(groupOfClass);
       groupOfClass = groups;
@@ -347,19 +362,24 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     for (let i = 0; i < n; i++) {
       const id = ids[i] as number;
       let node: string | null = null;
+      const e = queue.at(i);
       if (failedIn[id] !== passes) {
-        const group = failureGroupOf(queue.at(i));
+        const group = failureGroupOf(e);
         if (group === -1 || groupFailedIn[group] !== passes) {
-          node = sched.best(queue.at(i).run, onlyNew);
-          if (node === null && group !== -1) groupFailedIn[group] = passes;
+          node = sched.best(e.run, onlyNew, e.roomless);
+          if (node === null) {
+            if (group !== -1) groupFailedIn[group] = passes;
+            if (sched.lastRoomless) roomlessIn[id] = passes;
+          }
         }
       }
       if (node === null) {
         failedIn[id] = passes;
+        // A pod passed over for its class finds what the pod of its class tried found (the nodes only filled up since).
+        e.roomless = roomlessIn[id] === passes;
         queue.move(i, kept++);
         continue;
       }
-      const e = queue.at(i);
       sched.addPod(e.run, node);
       uncover(e);
       if (e.batch === currentBatch && currentBatch > 0) batchPlaced += 1;
@@ -529,7 +549,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
         else if (r === 'deleted') sched.removePod(k);
       }
     }
-    const byPodKey = evicted.map((p) => entryOf(p)).sort((x, y) => cmp(x.run.key, y.run.key));
+    const byPodKey = evicted.map((p) => entryOf(p)).sort(byName);
     evicted.length = 0;
     for (const e of byPodKey) evicted.push(e.pod);
     currentBatch = batch;
@@ -610,7 +630,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
         rootVolumeSizeGiB: l.rootVolumeSizeGiB,
       };
     });
-  return { newNodes, perBatch, pending: pending.toArray().map((e) => e.run.key).sort() };
+  return { newNodes, perBatch, pending: pending.toArray().sort(byName).map((e) => e.run.key) };
 }
 
 /**

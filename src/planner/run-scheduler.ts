@@ -283,16 +283,41 @@ export class RunScheduler {
    * says that since the pod last found no node, only that node was added and the others only filled up: for a pod whose
    * feasibility depends on nothing but the node itself and its room, that node is then the only candidate.
    */
-  best(pod: RunPod, onlyNew?: string): string | null {
+  best(pod: RunPod, onlyNew?: string, roomless = false): string | null {
     const cls = this.classOf(pod);
     const ctx = this.ctx as SchedulingContext;
-    const simple = readsOnlyItsNode(cls);
-    if (simple && onlyNew !== undefined) {
+    this.lastRoomless = false;
+    if (onlyNew !== undefined && readsOnlyItsNode(cls)) {
       const e = this.nodes.get(onlyNew);
       if (!e?.schedulable || !e.plan || !fits(e.plan.allocatable, e.plan.requested, cls.spec.requests) || !this.staticPass(cls, e)) return null;
       return runFilters(ctx, cls, e.plan) === null ? onlyNew : null;
     }
+    if (onlyNew !== undefined && roomless) {
+      // No node had room for it when it last found none, and only `onlyNew` came since: the candidates firstPassing would
+      // collect are that node or none.
+      const e = this.nodes.get(onlyNew);
+      if (e === undefined || !this.collectable(cls, e)) {
+        this.lastRoomless = true;
+        return null;
+      }
+      return runFilters(ctx, cls, e.plan as PlanNode) === null ? onlyNew : null;
+    }
     return this.firstPassing(cls, ctx);
+  }
+
+  /**
+   * Whether the last best() call saw that no schedulable node had room for the pod (cpu, memory, a pod slot, the static
+   * filters): then, as long as the nodes only fill up and one node is added, that node is its only candidate - the caller
+   * passes `roomless` with that node as `onlyNew` and best() looks at it alone, as firstPassing would.
+   */
+  lastRoomless = false;
+
+  /** Would collect() list the node for the class (room in the free-room tree, static filters, fit)? */
+  private collectable(cls: PodClass, e: NodeEntry): boolean {
+    if (!e.schedulable || !e.plan || this.byOrder[e.order] !== e) return false;
+    const req = cls.spec.requests;
+    if (this.room.firstAtLeast(e.order, req['cpu'] ?? 0, req['memory'] ?? 0, 1) !== e.order) return false;
+    return this.staticPass(cls, e) && fits(e.plan.allocatable, e.plan.requested, req);
   }
 
   /** The index's build count (a failure group holds for one), or -1 while it must be built again before the next query. */
@@ -338,6 +363,7 @@ export class RunScheduler {
    */
   private firstPassing(cls: PodClass, ctx: SchedulingContext): string | null {
     let n = this.collect(cls);
+    this.lastRoomless = n === 0;
     const nodes = this.candidates;
     const scores = this.candidateScores;
     for (let tries = 0; tries < 4 && n > 0; tries++) {
