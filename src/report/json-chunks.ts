@@ -62,7 +62,7 @@ function* chunks(value: unknown, indent: string, depth: number): Generator<strin
 }
 
 /** Items of a list of leaves are written this many to a JSON.stringify call (one call per item costs more than the text). */
-const BATCH = 500;
+const BATCH = 100;
 
 /**
  * The list `items` at `indent` whose items are leaves: JSON.stringify writes a batch of items at once, inside a wrapper that
