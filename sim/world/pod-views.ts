@@ -65,57 +65,21 @@ function lowerBound(pods: readonly SimPod[], k: string, keyOf: (p: SimPod) => st
   return lo;
 }
 
-/**
- * Pods in namespace/name order with, beside each, its view as last published (undefined: not made yet, or the pod changed
- * since). Publishing makes only the missing views and copies the rest, so a group where one pod changed costs a copy of
- * its list, not a view per pod.
- */
-class ViewList {
-  readonly pods: SimPod[] = [];
-  private readonly views: (PodView | undefined)[] = [];
+/** Puts a pod in a list sorted by key (no-op when there). */
+function insertSorted(pods: SimPod[], pod: SimPod, k: string, keyOf: (p: SimPod) => string): void {
+  let at = lowerBound(pods, k, keyOf);
+  for (let i = at; i < pods.length && keyOf(pods[i] as SimPod) === k; i++) if (pods[i] === pod) return;
+  while (at < pods.length && keyOf(pods[at] as SimPod) === k) at += 1;
+  pods.splice(at, 0, pod);
+}
 
-  constructor(private readonly keyOf: (p: SimPod) => string) {}
-
-  /** Where the pod is, or -1. */
-  private find(pod: SimPod): number {
-    const k = this.keyOf(pod);
-    for (let i = lowerBound(this.pods, k, this.keyOf); i < this.pods.length && this.keyOf(this.pods[i] as SimPod) === k; i++) {
-      if (this.pods[i] === pod) return i;
-    }
-    return -1;
-  }
-
-  /** Puts the pod in its place (when there already, only forgets its view). */
-  insert(pod: SimPod): void {
-    if (this.find(pod) >= 0) {
-      this.changed(pod);
+/** Takes a pod out of a list sorted by key. */
+function removeSorted(pods: SimPod[], pod: SimPod, k: string, keyOf: (p: SimPod) => string): void {
+  for (let i = lowerBound(pods, k, keyOf); i < pods.length && keyOf(pods[i] as SimPod) === k; i++) {
+    if (pods[i] === pod) {
+      pods.splice(i, 1);
       return;
     }
-    const k = this.keyOf(pod);
-    let at = lowerBound(this.pods, k, this.keyOf);
-    while (at < this.pods.length && this.keyOf(this.pods[at] as SimPod) === k) at += 1;
-    this.pods.splice(at, 0, pod);
-    this.views.splice(at, 0, undefined);
-  }
-
-  remove(pod: SimPod): void {
-    const at = this.find(pod);
-    if (at < 0) return;
-    this.pods.splice(at, 1);
-    this.views.splice(at, 1);
-  }
-
-  /** The pod's view changed: made again at the next publish. */
-  changed(pod: SimPod): void {
-    const at = this.find(pod);
-    if (at >= 0) this.views[at] = undefined;
-  }
-
-  /** The views now, in order (a new list, never changed afterwards). */
-  publish(viewOf: (p: SimPod) => PodView): PodView[] {
-    const views = this.views;
-    for (let i = 0; i < views.length; i++) if (views[i] === undefined) views[i] = viewOf(this.pods[i] as SimPod);
-    return views.slice() as PodView[];
   }
 }
 
@@ -125,7 +89,7 @@ class ViewList {
  */
 class Groups {
   private readonly groupOf = new Map<SimPod, string>();
-  private readonly members = new Map<string, ViewList>();
+  private readonly members = new Map<string, SimPod[]>();
   readonly changed = new Set<string>();
 
   constructor(private readonly keyOf: (p: SimPod) => string) {}
@@ -140,37 +104,35 @@ class Groups {
     if (was !== undefined && was !== g) {
       const list = this.members.get(was);
       if (list !== undefined) {
-        list.remove(pod);
-        if (list.pods.length === 0) this.members.delete(was);
+        removeSorted(list, pod, this.keyOf(pod), this.keyOf);
+        if (list.length === 0) this.members.delete(was);
       }
       this.groupOf.delete(pod);
       this.changed.add(was);
     }
     if (g === null) return;
-    let list = this.members.get(g);
-    if (list === undefined) {
-      list = new ViewList(this.keyOf);
-      this.members.set(g, list);
-    }
     if (was !== g) {
-      list.insert(pod);
+      let list = this.members.get(g);
+      if (list === undefined) {
+        list = [];
+        this.members.set(g, list);
+      }
+      insertSorted(list, pod, this.keyOf(pod), this.keyOf);
       this.groupOf.set(pod, g);
-    } else list.changed(pod);
+    }
     this.changed.add(g);
   }
 
   /** Marks the pod's group changed (a member's view changed). */
   touch(pod: SimPod): void {
     const g = this.groupOf.get(pod);
-    if (g === undefined) return;
-    this.members.get(g)?.changed(pod);
-    this.changed.add(g);
+    if (g !== undefined) this.changed.add(g);
   }
 
   /** A group's views in namespace/name order (undefined when it is empty). */
   views(g: string, viewOf: (p: SimPod) => PodView): readonly PodView[] | undefined {
     const list = this.members.get(g);
-    return list === undefined || list.pods.length === 0 ? undefined : list.publish(viewOf);
+    return list === undefined || list.length === 0 ? undefined : list.map(viewOf);
   }
 }
 
@@ -180,7 +142,7 @@ export class PodViewIndex implements PodTableListener {
   private readonly nodes = new Groups(this.keyOf);
   private readonly owners = new Groups(this.keyOf);
   /** Live pods neither finished nor Running, Ready and not terminating, as of the last frame, in key order. */
-  private readonly unsettledPods = new ViewList(this.keyOf);
+  private readonly unsettledPods: SimPod[] = [];
   private readonly isUnsettled = new Set<SimPod>();
   /** Pods added, removed or changed since the last frame. */
   private readonly changedPods = new Set<SimPod>();
@@ -225,18 +187,18 @@ export class PodViewIndex implements PodTableListener {
       if (was || is) unsettledChanged = true;
       if (is && !was) {
         this.isUnsettled.add(p);
-        this.unsettledPods.insert(p);
+        insertSorted(this.unsettledPods, p, this.keyOf(p), this.keyOf);
       } else if (was && !is) {
         this.isUnsettled.delete(p);
-        this.unsettledPods.remove(p);
-      } else if (was) this.unsettledPods.changed(p);
+        removeSorted(this.unsettledPods, p, this.keyOf(p), this.keyOf);
+      }
     }
     this.changedPods.clear();
     for (const g of this.nodes.changed) this.byNode.set(g, this.nodes.views(g, viewOf));
     this.nodes.changed.clear();
     for (const g of this.owners.changed) this.byOwner.set(g, this.owners.views(g, viewOf));
     this.owners.changed.clear();
-    if (unsettledChanged) this.unsettledList = this.unsettledPods.pods.length === 0 ? NONE : this.unsettledPods.publish(viewOf);
+    if (unsettledChanged) this.unsettledList = this.unsettledPods.length === 0 ? NONE : this.unsettledPods.map(viewOf);
     this.last = new PodViewsFrame(this.byNode.frame(), this.byOwner.frame(), this.unsettledList);
     return this.last;
   }
