@@ -100,15 +100,29 @@ function worldKey(observed: ReadonlyMap<string, NodeResources>, daemonSets: read
   return `${o}\u0001${d}`;
 }
 
+/**
+ * The kept templates found before for these very objects (catalog, observed map, DaemonSet list): the solves of one world
+ * pass the same objects again and again, and finding them so costs less than reading the world's text.
+ */
+const byObjects = new WeakMap<Catalog, WeakMap<ReadonlyMap<string, NodeResources>, WeakMap<readonly DaemonSet[], KeptTemplates>>>();
+
 function keptFor(input: SolveInput): KeptTemplates {
+  let byObserved = byObjects.get(input.catalog);
+  if (!byObserved) byObjects.set(input.catalog, (byObserved = new WeakMap()));
+  let byDaemonSets = byObserved.get(input.observed);
+  if (!byDaemonSets) byObserved.set(input.observed, (byDaemonSets = new WeakMap()));
+  const daemonSets = input.cluster.daemonSets;
+  const found = byDaemonSets.get(daemonSets);
+  if (found !== undefined) return found;
   let byWorld = kept.get(input.catalog);
   if (!byWorld) kept.set(input.catalog, (byWorld = new Map()));
-  const key = worldKey(input.observed, input.cluster.daemonSets);
+  const key = worldKey(input.observed, daemonSets);
   let k = byWorld.get(key);
   if (!k) {
     if (byWorld.size >= MAX_WORLDS) byWorld.clear();
     byWorld.set(key, (k = { byShape: new Map(), lists: new Map() }));
   }
+  byDaemonSets.set(daemonSets, k);
   return k;
 }
 
