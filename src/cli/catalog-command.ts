@@ -8,8 +8,6 @@ import { Command } from 'commander';
 import { bundledDataPath, catalogFromJsonText, CATALOG_FILE, loadCatalog } from '../catalog/catalog.js';
 import { buildRefreshedCatalog } from '../catalog/refreshed.js';
 import { PortError } from '../engine/ports.js';
-import { readCatalogFacts } from '../live/aws/catalog-facts.js';
-import { makeAwsClients } from '../live/aws/clients.js';
 import { InputError } from '../model/errors.js';
 import { parseVngText } from '../model/vng/parse-vngs.js';
 import { readInput } from './inputs.js';
@@ -34,6 +32,9 @@ async function refresh(opts: RefreshOptions): Promise<void> {
   const bundledPath = bundledDataPath('ec2-instance-types.json');
   if (bundledPath === null) throw new InputError(CATALOG_FILE, '', '', 'cannot find the bundled catalog beside the program');
   const bundledText = readFileSync(bundledPath, 'utf8');
+  // The AWS SDK is loaded only here: importing it costs about half a second at every start of the CLI.
+  const { makeAwsClients } = await import('../live/aws/clients.js');
+  const { readCatalogFacts } = await import('../live/aws/catalog-facts.js');
   const aws = makeAwsClients({ ...(opts.region !== undefined ? { region: opts.region } : {}), ...(opts.profile !== undefined ? { profile: opts.profile } : {}) });
   try {
     let region: string;

@@ -36,6 +36,10 @@ function* chunks(value: unknown, indent: string, depth: number): Generator<strin
       yield '[]';
       return;
     }
+    if (depth === 1) {
+      yield* leafItems(value, indent);
+      return;
+    }
     yield '[';
     for (let i = 0; i < value.length; i++) {
       yield `${i === 0 ? '' : ','}\n${inner}`;
@@ -55,4 +59,45 @@ function* chunks(value: unknown, indent: string, depth: number): Generator<strin
     yield* chunks(item, inner, depth - 1);
   }
   yield first ? '{}' : `\n${indent}}`;
+}
+
+/** Items of a list of leaves are written this many to a JSON.stringify call (one call per item costs more than the text). */
+const BATCH = 100;
+
+/**
+ * The list `items` at `indent` whose items are leaves: JSON.stringify writes a batch of items at once, inside a wrapper that
+ * nests them as deep as they are here, so its text has their indentation; the wrapper's text is cut off. A batch holding a
+ * value with toJSON (which JSON.stringify would call with the index in the batch) is written item by item.
+ */
+function* leafItems(items: readonly unknown[], indent: string): Generator<string> {
+  const inner = indent + INDENT;
+  const wrap = (list: readonly unknown[]): unknown => {
+    let v: unknown = list;
+    for (let level = 0; level < indent.length / INDENT.length; level++) v = { '': v };
+    return v;
+  };
+  const sample = JSON.stringify(wrap([null]), null, INDENT);
+  const at = sample.indexOf('null');
+  const head = sample.length > 0 && at > 0 ? at : -1;
+  const tail = sample.length - at - 'null'.length;
+  for (let from = 0; from < items.length; from += BATCH) {
+    const batch = items.slice(from, from + BATCH);
+    const first = from === 0 ? '[' : ',';
+    if (head === -1 || indent.length % INDENT.length !== 0 || batch.some(hasToJson)) {
+      for (let i = 0; i < batch.length; i++) {
+        yield `${from + i === 0 ? '[' : ','}\n${inner}`;
+        const item = withToJson(batch[i] as unknown, String(from + i));
+        if (omitted(item)) yield 'null';
+        else yield* chunks(item, inner, 0);
+      }
+      continue;
+    }
+    const text = JSON.stringify(wrap(batch), null, INDENT);
+    yield `${first}\n${text.slice(head - inner.length, text.length - tail)}`;
+  }
+  yield `\n${indent}]`;
+}
+
+function hasToJson(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function';
 }

@@ -8,7 +8,7 @@ import type { PodClass } from '../pod-classes.js';
 import { fits } from '../resources.js';
 import type { DemandBook } from './demand.js';
 import { placeMoving } from './place.js';
-import type { ClassQueue, PackState } from './state.js';
+import type { ClassQueue, ClassQueues, PackState } from './state.js';
 
 const COMPLEMENT_WINDOW = 64;
 
@@ -27,13 +27,12 @@ export function complementer(
   state: PackState,
   book: DemandBook,
   byGroup: ReadonlyMap<string, readonly PodClass[]>,
-  queues: ReadonlyMap<PodClass, ClassQueue>,
+  queues: ClassQueues,
 ): Complement {
   const { ctx, open } = state;
-  const { groupOf } = book;
   const groupStart = new Map<readonly PodClass[], number>();
   return (node: PlanNode, opener: PodClass): void => {
-    const group = byGroup.get(groupOf.get(opener) ?? '');
+    const group = byGroup.get(book.groupOf(opener) ?? '');
     if (!group || group.length < 2) return;
     const skip = new Set<PodClass>();
     for (let guard = 0; guard < 10_000; guard++) {

@@ -4,6 +4,7 @@
  */
 import type { ResourceList } from '../../model/types.js';
 import { sameArchs, type PodClass } from '../pod-classes.js';
+import { ByClass, idSpan } from './by-class.js';
 
 export interface Demand {
   readonly requests: ResourceList;
@@ -11,10 +12,12 @@ export interface Demand {
 }
 
 export interface DemandBook {
-  /** Each moving class's group: its constraint key. */
-  readonly groupOf: ReadonlyMap<PodClass, string>;
+  /** Each moving class's group: its constraint key (undefined for a class not in the book). */
+  groupOf(cls: PodClass): string | undefined;
   /** Demand still waiting, per group. */
   readonly demand: ReadonlyMap<string, Demand>;
+  /** The waiting demand of the class's group (what `demand` holds for its `groupOf`). */
+  demandOf(cls: PodClass): Demand | undefined;
 }
 
 /**
@@ -42,13 +45,81 @@ function interned(key: string): string {
   return key;
 }
 
+function hasClaim(volumes: PodClass['spec']['volumes']): boolean {
+  for (const v of volumes) if (v.kind === 'pvc') return true;
+  return false;
+}
+
+/**
+ * Classes whose constraint keys were made from their fields lately, each with its key, the latest first: a class usually
+ * wants what one of them wants (the keys are few), and comparing its fields costs less than writing them out.
+ */
+const recent: { readonly cls: PodClass; readonly key: string }[] = [];
+
+/** The most classes kept in `recent`. */
+const RECENT = 8;
+
+/** The constraint key from the class's fields: a recent class's key when their fields are equal data, else their JSON. */
+function textOf(cls: PodClass): string {
+  for (let i = 0; i < recent.length; i++) {
+    const r = recent[i] as (typeof recent)[number];
+    if (sameConstraints(r.cls, cls)) {
+      if (i > 0) {
+        recent.splice(i, 1);
+        recent.unshift(r);
+      }
+      return r.key;
+    }
+  }
+  const spec = cls.spec;
+  const key = interned(JSON.stringify([spec.nodeSelector, spec.requiredNodeAffinity, spec.tolerations, cls.archs, cls.volumes]));
+  recent.unshift({ cls, key });
+  if (recent.length > RECENT) recent.pop();
+  return key;
+}
+
+/** Would the two classes' constraint keys be equal? Only when sure: the fields whose JSON it is are equal data. */
+function sameConstraints(a: PodClass, cls: PodClass): boolean {
+  return (
+    sameData(a.spec.nodeSelector, cls.spec.nodeSelector) &&
+    sameData(a.spec.requiredNodeAffinity, cls.spec.requiredNodeAffinity) &&
+    sameData(a.spec.tolerations, cls.spec.tolerations) &&
+    sameData(a.archs, cls.archs) &&
+    sameData(a.volumes, cls.volumes)
+  );
+}
+
+/**
+ * Equal plain data: the same primitives, arrays of equal items, objects with the same keys in the same order and equal
+ * values. Equal data has equal JSON; false is also the answer for whatever JSON may still equate (undefined entries, NaN).
+ */
+export function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x);
+  let n = 0;
+  for (const k in y) {
+    if (k !== keys[n] || !sameData(x[k], y[k])) return false;
+    n++;
+  }
+  return n === keys.length;
+}
+
 /** Pods that want the same kind of node: same selectors, affinity, tolerations, architectures and volume placement. */
 export function constraintKey(cls: PodClass): string {
   const spec = cls.spec;
-  const kept = cls.key !== undefined && !spec.volumes.some((v) => v.kind === 'pvc') ? cls.key : undefined;
+  const kept = cls.key !== undefined && !hasClaim(spec.volumes) ? cls.key : undefined;
   const list = kept === undefined ? undefined : byClassKey.get(kept);
   if (list !== undefined) for (const x of list) if (sameArchs(x.archs, cls.archs)) return x.key;
-  const key = interned(JSON.stringify([spec.nodeSelector, spec.requiredNodeAffinity, spec.tolerations, cls.archs, cls.volumes]));
+  const key = textOf(cls);
   if (kept === undefined) return key;
   if (list !== undefined) list.push({ archs: cls.archs, key });
   else {
@@ -61,13 +132,15 @@ export function constraintKey(cls: PodClass): string {
 /** Every member of every moving class waiting, per group of pods that want the same kind of node. */
 export function demandBook(movingClasses: readonly PodClass[]): DemandBook {
   // Demand still waiting, per group of pods that want the same kind of node.
-  const groupOf = new Map<PodClass, string>();
+  const groups = new ByClass<string>(idSpan(movingClasses));
   const demand = new Map<string, Demand>();
+  const ofClass = new ByClass<Demand>(idSpan(movingClasses));
   for (const cls of movingClasses) {
     const g = constraintKey(cls);
-    groupOf.set(cls, g);
+    groups.set(cls, g);
     let d = demand.get(g);
     if (!d) demand.set(g, (d = { requests: {}, count: 0 }));
+    ofClass.set(cls, d);
     // As adding the class's requests once per member, resource by resource (the same sums, without a pass per pod).
     const req = cls.spec.requests;
     for (const key in req) {
@@ -78,5 +151,5 @@ export function demandBook(movingClasses: readonly PodClass[]): DemandBook {
     }
     d.count += cls.members.length;
   }
-  return { groupOf, demand };
+  return { groupOf: (cls) => groups.get(cls), demand, demandOf: (cls) => ofClass.get(cls) };
 }

@@ -9,6 +9,7 @@ import { MONOTONE_PLUGINS, runFilters } from '../predicates/index.js';
 import type { PlanNode } from '../plan-node.js';
 import type { PodClass } from '../pod-classes.js';
 import { fits } from '../resources.js';
+import { ByClass, idSpan } from './by-class.js';
 import { complementer } from './complement.js';
 import type { DemandBook } from './demand.js';
 import { newNodeOpener } from './new-node-choice.js';
@@ -34,16 +35,15 @@ export function firstFit(
   options: FirstFitOptions = {},
 ): PendingClass[] {
   const { ctx, open } = state;
-  const { groupOf } = book;
   const openNode = newNodeOpener(state, templates, book);
 
   // First-fit decreasing, class by class; pods that fit nowhere are retried after the others (affinity targets may follow).
   const order = [...movingClasses].sort((a, b) => b.spec.priority - a.spec.priority || size(b.spec) - size(a.spec) || a.id - b.id);
   // Each class's members not placed yet, consumed from `head`; a new node may also take members of later classes (below).
-  const queues = new Map<PodClass, ClassQueue>();
+  const queues = new ByClass<ClassQueue>(idSpan(movingClasses));
   const byGroup = new Map<string, PodClass[]>();
   for (const cls of order) {
-    const g = groupOf.get(cls) ?? '';
+    const g = book.groupOf(cls) ?? '';
     const list = byGroup.get(g);
     if (list) list.push(cls);
     else byGroup.set(g, [cls]);

@@ -41,7 +41,6 @@ export type NewNodeOpener = (cls: PodClass) => PlanNode | null;
 
 export function newNodeOpener(state: PackState, templates: readonly Template[], book: DemandBook): NewNodeOpener {
   const { ctx, zoneCounts } = state;
-  const { groupOf, demand } = book;
   /**
    * Templates that pass the label/taint/volume predicates, grouped by (VNG, instance type): cached per constraint key, since
    * most classes share one. Resource fit is then checked per pair on its first template (zones of a pair share allocatable);
@@ -52,7 +51,7 @@ export function newNodeOpener(state: PackState, templates: readonly Template[], 
   const pairsOf = (cls: PodClass): Pair[] => {
     let pairs = pairCache.get(cls);
     if (pairs) return pairs;
-    const key = groupOf.get(cls) ?? constraintKey(cls);
+    const key = book.groupOf(cls) ?? constraintKey(cls);
     let all = pairsByConstraint.get(key);
     if (!all) {
       const byName = new Map<string, Pair>();
@@ -76,7 +75,7 @@ export function newNodeOpener(state: PackState, templates: readonly Template[], 
   return (cls: PodClass): PlanNode | null => {
     const pairs = pairsOf(cls);
     if (pairs.length === 0) return null;
-    const d = demand.get(groupOf.get(cls) ?? '');
+    const d = book.demandOf(cls);
     // Rank (VNG, type) pairs by price per waiting pod (then more pods per node, lower price, name); take the best, and only
     // when none of its zones passes every filter, the next best. Zones least used by the VNG first.
     const scored = pairs.map((p) => {

@@ -93,7 +93,7 @@ export function placeMovingMany(
     for (let i = 0; i < k; i++) state.ctx.countPod(cls, node, 1);
   }
   for (let i = from; i < to; i++) node.movedPods.push(items[i] as number);
-  const d = book.demand.get(book.groupOf.get(cls) ?? '');
+  const d = book.demandOf(cls);
   if (d) {
     for (const key in req) {
       const sub = req[key] ?? 0;

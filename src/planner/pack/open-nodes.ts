@@ -5,6 +5,7 @@
 import type { PlanNode } from '../plan-node.js';
 import type { PodClass } from '../pod-classes.js';
 import { FreeTree } from '../free-tree.js';
+import { ByClass } from './by-class.js';
 import { firstUntoleratedTaint } from '../selectors.js';
 
 /** Nodes with one set of hard taints, and their free room. */
@@ -23,7 +24,7 @@ export class OpenNodes {
   private readonly groupList: TaintGroup[] = [];
   private readonly groupOf: string[] = [];
   /** Per class: the trees of the groups it tolerates, among the first `seen` groups (extended when groups are added). */
-  private readonly tolerated = new Map<PodClass, { trees: FreeTree[]; seen: number }>();
+  private readonly tolerated = new ByClass<{ trees: FreeTree[]; seen: number }>();
   constructor(private readonly ctxNodes: readonly PlanNode[]) {}
 
   add(node: PlanNode): void {

@@ -12,7 +12,7 @@ import type { Template } from './templates.js';
 /** Places moving pod `podIndex` (of class `cls`) on `node` and takes it off its group's waiting demand. */
 export function placeMoving(state: PackState, book: DemandBook, cls: PodClass, node: PlanNode, podIndex: number): void {
   state.ctx.place(cls, node, podIndex);
-  const d = book.demand.get(book.groupOf.get(cls) ?? '');
+  const d = book.demandOf(cls);
   if (d) {
     subtractInto(d.requests, cls.spec.requests);
     d.count -= 1;

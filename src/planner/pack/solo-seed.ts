@@ -12,7 +12,7 @@ import type { PodClass } from '../pod-classes.js';
 import { fits } from '../resources.js';
 import type { Demand, DemandBook } from './demand.js';
 import { placeMoving } from './place.js';
-import type { ClassQueue, PackState } from './state.js';
+import type { ClassQueue, ClassQueues, PackState } from './state.js';
 
 const HOSTNAME = 'kubernetes.io/hostname';
 /** Classes with waiting pods looked at per node opened, so a group of thousands of such classes stays cheap. */
@@ -60,7 +60,7 @@ export function soloSeeder(
   state: PackState,
   book: DemandBook,
   byGroup: ReadonlyMap<string, readonly PodClass[]>,
-  queues: ReadonlyMap<PodClass, ClassQueue>,
+  queues: ClassQueues,
 ): SoloSeeder {
   const { ctx, open } = state;
   const groups = new Map<string, SoloGroup>();
@@ -141,10 +141,10 @@ export function soloSeeder(
       for (const g of groups.values()) g.live = 0;
     },
     seed(node: PlanNode, opener: PodClass): void {
-      const g = groups.get(book.groupOf.get(opener) ?? '');
+      const g = groups.get(book.groupOf(opener) ?? '');
       if (!g) return;
       while (g.live < g.classes.length && waiting(g.classes[g.live] as PodClass) === 0) g.live++;
-      const need = nodesByResources(book.demand.get(book.groupOf.get(opener) ?? ''), node);
+      const need = nodesByResources(book.demandOf(opener), node);
       for (let j = g.live, tried = 0; j < g.classes.length && tried < SEED_WINDOW; j++) {
         const c = g.classes[j] as PodClass;
         if (c === opener || c.spec.priority !== opener.spec.priority || waiting(c) === 0) continue;

@@ -35,6 +35,11 @@ export interface ClassQueue {
   turnPassed: boolean;
 }
 
+/** First fit's queues by class (read and consumed by the phases that open nodes). */
+export interface ClassQueues {
+  get(cls: PodClass): ClassQueue | undefined;
+}
+
 /** Moving pods still without a node after a pass, by class. */
 export interface PendingClass {
   readonly cls: PodClass;

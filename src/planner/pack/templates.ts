@@ -57,14 +57,19 @@ interface KeptTemplate {
 /**
  * Templates kept from one solve to the next: the autoscaler (sim/autoscaler.ts, expected-fleet.ts) solves again and again
  * with the same catalog, observed resources and DaemonSets, and VNGs that differ only in their limits and in the types and
- * zones left out. Kept per those objects (weakly: nothing outlives them), then per VNG shape (every VNG field a template
- * reads), allocatable options, instance type, zone and region. Only when no DaemonSet has a claim: a claim's volume needs
- * depend on the claims each solve's cluster holds. A kept node is shared by the solves: nothing changes a template node.
- * The whole list is kept too, per the VNGs' shapes, instance types and zones (their limits are not part of a template):
- * a solve like an earlier one gets the very same Templates object, so what the phases derive from the list alone (pairs
- * per constraint key, downsizing candidates, spread domains of the templates) is kept with it.
+ * zones left out; and the plan, its expected fleet and a rehearsal of it (or the next chaos run, a world like the last one)
+ * meet the same observed resources and DaemonSets again in other objects. Kept per catalog (weakly), then per the content
+ * of the observed resources and of the DaemonSets (worldKey: equal content, equal templates), then per VNG shape (every VNG
+ * field a template reads), allocatable options, instance type, zone and region. Only when no DaemonSet has a claim: a
+ * claim's volume needs depend on the claims each solve's cluster holds. A kept node is shared by the solves: nothing
+ * changes a template node. The whole list is kept too, per the VNGs' shapes, instance types and zones (their limits are not
+ * part of a template): a solve like an earlier one gets the very same Templates object, so what the phases derive from the
+ * list alone (pairs per constraint key, downsizing candidates, spread domains of the templates) is kept with it.
  */
-const kept = new WeakMap<Catalog, WeakMap<ReadonlyMap<string, NodeResources>, WeakMap<readonly DaemonSet[], KeptTemplates>>>();
+const kept = new WeakMap<Catalog, Map<string, KeptTemplates>>();
+
+/** The most observed/DaemonSet contents kept per catalog (the map starts again beyond). */
+const MAX_WORLDS = 16;
 
 interface KeptTemplates {
   /** Per VNG shape (shapeKey): its kept templates. */
@@ -73,20 +78,51 @@ interface KeptTemplates {
   readonly lists: Map<string, Templates>;
 }
 
-/** The most whole lists kept per catalog, observed map and DaemonSets (the map starts again beyond). */
+/** The most whole lists kept per catalog, observed resources and DaemonSets (the map starts again beyond). */
 const MAX_LISTS = 256;
 
 /** The kept templates of one VNG shape (and region): by instance type, then zone (null: no zone). */
 type KeptOfShape = Map<string, Map<string | null, KeptTemplate>>;
 
+/** The text of each observed map and DaemonSet list met, made once per object. */
+const observedTexts = new WeakMap<ReadonlyMap<string, NodeResources>, string>();
+const daemonSetTexts = new WeakMap<readonly DaemonSet[], string>();
+
+/**
+ * Everything of the observed resources and the DaemonSets a template reads, as text: the observed entries in order, and per
+ * DaemonSet (in order: templates name theirs by position) its namespace, name and pod template (not its uid).
+ */
+function worldKey(observed: ReadonlyMap<string, NodeResources>, daemonSets: readonly DaemonSet[]): string {
+  let o = observedTexts.get(observed);
+  if (o === undefined) observedTexts.set(observed, (o = JSON.stringify([...observed])));
+  let d = daemonSetTexts.get(daemonSets);
+  if (d === undefined) daemonSetTexts.set(daemonSets, (d = JSON.stringify(daemonSets.map((x) => [x.namespace, x.name, x.template]))));
+  return `${o}\u0001${d}`;
+}
+
+/**
+ * The kept templates found before for these very objects (catalog, observed map, DaemonSet list): the solves of one world
+ * pass the same objects again and again, and finding them so costs less than reading the world's text.
+ */
+const byObjects = new WeakMap<Catalog, WeakMap<ReadonlyMap<string, NodeResources>, WeakMap<readonly DaemonSet[], KeptTemplates>>>();
+
 function keptFor(input: SolveInput): KeptTemplates {
-  let byObserved = kept.get(input.catalog);
-  if (!byObserved) kept.set(input.catalog, (byObserved = new WeakMap()));
+  let byObserved = byObjects.get(input.catalog);
+  if (!byObserved) byObjects.set(input.catalog, (byObserved = new WeakMap()));
   let byDaemonSets = byObserved.get(input.observed);
   if (!byDaemonSets) byObserved.set(input.observed, (byDaemonSets = new WeakMap()));
   const daemonSets = input.cluster.daemonSets;
-  let k = byDaemonSets.get(daemonSets);
-  if (!k) byDaemonSets.set(daemonSets, (k = { byShape: new Map(), lists: new Map() }));
+  const found = byDaemonSets.get(daemonSets);
+  if (found !== undefined) return found;
+  let byWorld = kept.get(input.catalog);
+  if (!byWorld) kept.set(input.catalog, (byWorld = new Map()));
+  const key = worldKey(input.observed, daemonSets);
+  let k = byWorld.get(key);
+  if (!k) {
+    if (byWorld.size >= MAX_WORLDS) byWorld.clear();
+    byWorld.set(key, (k = { byShape: new Map(), lists: new Map() }));
+  }
+  byDaemonSets.set(daemonSets, k);
   return k;
 }
 

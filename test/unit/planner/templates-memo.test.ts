@@ -6,9 +6,16 @@ import { buildTemplates, type Templates } from '../../../src/planner/pack/templa
 import type { SolveInput } from '../../../src/planner/pack/types.js';
 import { packInput, packSpecArb } from '../../arbitraries/index.js';
 
-/** Templates of `input` built anew: a new observed map (same content) is a key the kept templates do not know. */
+let freshCount = 0;
+
+/**
+ * Templates of `input` built anew: an observed map with one more entry, for a name no instance type has (no template reads
+ * it), is content the kept templates do not know.
+ */
 function fresh(input: SolveInput): Templates {
-  const again = { ...input, observed: new Map(input.observed) };
+  freshCount += 1;
+  const unread = { capacity: {}, allocatable: {} };
+  const again = { ...input, observed: new Map([...input.observed, [`no-such-type-${freshCount}`, unread]]) };
   const { daemonClasses, daemonNameOf } = packClasses(again);
   return buildTemplates(again, daemonClasses, daemonNameOf);
 }
@@ -64,5 +71,20 @@ describe('templates kept from one solve to the next', () => {
     if (input.vngs[0] !== undefined && input.vngs[0].instanceTypes.length > 0 && a.templates.length > 0) expect(c).not.toBe(a);
     const keptNodes = new Set(a.templates.map((t) => t.node));
     for (const t of c.templates) expect(keptNodes.has(t.node)).toBe(true);
+  });
+
+  it('a world with the same observed resources and DaemonSets in new objects (new uids) gets the same list; other DaemonSets another', () => {
+    const input = packInput(fc.sample(packSpecArb, { numRuns: 1, seed: 11 })[0] as Parameters<typeof packInput>[0]);
+    const a = built(input);
+    const daemonSets = input.cluster.daemonSets.map((d, i) => ({ ...d, uid: `other-${i}`, template: { ...d.template } }));
+    const same = { ...input, observed: new Map(input.observed), cluster: { ...input.cluster, daemonSets } };
+    expect(built(same)).toBe(a);
+    const first = input.cluster.daemonSets[0];
+    if (first === undefined) return;
+    const heavier = [{ ...first, template: { ...first.template, requests: { ...first.template.requests, cpu: (first.template.requests['cpu'] ?? 0) + 1 } } }, ...input.cluster.daemonSets.slice(1)];
+    const other = { ...input, cluster: { ...input.cluster, daemonSets: heavier } };
+    const b = built(other);
+    expect(b).not.toBe(a);
+    expect(comparable(b)).toEqual(comparable(fresh(other)));
   });
 });

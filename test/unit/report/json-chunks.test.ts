@@ -29,4 +29,20 @@ describe('jsonChunks', () => {
     for (const value of values) for (const depth of [0, 1, 2, 3]) expect(joined(value, depth)).toBe(JSON.stringify(value, null, 2));
     expect(joined(undefined)).toBe('');
   });
+
+  it('writes long lists of leaves (written in batches) as JSON.stringify does, toJSON called with the index in the whole list', () => {
+    const fn = (): number => 1;
+    const items: unknown[] = Array.from({ length: 1203 }, (_, i) => ({ i, name: `p-${i}`, tags: ['a', { deep: [i, null] }], gone: undefined }));
+    items[3] = undefined;
+    items[501] = fn;
+    items[999] = 'text with\nnewline';
+    const withToJson = [...items];
+    withToJson[700] = { toJSON: (key: string) => `at ${key}` };
+    for (const list of [items, withToJson]) {
+      for (const value of [list, { pods: list, n: 1 }, { a: { b: list } }]) {
+        for (const depth of [1, 2, 3, 4]) expect(joined(value, depth)).toBe(JSON.stringify(value, null, 2));
+      }
+    }
+    expect(joined({ pods: withToJson }, 2)).toContain('"at 700"');
+  });
 });
