@@ -1,35 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { RunScheduler, runPodOf, type RunNode, type RunPod } from '../../../src/planner/run-scheduler.js';
-import { affinityTerm, GI, HOSTNAME, podSpec, sel, spread, ZONE, type PodInput } from '../../helpers/sched.js';
-
-const none = { namespaces: [], pvcs: [], pvs: [], storageClasses: [] };
+import { RunScheduler, type RunNode, type RunPod } from '../../../src/planner/run-scheduler.js';
+import { affinityTerm, GI, HOSTNAME, sel, spread, ZONE, type PodInput } from '../../helpers/sched.js';
+import { NO_CATALOG, runPod, seeded } from '../../helpers/run-sched.js';
 
 function node(name: string, cpu: number, zone: string, pods = 10): RunNode {
   return { name, labels: { [HOSTNAME]: name, [ZONE]: zone }, taints: [], allocatable: { cpu, memory: 8 * GI, pods }, instanceType: null, zone };
 }
 
-function pod(key: string, cpu: number, extra: PodInput = {}): RunPod {
-  return runPodOf(key, 'default', extra.labels ?? { app: key }, podSpec({ requests: { cpu }, ...extra }));
-}
-
-/** A small seeded generator (mulberry32), so the random cases are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('RunScheduler.best with roomless', () => {
   it('a pod with spread rules that found no node with room then looks at the one new node alone, as the full search would', () => {
-    const s = new RunScheduler(none);
+    const s = new RunScheduler(NO_CATALOG);
     s.addNode(node('a', 1000, 'z1'), true);
     const spreadPod = (key: string): RunPod =>
-      pod(key, 800, { labels: { app: 'web' }, topologySpread: [spread(ZONE, sel({ app: 'web' }), { whenUnsatisfiable: 'DoNotSchedule' })] });
+      runPod(key, 800, { labels: { app: 'web' }, topologySpread: [spread(ZONE, sel({ app: 'web' }), { whenUnsatisfiable: 'DoNotSchedule' })] });
     const first = spreadPod('p1');
     const second = spreadPod('p2');
     s.know(first);
@@ -47,13 +30,13 @@ describe('RunScheduler.best with roomless', () => {
   });
 
   it('gives the node the full search gives while nodes come one at a time and the others only fill up (random clusters and pods)', () => {
-    const next = prng(7);
+    const next = seeded(7);
     let roomlessCalls = 0;
     let placedThatWay = 0;
     for (let round = 0; round < 60; round++) {
       // Two schedulers fed the same: `full` always searches every node, `fast` is told the one new node and the memo.
-      const full = new RunScheduler(none);
-      const fast = new RunScheduler(none);
+      const full = new RunScheduler(NO_CATALOG);
+      const fast = new RunScheduler(NO_CATALOG);
       const zones = ['z1', 'z2', 'z3'];
       const addNode = (n: RunNode, schedulable: boolean): void => {
         full.addNode(n, schedulable);
@@ -73,7 +56,7 @@ describe('RunScheduler.best with roomless', () => {
               : r < 0.75
                 ? { nodeSelector: { [ZONE]: 'z2' }, topologySpread: [spread(HOSTNAME, sel({ app }))] }
                 : {};
-        pending.push(pod(`p${round}-${i}`, cpu, { labels: { app, i: String(i) }, ...extra }));
+        pending.push(runPod(`p${round}-${i}`, cpu, { labels: { app, i: String(i) }, ...extra }));
       }
       for (const p of pending) {
         full.know(p);
