@@ -4,16 +4,17 @@
  *
  * 1. The batch's old nodes are cordoned (every selected old node from the start with cordonAllAtStart) and its pods are
  *    evicted. Their replacements arrive in waves, each queued in kube-scheduler's order (priority, then arrival, then name):
- *    at once the ReplicaSet/Job replacements (with the pods already Pending, in the first batch); once the old pod is gone
- *    the StatefulSet pods; a PDB that allows fewer evictions than the batch needs lets the rest go one budget at a time,
+ *    the ReplicaSet/Job replacements as their pod is evicted, one request after the other at the run's pace (with the pods
+ *    already Pending, in the first batch); once the whole first wave is out the StatefulSet pods; a PDB that allows fewer evictions than the batch needs lets the rest go one budget at a time,
  *    each after the replacements before it run.
  * 2. kube-scheduler places each arriving pod on the feasible node with the highest default score (run-scheduler.ts): new
  *    nodes up so far, nodes that stay, old nodes not cordoned yet.
  * 3. The pods left go to the autoscaler, scaleUp() called as sim/autoscaler.ts calls it (scale-up-view.ts): the evicted pods
  *    still terminating on their old nodes count, and nodes still booting hold the pods an earlier scale-up meant for them.
- *    The new nodes turn Ready one after the other (smallest first, see readyOrder); each time kube-scheduler places what it
- *    can, so the first ones fill up and the last may not hold what the scale-up meant for them. The pods left make another
- *    round, until none is left or a round places nothing.
+ *    While a long batch's evictions still go out, the autoscaler looks once per period and the nodes it launched turn
+ *    Ready once their launch time has passed; after that the new nodes turn Ready one after the other (smallest first,
+ *    see readyOrder). Each time kube-scheduler places what it can, so the first ones fill up and the last may not hold
+ *    what the scale-up meant for them. The pods left make another round, until none is left or a round places nothing.
  * 4. The next batch starts once batchMinHealthyPercentage of the batch's pods are placed again: nodes still booting then,
  *    and the pods waiting for them, carry over into it (the autoscaler has launched for the pods still stuck by then).
  * 5. The batch's drained old nodes are terminated (shouldTerminateDrainedNodes); nodes that keep a pod stay, cordoned.
@@ -134,7 +135,10 @@ interface Launch {
 interface Booting {
   readonly node: Node;
   readonly pods: Entry[];
-  /** Seconds on the batch's clock (see `now`) at which it turns Ready while the batch's evictions still go out. */
+  /**
+   * The batch's clock (see `now`) from which it is up for the periods' looks while the batch's evictions still go out: a
+   * period that starts at or after it sees it Ready (it turned Ready before that period's look at its end).
+   */
   readyAt: number;
 }
 
@@ -285,11 +289,15 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   let currentBatch = 0;
   let batchSize = 0;
   let batchPlaced = 0;
-  /** Nodes launched and not Ready yet, in the order they turn Ready. */
+  /**
+   * Nodes launched and not Ready yet, in the order they turn Ready after the batch's evictions (by launch, then
+   * readyOrder); while the evictions go out, upDue takes those whose launch time has passed, wherever they are.
+   */
   const booting: Booting[] = [];
   /**
-   * The batch's clock while its first wave of evictions goes out (seconds since its first eviction, paced by `timing`);
-   * it does not run after that: the rounds after it bring nodes up in order, not by time.
+   * The batch's clock while its first wave of evictions goes out: the start of the autoscaler period being replayed, in
+   * seconds since the batch's first API request (paced by `timing`). It does not run after that: the rounds after it
+   * bring nodes up in order, not by time.
    */
   let now = 0;
   const timing = input.timing;
@@ -297,6 +305,11 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   const readyDelay = (instanceType: string): number =>
     timing === undefined ? 0 : Math.max(0, launchSeconds(timing, instanceType) - timing.autoscalerIntervalSeconds / 2);
   const roundsOf = new Map<number, number>();
+  /**
+   * Per batch, its scale-ups while its first wave went out (one per autoscaler period): MAX_ROUNDS counts the rounds after
+   * them, so that a long batch still gets the rounds that refill what kube-scheduler spread.
+   */
+  const periodRounds = new Map<number, number>();
 
   /** Per class id, the last pass in which the class found no node; and the last in which it found no node with room. */
   let failedIn = new Int32Array(0);
@@ -474,7 +487,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     return fresh.length;
   };
 
-  /** The first booting node turns Ready: its DaemonSet pods start, and kube-scheduler places what it can there. */
+  /** A booting node (the first one unless told) turns Ready: its DaemonSet pods start, and kube-scheduler places what it can there. */
   const nodeUp = (index = 0): void => {
     const [b] = booting.splice(index, 1);
     if (!b) return;
@@ -508,7 +521,8 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
       if (pending.length === before) idle += 1;
       else idle = 0;
       before = pending.length;
-      if (idle > 1 || (roundsOf.get(batch) ?? 0) >= MAX_ROUNDS || autoscale(batch) === 0) return;
+      const rounds = (roundsOf.get(batch) ?? 0) - (periodRounds.get(batch) ?? 0);
+      if (idle > 1 || rounds >= MAX_ROUNDS || autoscale(batch) === 0) return;
     }
   };
 
@@ -565,8 +579,9 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     const atOnce = firstWave.filter((p) => p.owner?.kind !== 'StatefulSet' || p.terminationGracePeriodSeconds === 0);
     const early = new Set(atOnce);
     const terminating: string[] = [];
+    // Nodes still booting from the batch before keep what was left of their launch when its evictions ended.
+    for (const x of booting) x.readyAt = Math.max(0, x.readyAt - now);
     now = 0;
-    for (const x of booting) x.readyAt = 0;
     evictionPeriods(firstWave, batchNodes.length, timing).forEach((these, period) => {
       if (period > 0) {
         now = period * (timing?.autoscalerIntervalSeconds ?? 0);
@@ -576,6 +591,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
       arrive([...(b === 0 && period === 0 ? waiting : []), ...these.filter((p) => early.has(p))]);
       autoscale(batch);
     });
+    periodRounds.set(batch, roundsOf.get(batch) ?? 0);
     for (const k of terminating) {
       sched.removePod(k);
       pods.delete(k);

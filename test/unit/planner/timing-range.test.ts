@@ -58,7 +58,7 @@ describe('the plan states its time as a range', () => {
 
   it("the planner's model from a timing file's figures", () => {
     const t = timingModelFromFigures({ instanceBootSeconds: 0, nodeJoinSeconds: 0, nodeReadySeconds: 1, autoscalerIntervalSeconds: 5, podStartSeconds: 2, podReadySeconds: 0, clientQps: 7 }, 0.1);
-    expect(t).toMatchObject({ nodeLaunchSeconds: 3.5, podStartSeconds: 2, clientQps: 7, clientBurst: 40, spread: 0.1 });
+    expect(t).toMatchObject({ nodeLaunchSeconds: 3.5, podStartSeconds: 2, clientQps: 7, clientBurst: 40, autoscalerIntervalSeconds: 5, spread: 0.1 });
     expect(timingModelFromFigures({})).toEqual(DEFAULT_TIMING);
   });
 });
