@@ -16,8 +16,8 @@
  * The band is what a deterministic plan can promise against one seeded run: the rehearsal's own count moves by 2 or more
  * between seeds of the same world in about half the worlds, up to 6 (nodes turn Ready in a seeded order, evictions
  * straddle the autoscaler's 10-second passes). Measured over these 500 worlds with the world's own kube-scheduler
- * (sim/scheduler), expected - rehearsal per VNG of a completed run (the test prints it): -4: 1, -3: 4, -2: 27, -1: 68,
- * 0: 260, +1: 69, +2: 24, +3: 5 (458 VNG runs: 57% exact, 87% within 1, 98% within 2); the packing alone: +2 to -15 (29%
+ * (sim/scheduler), expected - rehearsal per VNG of a completed run (the test prints it): -4: 1, -3: 4, -2: 26, -1: 68,
+ * 0: 261, +1: 69, +2: 24, +3: 5 (458 VNG runs: 57% exact, 87% within 1, 98% within 2); the packing alone: +2 to -15 (29%
  * exact). (Before the world's autoscaler counted launched nodes registered but not Ready yet as the capacity they are, it
  * launched nodes for pods kube-scheduler had moved elsewhere meanwhile: 49% exact, 82% within 1.)
  */
