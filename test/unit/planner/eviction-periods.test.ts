@@ -9,7 +9,7 @@ import { evictionPeriods } from '../../../src/planner/expected-fleet.js';
 import { DEFAULT_TIMING } from '../../../src/planner/timing.js';
 import { cluster, deployment, oldNode } from '../sim/tiny-world.js';
 
-function pods(n: number): Pod[] {
+function pods(n: number): readonly Pod[] {
   return cluster([oldNode('old-1', 'i-0000000000000001a')], [deployment({ name: 'web', replicas: n, nodes: ['old-1'] })]).pods;
 }
 

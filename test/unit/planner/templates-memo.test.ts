@@ -80,6 +80,8 @@ describe('templates kept from one solve to the next', () => {
     const same = { ...input, observed: new Map(input.observed), cluster: { ...input.cluster, daemonSets } };
     expect(built(same)).toBe(a);
     const first = input.cluster.daemonSets[0];
+    // The drawn world has DaemonSets (else the half below would check nothing).
+    expect(first).toBeDefined();
     if (first === undefined) return;
     const heavier = [{ ...first, template: { ...first.template, requests: { ...first.template.requests, cpu: (first.template.requests['cpu'] ?? 0) + 1 } } }, ...input.cluster.daemonSets.slice(1)];
     const other = { ...input, cluster: { ...input.cluster, daemonSets: heavier } };
