@@ -5,8 +5,8 @@
  * 1. The batch's old nodes are cordoned (every selected old node from the start with cordonAllAtStart) and its pods are
  *    evicted. Their replacements arrive in waves, each queued in kube-scheduler's order (priority, then arrival, then name):
  *    the ReplicaSet/Job replacements as their pod is evicted, one request after the other at the run's pace (with the pods
- *    already Pending, in the first batch); once the whole first wave is out the StatefulSet pods; a PDB that allows fewer evictions than the batch needs lets the rest go one budget at a time,
- *    each after the replacements before it run.
+ *    already Pending, in the first batch); once the whole first wave is out the StatefulSet pods; a PDB that allows fewer
+ *    evictions than the batch needs lets the rest go one budget at a time, each after the replacements before it run.
  * 2. kube-scheduler places each arriving pod on the feasible node with the highest default score (run-scheduler.ts): new
  *    nodes up so far, nodes that stay, old nodes not cordoned yet.
  * 3. The pods left go to the autoscaler, scaleUp() called as sim/autoscaler.ts calls it (scale-up-view.ts): the evicted pods
