@@ -6,7 +6,7 @@
 import type { MigrationParams } from '../model/params.js';
 import type { Node } from '../model/types.js';
 import type { PdbState } from './pdb.js';
-import { apiCallsSeconds, launchSeconds, replacementReadyRange, type TimingModel } from './timing.js';
+import { apiCallsSeconds, drainOverheadRequests, launchSeconds, replacementReadyRange, type TimingModel } from './timing.js';
 
 export interface BatchNodeInfo {
   readonly node: Node;
@@ -171,7 +171,7 @@ function estimate(
   }
   // The drain's API requests one after the other (a cordon, its Event and an eviction per pod, the state saved around
   // them) under the client-side rate limit; never less than the fixed cordon-and-evict allowance.
-  const evictSeconds = Math.max(timing.cordonAndEvictSeconds, apiCallsSeconds(timing, pods + members.length * 2 + 2, pods));
+  const evictSeconds = Math.max(timing.cordonAndEvictSeconds, apiCallsSeconds(timing, pods + drainOverheadRequests(members.length), pods));
   const estimatedSeconds = evictSeconds + launch + grace + timing.podStartSeconds + extra + timing.terminateSeconds;
   const varying = (launch + timing.podStartSeconds + (Number.isFinite(extra) ? extra : 0)) * timing.spread;
   const replacementReady = replacementReadyRange(timing, launch, grace);

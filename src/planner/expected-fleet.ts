@@ -34,7 +34,7 @@ import { classKeyer } from './pod-classes.js';
 import { RunScheduler, type RunPod } from './run-scheduler.js';
 import { bootingNodeModel, daemonPodBase, scaleUp, type LaunchContext, type LaunchedNode } from './scale-up.js';
 import { scaleUpInputOf, type BootingView } from './scale-up-view.js';
-import { apiCallsSeconds, launchSeconds, type TimingModel } from './timing.js';
+import { apiCallsSeconds, drainOverheadRequests, launchSeconds, type TimingModel } from './timing.js';
 import { WaitQueue } from './wait-queue.js';
 import type { ProgressSink } from '../model/progress.js';
 
@@ -651,8 +651,8 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
 
 /**
  * The first wave's evictions (in the engine's order) by the autoscaler period whose look first sees them Pending: eviction
- * i goes out once the batch's i + 1 evictions and its cordons (a cordon and an Event per node, the state saved around
- * them: the batch estimate's count, batches.ts) have had their round trips under the client's rate limit. The first look
+ * i goes out once the batch's i + 1 evictions and its other requests (drainOverheadRequests, as the batch estimate
+ * counts them) have had their round trips under the client's rate limit. The first look
  * sees what went out in the first full period: a batch evicted within one period gets one scale-up, as before (the
  * rehearsal's look falls inside so short a span only sometimes: sim-planner-agreement's 500 worlds keep their spread).
  * Without a timing model, one period holds them all.
@@ -664,7 +664,7 @@ export function evictionPeriods(
 ): Pod[][] {
   if (timing === undefined || timing.autoscalerIntervalSeconds <= 0 || firstWave.length === 0) return [[...firstWave]];
   const periods: Pod[][] = [];
-  const cordons = nodes * 2 + 2;
+  const cordons = drainOverheadRequests(nodes);
   firstWave.forEach((p, i) => {
     const at = apiCallsSeconds(timing, cordons + i + 1, i + 1);
     const period = Math.floor(at / timing.autoscalerIntervalSeconds);

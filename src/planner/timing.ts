@@ -56,6 +56,14 @@ export const DEFAULT_TIMING: TimingModel = {
 };
 
 /**
+ * The requests a batch's drain makes besides its evictions: a cordon and its Event per node, and the state saved around
+ * them. The batch estimate (batches.ts) and the expected fleet's eviction pace (expected-fleet.ts) both count them.
+ */
+export function drainOverheadRequests(nodes: number): number {
+  return nodes * 2 + 2;
+}
+
+/**
  * Seconds the executor needs for `calls` Kubernetes API requests made one after the other, `evictions` of them evictions:
  * each takes its round trip, and once the burst is spent no more than `clientQps` go out per second.
  */
