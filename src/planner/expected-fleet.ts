@@ -142,6 +142,12 @@ interface Booting {
   readyAt: number;
 }
 
+/** A node brought up: its launch, and its readyAt. */
+interface LastUp {
+  readonly launch: Launch;
+  readonly readyAt: number;
+}
+
 /**
  * The order a scale-up's nodes turn Ready in: smallest first (by cpu, then memory, then launch order). Real launches finish
  * in no set order; of the fixed orders tried against the rehearsal's seeded ones, this one matched its node counts best.
@@ -294,6 +300,8 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
    * readyOrder); while the evictions go out, upDue takes those whose launch time has passed, wherever they are.
    */
   const booting: Booting[] = [];
+  /** The last node runUntil brought up: its launch and its readyAt. */
+  let lastUp: LastUp | null = null;
   /**
    * The batch's clock while its first wave of evictions goes out: the start of the autoscaler period being replayed, in
    * seconds since the batch's first API request (paced by `timing`). It does not run after that: the rounds after it
@@ -426,6 +434,8 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     const stuck: Entry[] = [];
     for (let i = 0; i < pending.length; i++) if (pending.at(i).coveredBy === null) stuck.push(pending.at(i));
     if (stuck.length === 0) return 0;
+    // sim/autoscaler.ts hands scaleUp() its pending pods by namespace/name; its answers come back in that order.
+    stuck.sort((a, b) => cmp(a.run.key, b.run.key));
     const view: BootingView[] = booting.map((b) => ({
       node: b.node,
       pods: b.pods.filter((e) => e.pod.owner?.kind === 'DaemonSet' || e.coveredBy === b.node.name),
@@ -492,6 +502,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     const [b] = booting.splice(index, 1);
     if (!b) return;
     const l = launches.get(b.node.name) as Launch;
+    lastUp = { launch: l, readyAt: b.readyAt };
     nodes.set(b.node.name, b.node);
     sched.addNode(b.node, true);
     for (const d of l.daemonPods) {
@@ -512,6 +523,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   const runUntil = (batch: number, stop: () => boolean): void => {
     let idle = 0;
     let before = pending.length;
+    lastUp = null;
     while (!stop()) {
       if (booting.length > 0) {
         nodeUp();
@@ -523,6 +535,17 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
       before = pending.length;
       const rounds = (roundsOf.get(batch) ?? 0) - (periodRounds.get(batch) ?? 0);
       if (idle > 1 || rounds >= MAX_ROUNDS || autoscale(batch) === 0) return;
+    }
+    // The nodes one look launched turn Ready within moments of each other: those of the last node's launch that are not
+    // slower to boot (readyAt) turn Ready with it, not after the next batch's evictions (which they would otherwise see
+    // still booting). lastUp is set by nodeUp, which TypeScript's narrowing does not see.
+    const up = lastUp as LastUp | null;
+    if (up === null) return;
+    for (let i = 0; i < booting.length; ) {
+      const b = booting[i] as Booting;
+      const l = launches.get(b.node.name) as Launch;
+      if (l.batch === up.launch.batch && l.round === up.launch.round && b.readyAt <= up.readyAt) nodeUp(i);
+      else i += 1;
     }
   };
 

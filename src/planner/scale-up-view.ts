@@ -34,7 +34,10 @@ export interface RunViewInput {
   readonly launched: readonly LaunchedNode[];
   /** Nodes launched and not Ready yet, with their DaemonSet pods and the pods an earlier scale-up meant for them. */
   readonly booting: readonly BootingView[];
-  /** The pods kube-scheduler could not place, as the scheduler knows them. */
+  /**
+   * The pods kube-scheduler could not place, as the scheduler knows them, in the order scaleUp() is to see them (the
+   * world's autoscaler hands them over by namespace/name): its answers come back in this order.
+   */
   readonly pending: readonly RunPod[];
   /** The whole cluster, every node and pod as they are (as sim/autoscaler.ts builds it): slower, the same answer. */
   readonly whole?: boolean;
@@ -144,12 +147,12 @@ function withRoomTaken(n: Node, taken: ResourceList): Node {
 /** The scale-up input: the view of `nodes` and `pods`, the pending pods, the VNGs' headroom. */
 function inputOf(input: RunViewInput, nodes: Node[], pods: Pod[]): ScaleUpInput {
   sortedByName(nodes);
-  const waiting: Pod[] = [];
-  for (const r of input.pending) {
+  // In the caller's order (scaleUp() answers pod by pod in it): one pod of the view for each pending pod.
+  const pending: Pod[] = input.pending.map((r) => {
     const p = input.pods.get(r.key);
-    if (p !== undefined) waiting.push(placedOn(p, null, r.classKey));
-  }
-  const pending = byName(waiting);
+    if (p === undefined) throw new Error(`scale-up view: pending pod ${r.key} is not one the scheduler holds`);
+    return placedOn(p, null, r.classKey);
+  });
   return {
     view: { ...input.cluster, nodes, pods: byName(pods), pdbs: [], workloads: [] },
     pending,
