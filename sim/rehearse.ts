@@ -30,6 +30,7 @@ export async function rehearse(
     params: inputs.params,
     ...(inputs.plannerTiming !== undefined ? { timing: inputs.plannerTiming } : {}),
     allowArchitectureChange: options.allowArchitectureChange === true,
+    ...(options.capacity === 'engine' ? { launcher: 'engine' as const } : {}),
     ...(options.sources ? { sources: options.sources } : {}),
     ...(options.allocatable ? { allocatable: options.allocatable } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),

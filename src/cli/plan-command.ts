@@ -51,6 +51,8 @@ export interface PlanOptions {
   drainTimeThreshold?: string;
   batchTimeBudget?: string;
   cordonAllAtStart?: boolean;
+  /** Who launches the new nodes in the run planned, as run's --capacity: external (default), kwok or ec2. */
+  capacity?: string;
   /** plan and simulate: a timing file written by calibrate, or a built-in model (eks, kwok). */
   timing?: string;
   vmMemoryOverheadPercent?: string;
@@ -148,6 +150,7 @@ export function planFromOptions(opts: PlanOptions, live?: () => Cluster, reporte
     params,
     sources: { cluster: opts.cluster ?? liveSource(opts), vngs: vngSource.source },
     allowArchitectureChange: opts.allowArchitectureChange === true,
+    ...(opts.capacity === 'kwok' || opts.capacity === 'ec2' ? { launcher: 'engine' as const } : {}),
     ...(allocatable !== undefined ? { allocatable } : {}),
     ...(reporter !== undefined ? { onProgress: (s: ProgressStep) => reporter.step(s) } : {}),
   });
@@ -266,7 +269,12 @@ export function planCommand(): Command {
     .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'json', 'markdown', 'html']).default('text'))
     .option('--plan-out <file>', 'also write the versioned plan (JSON) that simulate and run read')
     .option('--html-out <file>', 'also write the report as one self-contained HTML file (charts included, nothing loaded from the network)')
-    .option('--timing <file>', 'the timing model for the batch times: a file written by vngshift calibrate, or eks (default) or kwok');
+    .option('--timing <file>', 'the timing model for the batch times: a file written by vngshift calibrate, or eks (default) or kwok')
+    .addOption(
+      new Option('--capacity <provider>', "who launches the new nodes in the run planned, as for run: external (Ocean or another autoscaler, on its own loop) or kwok/ec2 (the executor, at each reconcile); the expected fleet follows")
+        .choices(['external', 'kwok', 'ec2'])
+        .default('external'),
+    );
   return withProgressFlags(cmd)
     .action(async (opts: PlanOptions & ProgressFlags) => {
       const reporter = makeReporter('plan', opts);

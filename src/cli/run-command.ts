@@ -813,6 +813,7 @@ async function planForRun(v: Validated, opts: RunOptions, log: (line: string) =>
     params: v.params ?? parseParams({}, 'flags'),
     sources: { cluster: source.source, vngs: v.vngsSource },
     allowArchitectureChange: opts.allowArchitectureChange === true,
+    ...(v.capacity !== 'external' ? { launcher: 'engine' as const } : {}),
     ...(allocatable !== undefined ? { allocatable } : {}),
   });
 }

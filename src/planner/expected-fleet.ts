@@ -67,6 +67,11 @@ export interface ExpectedFleetInput {
     TimingModel,
     'autoscalerIntervalSeconds' | 'clientQps' | 'clientBurst' | 'apiLatencySeconds' | 'evictLatencySeconds' | 'nodeLaunchSeconds' | 'acceleratedNodeLaunchSeconds'
   >;
+  /**
+   * Who launches (plan.ts PlanInput.launcher). 'engine': vngshift's executor launches at its reconcile, once the step that
+   * evicted the batch's first wave is over, so the first wave gets one scale-up, not one per autoscaler period.
+   */
+  readonly launcher?: 'autoscaler' | 'engine';
   /** Told after each batch is replayed (phase "expected fleet"); no effect on the fleet. */
   readonly onProgress?: ProgressSink;
   /** Hand scaleUp() the whole cluster, as sim/autoscaler.ts does, instead of the cut-down view (slower, same fleet). */
@@ -605,7 +610,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     // Nodes still booting from the batch before keep what was left of their launch when its evictions ended.
     for (const x of booting) x.readyAt = Math.max(0, x.readyAt - now);
     now = 0;
-    evictionPeriods(firstWave, batchNodes.length, timing).forEach((these, period) => {
+    evictionPeriods(firstWave, batchNodes.length, input.launcher === 'engine' ? undefined : timing).forEach((these, period) => {
       if (period > 0) {
         now = period * (timing?.autoscalerIntervalSeconds ?? 0);
         upDue();

@@ -32,6 +32,12 @@ export interface PlanInput {
   readonly catalog: Catalog;
   readonly params: MigrationParams;
   readonly timing?: TimingModel;
+  /**
+   * Who launches the new nodes in the run planned: an autoscaler on its own loop (default: Ocean, cluster-autoscaler), which
+   * looks once per autoscalerIntervalSeconds while a batch's evictions go out, or vngshift's executor (`run`/`simulate
+   * --capacity kwok|ec2`), which launches at its reconcile, after the step that evicted the batch's first wave.
+   */
+  readonly launcher?: 'autoscaler' | 'engine';
   readonly allocatable?: AllocatableOptions;
   /** Let pods with no architecture constraint move to another CPU architecture (their images must be multi-arch). */
   readonly allowArchitectureChange?: boolean;
@@ -439,6 +445,7 @@ export function buildPlan(input: PlanInput): Plan {
     observed,
     classKeys,
     timing,
+    ...(input.launcher === 'engine' ? { launcher: 'engine' as const } : {}),
     ...(input.onProgress ? { onProgress: input.onProgress } : {}),
   });
   const onDemandCost = costOf({ cluster, old, fresh: fleet.newNodes, catalog: input.catalog, staying: staying.list(), partial: !feasible });
