@@ -153,7 +153,8 @@ export function clusterFromValues(values: readonly TopLevelValue[], file: string
     else parseInto(object, file, lists);
   }
   const index = new WorkloadIndex(lists.workloads);
-  const pods: Pod[] = podObjects.map((object) => parsePod(viewOf(object, file), index));
+  const pods: Pod[] = [];
+  for (const object of podObjects) pods.push(parsePod(viewOf(object, file), index, pods[pods.length - 1] ?? null));
   return clusterOf(lists, pods, skippedKinds);
 }
 
@@ -180,7 +181,7 @@ export class ClusterBuilder {
       const key = `${object.kind}\u0000${namespaceOf(object)}\u0000${object.name}`;
       if (this.seen.has(key)) throw new InputError(this.file, objectLabel(object), '', 'expected each object once; found it twice');
       this.seen.add(key);
-      if (object.kind === 'Pod') this.pods.push(parsePodAlone(viewOf(object, this.file)));
+      if (object.kind === 'Pod') this.pods.push(parsePodAlone(viewOf(object, this.file), this.pods[this.pods.length - 1] ?? null));
       else parseInto(object, this.file, this.lists);
     }
   }

@@ -5,6 +5,7 @@ import { conditionTrue, enumString, objectOrEmpty, optString } from './fields.js
 import { annotationsOf, controllerOwnerOf, labelsOf, uidOf } from './metadata.js';
 import type { ObjectView } from './metadata.js';
 import { podScheduling } from './pod-scheduling.js';
+import { shared } from './same-value.js';
 
 const PHASES: readonly PodPhase[] = ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'];
 const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
@@ -38,8 +39,8 @@ export class WorkloadIndex {
   }
 }
 
-export function parsePod(view: ObjectView, workloads: WorkloadIndex): Pod {
-  const pod = parsePodAlone(view);
+export function parsePod(view: ObjectView, workloads: WorkloadIndex, previous: UnresolvedPod | null = null): Pod {
+  const pod = parsePodAlone(view, previous);
   resolveWorkload(pod, workloads);
   return pod;
 }
@@ -52,8 +53,11 @@ export function resolveWorkload(pod: UnresolvedPod, workloads: WorkloadIndex): v
   pod.workload = workloads.topLevel(pod.owner, pod.namespace);
 }
 
-/** The pod as parsePod reads it, but for its top-level workload (null until resolveWorkload). */
-export function parsePodAlone(view: ObjectView): UnresolvedPod {
+/**
+ * The pod as parsePod reads it, but for its top-level workload (null until resolveWorkload). Values equal to those of
+ * `previous` (the pod read before it) are taken from it (see same-value.ts).
+ */
+export function parsePodAlone(view: ObjectView, previous: UnresolvedPod | null = null): UnresolvedPod {
   const { ctx, body } = view;
   const spec = objectOrEmpty(ctx, body, 'spec', 'spec');
   const status = objectOrEmpty(ctx, body, 'status', 'status');
@@ -62,26 +66,27 @@ export function parsePodAlone(view: ObjectView): UnresolvedPod {
   const nodeName = optString(ctx, spec, 'nodeName', 'spec.nodeName');
   const scheduling = podScheduling(ctx, spec, 'spec', view.name);
   // Fields listed one by one (not spread): with 150,000 pods this keeps every Pod a compact object of one shape.
+  const p = previous ?? undefined;
   return {
-    requests: scheduling.requests,
-    nodeSelector: scheduling.nodeSelector,
-    requiredNodeAffinity: scheduling.requiredNodeAffinity,
-    tolerations: scheduling.tolerations,
-    hostPorts: scheduling.hostPorts,
-    podAffinity: scheduling.podAffinity,
-    podAntiAffinity: scheduling.podAntiAffinity,
-    topologySpread: scheduling.topologySpread,
-    volumes: scheduling.volumes,
+    requests: shared(p?.requests, scheduling.requests),
+    nodeSelector: shared(p?.nodeSelector, scheduling.nodeSelector),
+    requiredNodeAffinity: shared(p?.requiredNodeAffinity, scheduling.requiredNodeAffinity),
+    tolerations: shared(p?.tolerations, scheduling.tolerations),
+    hostPorts: shared(p?.hostPorts, scheduling.hostPorts),
+    podAffinity: shared(p?.podAffinity, scheduling.podAffinity),
+    podAntiAffinity: shared(p?.podAntiAffinity, scheduling.podAntiAffinity),
+    topologySpread: shared(p?.topologySpread, scheduling.topologySpread),
+    volumes: shared(p?.volumes, scheduling.volumes),
     priority: scheduling.priority,
     terminationGracePeriodSeconds: scheduling.terminationGracePeriodSeconds,
     uid: uidOf(view),
-    namespace: view.namespace,
+    namespace: shared(p?.namespace, view.namespace),
     name: view.name,
-    labels: labelsOf(view),
-    annotations,
+    labels: shared(p?.labels, labelsOf(view)),
+    annotations: shared(p?.annotations, annotations),
     nodeName: nodeName === null || nodeName === '' ? null : nodeName,
     phase: enumString(ctx, status, 'phase', 'status.phase', PHASES, 'Pending'),
-    owner,
+    owner: shared(p?.owner, owner),
     workload: null,
     isMirror: annotations[MIRROR_ANNOTATION] !== undefined,
     ready: conditionTrue(ctx, status, 'Ready', 'status', false),
