@@ -118,55 +118,15 @@ export function scaleUpInputOf(input: RunViewInput): ScaleUpInput {
     subtractInto(rest, counted.get(name) ?? {});
     nodes[at] = withRoomTaken(nodes[at] as Node, rest);
   }
-  // A booting node's pods class by class: those of the classes that count as they are, what the others request taken off
-  // its allocatable (integer sums: the same in any order; the view's pods are sorted by name after).
   for (const b of input.booting) {
     const rest: ResourceList = {};
-    for (const c of bootingClassesOf(b)) {
-      if (onCandidates.has(c.classKey)) for (const pod of c.pods) pods.push(placedOn(pod, b.node.name, c.classKey));
-      else addInto(rest, c.requested);
+    for (const { pod, classKey } of b.pods) {
+      if (onCandidates.has(classKey)) pods.push(placedOn(pod, b.node.name, classKey));
+      else addInto(rest, pod.requests);
     }
     nodes.push(withRoomTaken(b.node, rest));
   }
   return inputOf(input, nodes, pods);
-}
-
-/** The pods of one class on a booting node, and what they request together. */
-interface BootingClass {
-  readonly classKey: string;
-  readonly pods: Pod[];
-  readonly requested: ResourceList;
-}
-
-/**
- * Per booting node: its pods the last time it was seen, by class (classes in the order their first pod comes). A node
- * boots over several scale-ups, mostly with the same pods: the classes are made again only when its pods changed.
- */
-const bootingClasses = new WeakMap<Node, { readonly pods: readonly BootingPod[]; readonly classes: readonly BootingClass[] }>();
-
-function bootingClassesOf(b: BootingView): readonly BootingClass[] {
-  const known = bootingClasses.get(b.node);
-  if (known !== undefined && samePods(known.pods, b.pods)) return known.classes;
-  const byKey = new Map<string, BootingClass>();
-  for (const { pod, classKey } of b.pods) {
-    let c = byKey.get(classKey);
-    if (c === undefined) byKey.set(classKey, (c = { classKey, pods: [], requested: {} }));
-    c.pods.push(pod);
-    addInto(c.requested, pod.requests);
-  }
-  const classes = [...byKey.values()];
-  bootingClasses.set(b.node, { pods: [...b.pods], classes });
-  return classes;
-}
-
-function samePods(a: readonly BootingPod[], b: readonly BootingPod[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] as BootingPod;
-    const y = b[i] as BootingPod;
-    if (x !== y && (x.pod !== y.pod || x.classKey !== y.classKey)) return false;
-  }
-  return true;
 }
 
 /**
