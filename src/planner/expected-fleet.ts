@@ -30,6 +30,7 @@ import { observedResources } from '../catalog/observed.js';
 import type { MigrationParams } from '../model/params.js';
 import type { Cluster, Node, Pod, ResourceList, Vng } from '../model/types.js';
 import { clusterArchitectures } from './architecture-policy.js';
+import { NodesByKind } from './nodes-by-kind.js';
 import { classKeyer } from './pod-classes.js';
 import { RunScheduler, type RunPod } from './run-scheduler.js';
 import { bootingNodeModel, daemonPodBase, scaleUp, type LaunchContext, type LaunchedNode } from './scale-up.js';
@@ -212,7 +213,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   const oldNames = new Set(input.batches.flat());
 
   const sched = new RunScheduler(cluster);
-  const nodes = new Map<string, Node>();
+  const nodes = new NodesByKind();
   const pods = new Map<string, Pod>();
   const entries = new Map<Pod, Entry>();
   /**

@@ -264,6 +264,20 @@ export class RunScheduler {
     return (a['pods'] ?? 0) - (r['pods'] ?? 0) >= 1 && (a['cpu'] ?? 0) - (r['cpu'] ?? 0) >= cpu && (a['memory'] ?? 0) - (r['memory'] ?? 0) >= memory;
   }
 
+  /**
+   * The schedulable nodes with a pod slot and at least this much free cpu and memory (those hasRoom says yes for), in
+   * creation order, found in the free-room tree without visiting the others.
+   */
+  nodesWithRoom(cpu: number, memory: number): string[] {
+    this.ensure();
+    const out: string[] = [];
+    this.room.forEachAtLeast(0, cpu, memory, 1, (i) => {
+      const e = this.byOrder[i];
+      if (e?.schedulable && e.plan) out.push(e.info.name);
+    });
+    return out;
+  }
+
   /** Records a pod under another key, where it is (an evicted pod that terminates while its replacement takes its key). */
   rekey(key: string, next: RunPod): void {
     const entry = this.pods.get(key);

@@ -14,9 +14,10 @@
 import type { AllocatableOptions, NodeResources } from '../catalog/allocatable.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Cluster, Node, Pod, ResourceList, Vng } from '../model/types.js';
+import type { NodesByKind } from './nodes-by-kind.js';
 import { addInto, subtractInto } from './resources.js';
 import type { RunPod, RunScheduler } from './run-scheduler.js';
-import { vngsWithHeadroom, type LaunchedNode, type ScaleUpInput } from './scale-up.js';
+import { vngsWithHeadroom, vngUse, type LaunchedNode, type ScaleUpInput, type VngUse } from './scale-up.js';
 
 export interface RunViewInput {
   readonly cluster: Cluster;
@@ -26,8 +27,8 @@ export interface RunViewInput {
   readonly allocatable?: AllocatableOptions;
   readonly architectures: readonly string[] | null;
   readonly scheduler: RunScheduler;
-  /** The nodes that exist now, by name (cordoned ones marked unschedulable). */
-  readonly nodes: ReadonlyMap<string, Node>;
+  /** The nodes that exist now, by name and kind (cordoned ones marked unschedulable). */
+  readonly nodes: NodesByKind;
   /** Every pod the scheduler holds, by key: the pod whose scheduling fields its RunPod's spec and class key describe. */
   readonly pods: ReadonlyMap<string, Pod>;
   /** The VNG nodes launched so far (they count against the VNGs' limits). */
@@ -78,31 +79,29 @@ export function scaleUpInputOf(input: RunViewInput): ScaleUpInput {
     minCpu = Math.min(minCpu, r.spec.requests['cpu'] ?? 0);
     minMemory = Math.min(minMemory, r.spec.requests['memory'] ?? 0);
   }
-  // A node that takes no pod: one node of its kind stands for all (zones and domains are the same), with no room.
-  if (kindIds.size >= MAX_KINDS) {
-    kindIds.clear();
-    numbering += 1;
-  }
-  const standIn = new Map<number, Node>();
-  /** Nodes that take pods: where each is in `nodes`. */
+  /** Nodes that take pods (the schedulable nodes with room for the smallest pending pod): where each is in `nodes`. */
   const candidates = new Map<string, number>();
-  for (const n of sortedByName([...input.nodes.values()])) {
-    if (!n.unschedulable && n.ready && input.scheduler.hasRoom(n.name, minCpu, minMemory)) {
-      candidates.set(n.name, nodes.length);
-      nodes.push(n);
-      continue;
-    }
-    const kind = kindOf(n);
-    if (!standIn.has(kind)) {
-      const rep: Node = { ...n, allocatable: {} };
+  for (const name of input.scheduler.nodesWithRoom(minCpu, minMemory)) {
+    const n = input.nodes.get(name);
+    if (n === undefined || n.unschedulable || !n.ready) continue;
+    candidates.set(name, nodes.length);
+    nodes.push(n);
+  }
+  // A node that takes no pod: the first of its kind by name stands for all (zones and domains are the same), with no room.
+  const standIn = new Map<string, Node>();
+  for (const [kind, names] of input.nodes.kinds()) {
+    for (const name of names) {
+      if (candidates.has(name)) continue;
+      const rep: Node = { ...(input.nodes.get(name) as Node), allocatable: {} };
       standIn.set(kind, rep);
       nodes.push(rep);
+      break;
     }
   }
-  /** The node that stands for a node that takes no pod (the first of its kind by name). */
+  /** The node that stands for a node that takes no pod. */
   const standInFor = (name: string): string => {
-    const n = input.nodes.get(name);
-    return n === undefined ? name : (standIn.get(kindOf(n))?.name ?? name);
+    const kind = input.nodes.kindOf(name);
+    return kind === undefined ? name : (standIn.get(kind)?.name ?? name);
   };
   // A node that can take pods keeps its room: the pods that count for the rules (or hold host ports) as they are, what the
   // others request taken off its allocatable (a pod that fits there fits the node as it is).
@@ -156,13 +155,31 @@ function inputOf(input: RunViewInput, nodes: Node[], pods: Pod[]): ScaleUpInput 
   return {
     view: { ...input.cluster, nodes, pods: byName(pods), pdbs: [], workloads: [] },
     pending,
-    vngs: vngsWithHeadroom(input.vngs, input.catalog, input.launched, []),
+    vngs: vngsWithHeadroom(input.vngs, input.catalog, input.launched, [], launchedUse(input)),
     catalog: input.catalog,
     observed: input.observed,
     ...(input.allocatable ? { allocatable: input.allocatable } : {}),
     architectures: input.architectures,
     knownClassKey: (p) => classKeys.get(p),
   };
+}
+
+/**
+ * What the launched nodes take of each VNG's limits, per list of launched nodes (the model's only grows: the nodes added
+ * since the last scale-up are counted onto the last sums).
+ */
+const uses = new WeakMap<readonly LaunchedNode[], { readonly catalog: RunViewInput['catalog']; counted: number; readonly used: Map<string, VngUse> }>();
+
+function launchedUse(input: RunViewInput): ReadonlyMap<string, VngUse> {
+  const known = uses.get(input.launched);
+  if (known !== undefined && known.catalog === input.catalog && known.counted <= input.launched.length) {
+    vngUse(input.catalog, input.launched, known.counted, known.used);
+    known.counted = input.launched.length;
+    return known.used;
+  }
+  const used = vngUse(input.catalog, input.launched);
+  uses.set(input.launched, { catalog: input.catalog, counted: input.launched.length, used });
+  return used;
 }
 
 /**
@@ -191,41 +208,6 @@ function sortedByName<T extends { readonly name: string }>(list: T[]): T[] {
     if (cmp((list[i - 1] as T).name, (list[i] as T).name) > 0) return list.sort((a, b) => cmp(a.name, b.name));
   }
   return list;
-}
-
-/**
- * Each kind of node met (its text, kindText) as a small number. A node's number is found once per node object; the stand-in
- * map then compares numbers, not texts of every label that differ only in their last characters. The kinds of a cluster
- * are few (tens on the benchmark's 5,000 nodes).
- */
-const kindIds = new Map<string, number>();
-/**
- * The most kinds kept: beyond, the numbering starts again at the next view (never within one, whose stand-ins compare
- * numbers; a long chaos sweep meets many clusters' kinds).
- */
-const MAX_KINDS = 10_000;
-/** Bumped when the numbering starts again: a node's number holds for the numbering it was found in. */
-let numbering = 0;
-const kinds = new WeakMap<Node, { readonly numbering: number; readonly id: number }>();
-
-/** What a node is to scheduling but its name, as a number: equal numbers for equal kindText. */
-function kindOf(n: Node): number {
-  const known = kinds.get(n);
-  if (known !== undefined && known.numbering === numbering) return known.id;
-  const text = kindText(n);
-  let id = kindIds.get(text);
-  if (id === undefined) kindIds.set(text, (id = kindIds.size));
-  kinds.set(n, { numbering, id });
-  return id;
-}
-
-/** What a node is to scheduling but its name: labels without the hostname, taints, cordoned, Ready. */
-function kindText(n: Node): string {
-  const labels = Object.keys(n.labels)
-    .filter((key) => key !== 'kubernetes.io/hostname')
-    .sort()
-    .map((key) => [key, n.labels[key]]);
-  return JSON.stringify([labels, n.taints, n.unschedulable, n.ready]);
 }
 
 /** namespace/name of each pod handed over, made once per pod object (the same objects come back scale-up after scale-up). */

@@ -127,17 +127,13 @@ export interface CapacityBackoff {
  * types/zones in `backoffs` left out: a type in backoff is left out everywhere (solve() picks type and zone together); a zone
  * where two or more types failed is left out too (the shortage is the zone's).
  */
-export function vngsWithHeadroom(vngs: readonly Vng[], catalog: Catalog, launched: readonly LaunchedNode[], backoffs: readonly CapacityBackoff[]): Vng[] {
-  const used = new Map<string, { count: number; vcpu: number; memoryGiB: number }>();
-  for (const n of launched) {
-    if (n.vng === null) continue;
-    const u = used.get(n.vng) ?? { count: 0, vcpu: 0, memoryGiB: 0 };
-    const it = n.instanceType === null ? undefined : catalog.byName.get(n.instanceType);
-    u.count += 1;
-    u.vcpu += it?.vcpu ?? 0;
-    u.memoryGiB += (it?.memoryMiB ?? 0) / 1024;
-    used.set(n.vng, u);
-  }
+export function vngsWithHeadroom(
+  vngs: readonly Vng[],
+  catalog: Catalog,
+  launched: readonly LaunchedNode[],
+  backoffs: readonly CapacityBackoff[],
+  used: ReadonlyMap<string, VngUse> = vngUse(catalog, launched),
+): Vng[] {
   return vngs.map((v) => {
     const u = used.get(v.name) ?? { count: 0, vcpu: 0, memoryGiB: 0 };
     const off = backoffs.filter((b) => b.vng === v.name);
@@ -156,6 +152,31 @@ export function vngsWithHeadroom(vngs: readonly Vng[], catalog: Catalog, launche
       configuredLimits: v.configuredLimits ?? { maxInstanceCount: v.maxInstanceCount, maxVCpu: v.maxVCpu, maxMemoryGiB: v.maxMemoryGiB, launched: u.count },
     };
   });
+}
+
+/** What a VNG's nodes up or booting take of its limits. */
+export interface VngUse {
+  count: number;
+  vcpu: number;
+  memoryGiB: number;
+}
+
+/**
+ * Per VNG, what the nodes of `launched` take of its limits, counted in order; into `used` when given (a caller whose list
+ * only grows counts the new nodes alone, with the same sums).
+ */
+export function vngUse(catalog: Catalog, launched: readonly LaunchedNode[], from = 0, used = new Map<string, VngUse>()): Map<string, VngUse> {
+  for (let i = from; i < launched.length; i++) {
+    const n = launched[i] as LaunchedNode;
+    if (n.vng === null) continue;
+    const u = used.get(n.vng) ?? { count: 0, vcpu: 0, memoryGiB: 0 };
+    const it = n.instanceType === null ? undefined : catalog.byName.get(n.instanceType);
+    u.count += 1;
+    u.vcpu += it?.vcpu ?? 0;
+    u.memoryGiB += (it?.memoryMiB ?? 0) / 1024;
+    used.set(n.vng, u);
+  }
+  return used;
 }
 
 export interface ScaleUpInput {
@@ -213,9 +234,31 @@ function withNamedVolumes(view: Cluster, pending: readonly Pod[]): Cluster {
   for (const list of [view.pods, pending]) {
     for (const p of list) for (const v of p.volumes) if (v.kind === 'pvc') claims.add(`${p.namespace}/${v.claimName}`);
   }
-  const pvcs = view.pvcs.filter((c) => claims.has(`${c.namespace}/${c.name}`));
+  const pvcs = named(view.pvcs, claims, (c) => `${c.namespace}/${c.name}`);
   const volumes = new Set(pvcs.map((c) => c.volumeName).filter((v): v is string => v !== null));
-  return { ...view, pvcs, pvs: view.pvs.filter((v) => volumes.has(v.name)) };
+  return { ...view, pvcs, pvs: named(view.pvs, volumes, (v) => v.name) };
+}
+
+/** Per list of claims or volumes: where the items of each name are in it (made once per list). */
+const nameIndexes = new WeakMap<readonly object[], ReadonlyMap<string, readonly number[]>>();
+
+/** The items of `list` whose name is in `names`, in the list's order (list.filter, without visiting every item). */
+function named<T extends object>(list: readonly T[], names: ReadonlySet<string>, nameOf: (x: T) => string): T[] {
+  if (names.size === 0) return [];
+  let index = nameIndexes.get(list);
+  if (index === undefined) {
+    const built = new Map<string, number[]>();
+    list.forEach((x, i) => {
+      const k = nameOf(x);
+      const at = built.get(k);
+      if (at) at.push(i);
+      else built.set(k, [i]);
+    });
+    nameIndexes.set(list, (index = built));
+  }
+  const at: number[] = [];
+  for (const k of names) for (const i of index.get(k) ?? []) at.push(i);
+  return at.sort((a, b) => a - b).map((i) => list[i] as T);
 }
 
 /**
