@@ -7,13 +7,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import { observedResources } from '../../../src/catalog/observed.js';
-import type { Pod } from '../../../src/model/types.js';
+import type { Node, Pod } from '../../../src/model/types.js';
 import { RunScheduler, type RunPod } from '../../../src/planner/run-scheduler.js';
 import { scaleUp } from '../../../src/planner/scale-up.js';
+import { NodesByKind } from '../../../src/planner/nodes-by-kind.js';
 import { scaleUpInputOf } from '../../../src/planner/scale-up-view.js';
 import { catalog, cluster, deployment, generalVng, oldNode } from '../sim/tiny-world.js';
 
 const MI = 1024 ** 2;
+
+function nodesOf(list: readonly Node[]): NodesByKind {
+  const nodes = new NodesByKind();
+  for (const n of list) nodes.set(n.name, n);
+  return nodes;
+}
 
 describe('scale-up view', () => {
   it('keeps the pending pods in the caller order: each new node names, by position, the pods it was launched for', () => {
@@ -47,7 +54,7 @@ describe('scale-up view', () => {
       observed: observedResources(c.nodes),
       architectures: null,
       scheduler: sched,
-      nodes: new Map([[old.name, { ...old, unschedulable: true }]]),
+      nodes: nodesOf([{ ...old, unschedulable: true }]),
       pods: new Map(given.map((p) => [`${p.namespace}/${p.name}`, p])),
       launched: [],
       booting: [],
@@ -78,7 +85,7 @@ describe('scale-up view', () => {
         observed: observedResources(c.nodes),
         architectures: null,
         scheduler: sched,
-        nodes: new Map([[old.name, old]]),
+        nodes: nodesOf([old]),
         pods: new Map(),
         launched: [],
         booting: [],
