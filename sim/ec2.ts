@@ -28,8 +28,22 @@ export class Ec2 {
   }
 
   add(instance: SimInstance): void {
+    const had = this.instances.has(instance.id);
     this.instances.set(instance.id, instance);
-    this.sorted = null;
+    const sorted = this.sorted;
+    if (sorted === null || had) {
+      this.sorted = null;
+      return;
+    }
+    // Kept in order by inserting the new id where it goes (a launch costs a copy of the list, not a sort of it).
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((sorted[mid] as SimInstance).id < instance.id) lo = mid + 1;
+      else hi = mid;
+    }
+    this.sorted = [...sorted.slice(0, lo), instance, ...sorted.slice(lo)];
   }
 
   get(id: string): SimInstance | undefined {

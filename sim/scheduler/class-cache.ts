@@ -5,9 +5,12 @@
  * whenever a node or its pods change, so an unchanged NodeState means an unchanged answer. Nodes are keyed by a slot the
  * cache gives each node for its lifetime, so nodes coming and going do not shift the other nodes' answers.
  *
- * Those verdicts and scores read none of the pod's labels: classes that differ only there (the pods of different
- * Deployments with the same requests, selectors and tolerations) share one store, keyed by the fields they read
- * (nodeLocalKey). A pod whose verdicts read other nodes too - a topology spread constraint or a pod (anti-)affinity term
+ * Those verdicts and scores read none of the pod's labels, namespace or claims: classes that differ only there (the pods of
+ * different Deployments with the same requests, selectors and tolerations, the pods of a StatefulSet each with its own
+ * claims) share one store, keyed by the fields they read (nodeLocalKey). A pod with claims runs the volume filters (they
+ * come after the node-local ones) in each cycle on the nodes that passed the rest, and its known failure is read from the
+ * store with the volume filters run on the nodes the store finds feasible only: a store per pod would be built over every
+ * node for each pod with claims, which grew with the cluster twice. A pod whose verdicts read other nodes too - a topology spread constraint or a pod (anti-)affinity term
  * of its own, or a placed pod's anti-affinity selecting it (kept per class: Repulsion) - runs the two other filters in every
  * cycle on the nodes that passed the rest (`second`).
  *
@@ -17,13 +20,13 @@
  * of a migration, where every pod would otherwise walk every node), and a pod that passes no node's filters and cannot
  * preempt gets its answer without a cycle (knownFailure).
  */
-import { runPreFilters, type FeasibleIndex, type NodeLocalAnswers } from './framework.js';
+import { fitText, runPreFilters, type FeasibleIndex, type NodeLocalAnswers } from './framework.js';
 import { termSelects } from './match.js';
 import { NodeChangeLog } from './node-changes.js';
 import type { CacheListener } from './cache.js';
 import type { PlacedIndex, PodGroup } from './placed-index.js';
 import { DEFAULT_SCORES } from './profile.js';
-import { ClassIndex, keptVerdict, nodeLocalVerdict, otherNodesVerdict, type ClassVerdicts } from './class-index.js';
+import { ClassIndex, keptVerdict, nodeLocalVerdict, otherNodesVerdict, volumeVerdict, type ClassVerdicts } from './class-index.js';
 import { AntiAffinityNamespaces } from './anti-affinity-namespaces.js';
 import type { FilterResult, NodeState, SchedPod, Snapshot } from './types.js';
 
@@ -54,8 +57,7 @@ const localKeys = new WeakMap<SchedPod, string>();
 export function nodeLocalKey(pod: SchedPod): string {
   let k = localKeys.get(pod);
   if (k === undefined) {
-    const volumes = pod.volumes.length > 0 ? [pod.namespace, pod.volumes] : null;
-    k = JSON.stringify([pod.requests, pod.nodeName, pod.nodeSelector, pod.requiredNodeAffinity, pod.tolerations, pod.hostPorts, volumes, pod.preferredNodeAffinity ?? null]);
+    k = JSON.stringify([pod.requests, pod.nodeName, pod.nodeSelector, pod.requiredNodeAffinity, pod.tolerations, pod.hostPorts, pod.preferredNodeAffinity ?? null]);
     localKeys.set(pod, k);
   }
   return k;
@@ -90,8 +92,13 @@ interface KnownAnswer {
   entry: ClassEntry;
   priority: number;
   preemptionPolicy: SchedPod['preemptionPolicy'];
-  failing: ClassIndex | null;
+  failing: FailureText | null;
   nodes: number;
+}
+
+/** What a known failure's message is made from (when asked for), while the cache is as it was. */
+interface FailureText {
+  message(nodeCount: number): string;
 }
 
 export interface ClassCacheOptions {
@@ -111,6 +118,8 @@ export class ClassCache {
   private readonly repulsion = new Map<string, Repulsion>();
   private readonly antiGroups: AntiAffinityNamespaces;
   private readonly known = new Map<string, KnownAnswer>();
+  /** claimsAnswer's last answer per pod with claims. */
+  private readonly claimsKnown = new WeakMap<SchedPod, KnownAnswer>();
   private readonly log: NodeChangeLog;
   private readonly max: number;
   private readonly useIndex: (feasible: number, all: number) => boolean;
@@ -150,7 +159,15 @@ export class ClassCache {
     this.trimLog(snapshot.nodes.length);
     const index = this.upToDate(entry, () => snapshot);
     const useIndex = this.useIndex;
-    const second = wide ? (n: NodeState): FilterResult => otherNodesVerdict(pod, n, snapshot) : null;
+    const claims = pod.volumes.length > 0;
+    const second = claims
+      ? (n: NodeState): FilterResult => {
+          const r = volumeVerdict(pod, n, snapshot);
+          return r.code !== 'Success' || !wide ? r : otherNodesVerdict(pod, n, snapshot);
+        }
+      : wide
+        ? (n: NodeState): FilterResult => otherNodesVerdict(pod, n, snapshot)
+        : null;
     return {
       verdict(at, n) {
         const slot = slots[at] as number;
@@ -177,6 +194,7 @@ export class ClassCache {
         return useIndex(index.feasible.length, all) ? index : null;
       },
       second,
+      keepsFailures: !wide,
     };
   }
 
@@ -185,17 +203,66 @@ export class ClassCache {
    * one: asked for pods with volumes), no node passes its node-local filters (the index of its node-local key, brought up
    * to date, is empty) and preemption cannot help (no node fails resolvably, or the pod may not preempt, or no placed pod
    * has a lower priority). Any pod: the filters that read other nodes come last and run on no node then, so the message
-   * is the node-local one. `snapshot()`: the cache's current snapshot, asked for only when needed (maybe twice). Else null: the caller
-   * runs the cycle. `localKey`: nodeLocalKey(pod), when the caller keeps it.
+   * is the node-local one. A pod with claims: no node passes its node-local filters and then its volume filters, and the
+   * message counts both (claimsAnswer). `snapshot()`: the cache's current snapshot, asked for only when needed (maybe
+   * twice). Else null: the caller runs the cycle. `localKey`: nodeLocalKey(pod), when the caller keeps it.
    */
   knownFailure(pod: SchedPod, snapshot: () => Snapshot, localKey = nodeLocalKey(pod)): string | null {
-    const known = this.lastAnswer(pod, snapshot, localKey);
+    const known = pod.volumes.length > 0 ? this.claimsAnswer(pod, snapshot, localKey) : this.lastAnswer(pod, snapshot, localKey);
     return known === null || known.failing === null ? null : known.failing.message(known.nodes);
   }
 
   /** Whether knownFailure has an answer for `pod` now (without making its message). */
   knownToFail(pod: SchedPod, snapshot: () => Snapshot, localKey = nodeLocalKey(pod)): boolean {
-    return this.lastAnswer(pod, snapshot, localKey)?.failing != null;
+    const known = pod.volumes.length > 0 ? this.claimsAnswer(pod, snapshot, localKey) : this.lastAnswer(pod, snapshot, localKey);
+    return known?.failing != null;
+  }
+
+  /**
+   * lastAnswer for a pod with claims, kept per pod (the store's answer with the pod's own volume filters): the volume
+   * filters' verdicts read the Node object and the claims, so the nodes the store finds feasible are the only ones they
+   * can change the answer on.
+   */
+  private claimsAnswer(pod: SchedPod, snapshot: () => Snapshot, localKey: string): KnownAnswer | null {
+    const entry = this.entries.get(localKey);
+    if (entry === undefined || entry.index === null) return null;
+    const version = this.source.version;
+    const last = this.claimsKnown.get(pod);
+    if (last !== undefined && last.version === version && last.entry === entry) return last;
+    const nodes = this.source.slots().length;
+    const failing = this.workOutClaimsFailure(entry, pod, snapshot, nodes);
+    const fresh: KnownAnswer = { version, entry, priority: pod.priority, preemptionPolicy: pod.preemptionPolicy, failing, nodes };
+    this.claimsKnown.set(pod, fresh);
+    return fresh;
+  }
+
+  /**
+   * workOutFailure for a pod with claims: no PreFilter rejects it, the nodes that pass the node-local filters all fail its
+   * volume filters, and preemption cannot help on any node.
+   */
+  private workOutClaimsFailure(entry: ClassEntry, pod: SchedPod, snapshot: () => Snapshot, nodes: number): FailureText | null {
+    if (nodes === 0) return null;
+    const current = snapshot();
+    if (runPreFilters(pod, current) !== null) return null;
+    const index = this.upToDate(entry, snapshot);
+    let resolvable = index.resolvable;
+    const more = new Map<string, number>();
+    for (const name of index.feasible) {
+      const r = volumeVerdict(pod, this.source.stateOf(name) as NodeState, current);
+      if (r.code === 'Success') return null;
+      if (r.code === 'Unschedulable') resolvable++;
+      for (const reason of r.reasons) more.set(reason, (more.get(reason) ?? 0) + 1);
+    }
+    const hopeless = resolvable === 0 || pod.preemptionPolicy === 'Never' || !this.source.hasPriorityBelow(pod.priority);
+    if (!hopeless) return null;
+    if (more.size === 0) return index;
+    return {
+      message(nodeCount: number): string {
+        const counts = new Map(index.reasonCounts());
+        for (const [reason, n] of more) counts.set(reason, (counts.get(reason) ?? 0) + n);
+        return fitText(nodeCount, counts);
+      },
+    };
   }
 
   private lastAnswer(pod: SchedPod, snapshot: () => Snapshot, localKey: string): KnownAnswer | null {
@@ -228,7 +295,6 @@ export class ClassCache {
   /** The class's index when no node passes and preemption cannot help (its message is the answer); else null. */
   private workOutFailure(entry: ClassEntry, pod: SchedPod, snapshot: () => Snapshot, nodes: number): ClassIndex | null {
     if (nodes === 0) return null;
-    if (pod.volumes.length > 0 && runPreFilters(pod, snapshot()) !== null) return null;
     const index = this.upToDate(entry, snapshot);
     if (index.feasible.length > 0) return null;
     const hopeless = index.resolvable === 0 || pod.preemptionPolicy === 'Never' || !this.source.hasPriorityBelow(pod.priority);

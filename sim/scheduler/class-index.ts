@@ -9,27 +9,42 @@ import type { NodeChangeLog } from './node-changes.js';
 import { nodeOnly } from './node-only.js';
 import { interPodAffinityFilter } from './plugins/inter-pod-affinity.js';
 import { podTopologySpreadFilter } from './plugins/pod-topology-spread.js';
+import { volumeBinding } from './plugins/volume-binding.js';
+import { volumeZone } from './plugins/volume-zone.js';
 import { DEFAULT_FILTERS } from './profile.js';
 import type { FilterResult, NodeState, SchedPod, Snapshot } from './types.js';
 
 /**
- * The default filters but the two that read other nodes' pods (PodTopologySpread, InterPodAffinity): both pass every node
- * for a pod with no spread constraint or pod (anti-)affinity term of its own that no placed pod's anti-affinity selects.
+ * The default filters but the two that read other nodes' pods (PodTopologySpread, InterPodAffinity), which pass every node
+ * for a pod with no spread constraint or pod (anti-)affinity term of its own that no placed pod's anti-affinity selects,
+ * and but the two that read the pod's claims (VolumeBinding, VolumeZone), which pass every node for a pod without volumes.
+ * Those four come last in the profile, the volume filters first: a pod's verdict on a node is the node-local one, then (on
+ * a node that passed it) the volume filters', then the other two's.
  */
 const OTHER_NODES_FILTERS = [podTopologySpreadFilter, interPodAffinityFilter];
-const NODE_LOCAL_FILTERS = DEFAULT_FILTERS.filter((f) => !OTHER_NODES_FILTERS.includes(f));
-if (DEFAULT_FILTERS.slice(NODE_LOCAL_FILTERS.length).some((f, i) => f !== OTHER_NODES_FILTERS[i])) {
-  throw new Error('the filters that read other nodes must come last in the profile');
+const VOLUME_FILTERS = [volumeBinding, volumeZone];
+const LATER_FILTERS = [...VOLUME_FILTERS, ...OTHER_NODES_FILTERS];
+const NODE_LOCAL_FILTERS = DEFAULT_FILTERS.filter((f) => !LATER_FILTERS.includes(f));
+if (DEFAULT_FILTERS.slice(NODE_LOCAL_FILTERS.length).some((f, i) => f !== LATER_FILTERS[i])) {
+  throw new Error('the volume filters, then the filters that read other nodes, must come last in the profile');
 }
 
-/** The verdict of the default filters on `n` for such a pod (class-cache.ts nodeLocal, not repelled); reads no labels. */
+/**
+ * The verdict of the node-local filters on `n` (class-cache.ts nodeLocal): the same for every pod with the same
+ * nodeLocalKey; reads none of the pod's labels, namespace or claims.
+ */
 export function nodeLocalVerdict(pod: SchedPod, n: NodeState, snapshot: Snapshot): FilterResult {
   return runFilters(pod, n, snapshot, NODE_LOCAL_FILTERS);
 }
 
+/** The verdict of the volume filters (the pod's claims against the Node object), on a node that passed nodeLocalVerdict. */
+export function volumeVerdict(pod: SchedPod, n: NodeState, snapshot: Snapshot): FilterResult {
+  return runFilters(pod, n, snapshot, VOLUME_FILTERS);
+}
+
 /**
- * The verdict of the two filters left out of nodeLocalVerdict, for any pod, on a node that passed the others: with
- * nodeLocalVerdict, the default filters' verdict in the profile's order.
+ * The verdict of the two filters that read other nodes, for any pod, on a node that passed the others: after
+ * nodeLocalVerdict and volumeVerdict, the default filters' verdict in the profile's order.
  */
 export function otherNodesVerdict(pod: SchedPod, n: NodeState, snapshot: Snapshot): FilterResult {
   return runFilters(pod, n, snapshot, OTHER_NODES_FILTERS);

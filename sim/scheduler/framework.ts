@@ -50,6 +50,11 @@ export interface NodeLocalAnswers {
    * the filters that do (they come last in the profile), on a node that passed the others; else null.
    */
   readonly second?: ((n: NodeState) => FilterResult) | null;
+  /**
+   * The class cache answers this pod's failures by itself (its verdicts read no other node's pods: `second`, if any, holds
+   * the volume filters only), so a cycle finding no node need not be remembered elsewhere.
+   */
+  readonly keepsFailures?: boolean;
 }
 
 /** A class's verdicts on every node of the snapshot, summed up. */
@@ -486,7 +491,10 @@ export function schedule(pod: SchedPod, snapshot: Snapshot, prng: Prng, sampling
   const { feasible, positions } = walk;
   const only = feasible.length === 1 ? feasible[0] : undefined;
   if (only !== undefined) return { kind: 'scheduled', node: only.node.name, scores: [] };
-  if (feasible.length === 0) return unschedulableResult(all, walk.resolvable, null, walk.failText, walk.diagnose, walk.failures, walk.indexed);
+  if (feasible.length === 0) {
+    const kept = walk.indexed || local?.keepsFailures === true;
+    return unschedulableResult(all, walk.resolvable, null, walk.failText, walk.diagnose, walk.failures, kept);
+  }
   const { totals, normalised } = scoreDefault(pod, feasible, positions, snapshot, local);
   const picked = feasible[selectIndex(totals, prng)] as NodeState;
   let scores: NodeScore[] | null = null;

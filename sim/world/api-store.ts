@@ -15,9 +15,30 @@ import { BEFORE_RUN, cmp, key, UNSET_POD_CACHES, type DetailValue, type SimNode,
 /** Alphabet of generated name suffixes, as Kubernetes uses. */
 const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
+/** The store's nodes by name, counting the changes of its entries (a node added, replaced or deleted). */
+export class NodeMap extends Map<string, SimNode> {
+  changes = 0;
+
+  override set(name: string, node: SimNode): this {
+    if (super.get(name) !== node) this.changes += 1;
+    return super.set(name, node);
+  }
+
+  override delete(name: string): boolean {
+    const had = super.delete(name);
+    if (had) this.changes += 1;
+    return had;
+  }
+
+  override clear(): void {
+    this.changes += 1;
+    super.clear();
+  }
+}
+
 export class ApiStore {
   readonly events: TraceEvent[] = [];
-  readonly nodes = new Map<string, SimNode>();
+  readonly nodes = new NodeMap();
   /** By namespace/name, with the pods of each node indexed. */
   readonly pods = new PodTable();
   /**
@@ -35,7 +56,13 @@ export class ApiStore {
    * caller while what they show is unchanged (never changed by readers).
    */
   private readonly views = new PodViewIndex();
-  private nodeOrder: { readonly size: number; readonly names: readonly string[] } | null = null;
+  /** The node names in order, for the node map's `changes`. */
+  private nodeOrder: { readonly changes: number; readonly names: readonly string[] } | null = null;
+  /**
+   * The nodes in name order and the last views handed out for them, for the node map's `changes`: a snapshot checks each
+   * node's view and copies the list only when one changed (a list handed out is never changed).
+   */
+  private nodeList: { readonly changes: number; readonly nodes: readonly SimNode[]; views: readonly NodeView[] } | null = null;
 
   constructor(private readonly queue: EventQueue) {
     this.pods.listen(this.views);
@@ -152,8 +179,7 @@ export class ApiStore {
    * are never changed once handed out).
    */
   snapshot(optOutsOf: (p: SimPod) => readonly DisruptionOptOut[]): ClusterSnapshot {
-    const nodes: NodeView[] = this.nodeNames().map((name) => this.nodeView(this.nodes.get(name) as SimNode));
-    return new FramedSnapshot(nodes, this.views.frame((p) => this.podView(p, optOutsOf)));
+    return new FramedSnapshot(this.nodeViews(), this.views.frame((p) => this.podView(p, optOutsOf)));
   }
 
   /** The snapshot's pods built from every pod (what snapshot() keeps incrementally; the tests compare the two). */
@@ -163,13 +189,32 @@ export class ApiStore {
 
   /** Node names in code-unit order (kept while the set of nodes is unchanged). */
   nodeNames(): readonly string[] {
-    // Nodes are added and deleted, never renamed: the same count means the same set only if nothing was added and deleted
-    // in between, so the names are checked too (cheap beside sorting).
     const cached = this.nodeOrder;
-    if (cached !== null && cached.size === this.nodes.size && cached.names.every((n) => this.nodes.has(n))) return cached.names;
+    if (cached !== null && cached.changes === this.nodes.changes) return cached.names;
     const names = [...this.nodes.keys()].sort(cmp);
-    this.nodeOrder = { size: names.length, names };
+    this.nodeOrder = { changes: this.nodes.changes, names };
     return names;
+  }
+
+  /** The nodes' views in name order: the last list handed out while no node was added, replaced, deleted or changed. */
+  private nodeViews(): readonly NodeView[] {
+    const kept = this.nodeList;
+    if (kept === null || kept.changes !== this.nodes.changes) {
+      const nodes = this.nodeNames().map((name) => this.nodes.get(name) as SimNode);
+      const views = nodes.map((n) => this.nodeView(n));
+      this.nodeList = { changes: this.nodes.changes, nodes, views };
+      return views;
+    }
+    let views = kept.views;
+    let copied: NodeView[] | null = null;
+    for (let i = 0; i < kept.nodes.length; i++) {
+      const v = this.nodeView(kept.nodes[i] as SimNode);
+      if (v === views[i]) continue;
+      copied ??= views.slice();
+      copied[i] = v;
+    }
+    if (copied !== null) views = kept.views = copied;
+    return views;
   }
 
   private nodeView(n: SimNode): NodeView {

@@ -25,6 +25,8 @@ export class DisruptionController {
   private readonly byNamespace = new Map<string, PodDisruptionBudget[]>();
   /** The pods in the store each budget's selector matches. */
   private readonly selected = new Map<PodDisruptionBudget, Set<SimPod>>();
+  /** pdbsOf's answer per spec (labels and namespace never change), with the namespace it was made for. */
+  private readonly budgetsOf = new WeakMap<Pod, { readonly namespace: string; readonly pdbs: readonly PodDisruptionBudget[] }>();
 
   /**
    * `replicas`: the controllers' scale by controller uid (read live); `deletePod`: the graceful deletion an allowed
@@ -49,7 +51,7 @@ export class DisruptionController {
         for (const pdb of this.pdbsOf(pod)) this.selected.get(pdb)?.add(pod);
       },
       removed: (pod: SimPod): void => {
-        for (const pdb of this.byNamespace.get(pod.namespace) ?? []) this.selected.get(pdb)?.delete(pod);
+        for (const pdb of this.pdbsOf(pod)) this.selected.get(pdb)?.delete(pod);
       },
     };
     for (const pod of store.pods.values()) listener.added(pod);
@@ -83,9 +85,13 @@ export class DisruptionController {
     return { expected, healthy, desired, allowed: Math.max(0, healthy - desired) };
   }
 
-  /** The PDBs selecting a pod. */
-  pdbsOf(pod: SimPod): PodDisruptionBudget[] {
-    return (this.byNamespace.get(pod.namespace) ?? []).filter((b) => b.selector !== null && selectorMatches(b.selector, pod.base.labels));
+  /** The PDBs selecting a pod (worked out once per spec: the pods of one template share it). */
+  pdbsOf(pod: SimPod): readonly PodDisruptionBudget[] {
+    const kept = this.budgetsOf.get(pod.base);
+    if (kept !== undefined && kept.namespace === pod.namespace) return kept.pdbs;
+    const pdbs = (this.byNamespace.get(pod.namespace) ?? []).filter((b) => b.selector !== null && selectorMatches(b.selector, pod.base.labels));
+    this.budgetsOf.set(pod.base, { namespace: pod.namespace, pdbs });
+    return pdbs;
   }
 
   /** The Eviction subresource; `reason` is what the pod's termination is traced with (who asked for the eviction). */

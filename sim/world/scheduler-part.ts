@@ -248,9 +248,15 @@ export class KubeScheduler implements WorldScheduler {
     return this.passSnapshot.snapshot;
   }
 
-  /** The pool's group of a pod: its node-local key, priority and preemption policy (knownFailure answers them alike). */
+  /**
+   * The pool's group of a pod: its node-local key, priority, preemption policy and claims (knownFailure answers them
+   * alike).
+   */
   private groupKey(p: SimPod): string {
-    return (p.groupKey ??= `${p.base.priority}|${this.schedPod(p).preemptionPolicy ?? ''}|${this.localKey(p)}`);
+    if (p.groupKey !== undefined) return p.groupKey;
+    const b = p.base;
+    const claims = b.volumes.length > 0 ? JSON.stringify([b.namespace, b.volumes]) : '';
+    return (p.groupKey = `${b.priority}|${this.schedPod(p).preemptionPolicy ?? ''}|${this.localKey(p)}|${claims}`);
   }
 
   /**

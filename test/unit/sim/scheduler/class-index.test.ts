@@ -2,7 +2,8 @@
  * The class index (class-index.ts) must give every cycle the answer the node-by-node walk gives: the same node, the same
  * message, the same victims and the same next start node of kube-scheduler's sampling - on clusters past 100 nodes, where a
  * cycle stops after numFeasibleNodesToFind feasible nodes - as nodes come, go and are cordoned and pods are bound and
- * removed. And a failure it reports without a cycle (knownFailure) must be the one a full cycle gives.
+ * removed. And a failure it reports without a cycle (knownFailure) must be the one a full cycle gives, also for pods whose
+ * claims differ from those of the pods sharing their store (their volume filters are not in it).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +16,15 @@ import type { SchedPod } from '../../../../sim/scheduler/types.js';
 import { incomingArb, makeIncoming, makeNode, makePod, NAMESPACE_LABELS, nodeDrawArb, podDrawArb, VOLUMES, type IncomingDraw, type NodeDraw } from './world-gen.js';
 
 const step = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('cycle' as const), cls: fc.nat(3) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('cycle' as const),
+      cls: fc.nat(3),
+      // Another claim than the class's (undefined: the class's own): pods of one node-local key with different claims.
+      claim: fc.constantFrom<string | null | undefined>(undefined, undefined, null, 'bound-a', 'wffc', 'immediate'),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove-pod' as const), at: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cordon' as const), at: fc.nat(), value: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('drop-node' as const), at: fc.nat() }) },
@@ -39,6 +48,7 @@ const outcome = (r: { kind: string; node?: string; message?: string; victims?: r
 describe('class index', () => {
   it('answers every cycle as the walk does, sampling included, through node and pod changes', () => {
     let indexedFailures = 0;
+    let claimFailures = 0;
     let partialWalks = 0;
     fc.assert(
       fc.property(
@@ -65,8 +75,9 @@ describe('class index', () => {
           });
           steps.forEach((s, i) => {
             if (s.kind === 'cycle') {
-              const p = makeIncoming(`new-${i}`, classes[s.cls] as IncomingDraw);
-              const key = `class-${s.cls}`;
+              const drawn = classes[s.cls] as IncomingDraw;
+              const p = makeIncoming(`new-${i}`, s.claim === undefined ? drawn : { ...drawn, claim: s.claim });
+              const key = `class-${s.cls}-${s.claim === undefined ? drawn.claim : s.claim}`;
               const startBefore = worlds[2]?.sampling.nextStartNodeIndex;
               const known = worlds[0]?.classes?.knownFailure(p, () => (worlds[0] as { cache: SchedulerCache }).cache.snapshot()) ?? null;
               const answers = worlds.map((w) => {
@@ -80,6 +91,7 @@ describe('class index', () => {
               if (worlds[2]?.sampling.nextStartNodeIndex !== startBefore) partialWalks++;
               if (known !== null) {
                 indexedFailures++;
+                if (p.volumes.length > 0) claimFailures++;
                 expect(plain).toEqual({ kind: 'unschedulable', node: null, message: known, victims: null });
               }
               const first = answers[0];
@@ -110,6 +122,7 @@ describe('class index', () => {
     );
     // The shortcut must have been taken for the comparison to mean anything.
     expect(indexedFailures).toBeGreaterThan(0);
+    expect(claimFailures).toBeGreaterThan(0);
     expect(partialWalks).toBeGreaterThan(0);
   });
 });
