@@ -1,6 +1,6 @@
 /**
  * `node dist-bench/bench/chaos.js`: where a chaos run's CPU goes. Runs the seeds of a sweep one after the other through the
- * same `chaosRun` the command's workers call, on one worker thread sized as theirs (WORKER_YOUNG_GENERATION_MB), and charges
+ * same `chaosRun` the command's workers call, in one child process with their V8 flags (WORKER_NODE_FLAGS), and charges
  * the process's CPU time (user + system) to each step of a run as it ends: generating the world's objects, parsing them
  * (with the VNGs and parameters), planning, simulating (with drawing the faults), checking invariants 1-6 and 9, and the
  * second simulation of invariant 7 (every REPLAY_EVERY-th seed). Garbage collection is charged to the step it interrupts.
@@ -11,10 +11,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { fork } from 'node:child_process';
 import { loadCatalog } from '../src/catalog/catalog.js';
 import { PROFILES, type ChaosProfile } from '../sim/chaos/draw.js';
-import { WORKER_YOUNG_GENERATION_MB } from '../sim/chaos/parallel.js';
+import { WORKER_NODE_FLAGS } from '../sim/chaos/parallel.js';
 import { CHAOS_STEPS, chaosRun, REPLAY_EVERY, type ChaosStep } from '../sim/chaos/run.js';
 import { linkData, printTable, resultsDir } from './util.js';
 
@@ -78,16 +78,16 @@ async function main(args: readonly string[]): Promise<void> {
   if (!(PROFILES as readonly string[]).includes(profile)) throw new Error(`bench:chaos: --profile is one of ${PROFILES.join(', ')}`);
   const input: BenchInput = { runs, seed, profile: profile as ChaosProfile };
   const figures = await new Promise<BenchFigures>((resolve, reject) => {
-    const w = new Worker(fileURLToPath(import.meta.url), { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
-    w.once('message', (m: BenchFigures) => resolve(m));
-    w.once('error', reject);
-    w.once('exit', (code) => reject(new Error(`bench:chaos: the worker exited with code ${code} before reporting`)));
+    const child = fork(fileURLToPath(import.meta.url), [CHILD, JSON.stringify(input)], { execArgv: [...process.execArgv, ...WORKER_NODE_FLAGS], serialization: 'advanced' });
+    child.once('message', (m: BenchFigures) => resolve(m));
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`bench:chaos: the worker exited with code ${code} before reporting`)));
   });
   const perRun = (ms: number): string => (ms / figures.runs).toFixed(1);
   const share = (ms: number): string => `${((100 * ms) / figures.totalMs).toFixed(1)}%`;
   const steps = CHAOS_STEPS.map((s) => [s, perRun(figures.stepsMs[s]), share(figures.stepsMs[s])]);
   printTable(
-    `chaos: ${figures.runs} ${figures.profile} run(s) from seed ${figures.seed} on one worker thread (${figures.replays} replayed for invariant 7)`,
+    `chaos: ${figures.runs} ${figures.profile} run(s) from seed ${figures.seed} in one worker process (${figures.replays} replayed for invariant 7)`,
     ['step', 'CPU ms a run', 'share'],
     [...steps, ['total', perRun(figures.totalMs), '100%']],
   );
@@ -100,9 +100,12 @@ async function main(args: readonly string[]): Promise<void> {
   console.log(`written ${out}`);
 }
 
-if (isMainThread) {
-  await main(process.argv.slice(2));
+/** The first argument of the child process that runs the seeds. */
+const CHILD = '--bench-chaos-child';
+
+if (process.argv[2] === CHILD) {
+  const figures = await measure(JSON.parse(process.argv[3] ?? '{}') as BenchInput);
+  process.send?.(figures, () => process.disconnect());
 } else {
-  const figures = await measure(workerData as BenchInput);
-  parentPort?.postMessage(figures);
+  await main(process.argv.slice(2));
 }

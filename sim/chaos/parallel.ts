@@ -1,31 +1,44 @@
 /**
- * Runs a chaos sweep on `workers` worker threads. They share one counter (Atomics on a SharedArrayBuffer) and each takes the
- * next run index when it is free, so slow runs do not hold up a static share; the records are put back in seed order, so the
- * report is the same for any number of workers. This thread only collects the records: the seeds run on threads whose young
- * generation is sized for a run (WORKER_YOUNG_GENERATION_MB), which this thread's cannot be once it has started. The
- * workers load the compiled worker.js beside this module: this runs from dist/, not from the TypeScript sources (tests use
- * the single-threaded chaosRange).
+ * Runs a chaos sweep in `workers` child processes. The parent hands out run indexes one at a time (each child holds
+ * WORKER_QUEUE of them, so it never waits for the next), so slow runs do not hold up a static share; the records are put back
+ * in seed order, so the report is the same for any number of workers. This process only hands out indexes and collects the
+ * records. The children are processes, not threads, because a process can be given the V8 flags a run is fastest with
+ * (WORKER_NODE_FLAGS), which a worker thread cannot. They load the compiled worker.js beside this module: this runs from
+ * dist/, not from the TypeScript sources (tests use the single-threaded chaosRange).
  */
-import { Worker } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { ChaosProfile } from './draw.js';
 import type { ChaosCoreOptions, RunRecord } from './run.js';
 
-export interface WorkerInput {
-  readonly seed: number;
-  readonly runs: number;
-  readonly profile: ChaosProfile;
-  readonly counter: SharedArrayBuffer;
+/** What the parent tells a child: the sweep (first), then the index of each run it is to make, then to stop. */
+export type ToWorker =
+  | { readonly type: 'sweep'; readonly seed: number; readonly profile: ChaosProfile }
+  | { readonly type: 'run'; readonly index: number }
+  | { readonly type: 'stop' };
+
+/** What a child tells the parent: each run's record, as it ends. */
+export interface FromWorker {
+  readonly type: 'run';
+  readonly index: number;
+  readonly record: RunRecord;
 }
 
-export type WorkerMessage = { readonly type: 'run'; readonly index: number; readonly record: RunRecord } | { readonly type: 'done' };
-
 /**
- * A worker's young generation, in MB (V8 makes it three semi-spaces: 64 MB each). A run allocates tens of MB, most of it
- * garbage by the run's end; with the default (16 MB semi-spaces) a run's world and trace outlive two scavenges and are
- * copied into the old generation, then marked and swept there. With room for a run in the young generation they mostly die
- * there: measured, 8% less CPU a run (bin/vngshift.js chaos on one thread, --max-semi-space-size 64 against 16).
+ * The V8 flags of a chaos worker process.
+ *
+ * A young generation that holds a run (64 MB semi-spaces): a run allocates tens of MB, most of it garbage by the run's end;
+ * with the default (16 MB semi-spaces) a run's world and trace outlive two scavenges and are copied into the old generation,
+ * then marked and swept there (measured: 8% less CPU a run).
+ *
+ * One thread: V8 compiles optimised code and collects garbage on the process's own thread, not on helper threads. A worker
+ * keeps compiling for its first few hundred runs (every seed's world reaches code the earlier ones did not), and on a
+ * machine where every core runs a worker the helpers only take turns with them.
  */
-export const WORKER_YOUNG_GENERATION_MB = 192;
+export const WORKER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64', '--single-threaded'];
+
+/** Run indexes a child holds at once: the one it runs and the next, so it never waits on the parent between runs. */
+const WORKER_QUEUE = 2;
 
 export async function chaosParallel(
   seed: number,
@@ -34,40 +47,55 @@ export async function chaosParallel(
   workers: number,
   onRun?: (record: RunRecord, done: number) => void,
 ): Promise<RunRecord[]> {
-  const counter = new SharedArrayBuffer(4);
   const records: (RunRecord | undefined)[] = new Array<RunRecord | undefined>(runs).fill(undefined);
   let done = 0;
-  const got = (index: number, record: RunRecord): void => {
-    records[index] = record;
-    done += 1;
-    onRun?.(record, done);
-  };
-  const url = new URL('./worker.js', import.meta.url);
-  const started: Worker[] = [];
+  let next = 0;
+  const script = fileURLToPath(new URL('./worker.js', import.meta.url));
+  const started: ChildProcess[] = [];
   const one = (): Promise<void> =>
     new Promise<void>((resolve, reject) => {
-      const input: WorkerInput = { seed, runs, profile: opts.profile, counter };
-      const w = new Worker(url, { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
-      started.push(w);
-      let finished = false;
-      w.on('message', (m: WorkerMessage) => {
-        if (m.type === 'done') {
-          finished = true;
-          resolve();
-          return;
+      const child = fork(script, [], {
+        execArgv: [...process.execArgv, ...WORKER_NODE_FLAGS],
+        serialization: 'advanced',
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      started.push(child);
+      let held = 0;
+      let stopped = false;
+      const send = (m: ToWorker): void => {
+        child.send(m);
+      };
+      const feed = (): void => {
+        while (held < WORKER_QUEUE && next < runs) {
+          send({ type: 'run', index: next });
+          next += 1;
+          held += 1;
         }
-        got(m.index, m.record);
+        if (held === 0 && !stopped) {
+          stopped = true;
+          send({ type: 'stop' });
+        }
+      };
+      child.on('message', (m: FromWorker) => {
+        held -= 1;
+        records[m.index] = m.record;
+        done += 1;
+        onRun?.(m.record, done);
+        feed();
       });
-      w.on('error', reject);
-      w.on('exit', (code) => {
-        if (!finished) reject(new Error(`chaos worker exited with code ${code} before it was done`));
+      child.once('error', reject);
+      child.once('exit', (code, signal) => {
+        if (stopped && code === 0) resolve();
+        else reject(new Error(`chaos worker exited with ${signal ?? `code ${code}`} before it was done`));
       });
+      send({ type: 'sweep', seed, profile: opts.profile });
+      feed();
     });
-  const threads = Math.max(1, Math.min(workers, runs));
+  const count = Math.max(1, Math.min(workers, runs));
   try {
-    await Promise.all(Array.from({ length: threads }, () => one()));
+    await Promise.all(Array.from({ length: count }, () => one()));
   } catch (e) {
-    await Promise.all(started.map((w) => w.terminate()));
+    for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill();
     throw e;
   }
   const out: RunRecord[] = [];

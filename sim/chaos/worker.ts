@@ -1,26 +1,51 @@
 /**
- * A chaos worker thread: takes run indexes from the shared counter until none is left, runs each with the single-threaded
- * core and posts the record back. Loaded from the compiled dist/sim/chaos/worker.js by parallel.ts.
+ * A chaos worker process (started by parallel.ts): told the sweep, then run indexes one by one; runs each with the
+ * single-threaded core, in the order given, and sends the record back; exits when told to stop. Loaded from the compiled
+ * dist/sim/chaos/worker.js.
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { loadCatalog } from '../../src/catalog/catalog.js';
+import { loadCatalog, type Catalog } from '../../src/catalog/catalog.js';
+import type { ChaosProfile } from './draw.js';
+import type { FromWorker, ToWorker } from './parallel.js';
 import { chaosRun } from './run.js';
-import type { WorkerInput, WorkerMessage } from './parallel.js';
 
-async function work(input: WorkerInput): Promise<void> {
-  const port = parentPort;
-  if (port === null) throw new Error('chaos worker started outside a worker thread');
-  const counter = new Int32Array(input.counter);
-  const catalog = loadCatalog();
-  for (;;) {
-    const index = Atomics.add(counter, 0, 1);
-    if (index >= input.runs) break;
-    const record = await chaosRun(input.seed + index, { catalog, profile: input.profile });
-    const msg: WorkerMessage = { type: 'run', index, record };
-    port.postMessage(msg);
+const send = process.send?.bind(process);
+if (send === undefined) throw new Error('chaos worker started without a parent to report to');
+
+let sweep: { seed: number; profile: ChaosProfile } | null = null;
+let catalog: Catalog | null = null;
+const queue: number[] = [];
+let busy = false;
+let stopping = false;
+
+async function work(): Promise<void> {
+  if (busy) return;
+  busy = true;
+  for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
+    if (sweep === null) throw new Error('chaos worker told a run before its sweep');
+    catalog ??= loadCatalog();
+    const record = await chaosRun(sweep.seed + index, { catalog, profile: sweep.profile });
+    const msg: FromWorker = { type: 'run', index, record };
+    send?.(msg);
   }
-  const done: WorkerMessage = { type: 'done' };
-  port.postMessage(done);
+  busy = false;
+  if (stopping) process.disconnect();
 }
 
-await work(workerData as WorkerInput);
+process.on('message', (m: ToWorker) => {
+  switch (m.type) {
+    case 'sweep':
+      sweep = { seed: m.seed, profile: m.profile };
+      return;
+    case 'run':
+      queue.push(m.index);
+      void work().catch((e: unknown) => {
+        process.stderr.write(`chaos worker: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+        process.exit(70);
+      });
+      return;
+    case 'stop':
+      stopping = true;
+      if (!busy) process.disconnect();
+      return;
+  }
+});

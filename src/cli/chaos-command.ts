@@ -60,7 +60,7 @@ export function chaosCommand(): Command {
     .option('--runs <n>', 'how many runs (required)')
     .option('--seed <n>', 'seed of the first run; run i uses seed+i', '1')
     .option('--profile <name>', 'fault profile: swarm (a random subset of fault kinds per run, many faults) or lite (few, mild faults)', 'swarm')
-    .option('--workers <n>', 'worker threads (default: all cores)')
+    .option('--workers <n>', 'worker processes (default: all cores)')
     .option('-o, --output <format>', 'report format: text or json', 'text')
     .option('--shrink <n>', 'shrink up to n failing runs to a minimal scenario (0: none)', '3')
     .option('--shrink-runs <n>', 'most simulations one shrink may run', '150')

@@ -1,6 +1,6 @@
 /**
  * The fixed chaos budget of every test run: 2,000 seeded runs through the built `vngshift chaos` command (1,500 swarm, 500
- * lite), on worker threads, checked against invariants 1-6 and 9. A violation fails the test with the command's report:
+ * lite), on worker processes, checked against invariants 1-6 and 9. A violation fails the test with the command's report:
  * every failing seed with its replay command, and the first failures shrunk to minimal scenario files (written to a temporary
  * folder here, whose content is printed). CHAOS_SEED moves the seed ranges to explore beyond the fixed budget.
  */

@@ -1,4 +1,4 @@
-/** `vngshift chaos` as a user runs it (test/global-setup.ts builds dist/ once, so the worker threads load the code under test). */
+/** `vngshift chaos` as a user runs it (test/global-setup.ts builds dist/ once, so the worker processes load the code under test). */
 import { describe, expect, it } from 'vitest';
 import { vngshift } from './chaos-child.js';
 
