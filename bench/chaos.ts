@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { fork } from 'node:child_process';
 import { loadCatalog } from '../src/catalog/catalog.js';
 import { PROFILES, type ChaosProfile } from '../sim/chaos/draw.js';
-import { WORKER_NODE_FLAGS } from '../sim/chaos/parallel.js';
+import { workerExecArgv } from '../sim/chaos/parallel.js';
 import { CHAOS_STEPS, chaosRun, REPLAY_EVERY, type ChaosStep } from '../sim/chaos/run.js';
 import { linkData, printTable, resultsDir } from './util.js';
 
@@ -78,7 +78,7 @@ async function main(args: readonly string[]): Promise<void> {
   if (!(PROFILES as readonly string[]).includes(profile)) throw new Error(`bench:chaos: --profile is one of ${PROFILES.join(', ')}`);
   const input: BenchInput = { runs, seed, profile: profile as ChaosProfile };
   const figures = await new Promise<BenchFigures>((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), [CHILD, JSON.stringify(input)], { execArgv: [...process.execArgv, ...WORKER_NODE_FLAGS], serialization: 'advanced' });
+    const child = fork(fileURLToPath(import.meta.url), [CHILD, JSON.stringify(input)], { execArgv: workerExecArgv(process.execArgv), serialization: 'advanced' });
     child.once('message', (m: BenchFigures) => resolve(m));
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`bench:chaos: the worker exited with code ${code} before reporting`)));

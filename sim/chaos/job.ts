@@ -16,7 +16,7 @@ export interface JobOptions {
   readonly profile: ChaosProfile;
   readonly shards: number;
   readonly parallelism: number;
-  /** Worker threads per pod (and the CPU it requests). */
+  /** Worker processes per pod (and the CPU it requests; the memory limit per worker was set for threads, not measured for processes). */
   readonly workers: number;
   /** Shrink budget per failing run inside each pod. */
   readonly shrink: number;

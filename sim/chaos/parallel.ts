@@ -1,6 +1,6 @@
 /**
- * Runs a chaos sweep in `workers` child processes. The parent hands out run indexes one at a time (each child holds
- * WORKER_QUEUE of them, so it never waits for the next), so slow runs do not hold up a static share; the records are put back
+ * Runs a chaos sweep in `workers` child processes. The parent sends each child WORKER_QUEUE run indexes at first, then
+ * one more for each record it gets back (so a child never waits for its next run), so slow runs do not hold up a static share; the records are put back
  * in seed order, so the report is the same for any number of workers. This process only hands out indexes and collects the
  * records. The children are processes, not threads, because a process can be given the V8 flags a run is fastest with
  * (WORKER_NODE_FLAGS), which a worker thread cannot. They load the compiled worker.js beside this module: this runs from
@@ -37,6 +37,25 @@ export interface FromWorker {
  */
 export const WORKER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64', '--single-threaded'];
 
+/**
+ * The node flags of a worker: this process's own, but those that must not run once per worker - code given on the command
+ * line (`-e`/`-p`: each child would run it again), a debugger (every child on the same port, or waiting for one) and
+ * profilers (a file per child) - then WORKER_NODE_FLAGS.
+ */
+export function workerExecArgv(parent: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < parent.length; i++) {
+    const a = parent[i] as string;
+    if (a === '-e' || a === '--eval' || a === '-p' || a === '--print') {
+      i += 1;
+      continue;
+    }
+    if (/^--(eval|print)=/.test(a) || /^--(inspect|debug)/.test(a) || /^--(cpu-prof|heap-prof|prof)(-|=|$)/.test(a)) continue;
+    out.push(a);
+  }
+  return [...out, ...WORKER_NODE_FLAGS];
+}
+
 /** Run indexes a child holds at once: the one it runs and the next, so it never waits on the parent between runs. */
 const WORKER_QUEUE = 2;
 
@@ -47,6 +66,7 @@ export async function chaosParallel(
   workers: number,
   onRun?: (record: RunRecord, done: number) => void,
 ): Promise<RunRecord[]> {
+  if (runs <= 0) return [];
   const records: (RunRecord | undefined)[] = new Array<RunRecord | undefined>(runs).fill(undefined);
   let done = 0;
   let next = 0;
@@ -55,7 +75,7 @@ export async function chaosParallel(
   const one = (): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       const child = fork(script, [], {
-        execArgv: [...process.execArgv, ...WORKER_NODE_FLAGS],
+        execArgv: workerExecArgv(process.execArgv),
         serialization: 'advanced',
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
@@ -63,7 +83,7 @@ export async function chaosParallel(
       let held = 0;
       let stopped = false;
       const send = (m: ToWorker): void => {
-        child.send(m);
+        if (child.connected) child.send(m, (err) => err && reject(err));
       };
       const feed = (): void => {
         while (held < WORKER_QUEUE && next < runs) {
@@ -80,10 +100,15 @@ export async function chaosParallel(
         held -= 1;
         records[m.index] = m.record;
         done += 1;
-        onRun?.(m.record, done);
+        try {
+          onRun?.(m.record, done);
+        } catch (e) {
+          reject(e);
+          return;
+        }
         feed();
       });
-      child.once('error', reject);
+      child.on('error', reject);
       child.once('exit', (code, signal) => {
         if (stopped && code === 0) resolve();
         else reject(new Error(`chaos worker exited with ${signal ?? `code ${code}`} before it was done`));

@@ -31,6 +31,9 @@ async function work(): Promise<void> {
   if (stopping) process.disconnect();
 }
 
+// The parent gone (killed, or it stopped the sweep on an error): nothing is left to report to.
+process.on('disconnect', () => process.exit(0));
+
 process.on('message', (m: ToWorker) => {
   switch (m.type) {
     case 'sweep':

@@ -268,9 +268,9 @@ export class ClassCache {
   private lastAnswer(pod: SchedPod, snapshot: () => Snapshot, localKey: string): KnownAnswer | null {
     const entry = this.entries.get(localKey);
     if (entry === undefined || entry.index === null) return null;
-    // The answer reads the class's store, the pod's priority and preemption policy, its volumes (in the key) and the
-    // cache: while the cache has not changed since the last answer for this key (the usual case within a pass, where many
-    // classes share a key), it is the same.
+    // The answer reads the class's store, the pod's priority and preemption policy and the cache (pods with volumes are
+    // answered per pod, not from here): while the cache has not changed since the last answer for this key (the usual
+    // case within a pass, where many classes share a key), it is the same.
     const version = this.source.version;
     const last = this.known.get(localKey);
     if (last !== undefined && last.version === version && last.entry === entry && last.priority === pod.priority && last.preemptionPolicy === pod.preemptionPolicy) {

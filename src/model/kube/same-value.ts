@@ -5,7 +5,11 @@
  * identity first). Equal means equal as data, entries in the same order, so that nothing reading the value can tell.
  */
 
-/** Whether two values parsed from JSON are the same data: same primitives, arrays element by element, objects with the same keys in the same order. */
+/**
+ * Whether two values parsed from JSON are the same data: same primitives, arrays element by element, objects with the same
+ * keys in the same order (so equal data has equal JSON; undefined entries and NaN are never equal to anything else). The
+ * packing's demand groups (planner/pack/demand.ts) compare constraint fields with it too.
+ */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;

@@ -2,6 +2,7 @@
  * Packing phase 4, first-fit demand bookkeeping: moving classes grouped by the kind of node they want, and per group the
  * requests and pod count still waiting for a node (new-node choice prices a node type for that demand).
  */
+import { sameValue } from '../../model/kube/same-value.js';
 import type { ResourceList } from '../../model/types.js';
 import { sameArchs, type PodClass } from '../pod-classes.js';
 import { ByClass, idSpan } from './by-class.js';
@@ -81,36 +82,12 @@ function textOf(cls: PodClass): string {
 /** Would the two classes' constraint keys be equal? Only when sure: the fields whose JSON it is are equal data. */
 function sameConstraints(a: PodClass, cls: PodClass): boolean {
   return (
-    sameData(a.spec.nodeSelector, cls.spec.nodeSelector) &&
-    sameData(a.spec.requiredNodeAffinity, cls.spec.requiredNodeAffinity) &&
-    sameData(a.spec.tolerations, cls.spec.tolerations) &&
-    sameData(a.archs, cls.archs) &&
-    sameData(a.volumes, cls.volumes)
+    sameValue(a.spec.nodeSelector, cls.spec.nodeSelector) &&
+    sameValue(a.spec.requiredNodeAffinity, cls.spec.requiredNodeAffinity) &&
+    sameValue(a.spec.tolerations, cls.spec.tolerations) &&
+    sameValue(a.archs, cls.archs) &&
+    sameValue(a.volumes, cls.volumes)
   );
-}
-
-/**
- * Equal plain data: the same primitives, arrays of equal items, objects with the same keys in the same order and equal
- * values. Equal data has equal JSON; false is also the answer for whatever JSON may still equate (undefined entries, NaN).
- */
-export function sameData(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  const keys = Object.keys(x);
-  let n = 0;
-  for (const k in y) {
-    if (k !== keys[n] || !sameData(x[k], y[k])) return false;
-    n++;
-  }
-  return n === keys.length;
 }
 
 /** Pods that want the same kind of node: same selectors, affinity, tolerations, architectures and volume placement. */

@@ -3,7 +3,7 @@
  * expected-fleet.ts reads those answers against its own list of stuck pods, so the scale-up view must hand scaleUp() the
  * pending pods in the order it is given them. (It once re-sorted them by namespace/name while the model listed them in
  * queue order: one pod's answer was read as another's, 37,271 pods over 21 of the 71 scale-ups of the 150,000-pod
- * benchmark plan. The model now sorts its stuck pods by namespace/name itself, as the world's autoscaler hands them over.)
+ * benchmark plan, counted before its evictions were paced. The model now sorts its stuck pods by namespace/name itself, as the world's autoscaler hands them over.)
  */
 import { describe, expect, it } from 'vitest';
 import { observedResources } from '../../../src/catalog/observed.js';
