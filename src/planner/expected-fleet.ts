@@ -11,12 +11,14 @@
  *    nodes up so far, nodes that stay, old nodes not cordoned yet.
  * 3. The pods left go to the autoscaler, scaleUp() called as sim/autoscaler.ts calls it (scale-up-view.ts): the evicted pods
  *    still terminating on their old nodes count, and nodes still booting hold the pods an earlier scale-up meant for them.
- *    While a long batch's evictions still go out, the autoscaler looks once per period and the nodes it launched turn
+ *    While a long batch's evictions still go out, the autoscaler looks once per period (when vngshift's executor
+ *    launches, `launcher: 'engine'`, once for the whole first wave) and the nodes it launched turn
  *    Ready once their launch time has passed; after that the new nodes turn Ready one after the other (smallest first,
  *    see readyOrder). Each time kube-scheduler places what it can, so the first ones fill up and the last may not hold
  *    what the scale-up meant for them. The pods left make another round, until none is left or a round places nothing.
- * 4. The next batch starts once batchMinHealthyPercentage of the batch's pods are placed again: nodes still booting then,
- *    and the pods waiting for them, carry over into it (the autoscaler has launched for the pods still stuck by then).
+ * 4. The next batch starts once batchMinHealthyPercentage of the batch's pods are placed again, the other nodes of the
+ *    last one's launch turning Ready with it: nodes still booting then, and the pods waiting for them, carry over into it
+ *    (the autoscaler has launched for the pods still stuck by then).
  * 5. The batch's drained old nodes are terminated (shouldTerminateDrainedNodes); nodes that keep a pod stay, cordoned.
  *
  * Pods the packing found unschedulable stay Pending here too; pods that stay on their node (kept, stand-alone, held by a
