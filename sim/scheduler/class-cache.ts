@@ -208,14 +208,18 @@ export class ClassCache {
    * twice). Else null: the caller runs the cycle. `localKey`: nodeLocalKey(pod), when the caller keeps it.
    */
   knownFailure(pod: SchedPod, snapshot: () => Snapshot, localKey = nodeLocalKey(pod)): string | null {
-    const known = pod.volumes.length > 0 ? this.claimsAnswer(pod, snapshot, localKey) : this.lastAnswer(pod, snapshot, localKey);
+    const known = this.answer(pod, snapshot, localKey);
     return known === null || known.failing === null ? null : known.failing.message(known.nodes);
   }
 
   /** Whether knownFailure has an answer for `pod` now (without making its message). */
   knownToFail(pod: SchedPod, snapshot: () => Snapshot, localKey = nodeLocalKey(pod)): boolean {
-    const known = pod.volumes.length > 0 ? this.claimsAnswer(pod, snapshot, localKey) : this.lastAnswer(pod, snapshot, localKey);
-    return known?.failing != null;
+    return this.answer(pod, snapshot, localKey)?.failing != null;
+  }
+
+  /** The pod's known answer: per pod for a pod with claims (claimsAnswer), else per node-local key (lastAnswer). */
+  private answer(pod: SchedPod, snapshot: () => Snapshot, localKey: string): KnownAnswer | null {
+    return pod.volumes.length > 0 ? this.claimsAnswer(pod, snapshot, localKey) : this.lastAnswer(pod, snapshot, localKey);
   }
 
   /**

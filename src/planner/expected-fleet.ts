@@ -443,7 +443,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     for (let i = 0; i < pending.length; i++) if (pending.at(i).coveredBy === null) stuck.push(pending.at(i));
     if (stuck.length === 0) return 0;
     // sim/autoscaler.ts hands scaleUp() its pending pods by namespace/name; its answers come back in that order.
-    stuck.sort((a, b) => cmp(a.run.key, b.run.key));
+    stuck.sort(byName);
     const view: BootingView[] = booting.map((b) => ({
       node: b.node,
       pods: b.pods.filter((e) => e.pod.owner?.kind === 'DaemonSet' || e.coveredBy === b.node.name),
