@@ -129,6 +129,7 @@ const planFileSchema = z.looseObject({
   boundSeconds: z.number().positive(),
   predictedFailure: z.looseObject({ code: z.string(), message: z.string() }).nullable(),
   summary: z.looseObject({ unschedulablePods: z.number(), movingPods: z.number() }),
+  launchedBy: z.enum(['autoscaler', 'vngshift']).optional(),
   allocatable: z
     .looseObject({ maxPods: z.number().int().min(1).max(MAX_PODS_FLAG_LIMIT).optional(), vmMemoryOverheadPercent: z.number().min(0).lt(0.5).optional() })
     .optional(),
@@ -157,7 +158,8 @@ export function readPlanFile(file: string): Plan {
   // A plan written before the verdict had three values: derived from the fields it has.
   const d = parsed.data;
   const planVerdict = d.verdict ?? (!d.feasible ? 'NOT_FEASIBLE' : d.predictedFailure !== null ? 'FAILURE_PREDICTED' : 'FEASIBLE');
-  return { ...(d as unknown as Plan), verdict: planVerdict, params };
+  // A plan written before plans recorded who launches was made for an autoscaler (every plan was then).
+  return { ...(d as unknown as Plan), verdict: planVerdict, launchedBy: d.launchedBy ?? 'autoscaler', params };
 }
 
 /** Everything checked before the cluster is touched. */
@@ -790,6 +792,19 @@ function allocatableForWorld(v: Validated): AllocatableOptions | undefined {
   return v.planFile !== null ? v.planFile.allocatable : v.allocatable;
 }
 
+/**
+ * A plan made for one launcher run with the other (Plan.launchedBy against --capacity): the run's new nodes may not be the
+ * plan's expected fleet. Null when they agree.
+ */
+export function launcherMismatch(plan: Pick<Plan, 'launchedBy'>, capacity: 'kwok' | 'external' | 'ec2'): string | null {
+  const planned = plan.launchedBy;
+  const running = capacity === 'external' ? 'autoscaler' : 'vngshift';
+  if (planned === running) return null;
+  const how = (by: 'autoscaler' | 'vngshift'): string =>
+    by === 'autoscaler' ? 'an autoscaler launching them on its own loop (plan --capacity external)' : "vngshift's executor launching them at each reconcile (plan --capacity kwok or ec2)";
+  return `warning: the plan's new nodes were predicted for ${how(planned)}; this run's --capacity ${capacity} means ${how(running)}: the nodes launched may differ from the plan's fleet (plan again with --capacity ${capacity})`;
+}
+
 /** The plan the run starts from: the --plan file (checked against the live nodes), else planned on what it reads. */
 async function planForRun(v: Validated, opts: RunOptions, log: (line: string) => void): Promise<Plan> {
   if (v.planFile !== null) {
@@ -800,6 +815,8 @@ async function planForRun(v: Validated, opts: RunOptions, log: (line: string) =>
       throw new InputError(opts.plan ?? '', 'MigrationPlan', 'oldNodes', `none of the plan's ${missing.length} old nodes exists in the cluster (${v.kube.source}); plan again`);
     }
     if (missing.length > 0) log(`warning: ${missing.length} old node(s) of the plan are no longer in the cluster: ${missing.slice(0, 5).join(', ')}`);
+    const mismatch = launcherMismatch(v.planFile, v.capacity);
+    if (mismatch !== null) log(mismatch);
     return v.planFile;
   }
   // A consistent read, whole objects (readLiveCluster's default): run acts on what it reads (see live/read-cluster.ts).

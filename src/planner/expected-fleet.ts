@@ -317,9 +317,13 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
    */
   let now = 0;
   const timing = input.timing;
-  /** From the autoscaler's look to the node Ready: the launch figure less the half period it waits, on average, to look. */
-  const readyDelay = (instanceType: string): number =>
-    timing === undefined ? 0 : Math.max(0, launchSeconds(timing, instanceType) - timing.autoscalerIntervalSeconds / 2);
+  /**
+   * From the look that launched a node to the node Ready. An autoscaler's: the launch figure less the half period it waits,
+   * on average, to look (the figure counts from the pod turning Pending). The executor's: the launch figure (it launches at
+   * the reconcile that saw the pods, with no period of its own to wait).
+   */
+  const waitToLook = timing === undefined || input.launcher === 'engine' ? 0 : timing.autoscalerIntervalSeconds / 2;
+  const readyDelay = (instanceType: string): number => (timing === undefined ? 0 : Math.max(0, launchSeconds(timing, instanceType) - waitToLook));
   const roundsOf = new Map<number, number>();
   /**
    * Per batch, its scale-ups while its first wave went out (one per autoscaler period): MAX_ROUNDS counts the rounds after

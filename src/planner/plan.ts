@@ -140,6 +140,12 @@ export interface Plan {
   readonly catalog?: CatalogInfo;
   readonly params: MigrationParams;
   readonly timing: TimingModel;
+  /**
+   * Who launches the new nodes in the run this plan is for (PlanInput.launcher): an autoscaler on its own loop (Ocean,
+   * cluster-autoscaler; `plan --capacity external`, the default) or vngshift's executor at each reconcile (`--capacity kwok`
+   * or `ec2`). The expected fleet (`newNodes`) depends on it; `run --plan` warns when its --capacity says otherwise.
+   */
+  readonly launchedBy: 'autoscaler' | 'vngshift';
   readonly summary: {
     readonly oldNodes: number;
     readonly stayingNodes: number;
@@ -490,6 +496,7 @@ export function buildPlan(input: PlanInput): Plan {
     ...(input.catalog.info !== undefined ? { catalog: input.catalog.info } : {}),
     params,
     timing,
+    launchedBy: input.launcher === 'engine' ? 'vngshift' : 'autoscaler',
     summary: {
       oldNodes: old.length,
       stayingNodes: cluster.nodes.length - old.length,

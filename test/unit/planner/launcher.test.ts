@@ -30,6 +30,9 @@ describe('the plan told who launches', () => {
     // The scale-ups of the paced look launch for fewer pods each (smaller nodes, more of them); every pod is placed either way.
     expect(autoscaler.newNodes.length).toBeGreaterThan(engine.newNodes.length);
     expect(autoscaler.feasible && engine.feasible).toBe(true);
+    // The plan says whom its fleet is for (run --plan warns when its --capacity says otherwise).
+    expect(autoscaler.launchedBy).toBe('autoscaler');
+    expect(engine.launchedBy).toBe('vngshift');
     // Only the fleet moves: the batches drain the same nodes.
     expect(engine.batches.map((b) => b.nodes)).toEqual(autoscaler.batches.map((b) => b.nodes));
   });
