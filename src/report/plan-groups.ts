@@ -56,7 +56,7 @@ const signedUsd = (x: number): string => `${x >= 0 ? '+' : ''}${usd(x).replace('
  * planner's packing of every pod at once is the lower bound beside it. A partial cost (some pods fit no VNG) is never shown
  * as a saving.
  */
-export function costLines(plan: Pick<Plan, 'cost' | 'summary' | 'packingLowerBound'>): string[] {
+export function costLines(plan: Pick<Plan, 'cost' | 'summary' | 'packingLowerBound' | 'launchedBy'>): string[] {
   const c = plan.cost;
   const stay = c.stayingOldNodes;
   const out: string[] = [];
@@ -72,7 +72,7 @@ export function costLines(plan: Pick<Plan, 'cost' | 'summary' | 'packingLowerBou
   const low = plan.packingLowerBound;
   if (c.newNodes > 0 || low.newNodeCount > 0) {
     out.push(
-      `New nodes and cost after are the expected fleet: what the run launches as the autoscaler scales up for each batch's pending pods and kube-scheduler spreads them. Packing lower bound (every pod placed at once): ${plural(low.newNodeCount, 'new node')}, ${usd(low.usdPerHour)}/h.`,
+      `New nodes and cost after are the expected fleet: what the run launches as ${plan.launchedBy === 'vngshift' ? "vngshift's executor (--capacity kwok or ec2) launches" : 'the autoscaler scales up'} for each batch's pending pods and kube-scheduler spreads them. Packing lower bound (every pod placed at once): ${plural(low.newNodeCount, 'new node')}, ${usd(low.usdPerHour)}/h.`,
     );
   }
   return out;

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMS } from '../../../src/model/params.js';
 import { buildPlan, type Plan } from '../../../src/planner/plan.js';
+import { costLines } from '../../../src/report/plan-groups.js';
 import { catalog, cluster, deployment, generalVng, oldNode } from '../sim/tiny-world.js';
 
 // 8 old nodes, 400 pods, one batch: at the default pace (0.05 s a request) its evictions span three 10 s periods.
@@ -33,6 +34,8 @@ describe('the plan told who launches', () => {
     // The plan says whom its fleet is for (run --plan warns when its --capacity says otherwise).
     expect(autoscaler.launchedBy).toBe('autoscaler');
     expect(engine.launchedBy).toBe('vngshift');
+    expect(costLines(autoscaler).join('\n')).toMatch(/as the autoscaler scales up/);
+    expect(costLines(engine).join('\n')).toMatch(/as vngshift's executor \(--capacity kwok or ec2\) launches/);
     // Only the fleet moves: the batches drain the same nodes.
     expect(engine.batches.map((b) => b.nodes)).toEqual(autoscaler.batches.map((b) => b.nodes));
   });
