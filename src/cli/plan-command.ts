@@ -8,7 +8,8 @@ import { parseParams, type MigrationParams, type RawParams } from '../model/para
 import type { Cluster } from '../model/types.js';
 import { parseVngText } from '../model/vng/parse-vngs.js';
 import { buildPlan, type Plan } from '../planner/plan.js';
-import { timingModelFromFigures, type TimingModel } from '../planner/timing.js';
+import { DEFAULT_TIMING, timingModelFromFigures, type TimingModel } from '../planner/timing.js';
+import { atClientRate, clientRateFrom } from './client-rate.js';
 import { loadTiming, type TimingFile } from '../../sim/timing-file.js';
 import { renderPlanMarkdown } from '../report/markdown.js';
 import { renderPlanHtml } from '../report/html/plan-html.js';
@@ -55,6 +56,9 @@ export interface PlanOptions {
   capacity?: string;
   /** plan and simulate: a timing file written by calibrate, or a built-in model (eks, kwok). */
   timing?: string;
+  /** The client rate of the run planned (run's --qps, --burst): the pace of the planned evictions. */
+  qps?: string;
+  burst?: string;
   vmMemoryOverheadPercent?: string;
   /** Max pods for every new node (over the VNG's maxPods, the old nodes' and the catalog's). */
   maxPods?: string;
@@ -137,7 +141,11 @@ export function planFromOptions(opts: PlanOptions, live?: () => Cluster, reporte
   const catalog = catalogFor(opts.catalog);
   const { vngs } = parseVngText(vngSource.text, vngSource.source, catalog);
   if (vngs.length === 0) throw new InputError(vngSource.source, '', '', 'no launch specs found; expected at least one VNG');
-  const timing = opts.timing !== undefined ? plannerTimingOf(loadTiming(opts.timing)) : undefined;
+  const timingOfFile = opts.timing !== undefined ? plannerTimingOf(loadTiming(opts.timing)) : undefined;
+  const timing =
+    opts.qps !== undefined || opts.burst !== undefined
+      ? atClientRate(timingOfFile ?? DEFAULT_TIMING, clientRateFrom(opts, { qps: (timingOfFile ?? DEFAULT_TIMING).clientQps, burst: (timingOfFile ?? DEFAULT_TIMING).clientBurst }))
+      : timingOfFile;
   const read = cluster();
   checkSelection(read, params, opts, opts.cluster ?? liveSource(opts));
   // Logged only once the input is known good: bad input prints its one error line and nothing else.
@@ -270,6 +278,8 @@ export function planCommand(): Command {
     .option('--plan-out <file>', 'also write the versioned plan (JSON) that simulate and run read')
     .option('--html-out <file>', 'also write the report as one self-contained HTML file (charts included, nothing loaded from the network)')
     .option('--timing <file>', 'the timing model for the batch times: a file written by vngshift calibrate, or eks (default) or kwok')
+    .option('--qps <n>', "the client rate of the run planned (run's --qps): API requests per second, paces the planned evictions (default: the timing model's, 20)")
+    .option('--burst <n>', "the client burst of the run planned (run's --burst; default: the timing model's, 40)")
     .addOption(
       new Option('--capacity <provider>', "who launches the new nodes in the run planned, as for run: external (Ocean or another autoscaler, on its own loop) or kwok/ec2 (the executor, at each reconcile); the expected fleet follows")
         .choices(['external', 'kwok', 'ec2'])

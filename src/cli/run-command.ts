@@ -44,6 +44,7 @@ import {
 import { checkOceanFlags, oceanVngText, vngInput } from './ocean-source.js';
 import { parseDuration } from './durations.js';
 import { DEFAULT_TIMING } from '../planner/timing.js';
+import { atClientRate, clientRateFrom, type ClientRate } from './client-rate.js';
 import { CAPACITY_GRACE_HELP, engineSettingsFrom, type EngineFlagOptions } from './engine-flags.js';
 import { migrationRequest, type OceanMigrations } from '../live/spot/migration.js';
 import { allocatableFromFlags, checkSelection, MAX_PODS_FLAG_LIMIT, paramsFrom, withOceanFlags, type PlanOptions } from './plan-command.js';
@@ -76,19 +77,6 @@ export interface RunOptions extends PlanOptions, EngineFlagOptions {
   burst?: string;
 }
 
-/** The executor's client-side rate limit (--qps, --burst), checked before anything touches the cluster. */
-export interface ClientRate {
-  readonly qps: number;
-  readonly burst: number;
-}
-
-export function clientRateFrom(opts: { qps?: string; burst?: string }): ClientRate {
-  const qps = opts.qps === undefined ? DEFAULT_TIMING.clientQps : Number(opts.qps);
-  if (!Number.isFinite(qps) || qps <= 0 || qps > 10000) throw new InputError('flag --qps', '', '', `expected requests per second above 0 (at most 10000), found "${opts.qps ?? ''}"`);
-  const burst = opts.burst === undefined ? DEFAULT_TIMING.clientBurst : Number(opts.burst);
-  if (!Number.isInteger(burst) || burst < 1 || burst > 100000) throw new InputError('flag --burst', '', '', `expected a whole number of requests of at least 1, found "${opts.burst ?? ''}"`);
-  return { qps, burst };
-}
 
 export const EXIT_COMPLETED = 0;
 export const EXIT_INFEASIBLE = 2;
@@ -831,6 +819,8 @@ async function planForRun(v: Validated, opts: RunOptions, log: (line: string) =>
     sources: { cluster: source.source, vngs: v.vngsSource },
     allowArchitectureChange: opts.allowArchitectureChange === true,
     ...(v.capacity !== 'external' ? { launcher: 'engine' as const } : {}),
+    // The batch times at the run's own client rate (--qps, --burst).
+    timing: atClientRate(DEFAULT_TIMING, v.rate),
     ...(allocatable !== undefined ? { allocatable } : {}),
   });
 }

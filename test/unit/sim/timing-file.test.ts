@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { clientRateFrom } from '../../../src/cli/run-command.js';
+import { clientRateFrom } from '../../../src/cli/client-rate.js';
 import { InputError } from '../../../src/model/errors.js';
 import { KWOK_SIM_TIMING, loadTiming, parseTimingText } from '../../../sim/timing-file.js';
 import { resolveTiming } from '../../../sim/timing.js';
