@@ -170,8 +170,9 @@ function estimate(
     }
   }
   // The drain's API requests one after the other (a cordon, its Event and an eviction per pod, the state saved around
-  // them) under the client-side rate limit; never less than the fixed cordon-and-evict allowance.
-  const evictSeconds = Math.max(timing.cordonAndEvictSeconds, apiCallsSeconds(timing, pods + drainOverheadRequests(members.length), pods));
+  // them) under the client-side rate limit; never less than the fixed cordon-and-evict allowance. Without respectPdb the
+  // executor deletes the pods: plain requests, not evictions.
+  const evictSeconds = Math.max(timing.cordonAndEvictSeconds, apiCallsSeconds(timing, pods + drainOverheadRequests(members.length), params.respectPdb ? pods : 0));
   const estimatedSeconds = evictSeconds + launch + grace + timing.podStartSeconds + extra + timing.terminateSeconds;
   const varying = (launch + timing.podStartSeconds + (Number.isFinite(extra) ? extra : 0)) * timing.spread;
   const replacementReady = replacementReadyRange(timing, launch, grace);

@@ -617,7 +617,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     // Nodes still booting from the batch before keep what was left of their launch when its evictions ended.
     for (const x of booting) x.readyAt = Math.max(0, x.readyAt - now);
     now = 0;
-    evictionPeriods(firstWave, batchNodes.length, input.launcher === 'engine' ? undefined : timing).forEach((these, period) => {
+    evictionPeriods(firstWave, batchNodes.length, input.launcher === 'engine' ? undefined : timing, input.params.respectPdb).forEach((these, period) => {
       if (period > 0) {
         now = period * (timing?.autoscalerIntervalSeconds ?? 0);
         upDue();
@@ -690,18 +690,20 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
  * counts them) have had their round trips under the client's rate limit. The first look
  * sees what went out in the first full period: a batch evicted within one period gets one scale-up, as before (the
  * rehearsal's look falls inside so short a span only sometimes: sim-planner-agreement's 500 worlds keep their spread).
- * Without a timing model, one period holds them all.
+ * Without a timing model, one period holds them all. Without respectPdb (`evicts` false) the executor deletes the pods:
+ * each takes a plain request's round trip.
  */
 export function evictionPeriods(
   firstWave: readonly Pod[],
   nodes: number,
   timing: Pick<TimingModel, 'autoscalerIntervalSeconds' | 'clientQps' | 'clientBurst' | 'apiLatencySeconds' | 'evictLatencySeconds'> | undefined,
+  evicts = true,
 ): Pod[][] {
   if (timing === undefined || timing.autoscalerIntervalSeconds <= 0 || firstWave.length === 0) return [[...firstWave]];
   const periods: Pod[][] = [];
   const cordons = drainOverheadRequests(nodes);
   firstWave.forEach((p, i) => {
-    const at = apiCallsSeconds(timing, cordons + i + 1, i + 1);
+    const at = apiCallsSeconds(timing, cordons + i + 1, evicts ? i + 1 : 0);
     const period = Math.floor(at / timing.autoscalerIntervalSeconds);
     while (periods.length <= period) periods.push([]);
     (periods[period] as Pod[]).push(p);

@@ -41,4 +41,13 @@ describe('evictionPeriods', () => {
     // 37 evictions (i < 37), the second 100.
     expect(evictionPeriods(pods(200), 50, slow).map((p) => p.length)).toEqual([37, 100, 63]);
   });
+
+  it('without respectPdb the executor deletes: each pod takes a plain request\'s round trip, not an eviction\'s', () => {
+    // Evictions at 0.1 s, other requests at 0.02 s, no rate limit in the way: one node's 4 requests first.
+    const loaded = { ...DEFAULT_TIMING, apiLatencySeconds: 0.02, evictLatencySeconds: 0.1, clientQps: 1000, clientBurst: 1000 };
+    // Evicting: i goes out at 4 * 0.02 + (i + 1) * 0.1 s, below 10 s for i < 99.
+    expect(evictionPeriods(pods(200), 1, loaded).map((p) => p.length)).toEqual([99, 100, 1]);
+    // Deleting: (4 + i + 1) * 0.02 s, below 10 s for i < 495: all 200 in the first period.
+    expect(evictionPeriods(pods(200), 1, loaded, false).map((p) => p.length)).toEqual([200]);
+  });
 });
