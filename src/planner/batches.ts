@@ -6,7 +6,7 @@
 import type { MigrationParams } from '../model/params.js';
 import type { Node } from '../model/types.js';
 import type { PdbState } from './pdb.js';
-import { apiCallsSeconds, drainOverheadRequests, launchSeconds, replacementReadyRange, type TimingModel } from './timing.js';
+import { apiCallsSeconds, cordonAllRequests, drainOverheadRequests, launchSeconds, replacementReadyRange, type TimingModel } from './timing.js';
 
 export interface BatchNodeInfo {
   readonly node: Node;
@@ -50,6 +50,8 @@ export interface BatchPlan {
   readonly chosen: 'user' | 'auto';
   readonly nodesPerBatch: number;
   readonly batches: readonly Batch[];
+  /** cordonAllAtStart: the cordons before the first batch (0 without it); in estimatedSeconds, in no batch's time. */
+  readonly cordonAllSeconds: number;
   readonly estimatedSeconds: number;
   readonly estimatedSecondsLow: number;
   readonly estimatedSecondsHigh: number;
@@ -116,16 +118,19 @@ export function planBatchesAt(
       batches.push(estimate(batches.length, key, members, used, pdbs, params, timing, launched));
     }
   }
-  const estimatedSeconds = batches.reduce((s, b) => s + b.estimatedSeconds, 0);
+  // cordonAllAtStart: every old node is cordoned before the first batch starts (not in any batch's time).
+  const cordonAllSeconds = params.cordonAllAtStart && infos.length > 0 ? apiCallsSeconds(timing, cordonAllRequests(infos.length)) : 0;
+  const estimatedSeconds = cordonAllSeconds + batches.reduce((s, b) => s + b.estimatedSeconds, 0);
   const finite = batches.every((b) => Number.isFinite(b.estimatedSeconds));
   return {
     batchSizePercentage: pct,
     chosen,
     nodesPerBatch: perBatch,
     batches,
+    cordonAllSeconds,
     estimatedSeconds: finite ? estimatedSeconds : Number.POSITIVE_INFINITY,
-    estimatedSecondsLow: finite ? batches.reduce((s, b) => s + b.estimatedSecondsLow, 0) : Number.POSITIVE_INFINITY,
-    estimatedSecondsHigh: finite ? batches.reduce((s, b) => s + b.estimatedSecondsHigh, 0) : Number.POSITIVE_INFINITY,
+    estimatedSecondsLow: finite ? cordonAllSeconds + batches.reduce((s, b) => s + b.estimatedSecondsLow, 0) : Number.POSITIVE_INFINITY,
+    estimatedSecondsHigh: finite ? cordonAllSeconds + batches.reduce((s, b) => s + b.estimatedSecondsHigh, 0) : Number.POSITIVE_INFINITY,
     boundSeconds: batches.length * params.batchTimeBudgetSeconds + params.drainTimeThresholdSeconds,
   };
 }
@@ -172,7 +177,7 @@ function estimate(
   // The drain's API requests one after the other (a cordon, its Event and an eviction per pod, the state saved around
   // them) under the client-side rate limit; never less than the fixed cordon-and-evict allowance. Without respectPdb the
   // executor deletes the pods: plain requests, not evictions.
-  const evictSeconds = Math.max(timing.cordonAndEvictSeconds, apiCallsSeconds(timing, pods + drainOverheadRequests(members.length), params.respectPdb ? pods : 0));
+  const evictSeconds = Math.max(timing.cordonAndEvictSeconds, apiCallsSeconds(timing, pods + drainOverheadRequests(members.length, params.cordonAllAtStart), params.respectPdb ? pods : 0));
   const estimatedSeconds = evictSeconds + launch + grace + timing.podStartSeconds + extra + timing.terminateSeconds;
   const varying = (launch + timing.podStartSeconds + (Number.isFinite(extra) ? extra : 0)) * timing.spread;
   const replacementReady = replacementReadyRange(timing, launch, grace);

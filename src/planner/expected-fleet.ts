@@ -617,7 +617,10 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     // Nodes still booting from the batch before keep what was left of their launch when its evictions ended.
     for (const x of booting) x.readyAt = Math.max(0, x.readyAt - now);
     now = 0;
-    evictionPeriods(firstWave, batchNodes.length, input.launcher === 'engine' ? undefined : timing, input.params.respectPdb).forEach((these, period) => {
+    evictionPeriods(firstWave, batchNodes.length, input.launcher === 'engine' ? undefined : timing, {
+      deletes: !input.params.respectPdb,
+      cordonedAtStart: input.params.cordonAllAtStart,
+    }).forEach((these, period) => {
       if (period > 0) {
         now = period * (timing?.autoscalerIntervalSeconds ?? 0);
         upDue();
@@ -690,20 +693,20 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
  * counts them) have had their round trips under the client's rate limit. The first look
  * sees what went out in the first full period: a batch evicted within one period gets one scale-up, as before (the
  * rehearsal's look falls inside so short a span only sometimes: sim-planner-agreement's 500 worlds keep their spread).
- * Without a timing model, one period holds them all. Without respectPdb (`evicts` false) the executor deletes the pods:
- * each takes a plain request's round trip.
+ * Without a timing model, one period holds them all. Without respectPdb (`deletes`) the executor deletes the pods: each
+ * takes a plain request's round trip. With cordonAllAtStart (`cordonedAtStart`) the batch's nodes are cordoned already.
  */
 export function evictionPeriods(
   firstWave: readonly Pod[],
   nodes: number,
   timing: Pick<TimingModel, 'autoscalerIntervalSeconds' | 'clientQps' | 'clientBurst' | 'apiLatencySeconds' | 'evictLatencySeconds'> | undefined,
-  evicts = true,
+  how: { readonly deletes?: boolean; readonly cordonedAtStart?: boolean } = {},
 ): Pod[][] {
   if (timing === undefined || timing.autoscalerIntervalSeconds <= 0 || firstWave.length === 0) return [[...firstWave]];
   const periods: Pod[][] = [];
-  const cordons = drainOverheadRequests(nodes);
+  const cordons = drainOverheadRequests(nodes, how.cordonedAtStart === true);
   firstWave.forEach((p, i) => {
-    const at = apiCallsSeconds(timing, cordons + i + 1, evicts ? i + 1 : 0);
+    const at = apiCallsSeconds(timing, cordons + i + 1, how.deletes === true ? 0 : i + 1);
     const period = Math.floor(at / timing.autoscalerIntervalSeconds);
     while (periods.length <= period) periods.push([]);
     (periods[period] as Pod[]).push(p);

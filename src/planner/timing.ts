@@ -57,10 +57,16 @@ export const DEFAULT_TIMING: TimingModel = {
 
 /**
  * The requests a batch's drain makes besides its evictions: a cordon and its Event per node, and the state saved around
- * them. The batch estimate (batches.ts) and the expected fleet's eviction pace (expected-fleet.ts) both count them.
+ * them; with cordonAllAtStart (`cordonedAtStart`) its nodes are cordoned already and only the state is saved. The batch
+ * estimate (batches.ts) and the expected fleet's eviction pace (expected-fleet.ts) both count them.
  */
-export function drainOverheadRequests(nodes: number): number {
-  return nodes * 2 + 2;
+export function drainOverheadRequests(nodes: number, cordonedAtStart = false): number {
+  return cordonedAtStart ? 2 : nodes * 2 + 2;
+}
+
+/** cordonAllAtStart's requests before the first batch: a cordon and its Event per old node, the state saved around them. */
+export function cordonAllRequests(oldNodes: number): number {
+  return oldNodes * 2 + 2;
 }
 
 /**

@@ -40,6 +40,8 @@ describe('evictionPeriods', () => {
     // 50 nodes: 102 requests before the first eviction, which goes out at (103 - 40) / 10 = 6.3 s: the first period holds
     // 37 evictions (i < 37), the second 100.
     expect(evictionPeriods(pods(200), 50, slow).map((p) => p.length)).toEqual([37, 100, 63]);
+    // With cordonAllAtStart the 50 nodes are cordoned already: 2 requests first, i + 3 - 40 < 100 until i = 137.
+    expect(evictionPeriods(pods(200), 50, slow, { cordonedAtStart: true }).map((p) => p.length)).toEqual([137, 63]);
   });
 
   it('without respectPdb the executor deletes: each pod takes a plain request\'s round trip, not an eviction\'s', () => {
@@ -48,6 +50,6 @@ describe('evictionPeriods', () => {
     // Evicting: i goes out at 4 * 0.02 + (i + 1) * 0.1 s, below 10 s for i < 99.
     expect(evictionPeriods(pods(200), 1, loaded).map((p) => p.length)).toEqual([99, 100, 1]);
     // Deleting: (4 + i + 1) * 0.02 s, below 10 s for i < 495: all 200 in the first period.
-    expect(evictionPeriods(pods(200), 1, loaded, false).map((p) => p.length)).toEqual([200]);
+    expect(evictionPeriods(pods(200), 1, loaded, { deletes: true }).map((p) => p.length)).toEqual([200]);
   });
 });

@@ -17,7 +17,8 @@ const c = cluster(
   [deployment({ name: 'web', replicas: 400, nodes: names, cpu: 100, memory: 128 * 1024 * 1024 })],
 );
 const vngs = [generalVng({ instanceTypes: ['m5.large', 'm5.xlarge', 'm5.2xlarge'], maxInstanceCount: 100 })];
-const params = { ...DEFAULT_PARAMS, batchSizePercentage: 100 };
+// Each batch cordons its own nodes (not all at the start): 18 requests before the first eviction.
+const params = { ...DEFAULT_PARAMS, batchSizePercentage: 100, cordonAllAtStart: false };
 
 const roundsOf = (p: Plan): number[] => [...new Set(p.newNodes.map((n) => n.round))].sort((a, b) => a - b);
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMS } from '../../../src/model/params.js';
 import { buildPlan } from '../../../src/planner/plan.js';
 import { apiCallsSeconds, DEFAULT_TIMING, timingModelFromFigures } from '../../../src/planner/timing.js';
+import { cordonLine } from '../../../src/report/cordon-line.js';
 import { catalog, cluster, deployment, generalVng, oldNode } from '../sim/tiny-world.js';
 
 function world(replicas: number) {
@@ -65,6 +66,30 @@ describe('the plan states its time as a range', () => {
     const deleting = buildPlan({ cluster: c, vngs, catalog, params: { ...params, respectPdb: false }, timing: loaded });
     // 2,000 round trips of 0.2 s against 0.01 s: 380 s apart.
     expect((evicting.batches[0]?.estimatedSeconds ?? 0) - (deleting.batches[0]?.estimatedSeconds ?? 0)).toBeCloseTo(2000 * (0.2 - 0.01), 0);
+  });
+
+  it('cordonAllAtStart: every old node cordoned before the first batch, then no batch cordons its own', () => {
+    // 40 old nodes of 5 pods each, one request a second after a burst of one: the requests set the pace.
+    const names = Array.from({ length: 40 }, (_, i) => `old-${String(i + 1).padStart(2, '0')}`);
+    const c = cluster(
+      names.map((n, i) => oldNode(n, `i-0bbb00000000000${String(i + 10)}`)),
+      [deployment({ name: 'web', replicas: 200, nodes: names, cpu: 10, memory: 16 * 1024 * 1024 })],
+    );
+    const slow = { ...DEFAULT_TIMING, clientQps: 1, clientBurst: 1, cordonAndEvictSeconds: 0 };
+    const params = { ...DEFAULT_PARAMS, batchSizePercentage: 25, cordonAllAtStart: false };
+    const each = buildPlan({ cluster: c, vngs: [generalVng()], catalog, params, timing: slow });
+    const atStart = buildPlan({ cluster: c, vngs: [generalVng()], catalog, params: { ...params, cordonAllAtStart: true }, timing: slow });
+    expect(each.cordonAllSeconds).toBeUndefined();
+    // 40 cordons, their 40 Events and 2 state saves: (82 - 1) / 1 s.
+    expect(atStart.cordonAllSeconds).toBeCloseTo(apiCallsSeconds(slow, 82), 1);
+    expect(atStart.cordonAllSeconds).toBeCloseTo(81, 1);
+    const sum = (p: typeof each): number => p.batches.reduce((s, b) => s + (b.estimatedSeconds ?? 0), 0);
+    expect(atStart.estimatedSeconds).toBeCloseTo((atStart.cordonAllSeconds ?? 0) + sum(atStart), 1);
+    expect(each.estimatedSeconds).toBeCloseTo(sum(each), 1);
+    expect(cordonLine(atStart)).toContain('an estimated 1m21s before the first batch');
+    // A batch of 10 nodes does not cordon them again: 20 requests fewer, 20 s at this pace.
+    expect(atStart.batches).toHaveLength(4);
+    expect((each.batches[0]?.estimatedSeconds ?? 0) - (atStart.batches[0]?.estimatedSeconds ?? 0)).toBeCloseTo(20, 1);
   });
 
   it("the planner's model from a timing file's figures", () => {
