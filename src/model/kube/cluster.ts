@@ -159,6 +159,36 @@ export function clusterFromValues(values: readonly TopLevelValue[], file: string
 }
 
 /**
+ * The names met so far, per kind and namespace: which objects were seen, without joining kind, namespace and name into one
+ * string per object (with 170,000 objects, building and hashing those strings cost a sizeable part of reading).
+ */
+class SeenNames {
+  private readonly byKind = new Map<string, Map<string, Set<string>>>();
+  /** The last kind and namespace asked for, and their set: objects of one kind and namespace mostly come in a row. */
+  private lastKind = '';
+  private lastNamespace = '';
+  private lastNames: Set<string> | null = null;
+
+  /** Records the object; false when it was recorded already. */
+  add(kind: string, namespace: string, name: string): boolean {
+    let names = this.lastNames;
+    if (names === null || kind !== this.lastKind || namespace !== this.lastNamespace) {
+      let byNamespace = this.byKind.get(kind);
+      if (byNamespace === undefined) this.byKind.set(kind, (byNamespace = new Map()));
+      let found = byNamespace.get(namespace);
+      if (found === undefined) byNamespace.set(namespace, (found = new Set()));
+      names = found;
+      this.lastKind = kind;
+      this.lastNamespace = namespace;
+      this.lastNames = names;
+    }
+    if (names.has(name)) return false;
+    names.add(name);
+    return true;
+  }
+}
+
+/**
  * The Cluster built value by value, each object parsed as it comes (a pod's workload once all are known): the decoded
  * objects of a large input need not all be held at once. It refuses what clusterFromValues refuses, but the first error it
  * meets is not always the one clusterFromValues names first (that one reports structure, then duplicates, then fields, and
@@ -167,7 +197,7 @@ export function clusterFromValues(values: readonly TopLevelValue[], file: string
 export class ClusterBuilder {
   private readonly lists = emptyLists();
   private readonly pods: UnresolvedPod[] = [];
-  private readonly seen = new Set<string>();
+  private readonly seen = new SeenNames();
   private readonly skipped: { readonly kind: string }[] = [];
 
   constructor(private readonly file: string) {}
@@ -178,9 +208,9 @@ export class ClusterBuilder {
         this.skipped.push({ kind: object.kind });
         continue;
       }
-      const key = `${object.kind}\u0000${namespaceOf(object)}\u0000${object.name}`;
-      if (this.seen.has(key)) throw new InputError(this.file, objectLabel(object), '', 'expected each object once; found it twice');
-      this.seen.add(key);
+      if (!this.seen.add(object.kind, namespaceOf(object), object.name)) {
+        throw new InputError(this.file, objectLabel(object), '', 'expected each object once; found it twice');
+      }
       if (object.kind === 'Pod') this.pods.push(parsePodAlone(viewOf(object, this.file), this.pods[this.pods.length - 1] ?? null));
       else parseInto(object, this.file, this.lists);
     }

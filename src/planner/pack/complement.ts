@@ -12,6 +12,26 @@ import type { ClassQueue, ClassQueues, PackState } from './state.js';
 
 const COMPLEMENT_WINDOW = 64;
 
+/** Per position in a group: the class's cpu and memory requests, and 1 for a class whose volumes rule out every node. */
+interface GroupShapes {
+  readonly cpu: Float64Array;
+  readonly memory: Float64Array;
+  readonly unplaceable: Uint8Array;
+}
+
+function shapesOf(group: readonly PodClass[]): GroupShapes {
+  const cpu = new Float64Array(group.length);
+  const memory = new Float64Array(group.length);
+  const unplaceable = new Uint8Array(group.length);
+  for (let j = 0; j < group.length; j++) {
+    const c = group[j] as PodClass;
+    cpu[j] = c.spec.requests['cpu'] ?? 0;
+    memory[j] = c.spec.requests['memory'] ?? 0;
+    unplaceable[j] = c.volumes.errors.length > 0 ? 1 : 0;
+  }
+  return { cpu, memory, unplaceable };
+}
+
 /** Adds to a node just opened pods of its opener's group that complement its cpu:memory mix (see complementer). */
 export type Complement = (node: PlanNode, opener: PodClass) => void;
 
@@ -31,10 +51,19 @@ export function complementer(
 ): Complement {
   const { ctx, open } = state;
   const groupStart = new Map<readonly PodClass[], number>();
+  const shapes = new Map<readonly PodClass[], GroupShapes>();
   return (node: PlanNode, opener: PodClass): void => {
     const group = byGroup.get(book.groupOf(opener) ?? '');
     if (!group || group.length < 2) return;
+    let shape = shapes.get(group);
+    if (shape === undefined) shapes.set(group, (shape = shapesOf(group)));
+    const { cpu, memory, unplaceable } = shape;
     const skip = new Set<PodClass>();
+    // Where the last look stopped, and whether cpu lagged then: while it still lags the same way, every class before that
+    // position is still passed over (its members are gone, it is skipped, it leans the wrong way or no longer fits: the
+    // node only fills up), so the next look starts there. When the lag turns, the next look starts from the beginning.
+    let resumeAt = -1;
+    let resumeLags = false;
     for (let guard = 0; guard < 10_000; guard++) {
       const a = node.allocatable;
       const r = node.requested;
@@ -52,16 +81,19 @@ export function complementer(
       let lo = groupStart.get(group) ?? 0;
       while (lo < group.length && !live(group[lo] as PodClass)) lo++;
       groupStart.set(group, lo);
-      for (let j = lo, looked = 0; j < group.length && looked < COMPLEMENT_WINDOW * 4; j++, looked++) {
+      let j = resumeAt >= lo && resumeLags === cpuLags ? resumeAt : lo;
+      for (; j < group.length && j - lo < COMPLEMENT_WINDOW * 4; j++) {
         const c = group[j] as PodClass;
-        if (!live(c) || skip.has(c) || c.volumes.errors.length > 0) continue;
-        const sc = (c.spec.requests['cpu'] ?? 0) / ac;
-        const sm = (c.spec.requests['memory'] ?? 0) / am;
+        if (unplaceable[j] === 1 || !live(c) || skip.has(c)) continue;
+        const sc = (cpu[j] as number) / ac;
+        const sm = (memory[j] as number) / am;
         if (cpuLags ? sc <= sm : sm <= sc) continue;
         if (!fits(a, r, c.spec.requests)) continue;
         pick = c;
         break;
       }
+      resumeAt = j;
+      resumeLags = cpuLags;
       if (pick === null) return;
       if (runFilters(ctx, pick, node) !== null) {
         skip.add(pick);

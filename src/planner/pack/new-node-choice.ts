@@ -30,6 +30,23 @@ const keptPairs = new WeakMap<readonly Template[], Map<string, Pair[]>>();
 /** The most constraint keys kept per template list (the map starts again beyond). */
 const MAX_KEPT_PAIRS = 10_000;
 
+/**
+ * Of the pairs kept for a constraint key, those whose first template has room for a request, by the request list: classes
+ * of one workload (and the pods the model shares one list between) hold the same list, and the templates never change.
+ */
+const keptFitting = new WeakMap<readonly Pair[], WeakMap<ResourceList, Pair[]>>();
+
+function fittingPairs(all: readonly Pair[], request: ResourceList): Pair[] {
+  let byRequest = keptFitting.get(all);
+  if (byRequest === undefined) keptFitting.set(all, (byRequest = new WeakMap()));
+  let pairs = byRequest.get(request);
+  if (pairs === undefined) {
+    pairs = all.filter((p) => fits(p.first.node.allocatable, p.first.node.requested, request));
+    byRequest.set(request, pairs);
+  }
+  return pairs;
+}
+
 function pairsKeptFor(templates: readonly Template[]): Map<string, Pair[]> {
   let m = keptPairs.get(templates);
   if (m === undefined) keptPairs.set(templates, (m = new Map()));
@@ -67,7 +84,7 @@ export function newNodeOpener(state: PackState, templates: readonly Template[], 
       if (pairsByConstraint.size >= MAX_KEPT_PAIRS) pairsByConstraint.clear();
       pairsByConstraint.set(key, all);
     }
-    pairs = all.filter((p) => fits(p.first.node.allocatable, p.first.node.requested, cls.spec.requests));
+    pairs = fittingPairs(all, cls.spec.requests);
     pairCache.set(cls, pairs);
     return pairs;
   };
