@@ -620,6 +620,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     evictionPeriods(firstWave, batchNodes.length, input.launcher === 'engine' ? undefined : timing, {
       deletes: !input.params.respectPdb,
       cordonedAtStart: input.params.cordonAllAtStart,
+      attempts: evicted,
     }).forEach((these, period) => {
       if (period > 0) {
         now = period * (timing?.autoscalerIntervalSeconds ?? 0);
@@ -695,18 +696,23 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
  * rehearsal's look falls inside so short a span only sometimes: sim-planner-agreement's 500 worlds keep their spread).
  * Without a timing model, one period holds them all. Without respectPdb (`deletes`) the executor deletes the pods: each
  * takes a plain request's round trip. With cordonAllAtStart (`cordonedAtStart`) the batch's nodes are cordoned already.
+ * `attempts`: every pod the executor's first pass tries, in its order (the batch's evicted pods, namespace/name): an
+ * eviction a PodDisruptionBudget refuses costs its request too, so a first-wave pod goes out after every attempt before
+ * it (without `attempts`, after the first-wave pods before it).
  */
 export function evictionPeriods(
   firstWave: readonly Pod[],
   nodes: number,
   timing: Pick<TimingModel, 'autoscalerIntervalSeconds' | 'clientQps' | 'clientBurst' | 'apiLatencySeconds' | 'evictLatencySeconds'> | undefined,
-  how: { readonly deletes?: boolean; readonly cordonedAtStart?: boolean } = {},
+  how: { readonly deletes?: boolean; readonly cordonedAtStart?: boolean; readonly attempts?: readonly Pod[] } = {},
 ): Pod[][] {
   if (timing === undefined || timing.autoscalerIntervalSeconds <= 0 || firstWave.length === 0) return [[...firstWave]];
   const periods: Pod[][] = [];
   const cordons = drainOverheadRequests(nodes, how.cordonedAtStart === true);
+  const position = how.attempts !== undefined ? new Map(how.attempts.map((p, i) => [p, i])) : null;
   firstWave.forEach((p, i) => {
-    const at = apiCallsSeconds(timing, cordons + i + 1, how.deletes === true ? 0 : i + 1);
+    const k = position?.get(p) ?? i;
+    const at = apiCallsSeconds(timing, cordons + k + 1, how.deletes === true ? 0 : k + 1);
     const period = Math.floor(at / timing.autoscalerIntervalSeconds);
     while (periods.length <= period) periods.push([]);
     (periods[period] as Pod[]).push(p);

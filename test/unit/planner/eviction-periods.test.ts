@@ -44,6 +44,18 @@ describe('evictionPeriods', () => {
     expect(evictionPeriods(pods(200), 50, slow, { cordonedAtStart: true }).map((p) => p.length)).toEqual([137, 63]);
   });
 
+  it('an eviction a PDB refuses costs its request: a first-wave pod goes out after every attempt before it', () => {
+    // 400 pods tried in order, every other one refused (not in the first wave): at 0.05 s a request the 200 first-wave
+    // pods take the 400 attempts' time, three periods (as 400 evictions do), not the 10 s of 200.
+    const all = pods(400);
+    const firstWave = all.filter((_, i) => i % 2 === 0);
+    expect(evictionPeriods(firstWave, 1, DEFAULT_TIMING).map((p) => p.length)).toEqual([195, 5]);
+    const periods = evictionPeriods(firstWave, 1, DEFAULT_TIMING, { attempts: all });
+    // Attempt k goes out at (4 + k + 1) * 0.05 s: first-wave pods at even k below 195, 395 and beyond.
+    expect(periods.map((p) => p.length)).toEqual([98, 100, 2]);
+    expect(periods.flat()).toEqual(firstWave);
+  });
+
   it('without respectPdb the executor deletes: each pod takes a plain request\'s round trip, not an eviction\'s', () => {
     // Evictions at 0.1 s, other requests at 0.02 s, no rate limit in the way: one node's 4 requests first.
     const loaded = { ...DEFAULT_TIMING, apiLatencySeconds: 0.02, evictLatencySeconds: 0.1, clientQps: 1000, clientBurst: 1000 };
