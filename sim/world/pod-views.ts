@@ -84,46 +84,13 @@ function removeSorted(pods: SimPod[], pod: SimPod, k: string, keyOf: (p: SimPod)
 }
 
 /**
- * The views of `pods` after only the members in `touched` may have changed view: `prev` (the views handed out for the same
- * members, in the same order) with those members' places replaced, copied only when one of them did change (a view
- * handed out never changes).
- */
-function patchViews(
-  prev: readonly PodView[],
-  pods: readonly SimPod[],
-  touched: Iterable<SimPod>,
-  keyOf: (p: SimPod) => string,
-  viewOf: (p: SimPod) => PodView,
-): readonly PodView[] {
-  let copy: PodView[] | null = null;
-  for (const p of touched) {
-    const k = keyOf(p);
-    let at = lowerBound(pods, k, keyOf);
-    while (at < pods.length && pods[at] !== p && keyOf(pods[at] as SimPod) === k) at += 1;
-    if (pods[at] !== p) continue;
-    const v = viewOf(p);
-    if (v === prev[at]) continue;
-    copy ??= prev.slice();
-    copy[at] = v;
-  }
-  return copy ?? prev;
-}
-
-/**
  * Live groups of pods by a key, each kept in namespace/name order, with the keys whose group (or a member's view) changed
- * since the last frame. A group whose members stayed the same since its last views gets those views with the touched
- * members' places replaced (patchViews), not a view looked up per member.
+ * since the last frame.
  */
 class Groups {
   private readonly groupOf = new Map<SimPod, string>();
   private readonly members = new Map<string, SimPod[]>();
   readonly changed = new Set<string>();
-  /** Of the changed groups, those whose members changed (joined or left). */
-  private readonly regrouped = new Set<string>();
-  /** Of the changed groups, the members whose view may have changed. */
-  private readonly touchedIn = new Map<string, Set<SimPod>>();
-  /** Each group's views as last handed out. */
-  private readonly lastViews = new Map<string, readonly PodView[]>();
 
   constructor(private readonly keyOf: (p: SimPod) => string) {}
 
@@ -142,7 +109,6 @@ class Groups {
       }
       this.groupOf.delete(pod);
       this.changed.add(was);
-      this.regrouped.add(was);
     }
     if (g === null) return;
     if (was !== g) {
@@ -153,44 +119,20 @@ class Groups {
       }
       insertSorted(list, pod, this.keyOf(pod), this.keyOf);
       this.groupOf.set(pod, g);
-      this.regrouped.add(g);
-    } else this.touchedAt(g, pod);
+    }
     this.changed.add(g);
   }
 
   /** Marks the pod's group changed (a member's view changed). */
   touch(pod: SimPod): void {
     const g = this.groupOf.get(pod);
-    if (g === undefined) return;
-    this.changed.add(g);
-    this.touchedAt(g, pod);
+    if (g !== undefined) this.changed.add(g);
   }
 
-  private touchedAt(g: string, pod: SimPod): void {
-    if (this.regrouped.has(g)) return;
-    let t = this.touchedIn.get(g);
-    if (t === undefined) this.touchedIn.set(g, (t = new Set()));
-    t.add(pod);
-  }
-
-  /** A changed group's views in namespace/name order (undefined when it is empty); the group is no longer changed. */
+  /** A group's views in namespace/name order (undefined when it is empty). */
   views(g: string, viewOf: (p: SimPod) => PodView): readonly PodView[] | undefined {
     const list = this.members.get(g);
-    const prev = this.lastViews.get(g);
-    const touched = this.touchedIn.get(g);
-    const regrouped = this.regrouped.has(g);
-    this.touchedIn.delete(g);
-    this.regrouped.delete(g);
-    if (list === undefined || list.length === 0) {
-      this.lastViews.delete(g);
-      return undefined;
-    }
-    const views =
-      !regrouped && prev !== undefined && prev.length === list.length
-        ? patchViews(prev, list, touched ?? [], this.keyOf, viewOf)
-        : list.map(viewOf);
-    this.lastViews.set(g, views);
-    return views;
+    return list === undefined || list.length === 0 ? undefined : list.map(viewOf);
   }
 }
 
@@ -238,14 +180,11 @@ export class PodViewIndex implements PodTableListener {
   /** The views now (the last frame again when nothing changed since). */
   frame(viewOf: (p: SimPod) => PodView): PodViewsFrame {
     if (this.last !== null && this.changedPods.size === 0) return this.last;
-    // The unsettled list: made again when pods joined or left it, else patched where its pods changed.
-    let regrouped = false;
-    const stayed: SimPod[] = [];
+    let unsettledChanged = false;
     for (const p of this.changedPods) {
       const was = this.isUnsettled.has(p);
       const is = this.nodes.has(p) && !isSettled(p);
-      if (was !== is) regrouped = true;
-      else if (is) stayed.push(p);
+      if (was || is) unsettledChanged = true;
       if (is && !was) {
         this.isUnsettled.add(p);
         insertSorted(this.unsettledPods, p, this.keyOf(p), this.keyOf);
@@ -259,8 +198,7 @@ export class PodViewIndex implements PodTableListener {
     this.nodes.changed.clear();
     for (const g of this.owners.changed) this.byOwner.set(g, this.owners.views(g, viewOf));
     this.owners.changed.clear();
-    if (regrouped) this.unsettledList = this.unsettledPods.length === 0 ? NONE : this.unsettledPods.map(viewOf);
-    else if (stayed.length > 0) this.unsettledList = patchViews(this.unsettledList, this.unsettledPods, stayed, this.keyOf, viewOf);
+    if (unsettledChanged) this.unsettledList = this.unsettledPods.length === 0 ? NONE : this.unsettledPods.map(viewOf);
     this.last = new PodViewsFrame(this.byNode.frame(), this.byOwner.frame(), this.unsettledList);
     return this.last;
   }
