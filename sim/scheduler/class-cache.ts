@@ -7,7 +7,9 @@
  *
  * Those verdicts and scores read none of the pod's labels, namespace or claims: classes that differ only there (the pods of
  * different Deployments with the same requests, selectors and tolerations, the pods of a StatefulSet each with its own
- * claims) share one store, keyed by the fields they read (nodeLocalKey). A pod with claims runs the volume filters (they
+ * claims) share one store, keyed by the fields they read (nodeLocalKey). A pod with claims (a PersistentVolumeClaim volume:
+ * hasClaims; the volume filters read no other kind, so an emptyDir or the projected token volume every pod carries does not
+ * count) runs the volume filters (they
  * come after the node-local ones) in each cycle on the nodes that passed the rest, and its known failure is read from the
  * store with the volume filters run on the nodes the store finds feasible only: a store per pod would be built over every
  * node for each pod with claims, which grew with the cluster twice. A pod whose verdicts read other nodes too - a topology spread constraint or a pod (anti-)affinity term
@@ -26,6 +28,7 @@ import { NodeChangeLog } from './node-changes.js';
 import type { CacheListener } from './cache.js';
 import type { PlacedIndex, PodGroup } from './placed-index.js';
 import { DEFAULT_SCORES } from './profile.js';
+import { hasClaims } from './plugins/volume-binding.js';
 import { ClassIndex, keptVerdict, nodeLocalVerdict, otherNodesVerdict, volumeVerdict, type ClassVerdicts } from './class-index.js';
 import { AntiAffinityNamespaces } from './anti-affinity-namespaces.js';
 import type { FilterResult, NodeState, SchedPod, Snapshot } from './types.js';
@@ -159,7 +162,7 @@ export class ClassCache {
     this.trimLog(snapshot.nodes.length);
     const index = this.upToDate(entry, () => snapshot);
     const useIndex = this.useIndex;
-    const claims = pod.volumes.length > 0;
+    const claims = hasClaims(pod);
     const second = claims
       ? (n: NodeState): FilterResult => {
           const r = volumeVerdict(pod, n, snapshot);
@@ -200,7 +203,7 @@ export class ClassCache {
 
   /**
    * The answer a cycle would give `pod` now, when it is known without one: no PreFilter rejects it (only VolumeBinding has
-   * one: asked for pods with volumes), no node passes its node-local filters (the index of its node-local key, brought up
+   * one: asked for pods with claims), no node passes its node-local filters (the index of its node-local key, brought up
    * to date, is empty) and preemption cannot help (no node fails resolvably, or the pod may not preempt, or no placed pod
    * has a lower priority). Any pod: the filters that read other nodes come last and run on no node then, so the message
    * is the node-local one. A pod with claims: no node passes its node-local filters and then its volume filters, and the
@@ -219,7 +222,7 @@ export class ClassCache {
 
   /** The pod's known answer: per pod for a pod with claims (claimsAnswer), else per node-local key (lastAnswer). */
   private answer(pod: SchedPod, snapshot: () => Snapshot, localKey: string): KnownAnswer | null {
-    return pod.volumes.length > 0 ? this.claimsAnswer(pod, snapshot, localKey) : this.lastAnswer(pod, snapshot, localKey);
+    return hasClaims(pod) ? this.claimsAnswer(pod, snapshot, localKey) : this.lastAnswer(pod, snapshot, localKey);
   }
 
   /**
@@ -272,7 +275,7 @@ export class ClassCache {
   private lastAnswer(pod: SchedPod, snapshot: () => Snapshot, localKey: string): KnownAnswer | null {
     const entry = this.entries.get(localKey);
     if (entry === undefined || entry.index === null) return null;
-    // The answer reads the class's store, the pod's priority and preemption policy and the cache (pods with volumes are
+    // The answer reads the class's store, the pod's priority and preemption policy and the cache (pods with claims are
     // answered per pod, not from here): while the cache has not changed since the last answer for this key (the usual
     // case within a pass, where many classes share a key), it is the same.
     const version = this.source.version;

@@ -33,6 +33,7 @@ import { SchedulerCache } from '../scheduler/cache.js';
 import { ClassCache, nodeLocalKey } from '../scheduler/class-cache.js';
 import { FailureMemo } from '../scheduler/failure-memo.js';
 import { nodeSampling } from '../scheduler/framework.js';
+import { claimsText } from '../scheduler/plugins/volume-binding.js';
 import { scheduleOne, type ScheduleOneResult } from '../scheduler/schedule-one.js';
 import type { SchedPod, Snapshot } from '../scheduler/types.js';
 import type { SimTiming } from '../timing.js';
@@ -225,13 +226,16 @@ export class KubeScheduler implements WorldScheduler {
     return k;
   }
 
-  /** Everything the scheduler reads of a pod but its name and uid: pods with equal keys get equal answers in one pass. */
+  /**
+   * Everything the scheduler reads of a pod but its name and uid: pods with equal keys get equal answers in one pass. Of
+   * its volumes only the claims (the volume filters read no other kind, whose names differ from pod to pod).
+   */
   private equivalenceKey(p: SimPod): string {
     if (p.schedKey !== undefined) return p.schedKey;
     let k = this.equivalence.get(p.base);
     if (k === undefined) {
       const b = p.base;
-      k = JSON.stringify([b.namespace, b.labels, b.requests, b.nodeSelector, b.requiredNodeAffinity, b.tolerations, b.hostPorts, b.podAffinity, b.podAntiAffinity, b.topologySpread, b.volumes, b.priority]);
+      k = JSON.stringify([b.namespace, b.labels, b.requests, b.nodeSelector, b.requiredNodeAffinity, b.tolerations, b.hostPorts, b.podAffinity, b.podAntiAffinity, b.topologySpread, claimsText(b), b.priority]);
       this.equivalence.set(p.base, k);
     }
     p.schedKey = k;
@@ -250,13 +254,14 @@ export class KubeScheduler implements WorldScheduler {
 
   /**
    * The pool's group of a pod: its node-local key, priority, preemption policy and claims (knownFailure answers them
-   * alike).
+   * alike). Only PersistentVolumeClaim volumes are claims (claimsText): pods with none, whatever other volumes they carry
+   * (emptyDir, the projected token volume), share their node-local key's group.
    */
   private groupKey(p: SimPod): string {
     if (p.groupKey !== undefined) return p.groupKey;
     const b = p.base;
-    const claims = b.volumes.length > 0 ? JSON.stringify([b.namespace, b.volumes]) : '';
-    return (p.groupKey = `${b.priority}|${this.schedPod(p).preemptionPolicy ?? ''}|${this.localKey(p)}|${claims}`);
+    const claims = claimsText(b);
+    return (p.groupKey = `${b.priority}|${this.schedPod(p).preemptionPolicy ?? ''}|${this.localKey(p)}|${claims === '' ? '' : `${b.namespace}|${claims}`}`);
   }
 
   /**

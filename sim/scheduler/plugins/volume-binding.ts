@@ -53,6 +53,21 @@ function lookup(v: VolumeObjects): VolumeLookup {
   return l;
 }
 
+/**
+ * Whether the volume filters (VolumeBinding, VolumeZone) read anything of the pod: it has a PersistentVolumeClaim volume.
+ * They read no other volume kind (emptyDir, hostPath, the projected service account token every pod carries): a pod
+ * without claims passes them on every node.
+ */
+export function hasClaims(pod: Pick<SchedPod, 'volumes'>): boolean {
+  for (const v of pod.volumes) if (v.kind === 'pvc') return true;
+  return false;
+}
+
+/** The pod's claim volumes (the part of its volumes the volume filters read), as text; '' for a pod without claims. */
+export function claimsText(pod: Pick<SchedPod, 'volumes'>): string {
+  return hasClaims(pod) ? JSON.stringify(pod.volumes.filter((v) => v.kind === 'pvc')) : '';
+}
+
 const NO_CLAIMS: ClaimCheck = { error: null, bound: [] };
 /** The key of the claims of snapshots without storage objects. */
 const NO_VOLUMES: object = {};

@@ -40,6 +40,34 @@ describe('ClassCache', () => {
     expect(classes.answers('p', pod('p'), s).second).toBeNull();
   });
 
+  it('runs the volume filters per pod for a pod with a claim only, not for emptyDir, hostPath or projected volumes', () => {
+    const { cache, classes } = world();
+    const s = cache.snapshot();
+    const plain = pod('v', {
+      volumes: [
+        { name: 'kube-api-access-x7k2p', kind: 'other' },
+        { name: 'scratch', kind: 'emptyDir', medium: '' },
+        { name: 'logs', kind: 'hostPath', path: '/var/log' },
+      ],
+    });
+    expect(classes.answers('v', plain, s).second).toBeNull();
+    const claimed = pod('c', { volumes: [...plain.volumes, { name: 'data', kind: 'pvc', claimName: 'data-c' }] });
+    expect(classes.answers('c', claimed, s).second).not.toBeNull();
+  });
+
+  it('answers a known failure for pods without claims from their shared store, whatever other volumes they carry', () => {
+    const { cache, classes } = world();
+    const huge = (n: string, token: string) =>
+      pod(n, { requests: { cpu: 1_000_000, pods: 1 }, volumes: [{ name: `kube-api-access-${token}`, kind: 'other' }, { name: 'scratch', kind: 'emptyDir', medium: '' }] });
+    const s = cache.snapshot();
+    const h1 = huge('h1', 'aaaaa');
+    expect(schedule(h1, s, new Prng(1), undefined, classes.answers('h', h1, s)).kind).toBe('unschedulable');
+    const message = classes.knownFailure(huge('h2', 'bbbbb'), () => s);
+    expect(message).toBe('0/2 nodes are available: 2 Insufficient cpu.');
+    // The answer is the store's one for the node-local key: the same object for every such pod while the cache is unchanged.
+    expect(classes.knownFailure(huge('h3', 'ccccc'), () => s)).toBe(message);
+  });
+
   it("redoes a node's verdict when its pods change", () => {
     const { cache, classes } = world();
     const big = (n: string) => pod(n, { requests: { cpu: 3000, pods: 1 } });
