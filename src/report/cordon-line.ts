@@ -3,9 +3,10 @@ import { plural } from './plural.js';
 import { duration } from './format.js';
 import type { Plan } from '../planner/plan.js';
 
-export function cordonLine(plan: Pick<Plan, 'params' | 'summary'> & { readonly cordonAllSeconds?: number }): string {
+export function cordonLine(plan: Pick<Plan, 'params' | 'summary' | 'cordonAllSeconds'>): string {
   if (plan.params.cordonAllAtStart) {
-    const took = plan.cordonAllSeconds !== undefined ? `, an estimated ${duration(plan.cordonAllSeconds)} before the first batch, counted in the estimate above` : '';
+    const c = plan.cordonAllSeconds;
+    const took = c !== undefined ? `, an estimated ${c < 1 ? 'under 1s' : duration(c)} before the first batch, counted in the estimate above` : '';
     return `Cordon: all selected old nodes are cordoned when the migration starts (cordonAllAtStart${took}); each moving pod moves once. Their spare capacity is not used meanwhile.`;
   }
   const n = plan.summary.predictedSecondMoves ?? 0;

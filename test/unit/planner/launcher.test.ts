@@ -36,7 +36,7 @@ describe('the plan told who launches', () => {
     expect(autoscaler.launchedBy).toBe('autoscaler');
     expect(engine.launchedBy).toBe('vngshift');
     expect(costLines(autoscaler).join('\n')).toMatch(/as the autoscaler scales up/);
-    expect(costLines(engine).join('\n')).toMatch(/as vngshift's executor \(--capacity kwok or ec2\) launches/);
+    expect(costLines(engine).join('\n')).toMatch(/what vngshift's executor \(--capacity kwok or ec2\) launches for each batch/);
     // Only the fleet moves: the batches drain the same nodes.
     expect(engine.batches.map((b) => b.nodes)).toEqual(autoscaler.batches.map((b) => b.nodes));
   });
