@@ -77,7 +77,6 @@ export interface RunOptions extends PlanOptions, EngineFlagOptions {
   burst?: string;
 }
 
-
 export const EXIT_COMPLETED = 0;
 export const EXIT_INFEASIBLE = 2;
 export const EXIT_FAILED_OR_STOPPED = 3;
