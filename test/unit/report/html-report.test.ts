@@ -77,8 +77,7 @@ describe('plan as HTML', () => {
     const bars = attrs(html, 'batch');
     const expected = batchBars(plan);
     expect(bars.length + attrs(html, 'batch not-reached').length).toBe(plan.batches.length);
-    // The first batch starts once cordonAllAtStart's cordons are done.
-    let at = plan.cordonAllSeconds ?? 0;
+    let at = 0;
     for (const [i, b] of plan.batches.entries()) {
       const bar = bars.find((x) => x['batch'] === String(i + 1));
       if (expected[i]?.start === null) continue;
