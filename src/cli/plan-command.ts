@@ -142,10 +142,8 @@ export function planFromOptions(opts: PlanOptions, live?: () => Cluster, reporte
   const { vngs } = parseVngText(vngSource.text, vngSource.source, catalog);
   if (vngs.length === 0) throw new InputError(vngSource.source, '', '', 'no launch specs found; expected at least one VNG');
   const timingOfFile = opts.timing !== undefined ? plannerTimingOf(loadTiming(opts.timing)) : undefined;
-  const timing =
-    opts.qps !== undefined || opts.burst !== undefined
-      ? atClientRate(timingOfFile ?? DEFAULT_TIMING, clientRateFrom(opts, { qps: (timingOfFile ?? DEFAULT_TIMING).clientQps, burst: (timingOfFile ?? DEFAULT_TIMING).clientBurst }))
-      : timingOfFile;
+  const base = timingOfFile ?? DEFAULT_TIMING;
+  const timing = opts.qps !== undefined || opts.burst !== undefined ? atClientRate(base, clientRateFrom(opts, { qps: base.clientQps, burst: base.clientBurst })) : timingOfFile;
   const read = cluster();
   checkSelection(read, params, opts, opts.cluster ?? liveSource(opts));
   // Logged only once the input is known good: bad input prints its one error line and nothing else.

@@ -319,8 +319,9 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   const timing = input.timing;
   /**
    * From the look that launched a node to the node Ready. An autoscaler's: the launch figure less the half period it waits,
-   * on average, to look (the figure counts from the pod turning Pending). The executor's: the launch figure (it launches at
-   * the reconcile that saw the pods, with no period of its own to wait).
+   * on average, to look (the figure counts from the pod turning Pending). The executor's: the whole figure, counted from
+   * the model's look at the end of the evictions: it launches at the start of its next reconcile (its interval, 5 s by
+   * default, about the half period the figure holds for the look).
    */
   const waitToLook = timing === undefined || input.launcher === 'engine' ? 0 : timing.autoscalerIntervalSeconds / 2;
   const readyDelay = (instanceType: string): number => (timing === undefined ? 0 : Math.max(0, launchSeconds(timing, instanceType) - waitToLook));
