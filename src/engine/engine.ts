@@ -39,6 +39,12 @@ interface HealthGate {
   readonly healthyOf: Map<string, { readonly list: readonly PodView[]; readonly healthy: number }>;
 }
 
+interface BaselineIndex {
+  readonly list: readonly string[];
+  size: number;
+  readonly uids: Set<string>;
+}
+
 interface EvictedIndex {
   size: number;
   readonly pods: Set<string>;
@@ -59,6 +65,7 @@ export class MigrationEngine {
   /** Pods (by uid) already traced as kept because they ask not to be disrupted: traced once per engine process. */
   private readonly keptTraced = new Set<string>();
   private readonly evictedIndexes = new WeakMap<BatchState, EvictedIndex>();
+  private readonly baselineIndexes = new WeakMap<BatchState, BaselineIndex>();
   private readonly healthGates = new WeakMap<BatchState, HealthGate>();
 
   constructor(
@@ -161,6 +168,7 @@ export class MigrationEngine {
       await this.safePersist();
       return;
     }
+    this.settleRemovals(snap);
     if (s.apiLostSince !== null) {
       this.trace('api.restored', 'API', { lostSeconds: this.now() - s.apiLostSince });
       s.apiLostSince = null;
@@ -222,7 +230,7 @@ export class MigrationEngine {
       }
       return;
     }
-    if (batch.phase === 'pending') await this.startBatch(batch, snap);
+    if (batch.phase === 'pending') this.startBatch(batch, snap);
     if (batch.phase === 'draining') await this.drain(batch, snap);
     if (batch.phase === 'waiting') this.waitHealthy(batch, snap);
     if (batch.phase === 'terminating') await this.terminate(batch, snap);
@@ -274,7 +282,7 @@ export class MigrationEngine {
     return withNodes(snap, done);
   }
 
-  private async startBatch(batch: BatchState, snap: SnapshotIndex): Promise<void> {
+  private startBatch(batch: BatchState, snap: SnapshotIndex): void {
     const s = this.state;
     batch.phase = 'draining';
     batch.startedAt = this.now();
@@ -283,23 +291,14 @@ export class MigrationEngine {
     // 'cordoned' nodes, or just marks them uncordoned when the cordon never landed).
     for (const name of batch.nodes) if (snap.node(name) !== undefined && s.nodePhase[name] === 'waiting') this.setNodePhase(name, 'cordoned');
     this.trace('batch.started', `Batch ${s.current + 1}`, { nodes: batch.nodes.length });
-    await this.persist();
+    // Saved by drain(), which follows at once and saves before its first call.
   }
 
   private async drain(batch: BatchState, snap: SnapshotIndex): Promise<void> {
     const s = this.state;
     const p = s.params;
-    for (const name of batch.nodes) {
-      const node = snap.node(name);
-      if (!node) continue;
-      if (!node.unschedulable) {
-        await this.ports.cluster.cordon(name);
-        this.trace('node.cordoned', `Node ${name}`);
-        void this.ports.cluster.recordEvent('Node', '', name, 'MigrationCordon', `vngshift migration ${s.id}: cordoned for batch ${s.current + 1}`).catch(() => undefined);
-      }
-      if (s.nodePhase[name] === 'waiting') this.setNodePhase(name, 'cordoned');
-    }
-    await this.persist();
+    // Write-ahead as in startBatch, for a node that was missing from the snapshot then.
+    for (const name of batch.nodes) if (snap.node(name) !== undefined && s.nodePhase[name] === 'waiting') this.setNodePhase(name, 'cordoned');
     const now = this.now();
     let remaining = 0;
     // The batch's movable pods in namespace/name order (a pod is on one node; a node named twice in a hand-edited state
@@ -308,42 +307,65 @@ export class MigrationEngine {
       .flatMap((name) => snap.podsOn(name).filter(isMovable))
       .map((pod) => ({ pod, key: podKey(pod) }))
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    for (const { pod } of candidates) {
+    const requests: { pod: PodView; key: string; force: boolean }[] = [];
+    for (const { pod, key } of candidates) {
       // A pod that asks not to be disrupted (and the parameters honour it) stays where it is, like a stand-alone pod that is
       // not evicted: it is not waited for, and terminate() keeps its node. One already terminating is waited for until gone.
       const optOut = pod.terminating ? null : honouredOptOut(pod.disruptionOptOuts, p);
       if (optOut !== null) {
         if (!this.keptTraced.has(pod.uid)) {
           this.keptTraced.add(pod.uid);
-          this.trace('pod.kept', `Pod ${podKey(pod)}`, { node: pod.nodeName, reason: optOut });
+          this.trace('pod.kept', `Pod ${key}`, { node: pod.nodeName, reason: optOut });
         }
         continue;
       }
       if (pod.ownerUid === null && !p.shouldEvictStandAlonePods) continue;
       remaining += 1;
       if (pod.terminating) continue;
-      const key = podKey(pod);
       const retry = s.evictRetry[key];
       if (retry && retry.nextAt > now) continue;
       const force = !p.respectPdb || (p.forcePodEvictionOnPdbFailure && retry !== undefined && now - retry.firstBlockedAt >= p.drainTimeThresholdSeconds);
+      requests.push({ pod, key, force });
+    }
+    // Write-ahead: the pass's requests (and the baselines of the controllers whose first pod they take) are saved with the
+    // cordon phases before any call, so an engine that dies between a request and its answer still reports the pod.
+    if (requests.length > 0) {
+      const protectedOwners = new Set<string>();
+      for (const r of requests) this.protectBaseline(batch, r.pod, snap, protectedOwners);
+      s.removing = { batch: s.current, at: now, pods: requests.map((r) => ({ pod: r.key, uid: r.pod.uid, node: r.pod.nodeName, ownerUid: r.pod.ownerUid })) };
+    }
+    await this.persist();
+    for (const name of batch.nodes) {
+      const node = snap.node(name);
+      if (!node) continue;
+      if (!node.unschedulable) {
+        await this.ports.cluster.cordon(name);
+        this.trace('node.cordoned', `Node ${name}`);
+        void this.ports.cluster.recordEvent('Node', '', name, 'MigrationCordon', `vngshift migration ${s.id}: cordoned for batch ${s.current + 1}`).catch(() => undefined);
+      }
+    }
+    for (const { pod, key, force } of requests) {
       if (force) {
         await this.ports.cluster.deletePod(pod.namespace, pod.name).catch((e: unknown) => {
           if (!(e instanceof PortError && e.kind === 'not-found')) throw e;
         });
-        this.noteEvicted(batch, pod, 'pod.deleted', snap);
+        this.noteEvicted(batch, pod, 'pod.deleted');
         continue;
       }
       const outcome = await this.ports.cluster.evict(pod.namespace, pod.name);
       if (outcome.kind === 'blocked-by-pdb') {
+        const retry = s.evictRetry[key];
         const attempts = (retry?.attempts ?? 0) + 1;
         const delay = Math.min(s.settings.evictionBackoffMaxSeconds, s.settings.evictionBackoffSeconds * 2 ** (attempts - 1));
         s.evictRetry[key] = { attempts, nextAt: now + delay, firstBlockedAt: retry?.firstBlockedAt ?? now };
         noteChanged(s.evictRetry);
         this.trace('pod.evict-blocked', `Pod ${key}`, { attempts, message: outcome.message });
       } else {
-        this.noteEvicted(batch, pod, outcome.kind === 'evicted' ? 'pod.evicted' : 'pod.gone', snap);
+        this.noteEvicted(batch, pod, outcome.kind === 'evicted' ? 'pod.evicted' : 'pod.gone');
       }
     }
+    // Every request of the pass has its answer recorded.
+    delete s.removing;
     if (remaining === 0) {
       batch.phase = 'waiting';
       batch.drainedAt = this.now();
@@ -353,16 +375,58 @@ export class MigrationEngine {
   }
 
   /**
+   * A resumed engine's first look at the removal requests its predecessor saved (MigrationState.removing) without recording
+   * their answers: each listed pod that is gone, or terminating, is noted as removed by the migration (the batch's evicted
+   * list, its controller's last eviction, the trace); one still there and not terminating never saw its request land (or a
+   * PodDisruptionBudget refused it), and the drain asks again. The controllers' baselines were saved with the requests.
+   */
+  private settleRemovals(snap: SnapshotIndex): void {
+    const s = this.state;
+    const intent = s.removing;
+    if (intent === undefined) return;
+    const batch = s.batches[intent.batch];
+    if (batch !== undefined) {
+      for (const r of intent.pods) {
+        const seen = (r.node === null ? [] : snap.podsOn(r.node)).find((p) => p.uid === r.uid);
+        if (seen !== undefined && !seen.terminating) continue;
+        if (this.evictedIndex(batch).pods.has(r.pod)) continue;
+        this.recordRemoval(batch, r.pod, r.ownerUid, intent.at);
+        this.trace('pod.gone', `Pod ${r.pod}`, { node: r.node, owner: r.ownerUid, afterRestart: true });
+      }
+    }
+    delete s.removing;
+  }
+
+  /**
    * When the first pod of a controller leaves this batch, that controller's pods running elsewhere in the reconcile's
    * snapshot were there before it left: none of them replaces it, nor any later pod of the same controller from this batch.
    * They form the batch's baseline, which the health gate skips. (The snapshot cannot hold the replacement of the pod that
    * left: the controller creates it only after it is gone, and the snapshot still shows that pod on its node.)
    */
-  private protectBaseline(batch: BatchState, pod: PodView, snap: SnapshotIndex): void {
+  private protectBaseline(batch: BatchState, pod: PodView, snap: SnapshotIndex, done: Set<string>): void {
     const owner = pod.ownerUid;
-    if (owner === null || this.evictedIndex(batch).owners.has(owner)) return;
+    if (owner === null || done.has(owner) || this.evictedIndex(batch).owners.has(owner)) return;
+    done.add(owner);
+    // A controller whose pods PodDisruptionBudgets refused is protected again at each pass until one leaves: its pods
+    // already listed are not listed twice.
+    const listed = this.baselineIndex(batch);
     const inBatch = new Set(batch.nodes);
-    for (const p of snap.podsOf(owner)) if (!(p.nodeName !== null && inBatch.has(p.nodeName))) batch.baseline.push(p.uid);
+    for (const p of snap.podsOf(owner)) {
+      if ((p.nodeName !== null && inBatch.has(p.nodeName)) || listed.uids.has(p.uid)) continue;
+      batch.baseline.push(p.uid);
+      listed.uids.add(p.uid);
+      listed.size += 1;
+    }
+  }
+
+  /** The batch's baseline as a set, kept in step with `batch.baseline` (rebuilt when it was replaced). */
+  private baselineIndex(batch: BatchState): BaselineIndex {
+    let index = this.baselineIndexes.get(batch);
+    if (index === undefined || index.list !== batch.baseline || index.size !== batch.baseline.length) {
+      index = { list: batch.baseline, size: batch.baseline.length, uids: new Set(batch.baseline) };
+      this.baselineIndexes.set(batch, index);
+    }
+    return index;
   }
 
   /** The batch's evicted pods and their owners as sets, kept in step with `batch.evicted` (rebuilt when it was replaced). */
@@ -376,26 +440,30 @@ export class MigrationEngine {
     return index;
   }
 
-  private noteEvicted(batch: BatchState, pod: PodView, kind: string, snap: SnapshotIndex): void {
-    const s = this.state;
+  private noteEvicted(batch: BatchState, pod: PodView, kind: string): void {
     const key = podKey(pod);
-    this.protectBaseline(batch, pod, snap);
+    this.recordRemoval(batch, key, pod.ownerUid, this.now());
+    this.trace(kind, `Pod ${key}`, { node: pod.nodeName, owner: pod.ownerUid });
+  }
+
+  /** A pod the migration removed: off the retry list, on the batch's evicted list (once), its controller's last eviction. */
+  private recordRemoval(batch: BatchState, key: string, ownerUid: string | null, at: number): void {
+    const s = this.state;
     if (s.evictRetry[key] !== undefined) {
       delete s.evictRetry[key];
       noteChanged(s.evictRetry);
     }
     const index = this.evictedIndex(batch);
     if (!index.pods.has(key)) {
-      batch.evicted.push({ pod: key, ownerUid: pod.ownerUid });
+      batch.evicted.push({ pod: key, ownerUid });
       index.size += 1;
       index.pods.add(key);
-      if (pod.ownerUid !== null) index.owners.add(pod.ownerUid);
+      if (ownerUid !== null) index.owners.add(ownerUid);
     }
-    if (pod.ownerUid !== null) {
-      s.lastEvictedAt[pod.ownerUid] = this.now();
+    if (ownerUid !== null) {
+      s.lastEvictedAt[ownerUid] = at;
       noteChanged(s.lastEvictedAt);
     }
-    this.trace(kind, `Pod ${key}`, { node: pod.nodeName, owner: pod.ownerUid });
   }
 
   /** batchMinHealthyPercentage: replacements (pods of the evicted pods' controllers not in the batch's baseline), Running and Ready, per evicted pod. */

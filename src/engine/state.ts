@@ -85,10 +85,27 @@ export interface MigrationState {
   /** Upper bound on the run, from the plan. */
   readonly boundSeconds: number;
   /**
+   * Write-ahead of a drain pass's removal requests (evictions and deletions), saved before the first of them and dropped once
+   * each has been answered: a process that dies after a request reached the API but before its answer was recorded leaves it
+   * here, and the engine that resumes notes every listed pod it finds gone or terminating as removed (trace `pod.gone`, with
+   * `afterRestart`). Absent between passes (and in states saved before it existed).
+   */
+  removing?: RemovalIntent;
+  /**
    * Present only when Ocean's Workload Migration API executes the batches (`run --executor ocean`): the engine never sets
    * or reads it, and a state without it is the engine's own, unchanged.
    */
   ocean?: OceanExecution;
+}
+
+/** The removal requests of one drain pass (see MigrationState.removing). */
+export interface RemovalIntent {
+  /** The batch (index into `batches`) whose pass decided them. */
+  readonly batch: number;
+  /** When the pass decided them (the engine's clock): the controllers' last eviction for the pods found removed. */
+  readonly at: number;
+  /** The pods, in the order of the requests: namespace/name, uid (a StatefulSet's replacement has the same name), node, controller uid. */
+  readonly pods: readonly { readonly pod: string; readonly uid: string; readonly node: string | null; readonly ownerUid: string | null }[];
 }
 
 /** An old or new instance as Ocean's migration status lists it. */

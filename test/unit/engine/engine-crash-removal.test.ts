@@ -1,0 +1,119 @@
+/**
+ * An engine that dies between a removal request (eviction or deletion) and its answer: the request may have landed, and the
+ * engine that resumes must still account for the pod (trace, the batch's evicted list and baseline), as it would have.
+ * The chaos sweep found a stand-alone pod removed and never reported this way (an engine crash at the very moment of its
+ * eviction); these pin the write-ahead of a drain pass's requests (MigrationState.removing) against the fake ports.
+ */
+import { describe, expect, it } from 'vitest';
+import { MigrationEngine } from '../../../src/engine/engine.js';
+import type { Ports } from '../../../src/engine/ports.js';
+import { initialState, type EnginePlan, type MigrationState } from '../../../src/engine/state.js';
+import type { FakeWorld } from '../../helpers/fake-ports.js';
+import { stepUntil, twoNodePlan, twoNodeWorld, withCluster } from '../../helpers/engine-world.js';
+
+type Crash = 'after-landing' | 'before-landing';
+
+/**
+ * The fake's ports, where the request for `victim` never answers: it lands first ('after-landing') or never reaches the
+ * API ('before-landing'). The engine that made it is stuck there, as if its process had died.
+ */
+function dyingAt(w: FakeWorld, victim: string, crash: Crash): Ports {
+  const never = new Promise<never>(() => undefined);
+  return withCluster(w, (base) => ({
+    evict: async (ns, name) => {
+      if (`${ns}/${name}` !== victim) return base.evict(ns, name);
+      if (crash === 'after-landing') await base.evict(ns, name);
+      return never;
+    },
+    deletePod: async (ns, name) => {
+      if (`${ns}/${name}` !== victim) return base.deletePod(ns, name);
+      if (crash === 'after-landing') await base.deletePod(ns, name);
+      return never;
+    },
+  }));
+}
+
+/** Runs one reconcile of a fresh engine until it is stuck on the victim's request, then resumes a new engine from the saved state. */
+async function crashAndResume(w: FakeWorld, plan: EnginePlan, victim: string, crash: Crash): Promise<MigrationEngine> {
+  const first = await MigrationEngine.resumeOrStart(dyingAt(w, victim, crash), initialState('m1', plan, 0));
+  void first.step();
+  // Let the first engine run up to its stuck request.
+  for (let i = 0; i < 50; i++) await new Promise<void>((r) => setImmediate(r));
+  expect(w.saved, 'the first engine saved its state before its requests').not.toBeNull();
+  return MigrationEngine.resumeOrStart(w.ports(), initialState('m1', plan, 0));
+}
+
+const removals = (w: FakeWorld, key: string): string[] =>
+  w.events.filter((e) => e.object === `Pod ${key}` && ['pod.evicted', 'pod.deleted', 'pod.gone'].includes(e.kind)).map((e) => `${e.kind}${e.detail?.['afterRestart'] === true ? ' afterRestart' : ''}`);
+
+function withStandAlone(): FakeWorld {
+  const w = twoNodeWorld();
+  w.addPod('shop', 'debug', 'old-a', null);
+  return w;
+}
+
+describe('an engine that dies while a removal request is out', () => {
+  it('reports a stand-alone pod whose eviction landed: the resumed engine traces it gone and counts it in the batch', async () => {
+    const w = withStandAlone();
+    const plan = twoNodePlan({ shouldEvictStandAlonePods: true });
+    const second = await crashAndResume(w, plan, 'shop/debug', 'after-landing');
+    expect(w.pods.has('shop/debug'), 'the eviction landed').toBe(false);
+    const saved = w.saved as MigrationState;
+    expect(saved.removing?.pods.map((p) => p.pod)).toContain('shop/debug');
+    await second.step();
+    expect(removals(w, 'shop/debug')).toEqual(['pod.gone afterRestart']);
+    expect(second.current.batches[0]?.evicted).toContainEqual({ pod: 'shop/debug', ownerUid: null });
+    expect(second.current.removing).toBeUndefined();
+    const final = await second.run();
+    expect(final.status).toBe('Completed');
+    expect(removals(w, 'shop/debug')).toEqual(['pod.gone afterRestart']);
+  });
+
+  it('reports a stand-alone pod deleted (respectPdb off) the same way', async () => {
+    const w = withStandAlone();
+    const plan = twoNodePlan({ shouldEvictStandAlonePods: true, respectPdb: false });
+    const second = await crashAndResume(w, plan, 'shop/debug', 'after-landing');
+    expect(w.calls).toContain('delete shop/debug');
+    await second.step();
+    expect(removals(w, 'shop/debug')).toEqual(['pod.gone afterRestart']);
+  });
+
+  it('asks again for a pod whose request never reached the API, and reports it once', async () => {
+    const w = withStandAlone();
+    const plan = twoNodePlan({ shouldEvictStandAlonePods: true });
+    const second = await crashAndResume(w, plan, 'shop/debug', 'before-landing');
+    expect(w.pods.has('shop/debug')).toBe(true);
+    await second.step();
+    expect(w.pods.has('shop/debug')).toBe(false);
+    expect(removals(w, 'shop/debug')).toEqual(['pod.evicted']);
+  });
+
+  it('waits for the replacement of an evicted controller pod it did not see answered: the baseline was saved with the request', async () => {
+    const w = twoNodeWorld();
+    // web-1 (old-a, batch 1) and web-2 (old-b) belong to rs-web; web-1's replacement is Ready 20 s after its eviction.
+    const plan = twoNodePlan();
+    const second = await crashAndResume(w, plan, 'shop/web-1', 'after-landing');
+    const saved = w.saved as MigrationState;
+    expect(saved.batches[0]?.baseline).toEqual(['shop/web-2']);
+    const replacement = [...w.pods.values()].find((p) => p.name.startsWith('web-1-r'));
+    expect(replacement, 'the controller made a replacement').toBeDefined();
+    const state = await stepUntil(second, w, 200);
+    expect(state.status).toBe('Completed');
+    expect(removals(w, 'shop/web-1')).toEqual(['pod.gone afterRestart']);
+    expect(state.lastEvictedAt['rs-web']).toBeDefined();
+    const healthy = w.events.find((e) => e.kind === 'batch.healthy' && e.object === 'Batch 1');
+    // The gate counted web-1 (two evicted pods: web-1 and api-1) and waited for both replacements to be Ready.
+    expect(healthy?.detail).toMatchObject({ evicted: 2, replaced: 2 });
+    expect(healthy?.t).toBeGreaterThanOrEqual(w.replacementReadySeconds);
+  });
+
+  it('lists a refused controller once in the baseline, however many passes ask for its pod again', async () => {
+    const w = twoNodeWorld();
+    w.faults.pdbBlocked.add('shop/web-1');
+    const engine = await MigrationEngine.resumeOrStart(w.ports(), initialState('m1', twoNodePlan(), 0));
+    await stepUntil(engine, w, 60);
+    const blocked = w.events.filter((e) => e.kind === 'pod.evict-blocked' && e.object === 'Pod shop/web-1');
+    expect(blocked.length).toBeGreaterThan(2);
+    expect(engine.current.batches[0]?.baseline).toEqual(['shop/web-2']);
+  });
+});
