@@ -792,6 +792,14 @@ export function launcherMismatch(plan: Pick<Plan, 'launchedBy'>, capacity: 'kwok
   return `warning: the plan's new nodes were predicted for ${how(planned)}; this run's --capacity ${capacity} means ${how(running)}: the nodes launched may differ from the plan's fleet (plan again with --capacity ${capacity})`;
 }
 
+/** A plan paced at another client rate than the run's (--qps, --burst): its batch times and the ETA it seeds are off. */
+export function clientRateMismatch(plan: Pick<Plan, 'timing'>, rate: ClientRate): string | null {
+  // A hand-made plan file may lack the timing model (the file's schema does not require it): nothing to compare.
+  const t = (plan as { readonly timing?: Plan['timing'] }).timing;
+  if (t === undefined || (t.clientQps === rate.qps && t.clientBurst === rate.burst)) return null;
+  return `warning: the plan's batch times were made for a client rate of ${t.clientQps} requests/s (burst ${t.clientBurst}); this run's --qps ${rate.qps} --burst ${rate.burst} paces its requests otherwise (plan again with --qps ${rate.qps} --burst ${rate.burst})`;
+}
+
 /** The plan the run starts from: the --plan file (checked against the live nodes), else planned on what it reads. */
 async function planForRun(v: Validated, opts: RunOptions, log: (line: string) => void): Promise<Plan> {
   if (v.planFile !== null) {
@@ -802,8 +810,7 @@ async function planForRun(v: Validated, opts: RunOptions, log: (line: string) =>
       throw new InputError(opts.plan ?? '', 'MigrationPlan', 'oldNodes', `none of the plan's ${missing.length} old nodes exists in the cluster (${v.kube.source}); plan again`);
     }
     if (missing.length > 0) log(`warning: ${missing.length} old node(s) of the plan are no longer in the cluster: ${missing.slice(0, 5).join(', ')}`);
-    const mismatch = launcherMismatch(v.planFile, v.capacity);
-    if (mismatch !== null) log(mismatch);
+    for (const warning of [launcherMismatch(v.planFile, v.capacity), clientRateMismatch(v.planFile, v.rate)]) if (warning !== null) log(warning);
     return v.planFile;
   }
   // A consistent read, whole objects (readLiveCluster's default): run acts on what it reads (see live/read-cluster.ts).

@@ -6,7 +6,7 @@
 import type { MigrationParams } from '../model/params.js';
 import type { Node } from '../model/types.js';
 import type { PdbState } from './pdb.js';
-import { apiCallsSeconds, drainOverheadRequests, launchSeconds, replacementReadyRange, type TimingModel } from './timing.js';
+import { apiCallsSeconds, cordonAllRequests, drainOverheadRequests, launchSeconds, replacementReadyRange, unawaitedRequests, type TimingModel } from './timing.js';
 
 export interface BatchNodeInfo {
   readonly node: Node;
@@ -50,6 +50,8 @@ export interface BatchPlan {
   readonly chosen: 'user' | 'auto';
   readonly nodesPerBatch: number;
   readonly batches: readonly Batch[];
+  /** cordonAllAtStart: the cordons before the first batch (0 without it); in estimatedSeconds, in no batch's time. */
+  readonly cordonAllSeconds: number;
   readonly estimatedSeconds: number;
   readonly estimatedSecondsLow: number;
   readonly estimatedSecondsHigh: number;
@@ -92,6 +94,11 @@ export function planBatchesAt(
     else groups.set(key, [info]);
   }
   const keys = [...groups.keys()].sort();
+  // cordonAllAtStart: every old node not cordoned already is cordoned (and its Event recorded) before the first batch, in
+  // the reconcile that starts it: in no batch's time, and the first batch finds the client's burst spent.
+  const toCordon = infos.filter((i) => !i.node.unschedulable).length;
+  const cordonAll = params.cordonAllAtStart && infos.length > 0 ? cordonAllRequests(toCordon) : 0;
+  const cordonAllSeconds = cordonAll > 0 ? apiCallsSeconds(timing, cordonAll, 0, toCordon) : 0;
   const batches: Batch[] = [];
   const launched = new Set<string>();
   for (const key of keys) {
@@ -113,20 +120,23 @@ export function planBatchesAt(
           remaining.splice(i, 1);
         } else i++;
       }
-      batches.push(estimate(batches.length, key, members, used, pdbs, params, timing, launched));
+      const paced = batches.length === 0 && cordonAll > 0 ? { ...timing, clientBurst: Math.max(0, timing.clientBurst - cordonAll) } : timing;
+      batches.push(estimate(batches.length, key, members, used, pdbs, params, paced, launched));
     }
   }
-  const estimatedSeconds = batches.reduce((s, b) => s + b.estimatedSeconds, 0);
+  const estimatedSeconds = cordonAllSeconds + batches.reduce((s, b) => s + b.estimatedSeconds, 0);
   const finite = batches.every((b) => Number.isFinite(b.estimatedSeconds));
   return {
     batchSizePercentage: pct,
     chosen,
     nodesPerBatch: perBatch,
     batches,
+    cordonAllSeconds,
     estimatedSeconds: finite ? estimatedSeconds : Number.POSITIVE_INFINITY,
-    estimatedSecondsLow: finite ? batches.reduce((s, b) => s + b.estimatedSecondsLow, 0) : Number.POSITIVE_INFINITY,
-    estimatedSecondsHigh: finite ? batches.reduce((s, b) => s + b.estimatedSecondsHigh, 0) : Number.POSITIVE_INFINITY,
-    boundSeconds: batches.length * params.batchTimeBudgetSeconds + params.drainTimeThresholdSeconds,
+    estimatedSecondsLow: finite ? cordonAllSeconds + batches.reduce((s, b) => s + b.estimatedSecondsLow, 0) : Number.POSITIVE_INFINITY,
+    estimatedSecondsHigh: finite ? cordonAllSeconds + batches.reduce((s, b) => s + b.estimatedSecondsHigh, 0) : Number.POSITIVE_INFINITY,
+    // The cordons before the first batch are in no batch's budget: their estimate with the spread's margin.
+    boundSeconds: batches.length * params.batchTimeBudgetSeconds + params.drainTimeThresholdSeconds + cordonAllSeconds * (1 + timing.spread),
   };
 }
 
@@ -169,9 +179,13 @@ function estimate(
       extra = Math.max(extra, wait);
     }
   }
-  // The drain's API requests one after the other (a cordon, its Event and an eviction per pod, the state saved around
-  // them) under the client-side rate limit; never less than the fixed cordon-and-evict allowance.
-  const evictSeconds = Math.max(timing.cordonAndEvictSeconds, apiCallsSeconds(timing, pods + drainOverheadRequests(members.length), pods));
+  // The drain's API requests one after the other (a cordon and its Event per node unless cordonAllAtStart cordoned them
+  // already, an eviction per pod, the state saved around them) under the client-side rate limit; never less than the fixed
+  // cordon-and-evict allowance. Without respectPdb the executor deletes the pods: plain requests, not evictions.
+  const evictSeconds = Math.max(
+    timing.cordonAndEvictSeconds,
+    apiCallsSeconds(timing, pods + drainOverheadRequests(members.length, params.cordonAllAtStart), params.respectPdb ? pods : 0, unawaitedRequests(members.length, params.cordonAllAtStart)),
+  );
   const estimatedSeconds = evictSeconds + launch + grace + timing.podStartSeconds + extra + timing.terminateSeconds;
   const varying = (launch + timing.podStartSeconds + (Number.isFinite(extra) ? extra : 0)) * timing.spread;
   const replacementReady = replacementReadyRange(timing, launch, grace);

@@ -37,7 +37,7 @@ import { classKeyer } from './pod-classes.js';
 import { RunScheduler, type RunPod } from './run-scheduler.js';
 import { bootingNodeModel, daemonPodBase, scaleUp, type LaunchContext, type LaunchedNode } from './scale-up.js';
 import { scaleUpInputOf, type BootingView } from './scale-up-view.js';
-import { apiCallsSeconds, drainOverheadRequests, launchSeconds, type TimingModel } from './timing.js';
+import { apiCallsSeconds, cordonAllRequests, drainOverheadRequests, launchSeconds, unawaitedRequests, type TimingModel } from './timing.js';
 import { WaitQueue } from './wait-queue.js';
 import type { ProgressSink } from '../model/progress.js';
 
@@ -581,6 +581,8 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     return t;
   };
 
+  /** cordonAllAtStart: the old nodes the executor cordons before the first batch (those not cordoned already). */
+  const oldCount = input.params.cordonAllAtStart ? input.batches.flat().filter((n) => nodes.get(n)?.unschedulable === false).length : 0;
   const batchCount = Math.max(1, input.batches.length);
   for (let b = 0; b < batchCount; b++) {
     input.onProgress?.({ phase: 'expected fleet', done: b, total: batchCount, unit: 'batches' });
@@ -592,11 +594,18 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
       sched.setSchedulable(name, false);
     }
     const evicted: Pod[] = [];
+    /** Every pod the executor's first pass sends a request for, with its key: the moving pods and those not replaced. */
+    const tried: { readonly key: string; readonly pod: Pod }[] = [];
     for (const name of batchNodes) {
       for (const k of sched.podsOn(name)) {
         const r = role.get(k);
-        if (r === 'moving') evicted.push(pods.get(k) as Pod);
-        else if (r === 'deleted') sched.removePod(k);
+        if (r === 'moving') {
+          evicted.push(pods.get(k) as Pod);
+          tried.push({ key: k, pod: pods.get(k) as Pod });
+        } else if (r === 'deleted') {
+          tried.push({ key: k, pod: pods.get(k) as Pod });
+          sched.removePod(k);
+        }
       }
     }
     const byPodKey = evicted.map((p) => entryOf(p)).sort(byName);
@@ -618,7 +627,12 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     // Nodes still booting from the batch before keep what was left of their launch when its evictions ended.
     for (const x of booting) x.readyAt = Math.max(0, x.readyAt - now);
     now = 0;
-    evictionPeriods(firstWave, batchNodes.length, input.launcher === 'engine' ? undefined : timing).forEach((these, period) => {
+    evictionPeriods(firstWave, batchNodes.length, input.launcher === 'engine' ? undefined : timing, {
+      deletes: !input.params.respectPdb,
+      cordonedAtStart: input.params.cordonAllAtStart,
+      tryOrder: tried.sort((x, y) => cmp(x.key, y.key)).map((t) => t.pod),
+      ...(b === 0 && input.params.cordonAllAtStart ? { requestsBefore: cordonAllRequests(oldCount) } : {}),
+    }).forEach((these, period) => {
       if (period > 0) {
         now = period * (timing?.autoscalerIntervalSeconds ?? 0);
         upDue();
@@ -691,18 +705,30 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
  * counts them) have had their round trips under the client's rate limit. The first look
  * sees what went out in the first full period: a batch evicted within one period gets one scale-up, as before (the
  * rehearsal's look falls inside so short a span only sometimes: sim-planner-agreement's 500 worlds keep their spread).
- * Without a timing model, one period holds them all.
+ * Without a timing model, one period holds them all. Without respectPdb (`deletes`) the executor deletes the pods: each
+ * takes a plain request's round trip. With cordonAllAtStart (`cordonedAtStart`) the batch's nodes are cordoned already.
+ * `tryOrder`: every pod the executor's first pass sends a request for, in its order (namespace/name: the batch's moving
+ * pods and those not replaced): an eviction a PodDisruptionBudget refuses costs its request too, so a first-wave pod goes
+ * out after every request before it (without `tryOrder`, after the first-wave pods before it). `requestsBefore`: requests
+ * made just before the batch in the same reconcile (cordonAllAtStart's cordons before the first batch), which leave the
+ * burst spent.
  */
 export function evictionPeriods(
   firstWave: readonly Pod[],
   nodes: number,
   timing: Pick<TimingModel, 'autoscalerIntervalSeconds' | 'clientQps' | 'clientBurst' | 'apiLatencySeconds' | 'evictLatencySeconds'> | undefined,
+  how: { readonly deletes?: boolean; readonly cordonedAtStart?: boolean; readonly tryOrder?: readonly Pod[]; readonly requestsBefore?: number } = {},
 ): Pod[][] {
   if (timing === undefined || timing.autoscalerIntervalSeconds <= 0 || firstWave.length === 0) return [[...firstWave]];
   const periods: Pod[][] = [];
-  const cordons = drainOverheadRequests(nodes);
+  const cordons = drainOverheadRequests(nodes, how.cordonedAtStart === true);
+  const position = how.tryOrder !== undefined ? new Map(how.tryOrder.map((p, i) => [p, i])) : null;
+  const before = how.requestsBefore ?? 0;
+  const paced = before > 0 ? { ...timing, clientBurst: Math.max(0, timing.clientBurst - before) } : timing;
   firstWave.forEach((p, i) => {
-    const at = apiCallsSeconds(timing, cordons + i + 1, i + 1);
+    const k = position === null ? i : position.get(p);
+    if (k === undefined) throw new Error(`evictionPeriods: pod ${p.namespace}/${p.name} of the first wave is not in tryOrder`);
+    const at = apiCallsSeconds(paced, cordons + k + 1, how.deletes === true ? 0 : k + 1, unawaitedRequests(nodes, how.cordonedAtStart === true));
     const period = Math.floor(at / timing.autoscalerIntervalSeconds);
     while (periods.length <= period) periods.push([]);
     (periods[period] as Pod[]).push(p);

@@ -222,7 +222,13 @@ export interface Plan {
     /** Estimated pods evicted from this batch that an earlier batch had already moved here (see predictedSecondMoves). */
     repeatMoves: number;
   }[];
+  /** The run's time: cordonAllSeconds (with cordonAllAtStart), then the batches' times one after the other. */
   readonly estimatedSeconds: number | null;
+  /**
+   * With cordonAllAtStart: the seconds the executor's cordon of every old node (and its Event) takes before the first batch
+   * starts, at the client's rate (timing.ts cordonAllRequests); part of estimatedSeconds, in no batch's time. Absent without it.
+   */
+  readonly cordonAllSeconds?: number;
   /**
    * The run's time as a range: every batch's launch, pod start and PDB rounds `timing.spread` shorter (lowSeconds) or longer
    * (highSeconds) than estimatedSeconds, which stays the point estimate. Null when unbounded (a PDB that allows nothing).
@@ -539,6 +545,7 @@ export function buildPlan(input: PlanInput): Plan {
       repeatMoves: secondMoves?.perBatch[i] ?? 0,
     })),
     estimatedSeconds: finite(batchPlan.estimatedSeconds),
+    ...(params.cordonAllAtStart ? { cordonAllSeconds: round1(batchPlan.cordonAllSeconds) } : {}),
     estimatedRange: Number.isFinite(batchPlan.estimatedSeconds)
       ? { lowSeconds: round1(batchPlan.estimatedSecondsLow), expectedSeconds: round1(batchPlan.estimatedSeconds), highSeconds: round1(batchPlan.estimatedSecondsHigh), spread: timing.spread }
       : null,

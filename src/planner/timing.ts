@@ -57,24 +57,44 @@ export const DEFAULT_TIMING: TimingModel = {
 
 /**
  * The requests a batch's drain makes besides its evictions: a cordon and its Event per node, and the state saved around
- * them. The batch estimate (batches.ts) and the expected fleet's eviction pace (expected-fleet.ts) both count them.
+ * them; with cordonAllAtStart (`cordonedAtStart`) its nodes are cordoned already and only the state is saved. The batch
+ * estimate (batches.ts) and the expected fleet's eviction pace (expected-fleet.ts) both count them.
  */
-export function drainOverheadRequests(nodes: number): number {
-  return nodes * 2 + 2;
+export function drainOverheadRequests(nodes: number, cordonedAtStart = false): number {
+  return cordonedAtStart ? 2 : nodes * 2 + 2;
+}
+
+/**
+ * Of drainOverheadRequests, those the executor does not wait for: the Events it records (fire and forget) take their token
+ * of the rate limit, not a round trip of their own.
+ */
+export function unawaitedRequests(nodes: number, cordonedAtStart = false): number {
+  return cordonedAtStart ? 0 : nodes;
+}
+
+/**
+ * cordonAllAtStart's requests before the first batch: a cordon and its Event per old node not cordoned already, the state
+ * saved around them (the Events not waited for: `oldNodes` of them unawaited).
+ */
+export function cordonAllRequests(oldNodes: number): number {
+  return oldNodes * 2 + 2;
 }
 
 /**
  * Seconds the executor needs for `calls` Kubernetes API requests made one after the other, `evictions` of them evictions:
- * each takes its round trip, and once the burst is spent no more than `clientQps` go out per second.
+ * each takes its round trip (but the `unawaited` ones, sent without waiting for the answer), and once the burst is spent no
+ * more than `clientQps` go out per second.
  */
 export function apiCallsSeconds(
   timing: Pick<TimingModel, 'apiLatencySeconds' | 'evictLatencySeconds' | 'clientQps' | 'clientBurst'>,
   calls: number,
   evictions = 0,
+  unawaited = 0,
 ): number {
   if (calls <= 0) return 0;
   const evicts = Math.min(Math.max(0, evictions), calls);
-  const roundTrips = evicts * timing.evictLatencySeconds + (calls - evicts) * timing.apiLatencySeconds;
+  const others = Math.max(0, calls - evicts - Math.max(0, unawaited));
+  const roundTrips = evicts * timing.evictLatencySeconds + others * timing.apiLatencySeconds;
   return Math.max(roundTrips, (calls - timing.clientBurst) / timing.clientQps);
 }
 

@@ -72,7 +72,7 @@ export function costLines(plan: Pick<Plan, 'cost' | 'summary' | 'packingLowerBou
   const low = plan.packingLowerBound;
   if (c.newNodes > 0 || low.newNodeCount > 0) {
     out.push(
-      `New nodes and cost after are the expected fleet: what the run launches as ${plan.launchedBy === 'vngshift' ? "vngshift's executor (--capacity kwok or ec2) launches" : 'the autoscaler scales up'} for each batch's pending pods and kube-scheduler spreads them. Packing lower bound (every pod placed at once): ${plural(low.newNodeCount, 'new node')}, ${usd(low.usdPerHour)}/h.`,
+      `New nodes and cost after are the expected fleet: ${plan.launchedBy === 'vngshift' ? "what vngshift's executor (--capacity kwok or ec2) launches" : 'what the run launches as the autoscaler scales up'} for each batch's pending pods and kube-scheduler spreads them. Packing lower bound (every pod placed at once): ${plural(low.newNodeCount, 'new node')}, ${usd(low.usdPerHour)}/h.`,
     );
   }
   return out;

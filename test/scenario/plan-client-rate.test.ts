@@ -46,7 +46,7 @@ describe('plan --qps/--burst', () => {
     // 300 pods' evictions at one request a second: minutes more than at 20.
     expect(total(slow)).toBeGreaterThan(total(usual) + 120);
     // Over a timing model: only the flag given changes.
-    expect(read('--timing', 'kwok', '--qps', '5').timing).toMatchObject({ clientQps: 5 });
+    expect(read('--timing', 'kwok', '--qps', '5').timing).toMatchObject({ clientQps: 5, clientBurst: 40, apiLatencySeconds: 0.025 });
   });
 
   it('refuses a rate that is not one, in one line, before reading the cluster', () => {

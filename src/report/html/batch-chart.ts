@@ -22,8 +22,9 @@ export interface BatchBar {
   readonly overBudget: boolean;
 }
 
-export function batchBars(plan: Pick<Plan, 'batches'>): BatchBar[] {
-  let at: number | null = 0;
+export function batchBars(plan: Pick<Plan, 'batches'> & { readonly cordonAllSeconds?: number }): BatchBar[] {
+  // With cordonAllAtStart the first batch starts once every old node is cordoned.
+  let at: number | null = plan.cordonAllSeconds ?? 0;
   return plan.batches.map((b, i) => {
     // A PDB that allows no eviction has no rounds (the plan's JSON says null, in memory it is Infinity): the batch is
     // blocked, or with forcePodEvictionOnPdbFailure waits the drain threshold and then deletes.

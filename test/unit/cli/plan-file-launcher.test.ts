@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { launcherMismatch, readPlanFile } from '../../../src/cli/run-command.js';
+import { clientRateMismatch, launcherMismatch, readPlanFile } from '../../../src/cli/run-command.js';
 import { DEFAULT_PARAMS } from '../../../src/model/params.js';
 import { buildPlan } from '../../../src/planner/plan.js';
 import { catalog, cluster, deployment, generalVng, oldNode } from '../sim/tiny-world.js';
@@ -45,6 +45,13 @@ describe('the plan file and who launches', () => {
     expect(launcherMismatch({ launchedBy: 'vngshift' }, 'ec2')).toBeNull();
     expect(launcherMismatch({ launchedBy: 'autoscaler' }, 'kwok')).toMatch(/^warning: .*autoscaler.*--capacity kwok.*plan again with --capacity kwok/);
     expect(launcherMismatch({ launchedBy: 'vngshift' }, 'external')).toMatch(/^warning: .*executor.*--capacity external/);
+  });
+
+  it('warns when the plan was paced at another client rate than the run\'s', () => {
+    const plan = buildPlan(input);
+    expect(clientRateMismatch(plan, { qps: 20, burst: 40 })).toBeNull();
+    expect(clientRateMismatch(plan, { qps: 5, burst: 40 })).toMatch(/^warning: .*20 requests\/s \(burst 40\).*--qps 5 --burst 40/);
+    expect(clientRateMismatch(plan, { qps: 20, burst: 10 })).toMatch(/--burst 10/);
   });
 
   it('refuses a launcher the plan format does not know', () => {

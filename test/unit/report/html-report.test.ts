@@ -77,7 +77,8 @@ describe('plan as HTML', () => {
     const bars = attrs(html, 'batch');
     const expected = batchBars(plan);
     expect(bars.length + attrs(html, 'batch not-reached').length).toBe(plan.batches.length);
-    let at = 0;
+    // The first batch starts once cordonAllAtStart's cordons are done.
+    let at = plan.cordonAllSeconds ?? 0;
     for (const [i, b] of plan.batches.entries()) {
       const bar = bars.find((x) => x['batch'] === String(i + 1));
       if (expected[i]?.start === null) continue;
