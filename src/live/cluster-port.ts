@@ -1,7 +1,7 @@
 /**
  * ClusterPort over the Kubernetes API. Reads are snapshots of the node and pod watch caches (informers.ts), and refuse with
  * PortError('connectivity') until both are synced or while a watch is broken. Writes: cordon and uncordon by a merge patch of
- * spec.unschedulable; eviction through the policy/v1 Eviction subresource (201/200 evicted, 404 gone, 429 from a
+ * spec.unschedulable (with the migration's annotations, in the same request); eviction through the policy/v1 Eviction subresource (201/200 evicted, 404 gone, 429 from a
  * PodDisruptionBudget blocked-by-pdb, see errors.ts for the rest); deletes where 404 is success. With dryRun every write goes
  * with dryRun=All and is logged.
  */
@@ -10,7 +10,7 @@ import type { ClusterPort, ClusterSnapshot, EvictOutcome, NodeView, PodView } fr
 import { dryRunParam, type LiveContext } from './context.js';
 import { evictionErrorOutcome, httpStatusOf, toPortError } from './errors.js';
 import type { EventRecorder } from './events.js';
-import type { StateStore } from './state-store.js';
+import { MIGRATION_ANNOTATION, PHASE_ANNOTATION, type StateStore } from './state-store.js';
 import { toNodeView, toPodView } from './views.js';
 
 const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
@@ -27,7 +27,11 @@ export function makeClusterPort(ctx: LiveContext, store: StateStore, events: Eve
     const what = `${value ? 'cordon' : 'uncordon'} node ${node}`;
     dry(what);
     try {
-      await api.call(what, 'idempotent', () => core.patchNode({ name: node, body: { spec: { unschedulable: value ? true : null } }, ...dryRunParam(ctx) }, MERGE_PATCH));
+      // The patch that cordons (or uncordons) also says which migration did it, in the same request: the node's
+      // annotations vngshift.io/migration and vngshift.io/phase (cordoned, uncordoned).
+      const id = store.migrationId();
+      const metadata = id === null ? {} : { metadata: { annotations: { [MIGRATION_ANNOTATION]: id, [PHASE_ANNOTATION]: value ? 'cordoned' : 'uncordoned' } } };
+      await api.call(what, 'idempotent', () => core.patchNode({ name: node, body: { ...metadata, spec: { unschedulable: value ? true : null } }, ...dryRunParam(ctx) }, MERGE_PATCH));
     } catch (e) {
       throw toPortError(e, what);
     }

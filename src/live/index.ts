@@ -79,7 +79,7 @@ export async function openLiveWorld(opts: LiveWorldOptions): Promise<LiveWorld> 
     (opts.dryRun || process.env['VNGSHIFT_DEBUG'] !== undefined ? (line: string) => void process.stderr.write(`vngshift: live: ${line}\n`) : () => undefined);
   const ctx = makeContext(kc, { dryRun: opts.dryRun, log, ...(opts.etiquette ? { etiquette: opts.etiquette } : {}) });
   const cloud = makeCloudPort(opts.cloud ?? (opts.capacity === 'kwok' ? 'kwok' : 'external'), ctx, opts.aws);
-  const store = new StateStore(ctx.core, ctx.api, { namespace: opts.namespace ?? DEFAULT_STATE_NAMESPACE, dryRun: opts.dryRun, log });
+  const store = new StateStore(ctx.core, ctx.api, { namespace: opts.namespace ?? DEFAULT_STATE_NAMESPACE, dryRun: opts.dryRun });
   const events = new EventRecorder(ctx);
   const cluster = makeClusterPort(ctx, store, events);
   let external: ExternalCapacity | null = null;

@@ -135,18 +135,16 @@ async function readConfigMap(core: CoreV1Api, api: ApiEtiquette, namespace: stri
 export interface StateStoreOptions {
   readonly namespace?: string;
   readonly dryRun?: boolean;
-  readonly log?: (line: string) => void;
 }
 
 export class StateStore {
   readonly namespace: string;
   private readonly dryRun: boolean;
-  private readonly log: (line: string) => void;
   private nsReady = false;
   /** Per migration: the ConfigMap as this process last saw it, and the state text it last wrote or read. */
   private readonly seen = new Map<string, { rv: string | null; data: Record<string, string>; stateText: string | null }>();
-  /** Per node: the phase its annotation shows. */
-  private readonly annotated = new Map<string, string>();
+  /** The migration whose state this process last saved or read (the cordons' annotations name it). */
+  private lastId: string | null = null;
   /** Dry run: states kept in memory only. */
   private readonly memory = new Map<string, string>();
 
@@ -157,7 +155,6 @@ export class StateStore {
   ) {
     this.namespace = opts.namespace ?? DEFAULT_STATE_NAMESPACE;
     this.dryRun = opts.dryRun === true;
-    this.log = opts.log ?? (() => undefined);
   }
 
   private where(id: string): string {
@@ -169,7 +166,16 @@ export class StateStore {
     this.seen.set(id, { rv: cm?.metadata?.resourceVersion ?? null, data, stateText: data[STATE_KEY] ?? null });
   }
 
+  /**
+   * The migration whose state this process last saved or read, or null before either. The engine saves its state (the
+   * nodes it is about to cordon marked) before it cordons, so the cluster port's cordons carry this id in their annotations.
+   */
+  migrationId(): string | null {
+    return this.lastId;
+  }
+
   async loadState(id: string): Promise<MigrationState | null> {
+    this.lastId = id;
     const mem = this.memory.get(id);
     if (mem !== undefined) return parseState(mem, `${this.where(id)} (dry run)`);
     const cm = await readConfigMap(this.core, this.api, this.namespace, configMapName(id));
@@ -187,6 +193,7 @@ export class StateStore {
   }
 
   async saveState(state: MigrationState): Promise<void> {
+    this.lastId = state.id;
     const text = serializeState(state);
     if (this.dryRun) {
       this.memory.set(state.id, text);
@@ -226,7 +233,6 @@ export class StateStore {
           );
         }
         this.remember(id, written);
-        await this.annotateNodes(state);
         return;
       } catch (e) {
         const status = httpStatusOf(e);
@@ -243,26 +249,6 @@ export class StateStore {
 
   private conflict(id: string, why: string): PortError {
     return new PortError('conflict', `${this.where(id)}: ${why} (is another vngshift running migration ${id}?)`, 'Conflict');
-  }
-
-  /** Annotates the old nodes whose phase changed since their last annotation; failures are logged and retried next save. */
-  private async annotateNodes(state: MigrationState): Promise<void> {
-    for (const node of Object.keys(state.nodePhase).sort()) {
-      const phase = state.nodePhase[node];
-      if (phase === undefined || phase === 'waiting' || this.annotated.get(node) === phase) continue;
-      try {
-        await this.api.call(`annotate node ${node}`, 'idempotent', () =>
-          this.core.patchNode(
-            { name: node, body: { metadata: { annotations: { [MIGRATION_ANNOTATION]: state.id, [PHASE_ANNOTATION]: phase } } } },
-            MERGE_PATCH,
-          ),
-        );
-        this.annotated.set(node, phase);
-      } catch (e) {
-        if (httpStatusOf(e) === 404) this.annotated.set(node, phase);
-        else this.log(`annotate node ${node}: ${toPortError(e, 'patch').message}`);
-      }
-    }
   }
 }
 

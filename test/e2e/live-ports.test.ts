@@ -211,7 +211,7 @@ describe('live ClusterPort', () => {
 });
 
 describe('state, stop and events', () => {
-  it('saves and loads the state in a ConfigMap, annotates the nodes acted on, and keeps saving past a stop request', async () => {
+  it('saves and loads the state in a ConfigMap, annotates the nodes it cordons and uncordons, and keeps saving past a stop request', async () => {
     const port = world.ports.cluster;
     expect(await port.loadState(RUN)).toBeNull();
     const s = migrationState(RUN);
@@ -220,9 +220,18 @@ describe('state, stop and events', () => {
     s.batches[0]!.phase = 'draining';
     await port.saveState(s);
     expect(await readState(kc, STATE_NS, RUN)).toEqual(s);
-    const node = await core.readNode({ name: OLD_NODES[0] as string });
-    expect(node.metadata?.annotations?.['vngshift.io/migration']).toBe(RUN);
-    expect(node.metadata?.annotations?.['vngshift.io/phase']).toBe('cordoned');
+    const name = OLD_NODES[0] as string;
+    // Saving does not touch the node; the cordon's patch annotates it, the uncordon's says so.
+    expect((await core.readNode({ name })).metadata?.annotations?.['vngshift.io/phase']).toBeUndefined();
+    await port.cordon(name);
+    const cordoned = await core.readNode({ name });
+    expect(cordoned.spec?.unschedulable).toBe(true);
+    expect(cordoned.metadata?.annotations?.['vngshift.io/migration']).toBe(RUN);
+    expect(cordoned.metadata?.annotations?.['vngshift.io/phase']).toBe('cordoned');
+    await port.uncordon(name);
+    const back = await core.readNode({ name });
+    expect(back.spec?.unschedulable).toBeFalsy();
+    expect(back.metadata?.annotations?.['vngshift.io/phase']).toBe('uncordoned');
 
     expect(await port.stopRequest(RUN)).toBeNull();
     const stop = await requestStop(kc, STATE_NS, RUN, true);
