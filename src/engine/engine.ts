@@ -375,8 +375,8 @@ export class MigrationEngine {
   }
 
   /**
-   * A resumed engine's first look at the removal requests its predecessor saved (MigrationState.removing) without recording
-   * their answers: each listed pod that is gone, or terminating, is noted as removed by the migration (the batch's evicted
+   * The next reconcile's look at removal requests saved (MigrationState.removing) whose answers were never recorded (by a
+   * resumed engine after a crash, or by this one after an API error cut a pass short): each listed pod that is gone, or terminating, is noted as removed by the migration (the batch's evicted
    * list, its controller's last eviction, the trace); one still there and not terminating never saw its request land (or a
    * PodDisruptionBudget refused it), and the drain asks again. The controllers' baselines were saved with the requests.
    */
@@ -391,7 +391,7 @@ export class MigrationEngine {
         if (seen !== undefined && !seen.terminating) continue;
         if (this.evictedIndex(batch).pods.has(r.pod)) continue;
         this.recordRemoval(batch, r.pod, r.ownerUid, intent.at);
-        this.trace('pod.gone', `Pod ${r.pod}`, { node: r.node, owner: r.ownerUid, afterRestart: true });
+        this.trace('pod.gone', `Pod ${r.pod}`, { node: r.node, owner: r.ownerUid, answerLost: true });
       }
     }
     delete s.removing;

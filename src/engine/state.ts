@@ -88,7 +88,7 @@ export interface MigrationState {
    * Write-ahead of a drain pass's removal requests (evictions and deletions), saved before the first of them and dropped once
    * each has been answered: a process that dies after a request reached the API but before its answer was recorded leaves it
    * here, and the engine that resumes notes every listed pod it finds gone or terminating as removed (trace `pod.gone`, with
-   * `afterRestart`). Absent between passes (and in states saved before it existed).
+   * `answerLost`). Absent between passes (and in states saved before it existed).
    */
   removing?: RemovalIntent;
   /**

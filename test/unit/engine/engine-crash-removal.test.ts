@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MigrationEngine } from '../../../src/engine/engine.js';
-import type { Ports } from '../../../src/engine/ports.js';
+import { PortError, type Ports } from '../../../src/engine/ports.js';
 import { initialState, type EnginePlan, type MigrationState } from '../../../src/engine/state.js';
 import type { FakeWorld } from '../../helpers/fake-ports.js';
 import { stepUntil, twoNodePlan, twoNodeWorld, withCluster } from '../../helpers/engine-world.js';
@@ -44,7 +44,7 @@ async function crashAndResume(w: FakeWorld, plan: EnginePlan, victim: string, cr
 }
 
 const removals = (w: FakeWorld, key: string): string[] =>
-  w.events.filter((e) => e.object === `Pod ${key}` && ['pod.evicted', 'pod.deleted', 'pod.gone'].includes(e.kind)).map((e) => `${e.kind}${e.detail?.['afterRestart'] === true ? ' afterRestart' : ''}`);
+  w.events.filter((e) => e.object === `Pod ${key}` && ['pod.evicted', 'pod.deleted', 'pod.gone'].includes(e.kind)).map((e) => `${e.kind}${e.detail?.['answerLost'] === true ? ' answerLost' : ''}`);
 
 function withStandAlone(): FakeWorld {
   const w = twoNodeWorld();
@@ -61,12 +61,12 @@ describe('an engine that dies while a removal request is out', () => {
     const saved = w.saved as MigrationState;
     expect(saved.removing?.pods.map((p) => p.pod)).toContain('shop/debug');
     await second.step();
-    expect(removals(w, 'shop/debug')).toEqual(['pod.gone afterRestart']);
+    expect(removals(w, 'shop/debug')).toEqual(['pod.gone answerLost']);
     expect(second.current.batches[0]?.evicted).toContainEqual({ pod: 'shop/debug', ownerUid: null });
     expect(second.current.removing).toBeUndefined();
     const final = await second.run();
     expect(final.status).toBe('Completed');
-    expect(removals(w, 'shop/debug')).toEqual(['pod.gone afterRestart']);
+    expect(removals(w, 'shop/debug')).toEqual(['pod.gone answerLost']);
   });
 
   it('reports a stand-alone pod deleted (respectPdb off) the same way', async () => {
@@ -75,7 +75,7 @@ describe('an engine that dies while a removal request is out', () => {
     const second = await crashAndResume(w, plan, 'shop/debug', 'after-landing');
     expect(w.calls).toContain('delete shop/debug');
     await second.step();
-    expect(removals(w, 'shop/debug')).toEqual(['pod.gone afterRestart']);
+    expect(removals(w, 'shop/debug')).toEqual(['pod.gone answerLost']);
   });
 
   it('asks again for a pod whose request never reached the API, and reports it once', async () => {
@@ -99,12 +99,36 @@ describe('an engine that dies while a removal request is out', () => {
     expect(replacement, 'the controller made a replacement').toBeDefined();
     const state = await stepUntil(second, w, 200);
     expect(state.status).toBe('Completed');
-    expect(removals(w, 'shop/web-1')).toEqual(['pod.gone afterRestart']);
+    expect(removals(w, 'shop/web-1')).toEqual(['pod.gone answerLost']);
     expect(state.lastEvictedAt['rs-web']).toBeDefined();
     const healthy = w.events.find((e) => e.kind === 'batch.healthy' && e.object === 'Batch 1');
     // The gate counted web-1 (two evicted pods: web-1 and api-1) and waited for both replacements to be Ready.
     expect(healthy?.detail).toMatchObject({ evicted: 2, replaced: 2 });
     expect(healthy?.t).toBeGreaterThanOrEqual(w.replacementReadySeconds);
+  });
+
+  it('after an API error that cut the pass short, the same engine reports the pod whose request landed unanswered', async () => {
+    const w = withStandAlone();
+    let failed = false;
+    const ports = withCluster(w, (base) => ({
+      evict: async (ns, name) => {
+        const out = await base.evict(ns, name);
+        if (`${ns}/${name}` === 'shop/debug' && !failed) {
+          failed = true;
+          throw new PortError('connectivity', 'the request timed out');
+        }
+        return out;
+      },
+    }));
+    const engine = await MigrationEngine.resumeOrStart(ports, initialState('m1', twoNodePlan({ shouldEvictStandAlonePods: true }), 0));
+    await engine.step();
+    expect(failed).toBe(true);
+    expect(engine.current.removing?.pods.map((p) => p.pod)).toContain('shop/debug');
+    expect(removals(w, 'shop/debug')).toEqual([]);
+    w.t += 5;
+    await engine.step();
+    expect(removals(w, 'shop/debug')).toEqual(['pod.gone answerLost']);
+    expect(engine.current.removing).toBeUndefined();
   });
 
   it('lists a refused controller once in the baseline, however many passes ask for its pod again', async () => {
