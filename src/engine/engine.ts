@@ -66,6 +66,8 @@ export class MigrationEngine {
   private readonly keptTraced = new Set<string>();
   private readonly evictedIndexes = new WeakMap<BatchState, EvictedIndex>();
   private readonly baselineIndexes = new WeakMap<BatchState, BaselineIndex>();
+  /** Whether a removal request's answer may have been lost since the last look (settleRemovals). */
+  private answersLost = false;
   private readonly healthGates = new WeakMap<BatchState, HealthGate>();
 
   constructor(
@@ -88,6 +90,8 @@ export class MigrationEngine {
   static async resumeOrStart(ports: Ports, fresh: MigrationState): Promise<MigrationEngine> {
     const saved = await ports.cluster.loadState(fresh.id);
     const engine = new MigrationEngine(ports, saved ?? fresh);
+    // The process that saved this state may have died with a request out.
+    engine.answersLost = saved !== null;
     engine.trace(saved ? 'migration.resumed' : 'migration.started', `Migration ${fresh.id}`, { status: (saved ?? fresh).status });
     return engine;
   }
@@ -327,12 +331,17 @@ export class MigrationEngine {
       const force = !p.respectPdb || (p.forcePodEvictionOnPdbFailure && retry !== undefined && now - retry.firstBlockedAt >= p.drainTimeThresholdSeconds);
       requests.push({ pod, key, force });
     }
-    // Write-ahead: the pass's requests (and the baselines of the controllers whose first pod they take) are saved with the
-    // cordon phases before any call, so an engine that dies between a request and its answer still reports the pod.
+    // Write-ahead: the batch's requests (and the baselines of the controllers whose first pod they take) are saved with the
+    // cordon phases before any call, so an engine that dies between a request and its answer still reports the pod. The
+    // list holds every pod the drain has asked for so far: a later pass (PDB retries) asks again for pods already on it,
+    // and then has nothing new to save.
     if (requests.length > 0) {
       const protectedOwners = new Set<string>();
       for (const r of requests) this.protectBaseline(batch, r.pod, snap, protectedOwners);
-      s.removing = { batch: s.current, at: now, pods: requests.map((r) => ({ pod: r.key, uid: r.pod.uid, node: r.pod.nodeName, ownerUid: r.pod.ownerUid })) };
+      const before = s.removing?.batch === s.current ? s.removing : undefined;
+      const listed = new Set(before?.pods.map((x) => x.uid));
+      const added = requests.filter((r) => !listed.has(r.pod.uid)).map((r) => ({ pod: r.key, uid: r.pod.uid, node: r.pod.nodeName, ownerUid: r.pod.ownerUid }));
+      if (added.length > 0) s.removing = { batch: s.current, at: now, pods: [...(before?.pods ?? []), ...added] };
     }
     await this.persist();
     for (const name of batch.nodes) {
@@ -344,6 +353,26 @@ export class MigrationEngine {
         void this.ports.cluster.recordEvent('Node', '', name, 'MigrationCordon', `vngshift migration ${s.id}: cordoned for batch ${s.current + 1}`).catch(() => undefined);
       }
     }
+    try {
+      await this.request(batch, requests, now);
+    } catch (e) {
+      // A request whose answer never came may have landed: the next reconcile looks (settleRemovals).
+      this.answersLost = true;
+      throw e;
+    }
+    if (remaining === 0) {
+      // Every request of the drain has its answer recorded.
+      delete s.removing;
+      batch.phase = 'waiting';
+      batch.drainedAt = this.now();
+      for (const name of batch.nodes) if (s.nodePhase[name] === 'cordoned') this.setNodePhase(name, 'drained');
+      this.trace('batch.drained', `Batch ${s.current + 1}`, { evicted: batch.evicted.length });
+    }
+  }
+
+  /** A drain pass's requests, one after the other, each answer recorded as it comes. */
+  private async request(batch: BatchState, requests: readonly { readonly pod: PodView; readonly key: string; readonly force: boolean }[], now: number): Promise<void> {
+    const s = this.state;
     for (const { pod, key, force } of requests) {
       if (force) {
         await this.ports.cluster.deletePod(pod.namespace, pod.name).catch((e: unknown) => {
@@ -364,37 +393,33 @@ export class MigrationEngine {
         this.noteEvicted(batch, pod, outcome.kind === 'evicted' ? 'pod.evicted' : 'pod.gone');
       }
     }
-    // Every request of the pass has its answer recorded.
-    delete s.removing;
-    if (remaining === 0) {
-      batch.phase = 'waiting';
-      batch.drainedAt = this.now();
-      for (const name of batch.nodes) if (s.nodePhase[name] === 'cordoned') this.setNodePhase(name, 'drained');
-      this.trace('batch.drained', `Batch ${s.current + 1}`, { evicted: batch.evicted.length });
-    }
   }
 
   /**
-   * The next reconcile's look at removal requests saved (MigrationState.removing) whose answers were never recorded (by a
-   * resumed engine after a crash, or by this one after an API error cut a pass short): each listed pod that is gone, or terminating, is noted as removed by the migration (the batch's evicted
-   * list, its controller's last eviction, the trace); one still there and not terminating never saw its request land (or a
-   * PodDisruptionBudget refused it), and the drain asks again. The controllers' baselines were saved with the requests.
+   * The look at the drain's saved requests (MigrationState.removing) when some answers may have been lost: by an engine
+   * resumed from a saved state (the process before it may have died between a request and its answer), or by this one
+   * after an error cut a pass short. Each listed pod that is gone, or terminating, and not recorded as removed is noted as
+   * removed by the migration (the batch's evicted list, its controller's last eviction, the trace, with `answerLost`); one
+   * still there and not terminating never saw its request land (or a PodDisruptionBudget refused it), and the drain asks
+   * again. The controllers' baselines were saved with the requests. Otherwise nothing is looked at: a listed pod that
+   * something else removes meanwhile is not the migration's. The list goes once its batch is no longer draining.
    */
   private settleRemovals(snap: SnapshotIndex): void {
     const s = this.state;
     const intent = s.removing;
     if (intent === undefined) return;
     const batch = s.batches[intent.batch];
-    if (batch !== undefined) {
+    if (this.answersLost && batch !== undefined) {
+      const removed = this.evictedIndex(batch).pods;
       for (const r of intent.pods) {
         const seen = (r.node === null ? [] : snap.podsOn(r.node)).find((p) => p.uid === r.uid);
-        if (seen !== undefined && !seen.terminating) continue;
-        if (this.evictedIndex(batch).pods.has(r.pod)) continue;
+        if ((seen !== undefined && !seen.terminating) || removed.has(r.pod)) continue;
         this.recordRemoval(batch, r.pod, r.ownerUid, intent.at);
         this.trace('pod.gone', `Pod ${r.pod}`, { node: r.node, owner: r.ownerUid, answerLost: true });
       }
     }
-    delete s.removing;
+    this.answersLost = false;
+    if (batch === undefined || batch.phase !== 'draining' || s.status !== 'Running') delete s.removing;
   }
 
   /**

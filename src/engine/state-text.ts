@@ -55,8 +55,11 @@ function batchText(b: BatchState): string {
   return text;
 }
 
-/** Fields a run never changes (declared readonly in MigrationState): their text is kept per value object. */
-const FIXED = new Set(['params', 'settings', 'oldNodes']);
+/**
+ * Fields a run never changes in place (declared readonly in MigrationState; `removing` is replaced whole, never changed):
+ * their text is kept per value object.
+ */
+const FIXED = new Set(['params', 'settings', 'oldNodes', 'removing']);
 const fixedText = new WeakMap<object, string>();
 
 /**

@@ -85,10 +85,11 @@ export interface MigrationState {
   /** Upper bound on the run, from the plan. */
   readonly boundSeconds: number;
   /**
-   * Write-ahead of a drain pass's removal requests (evictions and deletions), saved before the first of them and dropped once
-   * each has been answered: a process that dies after a request reached the API but before its answer was recorded leaves it
-   * here, and the engine that resumes notes every listed pod it finds gone or terminating as removed (trace `pod.gone`, with
-   * `answerLost`). Absent between passes (and in states saved before it existed).
+   * Write-ahead of the current batch's removal requests (evictions and deletions): every pod its drain has asked for, saved
+   * before the first request for it. A process that dies after a request reached the API but before its answer was recorded
+   * leaves the pod here, and the engine that resumes notes each listed pod it finds gone or terminating, and not recorded
+   * as removed, as removed (trace `pod.gone`, with `answerLost`). Replaced whole when it grows, never changed in place;
+   * absent while no batch drains (and in states saved before it existed).
    */
   removing?: RemovalIntent;
   /**
@@ -98,11 +99,11 @@ export interface MigrationState {
   ocean?: OceanExecution;
 }
 
-/** The removal requests of one drain pass (see MigrationState.removing). */
+/** The removal requests of a batch's drain (see MigrationState.removing). */
 export interface RemovalIntent {
-  /** The batch (index into `batches`) whose pass decided them. */
+  /** The batch (index into `batches`) whose drain asked for them. */
   readonly batch: number;
-  /** When the pass decided them (the engine's clock): the controllers' last eviction for the pods found removed. */
+  /** When the last of them was added (the engine's clock): the controllers' last eviction for the pods found removed. */
   readonly at: number;
   /** The pods, in the order of the requests: namespace/name, uid (a StatefulSet's replacement has the same name), node, controller uid. */
   readonly pods: readonly { readonly pod: string; readonly uid: string; readonly node: string | null; readonly ownerUid: string | null }[];

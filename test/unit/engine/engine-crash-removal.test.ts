@@ -63,10 +63,12 @@ describe('an engine that dies while a removal request is out', () => {
     await second.step();
     expect(removals(w, 'shop/debug')).toEqual(['pod.gone answerLost']);
     expect(second.current.batches[0]?.evicted).toContainEqual({ pod: 'shop/debug', ownerUid: null });
-    expect(second.current.removing).toBeUndefined();
     const final = await second.run();
     expect(final.status).toBe('Completed');
     expect(removals(w, 'shop/debug')).toEqual(['pod.gone answerLost']);
+    // The list goes with the drain it served.
+    expect(final.removing).toBeUndefined();
+    expect(w.saved?.removing).toBeUndefined();
   });
 
   it('reports a stand-alone pod deleted (respectPdb off) the same way', async () => {
@@ -128,7 +130,44 @@ describe('an engine that dies while a removal request is out', () => {
     w.t += 5;
     await engine.step();
     expect(removals(w, 'shop/debug')).toEqual(['pod.gone answerLost']);
-    expect(engine.current.removing).toBeUndefined();
+    const final = await stepUntil(engine, w, 200);
+    expect(final.status).toBe('Completed');
+    expect(removals(w, 'shop/debug')).toEqual(['pod.gone answerLost']);
+  });
+
+  it('in normal running, a listed pod that something else removes is not reported as the migration\'s', async () => {
+    const w = twoNodeWorld();
+    w.faults.pdbBlocked.add('shop/web-1');
+    const engine = await MigrationEngine.resumeOrStart(w.ports(), initialState('m1', twoNodePlan(), 0));
+    await engine.step();
+    expect(engine.current.removing?.pods.map((p) => p.pod)).toContain('shop/web-1');
+    // Something else (not the engine) deletes the refused pod.
+    w.pods.delete('shop/web-1');
+    w.t += 5;
+    await engine.step();
+    expect(removals(w, 'shop/web-1')).toEqual([]);
+  });
+
+  it('a pass that asks again for pods already listed saves nothing before its requests', async () => {
+    const w = twoNodeWorld();
+    w.faults.pdbBlocked.add('shop/web-1');
+    const log: string[] = [];
+    const ports = withCluster(w, (base) => ({
+      saveState: async (st) => {
+        log.push('save');
+        return base.saveState(st);
+      },
+      evict: async (ns, name) => {
+        log.push(`evict ${ns}/${name}`);
+        return base.evict(ns, name);
+      },
+    }));
+    const engine = await MigrationEngine.resumeOrStart(ports, initialState('m1', twoNodePlan(), 0));
+    await stepUntil(engine, w, 60);
+    const tries = log.flatMap((l, i) => (l === 'evict shop/web-1' ? [i] : []));
+    expect(tries.length).toBeGreaterThan(2);
+    // Between two tries of the refused pod: the save of the answer (its retry time), none of a list that did not grow.
+    for (let k = 1; k < tries.length; k++) expect(log.slice((tries[k - 1] as number) + 1, tries[k]).filter((l) => l === 'save')).toHaveLength(1);
   });
 
   it('lists a refused controller once in the baseline, however many passes ask for its pod again', async () => {
