@@ -795,8 +795,8 @@ export function launcherMismatch(plan: Pick<Plan, 'launchedBy'>, capacity: 'kwok
 /** A plan paced at another client rate than the run's (--qps, --burst): its batch times and the ETA it seeds are off. */
 export function clientRateMismatch(plan: Pick<Plan, 'timing'>, rate: ClientRate): string | null {
   // A hand-made plan file may lack the timing model (the file's schema does not require it): nothing to compare.
-  const t = (plan as { readonly timing?: Plan['timing'] }).timing;
-  if (t === undefined || (t.clientQps === rate.qps && t.clientBurst === rate.burst)) return null;
+  const t = (plan as { readonly timing?: Partial<Plan['timing']> }).timing;
+  if (t === undefined || t.clientQps === undefined || t.clientBurst === undefined || (t.clientQps === rate.qps && t.clientBurst === rate.burst)) return null;
   return `warning: the plan's batch times were made for a client rate of ${t.clientQps} requests/s (burst ${t.clientBurst}); this run's --qps ${rate.qps} --burst ${rate.burst} paces its requests otherwise (plan again with --qps ${rate.qps} --burst ${rate.burst})`;
 }
 

@@ -66,8 +66,14 @@ export class MigrationEngine {
   private readonly keptTraced = new Set<string>();
   private readonly evictedIndexes = new WeakMap<BatchState, EvictedIndex>();
   private readonly baselineIndexes = new WeakMap<BatchState, BaselineIndex>();
-  /** Whether a removal request's answer may have been lost since the last look (settleRemovals). */
-  private answersLost = false;
+  /**
+   * Which removal requests' answers may have been lost since the last look (settleRemovals): 'all' the listed ones (the
+   * engine resumed from a saved state: the process before it may have died with a request out, or with answers it had
+   * not saved yet), or the uid of the one request out when an error cut a pass short; null when none.
+   */
+  private lost: 'all' | string | null = null;
+  /** The uid of the removal request out (between the call and its answer recorded), else null. */
+  private inFlight: string | null = null;
   private readonly healthGates = new WeakMap<BatchState, HealthGate>();
 
   constructor(
@@ -91,7 +97,7 @@ export class MigrationEngine {
     const saved = await ports.cluster.loadState(fresh.id);
     const engine = new MigrationEngine(ports, saved ?? fresh);
     // The process that saved this state may have died with a request out.
-    engine.answersLost = saved !== null;
+    engine.lost = saved !== null ? 'all' : null;
     engine.trace(saved ? 'migration.resumed' : 'migration.started', `Migration ${fresh.id}`, { status: (saved ?? fresh).status });
     return engine;
   }
@@ -120,10 +126,35 @@ export class MigrationEngine {
    */
   async finish(): Promise<void> {
     const since = this.now();
+    this.settleAtEnd();
     if (this.state.status === 'Failed') await this.uncordonAfterFailure(since);
     await saveFinalState(() => this.persist(), this.ports.clock, this.state.settings, since, (e) =>
       this.trace('state.unsaved', `Migration ${this.state.id}`, { error: e.kind, message: e.message }),
     );
+  }
+
+  /**
+   * The removal list at the end of a run: the answers that may have been lost are looked at once more (a run can end, Failed
+   * or Stopped, before a reconcile looked), then the list goes. When the cluster cannot be read, a Failed run's report
+   * names the listed pods not recorded as removed: they may be gone.
+   */
+  private settleAtEnd(): void {
+    const s = this.state;
+    const intent = s.removing;
+    if (intent === undefined) return;
+    if (this.lost !== null) {
+      try {
+        this.settleRemovals(indexOf(this.ports.cluster.snapshot()));
+      } catch (e) {
+        if (!(e instanceof PortError)) throw e;
+        const batch = s.batches[intent.batch];
+        const removed = batch === undefined ? new Set<string>() : this.evictedIndex(batch).pods;
+        const unknown = intent.pods.filter((r) => !removed.has(r.pod)).map((r) => `Pod ${r.pod}`);
+        if (s.failure !== null && unknown.length > 0) s.failure = { ...s.failure, objects: [...new Set([...s.failure.objects, ...unknown])].sort() };
+        this.trace('removals.unsettled', `Migration ${s.id}`, { pods: unknown.length, error: e.kind });
+      }
+    }
+    delete s.removing;
   }
 
   private now(): number {
@@ -311,6 +342,7 @@ export class MigrationEngine {
       .flatMap((name) => snap.podsOn(name).filter(isMovable))
       .map((pod) => ({ pod, key: podKey(pod) }))
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    this.pruneRemovals(batch, snap);
     const requests: { pod: PodView; key: string; force: boolean }[] = [];
     for (const { pod, key } of candidates) {
       // A pod that asks not to be disrupted (and the parameters honour it) stays where it is, like a stand-alone pod that is
@@ -356,9 +388,11 @@ export class MigrationEngine {
     try {
       await this.request(batch, requests, now);
     } catch (e) {
-      // A request whose answer never came may have landed: the next reconcile looks (settleRemovals).
-      this.answersLost = true;
+      // The request whose answer never came may have landed: the next reconcile looks at it (settleRemovals).
+      if (this.inFlight !== null && this.lost === null) this.lost = this.inFlight;
       throw e;
+    } finally {
+      this.inFlight = null;
     }
     if (remaining === 0) {
       // Every request of the drain has its answer recorded.
@@ -370,10 +404,29 @@ export class MigrationEngine {
     }
   }
 
+  /**
+   * Drops from the removal list the pods that are gone or terminating without the migration having removed them (every
+   * answer of this engine is recorded by now: settleRemovals ran first), so that an engine resumed later does not take
+   * them for its own. Costs a state write only when it drops one.
+   */
+  private pruneRemovals(batch: BatchState, snap: SnapshotIndex): void {
+    const s = this.state;
+    const intent = s.removing;
+    if (intent === undefined || intent.batch !== s.current) return;
+    const removed = this.evictedIndex(batch).pods;
+    const kept = intent.pods.filter((r) => {
+      if (removed.has(r.pod)) return true;
+      const seen = (r.node === null ? [] : snap.podsOn(r.node)).find((p) => p.uid === r.uid);
+      return seen !== undefined && !seen.terminating;
+    });
+    if (kept.length !== intent.pods.length) s.removing = { ...intent, pods: kept };
+  }
+
   /** A drain pass's requests, one after the other, each answer recorded as it comes. */
   private async request(batch: BatchState, requests: readonly { readonly pod: PodView; readonly key: string; readonly force: boolean }[], now: number): Promise<void> {
     const s = this.state;
     for (const { pod, key, force } of requests) {
+      this.inFlight = pod.uid;
       if (force) {
         await this.ports.cluster.deletePod(pod.namespace, pod.name).catch((e: unknown) => {
           if (!(e instanceof PortError && e.kind === 'not-found')) throw e;
@@ -398,27 +451,31 @@ export class MigrationEngine {
   /**
    * The look at the drain's saved requests (MigrationState.removing) when some answers may have been lost: by an engine
    * resumed from a saved state (the process before it may have died between a request and its answer), or by this one
-   * after an error cut a pass short. Each listed pod that is gone, or terminating, and not recorded as removed is noted as
-   * removed by the migration (the batch's evicted list, its controller's last eviction, the trace, with `answerLost`); one
-   * still there and not terminating never saw its request land (or a PodDisruptionBudget refused it), and the drain asks
-   * again. The controllers' baselines were saved with the requests. Otherwise nothing is looked at: a listed pod that
-   * something else removes meanwhile is not the migration's. The list goes once its batch is no longer draining.
+   * after an error cut a pass short (then only the request that was out). Each such listed pod that is gone, or terminating,
+   * and not recorded as removed is noted as removed by the migration (the batch's evicted list, its controller's last
+   * eviction, the trace, with `answerLost`); one still there and not terminating never saw its request land (or a
+   * PodDisruptionBudget refused it), and the drain asks again. The controllers' baselines were saved with the requests.
+   * Otherwise nothing is looked at, and each drain pass drops from the list the pods something else removed (pruneRemovals).
+   * The list goes once its batch is no longer draining, or the run no longer Running.
    */
   private settleRemovals(snap: SnapshotIndex): void {
     const s = this.state;
     const intent = s.removing;
+    const lost = this.lost;
+    this.lost = null;
     if (intent === undefined) return;
     const batch = s.batches[intent.batch];
-    if (this.answersLost && batch !== undefined) {
+    if (lost !== null && batch !== undefined) {
       const removed = this.evictedIndex(batch).pods;
       for (const r of intent.pods) {
+        if (lost !== 'all' && r.uid !== lost) continue;
         const seen = (r.node === null ? [] : snap.podsOn(r.node)).find((p) => p.uid === r.uid);
         if ((seen !== undefined && !seen.terminating) || removed.has(r.pod)) continue;
-        this.recordRemoval(batch, r.pod, r.ownerUid, intent.at);
+        // Removed no later than now: the controller's drain threshold counts from here.
+        this.recordRemoval(batch, r.pod, r.ownerUid, this.now());
         this.trace('pod.gone', `Pod ${r.pod}`, { node: r.node, owner: r.ownerUid, answerLost: true });
       }
     }
-    this.answersLost = false;
     if (batch === undefined || batch.phase !== 'draining' || s.status !== 'Running') delete s.removing;
   }
 
@@ -486,7 +543,7 @@ export class MigrationEngine {
       if (ownerUid !== null) index.owners.add(ownerUid);
     }
     if (ownerUid !== null) {
-      s.lastEvictedAt[ownerUid] = at;
+      s.lastEvictedAt[ownerUid] = Math.max(s.lastEvictedAt[ownerUid] ?? at, at);
       noteChanged(s.lastEvictedAt);
     }
   }

@@ -8,8 +8,8 @@
  * `stop`), the write is repeated on the new version; otherwise another engine runs the same migration, and the save fails
  * with PortError('conflict').
  *
- * Each old node the engine acted on also gets annotations (vngshift.io/migration, vngshift.io/phase) so that
- * `kubectl get nodes -o custom-columns=...` or `kubectl describe node` shows where the migration is. They are best effort.
+ * A save writes the ConfigMap only: the nodes' annotations (vngshift.io/migration, vngshift.io/phase) go with the cordon's
+ * and the uncordon's own patch (cluster-port.ts), which names the migration this store last saved or read (migrationId).
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { CoreV1Api, PatchStrategy, setHeaderOptions, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';

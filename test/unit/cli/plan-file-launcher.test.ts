@@ -52,6 +52,9 @@ describe('the plan file and who launches', () => {
     expect(clientRateMismatch(plan, { qps: 20, burst: 40 })).toBeNull();
     expect(clientRateMismatch(plan, { qps: 5, burst: 40 })).toMatch(/^warning: .*20 requests\/s \(burst 40\).*--qps 5 --burst 40/);
     expect(clientRateMismatch(plan, { qps: 20, burst: 10 })).toMatch(/--burst 10/);
+    // A hand-made plan file whose timing lacks the client rate: nothing to compare, no "undefined" in a warning.
+    const { clientQps: _q, ...noRate } = plan.timing;
+    expect(clientRateMismatch({ ...plan, timing: noRate as typeof plan.timing }, { qps: 5, burst: 40 })).toBeNull();
   });
 
   it('refuses a launcher the plan format does not know', () => {

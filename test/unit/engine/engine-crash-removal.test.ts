@@ -135,6 +135,57 @@ describe('an engine that dies while a removal request is out', () => {
     expect(removals(w, 'shop/debug')).toEqual(['pod.gone answerLost']);
   });
 
+  it('a run that fails right after a lost answer still reports the pod at its end, and leaves no list in its final state', async () => {
+    const w = twoNodeWorld();
+    const ports = withCluster(w, (base) => ({
+      evict: async (ns, name) => {
+        const out = await base.evict(ns, name);
+        // The eviction lands, then the API refuses the engine for good: the run fails (ConnectivityLost) at once.
+        if (`${ns}/${name}` === 'shop/web-1') throw new PortError('forbidden', 'evictions is forbidden');
+        return out;
+      },
+    }));
+    const engine = await MigrationEngine.resumeOrStart(ports, initialState('m1', twoNodePlan(), 0));
+    const final = await engine.run();
+    expect(final.status).toBe('Failed');
+    expect(w.pods.has('shop/web-1')).toBe(false);
+    expect(removals(w, 'shop/web-1')).toEqual(['pod.gone answerLost']);
+    expect(final.batches[0]?.evicted.map((e) => e.pod)).toContain('shop/web-1');
+    expect(final.removing).toBeUndefined();
+    expect(w.saved?.removing).toBeUndefined();
+  });
+
+  it('after an error, only the request that was out is looked at: a listed pod something else removed earlier is not the migration\'s', async () => {
+    const w = twoNodeWorld();
+    w.faults.pdbBlocked.add('shop/web-1');
+    w.faults.pdbBlocked.add('shop/api-1');
+    let tries = 0;
+    const ports = withCluster(w, (base) => ({
+      evict: async (ns, name) => {
+        if (`${ns}/${name}` === 'shop/api-1' && ++tries === 2) throw new PortError('connectivity', 'connection reset');
+        return base.evict(ns, name);
+      },
+    }));
+    const engine = await MigrationEngine.resumeOrStart(ports, initialState('m1', twoNodePlan(), 0));
+    await engine.step();
+    expect(engine.current.removing?.pods.map((p) => p.pod).sort()).toEqual(['shop/api-1', 'shop/web-1']);
+    // Something else deletes web-1 while the engine runs: the next pass drops it from the list.
+    w.pods.delete('shop/web-1');
+    w.t += 5;
+    await engine.step();
+    expect(tries).toBe(2);
+    expect(engine.current.removing?.pods.map((p) => p.pod)).toEqual(['shop/api-1']);
+    w.t += 5;
+    await engine.step();
+    expect(removals(w, 'shop/web-1')).toEqual([]);
+    expect(removals(w, 'shop/api-1')).toEqual([]);
+    // An engine resumed now does not take web-1 for its own either.
+    const resumed = await MigrationEngine.resumeOrStart(ports, initialState('m1', twoNodePlan(), 0));
+    w.t += 5;
+    await resumed.step();
+    expect(removals(w, 'shop/web-1')).toEqual([]);
+  });
+
   it('in normal running, a listed pod that something else removes is not reported as the migration\'s', async () => {
     const w = twoNodeWorld();
     w.faults.pdbBlocked.add('shop/web-1');
