@@ -28,7 +28,7 @@ export interface SimTiming {
   /** Period of Ocean's autoscaler scale-up loop: Ocean reacts to pending pods within seconds (we use 10 s). */
   readonly autoscalerIntervalSeconds: number;
   /**
-   * EC2 pending -> running and booted for a general-purpose type (planner: 120 s node launch in all). The 45 s here with
+   * EC2 pending -> running and booted for a general-purpose type (planner: 95 s node launch in all, with the join, Ready and the autoscaler's half period). The 45 s here with
    * the join and Ready below (90 s from RunInstances to a Ready node) is the slow end of what is published: awslabs'
    * node-latency-for-k8s example runs (c6a.large, EKS AMI, 2022) show the VM initialised at 11-13 s, the kubelet registered
    * at 19-20 s and the node Ready at 24-30 s; a Karpenter maintainer puts nodes Ready typically in 30-40 s
@@ -37,7 +37,7 @@ export interface SimTiming {
    * by this project: `vngshift calibrate` on a run's trace gives a cluster's own.
    */
   readonly instanceBootSeconds: number;
-  /** The same for GPU/accelerator families: larger AMIs, driver load (planner: 300 s in all). */
+  /** The same for GPU/accelerator families: larger AMIs, driver load (planner: 275 s in all). */
   readonly acceleratedInstanceBootSeconds: number;
   /** running -> the kubelet registers the Node (bootstrap script, kubelet start, TLS bootstrap): ~30 s. */
   readonly nodeJoinSeconds: number;
@@ -91,8 +91,10 @@ export const DEFAULT_SIM_TIMING: SimTiming = {
   ec2LatencySeconds: 0.3,
   schedulerDelaySeconds: 0.1,
   autoscalerIntervalSeconds: 10,
-  instanceBootSeconds: DEFAULT_TIMING.nodeLaunchSeconds - 75,
-  acceleratedInstanceBootSeconds: DEFAULT_TIMING.acceleratedNodeLaunchSeconds - 75,
+  // The planner's launch figures (DEFAULT_TIMING) are these with the join, Ready and half an autoscaler period
+  // (timingModelFromFigures; test/unit/planner/timing-defaults.test.ts pins it).
+  instanceBootSeconds: 45,
+  acceleratedInstanceBootSeconds: 225,
   nodeJoinSeconds: 30,
   nodeReadySeconds: 15,
   launchJitter: 0.2,

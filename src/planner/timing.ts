@@ -5,7 +5,7 @@
 export interface TimingModel {
   /** Cordon and the eviction calls of a batch (API round trips). */
   readonly cordonAndEvictSeconds: number;
-  /** From pending pods to a new node Ready: the autoscaler notices (~30 s), EC2 boots (~45 s), kubelet joins (~45 s). */
+  /** From pending pods to a new node Ready: the autoscaler notices (half its period), EC2 boots, the kubelet joins, the node turns Ready. */
   readonly nodeLaunchSeconds: number;
   /** GPU and accelerator families boot slower (larger AMIs, driver and device-plugin start). */
   readonly acceleratedNodeLaunchSeconds: number;
@@ -41,8 +41,10 @@ export const TIMING_SPREAD = 0.25;
 
 export const DEFAULT_TIMING: TimingModel = {
   cordonAndEvictSeconds: 5,
-  nodeLaunchSeconds: 120,
-  acceleratedNodeLaunchSeconds: 300,
+  // The rehearsal's EKS figures (sim/timing.ts), as timingModelFromFigures makes them: the autoscaler's reaction (half its
+  // 10 s period), EC2's boot (45 s; 225 s for accelerated types), the kubelet's join (30 s) and the node Ready (15 s).
+  nodeLaunchSeconds: 95,
+  acceleratedNodeLaunchSeconds: 275,
   podStartSeconds: 30,
   terminateSeconds: 10,
   // client-go's defaults are 5/10; vngshift's executor raises them as controllers commonly do (src/live/etiquette.ts).
