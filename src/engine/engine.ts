@@ -74,6 +74,8 @@ export class MigrationEngine {
   private lost: 'all' | string | null = null;
   /** The uid of the removal request out (between the call and its answer recorded), else null. */
   private inFlight: string | null = null;
+  /** Whether the migration had already ended when this engine took it (resumed on a Completed, Failed or Stopped state). */
+  private readonly startedEnded: boolean;
   private readonly healthGates = new WeakMap<BatchState, HealthGate>();
 
   constructor(
@@ -81,6 +83,7 @@ export class MigrationEngine {
     state: MigrationState,
   ) {
     this.state = state;
+    this.startedEnded = isTerminal(state.status);
     // This engine makes every change of these records, and tells each (so a save reuses their text while unchanged).
     tellChanges(state.nodePhase);
     tellChanges(state.evictRetry);
@@ -126,33 +129,61 @@ export class MigrationEngine {
    */
   async finish(): Promise<void> {
     const since = this.now();
-    this.settleAtEnd();
     if (this.state.status === 'Failed') await this.uncordonAfterFailure(since);
-    await saveFinalState(() => this.persist(), this.ports.clock, this.state.settings, since, (e) =>
-      this.trace('state.unsaved', `Migration ${this.state.id}`, { error: e.kind, message: e.message }),
+    await saveFinalState(
+      async () => {
+        this.lookAtEnd();
+        await this.persist();
+      },
+      this.ports.clock,
+      this.state.settings,
+      since,
+      (e) => this.trace('state.unsaved', `Migration ${this.state.id}`, { error: e.kind, message: e.message }),
     );
+    this.unsettledAtEnd();
   }
 
   /**
-   * The removal list at the end of a run: the answers that may have been lost are looked at once more (a run can end, Failed
-   * or Stopped, before a reconcile looked), then the list goes. When the cluster cannot be read, a Failed run's report
-   * names the listed pods not recorded as removed: they may be gone.
+   * The run's last look at the cluster, before each try of the final save (a failure for lost connectivity ends the run
+   * blind; the API may be back by the time the state can be saved): the removal answers that may have been lost are looked
+   * at (a run can end before a reconcile looked) and the list goes; a Failed run's report names every pod the migration
+   * moved that is not running and Ready yet as the cluster is now, besides those it named when it failed. Nothing when the
+   * cluster cannot be read.
    */
-  private settleAtEnd(): void {
+  private lookAtEnd(): void {
+    // An engine resumed on an ended migration with no removal list has nothing to look at (it only finishes the cleanup).
+    if (this.startedEnded && this.state.removing === undefined) return;
+    let snap: SnapshotIndex;
+    try {
+      snap = indexOf(this.ports.cluster.snapshot());
+    } catch (e) {
+      if (!(e instanceof PortError)) throw e;
+      return;
+    }
+    this.lastSnapshot = snap;
+    const s = this.state;
+    if (s.removing !== undefined) this.settleRemovals(snap);
+    if (s.status === 'Failed' && s.failure !== null) {
+      const moving = this.outstandingPods(snap).map((p) => `Pod ${podKey(p)}`);
+      const all = [...new Set([...s.failure.objects, ...moving])].sort();
+      if (all.length !== s.failure.objects.length) s.failure = { ...s.failure, objects: all };
+    }
+  }
+
+  /**
+   * When no last look could read the cluster, the removal list still there goes, and a Failed run's report names the
+   * listed pods not recorded as removed: they may be gone.
+   */
+  private unsettledAtEnd(): void {
     const s = this.state;
     const intent = s.removing;
     if (intent === undefined) return;
     if (this.lost !== null) {
-      try {
-        this.settleRemovals(indexOf(this.ports.cluster.snapshot()));
-      } catch (e) {
-        if (!(e instanceof PortError)) throw e;
-        const batch = s.batches[intent.batch];
-        const removed = batch === undefined ? new Set<string>() : this.evictedIndex(batch).pods;
-        const unknown = intent.pods.filter((r) => !removed.has(r.pod)).map((r) => `Pod ${r.pod}`);
-        if (s.failure !== null && unknown.length > 0) s.failure = { ...s.failure, objects: [...new Set([...s.failure.objects, ...unknown])].sort() };
-        this.trace('removals.unsettled', `Migration ${s.id}`, { pods: unknown.length, error: e.kind });
-      }
+      const batch = s.batches[intent.batch];
+      const removed = batch === undefined ? new Set<string>() : this.evictedIndex(batch).pods;
+      const unknown = intent.pods.filter((r) => !removed.has(r.pod)).map((r) => `Pod ${r.pod}`);
+      if (s.failure !== null && unknown.length > 0) s.failure = { ...s.failure, objects: [...new Set([...s.failure.objects, ...unknown])].sort() };
+      this.trace('removals.unsettled', `Migration ${s.id}`, { pods: unknown.length });
     }
     delete s.removing;
   }

@@ -9,7 +9,7 @@ import { MigrationEngine } from '../../../src/engine/engine.js';
 import { PortError, type Ports } from '../../../src/engine/ports.js';
 import { initialState, type EnginePlan, type MigrationState } from '../../../src/engine/state.js';
 import type { FakeWorld } from '../../helpers/fake-ports.js';
-import { stepUntil, twoNodePlan, twoNodeWorld, withCluster } from '../../helpers/engine-world.js';
+import { outage, stepUntil, twoNodePlan, twoNodeWorld, withCluster } from '../../helpers/engine-world.js';
 
 type Crash = 'after-landing' | 'before-landing';
 
@@ -184,6 +184,24 @@ describe('an engine that dies while a removal request is out', () => {
     w.t += 5;
     await resumed.step();
     expect(removals(w, 'shop/web-1')).toEqual([]);
+  });
+
+  it('a run failed for lost connectivity names, once the API is back for its final save, the pods not running at the end', async () => {
+    const w = twoNodeWorld();
+    const ports = outage(w, (t) => t >= 10 && t < 400);
+    const engine = await MigrationEngine.resumeOrStart(ports, initialState('m1', twoNodePlan(), 0));
+    for (let i = 0; i < 100 && !['Failed', 'Completed'].includes(engine.current.status); i++) {
+      await engine.step();
+      // While the engine is blind, the controller it evicted from makes a pod that cannot start.
+      if (w.t === 200) w.addPod('shop', 'web-late', 'new-1', 'rs-web', { phase: 'Pending', ready: false, createdAt: 200 });
+      await ports.clock.sleep(engine.current.settings.intervalSeconds);
+    }
+    expect(engine.current.failure?.code).toBe('ConnectivityLost');
+    expect(engine.current.failure?.objects).not.toContain('Pod shop/web-late');
+    await engine.finish();
+    expect(w.t).toBeGreaterThanOrEqual(400);
+    expect(engine.current.failure?.objects).toContain('Pod shop/web-late');
+    expect(w.saved?.failure?.objects).toContain('Pod shop/web-late');
   });
 
   it('in normal running, a listed pod that something else removes is not reported as the migration\'s', async () => {
