@@ -51,6 +51,12 @@ interface EvictedIndex {
   readonly owners: Set<string>;
 }
 
+/** Whether a pod of the removal list is still on its node and not terminating (by uid: a StatefulSet's replacement keeps the name). */
+function stillThere(snap: SnapshotIndex, r: { readonly uid: string; readonly node: string | null }): boolean {
+  const seen = r.node === null ? undefined : snap.podsOn(r.node).find((p) => p.uid === r.uid);
+  return seen !== undefined && !seen.terminating;
+}
+
 /** Whether a node holds pods the migration would move (see isMovable). */
 function holdsMovable(snap: SnapshotIndex, node: string): boolean {
   return snap.podsOn(node).some(isMovable);
@@ -164,10 +170,16 @@ export class MigrationEngine {
     const s = this.state;
     if (s.removing !== undefined) this.settleRemovals(snap);
     if (s.status === 'Failed' && s.failure !== null) {
-      const moving = this.outstandingPods(snap).map((p) => `Pod ${podKey(p)}`);
-      const all = [...new Set([...s.failure.objects, ...moving])].sort();
-      if (all.length !== s.failure.objects.length) s.failure = { ...s.failure, objects: all };
+      this.nameInFailure(this.outstandingPods(snap).map((p) => `Pod ${podKey(p)}`));
     }
+  }
+
+  /** Adds objects to a Failed run's report (sorted, each once); nothing without a failure. */
+  private nameInFailure(objects: readonly string[]): void {
+    const f = this.state.failure;
+    if (f === null) return;
+    const all = [...new Set([...f.objects, ...objects])].sort();
+    if (all.length !== f.objects.length) this.state.failure = { ...f, objects: all };
   }
 
   /**
@@ -182,7 +194,7 @@ export class MigrationEngine {
       const batch = s.batches[intent.batch];
       const removed = batch === undefined ? new Set<string>() : this.evictedIndex(batch).pods;
       const unknown = intent.pods.filter((r) => !removed.has(r.pod)).map((r) => `Pod ${r.pod}`);
-      if (s.failure !== null && unknown.length > 0) s.failure = { ...s.failure, objects: [...new Set([...s.failure.objects, ...unknown])].sort() };
+      this.nameInFailure(unknown);
       this.trace('removals.unsettled', `Migration ${s.id}`, { pods: unknown.length });
     }
     delete s.removing;
@@ -447,8 +459,7 @@ export class MigrationEngine {
     const removed = this.evictedIndex(batch).pods;
     const kept = intent.pods.filter((r) => {
       if (removed.has(r.pod)) return true;
-      const seen = (r.node === null ? [] : snap.podsOn(r.node)).find((p) => p.uid === r.uid);
-      return seen !== undefined && !seen.terminating;
+      return stillThere(snap, r);
     });
     if (kept.length !== intent.pods.length) s.removing = { ...intent, pods: kept };
   }
@@ -500,8 +511,7 @@ export class MigrationEngine {
       const removed = this.evictedIndex(batch).pods;
       for (const r of intent.pods) {
         if (lost !== 'all' && r.uid !== lost) continue;
-        const seen = (r.node === null ? [] : snap.podsOn(r.node)).find((p) => p.uid === r.uid);
-        if ((seen !== undefined && !seen.terminating) || removed.has(r.pod)) continue;
+        if (stillThere(snap, r) || removed.has(r.pod)) continue;
         // Removed no later than now: the controller's drain threshold counts from here.
         this.recordRemoval(batch, r.pod, r.ownerUid, this.now());
         this.trace('pod.gone', `Pod ${r.pod}`, { node: r.node, owner: r.ownerUid, answerLost: true });
