@@ -271,7 +271,7 @@ export async function simulate(input: SimInput): Promise<SimResult> {
       startedAt: b.startedAt === null ? null : roundMs(b.startedAt),
       drainedAt: b.drainedAt === null ? null : roundMs(b.drainedAt),
       finishedAt: b.finishedAt === null ? null : roundMs(b.finishedAt),
-      evicted: b.evicted.length,
+      evicted: b.evictedCount,
     })),
     instances: {
       old: instances

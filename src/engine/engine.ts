@@ -13,7 +13,7 @@ import { PortError, type NodeView, type PodView, type Ports, type SnapshotIndex 
 import { answersFor } from './scope.js';
 import { indexOf, withNodes } from './snapshot-index.js';
 import { noteChanged, sameParts, stateParts, tellChanges } from './state-text.js';
-import { isTerminal, type BatchState, type MigrationState, type OldNodePhase } from './state.js';
+import { addEvicted, closeBatchRecord, isTerminal, type BatchState, type MigrationState, type OldNodePhase } from './state.js';
 
 const podKey = (p: { namespace: string; name: string }): string => `${p.namespace}/${p.name}`;
 
@@ -443,7 +443,7 @@ export class MigrationEngine {
       batch.phase = 'waiting';
       batch.drainedAt = this.now();
       for (const name of batch.nodes) if (s.nodePhase[name] === 'cordoned') this.setNodePhase(name, 'drained');
-      this.trace('batch.drained', `Batch ${s.current + 1}`, { evicted: batch.evicted.length });
+      this.trace('batch.drained', `Batch ${s.current + 1}`, { evicted: batch.evictedCount });
     }
   }
 
@@ -578,7 +578,7 @@ export class MigrationEngine {
     }
     const index = this.evictedIndex(batch);
     if (!index.pods.has(key)) {
-      batch.evicted.push({ pod: key, ownerUid });
+      addEvicted(batch, key, ownerUid);
       index.size += 1;
       index.pods.add(key);
       if (ownerUid !== null) index.owners.add(ownerUid);
@@ -650,6 +650,7 @@ export class MigrationEngine {
     }
     batch.phase = 'done';
     batch.finishedAt = this.now();
+    closeBatchRecord(batch);
     this.trace('batch.completed', `Batch ${s.current + 1}`);
   }
 

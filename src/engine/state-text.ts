@@ -1,7 +1,7 @@
 /**
  * The persisted text of a migration state: exactly `JSON.stringify(state)`, without re-serialising the batches that did not
- * change. A finished batch keeps every pod it evicted (its record), so on a large cluster the batches are most of the state,
- * and the engine serialises the state at every save to see whether it changed. Each batch's text is kept (per batch object,
+ * change. A running batch keeps every pod it evicted, so on a large cluster its list is most of the state, and the engine
+ * serialises the state at every save to see whether it changed. Each batch's text is kept (per batch object,
  * checked against the fields the engine changes) and reused while they are the same, and so is the text of the fields no
  * run changes (the parameters, the settings, the old nodes).
  */
@@ -9,8 +9,8 @@ import type { BatchState, MigrationState } from './state.js';
 
 /**
  * A batch's text, kept with what it was made from. The engine changes a batch only by setting its phase and times, by
- * appending to `evicted` and `baseline` (entries are never changed once appended) and by replacing `baseline` with an
- * empty array; so the same phase, times, arrays and lengths mean the same text.
+ * appending to `evicted` (with its count) and `baseline` (entries are never changed once appended) and by replacing
+ * `evicted` or `baseline` with an empty array; so the same phase, times, arrays, lengths and count mean the same text.
  */
 interface Kept {
   readonly phase: BatchState['phase'];
@@ -19,6 +19,7 @@ interface Kept {
   readonly finishedAt: number | null;
   readonly evictedList: BatchState['evicted'];
   readonly evicted: number;
+  readonly evictedCount: number;
   readonly baselineList: BatchState['baseline'];
   readonly baseline: number;
   readonly text: string;
@@ -36,6 +37,7 @@ function batchText(b: BatchState): string {
     kept.finishedAt === b.finishedAt &&
     kept.evictedList === b.evicted &&
     kept.evicted === b.evicted.length &&
+    kept.evictedCount === b.evictedCount &&
     kept.baselineList === b.baseline &&
     kept.baseline === b.baseline.length
   )
@@ -48,6 +50,7 @@ function batchText(b: BatchState): string {
     finishedAt: b.finishedAt,
     evictedList: b.evicted,
     evicted: b.evicted.length,
+    evictedCount: b.evictedCount,
     baselineList: b.baseline,
     baseline: b.baseline.length,
     text,

@@ -20,8 +20,14 @@ export interface BatchState {
   startedAt: number | null;
   drainedAt: number | null;
   finishedAt: number | null;
-  /** Pods evicted (or deleted) from this batch, as namespace/name, with their controller uid. */
+  /**
+   * Pods evicted (or deleted) from this batch, as namespace/name, with their controller uid, while the batch runs: its
+   * drain and health gate read them. A finished batch keeps only their count (closeBatchRecord), so the saved state grows
+   * with the largest batch, not with every pod the migration moved (a ConfigMap holds 1 MiB).
+   */
   evicted: { pod: string; ownerUid: string | null }[];
+  /** How many pods were evicted (or deleted) from this batch: the length of `evicted` while it runs, kept once it is done. */
+  evictedCount: number;
   /** Uids of pods that replace nothing: those each evicted controller ran elsewhere when its first pod left this batch. */
   baseline: string[];
 }
@@ -175,7 +181,7 @@ export function initialState(id: string, plan: EnginePlan, now: number, settings
     params: plan.params,
     settings,
     oldNodes: plan.oldNodes.map((n) => ({ ...n })),
-    batches: plan.batches.map((b) => ({ nodes: [...b.nodes], phase: 'pending', startedAt: null, drainedAt: null, finishedAt: null, evicted: [], baseline: [] })),
+    batches: plan.batches.map((b) => ({ nodes: [...b.nodes], phase: 'pending', startedAt: null, drainedAt: null, finishedAt: null, evicted: [], evictedCount: 0, baseline: [] })),
     current: 0,
     nodePhase,
     cordonedAllAt: null,
@@ -191,6 +197,18 @@ export function initialState(id: string, plan: EnginePlan, now: number, settings
     capacityTroubleSince: null,
     boundSeconds: plan.boundSeconds,
   };
+}
+
+/** Adds a removed pod to the batch's list and count. */
+export function addEvicted(batch: BatchState, pod: string, ownerUid: string | null): void {
+  batch.evicted.push({ pod, ownerUid });
+  batch.evictedCount = batch.evicted.length;
+}
+
+/** A finished batch: its list of evicted pods goes, their count stays. */
+export function closeBatchRecord(batch: BatchState): void {
+  batch.evictedCount = Math.max(batch.evictedCount, batch.evicted.length);
+  batch.evicted = [];
 }
 
 export function isTerminal(status: MigrationStatus): boolean {

@@ -87,6 +87,12 @@ export function parseState(text: string, where: string): MigrationState {
   if (!isRecord(v['params'])) throw bad('params', 'an object');
   if (!isRecord(v['settings'])) throw bad('settings', 'an object');
   if (typeof v['current'] !== 'number') throw bad('current', 'a number');
+  v['batches'].forEach((b: unknown, i: number) => {
+    if (!isRecord(b) || !Array.isArray(b['evicted'])) throw bad(`batches[${i}].evicted`, 'an array');
+    // A state saved before batches kept a count: every finished batch still holds its whole list.
+    if (b['evictedCount'] === undefined) b['evictedCount'] = b['evicted'].length;
+    else if (typeof b['evictedCount'] !== 'number') throw bad(`batches[${i}].evictedCount`, 'a number');
+  });
   return v as unknown as MigrationState;
 }
 

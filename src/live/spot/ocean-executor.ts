@@ -13,7 +13,7 @@
 import { saveFinalState } from '../../engine/final-save.js';
 import { FAILURE_MESSAGES, FAILURE_REMEDIES, failureCodeOfMessage, type FailureCode } from '../../model/failures.js';
 import { PortError, type Clock, type TracePort } from '../../engine/ports.js';
-import { isTerminal, type BatchState, type MigrationState, type OceanBatch, type OceanExecution, type OldNodePhase, type StopRequest } from '../../engine/state.js';
+import { addEvicted, closeBatchRecord, isTerminal, type BatchState, type MigrationState, type OceanBatch, type OceanExecution, type OldNodePhase, type StopRequest } from '../../engine/state.js';
 import { SpotApiError } from './client.js';
 import { migrationRequest, type OceanMigrationRequest, type OceanMigrationStatus, type OceanMigrationSummary } from './migration.js';
 
@@ -243,12 +243,13 @@ export class OceanExecutor {
       const phase = oldNodePhaseOf(i.state);
       if (name !== undefined && phase !== null) s.nodePhase[name] = phase;
     }
-    for (const pod of st.oldPods) if (!batch.evicted.some((e) => e.pod === pod)) batch.evicted.push({ pod, ownerUid: null });
+    const listed = new Set(batch.evicted.map((e) => e.pod));
+    for (const pod of st.oldPods) if (!listed.has(pod)) addEvicted(batch, pod, null);
     const drained = batch.nodes.every((name) => ['drained', 'terminated', 'kept'].includes(s.nodePhase[name] ?? ''));
     if (batch.phase === 'draining' && (drained || st.phase === 'Completed')) {
       batch.phase = 'waiting';
       batch.drainedAt = this.now();
-      this.trace('batch.drained', `Batch ${n}`, { evicted: batch.evicted.length });
+      this.trace('batch.drained', `Batch ${n}`, { evicted: batch.evictedCount });
     }
   }
 
@@ -337,6 +338,7 @@ export class OceanExecutor {
     if (st.phase === 'Completed') {
       batch.phase = 'done';
       batch.finishedAt = this.now();
+      closeBatchRecord(batch);
       this.trace('batch.completed', `Batch ${n}`);
       s.current += 1;
       if (stopping) this.stopped();

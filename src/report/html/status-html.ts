@@ -49,7 +49,7 @@ export function statusTimeline(state: StatusStatePart, now: number): string {
     const x1 = x((b.finishedAt ?? now) - t0);
     const xd = b.drainedAt === null ? null : x(b.drainedAt - t0);
     out.push(
-      `<g class="batch" data-batch="${i + 1}" data-start="${b.startedAt - t0}" data-end="${b.finishedAt === null ? '' : b.finishedAt - t0}" data-phase="${esc(b.phase)}" data-evicted="${b.evicted.length}"><title>batch ${i + 1}: started ${esc(when(b.startedAt))}, drained ${esc(when(b.drainedAt))}, finished ${esc(when(b.finishedAt))}; ${b.evicted.length} pod(s) evicted</title><rect x="${num(x0)}" y="${y}" width="${num(Math.max(1, x1 - x0))}" height="16" fill="${b.finishedAt === null ? '#e8a33d' : '#4f7cc4'}" rx="2"/>${xd === null ? '' : `<line x1="${num(xd)}" x2="${num(xd)}" y1="${y}" y2="${y + 16}" stroke="#fff" stroke-width="2"/>`}</g>`,
+      `<g class="batch" data-batch="${i + 1}" data-start="${b.startedAt - t0}" data-end="${b.finishedAt === null ? '' : b.finishedAt - t0}" data-phase="${esc(b.phase)}" data-evicted="${b.evictedCount}"><title>batch ${i + 1}: started ${esc(when(b.startedAt))}, drained ${esc(when(b.drainedAt))}, finished ${esc(when(b.finishedAt))}; ${b.evictedCount} pod(s) evicted</title><rect x="${num(x0)}" y="${y}" width="${num(Math.max(1, x1 - x0))}" height="16" fill="${b.finishedAt === null ? '#e8a33d' : '#4f7cc4'}" rx="2"/>${xd === null ? '' : `<line x1="${num(xd)}" x2="${num(xd)}" y1="${y}" y2="${y + 16}" stroke="#fff" stroke-width="2"/>`}</g>`,
     );
   });
   const mark = (t: number | null, kind: string, color: string): void => {

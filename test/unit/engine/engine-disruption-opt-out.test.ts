@@ -44,7 +44,7 @@ describe('pods that ask not to be disrupted', () => {
       expect(w.nodes.get('old-a')?.unschedulable).toBe(true);
       // Batch 1 drained on its second reconcile (the evicted pods' replacements), not past the drain threshold.
       expect(s.batches[0]?.drainedAt).toBeLessThan(60);
-      expect(s.batches[0]?.evicted.map((e) => e.pod)).toEqual(['shop/api-1', 'shop/web-1']);
+      expect(s.batches[0]).toMatchObject({ evicted: [], evictedCount: 2 });
       // Traced once, with the key, although drain() looked at the pod on more than one reconcile.
       const kept = w.events.filter((e) => e.kind === 'pod.kept');
       expect(kept).toEqual([{ t: 0, kind: 'pod.kept', object: 'Pod shop/cache-1', detail: { node: 'old-a', reason: key } }]);

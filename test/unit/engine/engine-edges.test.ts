@@ -335,7 +335,8 @@ describe('draining, waiting and terminating', () => {
     expect(s2.status).toBe('Completed');
     expect(w2.calls).toContain('evict shop/lonely');
     expect(s2.nodePhase).toEqual({ 'old-a': 'terminated', 'old-b': 'terminated' });
-    expect(s2.batches[0]?.evicted).toContainEqual({ pod: 'shop/lonely', ownerUid: null });
+    expect(w2.events.filter((e) => e.kind === 'pod.evicted').map((e) => e.object)).toContain('Pod shop/lonely');
+    expect(s2.batches[0]?.evictedCount).toBe(s.batches[0]!.evictedCount + 1);
   });
 
   it('leaves drained nodes running when shouldTerminateDrainedNodes is off', async () => {

@@ -6,7 +6,7 @@ import { etaLine } from '../../../src/report/eta-line.js';
 type EtaInput = Pick<MigrationState, 'status' | 'batches' | 'createdAt' | 'completedAt' | 'stoppedAt' | 'erroredAt'>;
 
 function batch(startedAt: number | null, finishedAt: number | null): BatchState {
-  return { nodes: ['n'], phase: finishedAt !== null ? 'done' : startedAt !== null ? 'draining' : 'pending', startedAt, drainedAt: null, finishedAt, evicted: [], baseline: [] };
+  return { nodes: ['n'], phase: finishedAt !== null ? 'done' : startedAt !== null ? 'draining' : 'pending', startedAt, drainedAt: null, finishedAt, evicted: [], evictedCount: 0, baseline: [] };
 }
 
 function state(batches: BatchState[], over: Partial<EtaInput> = {}): EtaInput {

@@ -1,7 +1,7 @@
 /** The persisted state's starting point (initialState), the terminal statuses, and the plan-to-engine conversion. */
 import { describe, expect, it } from 'vitest';
 import { enginePlanOf } from '../../../src/engine/engine-plan.js';
-import { DEFAULT_ENGINE_SETTINGS, initialState, isTerminal, type EnginePlan, type EngineSettings, type MigrationStatus } from '../../../src/engine/state.js';
+import { addEvicted, closeBatchRecord, DEFAULT_ENGINE_SETTINGS, initialState, isTerminal, type EnginePlan, type EngineSettings, type MigrationStatus } from '../../../src/engine/state.js';
 import { DEFAULT_PARAMS } from '../../../src/model/params.js';
 
 function plan(): EnginePlan {
@@ -30,8 +30,8 @@ describe('initialState', () => {
         { name: 'old-b', instanceId: null },
       ],
       batches: [
-        { nodes: ['old-a'], phase: 'pending', startedAt: null, drainedAt: null, finishedAt: null, evicted: [], baseline: [] },
-        { nodes: ['old-b'], phase: 'pending', startedAt: null, drainedAt: null, finishedAt: null, evicted: [], baseline: [] },
+        { nodes: ['old-a'], phase: 'pending', startedAt: null, drainedAt: null, finishedAt: null, evicted: [], evictedCount: 0, baseline: [] },
+        { nodes: ['old-b'], phase: 'pending', startedAt: null, drainedAt: null, finishedAt: null, evicted: [], evictedCount: 0, baseline: [] },
       ],
       current: 0,
       nodePhase: { 'old-a': 'waiting', 'old-b': 'waiting' },
@@ -74,6 +74,20 @@ describe('initialState', () => {
     s.batches[0]?.baseline.push('uid');
     expect(s.batches[1]?.evicted).toEqual([]);
     expect(s.batches[1]?.baseline).toEqual([]);
+  });
+
+  it('counts a batch\'s removals with its list, and keeps only the count once the batch is done', () => {
+    const s = initialState('m-1', plan(), 0);
+    const b = s.batches[0]!;
+    addEvicted(b, 'ns/p1', 'rs-1');
+    addEvicted(b, 'ns/p2', null);
+    expect(b).toMatchObject({ evicted: [{ pod: 'ns/p1', ownerUid: 'rs-1' }, { pod: 'ns/p2', ownerUid: null }], evictedCount: 2 });
+    closeBatchRecord(b);
+    expect(b).toMatchObject({ evicted: [], evictedCount: 2 });
+    // Closing again (a resumed engine that finishes the batch once more) keeps the count.
+    closeBatchRecord(b);
+    expect(b.evictedCount).toBe(2);
+    expect(JSON.stringify(b)).not.toContain('ns/p1');
   });
 });
 

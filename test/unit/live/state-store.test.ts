@@ -83,6 +83,7 @@ describe('state serialization', () => {
       drainedAt: 2,
       finishedAt: 3,
       evicted: Array.from({ length: 2000 }, (__, i) => ({ pod: `payments/checkout-api-7f9c8d6b5-${uid(b * 2000 + i).slice(0, 5)}`, ownerUid: uid(b % 7) })),
+      evictedCount: 2000,
       baseline: [],
     }));
     const big = { ...s, batches };
@@ -94,6 +95,18 @@ describe('state serialization', () => {
     expect(parseState(text, 'cm')).toEqual(big);
     // Small states stay plain JSON, readable with kubectl.
     expect(serializeState(s)).toBe(JSON.stringify(s));
+  });
+
+  it('reads a state saved before batches kept a count: the count is the list\'s length', () => {
+    const s = state();
+    const old = {
+      ...s,
+      batches: [{ nodes: ['a'], phase: 'done', startedAt: 1, drainedAt: 2, finishedAt: 3, evicted: [{ pod: 'ns/p1', ownerUid: null }, { pod: 'ns/p2', ownerUid: 'u' }], baseline: [] }],
+    };
+    const read = parseState(JSON.stringify(old), 'cm');
+    expect(read.batches[0]?.evictedCount).toBe(2);
+    expect(() => parseState(JSON.stringify({ ...old, batches: [{ ...old.batches[0], evictedCount: 'two' }] }), 'cm')).toThrow(/cm: field batches\[0\]\.evictedCount/);
+    expect(() => parseState(JSON.stringify({ ...old, batches: [{ nodes: [] }] }), 'cm')).toThrow(/field batches\[0\]\.evicted of/);
   });
 
   it('refuses what is not a migration state, naming the field', () => {
