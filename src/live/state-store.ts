@@ -8,9 +8,17 @@
  * `stop`), the write is repeated on the new version; otherwise another engine runs the same migration, and the save fails
  * with PortError('conflict').
  *
+ * A state larger than one ConfigMap holds (1 MiB; a migration's running batch lists every pod it evicted, so a batch of
+ * tens of thousands of pods gets there even compressed) is written in parts: immutable ConfigMaps named after their
+ * content (`vngshift-<id>-part-<sha-256>`, owned by the migration's ConfigMap), created first, then the migration's
+ * ConfigMap's `state` key is replaced with the list of parts, the save's one atomic write. A crash between the two leaves
+ * parts nobody lists and the state before; the parts of the state before are deleted after the new list is written. A
+ * reader that finds a listed part gone (deleted by a save meanwhile) reads the migration's ConfigMap again.
+ *
  * A save writes the ConfigMap only: the nodes' annotations (vngshift.io/migration, vngshift.io/phase) go with the cordon's
  * and the uncordon's own patch (cluster-port.ts), which names the migration this store last saved or read (migrationId).
  */
+import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { CoreV1Api, PatchStrategy, setHeaderOptions, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
 import { PortError } from '../engine/ports.js';
@@ -51,15 +59,80 @@ export const COMPRESS_ABOVE = 256 * 1024;
 export const GZIP_PREFIX = 'gzip+base64:';
 /** What a ConfigMap's data may hold, with room for the stop request and the object's metadata. */
 export const MAX_STATE_TEXT = 1_000_000;
+/** The characters of one part of a state stored in parts (each in a ConfigMap of its own). */
+export const PART_TEXT = 900_000;
+/** At most this many parts (about 58 MB compressed): beyond, a save fails (PortError invalid). */
+export const MAX_PARTS = 64;
+/** The `state` key of a migration whose state is stored in parts: this prefix, then a StateParts JSON. */
+export const PARTS_PREFIX = 'parts:';
+const PART_KEY = 'part';
+const PART_LABEL = 'vngshift.io/state-part';
 
+/** Where the parts of a state are, in order, with the whole text's length and SHA-256 to check what was read. */
+export interface StateParts {
+  readonly parts: readonly string[];
+  readonly length: number;
+  readonly sha256: string;
+}
+
+/** The state's text: plain JSON when small, gzip+base64 when above COMPRESS_ABOVE (of any length: see splitState). */
 export function serializeState(state: MigrationState): string {
   const json = JSON.stringify(state);
   if (json.length <= COMPRESS_ABOVE) return json;
-  const packed = GZIP_PREFIX + gzipSync(json, { level: 9 }).toString('base64');
-  if (packed.length > MAX_STATE_TEXT) {
-    throw new PortError('invalid', `the migration state is ${json.length} characters (${packed.length} compressed), more than a ConfigMap holds: use smaller batches`);
+  return GZIP_PREFIX + gzipSync(json, { level: 9 }).toString('base64');
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * The text a migration's ConfigMap holds under `state` (`head`), and the parts to create first when the text is more than
+ * one ConfigMap holds: each part named after its content, so a part written once is never written again.
+ */
+export function splitState(migrationId: string, text: string): { head: string; parts: { name: string; text: string }[] } {
+  if (text.length <= MAX_STATE_TEXT) return { head: text, parts: [] };
+  const count = Math.ceil(text.length / PART_TEXT);
+  if (count > MAX_PARTS) {
+    throw new PortError('invalid', `the migration state is ${text.length} characters compressed, more than ${MAX_PARTS} ConfigMaps of ${PART_TEXT} hold: use smaller batches`);
   }
-  return packed;
+  const base = configMapName(migrationId).slice(0, 253 - '-part-'.length - 40);
+  const parts = Array.from({ length: count }, (_, i) => {
+    const piece = text.slice(i * PART_TEXT, (i + 1) * PART_TEXT);
+    return { name: `${base}-part-${sha256(piece).slice(0, 40)}`, text: piece };
+  });
+  const head: StateParts = { parts: parts.map((p) => p.name), length: text.length, sha256: sha256(text) };
+  return { head: PARTS_PREFIX + JSON.stringify(head), parts };
+}
+
+/** The parts a `state` key lists, or null when it holds the state itself; PortError('invalid') when the list is broken. */
+export function partsOf(head: string, where: string): StateParts | null {
+  if (!head.startsWith(PARTS_PREFIX)) return null;
+  let v: unknown;
+  try {
+    v = JSON.parse(head.slice(PARTS_PREFIX.length));
+  } catch (e) {
+    throw new PortError('invalid', `${where}: the list of the migration state's parts is not JSON (${(e as Error).message})`);
+  }
+  if (!isRecord(v) || !Array.isArray(v['parts']) || !v['parts'].every((x) => typeof x === 'string') || typeof v['length'] !== 'number' || typeof v['sha256'] !== 'string') {
+    throw new PortError('invalid', `${where}: the list of the migration state's parts: expected parts, length and sha256`);
+  }
+  return v as unknown as StateParts;
+}
+
+/** The whole text of a state stored in parts, each read with `readPart` (null when the part is gone); checked. */
+async function joinParts(list: StateParts, where: string, readPart: (name: string) => Promise<string | null>): Promise<string | 'part-gone'> {
+  const texts: string[] = [];
+  for (const name of list.parts) {
+    const t = await readPart(name);
+    if (t === null) return 'part-gone';
+    texts.push(t);
+  }
+  const text = texts.join('');
+  if (text.length !== list.length || sha256(text) !== list.sha256) {
+    throw new PortError('invalid', `${where}: the parts of the migration state (${list.parts.join(', ')}) do not make the state they were written for`);
+  }
+  return text;
 }
 
 const STATUSES = new Set(['Running', 'Stopping', 'Stopped', 'Completed', 'Failed']);
@@ -138,6 +211,15 @@ async function readConfigMap(core: CoreV1Api, api: ApiEtiquette, namespace: stri
   }
 }
 
+/** A migration's ConfigMap as this process last saw it: version, uid, data, the `state` key and the parts it lists. */
+interface Seen {
+  readonly rv: string | null;
+  readonly uid: string | null;
+  readonly data: Record<string, string>;
+  readonly stateText: string | null;
+  readonly parts: readonly string[];
+}
+
 export interface StateStoreOptions {
   readonly namespace?: string;
   readonly dryRun?: boolean;
@@ -148,7 +230,9 @@ export class StateStore {
   private readonly dryRun: boolean;
   private nsReady = false;
   /** Per migration: the ConfigMap as this process last saw it, and the state text it last wrote or read. */
-  private readonly seen = new Map<string, { rv: string | null; data: Record<string, string>; stateText: string | null }>();
+  private readonly seen = new Map<string, Seen>();
+  /** Parts this process knows exist (it created them, or read a state that lists them). */
+  private readonly partsThere = new Set<string>();
   /** The migration whose state this process last saved or read (the cordons' annotations name it). */
   private lastId: string | null = null;
   /** Dry run: states kept in memory only. */
@@ -169,7 +253,10 @@ export class StateStore {
 
   private remember(id: string, cm: V1ConfigMap | null): void {
     const data = { ...(cm?.data ?? {}) };
-    this.seen.set(id, { rv: cm?.metadata?.resourceVersion ?? null, data, stateText: data[STATE_KEY] ?? null });
+    const stateText = data[STATE_KEY] ?? null;
+    const parts = stateText === null ? null : partsOf(stateText, this.where(id));
+    for (const p of parts?.parts ?? []) this.partsThere.add(p);
+    this.seen.set(id, { rv: cm?.metadata?.resourceVersion ?? null, uid: cm?.metadata?.uid ?? null, data, stateText, parts: parts?.parts ?? [] });
   }
 
   /**
@@ -184,10 +271,9 @@ export class StateStore {
     this.lastId = id;
     const mem = this.memory.get(id);
     if (mem !== undefined) return parseState(mem, `${this.where(id)} (dry run)`);
-    const cm = await readConfigMap(this.core, this.api, this.namespace, configMapName(id));
+    const { cm, text } = await readStateText(this.core, this.api, this.namespace, id);
     this.remember(id, cm);
-    const text = cm?.data?.[STATE_KEY];
-    return text === undefined ? null : parseState(text, this.where(id));
+    return text === null ? null : parseState(text, this.where(id));
   }
 
   async stopRequest(id: string): Promise<StopRequest | null> {
@@ -201,6 +287,7 @@ export class StateStore {
   async saveState(state: MigrationState): Promise<void> {
     this.lastId = state.id;
     const text = serializeState(state);
+    const { head, parts } = splitState(state.id, text);
     if (this.dryRun) {
       this.memory.set(state.id, text);
       return;
@@ -218,10 +305,12 @@ export class StateStore {
       let mine = this.seen.get(id);
       if (mine === undefined) {
         this.remember(id, await readConfigMap(this.core, this.api, this.namespace, name));
-        mine = this.seen.get(id) as { rv: string | null; data: Record<string, string>; stateText: string | null };
+        mine = this.seen.get(id) as Seen;
         if (mine.stateText !== null) throw this.conflict(id, 'it already holds a migration state this process did not load');
       }
-      const data = { ...mine.data, [STATE_KEY]: text };
+      await this.createParts(id, parts, mine, labels);
+      const before = mine.parts;
+      const data = { ...mine.data, [STATE_KEY]: head };
       try {
         let written: V1ConfigMap;
         if (mine.rv === null) {
@@ -239,6 +328,7 @@ export class StateStore {
           );
         }
         this.remember(id, written);
+        await this.deleteParts(before.filter((p) => !parts.some((q) => q.name === p)));
         return;
       } catch (e) {
         const status = httpStatusOf(e);
@@ -251,6 +341,39 @@ export class StateStore {
       }
     }
     throw this.conflict(id, 'the ConfigMap kept changing under this process');
+  }
+
+  /** Creates the parts of a state not known to exist yet (immutable, owned by the migration's ConfigMap when it exists). */
+  private async createParts(id: string, parts: readonly { name: string; text: string }[], head: Seen, labels: Record<string, string>): Promise<void> {
+    for (const part of parts) {
+      if (this.partsThere.has(part.name)) continue;
+      const owner = head.uid === null ? undefined : [{ apiVersion: 'v1', kind: 'ConfigMap', name: configMapName(id), uid: head.uid }];
+      const body: V1ConfigMap = {
+        metadata: { name: part.name, namespace: this.namespace, labels: { ...labels, [PART_LABEL]: 'true' }, ...(owner ? { ownerReferences: owner } : {}) },
+        immutable: true,
+        data: { [PART_KEY]: part.text },
+      };
+      try {
+        await this.api.call(`create configmap ${this.namespace}/${part.name}`, 'throttled-only', () => this.core.createNamespacedConfigMap({ namespace: this.namespace, body }));
+      } catch (e) {
+        // Already there: a part is named after its content, so it holds this text.
+        if (httpStatusOf(e) !== 409) throw toPortError(e, `save part ${this.namespace}/${part.name} of ${this.where(id)}`);
+      }
+      this.partsThere.add(part.name);
+    }
+  }
+
+  /** Deletes the parts the state before listed and the new one does not; a part that cannot be deleted is left behind. */
+  private async deleteParts(names: readonly string[]): Promise<void> {
+    for (const name of names) {
+      this.partsThere.delete(name);
+      try {
+        await this.api.call(`delete configmap ${this.namespace}/${name}`, 'idempotent', () => this.core.deleteNamespacedConfigMap({ name, namespace: this.namespace }));
+      } catch {
+        // Gone already, or not deletable now: it is garbage either way (labelled vngshift.io/state-part, owned by the
+        // migration's ConfigMap), and no state lists it.
+      }
+    }
   }
 
   private conflict(id: string, why: string): PortError {
@@ -293,9 +416,26 @@ export async function requestStop(kc: KubeConfig, namespace: string, migrationId
 /** `vngshift status`: the persisted state of a migration (null when none), with the stop request if one was written. */
 export async function readState(kc: KubeConfig, namespace: string, migrationId: string): Promise<MigrationState | null> {
   const core = kc.makeApiClient(CoreV1Api);
-  const cm = await readConfigMap(core, new ApiEtiquette(), namespace, configMapName(migrationId));
-  const text = cm?.data?.[STATE_KEY];
-  return text === undefined ? null : parseState(text, `ConfigMap ${namespace}/${configMapName(migrationId)}`);
+  const { text } = await readStateText(core, new ApiEtiquette(), namespace, migrationId);
+  return text === null ? null : parseState(text, `ConfigMap ${namespace}/${configMapName(migrationId)}`);
+}
+
+/**
+ * A migration's ConfigMap and its state's text (its parts joined when it is stored in parts; null when it has none). A
+ * part gone while it is read (a save deleted it after writing a new list) means a newer state: read again.
+ */
+async function readStateText(core: CoreV1Api, api: ApiEtiquette, namespace: string, migrationId: string): Promise<{ cm: V1ConfigMap | null; text: string | null }> {
+  const where = `ConfigMap ${namespace}/${configMapName(migrationId)}`;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const cm = await readConfigMap(core, api, namespace, configMapName(migrationId));
+    const head = cm?.data?.[STATE_KEY];
+    if (head === undefined) return { cm, text: null };
+    const list = partsOf(head, where);
+    if (list === null) return { cm, text: head };
+    const text = await joinParts(list, where, async (name) => (await readConfigMap(core, api, namespace, name))?.data?.[PART_KEY] ?? null);
+    if (text !== 'part-gone') return { cm, text };
+  }
+  throw new PortError('invalid', `${where}: a part of the migration state it lists is missing`);
 }
 
 /** The stop request written for a migration, if any (for `vngshift status`). */

@@ -257,6 +257,39 @@ describe('state, stop and events', () => {
     expect((err as PortError).kind).toBe('conflict');
   });
 
+  it('saves a state larger than one ConfigMap in parts the API server takes, reads it back whole, and drops the parts when it shrinks', async () => {
+    const id = `${RUN}-big`;
+    const store = new StateStore(world.context.core, world.context.api, { namespace: STATE_NS });
+    expect(await store.loadState(id)).toBeNull();
+    const s = migrationState(id);
+    await store.saveState(s);
+    // A running batch of 40,000 evicted pods with random controller uids: about 1.7 MB compressed.
+    const b = s.batches[0]!;
+    b.phase = 'draining';
+    for (let i = 0; i < 40_000; i++) {
+      const h = randomBytes(21).toString('hex');
+      b.evicted.push({ pod: `${NS}/web-${h.slice(0, 10)}`, ownerUid: `${h.slice(10, 18)}-${h.slice(18, 22)}-${h.slice(22, 26)}-${h.slice(26, 30)}-${h.slice(30, 42)}` });
+    }
+    b.evictedCount = b.evicted.length;
+    await store.saveState(s);
+    const selector = `vngshift.io/state-part=true,vngshift.io/migration=${id}`;
+    const parts = (await core.listNamespacedConfigMap({ namespace: STATE_NS, labelSelector: selector })).items;
+    expect(parts.length).toBeGreaterThanOrEqual(2);
+    const head = await core.readNamespacedConfigMap({ name: `vngshift-${id}`, namespace: STATE_NS });
+    for (const part of parts) {
+      expect(part.immutable).toBe(true);
+      expect(part.metadata?.ownerReferences?.[0]?.uid).toBe(head.metadata?.uid);
+    }
+    expect(head.data?.['state']?.startsWith('parts:')).toBe(true);
+    expect(await readState(kc, STATE_NS, id)).toEqual(s);
+    // The batch done, its list goes: one ConfigMap again, the parts deleted.
+    b.phase = 'done';
+    b.evicted = [];
+    await store.saveState(s);
+    expect((await core.listNamespacedConfigMap({ namespace: STATE_NS, labelSelector: selector })).items).toEqual([]);
+    expect(await readState(kc, STATE_NS, id)).toEqual(s);
+  });
+
   it('records Events kubectl shows: on the node (in default, with its uid) and counted when repeated', async () => {
     const name = OLD_NODES[0] as string;
     const uid = (await core.readNode({ name })).metadata?.uid;

@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { ApiException, type CoreV1Api, type V1ConfigMap } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { PortError } from '../../../src/engine/ports.js';
 import { initialState, type MigrationState } from '../../../src/engine/state.js';
 import { DEFAULT_PARAMS } from '../../../src/model/params.js';
 import { ApiEtiquette } from '../../../src/live/etiquette.js';
-import { COMPRESS_ABOVE, configMapName, GZIP_PREFIX, MAX_STATE_TEXT, parseState, parseStop, serializeState, serializeStop, StateStore, STOP_KEY } from '../../../src/live/state-store.js';
+import { COMPRESS_ABOVE, configMapName, GZIP_PREFIX, MAX_PARTS, MAX_STATE_TEXT, PART_TEXT, PARTS_PREFIX, parseState, parseStop, partsOf, serializeState, serializeStop, splitState, StateStore, STATE_KEY, STOP_KEY } from '../../../src/live/state-store.js';
 
 function state(id = 'm1'): MigrationState {
   return initialState(id, { oldNodes: [{ name: 'a', instanceId: 'i-1' }, { name: 'b', instanceId: null }], batches: [{ nodes: ['a'] }, { nodes: ['b'] }], params: DEFAULT_PARAMS, boundSeconds: 3600 }, 1_700_000_000);
@@ -18,11 +19,15 @@ class FakeApi {
   cms = new Map<string, V1ConfigMap>();
   namespaces = new Set<string>();
   patches: { name: string; body: unknown }[] = [];
+  creates: string[] = [];
+  deletes: string[] = [];
+  /** Called before each ConfigMap read, with its name (a test's hook to change the store meanwhile). */
+  beforeRead: ((name: string) => Promise<void>) | null = null;
   private rv = 0;
   private key = (ns: string, name: string): string => `${ns}/${name}`;
   private stamp(cm: V1ConfigMap): V1ConfigMap {
     this.rv += 1;
-    const out = { ...cm, metadata: { ...cm.metadata, resourceVersion: String(this.rv) } };
+    const out = { ...cm, metadata: { uid: `uid-${cm.metadata?.name ?? ''}`, ...cm.metadata, resourceVersion: String(this.rv) } };
     this.cms.set(this.key(out.metadata.namespace ?? '', out.metadata.name ?? ''), out);
     return structuredClone(out);
   }
@@ -35,19 +40,27 @@ class FakeApi {
     return p.body;
   }
   async readNamespacedConfigMap(p: { name: string; namespace: string }): Promise<V1ConfigMap> {
+    if (this.beforeRead !== null) await this.beforeRead(p.name);
     const cm = this.cms.get(this.key(p.namespace, p.name));
     if (!cm) throw notFound();
     return structuredClone(cm);
   }
   async createNamespacedConfigMap(p: { namespace: string; body: V1ConfigMap }): Promise<V1ConfigMap> {
     if (this.cms.has(this.key(p.namespace, p.body.metadata?.name ?? ''))) throw conflict();
+    this.creates.push(p.body.metadata?.name ?? '');
     return this.stamp({ ...p.body, metadata: { ...p.body.metadata, namespace: p.namespace } });
   }
   async replaceNamespacedConfigMap(p: { name: string; namespace: string; body: V1ConfigMap }): Promise<V1ConfigMap> {
     const cur = this.cms.get(this.key(p.namespace, p.name));
     if (!cur) throw notFound();
     if (cur.metadata?.resourceVersion !== p.body.metadata?.resourceVersion) throw conflict();
-    return this.stamp(p.body);
+    if (cur.immutable === true) throw new ApiException<unknown>(422, 'Unknown API Status Code!', JSON.stringify({ code: 422, reason: 'Invalid' }), {});
+    return this.stamp({ ...p.body, metadata: { ...p.body.metadata, uid: cur.metadata?.uid } });
+  }
+  async deleteNamespacedConfigMap(p: { name: string; namespace: string }): Promise<unknown> {
+    if (!this.cms.delete(this.key(p.namespace, p.name))) throw notFound();
+    this.deletes.push(p.name);
+    return {};
   }
   /** What `vngshift stop` does: a merge patch of one key, no resourceVersion. */
   patchData(namespace: string, name: string, data: Record<string, string>): void {
@@ -171,5 +184,103 @@ describe('StateStore', () => {
     await st.saveState(s);
     expect(fake.cms.size).toBe(0);
     expect(await st.loadState('m1')).toEqual(s);
+  });
+});
+
+/** A state whose running batch lists `pods` evicted pods with incompressible uids: about 40 compressed characters each. */
+function bigState(pods: number, salt = ''): MigrationState {
+  const s = state();
+  const b = s.batches[0]!;
+  b.phase = 'draining';
+  for (let i = 0; i < pods; i++) {
+    const h = createHash('sha256').update(`${salt}${i}`).digest('hex');
+    b.evicted.push({ pod: `shop/web-${h.slice(0, 10)}`, ownerUid: `${h.slice(10, 18)}-${h.slice(18, 22)}-${h.slice(22, 26)}-${h.slice(26, 30)}-${h.slice(30, 42)}` });
+  }
+  b.evictedCount = b.evicted.length;
+  return s;
+}
+
+describe('StateStore: a state larger than one ConfigMap', () => {
+  it('is written in content-named parts before the list that names them, and reads back whole', async () => {
+    const fake = new FakeApi();
+    const st = store(fake);
+    await st.loadState('m1');
+    await st.saveState(state());
+    const big = bigState(40_000);
+    const text = serializeState(big);
+    expect(text.length).toBeGreaterThan(MAX_STATE_TEXT);
+    await st.saveState(big);
+    const head = fake.cms.get('vngshift-system/vngshift-m1')?.data?.[STATE_KEY] ?? '';
+    expect(head.startsWith(PARTS_PREFIX)).toBe(true);
+    const list = partsOf(head, 'cm');
+    expect(list?.parts).toHaveLength(Math.ceil(text.length / PART_TEXT));
+    for (const name of list?.parts ?? []) {
+      const part = fake.cms.get(`vngshift-system/${name}`);
+      expect(name).toMatch(/^vngshift-m1-part-[0-9a-f]{40}$/);
+      expect(part?.immutable).toBe(true);
+      expect(part?.metadata?.labels).toMatchObject({ 'vngshift.io/migration': 'm1', 'vngshift.io/state-part': 'true' });
+      expect(part?.metadata?.ownerReferences).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap', name: 'vngshift-m1', uid: 'uid-vngshift-m1' }]);
+      expect((part?.data?.['part'] ?? '').length).toBeLessThanOrEqual(PART_TEXT);
+    }
+    // The parts were created before the list that names them.
+    expect(fake.creates.slice(-list!.parts.length)).toEqual(list?.parts);
+    expect(await store(fake).loadState('m1')).toEqual(big);
+  });
+
+  it('writes only the parts that changed, deletes those no state lists, and goes back to one ConfigMap when the state shrinks', async () => {
+    const fake = new FakeApi();
+    const st = store(fake);
+    await st.loadState('m1');
+    const big = bigState(40_000);
+    await st.saveState(big);
+    const first = partsOf(fake.cms.get('vngshift-system/vngshift-m1')?.data?.[STATE_KEY] ?? '', 'cm')!.parts;
+    fake.creates = [];
+    big.current = 0;
+    big.batches[0]!.drainedAt = 7;
+    await st.saveState(big);
+    const second = partsOf(fake.cms.get('vngshift-system/vngshift-m1')?.data?.[STATE_KEY] ?? '', 'cm')!.parts;
+    expect(second).not.toEqual(first);
+    expect(fake.creates).toEqual(second.filter((p) => !first.includes(p)));
+    expect(fake.deletes).toEqual(first.filter((p) => !second.includes(p)));
+    // Saving the same state again creates nothing.
+    fake.creates = [];
+    await st.saveState(big);
+    expect(fake.creates).toEqual([]);
+    // The batch done, its list goes: the state fits one ConfigMap again, and no part is left.
+    big.batches[0]!.phase = 'done';
+    big.batches[0]!.evicted = [];
+    await st.saveState(big);
+    expect([...fake.cms.keys()]).toEqual(['vngshift-system/vngshift-m1']);
+    expect(await store(fake).loadState('m1')).toEqual(big);
+  });
+
+  it('reads again when a part it lists is deleted by a save meanwhile', async () => {
+    const fake = new FakeApi();
+    const writer = store(fake);
+    await writer.loadState('m1');
+    await writer.saveState(bigState(40_000, 'a'));
+    const newer = bigState(40_000, 'b');
+    let once = true;
+    fake.beforeRead = async (name) => {
+      if (once && name.includes('-part-')) {
+        once = false;
+        fake.beforeRead = null;
+        await writer.saveState(newer);
+      }
+    };
+    expect(await store(fake).loadState('m1')).toEqual(newer);
+    expect(once).toBe(false);
+  });
+
+  it('refuses parts that do not make the listed state, and a state beyond the parts it may take', async () => {
+    const fake = new FakeApi();
+    const st = store(fake);
+    await st.loadState('m1');
+    await st.saveState(bigState(40_000));
+    const list = partsOf(fake.cms.get('vngshift-system/vngshift-m1')?.data?.[STATE_KEY] ?? '', 'cm')!;
+    const part = fake.cms.get(`vngshift-system/${list.parts[0]}`)!;
+    fake.cms.set(`vngshift-system/${list.parts[0]}`, { ...part, data: { part: `x${(part.data?.['part'] ?? '').slice(1)}` } });
+    await expect(store(fake).loadState('m1')).rejects.toThrow(/ConfigMap vngshift-system\/vngshift-m1: the parts of the migration state .* do not make the state/);
+    expect(() => splitState('m1', 'x'.repeat(PART_TEXT * MAX_PARTS + 1))).toThrow(/more than 64 ConfigMaps/);
   });
 });
