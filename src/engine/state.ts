@@ -202,7 +202,7 @@ export function initialState(id: string, plan: EnginePlan, now: number, settings
 /** Adds a removed pod to the batch's list and count. */
 export function addEvicted(batch: BatchState, pod: string, ownerUid: string | null): void {
   batch.evicted.push({ pod, ownerUid });
-  batch.evictedCount = batch.evicted.length;
+  batch.evictedCount += 1;
 }
 
 /** A finished batch: its list of evicted pods goes, their count stays. */

@@ -88,18 +88,22 @@ function sha256(text: string): string {
 
 /**
  * The text a migration's ConfigMap holds under `state` (`head`), and the parts to create first when the text is more than
- * one ConfigMap holds: each part named after its content, so a part written once is never written again.
+ * one ConfigMap holds: each part named after its content and its owner (the migration's ConfigMap's uid), so a part
+ * written once is never written again, and a ConfigMap made anew (another uid) never lists a part the garbage collector
+ * will delete for its old owner.
  */
-export function splitState(migrationId: string, text: string): { head: string; parts: { name: string; text: string }[] } {
+export function splitState(migrationId: string, text: string, ownerUid: string): { head: string; parts: { name: string; text: string }[] } {
   if (text.length <= MAX_STATE_TEXT) return { head: text, parts: [] };
   const count = Math.ceil(text.length / PART_TEXT);
   if (count > MAX_PARTS) {
     throw new PortError('invalid', `the migration state is ${text.length} characters compressed, more than ${MAX_PARTS} ConfigMaps of ${PART_TEXT} hold: use smaller batches`);
   }
-  const base = configMapName(migrationId).slice(0, 253 - '-part-'.length - 40);
+  const base = configMapName(migrationId)
+    .slice(0, 253 - '-part-'.length - 40)
+    .replace(/[-.]+$/, '');
   const parts = Array.from({ length: count }, (_, i) => {
     const piece = text.slice(i * PART_TEXT, (i + 1) * PART_TEXT);
-    return { name: `${base}-part-${sha256(piece).slice(0, 40)}`, text: piece };
+    return { name: `${base}-part-${sha256(`${ownerUid}\n${piece}`).slice(0, 40)}`, text: piece };
   });
   const head: StateParts = { parts: parts.map((p) => p.name), length: text.length, sha256: sha256(text) };
   return { head: PARTS_PREFIX + JSON.stringify(head), parts };
@@ -162,9 +166,11 @@ export function parseState(text: string, where: string): MigrationState {
   if (typeof v['current'] !== 'number') throw bad('current', 'a number');
   v['batches'].forEach((b: unknown, i: number) => {
     if (!isRecord(b) || !Array.isArray(b['evicted'])) throw bad(`batches[${i}].evicted`, 'an array');
-    // A state saved before batches kept a count: every finished batch still holds its whole list.
-    if (b['evictedCount'] === undefined) b['evictedCount'] = b['evicted'].length;
-    else if (typeof b['evictedCount'] !== 'number') throw bad(`batches[${i}].evictedCount`, 'a number');
+    // A state saved before batches kept a count: every finished batch still holds its whole list, which goes now.
+    if (b['evictedCount'] === undefined) {
+      b['evictedCount'] = b['evicted'].length;
+      if (b['phase'] === 'done') b['evicted'] = [];
+    } else if (typeof b['evictedCount'] !== 'number') throw bad(`batches[${i}].evictedCount`, 'a number');
   });
   return v as unknown as MigrationState;
 }
@@ -287,7 +293,6 @@ export class StateStore {
   async saveState(state: MigrationState): Promise<void> {
     this.lastId = state.id;
     const text = serializeState(state);
-    const { head, parts } = splitState(state.id, text);
     if (this.dryRun) {
       this.memory.set(state.id, text);
       return;
@@ -301,14 +306,32 @@ export class StateStore {
     const labels: Record<string, string> = { ...MANAGED_BY };
     const lv = labelValue(id);
     if (lv !== null) labels[MIGRATION_LABEL] = lv;
-    for (let attempt = 0; attempt < 5; attempt++) {
+    for (let attempt = 0; attempt < 6; attempt++) {
       let mine = this.seen.get(id);
       if (mine === undefined) {
         this.remember(id, await readConfigMap(this.core, this.api, this.namespace, name));
         mine = this.seen.get(id) as Seen;
         if (mine.stateText !== null) throw this.conflict(id, 'it already holds a migration state this process did not load');
       }
-      await this.createParts(id, parts, mine, labels);
+      if (text.length > MAX_STATE_TEXT && (mine.rv === null || mine.uid === null)) {
+        // Parts are owned by the migration's ConfigMap: make it first (with what it holds already: a stop request).
+        const data = { ...mine.data };
+        try {
+          this.remember(
+            id,
+            await this.api.call(`create ${this.where(id)}`, 'throttled-only', () =>
+              this.core.createNamespacedConfigMap({ namespace: this.namespace, body: { metadata: { name, namespace: this.namespace, labels }, data } }),
+            ),
+          );
+        } catch (e) {
+          if (httpStatusOf(e) !== 409) throw toPortError(e, `save ${this.where(id)}`);
+          this.remember(id, await readConfigMap(this.core, this.api, this.namespace, name));
+          if ((this.seen.get(id) as Seen).stateText !== null) throw this.conflict(id, 'another writer saved a migration state meanwhile');
+        }
+        continue;
+      }
+      const { head, parts } = splitState(id, text, mine.uid ?? '');
+      await this.writeParts(id, parts, mine, labels);
       const before = mine.parts;
       const data = { ...mine.data, [STATE_KEY]: head };
       try {
@@ -328,7 +351,7 @@ export class StateStore {
           );
         }
         this.remember(id, written);
-        await this.deleteParts(before.filter((p) => !parts.some((q) => q.name === p)));
+        await this.dropParts(before.filter((p) => !parts.some((q) => q.name === p)));
         return;
       } catch (e) {
         const status = httpStatusOf(e);
@@ -344,7 +367,7 @@ export class StateStore {
   }
 
   /** Creates the parts of a state not known to exist yet (immutable, owned by the migration's ConfigMap when it exists). */
-  private async createParts(id: string, parts: readonly { name: string; text: string }[], head: Seen, labels: Record<string, string>): Promise<void> {
+  private async writeParts(id: string, parts: readonly { name: string; text: string }[], head: Seen, labels: Record<string, string>): Promise<void> {
     for (const part of parts) {
       if (this.partsThere.has(part.name)) continue;
       const owner = head.uid === null ? undefined : [{ apiVersion: 'v1', kind: 'ConfigMap', name: configMapName(id), uid: head.uid }];
@@ -364,7 +387,7 @@ export class StateStore {
   }
 
   /** Deletes the parts the state before listed and the new one does not; a part that cannot be deleted is left behind. */
-  private async deleteParts(names: readonly string[]): Promise<void> {
+  private async dropParts(names: readonly string[]): Promise<void> {
     for (const name of names) {
       this.partsThere.delete(name);
       try {

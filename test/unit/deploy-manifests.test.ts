@@ -66,6 +66,7 @@ const CALLS: Record<string, Call> = {
   createNamespacedConfigMap: { group: '', resource: 'configmaps', verb: 'create', scope: 'own' },
   replaceNamespacedConfigMap: { group: '', resource: 'configmaps', verb: 'update', scope: 'own' },
   patchNamespacedConfigMap: { group: '', resource: 'configmaps', verb: 'patch', scope: 'own' },
+  deleteNamespacedConfigMap: { group: '', resource: 'configmaps', verb: 'delete', scope: 'own' },
   readNamespacedLease: { group: 'coordination.k8s.io', resource: 'leases', verb: 'get', scope: 'own' },
   createNamespacedLease: { group: 'coordination.k8s.io', resource: 'leases', verb: 'create', scope: 'own' },
   replaceNamespacedLease: { group: 'coordination.k8s.io', resource: 'leases', verb: 'update', scope: 'own' },

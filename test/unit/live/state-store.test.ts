@@ -27,7 +27,7 @@ class FakeApi {
   private key = (ns: string, name: string): string => `${ns}/${name}`;
   private stamp(cm: V1ConfigMap): V1ConfigMap {
     this.rv += 1;
-    const out = { ...cm, metadata: { uid: `uid-${cm.metadata?.name ?? ''}`, ...cm.metadata, resourceVersion: String(this.rv) } };
+    const out = { ...cm, metadata: { uid: `uid-${cm.metadata?.name ?? ''}-${this.rv}`, ...cm.metadata, resourceVersion: String(this.rv) } };
     this.cms.set(this.key(out.metadata.namespace ?? '', out.metadata.name ?? ''), out);
     return structuredClone(out);
   }
@@ -117,7 +117,8 @@ describe('state serialization', () => {
       batches: [{ nodes: ['a'], phase: 'done', startedAt: 1, drainedAt: 2, finishedAt: 3, evicted: [{ pod: 'ns/p1', ownerUid: null }, { pod: 'ns/p2', ownerUid: 'u' }], baseline: [] }],
     };
     const read = parseState(JSON.stringify(old), 'cm');
-    expect(read.batches[0]?.evictedCount).toBe(2);
+    // The finished batch keeps the count, and its list goes (as the engine would have done).
+    expect(read.batches[0]).toMatchObject({ evictedCount: 2, evicted: [] });
     expect(() => parseState(JSON.stringify({ ...old, batches: [{ ...old.batches[0], evictedCount: 'two' }] }), 'cm')).toThrow(/cm: field batches\[0\]\.evictedCount/);
     expect(() => parseState(JSON.stringify({ ...old, batches: [{ nodes: [] }] }), 'cm')).toThrow(/field batches\[0\]\.evicted of/);
   });
@@ -187,6 +188,15 @@ describe('StateStore', () => {
   });
 });
 
+/** What the Kubernetes garbage collector does: deletes every object whose owner (by name and uid) is gone. */
+function collectGarbage(fake: FakeApi): void {
+  for (const [key, cm] of [...fake.cms]) {
+    const owner = cm.metadata?.ownerReferences?.[0];
+    if (owner === undefined) continue;
+    if (fake.cms.get(`${cm.metadata?.namespace ?? ''}/${owner.name}`)?.metadata?.uid !== owner.uid) fake.cms.delete(key);
+  }
+}
+
 /** A state whose running batch lists `pods` evicted pods with incompressible uids: about 40 compressed characters each. */
 function bigState(pods: number, salt = ''): MigrationState {
   const s = state();
@@ -219,7 +229,7 @@ describe('StateStore: a state larger than one ConfigMap', () => {
       expect(name).toMatch(/^vngshift-m1-part-[0-9a-f]{40}$/);
       expect(part?.immutable).toBe(true);
       expect(part?.metadata?.labels).toMatchObject({ 'vngshift.io/migration': 'm1', 'vngshift.io/state-part': 'true' });
-      expect(part?.metadata?.ownerReferences).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap', name: 'vngshift-m1', uid: 'uid-vngshift-m1' }]);
+      expect(part?.metadata?.ownerReferences).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap', name: 'vngshift-m1', uid: fake.cms.get('vngshift-system/vngshift-m1')?.metadata?.uid }]);
       expect((part?.data?.['part'] ?? '').length).toBeLessThanOrEqual(PART_TEXT);
     }
     // The parts were created before the list that names them.
@@ -272,6 +282,50 @@ describe('StateStore: a state larger than one ConfigMap', () => {
     expect(once).toBe(false);
   });
 
+  it('makes the migration\'s ConfigMap before the parts of a first save, so every part has an owner', async () => {
+    const fake = new FakeApi();
+    const st = store(fake);
+    await st.loadState('m1');
+    const big = bigState(40_000);
+    await st.saveState(big);
+    const head = fake.cms.get('vngshift-system/vngshift-m1');
+    const parts = [...fake.cms.values()].filter((c) => c.metadata?.name?.includes('-part-'));
+    expect(parts.length).toBeGreaterThanOrEqual(2);
+    for (const part of parts) expect(part.metadata?.ownerReferences?.[0]?.uid).toBe(head?.metadata?.uid);
+    expect(fake.creates[0]).toBe('vngshift-m1');
+    expect(await store(fake).loadState('m1')).toEqual(big);
+  });
+
+  it('after its ConfigMap is deleted and made anew (a stop request), saves parts the new ConfigMap owns: none the garbage collector takes', async () => {
+    const fake = new FakeApi();
+    const st = store(fake);
+    await st.loadState('m1');
+    await st.saveState(bigState(40_000, 'a'));
+    // Deleted, then created again by `vngshift stop` (a new uid, the stop key only); the collector deletes the parts it owned.
+    fake.cms.delete('vngshift-system/vngshift-m1');
+    await fake.createNamespacedConfigMap({ namespace: 'vngshift-system', body: { metadata: { name: 'vngshift-m1' }, data: { [STOP_KEY]: serializeStop({ terminateDrained: false, requestedAt: 9 }) } } });
+    collectGarbage(fake);
+    const newer = bigState(40_000, 'b');
+    // The store's write with the old version is refused; it reads again, finds no state in the way, and writes on the new
+    // ConfigMap: its parts are named for their new owner (the old ones, made for the old uid, are not reused).
+    await st.saveState(newer);
+    const head = fake.cms.get('vngshift-system/vngshift-m1');
+    const listed = partsOf(head?.data?.[STATE_KEY] ?? '', 'cm')?.parts ?? [];
+    for (const name of listed) expect(fake.cms.get(`vngshift-system/${name}`)?.metadata?.ownerReferences?.[0]?.uid).toBe(head?.metadata?.uid);
+    collectGarbage(fake);
+    expect(await store(fake).loadState('m1')).toEqual(newer);
+    expect(fake.cms.get('vngshift-system/vngshift-m1')?.data?.[STOP_KEY]).toBeDefined();
+  });
+
+  it('names parts within a ConfigMap name\'s 253 characters, never with a dot before the dash', () => {
+    const id = `${'a'.repeat(198)}.${'b'.repeat(60)}`;
+    const { parts } = splitState(id, 'x'.repeat(MAX_STATE_TEXT + 1), 'uid');
+    for (const p of parts) {
+      expect(p.name.length).toBeLessThanOrEqual(253);
+      expect(p.name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/);
+    }
+  });
+
   it('refuses parts that do not make the listed state, and a state beyond the parts it may take', async () => {
     const fake = new FakeApi();
     const st = store(fake);
@@ -281,6 +335,6 @@ describe('StateStore: a state larger than one ConfigMap', () => {
     const part = fake.cms.get(`vngshift-system/${list.parts[0]}`)!;
     fake.cms.set(`vngshift-system/${list.parts[0]}`, { ...part, data: { part: `x${(part.data?.['part'] ?? '').slice(1)}` } });
     await expect(store(fake).loadState('m1')).rejects.toThrow(/ConfigMap vngshift-system\/vngshift-m1: the parts of the migration state .* do not make the state/);
-    expect(() => splitState('m1', 'x'.repeat(PART_TEXT * MAX_PARTS + 1))).toThrow(/more than 64 ConfigMaps/);
+    expect(() => splitState('m1', 'x'.repeat(PART_TEXT * MAX_PARTS + 1), 'uid')).toThrow(/more than 64 ConfigMaps/);
   });
 });
