@@ -30,7 +30,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { MaxPodsSource } from '../catalog/new-node.js';
 import { observedResources } from '../catalog/observed.js';
 import type { MigrationParams } from '../model/params.js';
-import type { Cluster, Node, Pod, ResourceList, Vng } from '../model/types.js';
+import type { Cluster, DaemonSet, Node, Pod, ResourceList, Vng } from '../model/types.js';
 import { clusterArchitectures } from './architecture-policy.js';
 import { NodesByKind } from './nodes-by-kind.js';
 import { classKeyer } from './pod-classes.js';
@@ -237,10 +237,10 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   const movingKeys = new Set(input.moving.map(keyOf));
   /** Class keys of the pods met, in order: pods of one workload come one after another and share the previous key. */
   const classKeyOf = classKeyer();
-  const entryOf = (p: Pod, key?: string, rank = -1): Entry => {
+  const entryOf = (p: Pod, key?: string, rank = -1, knownKey?: string): Entry => {
     let e = entries.get(p);
     if (!e) {
-      const k = input.classKeys?.get(p) ?? classKeyOf(p);
+      const k = input.classKeys?.get(p) ?? knownKey ?? classKeyOf(p);
       let cls = classes.get(k);
       if (!cls) classes.set(k, (cls = { id: classes.size, key: k }));
       const run: RunPod = { key: key ?? keyOf(p), namespace: p.namespace, labels: p.labels, spec: p, classKey: cls.key };
@@ -283,10 +283,24 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   // The classes still to come, known before the index is first built: the pods already Pending, and the DaemonSet pods of
   // the nodes to launch (the same class on every node).
   for (const p of waiting) sched.know(entryOf(p).run);
+  /**
+   * Per DaemonSet (by uid, when no other has it): the class key of its pods on the nodes to launch. They are its template
+   * on another node (daemonPodBase): the fields a class key reads are the template's, the probe's key is theirs.
+   */
+  const daemonKeys = new Map<string, { readonly set: DaemonSet; readonly key: string } | null>();
   for (const d of cluster.daemonSets) {
     const probe = daemonPodBase(d, null);
-    sched.know(entryOf(probe).run);
+    const run = entryOf(probe).run;
+    sched.know(run);
+    daemonKeys.set(d.uid, daemonKeys.has(d.uid) ? null : { set: d, key: run.classKey });
   }
+  /** The class key of a DaemonSet pod made for a node to launch, when its DaemonSet's is known. */
+  const daemonKeyOf = (p: Pod): string | undefined => {
+    const owner = p.owner;
+    if (owner?.kind !== 'DaemonSet') return undefined;
+    const known = daemonKeys.get(owner.uid);
+    return known && known.set.name === owner.name && known.set.namespace === p.namespace ? known.key : undefined;
+  };
 
   const launches = new Map<string, Launch>();
   const ordinals = new Map<string, number>();
@@ -532,7 +546,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
       const members = new Set(meant);
       fresh.push({
         node: model.node,
-        pods: [...model.daemonPods.map((d) => entryOf(d)), ...meant],
+        pods: [...model.daemonPods.map((d) => entryOf(d, undefined, -1, daemonKeyOf(d))), ...meant],
         readyAt: now + readyDelay(n.instanceType),
         view: [],
         viewOf: 0,
