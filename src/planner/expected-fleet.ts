@@ -30,7 +30,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { MaxPodsSource } from '../catalog/new-node.js';
 import { observedResources } from '../catalog/observed.js';
 import type { MigrationParams } from '../model/params.js';
-import type { Cluster, Node, Pod, ResourceList, Vng } from '../model/types.js';
+import type { Cluster, DaemonSet, Node, Pod, ResourceList, Vng } from '../model/types.js';
 import { clusterArchitectures } from './architecture-policy.js';
 import { NodesByKind } from './nodes-by-kind.js';
 import { classKeyer } from './pod-classes.js';
@@ -144,6 +144,16 @@ interface Booting {
   readonly node: Node;
   readonly pods: Entry[];
   /**
+   * What the scale-up view holds of `pods` (its DaemonSet pods and the pods still meant for it, in order), kept for the
+   * first `viewOf` of them: a pod pushed since is added, and the list is made again only once one of them is no longer
+   * meant for it (`dirty`).
+   */
+  view: Entry[];
+  viewOf: number;
+  dirty: boolean;
+  /** The pods ever pushed to `pods` past its DaemonSet pods: one pushed again makes its earlier place count again. */
+  readonly members: Set<Entry>;
+  /**
    * The batch's clock (see `now`) from which it is up for the periods' looks while the batch's evictions still go out: a
    * period that starts at or after it sees it Ready (it turned Ready before that period's look at its end).
    */
@@ -227,10 +237,10 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   const movingKeys = new Set(input.moving.map(keyOf));
   /** Class keys of the pods met, in order: pods of one workload come one after another and share the previous key. */
   const classKeyOf = classKeyer();
-  const entryOf = (p: Pod, key?: string, rank = -1): Entry => {
+  const entryOf = (p: Pod, key?: string, rank = -1, knownKey?: string): Entry => {
     let e = entries.get(p);
     if (!e) {
-      const k = input.classKeys?.get(p) ?? classKeyOf(p);
+      const k = input.classKeys?.get(p) ?? knownKey ?? classKeyOf(p);
       let cls = classes.get(k);
       if (!cls) classes.set(k, (cls = { id: classes.size, key: k }));
       const run: RunPod = { key: key ?? keyOf(p), namespace: p.namespace, labels: p.labels, spec: p, classKey: cls.key };
@@ -273,10 +283,24 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   // The classes still to come, known before the index is first built: the pods already Pending, and the DaemonSet pods of
   // the nodes to launch (the same class on every node).
   for (const p of waiting) sched.know(entryOf(p).run);
+  /**
+   * Per DaemonSet (by uid, when no other has it): the class key of its pods on the nodes to launch. They are its template
+   * on another node (daemonPodBase): the fields a class key reads are the template's, the probe's key is theirs.
+   */
+  const daemonKeys = new Map<string, { readonly set: DaemonSet; readonly key: string } | null>();
   for (const d of cluster.daemonSets) {
     const probe = daemonPodBase(d, null);
-    sched.know(entryOf(probe).run);
+    const run = entryOf(probe).run;
+    sched.know(run);
+    daemonKeys.set(d.uid, daemonKeys.has(d.uid) ? null : { set: d, key: run.classKey });
   }
+  /** The class key of a DaemonSet pod made for a node to launch, when its DaemonSet's is known. */
+  const daemonKeyOf = (p: Pod): string | undefined => {
+    const owner = p.owner;
+    if (owner?.kind !== 'DaemonSet') return undefined;
+    const known = daemonKeys.get(owner.uid);
+    return known && known.set.name === owner.name && known.set.namespace === p.namespace ? known.key : undefined;
+  };
 
   const launches = new Map<string, Launch>();
   const ordinals = new Map<string, number>();
@@ -298,7 +322,11 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     if (node === null) return;
     e.coveredBy = null;
     coveredOn.get(node)?.delete(e);
+    const b = bootingNamed.get(node);
+    if (b !== undefined) b.dirty = true;
   };
+  /** The booting nodes by name. */
+  const bootingNamed = new Map<string, Booting>();
   /** The batch (1-based) now draining, how many pods it evicted, and how many of them are placed again. */
   let currentBatch = 0;
   let batchSize = 0;
@@ -449,10 +477,21 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     if (stuck.length === 0) return 0;
     // sim/autoscaler.ts hands scaleUp() its pending pods by namespace/name; its answers come back in that order.
     stuck.sort(byName);
-    const view: BootingView[] = booting.map((b) => ({
-      node: b.node,
-      pods: b.pods.filter((e) => e.pod.owner?.kind === 'DaemonSet' || e.coveredBy === b.node.name),
-    }));
+    const view: BootingView[] = booting.map((b) => {
+      const name = b.node.name;
+      const held = (e: Entry): boolean => e.pod.owner?.kind === 'DaemonSet' || e.coveredBy === name;
+      if (b.dirty) {
+        b.view = b.pods.filter(held);
+        b.dirty = false;
+      } else {
+        for (let i = b.viewOf; i < b.pods.length; i++) {
+          const e = b.pods[i] as Entry;
+          if (held(e)) b.view.push(e);
+        }
+      }
+      b.viewOf = b.pods.length;
+      return { node: b.node, pods: b.view };
+    });
     const result = scaleUp(
       scaleUpInputOf({
         cluster,
@@ -470,12 +509,13 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
         whole: input.wholeAutoscalerView === true,
       }),
     );
-    const bootingByName = new Map(booting.map((b) => [b.node.name, b]));
     result.placements.forEach((pl, i) => {
       const e = stuck[i];
-      const b = pl === null || pl.vng !== null ? undefined : bootingByName.get(pl.node);
+      const b = pl === null || pl.vng !== null ? undefined : bootingNamed.get(pl.node);
       if (!b || !e) return;
       b.pods.push(e);
+      if (b.members.has(e)) b.dirty = true;
+      else b.members.add(e);
       cover(e, b.node.name);
     });
     const round = (roundsOf.get(batch) ?? 0) + 1;
@@ -503,8 +543,18 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
       });
       const meant = n.pods.map((i) => stuck[i]).filter((e): e is Entry => e !== undefined);
       for (const e of meant) cover(e, name);
-      fresh.push({ node: model.node, pods: [...model.daemonPods.map((d) => entryOf(d)), ...meant], readyAt: now + readyDelay(n.instanceType) });
+      const members = new Set(meant);
+      fresh.push({
+        node: model.node,
+        pods: [...model.daemonPods.map((d) => entryOf(d, undefined, -1, daemonKeyOf(d))), ...meant],
+        readyAt: now + readyDelay(n.instanceType),
+        view: [],
+        viewOf: 0,
+        dirty: members.size !== meant.length,
+        members,
+      });
     }
+    for (const b of fresh) bootingNamed.set(b.node.name, b);
     if (fresh.length > 0) roundsOf.set(batch, round);
     booting.push(...fresh.sort(readyOrder));
     return fresh.length;
@@ -514,6 +564,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   const nodeUp = (index = 0): void => {
     const [b] = booting.splice(index, 1);
     if (!b) return;
+    bootingNamed.delete(b.node.name);
     const l = launches.get(b.node.name) as Launch;
     lastUp = { launch: l, readyAt: b.readyAt };
     nodes.set(b.node.name, b.node);

@@ -34,19 +34,39 @@ export class FreeTree {
    * indexes firstAtLeast gives one after the other, in one walk of the tree). The tree must not change meanwhile.
    */
   forEachAtLeast(from: number, cpu: number, mem: number, pods: number, visit: (index: number) => void): void {
-    this.walk(1, 0, this.size, from, cpu, mem, pods, visit);
-  }
-
-  private walk(node: number, lo: number, hi: number, from: number, cpu: number, mem: number, pods: number, visit: (index: number) => void): void {
-    if (hi <= from) return;
-    if ((this.cpu[node] as number) < cpu || (this.mem[node] as number) < mem || (this.pods[node] as number) < pods) return;
-    if (hi - lo === 1) {
-      visit(lo);
-      return;
+    // Depth first, left before right, without recursion: a stack of subtrees still to walk (at most one per level, plus
+    // the one being split), each as its node and the span [lo, hi) it covers.
+    const size = this.size;
+    const c = this.cpu;
+    const m = this.mem;
+    const p = this.pods;
+    const stack = new Int32Array(3 * (Math.clz32(1) - Math.clz32(size) + 2));
+    let top = 0;
+    stack[0] = 1;
+    stack[1] = 0;
+    stack[2] = size;
+    top = 1;
+    while (top > 0) {
+      top -= 1;
+      const node = stack[3 * top] as number;
+      const lo = stack[3 * top + 1] as number;
+      const hi = stack[3 * top + 2] as number;
+      if (hi <= from) continue;
+      if ((c[node] as number) < cpu || (m[node] as number) < mem || (p[node] as number) < pods) continue;
+      if (hi - lo === 1) {
+        visit(lo);
+        continue;
+      }
+      const mid = (lo + hi) >> 1;
+      // The right half first onto the stack, so that the left one is walked first.
+      stack[3 * top] = 2 * node + 1;
+      stack[3 * top + 1] = mid;
+      stack[3 * top + 2] = hi;
+      stack[3 * top + 3] = 2 * node;
+      stack[3 * top + 4] = lo;
+      stack[3 * top + 5] = mid;
+      top += 2;
     }
-    const mid = (lo + hi) >> 1;
-    this.walk(2 * node, lo, mid, from, cpu, mem, pods, visit);
-    this.walk(2 * node + 1, mid, hi, from, cpu, mem, pods, visit);
   }
 
   private search(node: number, lo: number, hi: number, from: number, cpu: number, mem: number, pods: number): number {

@@ -559,12 +559,23 @@ export class RunScheduler {
 
   /** The pod's class, its shape registered and the index built first if need be (one map lookup when they are). */
   private classOf(pod: RunPod): PodClass {
-    const known = this.stale || !this.ctx ? undefined : this.classes.get(pod.classKey);
-    if (known !== undefined) return known;
-    this.register(pod);
-    this.ensure();
-    return this.classes.get(pod.classKey) as PodClass;
+    if (this.stale || !this.ctx) {
+      this.register(pod);
+      this.ensure();
+    } else if (pod.classKey === this.lastClass.key && this.lastClass.build === this.builds) return this.lastClass.cls as PodClass;
+    let cls = this.classes.get(pod.classKey);
+    if (cls === undefined) {
+      this.register(pod);
+      this.ensure();
+      cls = this.classes.get(pod.classKey) as PodClass;
+    }
+    // Pods of one class mostly come one after another (the queue is in arrival order, arrivals by name).
+    this.lastClass = { key: pod.classKey, build: this.builds, cls };
+    return cls;
   }
+
+  /** The class classOf found last, and the build it holds for. */
+  private lastClass: { readonly key: string; readonly build: number; readonly cls: PodClass | null } = { key: '', build: -1, cls: null };
 
   private register(pod: RunPod): void {
     if (this.shapes.has(pod.classKey)) return;
