@@ -10,6 +10,7 @@ import type { Cluster, Pod, Vng } from '../src/model/types.js';
 import { clusterArchitectures } from '../src/planner/architecture-policy.js';
 import { scaleUp, stillUnplaceable, vngsWithHeadroom, type LaunchedNode } from '../src/planner/scale-up.js';
 import { fullView, NodeRequests, packingView } from './autoscaler-view.js';
+import { ClassKeys } from './class-keys.js';
 import type { SimPod, World } from './cluster.js';
 import type { SimInstance } from './ec2.js';
 
@@ -37,10 +38,13 @@ export class Autoscaler {
   private started = false;
   private lastSignature = '';
   private readonly requests: NodeRequests;
+  /** The class keys of the pods solve() is given, kept from pass to pass. */
+  private readonly classKeys: ClassKeys;
   ticks = 0;
 
   constructor(private readonly world: World) {
     this.requests = new NodeRequests(world);
+    this.classKeys = new ClassKeys((m) => world.podOfModel(m));
   }
 
   /** Starts the periodic loop (first pass one interval from now). */
@@ -110,6 +114,7 @@ export class Autoscaler {
       observed: w.observed,
       allocatable: w.allocatable,
       architectures: w.allowArchitectureChange ? null : clusterArchitectures(w.input),
+      knownClassKey: this.classKeys.of,
     };
     const result = scaleUp(input);
 

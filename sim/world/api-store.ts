@@ -63,6 +63,8 @@ export class ApiStore {
    * node's view and copies the list only when one changed (a list handed out is never changed).
    */
   private nodeList: { readonly changes: number; readonly nodes: readonly SimNode[]; views: readonly NodeView[] } | null = null;
+  /** The pod each model Pod made by modelPod() shows. */
+  private readonly modelled = new WeakMap<Pod, SimPod>();
 
   constructor(private readonly queue: EventQueue) {
     this.pods.listen(this.views);
@@ -276,7 +278,13 @@ export class ApiStore {
     if (m !== undefined && m.nodeName === nodeName && m.phase === p.phase && m.ready === p.ready) return m;
     const fresh: Pod = { ...p.base, uid: p.uid, name: p.name, nodeName, phase: p.phase, ready: p.ready };
     p.model = fresh;
+    this.modelled.set(fresh, p);
     return fresh;
+  }
+
+  /** The pod a model Pod of modelPod() shows (undefined for any other object). */
+  podOfModel(m: Pod): SimPod | undefined {
+    return this.modelled.get(m);
   }
 }
 

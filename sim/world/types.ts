@@ -77,13 +77,15 @@ export interface SimPod {
   /** The API store's last engine view and model Pod of the pod (api-store.ts podView, modelPod), reused while current. */
   engineView?: PodView | undefined;
   model?: Pod | undefined;
+  /** The planner's class key of the pod (pod-classes.ts classKey of its base), once worked out (sim/class-keys.ts). */
+  classKey?: string | undefined;
 }
 
 /**
  * The parts of a SimPod made when first needed, all unset: every SimPod starts with them (so all have one shape), spread
  * into its literal.
  */
-export const UNSET_POD_CACHES = { schedKey: undefined, sched: undefined, localKey: undefined, groupKey: undefined, engineView: undefined, model: undefined } as const;
+export const UNSET_POD_CACHES = { schedKey: undefined, sched: undefined, localKey: undefined, groupKey: undefined, engineView: undefined, model: undefined, classKey: undefined } as const;
 
 /** namespace/name: the key of namespaced objects. */
 export const key = (ns: string, name: string): string => `${ns}/${name}`;
