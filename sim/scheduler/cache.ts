@@ -143,9 +143,15 @@ export class SchedulerCache {
     this.where.delete(uid);
     const state = this.states.get(nodeName);
     if (state === undefined) return;
-    const pod = state.pods.find((p) => p.uid === uid);
+    // The pod (the first with the uid) and the others, in one pass.
+    let pod: SchedPod | undefined;
+    const rest: SchedPod[] = [];
+    for (const p of state.pods) {
+      if (p.uid !== uid) rest.push(p);
+      else pod ??= p;
+    }
     if (pod !== undefined) this.index.remove(pod, nodeName);
-    const after = { node: state.node, pods: state.pods.filter((p) => p.uid !== uid) };
+    const after = { node: state.node, pods: rest };
     this.update(after);
     if (pod !== undefined) for (const l of this.listeners) l.podRemoved(pod, after);
   }
