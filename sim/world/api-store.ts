@@ -79,7 +79,12 @@ export class ApiStore {
 
   emit(kind: string, object: string, detail: Record<string, DetailValue> = {}): void {
     const ev: Record<string, DetailValue> = { t: roundMs(this.queue.now), kind, object };
-    for (const [k, v] of Object.entries(detail)) ev[k in ev ? `detail.${k}` : k] = typeof v === 'number' ? roundMs(v) : v;
+    // for-in over the detail's own keys (a plain object): the order of Object.entries, without an array per entry.
+    for (const k in detail) {
+      if (!Object.hasOwn(detail, k)) continue;
+      const v = detail[k] as DetailValue;
+      ev[k in ev ? `detail.${k}` : k] = typeof v === 'number' ? roundMs(v) : v;
+    }
     this.events.push(ev as TraceEvent);
   }
 
