@@ -41,8 +41,12 @@ export class SchedulingQueue {
   /** The unschedulable pool, by group key (insertion order: the order the groups are looked at). */
   private readonly groups = new Map<string, ParkedGroup>();
   private readonly parked = new Map<SimPod, Parked>();
-  /** The pool's entries in the order they entered it, for the flush (an entry no longer current is skipped). */
-  private fifo: { readonly pod: SimPod; readonly at: number }[] = [];
+  /**
+   * The pool's entries in the order they entered it, for the flush (an entry no longer current is skipped): the pods and,
+   * at the same positions, when they entered (two arrays rather than an object per entry).
+   */
+  private fifoPods: SimPod[] = [];
+  private fifoAt: number[] = [];
   private fifoHead = 0;
 
   /** A pod to try in the next pass (out of the pool if it was there). */
@@ -67,7 +71,8 @@ export class SchedulingQueue {
     if (pods === undefined) group.classes.set(ek, (pods = new Set()));
     pods.add(pod);
     this.parked.set(pod, { group, groupKey, ek, at: now });
-    this.fifo.push({ pod, at: now });
+    this.fifoPods.push(pod);
+    this.fifoAt.push(now);
   }
 
   /** Whether the pod is in the pool. */
@@ -107,18 +112,20 @@ export class SchedulingQueue {
   /** Moves the pods that entered the pool before `cutoff` (and stayed since) to the active queue; how many moved. */
   flush(cutoff: number): number {
     let moved = 0;
-    while (this.fifoHead < this.fifo.length) {
-      const e = this.fifo[this.fifoHead] as { readonly pod: SimPod; readonly at: number };
-      if (e.at >= cutoff) break;
+    while (this.fifoHead < this.fifoPods.length) {
+      const pod = this.fifoPods[this.fifoHead] as SimPod;
+      const at = this.fifoAt[this.fifoHead] as number;
+      if (at >= cutoff) break;
       this.fifoHead++;
-      const p = this.parked.get(e.pod);
-      if (p === undefined || p.at !== e.at) continue;
-      this.activate(e.pod);
+      const p = this.parked.get(pod);
+      if (p === undefined || p.at !== at) continue;
+      this.activate(pod);
       moved++;
     }
     // The entries passed are dropped once they are half of the list.
-    if (this.fifoHead * 2 >= this.fifo.length && this.fifoHead > 0) {
-      this.fifo = this.fifo.slice(this.fifoHead);
+    if (this.fifoHead * 2 >= this.fifoPods.length && this.fifoHead > 0) {
+      this.fifoPods = this.fifoPods.slice(this.fifoHead);
+      this.fifoAt = this.fifoAt.slice(this.fifoHead);
       this.fifoHead = 0;
     }
     return moved;
