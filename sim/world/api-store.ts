@@ -67,11 +67,19 @@ export class ApiStore {
   private readonly modelled = new WeakMap<Pod, SimPod>();
 
   constructor(private readonly queue: EventQueue) {
+    this.pods.listen({
+      added: () => undefined,
+      removed: () => undefined,
+      bound: (p) => {
+        p.viewFresh = false;
+      },
+    });
     this.pods.listen(this.views);
   }
 
   /** A pod's phase, readiness or termination changed (what the engine's views show): every such change is told here. */
   touch(p: SimPod): void {
+    p.viewFresh = false;
     this.views.touched(p);
   }
 
@@ -186,7 +194,7 @@ export class ApiStore {
    * are never changed once handed out).
    */
   snapshot(optOutsOf: (p: SimPod) => readonly DisruptionOptOut[]): ClusterSnapshot {
-    return new FramedSnapshot(this.nodeViews(), this.views.frame((p) => this.podView(p, optOutsOf)));
+    return new FramedSnapshot(this.nodeViews(), this.views.frame((p) => (p.viewFresh === true ? (p.engineView as PodView) : this.podView(p, optOutsOf))));
   }
 
   /** The snapshot's pods built from every pod (what snapshot() keeps incrementally; the tests compare the two). */
@@ -232,8 +240,10 @@ export class ApiStore {
     return fresh;
   }
 
+  /** The pod's view, checked field by field (and so known fresh until the pod's next change). */
   private podView(p: SimPod, optOutsOf: (p: SimPod) => readonly DisruptionOptOut[]): PodView {
     const v = p.engineView;
+    p.viewFresh = true;
     if (v !== undefined && v.nodeName === p.nodeName && v.phase === p.phase && v.ready === p.ready && v.terminating === p.terminating) return v;
     const fresh: PodView = {
       uid: p.uid,
