@@ -40,6 +40,8 @@ export class Autoscaler {
   private readonly requests: NodeRequests;
   /** The class keys of the pods solve() is given, kept from pass to pass. */
   private readonly classKeys: ClassKeys;
+  /** The architectures solve() keeps pods on (the input cluster's, which never changes), worked out at the first pass. */
+  private architectures: readonly string[] | null | undefined = undefined;
   ticks = 0;
 
   constructor(private readonly world: World) {
@@ -113,7 +115,7 @@ export class Autoscaler {
       catalog: w.catalog,
       observed: w.observed,
       allocatable: w.allocatable,
-      architectures: w.allowArchitectureChange ? null : clusterArchitectures(w.input),
+      architectures: (this.architectures ??= w.allowArchitectureChange ? null : clusterArchitectures(w.input)),
       knownClassKey: this.classKeys.of,
     };
     const result = scaleUp(input);
