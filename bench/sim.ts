@@ -38,6 +38,8 @@ export interface SimFigures {
   readonly genMs: number;
   readonly planMs: number;
   readonly simMs: number;
+  /** CPU time (user + system, every thread of the process: the garbage collector's helpers too) of simulate(). */
+  readonly simCpuMs: number;
   readonly virtualSeconds: number;
   readonly events: number;
   readonly podsMoved: number;
@@ -63,8 +65,11 @@ async function child(nodes: number, podsPerNode: number, out: string): Promise<v
   const plan = buildPlan({ cluster, vngs, catalog, params: DEFAULT_PARAMS, sources: { cluster: 'generated', vngs: 'vngs.json' } });
   const planMs = performance.now() - start;
   start = performance.now();
+  const cpuStart = process.cpuUsage();
   const result = await simulate({ cluster, vngs, catalog, plan, seed: 1 });
   const simMs = performance.now() - start;
+  const cpu = process.cpuUsage(cpuStart);
+  const simCpuMs = (cpu.user + cpu.system) / 1000;
   let podsMoved = 0;
   for (const e of result.events) if (e.kind === 'pod.evicted' || e.kind === 'pod.deleted') podsMoved += 1;
   const figures: SimFigures = {
@@ -73,6 +78,7 @@ async function child(nodes: number, podsPerNode: number, out: string): Promise<v
     genMs,
     planMs,
     simMs,
+    simCpuMs,
     virtualSeconds: result.durationSeconds,
     events: result.events.length,
     podsMoved,

@@ -10,6 +10,7 @@ import type { Cluster, Pod, Vng } from '../src/model/types.js';
 import { clusterArchitectures } from '../src/planner/architecture-policy.js';
 import { scaleUp, stillUnplaceable, vngsWithHeadroom, type LaunchedNode } from '../src/planner/scale-up.js';
 import { fullView, NodeRequests, packingView } from './autoscaler-view.js';
+import { ClassKeys } from './class-keys.js';
 import type { SimPod, World } from './cluster.js';
 import type { SimInstance } from './ec2.js';
 
@@ -37,10 +38,15 @@ export class Autoscaler {
   private started = false;
   private lastSignature = '';
   private readonly requests: NodeRequests;
+  /** The class keys of the pods solve() is given, kept from pass to pass. */
+  private readonly classKeys: ClassKeys;
+  /** The architectures solve() keeps pods on (the input cluster's, which never changes), worked out at the first pass. */
+  private architectures: readonly string[] | null | undefined = undefined;
   ticks = 0;
 
   constructor(private readonly world: World) {
     this.requests = new NodeRequests(world);
+    this.classKeys = new ClassKeys((m) => world.podOfModel(m));
   }
 
   /** Starts the periodic loop (first pass one interval from now). */
@@ -109,7 +115,8 @@ export class Autoscaler {
       catalog: w.catalog,
       observed: w.observed,
       allocatable: w.allocatable,
-      architectures: w.allowArchitectureChange ? null : clusterArchitectures(w.input),
+      architectures: (this.architectures ??= w.allowArchitectureChange ? null : clusterArchitectures(w.input)),
+      knownClassKey: this.classKeys.of,
     };
     const result = scaleUp(input);
 

@@ -206,6 +206,11 @@ export class World {
     return this.store.modelPod(p, nodeName);
   }
 
+  /** The pod a model Pod of modelPod() shows (undefined for any other object). */
+  podOfModel(m: Pod): SimPod | undefined {
+    return this.store.podOfModel(m);
+  }
+
   // ---- scheduling ----
 
   /** The cluster generation (see WorldScheduler.generation): the autoscaler skips a pass when nothing changed. */

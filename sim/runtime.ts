@@ -63,7 +63,8 @@ export class Runtime {
       const ev = this.queue.pop();
       if (!ev) return { timedOut: false, idle: true };
       ev.run();
-      await this.drain();
+      // An event that settled nothing the engine awaits leaves nothing to run before the next one: no turn to yield.
+      if (this.settled > 0) await this.drain();
       afterEvent?.();
     }
     return { timedOut: false, idle: false };

@@ -34,7 +34,8 @@ export interface CacheListener {
 export class SchedulerCache {
   private readonly listeners: CacheListener[] = [];
   private readonly states = new Map<string, NodeState>();
-  private readonly where = new Map<string, string>();
+  /** Each placed pod's node and the pod object the node's list holds, by uid (a uid is placed once at most). */
+  private readonly where = new Map<string, { readonly node: string; readonly pod: SchedPod }>();
   /** The nodes in name order: the list the current snapshot holds. */
   private readonly ordered: NodeState[] = [];
   /** Parallel to `ordered`: each node's slot, a number it keeps for its lifetime (class-cache.ts keys answers by it). */
@@ -120,7 +121,7 @@ export class SchedulerCache {
 
   /** The node a pod is bound or assumed to, or null. */
   nodeOf(uid: string): string | null {
-    return this.where.get(uid) ?? null;
+    return this.where.get(uid)?.node ?? null;
   }
 
   /** Binds (or assumes) a pod to a node of the cache; a pod already placed elsewhere moves. Unknown node: ignored. */
@@ -128,7 +129,7 @@ export class SchedulerCache {
     if (!this.states.has(nodeName)) return;
     this.removePod(pod.uid);
     const state = this.states.get(nodeName) as NodeState;
-    this.where.set(pod.uid, nodeName);
+    this.where.set(pod.uid, { node: nodeName, pod });
     const pods = [...state.pods, pod];
     rememberAppended(state.pods, pod, pods);
     this.index.add(pod, nodeName);
@@ -138,14 +139,29 @@ export class SchedulerCache {
   }
 
   removePod(uid: string): void {
-    const nodeName = this.where.get(uid);
-    if (nodeName === undefined) return;
+    const placed = this.where.get(uid);
+    if (placed === undefined) return;
+    const nodeName = placed.node;
     this.where.delete(uid);
     const state = this.states.get(nodeName);
     if (state === undefined) return;
-    const pod = state.pods.find((p) => p.uid === uid);
+    // The pod is found by identity (no other pod's uid is read): the node's list holds the object placed, once.
+    let pod: SchedPod | undefined;
+    let rest: SchedPod[];
+    const at = state.pods.indexOf(placed.pod);
+    if (at >= 0) {
+      pod = placed.pod;
+      rest = state.pods.slice(0, at);
+      for (let i = at + 1; i < state.pods.length; i++) rest.push(state.pods[i] as SchedPod);
+    } else {
+      rest = [];
+      for (const p of state.pods) {
+        if (p.uid !== uid) rest.push(p);
+        else pod ??= p;
+      }
+    }
     if (pod !== undefined) this.index.remove(pod, nodeName);
-    const after = { node: state.node, pods: state.pods.filter((p) => p.uid !== uid) };
+    const after = { node: state.node, pods: rest };
     this.update(after);
     if (pod !== undefined) for (const l of this.listeners) l.podRemoved(pod, after);
   }

@@ -253,20 +253,25 @@ export class ClassCache {
     if (runPreFilters(pod, current) !== null) return null;
     const index = this.upToDate(entry, snapshot);
     let resolvable = index.resolvable;
-    const more = new Map<string, number>();
+    // The volume filters' reasons on the feasible nodes (made on the first: most pods have none to count).
+    let more: Map<string, number> | null = null;
     for (const name of index.feasible) {
       const r = volumeVerdict(pod, this.source.stateOf(name) as NodeState, current);
       if (r.code === 'Success') return null;
       if (r.code === 'Unschedulable') resolvable++;
-      for (const reason of r.reasons) more.set(reason, (more.get(reason) ?? 0) + 1);
+      for (const reason of r.reasons) {
+        more ??= new Map<string, number>();
+        more.set(reason, (more.get(reason) ?? 0) + 1);
+      }
     }
     const hopeless = resolvable === 0 || pod.preemptionPolicy === 'Never' || !this.source.hasPriorityBelow(pod.priority);
     if (!hopeless) return null;
-    if (more.size === 0) return index;
+    if (more === null) return index;
+    const extra: ReadonlyMap<string, number> = more;
     return {
       message(nodeCount: number): string {
         const counts = new Map(index.reasonCounts());
-        for (const [reason, n] of more) counts.set(reason, (counts.get(reason) ?? 0) + n);
+        for (const [reason, n] of extra) counts.set(reason, (counts.get(reason) ?? 0) + n);
         return fitText(nodeCount, counts);
       },
     };

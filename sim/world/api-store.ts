@@ -63,13 +63,23 @@ export class ApiStore {
    * node's view and copies the list only when one changed (a list handed out is never changed).
    */
   private nodeList: { readonly changes: number; readonly nodes: readonly SimNode[]; views: readonly NodeView[] } | null = null;
+  /** The pod each model Pod made by modelPod() shows. */
+  private readonly modelled = new WeakMap<Pod, SimPod>();
 
   constructor(private readonly queue: EventQueue) {
+    this.pods.listen({
+      added: () => undefined,
+      removed: () => undefined,
+      bound: (p) => {
+        p.viewFresh = false;
+      },
+    });
     this.pods.listen(this.views);
   }
 
   /** A pod's phase, readiness or termination changed (what the engine's views show): every such change is told here. */
   touch(p: SimPod): void {
+    p.viewFresh = false;
     this.views.touched(p);
   }
 
@@ -77,7 +87,12 @@ export class ApiStore {
 
   emit(kind: string, object: string, detail: Record<string, DetailValue> = {}): void {
     const ev: Record<string, DetailValue> = { t: roundMs(this.queue.now), kind, object };
-    for (const [k, v] of Object.entries(detail)) ev[k in ev ? `detail.${k}` : k] = typeof v === 'number' ? roundMs(v) : v;
+    // for-in over the detail's own keys (a plain object): the order of Object.entries, without an array per entry.
+    for (const k in detail) {
+      if (!Object.hasOwn(detail, k)) continue;
+      const v = detail[k] as DetailValue;
+      ev[k in ev ? `detail.${k}` : k] = typeof v === 'number' ? roundMs(v) : v;
+    }
     this.events.push(ev as TraceEvent);
   }
 
@@ -179,7 +194,7 @@ export class ApiStore {
    * are never changed once handed out).
    */
   snapshot(optOutsOf: (p: SimPod) => readonly DisruptionOptOut[]): ClusterSnapshot {
-    return new FramedSnapshot(this.nodeViews(), this.views.frame((p) => this.podView(p, optOutsOf)));
+    return new FramedSnapshot(this.nodeViews(), this.views.frame((p) => (p.viewFresh === true ? (p.engineView as PodView) : this.podView(p, optOutsOf))));
   }
 
   /** The snapshot's pods built from every pod (what snapshot() keeps incrementally; the tests compare the two). */
@@ -225,8 +240,10 @@ export class ApiStore {
     return fresh;
   }
 
+  /** The pod's view, checked field by field (and so known fresh until the pod's next change). */
   private podView(p: SimPod, optOutsOf: (p: SimPod) => readonly DisruptionOptOut[]): PodView {
     const v = p.engineView;
+    p.viewFresh = true;
     if (v !== undefined && v.nodeName === p.nodeName && v.phase === p.phase && v.ready === p.ready && v.terminating === p.terminating) return v;
     const fresh: PodView = {
       uid: p.uid,
@@ -276,7 +293,13 @@ export class ApiStore {
     if (m !== undefined && m.nodeName === nodeName && m.phase === p.phase && m.ready === p.ready) return m;
     const fresh: Pod = { ...p.base, uid: p.uid, name: p.name, nodeName, phase: p.phase, ready: p.ready };
     p.model = fresh;
+    this.modelled.set(fresh, p);
     return fresh;
+  }
+
+  /** The pod a model Pod of modelPod() shows (undefined for any other object). */
+  podOfModel(m: Pod): SimPod | undefined {
+    return this.modelled.get(m);
   }
 }
 

@@ -76,7 +76,7 @@ export class Controllers {
       node,
       uid,
       ownerUid: pod.owner?.uid ?? null,
-      labels: JSON.stringify(sortedLabels(pod.base.labels)),
+      labels: labelsText(pod.base.labels),
       replaces,
     });
     if (node !== null) {
@@ -167,6 +167,16 @@ export class Controllers {
 function replacedAtDeletion(pod: SimPod): boolean {
   const kind = pod.owner?.kind;
   return kind === 'ReplicaSet' || kind === 'Job' || kind === 'ReplicationController';
+}
+
+/** The trace's text of each labels object (the pods made from one template share it; labels never change). */
+const labelTexts = new WeakMap<Readonly<Record<string, string>>, string>();
+
+/** The labels as the trace shows them: JSON with the keys sorted. */
+function labelsText(labels: Readonly<Record<string, string>>): string {
+  let text = labelTexts.get(labels);
+  if (text === undefined) labelTexts.set(labels, (text = JSON.stringify(sortedLabels(labels))));
+  return text;
 }
 
 function sortedLabels(labels: Readonly<Record<string, string>>): Record<string, string> {

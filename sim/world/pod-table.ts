@@ -7,6 +7,7 @@
  *
  * A pod's node changes in one place only, `bind()` (pods are never unbound: they are deleted and replaced).
  */
+import type { Labels } from '../../src/model/types.js';
 import { cmp, type SimPod } from './types.js';
 
 const HOSTNAME = 'kubernetes.io/hostname';
@@ -46,6 +47,11 @@ export class PodTable extends Map<string, SimPod> {
   private readonly byUid = new Map<string, SimPod>();
   private readonly listeners: PodTableListener[] = [];
   private sortedKeys: string[] | null = null;
+  /**
+   * The byLabel keys of a pod's labels, per labels object (the pods made from one template share it) with the namespace they
+   * were made for: built and hashed once rather than at every add and remove.
+   */
+  private readonly labelKeyLists = new WeakMap<Labels, { readonly namespace: string; readonly keys: readonly string[] }>();
   /** Bumped by every add and remove. */
   version = 0;
 
@@ -62,7 +68,7 @@ export class PodTable extends Map<string, SimPod> {
     if (pod.nodeName !== null) this.index(pod, pod.nodeName);
     this.byUid.set(pod.uid, pod);
     addTo(this.byNamespace, pod.namespace, pod);
-    for (const k in pod.base.labels) addTo(this.byLabel, labelKey(pod.namespace, k, pod.base.labels[k] as string), pod);
+    for (const k of this.labelKeys(pod)) addTo(this.byLabel, k, pod);
     if (pod.base.podAntiAffinity.some((t) => t.topologyKey !== HOSTNAME)) this.wideAnti.add(pod);
     for (const l of this.listeners) l.added(pod);
     return this;
@@ -136,6 +142,17 @@ export class PodTable extends Map<string, SimPod> {
     return this.sortedKeys;
   }
 
+  /** The byLabel keys of the pod's labels, in the labels' order. */
+  private labelKeys(pod: SimPod): readonly string[] {
+    const labels = pod.base.labels;
+    const kept = this.labelKeyLists.get(labels);
+    if (kept !== undefined && kept.namespace === pod.namespace) return kept.keys;
+    const keys: string[] = [];
+    for (const k in labels) keys.push(labelKey(pod.namespace, k, labels[k] as string));
+    this.labelKeyLists.set(labels, { namespace: pod.namespace, keys });
+    return keys;
+  }
+
   private index(pod: SimPod, node: string): void {
     addTo(this.onNode, node, pod);
     this.nodeVersions.set(node, (this.nodeVersions.get(node) ?? 0) + 1);
@@ -148,7 +165,7 @@ export class PodTable extends Map<string, SimPod> {
     }
     if (this.byUid.get(pod.uid) === pod) this.byUid.delete(pod.uid);
     removeFrom(this.byNamespace, pod.namespace, pod);
-    for (const k in pod.base.labels) removeFrom(this.byLabel, labelKey(pod.namespace, k, pod.base.labels[k] as string), pod);
+    for (const k of this.labelKeys(pod)) removeFrom(this.byLabel, k, pod);
     this.wideAnti.delete(pod);
     for (const l of this.listeners) l.removed(pod);
   }

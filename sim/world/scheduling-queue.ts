@@ -27,12 +27,15 @@ export interface ParkedGroup {
   readonly classes: Map<string, Set<SimPod>>;
 }
 
+/** A pod's place in the pool: kept (and reused when it is parked again) until the pod leaves the queue. */
 interface Parked {
-  readonly group: ParkedGroup;
-  readonly groupKey: string;
-  readonly ek: string;
-  /** When the pod entered the pool (virtual seconds). */
-  readonly at: number;
+  group: ParkedGroup;
+  groupKey: string;
+  ek: string;
+  /** When the pod last entered the pool (virtual seconds). */
+  at: number;
+  /** Whether the pod is in the pool now. */
+  inPool: boolean;
 }
 
 export class SchedulingQueue {
@@ -40,9 +43,15 @@ export class SchedulingQueue {
   private active = new Set<SimPod>();
   /** The unschedulable pool, by group key (insertion order: the order the groups are looked at). */
   private readonly groups = new Map<string, ParkedGroup>();
+  /** The pods parked since they last left the queue, in the pool or not (so parking again allocates nothing). */
   private readonly parked = new Map<SimPod, Parked>();
-  /** The pool's entries in the order they entered it, for the flush (an entry no longer current is skipped). */
-  private fifo: { readonly pod: SimPod; readonly at: number }[] = [];
+  private inPool = 0;
+  /**
+   * The pool's entries in the order they entered it, for the flush (an entry no longer current is skipped): the pods and,
+   * at the same positions, when they entered (two arrays rather than an object per entry).
+   */
+  private fifoPods: SimPod[] = [];
+  private fifoAt: number[] = [];
   private fifoHead = 0;
 
   /** A pod to try in the next pass (out of the pool if it was there). */
@@ -55,6 +64,7 @@ export class SchedulingQueue {
   remove(pod: SimPod): void {
     this.active.delete(pod);
     this.unpark(pod);
+    this.parked.delete(pod);
   }
 
   /** The pod found no node: it waits in the pool, in the group `groupKey` (node-local key `localKey`) and class `ek`. */
@@ -66,13 +76,23 @@ export class SchedulingQueue {
     let pods = group.classes.get(ek);
     if (pods === undefined) group.classes.set(ek, (pods = new Set()));
     pods.add(pod);
-    this.parked.set(pod, { group, groupKey, ek, at: now });
-    this.fifo.push({ pod, at: now });
+    const p = this.parked.get(pod);
+    if (p === undefined) this.parked.set(pod, { group, groupKey, ek, at: now, inPool: true });
+    else {
+      p.group = group;
+      p.groupKey = groupKey;
+      p.ek = ek;
+      p.at = now;
+      p.inPool = true;
+    }
+    this.inPool += 1;
+    this.fifoPods.push(pod);
+    this.fifoAt.push(now);
   }
 
   /** Whether the pod is in the pool. */
   isParked(pod: SimPod): boolean {
-    return this.parked.has(pod);
+    return this.parked.get(pod)?.inPool === true;
   }
 
   /** The active pods in queue order (priority, then age, then namespace/name); the active queue is empty after. */
@@ -87,7 +107,7 @@ export class SchedulingQueue {
   }
 
   get parkedCount(): number {
-    return this.parked.size;
+    return this.inPool;
   }
 
   /** The pool's groups (live: wake() below may empty and drop the one being looked at). */
@@ -99,26 +119,39 @@ export class SchedulingQueue {
   wake(group: ParkedGroup, ek: string): number {
     const pods = group.classes.get(ek);
     if (pods === undefined) return 0;
-    const moving = [...pods];
-    for (const p of moving) this.activate(p);
-    return moving.length;
+    // The whole class leaves the pool at once: what activating its pods one by one does, without emptying its set pod by pod.
+    group.classes.delete(ek);
+    let groupKey: string | null = null;
+    for (const p of pods) {
+      const entry = this.parked.get(p);
+      if (entry !== undefined && entry.inPool) {
+        entry.inPool = false;
+        this.inPool -= 1;
+        groupKey = entry.groupKey;
+      }
+      this.active.add(p);
+    }
+    if (group.classes.size === 0 && groupKey !== null && this.groups.get(groupKey) === group) this.groups.delete(groupKey);
+    return pods.size;
   }
 
   /** Moves the pods that entered the pool before `cutoff` (and stayed since) to the active queue; how many moved. */
   flush(cutoff: number): number {
     let moved = 0;
-    while (this.fifoHead < this.fifo.length) {
-      const e = this.fifo[this.fifoHead] as { readonly pod: SimPod; readonly at: number };
-      if (e.at >= cutoff) break;
+    while (this.fifoHead < this.fifoPods.length) {
+      const pod = this.fifoPods[this.fifoHead] as SimPod;
+      const at = this.fifoAt[this.fifoHead] as number;
+      if (at >= cutoff) break;
       this.fifoHead++;
-      const p = this.parked.get(e.pod);
-      if (p === undefined || p.at !== e.at) continue;
-      this.activate(e.pod);
+      const p = this.parked.get(pod);
+      if (p === undefined || !p.inPool || p.at !== at) continue;
+      this.activate(pod);
       moved++;
     }
     // The entries passed are dropped once they are half of the list.
-    if (this.fifoHead * 2 >= this.fifo.length && this.fifoHead > 0) {
-      this.fifo = this.fifo.slice(this.fifoHead);
+    if (this.fifoHead * 2 >= this.fifoPods.length && this.fifoHead > 0) {
+      this.fifoPods = this.fifoPods.slice(this.fifoHead);
+      this.fifoAt = this.fifoAt.slice(this.fifoHead);
       this.fifoHead = 0;
     }
     return moved;
@@ -126,8 +159,9 @@ export class SchedulingQueue {
 
   private unpark(pod: SimPod): void {
     const p = this.parked.get(pod);
-    if (p === undefined) return;
-    this.parked.delete(pod);
+    if (p === undefined || !p.inPool) return;
+    p.inPool = false;
+    this.inPool -= 1;
     const pods = p.group.classes.get(p.ek);
     pods?.delete(pod);
     if (pods !== undefined && pods.size === 0) p.group.classes.delete(p.ek);

@@ -76,14 +76,21 @@ export interface SimPod {
   groupKey?: string | undefined;
   /** The API store's last engine view and model Pod of the pod (api-store.ts podView, modelPod), reused while current. */
   engineView?: PodView | undefined;
+  /**
+   * True while engineView is known to show the pod: set when the API store makes or checks it, cleared by every change the
+   * store is told of (touch, bind). A snapshot then takes it without comparing its fields.
+   */
+  viewFresh?: boolean | undefined;
   model?: Pod | undefined;
+  /** The planner's class key of the pod (pod-classes.ts classKey of its base), once worked out (sim/class-keys.ts). */
+  classKey?: string | undefined;
 }
 
 /**
  * The parts of a SimPod made when first needed, all unset: every SimPod starts with them (so all have one shape), spread
  * into its literal.
  */
-export const UNSET_POD_CACHES = { schedKey: undefined, sched: undefined, localKey: undefined, groupKey: undefined, engineView: undefined, model: undefined } as const;
+export const UNSET_POD_CACHES = { schedKey: undefined, sched: undefined, localKey: undefined, groupKey: undefined, engineView: undefined, viewFresh: undefined, model: undefined, classKey: undefined } as const;
 
 /** namespace/name: the key of namespaced objects. */
 export const key = (ns: string, name: string): string => `${ns}/${name}`;

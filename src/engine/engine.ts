@@ -702,7 +702,7 @@ export class MigrationEngine {
     // after its grace), whatever the drain threshold.
     const unplaceable = new Set(this.ports.capacity.signal().unplaceable.map((u) => u.pod));
     const late = this.outstandingPods(snap).filter((p) => {
-      if (p.phase === 'Pending' && p.nodeName === null && unplaceable.has(podKey(p))) return false;
+      if (unplaceable.size > 0 && p.phase === 'Pending' && p.nodeName === null && unplaceable.has(podKey(p))) return false;
       const since = p.ownerUid !== null && s.lastEvictedAt[p.ownerUid] !== undefined ? Math.max(s.lastEvictedAt[p.ownerUid] as number, p.createdAt) : p.createdAt;
       return now - since > s.params.drainTimeThresholdSeconds;
     });
@@ -721,8 +721,12 @@ export class MigrationEngine {
     const sig = this.ports.capacity.signal();
     // Pending pods are unsettled.
     const pending = snap.unsettled().filter((p) => p.phase === 'Pending' && p.nodeName === null && answersFor(s, p));
-    const pendingNames = new Set(pending.map(podKey));
-    const unplaceable = sig.unplaceable.filter((u) => pendingNames.has(u.pod));
+    // The pending pods' names are only needed to match the autoscaler's unplaceable pods (usually none).
+    let unplaceable: typeof sig.unplaceable = [];
+    if (sig.unplaceable.length > 0) {
+      const pendingNames = new Set(pending.map(podKey));
+      unplaceable = sig.unplaceable.filter((u) => pendingNames.has(u.pod));
+    }
     // Launch errors matter while pods the migration answers for wait for capacity (a partial migration's launches may be for
     // others' pods); a migration of every node answers for every launch.
     const launchErrors = s.params.nodes.kind === 'all' || pending.length > 0 ? sig.launchErrors : [];
