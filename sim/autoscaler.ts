@@ -108,6 +108,8 @@ export class Autoscaler {
     const vngByName = new Map(w.vngs.map((v) => [v.name, v]));
     const view: Cluster = { ...w.input, nodes, pods, pdbs: [], workloads: [] };
     const moving = candidates.map((p) => w.modelPod(p, null));
+    // null (architecture changes allowed) is an answer too: worked out once either way.
+    if (this.architectures === undefined) this.architectures = w.allowArchitectureChange ? null : clusterArchitectures(w.input);
     const input = {
       view,
       pending: moving,
@@ -115,7 +117,7 @@ export class Autoscaler {
       catalog: w.catalog,
       observed: w.observed,
       allocatable: w.allocatable,
-      architectures: (this.architectures ??= w.allowArchitectureChange ? null : clusterArchitectures(w.input)),
+      architectures: this.architectures,
       knownClassKey: this.classKeys.of,
     };
     const result = scaleUp(input);
