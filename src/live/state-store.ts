@@ -315,14 +315,8 @@ export class StateStore {
       }
       if (text.length > MAX_STATE_TEXT && (mine.rv === null || mine.uid === null)) {
         // Parts are owned by the migration's ConfigMap: make it first (with what it holds already: a stop request).
-        const data = { ...mine.data };
         try {
-          this.remember(
-            id,
-            await this.api.call(`create ${this.where(id)}`, 'throttled-only', () =>
-              this.core.createNamespacedConfigMap({ namespace: this.namespace, body: { metadata: { name, namespace: this.namespace, labels }, data } }),
-            ),
-          );
+          this.remember(id, await this.makeHead(id, labels, { ...mine.data }));
         } catch (e) {
           if (httpStatusOf(e) !== 409) throw toPortError(e, `save ${this.where(id)}`);
           this.remember(id, await readConfigMap(this.core, this.api, this.namespace, name));
@@ -331,15 +325,14 @@ export class StateStore {
         continue;
       }
       const { head, parts } = splitState(id, text, mine.uid ?? '');
-      await this.writeParts(id, parts, mine, labels);
+      // Parts only for a text past MAX_STATE_TEXT, and then the ConfigMap (its uid) exists: see above.
+      await this.writeParts(id, parts, mine.uid ?? '', labels);
       const before = mine.parts;
       const data = { ...mine.data, [STATE_KEY]: head };
       try {
         let written: V1ConfigMap;
         if (mine.rv === null) {
-          written = await this.api.call(`create ${this.where(id)}`, 'throttled-only', () =>
-            this.core.createNamespacedConfigMap({ namespace: this.namespace, body: { metadata: { name, namespace: this.namespace, labels }, data } }),
-          );
+          written = await this.makeHead(id, labels, data);
         } else {
           const rv = mine.rv;
           written = await this.api.call(`replace ${this.where(id)}`, 'throttled-only', () =>
@@ -366,13 +359,25 @@ export class StateStore {
     throw this.conflict(id, 'the ConfigMap kept changing under this process');
   }
 
-  /** Creates the parts of a state not known to exist yet (immutable, owned by the migration's ConfigMap when it exists). */
-  private async writeParts(id: string, parts: readonly { name: string; text: string }[], head: Seen, labels: Record<string, string>): Promise<void> {
+  /** Creates the migration's ConfigMap with `data`. */
+  private makeHead(id: string, labels: Record<string, string>, data: Record<string, string>): Promise<V1ConfigMap> {
+    const name = configMapName(id);
+    return this.api.call(`create ${this.where(id)}`, 'throttled-only', () =>
+      this.core.createNamespacedConfigMap({ namespace: this.namespace, body: { metadata: { name, namespace: this.namespace, labels }, data } }),
+    );
+  }
+
+  /** Creates the parts of a state not known to exist yet: immutable, owned by the migration's ConfigMap (uid `ownerUid`). */
+  private async writeParts(id: string, parts: readonly { name: string; text: string }[], ownerUid: string, labels: Record<string, string>): Promise<void> {
     for (const part of parts) {
       if (this.partsThere.has(part.name)) continue;
-      const owner = head.uid === null ? undefined : [{ apiVersion: 'v1', kind: 'ConfigMap', name: configMapName(id), uid: head.uid }];
       const body: V1ConfigMap = {
-        metadata: { name: part.name, namespace: this.namespace, labels: { ...labels, [PART_LABEL]: 'true' }, ...(owner ? { ownerReferences: owner } : {}) },
+        metadata: {
+          name: part.name,
+          namespace: this.namespace,
+          labels: { ...labels, [PART_LABEL]: 'true' },
+          ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: configMapName(id), uid: ownerUid }],
+        },
         immutable: true,
         data: { [PART_KEY]: part.text },
       };

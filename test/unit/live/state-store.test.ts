@@ -197,6 +197,11 @@ function collectGarbage(fake: FakeApi): void {
   }
 }
 
+/** The parts the migration's ConfigMap lists, or null when it holds the state itself. */
+function listedParts(fake: FakeApi): ReturnType<typeof partsOf> {
+  return partsOf(fake.cms.get('vngshift-system/vngshift-m1')?.data?.[STATE_KEY] ?? '', 'cm');
+}
+
 /** A state whose running batch lists `pods` evicted pods with incompressible uids: about 40 compressed characters each. */
 function bigState(pods: number, salt = ''): MigrationState {
   const s = state();
@@ -243,12 +248,12 @@ describe('StateStore: a state larger than one ConfigMap', () => {
     await st.loadState('m1');
     const big = bigState(40_000);
     await st.saveState(big);
-    const first = partsOf(fake.cms.get('vngshift-system/vngshift-m1')?.data?.[STATE_KEY] ?? '', 'cm')!.parts;
+    const first = listedParts(fake)!.parts;
     fake.creates = [];
     big.current = 0;
     big.batches[0]!.drainedAt = 7;
     await st.saveState(big);
-    const second = partsOf(fake.cms.get('vngshift-system/vngshift-m1')?.data?.[STATE_KEY] ?? '', 'cm')!.parts;
+    const second = listedParts(fake)!.parts;
     expect(second).not.toEqual(first);
     expect(fake.creates).toEqual(second.filter((p) => !first.includes(p)));
     expect(fake.deletes).toEqual(first.filter((p) => !second.includes(p)));
@@ -331,7 +336,7 @@ describe('StateStore: a state larger than one ConfigMap', () => {
     const st = store(fake);
     await st.loadState('m1');
     await st.saveState(bigState(40_000));
-    const list = partsOf(fake.cms.get('vngshift-system/vngshift-m1')?.data?.[STATE_KEY] ?? '', 'cm')!;
+    const list = listedParts(fake)!;
     const part = fake.cms.get(`vngshift-system/${list.parts[0]}`)!;
     fake.cms.set(`vngshift-system/${list.parts[0]}`, { ...part, data: { part: `x${(part.data?.['part'] ?? '').slice(1)}` } });
     await expect(store(fake).loadState('m1')).rejects.toThrow(/ConfigMap vngshift-system\/vngshift-m1: the parts of the migration state .* do not make the state/);
