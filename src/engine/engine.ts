@@ -98,7 +98,7 @@ export class MigrationEngine {
 
   private setNodePhase(name: string, phase: OldNodePhase): void {
     this.state.nodePhase[name] = phase;
-    noteChanged(this.state.nodePhase);
+    noteChanged(this.state.nodePhase, name);
   }
 
   /** Resumes from the state persisted in the cluster, or starts the given one. */
@@ -482,7 +482,7 @@ export class MigrationEngine {
         const attempts = (retry?.attempts ?? 0) + 1;
         const delay = Math.min(s.settings.evictionBackoffMaxSeconds, s.settings.evictionBackoffSeconds * 2 ** (attempts - 1));
         s.evictRetry[key] = { attempts, nextAt: now + delay, firstBlockedAt: retry?.firstBlockedAt ?? now };
-        noteChanged(s.evictRetry);
+        noteChanged(s.evictRetry, key);
         this.trace('pod.evict-blocked', `Pod ${key}`, { attempts, message: outcome.message });
       } else {
         this.noteEvicted(batch, pod, outcome.kind === 'evicted' ? 'pod.evicted' : 'pod.gone');
@@ -574,7 +574,7 @@ export class MigrationEngine {
     const s = this.state;
     if (s.evictRetry[key] !== undefined) {
       delete s.evictRetry[key];
-      noteChanged(s.evictRetry);
+      noteChanged(s.evictRetry, key);
     }
     const index = this.evictedIndex(batch);
     if (!index.pods.has(key)) {
@@ -585,7 +585,7 @@ export class MigrationEngine {
     }
     if (ownerUid !== null) {
       s.lastEvictedAt[ownerUid] = Math.max(s.lastEvictedAt[ownerUid] ?? at, at);
-      noteChanged(s.lastEvictedAt);
+      noteChanged(s.lastEvictedAt, ownerUid);
     }
   }
 
