@@ -62,6 +62,14 @@ function holdsMovable(snap: SnapshotIndex, node: string): boolean {
   return snap.podsOn(node).some(isMovable);
 }
 
+/** A batch's node list (never changed once made) as a set, made once per list. */
+const nodeSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+function nodeSetOf(nodes: readonly string[]): ReadonlySet<string> {
+  let set = nodeSets.get(nodes);
+  if (set === undefined) nodeSets.set(nodes, (set = new Set(nodes)));
+  return set;
+}
+
 export class MigrationEngine {
   private state: MigrationState;
   /** The pieces of the text last saved (state-text.ts), to skip a save that would write the same text. */
@@ -533,7 +541,7 @@ export class MigrationEngine {
     // A controller whose pods PodDisruptionBudgets refused is protected again at each pass until one leaves: its pods
     // already listed are not listed twice.
     const listed = this.baselineIndex(batch);
-    const inBatch = new Set(batch.nodes);
+    const inBatch = nodeSetOf(batch.nodes);
     for (const p of snap.podsOf(owner)) {
       if ((p.nodeName !== null && inBatch.has(p.nodeName)) || listed.uids.has(p.uid)) continue;
       batch.baseline.push(p.uid);
