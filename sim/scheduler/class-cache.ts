@@ -30,14 +30,17 @@ import type { PlacedIndex, PodGroup } from './placed-index.js';
 import { DEFAULT_SCORES } from './profile.js';
 import { hasClaims } from './plugins/volume-binding.js';
 import { ClassIndex, keptVerdict, nodeLocalVerdict, otherNodesVerdict, volumeVerdict, type ClassVerdicts } from './class-index.js';
-import { AntiAffinityNamespaces } from './anti-affinity-namespaces.js';
+import { AntiAffinityLabels } from './anti-affinity-labels.js';
 import type { FilterResult, NodeState, SchedPod, Snapshot } from './types.js';
 
 /** Per class: whether a placed pod's required anti-affinity selects its pods. */
 interface Repulsion {
-  /** How many of the anti-affinity groups of the class's namespace, and of those of any namespace, were checked. */
-  ownScanned: number;
-  anyScanned: number;
+  /**
+   * The lists of anti-affinity groups that may repel the class's pods (anti-affinity-labels.ts: filed under their namespace
+   * and one of their labels; the lists only grow), and how much of each was checked.
+   */
+  readonly candidates: readonly (readonly PodGroup[])[];
+  readonly scanned: number[];
   /** Some placed pod's anti-affinity selects the pod: its verdicts read other nodes' pods. */
   repelled: boolean;
 }
@@ -119,7 +122,7 @@ const sparse = (feasible: number, all: number): boolean => feasible * 8 <= all;
 export class ClassCache {
   private readonly entries = new Map<string, ClassEntry>();
   private readonly repulsion = new Map<string, Repulsion>();
-  private readonly antiGroups: AntiAffinityNamespaces;
+  private readonly antiGroups: AntiAffinityLabels;
   private readonly known = new Map<string, KnownAnswer>();
   /** claimsAnswer's last answer per pod with claims. */
   private readonly claimsKnown = new WeakMap<SchedPod, KnownAnswer>();
@@ -134,7 +137,7 @@ export class ClassCache {
     this.max = options.max ?? 256;
     this.useIndex = options.useIndex ?? sparse;
     this.log = new NodeChangeLog((name) => source.slotOf(name));
-    this.antiGroups = new AntiAffinityNamespaces(() => source.placed().withRequiredAntiAffinity);
+    this.antiGroups = new AntiAffinityLabels(() => source.placed().withRequiredAntiAffinity);
     source.listen(this.log);
   }
 
@@ -323,18 +326,33 @@ export class ClassCache {
     return entry.index;
   }
 
-  /** Whether a placed pod's required anti-affinity selects the pods of class `key` (checked against new groups only). */
+  /**
+   * Whether a placed pod's required anti-affinity selects the pods of class `key` (its namespace and labels are the pod's):
+   * checked against the groups filed where a term selecting the pod could be, new ones only.
+   */
   private repelled(key: string, pod: SchedPod, snapshot: () => Snapshot): boolean {
     let r = this.repulsion.get(key);
-    if (r === undefined) this.repulsion.set(key, (r = { ownScanned: 0, anyScanned: 0, repelled: false }));
-    if (r.repelled) return true;
-    const { own, any } = this.antiGroups.candidates(pod.namespace);
-    if (r.ownScanned >= own.length && r.anyScanned >= any.length) return false;
-    const current = snapshot();
-    const selects = (g: PodGroup): boolean => g.rep.podAntiAffinity.some((t) => termSelects(t, g.rep, pod, current));
-    for (; !r.repelled && r.ownScanned < own.length; r.ownScanned++) if (selects(own[r.ownScanned] as PodGroup)) r.repelled = true;
-    for (; !r.repelled && r.anyScanned < any.length; r.anyScanned++) if (selects(any[r.anyScanned] as PodGroup)) r.repelled = true;
-    return r.repelled;
+    if (r === undefined) {
+      const candidates = this.antiGroups.candidatesOf(pod);
+      this.repulsion.set(key, (r = { candidates, scanned: candidates.map(() => 0), repelled: false }));
+    } else if (r.repelled) return true;
+    else this.antiGroups.catchUp();
+    const { candidates, scanned } = r;
+    let current: Snapshot | null = null;
+    for (let i = 0; i < candidates.length; i++) {
+      const list = candidates[i] as readonly PodGroup[];
+      for (let at = scanned[i] as number; at < list.length; at++) {
+        const g = list[at] as PodGroup;
+        current ??= snapshot();
+        const now = current;
+        if (g.rep.podAntiAffinity.some((t) => termSelects(t, g.rep, pod, now))) {
+          r.repelled = true;
+          return true;
+        }
+      }
+      scanned[i] = list.length;
+    }
+    return false;
   }
 
   /**

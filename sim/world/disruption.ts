@@ -4,7 +4,7 @@
  * budget allows nothing, and each pod's disruption opt-outs (annotations and labels that ask drains to leave it alone).
  */
 import { disruptionOptOutsOf, type DisruptionOptOut } from '../../src/model/kube/disruption-opt-out.js';
-import type { IntOrPercent, Pod, PodDisruptionBudget } from '../../src/model/types.js';
+import type { IntOrPercent, Labels, Pod, PodDisruptionBudget } from '../../src/model/types.js';
 import { selectorMatches } from '../../src/planner/selectors.js';
 import type { ApiStore } from './api-store.js';
 import { cmp, key, type EvictionAnswer, type SimPod } from './types.js';
@@ -25,8 +25,11 @@ export class DisruptionController {
   private readonly byNamespace = new Map<string, PodDisruptionBudget[]>();
   /** The pods in the store each budget's selector matches. */
   private readonly selected = new Map<PodDisruptionBudget, Set<SimPod>>();
-  /** pdbsOf's answer per pod spec object (labels and namespace never change), with the namespace it was made for. */
-  private readonly budgetsOf = new WeakMap<Pod, { readonly namespace: string; readonly pdbs: readonly PodDisruptionBudget[] }>();
+  /**
+   * pdbsOf's answer per labels object (never changed; the pods a controller creates share their template's), with the
+   * namespace it was made for: the answer reads nothing else of the pod.
+   */
+  private readonly budgetsOf = new WeakMap<Labels, { readonly namespace: string; readonly pdbs: readonly PodDisruptionBudget[] }>();
 
   /**
    * `replicas`: the controllers' scale by controller uid (read live); `deletePod`: the graceful deletion an allowed
@@ -85,12 +88,16 @@ export class DisruptionController {
     return { expected, healthy, desired, allowed: Math.max(0, healthy - desired) };
   }
 
-  /** The PDBs selecting a pod (worked out once per pod, kept for its later removal: labels and namespace never change). */
+  /**
+   * The PDBs selecting a pod (worked out once per labels object and namespace, kept for its later removal: labels and
+   * namespace never change).
+   */
   pdbsOf(pod: SimPod): readonly PodDisruptionBudget[] {
-    const kept = this.budgetsOf.get(pod.base);
+    const labels = pod.base.labels;
+    const kept = this.budgetsOf.get(labels);
     if (kept !== undefined && kept.namespace === pod.namespace) return kept.pdbs;
-    const pdbs = (this.byNamespace.get(pod.namespace) ?? []).filter((b) => b.selector !== null && selectorMatches(b.selector, pod.base.labels));
-    this.budgetsOf.set(pod.base, { namespace: pod.namespace, pdbs });
+    const pdbs = (this.byNamespace.get(pod.namespace) ?? []).filter((b) => b.selector !== null && selectorMatches(b.selector, labels));
+    this.budgetsOf.set(labels, { namespace: pod.namespace, pdbs });
     return pdbs;
   }
 

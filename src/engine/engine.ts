@@ -62,6 +62,14 @@ function holdsMovable(snap: SnapshotIndex, node: string): boolean {
   return snap.podsOn(node).some(isMovable);
 }
 
+/** A batch's node list (never changed once made) as a set, made once per list. */
+const nodeSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+function nodeSetOf(nodes: readonly string[]): ReadonlySet<string> {
+  let set = nodeSets.get(nodes);
+  if (set === undefined) nodeSets.set(nodes, (set = new Set(nodes)));
+  return set;
+}
+
 export class MigrationEngine {
   private state: MigrationState;
   /** The pieces of the text last saved (state-text.ts), to skip a save that would write the same text. */
@@ -98,7 +106,7 @@ export class MigrationEngine {
 
   private setNodePhase(name: string, phase: OldNodePhase): void {
     this.state.nodePhase[name] = phase;
-    noteChanged(this.state.nodePhase);
+    noteChanged(this.state.nodePhase, name);
   }
 
   /** Resumes from the state persisted in the cluster, or starts the given one. */
@@ -482,7 +490,7 @@ export class MigrationEngine {
         const attempts = (retry?.attempts ?? 0) + 1;
         const delay = Math.min(s.settings.evictionBackoffMaxSeconds, s.settings.evictionBackoffSeconds * 2 ** (attempts - 1));
         s.evictRetry[key] = { attempts, nextAt: now + delay, firstBlockedAt: retry?.firstBlockedAt ?? now };
-        noteChanged(s.evictRetry);
+        noteChanged(s.evictRetry, key);
         this.trace('pod.evict-blocked', `Pod ${key}`, { attempts, message: outcome.message });
       } else {
         this.noteEvicted(batch, pod, outcome.kind === 'evicted' ? 'pod.evicted' : 'pod.gone');
@@ -533,7 +541,7 @@ export class MigrationEngine {
     // A controller whose pods PodDisruptionBudgets refused is protected again at each pass until one leaves: its pods
     // already listed are not listed twice.
     const listed = this.baselineIndex(batch);
-    const inBatch = new Set(batch.nodes);
+    const inBatch = nodeSetOf(batch.nodes);
     for (const p of snap.podsOf(owner)) {
       if ((p.nodeName !== null && inBatch.has(p.nodeName)) || listed.uids.has(p.uid)) continue;
       batch.baseline.push(p.uid);
@@ -574,7 +582,7 @@ export class MigrationEngine {
     const s = this.state;
     if (s.evictRetry[key] !== undefined) {
       delete s.evictRetry[key];
-      noteChanged(s.evictRetry);
+      noteChanged(s.evictRetry, key);
     }
     const index = this.evictedIndex(batch);
     if (!index.pods.has(key)) {
@@ -585,7 +593,7 @@ export class MigrationEngine {
     }
     if (ownerUid !== null) {
       s.lastEvictedAt[ownerUid] = Math.max(s.lastEvictedAt[ownerUid] ?? at, at);
-      noteChanged(s.lastEvictedAt);
+      noteChanged(s.lastEvictedAt, ownerUid);
     }
   }
 

@@ -79,8 +79,35 @@ interface RecordText {
 }
 const recordText = new WeakMap<object, RecordText>();
 
-/** Records whose every change is told (noteChanged), with their count of changes. */
-const told = new WeakMap<object, { changes: number }>();
+/**
+ * A told record's text in blocks of entries, in the record's key order: a change told with its key (noteChanged) marks its
+ * block to be written again, and a save writes that block only and joins the blocks' texts (not every entry of a record
+ * with an entry per old node or per workload, at every save after any change).
+ */
+interface Block {
+  /** The block's keys, in the record's order. */
+  readonly keys: string[];
+  /** The entries' text (`"key":value` joined with commas), or null when one changed since. */
+  text: string | null;
+}
+interface Blocks {
+  readonly list: Block[];
+  readonly blockOf: Map<string, Block>;
+}
+
+/** Entries per block. */
+const BLOCK = 64;
+
+/**
+ * Records whose every change is told (noteChanged), with their count of changes and their blocks (null: made from the record
+ * at the next save); `whole`: the record's text is always made whole (an entry JSON.stringify leaves out or orders apart).
+ */
+interface Told {
+  changes: number;
+  blocks: Blocks | null;
+  whole: boolean;
+}
+const told = new WeakMap<object, Told>();
 
 /**
  * The caller tells every later change of this record (an entry set, replaced or deleted) with noteChanged: its kept text is
@@ -88,14 +115,96 @@ const told = new WeakMap<object, { changes: number }>();
  * workload, at every save). A record nobody tells of is compared entry by entry.
  */
 export function tellChanges(record: object): void {
-  told.set(record, { changes: 0 });
+  told.set(record, { changes: 0, blocks: null, whole: false });
   recordText.delete(record);
 }
 
-/** A record given to tellChanges changed. */
-export function noteChanged(record: object): void {
+/**
+ * A record given to tellChanges changed: told right after each change, with the key set, replaced or deleted (without a key,
+ * the record's text is made whole again at the next save).
+ */
+export function noteChanged(record: object, key?: string): void {
   const t = told.get(record);
-  if (t !== undefined) t.changes += 1;
+  if (t === undefined) return;
+  t.changes += 1;
+  const b = t.blocks;
+  if (b === null) return;
+  if (key === undefined || isIndex(key)) {
+    t.blocks = null;
+    return;
+  }
+  const block = b.blockOf.get(key);
+  const present = Object.hasOwn(record, key);
+  if (block !== undefined) {
+    block.text = null;
+    if (present) return;
+    // Deleted: the other entries keep their order.
+    block.keys.splice(block.keys.indexOf(key), 1);
+    b.blockOf.delete(key);
+    if (block.keys.length === 0) b.list.splice(b.list.indexOf(block), 1);
+  } else if (present) {
+    // A new key (not an array index) comes after every other key.
+    let last = b.list[b.list.length - 1];
+    if (last === undefined || last.keys.length >= BLOCK) b.list.push((last = { keys: [], text: null }));
+    last.keys.push(key);
+    last.text = null;
+    b.blockOf.set(key, last);
+  }
+}
+
+/** Whether a key is an array index (JSON.stringify writes those first, in numeric order, whatever their insertion order). */
+function isIndex(key: string): boolean {
+  return /^(0|[1-9][0-9]*)$/.test(key) && Number(key) < 4294967295;
+}
+
+/** A told record's blocks, made from its keys; null when one is an array index. */
+function blocksOf(v: Record<string, unknown>): Blocks | null {
+  const keys = Object.keys(v);
+  if (keys.some(isIndex)) return null;
+  const list: Block[] = [];
+  const blockOf = new Map<string, Block>();
+  for (let i = 0; i < keys.length; i += BLOCK) {
+    const block: Block = { keys: keys.slice(i, i + BLOCK), text: null };
+    list.push(block);
+    for (const k of block.keys) blockOf.set(k, block);
+  }
+  return { list, blockOf };
+}
+
+/** A block's entries as JSON.stringify writes them in the record; null when one has a value it leaves out (undefined). */
+function blockText(v: Record<string, unknown>, keys: readonly string[]): string | null {
+  const texts: string[] = [];
+  for (const k of keys) {
+    const value = JSON.stringify(v[k]) as string | undefined;
+    if (value === undefined) return null;
+    texts.push(`${JSON.stringify(k)}:${value}`);
+  }
+  return texts.join(',');
+}
+
+/** `JSON.stringify(v)` for a told record: its changed blocks written again, the others' texts kept. */
+function toldText(v: Record<string, unknown>, t: Told): string {
+  if (t.whole) return JSON.stringify(v);
+  t.blocks ??= blocksOf(v);
+  const b = t.blocks;
+  if (b === null) {
+    t.whole = true;
+    return JSON.stringify(v);
+  }
+  let text = '{';
+  for (let i = 0; i < b.list.length; i++) {
+    const block = b.list[i] as Block;
+    if (block.text === null) {
+      block.text = blockText(v, block.keys);
+      if (block.text === null) {
+        t.blocks = null;
+        t.whole = true;
+        return JSON.stringify(v);
+      }
+    }
+    text += i === 0 ? block.text : `,${block.text}`;
+  }
+  return `${text}}`;
 }
 
 function flat(v: unknown): readonly (readonly [string, unknown])[] | null | undefined {
@@ -138,7 +247,7 @@ function keptRecordText(v: Record<string, unknown>): string | null {
   const t = told.get(v);
   if (t !== undefined) {
     if (kept !== undefined && kept.changes === t.changes) return kept.text;
-    const text = JSON.stringify(v);
+    const text = toldText(v, t);
     recordText.set(v, { entries: [], changes: t.changes, text });
     return text;
   }

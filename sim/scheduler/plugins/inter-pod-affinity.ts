@@ -75,9 +75,14 @@ class PairCounts {
   }
 }
 
-/** The groups of placed pods a term owned by `owner` selects (its namespaces, its label selector). */
-function selectedGroups(term: PodAffinityTerm, owner: SchedPod, snapshot: Snapshot): PodGroup[] {
+/**
+ * The groups of placed pods a term owned by `owner` selects (its namespaces, its label selector), namespace by namespace in
+ * the index's order. A term without a namespaceSelector that reaches one namespace (its owner's, or the one it names) reads
+ * that namespace's groups only, not every namespace's name.
+ */
+function selectedGroups(term: PodAffinityTerm, owner: SchedPod, snapshot: Snapshot): readonly PodGroup[] {
   const index = placedIndex(snapshot);
+  if (term.namespaceSelector === null && term.namespaces.length <= 1) return index.selected(term.namespaces[0] ?? owner.namespace, term.labelSelector);
   const out: PodGroup[] = [];
   for (const ns of index.byNamespace.keys()) {
     if (termNamespaceMatches(term, owner.namespace, ns, snapshot)) out.push(...index.selected(ns, term.labelSelector));

@@ -158,6 +158,19 @@ function counted(nodes: readonly Node[], valueOf: (node: Node) => string | undef
   return { nodes, eligible: { byNode, domains: [...domainNodes.keys()] }, domainNodes };
 }
 
+/** Whether each node list (a node-set version's, never changed) is in strict name order: checked once per list. */
+const inNameOrder = new WeakMap<readonly Node[], boolean>();
+
+function strictlyByName(list: readonly Node[]): boolean {
+  let sorted = inNameOrder.get(list);
+  if (sorted === undefined) {
+    sorted = true;
+    for (let at = 1; at < list.length && sorted; at++) sorted = (list[at - 1] as Node).name < (list[at] as Node).name;
+    inNameOrder.set(list, sorted);
+  }
+  return sorted;
+}
+
 /**
  * `before` brought to `nodes`: walks both name-ordered lists together and looks again at the nodes not the same object in
  * both. Null when a list is not in strict name order (then the caller counts afresh).
@@ -165,6 +178,7 @@ function counted(nodes: readonly Node[], valueOf: (node: Node) => string | undef
 function updated(before: KeptEligible, nodes: readonly Node[], valueOf: (node: Node) => string | undefined): KeptEligible | null {
   if (before.nodes === nodes) return before;
   const old = before.nodes;
+  if (!strictlyByName(old) || !strictlyByName(nodes)) return null;
   let byNode: Map<string, string> | null = null;
   let domainNodes: Map<string, number> | null = null;
   let domainsChanged = false;
@@ -191,14 +205,11 @@ function updated(before: KeptEligible, nodes: readonly Node[], valueOf: (node: N
     if (had === 0) domainsChanged = true;
     domainNodes.set(value, had + 1);
   };
-  const sorted = (list: readonly Node[], at: number): boolean => at === 0 || (list[at - 1] as Node).name < (list[at] as Node).name;
   let i = 0;
   let j = 0;
   while (i < old.length || j < nodes.length) {
     const a = old[i];
     const b = nodes[j];
-    if (a !== undefined && !sorted(old, i)) return null;
-    if (b !== undefined && !sorted(nodes, j)) return null;
     if (a !== undefined && a === b) {
       i++;
       j++;

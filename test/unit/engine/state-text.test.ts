@@ -116,4 +116,29 @@ describe('stateText', () => {
     s.evictRetry['ns/a'] = { attempts: 1, nextAt: 5, firstBlockedAt: 0 };
     expect(stateText(s)).toBe(JSON.stringify(s));
   });
+  it('writes a told record again from blocks: entries set, replaced or deleted with their key told, index keys, no key told', () => {
+    const change = fc.record({
+      key: fc.oneof(fc.constantFrom('a', 'b', 'ns/c', '7', '01', '__proto__x'), fc.string({ maxLength: 3 }), fc.nat(300).map((n) => `k${n}`)),
+      value: fc.option(fc.oneof(fc.nat(), fc.string({ maxLength: 4 }), fc.record({ attempts: fc.nat(), nextAt: fc.double({ noDefaultInfinity: true }) })), { nil: undefined }),
+      tellKey: fc.boolean(),
+      save: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.nat(200), fc.array(change, { maxLength: 400 }), (start, changes) => {
+        const s = initialState('m-5', plan(2), 0);
+        const r = s.evictRetry as unknown as Record<string, unknown>;
+        for (let i = 0; i < start; i++) r[`s${i}`] = i;
+        tellChanges(r);
+        expect(stateText(s)).toBe(JSON.stringify(s));
+        for (const c of changes) {
+          if (c.value === undefined) delete r[c.key];
+          else r[c.key] = c.value;
+          noteChanged(r, c.tellKey ? c.key : undefined);
+          if (c.save) expect(stateText(s)).toBe(JSON.stringify(s));
+        }
+        expect(stateText(s)).toBe(JSON.stringify(s));
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
