@@ -3,7 +3,7 @@
  * filed by the namespaces and the labels their terms can select, so that the groups which may repel a pod are found
  * without testing every group against it.
  *
- * A term is filed under the namespaces it reaches (anti-affinity-namespaces.ts: its namespaces, its own pod's when it names
+ * A term is filed under the namespaces it reaches (namespaceSlots: its namespaces, its own pod's when it names
  * none, any namespace with a namespaceSelector) and under one label its selector requires of every pod it selects: the first
  * of its matchLabels (key=value), else the values of its first In expression (key=value for each), else its first Exists
  * expression (key present), else none (any labels). A term with a null selector, or an In expression without values,
