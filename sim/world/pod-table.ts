@@ -12,6 +12,7 @@ import { cmp, type SimPod } from './types.js';
 
 const HOSTNAME = 'kubernetes.io/hostname';
 const EMPTY: ReadonlySet<SimPod> = new Set();
+const NO_PODS: readonly SimPod[] = [];
 
 const labelKey = (namespace: string, name: string, value: string): string => `${namespace}\u0000${name}\u0000${value}`;
 
@@ -41,6 +42,8 @@ export interface PodTableListener {
 export class PodTable extends Map<string, SimPod> {
   private readonly onNode = new Map<string, Set<SimPod>>();
   private readonly nodeVersions = new Map<string, number>();
+  /** podsOn's answer per node, dropped whenever the node's pods change. */
+  private readonly sortedOn = new Map<string, readonly SimPod[]>();
   private readonly byNamespace = new Map<string, Set<SimPod>>();
   private readonly byLabel = new Map<string, Set<SimPod>>();
   private readonly wideAnti = new Set<SimPod>();
@@ -92,11 +95,18 @@ export class PodTable extends Map<string, SimPod> {
     for (const l of this.listeners) l.bound?.(pod);
   }
 
-  /** The pods bound to a node (any phase, terminating ones included), in namespace/name order. */
-  podsOn(node: string): SimPod[] {
+  /**
+   * The pods bound to a node (any phase, terminating ones included), in namespace/name order: the list is kept until a pod
+   * is bound to the node or one bound there is removed (the autoscaler's view reads the same nodes at every pass).
+   */
+  podsOn(node: string): readonly SimPod[] {
+    const kept = this.sortedOn.get(node);
+    if (kept !== undefined) return kept;
     const set = this.onNode.get(node);
-    if (set === undefined) return [];
-    return [...set].sort((a, b) => cmp(a.key, b.key));
+    if (set === undefined) return NO_PODS;
+    const sorted = [...set].sort((a, b) => cmp(a.key, b.key));
+    this.sortedOn.set(node, sorted);
+    return sorted;
   }
 
   /** Changes whenever a pod is bound to the node or one bound there is removed. */
@@ -156,12 +166,14 @@ export class PodTable extends Map<string, SimPod> {
   private index(pod: SimPod, node: string): void {
     addTo(this.onNode, node, pod);
     this.nodeVersions.set(node, (this.nodeVersions.get(node) ?? 0) + 1);
+    this.sortedOn.delete(node);
   }
 
   private forget(pod: SimPod): void {
     if (pod.nodeName !== null) {
       removeFrom(this.onNode, pod.nodeName, pod);
       this.nodeVersions.set(pod.nodeName, (this.nodeVersions.get(pod.nodeName) ?? 0) + 1);
+      this.sortedOn.delete(pod.nodeName);
     }
     if (this.byUid.get(pod.uid) === pod) this.byUid.delete(pod.uid);
     removeFrom(this.byNamespace, pod.namespace, pod);
