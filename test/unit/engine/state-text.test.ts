@@ -1,7 +1,7 @@
 /** stateText is JSON.stringify of the state, byte for byte, whatever the batches went through (their texts are kept while unchanged). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { initialState, type BatchPhase, type EnginePlan } from '../../../src/engine/state.js';
+import { initialState, type BatchPhase, type EnginePlan, type MigrationState } from '../../../src/engine/state.js';
 import { noteChanged, sameParts, stateParts, stateText, tellChanges } from '../../../src/engine/state-text.js';
 import { DEFAULT_PARAMS } from '../../../src/model/params.js';
 
@@ -126,17 +126,7 @@ describe('stateText', () => {
     fc.assert(
       fc.property(fc.nat(200), fc.array(change, { maxLength: 400 }), (start, changes) => {
         const s = initialState('m-5', plan(2), 0);
-        const r = s.evictRetry as unknown as Record<string, unknown>;
-        for (let i = 0; i < start; i++) r[`s${i}`] = i;
-        tellChanges(r);
-        expect(stateText(s)).toBe(JSON.stringify(s));
-        for (const c of changes) {
-          if (c.value === undefined) delete r[c.key];
-          else r[c.key] = c.value;
-          noteChanged(r, c.tellKey ? c.key : undefined);
-          if (c.save) expect(stateText(s)).toBe(JSON.stringify(s));
-        }
-        expect(stateText(s)).toBe(JSON.stringify(s));
+        replayTold(s, s.evictRetry, start, changes.map((c) => ({ ...c, told: c.tellKey ? c.key : undefined })));
       }),
       { numRuns: 300 },
     );
@@ -148,19 +138,32 @@ describe('stateText', () => {
     fc.assert(
       fc.property(fc.nat(300), fc.array(change, { maxLength: 500 }), (start, changes) => {
         const s = initialState('m-6', plan(2), 0);
-        const r = s.lastEvictedAt as unknown as Record<string, unknown>;
-        for (let i = 0; i < start; i++) r[`s${i}`] = i;
-        tellChanges(r);
-        expect(stateText(s)).toBe(JSON.stringify(s));
-        for (const c of changes) {
-          if (c.value === undefined) delete r[c.key];
-          else r[c.key] = c.value;
-          noteChanged(r, c.key);
-          if (c.save) expect(stateText(s)).toBe(JSON.stringify(s));
-        }
-        expect(stateText(s)).toBe(JSON.stringify(s));
+        replayTold(s, s.lastEvictedAt, start, changes.map((c) => ({ ...c, told: c.key })));
       }),
       { numRuns: 200 },
     );
   });
 });
+
+/**
+ * Fills a record of the state with `start` entries, tells its changes, then sets (or deletes, for an undefined value) each
+ * change's key and tells it with `told`: the state's text equals JSON.stringify at the start, at each `save` and at the end.
+ */
+function replayTold(
+  s: MigrationState,
+  record: object,
+  start: number,
+  changes: readonly { readonly key: string; readonly value: unknown; readonly told: string | undefined; readonly save: boolean }[],
+): void {
+  const r = record as Record<string, unknown>;
+  for (let i = 0; i < start; i++) r[`s${i}`] = i;
+  tellChanges(r);
+  expect(stateText(s)).toBe(JSON.stringify(s));
+  for (const c of changes) {
+    if (c.value === undefined) delete r[c.key];
+    else r[c.key] = c.value;
+    noteChanged(r, c.told);
+    if (c.save) expect(stateText(s)).toBe(JSON.stringify(s));
+  }
+  expect(stateText(s)).toBe(JSON.stringify(s));
+}
