@@ -163,17 +163,21 @@ export class PodTable extends Map<string, SimPod> {
     return keys;
   }
 
-  private index(pod: SimPod, node: string): void {
-    addTo(this.onNode, node, pod);
+  /** A pod was bound to the node or one bound there removed: its version moves and its kept order goes. */
+  private nodePodsChanged(node: string): void {
     this.nodeVersions.set(node, (this.nodeVersions.get(node) ?? 0) + 1);
     this.sortedOn.delete(node);
+  }
+
+  private index(pod: SimPod, node: string): void {
+    addTo(this.onNode, node, pod);
+    this.nodePodsChanged(node);
   }
 
   private forget(pod: SimPod): void {
     if (pod.nodeName !== null) {
       removeFrom(this.onNode, pod.nodeName, pod);
-      this.nodeVersions.set(pod.nodeName, (this.nodeVersions.get(pod.nodeName) ?? 0) + 1);
-      this.sortedOn.delete(pod.nodeName);
+      this.nodePodsChanged(pod.nodeName);
     }
     if (this.byUid.get(pod.uid) === pod) this.byUid.delete(pod.uid);
     removeFrom(this.byNamespace, pod.namespace, pod);
