@@ -4,9 +4,10 @@
  * in seed order, so the report is the same for any number of workers. This process only hands out indexes and collects the
  * records. The children are processes, not threads, because a process can be given the V8 flags a run is fastest with
  * (WORKER_NODE_FLAGS), which a worker thread cannot. They load the compiled worker.js beside this module: this runs from
- * dist/, not from the TypeScript sources (tests use the single-threaded chaosRange).
+ * dist/, not from the TypeScript sources (tests use the single-threaded chaosRange; forkable() says which).
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ChaosProfile } from './draw.js';
 import type { ChaosCoreOptions, RunRecord } from './run.js';
@@ -34,8 +35,25 @@ export interface FromWorker {
  * One thread: V8 compiles optimised code and collects garbage on the process's own thread, not on helper threads. A worker
  * keeps compiling for its first few hundred runs (every seed's world reaches code the earlier ones did not), and on a
  * machine where every core runs a worker the helpers only take turns with them.
+ *
+ * Less inlining (at most 150 bytes of bytecode inlined into one optimised function, V8's default 920): a worker's first
+ * hundred runs spent about half their CPU in the optimising compiler (`--trace-opt`: 4.5 s of 9.5 s, 2.0 s of it
+ * compiling again functions that deoptimised when a new world's objects had other shapes), mostly on the large functions
+ * of the engine, the world and the planner with all they inline; with the limit 2.9 s, and a run once warm costs the same.
+ * Measured: 1,000 runs on 2 workers 25.5-25.7 s against 27.6-28.1 s (two runs each, alternating).
  */
-export const WORKER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64', '--single-threaded'];
+export const WORKER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64', '--single-threaded', '--max-inlined-bytecode-size-cumulative=150'];
+
+/** The compiled worker a child process runs (worker.js beside this module). */
+const workerScript = (): string => fileURLToPath(new URL('./worker.js', import.meta.url));
+
+/**
+ * Can this process start chaos workers? Only when it runs from the compiled code (the worker is a .js file beside this
+ * module); from the TypeScript sources (tests) sweeps run in this process (chaosRange).
+ */
+export function forkable(): boolean {
+  return existsSync(workerScript());
+}
 
 /**
  * The node flags of a worker: this process's own, but those that must not run once per worker - code given on the command
@@ -70,7 +88,7 @@ export async function chaosParallel(
   const records: (RunRecord | undefined)[] = new Array<RunRecord | undefined>(runs).fill(undefined);
   let done = 0;
   let next = 0;
-  const script = fileURLToPath(new URL('./worker.js', import.meta.url));
+  const script = workerScript();
   const started: ChildProcess[] = [];
   const one = (): Promise<void> =>
     new Promise<void>((resolve, reject) => {
