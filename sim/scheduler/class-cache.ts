@@ -196,6 +196,7 @@ export class ClassCache {
         raws[slot] = v;
         return v;
       },
+      nodeLocal: (n) => nodeLocalVerdict(entry.pod, n, snapshot),
       index(all): FeasibleIndex | null {
         return useIndex(index.feasible.length, all) ? index : null;
       },

@@ -36,7 +36,7 @@ interface Entry {
    * never changed, and read only for a node an event touched (a change of the results goes to `since`).
    */
   readonly cycleNames: readonly string[];
-  readonly cycleResults: readonly FilterResult[];
+  readonly cycleResultAt: (at: number) => FilterResult;
   /** The results worked out since the cycle, by node name (null: the node is gone); they override the cycle's. */
   readonly since: Map<string, FilterResult | null>;
   /** Nodes an event touched since their result was worked out. */
@@ -139,7 +139,7 @@ export class FailureMemo implements CacheListener {
       snapshot,
       preFilter: result.preFilter,
       cycleNames: failed.names,
-      cycleResults: failed.results,
+      cycleResultAt: failed.resultAt,
       since: new Map(),
       dirty: new Set(),
       nodes: failed.names.length,
@@ -238,7 +238,7 @@ export class FailureMemo implements CacheListener {
     if (later !== undefined) return later ?? undefined;
     const names = e.cycleNames;
     const at = firstAtLeast(names.length, (i) => names[i] as string, node);
-    return names[at] === node ? e.cycleResults[at] : undefined;
+    return names[at] === node ? e.cycleResultAt(at) : undefined;
   }
 
   private put(e: Entry, node: string, r: FilterResult): void {

@@ -51,6 +51,11 @@ export interface NodeLocalAnswers {
    */
   readonly second?: ((n: NodeState) => FilterResult) | null;
   /**
+   * The node-local filters' verdict on `n`, worked out anew and kept nowhere (what `verdict` gives a node failing them):
+   * for a failed cycle's results read after the cycle, when `verdict` may keep another node's verdict in that slot.
+   */
+  readonly nodeLocal?: (n: NodeState) => FilterResult;
+  /**
    * The class cache answers this pod's failures by itself (its verdicts read no other node's pods: `second`, if any, holds
    * the volume filters only), so a cycle finding no node need not be remembered elsewhere.
    */
@@ -171,7 +176,11 @@ function nodeNames(snapshot: Snapshot): readonly string[] {
 export interface FailedNodes {
   /** Shared with other cycles over the same nodes: not to be changed. */
   readonly names: readonly string[];
-  readonly results: readonly FilterResult[];
+  /**
+   * The result of the node at position `at` of `names`, as the cycle had it (the same whenever asked). Worked out when
+   * asked, not for every node at once: the failure memo reads it only for the nodes an event touched since.
+   */
+  readonly resultAt: (at: number) => FilterResult;
   /** Reason -> how many nodes fail with it (a map of the caller's own). */
   readonly reasons: Map<string, number>;
 }
@@ -363,9 +372,8 @@ function walkNodes(pod: SchedPod, snapshot: Snapshot, start: number, toFind: num
     failures: () => {
       if (failedResults.length !== all) return null;
       // The walk began at `start`: the node at position `at` was the (at - start)th evaluated, wrapping around.
-      const results: FilterResult[] = new Array<FilterResult>(all);
-      for (let i = 0; i < all; i++) results[start + i < all ? start + i : start + i - all] = failedResults[i] as FilterResult;
-      return { names: nodeNames(snapshot), results, reasons: new Map(counts()) };
+      const resultAt = (at: number): FilterResult => failedResults[at >= start ? at - start : at + all - start] as FilterResult;
+      return { names: nodeNames(snapshot), resultAt, reasons: new Map(counts()) };
     },
     indexed: false,
   };
@@ -459,7 +467,23 @@ function walkIndex(index: FeasibleIndex, snapshot: Snapshot, start: number, toFi
     },
     failures: () => {
       if (feasible.length > 0) return null;
-      return { names: nodeNames(snapshot), results: byPosition(), reasons: new Map(counts()) };
+      const nodeLocal = local.nodeLocal;
+      if (nodeLocal === undefined) {
+        const results = byPosition();
+        return { names: nodeNames(snapshot), resultAt: (at) => results[at] as FilterResult, reasons: new Map(counts()) };
+      }
+      // The nodes the walk visited failed `second`, with the results it got; every other node failed a node-local filter
+      // on the node as it is now (worked out again when asked: the same filters on the same node state). The snapshot's
+      // list changes with the cache: its states are kept as they are now (a copy of the list, not a verdict per node).
+      const states = nodes.slice();
+      const later = new Map<number, FilterResult>();
+      for (let i = 0; i < failedLater.length; i++) later.set(failedLaterAt[i] as number, failedLater[i] as FilterResult);
+      const resultAt = (at: number): FilterResult => {
+        let r = later.get(at);
+        if (r === undefined) later.set(at, (r = nodeLocal(states[at] as NodeState)));
+        return r;
+      };
+      return { names: nodeNames(snapshot), resultAt, reasons: new Map(counts()) };
     },
     indexed: second === null,
   };
@@ -479,7 +503,7 @@ export function schedule(pod: SchedPod, snapshot: Snapshot, prng: Prng, sampling
     const failures = (): FailedNodes => {
       const reasons = new Map<string, number>();
       for (const reason of rejected.reasons) reasons.set(reason, (reasons.get(reason) ?? 0) + all);
-      return { names: nodes.map((n) => n.node.name), results: nodes.map(() => rejected), reasons };
+      return { names: nodes.map((n) => n.node.name), resultAt: () => rejected, reasons };
     };
     return unschedulableResult(all, rejected.code === 'Unschedulable' ? all : 0, rejected, () => '', diagnose, failures);
   }

@@ -37,7 +37,7 @@ function outcome(r: { kind: string; node?: string; message?: string; victims?: r
 }
 
 /**
- * A failed cycle's per-node results as the failure memo keeps them (everyNodeFailed: names and results by position, counts
+ * A failed cycle's per-node results as the failure memo keeps them (everyNodeFailed: names and each position's result, counts
  * by reason) and its diagnosis are the oracle's diagnosis, node for node, when every node was evaluated.
  */
 function expectFailuresAsDiagnosis(cycle: ScheduleResult & { kind: 'unschedulable' }, snapshot: Snapshot, oracleDiagnosis: ReadonlyMap<string, unknown>): void {
@@ -51,7 +51,7 @@ function expectFailuresAsDiagnosis(cycle: ScheduleResult & { kind: 'unschedulabl
   expect(failed).not.toBeNull();
   if (failed === null) return;
   expect(failed.names).toEqual(snapshot.nodes.map((n) => n.node.name));
-  expect(failed.results).toEqual(failed.names.map((name) => diagnosis.get(name)));
+  expect(failed.names.map((_, at) => failed.resultAt(at))).toEqual(failed.names.map((name) => diagnosis.get(name)));
   const reasons = new Map<string, number>();
   for (const r of diagnosis.values()) if (r.code !== 'Success') for (const reason of r.reasons) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
   expect(new Map([...failed.reasons].sort())).toEqual(new Map([...reasons].sort()));
