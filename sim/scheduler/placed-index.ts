@@ -20,8 +20,20 @@ export interface PodGroup {
 }
 
 interface Selection {
+  /**
+   * The groups the selection looks through, in the order they appeared: the namespace's, or those carrying one label the
+   * selector requires (a list that only grows, in the same order).
+   */
+  readonly source: readonly PodGroup[];
   scanned: number;
   readonly groups: PodGroup[];
+}
+
+/** The label (key and value) every pod a selector selects must carry, if it names one: its first matchLabels entry, else its first In of one value. */
+function requiredLabel(selector: LabelSelector): readonly [string, string] | null {
+  for (const k in selector.matchLabels) return [k, selector.matchLabels[k] as string];
+  for (const r of selector.matchExpressions) if (r.operator === 'In' && r.values.length === 1) return [r.key, r.values[0] as string];
+  return null;
 }
 
 const groupKeys = new WeakMap<SchedPod, string>();
@@ -72,6 +84,12 @@ export class PlacedIndex {
   readonly withRequiredAntiAffinity: PodGroup[] = [];
   /** Groups whose pods carry terms that score an incoming pod. */
   readonly withScoringTerms: PodGroup[] = [];
+  /**
+   * Groups per namespace and label (namespace \0 key \0 value), in the order they appeared: a selector that requires a
+   * label looks through these, not every group of the namespace (where each pod of a StatefulSet, with its own pod-name
+   * label, is a group of its own).
+   */
+  private readonly byLabel = new Map<string, PodGroup[]>();
   private readonly priorities = new Map<number, number>();
   private readonly selections = new Map<string, Selection>();
 
@@ -90,6 +108,12 @@ export class PlacedIndex {
         this.byNamespace.set(pod.namespace, list);
       }
       list.push(g);
+      for (const key in pod.labels) {
+        const lk = `${pod.namespace}\u0000${key}\u0000${pod.labels[key] as string}`;
+        let withLabel = this.byLabel.get(lk);
+        if (withLabel === undefined) this.byLabel.set(lk, (withLabel = []));
+        withLabel.push(g);
+      }
       if (pod.podAntiAffinity.length > 0) this.withRequiredAntiAffinity.push(g);
       if (hasScoringTerms(pod)) this.withScoringTerms.push(g);
     }
@@ -122,11 +146,20 @@ export class PlacedIndex {
     const k = `${namespace}\u0000${selectorKey(selector)}`;
     let s = this.selections.get(k);
     if (s === undefined) {
-      s = { scanned: 0, groups: [] };
+      const label = requiredLabel(selector);
+      let source: PodGroup[] = all;
+      if (label !== null) {
+        const lk = `${namespace}\u0000${label[0]}\u0000${label[1]}`;
+        const known = this.byLabel.get(lk);
+        if (known === undefined) this.byLabel.set(lk, (source = []));
+        else source = known;
+      }
+      s = { source, scanned: 0, groups: [] };
       this.selections.set(k, s);
     }
-    for (; s.scanned < all.length; s.scanned++) {
-      const g = all[s.scanned] as PodGroup;
+    const source = s.source;
+    for (; s.scanned < source.length; s.scanned++) {
+      const g = source[s.scanned] as PodGroup;
       if (selectorMatches(selector, g.rep.labels)) s.groups.push(g);
     }
     return s.groups;
