@@ -1,7 +1,8 @@
 /**
  * `npm run bench:sim`: the rehearsal at scale. For each cluster size (old nodes at 30 pods a node, the large planner
- * benchmark's generated cluster and VNGs from bench/big.ts, default parameters, no faults, seed 1) one child process
- * generates the cluster, plans it and simulates the migration, and reports: plan time, simulate wall time, virtual duration,
+ * benchmark's generated cluster and VNGs from bench/big.ts, default parameters, no faults, seed 1) one child process (with
+ * the node flags `vngshift simulate` runs with, SIMULATE_NODE_FLAGS) generates the cluster, plans it and simulates the
+ * migration, and reports: plan time, simulate wall time, virtual duration,
  * trace events, events per second, pods moved, new instances, the outcome and its own peak RSS. The curve shows how the
  * cost grows with the pods moved (microseconds of wall time per pod moved should stay flat).
  *
@@ -15,6 +16,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../src/catalog/catalog.js';
+import { SIMULATE_NODE_FLAGS } from '../src/cli/relaunch.js';
 import { generateClusterObjects } from '../src/gen/cluster.js';
 import { Prng } from '../src/gen/prng.js';
 import { parseClusterObjects } from '../src/model/kube/index.js';
@@ -162,7 +164,9 @@ async function main(): Promise<void> {
     rmSync(out, { force: true });
     const profDir = join(work, `profile-${n}`);
     if (o.profile) rmSync(profDir, { recursive: true, force: true });
-    const r = await runChild(['child', String(n), String(o.podsPerNode), out], o.profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [], o.timeoutS * 1000);
+    // The child runs with the node flags `vngshift simulate` runs with (src/cli/relaunch.ts).
+    const flags = [...SIMULATE_NODE_FLAGS, ...(o.profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])];
+    const r = await runChild(['child', String(n), String(o.podsPerNode), out], flags, o.timeoutS * 1000);
     if (r.code !== 0 || r.timedOut) {
       const error = r.timedOut ? `timed out after ${o.timeoutS} s` : `exit ${String(r.code)}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`;
       if (!r.timedOut) crashed = true;

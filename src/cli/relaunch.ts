@@ -1,0 +1,60 @@
+/**
+ * Node flags a command runs fastest with, which only a new process can take: V8 sizes its heap when the process starts
+ * (v8.setFlagsFromString of a heap size later changes nothing). bin/vngshift.js asks relaunchFlags() before it loads the
+ * commands; when it answers, the command runs again in a child process of the same node with those flags, and the first
+ * process only waits for it and passes signals on.
+ *
+ * `simulate`: a young generation of 192 MB (64 MB semi-spaces, V8's default 16 MB). A rehearsal of thousands of nodes keeps
+ * what it allocates for a while (pods, their views, queue entries): with the default size most of it outlived two
+ * scavenges and was copied into the old generation, and the scavenges grew with the cluster (30 s of the 116 s profile of
+ * 5,000 nodes were the collector). Measured with `node [--max-semi-space-size=64] dist-bench/bench/sim.js child 5000 30`:
+ * 92.8 s without, 78.2 s with (128 MB: 77.5 s), peak RSS 3.54 and 3.44 GB; at 500 nodes within the noise (three runs
+ * each, alternating). `plan` and the live commands are not relaunched: measured no better (plan), or signals and ports
+ * would have to pass through one more process (run).
+ */
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+
+/** The node flags `vngshift simulate` runs with (bench/sim.ts runs its rehearsals with the same). */
+export const SIMULATE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
+
+/** Set in the child's environment: a relaunched process never relaunches again. */
+export const RELAUNCHED_ENV = 'VNGSHIFT_RELAUNCHED';
+
+/** Flags that must not run twice (a debugger's port, code given on the command line): with them the command runs in place. */
+const IN_PLACE = /^(--inspect|--debug|-e$|--eval|-p$|--print)/;
+
+/**
+ * The node arguments to run the command again with, or null to run it in this process: the command is `simulate`, this
+ * process is not the relaunched one, and neither its own flags nor NODE_OPTIONS set the semi-space size already.
+ */
+export function relaunchFlags(argv: readonly string[], execArgv: readonly string[], env: Readonly<Record<string, string | undefined>>): string[] | null {
+  if (argv[0] !== 'simulate' || env[RELAUNCHED_ENV] === '1') return null;
+  if (execArgv.some((a) => IN_PLACE.test(a))) return null;
+  const set = (a: string): boolean => a.startsWith('--max-semi-space-size');
+  if (execArgv.some(set) || (env['NODE_OPTIONS'] ?? '').split(/\s+/).some(set)) return null;
+  return [...execArgv, ...SIMULATE_NODE_FLAGS];
+}
+
+/**
+ * Runs `script` with `argv` in a child process of this node with `flags` (stdin, stdout and stderr its own), passing on the
+ * signals that stop a command; resolves with its exit code (128 + the signal's number when a signal ended it).
+ */
+export function relaunch(flags: readonly string[], script: string, argv: readonly string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...flags, script, ...argv], { stdio: 'inherit', env: { ...process.env, [RELAUNCHED_ENV]: '1' } });
+    const forwarded = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+    const pass = (signal: NodeJS.Signals): void => {
+      child.kill(signal);
+    };
+    for (const s of forwarded) process.on(s, pass);
+    child.once('error', (e) => {
+      for (const s of forwarded) process.off(s, pass);
+      reject(e);
+    });
+    child.once('exit', (code, signal) => {
+      for (const s of forwarded) process.off(s, pass);
+      resolve(code ?? 128 + (signal === null ? 0 : (constants.signals[signal] ?? 0)));
+    });
+  });
+}

@@ -1,0 +1,67 @@
+/**
+ * `vngshift simulate` runs again in a child process with the node flags it is fastest with (src/cli/relaunch.ts): which
+ * invocations relaunch, and, through bin/vngshift.js (test/global-setup.ts builds dist/), that the child has the flags,
+ * the output and the exit code reach the caller, and no process relaunches twice.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RELAUNCHED_ENV, relaunchFlags, SIMULATE_NODE_FLAGS } from '../../../src/cli/relaunch.js';
+
+describe('relaunchFlags', () => {
+  it('relaunches simulate with its flags after the node flags of this process', () => {
+    expect(relaunchFlags(['simulate', '--cluster', 'c.yaml'], [], {})).toEqual([...SIMULATE_NODE_FLAGS]);
+    expect(relaunchFlags(['simulate'], ['--max-old-space-size=8000'], {})).toEqual(['--max-old-space-size=8000', ...SIMULATE_NODE_FLAGS]);
+  });
+
+  it('runs in place: other commands, a relaunched process, a semi-space size already set, a debugger or code on the command line', () => {
+    expect(relaunchFlags(['plan', '--cluster', 'c.yaml'], [], {})).toBeNull();
+    expect(relaunchFlags(['--version'], [], {})).toBeNull();
+    expect(relaunchFlags(['simulate'], [], { [RELAUNCHED_ENV]: '1' })).toBeNull();
+    expect(relaunchFlags(['simulate'], ['--max-semi-space-size=32'], {})).toBeNull();
+    expect(relaunchFlags(['simulate'], [], { NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=16' })).toBeNull();
+    expect(relaunchFlags(['simulate'], ['--inspect-brk'], {})).toBeNull();
+    expect(relaunchFlags(['simulate'], ['-e', 'x'], {})).toBeNull();
+  });
+});
+
+describe('bin/vngshift.js simulate', () => {
+  /** Runs the CLI with a preload that appends each node process's pid, parent pid and flags to a file. */
+  function run(args: string[]): { status: number | null; stdout: string; stderr: string; processes: { pid: number; ppid: number; execArgv: string[] }[] } {
+    const dir = mkdtempSync(join(tmpdir(), 'vngshift-relaunch-'));
+    const log = join(dir, 'processes.jsonl');
+    const probe = join(dir, 'probe.cjs');
+    writeFileSync(probe, `require('node:fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify({ pid: process.pid, ppid: process.ppid, execArgv: process.execArgv }) + '\\n');\n`);
+    const env = { ...process.env, NODE_OPTIONS: `--require ${probe}` };
+    delete env[RELAUNCHED_ENV];
+    const r = spawnSync(process.execPath, ['bin/vngshift.js', ...args], { encoding: 'utf8', env, timeout: 120_000 });
+    const lines = readFileSync(log, 'utf8').trim().split('\n');
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr, processes: lines.map((l) => JSON.parse(l) as { pid: number; ppid: number; execArgv: string[] }) };
+  }
+
+  it('rehearses in one child that has the flags; its output and exit code are the command\'s', () => {
+    const r = run(['simulate', '--cluster', 'examples/cluster.yaml', '--vngs', 'examples/vngs.json', '--force-pod-eviction-on-pdb-failure', '-o', 'json', '--no-progress']);
+    expect(r.status, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { status: string }).status).toBe('Completed');
+    expect(r.processes).toHaveLength(2);
+    const [first, second] = r.processes as [(typeof r.processes)[0], (typeof r.processes)[0]];
+    expect(first.execArgv).not.toContain(SIMULATE_NODE_FLAGS[0]);
+    expect(second.ppid).toBe(first.pid);
+    expect(second.execArgv).toEqual(expect.arrayContaining([...SIMULATE_NODE_FLAGS]));
+  });
+
+  it('passes a validation error\'s exit code and message through', () => {
+    const r = run(['simulate', '--cluster', 'no-such-cluster.yaml', '--vngs', 'examples/vngs.json']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/no-such-cluster\.yaml/);
+    expect(r.processes).toHaveLength(2);
+  });
+
+  it('runs plan in place', () => {
+    const r = run(['plan', '--cluster', 'examples/cluster.yaml', '--vngs', 'examples/vngs.json', '--force-pod-eviction-on-pdb-failure', '-o', 'json', '--no-progress']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.processes).toHaveLength(1);
+  });
+});
