@@ -326,5 +326,10 @@ describe('node sizing and helpers', () => {
     for (const iso of ['2026-01-15T12:00:00Z', '2024-02-29T23:59:59Z', '1999-12-31T00:00:01Z', '2025-03-01T00:00:00Z']) {
       expect(timestampText(Date.parse(iso) + 999)).toBe(iso);
     }
+    // Any second from 1970 to 2100, against Date's own text (whole seconds: the API server's precision).
+    const until = Date.parse('2100-01-01T00:00:00Z');
+    for (let i = 0, ms = 0; i < 20_000; i++, ms = (ms + 86_400_000 * 2.37 + 4_321_987) % until) {
+      expect(timestampText(ms)).toBe(new Date(ms - (ms % 1000)).toISOString().replace('.000Z', 'Z'));
+    }
   });
 });
