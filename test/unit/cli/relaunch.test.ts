@@ -34,7 +34,7 @@ describe('bin/vngshift.js simulate', () => {
     const log = join(dir, 'processes.jsonl');
     const probe = join(dir, 'probe.cjs');
     writeFileSync(probe, `require('node:fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify({ pid: process.pid, ppid: process.ppid, execArgv: process.execArgv }) + '\\n');\n`);
-    const env = { ...process.env, NODE_OPTIONS: `--require ${probe}` };
+    const env: Record<string, string | undefined> = { ...process.env, NODE_OPTIONS: `--require ${probe}` };
     delete env[RELAUNCHED_ENV];
     const r = spawnSync(process.execPath, ['bin/vngshift.js', ...args], { encoding: 'utf8', env, timeout: 120_000 });
     const lines = readFileSync(log, 'utf8').trim().split('\n');
