@@ -10,7 +10,7 @@
  */
 import type { Labels, Node, PodDisruptionBudget } from '../../src/model/types.js';
 import { rememberAppended } from './node-info.js';
-import { setNodesVersion } from './overlay.js';
+import { NodeSetLog, setNodesVersion, setVersionLog } from './overlay.js';
 import { attachIndex, PlacedIndex } from './placed-index.js';
 import type { NodeState, SchedPod, Snapshot, VolumeObjects } from './types.js';
 
@@ -44,10 +44,14 @@ export class SchedulerCache {
   private readonly index = new PlacedIndex((name) => this.states.get(name)?.node);
   /** Bumped by every change of a node or of the pods placed. */
   private changes = 0;
-  /** Replaced whenever a Node object changes (see overlay.ts nodesVersion). */
+  /** Every change of a node object, in order (overlay.ts NodeSetLog). */
+  private readonly nodeLog = new NodeSetLog();
+  /** Replaced whenever a Node object changes (see overlay.ts nodesVersion); each belongs to `nodeLog`. */
   private nodesVersion: object = {};
 
-  constructor(private readonly context: CacheContext) {}
+  constructor(private readonly context: CacheContext) {
+    setVersionLog(this.nodesVersion, this.nodeLog);
+  }
 
   /** Adds a listener told of every change (in the order they were added). */
   listen(listener: CacheListener): void {
@@ -90,7 +94,7 @@ export class SchedulerCache {
       this.ordered.splice(at, 0, state);
       this.slotList.splice(at, 0, this.nextSlot++);
     } else this.ordered[at] = state;
-    this.nodesChanged();
+    this.nodesChanged(node.name, before?.node, node);
     for (const l of this.listeners) l.nodeSet(state, before);
   }
 
@@ -106,7 +110,7 @@ export class SchedulerCache {
     const at = this.position(name);
     this.ordered.splice(at, 1);
     this.slotList.splice(at, 1);
-    this.nodesChanged();
+    this.nodesChanged(name, state.node, undefined);
     for (const l of this.listeners) l.nodeRemoved(state);
   }
 
@@ -184,8 +188,11 @@ export class SchedulerCache {
     return s;
   }
 
-  private nodesChanged(): void {
+  /** A node object changed (`before`/`after` undefined: the node came / went), once the node list holds the change. */
+  private nodesChanged(name: string, before: Node | undefined, after: Node | undefined): void {
+    this.nodeLog.record(name, before, after);
     this.nodesVersion = {};
+    setVersionLog(this.nodesVersion, this.nodeLog);
     this.changes += 1;
   }
 

@@ -6,6 +6,7 @@
  * their counts for the base snapshot and correct them for the one node (kube-scheduler's PreFilterExtensions AddPod /
  * RemovePod do the same), so trying a node during preemption costs the pods of that node, not those of the cluster.
  */
+import type { Node } from '../../src/model/types.js';
 import type { NodeState, Snapshot } from './types.js';
 
 export interface Overlay {
@@ -61,4 +62,54 @@ export function nodesVersion(snapshot: Snapshot): object {
 /** The node list of the snapshot, or of its base when it is an overlay (the same Node objects). */
 export function baseNodes(snapshot: Snapshot): readonly NodeState[] {
   return overlays.get(snapshot)?.base.nodes ?? snapshot.nodes;
+}
+
+/**
+ * The node changes of one cache in order: at each position, the name of the node added, replaced or removed, and its Node
+ * object before and after (undefined: absent). A node-set version of the cache is a position in it (the changes made
+ * before it), so what a reader keeps per node can be carried from one version to another, either way, by the entries
+ * between them alone. Kept for the cache's lifetime (a few entries per node change).
+ */
+export class NodeSetLog {
+  private readonly names: string[] = [];
+  private readonly befores: (Node | undefined)[] = [];
+  private readonly afters: (Node | undefined)[] = [];
+
+  /** The position after the newest change: the cache's node set now. */
+  get end(): number {
+    return this.names.length;
+  }
+
+  record(name: string, before: Node | undefined, after: Node | undefined): void {
+    this.names.push(name);
+    this.befores.push(before);
+    this.afters.push(after);
+  }
+
+  /** The node changed at position `pos` (0 <= pos < end). */
+  nameAt(pos: number): string {
+    return this.names[pos] as string;
+  }
+
+  /** The node's object before the change at `pos` (undefined: it was added). */
+  beforeAt(pos: number): Node | undefined {
+    return this.befores[pos];
+  }
+
+  /** The node's object after the change at `pos` (undefined: it was removed). */
+  afterAt(pos: number): Node | undefined {
+    return this.afters[pos];
+  }
+}
+
+const logOf = new WeakMap<object, NodeSetLog>();
+
+/** Declares that a node-set version belongs to a cache whose node changes `log` records (cache.ts). */
+export function setVersionLog(version: object, log: NodeSetLog): void {
+  logOf.set(version, log);
+}
+
+/** The node change log of the cache a node-set version (nodesVersion) belongs to, if it is a cache's. */
+export function versionLog(version: object): NodeSetLog | undefined {
+  return logOf.get(version);
 }

@@ -19,8 +19,8 @@
 import type { LabelSelector, Node, TopologySpreadConstraint } from '../../../src/model/types.js';
 import { cycleMemo } from '../cycle-memo.js';
 import { podNodeAffinityMatches, selectorMatches, untoleratedHardTaint } from '../match.js';
-import { baseNodes, nodesVersion, overlayOf } from '../overlay.js';
-import { placedIndex, type PlacedIndex } from '../placed-index.js';
+import { baseNodes, nodesVersion, overlayOf, versionLog, type NodeSetLog } from '../overlay.js';
+import { placedIndex } from '../placed-index.js';
 import { MAX_NODE_SCORE, OK, unresolvable, unschedulable } from '../types.js';
 import type { FilterPlugin, FilterResult, NodeState, SchedPod, ScorePlugin, Snapshot } from '../types.js';
 
@@ -77,24 +77,33 @@ function countOnNode(pod: SchedPod, selector: LabelSelector | null, pods: readon
   return n;
 }
 
-/** The nodes counted for a constraint, with each node's domain, and the domains (in no particular order). */
+/**
+ * The nodes counted for a constraint, with each node's domain, and how many domains they make. Read at once: one kept
+ * for a cache's snapshots is moved to other node-set versions in place (see eligibleNodes).
+ */
 interface Eligible {
   readonly byNode: ReadonlyMap<string, string>;
-  readonly domains: readonly string[];
+  readonly domains: number;
 }
 
-/** An Eligible with what it was worked out from: the node list of a node-set version and how many nodes each domain has. */
-interface KeptEligible {
-  readonly nodes: readonly Node[];
-  readonly eligible: Eligible;
-  readonly domainNodes: ReadonlyMap<string, number>;
+/** Eligible nodes kept for one eligibleKey at a position of a cache's node change log, moved along the log in place. */
+interface Follower {
+  /** The log position whose node set `byNode` holds. */
+  pos: number;
+  readonly byNode: Map<string, string>;
+  /** How many counted nodes each domain has (domains with none are left out). */
+  readonly domainNodes: Map<string, number>;
 }
 
+/** Per cache (its node change log) and eligibleKey: the eligible nodes kept. */
+const followers = new WeakMap<NodeSetLog, Map<string, Follower>>();
+/**
+ * The log position each node-set version of a cache stands for: the log's end when the version is first asked about (its
+ * own position while it is the cache's current one; later, the node list the snapshot then shows, which is the live one).
+ */
+const versionPositions = new WeakMap<object, number>();
+/** Per node-set version not a cache's (snapshots built by hand) and eligibleKey: its eligible nodes, counted once. */
 const eligibleMemo = new WeakMap<object, Map<string, Eligible>>();
-/** The Node objects of a node-set version, in the snapshot's order (taken once per version). */
-const versionNodes = new WeakMap<object, readonly Node[]>();
-/** Per placed-pod index (one per cache) and eligibleKey: the last Eligible worked out, to be brought up to date. */
-const kept = new WeakMap<PlacedIndex, Map<string, KeptEligible>>();
 /** eligibleNodes' key per pod, constraint and constraint set (`set`: the set's positions in the pod's list). */
 const eligibleKeys = new WeakMap<SchedPod, Map<string, string>>();
 
@@ -116,155 +125,118 @@ function eligibleKey(pod: SchedPod, c: TopologySpreadConstraint, all: readonly T
 
 /**
  * The nodes counted for constraint `c` (they carry every key of `all` and pass c's inclusion policies), each with its value
- * of c's topology key. Depends on the Node objects only: kept per node-set version and per what the policies read. A new
- * version of the same cache's nodes is worked out from the last one kept for the key: only the nodes whose object changed,
- * appeared or went are looked at again (the cache keeps its nodes in name order; any other order is counted afresh).
+ * of c's topology key. Depends on the Node objects only, and on what the policies read (the key). For a cache's snapshot,
+ * one set per key is kept and moved along the cache's node change log to the version asked (forwards or back), looking
+ * only at the nodes changed in between: the answer is valid until the next call. Any other snapshot is counted once.
  */
 function eligibleNodes(pod: SchedPod, c: TopologySpreadConstraint, all: readonly TopologySpreadConstraint[], snapshot: Snapshot, memoKey: string): Eligible {
   const version = nodesVersion(snapshot);
-  let m = eligibleMemo.get(version);
-  if (m === undefined) {
-    m = new Map();
-    eligibleMemo.set(version, m);
-  }
   const k = eligibleKey(pod, c, all, memoKey);
-  let eligible = m.get(k);
-  if (eligible === undefined) {
-    let nodes = versionNodes.get(version);
-    if (nodes === undefined) versionNodes.set(version, (nodes = baseNodes(snapshot).map((n) => n.node)));
-    const index = placedIndex(overlayOf(snapshot)?.base ?? snapshot);
-    let byKey = kept.get(index);
-    if (byKey === undefined) kept.set(index, (byKey = new Map()));
-    const counts = (node: Node): string | undefined => (carriesAllKeys(all, node) && included(pod, c, node) ? (node.labels[c.topologyKey] ?? '') : undefined);
-    const before = byKey.get(k);
-    const next = (before === undefined ? null : updated(before, nodes, counts)) ?? counted(nodes, counts);
-    byKey.set(k, next);
-    eligible = next.eligible;
-    m.set(k, eligible);
+  const valueOf = (node: Node): string | undefined => (carriesAllKeys(all, node) && included(pod, c, node) ? (node.labels[c.topologyKey] ?? '') : undefined);
+  const log = versionLog(version);
+  if (log === undefined) {
+    let m = eligibleMemo.get(version);
+    if (m === undefined) eligibleMemo.set(version, (m = new Map()));
+    let eligible = m.get(k);
+    if (eligible === undefined) {
+      const f = countedAt(0, baseNodes(snapshot), valueOf);
+      m.set(k, (eligible = { byNode: f.byNode, domains: f.domainNodes.size }));
+    }
+    return eligible;
   }
-  return eligible;
+  let pos = versionPositions.get(version);
+  if (pos === undefined) versionPositions.set(version, (pos = log.end));
+  let byKey = followers.get(log);
+  if (byKey === undefined) followers.set(log, (byKey = new Map()));
+  let f = byKey.get(k);
+  // Counted afresh from the live node list (the log's end) when there is none yet or it is further behind than the nodes.
+  const live = baseNodes(snapshot);
+  if (pos === log.end && (f === undefined || pos - f.pos > live.length)) byKey.set(k, (f = countedAt(pos, live, valueOf)));
+  else if (f === undefined) byKey.set(k, (f = countedAt(0, [], valueOf)));
+  moveTo(f, log, pos, valueOf);
+  return { byNode: f.byNode, domains: f.domainNodes.size };
 }
 
-/** The eligible nodes of `nodes` worked out from scratch (`valueOf`: a node's domain, undefined when it is not counted). */
-function counted(nodes: readonly Node[], valueOf: (node: Node) => string | undefined): KeptEligible {
-  const byNode = new Map<string, string>();
-  const domainNodes = new Map<string, number>();
-  for (const node of nodes) {
-    const value = valueOf(node);
-    if (value === undefined) continue;
-    byNode.set(node.name, value);
-    domainNodes.set(value, (domainNodes.get(value) ?? 0) + 1);
-  }
-  return { nodes, eligible: { byNode, domains: [...domainNodes.keys()] }, domainNodes };
+/** The eligible nodes of `nodes` counted from scratch (`valueOf`: a node's domain, undefined when it is not counted). */
+function countedAt(pos: number, nodes: readonly NodeState[], valueOf: (node: Node) => string | undefined): Follower {
+  const f: Follower = { pos, byNode: new Map(), domainNodes: new Map() };
+  for (const n of nodes) setNode(f, n.node.name, n.node, valueOf);
+  return f;
 }
 
-/** Whether each node list (a node-set version's, never changed) is in strict name order: checked once per list. */
-const inNameOrder = new WeakMap<readonly Node[], boolean>();
+/** Brings `f` to log position `pos` through the changes in between (forwards: each node as after; back: as before). */
+function moveTo(f: Follower, log: NodeSetLog, pos: number, valueOf: (node: Node) => string | undefined): void {
+  for (; f.pos < pos; f.pos++) setNode(f, log.nameAt(f.pos), log.afterAt(f.pos), valueOf);
+  for (; f.pos > pos; f.pos--) setNode(f, log.nameAt(f.pos - 1), log.beforeAt(f.pos - 1), valueOf);
+}
 
-function strictlyByName(list: readonly Node[]): boolean {
-  let sorted = inNameOrder.get(list);
-  if (sorted === undefined) {
-    sorted = true;
-    for (let at = 1; at < list.length && sorted; at++) sorted = (list[at - 1] as Node).name < (list[at] as Node).name;
-    inNameOrder.set(list, sorted);
+/** Puts node `name` in `f` as `node` shows it (undefined: absent). */
+function setNode(f: Follower, name: string, node: Node | undefined, valueOf: (node: Node) => string | undefined): void {
+  const before = f.byNode.get(name);
+  const after = node === undefined ? undefined : valueOf(node);
+  if (before === after) return;
+  if (before !== undefined) {
+    const left = (f.domainNodes.get(before) ?? 0) - 1;
+    if (left > 0) f.domainNodes.set(before, left);
+    else f.domainNodes.delete(before);
   }
-  return sorted;
+  if (after === undefined) f.byNode.delete(name);
+  else {
+    f.byNode.set(name, after);
+    f.domainNodes.set(after, (f.domainNodes.get(after) ?? 0) + 1);
+  }
 }
 
 /**
- * `before` brought to `nodes`: walks both name-ordered lists together and looks again at the nodes not the same object in
- * both. Null when a list is not in strict name order (then the caller counts afresh).
+ * Matching pods per domain of one constraint, kept sparse: `counts` holds the domains holding matching pods (any other
+ * eligible domain counts 0; an overlay may hold a 0), `domains` how many domains the eligible nodes make. Every domain in
+ * `counts` is one of them.
  */
-function updated(before: KeptEligible, nodes: readonly Node[], valueOf: (node: Node) => string | undefined): KeptEligible | null {
-  if (before.nodes === nodes) return before;
-  const old = before.nodes;
-  if (!strictlyByName(old) || !strictlyByName(nodes)) return null;
-  let byNode: Map<string, string> | null = null;
-  let domainNodes: Map<string, number> | null = null;
-  let domainsChanged = false;
-  const drop = (name: string): void => {
-    const value = before.eligible.byNode.get(name);
-    if (value === undefined) return;
-    byNode ??= new Map(before.eligible.byNode);
-    domainNodes ??= new Map(before.domainNodes);
-    byNode.delete(name);
-    const left = (domainNodes.get(value) ?? 0) - 1;
-    if (left > 0) domainNodes.set(value, left);
-    else {
-      domainNodes.delete(value);
-      domainsChanged = true;
-    }
-  };
-  const take = (node: Node): void => {
-    const value = valueOf(node);
-    if (value === undefined) return;
-    byNode ??= new Map(before.eligible.byNode);
-    domainNodes ??= new Map(before.domainNodes);
-    byNode.set(node.name, value);
-    const had = domainNodes.get(value) ?? 0;
-    if (had === 0) domainsChanged = true;
-    domainNodes.set(value, had + 1);
-  };
-  let i = 0;
-  let j = 0;
-  while (i < old.length || j < nodes.length) {
-    const a = old[i];
-    const b = nodes[j];
-    if (a !== undefined && a === b) {
-      i++;
-      j++;
-    } else if (a !== undefined && (b === undefined || a.name <= b.name)) {
-      // Gone, or replaced by another object of the same name (taken at the next step).
-      drop(a.name);
-      i++;
-    } else if (b !== undefined) {
-      take(b);
-      j++;
-    }
-  }
-  if (byNode === null || domainNodes === null) return { nodes, eligible: before.eligible, domainNodes: before.domainNodes };
-  const dn: Map<string, number> = domainNodes;
-  return { nodes, eligible: { byNode, domains: domainsChanged ? [...dn.keys()] : before.eligible.domains }, domainNodes: dn };
+interface DomainCounts {
+  readonly counts: ReadonlyMap<string, number>;
+  readonly domains: number;
 }
 
 /**
- * Matching pods per domain value of one constraint, over every eligible node of the snapshot (a domain of eligible nodes
- * holding none counts 0); computed once per cycle (pod, constraint, constraint set), as kube-scheduler's PreFilter/PreScore
- * state. An overlay snapshot (preemption) corrects its base's counts for the one node it replaces.
+ * Matching pods per domain value of one constraint, over every eligible node of the snapshot; computed once per cycle
+ * (pod, constraint, constraint set), as kube-scheduler's PreFilter/PreScore state. An overlay snapshot (preemption)
+ * corrects its base's counts for the one node it replaces.
  */
-function domainCounts(pod: SchedPod, c: TopologySpreadConstraint, all: readonly TopologySpreadConstraint[], snapshot: Snapshot): ReadonlyMap<string, number> {
+function domainCounts(pod: SchedPod, c: TopologySpreadConstraint, all: readonly TopologySpreadConstraint[], snapshot: Snapshot): DomainCounts {
   const at = pod.topologySpread.indexOf(c);
   const set = all.map((x) => pod.topologySpread.indexOf(x)).join(',');
   const memoKey = `spread:${at}:${set}`;
   return cycleMemo(snapshot, pod, memoKey, () => countDomains(pod, c, all, snapshot, memoKey));
 }
 
-function countDomains(pod: SchedPod, c: TopologySpreadConstraint, all: readonly TopologySpreadConstraint[], snapshot: Snapshot, memoKey: string): Map<string, number> {
+/** Costs one step per matching group and node it occupies (not one per domain), plus the node changes since the last ask. */
+function countDomains(pod: SchedPod, c: TopologySpreadConstraint, all: readonly TopologySpreadConstraint[], snapshot: Snapshot, memoKey: string): DomainCounts {
   const selector = effectiveSelector(pod, c);
-  const { byNode: eligible, domains } = eligibleNodes(pod, c, all, snapshot, memoKey);
   const overlay = overlayOf(snapshot);
   if (overlay !== undefined) {
-    const counts = new Map(domainCounts(pod, c, all, overlay.base));
-    const value = eligible.get(overlay.original.node.name);
-    if (value !== undefined) {
-      const delta = countOnNode(pod, selector, overlay.replaced.pods) - countOnNode(pod, selector, overlay.original.pods);
-      counts.set(value, (counts.get(value) ?? 0) + delta);
-    }
-    return counts;
+    // The same node-set version as the base's: the eligible nodes are read after the base's counts.
+    const base = domainCounts(pod, c, all, overlay.base);
+    const value = eligibleNodes(pod, c, all, snapshot, memoKey).byNode.get(overlay.original.node.name);
+    if (value === undefined) return base;
+    const counts = new Map(base.counts);
+    const delta = countOnNode(pod, selector, overlay.replaced.pods) - countOnNode(pod, selector, overlay.original.pods);
+    counts.set(value, (counts.get(value) ?? 0) + delta);
+    return { counts, domains: base.domains };
   }
+  const { byNode: eligible, domains } = eligibleNodes(pod, c, all, snapshot, memoKey);
   const counts = new Map<string, number>();
-  for (const value of domains) counts.set(value, 0);
   for (const g of placedIndex(snapshot).selected(pod.namespace, selector)) {
     for (const [name, n] of g.nodes) {
       const value = eligible.get(name);
       if (value !== undefined) counts.set(value, (counts.get(value) ?? 0) + n);
     }
   }
-  return counts;
+  return { counts, domains };
 }
 
 interface HardConstraint {
   readonly c: TopologySpreadConstraint;
+  /** Matching pods per domain (sparse: a domain left out counts 0). */
   readonly counts: ReadonlyMap<string, number>;
   /** The smallest count over the domains (0 when there are fewer domains than minDomains). */
   readonly minMatch: number;
@@ -276,10 +248,11 @@ function hardState(pod: SchedPod, snapshot: Snapshot): { readonly hard: readonly
   return cycleMemo(snapshot, pod, 'spread-hard', () => {
     const hard = pod.topologySpread.filter((c) => c.whenUnsatisfiable === 'DoNotSchedule');
     const constraints = hard.map((c): HardConstraint => {
-      const counts = domainCounts(pod, c, hard, snapshot);
-      let minMatch = Infinity;
+      const { counts, domains } = domainCounts(pod, c, hard, snapshot);
+      // A domain missing from the sparse counts holds 0 matching pods.
+      let minMatch = counts.size < domains ? 0 : Infinity;
       for (const v of counts.values()) if (v < minMatch) minMatch = v;
-      if (counts.size === 0 || (c.minDomains !== null && counts.size < c.minDomains)) minMatch = 0;
+      if (domains === 0 || (c.minDomains !== null && domains < c.minDomains)) minMatch = 0;
       const selfMatch = selectorMatches(effectiveSelector(pod, c), pod.labels) ? 1 : 0;
       return { c, counts, minMatch, selfMatch };
     });
@@ -325,7 +298,7 @@ export const podTopologySpreadScore: ScorePlugin = {
       const selector = effectiveSelector(pod, c);
       const hostname = c.topologyKey === HOSTNAME;
       const size = hostname ? scored.length : new Set(scored.map((n) => n.node.labels[c.topologyKey] ?? '')).size;
-      const counts = hostname ? perNode(pod, selector, snapshot) : domainCounts(pod, c, soft, snapshot);
+      const counts = hostname ? perNode(pod, selector, snapshot) : domainCounts(pod, c, soft, snapshot).counts;
       return { c, weight: Math.log(size + 2), counts, hostname };
     });
     return feasible.map((n) => {

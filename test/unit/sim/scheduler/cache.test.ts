@@ -1,5 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Node } from '../../../../src/model/types.js';
 import { SchedulerCache } from '../../../../sim/scheduler/cache.js';
+import { nodesVersion, versionLog } from '../../../../sim/scheduler/overlay.js';
 import { requested } from '../../../../sim/scheduler/plugins/node-resources-fit.js';
 import { node, pod } from './fixtures.js';
 
@@ -58,5 +61,52 @@ describe('SchedulerCache', () => {
     expect(s.pdbs).toEqual([]);
     expect(s.pdbs).toEqual([]);
     expect(reads).toBe(1);
+  });
+
+  it("keeps a log of its node changes: from any version's position, the entries lead to any other's node set, either way", () => {
+    const step = fc.record({ kind: fc.constantFrom('set', 'relabel', 'remove', 'pod'), at: fc.nat(7) });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 30 }), fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 10 }), (steps, pairs) => {
+        const c = cache();
+        // The node set after each step, as the snapshot shows it, with the position its version stands for.
+        const seen: { pos: number; nodes: Map<string, Node> }[] = [];
+        steps.forEach(({ kind, at }, i) => {
+          const name = `n${at}`;
+          if (kind === 'set') c.setNode(node(name));
+          else if (kind === 'relabel' && c.hasNode(name)) c.setNode(node(name, { labels: { step: String(i) } }));
+          else if (kind === 'remove') c.removeNode(name);
+          else c.addPod(pod(`p${i}`), name);
+          const s = c.snapshot();
+          const log = versionLog(nodesVersion(s));
+          expect(log).toBeDefined();
+          seen.push({ pos: log?.end ?? -1, nodes: new Map(s.nodes.map((n) => [n.node.name, n.node])) });
+        });
+        const log = versionLog(nodesVersion(c.snapshot()));
+        if (log === undefined) throw new Error('no log');
+        for (const [a, b] of pairs) {
+          const from = seen[a % seen.length] as (typeof seen)[number];
+          const to = seen[b % seen.length] as (typeof seen)[number];
+          const nodes = new Map(from.nodes);
+          const put = (name: string, n: Node | undefined): void => void (n === undefined ? nodes.delete(name) : nodes.set(name, n));
+          for (let p = from.pos; p < to.pos; p++) put(log.nameAt(p), log.afterAt(p));
+          for (let p = from.pos; p > to.pos; p--) put(log.nameAt(p - 1), log.beforeAt(p - 1));
+          expect([...nodes].sort()).toEqual([...to.nodes].sort());
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives a snapshot a new node-set version at a node change only, one log for the cache', () => {
+    const c = cache();
+    const v0 = nodesVersion(c.snapshot());
+    c.setNode(node('a'));
+    const v1 = nodesVersion(c.snapshot());
+    c.addPod(pod('p'), 'a');
+    expect(nodesVersion(c.snapshot())).toBe(v1);
+    expect(v1).not.toBe(v0);
+    expect(versionLog(v1)).toBe(versionLog(v0));
+    expect(versionLog(v1)?.end).toBe(1);
+    expect(versionLog(nodesVersion(cache().snapshot()))).not.toBe(versionLog(v0));
   });
 });

@@ -2,13 +2,14 @@
  * PodTopologySpread's eligible nodes (the nodes a constraint counts, with their domains) are carried from one node-set
  * version of the cache to the next, looking again only at the nodes whose object changed, appeared or went. Through node
  * changes of every kind (new nodes, nodes gone, labels changed or dropped, taints, cordons) and pods bound and removed, the
- * filter's verdicts and the scores on the cache's snapshots stay the oracle's (reference/) on a fresh copy.
+ * filter's verdicts and the scores on the cache's snapshots stay the oracle's (reference/) on a fresh copy; and a new pod
+ * asked on an earlier snapshot gets the oracle's answers for that snapshot's nodes with the pods placed now.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SchedulerCache } from '../../../../sim/scheduler/cache.js';
 import { podTopologySpreadFilter, podTopologySpreadScore } from '../../../../sim/scheduler/plugins/pod-topology-spread.js';
-import type { SchedPod, Snapshot } from '../../../../sim/scheduler/types.js';
+import type { NodeState, SchedPod, Snapshot } from '../../../../sim/scheduler/types.js';
 import * as oracle from './reference/plugins/pod-topology-spread.js';
 import { pod, spread } from './fixtures.js';
 import { incomingArb, makeIncoming, makeNode, makePod, NAMESPACE_LABELS, nodeDrawArb, podDrawArb, type IncomingDraw } from './world-gen.js';
@@ -39,17 +40,20 @@ function zoneSpread(name: string): SchedPod {
 describe('PodTopologySpread carried across node-set versions', () => {
   it('gives the verdicts and scores of the oracle on a fresh copy after every change', () => {
     let compared = 0;
+    let backCompared = 0;
     fc.assert(
       fc.property(
         fc.array(nodeDrawArb, { minLength: 1, maxLength: 6 }),
         fc.array(incomingArb, { minLength: 2, maxLength: 2 }),
-        fc.array(fc.record({ change, kind: fc.nat(1) }), { minLength: 1, maxLength: 14 }),
+        fc.array(fc.record({ change, kind: fc.nat(1), back: fc.nat() }), { minLength: 1, maxLength: 14 }),
         (nodes, kinds, steps) => {
           const cache = new SchedulerCache({ namespaceLabels: NAMESPACE_LABELS, pdbs: () => [] });
           nodes.forEach((d, i) => cache.setNode(makeNode(`n${i}`, d)));
           const placed: SchedPod[] = [];
           let made = 0;
-          steps.forEach(({ change: c, kind }, step) => {
+          // Each step's snapshot with its Node objects then (a snapshot reads the live pods, but its version's nodes).
+          const history: { snapshot: Snapshot; nodes: readonly NodeState[] }[] = [];
+          steps.forEach(({ change: c, kind, back }, step) => {
             const list = cache.snapshot().nodes;
             const target = list.length === 0 ? undefined : list[('at' in c ? c.at : 0) % list.length];
             if (c.kind === 'new-node') cache.setNode(makeNode(`m${made++}`, c.node));
@@ -75,11 +79,26 @@ describe('PodTopologySpread carried across node-set versions', () => {
               expect(podTopologySpreadScore.score(incoming, now.nodes, now)).toEqual(oracle.podTopologySpreadScore.score(incoming, copy.nodes, copy));
               compared++;
             }
+            history.push({ snapshot: now, nodes: now.nodes.map((n) => ({ node: n.node, pods: [] })) });
+            // A new pod asked on an earlier step's snapshot (as the failure memo may): the eligible nodes go back to its version.
+            const earlier = history[back % history.length] as (typeof history)[number];
+            const then: Snapshot = {
+              nodes: earlier.nodes.map((n) => ({ node: n.node, pods: [...(cache.stateOf(n.node.name)?.pods ?? [])] })),
+              namespaceLabels: NAMESPACE_LABELS,
+              pdbs: [],
+            };
+            const late = zoneSpread(`late${step}`);
+            then.nodes.forEach((n) => {
+              expect(podTopologySpreadFilter.filter(late, n, earlier.snapshot)).toEqual(oracle.podTopologySpreadFilter.filter(late, n, then));
+            });
+            expect(podTopologySpreadScore.score(late, then.nodes, earlier.snapshot)).toEqual(oracle.podTopologySpreadScore.score(late, then.nodes, then));
+            backCompared++;
           });
         },
       ),
       { numRuns: 400 },
     );
     expect(compared).toBeGreaterThan(1000);
+    expect(backCompared).toBeGreaterThan(500);
   });
 });
