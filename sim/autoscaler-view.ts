@@ -103,7 +103,7 @@ function bootingPart(
  * The node with `taken` off its allocatable: what it offers beside pods no rule of the pending pods counts (they are left
  * out of the view). A pod fits beside them exactly when it fits this node: the sums are integers.
  */
-function withRoomTaken(n: Node, taken: ResourceList): Node {
+function withRoomTaken(n: Node, taken: Readonly<ResourceList>): Node {
   let any = false;
   for (const k in taken) if ((taken[k] ?? 0) > 0) any = true;
   if (!any) return n;
@@ -163,9 +163,14 @@ function contextPods(w: World, candidates: readonly SimPod[], hostname = false):
   return out;
 }
 
-/** The requests of the pods on each node and their count, recomputed only when the node's pods changed. */
+/**
+ * Per node, kept while the node's pods are unchanged (the pod table's node version: a pod bound there or one bound there
+ * removed; a pod's phase only ever moves from Pending to Running, its spec never): the requests of its pods and their count,
+ * and its pods as the packing view splits them.
+ */
 export class NodeRequests {
   private readonly cache = new Map<string, { readonly version: number; readonly sums: ResourceList; readonly count: number }>();
+  private readonly splits = new Map<string, NodeSplit>();
 
   constructor(private readonly w: World) {}
 
@@ -184,6 +189,40 @@ export class NodeRequests {
     this.cache.set(node, fresh);
     return fresh;
   }
+
+  /**
+   * The node's pods (not Succeeded or Failed) that count whatever the pending pods' terms select (anti-affinity or host
+   * ports of their own), in key order, and the requests of the others summed in key order: when no term selects one of
+   * the others, the packing view's walk over the node's pods gives these pods and this sum (the same additions in the
+   * same order). The sum is shared: read it, never change it.
+   */
+  split(node: string): NodeSplit {
+    const version = this.w.pods.nodeVersion(node);
+    const hit = this.splits.get(node);
+    if (hit !== undefined && hit.version === version) return hit;
+    const counted: SimPod[] = [];
+    const taken: ResourceList = {};
+    for (const p of this.w.pods.podsOn(node)) {
+      if (p.phase === 'Succeeded' || p.phase === 'Failed') continue;
+      if (countsAlways(p)) counted.push(p);
+      else addInto(taken, p.base.requests);
+    }
+    const fresh = { version, counted, taken };
+    this.splits.set(node, fresh);
+    return fresh;
+  }
+}
+
+/** A node's pods split for the packing view (NodeRequests.split). */
+export interface NodeSplit {
+  readonly version: number;
+  readonly counted: readonly SimPod[];
+  readonly taken: Readonly<ResourceList>;
+}
+
+/** A pod the packing view keeps whatever the pending pods select: it has anti-affinity or host ports of its own. */
+function countsAlways(p: SimPod): boolean {
+  return p.base.podAntiAffinity.length > 0 || p.base.hostPorts.length > 0;
 }
 
 /** The smallest request of each resource among the pods (a node short of any of them has room for none). */
@@ -208,17 +247,27 @@ export function packingView(
   // A pod no term of the pending pods selects, without anti-affinity or host ports of its own, only takes room: it is left
   // out, and what it requests is taken off its node's allocatable (as scale-up-view.ts does for the expected fleet).
   const selectedByTerms = contextPods(w, candidates, true);
-  const counts = (p: SimPod): boolean => selectedByTerms.has(p) || p.base.podAntiAffinity.length > 0 || p.base.hostPorts.length > 0;
+  const counts = (p: SimPod): boolean => selectedByTerms.has(p) || countsAlways(p);
+  // The nodes holding a pod the terms select: only there does the walk over a node's pods differ from its kept split.
+  const selectedOn = new Set<string>();
+  for (const p of selectedByTerms) if (p.nodeName !== null) selectedOn.add(p.nodeName);
   const add = (n: SimNode, asReady = false): void => {
     included.add(n.name);
+    const model = w.modelNode(n);
+    const shown = asReady ? { ...model, ready: true } : model;
+    if (!selectedOn.has(n.name)) {
+      const split = requests.split(n.name);
+      for (const p of split.counted) pods.push(w.modelPod(p, n.name));
+      nodes.push(withRoomTaken(shown, split.taken));
+      return;
+    }
     const taken: ResourceList = {};
     for (const p of w.pods.podsOn(n.name)) {
       if (p.phase === 'Succeeded' || p.phase === 'Failed') continue;
       if (counts(p)) pods.push(w.modelPod(p, n.name));
       else addInto(taken, p.base.requests);
     }
-    const model = w.modelNode(n);
-    nodes.push(withRoomTaken(asReady ? { ...model, ready: true } : model, taken));
+    nodes.push(withRoomTaken(shown, taken));
   };
   // Launched Ready nodes with room left for the smallest pending pod.
   const min = smallest(candidates);

@@ -106,4 +106,65 @@ describe('the autoscaler views', () => {
     expect(kept.pods.map((p) => p.name)).toContain('api-waiting');
     expect(booting(kept).allocatable).toEqual(fullNode.allocatable);
   });
+
+  it("keeps each node's split of its pods until they change: the pods with anti-affinity of their own, and the others' requests", () => {
+    const nodes = [oldNode('n-1', 'i-01')];
+    const d = deployment({ name: 'api', replicas: 3, nodes: ['n-1'], cpu: 300, memory: 256 * 1024 * 1024 });
+    const repel: Pod['podAntiAffinity'][number] = {
+      labelSelector: { matchLabels: { app: 'api' }, matchExpressions: [] },
+      namespaces: [],
+      namespaceSelector: null,
+      topologyKey: 'kubernetes.io/hostname',
+    };
+    const [first, second, third] = d.pods as [Pod, Pod, Pod];
+    const w = world(cluster(nodes, [{ pods: [first, { ...second, podAntiAffinity: [repel] }, { ...third, requests: { cpu: 100 } }], workloads: d.workloads }]));
+    const requests = new NodeRequests(w);
+    const split = requests.split('n-1');
+    expect(split.counted.map((p) => p.name)).toEqual([second.name]);
+    expect(split.taken).toEqual({ cpu: 400, memory: 256 * 1024 * 1024, pods: 1 });
+    expect(requests.split('n-1')).toBe(split);
+    // A pod bound there removed: the split is made again.
+    w.pods.delete(`default/${first.name}`);
+    const after = requests.split('n-1');
+    expect(after).not.toBe(split);
+    expect(after.taken).toEqual({ cpu: 100 });
+  });
+
+  it('packs a registered node that is not Ready with the same pods and room whether or not a term selects one of its pods', () => {
+    const nodes = [oldNode('n-1', 'i-01')];
+    const d = deployment({ name: 'api', replicas: 1, nodes: ['n-1'] });
+    const pending = (name: string, over: Partial<Pod> = {}): Pod => ({
+      ...(d.pods[0] as Pod),
+      name,
+      uid: `uid-${name}`,
+      nodeName: null,
+      phase: 'Pending',
+      ready: false,
+      labels: { app: 'other' },
+      ...over,
+    });
+    const spread = { ...ZONE_SPREAD, labelSelector: { matchLabels: { app: 'bound' }, matchExpressions: [] } };
+    const plain = pending('plain');
+    const spreading = pending('spreading', { topologySpread: [{ ...spread, topologyKey: 'kubernetes.io/hostname' }] });
+    // Held back from every node (kube-scheduler would place it on n-1 meanwhile), then bound to the registered node.
+    const bound = pending('bound', { labels: { app: 'bound' }, nodeSelector: { none: 'such' }, requests: { cpu: 700, memory: 512 * 1024 * 1024 } });
+    const w = world(cluster(nodes, [{ pods: [...d.pods, plain, spreading, bound], workloads: d.workloads }]));
+    const inst = w.launch(generalVng(), 'm5.xlarge', 'us-east-1a', w.nextNodeName());
+    while (!w.nodes.has(inst.nodeName)) w.queue.pop()?.run();
+    const node = w.nodes.get(inst.nodeName);
+    expect(node?.ready).toBe(false);
+    w.pods.bind(w.pods.get('default/bound')!, inst.nodeName);
+    const registered = (v: { nodes: Node[] }): Node => v.nodes.find((n) => n.name === inst.nodeName) as Node;
+    const requests = new NodeRequests(w);
+    // The plain candidate selects nothing there: the bound pod only takes room (the node's kept split).
+    const cut = packingView(w, [inst], new Map(), [w.pods.get('default/plain')!], requests);
+    expect(cut.pods.map((p) => p.name)).not.toContain('bound');
+    expect(registered(cut).ready).toBe(true);
+    expect(registered(cut).allocatable['cpu']).toBe((node?.allocatable['cpu'] ?? 0) - 700);
+    // A per-node spread selecting it: kept, the node's room as it is.
+    const kept = packingView(w, [inst], new Map(), [w.pods.get('default/spreading')!], requests);
+    expect(kept.pods.map((p) => p.name)).toContain('bound');
+    expect(registered(kept).allocatable).toEqual(node?.allocatable);
+    expect(registered(kept).ready).toBe(true);
+  });
 });
