@@ -166,13 +166,52 @@ function contextPods(w: World, candidates: readonly SimPod[], hostname = false):
 /**
  * Per node, kept while the node's pods are unchanged (the pod table's node version: a pod bound there or one bound there
  * removed; a pod's phase only ever moves from Pending to Running, its spec never): the requests of its pods and their count,
- * and its pods as the packing view splits them.
+ * and its pods as the packing view splits them. And the launched Ready nodes with room for a pending pod (withRoom), kept
+ * from pass to pass with the nodes changed since (told by the node map and the pod table).
  */
 export class NodeRequests {
   private readonly cache = new Map<string, { readonly version: number; readonly sums: ResourceList; readonly count: number }>();
   private readonly splits = new Map<string, NodeSplit>();
+  /** The last withRoom answer (null before the first) and the smallest requests it was for. */
+  private last: { readonly min: ResourceList; readonly names: readonly string[] } | null = null;
+  /** Nodes added, replaced, deleted, made Ready or NotReady, cordoned or uncordoned, or whose pods changed since then. */
+  private readonly changed = new Set<string>();
 
-  constructor(private readonly w: World) {}
+  constructor(private readonly w: World) {
+    w.nodes.watch((name) => this.changed.add(name));
+    const podChanged = (p: SimPod): void => {
+      if (p.nodeName !== null) this.changed.add(p.nodeName);
+    };
+    w.pods.listen({ added: podChanged, removed: podChanged, bound: podChanged });
+  }
+
+  /**
+   * The launched Ready schedulable nodes with a pod slot and room for `min` (each resource of it), in name order. A node
+   * without room for the last answer's smallest requests has none for requests at least as large on each of its
+   * resources while it is unchanged: then only the last answer's nodes and the nodes changed since are checked, else all.
+   */
+  withRoom(min: ResourceList): readonly string[] {
+    const last = this.last;
+    let names: readonly string[];
+    if (last !== null && atLeast(min, last.min)) {
+      const maybe = new Set(last.names);
+      for (const name of this.changed) maybe.add(name);
+      names = [...maybe].filter((name) => this.hasRoom(name, min)).sort(cmp);
+    } else names = this.w.nodeNames().filter((name) => this.hasRoom(name, min));
+    this.changed.clear();
+    this.last = { min, names };
+    return names;
+  }
+
+  /** The node is a launched Ready schedulable one with a pod slot and room for `min`. */
+  private hasRoom(name: string, min: ResourceList): boolean {
+    const n = this.w.nodes.get(name);
+    if (n === undefined || n.old || !n.ready || n.unschedulable) return false;
+    const used = this.of(name);
+    if (used.count >= (n.allocatable['pods'] ?? Infinity)) return false;
+    for (const r in min) if ((n.allocatable[r] ?? 0) - (used.sums[r] ?? 0) < (min[r] ?? 0)) return false;
+    return true;
+  }
 
   of(node: string): { readonly sums: ResourceList; readonly count: number } {
     const version = this.w.pods.nodeVersion(node);
@@ -225,6 +264,12 @@ function countsAlways(p: SimPod): boolean {
   return p.base.podAntiAffinity.length > 0 || p.base.hostPorts.length > 0;
 }
 
+/** Every resource of `last` is in `min`, with as much or more. */
+function atLeast(min: ResourceList, last: ResourceList): boolean {
+  for (const r in last) if (!(r in min) || (min[r] ?? 0) < (last[r] ?? 0)) return false;
+  return true;
+}
+
 /** The smallest request of each resource among the pods (a node short of any of them has room for none). */
 function smallest(candidates: readonly SimPod[]): ResourceList {
   const min: Record<string, number> = {};
@@ -270,16 +315,7 @@ export function packingView(
     nodes.push(withRoomTaken(shown, taken));
   };
   // Launched Ready nodes with room left for the smallest pending pod.
-  const min = smallest(candidates);
-  for (const name of w.nodeNames()) {
-    const n = w.nodes.get(name) as SimNode;
-    if (n.old || !n.ready || n.unschedulable) continue;
-    const used = requests.of(name);
-    if (used.count >= (n.allocatable['pods'] ?? Infinity)) continue;
-    let room = true;
-    for (const r in min) if ((n.allocatable[r] ?? 0) - (used.sums[r] ?? 0) < (min[r] ?? 0)) room = false;
-    if (room) add(n);
-  }
+  for (const name of requests.withRoom(smallest(candidates))) add(w.nodes.get(name) as SimNode);
   // Launched nodes registered and not Ready yet: kube-scheduler puts nothing there until they are Ready, seconds away, but
   // they are the capacity the autoscaler launched: packed onto as Ready (as a booting node is), with the pods bound there
   // and those still waiting for them (bootingPart). Seen as NotReady, the pods waiting for one of them that kube-scheduler

@@ -9,7 +9,7 @@ import { EventQueue } from '../../../sim/event-queue.js';
 import { FaultState } from '../../../sim/fault-state.js';
 import { DEFAULT_SIM_TIMING } from '../../../sim/timing.js';
 import { Prng } from '../../../src/gen/prng.js';
-import type { Cluster, Node, Pod, TopologySpreadConstraint } from '../../../src/model/types.js';
+import type { Cluster, Node, Pod, ResourceList, TopologySpreadConstraint } from '../../../src/model/types.js';
 import { catalog, cluster, deployment, generalVng, oldNode } from './tiny-world.js';
 
 function world(c: Cluster): World {
@@ -166,5 +166,55 @@ describe('the autoscaler views', () => {
     expect(kept.pods.map((p) => p.name)).toContain('bound');
     expect(registered(kept).allocatable).toEqual(node?.allocatable);
     expect(registered(kept).ready).toBe(true);
+  });
+
+  it('keeps the nodes with room from pass to pass: the same answer as a walk over every node after each change', () => {
+    const nodes = [oldNode('n-1', 'i-01')];
+    const d = deployment({ name: 'api', replicas: 4, nodes: ['n-1'] });
+    const pending = (name: string, cpu: number): Pod => ({
+      ...(d.pods[0] as Pod),
+      name,
+      uid: `uid-${name}`,
+      nodeName: null,
+      phase: 'Pending',
+      ready: false,
+      // Held back from every node, bound by hand below.
+      nodeSelector: { none: 'such' },
+      requests: { cpu, pods: 1 },
+    });
+    const big = [pending('big-0', 3000), pending('big-1', 3000)];
+    const w = world(cluster(nodes, [{ pods: [...d.pods, ...big], workloads: d.workloads }]));
+    const launched = [0, 1, 2].map(() => w.launch(generalVng(), 'm5.xlarge', 'us-east-1a', w.nextNodeName()));
+    const ready = (): boolean => launched.every((i) => w.nodes.get(i.nodeName)?.ready === true);
+    while (!ready()) w.queue.pop()?.run();
+    const names = launched.map((i) => i.nodeName);
+    const kept = new NodeRequests(w);
+    const walked = (min: ResourceList): readonly string[] => new NodeRequests(w).withRoom(min);
+    const both = (min: ResourceList): readonly string[] => {
+      const answer = kept.withRoom(min);
+      expect(answer).toEqual(walked(min));
+      return answer;
+    };
+    // An old node is never packed onto; the three launched ones have room for 1 CPU.
+    expect(both({ cpu: 1000 })).toEqual(names);
+    // A pod bound to the second takes 3 of its ~3.9 CPUs: no room for 1 CPU there, and none for 2 CPUs after.
+    w.pods.bind(w.pods.get('default/big-0')!, names[1] as string);
+    expect(both({ cpu: 1000 })).toEqual([names[0], names[2]]);
+    expect(both({ cpu: 2000 })).toEqual([names[0], names[2]]);
+    // Cordoned, the first is left out; smaller requests again: the second has room for a quarter CPU.
+    w.setUnschedulable(names[0] as string, true);
+    expect(both({ cpu: 2000 })).toEqual([names[2]]);
+    expect(both({ cpu: 250 })).toEqual([names[1], names[2]]);
+    // NotReady, then Ready and uncordoned again.
+    w.setNodeReady(w.nodes.get(names[2] as string)!, false, 'test');
+    expect(both({ cpu: 250 })).toEqual([names[1]]);
+    w.setNodeReady(w.nodes.get(names[2] as string)!, true, 'test');
+    w.setUnschedulable(names[0] as string, false);
+    expect(both({ cpu: 250 })).toEqual(names);
+    // A new resource in the smallest requests: every node is checked again.
+    expect(both({ cpu: 250, memory: 1 })).toEqual(names);
+    // The bound pod gone: the second has room for 2 CPUs again.
+    w.pods.delete('default/big-0');
+    expect(both({ cpu: 2000, memory: 1 })).toEqual(names);
   });
 });
