@@ -176,9 +176,18 @@ export class NodeRequests {
   private last: { readonly min: ResourceList; readonly names: readonly string[] } | null = null;
   /** Nodes added, replaced, deleted, made Ready or NotReady, cordoned or uncordoned, or whose pods changed since then. */
   private readonly changed = new Set<string>();
+  /** The first node (by name) of each zone, and the zone of each node they were worked out from. */
+  private readonly anchors = new Map<string, string>();
+  private readonly zones = new Map<string, string | null>();
+  /** Nodes added, replaced or deleted (or touched) since the anchors were last brought up to date. */
+  private readonly anchorsChanged = new Set<string>();
 
   constructor(private readonly w: World) {
-    w.nodes.watch((name) => this.changed.add(name));
+    for (const name of w.nodeNames()) this.anchorsChanged.add(name);
+    w.nodes.watch((name) => {
+      this.changed.add(name);
+      this.anchorsChanged.add(name);
+    });
     const podChanged = (p: SimPod): void => {
       if (p.nodeName !== null) this.changed.add(p.nodeName);
     };
@@ -201,6 +210,37 @@ export class NodeRequests {
     this.changed.clear();
     this.last = { min, names };
     return names;
+  }
+
+  /**
+   * The first node (by name) of each zone, in name order. Brought up to date from the nodes changed since the last call: a
+   * node added goes first in its zone if its name comes first; when a zone's first node goes, the zone's nodes are looked
+   * through again (a walk over the node names, for those zones only).
+   */
+  zoneAnchors(): readonly string[] {
+    const lost = new Set<string>();
+    for (const name of this.anchorsChanged) {
+      const was = this.zones.get(name);
+      if (was !== undefined && was !== null && this.anchors.get(was) === name) lost.add(was);
+      const zone = this.w.nodes.get(name)?.zone;
+      if (zone === undefined) this.zones.delete(name);
+      else this.zones.set(name, zone);
+    }
+    for (const zone of lost) this.anchors.delete(zone);
+    if (lost.size > 0) {
+      for (const name of this.w.nodeNames()) {
+        const zone = this.zones.get(name) ?? null;
+        if (zone !== null && lost.has(zone) && !this.anchors.has(zone)) this.anchors.set(zone, name);
+      }
+    }
+    for (const name of this.anchorsChanged) {
+      const zone = this.zones.get(name) ?? null;
+      if (zone === null || lost.has(zone)) continue;
+      const first = this.anchors.get(zone);
+      if (first === undefined || name < first) this.anchors.set(zone, name);
+    }
+    this.anchorsChanged.clear();
+    return [...this.anchors.values()].sort(cmp);
   }
 
   /** The node is a launched Ready schedulable one with a pod slot and room for `min`. */
@@ -343,7 +383,7 @@ export function packingView(
   }
   // One node of each zone of the cluster, as a bystander without its pods: the zones (and region) the planner sees for
   // VNGs without subnets of their own are the cluster's, as in the full view.
-  for (const name of zoneAnchors(w)) {
+  for (const name of requests.zoneAnchors()) {
     if (included.has(name)) continue;
     included.add(name);
     nodes.push({ ...w.modelNode(w.nodes.get(name) as SimNode), unschedulable: true });
@@ -351,22 +391,4 @@ export function packingView(
   bootingPart(w, inFlight, covered, nodes, pods, counts);
   nodes.sort((a, b) => cmp(a.name, b.name));
   return { nodes, pods };
-}
-
-const anchors = new WeakMap<readonly string[], readonly string[]>();
-
-/** The first node (by name) of each zone, kept while the set of nodes is unchanged. */
-function zoneAnchors(w: World): readonly string[] {
-  const names = w.nodeNames();
-  let out = anchors.get(names);
-  if (out === undefined) {
-    const first = new Map<string, string>();
-    for (const name of names) {
-      const zone = w.nodes.get(name)?.zone ?? null;
-      if (zone !== null && !first.has(zone)) first.set(zone, name);
-    }
-    out = [...first.values()];
-    anchors.set(names, out);
-  }
-  return out;
 }

@@ -217,4 +217,23 @@ describe('the autoscaler views', () => {
     w.pods.delete('default/big-0');
     expect(both({ cpu: 2000, memory: 1 })).toEqual(names);
   });
+
+  it("keeps each zone's first node by name as nodes come and go", () => {
+    const nodes = [oldNode('n-1', 'i-01', 'us-east-1a'), oldNode('n-2', 'i-02', 'us-east-1b'), oldNode('n-3', 'i-03', 'us-east-1a')];
+    const w = world(cluster(nodes, []));
+    const requests = new NodeRequests(w);
+    expect(requests.zoneAnchors()).toEqual(['n-1', 'n-2']);
+    // The first of a zone gone: the next of that zone.
+    expect(w.deleteNode('n-1', 'test')).toBe(true);
+    expect(requests.zoneAnchors()).toEqual(['n-2', 'n-3']);
+    // A launched node registered in us-east-1b, its name first in code-unit order.
+    const inst = w.launch(generalVng(), 'm5.xlarge', 'us-east-1b', w.nextNodeName());
+    while (!w.nodes.has(inst.nodeName)) w.queue.pop()?.run();
+    expect(inst.nodeName < 'n-2').toBe(true);
+    expect(requests.zoneAnchors()).toEqual([inst.nodeName, 'n-3']);
+    expect(new NodeRequests(w).zoneAnchors()).toEqual([inst.nodeName, 'n-3']);
+    // The last of a zone gone: the zone has no first node.
+    expect(w.deleteNode('n-3', 'test')).toBe(true);
+    expect(requests.zoneAnchors()).toEqual([inst.nodeName]);
+  });
 });
