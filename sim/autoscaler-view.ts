@@ -103,7 +103,7 @@ function bootingPart(
  * The node with `taken` off its allocatable: what it offers beside pods no rule of the pending pods counts (they are left
  * out of the view). A pod fits beside them exactly when it fits this node: the sums are integers.
  */
-function withRoomTaken(n: Node, taken: ResourceList): Node {
+function withRoomTaken(n: Node, taken: Readonly<ResourceList>): Node {
   let any = false;
   for (const k in taken) if ((taken[k] ?? 0) > 0) any = true;
   if (!any) return n;
@@ -163,11 +163,95 @@ function contextPods(w: World, candidates: readonly SimPod[], hostname = false):
   return out;
 }
 
-/** The requests of the pods on each node and their count, recomputed only when the node's pods changed. */
+/**
+ * Per node, kept while the node's pods are unchanged (the pod table's node version: a pod bound there or one bound there
+ * removed; a pod's phase only ever moves from Pending to Running, its spec never): the requests of its pods and their count,
+ * and its pods as the packing view splits them. And the launched Ready nodes with room for a pending pod (withRoom), kept
+ * from pass to pass with the nodes changed since (told by the node map and the pod table).
+ */
 export class NodeRequests {
   private readonly cache = new Map<string, { readonly version: number; readonly sums: ResourceList; readonly count: number }>();
+  private readonly splits = new Map<string, NodeSplit>();
+  /** The last withRoom answer (null before the first) and the smallest requests it was for. */
+  private last: { readonly min: ResourceList; readonly names: readonly string[] } | null = null;
+  /** Nodes added, replaced, deleted, made Ready or NotReady, cordoned or uncordoned, or whose pods changed since then. */
+  private readonly changed = new Set<string>();
+  /** The first node (by name) of each zone, and the zone of each node they were worked out from. */
+  private readonly anchors = new Map<string, string>();
+  private readonly zones = new Map<string, string | null>();
+  /** Nodes added, replaced or deleted (or touched) since the anchors were last brought up to date. */
+  private readonly anchorsChanged = new Set<string>();
 
-  constructor(private readonly w: World) {}
+  constructor(private readonly w: World) {
+    for (const name of w.nodeNames()) this.anchorsChanged.add(name);
+    w.nodes.watch((name) => {
+      this.changed.add(name);
+      this.anchorsChanged.add(name);
+    });
+    const podChanged = (p: SimPod): void => {
+      if (p.nodeName !== null) this.changed.add(p.nodeName);
+    };
+    w.pods.listen({ added: podChanged, removed: podChanged, bound: podChanged });
+  }
+
+  /**
+   * The launched Ready schedulable nodes with a pod slot and room for `min` (each resource of it), in name order. A node
+   * without room for the last answer's smallest requests has none for requests at least as large on each of its
+   * resources while it is unchanged: then only the last answer's nodes and the nodes changed since are checked, else all.
+   */
+  withRoom(min: ResourceList): readonly string[] {
+    const last = this.last;
+    let names: readonly string[];
+    if (last !== null && atLeast(min, last.min)) {
+      const maybe = new Set(last.names);
+      for (const name of this.changed) maybe.add(name);
+      names = [...maybe].filter((name) => this.hasRoom(name, min)).sort(cmp);
+    } else names = this.w.nodeNames().filter((name) => this.hasRoom(name, min));
+    this.changed.clear();
+    this.last = { min, names };
+    return names;
+  }
+
+  /**
+   * The first node (by name) of each zone, in name order. Brought up to date from the nodes changed since the last call: a
+   * node added goes first in its zone if its name comes first; when a zone's first node goes, the zone's nodes are looked
+   * through again (a walk over the node names, for those zones only).
+   */
+  zoneAnchors(): readonly string[] {
+    const lost = new Set<string>();
+    for (const name of this.anchorsChanged) {
+      const was = this.zones.get(name);
+      if (was !== undefined && was !== null && this.anchors.get(was) === name) lost.add(was);
+      const zone = this.w.nodes.get(name)?.zone;
+      if (zone === undefined) this.zones.delete(name);
+      else this.zones.set(name, zone);
+    }
+    for (const zone of lost) this.anchors.delete(zone);
+    if (lost.size > 0) {
+      for (const name of this.w.nodeNames()) {
+        const zone = this.zones.get(name) ?? null;
+        if (zone !== null && lost.has(zone) && !this.anchors.has(zone)) this.anchors.set(zone, name);
+      }
+    }
+    for (const name of this.anchorsChanged) {
+      const zone = this.zones.get(name) ?? null;
+      if (zone === null || lost.has(zone)) continue;
+      const first = this.anchors.get(zone);
+      if (first === undefined || name < first) this.anchors.set(zone, name);
+    }
+    this.anchorsChanged.clear();
+    return [...this.anchors.values()].sort(cmp);
+  }
+
+  /** The node is a launched Ready schedulable one with a pod slot and room for `min`. */
+  private hasRoom(name: string, min: ResourceList): boolean {
+    const n = this.w.nodes.get(name);
+    if (n === undefined || n.old || !n.ready || n.unschedulable) return false;
+    const used = this.of(name);
+    if (used.count >= (n.allocatable['pods'] ?? Infinity)) return false;
+    for (const r in min) if ((n.allocatable[r] ?? 0) - (used.sums[r] ?? 0) < (min[r] ?? 0)) return false;
+    return true;
+  }
 
   of(node: string): { readonly sums: ResourceList; readonly count: number } {
     const version = this.w.pods.nodeVersion(node);
@@ -184,6 +268,46 @@ export class NodeRequests {
     this.cache.set(node, fresh);
     return fresh;
   }
+
+  /**
+   * The node's pods (not Succeeded or Failed) that count whatever the pending pods' terms select (anti-affinity or host
+   * ports of their own), in key order, and the requests of the others summed in key order: when no term selects one of
+   * the others, the packing view's walk over the node's pods gives these pods and this sum (the same additions in the
+   * same order). The sum is shared: read it, never change it.
+   */
+  split(node: string): NodeSplit {
+    const version = this.w.pods.nodeVersion(node);
+    const hit = this.splits.get(node);
+    if (hit !== undefined && hit.version === version) return hit;
+    const counted: SimPod[] = [];
+    const taken: ResourceList = {};
+    for (const p of this.w.pods.podsOn(node)) {
+      if (p.phase === 'Succeeded' || p.phase === 'Failed') continue;
+      if (countsAlways(p)) counted.push(p);
+      else addInto(taken, p.base.requests);
+    }
+    const fresh = { version, counted, taken };
+    this.splits.set(node, fresh);
+    return fresh;
+  }
+}
+
+/** A node's pods split for the packing view (NodeRequests.split). */
+export interface NodeSplit {
+  readonly version: number;
+  readonly counted: readonly SimPod[];
+  readonly taken: Readonly<ResourceList>;
+}
+
+/** A pod the packing view keeps whatever the pending pods select: it has anti-affinity or host ports of its own. */
+function countsAlways(p: SimPod): boolean {
+  return p.base.podAntiAffinity.length > 0 || p.base.hostPorts.length > 0;
+}
+
+/** Every resource of `last` is in `min`, with as much or more. */
+function atLeast(min: ResourceList, last: ResourceList): boolean {
+  for (const r in last) if (!(r in min) || (min[r] ?? 0) < (last[r] ?? 0)) return false;
+  return true;
 }
 
 /** The smallest request of each resource among the pods (a node short of any of them has room for none). */
@@ -208,29 +332,30 @@ export function packingView(
   // A pod no term of the pending pods selects, without anti-affinity or host ports of its own, only takes room: it is left
   // out, and what it requests is taken off its node's allocatable (as scale-up-view.ts does for the expected fleet).
   const selectedByTerms = contextPods(w, candidates, true);
-  const counts = (p: SimPod): boolean => selectedByTerms.has(p) || p.base.podAntiAffinity.length > 0 || p.base.hostPorts.length > 0;
+  const counts = (p: SimPod): boolean => selectedByTerms.has(p) || countsAlways(p);
+  // The nodes holding a pod the terms select: only there does the walk over a node's pods differ from its kept split.
+  const selectedOn = new Set<string>();
+  for (const p of selectedByTerms) if (p.nodeName !== null) selectedOn.add(p.nodeName);
   const add = (n: SimNode, asReady = false): void => {
     included.add(n.name);
+    const model = w.modelNode(n);
+    const shown = asReady ? { ...model, ready: true } : model;
+    if (!selectedOn.has(n.name)) {
+      const split = requests.split(n.name);
+      for (const p of split.counted) pods.push(w.modelPod(p, n.name));
+      nodes.push(withRoomTaken(shown, split.taken));
+      return;
+    }
     const taken: ResourceList = {};
     for (const p of w.pods.podsOn(n.name)) {
       if (p.phase === 'Succeeded' || p.phase === 'Failed') continue;
       if (counts(p)) pods.push(w.modelPod(p, n.name));
       else addInto(taken, p.base.requests);
     }
-    const model = w.modelNode(n);
-    nodes.push(withRoomTaken(asReady ? { ...model, ready: true } : model, taken));
+    nodes.push(withRoomTaken(shown, taken));
   };
   // Launched Ready nodes with room left for the smallest pending pod.
-  const min = smallest(candidates);
-  for (const name of w.nodeNames()) {
-    const n = w.nodes.get(name) as SimNode;
-    if (n.old || !n.ready || n.unschedulable) continue;
-    const used = requests.of(name);
-    if (used.count >= (n.allocatable['pods'] ?? Infinity)) continue;
-    let room = true;
-    for (const r in min) if ((n.allocatable[r] ?? 0) - (used.sums[r] ?? 0) < (min[r] ?? 0)) room = false;
-    if (room) add(n);
-  }
+  for (const name of requests.withRoom(smallest(candidates))) add(w.nodes.get(name) as SimNode);
   // Launched nodes registered and not Ready yet: kube-scheduler puts nothing there until they are Ready, seconds away, but
   // they are the capacity the autoscaler launched: packed onto as Ready (as a booting node is), with the pods bound there
   // and those still waiting for them (bootingPart). Seen as NotReady, the pods waiting for one of them that kube-scheduler
@@ -258,7 +383,7 @@ export function packingView(
   }
   // One node of each zone of the cluster, as a bystander without its pods: the zones (and region) the planner sees for
   // VNGs without subnets of their own are the cluster's, as in the full view.
-  for (const name of zoneAnchors(w)) {
+  for (const name of requests.zoneAnchors()) {
     if (included.has(name)) continue;
     included.add(name);
     nodes.push({ ...w.modelNode(w.nodes.get(name) as SimNode), unschedulable: true });
@@ -266,22 +391,4 @@ export function packingView(
   bootingPart(w, inFlight, covered, nodes, pods, counts);
   nodes.sort((a, b) => cmp(a.name, b.name));
   return { nodes, pods };
-}
-
-const anchors = new WeakMap<readonly string[], readonly string[]>();
-
-/** The first node (by name) of each zone, kept while the set of nodes is unchanged. */
-function zoneAnchors(w: World): readonly string[] {
-  const names = w.nodeNames();
-  let out = anchors.get(names);
-  if (out === undefined) {
-    const first = new Map<string, string>();
-    for (const name of names) {
-      const zone = w.nodes.get(name)?.zone ?? null;
-      if (zone !== null && !first.has(zone)) first.set(zone, name);
-    }
-    out = [...first.values()];
-    anchors.set(names, out);
-  }
-  return out;
 }

@@ -24,7 +24,7 @@ import type { Ec2, SimInstance } from './ec2.js';
 import type { EventQueue } from './event-queue.js';
 import type { FaultState } from './fault-state.js';
 import type { SimTiming } from './timing.js';
-import { ApiStore } from './world/api-store.js';
+import { ApiStore, type NodeMap } from './world/api-store.js';
 import type { PodTable } from './world/pod-table.js';
 import { Cloud } from './world/cloud.js';
 import { Controllers } from './world/controllers.js';
@@ -150,7 +150,7 @@ export class World {
   get events(): TraceEvent[] {
     return this.store.events;
   }
-  get nodes(): Map<string, SimNode> {
+  get nodes(): NodeMap {
     return this.store.nodes;
   }
   get pods(): PodTable {

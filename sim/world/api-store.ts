@@ -15,24 +15,46 @@ import { BEFORE_RUN, cmp, key, UNSET_POD_CACHES, type DetailValue, type SimNode,
 /** Alphabet of generated name suffixes, as Kubernetes uses. */
 const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
-/** The store's nodes by name, counting the changes of its entries (a node added, replaced or deleted). */
+/**
+ * The store's nodes by name, counting the changes of its entries (a node added, replaced or deleted), and telling its
+ * watchers the name of each node added, replaced or deleted, or changed in place (its readiness or cordon: `touched`).
+ */
 export class NodeMap extends Map<string, SimNode> {
   changes = 0;
+  private readonly watchers: ((name: string) => void)[] = [];
+
+  /** Calls `watcher` with the name of every node added, replaced, deleted or touched from now on. */
+  watch(watcher: (name: string) => void): void {
+    this.watchers.push(watcher);
+  }
+
+  /** A node's readiness or cordon changed in place: its watchers are told (the entry itself is the same). */
+  touched(name: string): void {
+    for (const w of this.watchers) w(name);
+  }
 
   override set(name: string, node: SimNode): this {
-    if (super.get(name) !== node) this.changes += 1;
+    if (super.get(name) !== node) {
+      this.changes += 1;
+      this.touched(name);
+    }
     return super.set(name, node);
   }
 
   override delete(name: string): boolean {
     const had = super.delete(name);
-    if (had) this.changes += 1;
+    if (had) {
+      this.changes += 1;
+      this.touched(name);
+    }
     return had;
   }
 
   override clear(): void {
     this.changes += 1;
+    const names = [...this.keys()];
     super.clear();
+    for (const name of names) this.touched(name);
   }
 }
 

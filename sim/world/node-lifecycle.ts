@@ -60,6 +60,7 @@ export class NodeLifecycle {
     // Traced as a watch on Nodes would show it (the invariant checkers read cordons from the world, not the engine).
     if (n.unschedulable !== value) this.store.emit('node.updated', `Node ${name}`, { unschedulable: value, ...(by !== undefined ? { by } : {}) });
     n.unschedulable = value;
+    this.store.nodes.touched(name);
     n.taints = n.taints.filter((t) => t.key !== UNSCHEDULABLE_TAINT.key);
     if (value) n.taints.push(UNSCHEDULABLE_TAINT);
     this.deps.scheduler.nodeSchedulabilityChanged(n);
@@ -85,6 +86,7 @@ export class NodeLifecycle {
   setNodeReady(node: SimNode, ready: boolean, reason: string): void {
     if (!this.store.nodes.has(node.name) || node.ready === ready) return;
     node.ready = ready;
+    this.store.nodes.touched(node.name);
     this.deps.scheduler.nodeSchedulabilityChanged(node);
     this.store.emit(ready ? 'node.ready' : 'node.not-ready', `Node ${node.name}`, { reason });
     for (const p of this.store.pods.podsOn(node.name)) {
