@@ -18,6 +18,11 @@ function world(c: Cluster): World {
   return new World({ cluster: c, vngs: [generalVng()], catalog, timing: DEFAULT_SIM_TIMING, queue, faults: new FaultState([], prng.fork('faults')), prng });
 }
 
+/** A Pending copy of `like` (one of a workload's pods) under another name, with `over` on top. */
+function pendingLike(like: Pod, name: string, over: Partial<Pod> = {}): Pod {
+  return { ...like, name, uid: `uid-${name}`, nodeName: null, phase: 'Pending', ready: false, ...over };
+}
+
 const ZONE_SPREAD: TopologySpreadConstraint = {
   maxSkew: 1,
   topologyKey: 'topology.kubernetes.io/zone',
@@ -69,15 +74,7 @@ describe('the autoscaler views', () => {
   it('leaves out a pod waiting for a booting node that no rule of the pending pods counts, taking its requests off the node', () => {
     const nodes = [oldNode('n-1', 'i-01')];
     const d = deployment({ name: 'api', replicas: 2, nodes: ['n-1'], cpu: 300, memory: 256 * 1024 * 1024 });
-    const pending = (name: string, over: Partial<Pod> = {}): Pod => ({
-      ...(d.pods[0] as Pod),
-      name,
-      uid: `uid-${name}`,
-      nodeName: null,
-      phase: 'Pending',
-      ready: false,
-      ...over,
-    });
+    const pending = (name: string, over: Partial<Pod> = {}): Pod => pendingLike(d.pods[0] as Pod, name, over);
     const repel: Pod['podAntiAffinity'][number] = {
       labelSelector: { matchLabels: { app: 'api' }, matchExpressions: [] },
       namespaces: [],
@@ -133,16 +130,7 @@ describe('the autoscaler views', () => {
   it('packs a registered node that is not Ready with the same pods and room whether or not a term selects one of its pods', () => {
     const nodes = [oldNode('n-1', 'i-01')];
     const d = deployment({ name: 'api', replicas: 1, nodes: ['n-1'] });
-    const pending = (name: string, over: Partial<Pod> = {}): Pod => ({
-      ...(d.pods[0] as Pod),
-      name,
-      uid: `uid-${name}`,
-      nodeName: null,
-      phase: 'Pending',
-      ready: false,
-      labels: { app: 'other' },
-      ...over,
-    });
+    const pending = (name: string, over: Partial<Pod> = {}): Pod => pendingLike(d.pods[0] as Pod, name, { labels: { app: 'other' }, ...over });
     const spread = { ...ZONE_SPREAD, labelSelector: { matchLabels: { app: 'bound' }, matchExpressions: [] } };
     const plain = pending('plain');
     const spreading = pending('spreading', { topologySpread: [{ ...spread, topologyKey: 'kubernetes.io/hostname' }] });
@@ -171,17 +159,8 @@ describe('the autoscaler views', () => {
   it('keeps the nodes with room from pass to pass: the same answer as a walk over every node after each change', () => {
     const nodes = [oldNode('n-1', 'i-01')];
     const d = deployment({ name: 'api', replicas: 4, nodes: ['n-1'] });
-    const pending = (name: string, cpu: number): Pod => ({
-      ...(d.pods[0] as Pod),
-      name,
-      uid: `uid-${name}`,
-      nodeName: null,
-      phase: 'Pending',
-      ready: false,
-      // Held back from every node, bound by hand below.
-      nodeSelector: { none: 'such' },
-      requests: { cpu, pods: 1 },
-    });
+    // Held back from every node, bound by hand below.
+    const pending = (name: string, cpu: number): Pod => pendingLike(d.pods[0] as Pod, name, { nodeSelector: { none: 'such' }, requests: { cpu, pods: 1 } });
     const big = [pending('big-0', 3000), pending('big-1', 3000)];
     const w = world(cluster(nodes, [{ pods: [...d.pods, ...big], workloads: d.workloads }]));
     const launched = [0, 1, 2].map(() => w.launch(generalVng(), 'm5.xlarge', 'us-east-1a', w.nextNodeName()));
