@@ -60,6 +60,17 @@ export function forkable(): boolean {
  * line (`-e`/`-p`: each child would run it again), a debugger (every child on the same port, or waiting for one) and
  * profilers (a file per child) - then WORKER_NODE_FLAGS.
  */
+/** A debugger or a profiler flag (one port for all children, a child waiting for a debugger, a profile per child). */
+const watches = (a: string): boolean => /^--(inspect|debug)/.test(a) || /^--(cpu-prof|heap-prof|prof)(-|=|$)/.test(a);
+
+/**
+ * Whether this process runs under a debugger or a profiler (flags the workers do not get): a one-worker sweep then runs
+ * in this process, where they look.
+ */
+export function watched(execArgv: readonly string[]): boolean {
+  return execArgv.some(watches);
+}
+
 export function workerExecArgv(parent: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < parent.length; i++) {
@@ -68,7 +79,7 @@ export function workerExecArgv(parent: readonly string[]): string[] {
       i += 1;
       continue;
     }
-    if (/^--(eval|print)=/.test(a) || /^--(inspect|debug)/.test(a) || /^--(cpu-prof|heap-prof|prof)(-|=|$)/.test(a)) continue;
+    if (/^--(eval|print)=/.test(a) || watches(a)) continue;
     out.push(a);
   }
   return [...out, ...WORKER_NODE_FLAGS];

@@ -21,24 +21,34 @@ export const SIMULATE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64
 /** Set in the child's environment: a relaunched process never relaunches again. */
 export const RELAUNCHED_ENV = 'VNGSHIFT_RELAUNCHED';
 
-/** Flags that must not run twice (a debugger's port, code given on the command line): with them the command runs in place. */
+/**
+ * Flags that must not run twice (a debugger's port, code given on the command line): with them, in node's own flags or in
+ * NODE_OPTIONS (which the child would inherit), the command runs in place.
+ */
 const IN_PLACE = /^(--inspect|--debug|-e$|--eval|-p$|--print)/;
+
+/** A node flag as node reads it: `--max_semi_space_size` and `--max-semi-space-size` are one flag. */
+const flagName = (a: string): string => (a.startsWith('--') ? `--${a.slice(2).split('=')[0]?.replace(/_/g, '-') ?? ''}` : a);
 
 /**
  * The node arguments to run the command again with, or null to run it in this process: the command is `simulate`, this
- * process is not the relaunched one, and neither its own flags nor NODE_OPTIONS set the semi-space size already.
+ * process is not the relaunched one, no debugger or inline code is given, and neither its own flags nor NODE_OPTIONS set
+ * the semi-space size already.
  */
 export function relaunchFlags(argv: readonly string[], execArgv: readonly string[], env: Readonly<Record<string, string | undefined>>): string[] | null {
   if (argv[0] !== 'simulate' || env[RELAUNCHED_ENV] === '1') return null;
-  if (execArgv.some((a) => IN_PLACE.test(a))) return null;
-  const set = (a: string): boolean => a.startsWith('--max-semi-space-size');
-  if (execArgv.some(set) || (env['NODE_OPTIONS'] ?? '').split(/\s+/).some(set)) return null;
+  const options = (env['NODE_OPTIONS'] ?? '').split(/\s+/).filter((a) => a !== '');
+  const given = [...execArgv, ...options];
+  if (given.some((a) => IN_PLACE.test(a))) return null;
+  if (given.some((a) => flagName(a) === '--max-semi-space-size')) return null;
   return [...execArgv, ...SIMULATE_NODE_FLAGS];
 }
 
 /**
  * Runs `script` with `argv` in a child process of this node with `flags` (stdin, stdout and stderr its own), passing on the
- * signals that stop a command; resolves with its exit code (128 + the signal's number when a signal ended it).
+ * signals that stop a command; resolves with its exit code. When a signal ended the child, this process ends by the same
+ * signal (a shell loop around the command stops on Ctrl-C as it would without the second process); 128 + the signal's
+ * number only if it is still alive after that.
  */
 export function relaunch(flags: readonly string[], script: string, argv: readonly string[]): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -54,6 +64,7 @@ export function relaunch(flags: readonly string[], script: string, argv: readonl
     });
     child.once('exit', (code, signal) => {
       for (const s of forwarded) process.off(s, pass);
+      if (signal !== null) process.kill(process.pid, signal);
       resolve(code ?? 128 + (signal === null ? 0 : (constants.signals[signal] ?? 0)));
     });
   });

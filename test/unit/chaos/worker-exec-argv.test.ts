@@ -3,7 +3,7 @@
  * those that must not run once per worker, then the workers' V8 flags.
  */
 import { describe, expect, it } from 'vitest';
-import { WORKER_NODE_FLAGS, workerExecArgv } from '../../../sim/chaos/parallel.js';
+import { watched, WORKER_NODE_FLAGS, workerExecArgv } from '../../../sim/chaos/parallel.js';
 
 describe('workerExecArgv', () => {
   it('keeps the parent flags a run needs and adds the workers own', () => {
@@ -19,5 +19,11 @@ describe('workerExecArgv', () => {
   it('drops debuggers and profilers (one port for all children, a child waiting for a debugger, a profile per child)', () => {
     const parent = ['--inspect', '--inspect-brk=9230', '--debug-port=1', '--cpu-prof', '--cpu-prof-dir=/tmp/p', '--heap-prof', '--prof', '--stack-size=2000'];
     expect(workerExecArgv(parent)).toEqual(['--stack-size=2000', ...WORKER_NODE_FLAGS]);
+  });
+
+  it('tells a process under a debugger or a profiler (a one-worker sweep then runs in it, where they look)', () => {
+    for (const flag of ['--inspect', '--inspect-brk=9230', '--cpu-prof', '--cpu-prof-dir=/tmp/p', '--heap-prof', '--prof']) expect(watched([flag]), flag).toBe(true);
+    expect(watched(['--max-old-space-size=4096', '--stack-size=2000', '--profile-deserialization'])).toBe(false);
+    expect(watched([])).toBe(false);
   });
 });

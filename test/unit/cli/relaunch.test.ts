@@ -3,8 +3,8 @@
  * invocations relaunch, and, through bin/vngshift.js (test/global-setup.ts builds dist/), that the child has the flags,
  * the output and the exit code reach the caller, and no process relaunches twice.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +24,11 @@ describe('relaunchFlags', () => {
     expect(relaunchFlags(['simulate'], [], { NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=16' })).toBeNull();
     expect(relaunchFlags(['simulate'], ['--inspect-brk'], {})).toBeNull();
     expect(relaunchFlags(['simulate'], ['-e', 'x'], {})).toBeNull();
+    // NODE_OPTIONS reaches the child: a debugger there would bind in the first process and fail in the second.
+    expect(relaunchFlags(['simulate'], [], { NODE_OPTIONS: '--inspect-brk=9339' })).toBeNull();
+    // Node reads dashes and underscores alike in its flags.
+    expect(relaunchFlags(['simulate'], ['--max_semi_space_size=8'], {})).toBeNull();
+    expect(relaunchFlags(['simulate'], [], { NODE_OPTIONS: '--max_semi_space_size=8' })).toBeNull();
   });
 });
 
@@ -58,6 +63,55 @@ describe('bin/vngshift.js simulate', () => {
     expect(r.stderr).toMatch(/no-such-cluster\.yaml/);
     expect(r.processes).toHaveLength(2);
   });
+
+  it('ends by the signal that ended the rehearsal, which it passed on (a shell loop stops on Ctrl-C)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vngshift-relaunch-signal-'));
+    const log = join(dir, 'processes.jsonl');
+    const probe = join(dir, 'probe.cjs');
+    writeFileSync(probe, `require('node:fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify({ pid: process.pid }) + '\\n');\n`);
+    // A rehearsal of a few seconds: 300 generated nodes.
+    const scenario = join(dir, 'long.yaml');
+    writeFileSync(
+      scenario,
+      [
+        'apiVersion: vngshift.io/v1alpha1',
+        'kind: Scenario',
+        'name: long',
+        'cluster: { generate: { nodes: 300, pods: 9000 }, seed: 7 }',
+        'vngs: { inline: { launchSpecs: [{ name: general, instanceTypes: [m5.large, m5.xlarge], subnetIds: [subnet-a] }], subnetZones: { subnet-a: us-east-1a } } }',
+        'expect: { status: Completed }',
+        '',
+      ].join('\n'),
+    );
+    const env: Record<string, string | undefined> = { ...process.env, NODE_OPTIONS: `--require ${probe}` };
+    delete env[RELAUNCHED_ENV];
+    const first = spawn(process.execPath, ['bin/vngshift.js', 'simulate', '--scenario', scenario, '--no-progress'], { env, stdio: 'ignore' });
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => first.once('exit', (code, signal) => resolve({ code, signal })));
+    const pids = async (): Promise<number[]> => {
+      for (let i = 0; i < 600; i++) {
+        const lines = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [];
+        if (lines.length >= 2) return lines.map((l) => (JSON.parse(l) as { pid: number }).pid);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error('the rehearsal did not start in a second process');
+    };
+    const [, child] = (await pids()) as [number, number];
+    await new Promise((r) => setTimeout(r, 300));
+    first.kill('SIGINT');
+    const { code, signal } = await ended;
+    expect({ code, signal }).toEqual({ code: null, signal: 'SIGINT' });
+    // The child got it too and is gone.
+    let alive = true;
+    for (let i = 0; i < 100 && alive; i++) {
+      try {
+        process.kill(child, 0);
+        await new Promise((r) => setTimeout(r, 50));
+      } catch {
+        alive = false;
+      }
+    }
+    expect(alive).toBe(false);
+  }, 60_000);
 
   it('runs plan in place', () => {
     const r = run(['plan', '--cluster', 'examples/cluster.yaml', '--vngs', 'examples/vngs.json', '--force-pod-eviction-on-pdb-failure', '-o', 'json', '--no-progress']);
