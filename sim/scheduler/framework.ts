@@ -192,7 +192,10 @@ export type ScheduleResult =
       readonly message: string;
       /** Each evaluated node's failed filter result, by node name (built on first read). */
       readonly diagnosis: ReadonlyMap<string, FilterResult>;
-      /** Every node's result, when every node was evaluated (the arrays not to be changed; the reasons the caller's own); else null. */
+      /**
+       * Every node's result, when every node was evaluated (the names not to be changed; the reasons the caller's own); else
+       * null. To be asked right after the cycle, before the cache changes: the indexed walk keeps the node states then.
+       */
       everyNodeFailed(): FailedNodes | null;
       /** How many nodes failed with Unschedulable (preemption may help there). */
       readonly resolvable: number;
