@@ -279,14 +279,7 @@ export class NodeRequests {
     const version = this.w.pods.nodeVersion(node);
     const hit = this.splits.get(node);
     if (hit !== undefined && hit.version === version) return hit;
-    const counted: SimPod[] = [];
-    const taken: ResourceList = {};
-    for (const p of this.w.pods.podsOn(node)) {
-      if (p.phase === 'Succeeded' || p.phase === 'Failed') continue;
-      if (countsAlways(p)) counted.push(p);
-      else addInto(taken, p.base.requests);
-    }
-    const fresh = { version, counted, taken };
+    const fresh = { version, ...splitPods(this.w.pods.podsOn(node), countsAlways) };
     this.splits.set(node, fresh);
     return fresh;
   }
@@ -297,6 +290,21 @@ export interface NodeSplit {
   readonly version: number;
   readonly counted: readonly SimPod[];
   readonly taken: Readonly<ResourceList>;
+}
+
+/**
+ * A node's pods (not Succeeded or Failed) that `counts` keeps, in the pods' order, and the requests of the others summed in
+ * that order.
+ */
+function splitPods(onNode: readonly SimPod[], counts: (p: SimPod) => boolean): { counted: SimPod[]; taken: ResourceList } {
+  const counted: SimPod[] = [];
+  const taken: ResourceList = {};
+  for (const p of onNode) {
+    if (p.phase === 'Succeeded' || p.phase === 'Failed') continue;
+    if (counts(p)) counted.push(p);
+    else addInto(taken, p.base.requests);
+  }
+  return { counted, taken };
 }
 
 /** A pod the packing view keeps whatever the pending pods select: it has anti-affinity or host ports of its own. */
@@ -340,19 +348,9 @@ export function packingView(
     included.add(n.name);
     const model = w.modelNode(n);
     const shown = asReady ? { ...model, ready: true } : model;
-    if (!selectedOn.has(n.name)) {
-      const split = requests.split(n.name);
-      for (const p of split.counted) pods.push(w.modelPod(p, n.name));
-      nodes.push(withRoomTaken(shown, split.taken));
-      return;
-    }
-    const taken: ResourceList = {};
-    for (const p of w.pods.podsOn(n.name)) {
-      if (p.phase === 'Succeeded' || p.phase === 'Failed') continue;
-      if (counts(p)) pods.push(w.modelPod(p, n.name));
-      else addInto(taken, p.base.requests);
-    }
-    nodes.push(withRoomTaken(shown, taken));
+    const split = selectedOn.has(n.name) ? splitPods(w.pods.podsOn(n.name), counts) : requests.split(n.name);
+    for (const p of split.counted) pods.push(w.modelPod(p, n.name));
+    nodes.push(withRoomTaken(shown, split.taken));
   };
   // Launched Ready nodes with room left for the smallest pending pod.
   for (const name of requests.withRoom(smallest(candidates))) add(w.nodes.get(name) as SimNode);

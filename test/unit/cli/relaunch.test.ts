@@ -32,15 +32,24 @@ describe('relaunchFlags', () => {
   });
 });
 
+/**
+ * A scratch folder and an environment whose preload appends each node process's pid, parent pid and flags to `log` (one
+ * JSON line each), with no relaunch marker.
+ */
+function probed(prefix: string): { dir: string; log: string; env: Record<string, string | undefined> } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const log = join(dir, 'processes.jsonl');
+  const probe = join(dir, 'probe.cjs');
+  writeFileSync(probe, `require('node:fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify({ pid: process.pid, ppid: process.ppid, execArgv: process.execArgv }) + '\\n');\n`);
+  const env: Record<string, string | undefined> = { ...process.env, NODE_OPTIONS: `--require ${probe}` };
+  delete env[RELAUNCHED_ENV];
+  return { dir, log, env };
+}
+
 describe('bin/vngshift.js simulate', () => {
-  /** Runs the CLI with a preload that appends each node process's pid, parent pid and flags to a file. */
+  /** Runs the CLI with the probe's preload (probed). */
   function run(args: string[]): { status: number | null; stdout: string; stderr: string; processes: { pid: number; ppid: number; execArgv: string[] }[] } {
-    const dir = mkdtempSync(join(tmpdir(), 'vngshift-relaunch-'));
-    const log = join(dir, 'processes.jsonl');
-    const probe = join(dir, 'probe.cjs');
-    writeFileSync(probe, `require('node:fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify({ pid: process.pid, ppid: process.ppid, execArgv: process.execArgv }) + '\\n');\n`);
-    const env: Record<string, string | undefined> = { ...process.env, NODE_OPTIONS: `--require ${probe}` };
-    delete env[RELAUNCHED_ENV];
+    const { log, env } = probed('vngshift-relaunch-');
     const r = spawnSync(process.execPath, ['bin/vngshift.js', ...args], { encoding: 'utf8', env, timeout: 120_000 });
     const lines = readFileSync(log, 'utf8').trim().split('\n');
     return { status: r.status, stdout: r.stdout, stderr: r.stderr, processes: lines.map((l) => JSON.parse(l) as { pid: number; ppid: number; execArgv: string[] }) };
@@ -65,10 +74,7 @@ describe('bin/vngshift.js simulate', () => {
   });
 
   it('ends by the signal that ended the rehearsal, which it passed on (a shell loop stops on Ctrl-C)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vngshift-relaunch-signal-'));
-    const log = join(dir, 'processes.jsonl');
-    const probe = join(dir, 'probe.cjs');
-    writeFileSync(probe, `require('node:fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify({ pid: process.pid }) + '\\n');\n`);
+    const { dir, log, env } = probed('vngshift-relaunch-signal-');
     // A rehearsal of a few seconds: 300 generated nodes.
     const scenario = join(dir, 'long.yaml');
     writeFileSync(
@@ -83,8 +89,6 @@ describe('bin/vngshift.js simulate', () => {
         '',
       ].join('\n'),
     );
-    const env: Record<string, string | undefined> = { ...process.env, NODE_OPTIONS: `--require ${probe}` };
-    delete env[RELAUNCHED_ENV];
     const first = spawn(process.execPath, ['bin/vngshift.js', 'simulate', '--scenario', scenario, '--no-progress'], { env, stdio: 'ignore' });
     const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => first.once('exit', (code, signal) => resolve({ code, signal })));
     const pids = async (): Promise<number[]> => {
