@@ -11,7 +11,7 @@ import { DEFAULT_ENGINE_SETTINGS, initialState, isTerminal, type BatchPhase, typ
 import { Prng } from '../src/gen/prng.js';
 import type { FailureCode } from '../src/model/failures.js';
 import type { Cluster, Vng } from '../src/model/types.js';
-import type { Plan } from '../src/planner/plan.js';
+import type { Plan, RehearsalPlan } from '../src/planner/plan.js';
 import { Autoscaler } from './autoscaler.js';
 import { World, type SimPod, type TraceEvent } from './cluster.js';
 import type { InstanceState } from './ec2.js';
@@ -28,7 +28,8 @@ export interface SimInput {
   readonly cluster: Cluster;
   readonly vngs: readonly Vng[];
   readonly catalog: Catalog;
-  readonly plan: Plan;
+  /** The plan to run (a whole plan, or its draft's part: the expected fleet is not needed). */
+  readonly plan: RehearsalPlan;
   readonly timing?: Partial<SimTiming>;
   /**
    * Who launches the new nodes. `autoscaler` (the default): an autoscaler of its own, Ocean's or Karpenter's or

@@ -14,7 +14,7 @@ import { podArchitectures } from './architecture-policy.js';
 import { AUTO_CANDIDATES, planBatches, planBatchesAt, type BatchNodeInfo, type BatchPlan } from './batches.js';
 import { costOf, StayingNodes, type Cost } from './cost.js';
 import { keptOf, type KeptNode, type KeptPod } from './disruption-opt-out.js';
-import { expectedFleet, type ExpectedNode } from './expected-fleet.js';
+import { expectedFleet, type ExpectedFleet, type ExpectedFleetInput, type ExpectedNode } from './expected-fleet.js';
 import { classKeysOf, packClasses, solveClasses, type NewNode, type Reason, type SolveInput } from './pack.js';
 import { pdbStates } from './pdb.js';
 import { predictSecondMoves } from './second-moves.js';
@@ -303,6 +303,30 @@ export function pendingElsewhereOf(moving: readonly Pod[], selection: NodeSelect
 }
 
 export function buildPlan(input: PlanInput): Plan {
+  const draft = draftPlan(input);
+  return draft.finish(expectedFleet(draft.fleetInput));
+}
+
+/**
+ * The fields of a plan a rehearsal reads (sim/simulate.ts): the old nodes, the batches' nodes, the parameters, the time
+ * bound. None of them depends on the expected fleet.
+ */
+export type RehearsalPlan = Pick<Plan, 'oldNodes' | 'params' | 'boundSeconds' | 'allowArchitectureChange' | 'allocatable'> & {
+  readonly batches: readonly { readonly nodes: readonly string[] }[];
+};
+
+/**
+ * A plan but its expected fleet (expected-fleet.ts, most of a large plan's time): what a rehearsal needs to start, the
+ * fleet's input, and the plan made once the fleet of that input is known. buildPlan is finish(expectedFleet(fleetInput));
+ * a caller may compute the fleet elsewhere (sim/fleet-thread.ts: beside the rehearsal, from the same input) and hand it in.
+ */
+export interface PlanDraft {
+  readonly rehearsal: RehearsalPlan;
+  readonly fleetInput: ExpectedFleetInput;
+  finish(fleet: ExpectedFleet): Plan;
+}
+
+export function draftPlan(input: PlanInput): PlanDraft {
   const { cluster, params } = input;
   const timing = input.timing ?? DEFAULT_TIMING;
   const old = selectOldNodes(cluster, params.nodes);
@@ -442,7 +466,7 @@ export function buildPlan(input: PlanInput): Plan {
   if (params.respectPdb && !params.forcePodEvictionOnPdbFailure) {
     for (const p of concerned) if ((pdbOfPod.get(p) ?? []).some((k) => pdbs[k]?.disruptionsAllowed === 0)) stays.add(p);
   }
-  const fleet = expectedFleet({
+  const fleetInput: ExpectedFleetInput = {
     cluster,
     vngs: input.vngs,
     catalog: input.catalog,
@@ -459,101 +483,112 @@ export function buildPlan(input: PlanInput): Plan {
     timing,
     ...(input.launcher === 'engine' ? { launcher: 'engine' as const } : {}),
     ...(input.onProgress ? { onProgress: input.onProgress } : {}),
-  });
-  const onDemandCost = costOf({ cluster, old, fresh: fleet.newNodes, catalog: input.catalog, staying: staying.list(), partial: !feasible });
-  const spot = spotCostOf({ cluster, vngs: input.vngs, fresh: fleet.newNodes, catalog: input.catalog });
-  const cost = spot === null ? onDemandCost : { ...onDemandCost, spot };
-  const packingCost = costOf({ cluster, old, fresh: result.newNodes, catalog: input.catalog, staying: [], partial: !feasible });
-  const risks: Risk[] = collectRisks({
-    cluster,
+  };
+  const rehearsal: RehearsalPlan = {
+    oldNodes: old.map((n) => ({ name: n.name, instanceType: n.instanceType, zone: n.zone, instanceId: n.instanceId })),
     params,
-    moving: concerned,
-    standAlone,
-    optedOut,
-    keptNodes,
-    pdbs,
-    pdbOfPod,
-    unschedulable: pods.filter((p) => p.placement === null),
-    misfits: result.daemonSetMisfits,
-    batches: batchPlan,
-    unpriced: cost.unpriced,
-    burstable: burstableCounts(fleet.newNodes, input.catalog),
-  });
-  const near = batchPlan.batches.filter(
-    (b) => b.pods > 0 && b.replacementReady.lo <= params.drainTimeThresholdSeconds && b.replacementReady.hi > params.drainTimeThresholdSeconds,
-  );
-  if (near.length > 0) {
-    risks.push({
-      code: 'NearDrainThreshold',
-      message: `${near.length} batch(es) need ${Math.round(near[0]?.replacementReady.lo ?? 0)}-${Math.round(near[0]?.replacementReady.hi ?? 0)}s for replacements to be Ready, around the ${params.drainTimeThresholdSeconds}s drain threshold: a slow launch fails the migration (PodsUnschedulable); raise the threshold.`,
-      objects: near.flatMap((b) => b.nodes.map((n) => `Node ${n}`)),
-    });
-  }
-  const placed = pods.filter((p) => p.placement !== null).length;
-  const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
-  return {
-    apiVersion: PLAN_API_VERSION,
-    kind: 'MigrationPlan',
-    verdict: !feasible ? 'NOT_FEASIBLE' : predictedFailure !== null ? 'FAILURE_PREDICTED' : 'FEASIBLE',
-    feasible,
+    boundSeconds: batchPlan.boundSeconds,
     allowArchitectureChange: input.allowArchitectureChange === true,
     ...(input.allocatable ? { allocatable: input.allocatable } : {}),
-    sources: input.sources ?? { cluster: '', vngs: '' },
-    ...(input.catalog.info !== undefined ? { catalog: input.catalog.info } : {}),
-    params,
-    timing,
-    launchedBy: input.launcher === 'engine' ? 'vngshift' : 'autoscaler',
-    summary: {
-      oldNodes: old.length,
-      stayingNodes: cluster.nodes.length - old.length,
-      movingPods: pods.length,
-      placedPods: placed,
-      unschedulablePods: pods.length - placed,
-      podsToStayingNodes: pods.filter((p) => p.placement !== null && p.placement.vng === null).length,
-      standAlonePods: standAlone.length,
-      keptPods: keptPods.length,
-      vngNodeTypes: result.templateCount,
-      pendingElsewhere: pendingElsewhere.length,
-      predictedSecondMoves: secondMoves?.total ?? 0,
-      newNodes: fleet.newNodes.length,
-    },
-    oldNodes: old.map((n) => ({ name: n.name, instanceType: n.instanceType, zone: n.zone, instanceId: n.instanceId })),
-    pods,
-    pendingElsewhere,
-    keptPods,
-    keptNodes,
-    nodes: nodeCounts(fleet.newNodes),
-    newNodes: fleet.newNodes.map((n) => ({ ...nodeDetail(n), batch: n.batch, round: n.round })),
-    packingLowerBound: {
-      newNodeCount: result.newNodes.length,
-      usdPerHour: packingCost.newNodesUsdPerHour,
-      nodes: nodeCounts(result.newNodes),
-      newNodes: result.newNodes.map(nodeDetail),
-    },
-    batchSizePercentage: batchPlan.batchSizePercentage,
-    batchSizeChosen: batchPlan.chosen,
-    batchSizeNote,
-    batches: batchPlan.batches.map((b, i) => ({
-      nodes: b.nodes,
-      destinations: b.destinations,
-      pods: b.pods,
-      newNodes: fleet.perBatch[i] ?? 0,
-      estimatedSeconds: finite(b.estimatedSeconds),
-      estimatedRange: Number.isFinite(b.estimatedSeconds) ? { lowSeconds: round1(b.estimatedSecondsLow), highSeconds: round1(b.estimatedSecondsHigh) } : null,
-      serialisedBy: b.serialisedBy.map((s) => ({ ...s, rounds: finite(s.rounds) })),
-      overBudget: b.overBudget,
-      repeatMoves: secondMoves?.perBatch[i] ?? 0,
-    })),
-    estimatedSeconds: finite(batchPlan.estimatedSeconds),
-    ...(params.cordonAllAtStart ? { cordonAllSeconds: round1(batchPlan.cordonAllSeconds) } : {}),
-    estimatedRange: Number.isFinite(batchPlan.estimatedSeconds)
-      ? { lowSeconds: round1(batchPlan.estimatedSecondsLow), expectedSeconds: round1(batchPlan.estimatedSeconds), highSeconds: round1(batchPlan.estimatedSecondsHigh), spread: timing.spread }
-      : null,
-    boundSeconds: batchPlan.boundSeconds,
-    predictedFailure,
-    risks,
-    cost,
+    batches: batchPlan.batches.map((b) => ({ nodes: b.nodes })),
   };
+  const finish = (fleet: ExpectedFleet): Plan => {
+    const onDemandCost = costOf({ cluster, old, fresh: fleet.newNodes, catalog: input.catalog, staying: staying.list(), partial: !feasible });
+    const spot = spotCostOf({ cluster, vngs: input.vngs, fresh: fleet.newNodes, catalog: input.catalog });
+    const cost = spot === null ? onDemandCost : { ...onDemandCost, spot };
+    const packingCost = costOf({ cluster, old, fresh: result.newNodes, catalog: input.catalog, staying: [], partial: !feasible });
+    const risks: Risk[] = collectRisks({
+      cluster,
+      params,
+      moving: concerned,
+      standAlone,
+      optedOut,
+      keptNodes,
+      pdbs,
+      pdbOfPod,
+      unschedulable: pods.filter((p) => p.placement === null),
+      misfits: result.daemonSetMisfits,
+      batches: batchPlan,
+      unpriced: cost.unpriced,
+      burstable: burstableCounts(fleet.newNodes, input.catalog),
+    });
+    const near = batchPlan.batches.filter(
+      (b) => b.pods > 0 && b.replacementReady.lo <= params.drainTimeThresholdSeconds && b.replacementReady.hi > params.drainTimeThresholdSeconds,
+    );
+    if (near.length > 0) {
+      risks.push({
+        code: 'NearDrainThreshold',
+        message: `${near.length} batch(es) need ${Math.round(near[0]?.replacementReady.lo ?? 0)}-${Math.round(near[0]?.replacementReady.hi ?? 0)}s for replacements to be Ready, around the ${params.drainTimeThresholdSeconds}s drain threshold: a slow launch fails the migration (PodsUnschedulable); raise the threshold.`,
+        objects: near.flatMap((b) => b.nodes.map((n) => `Node ${n}`)),
+      });
+    }
+    const placed = pods.filter((p) => p.placement !== null).length;
+    const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+    return {
+      apiVersion: PLAN_API_VERSION,
+      kind: 'MigrationPlan',
+      verdict: !feasible ? 'NOT_FEASIBLE' : predictedFailure !== null ? 'FAILURE_PREDICTED' : 'FEASIBLE',
+      feasible,
+      allowArchitectureChange: input.allowArchitectureChange === true,
+      ...(input.allocatable ? { allocatable: input.allocatable } : {}),
+      sources: input.sources ?? { cluster: '', vngs: '' },
+      ...(input.catalog.info !== undefined ? { catalog: input.catalog.info } : {}),
+      params,
+      timing,
+      launchedBy: input.launcher === 'engine' ? 'vngshift' : 'autoscaler',
+      summary: {
+        oldNodes: old.length,
+        stayingNodes: cluster.nodes.length - old.length,
+        movingPods: pods.length,
+        placedPods: placed,
+        unschedulablePods: pods.length - placed,
+        podsToStayingNodes: pods.filter((p) => p.placement !== null && p.placement.vng === null).length,
+        standAlonePods: standAlone.length,
+        keptPods: keptPods.length,
+        vngNodeTypes: result.templateCount,
+        pendingElsewhere: pendingElsewhere.length,
+        predictedSecondMoves: secondMoves?.total ?? 0,
+        newNodes: fleet.newNodes.length,
+      },
+      oldNodes: rehearsal.oldNodes,
+      pods,
+      pendingElsewhere,
+      keptPods,
+      keptNodes,
+      nodes: nodeCounts(fleet.newNodes),
+      newNodes: fleet.newNodes.map((n) => ({ ...nodeDetail(n), batch: n.batch, round: n.round })),
+      packingLowerBound: {
+        newNodeCount: result.newNodes.length,
+        usdPerHour: packingCost.newNodesUsdPerHour,
+        nodes: nodeCounts(result.newNodes),
+        newNodes: result.newNodes.map(nodeDetail),
+      },
+      batchSizePercentage: batchPlan.batchSizePercentage,
+      batchSizeChosen: batchPlan.chosen,
+      batchSizeNote,
+      batches: batchPlan.batches.map((b, i) => ({
+        nodes: b.nodes,
+        destinations: b.destinations,
+        pods: b.pods,
+        newNodes: fleet.perBatch[i] ?? 0,
+        estimatedSeconds: finite(b.estimatedSeconds),
+        estimatedRange: Number.isFinite(b.estimatedSeconds) ? { lowSeconds: round1(b.estimatedSecondsLow), highSeconds: round1(b.estimatedSecondsHigh) } : null,
+        serialisedBy: b.serialisedBy.map((s) => ({ ...s, rounds: finite(s.rounds) })),
+        overBudget: b.overBudget,
+        repeatMoves: secondMoves?.perBatch[i] ?? 0,
+      })),
+      estimatedSeconds: finite(batchPlan.estimatedSeconds),
+      ...(params.cordonAllAtStart ? { cordonAllSeconds: round1(batchPlan.cordonAllSeconds) } : {}),
+      estimatedRange: Number.isFinite(batchPlan.estimatedSeconds)
+        ? { lowSeconds: round1(batchPlan.estimatedSecondsLow), expectedSeconds: round1(batchPlan.estimatedSeconds), highSeconds: round1(batchPlan.estimatedSecondsHigh), spread: timing.spread }
+        : null,
+      boundSeconds: batchPlan.boundSeconds,
+      predictedFailure,
+      risks,
+      cost,
+    };
+  };
+  return { rehearsal, fleetInput, finish };
 }
 
 /** Tenths of a second: enough for a duration estimate, and free of floating-point tails in the JSON. */

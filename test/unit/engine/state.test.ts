@@ -101,14 +101,14 @@ describe('isTerminal', () => {
 describe('enginePlanOf', () => {
   it('keeps the old nodes (name and instance), the batches\' nodes, the parameters and the bound, as copies', () => {
     const nodes = ['old-a', 'old-b'];
+    // A whole plan's batch: the engine keeps its nodes only.
+    const batch = { nodes, destinations: ['vng-1'], pods: 3, newNodes: 1, estimatedSeconds: 60, estimatedRange: { lowSeconds: 50, highSeconds: 70 }, serialisedBy: [], overBudget: false, repeatMoves: 0 };
     const p = enginePlanOf({
       oldNodes: [
         { name: 'old-a', instanceType: 'm5.large', zone: 'eu-west-1a', instanceId: 'i-a' },
         { name: 'old-b', instanceType: null, zone: null, instanceId: null },
       ],
-      batches: [
-        { nodes, destinations: ['vng-1'], pods: 3, newNodes: 1, estimatedSeconds: 60, estimatedRange: { lowSeconds: 50, highSeconds: 70 }, serialisedBy: [], overBudget: false, repeatMoves: 0 },
-      ],
+      batches: [batch],
       params: DEFAULT_PARAMS,
       boundSeconds: 999,
     });
