@@ -34,25 +34,32 @@ describe('relaunchFlags', () => {
 
 /**
  * A scratch folder and an environment whose preload appends each node process's pid, parent pid and flags to `log` (one
- * JSON line each), with no relaunch marker.
+ * JSON line each, and one for each worker thread, which runs the preload too: its thread id is not 0), with no relaunch
+ * marker.
  */
 function probed(prefix: string): { dir: string; log: string; env: Record<string, string | undefined> } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const log = join(dir, 'processes.jsonl');
   const probe = join(dir, 'probe.cjs');
-  writeFileSync(probe, `require('node:fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify({ pid: process.pid, ppid: process.ppid, execArgv: process.execArgv }) + '\\n');\n`);
+  writeFileSync(probe, `require('node:fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify({ pid: process.pid, ppid: process.ppid, execArgv: process.execArgv, thread: require('node:worker_threads').threadId }) + '\\n');\n`);
   const env: Record<string, string | undefined> = { ...process.env, NODE_OPTIONS: `--require ${probe}` };
   delete env[RELAUNCHED_ENV];
   return { dir, log, env };
 }
 
 describe('bin/vngshift.js simulate', () => {
-  /** Runs the CLI with the probe's preload (probed). */
-  function run(args: string[]): { status: number | null; stdout: string; stderr: string; processes: { pid: number; ppid: number; execArgv: string[] }[] } {
+  interface Probed {
+    readonly pid: number;
+    readonly ppid: number;
+    readonly execArgv: string[];
+    readonly thread: number;
+  }
+  /** Runs the CLI with the probe's preload (probed): the node processes it ran, and their worker threads. */
+  function run(args: string[]): { status: number | null; stdout: string; stderr: string; processes: Probed[]; threads: Probed[] } {
     const { log, env } = probed('vngshift-relaunch-');
     const r = spawnSync(process.execPath, ['bin/vngshift.js', ...args], { encoding: 'utf8', env, timeout: 120_000 });
-    const lines = readFileSync(log, 'utf8').trim().split('\n');
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr, processes: lines.map((l) => JSON.parse(l) as { pid: number; ppid: number; execArgv: string[] }) };
+    const all = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Probed);
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr, processes: all.filter((p) => p.thread === 0), threads: all.filter((p) => p.thread !== 0) };
   }
 
   it('rehearses in one child that has the flags; its output and exit code are the command\'s', () => {
@@ -64,6 +71,8 @@ describe('bin/vngshift.js simulate', () => {
     expect(first.execArgv).not.toContain(SIMULATE_NODE_FLAGS[0]);
     expect(second.ppid).toBe(first.pid);
     expect(second.execArgv).toEqual(expect.arrayContaining([...SIMULATE_NODE_FLAGS]));
+    // The plan's expected fleet on a thread of the rehearsing process (sim/fleet-thread.ts).
+    expect(r.threads.map((t) => t.pid)).toEqual([second.pid]);
   });
 
   it('passes a validation error\'s exit code and message through', () => {
@@ -71,6 +80,7 @@ describe('bin/vngshift.js simulate', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/no-such-cluster\.yaml/);
     expect(r.processes).toHaveLength(2);
+    expect(r.threads).toHaveLength(0);
   });
 
   it('ends by the signal that ended the rehearsal, which it passed on (a shell loop stops on Ctrl-C)', async () => {
@@ -121,5 +131,6 @@ describe('bin/vngshift.js simulate', () => {
     const r = run(['plan', '--cluster', 'examples/cluster.yaml', '--vngs', 'examples/vngs.json', '--force-pod-eviction-on-pdb-failure', '-o', 'json', '--no-progress']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.processes).toHaveLength(1);
+    expect(r.threads).toHaveLength(0);
   });
 });
