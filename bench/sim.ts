@@ -3,7 +3,7 @@
  * benchmark's generated cluster and VNGs from bench/big.ts, default parameters, no faults, seed 1) one child process (with
  * the node flags `vngshift simulate` runs with, SIMULATE_NODE_FLAGS) generates the cluster, then plans and rehearses it as
  * `vngshift simulate` does (sim/rehearse.ts: the plan's draft, then the rehearsal with the expected fleet made on a thread
- * beside it), and reports: the draft's time, the rehearsal's, the wall time of both (the figure the targets are about),
+ * beside it), and reports: the time to the rehearsal's first event (the draft, the world built), the rehearsal's, the wall time of both (the figure the targets are about),
  * virtual duration, trace events, events per second, pods moved, new instances, the outcome and its own peak RSS. The curve
  * shows how the cost grows with the pods moved (microseconds of wall time per pod moved should stay flat).
  *
@@ -38,9 +38,9 @@ export interface SimFigures {
   readonly nodes: number;
   readonly pods: number;
   readonly genMs: number;
-  /** The plan but its expected fleet (draftPlan): from the start to the rehearsal's first step. */
+  /** From the start to the rehearsal's first event: the plan but its expected fleet (draftPlan), and the world built. */
   readonly planMs: number;
-  /** The rehearsal, from its first step to the plan finished (the expected fleet made beside it, waited for if need be). */
+  /** The rehearsal, from its first event to the plan finished (the expected fleet made beside it, waited for if need be). */
   readonly simMs: number;
   /** planMs + simMs: what `vngshift simulate` takes between reading its input and writing its report (rehearse()). */
   readonly wallMs: number;
