@@ -3,9 +3,10 @@
  * benchmark's generated cluster and VNGs from bench/big.ts, default parameters, no faults, seed 1) one child process (with
  * the node flags `vngshift simulate` runs with, SIMULATE_NODE_FLAGS) generates the cluster, then plans and rehearses it as
  * `vngshift simulate` does (sim/rehearse.ts: the plan's draft, then the rehearsal with the expected fleet made on a thread
- * beside it), and reports: the time to the rehearsal's first event (the draft, the world built), the rehearsal's, the wall time of both (the figure the targets are about),
- * virtual duration, trace events, events per second, pods moved, new instances, the outcome and its own peak RSS. The curve
- * shows how the cost grows with the pods moved (microseconds of wall time per pod moved should stay flat).
+ * beside it), and reports: the time to the rehearsal's first event (the draft, the world built), the rehearsal's, the wall
+ * time of both (the figure the targets are about), virtual duration, trace events, events per second, pods moved, new
+ * instances, the outcome and its own peak RSS. The curve shows how the cost grows with the pods moved (microseconds of
+ * wall time per pod moved should stay flat).
  *
  * Options: --nodes 100,500,1000,2000,5000   --pods-per-node 30   --timeout SECONDS (per size, default 900)
  *          --profile (each child under --cpu-prof; prints its hottest functions)
