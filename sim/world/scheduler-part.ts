@@ -278,7 +278,8 @@ export class KubeScheduler implements WorldScheduler {
       const first = group.classes.values().next().value?.values().next().value;
       if (first === undefined) continue;
       if (this.classes.knownToFail(this.schedPod(first), this.currentSnapshot, group.localKey)) continue;
-      for (const ek of [...group.classes.keys()]) {
+      // Waking a class drops it from the group: the walk goes on with the classes after it.
+      for (const ek of group.classes.keys()) {
         this.memoKeys.add(ek);
         if (this.memo.message(ek) === null) moved += this.pending.wake(group, ek);
       }
