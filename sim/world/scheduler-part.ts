@@ -32,6 +32,7 @@ import type { EventQueue } from '../event-queue.js';
 import { SchedulerCache } from '../scheduler/cache.js';
 import { ClassCache, nodeLocalKey } from '../scheduler/class-cache.js';
 import { FailureMemo } from '../scheduler/failure-memo.js';
+import { FieldKeys } from '../scheduler/field-keys.js';
 import { nodeSampling } from '../scheduler/framework.js';
 import { claimsText } from '../scheduler/plugins/volume-binding.js';
 import { scheduleOne, type ScheduleOneResult } from '../scheduler/schedule-one.js';
@@ -66,7 +67,8 @@ export class KubeScheduler implements WorldScheduler {
   private readonly classes: ClassCache;
   /** kube-scheduler's node sampling: percentageOfNodesToScore adaptive, the start node rotating over the cycles. */
   private readonly sampling = nodeSampling();
-  private readonly equivalence = new WeakMap<Pod, string>();
+  /** equivalenceKey by the pod fields it is made of (field-keys.ts: once per workload rather than once per pod). */
+  private readonly equivalence = new FieldKeys();
   /** nodeLocalKey of the pods made from one model pod (it reads none of what schedPod adds: uid, name, start time). */
   private readonly localKeys = new WeakMap<Pod, string>();
   private schedulePending = false;
@@ -232,12 +234,11 @@ export class KubeScheduler implements WorldScheduler {
    */
   private equivalenceKey(p: SimPod): string {
     if (p.schedKey !== undefined) return p.schedKey;
-    let k = this.equivalence.get(p.base);
-    if (k === undefined) {
-      const b = p.base;
-      k = JSON.stringify([b.namespace, b.labels, b.requests, b.nodeSelector, b.requiredNodeAffinity, b.tolerations, b.hostPorts, b.podAffinity, b.podAntiAffinity, b.topologySpread, claimsText(b), b.priority]);
-      this.equivalence.set(p.base, k);
-    }
+    const b = p.base;
+    const k = this.equivalence.key(
+      [b.labels, b.namespace, b.requests, b.nodeSelector, b.requiredNodeAffinity, b.tolerations, b.hostPorts, b.podAffinity, b.podAntiAffinity, b.topologySpread, b.volumes, b.priority],
+      () => JSON.stringify([b.namespace, b.labels, b.requests, b.nodeSelector, b.requiredNodeAffinity, b.tolerations, b.hostPorts, b.podAffinity, b.podAntiAffinity, b.topologySpread, claimsText(b), b.priority]),
+    );
     p.schedKey = k;
     return k;
   }
