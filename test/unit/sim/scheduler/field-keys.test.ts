@@ -40,9 +40,9 @@ describe('FieldKeys', () => {
   });
 
   it("keeps the scheduler's keys as their JSON for pods of one template and for equal pods made apart", () => {
-    const a = pod('a', { labels: { app: 'x' }, requests: { cpu: '1' }, priority: 5 });
+    const a = pod('a', { labels: { app: 'x' }, requests: { cpu: 1 }, priority: 5 });
     const copy = { ...a, uid: 'other', name: 'b' };
-    const apart = pod('c', { labels: { app: 'x' }, requests: { cpu: '2' }, priority: 5 });
+    const apart = pod('c', { labels: { app: 'x' }, requests: { cpu: 2 }, priority: 5 });
     for (const p of [a, copy, apart]) {
       expect(nodeLocalKey(p)).toBe(
         JSON.stringify([p.requests, p.nodeName, p.nodeSelector, p.requiredNodeAffinity, p.tolerations, p.hostPorts, p.preferredNodeAffinity ?? null]),
