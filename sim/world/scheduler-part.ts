@@ -80,7 +80,10 @@ export class KubeScheduler implements WorldScheduler {
   /** The active queue and the unschedulable pool. */
   private readonly pending = new SchedulingQueue();
   private flushArmed = false;
-  /** The equivalence keys whose memo entries were asked for since the pool was last looked at (the memo keeps those). */
+  /**
+   * The equivalence keys whose memo entries the memo keeps: those the pass asked for since the pool was last looked at, and
+   * those that look found an entry of.
+   */
   private memoKeys = new Set<string>();
   /** The cache's version when the pool was last looked at: nothing can have moved while it is the same. */
   private wokenAt = -1;
@@ -281,8 +284,10 @@ export class KubeScheduler implements WorldScheduler {
       if (this.classes.knownToFail(this.schedPod(first), this.currentSnapshot, group.localKey)) continue;
       // Waking a class drops it from the group: the walk goes on with the classes after it.
       for (const ek of group.classes.keys()) {
-        this.memoKeys.add(ek);
+        // A class the memo has no answer for is woken and kept in no list: the memo holds no entry of it to keep, and an
+        // entry made for it later comes from a cycle of the pass, which lists it.
         if (this.memo.message(ek) === null) moved += this.pending.wake(group, ek);
+        else this.memoKeys.add(ek);
       }
     }
     return moved;
