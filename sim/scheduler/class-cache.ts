@@ -31,6 +31,7 @@ import { DEFAULT_SCORES } from './profile.js';
 import { hasClaims } from './plugins/volume-binding.js';
 import { ClassIndex, keptVerdict, nodeLocalVerdict, otherNodesVerdict, volumeVerdict, type ClassVerdicts } from './class-index.js';
 import { AntiAffinityLabels } from './anti-affinity-labels.js';
+import { FieldKeys } from './field-keys.js';
 import type { FilterResult, NodeState, SchedPod, Snapshot } from './types.js';
 
 /** Per class: whether a placed pod's required anti-affinity selects its pods. */
@@ -55,6 +56,8 @@ interface ClassEntry extends ClassVerdicts {
 }
 
 const localKeys = new WeakMap<SchedPod, string>();
+/** nodeLocalKey by the fields it is made of (once per workload: field-keys.ts). */
+const localKeysByFields = new FieldKeys();
 
 /**
  * Everything the node-local filters (nodeLocalVerdict) and the score plugins with a per-node score read of a pod: pods with
@@ -63,7 +66,8 @@ const localKeys = new WeakMap<SchedPod, string>();
 export function nodeLocalKey(pod: SchedPod): string {
   let k = localKeys.get(pod);
   if (k === undefined) {
-    k = JSON.stringify([pod.requests, pod.nodeName, pod.nodeSelector, pod.requiredNodeAffinity, pod.tolerations, pod.hostPorts, pod.preferredNodeAffinity ?? null]);
+    const fields = [pod.requests, pod.nodeName, pod.nodeSelector, pod.requiredNodeAffinity, pod.tolerations, pod.hostPorts, pod.preferredNodeAffinity ?? null];
+    k = localKeysByFields.key(fields, () => JSON.stringify(fields));
     localKeys.set(pod, k);
   }
   return k;

@@ -8,6 +8,7 @@
  * never dropped (an emptied group just counts nothing), so the groups a selector matches can be extended as groups appear.
  */
 import type { LabelSelector, Node } from '../../src/model/types.js';
+import { FieldKeys } from './field-keys.js';
 import { selectorMatches } from './match.js';
 import type { SchedPod, Snapshot } from './types.js';
 
@@ -37,6 +38,8 @@ function requiredLabel(selector: LabelSelector): readonly [string, string] | nul
 }
 
 const groupKeys = new WeakMap<SchedPod, string>();
+/** groupKey by the fields it is made of (once per workload: field-keys.ts). */
+const groupKeysByFields = new FieldKeys();
 /**
  * The key of the pod's group: its namespace and labels, and its pod (anti-)affinity terms when it has any. Pods with equal
  * keys are alike for every selector and term (inter-pod-affinity.ts keeps how a key relates to the groups by it).
@@ -44,9 +47,11 @@ const groupKeys = new WeakMap<SchedPod, string>();
 export function groupKey(pod: SchedPod): string {
   let k = groupKeys.get(pod);
   if (k === undefined) {
-    k = hasAnyTerms(pod)
-      ? JSON.stringify([pod.namespace, pod.labels, pod.podAffinity, pod.podAntiAffinity, pod.preferredPodAffinity ?? [], pod.preferredPodAntiAffinity ?? []])
-      : JSON.stringify([pod.namespace, pod.labels]);
+    k = groupKeysByFields.key([pod.labels, pod.namespace, pod.podAffinity, pod.podAntiAffinity, pod.preferredPodAffinity, pod.preferredPodAntiAffinity], () =>
+      hasAnyTerms(pod)
+        ? JSON.stringify([pod.namespace, pod.labels, pod.podAffinity, pod.podAntiAffinity, pod.preferredPodAffinity ?? [], pod.preferredPodAntiAffinity ?? []])
+        : JSON.stringify([pod.namespace, pod.labels]),
+    );
     groupKeys.set(pod, k);
   }
   return k;

@@ -32,6 +32,7 @@ import type { EventQueue } from '../event-queue.js';
 import { SchedulerCache } from '../scheduler/cache.js';
 import { ClassCache, nodeLocalKey } from '../scheduler/class-cache.js';
 import { FailureMemo } from '../scheduler/failure-memo.js';
+import { FieldKeys } from '../scheduler/field-keys.js';
 import { nodeSampling } from '../scheduler/framework.js';
 import { claimsText } from '../scheduler/plugins/volume-binding.js';
 import { scheduleOne, type ScheduleOneResult } from '../scheduler/schedule-one.js';
@@ -66,7 +67,8 @@ export class KubeScheduler implements WorldScheduler {
   private readonly classes: ClassCache;
   /** kube-scheduler's node sampling: percentageOfNodesToScore adaptive, the start node rotating over the cycles. */
   private readonly sampling = nodeSampling();
-  private readonly equivalence = new WeakMap<Pod, string>();
+  /** equivalenceKey by the pod fields it is made of (field-keys.ts: once per workload rather than once per pod). */
+  private readonly equivalence = new FieldKeys();
   /** nodeLocalKey of the pods made from one model pod (it reads none of what schedPod adds: uid, name, start time). */
   private readonly localKeys = new WeakMap<Pod, string>();
   private schedulePending = false;
@@ -78,7 +80,10 @@ export class KubeScheduler implements WorldScheduler {
   /** The active queue and the unschedulable pool. */
   private readonly pending = new SchedulingQueue();
   private flushArmed = false;
-  /** The equivalence keys whose memo entries were asked for since the pool was last looked at (the memo keeps those). */
+  /**
+   * The equivalence keys whose memo entries the memo keeps: those the pass asked for since the pool was last looked at, and
+   * those that look found an entry of.
+   */
   private memoKeys = new Set<string>();
   /** The cache's version when the pool was last looked at: nothing can have moved while it is the same. */
   private wokenAt = -1;
@@ -232,12 +237,11 @@ export class KubeScheduler implements WorldScheduler {
    */
   private equivalenceKey(p: SimPod): string {
     if (p.schedKey !== undefined) return p.schedKey;
-    let k = this.equivalence.get(p.base);
-    if (k === undefined) {
-      const b = p.base;
-      k = JSON.stringify([b.namespace, b.labels, b.requests, b.nodeSelector, b.requiredNodeAffinity, b.tolerations, b.hostPorts, b.podAffinity, b.podAntiAffinity, b.topologySpread, claimsText(b), b.priority]);
-      this.equivalence.set(p.base, k);
-    }
+    const b = p.base;
+    const k = this.equivalence.key(
+      [b.labels, b.namespace, b.requests, b.nodeSelector, b.requiredNodeAffinity, b.tolerations, b.hostPorts, b.podAffinity, b.podAntiAffinity, b.topologySpread, b.volumes, b.priority],
+      () => JSON.stringify([b.namespace, b.labels, b.requests, b.nodeSelector, b.requiredNodeAffinity, b.tolerations, b.hostPorts, b.podAffinity, b.podAntiAffinity, b.topologySpread, claimsText(b), b.priority]),
+    );
     p.schedKey = k;
     return k;
   }
@@ -278,9 +282,12 @@ export class KubeScheduler implements WorldScheduler {
       const first = group.classes.values().next().value?.values().next().value;
       if (first === undefined) continue;
       if (this.classes.knownToFail(this.schedPod(first), this.currentSnapshot, group.localKey)) continue;
-      for (const ek of [...group.classes.keys()]) {
-        this.memoKeys.add(ek);
+      // Waking a class drops it from the group: the walk goes on with the classes after it.
+      for (const ek of group.classes.keys()) {
+        // A class the memo has no answer for is woken and kept in no list: the memo holds no entry of it to keep, and an
+        // entry made for it later comes from a cycle of the pass, which lists it.
         if (this.memo.message(ek) === null) moved += this.pending.wake(group, ek);
+        else this.memoKeys.add(ek);
       }
     }
     return moved;

@@ -10,7 +10,9 @@
  * the pods it tries, not every Pending pod.
  */
 import { queueOrder } from './pending-order.js';
-import type { SimPod } from './types.js';
+import type { ParkedGroup, PoolPlace, SimPod } from './types.js';
+
+export type { ParkedGroup, PoolPlace } from './types.js';
 
 /**
  * kube-scheduler's podMaxInUnschedulablePodsDuration (5 minutes): a pod in the pool longer than this is tried again even
@@ -19,32 +21,11 @@ import type { SimPod } from './types.js';
 export const MAX_IN_UNSCHEDULABLE_SECONDS = 300;
 export const FLUSH_PERIOD_SECONDS = 30;
 
-/** Pods of one node-local key, priority and preemption policy in the pool, by equivalence key. */
-export interface ParkedGroup {
-  /** The node-local key (class-cache.ts nodeLocalKey) its pods share. */
-  readonly localKey: string;
-  /** Equivalence key -> its pods in the pool (insertion order). */
-  readonly classes: Map<string, Set<SimPod>>;
-}
-
-/** A pod's place in the pool: kept (and reused when it is parked again) until the pod leaves the queue. */
-interface Parked {
-  group: ParkedGroup;
-  groupKey: string;
-  ek: string;
-  /** When the pod last entered the pool (virtual seconds). */
-  at: number;
-  /** Whether the pod is in the pool now. */
-  inPool: boolean;
-}
-
 export class SchedulingQueue {
   /** The pods to try in the next pass (taken in queue order). */
   private active = new Set<SimPod>();
   /** The unschedulable pool, by group key (insertion order: the order the groups are looked at). */
   private readonly groups = new Map<string, ParkedGroup>();
-  /** The pods parked since they last left the queue, in the pool or not (so parking again allocates nothing). */
-  private readonly parked = new Map<SimPod, Parked>();
   private inPool = 0;
   /**
    * The pool's entries in the order they entered it, for the flush (an entry no longer current is skipped): the pods and,
@@ -63,21 +44,24 @@ export class SchedulingQueue {
   /** The pod left the queue (bound, assumed, deleted). */
   remove(pod: SimPod): void {
     this.active.delete(pod);
-    this.unpark(pod);
-    this.parked.delete(pod);
+    const p = this.placeOf(pod);
+    if (p === undefined) return;
+    if (p.inPool) this.leave(pod, p);
+    // The pod's place goes with it (parking it again makes a new one).
+    pod.queued = undefined;
   }
 
   /** The pod found no node: it waits in the pool, in the group `groupKey` (node-local key `localKey`) and class `ek`. */
   park(pod: SimPod, groupKey: string, localKey: string, ek: string, now: number): void {
     this.active.delete(pod);
-    this.unpark(pod);
+    const p = this.placeOf(pod);
+    if (p !== undefined && p.inPool) this.leave(pod, p);
     let group = this.groups.get(groupKey);
     if (group === undefined) this.groups.set(groupKey, (group = { localKey, classes: new Map() }));
     let pods = group.classes.get(ek);
     if (pods === undefined) group.classes.set(ek, (pods = new Set()));
     pods.add(pod);
-    const p = this.parked.get(pod);
-    if (p === undefined) this.parked.set(pod, { group, groupKey, ek, at: now, inPool: true });
+    if (p === undefined) pod.queued = { queue: this, group, groupKey, ek, at: now, inPool: true };
     else {
       p.group = group;
       p.groupKey = groupKey;
@@ -92,7 +76,7 @@ export class SchedulingQueue {
 
   /** Whether the pod is in the pool. */
   isParked(pod: SimPod): boolean {
-    return this.parked.get(pod)?.inPool === true;
+    return this.placeOf(pod)?.inPool === true;
   }
 
   /** The active pods in queue order (priority, then age, then namespace/name); the active queue is empty after. */
@@ -123,7 +107,7 @@ export class SchedulingQueue {
     group.classes.delete(ek);
     let groupKey: string | null = null;
     for (const p of pods) {
-      const entry = this.parked.get(p);
+      const entry = this.placeOf(p);
       if (entry !== undefined && entry.inPool) {
         entry.inPool = false;
         this.inPool -= 1;
@@ -143,7 +127,7 @@ export class SchedulingQueue {
       const at = this.fifoAt[this.fifoHead] as number;
       if (at >= cutoff) break;
       this.fifoHead++;
-      const p = this.parked.get(pod);
+      const p = this.placeOf(pod);
       if (p === undefined || !p.inPool || p.at !== at) continue;
       this.activate(pod);
       moved++;
@@ -157,9 +141,19 @@ export class SchedulingQueue {
     return moved;
   }
 
+  /** The pod's place in this queue's pool, if it was parked since it last left the queue. */
+  private placeOf(pod: SimPod): PoolPlace | undefined {
+    const p = pod.queued;
+    return p !== undefined && p.queue === this ? p : undefined;
+  }
+
   private unpark(pod: SimPod): void {
-    const p = this.parked.get(pod);
-    if (p === undefined || !p.inPool) return;
+    const p = this.placeOf(pod);
+    if (p !== undefined && p.inPool) this.leave(pod, p);
+  }
+
+  /** The pod (in the pool at place `p`) leaves it. */
+  private leave(pod: SimPod, p: PoolPlace): void {
     p.inPool = false;
     this.inPool -= 1;
     const pods = p.group.classes.get(p.ek);

@@ -74,6 +74,8 @@ export interface SimPod {
   localKey?: string | undefined;
   /** The scheduler's pool group of the pod (priority, preemption policy, node-local key), once made. */
   groupKey?: string | undefined;
+  /** The pod's place in the scheduler's unschedulable pool (scheduling-queue.ts), from its first parking until it leaves the queue. */
+  queued?: PoolPlace | undefined;
   /** The API store's last engine view and model Pod of the pod (api-store.ts podView, modelPod), reused while current. */
   engineView?: PodView | undefined;
   /**
@@ -86,11 +88,35 @@ export interface SimPod {
   classKey?: string | undefined;
 }
 
+/** The scheduling queue's pods of one node-local key, priority and preemption policy in the pool (scheduling-queue.ts). */
+export interface ParkedGroup {
+  /** The node-local key (class-cache.ts nodeLocalKey) its pods share. */
+  readonly localKey: string;
+  /** Equivalence key -> its pods in the pool (insertion order). */
+  readonly classes: Map<string, Set<SimPod>>;
+}
+
+/**
+ * A pod's place in the scheduling queue's pool (scheduling-queue.ts), kept on the pod itself (SimPod.queued: no lookup by
+ * pod on the way in and out of the pool) and reused when it is parked again, until the pod leaves the queue.
+ */
+export interface PoolPlace {
+  /** The queue the place belongs to (a place of another queue counts as none). */
+  readonly queue: object;
+  group: ParkedGroup;
+  groupKey: string;
+  ek: string;
+  /** When the pod last entered the pool (virtual seconds). */
+  at: number;
+  /** Whether the pod is in the pool now. */
+  inPool: boolean;
+}
+
 /**
  * The parts of a SimPod made when first needed, all unset: every SimPod starts with them (so all have one shape), spread
  * into its literal.
  */
-export const UNSET_POD_CACHES = { schedKey: undefined, sched: undefined, localKey: undefined, groupKey: undefined, engineView: undefined, viewFresh: undefined, model: undefined, classKey: undefined } as const;
+export const UNSET_POD_CACHES = { schedKey: undefined, sched: undefined, localKey: undefined, groupKey: undefined, queued: undefined, engineView: undefined, viewFresh: undefined, model: undefined, classKey: undefined } as const;
 
 /** namespace/name: the key of namespaced objects. */
 export const key = (ns: string, name: string): string => `${ns}/${name}`;

@@ -103,4 +103,20 @@ describe('SchedulingQueue', () => {
     expect(q.parkedCount).toBe(0);
     expect(q.parkedGroups()).toEqual([]);
   });
+
+  it("keeps a pod's place on the pod for its own queue only, and drops it when the pod leaves the queue", () => {
+    const [q, other] = [new SchedulingQueue(), new SchedulingQueue()];
+    const a = pod('a', 0, 1);
+    q.park(a, 'g1', 'l1', 'e1', 0);
+    expect(q.isParked(a)).toBe(true);
+    expect(other.isParked(a)).toBe(false);
+    // The other queue neither sees nor moves the place.
+    other.remove(a);
+    expect(q.isParked(a)).toBe(true);
+    q.remove(a);
+    expect(q.isParked(a)).toBe(false);
+    expect(a.queued).toBeUndefined();
+    expect(q.parkedCount).toBe(0);
+    expect(q.parkedGroups()).toEqual([]);
+  });
 });
