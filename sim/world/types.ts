@@ -84,13 +84,20 @@ export interface SimPod {
   model?: Pod | undefined;
   /** The planner's class key of the pod (pod-classes.ts classKey of its base), once worked out (sim/class-keys.ts). */
   classKey?: string | undefined;
+  /** The trace's name of the pod (podObject), once made. */
+  traceObject?: string | undefined;
 }
 
 /**
  * The parts of a SimPod made when first needed, all unset: every SimPod starts with them (so all have one shape), spread
  * into its literal.
  */
-export const UNSET_POD_CACHES = { schedKey: undefined, sched: undefined, localKey: undefined, groupKey: undefined, engineView: undefined, viewFresh: undefined, model: undefined, classKey: undefined } as const;
+export const UNSET_POD_CACHES = { schedKey: undefined, sched: undefined, localKey: undefined, groupKey: undefined, engineView: undefined, viewFresh: undefined, model: undefined, classKey: undefined, traceObject: undefined } as const;
+
+/** The trace's name of a pod, `Pod namespace/name`: made once, so that the pod's events (the run keeps them all) share it. */
+export function podObject(p: SimPod): string {
+  return (p.traceObject ??= `Pod ${p.key}`);
+}
 
 /** namespace/name: the key of namespaced objects. */
 export const key = (ns: string, name: string): string => `${ns}/${name}`;
