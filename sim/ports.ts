@@ -11,6 +11,9 @@ import type { DetailValue, World } from './cluster.js';
 import type { Runtime } from './runtime.js';
 import { VirtualTokenBucket } from './client-rate.js';
 
+/** The detail of an engine event that has none. */
+const NO_DETAIL: Readonly<Record<string, DetailValue>> = {};
+
 export function makePorts(world: World, autoscaler: Autoscaler, runtime: Runtime, incarnation: number, launcher: 'autoscaler' | 'engine' = 'autoscaler'): Ports {
   const q = world.queue;
   // One executor process, one client: a restarted engine starts with a full bucket, as a new process does.
@@ -136,8 +139,8 @@ export function makePorts(world: World, autoscaler: Autoscaler, runtime: Runtime
     },
     trace: {
       record(ev: EngineEvent) {
-        const detail: Record<string, DetailValue> = { ...(ev.detail ?? {}) };
-        world.emit(ev.kind, ev.object, detail);
+        // emit reads the detail and keeps none of it: no copy.
+        world.emit(ev.kind, ev.object, ev.detail ?? NO_DETAIL);
       },
     },
   };

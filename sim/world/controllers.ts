@@ -10,7 +10,7 @@ import { daemonPodBase, daemonSetsFor } from '../../src/planner/scale-up.js';
 import type { EventQueue } from '../event-queue.js';
 import type { ApiStore } from './api-store.js';
 import type { WorldScheduler } from './scheduler-seam.js';
-import { cmp, key, UNSET_POD_CACHES, workloadKey, type SimNode, type SimPod } from './types.js';
+import { cmp, key, podObject, UNSET_POD_CACHES, workloadKey, type SimNode, type SimPod } from './types.js';
 
 /** What the controllers ask of the kubelet (sim/world/kubelet.ts). */
 export interface PodStarter {
@@ -71,7 +71,7 @@ export class Controllers {
       ...UNSET_POD_CACHES,
     };
     this.store.pods.set(pod.key, pod);
-    this.store.emit('pod.created', `Pod ${pod.key}`, {
+    this.store.emit('pod.created', podObject(pod), {
       owner: pod.owner ? `${pod.owner.kind}/${pod.owner.name}` : null,
       node,
       uid,

@@ -10,7 +10,7 @@ import type { FaultState } from '../fault-state.js';
 import type { SimTiming } from '../timing.js';
 import type { ApiStore } from './api-store.js';
 import type { WorldScheduler } from './scheduler-seam.js';
-import { key, type SimPod } from './types.js';
+import { key, podObject, type SimPod } from './types.js';
 
 /** What the kubelet tells the pods' controllers (sim/world/controllers.ts). */
 export interface PodOwners {
@@ -65,7 +65,7 @@ export class Kubelet {
     pod.phase = 'Running';
     this.store.touch(pod);
     if (this.faults.neverReadyFor(workloadNames(pod), this.queue.now)) pod.neverReady = true;
-    this.store.emit('pod.running', `Pod ${pod.key}`, { node: pod.nodeName });
+    this.store.emit('pod.running', podObject(pod), { node: pod.nodeName });
     if (!pod.neverReady) this.readyLater(pod);
   }
 
@@ -74,7 +74,7 @@ export class Kubelet {
     if (!this.store.nodes.get(pod.nodeName)?.ready) return;
     pod.ready = true;
     this.store.touch(pod);
-    this.store.emit('pod.ready', `Pod ${pod.key}`, { node: pod.nodeName });
+    this.store.emit('pod.ready', podObject(pod), { node: pod.nodeName });
   }
 
   /** Graceful deletion (eviction or delete): terminating now, gone after the grace period. Unbound pods go at once. */
@@ -91,7 +91,7 @@ export class Kubelet {
     pod.terminating = true;
     pod.ready = false;
     this.store.touch(pod);
-    this.store.emit('pod.terminating', `Pod ${pod.key}`, { node: pod.nodeName, reason });
+    this.store.emit('pod.terminating', podObject(pod), { node: pod.nodeName, reason });
     this.owners.podTerminating(pod);
     const grace = Math.min(pod.base.terminationGracePeriodSeconds, this.timing.maxTerminationSeconds);
     this.queue.after(grace, 'pod gone', () => this.podGone(pod, reason));
@@ -102,7 +102,7 @@ export class Kubelet {
     if (!this.store.alive(pod)) return;
     this.store.pods.delete(pod.key);
     this.scheduler.podGone(pod);
-    this.store.emit('pod.terminated', `Pod ${pod.key}`, { node: pod.nodeName, reason });
+    this.store.emit('pod.terminated', podObject(pod), { node: pod.nodeName, reason });
     this.owners.podRemoved(pod);
     this.scheduler.requestSchedule();
   }

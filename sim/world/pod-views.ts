@@ -83,31 +83,36 @@ function removeSorted(pods: SimPod[], pod: SimPod, k: string, keyOf: (p: SimPod)
   }
 }
 
+/** The SimPod field where a pod's group of the pod views is kept (types.ts): undefined while in none. */
+type GroupField = 'viewNodeGroup' | 'viewOwnerGroup';
+
 /**
  * Live groups of pods by a key, each kept in namespace/name order, with the keys whose group (or a member's view) changed
- * since the last frame.
+ * since the last frame. A pod's group is kept on the pod itself (`field`), not in a map of every live pod.
  */
 class Groups {
-  private readonly groupOf = new Map<SimPod, string>();
   private readonly members = new Map<string, SimPod[]>();
   readonly changed = new Set<string>();
 
-  constructor(private readonly keyOf: (p: SimPod) => string) {}
+  constructor(
+    private readonly keyOf: (p: SimPod) => string,
+    private readonly field: GroupField,
+  ) {}
 
   has(pod: SimPod): boolean {
-    return this.groupOf.has(pod);
+    return pod[this.field] !== undefined;
   }
 
   /** Puts the pod in group `g` (null: in none), or marks its group changed when it is there already. */
   place(pod: SimPod, g: string | null): void {
-    const was = this.groupOf.get(pod);
+    const was = pod[this.field];
     if (was !== undefined && was !== g) {
       const list = this.members.get(was);
       if (list !== undefined) {
         removeSorted(list, pod, this.keyOf(pod), this.keyOf);
         if (list.length === 0) this.members.delete(was);
       }
-      this.groupOf.delete(pod);
+      pod[this.field] = undefined;
       this.changed.add(was);
     }
     if (g === null) return;
@@ -118,14 +123,14 @@ class Groups {
         this.members.set(g, list);
       }
       insertSorted(list, pod, this.keyOf(pod), this.keyOf);
-      this.groupOf.set(pod, g);
+      pod[this.field] = g;
     }
     this.changed.add(g);
   }
 
   /** Marks the pod's group changed (a member's view changed). */
   touch(pod: SimPod): void {
-    const g = this.groupOf.get(pod);
+    const g = pod[this.field];
     if (g !== undefined) this.changed.add(g);
   }
 
@@ -139,8 +144,8 @@ class Groups {
 export class PodViewIndex implements PodTableListener {
   /** A pod's namespace/name key (what the lists are sorted by). */
   private readonly keyOf = (p: SimPod): string => p.key;
-  private readonly nodes = new Groups(this.keyOf);
-  private readonly owners = new Groups(this.keyOf);
+  private readonly nodes = new Groups(this.keyOf, 'viewNodeGroup');
+  private readonly owners = new Groups(this.keyOf, 'viewOwnerGroup');
   /** Live pods neither finished nor Running, Ready and not terminating, as of the last frame, in key order. */
   private readonly unsettledPods: SimPod[] = [];
   private readonly isUnsettled = new Set<SimPod>();

@@ -86,6 +86,14 @@ export interface SimPod {
   model?: Pod | undefined;
   /** The planner's class key of the pod (pod-classes.ts classKey of its base), once worked out (sim/class-keys.ts). */
   classKey?: string | undefined;
+  /** The trace's name of the pod (podObject), once made. */
+  traceObject?: string | undefined;
+  /**
+   * The pod's groups in the API store's pod views (pod-views.ts): its node's name (or the unbound group) and its
+   * controller's uid while it is in the store; undefined while in none.
+   */
+  viewNodeGroup?: string | undefined;
+  viewOwnerGroup?: string | undefined;
 }
 
 /** The scheduling queue's pods of one node-local key, priority and preemption policy in the pool (scheduling-queue.ts). */
@@ -113,10 +121,28 @@ export interface PoolPlace {
 }
 
 /**
- * The parts of a SimPod made when first needed, all unset: every SimPod starts with them (so all have one shape), spread
- * into its literal.
+ * The parts of a SimPod made when first needed (and the pod views' groups), all unset: every SimPod starts with them (so
+ * all have one shape), spread into its literal.
  */
-export const UNSET_POD_CACHES = { schedKey: undefined, sched: undefined, localKey: undefined, groupKey: undefined, queued: undefined, engineView: undefined, viewFresh: undefined, model: undefined, classKey: undefined } as const;
+export const UNSET_POD_CACHES = {
+  schedKey: undefined,
+  sched: undefined,
+  localKey: undefined,
+  groupKey: undefined,
+  queued: undefined,
+  engineView: undefined,
+  viewFresh: undefined,
+  model: undefined,
+  classKey: undefined,
+  traceObject: undefined,
+  viewNodeGroup: undefined,
+  viewOwnerGroup: undefined,
+} as const;
+
+/** The trace's name of a pod, `Pod namespace/name`: made once, so that the pod's events (the run keeps them all) share it. */
+export function podObject(p: SimPod): string {
+  return (p.traceObject ??= `Pod ${p.key}`);
+}
 
 /** namespace/name: the key of namespaced objects. */
 export const key = (ns: string, name: string): string => `${ns}/${name}`;
