@@ -122,14 +122,63 @@ export function scaleUpInputOf(input: RunViewInput): ScaleUpInput {
     nodes[at] = withRoomTaken(nodes[at] as Node, rest);
   }
   for (const b of input.booting) {
-    const rest: ResourceList = {};
-    for (const { pod, classKey } of b.pods) {
-      if (onCandidates.has(classKey)) pods.push(placedOn(pod, b.node.name, classKey));
-      else addInto(rest, pod.requests);
-    }
-    nodes.push(withRoomTaken(b.node, rest));
+    const split = bootingSplit(b.pods, onCandidates);
+    for (const { pod, classKey } of split.counts) pods.push(placedOn(pod, b.node.name, classKey));
+    nodes.push(withRoomTaken(b.node, split.rest));
   }
   return inputOf(input, nodes, pods);
+}
+
+/**
+ * A booting node's pods as the view takes them: those whose class is relevant (handed over as they are, in order) and what
+ * the others request.
+ */
+interface BootingSplit {
+  readonly counts: readonly BootingPod[];
+  readonly rest: ResourceList;
+}
+
+/**
+ * Per list of a booting node's pods, over its first `counted` pods: what they all request (summed in order) and their class
+ * keys. Most booting nodes hold no pod of a relevant class: their split is then none handed over and that sum, the same
+ * sums the pod by pod split makes. The model hands the same array from one scale-up to the next, pods only pushed on its
+ * end (it makes a new array when one of them is no longer meant for the node): the pods pushed since are added.
+ */
+interface BootingSums {
+  counted: number;
+  readonly all: ResourceList;
+  readonly classes: Set<string>;
+}
+
+const bootingSums = new WeakMap<readonly BootingPod[], BootingSums>();
+
+function bootingSplit(list: readonly BootingPod[], relevant: ReadonlySet<string>): BootingSplit {
+  let sums = bootingSums.get(list);
+  if (sums === undefined || sums.counted > list.length) {
+    sums = { counted: 0, all: {}, classes: new Set() };
+    bootingSums.set(list, sums);
+  }
+  for (let i = sums.counted; i < list.length; i++) {
+    const p = list[i] as BootingPod;
+    addInto(sums.all, p.pod.requests);
+    sums.classes.add(p.classKey);
+  }
+  sums.counted = list.length;
+  let any = false;
+  for (const k of sums.classes) {
+    if (relevant.has(k)) {
+      any = true;
+      break;
+    }
+  }
+  if (!any) return { counts: [], rest: sums.all };
+  const counts: BootingPod[] = [];
+  const rest: ResourceList = {};
+  for (const p of list) {
+    if (relevant.has(p.classKey)) counts.push(p);
+    else addInto(rest, p.pod.requests);
+  }
+  return { counts, rest };
 }
 
 /**
