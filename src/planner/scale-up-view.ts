@@ -122,7 +122,7 @@ export function scaleUpInputOf(input: RunViewInput): ScaleUpInput {
     nodes[at] = withRoomTaken(nodes[at] as Node, rest);
   }
   for (const b of input.booting) {
-    const split = bootingSplit(b.pods, onCandidates);
+    const split = bootingSplit(b.node, b.pods, onCandidates);
     for (const { pod, classKey } of split.counts) pods.push(placedOn(pod, b.node.name, classKey));
     nodes.push(withRoomTaken(b.node, split.rest));
   }
@@ -139,39 +139,27 @@ interface BootingSplit {
 }
 
 /**
- * Per list of a booting node's pods, over its first `counted` pods: what they all request (summed in order) and their class
- * keys. Most booting nodes hold no pod of a relevant class: their split is then none handed over and that sum, the same
- * sums the pod by pod split makes. The model hands the same array from one scale-up to the next, pods only pushed on its
- * end (it makes a new array when one of them is no longer meant for the node): the pods pushed since are added.
+ * Per booting node, what the pods of its list last handed over request (`all`) and how many of them each class has. Most
+ * booting nodes hold no pod of a relevant class: their split is then none handed over and `all`, the sums the pod by pod
+ * split makes. From one scale-up to the next the list mostly keeps its pods (the model pushes pods on its end and leaves
+ * out those no longer meant for the node): the pods gone are taken off the sums and the new ones added. The requests are
+ * integers (resources.ts), so the sums do not depend on the order they are made in, as long as they stay exact (`exact`:
+ * safe integers only). `seen`: the pods the sums are over, in the list's order.
  */
 interface BootingSums {
-  counted: number;
+  seen: readonly BootingPod[];
   readonly all: ResourceList;
-  readonly classes: Set<string>;
+  readonly classes: Map<string, number>;
+  exact: boolean;
 }
 
-const bootingSums = new WeakMap<readonly BootingPod[], BootingSums>();
+const bootingSums = new WeakMap<Node, BootingSums>();
 
-function bootingSplit(list: readonly BootingPod[], relevant: ReadonlySet<string>): BootingSplit {
-  let sums = bootingSums.get(list);
-  if (sums === undefined || sums.counted > list.length) {
-    sums = { counted: 0, all: {}, classes: new Set() };
-    bootingSums.set(list, sums);
-  }
-  for (let i = sums.counted; i < list.length; i++) {
-    const p = list[i] as BootingPod;
-    addInto(sums.all, p.pod.requests);
-    sums.classes.add(p.classKey);
-  }
-  sums.counted = list.length;
-  let any = false;
-  for (const k of sums.classes) {
-    if (relevant.has(k)) {
-      any = true;
-      break;
-    }
-  }
-  if (!any) return { counts: [], rest: sums.all };
+function bootingSplit(node: Node, list: readonly BootingPod[], relevant: ReadonlySet<string>): BootingSplit {
+  let sums = bootingSums.get(node);
+  if (sums === undefined) bootingSums.set(node, (sums = { seen: [], all: {}, classes: new Map(), exact: true }));
+  if (sums.exact) updateSums(sums, list);
+  if (sums.exact && !anyRelevant(sums, relevant) && keysIn(sums.all, node.allocatable)) return { counts: [], rest: sums.all };
   const counts: BootingPod[] = [];
   const rest: ResourceList = {};
   for (const p of list) {
@@ -179,6 +167,61 @@ function bootingSplit(list: readonly BootingPod[], relevant: ReadonlySet<string>
     else addInto(rest, p.pod.requests);
   }
   return { counts, rest };
+}
+
+/**
+ * Brings the sums from `seen` to `list`: walking both in order, a pod of `seen` that is not the next of `list` is taken off,
+ * and the pods of `list` past the end of `seen` are added (whatever the change, every pod of `seen` is matched or taken
+ * off and every pod of `list` matched or added).
+ */
+function updateSums(sums: BootingSums, list: readonly BootingPod[]): void {
+  const seen = sums.seen;
+  let i = 0;
+  let changed = false;
+  for (const p of list) {
+    while (i < seen.length && seen[i] !== p) {
+      count(sums, seen[i] as BootingPod, -1);
+      changed = true;
+      i += 1;
+    }
+    if (i < seen.length) i += 1;
+    else {
+      count(sums, p, 1);
+      changed = true;
+    }
+  }
+  for (; i < seen.length; i++) {
+    count(sums, seen[i] as BootingPod, -1);
+    changed = true;
+  }
+  if (changed) sums.seen = [...list];
+}
+
+/** Adds (sign 1) or takes off (-1) a pod's requests and class; the sums stop being exact past the safe integers. */
+function count(sums: BootingSums, p: BootingPod, sign: 1 | -1): void {
+  const req = p.pod.requests;
+  for (const key in req) {
+    const v = req[key] ?? 0;
+    const total = (sums.all[key] ?? 0) + sign * v;
+    if (!Number.isSafeInteger(v) || !Number.isSafeInteger(total)) sums.exact = false;
+    sums.all[key] = total;
+  }
+  sums.classes.set(p.classKey, (sums.classes.get(p.classKey) ?? 0) + sign);
+}
+
+/** Does one of the pods the sums are over have a relevant class? */
+function anyRelevant(sums: BootingSums, relevant: ReadonlySet<string>): boolean {
+  for (const [k, n] of sums.classes) if (n > 0 && relevant.has(k)) return true;
+  return false;
+}
+
+/**
+ * Is every resource of the sums one the node offers? Then taking them off its allocatable (withRoomTaken) gives what the
+ * pod by pod sums give: a resource no pod requests any more is 0 there, and none is added to the allocatable.
+ */
+function keysIn(sums: ResourceList, allocatable: ResourceList): boolean {
+  for (const key in sums) if (!(key in allocatable)) return false;
+  return true;
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
- * The scale-up view keeps, per list of a booting node's pods, what they all request and their classes, adding the pods
- * pushed since (scale-up-view.ts bootingSplit): a node without a pod of a relevant class takes that sum off its room. The
- * view must be the one a fresh list gives: after pods are pushed, after the relevant classes change, and back again.
+ * The scale-up view keeps, per booting node, what the pods of its list request and their classes, and brings them to the
+ * next list by taking off the pods gone and adding the new ones (scale-up-view.ts bootingSplit): a node without a pod of a
+ * relevant class takes that sum off its room. The view must be the one a fresh node gives: after pods are pushed, left out,
+ * pushed again, after the relevant classes change and back again, and with a resource the node does not offer.
  */
 import { describe, expect, it } from 'vitest';
 import { observedResources } from '../../../src/catalog/observed.js';
@@ -32,7 +33,7 @@ describe('scale-up view: booting nodes', () => {
     for (const p of [spread, plain, ...c.pods]) sched.know(run(p));
     const nodes = new NodesByKind();
     nodes.set(old.name, old);
-    const viewOf = (pending: Pod, list: readonly BootingPod[]): ScaleUpInput['view'] =>
+    const viewOf = (pending: Pod, list: readonly BootingPod[], node: Node = booting): ScaleUpInput['view'] =>
       scaleUpInputOf({
         cluster: c,
         vngs: [generalVng()],
@@ -43,16 +44,17 @@ describe('scale-up view: booting nodes', () => {
         nodes,
         pods,
         launched: [],
-        booting: [{ node: booting, pods: list }],
+        booting: [{ node, pods: list }],
         pending: [run(pending)],
       }).view;
     const bootingPod = (p: Pod): BootingPod => ({ pod: p, classKey: run(p).classKey });
     const webPods = web.pods.map(bootingPod);
     const dbPods = db.pods.map(bootingPod);
-    const list: BootingPod[] = [webPods[0], dbPods[0]] as BootingPod[];
+    let list: BootingPod[] = [webPods[0], dbPods[0]] as BootingPod[];
     const same = (pending: Pod): void => {
       const kept = viewOf(pending, list);
-      const fresh = viewOf(pending, [...list]);
+      // A node object the view has not met: its sums are made from the list alone.
+      const fresh = viewOf(pending, [...list], { ...booting });
       expect(kept.nodes).toEqual(fresh.nodes);
       expect(kept.pods).toEqual(fresh.pods);
     };
@@ -72,5 +74,23 @@ describe('scale-up view: booting nodes', () => {
     const last = viewOf(spread, list);
     expect(last.pods.map((p) => p.name)).toEqual(web.pods.map((p) => p.name));
     expect(last.nodes.find((n) => n.name === 'new-1')?.allocatable['cpu']).toBe((booting.allocatable['cpu'] ?? 0) - 600);
+    // Pods left out (a new list), in the middle and at the end, then one pushed again.
+    list = list.filter((p) => p !== dbPods[1] && p !== webPods[3]);
+    same(plain);
+    same(spread);
+    list = [...list.filter((p) => p !== webPods[0]), webPods[3] as BootingPod, dbPods[1] as BootingPod];
+    same(plain);
+    list = [dbPods[2] as BootingPod, ...list];
+    same(plain);
+    same(spread);
+    // A pod that requests what the node does not offer, then gone again.
+    const gpu: BootingPod = { pod: { ...(db.pods[2] as Pod), name: 'gpu', requests: { ...(db.pods[2] as Pod).requests, 'nvidia.com/gpu': 1 } }, classKey: dbPods[2]?.classKey ?? '' };
+    list = [...list, gpu];
+    same(plain);
+    list = list.filter((p) => p !== gpu);
+    same(plain);
+    list = [];
+    same(plain);
+    same(spread);
   });
 });
