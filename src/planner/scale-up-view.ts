@@ -149,6 +149,7 @@ interface BootingSplit {
 interface BootingSums {
   seen: readonly BootingPod[];
   readonly all: ResourceList;
+  /** How many of the pods each class has (classes with none left out). */
   readonly classes: Map<string, number>;
   exact: boolean;
 }
@@ -206,12 +207,14 @@ function count(sums: BootingSums, p: BootingPod, sign: 1 | -1): void {
     if (!Number.isSafeInteger(v) || !Number.isSafeInteger(total)) sums.exact = false;
     sums.all[key] = total;
   }
-  sums.classes.set(p.classKey, (sums.classes.get(p.classKey) ?? 0) + sign);
+  const n = (sums.classes.get(p.classKey) ?? 0) + sign;
+  if (n === 0) sums.classes.delete(p.classKey);
+  else sums.classes.set(p.classKey, n);
 }
 
 /** Does one of the pods the sums are over have a relevant class? */
 function anyRelevant(sums: BootingSums, relevant: ReadonlySet<string>): boolean {
-  for (const [k, n] of sums.classes) if (n > 0 && relevant.has(k)) return true;
+  for (const k of sums.classes.keys()) if (relevant.has(k)) return true;
   return false;
 }
 
