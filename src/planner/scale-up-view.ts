@@ -122,14 +122,109 @@ export function scaleUpInputOf(input: RunViewInput): ScaleUpInput {
     nodes[at] = withRoomTaken(nodes[at] as Node, rest);
   }
   for (const b of input.booting) {
-    const rest: ResourceList = {};
-    for (const { pod, classKey } of b.pods) {
-      if (onCandidates.has(classKey)) pods.push(placedOn(pod, b.node.name, classKey));
-      else addInto(rest, pod.requests);
-    }
-    nodes.push(withRoomTaken(b.node, rest));
+    const split = bootingSplit(b.node, b.pods, onCandidates);
+    for (const { pod, classKey } of split.counts) pods.push(placedOn(pod, b.node.name, classKey));
+    nodes.push(withRoomTaken(b.node, split.rest));
   }
   return inputOf(input, nodes, pods);
+}
+
+/**
+ * A booting node's pods as the view takes them: those whose class is relevant (handed over as they are, in order) and what
+ * the others request.
+ */
+interface BootingSplit {
+  readonly counts: readonly BootingPod[];
+  readonly rest: ResourceList;
+}
+
+/**
+ * Per booting node, what the pods of its list last handed over request (`all`) and how many of them each class has. Most
+ * booting nodes hold no pod of a relevant class: their split is then none handed over and `all`, the sums the pod by pod
+ * split makes. From one scale-up to the next the list mostly keeps its pods (the model pushes pods on its end and leaves
+ * out those no longer meant for the node): the pods gone are taken off the sums and the new ones added. The requests are
+ * integers (resources.ts), so the sums do not depend on the order they are made in, as long as they stay exact (`exact`:
+ * safe integers only). `seen`: the pods the sums are over, in the list's order.
+ */
+interface BootingSums {
+  seen: readonly BootingPod[];
+  readonly all: ResourceList;
+  /** How many of the pods each class has (classes with none left out). */
+  readonly classes: Map<string, number>;
+  exact: boolean;
+}
+
+const bootingSums = new WeakMap<Node, BootingSums>();
+
+function bootingSplit(node: Node, list: readonly BootingPod[], relevant: ReadonlySet<string>): BootingSplit {
+  let sums = bootingSums.get(node);
+  if (sums === undefined) bootingSums.set(node, (sums = { seen: [], all: {}, classes: new Map(), exact: true }));
+  if (sums.exact) updateSums(sums, list);
+  if (sums.exact && !anyRelevant(sums, relevant) && keysIn(sums.all, node.allocatable)) return { counts: [], rest: sums.all };
+  const counts: BootingPod[] = [];
+  const rest: ResourceList = {};
+  for (const p of list) {
+    if (relevant.has(p.classKey)) counts.push(p);
+    else addInto(rest, p.pod.requests);
+  }
+  return { counts, rest };
+}
+
+/**
+ * Brings the sums from `seen` to `list`: walking both in order, a pod of `seen` that is not the next of `list` is taken off,
+ * and the pods of `list` past the end of `seen` are added (whatever the change, every pod of `seen` is matched or taken
+ * off and every pod of `list` matched or added).
+ */
+function updateSums(sums: BootingSums, list: readonly BootingPod[]): void {
+  const seen = sums.seen;
+  let i = 0;
+  let changed = false;
+  for (const p of list) {
+    while (i < seen.length && seen[i] !== p) {
+      count(sums, seen[i] as BootingPod, -1);
+      changed = true;
+      i += 1;
+    }
+    if (i < seen.length) i += 1;
+    else {
+      count(sums, p, 1);
+      changed = true;
+    }
+  }
+  for (; i < seen.length; i++) {
+    count(sums, seen[i] as BootingPod, -1);
+    changed = true;
+  }
+  if (changed) sums.seen = [...list];
+}
+
+/** Adds (sign 1) or takes off (-1) a pod's requests and class; the sums stop being exact past the safe integers. */
+function count(sums: BootingSums, p: BootingPod, sign: 1 | -1): void {
+  const req = p.pod.requests;
+  for (const key in req) {
+    const v = req[key] ?? 0;
+    const total = (sums.all[key] ?? 0) + sign * v;
+    if (!Number.isSafeInteger(v) || !Number.isSafeInteger(total)) sums.exact = false;
+    sums.all[key] = total;
+  }
+  const n = (sums.classes.get(p.classKey) ?? 0) + sign;
+  if (n === 0) sums.classes.delete(p.classKey);
+  else sums.classes.set(p.classKey, n);
+}
+
+/** Does one of the pods the sums are over have a relevant class? */
+function anyRelevant(sums: BootingSums, relevant: ReadonlySet<string>): boolean {
+  for (const k of sums.classes.keys()) if (relevant.has(k)) return true;
+  return false;
+}
+
+/**
+ * Is every resource of the sums one the node offers? Then taking them off its allocatable (withRoomTaken) gives what the
+ * pod by pod sums give: a resource no pod requests any more is 0 there, and none is added to the allocatable.
+ */
+function keysIn(sums: ResourceList, allocatable: ResourceList): boolean {
+  for (const key in sums) if (!(key in allocatable)) return false;
+  return true;
 }
 
 /**
