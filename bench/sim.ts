@@ -10,6 +10,8 @@
  *
  * Options: --nodes 100,500,1000,2000,5000   --pods-per-node 30   --timeout SECONDS (per size, default 900)
  *          --profile (each child under --cpu-prof; prints its hottest functions)
+ *          --fleet-in-place (the plan's expected fleet made before the rehearsal, not on a thread beside it: to compare;
+ *          a child run by hand takes it as a fifth argument, `child N 30 out.json fleet-in-place`)
  * Figures are printed and written to bench/results/sim.json, never asserted; a child that crashes fails the command.
  */
 import { spawn } from 'node:child_process';
@@ -62,7 +64,7 @@ export interface SimFigures {
 
 const SELF = fileURLToPath(import.meta.url);
 
-async function child(nodes: number, podsPerNode: number, out: string): Promise<void> {
+async function child(nodes: number, podsPerNode: number, out: string, fleetInPlace: boolean): Promise<void> {
   linkData();
   const catalog = loadCatalog();
   let start = performance.now();
@@ -79,6 +81,7 @@ async function child(nodes: number, podsPerNode: number, out: string): Promise<v
     catalog,
     {
       sources: { cluster: 'generated', vngs: 'vngs.json' },
+      ...(fleetInPlace ? { fleetThread: false } : {}),
       onProgress: (s) => {
         if (s.phase === 'simulate' && planMs === null) planMs = performance.now() - start;
       },
@@ -146,10 +149,12 @@ interface Options {
   podsPerNode: number;
   timeoutS: number;
   profile: boolean;
+  /** Make the plan's expected fleet in place, before the rehearsal, as before the fleet thread (to compare). */
+  fleetInPlace: boolean;
 }
 
 function options(argv: readonly string[]): Options {
-  const o: Options = { sizes: [100, 500, 1000, 2000, 5000], podsPerNode: 30, timeoutS: 900, profile: false };
+  const o: Options = { sizes: [100, 500, 1000, 2000, 5000], podsPerNode: 30, timeoutS: 900, profile: false, fleetInPlace: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = (): string => {
@@ -161,6 +166,7 @@ function options(argv: readonly string[]): Options {
     else if (a === '--pods-per-node') o.podsPerNode = Number(next());
     else if (a === '--timeout') o.timeoutS = Number(next());
     else if (a === '--profile') o.profile = true;
+    else if (a === '--fleet-in-place') o.fleetInPlace = true;
     else throw new Error(`bench:sim: unknown option ${a ?? ''}`);
   }
   if (o.sizes.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error('bench:sim: --nodes takes whole numbers, e.g. 100,500');
@@ -183,7 +189,7 @@ async function main(): Promise<void> {
     if (o.profile) rmSync(profDir, { recursive: true, force: true });
     // The child runs with the node flags `vngshift simulate` runs with (src/cli/relaunch.ts).
     const flags = [...SIMULATE_NODE_FLAGS, ...(o.profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])];
-    const r = await runChild(['child', String(n), String(o.podsPerNode), out], flags, o.timeoutS * 1000);
+    const r = await runChild(['child', String(n), String(o.podsPerNode), out, ...(o.fleetInPlace ? ['fleet-in-place'] : [])], flags, o.timeoutS * 1000);
     if (r.code !== 0 || r.timedOut) {
       const error = r.timedOut ? `timed out after ${o.timeoutS} s` : `exit ${String(r.code)}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`;
       if (!r.timedOut) crashed = true;
@@ -226,9 +232,9 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] === SELF) {
-  const [mode, n, ppn, out] = process.argv.slice(2);
+  const [mode, n, ppn, out, how] = process.argv.slice(2);
   if (mode === 'child') {
     process.on('SIGTERM', () => process.exit(124));
-    await child(Number(n), Number(ppn), out ?? '');
+    await child(Number(n), Number(ppn), out ?? '', how === 'fleet-in-place');
   } else await main();
 }
