@@ -69,17 +69,26 @@ const LINE_GAP_MS = 5000;
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 const seconds = (ms: number): number => Math.round(ms / 100) / 10;
 
+/**
+ * What the reporter keeps of one phase. Phases may run side by side (simulate's expected fleet on a thread beside the
+ * rehearsal: their steps come interleaved), so each keeps its own start, throttle and bar; a phase whose count goes back
+ * starts again.
+ */
+interface PhaseState {
+  readonly start: number;
+  lastTenth: number;
+  lastLineAt: number;
+  done: number;
+  bar: SingleBar | null;
+}
+
 export function makeReporter(command: string, flags: ProgressFlags, io: ReporterIo = stderrIo()): Reporter {
   const mode = reporterMode(flags, io.isTTY);
-  let phase: string | null = null;
-  let phaseStart = 0;
-  let lastTenth = -1;
-  let lastLineAt = 0;
+  const phases = new Map<string, PhaseState>();
   let bars: MultiBar | null = null;
-  let bar: SingleBar | null = null;
 
-  const figures = (s: ProgressStep, now: number): { elapsedMs: number; etaMs: number | null } => {
-    const elapsedMs = now - phaseStart;
+  const figures = (s: ProgressStep, st: PhaseState, now: number): { elapsedMs: number; etaMs: number | null } => {
+    const elapsedMs = now - st.start;
     const etaMs = s.done > 0 && s.total >= s.done ? (elapsedMs * (s.total - s.done)) / s.done : null;
     return { elapsedMs, etaMs };
   };
@@ -96,12 +105,10 @@ export function makeReporter(command: string, flags: ProgressFlags, io: Reporter
   return {
     mode,
     step(s) {
-      const fresh = s.phase !== phase;
-      if (fresh) {
-        phase = s.phase;
-        phaseStart = io.now();
-        lastTenth = -1;
-      }
+      let st = phases.get(s.phase);
+      const fresh = st === undefined || s.done < st.done;
+      if (st === undefined || fresh) phases.set(s.phase, (st = { start: io.now(), lastTenth: -1, lastLineAt: 0, done: s.done, bar: null }));
+      st.done = s.done;
       if (mode === 'bar') {
         if (bars === null) {
           bars = new MultiBar(
@@ -116,20 +123,20 @@ export function makeReporter(command: string, flags: ProgressFlags, io: Reporter
           );
         }
         const payload = { phase: s.phase, unit: s.unit, extra: detailText(s.detail) };
-        if (fresh || bar === null) bar = bars.create(s.total, s.done, payload);
+        if (st.bar === null) st.bar = bars.create(s.total, s.done, payload);
         else {
-          bar.setTotal(s.total);
-          bar.update(s.done, payload);
+          st.bar.setTotal(s.total);
+          st.bar.update(s.done, payload);
         }
         return;
       }
       const tenth = s.total > 0 ? Math.floor((s.done * 10) / s.total) : 10;
-      if (!fresh && tenth <= lastTenth) return;
+      if (!fresh && tenth <= st.lastTenth) return;
       const now = io.now();
-      if (mode === 'lines' && !fresh && s.done < s.total && now - lastLineAt < LINE_GAP_MS) return;
-      lastTenth = tenth;
-      lastLineAt = now;
-      const { elapsedMs, etaMs } = figures(s, now);
+      if (mode === 'lines' && !fresh && s.done < s.total && now - st.lastLineAt < LINE_GAP_MS) return;
+      st.lastTenth = tenth;
+      st.lastLineAt = now;
+      const { elapsedMs, etaMs } = figures(s, st, now);
       if (mode === 'json') {
         io.write(
           `${JSON.stringify({
@@ -161,7 +168,7 @@ export function makeReporter(command: string, flags: ProgressFlags, io: Reporter
     end() {
       if (bars !== null) bars.stop();
       bars = null;
-      bar = null;
+      phases.clear();
     },
   };
 }

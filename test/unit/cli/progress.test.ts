@@ -47,6 +47,37 @@ describe('progress reporter', () => {
     expect(lines[13]).toMatch(/ simulate: quick 100\/100 pods \(100%\), elapsed 1s, ETA 0s$/);
   });
 
+  it('keeps each phase of two that run side by side to its own start, tenths and elapsed time', () => {
+    let t = Date.UTC(2026, 11, 5, 20, 0, 0);
+    let out = '';
+    const r = makeReporter('simulate', { progress: false }, { write: (s) => void (out += s), isTTY: false, now: () => t });
+    // simulate's rehearsal and the plan's expected fleet on its thread: their steps come interleaved, 6 s apart.
+    for (let d = 0; d <= 10; d++) {
+      r.step({ phase: 'simulate', done: d, total: 10, unit: 'batches' });
+      t += 3000;
+      if (d <= 4) r.step({ phase: 'expected fleet', done: 2 * d, total: 8, unit: 'batches' });
+      t += 3000;
+    }
+    r.end();
+    const lines = out.trimEnd().split('\n');
+    const of = (phase: string): string[] => lines.filter((l) => l.includes(`simulate: ${phase} `));
+    // Each phase: its start, a line per tenth at least 5 s apart, its end - not a fresh start at every switch.
+    expect(of('simulate')).toHaveLength(11);
+    expect(of('simulate')[0]).toMatch(/simulate 0\/10 batches \(0%\), elapsed 0s$/);
+    expect(of('simulate')[10]).toMatch(/simulate 10\/10 batches \(100%\), elapsed 60s, ETA 0s$/);
+    expect(of('expected fleet')).toHaveLength(5);
+    expect(of('expected fleet')[0]).toMatch(/expected fleet 0\/8 batches \(0%\), elapsed 0s$/);
+    expect(of('expected fleet')[4]).toMatch(/expected fleet 8\/8 batches \(100%\), elapsed 24s, ETA 0s$/);
+    // A phase whose count goes back starts again.
+    out = '';
+    const again = makeReporter('run', { progress: false }, { write: (s) => void (out += s), isTTY: false, now: () => t });
+    again.step({ phase: 'pack', done: 0, total: 5, unit: 'pods' });
+    again.step({ phase: 'pack', done: 5, total: 5, unit: 'pods' });
+    t += 9000;
+    again.step({ phase: 'pack', done: 0, total: 5, unit: 'pods' });
+    expect(out.trimEnd().split('\n').at(-1)).toMatch(/ run: pack 0\/5 pods \(0%\), elapsed 0s$/);
+  });
+
   it('prints one JSON object per line with --log-format json', () => {
     const io = fakeIo(true);
     const r = makeReporter('chaos', { logFormat: 'json' }, io);
