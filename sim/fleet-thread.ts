@@ -27,7 +27,7 @@ export type FromFleetThread = { readonly kind: 'progress'; readonly step: Progre
 export interface FleetJob {
   /** The fleet; null when the thread failed or was stopped (the caller then makes it itself). */
   readonly result: Promise<ExpectedFleet | null>;
-  /** Stops the thread (when the rehearsal failed and the plan is not needed). */
+  /** Stops the thread (when the rehearsal failed and the plan is not needed); its messages are dropped from then on. */
   stop(): void;
 }
 
@@ -53,15 +53,32 @@ export function fleetBeside(input: PlanInput): FleetJob | null {
   } catch {
     return null;
   }
+  /**
+   * Whether the thread's messages still count: not once the fleet came, the thread failed or was stopped. Node delivers
+   * what a thread posted even after terminate(), and a progress step after the caller's reporter has ended would draw
+   * again (a bar's timer keeps the process alive).
+   */
+  let open = true;
   const result = new Promise<ExpectedFleet | null>((resolve) => {
+    const settle = (fleet: ExpectedFleet | null): void => {
+      open = false;
+      resolve(fleet);
+    };
     worker.on('message', (m: FromFleetThread) => {
+      if (!open) return;
       if (m.kind === 'progress') onProgress?.(m.step);
-      else resolve(m.fleet);
+      else settle(m.fleet);
     });
     // A failed thread (an exception, out of memory) or a stopped one leaves the fleet to the caller; once the fleet came,
     // these change nothing.
-    worker.on('error', () => resolve(null));
-    worker.on('exit', () => resolve(null));
+    worker.on('error', () => settle(null));
+    worker.on('exit', () => settle(null));
   });
-  return { result, stop: () => void worker.terminate() };
+  return {
+    result,
+    stop: () => {
+      open = false;
+      void worker.terminate();
+    },
+  };
 }

@@ -4,8 +4,8 @@
  */
 import type { AllocatableOptions } from '../src/catalog/allocatable.js';
 import type { Catalog } from '../src/catalog/catalog.js';
-import { expectedFleet } from '../src/planner/expected-fleet.js';
-import { draftPlan, type Plan, type PlanInput } from '../src/planner/plan.js';
+import { expectedFleet, type ExpectedFleet } from '../src/planner/expected-fleet.js';
+import { draftPlan, type Plan, type PlanDraft, type PlanInput } from '../src/planner/plan.js';
 import type { TimingModel } from '../src/planner/timing.js';
 import type { ScenarioInputs } from './scenario-inputs.js';
 import { fleetBeside } from './fleet-thread.js';
@@ -48,10 +48,12 @@ export async function rehearse(
   // The expected fleet, which the rehearsal does not read, on a second core while it runs (fleet-thread.ts); else here,
   // before it, as buildPlan makes it. The plan is the same either way.
   const job = options.fleetThread === false ? null : fleetBeside(planInput);
-  const draft = draftPlan(planInput);
-  const here = job === null ? expectedFleet(draft.fleetInput) : null;
   let result: SimResult;
+  let draft: PlanDraft;
+  let here: ExpectedFleet | null;
   try {
+    draft = draftPlan(planInput);
+    here = job === null ? expectedFleet(draft.fleetInput) : null;
     result = await simulate({
       cluster: inputs.cluster,
       vngs: inputs.vngs,

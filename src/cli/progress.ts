@@ -30,7 +30,7 @@ export interface Reporter {
   step(s: ProgressStep): void;
   /** A log message (one line). */
   log(message: string, fields?: Readonly<Record<string, string | number | boolean | null>>): void;
-  /** Stops the bar (if any); call once the work is over, before the report is written. */
+  /** Stops the bar (if any); call once the work is over, before the report is written. Steps after it are dropped. */
   end(): void;
 }
 
@@ -86,6 +86,8 @@ export function makeReporter(command: string, flags: ProgressFlags, io: Reporter
   const mode = reporterMode(flags, io.isTTY);
   const phases = new Map<string, PhaseState>();
   let bars: MultiBar | null = null;
+  /** After end(): steps are dropped (a late one would draw a new bar, whose timer keeps the process alive). */
+  let ended = false;
 
   const figures = (s: ProgressStep, st: PhaseState, now: number): { elapsedMs: number; etaMs: number | null } => {
     const elapsedMs = now - st.start;
@@ -105,6 +107,7 @@ export function makeReporter(command: string, flags: ProgressFlags, io: Reporter
   return {
     mode,
     step(s) {
+      if (ended) return;
       let st = phases.get(s.phase);
       const fresh = st === undefined || s.done < st.done;
       if (st === undefined || fresh) phases.set(s.phase, (st = { start: io.now(), lastTenth: -1, lastLineAt: 0, done: s.done, bar: null }));
@@ -169,6 +172,7 @@ export function makeReporter(command: string, flags: ProgressFlags, io: Reporter
       if (bars !== null) bars.stop();
       bars = null;
       phases.clear();
+      ended = true;
     },
   };
 }

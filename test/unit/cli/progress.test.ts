@@ -108,6 +108,10 @@ describe('progress reporter', () => {
     r.log('read 14 node(s)');
     r.step({ phase: 'expected fleet', done: 8, total: 8, unit: 'batches' });
     r.end();
+    const atEnd = drawn;
+    // A step after the end (a thread's late message) draws nothing: a new bar's timer would keep the process alive.
+    r.step({ phase: 'expected fleet', done: 8, total: 8, unit: 'batches' });
+    expect(drawn).toBe(atEnd);
     expect(drawn).toContain('read 14 node(s)');
     expect(drawn).toMatch(/plan: expected fleet \[[^\]]*\] 8\/8 batches \| 100%/);
   });

@@ -14,7 +14,9 @@ import { loadScenario } from '../../../sim/scenario.js';
 import { scenarioInputs } from '../../../sim/scenario-inputs.js';
 
 type RehearseModule = typeof import('../../../sim/rehearse.js');
+type FleetThreadModule = typeof import('../../../sim/fleet-thread.js');
 const built = (await import(new URL('../../../dist/sim/rehearse.js', import.meta.url).href)) as RehearseModule;
+const builtThread = (await import(new URL('../../../dist/sim/fleet-thread.js', import.meta.url).href)) as FleetThreadModule;
 
 const catalog = loadCatalog();
 const inputs = scenarioInputs(loadScenario('scenarios/chaos-recovers.yaml'), catalog);
@@ -44,6 +46,29 @@ describe('expected fleet beside the rehearsal', () => {
     const r = await built.rehearse(inputs, odd, {});
     expect(r.fleetOnThread).toBe(false);
     expect(JSON.stringify(r.plan)).toBe(planOf(catalog));
+  });
+
+  it('drops what a stopped thread had still posted (a late step would reach a reporter that has ended)', async () => {
+    const steps: ProgressStep[] = [];
+    const job = builtThread.fleetBeside({
+      cluster: inputs.cluster,
+      vngs: inputs.vngs,
+      catalog,
+      params: inputs.params,
+      onProgress: (s) => {
+        steps.push(s);
+        job?.stop();
+      },
+    });
+    expect(job).not.toBeNull();
+    // Busy here while the thread makes the fleet: its steps queue up, to be delivered once this thread turns.
+    const until = Date.now() + 1500;
+    while (Date.now() < until) {
+      // nothing: the thread works meanwhile
+    }
+    expect(await job?.result).toBeNull();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(steps).toHaveLength(1);
   });
 
   it('runs no thread from the TypeScript sources', async () => {
