@@ -34,9 +34,12 @@ export interface FleetJob {
 /** The compiled worker the thread runs (fleet-worker.js beside this module). */
 const workerScript = (): string => fileURLToPath(new URL('./fleet-worker.js', import.meta.url));
 
-/** Can this process make the fleet on a thread? Only from the compiled code, where the worker exists. */
+/**
+ * Can this process make the fleet on a thread? Only from the compiled code, where the worker exists (from the TypeScript
+ * sources there is no fleet-worker.js beside this module), as chaos's forkable() asks of its worker.
+ */
 export function fleetThreadable(): boolean {
-  return import.meta.url.endsWith('.js') && existsSync(workerScript());
+  return existsSync(workerScript());
 }
 
 /**
