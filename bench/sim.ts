@@ -2,16 +2,16 @@
  * `npm run bench:sim`: the rehearsal at scale. For each cluster size (old nodes at 30 pods a node, the large planner
  * benchmark's generated cluster and VNGs from bench/big.ts, default parameters, no faults, seed 1) one child process (with
  * the node flags `vngshift simulate` runs with, SIMULATE_NODE_FLAGS) generates the cluster, then plans and rehearses it as
- * `vngshift simulate` does (sim/rehearse.ts: the plan's draft, then the rehearsal with the expected fleet made on a thread
- * beside it), and reports: the time to the rehearsal's first event (the draft, the world built), the rehearsal's, the wall
+ * `vngshift simulate` does (sim/rehearse.ts: the plan made on a thread, its draft while the world is built, its expected fleet
+ * while the rehearsal runs), and reports: the time to the rehearsal's first event (the world built, the draft come), the rehearsal's, the wall
  * time of both (the figure the targets are about), virtual duration, trace events, events per second, pods moved, new
  * instances, the outcome and its own peak RSS. The curve shows how the cost grows with the pods moved (microseconds of
  * wall time per pod moved should stay flat).
  *
  * Options: --nodes 100,500,1000,2000,5000   --pods-per-node 30   --timeout SECONDS (per size, default 900)
  *          --profile (each child under --cpu-prof; prints its hottest functions)
- *          --fleet-in-place (the plan's expected fleet made before the rehearsal, not on a thread beside it: to compare;
- *          a child run by hand takes it as a fifth argument, `child N 30 out.json fleet-in-place`)
+ *          --plan-in-place (the whole plan made before the world and the rehearsal, not on a thread beside them: to
+ *          compare; a child run by hand takes it as a fifth argument, `child N 30 out.json plan-in-place`)
  * Figures are printed and written to bench/results/sim.json, never asserted; a child that crashes fails the command.
  */
 import { spawn } from 'node:child_process';
@@ -41,16 +41,16 @@ export interface SimFigures {
   readonly nodes: number;
   readonly pods: number;
   readonly genMs: number;
-  /** From the start to the rehearsal's first event: the plan but its expected fleet (draftPlan), and the world built. */
+  /** From the start to the rehearsal's first event: the world built and the plan's draft (draftPlan) made beside it. */
   readonly planMs: number;
-  /** The rehearsal, from its first event to the plan finished (the expected fleet made beside it, waited for if need be). */
+  /** The rehearsal, from its first event to the plan finished (its expected fleet made beside it, waited for if need be). */
   readonly simMs: number;
   /** planMs + simMs: what `vngshift simulate` takes between reading its input and writing its report (rehearse()). */
   readonly wallMs: number;
-  /** CPU time (user + system, every thread of the process: the fleet's thread and the garbage collector's too) of it. */
+  /** CPU time (user + system, every thread of the process: the plan's thread and the garbage collector's too) of it. */
   readonly cpuMs: number;
-  /** Whether the expected fleet was made on a thread beside the rehearsal (sim/fleet-thread.ts). */
-  readonly fleetOnThread: boolean;
+  /** Whether the plan was made on a thread beside the world and the rehearsal (sim/plan-thread.ts). */
+  readonly planOnThread: boolean;
   readonly virtualSeconds: number;
   readonly events: number;
   readonly podsMoved: number;
@@ -64,7 +64,7 @@ export interface SimFigures {
 
 const SELF = fileURLToPath(import.meta.url);
 
-async function child(nodes: number, podsPerNode: number, out: string, fleetInPlace: boolean): Promise<void> {
+async function child(nodes: number, podsPerNode: number, out: string, planInPlace: boolean): Promise<void> {
   linkData();
   const catalog = loadCatalog();
   let start = performance.now();
@@ -72,16 +72,16 @@ async function child(nodes: number, podsPerNode: number, out: string, fleetInPla
   const cluster = parseClusterObjects([{ apiVersion: 'v1', kind: 'List', items: objects }], 'generated');
   const { vngs } = parseVngText(JSON.stringify(bigVngs()), 'vngs.json', catalog);
   const genMs = performance.now() - start;
-  // As `vngshift simulate` runs: the plan's draft, then the rehearsal with the expected fleet made beside it.
+  // As `vngshift simulate` runs: the plan made on a thread beside the world and the rehearsal.
   start = performance.now();
   const cpuStart = process.cpuUsage();
   let planMs: number | null = null;
-  const { plan, result, fleetOnThread } = await rehearse(
+  const { plan, result, planOnThread } = await rehearse(
     { cluster, vngs, params: DEFAULT_PARAMS, timing: {}, engine: {}, faults: [], seed: 1, maxSeconds: undefined },
     catalog,
     {
       sources: { cluster: 'generated', vngs: 'vngs.json' },
-      ...(fleetInPlace ? { fleetThread: false } : {}),
+      ...(planInPlace ? { planThread: false } : {}),
       onProgress: (s) => {
         if (s.phase === 'simulate' && planMs === null) planMs = performance.now() - start;
       },
@@ -100,7 +100,7 @@ async function child(nodes: number, podsPerNode: number, out: string, fleetInPla
     simMs: wallMs - draftMs,
     wallMs,
     cpuMs: (cpu.user + cpu.system) / 1000,
-    fleetOnThread,
+    planOnThread,
     virtualSeconds: result.durationSeconds,
     events: result.events.length,
     podsMoved,
@@ -149,12 +149,12 @@ interface Options {
   podsPerNode: number;
   timeoutS: number;
   profile: boolean;
-  /** Make the plan's expected fleet in place, before the rehearsal, as before the fleet thread (to compare). */
-  fleetInPlace: boolean;
+  /** Make the plan in place, before the world and the rehearsal, as without a thread (to compare). */
+  planInPlace: boolean;
 }
 
 function options(argv: readonly string[]): Options {
-  const o: Options = { sizes: [100, 500, 1000, 2000, 5000], podsPerNode: 30, timeoutS: 900, profile: false, fleetInPlace: false };
+  const o: Options = { sizes: [100, 500, 1000, 2000, 5000], podsPerNode: 30, timeoutS: 900, profile: false, planInPlace: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = (): string => {
@@ -166,7 +166,7 @@ function options(argv: readonly string[]): Options {
     else if (a === '--pods-per-node') o.podsPerNode = Number(next());
     else if (a === '--timeout') o.timeoutS = Number(next());
     else if (a === '--profile') o.profile = true;
-    else if (a === '--fleet-in-place') o.fleetInPlace = true;
+    else if (a === '--plan-in-place') o.planInPlace = true;
     else throw new Error(`bench:sim: unknown option ${a ?? ''}`);
   }
   if (o.sizes.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error('bench:sim: --nodes takes whole numbers, e.g. 100,500');
@@ -189,7 +189,7 @@ async function main(): Promise<void> {
     if (o.profile) rmSync(profDir, { recursive: true, force: true });
     // The child runs with the node flags `vngshift simulate` runs with (src/cli/relaunch.ts).
     const flags = [...SIMULATE_NODE_FLAGS, ...(o.profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])];
-    const r = await runChild(['child', String(n), String(o.podsPerNode), out, ...(o.fleetInPlace ? ['fleet-in-place'] : [])], flags, o.timeoutS * 1000);
+    const r = await runChild(['child', String(n), String(o.podsPerNode), out, ...(o.planInPlace ? ['plan-in-place'] : [])], flags, o.timeoutS * 1000);
     if (r.code !== 0 || r.timedOut) {
       const error = r.timedOut ? `timed out after ${o.timeoutS} s` : `exit ${String(r.code)}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`;
       if (!r.timedOut) crashed = true;
@@ -204,7 +204,7 @@ async function main(): Promise<void> {
         String(f.pods),
         fmtMs(f.planMs),
         fmtMs(f.simMs),
-        `${fmtMs(f.wallMs)}${f.fleetOnThread ? '' : ' (fleet inline)'}`,
+        `${fmtMs(f.wallMs)}${f.planOnThread ? '' : ' (plan in place)'}`,
         `${Math.round(f.virtualSeconds)} s`,
         String(f.events),
         String(Math.round(f.events / (f.simMs / 1000))),
@@ -235,6 +235,6 @@ if (process.argv[1] === SELF) {
   const [mode, n, ppn, out, how] = process.argv.slice(2);
   if (mode === 'child') {
     process.on('SIGTERM', () => process.exit(124));
-    await child(Number(n), Number(ppn), out ?? '', how === 'fleet-in-place');
+    await child(Number(n), Number(ppn), out ?? '', how === 'plan-in-place');
   } else await main();
 }

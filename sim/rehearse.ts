@@ -1,15 +1,15 @@
 /**
- * Plan, then simulate that plan: the one sequence `vngshift simulate`, the scenario replays and their tests share. The plan's
- * expected fleet is made beside the rehearsal when it can be (fleet-thread.ts).
+ * Plan, then simulate that plan: the one sequence `vngshift simulate`, the scenario replays and their tests share. The plan
+ * is made on a thread beside the world and the rehearsal when it can be (plan-thread.ts).
  */
 import type { AllocatableOptions } from '../src/catalog/allocatable.js';
 import type { Catalog } from '../src/catalog/catalog.js';
-import { expectedFleet, type ExpectedFleet } from '../src/planner/expected-fleet.js';
+import { expectedFleet } from '../src/planner/expected-fleet.js';
 import { draftPlan, type Plan, type PlanDraft, type PlanInput } from '../src/planner/plan.js';
 import type { TimingModel } from '../src/planner/timing.js';
 import type { ScenarioInputs } from './scenario-inputs.js';
-import { fleetBeside } from './fleet-thread.js';
-import { simulate, type SimCapacity, type SimResult } from './simulate.js';
+import { planBeside } from './plan-thread.js';
+import { simulate, type SimCapacity, type SimInput, type SimResult } from './simulate.js';
 import type { ProgressSink } from '../src/model/progress.js';
 
 export interface RehearsalOptions {
@@ -20,19 +20,19 @@ export interface RehearsalOptions {
   /** Who launches the new nodes (simulate's `capacity`): an autoscaler of its own (default) or the engine's reconcile. */
   readonly capacity?: SimCapacity;
   /**
-   * Told the plan's phases, then the simulation's batches (see buildPlan and simulate), the expected fleet's batches
-   * among them when a thread makes it; no effect on either.
+   * Told the plan's phases, then the simulation's batches (see buildPlan and simulate); when a thread makes the plan, its
+   * expected fleet's batches come among the simulation's. No effect on either.
    */
   readonly onProgress?: ProgressSink;
-  /** false: make the expected fleet in this thread, before the rehearsal (default: on a thread beside it, when one can run). */
-  readonly fleetThread?: boolean;
+  /** false: make the plan in this thread, before the rehearsal (default: on a thread beside it, when one can run). */
+  readonly planThread?: boolean;
 }
 
 export async function rehearse(
   inputs: Omit<ScenarioInputs, 'clusterSource'> & { readonly plannerTiming?: TimingModel },
   catalog: Catalog,
   options: RehearsalOptions = {},
-): Promise<{ plan: Plan; result: SimResult; fleetOnThread: boolean }> {
+): Promise<{ plan: Plan; result: SimResult; planOnThread: boolean }> {
   const planInput: PlanInput = {
     cluster: inputs.cluster,
     vngs: inputs.vngs,
@@ -45,20 +45,12 @@ export async function rehearse(
     ...(options.allocatable ? { allocatable: options.allocatable } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   };
-  // The expected fleet, which the rehearsal does not read, on a second core while it runs (fleet-thread.ts); else here,
-  // before it, as buildPlan makes it. The plan is the same either way.
-  const job = options.fleetThread === false ? null : fleetBeside(planInput);
-  let result: SimResult;
-  let draft: PlanDraft;
-  let here: ExpectedFleet | null;
-  try {
-    draft = draftPlan(planInput);
-    here = job === null ? expectedFleet(draft.fleetInput) : null;
-    result = await simulate({
+  const sim = (plan: SimInput['plan']): Promise<SimResult> =>
+    simulate({
       cluster: inputs.cluster,
       vngs: inputs.vngs,
       catalog,
-      plan: draft.rehearsal,
+      plan,
       timing: inputs.timing,
       engineSettings: inputs.engine,
       faults: inputs.faults,
@@ -67,11 +59,30 @@ export async function rehearse(
       ...(inputs.maxSeconds !== undefined ? { maxSeconds: inputs.maxSeconds } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
+  // The plan on a second core (plan-thread.ts): its draft while the world is built here, its expected fleet (which the
+  // rehearsal does not read) while the rehearsal runs. Else here, before both, as buildPlan makes it. The same plan either way.
+  const job = options.planThread === false ? null : planBeside(planInput);
+  if (job === null) {
+    const draft = draftPlan(planInput);
+    const fleet = expectedFleet(draft.fleetInput);
+    const result = await sim(draft.rehearsal);
+    return { plan: draft.finish(fleet), result, planOnThread: false };
+  }
+  /** This thread's own draft, made only when the thread failed before sending what is needed of it. */
+  let here: PlanDraft | null = null;
+  const draftHere = (): PlanDraft => (here ??= draftPlan(planInput));
+  let result: SimResult;
+  try {
+    result = await sim({
+      world: { allowArchitectureChange: planInput.allowArchitectureChange === true, ...(planInput.allocatable ? { allocatable: planInput.allocatable } : {}) },
+      later: async () => (await job.rehearsal) ?? draftHere().rehearsal,
+    });
   } catch (e) {
-    job?.stop();
+    job.stop();
     throw e;
   }
-  const fromThread = here === null && job !== null ? await job.result : null;
-  const fleet = here ?? fromThread ?? expectedFleet(draft.fleetInput);
-  return { plan: draft.finish(fleet), result, fleetOnThread: fromThread !== null };
+  const fromThread = await job.plan;
+  if (fromThread !== null) return { plan: fromThread, result, planOnThread: true };
+  const draft = draftHere();
+  return { plan: draft.finish(expectedFleet(draft.fleetInput)), result, planOnThread: false };
 }

@@ -28,8 +28,12 @@ export interface SimInput {
   readonly cluster: Cluster;
   readonly vngs: readonly Vng[];
   readonly catalog: Catalog;
-  /** The plan to run (a whole plan, or its draft's part: the expected fleet is not needed). */
-  readonly plan: RehearsalPlan;
+  /**
+   * The plan to run (a whole plan, or its draft's part: the expected fleet is not needed), or the promise of it with what the
+   * world is built from (`later`): the world is then built while the plan is made (rehearse.ts: on a thread) and the
+   * rehearsal starts once it is.
+   */
+  readonly plan: RehearsalPlan | PlanToCome;
   readonly timing?: Partial<SimTiming>;
   /**
    * Who launches the new nodes. `autoscaler` (the default): an autoscaler of its own, Ocean's or Karpenter's or
@@ -58,6 +62,16 @@ export interface SimInput {
 }
 
 export type SimCapacity = 'autoscaler' | 'engine';
+
+/**
+ * A plan still being made, with the two fields of it the world is built from: both are the plan's input as given
+ * (PlanInput.allowArchitectureChange and allocatable), known before the plan is made. The plan that comes must carry the same.
+ */
+export interface PlanToCome {
+  readonly world: Pick<RehearsalPlan, 'allowArchitectureChange' | 'allocatable'>;
+  /** The plan, asked for once the world is built (not at all when building it failed). */
+  readonly later: () => Promise<RehearsalPlan>;
+}
 
 export interface SimBatch {
   readonly nodes: readonly string[];
@@ -117,7 +131,7 @@ export async function simulate(input: SimInput): Promise<SimResult> {
   const seed = input.seed >>> 0;
   const prng = new Prng(seed);
   const migrationId = input.migrationId ?? `sim-${seed.toString(16).padStart(8, '0')}`;
-  const maxSeconds = input.maxSeconds ?? input.plan.boundSeconds + 3600;
+  const worldOptions = 'later' in input.plan ? input.plan.world : input.plan;
 
   const queue = new EventQueue();
   const faultState = new FaultState(faults, prng.fork('faults'));
@@ -129,13 +143,17 @@ export async function simulate(input: SimInput): Promise<SimResult> {
     queue,
     faults: faultState,
     prng,
-    allowArchitectureChange: input.plan.allowArchitectureChange,
-    ...(input.plan.allocatable ? { allocatable: input.plan.allocatable } : {}),
+    allowArchitectureChange: worldOptions.allowArchitectureChange,
+    ...(worldOptions.allocatable ? { allocatable: worldOptions.allocatable } : {}),
   });
   const autoscaler = new Autoscaler(world);
   const runtime = new Runtime(queue);
 
-  const plan = input.plan;
+  const plan = 'later' in input.plan ? await input.plan.later() : input.plan;
+  if (plan.allowArchitectureChange !== worldOptions.allowArchitectureChange || JSON.stringify(plan.allocatable) !== JSON.stringify(worldOptions.allocatable)) {
+    throw new Error('simulate: the plan came with other node options than the world was built with');
+  }
+  const maxSeconds = input.maxSeconds ?? plan.boundSeconds + 3600;
   const enginePlan = enginePlanOf(plan);
 
   let final: MigrationState | null = null;
@@ -260,7 +278,7 @@ export async function simulate(input: SimInput): Promise<SimResult> {
     .sort();
   const instances = world.ec2.list();
   const running = (nodeName: string): number => world.runningPodsOn(nodeName);
-  const oldNames = new Set(input.plan.oldNodes.map((n) => n.name));
+  const oldNames = new Set(plan.oldNodes.map((n) => n.name));
   return {
     status,
     failure: f === null ? null : { code: f.code, message: f.message, why: f.why, remedy: f.remedy, objects: [...f.objects] },

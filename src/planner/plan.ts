@@ -318,7 +318,7 @@ export type RehearsalPlan = Pick<Plan, 'oldNodes' | 'params' | 'boundSeconds' | 
 /**
  * A plan but its expected fleet (expected-fleet.ts, most of a large plan's time): what a rehearsal needs to start, the
  * fleet's input, and the plan made once the fleet of that input is known. buildPlan is finish(expectedFleet(fleetInput));
- * a caller may compute the fleet elsewhere (sim/fleet-thread.ts: beside the rehearsal, from the same input) and hand it in.
+ * a caller may compute the fleet elsewhere and hand it in (sim/plan-thread.ts makes the whole plan on a thread, from the same input).
  */
 export interface PlanDraft {
   readonly rehearsal: RehearsalPlan;

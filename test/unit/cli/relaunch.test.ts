@@ -71,7 +71,7 @@ describe('bin/vngshift.js simulate', () => {
     expect(first.execArgv).not.toContain(SIMULATE_NODE_FLAGS[0]);
     expect(second.ppid).toBe(first.pid);
     expect(second.execArgv).toEqual(expect.arrayContaining([...SIMULATE_NODE_FLAGS]));
-    // The plan's expected fleet on a thread of the rehearsing process (sim/fleet-thread.ts).
+    // The plan made on a thread of the rehearsing process (sim/plan-thread.ts).
     expect(r.threads.map((t) => t.pid)).toEqual([second.pid]);
   });
 

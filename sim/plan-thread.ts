@@ -1,0 +1,103 @@
+/**
+ * The plan made beside the rehearsal, on a second core. A rehearsal reads only the plan's draft (src/planner/plan.ts
+ * RehearsalPlan: old nodes, batches, parameters, time bound), and before its first event this thread has the world to
+ * build (every node and pod adopted: 5 s at 5,000 nodes), which needs none of the plan. So `simulate` hands the whole plan
+ * to a worker thread: the thread makes the draft (the packing: 3 s at 5,000 nodes) while this thread builds the world,
+ * sends the draft's rehearsal part as soon as it has it, then makes the expected fleet (most of a large plan's time) while
+ * the rehearsal runs here, and sends the finished plan. This thread makes no draft at all.
+ *
+ * The planner is pure: the thread's plan, from its structured clone of the input, is buildPlan's byte for byte (a plan is
+ * plain data: strings, numbers, booleans, arrays and objects, which a structured clone keeps as they are). The input is
+ * copied to the thread once (about 0.1 s for 17,000 pods) and the plan back once (a few MB at 500 nodes); the thread's heap
+ * is its own and is freed when it ends. It runs only from the compiled code (the worker is a .js file beside this module);
+ * from the TypeScript sources (tests), or when the thread cannot start, planBeside returns null and the caller plans in
+ * place; when the thread fails or is stopped, what it did not send is null and the caller makes it in place.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Plan, PlanInput, RehearsalPlan } from '../src/planner/plan.js';
+import type { ProgressStep } from '../src/model/progress.js';
+
+/** The input a plan thread is given: the plan's, but the progress sink (a function does not cross threads). */
+export type PlanThreadInput = Omit<PlanInput, 'onProgress'>;
+
+/** What the thread tells its parent: the plan's progress (packing, then the expected fleet), the draft's rehearsal part, the plan. */
+export type FromPlanThread =
+  | { readonly kind: 'progress'; readonly step: ProgressStep }
+  | { readonly kind: 'rehearsal'; readonly rehearsal: RehearsalPlan }
+  | { readonly kind: 'plan'; readonly plan: Plan };
+
+/** A plan being made on a thread. */
+export interface PlanJob {
+  /** The part of the plan a rehearsal reads, as soon as the draft is made; null when the thread failed or was stopped before. */
+  readonly rehearsal: Promise<RehearsalPlan | null>;
+  /** The finished plan; null when the thread failed or was stopped before (the caller then makes it itself). */
+  readonly plan: Promise<Plan | null>;
+  /** Stops the thread (when the rehearsal failed and the plan is not needed); its messages are dropped from then on. */
+  stop(): void;
+}
+
+/** The compiled worker the thread runs (plan-worker.js beside this module). */
+const workerScript = (): string => fileURLToPath(new URL('./plan-worker.js', import.meta.url));
+
+/**
+ * Can this process plan on a thread? Only from the compiled code, where the worker exists (from the TypeScript sources there
+ * is no plan-worker.js beside this module), as chaos's forkable() asks of its worker.
+ */
+export function planThreadable(): boolean {
+  return existsSync(workerScript());
+}
+
+/**
+ * Starts a thread that makes buildPlan(input); null when none can start. Its progress steps (phases "pack" and "expected
+ * fleet") reach input.onProgress when this thread's event loop turns (the rehearsal yields between events).
+ */
+export function planBeside(input: PlanInput): PlanJob | null {
+  if (!planThreadable()) return null;
+  const { onProgress, ...data } = input;
+  const workerData: PlanThreadInput = data;
+  let worker: Worker;
+  try {
+    worker = new Worker(workerScript(), { workerData });
+  } catch {
+    return null;
+  }
+  /**
+   * Whether the thread's messages still count: not once the plan came, the thread failed or was stopped. Node delivers what
+   * a thread posted even after terminate(), and a progress step after the caller's reporter has ended would draw again (a
+   * bar's timer keeps the process alive).
+   */
+  let open = true;
+  let toldRehearsal: (r: RehearsalPlan | null) => void = () => undefined;
+  let toldPlan: (p: Plan | null) => void = () => undefined;
+  const rehearsal = new Promise<RehearsalPlan | null>((resolve) => (toldRehearsal = resolve));
+  const plan = new Promise<Plan | null>((resolve) => (toldPlan = resolve));
+  /** Ends the job: what was not sent yet is null (a promise already resolved keeps its value). */
+  const close = (): void => {
+    open = false;
+    toldRehearsal(null);
+    toldPlan(null);
+  };
+  worker.on('message', (m: FromPlanThread) => {
+    if (!open) return;
+    if (m.kind === 'progress') onProgress?.(m.step);
+    else if (m.kind === 'rehearsal') toldRehearsal(m.rehearsal);
+    else {
+      toldPlan(m.plan);
+      close();
+    }
+  });
+  // A failed thread (an exception, out of memory) or a stopped one leaves the rest to the caller; once the plan came, these
+  // change nothing.
+  worker.on('error', close);
+  worker.on('exit', close);
+  return {
+    rehearsal,
+    plan,
+    stop: () => {
+      close();
+      void worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * The plan made on a thread beside the world and the rehearsal (sim/plan-thread.ts), through the compiled code
+ * (test/global-setup.ts builds dist/; from the TypeScript sources no thread runs): the plan and the rehearsal are byte for
+ * byte those of the plan made in place, the thread really ran, made the draft (this thread made none) and told its
+ * progress, and an input that cannot be copied to a thread leaves the plan to the caller.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadCatalog, type Catalog } from '../../../src/catalog/catalog.js';
+import type { ProgressStep } from '../../../src/model/progress.js';
+import { buildPlan, draftPlan, type RehearsalPlan } from '../../../src/planner/plan.js';
+import { planThreadable } from '../../../sim/plan-thread.js';
+import { rehearse } from '../../../sim/rehearse.js';
+import { loadScenario } from '../../../sim/scenario.js';
+import { scenarioInputs } from '../../../sim/scenario-inputs.js';
+import { simulate } from '../../../sim/simulate.js';
+
+type RehearseModule = typeof import('../../../sim/rehearse.js');
+type PlanThreadModule = typeof import('../../../sim/plan-thread.js');
+const built = (await import(new URL('../../../dist/sim/rehearse.js', import.meta.url).href)) as RehearseModule;
+const builtThread = (await import(new URL('../../../dist/sim/plan-thread.js', import.meta.url).href)) as PlanThreadModule;
+
+const catalog = loadCatalog();
+const inputs = scenarioInputs(loadScenario('scenarios/chaos-recovers.yaml'), catalog);
+const planInput = { cluster: inputs.cluster, vngs: inputs.vngs, catalog, params: inputs.params, allowArchitectureChange: false };
+const planOf = (c: Catalog): string => JSON.stringify(buildPlan({ ...planInput, catalog: c }));
+
+describe('the plan beside the rehearsal', () => {
+  it('gives the plan and the rehearsal of the plan made in place, from a thread that made the draft and told its progress', async () => {
+    const steps: ProgressStep[] = [];
+    const beside = await built.rehearse(inputs, catalog, { onProgress: (s) => steps.push(s) });
+    const inPlace = await built.rehearse(inputs, catalog, { planThread: false });
+    expect(beside.planOnThread).toBe(true);
+    expect(inPlace.planOnThread).toBe(false);
+    expect(JSON.stringify(beside.plan)).toBe(JSON.stringify(inPlace.plan));
+    expect(JSON.stringify(beside.plan)).toBe(planOf(catalog));
+    // A structured clone keeps a plan's plain data as it is: the same values, not only the same JSON.
+    expect(beside.plan).toStrictEqual(buildPlan(planInput));
+    expect(JSON.stringify(beside.result)).toBe(JSON.stringify(inPlace.result));
+    expect(beside.plan.newNodes.length).toBeGreaterThan(0);
+    const fleetSteps = steps.filter((s) => s.phase === 'expected fleet');
+    expect(fleetSteps.at(-1)?.done).toBe(beside.plan.batches.length);
+    // The packing is told once, by the thread: this thread made no draft of its own.
+    expect(steps.filter((s) => s.phase === 'pack' && s.done === 0)).toHaveLength(1);
+    // The plan's steps come before the rehearsal's first.
+    const firstSim = steps.findIndex((s) => s.phase === 'simulate');
+    expect(firstSim).toBeGreaterThan(steps.findIndex((s) => s.phase === 'pack' && s.done === s.total));
+  });
+
+  it('sends the draft\'s rehearsal part, then the plan', async () => {
+    const job = builtThread.planBeside(planInput);
+    expect(job).not.toBeNull();
+    const rehearsal = await job?.rehearsal;
+    expect(rehearsal?.batches.length).toBeGreaterThan(0);
+    expect(JSON.stringify(rehearsal)).toBe(JSON.stringify(buildPlanDraftRehearsal()));
+    expect(JSON.stringify(await job?.plan)).toBe(planOf(catalog));
+  });
+
+  it('plans in place when the input cannot be copied to a thread', async () => {
+    // A function cannot be cloned to a thread: the thread does not start and the caller makes the plan.
+    const odd = { ...catalog, probe: (): number => 1 } as Catalog;
+    const r = await built.rehearse(inputs, odd, {});
+    expect(r.planOnThread).toBe(false);
+    expect(JSON.stringify(r.plan)).toBe(planOf(catalog));
+  });
+
+  it('drops what a stopped thread had still posted (a late step would reach a reporter that has ended)', async () => {
+    const steps: ProgressStep[] = [];
+    const job = builtThread.planBeside({
+      ...planInput,
+      onProgress: (s) => {
+        steps.push(s);
+        job?.stop();
+      },
+    });
+    expect(job).not.toBeNull();
+    // Busy here while the thread plans: its steps and its draft queue up, to be delivered once this thread turns.
+    const until = Date.now() + 1500;
+    while (Date.now() < until) {
+      // nothing: the thread works meanwhile
+    }
+    expect(await job?.rehearsal).toBeNull();
+    expect(await job?.plan).toBeNull();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(steps).toHaveLength(1);
+  });
+
+  it('rehearses a plan still to come as the plan itself, asking for it once, and refuses one made with other node options', async () => {
+    const order: string[] = [];
+    const draft = buildPlanDraftRehearsal();
+    const later = (): Promise<RehearsalPlan> => {
+      order.push('asked');
+      return Promise.resolve(draft);
+    };
+    const world = { allowArchitectureChange: false };
+    const r = await simulate({ cluster: inputs.cluster, vngs: inputs.vngs, catalog, plan: { world, later }, seed: inputs.seed, faults: inputs.faults });
+    const direct = await simulate({ cluster: inputs.cluster, vngs: inputs.vngs, catalog, plan: draft, seed: inputs.seed, faults: inputs.faults });
+    expect(order).toEqual(['asked']);
+    expect(JSON.stringify(r)).toBe(JSON.stringify(direct));
+    // A plan made with other node options than the world was built with is refused.
+    await expect(
+      simulate({ cluster: inputs.cluster, vngs: inputs.vngs, catalog, plan: { world: { allowArchitectureChange: true }, later }, seed: inputs.seed }),
+    ).rejects.toThrow(/other node options/);
+  });
+
+  it('runs no thread from the TypeScript sources', async () => {
+    expect(planThreadable()).toBe(false);
+    const r = await rehearse(inputs, catalog);
+    expect(r.planOnThread).toBe(false);
+    expect(JSON.stringify(r.plan)).toBe(planOf(catalog));
+  });
+});
+
+/** The rehearsal part of the plan's draft, made here. */
+function buildPlanDraftRehearsal(): RehearsalPlan {
+  return draftPlan(planInput).rehearsal;
+}
