@@ -721,7 +721,8 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     evictionPeriods(firstWave, batchNodes.length, input.launcher === 'engine' ? undefined : timing, {
       deletes: !input.params.respectPdb,
       cordonedAtStart: input.params.cordonAllAtStart,
-      tryOrder: tried.sort((x, y) => cmp(x.key, y.key)).map((e) => e.pod),
+      // By namespace/name: byName compares the input's pods by rank (the order their keys sort in), not key by key.
+      tryOrder: tried.sort(byName).map((e) => e.pod),
       ...(b === 0 && input.params.cordonAllAtStart ? { requestsBefore: cordonAllRequests(oldCount) } : {}),
     }).forEach((these, period) => {
       if (period > 0) {
