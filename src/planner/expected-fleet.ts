@@ -244,7 +244,6 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
    * scheduler's maps find it by identity instead of comparing long keys.
    */
   const classes = new Map<string, { readonly id: number; readonly key: string }>();
-  const movingKeys = new Set(input.moving.map(keyOf));
   /** Class keys of the pods met, in order: pods of one workload come one after another and share the previous key. */
   const classKeyOf = classKeyer();
   const entryOf = (p: Pod, key?: string, rank = -1, knownKey?: string): Entry => {
@@ -294,6 +293,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     .filter((p) => p.phase !== 'Succeeded' && p.phase !== 'Failed')
     .map((p) => ({ p, k: keyOf(p) }))
     .sort((a, b) => cmp(a.k, b.k));
+  const movingKeys = movingKeysOf(byKey, input.moving);
   /**
    * The key of the last pod taken (Pending and moving, or recorded on its node): a pod whose namespace/name an earlier pod
    * has (they come one after the other, by key) is left out, or, Pending, takes no entry of its own from here.
@@ -301,7 +301,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   let lastTaken: string | null = null;
   byKey.forEach(({ p, k }, rank) => {
     if (p.nodeName === null) {
-      if (movingKeys.has(k) && !input.unplaceable.has(p)) {
+      if (movingKeys.atRank[rank] === 1 && !input.unplaceable.has(p)) {
         if (lastTaken !== k) entryOf(p, k, rank);
         lastTaken = k;
         waiting.push(p);
@@ -314,7 +314,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     place(e, p.nodeName);
     if (!oldNames.has(p.nodeName) || p.isMirror || p.owner?.kind === 'DaemonSet') e.role = 'fixed';
     else if (input.stays.has(p)) e.role = 'stays';
-    else if (movingKeys.has(k) && !input.unplaceable.has(p)) e.role = 'moving';
+    else if (movingKeys.atRank[rank] === 1 && !input.unplaceable.has(p)) e.role = 'moving';
     else e.role = 'deleted';
   });
 
@@ -781,7 +781,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
         priceUsdPerHour: l.price,
         allocatable: l.node.allocatable,
         requested: sched.requested(name) ?? {},
-        pods: sched.podsOn(name).filter(({ pod: e }) => movingKeys.has(e.key)).length,
+        pods: sched.podsOn(name).filter(({ pod: e }) => (e.rank >= 0 ? movingKeys.atRank[e.rank] === 1 : movingKeys.has(e.key))).length,
         daemonSets: l.daemonSets,
         maxPods: l.maxPods,
         maxPodsSource: l.maxPodsSource,
@@ -789,6 +789,63 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
       };
     });
   return { newNodes, perBatch, pending: pending.toArray().sort(byName).map((e) => e.key) };
+}
+
+/**
+ * Which namespace/name keys are those of moving pods, as a Set of the moving pods' keys tells, without making and hashing
+ * a key per moving pod (on the 150,000-pod plan, building and querying that Set was a sizeable part of the model's own
+ * time). `byKey`: the input's pods (those not finished) sorted by key. `atRank[i]` is 1 when byKey[i]'s key is a moving
+ * pod's; `has` answers for any key (a DaemonSet pod of a launched node is not in `byKey`).
+ *
+ * When every moving pod is one of `byKey` (buildPlan takes them from the cluster's pods), a key is a moving pod's exactly
+ * when one of the pods with that key (they come one after the other) is moving, found by identity; any other key is
+ * looked up by binary search in `byKey`. When one is not (a caller's own copies), the Set of keys is made, as before.
+ */
+/** An input pod and its namespace/name. */
+interface KeyedPod {
+  readonly p: Pod;
+  readonly k: string;
+}
+
+function movingKeysOf(byKey: readonly KeyedPod[], moving: readonly Pod[]): { readonly atRank: Uint8Array; has(key: string): boolean } {
+  const movingPods = new Set(moving);
+  const atRank = new Uint8Array(byKey.length);
+  /** The moving pods met in `byKey` (each object once, should the input list one twice: in its run of equal keys). */
+  let met = 0;
+  for (let i = 0; i < byKey.length; ) {
+    const k = (byKey[i] as KeyedPod).k;
+    let end = i;
+    let anyMoving = false;
+    for (; end < byKey.length && (byKey[end] as KeyedPod).k === k; end++) {
+      const p = (byKey[end] as KeyedPod).p;
+      if (!movingPods.has(p)) continue;
+      anyMoving = true;
+      let again = false;
+      for (let j = i; j < end; j++) if ((byKey[j] as KeyedPod).p === p) again = true;
+      if (!again) met += 1;
+    }
+    if (anyMoving) atRank.fill(1, i, end);
+    i = end;
+  }
+  if (met === movingPods.size) {
+    const has = (key: string): boolean => {
+      // The first of `byKey` whose key is not before `key`.
+      let lo = 0;
+      let hi = byKey.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (cmp((byKey[mid] as KeyedPod).k, key) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo < byKey.length && (byKey[lo] as KeyedPod).k === key && atRank[lo] === 1;
+    };
+    return { atRank, has };
+  }
+  const keys = new Set(moving.map(keyOf));
+  byKey.forEach(({ k }, i) => {
+    atRank[i] = keys.has(k) ? 1 : 0;
+  });
+  return { atRank, has: (key) => keys.has(key) };
 }
 
 /**
