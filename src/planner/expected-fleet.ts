@@ -660,7 +660,10 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
 
   /**
    * An evicted pod stays on its node, terminating: its record there is handed back (null when it has none), to be removed
-   * once the batch's first wave is out, and the entry is free to be placed again (its replacement, a second record).
+   * once the batch's first wave is out, and the entry is free to be placed again (its replacement, a second record). The
+   * record keeps its place in its node's and its class's lists, where moving it under a second key used to put it last:
+   * no batch lists a node's pods while copies terminate, and in podsOfClasses (the scale-up view, which sorts the pods by
+   * namespace/name, keeping the order of equal ones) the copy comes before its replacement either way.
    */
   const terminate = (p: Pod): PlacedPod<Entry> | null => {
     const e = entryOf(p);

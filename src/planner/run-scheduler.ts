@@ -15,9 +15,9 @@
  * The pods it records are handles (PlacedPod), not keys: addPod gives one, removePod takes it back. The model of a run
  * records some 150,000 pods, evicts most of them and places their replacements, each step once per pod; with the pods kept
  * by key (namespace/name, and a second key for the evicted pod still terminating where it was) every step hashed long
- * strings into three maps. A handle is linked into its node's list and its class's list in the order it was recorded, so
- * adding and removing a pod are a few pointer updates, and one pod may be recorded twice at once (its old copy terminating
- * on a drained node, its replacement elsewhere) without a second key.
+ * strings into three maps. A handle is linked into its node's list, its class's list and the list of every pod, in the
+ * order it was recorded, so adding and removing a pod are a few pointer updates, and one pod may be recorded twice at once
+ * (its old copy terminating on a drained node, its replacement elsewhere) without a second key.
  */
 import type { Cluster, Labels, PodScheduling, ResourceList, Taint } from '../model/types.js';
 import { defaultResourceScore, nonZeroCpu, nonZeroMemory } from './default-score.js';
