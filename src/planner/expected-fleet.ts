@@ -34,7 +34,7 @@ import type { Cluster, DaemonSet, Node, Pod, ResourceList, Vng } from '../model/
 import { clusterArchitectures } from './architecture-policy.js';
 import { NodesByKind } from './nodes-by-kind.js';
 import { classKeyer } from './pod-classes.js';
-import { RunScheduler, type RunPod } from './run-scheduler.js';
+import { RunScheduler, type PlacedPod, type RunPod } from './run-scheduler.js';
 import { bootingNodeModel, daemonPodBase, scaleUp, type LaunchContext, type LaunchedNode } from './scale-up.js';
 import { scaleUpInputOf, type BootingView } from './scale-up-view.js';
 import { apiCallsSeconds, cordonAllRequests, drainOverheadRequests, launchSeconds, unawaitedRequests, type TimingModel } from './timing.js';
@@ -180,14 +180,26 @@ const keyOf = (p: { namespace: string; name: string }): string => `${p.namespace
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * What the model keeps per pod it handles, made once: the pod as the run scheduler takes it, when it became Pending (its
- * place in the queue), and the booting node a scale-up meant it for. The hot loops read these fields, not maps by key.
+ * What the model keeps per pod it handles, made once: the pod as the run scheduler takes it (the entry is that RunPod: the
+ * scheduler hands it back from podsOn and podsOfClasses), what it does when its node drains, its record in the scheduler,
+ * when it became Pending (its place in the queue), and the booting node a scale-up meant it for. The hot loops read these
+ * fields, not maps by key: with 150,000 pods, hashing their namespace/name into maps at each step was a good part of the
+ * model's time.
  */
-interface Entry {
+interface Entry extends RunPod {
   readonly pod: Pod;
-  readonly run: RunPod;
-  /** run.classKey, where the scale-up view reads it. */
-  readonly classKey: string;
+  /**
+   * What it does when its old node drains: set once, when the input's pod is recorded where the input has it or a
+   * DaemonSet pod on the node launched for it; null for the others (a pod the input has Pending keeps null once placed:
+   * a later batch does not evict it).
+   */
+  role: Role | null;
+  /**
+   * Its record in the run scheduler while it runs (or is recorded where the input has it), else null. When it is evicted
+   * the record goes to the batch's list of terminating pods (see terminate) and this is null until its replacement is
+   * placed: the pod is then recorded twice for a while, its old copy terminating on its drained node.
+   */
+  placed: PlacedPod<Entry> | null;
   /** Its cpu and memory requests (0 when it requests none). */
   readonly cpu: number;
   readonly memory: number;
@@ -210,7 +222,7 @@ interface Entry {
 }
 
 /** By namespace/name, as cmp over their keys orders them (ranks follow that order). */
-const byName = (a: Entry, b: Entry): number => (a.rank >= 0 && b.rank >= 0 ? a.rank - b.rank : cmp(a.run.key, b.run.key));
+const byName = (a: Entry, b: Entry): number => (a.rank >= 0 && b.rank >= 0 ? a.rank - b.rank : cmp(a.key, b.key));
 
 /** kube-scheduler's queue order: priority, then arrival. */
 const queueOrder = (a: Entry, b: Entry): number => b.pod.priority - a.pod.priority || a.arrival - b.arrival;
@@ -224,17 +236,14 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   const vngByName = new Map(input.vngs.map((v) => [v.name, v]));
   const oldNames = new Set(input.batches.flat());
 
-  const sched = new RunScheduler(cluster);
+  const sched = new RunScheduler<Entry>(cluster);
   const nodes = new NodesByKind();
-  const pods = new Map<string, Pod>();
   const entries = new Map<Pod, Entry>();
   /**
    * Per class key: a small id, and the key string first seen. Every pod of the class carries that one string, so the run
    * scheduler's maps find it by identity instead of comparing long keys.
    */
   const classes = new Map<string, { readonly id: number; readonly key: string }>();
-  const role = new Map<string, Role>();
-  const movingKeys = new Set(input.moving.map(keyOf));
   /** Class keys of the pods met, in order: pods of one workload come one after another and share the previous key. */
   const classKeyOf = classKeyer();
   const entryOf = (p: Pod, key?: string, rank = -1, knownKey?: string): Entry => {
@@ -243,14 +252,36 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
       const k = input.classKeys?.get(p) ?? knownKey ?? classKeyOf(p);
       let cls = classes.get(k);
       if (!cls) classes.set(k, (cls = { id: classes.size, key: k }));
-      const run: RunPod = { key: key ?? keyOf(p), namespace: p.namespace, labels: p.labels, spec: p, classKey: cls.key };
       const cpu = p.requests['cpu'] ?? 0;
       const memory = p.requests['memory'] ?? 0;
-      entries.set(p, (e = { pod: p, run, classKey: cls.key, cpu, memory, classId: cls.id, arrival: 0, arrived: false, coveredBy: null, batch: 0, rank, roomless: false }));
+      e = {
+        key: key ?? keyOf(p),
+        namespace: p.namespace,
+        labels: p.labels,
+        spec: p,
+        classKey: cls.key,
+        pod: p,
+        role: null,
+        placed: null,
+        cpu,
+        memory,
+        classId: cls.id,
+        arrival: 0,
+        arrived: false,
+        coveredBy: null,
+        batch: 0,
+        rank,
+        roomless: false,
+      };
+      entries.set(p, e);
     }
     return e;
   };
-  const runPod = (p: Pod): RunPod => entryOf(p).run;
+  /** Records the pod on the node (it is recorded nowhere else, but for its old copy terminating: see terminate). */
+  const place = (e: Entry, node: string): void => {
+    if (e.placed !== null && !e.placed.removed) throw new Error(`expected fleet: pod ${e.key} already placed`);
+    e.placed = sched.addPod(e, node);
+  };
 
   for (const n of [...cluster.nodes].sort((a, b) => cmp(a.name, b.name))) {
     const cordoned = n.unschedulable || (input.params.cordonAllAtStart && oldNames.has(n.name));
@@ -262,27 +293,34 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     .filter((p) => p.phase !== 'Succeeded' && p.phase !== 'Failed')
     .map((p) => ({ p, k: keyOf(p) }))
     .sort((a, b) => cmp(a.k, b.k));
+  const movingKeys = movingKeysOf(byKey, input.moving);
+  /**
+   * The key of the last pod taken (Pending and moving, or recorded on its node): a pod whose namespace/name an earlier pod
+   * has (they come one after the other, by key) is left out, or, Pending, takes no entry of its own from here.
+   */
+  let lastTaken: string | null = null;
   byKey.forEach(({ p, k }, rank) => {
     if (p.nodeName === null) {
-      if (movingKeys.has(k) && !input.unplaceable.has(p)) {
-        if (!pods.has(k)) entryOf(p, k, rank);
-        pods.set(k, p);
+      if (movingKeys.atRank[rank] === 1 && !input.unplaceable.has(p)) {
+        if (lastTaken !== k) entryOf(p, k, rank);
+        lastTaken = k;
         waiting.push(p);
       }
       return;
     }
-    if (!nodes.has(p.nodeName) || pods.has(k)) return;
-    pods.set(k, p);
-    sched.addPod(entryOf(p, k, rank).run, p.nodeName);
-    if (!oldNames.has(p.nodeName) || p.isMirror || p.owner?.kind === 'DaemonSet') role.set(k, 'fixed');
-    else if (input.stays.has(p)) role.set(k, 'stays');
-    else if (movingKeys.has(k) && !input.unplaceable.has(p)) role.set(k, 'moving');
-    else role.set(k, 'deleted');
+    if (!nodes.has(p.nodeName) || lastTaken === k) return;
+    lastTaken = k;
+    const e = entryOf(p, k, rank);
+    place(e, p.nodeName);
+    if (!oldNames.has(p.nodeName) || p.isMirror || p.owner?.kind === 'DaemonSet') e.role = 'fixed';
+    else if (input.stays.has(p)) e.role = 'stays';
+    else if (movingKeys.atRank[rank] === 1 && !input.unplaceable.has(p)) e.role = 'moving';
+    else e.role = 'deleted';
   });
 
   // The classes still to come, known before the index is first built: the pods already Pending, and the DaemonSet pods of
   // the nodes to launch (the same class on every node).
-  for (const p of waiting) sched.know(entryOf(p).run);
+  for (const p of waiting) sched.know(entryOf(p));
   /**
    * Per DaemonSet (by uid, when no other has it): the class key of its pods on the nodes to launch. They are its template
    * on another node (daemonPodBase): the fields a class key reads are the template's, the probe's key is theirs.
@@ -290,7 +328,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   const daemonKeys = new Map<string, { readonly set: DaemonSet; readonly key: string } | null>();
   for (const d of cluster.daemonSets) {
     const probe = daemonPodBase(d, null);
-    const run = entryOf(probe).run;
+    const run = entryOf(probe);
     sched.know(run);
     daemonKeys.set(d.uid, daemonKeys.has(d.uid) ? null : { set: d, key: run.classKey });
   }
@@ -375,7 +413,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     const id = e.classId;
     const build = sched.build;
     if (build !== -1 && groupBuild[id] === build) return groupOfClass[id] as number;
-    const group = sched.failureGroup(e.run);
+    const group = sched.failureGroup(e);
     groupOfClass[id] = group;
     groupBuild[id] = sched.build;
     if (group >= groupFailedIn.length) {
@@ -428,7 +466,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
       if (failedIn[id] !== passes) {
         const group = failureGroupOf(e);
         if (group === -1 || groupFailedIn[group] !== passes) {
-          node = sched.best(e.run, onlyNew, e.roomless);
+          node = sched.best(e, onlyNew, e.roomless);
           if (node === null) {
             if (group !== -1) groupFailedIn[group] = passes;
             if (sched.lastRoomless) roomlessIn[id] = passes;
@@ -442,7 +480,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
         queue.move(i, kept++);
         continue;
       }
-      sched.addPod(e.run, node);
+      place(e, node);
       uncover(e);
       if (e.batch === currentBatch && currentBatch > 0) batchPlaced += 1;
       if (onlyNew !== undefined && !sched.hasRoom(onlyNew, minCpu, minMemory)) {
@@ -502,10 +540,10 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
         architectures,
         scheduler: sched,
         nodes,
-        pods,
+        podOf: (e) => e.pod,
         launched: launchedNodes,
         booting: view,
-        pending: stuck.map((e) => e.run),
+        pending: stuck,
         whole: input.wholeAutoscalerView === true,
       }),
     );
@@ -570,10 +608,9 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     nodes.set(b.node.name, b.node);
     sched.addNode(b.node, true);
     for (const d of l.daemonPods) {
-      const k = keyOf(d);
-      pods.set(k, d);
-      role.set(k, 'fixed');
-      sched.addPod(entryOf(d, k).run, b.node.name);
+      const e = entryOf(d, keyOf(d));
+      e.role = 'fixed';
+      place(e, b.node.name);
     }
     for (const e of coveredOn.get(b.node.name) ?? []) e.coveredBy = null;
     coveredOn.delete(b.node.name);
@@ -621,15 +658,23 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     }
   };
 
-  /** An evicted pod stays on its node, terminating, under another key: its replacement takes the pod's own key. */
-  const terminate = (p: Pod): string => {
-    const r = runPod(p);
-    const t = `${r.key}\u0000terminating`;
-    if (sched.nodeOf(r.key) !== null) {
-      pods.set(t, p);
-      sched.rekey(r.key, { ...r, key: t });
-    }
-    return t;
+  /**
+   * An evicted pod stays on its node, terminating: its record there is handed back (null when it has none), to be removed
+   * once the batch's first wave is out, and the entry is free to be placed again (its replacement, a second record). The
+   * record keeps its place in its node's and its class's lists, where moving it under a second key used to put it last:
+   * no batch lists a node's pods while copies terminate, and in podsOfClasses (the scale-up view, which sorts the pods by
+   * namespace/name, keeping the order of equal ones) the copy comes before its replacement either way.
+   */
+  const terminate = (p: Pod): PlacedPod<Entry> | null => {
+    const e = entryOf(p);
+    const record = e.placed;
+    e.placed = null;
+    return record !== null && !record.removed ? record : null;
+  };
+  /** Removes the pod's record (a pod evicted or deleted for good: no terminating copy stays). */
+  const unplace = (e: Entry): void => {
+    if (e.placed !== null) sched.removePod(e.placed);
+    e.placed = null;
   };
 
   /** cordonAllAtStart: the old nodes the executor cordons before the first batch (those not cordoned already). */
@@ -644,24 +689,22 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
       if (n && !n.unschedulable) nodes.set(name, { ...n, unschedulable: true });
       sched.setSchedulable(name, false);
     }
-    const evicted: Pod[] = [];
-    /** Every pod the executor's first pass sends a request for, with its key: the moving pods and those not replaced. */
-    const tried: { readonly key: string; readonly pod: Pod }[] = [];
+    /** Every pod the executor's first pass sends a request for: the moving pods and those not replaced. */
+    const tried: Entry[] = [];
+    const byPodKey: Entry[] = [];
     for (const name of batchNodes) {
-      for (const k of sched.podsOn(name)) {
-        const r = role.get(k);
-        if (r === 'moving') {
-          evicted.push(pods.get(k) as Pod);
-          tried.push({ key: k, pod: pods.get(k) as Pod });
-        } else if (r === 'deleted') {
-          tried.push({ key: k, pod: pods.get(k) as Pod });
-          sched.removePod(k);
+      for (const { pod: e } of sched.podsOn(name)) {
+        if (e.role === 'moving') {
+          byPodKey.push(e);
+          tried.push(e);
+        } else if (e.role === 'deleted') {
+          tried.push(e);
+          unplace(e);
         }
       }
     }
-    const byPodKey = evicted.map((p) => entryOf(p)).sort(byName);
-    evicted.length = 0;
-    for (const e of byPodKey) evicted.push(e.pod);
+    byPodKey.sort(byName);
+    const evicted = byPodKey.map((e) => e.pod);
     currentBatch = batch;
     for (const e of byPodKey) e.batch = batch;
     batchSize = evicted.length;
@@ -674,36 +717,37 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     // and the nodes it launched early in a long batch turn Ready while the batch's last evictions still go out.
     const atOnce = firstWave.filter((p) => p.owner?.kind !== 'StatefulSet' || p.terminationGracePeriodSeconds === 0);
     const early = new Set(atOnce);
-    const terminating: string[] = [];
+    const terminating: PlacedPod<Entry>[] = [];
     // Nodes still booting from the batch before keep what was left of their launch when its evictions ended.
     for (const x of booting) x.readyAt = Math.max(0, x.readyAt - now);
     now = 0;
     evictionPeriods(firstWave, batchNodes.length, input.launcher === 'engine' ? undefined : timing, {
       deletes: !input.params.respectPdb,
       cordonedAtStart: input.params.cordonAllAtStart,
-      tryOrder: tried.sort((x, y) => cmp(x.key, y.key)).map((t) => t.pod),
+      // By namespace/name: byName compares the input's pods by rank (the order their keys sort in), not key by key.
+      tryOrder: tried.sort(byName).map((e) => e.pod),
       ...(b === 0 && input.params.cordonAllAtStart ? { requestsBefore: cordonAllRequests(oldCount) } : {}),
     }).forEach((these, period) => {
       if (period > 0) {
         now = period * (timing?.autoscalerIntervalSeconds ?? 0);
         upDue();
       }
-      for (const p of these) terminating.push(terminate(p));
+      for (const p of these) {
+        const record = terminate(p);
+        if (record !== null) terminating.push(record);
+      }
       arrive([...(b === 0 && period === 0 ? waiting : []), ...these.filter((p) => early.has(p))]);
       autoscale(batch);
     });
     periodRounds.set(batch, roundsOf.get(batch) ?? 0);
-    for (const k of terminating) {
-      sched.removePod(k);
-      pods.delete(k);
-    }
+    for (const record of terminating) sched.removePod(record);
     arrive(firstWave.filter((p) => !early.has(p)));
     autoscale(batch);
     // The evictions a PDB held back go one budget at a time, each once the replacements before it run.
     for (const w of [...new Set(wave.values())].filter((x) => x > 0).sort((x, y) => x - y)) {
       runUntil(batch, () => false);
       const these = evicted.filter((p) => wave.get(p) === w);
-      for (const p of these) sched.removePod(keyOf(p));
+      for (const p of these) unplace(entryOf(p));
       arrive(these);
       autoscale(batch);
     }
@@ -716,7 +760,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
 
     if (input.params.shouldTerminateDrainedNodes) {
       for (const name of batchNodes) {
-        if (sched.podsOn(name).some((k) => role.get(k) === 'stays' || role.get(k) === 'moving')) continue;
+        if (sched.podsOn(name).some(({ pod: e }) => e.role === 'stays' || e.role === 'moving')) continue;
         sched.removeNode(name);
         nodes.delete(name);
       }
@@ -740,14 +784,71 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
         priceUsdPerHour: l.price,
         allocatable: l.node.allocatable,
         requested: sched.requested(name) ?? {},
-        pods: sched.podsOn(name).filter((k) => movingKeys.has(k)).length,
+        pods: sched.podsOn(name).filter(({ pod: e }) => (e.rank >= 0 ? movingKeys.atRank[e.rank] === 1 : movingKeys.has(e.key))).length,
         daemonSets: l.daemonSets,
         maxPods: l.maxPods,
         maxPodsSource: l.maxPodsSource,
         rootVolumeSizeGiB: l.rootVolumeSizeGiB,
       };
     });
-  return { newNodes, perBatch, pending: pending.toArray().sort(byName).map((e) => e.run.key) };
+  return { newNodes, perBatch, pending: pending.toArray().sort(byName).map((e) => e.key) };
+}
+
+/**
+ * Which namespace/name keys are those of moving pods, as a Set of the moving pods' keys tells, without making and hashing
+ * a key per moving pod (on the 150,000-pod plan, building and querying that Set was a sizeable part of the model's own
+ * time). `byKey`: the input's pods (those not finished) sorted by key. `atRank[i]` is 1 when byKey[i]'s key is a moving
+ * pod's; `has` answers for any key (a DaemonSet pod of a launched node is not in `byKey`).
+ *
+ * When every moving pod is one of `byKey` (buildPlan takes them from the cluster's pods), a key is a moving pod's exactly
+ * when one of the pods with that key (they come one after the other) is moving, found by identity; any other key is
+ * looked up by binary search in `byKey`. When one is not (a caller's own copies), the Set of keys is made, as before.
+ */
+/** An input pod and its namespace/name. */
+interface KeyedPod {
+  readonly p: Pod;
+  readonly k: string;
+}
+
+function movingKeysOf(byKey: readonly KeyedPod[], moving: readonly Pod[]): { readonly atRank: Uint8Array; has(key: string): boolean } {
+  const movingPods = new Set(moving);
+  const atRank = new Uint8Array(byKey.length);
+  /** The moving pods met in `byKey` (each object once, should the input list one twice: in its run of equal keys). */
+  let met = 0;
+  for (let i = 0; i < byKey.length; ) {
+    const k = (byKey[i] as KeyedPod).k;
+    let end = i;
+    let anyMoving = false;
+    for (; end < byKey.length && (byKey[end] as KeyedPod).k === k; end++) {
+      const p = (byKey[end] as KeyedPod).p;
+      if (!movingPods.has(p)) continue;
+      anyMoving = true;
+      let again = false;
+      for (let j = i; j < end; j++) if ((byKey[j] as KeyedPod).p === p) again = true;
+      if (!again) met += 1;
+    }
+    if (anyMoving) atRank.fill(1, i, end);
+    i = end;
+  }
+  if (met === movingPods.size) {
+    const has = (key: string): boolean => {
+      // The first of `byKey` whose key is not before `key`.
+      let lo = 0;
+      let hi = byKey.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (cmp((byKey[mid] as KeyedPod).k, key) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo < byKey.length && (byKey[lo] as KeyedPod).k === key && atRank[lo] === 1;
+    };
+    return { atRank, has };
+  }
+  const keys = new Set(moving.map(keyOf));
+  byKey.forEach(({ k }, i) => {
+    atRank[i] = keys.has(k) ? 1 : 0;
+  });
+  return { atRank, has: (key) => keys.has(key) };
 }
 
 /**

@@ -19,18 +19,26 @@ import { addInto, subtractInto } from './resources.js';
 import type { RunPod, RunScheduler } from './run-scheduler.js';
 import { vngsWithHeadroom, vngUse, type LaunchedNode, type ScaleUpInput, type VngUse } from './scale-up.js';
 
-export interface RunViewInput {
+/**
+ * `P`: the scheduler's pods (run-scheduler.ts RunScheduler<P>); `podOf` gives the Pod each stands for. The model keeps the
+ * Pod on its per-pod entry, so it needs no map from key to pod (an evicted pod terminating on its old node and its
+ * replacement are two records of one entry, and give the same Pod).
+ */
+export interface RunViewInput<P extends RunPod = RunPod> {
   readonly cluster: Cluster;
   readonly vngs: readonly Vng[];
   readonly catalog: Catalog;
   readonly observed: ReadonlyMap<string, NodeResources>;
   readonly allocatable?: AllocatableOptions;
   readonly architectures: readonly string[] | null;
-  readonly scheduler: RunScheduler;
+  readonly scheduler: RunScheduler<P>;
   /** The nodes that exist now, by name and kind (cordoned ones marked unschedulable). */
   readonly nodes: NodesByKind;
-  /** Every pod the scheduler holds, by key: the pod whose scheduling fields its RunPod's spec and class key describe. */
-  readonly pods: ReadonlyMap<string, Pod>;
+  /**
+   * The pod a pod of the scheduler stands for (its RunPod's spec and class key describe its scheduling fields), or
+   * undefined for one the caller does not hold.
+   */
+  readonly podOf: (pod: P) => Pod | undefined;
   /** The VNG nodes launched so far (they count against the VNGs' limits). */
   readonly launched: readonly LaunchedNode[];
   /** Nodes launched and not Ready yet, with their DaemonSet pods and the pods an earlier scale-up meant for them. */
@@ -39,7 +47,7 @@ export interface RunViewInput {
    * The pods kube-scheduler could not place, as the scheduler knows them, in the order scaleUp() is to see them (the
    * world's autoscaler hands them over by namespace/name): its answers come back in this order.
    */
-  readonly pending: readonly RunPod[];
+  readonly pending: readonly P[];
   /** The whole cluster, every node and pod as they are (as sim/autoscaler.ts builds it): slower, the same answer. */
   readonly whole?: boolean;
 }
@@ -56,13 +64,13 @@ export interface BootingPod {
   readonly classKey: string;
 }
 
-export function scaleUpInputOf(input: RunViewInput): ScaleUpInput {
+export function scaleUpInputOf<P extends RunPod>(input: RunViewInput<P>): ScaleUpInput {
   const nodes: Node[] = [];
   const pods: Pod[] = [];
   if (input.whole === true) {
     nodes.push(...input.nodes.values());
     for (const { pod, node } of input.scheduler.podsOfClasses(null)) {
-      const p = input.pods.get(pod.key);
+      const p = input.podOf(pod);
       if (p) pods.push(placedOn(p, node, pod.classKey));
     }
     for (const b of input.booting) {
@@ -107,7 +115,7 @@ export function scaleUpInputOf(input: RunViewInput): ScaleUpInput {
   // others request taken off its allocatable (a pod that fits there fits the node as it is).
   const counted = new Map<string, ResourceList>();
   for (const { pod, node } of input.scheduler.podsOfClasses(onCandidates)) {
-    const p = input.pods.get(pod.key);
+    const p = input.podOf(pod);
     if (!p) continue;
     if (candidates.has(node)) {
       pods.push(placedOn(p, node, pod.classKey));
@@ -239,11 +247,11 @@ function withRoomTaken(n: Node, taken: ResourceList): Node {
 }
 
 /** The scale-up input: the view of `nodes` and `pods`, the pending pods, the VNGs' headroom. */
-function inputOf(input: RunViewInput, nodes: Node[], pods: Pod[]): ScaleUpInput {
+function inputOf<P extends RunPod>(input: RunViewInput<P>, nodes: Node[], pods: Pod[]): ScaleUpInput {
   sortedByName(nodes);
   // In the caller's order (scaleUp() answers pod by pod in it): one pod of the view for each pending pod.
   const pending: Pod[] = input.pending.map((r) => {
-    const p = input.pods.get(r.key);
+    const p = input.podOf(r);
     if (p === undefined) throw new Error(`scale-up view: pending pod ${r.key} is not one the scheduler holds`);
     return placedOn(p, null, r.classKey);
   });
@@ -265,7 +273,7 @@ function inputOf(input: RunViewInput, nodes: Node[], pods: Pod[]): ScaleUpInput 
  */
 const uses = new WeakMap<readonly LaunchedNode[], { readonly catalog: RunViewInput['catalog']; counted: number; readonly used: Map<string, VngUse> }>();
 
-function launchedUse(input: RunViewInput): ReadonlyMap<string, VngUse> {
+function launchedUse(input: Pick<RunViewInput, 'catalog' | 'launched'>): ReadonlyMap<string, VngUse> {
   const known = uses.get(input.launched);
   if (known !== undefined && known.catalog === input.catalog && known.counted <= input.launched.length) {
     vngUse(input.catalog, input.launched, known.counted, known.used);

@@ -42,7 +42,7 @@ describe('scale-up view: booting nodes', () => {
         architectures: null,
         scheduler: sched,
         nodes,
-        pods,
+        podOf: (r) => pods.get(r.key),
         launched: [],
         booting: [{ node, pods: list }],
         pending: [run(pending)],

@@ -47,6 +47,7 @@ describe('scale-up view', () => {
       generalVng({ id: 'ols-alpha', name: 'alpha', labels: { 'vngshift.io/pool': 'alpha' } }),
       generalVng({ id: 'ols-omega', name: 'omega', labels: { 'vngshift.io/pool': 'omega' } }),
     ];
+    const byKey = new Map(given.map((p) => [`${p.namespace}/${p.name}`, p]));
     const input = scaleUpInputOf({
       cluster: c,
       vngs,
@@ -55,7 +56,7 @@ describe('scale-up view', () => {
       architectures: null,
       scheduler: sched,
       nodes: nodesOf([{ ...old, unschedulable: true }]),
-      pods: new Map(given.map((p) => [`${p.namespace}/${p.name}`, p])),
+      podOf: (r) => byKey.get(r.key),
       launched: [],
       booting: [],
       pending: given.map(run),
@@ -86,7 +87,7 @@ describe('scale-up view', () => {
         architectures: null,
         scheduler: sched,
         nodes: nodesOf([old]),
-        pods: new Map(),
+        podOf: () => undefined,
         launched: [],
         booting: [],
         pending: [stray],
