@@ -794,6 +794,12 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
   return { newNodes, perBatch, pending: pending.toArray().sort(byName).map((e) => e.key) };
 }
 
+/** An input pod and its namespace/name. */
+interface KeyedPod {
+  readonly p: Pod;
+  readonly k: string;
+}
+
 /**
  * Which namespace/name keys are those of moving pods, as a Set of the moving pods' keys tells, without making and hashing
  * a key per moving pod (on the 150,000-pod plan, building and querying that Set was a sizeable part of the model's own
@@ -804,12 +810,6 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
  * when one of the pods with that key (they come one after the other) is moving, found by identity; any other key is
  * looked up by binary search in `byKey`. When one is not (a caller's own copies), the Set of keys is made, as before.
  */
-/** An input pod and its namespace/name. */
-interface KeyedPod {
-  readonly p: Pod;
-  readonly k: string;
-}
-
 function movingKeysOf(byKey: readonly KeyedPod[], moving: readonly Pod[]): { readonly atRank: Uint8Array; has(key: string): boolean } {
   const movingPods = new Set(moving);
   const atRank = new Uint8Array(byKey.length);
