@@ -41,7 +41,10 @@ export interface SimFigures {
   readonly nodes: number;
   readonly pods: number;
   readonly genMs: number;
-  /** From the start to the rehearsal's first event: the world built and the plan's draft (draftPlan) made beside it. */
+  /**
+   * From the start to the rehearsal's first event: the world built and the plan's draft (draftPlan) made beside it (with
+   * --plan-in-place: the whole plan, then the world).
+   */
   readonly planMs: number;
   /** The rehearsal, from its first event to the plan finished (its expected fleet made beside it, waited for if need be). */
   readonly simMs: number;

@@ -293,23 +293,22 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
     .filter((p) => p.phase !== 'Succeeded' && p.phase !== 'Failed')
     .map((p) => ({ p, k: keyOf(p) }))
     .sort((a, b) => cmp(a.k, b.k));
+  // Two pods of one namespace/name (the cluster reader refuses them; a Cluster built in code may hold them) would be two
+  // entries of one key: the model keeps one record per pod and tells pods apart by entry, not by key.
+  for (let i = 1; i < byKey.length; i++) {
+    const k = (byKey[i] as KeyedPod).k;
+    if (k === (byKey[i - 1] as KeyedPod).k) throw new Error(`expected fleet: two pods named ${k}`);
+  }
   const movingKeys = movingKeysOf(byKey, input.moving);
-  /**
-   * The key of the last pod taken (Pending and moving, or recorded on its node): a pod whose namespace/name an earlier pod
-   * has (they come one after the other, by key) is left out, or, Pending, takes no entry of its own from here.
-   */
-  let lastTaken: string | null = null;
   byKey.forEach(({ p, k }, rank) => {
     if (p.nodeName === null) {
       if (movingKeys.atRank[rank] === 1 && !input.unplaceable.has(p)) {
-        if (lastTaken !== k) entryOf(p, k, rank);
-        lastTaken = k;
+        entryOf(p, k, rank);
         waiting.push(p);
       }
       return;
     }
-    if (!nodes.has(p.nodeName) || lastTaken === k) return;
-    lastTaken = k;
+    if (!nodes.has(p.nodeName)) return;
     const e = entryOf(p, k, rank);
     place(e, p.nodeName);
     if (!oldNames.has(p.nodeName) || p.isMirror || p.owner?.kind === 'DaemonSet') e.role = 'fixed';

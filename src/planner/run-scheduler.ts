@@ -319,6 +319,10 @@ export class RunScheduler<P extends RunPod = RunPod> {
     else this.firstRecorded = placed.nextRecorded;
     if (placed.nextRecorded) placed.nextRecorded.prevRecorded = placed.prevRecorded;
     else this.lastRecorded = placed.prevRecorded;
+    // A removed record links to nothing: a caller may keep it (expected-fleet.ts keeps a pod's last record on its entry),
+    // and it must not keep the pods around it alive. Nothing walks the lists while removing (removeNode takes the next
+    // record first).
+    placed.prevOnNode = placed.nextOnNode = placed.prevInClass = placed.nextInClass = placed.prevRecorded = placed.nextRecorded = null;
     const pod = placed.pod;
     node.nonZeroCpu -= nonZeroCpu(pod.spec.requests);
     node.nonZeroMemory -= nonZeroMemory(pod.spec.requests);

@@ -96,3 +96,13 @@ describe('expected fleet', () => {
     expect(JSON.stringify(planFor(c, [onlyLarge], { batchSizePercentage: 50 }))).toBe(JSON.stringify(planFor(c, [onlyLarge], { batchSizePercentage: 50 })));
   });
 });
+
+describe('expected fleet input', () => {
+  it('refuses two pods of one namespace/name (the cluster reader refuses them too): the model tells pods apart by record', () => {
+    const c = cluster([oldNode('old-1', 'i-0000000000000001a')], [pods('web', 'old-1', [500, 500])]);
+    const first = c.pods[0] as Pod;
+    const twin: Pod = { ...first, uid: `${first.uid}-twin`, nodeName: null, phase: 'Pending' };
+    expect(() => planFor({ ...c, pods: [...c.pods, twin] }, [onlyLarge])).toThrow(/two pods named default\//);
+    expect(planFor(c, [onlyLarge]).verdict).toBe('FEASIBLE');
+  });
+});
