@@ -114,8 +114,7 @@ export class TermIndex {
       namespaces.kind === 'set'
         ? ['set', [...namespaces.names].sort()]
         : ['sel', [...namespaces.names].sort(), canonicalSelector(namespaces.selector)];
-    // JSON.stringify([canonical selector, nsKey, topologyKey]), with the selector's part kept per selector object.
-    const key = `[${selector === null ? 'null' : selectorText(selector)},${JSON.stringify(nsKey)},${JSON.stringify(topologyKey)}]`;
+    const key = JSON.stringify([selector === null ? null : canonicalSelector(selector), nsKey, topologyKey]);
     const existing = this.byKey.get(key);
     if (existing) return existing;
     const term: Term = { id: this.terms.length, key, selector, namespaces, topologyKey };
@@ -191,20 +190,6 @@ function namespaceMatches(ns: NamespaceMatch, namespace: string, labelsOf: (ns: 
   if (ns.kind === 'set') return false;
   if (selectorIsEmpty(ns.selector)) return true;
   return selectorMatches(ns.selector, labelsOf(namespace));
-}
-
-/**
- * JSON of canonicalSelector(selector), per selector object: a solve registers the terms of every class it builds, and the
- * autoscaler's solves build classes of the same pods, whose terms hold the same selector objects, again and again. The
- * model's selectors are never changed once made (readonly), so the text of one stays its text; a selector made for one
- * solve (matchLabelKeys) is dropped with it.
- */
-const selectorTexts = new WeakMap<LabelSelector, string>();
-
-function selectorText(selector: LabelSelector): string {
-  let text = selectorTexts.get(selector);
-  if (text === undefined) selectorTexts.set(selector, (text = JSON.stringify(canonicalSelector(selector))));
-  return text;
 }
 
 export function canonicalSelector(s: LabelSelector): unknown {
