@@ -9,6 +9,15 @@ export class FreeTree {
   private mem = new Float64Array(2);
   private pods = new Float64Array(2);
 
+  /**
+   * `expected`: how many positions the caller expects to set, so the tree is made that big at once rather than grown to it
+   * by doubling (each growth copies every leaf and rebuilds the maxima). A position never set reads as it would after the
+   * growths (-1, position 0 reading 0), and the answers do not depend on the size.
+   */
+  constructor(expected = 0) {
+    if (expected > 1) this.grow(expected);
+  }
+
   set(index: number, freeCpu: number, freeMem: number, freePods: number): void {
     if (index >= this.size) this.grow(index + 1);
     let i = index + this.size;

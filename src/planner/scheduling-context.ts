@@ -67,7 +67,13 @@ export class SchedulingContext {
   private readonly spreadCounters = new Map<string, SpreadCounter>();
   private readonly countersByTerm = new Map<number, SpreadCounter[]>();
   private readonly countsOfClass = new WeakMap<PodClass, ReadonlyMap<string, number>[]>();
-  private readonly spreadCache = new Map<string, SpreadCacheEntry>();
+  /**
+   * Spread domain entries by class id, then by rule index: the filter asks for them at every node it checks a class
+   * against, so the lookup is by number rather than through a text key made at each ask. `spreadEntries`: the same
+   * entries in the order they were made.
+   */
+  private readonly spreadCache = new Map<number, (SpreadCacheEntry | undefined)[]>();
+  private readonly spreadEntries: SpreadCacheEntry[] = [];
   /**
    * Template domains per (pod constraints, policies, keys): shared by every class with the same constraints, and without
    * ghosts by every context over the same template list (the template nodes never change).
@@ -233,12 +239,15 @@ export class SchedulingContext {
   spreadDomains(cls: PodClass, ruleIndex: number): ReadonlySet<string> {
     const rule = cls.spread[ruleIndex];
     if (!rule) return new Set();
-    const key = `${cls.id}:${ruleIndex}`;
-    let entry = this.spreadCache.get(key);
+    let ofClass = this.spreadCache.get(cls.id);
+    if (ofClass === undefined) this.spreadCache.set(cls.id, (ofClass = []));
+    let entry = ofClass[ruleIndex];
     if (!entry) {
       const c = rule.constraint;
-      const eligibility = inclusionKey(cls, ruleIndex);
-      const tkey = JSON.stringify([...eligibility, cls.spec.requests]);
+      // The eligibility's JSON, and the same list with the requests after it: JSON.stringify([...eligibility, requests]),
+      // made from the first text rather than by writing the eligibility out twice (its list is never empty here).
+      const nkey = JSON.stringify(inclusionKey(cls, ruleIndex));
+      const tkey = `${nkey.slice(0, -1)},${JSON.stringify(cls.spec.requests)}]`;
       let fromTemplates = this.templateDomainCache.get(tkey);
       if (!fromTemplates) {
         const probe = new Set<string>();
@@ -250,7 +259,6 @@ export class SchedulingContext {
       const minZero = c.topologyKey === HOSTNAME_LABEL && c.minDomains === null && fromTemplates.includes(NEW_NODE_DOMAIN);
       let scan: NodeScan | null = null;
       if (!minZero) {
-        const nkey = JSON.stringify(eligibility);
         scan = this.nodeScans.get(nkey) ?? null;
         if (!scan) {
           scan = { scanned: 0, order: [], domains: new Set(), cls, ruleIndex };
@@ -258,7 +266,8 @@ export class SchedulingContext {
         }
       }
       entry = { cls, ruleIndex, union: new Set(fromTemplates), taken: 0, scan, checked: false };
-      this.spreadCache.set(key, entry);
+      ofClass[ruleIndex] = entry;
+      this.spreadEntries.push(entry);
     }
     const grew = this.catchUp(entry);
     // New hostname domains are expected (every new node is one); a new zone after a check means that check missed it.
@@ -289,7 +298,7 @@ export class SchedulingContext {
    */
   spreadDomainsMissed(): boolean {
     if (this.spreadDomainsGrew) return true;
-    for (const entry of this.spreadCache.values()) {
+    for (const entry of this.spreadEntries) {
       if (entry.cls.spread[entry.ruleIndex]?.constraint.topologyKey === HOSTNAME_LABEL) continue;
       if (this.catchUp(entry)) return true;
     }

@@ -4,7 +4,7 @@
  */
 import { sameValue } from '../../model/kube/same-value.js';
 import type { ResourceList } from '../../model/types.js';
-import { sameArchs, type PodClass } from '../pod-classes.js';
+import type { PodClass } from '../pod-classes.js';
 import { ByClass, idSpan } from './by-class.js';
 
 export interface Demand {
@@ -21,14 +21,7 @@ export interface DemandBook {
   demandOf(cls: PodClass): Demand | undefined;
 }
 
-/**
- * Constraint keys by class key (then architectures), kept from one solve to the next: the autoscaler's solves meet the same
- * classes again and again. Only for classes without claims, whose volume placement is always empty: the rest of the
- * constraint key is made of fields the class key spells out entry by entry, so an equal class key gives an equal string.
- */
-const byClassKey = new Map<string, { readonly archs: readonly string[] | null; readonly key: string }[]>();
-
-/** The most class keys kept (the map starts again beyond). */
+/** The most constraint texts kept (the map starts again beyond). */
 const MAX_KEPT = 200_000;
 
 /**
@@ -44,11 +37,6 @@ function interned(key: string): string {
   if (texts.size >= MAX_KEPT) texts.clear();
   texts.set(key, key);
   return key;
-}
-
-function hasClaim(volumes: PodClass['spec']['volumes']): boolean {
-  for (const v of volumes) if (v.kind === 'pvc') return true;
-  return false;
 }
 
 /**
@@ -90,20 +78,14 @@ function sameConstraints(a: PodClass, cls: PodClass): boolean {
   );
 }
 
-/** Pods that want the same kind of node: same selectors, affinity, tolerations, architectures and volume placement. */
+/**
+ * Pods that want the same kind of node: same selectors, affinity, tolerations, architectures and volume placement. Made from
+ * the class's fields each time (a recent class's key when they are equal data): a table of keys by class key, kept across
+ * solves, was tried before `recent` existed, and a look-up there (tens of thousands of long class keys, each handed over as
+ * its own string, so compared character by character) costs more than comparing the fields with a few recent classes.
+ */
 export function constraintKey(cls: PodClass): string {
-  const spec = cls.spec;
-  const kept = cls.key !== undefined && !hasClaim(spec.volumes) ? cls.key : undefined;
-  const list = kept === undefined ? undefined : byClassKey.get(kept);
-  if (list !== undefined) for (const x of list) if (sameArchs(x.archs, cls.archs)) return x.key;
-  const key = textOf(cls);
-  if (kept === undefined) return key;
-  if (list !== undefined) list.push({ archs: cls.archs, key });
-  else {
-    if (byClassKey.size >= MAX_KEPT) byClassKey.clear();
-    byClassKey.set(kept, [{ archs: cls.archs, key }]);
-  }
-  return key;
+  return textOf(cls);
 }
 
 /** Every member of every moving class waiting, per group of pods that want the same kind of node. */
@@ -120,13 +102,23 @@ export function demandBook(movingClasses: readonly PodClass[]): DemandBook {
     ofClass.set(cls, d);
     // As adding the class's requests once per member, resource by resource (the same sums, without a pass per pod).
     const req = cls.spec.requests;
-    for (const key in req) {
-      const add = req[key] ?? 0;
-      let v = d.requests[key] ?? 0;
-      for (let i = 0; i < cls.members.length; i++) v += add;
-      d.requests[key] = v;
-    }
-    d.count += cls.members.length;
+    const members = cls.members.length;
+    for (const key in req) d.requests[key] = timesAdded(d.requests[key] ?? 0, req[key] ?? 0, members);
+    d.count += members;
   }
   return { groupOf: (cls) => groups.get(cls), demand, demandOf: (cls) => ofClass.get(cls) };
+}
+
+/**
+ * `from` with `add` added `times` times, one addition after another. Requests are integers (resources.ts): when `from`,
+ * `add` and the product's sum are safe integers, every partial sum lies between `from` and that sum, so each addition was
+ * exact and one multiplication gives the very same number; otherwise (a fraction, a figure past 2^53) the additions are
+ * made one by one, as rounding then depends on them. A class of a thousand replicas costs one step instead of a thousand.
+ */
+function timesAdded(from: number, add: number, times: number): number {
+  const total = from + add * times;
+  if (Number.isSafeInteger(from) && Number.isSafeInteger(add) && Number.isSafeInteger(add * times) && Number.isSafeInteger(total)) return total;
+  let v = from;
+  for (let i = 0; i < times; i++) v += add;
+  return v;
 }

@@ -94,23 +94,45 @@ export function newNodeOpener(state: PackState, templates: readonly Template[], 
     if (pairs.length === 0) return null;
     const d = book.demandOf(cls);
     // Rank (VNG, type) pairs by price per waiting pod (then more pods per node, lower price, name); take the best, and only
-    // when none of its zones passes every filter, the next best. Zones least used by the VNG first.
-    const scored = pairs.map((p) => {
-      const fit = podsPerNode(p.first, cls.spec.requests, d);
-      return { pair: p, fit, score: p.first.price / fit, price: p.first.price };
-    });
-    const better = (a: (typeof scored)[number], b: (typeof scored)[number]): boolean =>
-      a.score < b.score ||
-      (a.score === b.score && (a.fit > b.fit || (a.fit === b.fit && (a.price < b.price || (a.price === b.price && a.pair.name < b.pair.name)))));
-    const tried = new Set<number>();
-    while (tried.size < scored.length) {
+    // when none of its zones passes every filter, the next best. Zones least used by the VNG first. The figures sit in
+    // arrays by pair position rather than one object per pair, and the demand's average shape is worked out once for every
+    // pair: a node opens hundreds of times per solve, each time over every pair that fits, and the ranking is the same
+    // comparisons on the same numbers.
+    const count = pairs.length;
+    const want = averageShape(cls.spec.requests, d);
+    const fit = new Float64Array(count);
+    const score = new Float64Array(count);
+    const price = new Float64Array(count);
+    for (let k = 0; k < count; k++) {
+      const first = (pairs[k] as Pair).first;
+      const f = podsPerNode(first, want);
+      fit[k] = f;
+      score[k] = first.price / f;
+      price[k] = first.price;
+    }
+    const better = (a: number, b: number): boolean => {
+      const sa = score[a] as number;
+      const sb = score[b] as number;
+      if (sa < sb) return true;
+      if (sa !== sb) return false;
+      const fa = fit[a] as number;
+      const fb = fit[b] as number;
+      if (fa > fb) return true;
+      if (fa !== fb) return false;
+      const pa = price[a] as number;
+      const pb = price[b] as number;
+      return pa < pb || (pa === pb && (pairs[a] as Pair).name < (pairs[b] as Pair).name);
+    };
+    /** Pairs whose zones were all tried (1), by position. */
+    const tried = new Uint8Array(count);
+    for (let triedCount = 0; triedCount < count; triedCount++) {
       let best = -1;
-      for (let k = 0; k < scored.length; k++) {
-        if (tried.has(k)) continue;
-        if (best === -1 || better(scored[k] as (typeof scored)[number], scored[best] as (typeof scored)[number])) best = k;
+      for (let k = 0; k < count; k++) {
+        if (tried[k] === 1) continue;
+        if (best === -1 || better(k, best)) best = k;
       }
-      tried.add(best);
-      const pair = (scored[best] as (typeof scored)[number]).pair;
+      tried[best] = 1;
+      const pair = pairs[best] as Pair;
       const order = [...pair.templates].sort((a, b) => {
         const ta = templates[a] as Template;
         const tb = templates[b] as Template;
@@ -129,19 +151,43 @@ export function newNodeOpener(state: PackState, templates: readonly Template[], 
 }
 
 /**
- * How many pods of the waiting demand's average shape a fresh node of this template holds (at least 1: the pod that opens
- * it fits), capped by the number still waiting, so the last node of a group is priced for what is left.
+ * The shape podsPerNode prices a node for: the waiting demand's average pod (its requests over the pods still waiting), or
+ * the class's own requests when nothing waits; the resources it requests none of left out. `n`: the pods waiting (1 when
+ * none). Made once per node opened, for every pair it ranks.
  */
-function podsPerNode(t: Template, request: ResourceList, d: Demand | undefined): number {
+interface AverageShape {
+  readonly n: number;
+  readonly keys: readonly string[];
+  readonly averages: readonly number[];
+}
+
+function averageShape(request: ResourceList, d: Demand | undefined): AverageShape {
   const n = d && d.count > 0 ? d.count : 1;
   const shape = d && d.count > 0 ? d.requests : request;
-  let k = Number.POSITIVE_INFINITY;
+  const keys: string[] = [];
+  const averages: number[] = [];
   for (const key in shape) {
     const total = shape[key] ?? 0;
     if (total <= 0) continue;
-    const avg = total / n;
-    const free = (t.node.allocatable[key] ?? 0) - (t.node.requested[key] ?? 0);
-    k = Math.min(k, free / avg);
+    keys.push(key);
+    averages.push(total / n);
+  }
+  return { n, keys, averages };
+}
+
+/**
+ * How many pods of the waiting demand's average shape a fresh node of this template holds (at least 1: the pod that opens
+ * it fits), capped by the number still waiting, so the last node of a group is priced for what is left.
+ */
+function podsPerNode(t: Template, want: AverageShape): number {
+  const { n, keys, averages } = want;
+  const allocatable = t.node.allocatable;
+  const requested = t.node.requested;
+  let k = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const free = (allocatable[key] ?? 0) - (requested[key] ?? 0);
+    k = Math.min(k, free / (averages[i] as number));
   }
   if (!Number.isFinite(k)) k = n;
   return Math.max(1, Math.min(n, Math.floor(k)));

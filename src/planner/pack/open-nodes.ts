@@ -14,6 +14,32 @@ interface TaintGroup {
   readonly tree: FreeTree;
 }
 
+/** A node's hard taints (all but PreferNoSchedule) and their JSON, which names the node's group. */
+interface HardTaints {
+  readonly hard: PlanNode['taints'];
+  readonly key: string;
+}
+
+/** The hard taints of a node without taints (most nodes). */
+const NO_HARD_TAINTS: HardTaints = { hard: [], key: JSON.stringify([]) };
+
+/**
+ * Hard taints per taints list: every solve indexes every candidate node, and the autoscaler's solves meet the same nodes,
+ * whose taints are the same list objects (the model's nodes, their stand-ins and the booting nodes share them), again and
+ * again. Lists of taints are never changed once made (readonly; the world replaces a node's list when it cordons it).
+ */
+const hardTaintsOf = new WeakMap<PlanNode['taints'], HardTaints>();
+
+function hardTaints(taints: PlanNode['taints']): HardTaints {
+  if (taints.length === 0) return NO_HARD_TAINTS;
+  let known = hardTaintsOf.get(taints);
+  if (known === undefined) {
+    const hard = taints.filter((t) => t.effect !== 'PreferNoSchedule');
+    hardTaintsOf.set(taints, (known = { hard, key: JSON.stringify(hard) }));
+  }
+  return known;
+}
+
 /**
  * Candidate nodes by position, indexed by their free room for first-fit queries, in one tree per set of taints: a class only
  * searches the trees whose taints it tolerates, so dedicated (tainted) nodes cost it nothing.
@@ -28,10 +54,10 @@ export class OpenNodes {
   constructor(private readonly ctxNodes: readonly PlanNode[]) {}
 
   add(node: PlanNode): void {
-    const hard = node.taints.filter((t) => t.effect !== 'PreferNoSchedule');
-    const key = JSON.stringify(hard);
+    const { hard, key } = hardTaints(node.taints);
     if (!this.groups.has(key)) {
-      const group: TaintGroup = { taints: hard, tree: new FreeTree() };
+      // Sized for the candidates up front (new nodes come after them): the tree need not grow step by step to them.
+      const group: TaintGroup = { taints: hard, tree: new FreeTree(this.ctxNodes.length) };
       this.groups.set(key, group);
       this.groupList.push(group);
     }
