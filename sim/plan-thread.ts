@@ -51,15 +51,17 @@ export function planThreadable(): boolean {
 
 /**
  * Starts a thread that makes buildPlan(input); null when none can start. Its progress steps (phases "pack" and "expected
- * fleet") reach input.onProgress when this thread's event loop turns (the rehearsal yields between events).
+ * fleet") reach input.onProgress when this thread's event loop turns (the rehearsal yields between events). `script`: the
+ * worker to run, plan-worker.js unless a test hands another (one that fails on purpose, to check the caller's fallbacks).
  */
-export function planBeside(input: PlanInput): PlanJob | null {
-  if (!planThreadable()) return null;
+export function planBeside(input: PlanInput, script?: string): PlanJob | null {
+  const file = script ?? workerScript();
+  if (!existsSync(file)) return null;
   const { onProgress, ...data } = input;
   const workerData: PlanThreadInput = data;
   let worker: Worker;
   try {
-    worker = new Worker(workerScript(), { workerData });
+    worker = new Worker(file, { workerData });
   } catch {
     return null;
   }

@@ -26,6 +26,11 @@ export interface RehearsalOptions {
   readonly onProgress?: ProgressSink;
   /** false: make the plan in this thread, before the rehearsal (default: on a thread beside it, when one can run). */
   readonly planThread?: boolean;
+  /**
+   * Test seam: the worker script the plan's thread runs instead of plan-worker.js (one that fails on purpose, to check
+   * that the plan and the rehearsal come out the same). Not for production runs.
+   */
+  readonly planWorker?: string;
 }
 
 export async function rehearse(
@@ -61,7 +66,7 @@ export async function rehearse(
     });
   // The plan on a second core (plan-thread.ts): its draft while the world is built here, its expected fleet (which the
   // rehearsal does not read) while the rehearsal runs. Else here, before both, as buildPlan makes it. The same plan either way.
-  const job = options.planThread === false ? null : planBeside(planInput);
+  const job = options.planThread === false ? null : planBeside(planInput, options.planWorker);
   if (job === null) {
     const draft = draftPlan(planInput);
     const fleet = expectedFleet(draft.fleetInput);

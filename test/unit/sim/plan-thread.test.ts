@@ -4,6 +4,9 @@
  * byte those of the plan made in place, the thread really ran, made the draft (this thread made none) and told its
  * progress, and an input that cannot be copied to a thread leaves the plan to the caller.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog, type Catalog } from '../../../src/catalog/catalog.js';
 import type { ProgressStep } from '../../../src/model/progress.js';
@@ -100,6 +103,41 @@ describe('the plan beside the rehearsal', () => {
     await expect(
       simulate({ cluster: inputs.cluster, vngs: inputs.vngs, catalog, plan: { world: { allowArchitectureChange: true }, later }, seed: inputs.seed }),
     ).rejects.toThrow(/other node options/);
+  });
+
+  describe('a thread that fails', () => {
+    // Workers that fail on purpose (rehearse's planWorker seam), written beside no module: they import the built planner.
+    const dir = mkdtempSync(join(tmpdir(), 'vngshift-plan-worker-'));
+    const planModule = new URL('../../../dist/src/planner/plan.js', import.meta.url).href;
+    const worker = (name: string, body: string): string => {
+      const file = join(dir, `${name}.mjs`);
+      writeFileSync(file, `import { parentPort, workerData } from 'node:worker_threads';\nimport { draftPlan } from ${JSON.stringify(planModule)};\n${body}\n`);
+      return file;
+    };
+    const inPlace = built.rehearse(inputs, catalog, { planThread: false });
+
+    it.each([
+      ['at once', worker('at-once', `void parentPort; void draftPlan; void workerData; throw new Error('failed on purpose');`)],
+      [
+        'after sending the rehearsal part',
+        worker('after-draft', `parentPort.postMessage({ kind: 'rehearsal', rehearsal: draftPlan(workerData).rehearsal });\nthrow new Error('failed on purpose');`),
+      ],
+      ['by ending without the plan', worker('no-plan', `parentPort.postMessage({ kind: 'rehearsal', rehearsal: draftPlan(workerData).rehearsal });\nprocess.exit(0);`)],
+    ])('%s: the plan and the rehearsal are made in place, the same', async (_how, planWorker) => {
+      const r = await built.rehearse(inputs, catalog, { planWorker });
+      const ref = await inPlace;
+      expect(r.planOnThread).toBe(false);
+      expect(JSON.stringify(r.plan)).toBe(JSON.stringify(ref.plan));
+      expect(JSON.stringify(r.result)).toBe(JSON.stringify(ref.result));
+    });
+
+    it('a rehearsal part made with other node options is refused, and the thread stopped', async () => {
+      const planWorker = worker(
+        'other-options',
+        `const draft = draftPlan(workerData);\nparentPort.postMessage({ kind: 'rehearsal', rehearsal: { ...draft.rehearsal, allowArchitectureChange: true } });\nsetInterval(() => undefined, 1000);`,
+      );
+      await expect(built.rehearse(inputs, catalog, { planWorker })).rejects.toThrow(/other node options/);
+    });
   });
 
   it('runs no thread from the TypeScript sources', async () => {
