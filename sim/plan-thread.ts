@@ -45,8 +45,8 @@ const workerScript = (): string => fileURLToPath(new URL('./plan-worker.js', imp
  * Can this process plan on a thread? Only from the compiled code, where the worker exists (from the TypeScript sources there
  * is no plan-worker.js beside this module), as chaos's forkable() asks of its worker.
  */
-export function planThreadable(): boolean {
-  return existsSync(workerScript());
+export function planThreadable(script: string = workerScript()): boolean {
+  return existsSync(script);
 }
 
 /**
@@ -56,7 +56,7 @@ export function planThreadable(): boolean {
  */
 export function planBeside(input: PlanInput, script?: string): PlanJob | null {
   const file = script ?? workerScript();
-  if (!existsSync(file)) return null;
+  if (!planThreadable(file)) return null;
   const { onProgress, ...data } = input;
   const workerData: PlanThreadInput = data;
   let worker: Worker;

@@ -806,29 +806,19 @@ interface KeyedPod {
  * pod's; `has` answers for any key (a DaemonSet pod of a launched node is not in `byKey`).
  *
  * When every moving pod is one of `byKey` (buildPlan takes them from the cluster's pods), a key is a moving pod's exactly
- * when one of the pods with that key (they come one after the other) is moving, found by identity; any other key is
- * looked up by binary search in `byKey`. When one is not (a caller's own copies), the Set of keys is made, as before.
+ * when the pod with that key (keys are unique there) is moving, found by identity; any other key is looked up by binary
+ * search in `byKey`. When one is not (a caller's own copies), the Set of keys is made, as before.
  */
 function movingKeysOf(byKey: readonly KeyedPod[], moving: readonly Pod[]): { readonly atRank: Uint8Array; has(key: string): boolean } {
   const movingPods = new Set(moving);
   const atRank = new Uint8Array(byKey.length);
-  /** The moving pods met in `byKey` (each object once, should the input list one twice: in its run of equal keys). */
+  /** The moving pods met in `byKey` (its keys are unique: expectedFleet refuses two pods of one namespace/name). */
   let met = 0;
-  for (let i = 0; i < byKey.length; ) {
-    const k = (byKey[i] as KeyedPod).k;
-    let end = i;
-    let anyMoving = false;
-    for (; end < byKey.length && (byKey[end] as KeyedPod).k === k; end++) {
-      const p = (byKey[end] as KeyedPod).p;
-      if (!movingPods.has(p)) continue;
-      anyMoving = true;
-      let again = false;
-      for (let j = i; j < end; j++) if ((byKey[j] as KeyedPod).p === p) again = true;
-      if (!again) met += 1;
-    }
-    if (anyMoving) atRank.fill(1, i, end);
-    i = end;
-  }
+  byKey.forEach(({ p }, i) => {
+    if (!movingPods.has(p)) return;
+    atRank[i] = 1;
+    met += 1;
+  });
   if (met === movingPods.size) {
     const has = (key: string): boolean => {
       // The first of `byKey` whose key is not before `key`.
