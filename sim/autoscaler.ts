@@ -69,11 +69,14 @@ export class Autoscaler {
 
   /** Instances launched and not yet a Ready node. */
   private inFlight(): SimInstance[] {
-    return this.world.ec2.list().filter((i) => {
-      if (i.old || i.state === 'shutting-down' || i.state === 'terminated') return false;
-      const node = this.world.nodes.get(i.nodeName);
-      return !node || !node.ready;
-    });
+    const nodes = this.world.nodes;
+    const out: SimInstance[] = [];
+    for (const i of this.world.ec2.launched()) {
+      if (i.state === 'shutting-down' || i.state === 'terminated') continue;
+      const node = nodes.get(i.nodeName);
+      if (!node || !node.ready) out.push(i);
+    }
+    return out;
   }
 
   tick(): void {
@@ -173,7 +176,12 @@ export class Autoscaler {
     const w = this.world;
     const flying = new Set(inFlight.map((i) => i.id));
     const launched: LaunchedNode[] = [];
-    for (const n of w.nodes.values()) if (n.vng !== null && (n.instanceId === null || !flying.has(n.instanceId))) launched.push({ vng: n.vng, instanceType: n.instanceType });
+    // The registered nodes of launched instances (the only nodes with a VNG) that are up; the sums are the same in any order.
+    for (const i of w.ec2.launched()) {
+      const n = w.nodes.get(i.nodeName);
+      if (n === undefined || n.vng === null || n.instanceId !== i.id || flying.has(i.id)) continue;
+      launched.push({ vng: n.vng, instanceType: n.instanceType });
+    }
     for (const i of inFlight) launched.push({ vng: i.vng, instanceType: i.instanceType });
     return vngsWithHeadroom(w.vngs, w.catalog, launched, withBackoffs ? this.backoffs : []);
   }

@@ -20,6 +20,11 @@ export class Ec2 {
   private counter = 0;
   /** The instances in id order, kept until the next add (instances are added, never removed). */
   private sorted: readonly SimInstance[] | null = null;
+  /**
+   * The instances launched in the run (not `old`), in id order: the autoscaler looks at them every pass, where the input's
+   * thousands of old instances are never of interest.
+   */
+  private readonly launchedInOrder: SimInstance[] = [];
 
   /** A fresh instance id in EC2's shape (i- and 17 hex digits), from a counter. */
   nextId(): string {
@@ -28,8 +33,11 @@ export class Ec2 {
   }
 
   add(instance: SimInstance): void {
-    const had = this.instances.has(instance.id);
+    const before = this.instances.get(instance.id);
+    const had = before !== undefined;
     this.instances.set(instance.id, instance);
+    if (before !== undefined && !before.old) this.launchedInOrder.splice(this.launchedInOrder.indexOf(before), 1);
+    if (!instance.old) insertById(this.launchedInOrder, instance);
     const sorted = this.sorted;
     if (sorted === null || had) {
       this.sorted = null;
@@ -57,4 +65,26 @@ export class Ec2 {
     }
     return this.sorted.slice();
   }
+
+  /** The instances launched in the run (not `old`), in id order: list() without the old ones. Read only: not a copy. */
+  launched(): readonly SimInstance[] {
+    return this.launchedInOrder;
+  }
+}
+
+/** Inserts the instance where its id goes in a list in id order (at the end, without a search, for the usual next id). */
+function insertById(list: SimInstance[], instance: SimInstance): void {
+  const last = list[list.length - 1];
+  if (last === undefined || last.id < instance.id) {
+    list.push(instance);
+    return;
+  }
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid] as SimInstance).id < instance.id) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, instance);
 }
