@@ -65,28 +65,73 @@ function lowerBound(pods: readonly SimPod[], k: string, keyOf: (p: SimPod) => st
   return lo;
 }
 
-/** Puts a pod in a list sorted by key (no-op when there). */
-function insertSorted(pods: SimPod[], pod: SimPod, k: string, keyOf: (p: SimPod) => string): void {
-  // Past the last key (or the list empty): the world adopts the input's pods in key order, so each lands at the end of its
-  // groups, found with one comparison instead of a search.
-  const last = pods[pods.length - 1];
-  if (last === undefined || keyOf(last) < k) {
-    pods.push(pod);
-    return;
-  }
-  let at = lowerBound(pods, k, keyOf);
-  for (let i = at; i < pods.length && keyOf(pods[i] as SimPod) === k; i++) if (pods[i] === pod) return;
-  while (at < pods.length && keyOf(pods[at] as SimPod) === k) at += 1;
-  pods.splice(at, 0, pod);
+/** Where the pod is in a list sorted by key, -1 when it is not there. */
+function positionOf(pods: readonly SimPod[], pod: SimPod, k: string, keyOf: (p: SimPod) => string): number {
+  for (let i = lowerBound(pods, k, keyOf); i < pods.length && keyOf(pods[i] as SimPod) === k; i++) if (pods[i] === pod) return i;
+  return -1;
 }
 
-/** Takes a pod out of a list sorted by key. */
-function removeSorted(pods: SimPod[], pod: SimPod, k: string, keyOf: (p: SimPod) => string): void {
-  for (let i = lowerBound(pods, k, keyOf); i < pods.length && keyOf(pods[i] as SimPod) === k; i++) {
-    if (pods[i] === pod) {
-      pods.splice(i, 1);
+/**
+ * Pods in namespace/name order and, at the same positions, the views last handed out for them. Handing the list out again
+ * copies the views and makes again only those of the pods added or changed since (`mark`): a pod's view changes only with
+ * a change the world tells (pod-table's listener, `touched`), so a pod not told of keeps its view. A list of a few hundred
+ * pods, one or two of them changed, then costs a copy rather than a look at every pod.
+ */
+class ViewList {
+  readonly pods: SimPod[] = [];
+  /** The views at the pods' positions; undefined where a pod's view is still to be made (added, or marked since). */
+  private readonly views: (PodView | undefined)[] = [];
+  /** Pods marked since the last hand-out: their positions are looked up then (a pod no longer here is passed over). */
+  private marked: SimPod[] = [];
+
+  constructor(private readonly keyOf: (p: SimPod) => string) {}
+
+  get length(): number {
+    return this.pods.length;
+  }
+
+  /** Puts a pod in its place (no-op when there). */
+  insert(pod: SimPod): void {
+    const { pods, keyOf } = this;
+    const k = keyOf(pod);
+    // Past the last key (or the list empty): the world adopts the input's pods in key order, so each lands at the end of
+    // its lists, found with one comparison instead of a search.
+    const last = pods[pods.length - 1];
+    if (last === undefined || keyOf(last) < k) {
+      pods.push(pod);
+      this.views.push(undefined);
       return;
     }
+    let at = lowerBound(pods, k, keyOf);
+    for (let i = at; i < pods.length && keyOf(pods[i] as SimPod) === k; i++) if (pods[i] === pod) return;
+    while (at < pods.length && keyOf(pods[at] as SimPod) === k) at += 1;
+    pods.splice(at, 0, pod);
+    this.views.splice(at, 0, undefined);
+  }
+
+  /** Takes a pod out. */
+  remove(pod: SimPod): void {
+    const at = positionOf(this.pods, pod, this.keyOf(pod), this.keyOf);
+    if (at === -1) return;
+    this.pods.splice(at, 1);
+    this.views.splice(at, 1);
+  }
+
+  /** The pod's view is to be made again at the next hand-out. */
+  mark(pod: SimPod): void {
+    this.marked.push(pod);
+  }
+
+  /** The views now, in the pods' order (a new array: one handed out never changes). */
+  handOut(viewOf: (p: SimPod) => PodView): PodView[] {
+    const { pods, views, keyOf } = this;
+    for (const p of this.marked) {
+      const at = positionOf(pods, p, keyOf(p), keyOf);
+      if (at !== -1) views[at] = undefined;
+    }
+    this.marked = [];
+    for (let i = 0; i < views.length; i++) if (views[i] === undefined) views[i] = viewOf(pods[i] as SimPod);
+    return views.slice() as PodView[];
   }
 }
 
@@ -94,11 +139,12 @@ function removeSorted(pods: SimPod[], pod: SimPod, k: string, keyOf: (p: SimPod)
 type GroupField = 'viewNodeGroup' | 'viewOwnerGroup';
 
 /**
- * Live groups of pods by a key, each kept in namespace/name order, with the keys whose group (or a member's view) changed
- * since the last frame. A pod's group is kept on the pod itself (`field`), not in a map of every live pod.
+ * Live groups of pods by a key, each kept in namespace/name order with its views (ViewList), with the keys whose group (or
+ * a member's view) changed since the last frame. A pod's group is kept on the pod itself (`field`), not in a map of every
+ * live pod.
  */
 class Groups {
-  private readonly members = new Map<string, SimPod[]>();
+  private readonly members = new Map<string, ViewList>();
   readonly changed = new Set<string>();
 
   constructor(
@@ -110,13 +156,13 @@ class Groups {
     return pod[this.field] !== undefined;
   }
 
-  /** Puts the pod in group `g` (null: in none), or marks its group changed when it is there already. */
+  /** Puts the pod in group `g` (null: in none), or marks it changed when it is there already. */
   place(pod: SimPod, g: string | null): void {
     const was = pod[this.field];
     if (was !== undefined && was !== g) {
       const list = this.members.get(was);
       if (list !== undefined) {
-        removeSorted(list, pod, this.keyOf(pod), this.keyOf);
+        list.remove(pod);
         if (list.length === 0) this.members.delete(was);
       }
       pod[this.field] = undefined;
@@ -126,25 +172,27 @@ class Groups {
     if (was !== g) {
       let list = this.members.get(g);
       if (list === undefined) {
-        list = [];
+        list = new ViewList(this.keyOf);
         this.members.set(g, list);
       }
-      insertSorted(list, pod, this.keyOf(pod), this.keyOf);
+      list.insert(pod);
       pod[this.field] = g;
-    }
+    } else this.members.get(g)?.mark(pod);
     this.changed.add(g);
   }
 
-  /** Marks the pod's group changed (a member's view changed). */
+  /** Marks the pod's view changed (and so its group). */
   touch(pod: SimPod): void {
     const g = pod[this.field];
-    if (g !== undefined) this.changed.add(g);
+    if (g === undefined) return;
+    this.changed.add(g);
+    this.members.get(g)?.mark(pod);
   }
 
   /** A group's views in namespace/name order (undefined when it is empty). */
   views(g: string, viewOf: (p: SimPod) => PodView): readonly PodView[] | undefined {
     const list = this.members.get(g);
-    return list === undefined || list.length === 0 ? undefined : list.map(viewOf);
+    return list === undefined || list.length === 0 ? undefined : list.handOut(viewOf);
   }
 }
 
@@ -154,7 +202,7 @@ export class PodViewIndex implements PodTableListener {
   private readonly nodes = new Groups(this.keyOf, 'viewNodeGroup');
   private readonly owners = new Groups(this.keyOf, 'viewOwnerGroup');
   /** Live pods neither finished nor Running, Ready and not terminating, as of the last frame, in key order. */
-  private readonly unsettledPods: SimPod[] = [];
+  private readonly unsettledPods = new ViewList(this.keyOf);
   private readonly isUnsettled = new Set<SimPod>();
   /** Pods added, removed or changed since the last frame. */
   private readonly changedPods = new Set<SimPod>();
@@ -199,18 +247,18 @@ export class PodViewIndex implements PodTableListener {
       if (was || is) unsettledChanged = true;
       if (is && !was) {
         this.isUnsettled.add(p);
-        insertSorted(this.unsettledPods, p, this.keyOf(p), this.keyOf);
+        this.unsettledPods.insert(p);
       } else if (was && !is) {
         this.isUnsettled.delete(p);
-        removeSorted(this.unsettledPods, p, this.keyOf(p), this.keyOf);
-      }
+        this.unsettledPods.remove(p);
+      } else if (is) this.unsettledPods.mark(p);
     }
     this.changedPods.clear();
     for (const g of this.nodes.changed) this.byNode.set(g, this.nodes.views(g, viewOf));
     this.nodes.changed.clear();
     for (const g of this.owners.changed) this.byOwner.set(g, this.owners.views(g, viewOf));
     this.owners.changed.clear();
-    if (unsettledChanged) this.unsettledList = this.unsettledPods.length === 0 ? NONE : this.unsettledPods.map(viewOf);
+    if (unsettledChanged) this.unsettledList = this.unsettledPods.length === 0 ? NONE : this.unsettledPods.handOut(viewOf);
     this.last = new PodViewsFrame(this.byNode.frame(), this.byOwner.frame(), this.unsettledList);
     return this.last;
   }
