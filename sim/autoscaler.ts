@@ -86,7 +86,8 @@ export class Autoscaler {
     this.backoffs = this.backoffs.filter((b) => b.until > now);
     const inFlight = this.inFlight();
     const flying = new Set(inFlight.map((i) => i.id));
-    for (const [uid, id] of [...this.covered]) if (!flying.has(id)) this.covered.delete(uid);
+    // Deleting the entry a Map iteration is at is safe: the walk goes on with the next.
+    for (const [uid, id] of this.covered) if (!flying.has(id)) this.covered.delete(uid);
 
     const pending = w.pendingPods();
     const stuck = pending.filter((p) => p.unschedulable !== null);

@@ -163,14 +163,18 @@ export class ApiStore {
   /** The node names in order, for the node map's `changes`. */
   private nodeOrder: { readonly changes: number; readonly names: readonly string[] } | null = null;
   /**
-   * The nodes in name order and the last views handed out for them, for the node map's `changes`: a snapshot checks each
-   * node's view and copies the list only when one changed (a list handed out is never changed).
+   * The nodes in name order and the last views handed out for them, for the node map's `changes`: a snapshot checks the
+   * views of the nodes changed in place since (`touchedNodes`) and copies the list only when one changed (a list handed out
+   * is never changed).
    */
   private nodeList: { readonly changes: number; readonly nodes: readonly SimNode[]; views: readonly NodeView[] } | null = null;
+  /** The names of the nodes the node map told of since the last snapshot (readiness and cordon change only so). */
+  private readonly touchedNodes = new Set<string>();
   /** The pod each model Pod made by modelPod() shows. */
   private readonly modelled = new WeakMap<Pod, SimPod>();
 
   constructor(private readonly queue: EventQueue) {
+    this.nodes.watch((name) => this.touchedNodes.add(name));
     this.pods.listen({
       added: () => undefined,
       removed: () => undefined,
@@ -311,20 +315,28 @@ export class ApiStore {
   /** The nodes' views in name order: the last list handed out while no node was added, replaced, deleted or changed. */
   private nodeViews(): readonly NodeView[] {
     const kept = this.nodeList;
+    const touched = this.touchedNodes;
     if (kept === null || kept.changes !== this.nodes.changes) {
+      touched.clear();
       const nodes = this.nodeNames().map((name) => this.nodes.get(name) as SimNode);
       const views = nodes.map((n) => this.nodeView(n));
       this.nodeList = { changes: this.nodes.changes, nodes, views };
       return views;
     }
+    if (touched.size === 0) return kept.views;
+    // The same set of nodes (no change counted): the touched ones are where their names are in the kept order.
+    const names = this.nodeNames();
     let views = kept.views;
     let copied: NodeView[] | null = null;
-    for (let i = 0; i < kept.nodes.length; i++) {
+    for (const name of touched) {
+      const i = sortedIndexOf(names, name);
+      if (i === -1) continue;
       const v = this.nodeView(kept.nodes[i] as SimNode);
       if (v === views[i]) continue;
       copied ??= views.slice();
       copied[i] = v;
     }
+    touched.clear();
     if (copied !== null) views = kept.views = copied;
     return views;
   }
@@ -398,6 +410,18 @@ export class ApiStore {
   podOfModel(m: Pod): SimPod | undefined {
     return this.modelled.get(m);
   }
+}
+
+/** Where `name` is in `names` (sorted by cmp), -1 when it is not there. */
+function sortedIndexOf(names: readonly string[], name: string): number {
+  let lo = 0;
+  let hi = names.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cmp(names[mid] as string, name) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < names.length && names[lo] === name ? lo : -1;
 }
 
 /** A snapshot of the store: its nodes, and its pods' views as one frame of the kept lookups. */

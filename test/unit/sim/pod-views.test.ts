@@ -129,6 +129,13 @@ describe('the world keeps its pod views exact through whole rehearsals', () => {
         const wrong: string[] = [];
         if (!same(index.unsettled(), rebuilt.unsettled())) wrong.push('unsettled');
         for (const n of snap.nodes) if (index.node(n.name) !== n) wrong.push(`node ${n.name}`);
+        // The node views (kept from snapshot to snapshot, checked only where the node map told of a change) show every node
+        // as it is now.
+        if (snap.nodes.map((n) => n.name).join() !== [...this.nodes.keys()].sort().join()) wrong.push('node names');
+        for (const n of snap.nodes) {
+          const now = this.nodes.get(n.name);
+          if (now === undefined || now.ready !== n.ready || now.unschedulable !== n.unschedulable) wrong.push(`node view ${n.name}`);
+        }
         // Every node's pods, a deleted node's included.
         const names = new Set([...snap.nodes.map((n) => n.name), ...scratch.flatMap((p) => (p.nodeName === null ? [] : [p.nodeName]))]);
         for (const name of names) if (!same(index.podsOn(name), rebuilt.podsOn(name))) wrong.push(`pods on ${name}`);
