@@ -221,7 +221,7 @@ export class ApiStore {
 
   /** True while this very pod object is in the store (not a later one of the same name). */
   alive(p: SimPod): boolean {
-    return this.pods.get(p.key) === p;
+    return this.pods.holds(p);
   }
 
   /** The pods now, in namespace/name order. */

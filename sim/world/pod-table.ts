@@ -66,6 +66,7 @@ export class PodTable extends Map<string, SimPod> {
     const before = super.get(k);
     if (before !== undefined) this.forget(before);
     super.set(k, pod);
+    pod.heldBy = this;
     this.version += 1;
     this.sortedKeys = null;
     if (pod.nodeName !== null) this.index(pod, pod.nodeName);
@@ -174,7 +175,13 @@ export class PodTable extends Map<string, SimPod> {
     this.nodePodsChanged(node);
   }
 
+  /** Whether the table holds this very pod under its key (not a pod it replaced, nor one removed). */
+  holds(pod: SimPod): boolean {
+    return pod.heldBy === this;
+  }
+
   private forget(pod: SimPod): void {
+    if (pod.heldBy === this) pod.heldBy = undefined;
     if (pod.nodeName !== null) {
       removeFrom(this.onNode, pod.nodeName, pod);
       this.nodePodsChanged(pod.nodeName);

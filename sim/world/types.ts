@@ -94,6 +94,8 @@ export interface SimPod {
    */
   viewNodeGroup?: string | undefined;
   viewOwnerGroup?: string | undefined;
+  /** The pod table (pod-table.ts) that holds the pod now, under its key; undefined once removed or replaced there. */
+  heldBy?: object | undefined;
 }
 
 /** The scheduling queue's pods of one node-local key, priority and preemption policy in the pool (scheduling-queue.ts). */
@@ -137,6 +139,7 @@ export const UNSET_POD_CACHES = {
   traceObject: undefined,
   viewNodeGroup: undefined,
   viewOwnerGroup: undefined,
+  heldBy: undefined,
 } as const;
 
 /** The trace's name of a pod, `Pod namespace/name`: made once, so that the pod's events (the run keeps them all) share it. */

@@ -27,6 +27,24 @@ describe('PodTable', () => {
     expect(t.podsOn('node-3')).toEqual([]);
   });
 
+  it('holds a pod from its add until it is removed or replaced under its key, and no other table holds it', () => {
+    const t = new PodTable();
+    const other = new PodTable();
+    const a = pod('ns', 'a', null);
+    const b = pod('ns', 'b', null);
+    expect(t.holds(a)).toBe(false);
+    t.set('ns/a', a).set('ns/b', b);
+    expect([t.holds(a), t.holds(b), other.holds(a)]).toEqual([true, true, false]);
+    const a2 = pod('ns', 'a', 'node-1');
+    t.set('ns/a', a2);
+    expect([t.holds(a), t.holds(a2)]).toEqual([false, true]);
+    t.delete('ns/b');
+    expect(t.holds(b)).toBe(false);
+    // Set again under its key, the same pod is held again.
+    t.set('ns/b', b);
+    expect(t.holds(b)).toBe(true);
+  });
+
   it('keeps the keys in code-unit order across changes and tells listeners', () => {
     const t = new PodTable();
     const seen: string[] = [];
