@@ -14,7 +14,10 @@ import { FramedMap, type MapFrame } from './framed-map.js';
 import type { PodTableListener } from './pod-table.js';
 import { cmp, key, type SimPod } from './types.js';
 
-/** The group of the pods bound to no node (no node is named so). */
+/**
+ * The group of the pods bound to no node (no node is named so). Its views are in no set order: only all() reads them, and it
+ * sorts every pod.
+ */
 const UNBOUND = '\u0000';
 const NONE: readonly PodView[] = [];
 
@@ -135,6 +138,45 @@ class ViewList {
   }
 }
 
+/**
+ * Pods in no set order with their views, for the group of the unbound pods: its list is read only by PodViewsFrame.all(),
+ * which sorts every pod by key, so a pod goes in and out at once (no search of a list of every Pending pod, no shift of
+ * it) and the views are kept per pod (undefined: to be made at the next hand-out).
+ */
+class LooseViewList {
+  private readonly views = new Map<SimPod, PodView | undefined>();
+
+  get length(): number {
+    return this.views.size;
+  }
+
+  insert(pod: SimPod): void {
+    if (!this.views.has(pod)) this.views.set(pod, undefined);
+  }
+
+  remove(pod: SimPod): void {
+    this.views.delete(pod);
+  }
+
+  mark(pod: SimPod): void {
+    if (this.views.has(pod)) this.views.set(pod, undefined);
+  }
+
+  /** The views now, in the order the pods came in (a new array). */
+  handOut(viewOf: (p: SimPod) => PodView): PodView[] {
+    const out: PodView[] = [];
+    for (const [pod, kept] of this.views) {
+      let v = kept;
+      if (v === undefined) {
+        v = viewOf(pod);
+        this.views.set(pod, v);
+      }
+      out.push(v);
+    }
+    return out;
+  }
+}
+
 /** The SimPod field where a pod's group of the pod views is kept (types.ts): undefined while in none. */
 type GroupField = 'viewNodeGroup' | 'viewOwnerGroup';
 
@@ -144,12 +186,14 @@ type GroupField = 'viewNodeGroup' | 'viewOwnerGroup';
  * live pod.
  */
 class Groups {
-  private readonly members = new Map<string, ViewList>();
+  private readonly members = new Map<string, ViewList | LooseViewList>();
   readonly changed = new Set<string>();
 
+  /** `loose`: the key of a group whose order no one reads (a LooseViewList). */
   constructor(
     private readonly keyOf: (p: SimPod) => string,
     private readonly field: GroupField,
+    private readonly loose: string | null = null,
   ) {}
 
   has(pod: SimPod): boolean {
@@ -172,7 +216,7 @@ class Groups {
     if (was !== g) {
       let list = this.members.get(g);
       if (list === undefined) {
-        list = new ViewList(this.keyOf);
+        list = g === this.loose ? new LooseViewList() : new ViewList(this.keyOf);
         this.members.set(g, list);
       }
       list.insert(pod);
@@ -199,7 +243,7 @@ class Groups {
 export class PodViewIndex implements PodTableListener {
   /** A pod's namespace/name key (what the lists are sorted by). */
   private readonly keyOf = (p: SimPod): string => p.key;
-  private readonly nodes = new Groups(this.keyOf, 'viewNodeGroup');
+  private readonly nodes = new Groups(this.keyOf, 'viewNodeGroup', UNBOUND);
   private readonly owners = new Groups(this.keyOf, 'viewOwnerGroup');
   /** Live pods neither finished nor Running, Ready and not terminating, as of the last frame, in key order. */
   private readonly unsettledPods = new ViewList(this.keyOf);
