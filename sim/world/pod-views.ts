@@ -82,9 +82,11 @@ function positionOf(pods: readonly SimPod[], pod: SimPod, k: string, keyOf: (p: 
  */
 class ViewList {
   readonly pods: SimPod[] = [];
-  /** The views at the pods' positions; undefined where a pod's view is still to be made (added, or marked since). */
+  /** The views at the pods' positions; undefined where a pod added since the last hand-out has none yet. */
   private readonly views: (PodView | undefined)[] = [];
-  /** Pods marked since the last hand-out: their positions are looked up then (a pod no longer here is passed over). */
+  /**
+   * Pods added or marked since the last hand-out: their positions are looked up then (a pod no longer here is passed over).
+   */
   private marked: SimPod[] = [];
 
   constructor(private readonly keyOf: (p: SimPod) => string) {}
@@ -103,6 +105,7 @@ class ViewList {
     if (last === undefined || keyOf(last) < k) {
       pods.push(pod);
       this.views.push(undefined);
+      this.marked.push(pod);
       return;
     }
     let at = lowerBound(pods, k, keyOf);
@@ -110,6 +113,7 @@ class ViewList {
     while (at < pods.length && keyOf(pods[at] as SimPod) === k) at += 1;
     pods.splice(at, 0, pod);
     this.views.splice(at, 0, undefined);
+    this.marked.push(pod);
   }
 
   /** Takes a pod out. */
@@ -125,15 +129,22 @@ class ViewList {
     this.marked.push(pod);
   }
 
-  /** The views now, in the pods' order (a new array: one handed out never changes). */
+  /**
+   * The views now, in the pods' order (a new array: one handed out never changes). Every pod without a view was added since
+   * the last hand-out, and so is marked: the marked pods' views are made, the others kept.
+   */
   handOut(viewOf: (p: SimPod) => PodView): PodView[] {
-    const { pods, views, keyOf } = this;
-    for (const p of this.marked) {
-      const at = positionOf(pods, p, keyOf(p), keyOf);
-      if (at !== -1) views[at] = undefined;
+    const { pods, views, keyOf, marked } = this;
+    if (4 * marked.length >= pods.length) {
+      // Most of the list is new or changed (the world's first frame): every view made again, without a search per pod.
+      for (let i = 0; i < pods.length; i++) views[i] = viewOf(pods[i] as SimPod);
+    } else {
+      for (const p of marked) {
+        const at = positionOf(pods, p, keyOf(p), keyOf);
+        if (at !== -1) views[at] = viewOf(p);
+      }
     }
     this.marked = [];
-    for (let i = 0; i < views.length; i++) if (views[i] === undefined) views[i] = viewOf(pods[i] as SimPod);
     return views.slice() as PodView[];
   }
 }
