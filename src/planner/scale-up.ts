@@ -45,13 +45,16 @@ export function daemonSetsFor(daemonSets: readonly DaemonSet[], name: string, la
   return daemonSets.filter((d) => firstUntoleratedTaint(taints, d.template.tolerations) === null && nodeAffinityMatches(d.template, name, labels));
 }
 
-/** A model pod of a DaemonSet's template (for a node that does not exist yet, or to create one). */
-export function daemonPodBase(d: DaemonSet, nodeName: string | null): Pod {
+/**
+ * A model pod of a DaemonSet's template (for a node that does not exist yet, or to create one); `uid` and `name` when the
+ * caller has them (one object made, not a copy of one).
+ */
+export function daemonPodBase(d: DaemonSet, nodeName: string | null, uid = '', name = ''): Pod {
   return {
     ...d.template,
-    uid: '',
+    uid,
     namespace: d.namespace,
-    name: '',
+    name,
     labels: d.template.labels,
     annotations: {},
     nodeName,
@@ -101,11 +104,9 @@ export function bootingNodeModel(b: BootingNode, ctx: LaunchContext): { node: No
     instanceId: b.instanceId,
     ready: true,
   };
-  const daemonPods = daemonSetsFor(ctx.daemonSets, b.name, labels, b.vng.taints).map((d) => ({
-    ...daemonPodBase(d, b.name),
-    uid: `ds-${d.uid}-${b.instanceId}`,
-    name: `${d.name}-${b.instanceId}`,
-  }));
+  const daemonPods = daemonSetsFor(ctx.daemonSets, b.name, labels, b.vng.taints).map((d) =>
+    daemonPodBase(d, b.name, `ds-${d.uid}-${b.instanceId}`, `${d.name}-${b.instanceId}`),
+  );
   return { node, daemonPods };
 }
 
