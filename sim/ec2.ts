@@ -19,7 +19,7 @@ export class Ec2 {
   readonly instances = new Map<string, SimInstance>();
   private counter = 0;
   /** The instances in id order, kept until the next add (instances are added, never removed). */
-  private sorted: readonly SimInstance[] | null = null;
+  private sorted: SimInstance[] | null = null;
   /**
    * The instances launched in the run (not `old`), in id order: the autoscaler looks at them every pass, where the input's
    * thousands of old instances are never of interest.
@@ -38,20 +38,12 @@ export class Ec2 {
     this.instances.set(instance.id, instance);
     if (before !== undefined && !before.old) this.launchedInOrder.splice(this.launchedInOrder.indexOf(before), 1);
     if (!instance.old) insertById(this.launchedInOrder, instance);
-    const sorted = this.sorted;
-    if (sorted === null || had) {
+    if (this.sorted === null || had) {
       this.sorted = null;
       return;
     }
-    // Kept in order by inserting the new id where it goes (a launch costs a copy of the list, not a sort of it).
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((sorted[mid] as SimInstance).id < instance.id) lo = mid + 1;
-      else hi = mid;
-    }
-    this.sorted = [...sorted.slice(0, lo), instance, ...sorted.slice(lo)];
+    // Kept in order by inserting the new id where it goes (list() hands out copies: the list itself is this class's).
+    insertById(this.sorted, instance);
   }
 
   get(id: string): SimInstance | undefined {
