@@ -37,24 +37,23 @@ function requiredLabel(selector: LabelSelector): readonly [string, string] | nul
   return null;
 }
 
-const groupKeys = new WeakMap<SchedPod, string>();
 /** groupKey by the fields it is made of (once per workload: field-keys.ts). */
 const groupKeysByFields = new FieldKeys();
 /**
  * The key of the pod's group: its namespace and labels, and its pod (anti-)affinity terms when it has any. Pods with equal
- * keys are alike for every selector and term (inter-pod-affinity.ts keeps how a key relates to the groups by it).
+ * keys are alike for every selector and term (inter-pod-affinity.ts keeps how a key relates to the groups by it). Made once
+ * per pod (kept on it: SchedPod.placedGroup).
  */
 export function groupKey(pod: SchedPod): string {
-  let k = groupKeys.get(pod);
-  if (k === undefined) {
-    k = groupKeysByFields.key([pod.labels, pod.namespace, pod.podAffinity, pod.podAntiAffinity, pod.preferredPodAffinity, pod.preferredPodAntiAffinity], () =>
-      hasAnyTerms(pod)
-        ? JSON.stringify([pod.namespace, pod.labels, pod.podAffinity, pod.podAntiAffinity, pod.preferredPodAffinity ?? [], pod.preferredPodAntiAffinity ?? []])
-        : JSON.stringify([pod.namespace, pod.labels]),
-    );
-    groupKeys.set(pod, k);
-  }
-  return k;
+  const kept = pod.placedGroup;
+  if (kept !== undefined && kept.of === pod) return kept.key;
+  const key = groupKeysByFields.key([pod.labels, pod.namespace, pod.podAffinity, pod.podAntiAffinity, pod.preferredPodAffinity, pod.preferredPodAntiAffinity], () =>
+    hasAnyTerms(pod)
+      ? JSON.stringify([pod.namespace, pod.labels, pod.podAffinity, pod.podAntiAffinity, pod.preferredPodAffinity ?? [], pod.preferredPodAntiAffinity ?? []])
+      : JSON.stringify([pod.namespace, pod.labels]),
+  );
+  pod.placedGroup = { of: pod, key };
+  return key;
 }
 
 export function hasAnyTerms(pod: SchedPod): boolean {

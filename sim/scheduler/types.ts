@@ -39,6 +39,12 @@ export interface SchedPod extends Pod {
   readonly preemptionPolicy?: 'PreemptLowerPriority' | 'Never';
   /** Virtual time the pod started running (preemption prefers victims that started later); default 0. */
   readonly startTime?: number;
+  /**
+   * The placed-pod index's group key of the pod (placed-index.ts groupKey), kept on the pod with the pod it was made for: a
+   * copy of the object carries the field along and makes its own. (A WeakMap by pod held an entry for every pod ever
+   * placed, which the collector walks at every young-generation collection.)
+   */
+  placedGroup?: { readonly of: SchedPod; readonly key: string };
 }
 
 /** One node and the pods bound to it. */

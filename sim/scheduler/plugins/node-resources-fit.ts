@@ -7,7 +7,7 @@
  * (integer division). `requested` counts the node's pods and the incoming pod with kube-scheduler's non-zero defaults
  * (100m cpu, 200Mi memory when a pod requests none - applied here per pod, not per container).
  */
-import { CPU, EPHEMERAL_STORAGE, MEMORY, PODS } from '../../../src/model/types.js';
+import { CPU, EPHEMERAL_STORAGE, MEMORY, PODS, type ResourceList } from '../../../src/model/types.js';
 import { DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST, nodeInfo, podRequest, type NodeInfo } from '../node-info.js';
 import { OK, MAX_NODE_SCORE, unschedulable } from '../types.js';
 import type { FilterPlugin, FilterResult, NodeState, SchedPod, ScorePlugin } from '../types.js';
@@ -45,15 +45,20 @@ interface Checks {
   readonly verdicts: Map<number, FilterResult>;
 }
 
-const checksOf = new WeakMap<SchedPod, Checks>();
+/**
+ * The checks per requests object: they are made of the requests alone, and the pods of a workload share theirs (a map by
+ * pod held an entry, and a map of verdicts, for every pod ever scheduled).
+ */
+const checksOf = new WeakMap<ResourceList, Checks>();
 function checks(pod: SchedPod): Checks {
-  let c = checksOf.get(pod);
+  const requests = pod.requests;
+  let c = checksOf.get(requests);
   if (c === undefined) {
     // kube-scheduler's order: pods, cpu, memory, ephemeral-storage, then the other (scalar) resources sorted.
-    const names = [...FIRST, ...Object.keys(pod.requests).filter((r) => !FIRST.includes(r) && r !== PODS).sort()];
-    const items = names.map((resource) => ({ resource, want: pod.requests[resource] ?? 0 })).filter((x) => x.want !== 0);
+    const names = [...FIRST, ...Object.keys(requests).filter((r) => !FIRST.includes(r) && r !== PODS).sort()];
+    const items = names.map((resource) => ({ resource, want: requests[resource] ?? 0 })).filter((x) => x.want !== 0);
     c = { items, verdicts: new Map() };
-    checksOf.set(pod, c);
+    checksOf.set(requests, c);
   }
   return c;
 }

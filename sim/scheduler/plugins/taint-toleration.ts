@@ -25,12 +25,13 @@ export const taintTolerationFilter: FilterPlugin = {
   },
 };
 
-const softOf = new WeakMap<SchedPod, readonly Toleration[]>();
+/** The soft tolerations per tolerations list (the pods of a workload share theirs), not per pod. */
+const softOf = new WeakMap<readonly Toleration[], readonly Toleration[]>();
 function softTolerations(pod: SchedPod): readonly Toleration[] {
-  let soft = softOf.get(pod);
+  let soft = softOf.get(pod.tolerations);
   if (soft === undefined) {
     soft = pod.tolerations.filter((t) => t.effect === '' || t.effect === 'PreferNoSchedule');
-    softOf.set(pod, soft);
+    softOf.set(pod.tolerations, soft);
   }
   return soft;
 }
