@@ -4,7 +4,7 @@
  * budget allows nothing, and each pod's disruption opt-outs (annotations and labels that ask drains to leave it alone).
  */
 import { disruptionOptOutsOf, type DisruptionOptOut } from '../../src/model/kube/disruption-opt-out.js';
-import type { IntOrPercent, Labels, Pod, PodDisruptionBudget } from '../../src/model/types.js';
+import type { IntOrPercent, Labels, PodDisruptionBudget } from '../../src/model/types.js';
 import { selectorMatches } from '../../src/planner/selectors.js';
 import type { ApiStore } from './api-store.js';
 import { cmp, key, type EvictionAnswer, type SimPod } from './types.js';
@@ -20,7 +20,6 @@ export type { EvictionAnswer } from './types.js';
 
 export class DisruptionController {
   readonly pdbs: PodDisruptionBudget[];
-  private readonly optOuts = new WeakMap<Pod, readonly DisruptionOptOut[]>();
   /** The budgets of each namespace, in namespace/name order. */
   private readonly byNamespace = new Map<string, PodDisruptionBudget[]>();
   /** The pods in the store each budget's selector matches. */
@@ -130,11 +129,6 @@ export class DisruptionController {
 
   /** The pod's disruption opt-outs, from the annotations and labels of its spec (the input's, or its controller's template). */
   optOutsOf(p: SimPod): readonly DisruptionOptOut[] {
-    let o = this.optOuts.get(p.base);
-    if (!o) {
-      o = disruptionOptOutsOf(p.base);
-      this.optOuts.set(p.base, o);
-    }
-    return o;
+    return (p.optOuts ??= disruptionOptOutsOf(p.base));
   }
 }

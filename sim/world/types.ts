@@ -5,6 +5,7 @@
 import type { Node, OwnerRef, Pod, PodPhase, ResourceList, Taint } from '../../src/model/types.js';
 import type { NodeView, PodView } from '../../src/engine/ports.js';
 import type { SchedPod } from '../scheduler/types.js';
+import type { DisruptionOptOut } from '../../src/model/kube/disruption-opt-out.js';
 
 export type DetailValue = string | number | boolean | null;
 
@@ -96,6 +97,8 @@ export interface SimPod {
   viewOwnerGroup?: string | undefined;
   /** The pod table (pod-table.ts) that holds the pod now, under its key; undefined once removed or replaced there. */
   heldBy?: object | undefined;
+  /** The disruption opt-outs of the pod's spec (disruption.ts optOutsOf), once worked out: `base` never changes. */
+  optOuts?: readonly DisruptionOptOut[] | undefined;
 }
 
 /** The scheduling queue's pods of one node-local key, priority and preemption policy in the pool (scheduling-queue.ts). */
@@ -140,6 +143,7 @@ export const UNSET_POD_CACHES = {
   viewNodeGroup: undefined,
   viewOwnerGroup: undefined,
   heldBy: undefined,
+  optOuts: undefined,
 } as const;
 
 /** The trace's name of a pod, `Pod namespace/name`: made once, so that the pod's events (the run keeps them all) share it. */
