@@ -279,9 +279,8 @@ export class KubeScheduler implements WorldScheduler {
     this.memoKeys = new Set();
     let moved = 0;
     for (const group of this.pending.parkedGroups()) {
-      const first = group.classes.values().next().value?.values().next().value;
-      if (first === undefined) continue;
-      if (this.classes.knownToFail(this.schedPod(first), this.currentSnapshot, group.localKey)) continue;
+      if (group.classes.size === 0) continue;
+      if (this.classes.knownToFail(this.schedPod(group.rep), this.currentSnapshot, group.localKey)) continue;
       // Waking a class drops it from the group: the walk goes on with the classes after it.
       for (const ek of group.classes.keys()) {
         // A class the memo has no answer for is woken and kept in no list: the memo holds no entry of it to keep, and an
