@@ -236,11 +236,14 @@ export class ClassCache {
   /**
    * lastAnswer for a pod with claims, kept per pod (the store's answer with the pod's own volume filters): the volume
    * filters' verdicts read the Node object and the claims, so the nodes the store finds feasible are the only ones they
-   * can change the answer on.
+   * can change the answer on. When the store finds none (the usual case of a pod waiting for room) and no PreFilter
+   * rejects the pod, the answer is the store's own (lastAnswer), which the pods of its node-local key share: no volume
+   * filter runs and no answer is made per pod.
    */
   private claimsAnswer(pod: SchedPod, snapshot: () => Snapshot, localKey: string): KnownAnswer | null {
     const entry = this.entries.get(localKey);
     if (entry === undefined || entry.index === null) return null;
+    if (this.upToDate(entry, snapshot).feasible.length === 0 && runPreFilters(pod, snapshot()) === null) return this.lastAnswer(pod, snapshot, localKey);
     const version = this.source.version;
     const last = this.claimsKnown.get(pod);
     if (last !== undefined && last.version === version && last.entry === entry) return last;
