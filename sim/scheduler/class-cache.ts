@@ -228,6 +228,28 @@ export class ClassCache {
     return this.answer(pod, snapshot, localKey)?.failing != null;
   }
 
+  /**
+   * Whether no PreFilter rejects `pod`, a pod with claims: the only PreFilter, VolumeBinding's, reads the pod's claims and
+   * the storage objects, which a cache never changes, so the answer holds for the pod's lifetime.
+   */
+  preFiltersPass(pod: SchedPod, snapshot: () => Snapshot): boolean {
+    return runPreFilters(pod, snapshot()) === null;
+  }
+
+  /**
+   * knownToFail's answer for `pod` when it is that of every pod with its node-local key, priority and preemption policy and,
+   * for a pod with claims, the same preFiltersPass: always for pods without claims and for pods a PreFilter rejects, and for
+   * pods with claims none rejects while the store has no feasible node (claimsAnswer gives them the store's answer). Else
+   * null: the volume filters decide pod by pod (ask knownToFail).
+   */
+  knownToFailAlike(pod: SchedPod, snapshot: () => Snapshot, localKey = nodeLocalKey(pod)): boolean | null {
+    if (!hasClaims(pod)) return this.lastAnswer(pod, snapshot, localKey)?.failing != null;
+    const entry = this.entries.get(localKey);
+    if (entry === undefined || entry.index === null || !this.preFiltersPass(pod, snapshot)) return false;
+    if (this.upToDate(entry, snapshot).feasible.length > 0) return null;
+    return this.lastAnswer(pod, snapshot, localKey)?.failing != null;
+  }
+
   /** The pod's known answer: per pod for a pod with claims (claimsAnswer), else per node-local key (lastAnswer). */
   private answer(pod: SchedPod, snapshot: () => Snapshot, localKey: string): KnownAnswer | null {
     return hasClaims(pod) ? this.claimsAnswer(pod, snapshot, localKey) : this.lastAnswer(pod, snapshot, localKey);
@@ -243,7 +265,7 @@ export class ClassCache {
   private claimsAnswer(pod: SchedPod, snapshot: () => Snapshot, localKey: string): KnownAnswer | null {
     const entry = this.entries.get(localKey);
     if (entry === undefined || entry.index === null) return null;
-    if (this.upToDate(entry, snapshot).feasible.length === 0 && runPreFilters(pod, snapshot()) === null) return this.lastAnswer(pod, snapshot, localKey);
+    if (this.upToDate(entry, snapshot).feasible.length === 0 && this.preFiltersPass(pod, snapshot)) return this.lastAnswer(pod, snapshot, localKey);
     const version = this.source.version;
     const last = this.claimsKnown.get(pod);
     if (last !== undefined && last.version === version && last.entry === entry) return last;

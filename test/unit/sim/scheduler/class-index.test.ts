@@ -3,7 +3,8 @@
  * message, the same victims and the same next start node of kube-scheduler's sampling - on clusters past 100 nodes, where a
  * cycle stops after numFeasibleNodesToFind feasible nodes - as nodes come, go and are cordoned and pods are bound and
  * removed. And a failure it reports without a cycle (knownFailure) must be the one a full cycle gives, also for pods whose
- * claims differ from those of the pods sharing their store (their volume filters are not in it).
+ * claims differ from those of the pods sharing their store (their volume filters are not in it). And an answer it gives for
+ * every pod of a pool group at once (knownToFailAlike) must be each pod's own.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { SchedulerCache } from '../../../../sim/scheduler/cache.js';
 import { ClassCache } from '../../../../sim/scheduler/class-cache.js';
 import { nodeSampling } from '../../../../sim/scheduler/framework.js';
 import { scheduleOne } from '../../../../sim/scheduler/schedule-one.js';
+import { hasClaims } from '../../../../sim/scheduler/plugins/volume-binding.js';
 import type { SchedPod } from '../../../../sim/scheduler/types.js';
 import { incomingArb, makeIncoming, makeNode, makePod, NAMESPACE_LABELS, nodeDrawArb, podDrawArb, VOLUMES, type IncomingDraw, type NodeDraw } from './world-gen.js';
 
@@ -38,6 +40,31 @@ function scheduler(useIndex: ((feasible: number, all: number) => boolean) | null
   return { cache, classes, sampling: nodeSampling(), prng: new Prng(7) };
 }
 
+type Scheduler = ReturnType<typeof scheduler>;
+
+const CLAIMS = [null, 'bound-a', 'wffc', 'immediate', 'missing'] as const;
+
+/**
+ * knownToFailAlike, when it answers for `p`, must be knownToFail's answer for every pod of p's group: the pods of its drawn
+ * class with any claim (so the same node-local key, priority and preemption policy) that have claims as p does and pass
+ * the PreFilters as p does. How many pods it was checked on.
+ */
+function checkAlike(w: Scheduler, p: SchedPod, drawn: IncomingDraw, step: number): number {
+  const classes = w.classes as ClassCache;
+  const snapshot = () => w.cache.snapshot();
+  const alike = classes.knownToFailAlike(p, snapshot);
+  if (alike === null) return 0;
+  const kind = (q: SchedPod) => (hasClaims(q) ? (classes.preFiltersPass(q, snapshot) ? 'passes' : 'rejected') : 'none');
+  let checked = 0;
+  for (const claim of CLAIMS) {
+    const q = makeIncoming(`alike-${step}-${claim ?? 'none'}`, { ...drawn, claim });
+    if (kind(q) !== kind(p)) continue;
+    expect(classes.knownToFail(q, snapshot)).toBe(alike);
+    checked++;
+  }
+  return checked;
+}
+
 const outcome = (r: { kind: string; node?: string; message?: string; victims?: readonly SchedPod[] }) => ({
   kind: r.kind,
   node: r.node ?? null,
@@ -50,6 +77,7 @@ describe('class index', () => {
     let indexedFailures = 0;
     let claimFailures = 0;
     let partialWalks = 0;
+    let alikeAnswers = 0;
     fc.assert(
       fc.property(
         fc.array(nodeDrawArb, { minLength: 1, maxLength: 5 }),
@@ -80,6 +108,7 @@ describe('class index', () => {
               const key = `class-${s.cls}-${s.claim === undefined ? drawn.claim : s.claim}`;
               const startBefore = worlds[2]?.sampling.nextStartNodeIndex;
               const known = worlds[0]?.classes?.knownFailure(p, () => (worlds[0] as { cache: SchedulerCache }).cache.snapshot()) ?? null;
+              alikeAnswers += checkAlike(worlds[0] as Scheduler, p, drawn, i);
               const answers = worlds.map((w) => {
                 const snap = w.cache.snapshot();
                 return scheduleOne(p, snap, w.prng, w.sampling, w.classes?.answers(key, p, snap) ?? null);
@@ -124,5 +153,6 @@ describe('class index', () => {
     expect(indexedFailures).toBeGreaterThan(0);
     expect(claimFailures).toBeGreaterThan(0);
     expect(partialWalks).toBeGreaterThan(0);
+    expect(alikeAnswers).toBeGreaterThan(0);
   });
 });
