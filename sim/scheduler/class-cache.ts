@@ -29,7 +29,7 @@ import type { CacheListener } from './cache.js';
 import type { PlacedIndex, PodGroup } from './placed-index.js';
 import { DEFAULT_SCORES } from './profile.js';
 import { hasClaims } from './plugins/volume-binding.js';
-import { ClassIndex, keptVerdict, nodeLocalVerdict, otherNodesVerdict, volumeVerdict, type ClassVerdicts } from './class-index.js';
+import { ClassIndex, keptVerdict, nodeLocalVerdict, otherNodesVerdict, volumeKey, volumeVerdict, type ClassVerdicts } from './class-index.js';
 import { AntiAffinityLabels } from './anti-affinity-labels.js';
 import { FieldKeys } from './field-keys.js';
 import type { FilterResult, NodeState, SchedPod, Snapshot } from './types.js';
@@ -229,25 +229,13 @@ export class ClassCache {
   }
 
   /**
-   * Whether no PreFilter rejects `pod`, a pod with claims: the only PreFilter, VolumeBinding's, reads the pod's claims and
-   * the storage objects, which a cache never changes, so the answer holds for the pod's lifetime.
+   * What knownFailure reads of the claims of `pod`, a pod with claims: null when a PreFilter rejects it (its answer is then
+   * never known), else its volume key (class-index.ts volumeKey). Pods with equal node-local keys, priorities, preemption
+   * policies and claims keys get equal answers. The only PreFilter, VolumeBinding's, reads the pod's claims and the storage
+   * objects, which a cache never changes: the key holds for the pod's lifetime.
    */
-  preFiltersPass(pod: SchedPod, snapshot: () => Snapshot): boolean {
-    return runPreFilters(pod, snapshot()) === null;
-  }
-
-  /**
-   * knownToFail's answer for `pod` when it is that of every pod with its node-local key, priority and preemption policy and,
-   * for a pod with claims, the same preFiltersPass: always for pods without claims and for pods a PreFilter rejects, and for
-   * pods with claims none rejects while the store has no feasible node (claimsAnswer gives them the store's answer). Else
-   * null: the volume filters decide pod by pod (ask knownToFail).
-   */
-  knownToFailAlike(pod: SchedPod, snapshot: () => Snapshot, localKey = nodeLocalKey(pod)): boolean | null {
-    if (!hasClaims(pod)) return this.lastAnswer(pod, snapshot, localKey)?.failing != null;
-    const entry = this.entries.get(localKey);
-    if (entry === undefined || entry.index === null || !this.preFiltersPass(pod, snapshot)) return false;
-    if (this.upToDate(entry, snapshot).feasible.length > 0) return null;
-    return this.lastAnswer(pod, snapshot, localKey)?.failing != null;
+  claimsKey(pod: SchedPod, snapshot: Snapshot): string | null {
+    return runPreFilters(pod, snapshot) === null ? volumeKey(pod, snapshot) : null;
   }
 
   /** The pod's known answer: per pod for a pod with claims (claimsAnswer), else per node-local key (lastAnswer). */
@@ -265,7 +253,7 @@ export class ClassCache {
   private claimsAnswer(pod: SchedPod, snapshot: () => Snapshot, localKey: string): KnownAnswer | null {
     const entry = this.entries.get(localKey);
     if (entry === undefined || entry.index === null) return null;
-    if (this.upToDate(entry, snapshot).feasible.length === 0 && this.preFiltersPass(pod, snapshot)) return this.lastAnswer(pod, snapshot, localKey);
+    if (this.upToDate(entry, snapshot).feasible.length === 0 && runPreFilters(pod, snapshot()) === null) return this.lastAnswer(pod, snapshot, localKey);
     const version = this.source.version;
     const last = this.claimsKnown.get(pod);
     if (last !== undefined && last.version === version && last.entry === entry) return last;

@@ -41,7 +41,7 @@ import type { SimTiming } from '../timing.js';
 import type { ApiStore } from './api-store.js';
 import type { WorldScheduler } from './scheduler-seam.js';
 import { PendingOrder } from './pending-order.js';
-import { FLUSH_PERIOD_SECONDS, MAX_IN_UNSCHEDULABLE_SECONDS, SchedulingQueue, type ParkedGroup } from './scheduling-queue.js';
+import { FLUSH_PERIOD_SECONDS, MAX_IN_UNSCHEDULABLE_SECONDS, SchedulingQueue } from './scheduling-queue.js';
 import { key, type SimNode, type SimPod } from './types.js';
 
 /** The node lifecycle controller's taint on a NotReady node (TaintNodesByCondition). */
@@ -257,24 +257,31 @@ export class KubeScheduler implements WorldScheduler {
   }
 
   /**
-   * The pool's group of a pod: its node-local key, priority and preemption policy, and whether it has claims and no
-   * PreFilter rejects it (the class cache's knownToFailAlike answers such a group at once, or says to ask pod by pod); a pod
-   * a PreFilter rejects, by its claims too. Only PersistentVolumeClaim volumes are claims (claimsText): pods with none,
-   * whatever other volumes they carry (emptyDir, the projected token volume), share their node-local key's group.
+   * The pool's group of a pod: its node-local key, priority and preemption policy and, for a pod with claims, what the class
+   * cache reads of them (claimsKey: the bound volumes' node affinity and labels), or the claims themselves when a PreFilter
+   * rejects it (knownFailure answers them all alike). Only PersistentVolumeClaim volumes are claims (claimsText): pods with
+   * none, whatever other volumes they carry (emptyDir, the projected token volume), share their node-local key's group;
+   * the pods of a StatefulSet whose volumes are bound in one zone share one.
    */
   private groupKey(p: SimPod): string {
     if (p.groupKey !== undefined) return p.groupKey;
     const b = p.base;
-    const claims = claimsText(b);
-    const part = claims === '' ? '' : this.classes.preFiltersPass(this.schedPod(p), this.currentSnapshot) ? 'claims' : `${b.namespace}|${claims}`;
-    return (p.groupKey = `${b.priority}|${this.schedPod(p).preemptionPolicy ?? ''}|${this.localKey(p)}|${part}`);
+    return (p.groupKey = `${b.priority}|${this.schedPod(p).preemptionPolicy ?? ''}|${this.localKey(p)}|${this.claimsPart(p)}`);
+  }
+
+  /** groupKey's part for the pod's claims ('' for a pod without). */
+  private claimsPart(p: SimPod): string {
+    const claims = claimsText(p.base);
+    if (claims === '') return '';
+    const shared = this.classes.claimsKey(this.schedPod(p), this.snapshot());
+    return shared === null ? `rejected|${p.base.namespace}|${claims}` : `claims|${shared}`;
   }
 
   /**
    * The QueueingHints: moves to the active queue the pool's pods that may fit or preempt now, group by group (see the
-   * header); how many moved. A group whose pods pass the node-local filters nowhere and cannot preempt stays as a whole
-   * (the class cache's knownToFailAlike); else each class of it stays while the class cache knows its failure (a group
-   * of pods with claims whose volume filters decide) or the failure memo still holds its answer.
+   * header); how many moved. A group whose pods pass the node-local filters nowhere (then, pods with claims, the volume
+   * filters) and cannot preempt stays as a whole (the class cache's knownFailure); else each class of it stays while the
+   * failure memo still holds its answer.
    */
   private wake(): number {
     if (this.cache.version === this.wokenAt) return 0;
@@ -283,11 +290,9 @@ export class KubeScheduler implements WorldScheduler {
     let moved = 0;
     for (const group of this.pending.parkedGroups()) {
       if (group.classes.size === 0) continue;
-      const fails = this.classes.knownToFailAlike(this.schedPod(group.rep), this.currentSnapshot, group.localKey);
-      if (fails === true) continue;
+      if (this.classes.knownToFail(this.schedPod(group.rep), this.currentSnapshot, group.localKey)) continue;
       // Waking a class drops it from the group: the walk goes on with the classes after it.
       for (const ek of group.classes.keys()) {
-        if (fails === null && this.classKnownToFail(group, ek)) continue;
         // A class the memo has no answer for is woken and kept in no list: the memo holds no entry of it to keep, and an
         // entry made for it later comes from a cycle of the pass, which lists it.
         if (this.memo.message(ek) === null) moved += this.pending.wake(group, ek);
@@ -295,12 +300,6 @@ export class KubeScheduler implements WorldScheduler {
       }
     }
     return moved;
-  }
-
-  /** Whether the class cache knows the failure of class `ek` of the group (asked for one of its pods: they are equal). */
-  private classKnownToFail(group: ParkedGroup, ek: string): boolean {
-    const first = group.classes.get(ek)?.values().next().value;
-    return first !== undefined && this.classes.knownToFail(this.schedPod(first), this.currentSnapshot, group.localKey);
   }
 
   private schedulePass(): void {
