@@ -29,7 +29,7 @@ import type { CacheListener } from './cache.js';
 import type { PlacedIndex, PodGroup } from './placed-index.js';
 import { DEFAULT_SCORES } from './profile.js';
 import { hasClaims } from './plugins/volume-binding.js';
-import { ClassIndex, keptVerdict, nodeLocalVerdict, otherNodesVerdict, volumeVerdict, type ClassVerdicts } from './class-index.js';
+import { ClassIndex, keptVerdict, nodeLocalVerdict, otherNodesVerdict, volumeKey, volumeVerdict, type ClassVerdicts } from './class-index.js';
 import { AntiAffinityLabels } from './anti-affinity-labels.js';
 import { FieldKeys } from './field-keys.js';
 import type { FilterResult, NodeState, SchedPod, Snapshot } from './types.js';
@@ -228,6 +228,16 @@ export class ClassCache {
     return this.answer(pod, snapshot, localKey)?.failing != null;
   }
 
+  /**
+   * What knownFailure reads of the claims of `pod`, a pod with claims: null when a PreFilter rejects it (its answer is then
+   * never known), else its volume key (class-index.ts volumeKey). Pods with equal node-local keys, priorities, preemption
+   * policies and claims keys get equal answers. The only PreFilter, VolumeBinding's, reads the pod's claims and the storage
+   * objects, which a cache never changes: the key holds for the pod's lifetime.
+   */
+  claimsKey(pod: SchedPod, snapshot: Snapshot): string | null {
+    return runPreFilters(pod, snapshot) === null ? volumeKey(pod, snapshot) : null;
+  }
+
   /** The pod's known answer: per pod for a pod with claims (claimsAnswer), else per node-local key (lastAnswer). */
   private answer(pod: SchedPod, snapshot: () => Snapshot, localKey: string): KnownAnswer | null {
     return hasClaims(pod) ? this.claimsAnswer(pod, snapshot, localKey) : this.lastAnswer(pod, snapshot, localKey);
@@ -236,11 +246,14 @@ export class ClassCache {
   /**
    * lastAnswer for a pod with claims, kept per pod (the store's answer with the pod's own volume filters): the volume
    * filters' verdicts read the Node object and the claims, so the nodes the store finds feasible are the only ones they
-   * can change the answer on.
+   * can change the answer on. When the store finds none (the usual case of a pod waiting for room) and no PreFilter
+   * rejects the pod, the answer is the store's own (lastAnswer), which the pods of its node-local key share: no volume
+   * filter runs and no answer is made per pod.
    */
   private claimsAnswer(pod: SchedPod, snapshot: () => Snapshot, localKey: string): KnownAnswer | null {
     const entry = this.entries.get(localKey);
     if (entry === undefined || entry.index === null) return null;
+    if (this.upToDate(entry, snapshot).feasible.length === 0 && runPreFilters(pod, snapshot()) === null) return this.lastAnswer(pod, snapshot, localKey);
     const version = this.source.version;
     const last = this.claimsKnown.get(pod);
     if (last !== undefined && last.version === version && last.entry === entry) return last;

@@ -9,7 +9,7 @@ import type { NodeChangeLog } from './node-changes.js';
 import { nodeOnly } from './node-only.js';
 import { interPodAffinityFilter } from './plugins/inter-pod-affinity.js';
 import { podTopologySpreadFilter } from './plugins/pod-topology-spread.js';
-import { volumeBinding } from './plugins/volume-binding.js';
+import { claimsOf, volumeBinding } from './plugins/volume-binding.js';
 import { volumeZone } from './plugins/volume-zone.js';
 import { DEFAULT_FILTERS } from './profile.js';
 import type { FilterResult, NodeState, SchedPod, Snapshot } from './types.js';
@@ -40,6 +40,14 @@ export function nodeLocalVerdict(pod: SchedPod, n: NodeState, snapshot: Snapshot
 /** The verdict of the volume filters (the pod's claims against the Node object), on a node that passed nodeLocalVerdict. */
 export function volumeVerdict(pod: SchedPod, n: NodeState, snapshot: Snapshot): FilterResult {
   return runFilters(pod, n, snapshot, VOLUME_FILTERS);
+}
+
+/**
+ * Everything volumeVerdict reads of a pod: the node affinity (VolumeBinding) and labels (VolumeZone) of the
+ * PersistentVolumes its claims are bound to, in order. Pods with equal keys get equal volume verdicts on every node.
+ */
+export function volumeKey(pod: SchedPod, snapshot: Snapshot): string {
+  return JSON.stringify(claimsOf(pod, snapshot).bound.map((pv) => [pv.nodeAffinity, pv.labels]));
 }
 
 /**

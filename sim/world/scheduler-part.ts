@@ -257,21 +257,31 @@ export class KubeScheduler implements WorldScheduler {
   }
 
   /**
-   * The pool's group of a pod: its node-local key, priority, preemption policy and claims (knownFailure answers them
-   * alike). Only PersistentVolumeClaim volumes are claims (claimsText): pods with none, whatever other volumes they carry
-   * (emptyDir, the projected token volume), share their node-local key's group.
+   * The pool's group of a pod: its node-local key, priority and preemption policy and, for a pod with claims, what the class
+   * cache reads of them (claimsKey: the bound volumes' node affinity and labels), or the claims themselves when a PreFilter
+   * rejects it (knownFailure answers them all alike). Only PersistentVolumeClaim volumes are claims (claimsText): pods with
+   * none, whatever other volumes they carry (emptyDir, the projected token volume), share their node-local key's group;
+   * the pods of a StatefulSet whose volumes are bound in one zone share one.
    */
   private groupKey(p: SimPod): string {
     if (p.groupKey !== undefined) return p.groupKey;
     const b = p.base;
-    const claims = claimsText(b);
-    return (p.groupKey = `${b.priority}|${this.schedPod(p).preemptionPolicy ?? ''}|${this.localKey(p)}|${claims === '' ? '' : `${b.namespace}|${claims}`}`);
+    return (p.groupKey = `${b.priority}|${this.schedPod(p).preemptionPolicy ?? ''}|${this.localKey(p)}|${this.claimsPart(p)}`);
+  }
+
+  /** groupKey's part for the pod's claims ('' for a pod without). */
+  private claimsPart(p: SimPod): string {
+    const claims = claimsText(p.base);
+    if (claims === '') return '';
+    const shared = this.classes.claimsKey(this.schedPod(p), this.snapshot());
+    return shared === null ? `rejected|${p.base.namespace}|${claims}` : `claims|${shared}`;
   }
 
   /**
    * The QueueingHints: moves to the active queue the pool's pods that may fit or preempt now, group by group (see the
-   * header); how many moved. A group whose pods pass the node-local filters nowhere and cannot preempt stays as a whole
-   * (the class cache's knownFailure); else each class of it stays while the failure memo still holds its answer.
+   * header); how many moved. A group whose pods pass the node-local filters nowhere (then, pods with claims, the volume
+   * filters) and cannot preempt stays as a whole (the class cache's knownFailure); else each class of it stays while the
+   * failure memo still holds its answer.
    */
   private wake(): number {
     if (this.cache.version === this.wokenAt) return 0;
@@ -279,9 +289,8 @@ export class KubeScheduler implements WorldScheduler {
     this.memoKeys = new Set();
     let moved = 0;
     for (const group of this.pending.parkedGroups()) {
-      const first = group.classes.values().next().value?.values().next().value;
-      if (first === undefined) continue;
-      if (this.classes.knownToFail(this.schedPod(first), this.currentSnapshot, group.localKey)) continue;
+      if (group.classes.size === 0) continue;
+      if (this.classes.knownToFail(this.schedPod(group.rep), this.currentSnapshot, group.localKey)) continue;
       // Waking a class drops it from the group: the walk goes on with the classes after it.
       for (const ek of group.classes.keys()) {
         // A class the memo has no answer for is woken and kept in no list: the memo holds no entry of it to keep, and an

@@ -57,7 +57,7 @@ export class SchedulingQueue {
     const p = this.placeOf(pod);
     if (p !== undefined && p.inPool) this.leave(pod, p);
     let group = this.groups.get(groupKey);
-    if (group === undefined) this.groups.set(groupKey, (group = { localKey, classes: new Map() }));
+    if (group === undefined) this.groups.set(groupKey, (group = { localKey, rep: pod, classes: new Map() }));
     let pods = group.classes.get(ek);
     if (pods === undefined) group.classes.set(ek, (pods = new Set()));
     pods.add(pod);

@@ -105,6 +105,11 @@ export interface SimPod {
 export interface ParkedGroup {
   /** The node-local key (class-cache.ts nodeLocalKey) its pods share. */
   readonly localKey: string;
+  /**
+   * The pod the group was made for, kept while the group lives (even once that pod left): every pod of the group gets the
+   * same known answer (the group key says so), so the QueueingHints ask with it rather than looking for a pod in the pool.
+   */
+  readonly rep: SimPod;
   /** Equivalence key -> its pods in the pool (insertion order). */
   readonly classes: Map<string, Set<SimPod>>;
 }

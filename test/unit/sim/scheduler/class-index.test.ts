@@ -3,7 +3,8 @@
  * message, the same victims and the same next start node of kube-scheduler's sampling - on clusters past 100 nodes, where a
  * cycle stops after numFeasibleNodesToFind feasible nodes - as nodes come, go and are cordoned and pods are bound and
  * removed. And a failure it reports without a cycle (knownFailure) must be the one a full cycle gives, also for pods whose
- * claims differ from those of the pods sharing their store (their volume filters are not in it).
+ * claims differ from those of the pods sharing their store (their volume filters are not in it). And pods whose claims keys are
+ * equal (the world's scheduler pool answers them together) must get equal known failures.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { SchedulerCache } from '../../../../sim/scheduler/cache.js';
 import { ClassCache } from '../../../../sim/scheduler/class-cache.js';
 import { nodeSampling } from '../../../../sim/scheduler/framework.js';
 import { scheduleOne } from '../../../../sim/scheduler/schedule-one.js';
+import { hasClaims } from '../../../../sim/scheduler/plugins/volume-binding.js';
 import type { SchedPod } from '../../../../sim/scheduler/types.js';
 import { incomingArb, makeIncoming, makeNode, makePod, NAMESPACE_LABELS, nodeDrawArb, podDrawArb, VOLUMES, type IncomingDraw, type NodeDraw } from './world-gen.js';
 
@@ -38,6 +40,32 @@ function scheduler(useIndex: ((feasible: number, all: number) => boolean) | null
   return { cache, classes, sampling: nodeSampling(), prng: new Prng(7) };
 }
 
+type Scheduler = ReturnType<typeof scheduler>;
+
+const CLAIMS = [null, 'bound-a', 'bound-a2', 'wffc', 'wffc-2', 'immediate', 'missing'] as const;
+
+/**
+ * The pods of p's drawn class with any claim (so the same node-local key, priority and preemption policy) whose claims key
+ * is p's - the pods the world's scheduler pool answers together - must get p's known failure. How many such other pods.
+ */
+function checkShared(w: Scheduler, p: SchedPod, drawn: IncomingDraw, step: number): number {
+  const classes = w.classes as ClassCache;
+  const snapshot = () => w.cache.snapshot();
+  if (!hasClaims(p)) return 0;
+  const key = classes.claimsKey(p, snapshot());
+  if (key === null) return 0;
+  const answer = classes.knownFailure(p, snapshot);
+  let checked = 0;
+  for (const claim of CLAIMS) {
+    if (claim === drawn.claim) continue;
+    const q = makeIncoming(`shared-${step}-${claim ?? 'none'}`, { ...drawn, claim });
+    if (!hasClaims(q) || classes.claimsKey(q, snapshot()) !== key) continue;
+    expect(classes.knownFailure(q, snapshot)).toBe(answer);
+    checked++;
+  }
+  return checked;
+}
+
 const outcome = (r: { kind: string; node?: string; message?: string; victims?: readonly SchedPod[] }) => ({
   kind: r.kind,
   node: r.node ?? null,
@@ -50,6 +78,7 @@ describe('class index', () => {
     let indexedFailures = 0;
     let claimFailures = 0;
     let partialWalks = 0;
+    let sharedAnswers = 0;
     fc.assert(
       fc.property(
         fc.array(nodeDrawArb, { minLength: 1, maxLength: 5 }),
@@ -80,6 +109,7 @@ describe('class index', () => {
               const key = `class-${s.cls}-${s.claim === undefined ? drawn.claim : s.claim}`;
               const startBefore = worlds[2]?.sampling.nextStartNodeIndex;
               const known = worlds[0]?.classes?.knownFailure(p, () => (worlds[0] as { cache: SchedulerCache }).cache.snapshot()) ?? null;
+              sharedAnswers += checkShared(worlds[0] as Scheduler, p, s.claim === undefined ? drawn : { ...drawn, claim: s.claim }, i);
               const answers = worlds.map((w) => {
                 const snap = w.cache.snapshot();
                 return scheduleOne(p, snap, w.prng, w.sampling, w.classes?.answers(key, p, snap) ?? null);
@@ -124,5 +154,6 @@ describe('class index', () => {
     expect(indexedFailures).toBeGreaterThan(0);
     expect(claimFailures).toBeGreaterThan(0);
     expect(partialWalks).toBeGreaterThan(0);
+    expect(sharedAnswers).toBeGreaterThan(0);
   });
 });

@@ -16,6 +16,9 @@ export const VOLUMES: VolumeObjects = {
     { namespace: 'default', name: 'bound-a', volumeName: 'pv-a', storageClassName: 'gp3', phase: 'Bound' },
     { namespace: 'default', name: 'wffc', volumeName: null, storageClassName: 'gp3', phase: 'Pending' },
     { namespace: 'default', name: 'immediate', volumeName: null, storageClassName: 'fast', phase: 'Pending' },
+    // Claims another pod may carry with the same volume key as bound-a's and wffc's (class-index.ts volumeKey).
+    { namespace: 'default', name: 'bound-a2', volumeName: 'pv-a2', storageClassName: 'gp3', phase: 'Bound' },
+    { namespace: 'default', name: 'wffc-2', volumeName: null, storageClassName: 'gp3', phase: 'Pending' },
   ],
   pvs: [
     {
@@ -23,6 +26,12 @@ export const VOLUMES: VolumeObjects = {
       nodeAffinity: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }], matchFields: [] }],
       labels: { 'topology.kubernetes.io/zone': 'za' },
       claimRef: { namespace: 'default', name: 'bound-a' },
+    },
+    {
+      name: 'pv-a2',
+      nodeAffinity: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }], matchFields: [] }],
+      labels: { 'topology.kubernetes.io/zone': 'za' },
+      claimRef: { namespace: 'default', name: 'bound-a2' },
     },
   ],
   storageClasses: [
