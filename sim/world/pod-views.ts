@@ -14,10 +14,7 @@ import { FramedMap, type MapFrame } from './framed-map.js';
 import type { PodTableListener } from './pod-table.js';
 import { cmp, key, type SimPod } from './types.js';
 
-/**
- * The group of the pods bound to no node (no node is named so). Its views are in no set order: only all() reads them, and it
- * sorts every pod.
- */
+/** The group of the pods bound to no node (no node is named so). */
 const UNBOUND = '\u0000';
 const NONE: readonly PodView[] = [];
 
@@ -68,123 +65,28 @@ function lowerBound(pods: readonly SimPod[], k: string, keyOf: (p: SimPod) => st
   return lo;
 }
 
-/** Where the pod is in a list sorted by key, -1 when it is not there. */
-function positionOf(pods: readonly SimPod[], pod: SimPod, k: string, keyOf: (p: SimPod) => string): number {
-  for (let i = lowerBound(pods, k, keyOf); i < pods.length && keyOf(pods[i] as SimPod) === k; i++) if (pods[i] === pod) return i;
-  return -1;
+/** Puts a pod in a list sorted by key (no-op when there). */
+function insertSorted(pods: SimPod[], pod: SimPod, k: string, keyOf: (p: SimPod) => string): void {
+  // Past the last key (or the list empty): the world adopts the input's pods in key order, so each lands at the end of its
+  // groups, found with one comparison instead of a search.
+  const last = pods[pods.length - 1];
+  if (last === undefined || keyOf(last) < k) {
+    pods.push(pod);
+    return;
+  }
+  let at = lowerBound(pods, k, keyOf);
+  for (let i = at; i < pods.length && keyOf(pods[i] as SimPod) === k; i++) if (pods[i] === pod) return;
+  while (at < pods.length && keyOf(pods[at] as SimPod) === k) at += 1;
+  pods.splice(at, 0, pod);
 }
 
-/**
- * Pods in namespace/name order and, at the same positions, the views last handed out for them. Handing the list out again
- * copies the views and makes again only those of the pods added or changed since (`mark`): a pod's view changes only with
- * a change the world tells (pod-table's listener, `touched`), so a pod not told of keeps its view. A list of a few hundred
- * pods, one or two of them changed, then costs a copy rather than a look at every pod.
- */
-class ViewList {
-  readonly pods: SimPod[] = [];
-  /** The views at the pods' positions; undefined where a pod added since the last hand-out has none yet. */
-  private readonly views: (PodView | undefined)[] = [];
-  /**
-   * Pods added or marked since the last hand-out: their positions are looked up then (a pod no longer here is passed over).
-   */
-  private marked: SimPod[] = [];
-
-  constructor(private readonly keyOf: (p: SimPod) => string) {}
-
-  get length(): number {
-    return this.pods.length;
-  }
-
-  /** Puts a pod in its place (no-op when there). */
-  insert(pod: SimPod): void {
-    const { pods, keyOf } = this;
-    const k = keyOf(pod);
-    // Past the last key (or the list empty): the world adopts the input's pods in key order, so each lands at the end of
-    // its lists, found with one comparison instead of a search.
-    const last = pods[pods.length - 1];
-    if (last === undefined || keyOf(last) < k) {
-      pods.push(pod);
-      this.views.push(undefined);
-      this.marked.push(pod);
+/** Takes a pod out of a list sorted by key. */
+function removeSorted(pods: SimPod[], pod: SimPod, k: string, keyOf: (p: SimPod) => string): void {
+  for (let i = lowerBound(pods, k, keyOf); i < pods.length && keyOf(pods[i] as SimPod) === k; i++) {
+    if (pods[i] === pod) {
+      pods.splice(i, 1);
       return;
     }
-    let at = lowerBound(pods, k, keyOf);
-    for (let i = at; i < pods.length && keyOf(pods[i] as SimPod) === k; i++) if (pods[i] === pod) return;
-    while (at < pods.length && keyOf(pods[at] as SimPod) === k) at += 1;
-    pods.splice(at, 0, pod);
-    this.views.splice(at, 0, undefined);
-    this.marked.push(pod);
-  }
-
-  /** Takes a pod out. */
-  remove(pod: SimPod): void {
-    const at = positionOf(this.pods, pod, this.keyOf(pod), this.keyOf);
-    if (at === -1) return;
-    this.pods.splice(at, 1);
-    this.views.splice(at, 1);
-  }
-
-  /** The pod's view is to be made again at the next hand-out. */
-  mark(pod: SimPod): void {
-    this.marked.push(pod);
-  }
-
-  /**
-   * The views now, in the pods' order (a new array: one handed out never changes). Every pod without a view was added since
-   * the last hand-out, and so is marked: the marked pods' views are made, the others kept.
-   */
-  handOut(viewOf: (p: SimPod) => PodView): PodView[] {
-    const { pods, views, keyOf, marked } = this;
-    if (4 * marked.length >= pods.length) {
-      // Most of the list is new or changed (the world's first frame): every view made again, without a search per pod.
-      for (let i = 0; i < pods.length; i++) views[i] = viewOf(pods[i] as SimPod);
-    } else {
-      for (const p of marked) {
-        const at = positionOf(pods, p, keyOf(p), keyOf);
-        if (at !== -1) views[at] = viewOf(p);
-      }
-    }
-    this.marked = [];
-    return views.slice() as PodView[];
-  }
-}
-
-/**
- * Pods in no set order with their views, for the group of the unbound pods: its list is read only by PodViewsFrame.all(),
- * which sorts every pod by key, so a pod goes in and out at once (no search of a list of every Pending pod, no shift of
- * it) and the views are kept per pod (undefined: to be made at the next hand-out).
- */
-class LooseViewList {
-  private readonly views = new Map<SimPod, PodView | undefined>();
-
-  get length(): number {
-    return this.views.size;
-  }
-
-  insert(pod: SimPod): void {
-    if (!this.views.has(pod)) this.views.set(pod, undefined);
-  }
-
-  remove(pod: SimPod): void {
-    this.views.delete(pod);
-  }
-
-  mark(pod: SimPod): void {
-    if (this.views.has(pod)) this.views.set(pod, undefined);
-  }
-
-  /** The views now, in the order the pods came in (a new array). */
-  handOut(viewOf: (p: SimPod) => PodView): PodView[] {
-    const out: PodView[] = [];
-    for (const [pod, kept] of this.views) {
-      let v = kept;
-      if (v === undefined) {
-        v = viewOf(pod);
-        this.views.set(pod, v);
-      }
-      out.push(v);
-    }
-    return out;
   }
 }
 
@@ -192,32 +94,29 @@ class LooseViewList {
 type GroupField = 'viewNodeGroup' | 'viewOwnerGroup';
 
 /**
- * Live groups of pods by a key, each kept in namespace/name order with its views (ViewList), with the keys whose group (or
- * a member's view) changed since the last frame. A pod's group is kept on the pod itself (`field`), not in a map of every
- * live pod.
+ * Live groups of pods by a key, each kept in namespace/name order, with the keys whose group (or a member's view) changed
+ * since the last frame. A pod's group is kept on the pod itself (`field`), not in a map of every live pod.
  */
 class Groups {
-  private readonly members = new Map<string, ViewList | LooseViewList>();
+  private readonly members = new Map<string, SimPod[]>();
   readonly changed = new Set<string>();
 
-  /** `loose`: the key of a group whose order no one reads (a LooseViewList). */
   constructor(
     private readonly keyOf: (p: SimPod) => string,
     private readonly field: GroupField,
-    private readonly loose: string | null = null,
   ) {}
 
   has(pod: SimPod): boolean {
     return pod[this.field] !== undefined;
   }
 
-  /** Puts the pod in group `g` (null: in none), or marks it changed when it is there already. */
+  /** Puts the pod in group `g` (null: in none), or marks its group changed when it is there already. */
   place(pod: SimPod, g: string | null): void {
     const was = pod[this.field];
     if (was !== undefined && was !== g) {
       const list = this.members.get(was);
       if (list !== undefined) {
-        list.remove(pod);
+        removeSorted(list, pod, this.keyOf(pod), this.keyOf);
         if (list.length === 0) this.members.delete(was);
       }
       pod[this.field] = undefined;
@@ -227,37 +126,35 @@ class Groups {
     if (was !== g) {
       let list = this.members.get(g);
       if (list === undefined) {
-        list = g === this.loose ? new LooseViewList() : new ViewList(this.keyOf);
+        list = [];
         this.members.set(g, list);
       }
-      list.insert(pod);
+      insertSorted(list, pod, this.keyOf(pod), this.keyOf);
       pod[this.field] = g;
-    } else this.members.get(g)?.mark(pod);
+    }
     this.changed.add(g);
   }
 
-  /** Marks the pod's view changed (and so its group). */
+  /** Marks the pod's group changed (a member's view changed). */
   touch(pod: SimPod): void {
     const g = pod[this.field];
-    if (g === undefined) return;
-    this.changed.add(g);
-    this.members.get(g)?.mark(pod);
+    if (g !== undefined) this.changed.add(g);
   }
 
   /** A group's views in namespace/name order (undefined when it is empty). */
   views(g: string, viewOf: (p: SimPod) => PodView): readonly PodView[] | undefined {
     const list = this.members.get(g);
-    return list === undefined || list.length === 0 ? undefined : list.handOut(viewOf);
+    return list === undefined || list.length === 0 ? undefined : list.map(viewOf);
   }
 }
 
 export class PodViewIndex implements PodTableListener {
   /** A pod's namespace/name key (what the lists are sorted by). */
   private readonly keyOf = (p: SimPod): string => p.key;
-  private readonly nodes = new Groups(this.keyOf, 'viewNodeGroup', UNBOUND);
+  private readonly nodes = new Groups(this.keyOf, 'viewNodeGroup');
   private readonly owners = new Groups(this.keyOf, 'viewOwnerGroup');
   /** Live pods neither finished nor Running, Ready and not terminating, as of the last frame, in key order. */
-  private readonly unsettledPods = new ViewList(this.keyOf);
+  private readonly unsettledPods: SimPod[] = [];
   private readonly isUnsettled = new Set<SimPod>();
   /** Pods added, removed or changed since the last frame. */
   private readonly changedPods = new Set<SimPod>();
@@ -302,18 +199,18 @@ export class PodViewIndex implements PodTableListener {
       if (was || is) unsettledChanged = true;
       if (is && !was) {
         this.isUnsettled.add(p);
-        this.unsettledPods.insert(p);
+        insertSorted(this.unsettledPods, p, this.keyOf(p), this.keyOf);
       } else if (was && !is) {
         this.isUnsettled.delete(p);
-        this.unsettledPods.remove(p);
-      } else if (is) this.unsettledPods.mark(p);
+        removeSorted(this.unsettledPods, p, this.keyOf(p), this.keyOf);
+      }
     }
     this.changedPods.clear();
     for (const g of this.nodes.changed) this.byNode.set(g, this.nodes.views(g, viewOf));
     this.nodes.changed.clear();
     for (const g of this.owners.changed) this.byOwner.set(g, this.owners.views(g, viewOf));
     this.owners.changed.clear();
-    if (unsettledChanged) this.unsettledList = this.unsettledPods.length === 0 ? NONE : this.unsettledPods.handOut(viewOf);
+    if (unsettledChanged) this.unsettledList = this.unsettledPods.length === 0 ? NONE : this.unsettledPods.map(viewOf);
     this.last = new PodViewsFrame(this.byNode.frame(), this.byOwner.frame(), this.unsettledList);
     return this.last;
   }
