@@ -4,19 +4,22 @@
  * commands; when it answers, the command runs again in a child process of the same node with those flags, and the first
  * process only waits for it and passes signals on.
  *
- * `simulate`: a young generation of 192 MB (64 MB semi-spaces, V8's default 16 MB). A rehearsal of thousands of nodes keeps
- * what it allocates for a while (pods, their views, queue entries): with the default size most of it outlived two
- * scavenges and was copied into the old generation, and the scavenges grew with the cluster (30 s of the 116 s profile of
- * 5,000 nodes were the collector). Measured with `node [--max-semi-space-size=64] dist-bench/bench/sim.js child 5000 30`:
- * 92.8 s without, 78.2 s with (128 MB: 77.5 s), peak RSS 3.54 and 3.44 GB; at 500 nodes within the noise (three runs
- * each, alternating). `plan` and the live commands are not relaunched: measured no better (plan), or signals and ports
- * would have to pass through one more process (run).
+ * `simulate`: 128 MB semi-spaces from the start (by default V8 starts them small and grows them to 16 MB). A rehearsal of thousands of
+ * nodes keeps what it allocates for a while (pods, their views, queue entries): with the default size most of it outlived
+ * two scavenges and was copied into the old generation, and the scavenges grew with the cluster (30 s of the 116 s profile
+ * of 5,000 nodes were the collector). Measured with `node [flags] dist-bench/bench/sim.js child 5000 30`: 92.8 s without,
+ * 78.2 s with `--max-semi-space-size=64` (128: 77.5 s), peak RSS 3.54 and 3.44 GB (an earlier day). Starting at the size
+ * too (`--min-semi-space-size`: no young generation growing through the world's build), 2026-12-07 evening, alternating:
+ * 500 nodes 6.34-6.43 s against 6.59-6.63 s with max 64 alone (three runs each; peak RSS 823-828 MiB against 627-631), 5,000
+ * nodes 69.0 s against 70.4 s, the first event 7.3 s against 9.5 s (one run each; peak RSS 3,647 against 3,229 MiB, inside
+ * the 4 GiB target). `plan` and the live commands are not relaunched: measured no better (plan), or signals and ports would
+ * have to pass through one more process (run).
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 
 /** The node flags `vngshift simulate` runs with (bench/sim.ts runs its rehearsals with the same). */
-export const SIMULATE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
+export const SIMULATE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=128', '--min-semi-space-size=128'];
 
 /** Set in the child's environment: a relaunched process never relaunches again. */
 export const RELAUNCHED_ENV = 'VNGSHIFT_RELAUNCHED';
@@ -33,14 +36,14 @@ const flagName = (a: string): string => (a.startsWith('--') ? `--${a.slice(2).sp
 /**
  * The node arguments to run the command again with, or null to run it in this process: the command is `simulate`, this
  * process is not the relaunched one, no debugger or inline code is given, and neither its own flags nor NODE_OPTIONS set
- * the semi-space size already.
+ * a semi-space size already.
  */
 export function relaunchFlags(argv: readonly string[], execArgv: readonly string[], env: Readonly<Record<string, string | undefined>>): string[] | null {
   if (argv[0] !== 'simulate' || env[RELAUNCHED_ENV] === '1') return null;
   const options = (env['NODE_OPTIONS'] ?? '').split(/\s+/).filter((a) => a !== '');
   const given = [...execArgv, ...options];
   if (given.some((a) => IN_PLACE.test(a))) return null;
-  if (given.some((a) => flagName(a) === '--max-semi-space-size')) return null;
+  if (given.some((a) => flagName(a) === '--max-semi-space-size' || flagName(a) === '--min-semi-space-size')) return null;
   return [...execArgv, ...SIMULATE_NODE_FLAGS];
 }
 

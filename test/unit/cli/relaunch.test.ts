@@ -21,6 +21,7 @@ describe('relaunchFlags', () => {
     expect(relaunchFlags(['--version'], [], {})).toBeNull();
     expect(relaunchFlags(['simulate'], [], { [RELAUNCHED_ENV]: '1' })).toBeNull();
     expect(relaunchFlags(['simulate'], ['--max-semi-space-size=32'], {})).toBeNull();
+    expect(relaunchFlags(['simulate'], ['--min-semi-space-size=8'], {})).toBeNull();
     expect(relaunchFlags(['simulate'], [], { NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=16' })).toBeNull();
     expect(relaunchFlags(['simulate'], ['--inspect-brk'], {})).toBeNull();
     expect(relaunchFlags(['simulate'], ['-e', 'x'], {})).toBeNull();
