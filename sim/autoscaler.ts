@@ -177,7 +177,9 @@ export class Autoscaler {
     const w = this.world;
     const flying = new Set(inFlight.map((i) => i.id));
     const launched: LaunchedNode[] = [];
-    // The registered nodes of launched instances (the only nodes with a VNG) that are up; the sums are the same in any order.
+    // The registered nodes of launched instances (the only nodes with a VNG) not in flight. The order differs from the node
+    // map's, and the sums do not depend on it: counts, whole vCPUs and memory in MiB / 1024 (integers in the catalog) are
+    // exact in any order.
     for (const i of w.ec2.launched()) {
       const n = w.nodes.get(i.nodeName);
       if (n === undefined || n.vng === null || n.instanceId !== i.id || flying.has(i.id)) continue;

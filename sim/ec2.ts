@@ -18,7 +18,10 @@ export interface SimInstance {
 export class Ec2 {
   readonly instances = new Map<string, SimInstance>();
   private counter = 0;
-  /** The instances in id order, kept until the next add (instances are added, never removed). */
+  /**
+   * The instances in id order (instances are added, never removed): a new id is inserted in place; made again on the next
+   * list() when an id is added again.
+   */
   private sorted: SimInstance[] | null = null;
   /**
    * The instances launched in the run (not `old`), in id order: the autoscaler looks at them every pass, where the input's

@@ -27,12 +27,18 @@ import { termSelects } from './match.js';
 import { NodeChangeLog } from './node-changes.js';
 import type { CacheListener } from './cache.js';
 import type { PlacedIndex, PodGroup } from './placed-index.js';
-import { DEFAULT_SCORES } from './profile.js';
-import { hasClaims } from './plugins/volume-binding.js';
+import { DEFAULT_FILTERS, DEFAULT_SCORES } from './profile.js';
+import { hasClaims, volumeBinding } from './plugins/volume-binding.js';
 import { ClassIndex, keptVerdict, nodeLocalVerdict, otherNodesVerdict, volumeKey, volumeVerdict, type ClassVerdicts } from './class-index.js';
 import { AntiAffinityLabels } from './anti-affinity-labels.js';
 import { FieldKeys } from './field-keys.js';
 import type { FilterResult, NodeState, SchedPod, Snapshot } from './types.js';
+
+// claimsKey (and the scheduler pool's groups, which keep it for a pod's lifetime) holds only while VolumeBinding's is the
+// profile's one PreFilter: it reads the pod's claims and the storage objects, which no cache change touches.
+if (DEFAULT_FILTERS.some((f) => f.preFilter !== undefined && f !== volumeBinding)) {
+  throw new Error("claimsKey assumes VolumeBinding's is the only PreFilter of the profile");
+}
 
 /** Per class: whether a placed pod's required anti-affinity selects its pods. */
 interface Repulsion {

@@ -63,6 +63,8 @@ export class PodTable extends Map<string, SimPod> {
   }
 
   override set(k: string, pod: SimPod): this {
+    // holds() reads the one table a pod is in: a pod another table holds is not put in a second one.
+    if (pod.heldBy !== undefined && pod.heldBy !== this) throw new Error(`pod table: pod ${pod.key} is held by another table`);
     const before = super.get(k);
     if (before !== undefined) this.forget(before);
     super.set(k, pod);
@@ -86,6 +88,11 @@ export class PodTable extends Map<string, SimPod> {
     this.sortedKeys = null;
     this.forget(pod);
     return true;
+  }
+
+  /** Removes every pod, each as delete() does (its indexes, its holder and the listeners follow). */
+  override clear(): void {
+    for (const k of [...super.keys()]) this.delete(k);
   }
 
   /** Binds a pod in the table to a node (its one change of node). */

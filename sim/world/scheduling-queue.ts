@@ -5,7 +5,8 @@
  * periodic flush). No backoff queue: a pod moved out of the pool is tried in the next pass.
  *
  * The pool holds the pods by group of pods that get the same answer about the same cluster: a group is the pods with one
- * node-local key, priority and preemption policy (the class cache's knownFailure answers them all at once), split into
+ * node-local key, priority and preemption policy and, for pods with claims, one claims key (what the class cache reads of
+ * them: scheduler-part.ts groupKey; the class cache's knownFailure answers them all at once), split into
  * equivalence classes (the failure memo answers a class at once). A pass then costs the groups and classes of the pool and
  * the pods it tries, not every Pending pod.
  */

@@ -101,7 +101,10 @@ export interface SimPod {
   optOuts?: readonly DisruptionOptOut[] | undefined;
 }
 
-/** The scheduling queue's pods of one node-local key, priority and preemption policy in the pool (scheduling-queue.ts). */
+/**
+ * The scheduling queue's pods of one node-local key, priority, preemption policy and (pods with claims) claims key in the
+ * pool (scheduling-queue.ts).
+ */
 export interface ParkedGroup {
   /** The node-local key (class-cache.ts nodeLocalKey) its pods share. */
   readonly localKey: string;

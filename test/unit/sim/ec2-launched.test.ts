@@ -28,6 +28,32 @@ describe('Ec2.launched', () => {
     expect(ec2.launched()).toEqual(ec2.list().filter((i) => !i.old));
   });
 
+  it('keeps list() in id order when instances come after a first list() (inserted in place, not sorted again)', () => {
+    const ec2 = new Ec2();
+    ec2.add(instance('i-old-m', true));
+    expect(ec2.list().map((i) => i.id)).toEqual(['i-old-m']);
+    const ids = [ec2.nextId(), ec2.nextId(), ec2.nextId()];
+    ec2.add(instance(ids[2] as string, false));
+    ec2.add(instance('i-old-a', true));
+    ec2.add(instance(ids[0] as string, false));
+    ec2.add(instance('i-old-z', true));
+    ec2.add(instance(ids[1] as string, false));
+    const sorted = [...ec2.instances.values()].map((i) => i.id).sort();
+    expect(ec2.list().map((i) => i.id)).toEqual(sorted);
+    expect(ec2.launched().map((i) => i.id)).toEqual(ids);
+  });
+
+  it('follows an id added again as old or launched', () => {
+    const ec2 = new Ec2();
+    const id = ec2.nextId();
+    ec2.add(instance(id, false));
+    ec2.add(instance(id, true));
+    expect(ec2.launched()).toEqual([]);
+    ec2.add(instance(id, false));
+    expect(ec2.launched().map((i) => i.id)).toEqual([id]);
+    expect(ec2.list()).toHaveLength(1);
+  });
+
   it('keeps one entry per id when an instance is added again', () => {
     const ec2 = new Ec2();
     const id = ec2.nextId();

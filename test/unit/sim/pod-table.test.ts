@@ -43,6 +43,12 @@ describe('PodTable', () => {
     // Set again under its key, the same pod is held again.
     t.set('ns/b', b);
     expect(t.holds(b)).toBe(true);
+    // One table at a time: another table refuses it, and takes it once the first let it go.
+    expect(() => other.set('ns/b', b)).toThrow(/held by another table/);
+    t.clear();
+    expect([t.size, t.holds(a2), t.holds(b), t.podsOn('node-1').length]).toEqual([0, false, false, 0]);
+    other.set('ns/b', b);
+    expect(other.holds(b)).toBe(true);
   });
 
   it('keeps the keys in code-unit order across changes and tells listeners', () => {

@@ -46,14 +46,16 @@ const CLAIMS = [null, 'bound-a', 'bound-a2', 'wffc', 'wffc-2', 'immediate', 'mis
 
 /**
  * The pods of p's drawn class with any claim (so the same node-local key, priority and preemption policy) whose claims key
- * is p's - the pods the world's scheduler pool answers together - must get p's known failure. How many such other pods.
+ * is p's - the pods the world's scheduler pool answers together - must get p's known failure. How many such other pods,
+ * and how many of them with a known failure (not both null).
  */
-function checkShared(w: Scheduler, p: SchedPod, drawn: IncomingDraw, step: number): number {
+function checkShared(w: Scheduler, p: SchedPod, drawn: IncomingDraw, step: number): { checked: number; failing: number } {
+  const none = { checked: 0, failing: 0 };
   const classes = w.classes as ClassCache;
   const snapshot = () => w.cache.snapshot();
-  if (!hasClaims(p)) return 0;
+  if (!hasClaims(p)) return none;
   const key = classes.claimsKey(p, snapshot());
-  if (key === null) return 0;
+  if (key === null) return none;
   const answer = classes.knownFailure(p, snapshot);
   let checked = 0;
   for (const claim of CLAIMS) {
@@ -63,7 +65,7 @@ function checkShared(w: Scheduler, p: SchedPod, drawn: IncomingDraw, step: numbe
     expect(classes.knownFailure(q, snapshot)).toBe(answer);
     checked++;
   }
-  return checked;
+  return { checked, failing: answer === null ? 0 : checked };
 }
 
 const outcome = (r: { kind: string; node?: string; message?: string; victims?: readonly SchedPod[] }) => ({
@@ -79,6 +81,7 @@ describe('class index', () => {
     let claimFailures = 0;
     let partialWalks = 0;
     let sharedAnswers = 0;
+    let sharedFailures = 0;
     fc.assert(
       fc.property(
         fc.array(nodeDrawArb, { minLength: 1, maxLength: 5 }),
@@ -109,7 +112,9 @@ describe('class index', () => {
               const key = `class-${s.cls}-${s.claim === undefined ? drawn.claim : s.claim}`;
               const startBefore = worlds[2]?.sampling.nextStartNodeIndex;
               const known = worlds[0]?.classes?.knownFailure(p, () => (worlds[0] as { cache: SchedulerCache }).cache.snapshot()) ?? null;
-              sharedAnswers += checkShared(worlds[0] as Scheduler, p, s.claim === undefined ? drawn : { ...drawn, claim: s.claim }, i);
+              const shared = checkShared(worlds[0] as Scheduler, p, s.claim === undefined ? drawn : { ...drawn, claim: s.claim }, i);
+              sharedAnswers += shared.checked;
+              sharedFailures += shared.failing;
               const answers = worlds.map((w) => {
                 const snap = w.cache.snapshot();
                 return scheduleOne(p, snap, w.prng, w.sampling, w.classes?.answers(key, p, snap) ?? null);
@@ -155,5 +160,7 @@ describe('class index', () => {
     expect(claimFailures).toBeGreaterThan(0);
     expect(partialWalks).toBeGreaterThan(0);
     expect(sharedAnswers).toBeGreaterThan(0);
+    // And some of the pods compared had a known failure (not only null against null).
+    expect(sharedFailures).toBeGreaterThan(0);
   });
 });
