@@ -7,6 +7,7 @@ import type { ClusterSnapshot, NodeView, PodView, SnapshotIndex } from '../../sr
 import type { StopRequest } from '../../src/engine/state.js';
 import type { DisruptionOptOut } from '../../src/model/kube/disruption-opt-out.js';
 import type { Node, Pod, PodPhase } from '../../src/model/types.js';
+import { indexOfSorted } from '../../src/planner/sorted-names.js';
 import { roundMs, type EventQueue } from '../event-queue.js';
 import { PodTable } from './pod-table.js';
 import { PodViewIndex, type PodViewsFrame } from './pod-views.js';
@@ -329,7 +330,7 @@ export class ApiStore {
     let views = kept.views;
     let copied: NodeView[] | null = null;
     for (const name of touched) {
-      const i = sortedIndexOf(names, name);
+      const i = indexOfSorted(names, name);
       if (i === -1) continue;
       const v = this.nodeView(kept.nodes[i] as SimNode);
       if (v === views[i]) continue;
@@ -410,18 +411,6 @@ export class ApiStore {
   podOfModel(m: Pod): SimPod | undefined {
     return this.modelled.get(m);
   }
-}
-
-/** Where `name` is in `names` (sorted by cmp), -1 when it is not there. */
-function sortedIndexOf(names: readonly string[], name: string): number {
-  let lo = 0;
-  let hi = names.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (cmp(names[mid] as string, name) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < names.length && names[lo] === name ? lo : -1;
 }
 
 /** A snapshot of the store: its nodes, and its pods' views as one frame of the kept lookups. */

@@ -5,6 +5,7 @@
  * name. Kept up to date as nodes come, are cordoned and go, it finds those at each scale-up without sorting every node.
  */
 import type { Node } from '../model/types.js';
+import { lowerBound } from './sorted-names.js';
 
 interface Held {
   readonly node: Node;
@@ -72,18 +73,6 @@ export class NodesByKind {
     if (list[at] === name) list.splice(at, 1);
     if (list.length === 0) this.members.delete(kind);
   }
-}
-
-/** The first index of the sorted list whose name is not before `name`. */
-function lowerBound(list: readonly string[], name: string): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((list[mid] as string) < name) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** What a node is to scheduling but its name: labels without the hostname, taints, cordoned, Ready. */
