@@ -26,6 +26,7 @@ import { Prng } from '../src/gen/prng.js';
 import { parseClusterObjects } from '../src/model/kube/index.js';
 import { DEFAULT_PARAMS } from '../src/model/params.js';
 import { parseVngText } from '../src/model/vng/parse-vngs.js';
+import { startPlanThread } from '../sim/plan-thread.js';
 import { rehearse } from '../sim/rehearse.js';
 import { bigSpec, bigVngs } from './big.js';
 import { summariseProfile } from './profile.js';
@@ -69,6 +70,9 @@ const SELF = fileURLToPath(import.meta.url);
 
 async function child(nodes: number, podsPerNode: number, out: string, planInPlace: boolean): Promise<void> {
   linkData();
+  // As `vngshift simulate` does: the plan's thread started before the input is read (here: generated), loading its modules
+  // meanwhile (not with --plan-in-place).
+  const thread = planInPlace ? null : startPlanThread();
   const catalog = loadCatalog();
   let start = performance.now();
   const objects = generateClusterObjects(bigSpec(nodes, nodes * podsPerNode), new Prng(20260115));
@@ -84,7 +88,7 @@ async function child(nodes: number, podsPerNode: number, out: string, planInPlac
     catalog,
     {
       sources: { cluster: 'generated', vngs: 'vngs.json' },
-      ...(planInPlace ? { planThread: false } : {}),
+      planThread: planInPlace ? false : thread,
       onProgress: (s) => {
         if (s.phase === 'simulate' && planMs === null) planMs = performance.now() - start;
       },

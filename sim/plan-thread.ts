@@ -4,7 +4,8 @@
  * build (every node and pod adopted: 5 s at 5,000 nodes), which needs none of the plan. So `simulate` hands the whole plan
  * to a worker thread: the thread makes the draft (the packing: 3 s at 5,000 nodes) while this thread builds the world,
  * sends the draft's rehearsal part as soon as it has it, then makes the expected fleet (most of a large plan's time) while
- * the rehearsal runs here, and sends the finished plan. This thread makes no draft at all.
+ * the rehearsal runs here, and sends the finished plan. This thread makes no draft at all. The thread can be started before
+the input is read (startPlanThread), so that its modules load meanwhile; it gets its input as its first message.
  *
  * The planner is pure: the thread's plan, from its structured clone of the input, is buildPlan's byte for byte (a plan is
  * plain data: strings, numbers, booleans, arrays and objects, which a structured clone keeps as they are). The input is
@@ -49,19 +50,38 @@ export function planThreadable(script: string = workerScript()): boolean {
   return existsSync(script);
 }
 
+/** What the parent tells the thread: its input, once (the thread starts before the input is read: startPlanThread). */
+export interface ToPlanThread {
+  readonly kind: 'input';
+  readonly input: PlanThreadInput;
+}
+
 /**
- * Starts a thread that makes buildPlan(input); null when none can start. Its progress steps (phases "pack" and "expected
- * fleet") reach input.onProgress when this thread's event loop turns (the rehearsal yields between events). `script`: the
- * worker to run, plan-worker.js unless a test hands another (one that fails on purpose, to check the caller's fallbacks).
+ * A plan thread started before its input is known, so that it loads its modules (about 0.1 s on an idle core, more beside a
+ * busy one) while the command reads its input: `vngshift simulate` starts it first thing, bench:sim before it generates the
+ * cluster. Until it is given an input it keeps no one waiting (a command that fails on its input exits as it would without
+ * it); `stop()` ends it.
  */
-export function planBeside(input: PlanInput, script?: string): PlanJob | null {
+export interface PlanThread {
+  /** Hands the thread buildPlan's input (at most once): the plan being made. */
+  plan(input: PlanInput): PlanJob;
+  /** Ends the thread (no input to come, or the plan no longer needed); what it did not send is null. */
+  stop(): void;
+}
+
+/**
+ * Starts a plan thread that waits for its input; null when none can start. Its progress steps (phases "pack" and "expected
+ * fleet") reach the input's onProgress when this thread's event loop turns (the rehearsal yields between events). `script`:
+ * the worker to run, plan-worker.js unless a test hands another (one that fails on purpose, to check the callers'
+ * fallbacks). A thread that fails before its input comes (its modules did not load) gives a job of nulls: the caller plans
+ * in place.
+ */
+export function startPlanThread(script?: string): PlanThread | null {
   const file = script ?? workerScript();
   if (!planThreadable(file)) return null;
-  const { onProgress, ...data } = input;
-  const workerData: PlanThreadInput = data;
   let worker: Worker;
   try {
-    worker = new Worker(file, { workerData });
+    worker = new Worker(file);
   } catch {
     return null;
   }
@@ -71,6 +91,7 @@ export function planBeside(input: PlanInput, script?: string): PlanJob | null {
    * bar's timer keeps the process alive).
    */
   let open = true;
+  let onProgress: PlanInput['onProgress'];
   let toldRehearsal: (r: RehearsalPlan | null) => void = () => undefined;
   let toldPlan: (p: Plan | null) => void = () => undefined;
   const rehearsal = new Promise<RehearsalPlan | null>((resolve) => (toldRehearsal = resolve));
@@ -94,12 +115,37 @@ export function planBeside(input: PlanInput, script?: string): PlanJob | null {
   // change nothing.
   worker.on('error', close);
   worker.on('exit', close);
-  return {
-    rehearsal,
-    plan,
-    stop: () => {
-      close();
-      void worker.terminate();
-    },
+  // Until it has its input the thread keeps no one waiting (after the listeners: adding a 'message' one refs the thread).
+  worker.unref();
+  const stop = (): void => {
+    close();
+    void worker.terminate();
   };
+  let given = false;
+  return {
+    plan: (input) => {
+      if (given) throw new Error('plan thread: given a second input');
+      given = true;
+      const { onProgress: sink, ...data } = input;
+      onProgress = sink;
+      const message: ToPlanThread = { kind: 'input', input: data };
+      if (open) {
+        try {
+          // An input that cannot be copied (a function in it) throws here: the caller plans in place.
+          worker.postMessage(message);
+          // From now on the caller waits for the thread.
+          worker.ref();
+        } catch {
+          stop();
+        }
+      }
+      return { rehearsal, plan, stop };
+    },
+    stop,
+  };
+}
+
+/** Starts a thread and hands it buildPlan's input at once: the plan being made, or null when no thread can start. */
+export function planBeside(input: PlanInput, script?: string): PlanJob | null {
+  return startPlanThread(script)?.plan(input) ?? null;
 }

@@ -1,17 +1,19 @@
 /**
- * The thread of plan-thread.ts: makes the plan's draft from its copy of the input and sends its rehearsal part, then makes
- * the expected fleet and sends the finished plan, with the progress of both.
+ * The thread of plan-thread.ts: waits for its input (the parent's first message: the thread is started before the input is
+ * read), makes the plan's draft from that copy and sends its rehearsal part, then makes the expected fleet and sends the
+ * finished plan, with the progress of both. It ends once it sent the plan.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { expectedFleet } from '../src/planner/expected-fleet.js';
 import { draftPlan } from '../src/planner/plan.js';
-import type { FromPlanThread, PlanThreadInput } from './plan-thread.js';
+import type { FromPlanThread, ToPlanThread } from './plan-thread.js';
 
 const port = parentPort;
 if (port !== null) {
-  const input = workerData as PlanThreadInput;
-  const tell = (m: FromPlanThread): void => port.postMessage(m);
-  const draft = draftPlan({ ...input, onProgress: (step) => tell({ kind: 'progress', step }) });
-  tell({ kind: 'rehearsal', rehearsal: draft.rehearsal });
-  tell({ kind: 'plan', plan: draft.finish(expectedFleet(draft.fleetInput)) });
+  port.once('message', (m: ToPlanThread) => {
+    const tell = (out: FromPlanThread): void => port.postMessage(out);
+    const draft = draftPlan({ ...m.input, onProgress: (step) => tell({ kind: 'progress', step }) });
+    tell({ kind: 'rehearsal', rehearsal: draft.rehearsal });
+    tell({ kind: 'plan', plan: draft.finish(expectedFleet(draft.fleetInput)) });
+  });
 }

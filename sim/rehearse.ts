@@ -8,7 +8,7 @@ import { expectedFleet } from '../src/planner/expected-fleet.js';
 import { draftPlan, type Plan, type PlanDraft, type PlanInput } from '../src/planner/plan.js';
 import type { TimingModel } from '../src/planner/timing.js';
 import type { ScenarioInputs } from './scenario-inputs.js';
-import { planBeside } from './plan-thread.js';
+import { planBeside, type PlanThread } from './plan-thread.js';
 import { simulate, type SimCapacity, type SimInput, type SimResult } from './simulate.js';
 import type { ProgressSink } from '../src/model/progress.js';
 
@@ -24,8 +24,12 @@ export interface RehearsalOptions {
    * expected fleet's batches come among the simulation's. No effect on either.
    */
   readonly onProgress?: ProgressSink;
-  /** false: make the plan in this thread, before the rehearsal (default: on a thread beside it, when one can run). */
-  readonly planThread?: boolean;
+  /**
+   * false: make the plan in this thread, before the rehearsal. A PlanThread: the thread to make it on, started earlier
+   * (startPlanThread: its modules loaded while the input was read). Default (or null: none could start earlier): a thread
+   * started here, when one can run.
+   */
+  readonly planThread?: boolean | PlanThread | null;
   /**
    * Test seam: the worker script the plan's thread runs instead of plan-worker.js (one that fails on purpose, to check
    * that the plan and the rehearsal come out the same). Not for production runs.
@@ -66,7 +70,8 @@ export async function rehearse(
     });
   // The plan on a second core (plan-thread.ts): its draft while the world is built here, its expected fleet (which the
   // rehearsal does not read) while the rehearsal runs. Else here, before both, as buildPlan makes it. The same plan either way.
-  const job = options.planThread === false ? null : planBeside(planInput, options.planWorker);
+  const given = typeof options.planThread === 'object' ? options.planThread : null;
+  const job = options.planThread === false ? null : given !== null ? given.plan(planInput) : planBeside(planInput, options.planWorker);
   if (job === null) {
     const draft = draftPlan(planInput);
     const fleet = expectedFleet(draft.fleetInput);

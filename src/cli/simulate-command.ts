@@ -14,6 +14,7 @@ import { checkHtmlOut, priceOfCatalog, writeHtmlOut } from './html-out.js';
 import { loadScenario } from '../../sim/scenario.js';
 import { scenarioInputs, type ScenarioInputs } from '../../sim/scenario-inputs.js';
 import { parseFault, type FaultSpec } from '../../sim/faults.js';
+import { startPlanThread, type PlanThread } from '../../sim/plan-thread.js';
 import { rehearse } from '../../sim/rehearse.js';
 import type { TimingModel } from '../planner/timing.js';
 import { CAPACITY_GRACE_HELP, engineSettingsFrom, type EngineFlagOptions } from './engine-flags.js';
@@ -88,101 +89,113 @@ export function simulateCommand(): Command {
     .option('--html-out <file>', 'also write the report as one self-contained HTML file (timeline and batch charts, nothing loaded from the network)');
   return withProgressFlags(cmd)
     .action(async (opts: SimulateOptions & ProgressFlags) => {
-      const reporter = makeReporter('simulate', opts);
-      const seed = opts.seed === undefined ? undefined : Number(opts.seed);
-      const { loadTiming } = await import('../../sim/timing-file.js');
-      const timingFile = opts.timing !== undefined ? loadTiming(opts.timing) : null;
-      if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)) {
-        throw new InputError('flag --seed', '', '', `expected a whole number from 0 to 4294967295, found "${opts.seed}"`);
-      }
-      const engineFlags = engineSettingsFrom(opts);
-      if (opts.traceOut !== undefined) checkWritable(opts.traceOut);
-      checkHtmlOut(opts.htmlOut);
-      let maxSeconds: number | undefined;
-      if (opts.maxTime !== undefined) {
-        const { parseDuration } = await import('./durations.js');
-        const v = parseDuration(opts.maxTime);
-        if (v === null || v <= 0) throw new InputError('flag --max-time', '', '', `expected a duration like 2h, found "${opts.maxTime}"`);
-        maxSeconds = v;
-      }
-      const allocatable = allocatableFromFlags(opts);
-      const catalog = catalogFor(opts.catalog);
-      const extraFaults: FaultSpec[] = opts.fault.map((f) => parseFault(f));
-      let inputs: ScenarioInputs & { readonly plannerTiming?: TimingModel };
-      let replay: string;
-      let vngsSource = opts.scenario ?? '';
-      if (opts.scenario !== undefined) {
-        if (opts.cluster !== undefined || opts.vngs !== undefined || opts.kubeconfig !== undefined || opts.oceanCluster !== undefined) {
-          throw new InputError('flag --scenario', '', '', 'give either --scenario or --cluster (or --kubeconfig) and --vngs (or --ocean-cluster), not both');
-        }
-        const sc = loadScenario(opts.scenario);
-        const base = scenarioInputs(sc, catalog, seed);
-        inputs = { ...base, engine: { ...base.engine, ...engineFlags }, faults: [...base.faults, ...extraFaults], maxSeconds: maxSeconds ?? base.maxSeconds };
-        replay = `vngshift simulate --scenario ${opts.scenario} --seed ${inputs.seed}${opts.capacityGrace !== undefined ? ` --capacity-grace ${opts.capacityGrace}` : ''}${opts.capacity !== 'external' ? ` --capacity ${opts.capacity}` : ''}${opts.timing !== undefined ? ` --timing ${opts.timing}` : ''}${opts.fault.map((f) => ` --fault ${f}`).join('')}`;
-      } else {
-        if ((opts.cluster === undefined && opts.kubeconfig === undefined) || (opts.vngs === undefined && opts.oceanCluster === undefined)) {
-          throw new InputError('flag --cluster', '', '', 'required (or --kubeconfig) with --vngs (or --ocean-cluster) when no --scenario is given');
-        }
-        const fromOcean = await oceanVngText(opts);
-        if (fromOcean !== null) opts.vngText = fromOcean;
-        const live = await clusterForPlan(opts);
-        const params = paramsFrom(opts);
-        const cluster = live !== undefined ? live() : readCluster(opts.cluster ?? '-');
-        const vngSource = vngInput(opts, readInput) as VngText;
-        vngsSource = vngSource.source;
-        const { vngs } = parseVngText(vngSource.text, vngSource.source, catalog);
-        if (vngs.length === 0) throw new InputError(vngSource.source, '', '', 'no launch specs found; expected at least one VNG');
-        const clusterSource = opts.cluster ?? `kubeconfig ${opts.kubeconfig ?? ''}${opts.context !== undefined ? ` (context ${opts.context})` : ''}`;
-        checkSelection(cluster, params, opts, clusterSource);
-        inputs = { cluster, clusterSource, vngs, params, timing: {}, engine: engineFlags, faults: extraFaults, seed: seed ?? 1, maxSeconds };
-        replay = `vngshift simulate ${process.argv.slice(3).join(' ')}`;
-      }
-      flushInputNotices();
-      if (timingFile !== null) {
-        // The file's figures over the scenario's; the plan's batch times from the same figures.
-        const { timingModelFromFigures } = await import('../planner/timing.js');
-        const timing = { ...inputs.timing, ...timingFile.timing };
-        inputs = { ...inputs, timing, plannerTiming: timingModelFromFigures(timing, timingFile.spread ?? undefined) };
-      }
-      reporter.log(`rehearsing: ${inputs.cluster.nodes.length} node(s), ${inputs.cluster.pods.length} pod(s), ${inputs.vngs.length} VNG(s), seed ${inputs.seed}`);
-      let rehearsal: Awaited<ReturnType<typeof rehearse>>;
+      // The plan's thread first (sim/plan-thread.ts): it loads its modules while the input is read; stopped below whatever
+      // happens (once the plan came that changes nothing).
+      const thread = startPlanThread();
       try {
-        rehearsal = await rehearse(inputs, catalog, {
-          allowArchitectureChange: opts.allowArchitectureChange === true,
-          ...(allocatable !== undefined ? { allocatable } : {}),
-          sources: { cluster: inputs.clusterSource, vngs: vngsSource },
-          ...(opts.capacity !== 'external' ? { capacity: 'engine' as const } : {}),
-          onProgress: (s) => reporter.step(s),
-        });
+        await simulateWith(opts, thread);
       } finally {
-        reporter.end();
+        thread?.stop();
       }
-      const { plan, result } = rehearsal;
-      reporter.log(`rehearsal ended: ${result.status} after ${Math.round(result.durationSeconds)}s of virtual time`);
-      const output = {
-        ...result,
-        plan: {
-          verdict: plan.verdict,
-          feasible: plan.feasible,
-          predictedFailure: plan.predictedFailure?.code ?? null,
-          boundSeconds: plan.boundSeconds,
-          // A partial migration's Pending pods elsewhere: in the rehearsed world, not the migration's concern.
-          pendingElsewhere: plan.summary.pendingElsewhere,
-        },
-        replay,
-      };
-      if (opts.traceOut !== undefined) writeTrace(opts.traceOut, result.events);
-      const html = (): string => renderSimulationHtml(result, replay, plan, { priceOf: priceOfCatalog(catalog) });
-      writeHtmlOut(opts.htmlOut, html);
-      if (opts.output === 'json') {
-        const write = (text: string): void => void process.stdout.write(text);
-        if (opts.traceOut !== undefined) {
-          const { events, ...rest } = output;
-          write(`${JSON.stringify({ ...rest, trace: { file: opts.traceOut, events: events.length } }, null, 2)}\n`);
-        } else writeJsonStreamingArray(write, output, 'events');
-      } else if (opts.output === 'html') process.stdout.write(html());
-      else if (opts.output === 'markdown') process.stdout.write(renderSimulationMarkdown(result, replay, plan, { priceOf: priceOfCatalog(catalog) }));
-      else process.stdout.write(renderSimulationText(result, replay));
-      process.exitCode = result.status === 'Completed' ? 0 : 3;
     });
+}
+
+async function simulateWith(opts: SimulateOptions & ProgressFlags, thread: PlanThread | null): Promise<void> {
+  const reporter = makeReporter('simulate', opts);
+  const seed = opts.seed === undefined ? undefined : Number(opts.seed);
+  const { loadTiming } = await import('../../sim/timing-file.js');
+  const timingFile = opts.timing !== undefined ? loadTiming(opts.timing) : null;
+  if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)) {
+    throw new InputError('flag --seed', '', '', `expected a whole number from 0 to 4294967295, found "${opts.seed}"`);
+  }
+  const engineFlags = engineSettingsFrom(opts);
+  if (opts.traceOut !== undefined) checkWritable(opts.traceOut);
+  checkHtmlOut(opts.htmlOut);
+  let maxSeconds: number | undefined;
+  if (opts.maxTime !== undefined) {
+    const { parseDuration } = await import('./durations.js');
+    const v = parseDuration(opts.maxTime);
+    if (v === null || v <= 0) throw new InputError('flag --max-time', '', '', `expected a duration like 2h, found "${opts.maxTime}"`);
+    maxSeconds = v;
+  }
+  const allocatable = allocatableFromFlags(opts);
+  const catalog = catalogFor(opts.catalog);
+  const extraFaults: FaultSpec[] = opts.fault.map((f) => parseFault(f));
+  let inputs: ScenarioInputs & { readonly plannerTiming?: TimingModel };
+  let replay: string;
+  let vngsSource = opts.scenario ?? '';
+  if (opts.scenario !== undefined) {
+    if (opts.cluster !== undefined || opts.vngs !== undefined || opts.kubeconfig !== undefined || opts.oceanCluster !== undefined) {
+      throw new InputError('flag --scenario', '', '', 'give either --scenario or --cluster (or --kubeconfig) and --vngs (or --ocean-cluster), not both');
+    }
+    const sc = loadScenario(opts.scenario);
+    const base = scenarioInputs(sc, catalog, seed);
+    inputs = { ...base, engine: { ...base.engine, ...engineFlags }, faults: [...base.faults, ...extraFaults], maxSeconds: maxSeconds ?? base.maxSeconds };
+    replay = `vngshift simulate --scenario ${opts.scenario} --seed ${inputs.seed}${opts.capacityGrace !== undefined ? ` --capacity-grace ${opts.capacityGrace}` : ''}${opts.capacity !== 'external' ? ` --capacity ${opts.capacity}` : ''}${opts.timing !== undefined ? ` --timing ${opts.timing}` : ''}${opts.fault.map((f) => ` --fault ${f}`).join('')}`;
+  } else {
+    if ((opts.cluster === undefined && opts.kubeconfig === undefined) || (opts.vngs === undefined && opts.oceanCluster === undefined)) {
+      throw new InputError('flag --cluster', '', '', 'required (or --kubeconfig) with --vngs (or --ocean-cluster) when no --scenario is given');
+    }
+    const fromOcean = await oceanVngText(opts);
+    if (fromOcean !== null) opts.vngText = fromOcean;
+    const live = await clusterForPlan(opts);
+    const params = paramsFrom(opts);
+    const cluster = live !== undefined ? live() : readCluster(opts.cluster ?? '-');
+    const vngSource = vngInput(opts, readInput) as VngText;
+    vngsSource = vngSource.source;
+    const { vngs } = parseVngText(vngSource.text, vngSource.source, catalog);
+    if (vngs.length === 0) throw new InputError(vngSource.source, '', '', 'no launch specs found; expected at least one VNG');
+    const clusterSource = opts.cluster ?? `kubeconfig ${opts.kubeconfig ?? ''}${opts.context !== undefined ? ` (context ${opts.context})` : ''}`;
+    checkSelection(cluster, params, opts, clusterSource);
+    inputs = { cluster, clusterSource, vngs, params, timing: {}, engine: engineFlags, faults: extraFaults, seed: seed ?? 1, maxSeconds };
+    replay = `vngshift simulate ${process.argv.slice(3).join(' ')}`;
+  }
+  flushInputNotices();
+  if (timingFile !== null) {
+    // The file's figures over the scenario's; the plan's batch times from the same figures.
+    const { timingModelFromFigures } = await import('../planner/timing.js');
+    const timing = { ...inputs.timing, ...timingFile.timing };
+    inputs = { ...inputs, timing, plannerTiming: timingModelFromFigures(timing, timingFile.spread ?? undefined) };
+  }
+  reporter.log(`rehearsing: ${inputs.cluster.nodes.length} node(s), ${inputs.cluster.pods.length} pod(s), ${inputs.vngs.length} VNG(s), seed ${inputs.seed}`);
+  let rehearsal: Awaited<ReturnType<typeof rehearse>>;
+  try {
+    rehearsal = await rehearse(inputs, catalog, {
+      allowArchitectureChange: opts.allowArchitectureChange === true,
+      ...(allocatable !== undefined ? { allocatable } : {}),
+      sources: { cluster: inputs.clusterSource, vngs: vngsSource },
+      ...(opts.capacity !== 'external' ? { capacity: 'engine' as const } : {}),
+      onProgress: (s) => reporter.step(s),
+      planThread: thread,
+    });
+  } finally {
+    reporter.end();
+  }
+  const { plan, result } = rehearsal;
+  reporter.log(`rehearsal ended: ${result.status} after ${Math.round(result.durationSeconds)}s of virtual time`);
+  const output = {
+    ...result,
+    plan: {
+      verdict: plan.verdict,
+      feasible: plan.feasible,
+      predictedFailure: plan.predictedFailure?.code ?? null,
+      boundSeconds: plan.boundSeconds,
+      // A partial migration's Pending pods elsewhere: in the rehearsed world, not the migration's concern.
+      pendingElsewhere: plan.summary.pendingElsewhere,
+    },
+    replay,
+  };
+  if (opts.traceOut !== undefined) writeTrace(opts.traceOut, result.events);
+  const html = (): string => renderSimulationHtml(result, replay, plan, { priceOf: priceOfCatalog(catalog) });
+  writeHtmlOut(opts.htmlOut, html);
+  if (opts.output === 'json') {
+    const write = (text: string): void => void process.stdout.write(text);
+    if (opts.traceOut !== undefined) {
+      const { events, ...rest } = output;
+      write(`${JSON.stringify({ ...rest, trace: { file: opts.traceOut, events: events.length } }, null, 2)}\n`);
+    } else writeJsonStreamingArray(write, output, 'events');
+  } else if (opts.output === 'html') process.stdout.write(html());
+  else if (opts.output === 'markdown') process.stdout.write(renderSimulationMarkdown(result, replay, plan, { priceOf: priceOfCatalog(catalog) }));
+  else process.stdout.write(renderSimulationText(result, replay));
+  process.exitCode = result.status === 'Completed' ? 0 : 3;
 }

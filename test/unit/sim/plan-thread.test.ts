@@ -2,8 +2,10 @@
  * The plan made on a thread beside the world and the rehearsal (sim/plan-thread.ts), through the compiled code
  * (test/global-setup.ts builds dist/; from the TypeScript sources no thread runs): the plan and the rehearsal are byte for
  * byte those of the plan made in place, the thread really ran, made the draft (this thread made none) and told its
- * progress, and an input that cannot be copied to a thread leaves the plan to the caller.
+ * progress, and an input that cannot be copied to a thread leaves the plan to the caller; a thread started before its input
+ * (as `vngshift simulate` starts it) gives the same plan, and keeps no process alive while it has none.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +58,35 @@ describe('the plan beside the rehearsal', () => {
     expect(rehearsal?.batches.length).toBeGreaterThan(0);
     expect(JSON.stringify(rehearsal)).toBe(JSON.stringify(buildPlanDraftRehearsal()));
     expect(JSON.stringify(await job?.plan)).toBe(planOf(catalog));
+  });
+
+  it('takes its input after it started: the plan of a thread started before the input was read is the same', async () => {
+    const thread = builtThread.startPlanThread();
+    expect(thread).not.toBeNull();
+    // Its modules load meanwhile: the input comes later, as from a command that reads its files first.
+    await new Promise((r) => setTimeout(r, 300));
+    const steps: ProgressStep[] = [];
+    const job = thread?.plan({ ...planInput, onProgress: (s) => steps.push(s) });
+    expect(JSON.stringify(await job?.rehearsal)).toBe(JSON.stringify(buildPlanDraftRehearsal()));
+    expect(JSON.stringify(await job?.plan)).toBe(planOf(catalog));
+    expect(steps.some((s) => s.phase === 'expected fleet')).toBe(true);
+    // One input per thread.
+    expect(() => thread?.plan(planInput)).toThrow(/second input/);
+    // A rehearsal handed the thread makes its plan there.
+    const early = builtThread.startPlanThread();
+    const r = await built.rehearse(inputs, catalog, { planThread: early });
+    expect(r.planOnThread).toBe(true);
+    expect(JSON.stringify(r.plan)).toBe(planOf(catalog));
+  });
+
+  it('a thread started and never given an input keeps no process alive', () => {
+    const script = join(mkdtempSync(join(tmpdir(), 'vngshift-plan-thread-')), 'never-given.mjs');
+    writeFileSync(script, `const { startPlanThread } = await import(${JSON.stringify(new URL('../../../dist/sim/plan-thread.js', import.meta.url).href)});\nif (startPlanThread() === null) process.exit(2);\n`);
+    const started = Date.now();
+    const r = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.status).toBe(0);
+    expect(r.signal).toBeNull();
+    expect(Date.now() - started).toBeLessThan(20_000);
   });
 
   it('plans in place when the input cannot be copied to a thread', async () => {
@@ -111,7 +142,9 @@ describe('the plan beside the rehearsal', () => {
     const planModule = new URL('../../../dist/src/planner/plan.js', import.meta.url).href;
     const worker = (name: string, body: string): string => {
       const file = join(dir, `${name}.mjs`);
-      writeFileSync(file, `import { parentPort, workerData } from 'node:worker_threads';\nimport { draftPlan } from ${JSON.stringify(planModule)};\n${body}\n`);
+      // The input comes as the parent's first message (the thread starts before it is read).
+      const input = `const workerData = (await new Promise((resolve) => parentPort.once('message', resolve))).input;`;
+      writeFileSync(file, `import { parentPort } from 'node:worker_threads';\nimport { draftPlan } from ${JSON.stringify(planModule)};\n${input}\n${body}\n`);
       return file;
     };
     const inPlace = built.rehearse(inputs, catalog, { planThread: false });
@@ -125,6 +158,20 @@ describe('the plan beside the rehearsal', () => {
       ['by ending without the plan', worker('no-plan', `parentPort.postMessage({ kind: 'rehearsal', rehearsal: draftPlan(workerData).rehearsal });\nprocess.exit(0);`)],
     ])('%s: the plan and the rehearsal are made in place, the same', async (_how, planWorker) => {
       const r = await built.rehearse(inputs, catalog, { planWorker });
+      const ref = await inPlace;
+      expect(r.planOnThread).toBe(false);
+      expect(JSON.stringify(r.plan)).toBe(JSON.stringify(ref.plan));
+      expect(JSON.stringify(r.result)).toBe(JSON.stringify(ref.result));
+    });
+
+    it('before its input comes (its modules did not load): the plan and the rehearsal are made in place, the same', async () => {
+      const file = join(dir, 'no-load.mjs');
+      writeFileSync(file, `throw new Error('failed on purpose while loading');\n`);
+      const thread = builtThread.startPlanThread(file);
+      expect(thread).not.toBeNull();
+      // The thread has failed by the time the input comes.
+      await new Promise((r) => setTimeout(r, 500));
+      const r = await built.rehearse(inputs, catalog, { planThread: thread });
       const ref = await inPlace;
       expect(r.planOnThread).toBe(false);
       expect(JSON.stringify(r.plan)).toBe(JSON.stringify(ref.plan));
