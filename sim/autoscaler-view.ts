@@ -82,21 +82,56 @@ function bootingPart(
     nodes.push(booting.node);
     pods.push(...booting.daemonPods);
   }
-  const waiting: SimPod[] = [];
+  // The waiting pods handed over (a rule counts them, or their node is registered), in namespace/name order; those of a
+  // booting node no rule counts only take room: summed in the order met, which gives the sums of key order while they are
+  // exact integers and the node offers every resource summed (then the allocatable's keys keep their order): else that
+  // node's are summed again in key order. Most waiting pods are of the second kind: only the first are sorted.
+  const shown: { readonly p: SimPod; readonly node: string }[] = [];
+  const summed: { readonly p: SimPod; readonly b: { readonly at: number; readonly taken: ResourceList } }[] = [];
+  /** Sums a request that is not a whole number of at least 0 went into (their order of summing may count). */
+  const inexact = new Set<ResourceList>();
   for (const [uid, id] of covered) {
     const node = flyingNodes.get(id);
     if (node === undefined) continue;
     const p = w.podByUid(uid);
-    if (p !== undefined && p.nodeName === null && p.assumed === null) waiting.push(p);
-  }
-  waiting.sort((a, b) => cmp(a.key, b.key));
-  for (const p of waiting) {
-    const node = flyingNodes.get(covered.get(p.uid) as string) as string;
+    if (p === undefined || p.nodeName !== null || p.assumed !== null) continue;
     const b = bootingAt.get(node);
-    if (b !== undefined && !counts(p)) addInto(b.taken, p.base.requests);
-    else pods.push(w.modelPod(p, node));
+    if (b !== undefined && !counts(p)) {
+      if (!addExact(b.taken, p.base.requests)) inexact.add(b.taken);
+      summed.push({ p, b });
+    } else shown.push({ p, node });
+  }
+  shown.sort((x, y) => cmp(x.p.key, y.p.key));
+  for (const { p, node } of shown) pods.push(w.modelPod(p, node));
+  const redo = new Set<ResourceList>();
+  for (const { at, taken } of bootingAt.values()) if (inexact.has(taken) || !exactWithin(taken, (nodes[at] as Node).allocatable)) redo.add(taken);
+  if (redo.size > 0) {
+    for (const taken of redo) for (const k of Object.keys(taken)) delete taken[k];
+    const again = summed.filter(({ b }) => redo.has(b.taken)).sort((x, y) => cmp(x.p.key, y.p.key));
+    for (const { p, b } of again) addInto(b.taken, p.base.requests);
   }
   for (const { at, taken } of bootingAt.values()) nodes[at] = withRoomTaken(nodes[at] as Node, taken);
+}
+
+/** addInto, telling whether every amount added was a safe integer of at least 0. */
+function addExact(target: ResourceList, add: Readonly<ResourceList>): boolean {
+  let exact = true;
+  for (const key in add) {
+    const v = add[key] ?? 0;
+    if (!(v >= 0 && Number.isSafeInteger(v))) exact = false;
+    target[key] = (target[key] ?? 0) + v;
+  }
+  return exact;
+}
+
+/**
+ * Are the sums (of safe integers of at least 0) safe integers over resources the node offers? Then every partial sum was
+ * exact, so their order of summing changes nothing: neither the sums nor, taken off the allocatable (withRoomTaken), the
+ * order of its keys.
+ */
+function exactWithin(taken: Readonly<ResourceList>, allocatable: Readonly<ResourceList>): boolean {
+  for (const k in taken) if (!(k in allocatable) || !Number.isSafeInteger(taken[k])) return false;
+  return true;
 }
 
 /**

@@ -104,6 +104,38 @@ describe('the autoscaler views', () => {
     expect(booting(kept).allocatable).toEqual(fullNode.allocatable);
   });
 
+  it('takes the waiting pods off a booting node as summed in namespace/name order, whatever order they were covered in', () => {
+    const nodes = [oldNode('n-1', 'i-01')];
+    const d = deployment({ name: 'api', replicas: 1, nodes: ['n-1'], cpu: 300, memory: 256 * 1024 * 1024 });
+    const like = d.pods[0] as Pod;
+    const plain = pendingLike(like, 'api-plain', { labels: { app: 'other' } });
+    const waiting = (name: string, requests: ResourceList): Pod => pendingLike(like, name, { labels: { app: 'other' }, requests });
+    // Whole amounts the node offers, then one it does not offer (a new key of the allocatable, whose place depends on the
+    // order), then amounts that are not whole numbers (whose sum depends on the order).
+    const cases: { name: string; pods: Pod[] }[] = [
+      { name: 'whole', pods: [waiting('w-c', { cpu: 300, memory: 3 }), waiting('w-a', { cpu: 7, memory: 5 }), waiting('w-b', { cpu: 11 })] },
+      { name: 'not offered', pods: [waiting('x-c', { 'example.com/b': 1, cpu: 300 }), waiting('x-a', { 'example.com/a': 1, cpu: 1 }), waiting('x-b', { memory: 9 })] },
+      // (1.1 + 0.1) + 0.1 is 1.3000000000000003, (0.1 + 0.1) + 1.1 is 1.3.
+      { name: 'fractions', pods: [waiting('f-c', { cpu: 1.1 }), waiting('f-a', { cpu: 0.1 }), waiting('f-b', { cpu: 0.1 })] },
+    ];
+    for (const c of cases) {
+      const w = world(cluster(nodes, [{ pods: [...d.pods, plain, ...c.pods], workloads: d.workloads }]));
+      const inst = w.launch(generalVng(), 'm5.xlarge', 'us-east-1a', w.nextNodeName());
+      // Covered in the order listed (not by name).
+      const covered = new Map(c.pods.map((p) => [p.uid, inst.id]));
+      const full = fullView(w, [inst], covered).nodes.find((n) => n.name === inst.nodeName) as Node;
+      // The oracle: the requests summed in namespace/name order, then taken off the allocatable.
+      const taken: ResourceList = {};
+      for (const p of [...c.pods].sort((a, b) => (a.name < b.name ? -1 : 1))) for (const [k, v] of Object.entries(p.requests)) taken[k] = (taken[k] ?? 0) + v;
+      const want: ResourceList = { ...full.allocatable };
+      for (const [k, v] of Object.entries(taken)) want[k] = (want[k] ?? 0) - v;
+      const cut = packingView(w, [inst], covered, [w.pods.get('default/api-plain')!], new NodeRequests(w));
+      const got = cut.nodes.find((n) => n.name === inst.nodeName) as Node;
+      expect(cut.pods.map((p) => p.name), c.name).toEqual([]);
+      expect(Object.entries(got.allocatable), c.name).toEqual(Object.entries(want));
+    }
+  });
+
   it("keeps each node's split of its pods until they change: the pods with anti-affinity of their own, and the others' requests", () => {
     const nodes = [oldNode('n-1', 'i-01')];
     const d = deployment({ name: 'api', replicas: 3, nodes: ['n-1'], cpu: 300, memory: 256 * 1024 * 1024 });
