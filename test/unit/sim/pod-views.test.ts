@@ -67,6 +67,8 @@ const op = fc.oneof(
   fc.record({ kind: fc.constant('bind' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('touch' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('snapshot' as const) }),
+  // The same pod object put back after it was removed (between two frames it leaves its groups and joins them again).
+  fc.record({ kind: fc.constant('readd' as const) }),
 );
 
 describe('PodViewIndex', () => {
@@ -87,10 +89,19 @@ describe('PodViewIndex', () => {
           expect(frame.unsettled()).toEqual(rebuilt.unsettled());
           published.push({ frame, then: shown(frame) });
         };
+        const gone: SimPod[] = [];
         for (const o of ops) {
           const pods = [...table.values()];
           if (o.kind === 'add') table.set(key(o.ns, o.name), pod(o.ns, o.name));
           else if (o.kind === 'snapshot') check();
+          else if (o.kind === 'readd') {
+            const back = gone.pop();
+            if (back !== undefined && !table.has(back.key)) table.set(back.key, back);
+          } else if (o.kind === 'remove' && pods.length > 0) {
+            const p = pods[o.at % pods.length] as SimPod;
+            gone.push(p);
+            table.delete(key(p.namespace, p.name));
+          }
           else if (pods.length > 0) {
             const p = pods[o.at % pods.length] as SimPod;
             if (o.kind === 'remove') table.delete(key(p.namespace, p.name));
