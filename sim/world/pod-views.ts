@@ -17,7 +17,6 @@ import { cmp, key, type SimPod } from './types.js';
 /** The group of the pods bound to no node (no node is named so). */
 const UNBOUND = '\u0000';
 const NONE: readonly PodView[] = [];
-const NO_PODS: readonly SimPod[] = [];
 
 /** The pod views of one moment. */
 export class PodViewsFrame {
@@ -95,18 +94,11 @@ function removeSorted(pods: SimPod[], pod: SimPod, k: string, keyOf: (p: SimPod)
 type GroupField = 'viewNodeGroup' | 'viewOwnerGroup';
 
 /**
- * Live groups of pods by a key, each listed in namespace/name order at each frame, with the keys whose group (or a member's
- * view) changed since the last frame. A pod's group is kept on the pod itself (`field`), not in a map of every live pod.
- * Between frames a group's list is left as it is: a pod that leaves is only marked (its field no longer names the group)
- * and a pod that joins waits among the group's newcomers; the next frame, which maps the whole list of every changed group
- * to views anyway, drops the pods gone and merges the newcomers in. A change so costs no search and no move of a long
- * list (a big ReplicaSet's, or the Pending pods' while a batch's replacements wait).
+ * Live groups of pods by a key, each kept in namespace/name order, with the keys whose group (or a member's view) changed
+ * since the last frame. A pod's group is kept on the pod itself (`field`), not in a map of every live pod.
  */
 class Groups {
-  /** Per group: its pods in namespace/name order as of the last frame (some may have left since). */
   private readonly members = new Map<string, SimPod[]>();
-  /** Per group: the pods that joined since the last frame, in the order they joined (some may have left again). */
-  private readonly newcomers = new Map<string, SimPod[]>();
   readonly changed = new Set<string>();
 
   constructor(
@@ -122,14 +114,22 @@ class Groups {
   place(pod: SimPod, g: string | null): void {
     const was = pod[this.field];
     if (was !== undefined && was !== g) {
+      const list = this.members.get(was);
+      if (list !== undefined) {
+        removeSorted(list, pod, this.keyOf(pod), this.keyOf);
+        if (list.length === 0) this.members.delete(was);
+      }
       pod[this.field] = undefined;
       this.changed.add(was);
     }
     if (g === null) return;
     if (was !== g) {
-      const list = this.newcomers.get(g);
-      if (list === undefined) this.newcomers.set(g, [pod]);
-      else list.push(pod);
+      let list = this.members.get(g);
+      if (list === undefined) {
+        list = [];
+        this.members.set(g, list);
+      }
+      insertSorted(list, pod, this.keyOf(pod), this.keyOf);
       pod[this.field] = g;
     }
     this.changed.add(g);
@@ -141,48 +141,10 @@ class Groups {
     if (g !== undefined) this.changed.add(g);
   }
 
-  /** A group's views in namespace/name order (undefined when it is empty); its list is brought up to date first. */
+  /** A group's views in namespace/name order (undefined when it is empty). */
   views(g: string, viewOf: (p: SimPod) => PodView): readonly PodView[] | undefined {
-    const list = this.current(g);
-    return list.length === 0 ? undefined : list.map(viewOf);
-  }
-
-  /**
-   * The group's pods now, in namespace/name order: the last frame's that are still in it, merged with the newcomers still in
-   * it (each pod once: one that left and came back is taken from the newcomers). Kept as the group's list.
-   */
-  private current(g: string): SimPod[] {
-    const kept = this.members.get(g) ?? NO_PODS;
-    const joined = this.newcomers.get(g);
-    this.newcomers.delete(g);
-    const field = this.field;
-    const keyOf = this.keyOf;
-    let fresh: SimPod[] = [];
-    let freshSet: Set<SimPod> | null = null;
-    if (joined !== undefined) {
-      freshSet = new Set();
-      for (const p of joined) if (p[field] === g && !freshSet.has(p)) freshSet.add(p);
-      fresh = [...freshSet];
-      if (fresh.length > 1) {
-        const keyed = fresh.map((p) => ({ p, k: keyOf(p) }));
-        keyed.sort((a, b) => cmp(a.k, b.k));
-        fresh = keyed.map((x) => x.p);
-      }
-    }
-    const out: SimPod[] = [];
-    let j = 0;
-    for (const p of kept) {
-      if (p[field] !== g || freshSet?.has(p) === true) continue;
-      if (j < fresh.length) {
-        const k = keyOf(p);
-        while (j < fresh.length && keyOf(fresh[j] as SimPod) < k) out.push(fresh[j++] as SimPod);
-      }
-      out.push(p);
-    }
-    while (j < fresh.length) out.push(fresh[j++] as SimPod);
-    if (out.length === 0) this.members.delete(g);
-    else this.members.set(g, out);
-    return out;
+    const list = this.members.get(g);
+    return list === undefined || list.length === 0 ? undefined : list.map(viewOf);
   }
 }
 
