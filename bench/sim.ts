@@ -2,8 +2,9 @@
  * `npm run bench:sim`: the rehearsal at scale. For each cluster size (old nodes at 30 pods a node, the large planner
  * benchmark's generated cluster and VNGs from bench/big.ts, default parameters, no faults, seed 1) one child process (with
  * the node flags `vngshift simulate` runs with, SIMULATE_NODE_FLAGS) generates the cluster, then plans and rehearses it as
- * `vngshift simulate` does (sim/rehearse.ts: the plan made on a thread, its draft while the world is built, its expected fleet
- * while the rehearsal runs), and reports: the time to the rehearsal's first event (the world built, the draft come), the rehearsal's, the wall
+ * `vngshift simulate` does (sim/rehearse.ts: the plan made on a thread, started before the cluster is generated as simulate
+ * starts it before reading its input; its draft while the world is built, its expected fleet while the rehearsal runs), and
+ * reports: the time to the rehearsal's first event (the world built, the draft come), the rehearsal's, the wall
  * time of both (the figure the targets are about), virtual duration, trace events, events per second, pods moved, new
  * instances, the outcome and its own peak RSS. The curve shows how the cost grows with the pods moved (microseconds of
  * wall time per pod moved should stay flat).

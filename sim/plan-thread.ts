@@ -5,14 +5,15 @@
  * to a worker thread: the thread makes the draft (the packing: 3 s at 5,000 nodes) while this thread builds the world,
  * sends the draft's rehearsal part as soon as it has it, then makes the expected fleet (most of a large plan's time) while
  * the rehearsal runs here, and sends the finished plan. This thread makes no draft at all. The thread can be started before
-the input is read (startPlanThread), so that its modules load meanwhile; it gets its input as its first message.
+ * the input is read (startPlanThread), so that its modules load meanwhile; it gets its input as its first message.
  *
  * The planner is pure: the thread's plan, from its structured clone of the input, is buildPlan's byte for byte (a plan is
  * plain data: strings, numbers, booleans, arrays and objects, which a structured clone keeps as they are). The input is
  * copied to the thread once (about 0.1 s for 17,000 pods) and the plan back once (a few MB at 500 nodes); the thread's heap
  * is its own and is freed when it ends. It runs only from the compiled code (the worker is a .js file beside this module);
- * from the TypeScript sources (tests), or when the thread cannot start, planBeside returns null and the caller plans in
- * place; when the thread fails or is stopped, what it did not send is null and the caller makes it in place.
+ * from the TypeScript sources (tests), when the thread cannot start, has ended before its input came or cannot be given it
+ * (a value a structured clone refuses), there is no job (null) and the caller plans in place, first; when the thread fails
+ * or is stopped later, what it did not send is null and the caller makes it in place.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -63,10 +64,15 @@ export interface ToPlanThread {
  * it); `stop()` ends it.
  */
 export interface PlanThread {
-  /** Hands the thread buildPlan's input (at most once): the plan being made. */
-  plan(input: PlanInput): PlanJob;
+  /**
+   * Hands the thread buildPlan's input (at most once): the plan being made; null when the thread ended before (it failed
+   * while loading, or was stopped) or the input cannot be copied to it (the thread is then stopped).
+   */
+  plan(input: PlanInput): PlanJob | null;
   /** Ends the thread (no input to come, or the plan no longer needed); what it did not send is null. */
   stop(): void;
+  /** Settles once the thread has ended: sent the plan, failed or was stopped. */
+  readonly ended: Promise<void>;
 }
 
 /**
@@ -96,11 +102,14 @@ export function startPlanThread(script?: string): PlanThread | null {
   let toldPlan: (p: Plan | null) => void = () => undefined;
   const rehearsal = new Promise<RehearsalPlan | null>((resolve) => (toldRehearsal = resolve));
   const plan = new Promise<Plan | null>((resolve) => (toldPlan = resolve));
+  let toldEnded: () => void = () => undefined;
+  const ended = new Promise<void>((resolve) => (toldEnded = resolve));
   /** Ends the job: what was not sent yet is null (a promise already resolved keeps its value). */
   const close = (): void => {
     open = false;
     toldRehearsal(null);
     toldPlan(null);
+    toldEnded();
   };
   worker.on('message', (m: FromPlanThread) => {
     if (!open) return;
@@ -129,19 +138,20 @@ export function startPlanThread(script?: string): PlanThread | null {
       const { onProgress: sink, ...data } = input;
       onProgress = sink;
       const message: ToPlanThread = { kind: 'input', input: data };
-      if (open) {
-        try {
-          // An input that cannot be copied (a function in it) throws here: the caller plans in place.
-          worker.postMessage(message);
-          // From now on the caller waits for the thread.
-          worker.ref();
-        } catch {
-          stop();
-        }
+      if (!open) return null;
+      try {
+        // An input that cannot be copied (a function in it) throws here: the caller plans in place.
+        worker.postMessage(message);
+      } catch {
+        stop();
+        return null;
       }
+      // From now on the caller waits for the thread.
+      worker.ref();
       return { rehearsal, plan, stop };
     },
     stop,
+    ended,
   };
 }
 

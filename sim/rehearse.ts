@@ -32,7 +32,7 @@ export interface RehearsalOptions {
   readonly planThread?: boolean | PlanThread | null;
   /**
    * Test seam: the worker script the plan's thread runs instead of plan-worker.js (one that fails on purpose, to check
-   * that the plan and the rehearsal come out the same). Not for production runs.
+   * that the plan and the rehearsal come out the same), when no PlanThread is handed in. Not for production runs.
    */
   readonly planWorker?: string;
 }

@@ -84,13 +84,41 @@ describe('the plan beside the rehearsal', () => {
     writeFileSync(script, `const { startPlanThread } = await import(${JSON.stringify(new URL('../../../dist/sim/plan-thread.js', import.meta.url).href)});\nif (startPlanThread() === null) process.exit(2);\n`);
     const started = Date.now();
     const r = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 20_000 });
-    expect(r.status).toBe(0);
+    expect(r.status, r.stderr).toBe(0);
     expect(r.signal).toBeNull();
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 
+  it('a thread given its input keeps its process until the plan came, then ends by itself', () => {
+    const dist = (f: string): string => JSON.stringify(new URL(`../../../dist/${f}`, import.meta.url).href);
+    const script = join(mkdtempSync(join(tmpdir(), 'vngshift-plan-thread-')), 'given.mjs');
+    writeFileSync(
+      script,
+      [
+        `const { startPlanThread } = await import(${dist('sim/plan-thread.js')});`,
+        `const { loadCatalog } = await import(${dist('src/catalog/catalog.js')});`,
+        `const { loadScenario } = await import(${dist('sim/scenario.js')});`,
+        `const { scenarioInputs } = await import(${dist('sim/scenario-inputs.js')});`,
+        `const catalog = loadCatalog();`,
+        `const inputs = scenarioInputs(loadScenario('scenarios/chaos-recovers.yaml'), catalog);`,
+        `const thread = startPlanThread();`,
+        `if (thread === null) process.exit(2);`,
+        // Nothing else keeps this process: it waits for the thread (ref'd once given its input), and the thread, once it
+        // sent the plan, ends without being stopped.
+        `const job = thread.plan({ cluster: inputs.cluster, vngs: inputs.vngs, catalog, params: inputs.params, allowArchitectureChange: false });`,
+        `const plan = await job.plan;`,
+        `await thread.ended;`,
+        `console.log(JSON.stringify({ batches: plan === null ? null : plan.batches.length }));`,
+      ].join('\n'),
+    );
+    const r = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 30_000, cwd: process.cwd() });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.signal).toBeNull();
+    expect(JSON.parse(r.stdout)).toEqual({ batches: buildPlan(planInput).batches.length });
+  });
+
   it('plans in place when the input cannot be copied to a thread', async () => {
-    // A function cannot be cloned to a thread: the thread does not start and the caller makes the plan.
+    // A function cannot be cloned to a thread: the thread is given no input (and stopped), the caller makes the plan first.
     const odd = { ...catalog, probe: (): number => 1 } as Catalog;
     const r = await built.rehearse(inputs, odd, {});
     expect(r.planOnThread).toBe(false);
@@ -150,7 +178,7 @@ describe('the plan beside the rehearsal', () => {
     const inPlace = built.rehearse(inputs, catalog, { planThread: false });
 
     it.each([
-      ['at once', worker('at-once', `void parentPort; void draftPlan; void workerData; throw new Error('failed on purpose');`)],
+      ['as soon as its input came', worker('at-once', `void parentPort; void draftPlan; void workerData; throw new Error('failed on purpose');`)],
       [
         'after sending the rehearsal part',
         worker('after-draft', `parentPort.postMessage({ kind: 'rehearsal', rehearsal: draftPlan(workerData).rehearsal });\nthrow new Error('failed on purpose');`),
@@ -169,13 +197,22 @@ describe('the plan beside the rehearsal', () => {
       writeFileSync(file, `throw new Error('failed on purpose while loading');\n`);
       const thread = builtThread.startPlanThread(file);
       expect(thread).not.toBeNull();
-      // The thread has failed by the time the input comes.
-      await new Promise((r) => setTimeout(r, 500));
-      const r = await built.rehearse(inputs, catalog, { planThread: thread });
+      // The thread has failed by the time the input comes: it takes no input.
+      await thread?.ended;
+      expect(thread?.plan(planInput)).toBeNull();
+      const again = builtThread.startPlanThread(file);
+      await again?.ended;
+      const steps: ProgressStep[] = [];
+      const r = await built.rehearse(inputs, catalog, { planThread: again, onProgress: (s) => steps.push(s) });
       const ref = await inPlace;
       expect(r.planOnThread).toBe(false);
       expect(JSON.stringify(r.plan)).toBe(JSON.stringify(ref.plan));
       expect(JSON.stringify(r.result)).toBe(JSON.stringify(ref.result));
+      // Made first, in place: the whole plan (its expected fleet too) before the rehearsal's first step.
+      const firstSim = steps.findIndex((s) => s.phase === 'simulate');
+      const lastFleet = steps.map((s) => s.phase).lastIndexOf('expected fleet');
+      expect(lastFleet).toBeGreaterThan(-1);
+      expect(firstSim).toBeGreaterThan(lastFleet);
     });
 
     it('a rehearsal part made with other node options is refused, and the thread stopped', async () => {

@@ -101,11 +101,9 @@ describe('PodViewIndex', () => {
             const p = pods[o.at % pods.length] as SimPod;
             gone.push(p);
             table.delete(key(p.namespace, p.name));
-          }
-          else if (pods.length > 0) {
+          } else if (o.kind !== 'remove' && pods.length > 0) {
             const p = pods[o.at % pods.length] as SimPod;
-            if (o.kind === 'remove') table.delete(key(p.namespace, p.name));
-            else if (o.kind === 'bind') table.bind(p, NODES[o.at % NODES.length] as string);
+            if (o.kind === 'bind') table.bind(p, NODES[o.at % NODES.length] as string);
             else {
               p.phase = 'Running';
               p.ready = !p.ready;
