@@ -73,6 +73,8 @@ export interface PlanThread {
   stop(): void;
   /** Settles once the thread has ended: sent the plan, failed or was stopped. */
   readonly ended: Promise<void>;
+  /** The error the thread failed with (its message), if it failed; null otherwise (so far). */
+  failure(): string | null;
 }
 
 /**
@@ -122,7 +124,11 @@ export function startPlanThread(script?: string): PlanThread | null {
   });
   // A failed thread (an exception, out of memory) or a stopped one leaves the rest to the caller; once the plan came, these
   // change nothing.
-  worker.on('error', close);
+  let failure: string | null = null;
+  worker.on('error', (e: unknown) => {
+    failure ??= e instanceof Error ? e.message : String(e);
+    close();
+  });
   worker.on('exit', close);
   // Until it has its input the thread keeps no one waiting (after the listeners: adding a 'message' one refs the thread).
   worker.unref();
@@ -152,6 +158,7 @@ export function startPlanThread(script?: string): PlanThread | null {
     },
     stop,
     ended,
+    failure: () => failure,
   };
 }
 

@@ -70,6 +70,8 @@ describe('the plan beside the rehearsal', () => {
     expect(JSON.stringify(await job?.rehearsal)).toBe(JSON.stringify(buildPlanDraftRehearsal()));
     expect(JSON.stringify(await job?.plan)).toBe(planOf(catalog));
     expect(steps.some((s) => s.phase === 'expected fleet')).toBe(true);
+    await thread?.ended;
+    expect(thread?.failure()).toBeNull();
     // One input per thread.
     expect(() => thread?.plan(planInput)).toThrow(/second input/);
     // A rehearsal handed the thread makes its plan there.
@@ -197,8 +199,9 @@ describe('the plan beside the rehearsal', () => {
       writeFileSync(file, `throw new Error('failed on purpose while loading');\n`);
       const thread = builtThread.startPlanThread(file);
       expect(thread).not.toBeNull();
-      // The thread has failed by the time the input comes: it takes no input.
+      // The thread has failed by the time the input comes: it takes no input, and says why.
       await thread?.ended;
+      expect(thread?.failure()).toBe('failed on purpose while loading');
       expect(thread?.plan(planInput)).toBeNull();
       const again = builtThread.startPlanThread(file);
       await again?.ended;
