@@ -81,8 +81,8 @@ export interface PlanThread {
  * Starts a plan thread that waits for its input; null when none can start. Its progress steps (phases "pack" and "expected
  * fleet") reach the input's onProgress when this thread's event loop turns (the rehearsal yields between events). `script`:
  * the worker to run, plan-worker.js unless a test hands another (one that fails on purpose, to check the callers'
- * fallbacks). A thread that fails before its input comes (its modules did not load) gives a job of nulls: the caller plans
- * in place.
+ * fallbacks). A thread that fails before its input comes (its modules did not load) takes no input (plan() gives null):
+ * the caller plans in place.
  */
 export function startPlanThread(script?: string): PlanThread | null {
   const file = script ?? workerScript();
@@ -142,9 +142,9 @@ export function startPlanThread(script?: string): PlanThread | null {
       if (given) throw new Error('plan thread: given a second input');
       given = true;
       const { onProgress: sink, ...data } = input;
+      if (!open) return null;
       onProgress = sink;
       const message: ToPlanThread = { kind: 'input', input: data };
-      if (!open) return null;
       try {
         // An input that cannot be copied (a function in it) throws here: the caller plans in place.
         worker.postMessage(message);
