@@ -63,8 +63,11 @@ function bootingPart(
 ): void {
   const vngByName = new Map(w.vngs.map((v) => [v.name, v]));
   const flyingNodes = new Map<string, string>();
-  /** Booting nodes: where each is in `nodes`, and what the waiting pods no rule counts take of it. */
-  const bootingAt = new Map<string, { readonly at: number; readonly taken: ResourceList }>();
+  /**
+   * Booting nodes: where each is in `nodes`, what the waiting pods no rule counts take of it, and whether every amount
+   * summed into it was a safe integer of at least 0 (else their order of summing may count).
+   */
+  const bootingAt = new Map<string, { readonly at: number; readonly taken: ResourceList; exact: boolean }>();
   const launchCtx = { catalog: w.catalog, observed: w.observed, allocatable: w.allocatable, region: w.region, daemonSets: w.daemonSets };
   for (const inst of inFlight) {
     if (w.nodes.has(inst.nodeName)) {
@@ -78,7 +81,7 @@ function bootingPart(
     const booting = bootingModelOf(inst, vng, () => bootingNodeModel({ name: inst.nodeName, instanceId: inst.id, vng, instanceType, zone }, launchCtx));
     if (!booting) continue;
     flyingNodes.set(inst.id, inst.nodeName);
-    bootingAt.set(inst.nodeName, { at: nodes.length, taken: {} });
+    bootingAt.set(inst.nodeName, { at: nodes.length, taken: {}, exact: true });
     nodes.push(booting.node);
     pods.push(...booting.daemonPods);
   }
@@ -87,9 +90,7 @@ function bootingPart(
   // exact integers and the node offers every resource summed (then the allocatable's keys keep their order): else that
   // node's are summed again in key order. Most waiting pods are of the second kind: only the first are sorted.
   const shown: { readonly p: SimPod; readonly node: string }[] = [];
-  const summed: { readonly p: SimPod; readonly b: { readonly at: number; readonly taken: ResourceList } }[] = [];
-  /** Sums a request that is not a whole number of at least 0 went into (their order of summing may count). */
-  const inexact = new Set<ResourceList>();
+  const summed: { readonly p: SimPod; readonly b: { readonly taken: ResourceList; exact: boolean } }[] = [];
   for (const [uid, id] of covered) {
     const node = flyingNodes.get(id);
     if (node === undefined) continue;
@@ -97,17 +98,21 @@ function bootingPart(
     if (p === undefined || p.nodeName !== null || p.assumed !== null) continue;
     const b = bootingAt.get(node);
     if (b !== undefined && !counts(p)) {
-      if (!addExact(b.taken, p.base.requests)) inexact.add(b.taken);
+      if (!addExact(b.taken, p.base.requests)) b.exact = false;
       summed.push({ p, b });
     } else shown.push({ p, node });
   }
   shown.sort((x, y) => cmp(x.p.key, y.p.key));
   for (const { p, node } of shown) pods.push(w.modelPod(p, node));
-  const redo = new Set<ResourceList>();
-  for (const { at, taken } of bootingAt.values()) if (inexact.has(taken) || !exactWithin(taken, (nodes[at] as Node).allocatable)) redo.add(taken);
-  if (redo.size > 0) {
-    for (const taken of redo) for (const k of Object.keys(taken)) delete taken[k];
-    const again = summed.filter(({ b }) => redo.has(b.taken)).sort((x, y) => cmp(x.p.key, y.p.key));
+  let redo = false;
+  for (const b of bootingAt.values()) {
+    if (b.exact && exactWithin(b.taken, (nodes[b.at] as Node).allocatable)) continue;
+    b.exact = false;
+    redo = true;
+    for (const k of Object.keys(b.taken)) delete b.taken[k];
+  }
+  if (redo) {
+    const again = summed.filter(({ b }) => !b.exact).sort((x, y) => cmp(x.p.key, y.p.key));
     for (const { p, b } of again) addInto(b.taken, p.base.requests);
   }
   for (const { at, taken } of bootingAt.values()) nodes[at] = withRoomTaken(nodes[at] as Node, taken);

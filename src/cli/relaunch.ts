@@ -4,9 +4,9 @@
  * commands; when it answers, the command runs again in a child process of the same node with those flags, and the first
  * process only waits for it and passes signals on.
  *
- * `simulate`: 128 MB semi-spaces from the start (by default V8 starts them small and grows them to 16 MB). A rehearsal of thousands of
- * nodes keeps what it allocates for a while (pods, their views, queue entries): with the default size most of it outlived
- * two scavenges and was copied into the old generation, and the scavenges grew with the cluster (30 s of the 116 s profile
+ * `simulate`: 128 MB semi-spaces from the start (by default V8 starts them small and grows them to 16 MB). A rehearsal of
+ * thousands of nodes keeps what it allocates for a while (pods, their views, queue entries): with the default size most of
+ * it outlived two scavenges and was copied into the old generation, and the scavenges grew with the cluster (30 s of the 116 s profile
  * of 5,000 nodes were the collector). Measured with `node [flags] dist-bench/bench/sim.js child 5000 30`: 92.8 s without,
  * 78.2 s with `--max-semi-space-size=64` (128: 77.5 s), peak RSS 3.54 and 3.44 GB (an earlier day). Starting at the size
  * too (`--min-semi-space-size`: no young generation growing through the world's build), 2026-12-07 evening, alternating:

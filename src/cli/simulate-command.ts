@@ -173,7 +173,10 @@ async function simulateWith(opts: SimulateOptions & ProgressFlags, thread: PlanT
   }
   const { plan, result } = rehearsal;
   // The same plan either way; said because it took longer (a failed thread means a broken install, worth a look).
-  if (thread !== null && !rehearsal.planOnThread) reporter.log(`the plan was made in this thread: its own thread ${thread.failure() === null ? 'ended without it' : `failed (${thread.failure() ?? ''})`}`);
+  if (thread !== null && !rehearsal.planOnThread) {
+    const failure = thread.failure();
+    reporter.log(`the plan was made in this thread: its own thread ${failure === null ? 'ended without it' : `failed (${failure})`}`);
+  }
   reporter.log(`rehearsal ended: ${result.status} after ${Math.round(result.durationSeconds)}s of virtual time`);
   const output = {
     ...result,

@@ -5,7 +5,7 @@
  * progress, and an input that cannot be copied to a thread leaves the plan to the caller; a thread started before its input
  * (as `vngshift simulate` starts it) gives the same plan, and keeps no process alive while it has none.
  */
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,21 +81,26 @@ describe('the plan beside the rehearsal', () => {
     expect(JSON.stringify(r.plan)).toBe(planOf(catalog));
   });
 
+  /** A module of these lines run by node in a process of its own (past the timeout it is killed: a signal, no status). */
+  const runAlone = (name: string, lines: readonly string[], timeout: number): SpawnSyncReturns<string> => {
+    const script = join(mkdtempSync(join(tmpdir(), 'vngshift-plan-thread-')), `${name}.mjs`);
+    writeFileSync(script, `${lines.join('\n')}\n`);
+    return spawnSync(process.execPath, [script], { encoding: 'utf8', timeout, cwd: process.cwd() });
+  };
+  /** The built module's URL, as a string literal for a script. */
+  const dist = (f: string): string => JSON.stringify(new URL(`../../../dist/${f}`, import.meta.url).href);
+
   it('a thread started and never given an input keeps no process alive', () => {
-    const script = join(mkdtempSync(join(tmpdir(), 'vngshift-plan-thread-')), 'never-given.mjs');
-    writeFileSync(script, `const { startPlanThread } = await import(${JSON.stringify(new URL('../../../dist/sim/plan-thread.js', import.meta.url).href)});\nif (startPlanThread() === null) process.exit(2);\n`);
     const started = Date.now();
-    const r = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 20_000 });
+    const r = runAlone('never-given', [`const { startPlanThread } = await import(${dist('sim/plan-thread.js')});`, `if (startPlanThread() === null) process.exit(2);`], 20_000);
     expect(r.status, r.stderr).toBe(0);
     expect(r.signal).toBeNull();
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 
   it('a thread given its input keeps its process until the plan came, then ends by itself', () => {
-    const dist = (f: string): string => JSON.stringify(new URL(`../../../dist/${f}`, import.meta.url).href);
-    const script = join(mkdtempSync(join(tmpdir(), 'vngshift-plan-thread-')), 'given.mjs');
-    writeFileSync(
-      script,
+    const r = runAlone(
+      'given',
       [
         `const { startPlanThread } = await import(${dist('sim/plan-thread.js')});`,
         `const { loadCatalog } = await import(${dist('src/catalog/catalog.js')});`,
@@ -111,9 +116,9 @@ describe('the plan beside the rehearsal', () => {
         `const plan = await job.plan;`,
         `await thread.ended;`,
         `console.log(JSON.stringify({ batches: plan === null ? null : plan.batches.length }));`,
-      ].join('\n'),
+      ],
+      30_000,
     );
-    const r = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 30_000, cwd: process.cwd() });
     expect(r.status, r.stderr).toBe(0);
     expect(r.signal).toBeNull();
     expect(JSON.parse(r.stdout)).toEqual({ batches: buildPlan(planInput).batches.length });
