@@ -210,6 +210,8 @@ interface Entry extends RunPod {
   arrived: boolean;
   /** The booting node a scale-up launched (or found room on) for it while it is Pending, else null. */
   coveredBy: string | null;
+  /** The pod as the scale-ups get it while it is Pending (nodeName null), made at its first handover (see pendingPodOf). */
+  asPending: Pod | null;
   /** The batch (1-based) whose evicted pods it is one of, 0 if none yet. */
   batch: number;
   /** Its place among the pods of the input by namespace/name (-1 for pods made by the model): sorts by key without the key. */
@@ -269,6 +271,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
         arrival: 0,
         arrived: false,
         coveredBy: null,
+        asPending: null,
         batch: 0,
         rank,
         roomless: false,
@@ -540,6 +543,7 @@ export function expectedFleet(input: ExpectedFleetInput): ExpectedFleet {
         scheduler: sched,
         nodes,
         podOf: (e) => e.pod,
+        pendingPodOf: (e) => (e.asPending ??= e.pod.nodeName === null ? e.pod : { ...e.pod, nodeName: null }),
         launched: launchedNodes,
         booting: view,
         pending: stuck,

@@ -39,6 +39,13 @@ export interface RunViewInput<P extends RunPod = RunPod> {
    * undefined for one the caller does not hold.
    */
   readonly podOf: (pod: P) => Pod | undefined;
+  /**
+   * The pod as it waits Pending (its nodeName null), one object per pod that the caller keeps from one scale-up to the
+   * next (expected-fleet.ts keeps it on its entry). Without it each pending pod is copied at its handover and the copy
+   * registered for its class key: on a big cluster nearly every pod is handed over Pending once, and those copies and
+   * registrations were a good part of the view's time.
+   */
+  readonly pendingPodOf?: (pod: P) => Pod;
   /** The VNG nodes launched so far (they count against the VNGs' limits). */
   readonly launched: readonly LaunchedNode[];
   /** Nodes launched and not Ready yet, with their DaemonSet pods and the pods an earlier scale-up meant for them. */
@@ -249,8 +256,15 @@ function withRoomTaken(n: Node, taken: ResourceList): Node {
 /** The scale-up input: the view of `nodes` and `pods`, the pending pods, the VNGs' headroom. */
 function inputOf<P extends RunPod>(input: RunViewInput<P>, nodes: Node[], pods: Pod[]): ScaleUpInput {
   sortedByName(nodes);
-  // In the caller's order (scaleUp() answers pod by pod in it): one pod of the view for each pending pod.
+  // In the caller's order (scaleUp() answers pod by pod in it): one pod of the view for each pending pod. The class keys
+  // of the pods the caller keeps are known for this scale-up alone (a Map, not the registry of copies: cheaper to fill).
+  const pendingKeys = new Map<Pod, string>();
   const pending: Pod[] = input.pending.map((r) => {
+    const kept = input.pendingPodOf?.(r);
+    if (kept !== undefined) {
+      pendingKeys.set(kept, r.classKey);
+      return kept;
+    }
     const p = input.podOf(r);
     if (p === undefined) throw new Error(`scale-up view: pending pod ${r.key} is not one the scheduler holds`);
     return placedOn(p, null, r.classKey);
@@ -263,7 +277,7 @@ function inputOf<P extends RunPod>(input: RunViewInput<P>, nodes: Node[], pods: 
     observed: input.observed,
     ...(input.allocatable ? { allocatable: input.allocatable } : {}),
     architectures: input.architectures,
-    knownClassKey: (p) => classKeys.get(p),
+    knownClassKey: (p) => pendingKeys.get(p) ?? classKeys.get(p),
   };
 }
 

@@ -94,4 +94,45 @@ describe('scale-up view', () => {
       }),
     ).toThrow(/default\/nobody/);
   });
+
+  it("hands over the caller's own Pending pods (pendingPodOf) with their class keys known, and answers as with copies", () => {
+    const old = oldNode('old-1', 'i-0000000000000001a');
+    const web = deployment({ name: 'web', replicas: 3, nodes: ['old-1'] });
+    const c = cluster([{ ...old, unschedulable: true }], [web]);
+    const run = (p: Pod): RunPod => ({ key: `${p.namespace}/${p.name}`, namespace: p.namespace, labels: p.labels, spec: p, classKey: `class-${p.labels['app'] ?? ''}` });
+    const make = (kept: ReadonlyMap<string, Pod> | null): ReturnType<typeof scaleUpInputOf> => {
+      const sched = new RunScheduler(c);
+      sched.addNode(old, false);
+      for (const p of c.pods) sched.know(run(p));
+      const byKey = new Map(c.pods.map((p) => [`${p.namespace}/${p.name}`, p]));
+      return scaleUpInputOf({
+        cluster: c,
+        vngs: [generalVng()],
+        catalog,
+        observed: observedResources(c.nodes),
+        architectures: null,
+        scheduler: sched,
+        nodes: nodesOf([{ ...old, unschedulable: true }]),
+        podOf: (r) => byKey.get(r.key),
+        ...(kept !== null ? { pendingPodOf: (r: RunPod) => kept.get(r.key) as Pod } : {}),
+        launched: [],
+        booting: [],
+        pending: c.pods.map(run),
+      });
+    };
+    // The pods still name their old node: the view's own copies are Pending ones; the caller's are made Pending by it.
+    expect(c.pods.every((p) => p.nodeName === 'old-1')).toBe(true);
+    const kept = new Map(c.pods.map((p) => [`${p.namespace}/${p.name}`, { ...p, nodeName: null }]));
+    const own = make(kept);
+    const copied = make(null);
+    expect(own.pending).toHaveLength(3);
+    own.pending.forEach((p, i) => {
+      expect(p).toBe(kept.get(`${p.namespace}/${p.name}`));
+      expect(copied.pending[i]).not.toBe(p);
+      expect(copied.pending[i]).toEqual(p);
+      expect(own.knownClassKey?.(p)).toBe('class-web');
+      expect(copied.knownClassKey?.(copied.pending[i] as Pod)).toBe('class-web');
+    });
+    expect(scaleUp(own)).toEqual(scaleUp(copied));
+  });
 });
