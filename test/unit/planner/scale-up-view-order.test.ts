@@ -7,11 +7,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { observedResources } from '../../../src/catalog/observed.js';
-import type { Node, Pod } from '../../../src/model/types.js';
+import type { Cluster, Node, Pod } from '../../../src/model/types.js';
 import { RunScheduler, type RunPod } from '../../../src/planner/run-scheduler.js';
 import { scaleUp } from '../../../src/planner/scale-up.js';
 import { NodesByKind } from '../../../src/planner/nodes-by-kind.js';
-import { scaleUpInputOf } from '../../../src/planner/scale-up-view.js';
+import { scaleUpInputOf, type RunViewInput } from '../../../src/planner/scale-up-view.js';
 import { catalog, cluster, deployment, generalVng, oldNode } from '../sim/tiny-world.js';
 
 const MI = 1024 ** 2;
@@ -20,6 +20,14 @@ function nodesOf(list: readonly Node[]): NodesByKind {
   const nodes = new NodesByKind();
   for (const n of list) nodes.set(n.name, n);
   return nodes;
+}
+
+/** The view's input over cluster `c` with nothing launched or booting: the fields each test sets, the rest alike. */
+function viewOf(
+  c: Cluster,
+  fields: Pick<RunViewInput, 'scheduler' | 'nodes' | 'podOf' | 'pending' | 'pendingPodOf'> & { readonly vngs?: RunViewInput['vngs'] },
+): ReturnType<typeof scaleUpInputOf> {
+  return scaleUpInputOf({ cluster: c, vngs: [generalVng()], catalog, observed: observedResources(c.nodes), architectures: null, launched: [], booting: [], ...fields });
 }
 
 describe('scale-up view', () => {
@@ -48,19 +56,7 @@ describe('scale-up view', () => {
       generalVng({ id: 'ols-omega', name: 'omega', labels: { 'vngshift.io/pool': 'omega' } }),
     ];
     const byKey = new Map(given.map((p) => [`${p.namespace}/${p.name}`, p]));
-    const input = scaleUpInputOf({
-      cluster: c,
-      vngs,
-      catalog,
-      observed: observedResources(c.nodes),
-      architectures: null,
-      scheduler: sched,
-      nodes: nodesOf([{ ...old, unschedulable: true }]),
-      podOf: (r) => byKey.get(r.key),
-      launched: [],
-      booting: [],
-      pending: given.map(run),
-    });
+    const input = viewOf(c, { vngs, scheduler: sched, nodes: nodesOf([{ ...old, unschedulable: true }]), podOf: (r) => byKey.get(r.key), pending: given.map(run) });
     expect(input.pending.map((p) => p.name)).toEqual(given.map((p) => p.name));
     const result = scaleUp(input);
     expect(result.newNodes).toHaveLength(2);
@@ -78,21 +74,7 @@ describe('scale-up view', () => {
     const sched = new RunScheduler(c);
     sched.addNode(old, false);
     const stray: RunPod = { key: 'default/nobody', namespace: 'default', labels: {}, spec: p, classKey: 'class-x' };
-    expect(() =>
-      scaleUpInputOf({
-        cluster: c,
-        vngs: [generalVng()],
-        catalog,
-        observed: observedResources(c.nodes),
-        architectures: null,
-        scheduler: sched,
-        nodes: nodesOf([old]),
-        podOf: () => undefined,
-        launched: [],
-        booting: [],
-        pending: [stray],
-      }),
-    ).toThrow(/default\/nobody/);
+    expect(() => viewOf(c, { scheduler: sched, nodes: nodesOf([old]), podOf: () => undefined, pending: [stray] })).toThrow(/default\/nobody/);
   });
 
   it("hands over the caller's own Pending pods (pendingPodOf) with their class keys known, and answers as with copies", () => {
@@ -105,18 +87,11 @@ describe('scale-up view', () => {
       sched.addNode(old, false);
       for (const p of c.pods) sched.know(run(p));
       const byKey = new Map(c.pods.map((p) => [`${p.namespace}/${p.name}`, p]));
-      return scaleUpInputOf({
-        cluster: c,
-        vngs: [generalVng()],
-        catalog,
-        observed: observedResources(c.nodes),
-        architectures: null,
+      return viewOf(c, {
         scheduler: sched,
         nodes: nodesOf([{ ...old, unschedulable: true }]),
         podOf: (r) => byKey.get(r.key),
         ...(kept !== null ? { pendingPodOf: (r: RunPod) => kept.get(r.key) as Pod } : {}),
-        launched: [],
-        booting: [],
         pending: c.pods.map(run),
       });
     };
