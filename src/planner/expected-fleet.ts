@@ -210,7 +210,10 @@ interface Entry extends RunPod {
   arrived: boolean;
   /** The booting node a scale-up launched (or found room on) for it while it is Pending, else null. */
   coveredBy: string | null;
-  /** The pod as the scale-ups get it while it is Pending (nodeName null), made at its first handover (see pendingPodOf). */
+  /**
+   * The pod as the scale-ups get it while it is Pending (nodeName null), made at its first handover and kept for the run
+   * (scale-up-view.ts pendingPodOf: one small object more per moved pod while the model runs).
+   */
   asPending: Pod | null;
   /** The batch (1-based) whose evicted pods it is one of, 0 if none yet. */
   batch: number;

@@ -40,12 +40,13 @@ export interface RunViewInput<P extends RunPod = RunPod> {
    */
   readonly podOf: (pod: P) => Pod | undefined;
   /**
-   * The pod as it waits Pending (its nodeName null), one object per pod that the caller keeps from one scale-up to the
-   * next (expected-fleet.ts keeps it on its entry). Without it each pending pod is copied at its handover and the copy
-   * registered for its class key: on a big cluster nearly every pod is handed over Pending once, and those copies and
-   * registrations were a good part of the view's time.
+   * The pod as it waits Pending, one object per pod that the caller keeps from one scale-up to the next (expected-fleet.ts
+   * keeps it on its entry): podOf's pod with its nodeName null (the same scheduling fields: it is classed by the pod's
+   * class key), and never one of the pods the view places on a node. Undefined, or without this function: the view makes
+   * the Pending copy itself (kept for the pod's last node only) and registers it for its class key; on a big cluster
+   * nearly every pod is handed over Pending once, and those copies and registrations were a good part of the view's time.
    */
-  readonly pendingPodOf?: (pod: P) => Pod;
+  readonly pendingPodOf?: (pod: P) => Pod | undefined;
   /** The VNG nodes launched so far (they count against the VNGs' limits). */
   readonly launched: readonly LaunchedNode[];
   /** Nodes launched and not Ready yet, with their DaemonSet pods and the pods an earlier scale-up meant for them. */
@@ -305,7 +306,10 @@ function launchedUse(input: Pick<RunViewInput, 'catalog' | 'launched'>): Readonl
  */
 const copies = new WeakMap<Pod, Pod>();
 
-/** The class key (run-scheduler.ts) of each pod handed over, so that solve() need not derive it again. */
+/**
+ * The class key (run-scheduler.ts) of each pod placedOn hands over (the view's pods, and pending pods the caller keeps
+ * none of: see pendingPodOf), so that solve() need not derive it again.
+ */
 const classKeys = new WeakMap<Pod, string>();
 
 function placedOn(p: Pod, node: string | null, classKey: string): Pod {

@@ -91,7 +91,7 @@ describe('scale-up view', () => {
         scheduler: sched,
         nodes: nodesOf([{ ...old, unschedulable: true }]),
         podOf: (r) => byKey.get(r.key),
-        ...(kept !== null ? { pendingPodOf: (r: RunPod) => kept.get(r.key) as Pod } : {}),
+        ...(kept !== null ? { pendingPodOf: (r: RunPod) => kept.get(r.key) } : {}),
         pending: c.pods.map(run),
       });
     };
@@ -109,5 +109,12 @@ describe('scale-up view', () => {
       expect(copied.knownClassKey?.(copied.pending[i] as Pod)).toBe('class-web');
     });
     expect(scaleUp(own)).toEqual(scaleUp(copied));
+    // A pod the caller keeps no object for (undefined) is copied by the view, as without pendingPodOf.
+    const none = make(new Map());
+    none.pending.forEach((p, i) => {
+      expect(p).not.toBe(kept.get(`${p.namespace}/${p.name}`));
+      expect(p).toEqual(own.pending[i]);
+      expect(none.knownClassKey?.(p)).toBe('class-web');
+    });
   });
 });
