@@ -63,7 +63,8 @@ function writeTrace(file: string, events: readonly TraceEvent[]): void {
   }
 }
 
-export function simulateCommand(): Command {
+/** `startThread`: how the plan's thread is started (tests hand in one that failed; the command line cannot). */
+export function simulateCommand(startThread: () => PlanThread | null = () => startPlanThread()): Command {
   const cmd = new Command('simulate')
     .description('deterministic rehearsal of the migration in virtual time; replays each failure mode on demand')
     .option('--scenario <file>', 'a scenario file (cluster, VNGs, parameters, timing, faults, seed, expected outcome)')
@@ -91,7 +92,7 @@ export function simulateCommand(): Command {
     .action(async (opts: SimulateOptions & ProgressFlags) => {
       // The plan's thread first (sim/plan-thread.ts): it loads its modules while the input is read; stopped below whatever
       // happens (once the plan came that changes nothing).
-      const thread = startPlanThread();
+      const thread = startThread();
       try {
         await simulateWith(opts, thread);
       } finally {
