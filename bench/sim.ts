@@ -31,7 +31,7 @@ import { startPlanThread } from '../sim/plan-thread.js';
 import { rehearse } from '../sim/rehearse.js';
 import { bigSpec, bigVngs } from './big.js';
 import { summariseProfile } from './profile.js';
-import { fmtMiB, fmtMs, linkData, peakRssBytes, printTable, repoRoot, resultsDir } from './util.js';
+import { fmtMiB, fmtMs, linkData, loopMs, peakRssBytes, printTable, repoRoot, resultsDir } from './util.js';
 
 /** The issue's targets: 5,000 nodes / 150,000 pods within 60 s and 4 GiB; 500 nodes / 15,000 pods within 6 s. */
 export const SIM_TARGETS: Readonly<Record<number, { ms: number; rss: number }>> = {
@@ -187,7 +187,7 @@ async function main(): Promise<void> {
   console.log(`vngshift simulate benchmark - node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${fmtMiB(totalmem())} RAM`);
   const work = join(resultsDir(), 'work', 'sim');
   mkdirSync(work, { recursive: true });
-  const results: (SimFigures | { nodes: number; error: string })[] = [];
+  const results: ((SimFigures & { readonly machineLoopMs: number }) | { nodes: number; error: string; machineLoopMs: number })[] = [];
   const rows: string[][] = [];
   let crashed = false;
   for (const n of o.sizes) {
@@ -197,15 +197,17 @@ async function main(): Promise<void> {
     if (o.profile) rmSync(profDir, { recursive: true, force: true });
     // The child runs with the node flags `vngshift simulate` runs with (src/cli/relaunch.ts).
     const flags = [...SIMULATE_NODE_FLAGS, ...(o.profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])];
+    // The machine's speed just before the run (loopMs): its timings are only comparable with runs made at a like speed.
+    const machine = loopMs();
     const r = await runChild(['child', String(n), String(o.podsPerNode), out, ...(o.planInPlace ? ['plan-in-place'] : [])], flags, o.timeoutS * 1000);
     if (r.code !== 0 || r.timedOut) {
       const error = r.timedOut ? `timed out after ${o.timeoutS} s` : `exit ${String(r.code)}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`;
       if (!r.timedOut) crashed = true;
-      results.push({ nodes: n, error });
-      rows.push([String(n), String(n * o.podsPerNode), '-', error, '', '', '', '', '', '', '', '', '']);
+      results.push({ nodes: n, error, machineLoopMs: machine });
+      rows.push([String(n), String(n * o.podsPerNode), '-', error, '', '', '', '', '', '', '', '', '', fmtMs(machine)]);
     } else {
       const f = JSON.parse(readFileSync(out, 'utf8')) as SimFigures;
-      results.push(f);
+      results.push({ ...f, machineLoopMs: machine });
       const target = SIM_TARGETS[n];
       rows.push([
         String(f.nodes),
@@ -221,6 +223,7 @@ async function main(): Promise<void> {
         `${f.newInstances} (plan ${f.planNewNodes})`,
         f.failure === null ? f.status : `${f.status} ${f.failure}`,
         `${fmtMiB(f.peakRss)}${target ? ` (target ${fmtMs(target.ms)}, ${fmtMiB(target.rss)}: ${f.wallMs <= target.ms && f.peakRss <= target.rss ? 'PASS' : 'MISS'})` : ''}`,
+        fmtMs(machine),
       ]);
     }
     if (o.profile) {
@@ -230,7 +233,7 @@ async function main(): Promise<void> {
   }
   printTable(
     `simulate at scale (${o.podsPerNode} pods a node, the large benchmark's cluster and VNGs, default parameters, no faults, seed 1)`,
-    ['nodes', 'pods', 'plan draft', 'rehearsal', 'wall (both)', 'virtual', 'events', 'events/s', 'pods moved', 'per pod moved', 'new instances', 'outcome', 'peak RSS'],
+    ['nodes', 'pods', 'plan draft', 'rehearsal', 'wall (both)', 'virtual', 'events', 'events/s', 'pods moved', 'per pod moved', 'new instances', 'outcome', 'peak RSS', 'machine (10^8 loop)'],
     rows,
   );
   const file = join(resultsDir(), 'sim.json');
