@@ -61,13 +61,16 @@ export function loopMs(): number {
   return best;
 }
 
+/** Where loopOnce leaves its sum: read by nothing, it keeps the loop from being optimised away. */
+let loopSink = 0;
+
 function loopOnce(): number {
   const start = performance.now();
   let s = 0;
   for (let i = 0; i < 100_000_000; i++) s = (s + i) | 0;
   const ms = performance.now() - start;
-  // The sum is read, so the loop is not optimised away.
-  return s === 1 ? ms + 0 : ms;
+  loopSink ^= s;
+  return ms;
 }
 
 export function fmtMs(ms: number): string {
