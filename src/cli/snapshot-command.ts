@@ -12,7 +12,7 @@ import { InputError } from '../model/errors.js';
 import { clusterFromValues } from '../model/kube/cluster.js';
 import type { TopLevelValue } from '../model/kube/envelope.js';
 import { splitJsonListItems } from '../model/kube/json-list-split.js';
-import { isClusterSnapshot, readSnapshot, snapshotValues, writeSnapshot, type SnapshotMetadata } from '../model/snapshot/format.js';
+import { isClusterSnapshot, readSnapshot, snapshotValues, writeSnapshot, type SnapshotMetadata, type WriteOptions } from '../model/snapshot/format.js';
 import { parseYamlDocuments } from '../model/yaml-input.js';
 import { flushInputNotices, liveInputError, loadKubeConfig, skippedKindsLine } from './inputs.js';
 
@@ -22,6 +22,7 @@ interface SnapshotOptions {
   cluster?: string;
   output?: string;
   pageSize?: string;
+  wholePods?: boolean;
 }
 
 /** Above this size a JSON dump is split into items rather than decoded as one string (as inputs.ts does for plan). */
@@ -69,13 +70,18 @@ function pageSizeFlag(text: string | undefined): number {
 }
 
 /** Writes through a temporary file renamed at the end, so a failed write leaves no half snapshot under the name. */
-function writeOut(output: string, objects: readonly Record<string, unknown>[], metadata: SnapshotMetadata): number {
+function writeOut(output: string, objects: readonly Record<string, unknown>[], metadata: SnapshotMetadata, options: WriteOptions): number {
   if (output === '-') {
     let bytes = 0;
-    writeSnapshot(objects, metadata, (chunk) => {
-      bytes += Buffer.byteLength(chunk);
-      process.stdout.write(chunk);
-    });
+    writeSnapshot(
+      objects,
+      metadata,
+      (chunk) => {
+        bytes += Buffer.byteLength(chunk);
+        process.stdout.write(chunk);
+      },
+      options,
+    );
     return bytes;
   }
   const tmp = `${output}.tmp-${process.pid}`;
@@ -83,9 +89,14 @@ function writeOut(output: string, objects: readonly Record<string, unknown>[], m
   try {
     fd = openSync(tmp, 'w');
     const fdNow = fd;
-    writeSnapshot(objects, metadata, (chunk) => {
-      writeSync(fdNow, chunk);
-    });
+    writeSnapshot(
+      objects,
+      metadata,
+      (chunk) => {
+        writeSync(fdNow, chunk);
+      },
+      options,
+    );
     closeSync(fd);
     fd = undefined;
     renameSync(tmp, output);
@@ -115,6 +126,7 @@ export function snapshotCommand(): Command {
     .option('--cluster <file>', 'convert a cluster file instead (kubectl get ... -o json|yaml, or a snapshot); - for stdin')
     .option('-o, --output <file>', 'where to write the snapshot; - for standard output')
     .option('--page-size <n>', 'objects per list request when reading live (default 500)')
+    .option('--whole-pods', 'write every pod whole (layout vngshift.io/v1), for tools that read pods with jq; by default the fields pods share are written once')
     .action(async (opts: SnapshotOptions) => {
       if (opts.output === undefined) throw new InputError('flag --output', '', '', 'required: the file to write (-o FILE, or - for standard output)');
       if (opts.kubeconfig !== undefined && opts.cluster !== undefined) {
@@ -142,7 +154,7 @@ export function snapshotCommand(): Command {
         source = `context ${kube.kc.getCurrentContext()}`;
         clusterFromValues(objects.map((value, i) => ({ value, where: `objects[${i}]` })), `cluster (${source})`);
       }
-      const bytes = writeOut(opts.output, objects, { createdAt, source, generator: 'vngshift snapshot' });
+      const bytes = writeOut(opts.output, objects, { createdAt, source, generator: 'vngshift snapshot' }, { sharePods: opts.wholePods !== true });
       flushInputNotices();
       process.stderr.write(`vngshift: wrote ${opts.output === '-' ? 'the snapshot' : opts.output} (${(bytes / 1e6).toFixed(1)} MB): ${countsText(objects)}\n`);
     });

@@ -19,7 +19,7 @@ import { unwrapObjects } from './envelope.js';
 import type { KubeObject, TopLevelValue } from './envelope.js';
 import { namespaceOf, objectLabel, viewOf } from './metadata.js';
 import { parseNode } from './node.js';
-import { parsePod, parsePodAlone, resolveWorkload, WorkloadIndex, type UnresolvedPod } from './pod.js';
+import { parsePod, parsePodAlone, podLike, resolveWorkload, WorkloadIndex, type UnresolvedPod } from './pod.js';
 import { parseNamespace, parsePv, parsePvc, parseStorageClass } from './storage.js';
 
 /** Kinds that become part of the Cluster; every other kind is skipped. */
@@ -214,6 +214,22 @@ export class ClusterBuilder {
       if (object.kind === 'Pod') this.pods.push(parsePodAlone(viewOf(object, this.file), this.pods[this.pods.length - 1] ?? null));
       else parseInto(object, this.file, this.lists);
     }
+  }
+
+  /** The pod added last (by add or addPodLike), if any. */
+  lastPod(): UnresolvedPod | undefined {
+    return this.pods[this.pods.length - 1];
+  }
+
+  /**
+   * A pod whose object is that of `base` (a pod this builder added) but for its name, uid and nodeName (kube/pod.ts
+   * podLike, with its conditions); refused, as add refuses it, when its namespace and name were met already.
+   */
+  addPodLike(base: UnresolvedPod, name: string, uid: string | null, nodeName: string | null): void {
+    if (!this.seen.add('Pod', base.namespace, name)) {
+      throw new InputError(this.file, `Pod ${base.namespace}/${name}`, '', 'expected each object once; found it twice');
+    }
+    this.pods.push(podLike(base, name, uid, nodeName));
   }
 
   finish(): Cluster {

@@ -2,7 +2,7 @@
 
 import type { OwnerRef, Pod, PodPhase, Workload } from '../types.js';
 import { conditionTrue, enumString, objectOrEmpty, optString } from './fields.js';
-import { annotationsOf, controllerOwnerOf, labelsOf, uidOf } from './metadata.js';
+import { annotationsOf, controllerOwnerOf, fallbackUid, labelsOf, uidOf } from './metadata.js';
 import type { ObjectView } from './metadata.js';
 import { podScheduling } from './pod-scheduling.js';
 import { shared } from './same-value.js';
@@ -90,5 +90,38 @@ export function parsePodAlone(view: ObjectView, previous: UnresolvedPod | null =
     workload: null,
     isMirror: annotations[MIRROR_ANNOTATION] !== undefined,
     ready: conditionTrue(ctx, status, 'Ready', 'status', false),
+  };
+}
+
+/**
+ * A pod whose object is `base`'s but for its name, uid and nodeName (same namespace): parsePodAlone of that object, made
+ * without reading it again. Only for objects that differ in nothing else, and whose fields derived from the name are
+ * `base`'s too (a generic ephemeral volume's claim is named after the pod: such a pod is parsed whole). A snapshot's pods
+ * that share their fields (snapshot/shared-pods.ts) are read so; its test checks the result against parsePodAlone.
+ */
+export function podLike(base: UnresolvedPod, name: string, uid: string | null, nodeName: string | null): UnresolvedPod {
+  return {
+    requests: base.requests,
+    nodeSelector: base.nodeSelector,
+    requiredNodeAffinity: base.requiredNodeAffinity,
+    tolerations: base.tolerations,
+    hostPorts: base.hostPorts,
+    podAffinity: base.podAffinity,
+    podAntiAffinity: base.podAntiAffinity,
+    topologySpread: base.topologySpread,
+    volumes: base.volumes,
+    priority: base.priority,
+    terminationGracePeriodSeconds: base.terminationGracePeriodSeconds,
+    uid: uid !== null && uid !== '' ? uid : fallbackUid(base.namespace, name),
+    namespace: base.namespace,
+    name,
+    labels: base.labels,
+    annotations: base.annotations,
+    nodeName: nodeName === null || nodeName === '' ? null : nodeName,
+    phase: base.phase,
+    owner: base.owner,
+    workload: null,
+    isMirror: base.isMirror,
+    ready: base.ready,
   };
 }

@@ -11,6 +11,10 @@
  * Objects come in a fixed order (kind as in KEPT_FIELDS, then namespace, then name), so the same cluster gives the same
  * lines. Reading takes this layout line by line (no string of the whole file), and falls back to one JSON.parse when the
  * file was reformatted. Pure: the CLI does the I/O.
+ *
+ * vngshift.io/v2 (written by default) writes the fields pods share once (shared-pods.ts): a pod line then holds its name,
+ * namespace, uid and node and the number of its SharedPodFields line. vngshift.io/v1 (every pod whole) is still read, and
+ * written on request (`sharePods: false`).
  */
 import { InputError } from '../errors.js';
 import { ClusterBuilder, clusterFromValues } from '../kube/cluster.js';
@@ -18,8 +22,14 @@ import { unwrapObjects, type TopLevelValue } from '../kube/envelope.js';
 import type { Cluster } from '../types.js';
 import { prune } from './field-spec.js';
 import { KEPT_FIELDS } from './kept-fields.js';
+import { expandPod, expandSharedPods, isSharedFieldsLine, namesSharedFields, SHARED_API_VERSION, SHARED_KEY, sharePods, SharedFieldsTable } from './shared-pods.js';
+import type { UnresolvedPod } from '../kube/pod.js';
 
-export const SNAPSHOT_API_VERSION = 'vngshift.io/v1';
+/** The layout written by default: pods share their common fields (shared-pods.ts). */
+export const SNAPSHOT_API_VERSION = SHARED_API_VERSION;
+/** The layout with every pod whole: still read, written with `sharePods: false`. */
+export const SNAPSHOT_API_VERSION_WHOLE = 'vngshift.io/v1';
+const READ_VERSIONS: readonly string[] = [SNAPSHOT_API_VERSION, SNAPSHOT_API_VERSION_WHOLE];
 export const SNAPSHOT_KIND = 'ClusterSnapshot';
 
 export interface SnapshotMetadata {
@@ -85,20 +95,30 @@ export function snapshotOrder(objects: readonly Record<string, unknown>[]): Reco
   return keyed.map((x) => x.o);
 }
 
+/** How a snapshot is written. */
+export interface WriteOptions {
+  /** Lines per piece handed to `write` (about). */
+  readonly chunkLines?: number;
+  /** Write the fields pods share once (vngshift.io/v2, the default); false: every pod whole (vngshift.io/v1). */
+  readonly sharePods?: boolean;
+}
+
 /**
  * Writes the snapshot of `objects` (already pruned by snapshotObject) through `write`, in pieces of about `chunkLines`
- * lines, so that no string of the whole file is built.
+ * lines, so that no string of the whole file is built. The header counts the lines by kind (SharedPodFields lines too).
  */
 export function writeSnapshot(
   objects: readonly Record<string, unknown>[],
   metadata: SnapshotMetadata,
   write: (chunk: string) => void,
-  chunkLines = 2000,
+  options: WriteOptions = {},
 ): void {
-  const ordered = snapshotOrder(objects);
+  const chunkLines = options.chunkLines ?? 2000;
+  const share = options.sharePods ?? true;
+  const ordered = share ? sharePods(snapshotOrder(objects)) : snapshotOrder(objects);
   const counts: Record<string, number> = {};
   for (const o of ordered) counts[String(o['kind'])] = (counts[String(o['kind'])] ?? 0) + 1;
-  const header: SnapshotHeader = { apiVersion: SNAPSHOT_API_VERSION, kind: SNAPSHOT_KIND, metadata, counts };
+  const header: SnapshotHeader = { apiVersion: share ? SNAPSHOT_API_VERSION : SNAPSHOT_API_VERSION_WHOLE, kind: SNAPSHOT_KIND, metadata, counts };
   const head = JSON.stringify(header);
   write(`${head.slice(0, -1)},"items":[\n`);
   let lines: string[] = [];
@@ -124,8 +144,8 @@ export function isClusterSnapshot(head: Uint8Array | string): boolean {
 function checkHeader(value: unknown, file: string): SnapshotHeader {
   if (!isRecord(value)) throw new InputError(file, '', '', 'expected a vngshift ClusterSnapshot header');
   const apiVersion = value['apiVersion'];
-  if (apiVersion !== SNAPSHOT_API_VERSION) {
-    throw new InputError(file, 'ClusterSnapshot', 'apiVersion', `expected ${SNAPSHOT_API_VERSION}; found ${JSON.stringify(apiVersion)} (written by another version of vngshift: take the snapshot again with this one)`);
+  if (typeof apiVersion !== 'string' || !READ_VERSIONS.includes(apiVersion)) {
+    throw new InputError(file, 'ClusterSnapshot', 'apiVersion', `expected ${READ_VERSIONS.join(' or ')}; found ${JSON.stringify(apiVersion)} (written by another version of vngshift: take the snapshot again with this one)`);
   }
   const counts = isRecord(value['counts']) ? value['counts'] : {};
   const metadata = isRecord(value['metadata']) ? value['metadata'] : {};
@@ -240,7 +260,10 @@ function countMismatch(header: SnapshotHeader, found: Readonly<Record<string, nu
   return null;
 }
 
-/** The header and the objects of a snapshot file's bytes. */
+/**
+ * The header and the objects of a snapshot file's bytes, every pod whole (the SharedPodFields lines the header counts are
+ * taken into the pods that name them).
+ */
 export function readSnapshot(bytes: Uint8Array, file: string): { header: SnapshotHeader; objects: TopLevelValue[] } {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   const read = readLines(buf, file) ?? readDocument(buf, file);
@@ -251,7 +274,54 @@ export function readSnapshot(bytes: Uint8Array, file: string): { header: Snapsho
     const said = read.header.counts[kind] ?? 0;
     throw new InputError(file, 'ClusterSnapshot', 'counts', `the header counts ${said} ${kind}, the file holds ${found[kind] ?? 0}: the file is incomplete or was edited`);
   }
-  return { header: read.header, objects: read.items };
+  return { header: read.header, objects: expandSharedPods(read.items, file) };
+}
+
+/** The fields of a pod line's own part. */
+interface OwnFields {
+  readonly name: string;
+  /** metadata.namespace, or `default` when absent or empty. */
+  readonly namespace: string;
+  readonly uid: string | null;
+  readonly nodeName: string | null;
+}
+
+/** A pod line's own fields when they are only those sharing writes (name, namespace, uid, nodeName), else null. */
+function ownFields(line: Record<string, unknown>): OwnFields | null {
+  let metadata: unknown;
+  let spec: unknown;
+  for (const key in line) {
+    const v = line[key];
+    if (key === 'metadata') metadata = v;
+    else if (key === 'spec') spec = v;
+    else if (!((key === 'apiVersion' && v === 'v1') || (key === 'kind' && v === 'Pod') || key === SHARED_KEY)) return null;
+  }
+  if (!isRecord(metadata)) return null;
+  let name: unknown;
+  let namespace: unknown;
+  let uid: unknown;
+  for (const key in metadata) {
+    if (key === 'name') name = metadata[key];
+    else if (key === 'namespace') namespace = metadata[key];
+    else if (key === 'uid') uid = metadata[key];
+    else return null;
+  }
+  if (typeof name !== 'string' || name === '' || (namespace !== undefined && typeof namespace !== 'string') || (uid !== undefined && typeof uid !== 'string')) return null;
+  let nodeName: unknown;
+  if (spec !== undefined) {
+    if (!isRecord(spec)) return null;
+    for (const key in spec) {
+      if (key === 'nodeName') nodeName = spec[key];
+      else return null;
+    }
+    if (nodeName !== undefined && typeof nodeName !== 'string') return null;
+  }
+  return {
+    name,
+    namespace: typeof namespace === 'string' && namespace !== '' ? namespace : 'default',
+    uid: typeof uid === 'string' ? uid : null,
+    nodeName: typeof nodeName === 'string' ? nodeName : null,
+  };
 }
 
 /**
@@ -265,9 +335,31 @@ export function parseClusterSnapshot(bytes: Uint8Array, file: string): Cluster {
   try {
     const builder = new ClusterBuilder(file);
     const found: Record<string, number> = {};
+    const shared = new SharedFieldsTable(file);
+    /** Per shared fields' number, the first pod read whole from them: the others of its namespace are made from it. */
+    const firstPod = new Map<number, UnresolvedPod>();
     const header = walkLines(buf, file, (item) => {
-      countKind(found, item.value);
-      builder.add(item);
+      const { value } = item;
+      countKind(found, value);
+      if (isSharedFieldsLine(value)) {
+        shared.define(value, item.where);
+        return;
+      }
+      if (!namesSharedFields(value)) {
+        builder.add(item);
+        return;
+      }
+      const fields = shared.of(value, item.where);
+      const base = firstPod.get(fields.id);
+      const own = fields.nameFree ? ownFields(value) : null;
+      if (base !== undefined && own !== null && own.namespace === base.namespace) {
+        builder.addPodLike(base, own.name, own.uid, own.nodeName);
+        return;
+      }
+      builder.add({ value: expandPod(value, fields), where: item.where });
+      // Only a pod that is its shared fields and the own fields podLike changes stands for the others.
+      const pod = builder.lastPod();
+      if (base === undefined && own !== null && pod !== undefined) firstPod.set(fields.id, pod);
     });
     if (header !== null && countMismatch(header, found) === null) return builder.finish();
   } catch (e) {

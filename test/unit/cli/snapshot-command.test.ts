@@ -22,12 +22,33 @@ describe('snapshot --cluster', () => {
     const w = await runCli(['snapshot', '--cluster', 'examples/cluster.yaml', '-o', at('example.json')]);
     expect(w.code, w.err).toBe(0);
     expect(w.err).toMatch(/^vngshift: wrote .*example\.json \(0\.\d MB\): 7 Namespace, 1 StorageClass, 14 Node, 306 Pod/);
-    expect(readFileSync(at('example.json'), 'utf8')).toMatch(/^\{"apiVersion":"vngshift\.io\/v1","kind":"ClusterSnapshot","metadata":\{"createdAt":"[0-9T:-]+Z","source":"file cluster\.yaml"/);
+    expect(readFileSync(at('example.json'), 'utf8')).toMatch(/^\{"apiVersion":"vngshift\.io\/v2","kind":"ClusterSnapshot","metadata":\{"createdAt":"[0-9T:-]+Z","source":"file cluster\.yaml"/);
     const fromDump = await runCli(['plan', '--cluster', 'examples/cluster.yaml', '--vngs', 'examples/vngs.json', '-o', 'json']);
     const fromSnapshot = await runCli(['plan', '--cluster', at('example.json'), '--vngs', 'examples/vngs.json', '-o', 'json']);
     expect(fromSnapshot.code).toBe(fromDump.code);
     expect(fromSnapshot.out).toContain(`"cluster": "${at('example.json')}"`);
     expect(withoutSource(fromSnapshot.out)).toBe(withoutSource(fromDump.out));
+  });
+
+  it('--whole-pods writes every pod whole (vngshift.io/v1): larger, planned alike, and converted back to the shared layout', async () => {
+    const shared = await runCli(['snapshot', '--cluster', 'examples/cluster.yaml', '-o', at('shared.json')]);
+    const whole = await runCli(['snapshot', '--cluster', 'examples/cluster.yaml', '--whole-pods', '-o', at('whole.json')]);
+    expect(whole.code, whole.err).toBe(0);
+    const wholeText = readFileSync(at('whole.json'), 'utf8');
+    const sharedText = readFileSync(at('shared.json'), 'utf8');
+    expect(wholeText).toMatch(/^\{"apiVersion":"vngshift\.io\/v1","kind":"ClusterSnapshot"/);
+    expect(wholeText).not.toContain('SharedPodFields');
+    expect(sharedText).toContain('"kind":"SharedPodFields"');
+    expect(shared.code, shared.err).toBe(0);
+    expect(sharedText.length).toBeLessThan(wholeText.length * 0.8);
+    const flags = ['--vngs', 'examples/vngs.json', '-o', 'json'];
+    const fromWhole = await runCli(['plan', '--cluster', at('whole.json'), ...flags]);
+    const fromShared = await runCli(['plan', '--cluster', at('shared.json'), ...flags]);
+    expect(fromWhole.code).toBe(fromShared.code);
+    expect(withoutSource(fromWhole.out)).toBe(withoutSource(fromShared.out));
+    const again = await runCli(['snapshot', '--cluster', at('whole.json'), '-o', '-']);
+    const body = (t: string): string => t.slice(t.indexOf('\n'));
+    expect(body(again.out)).toBe(body(sharedText));
   });
 
   it('simulate from the snapshot rehearses the same migration', async () => {

@@ -32,7 +32,7 @@ const exampleVngs = parseVngText(readFileSync('examples/vngs.json', 'utf8'), 'vn
 function snapshotText(values: readonly TopLevelValue[]): string {
   let text = '';
   const kept = snapshotValues(values, 'dump').map((v) => v.value as Record<string, unknown>);
-  writeSnapshot(kept, { source: 'test' }, (chunk) => (text += chunk), 7);
+  writeSnapshot(kept, { source: 'test' }, (chunk) => (text += chunk), { chunkLines: 7 });
   return text;
 }
 
