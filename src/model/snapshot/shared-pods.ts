@@ -9,9 +9,10 @@
  *
  * A pod is its shared line's metadata, spec and status with its own fields added (name, namespace, uid, nodeName): exactly
  * the object the snapshot without sharing holds. A SharedPodFields line comes before the first pod that names it. Only
- * pods whose shared fields at least one other pod of their namespace has are written so; the others (a DaemonSet's pods pin
- * their node in their affinity) stay whole. A pod with a generic ephemeral volume stays whole too: its claim's name is
- * derived from the pod's name, so the pod is more than its shared fields and its name.
+ * pods whose shared fields at least one other pod of their namespace has are written so; the others stay whole. A
+ * DaemonSet's pods pin their node in their affinity: when pods share all but their affinity, each carries it on its own
+ * line (spec.affinity beside spec.nodeName). A pod with a generic ephemeral volume stays whole: its claim's name is derived
+ * from the pod's name, so the pod is more than its shared fields and its name.
  */
 import { InputError } from '../errors.js';
 import type { TopLevelValue } from '../kube/envelope.js';
@@ -35,10 +36,11 @@ export interface PodSplit {
 }
 
 /**
- * The pod's own fields (apiVersion, kind, metadata.name, metadata.namespace, metadata.uid, spec.nodeName) and its shared
- * fields; null when it cannot share (no metadata or spec object, other top-level fields, an ephemeral volume).
+ * The pod's own fields (apiVersion, kind, metadata.name, metadata.namespace, metadata.uid, spec.nodeName, and
+ * spec.affinity with `ownAffinity`) and its shared fields; null when it cannot share (no metadata or spec object, other
+ * top-level fields, an ephemeral volume).
  */
-export function splitPod(pod: Obj): PodSplit | null {
+export function splitPod(pod: Obj, ownAffinity = false): PodSplit | null {
   const { apiVersion, kind, metadata, spec, status, ...rest } = pod;
   if (kind !== 'Pod' || Object.keys(rest).length > 0 || !isRecord(metadata) || !isRecord(spec)) return null;
   if (status !== undefined && !isRecord(status)) return null;
@@ -48,11 +50,18 @@ export function splitPod(pod: Obj): PodSplit | null {
   if (typeof name !== 'string' || (namespace !== undefined && typeof namespace !== 'string') || (uid !== undefined && typeof uid !== 'string')) return null;
   const { nodeName, ...sharedSpec } = spec;
   if (nodeName !== undefined && typeof nodeName !== 'string') return null;
+  const affinity = ownAffinity ? sharedSpec['affinity'] : undefined;
+  if (affinity !== undefined) delete sharedSpec['affinity'];
   const ownMeta: Obj = { name };
   if (namespace !== undefined) ownMeta['namespace'] = namespace;
   if (uid !== undefined) ownMeta['uid'] = uid;
   const own: Obj = { apiVersion, kind, metadata: ownMeta };
-  if (nodeName !== undefined) own['spec'] = { nodeName };
+  if (nodeName !== undefined || affinity !== undefined) {
+    const ownSpec: Obj = {};
+    if (nodeName !== undefined) ownSpec['nodeName'] = nodeName;
+    if (affinity !== undefined) ownSpec['affinity'] = affinity;
+    own['spec'] = ownSpec;
+  }
   const shared: Obj = { metadata: sharedMeta, spec: sharedSpec };
   if (status !== undefined) shared['status'] = status;
   return { own, shared };
@@ -60,14 +69,27 @@ export function splitPod(pod: Obj): PodSplit | null {
 
 /**
  * The snapshot's objects (in snapshot order) as the lines to write with sharing: pods whose shared fields another pod of
- * their namespace has become short lines, each set of shared fields a SharedPodFields line just before its first pod.
+ * their namespace has become short lines, each set of shared fields a SharedPodFields line just before its first pod. A
+ * pod that shares them with no other but for its affinity (a DaemonSet's pods pin their node there) carries its affinity
+ * on its own line.
  */
 export function sharePods(ordered: readonly Obj[]): Obj[] {
   const splits = ordered.map((o) => (o['kind'] === 'Pod' ? splitPod(o) : null));
   // Pods share only within their namespace: the reader takes a pod's values derived from its namespace from the first pod.
-  const keys = splits.map((s) => (s === null ? null : `${JSON.stringify((s.own['metadata'] as Obj)['namespace'] ?? null)}\u0000${JSON.stringify(s.shared)}`));
+  const keyOf = (s: PodSplit, prefix: string): string => `${prefix}${JSON.stringify((s.own['metadata'] as Obj)['namespace'] ?? null)}\u0000${JSON.stringify(s.shared)}`;
+  const keys = splits.map((s) => (s === null ? null : keyOf(s, '')));
   const count = new Map<string, number>();
   for (const k of keys) if (k !== null) count.set(k, (count.get(k) ?? 0) + 1);
+  ordered.forEach((o, i) => {
+    const k = keys[i];
+    if (k === null || k === undefined || (count.get(k) ?? 0) > 1 || !isRecord(o['spec']) || o['spec']['affinity'] === undefined) return;
+    const s = splitPod(o, true);
+    if (s === null) return;
+    splits[i] = s;
+    const k2 = keyOf(s, 'own affinity\u0000');
+    keys[i] = k2;
+    count.set(k2, (count.get(k2) ?? 0) + 1);
+  });
   const ids = new Map<string, number>();
   const out: Obj[] = [];
   ordered.forEach((o, i) => {
