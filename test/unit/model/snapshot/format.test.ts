@@ -1,6 +1,6 @@
 /** The snapshot file: its header, one object per line, detection, reading back (also reformatted), and damaged files. */
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../../src/model/errors.js';
+import { inputErrorOf } from '../kube/helpers.js';
 import { clusterFromValues } from '../../../../src/model/kube/cluster.js';
 import { isClusterSnapshot, parseClusterSnapshot, readSnapshot, snapshotValues, writeSnapshot } from '../../../../src/model/snapshot/format.js';
 import { richClusterList } from './rich-cluster.js';
@@ -18,16 +18,6 @@ function text(objects: readonly Record<string, unknown>[], chunkLines = 3): stri
 const objects = kept(richClusterList());
 const snapshot = text(objects);
 const bytes = (t: string): Buffer => Buffer.from(t);
-
-function inputError(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('writing', () => {
   it('a header of its own, then one object per line, then the closing line: valid JSON as a whole', () => {
@@ -83,18 +73,18 @@ describe('reading', () => {
 
   it('refuses a file cut short, edited counts, a broken line and another version, naming the file', () => {
     const lines = snapshot.split('\n');
-    expect(inputError(() => parseClusterSnapshot(bytes(lines.slice(0, 5).join('\n') + '\n'), 's.json')).message).toMatch(/^s\.json: the snapshot is cut short: no closing "\]\}" after 4 objects/);
+    expect(inputErrorOf(() => parseClusterSnapshot(bytes(lines.slice(0, 5).join('\n') + '\n'), 's.json')).message).toMatch(/^s\.json: the snapshot is cut short: no closing "\]\}" after 4 objects/);
     const dropped = [...lines.slice(0, 3), ...lines.slice(4)].join('\n');
-    expect(inputError(() => parseClusterSnapshot(bytes(dropped), 's.json')).message).toMatch(/^s\.json: ClusterSnapshot: counts: the header counts 3 Node, the file holds 2/);
+    expect(inputErrorOf(() => parseClusterSnapshot(bytes(dropped), 's.json')).message).toMatch(/^s\.json: ClusterSnapshot: counts: the header counts 3 Node, the file holds 2/);
     const broken = [...lines.slice(0, 2), '{"apiVersion":"v1",', ...lines.slice(3)].join('\n');
-    expect(inputError(() => parseClusterSnapshot(bytes(broken), 's.json')).message).toMatch(/^s\.json: line 3: expected one JSON object per line/);
+    expect(inputErrorOf(() => parseClusterSnapshot(bytes(broken), 's.json')).message).toMatch(/^s\.json: line 3: expected one JSON object per line/);
     const v9 = snapshot.replace('"vngshift.io/v2"', '"vngshift.io/v9"');
-    expect(inputError(() => parseClusterSnapshot(bytes(v9), 's.json')).message).toMatch(/apiVersion: expected vngshift\.io\/v2 or vngshift\.io\/v1; found "vngshift\.io\/v9"/);
+    expect(inputErrorOf(() => parseClusterSnapshot(bytes(v9), 's.json')).message).toMatch(/apiVersion: expected vngshift\.io\/v2 or vngshift\.io\/v1; found "vngshift\.io\/v9"/);
   });
 
   it('reports a bad object the way a dump does, naming its line for a duplicate', () => {
     const lines = snapshot.split('\n');
     const dup = [lines[0], lines[1], lines[1], ...lines.slice(2)].join('\n').replace('"Node":3', '"Node":4');
-    expect(inputError(() => parseClusterSnapshot(bytes(dup), 's.json')).message).toMatch(/^s\.json: Node node-a: expected each object once; found it twice \(at line 2 and at line 3\)/);
+    expect(inputErrorOf(() => parseClusterSnapshot(bytes(dup), 's.json')).message).toMatch(/^s\.json: Node node-a: expected each object once; found it twice \(at line 2 and at line 3\)/);
   });
 });

@@ -4,9 +4,9 @@
  * and the errors a bad reference gives.
  */
 import { describe, expect, it } from 'vitest';
+import { inputErrorOf } from '../kube/helpers.js';
 import { generateClusterObjects } from '../../../../src/gen/cluster.js';
 import { Prng } from '../../../../src/gen/prng.js';
-import { InputError } from '../../../../src/model/errors.js';
 import { clusterFromValues } from '../../../../src/model/kube/cluster.js';
 import { parseClusterSnapshot, readSnapshot, snapshotValues, writeSnapshot } from '../../../../src/model/snapshot/format.js';
 import type { Cluster } from '../../../../src/model/types.js';
@@ -31,16 +31,6 @@ const lineObjects = (t: string): Obj[] =>
     .slice(1)
     .filter((l) => l !== '' && l !== ']}')
     .map((l) => JSON.parse(l.endsWith(',') ? l.slice(0, -1) : l) as Obj);
-
-function inputError(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error('expected an InputError');
-}
 
 const generated = kept(kubeList(generateClusterObjects({ nodes: 12, pods: 300, pendingPods: 4, blockingPdbs: 1 }, new Prng(7))));
 const shared = text(generated);
@@ -169,14 +159,14 @@ describe('reading', () => {
     const lines = t.split('\n');
     const sharedLine = lines.findIndex((l) => l.includes('"kind":"SharedPodFields"'));
     const unknown = t.replace(/"kind":"Pod","shared":0/g, '"kind":"Pod","shared":7');
-    expect(inputError(() => parseClusterSnapshot(bytes(unknown), 's.json')).message).toMatch(/^s\.json: Pod p1: shared: names shared pod fields 7, which no SharedPodFields line before it \(at line \d\) defines/);
+    expect(inputErrorOf(() => parseClusterSnapshot(bytes(unknown), 's.json')).message).toMatch(/^s\.json: Pod p1: shared: names shared pod fields 7, which no SharedPodFields line before it \(at line \d\) defines/);
     const badNumber = t.replace('"kind":"SharedPodFields","shared":0', '"kind":"SharedPodFields","shared":"zero"');
-    expect(inputError(() => parseClusterSnapshot(bytes(badNumber), 's.json')).message).toMatch(/^s\.json: SharedPodFields at line \d: shared: expected a whole number naming these fields; found "zero"/);
+    expect(inputErrorOf(() => parseClusterSnapshot(bytes(badNumber), 's.json')).message).toMatch(/^s\.json: SharedPodFields at line \d: shared: expected a whole number naming these fields; found "zero"/);
     const twice = [...lines.slice(0, sharedLine + 1), lines[sharedLine], ...lines.slice(sharedLine + 1)].join('\n').replace('"SharedPodFields":1', '"SharedPodFields":2');
-    expect(inputError(() => parseClusterSnapshot(bytes(twice), 's.json')).message).toMatch(/^s\.json: SharedPodFields 0: shared: expected each number once; found it again at line \d/);
+    expect(inputErrorOf(() => parseClusterSnapshot(bytes(twice), 's.json')).message).toMatch(/^s\.json: SharedPodFields 0: shared: expected each number once; found it again at line \d/);
     const onNode = t.replace('{"apiVersion":"v1","kind":"Node",', '{"apiVersion":"v1","kind":"Node","shared":0,');
-    expect(inputError(() => parseClusterSnapshot(bytes(onNode), 's.json')).message).toMatch(/^s\.json: line 2: shared: only pods take shared fields; found kind "Node"/);
+    expect(inputErrorOf(() => parseClusterSnapshot(bytes(onNode), 's.json')).message).toMatch(/^s\.json: line 2: shared: only pods take shared fields; found kind "Node"/);
     const extra = t.replace('"kind":"SharedPodFields","shared":0,', '"kind":"SharedPodFields","shared":0,"data":{},');
-    expect(inputError(() => parseClusterSnapshot(bytes(extra), 's.json')).message).toMatch(/^s\.json: SharedPodFields 0: data: not a field of shared pod fields/);
+    expect(inputErrorOf(() => parseClusterSnapshot(bytes(extra), 's.json')).message).toMatch(/^s\.json: SharedPodFields 0: data: not a field of shared pod fields/);
   });
 });
