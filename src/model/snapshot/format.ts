@@ -274,7 +274,13 @@ export function readSnapshot(bytes: Uint8Array, file: string): { header: Snapsho
     const said = read.header.counts[kind] ?? 0;
     throw new InputError(file, 'ClusterSnapshot', 'counts', `the header counts ${said} ${kind}, the file holds ${found[kind] ?? 0}: the file is incomplete or was edited`);
   }
+  if (read.header.apiVersion === SNAPSHOT_API_VERSION_WHOLE && read.items.some(({ value }) => isSharedFieldsLine(value) || namesSharedFields(value))) throw wholeWithShared(file);
   return { header: read.header, objects: expandSharedPods(read.items, file) };
+}
+
+/** A vngshift.io/v1 file holding shared fields (a header edited by hand, or lines pasted from another file). */
+function wholeWithShared(file: string): InputError {
+  return new InputError(file, 'ClusterSnapshot', 'apiVersion', `${SNAPSHOT_API_VERSION_WHOLE} holds every pod whole, but this file has shared pod fields (${SNAPSHOT_API_VERSION}): the header or the lines were edited`);
 }
 
 /** The fields of a pod line's own part. */
@@ -338,9 +344,11 @@ export function parseClusterSnapshot(bytes: Uint8Array, file: string): Cluster {
     const shared = new SharedFieldsTable(file);
     /** Per shared fields' number, the first pod read whole from them: the others of its namespace are made from it. */
     const firstPod = new Map<number, UnresolvedPod>();
+    let sharing = false;
     const header = walkLines(buf, file, (item) => {
       const { value } = item;
       countKind(found, value);
+      if (isSharedFieldsLine(value) || namesSharedFields(value)) sharing = true;
       if (isSharedFieldsLine(value)) {
         shared.define(value, item.where);
         return;
@@ -361,6 +369,7 @@ export function parseClusterSnapshot(bytes: Uint8Array, file: string): Cluster {
       const pod = builder.lastPod();
       if (base === undefined && own !== null && pod !== undefined) firstPod.set(fields.id, pod);
     });
+    if (header !== null && header.apiVersion === SNAPSHOT_API_VERSION_WHOLE && sharing) throw wholeWithShared(file);
     if (header !== null && countMismatch(header, found) === null) return builder.finish();
   } catch (e) {
     if (!(e instanceof InputError)) throw e;

@@ -76,33 +76,36 @@ export function splitPod(pod: Obj, ownAffinity = false): PodSplit | null {
 export function sharePods(ordered: readonly Obj[]): Obj[] {
   const splits = ordered.map((o) => (o['kind'] === 'Pod' ? splitPod(o) : null));
   // Pods share only within their namespace: the reader takes a pod's values derived from its namespace from the first pod.
-  const keyOf = (s: PodSplit, prefix: string): string => `${prefix}${JSON.stringify((s.own['metadata'] as Obj)['namespace'] ?? null)}\u0000${JSON.stringify(s.shared)}`;
-  const keys = splits.map((s) => (s === null ? null : keyOf(s, '')));
-  const count = new Map<string, number>();
-  for (const k of keys) if (k !== null) count.set(k, (count.get(k) ?? 0) + 1);
+  /** The pods' sets by their key (one string per set: each pod holds its set, not a copy of the key). */
+  const sets = new Map<string, { count: number; id: number }>();
+  const setOf = (s: PodSplit, prefix: string): { count: number; id: number } => {
+    const key = `${prefix}${JSON.stringify((s.own['metadata'] as Obj)['namespace'] ?? null)}\u0000${JSON.stringify(s.shared)}`;
+    let set = sets.get(key);
+    if (set === undefined) sets.set(key, (set = { count: 0, id: -1 }));
+    set.count += 1;
+    return set;
+  };
+  const setOfPod = splits.map((s) => (s === null ? null : setOf(s, '')));
   ordered.forEach((o, i) => {
-    const k = keys[i];
-    if (k === null || k === undefined || (count.get(k) ?? 0) > 1 || !isRecord(o['spec']) || o['spec']['affinity'] === undefined) return;
+    const set = setOfPod[i];
+    if (set === null || set === undefined || set.count > 1 || !isRecord(o['spec']) || o['spec']['affinity'] === undefined) return;
     const s = splitPod(o, true);
     if (s === null) return;
     splits[i] = s;
-    const k2 = keyOf(s, 'own affinity\u0000');
-    keys[i] = k2;
-    count.set(k2, (count.get(k2) ?? 0) + 1);
+    setOfPod[i] = setOf(s, 'own affinity\u0000');
   });
-  const ids = new Map<string, number>();
+  let ids = 0;
   const out: Obj[] = [];
   ordered.forEach((o, i) => {
-    const k = keys[i];
+    const set = setOfPod[i];
     const s = splits[i];
-    if (k === null || k === undefined || s === null || s === undefined || (count.get(k) ?? 0) < 2) {
+    if (set === null || set === undefined || s === null || s === undefined || set.count < 2) {
       out.push(o);
       return;
     }
-    let id = ids.get(k);
-    if (id === undefined) {
-      id = ids.size;
-      ids.set(k, id);
+    let id = set.id;
+    if (id === -1) {
+      id = set.id = ids++;
       out.push({ apiVersion: SHARED_API_VERSION, kind: SHARED_KIND, [SHARED_KEY]: id, ...s.shared });
     }
     const { apiVersion, kind, ...ownRest } = s.own;
@@ -138,20 +141,29 @@ export function sharedFieldsOf(value: Obj, file: string, where: string): SharedF
     if (!isRecord(v)) throw new InputError(file, `${SHARED_KIND} ${id}`, field, `expected an object; found ${JSON.stringify(v) ?? 'nothing'}`);
   }
   if (status !== undefined && !isRecord(status)) throw new InputError(file, `${SHARED_KIND} ${id}`, 'status', `expected an object; found ${JSON.stringify(status)}`);
+  // A pod's own fields belong on its line: shared, they would make every pod of the set the same pod or on the same node.
+  for (const own of ['name', 'namespace', 'uid'] as const) {
+    if ((metadata as Obj)[own] !== undefined) throw new InputError(file, `${SHARED_KIND} ${id}`, `metadata.${own}`, "a pod's own field: it belongs on the pod's line, not in shared fields");
+  }
+  if ((spec as Obj)['nodeName'] !== undefined) throw new InputError(file, `${SHARED_KIND} ${id}`, 'spec.nodeName', "a pod's own field: it belongs on the pod's line, not in shared fields");
   const volumes = (spec as Obj)['volumes'];
   const nameFree = !Array.isArray(volumes) || volumes.every((v) => isRecord(v) && v['ephemeral'] === undefined);
   return { id, metadata: metadata as Obj, spec: spec as Obj, status: status as Obj | undefined, nameFree };
 }
 
-/** The whole pod: the shared fields with the pod line's own added (its `shared` number dropped). */
+/**
+ * The whole pod: the shared fields with the pod line's own added (its `shared` number dropped), field by field in metadata,
+ * spec and status (a line edited by hand may hold more than the writer puts there: what it holds wins). The line's shape is
+ * checked by SharedFieldsTable.of.
+ */
 export function expandPod(line: Obj, fields: SharedFields): Obj {
-  const { [SHARED_KEY]: _id, metadata, spec, ...rest } = line;
+  const { [SHARED_KEY]: _id, metadata, spec, status, ...rest } = line;
   const pod: Obj = {
     ...rest,
-    metadata: { ...fields.metadata, ...(isRecord(metadata) ? metadata : {}) },
-    spec: { ...fields.spec, ...(isRecord(spec) ? spec : {}) },
+    metadata: { ...fields.metadata, ...(metadata as Obj) },
+    spec: { ...fields.spec, ...((spec as Obj | undefined) ?? {}) },
   };
-  if (fields.status !== undefined) pod['status'] = fields.status;
+  if (fields.status !== undefined || status !== undefined) pod['status'] = { ...fields.status, ...((status as Obj | undefined) ?? {}) };
   return pod;
 }
 
@@ -176,6 +188,11 @@ export class SharedFieldsTable {
     if (value['kind'] !== 'Pod') throw new InputError(this.file, label, SHARED_KEY, `only pods take shared fields; found kind ${JSON.stringify(value['kind'])}`);
     const fields = typeof id === 'number' ? this.byId.get(id) : undefined;
     if (fields === undefined) throw new InputError(this.file, label, SHARED_KEY, `names shared pod fields ${JSON.stringify(id)}, which no ${SHARED_KIND} line before it (at ${where}) defines`);
+    if (!isRecord(value['metadata'])) throw new InputError(this.file, label, 'metadata', `expected an object with a name; found ${JSON.stringify(value['metadata']) ?? 'nothing'}`);
+    for (const part of ['spec', 'status'] as const) {
+      const v = value[part];
+      if (v !== undefined && !isRecord(v)) throw new InputError(this.file, label, part, `expected an object; found ${JSON.stringify(v)}`);
+    }
     return fields;
   }
 }

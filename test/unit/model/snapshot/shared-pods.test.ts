@@ -146,6 +146,19 @@ describe('reading', () => {
     expect(byName.get('p4')?.labels).toEqual({ app: 'web' });
   });
 
+  it("a pod line's own status wins over the shared one, for that pod only; pods without a uid get the stand-in", () => {
+    const noUid = (o: Obj): Obj => ({ ...o, metadata: { ...(o['metadata'] as Obj), uid: undefined } });
+    const objects = [node('n1'), noUid(pod('a', 'p1', 'n1')), noUid(pod('a', 'p2', 'n1')), noUid(pod('a', 'p3', 'n1'))];
+    const t = text(JSON.parse(JSON.stringify(objects)) as Obj[]).replace('"name":"p2","namespace":"a"}', '"name":"p2","namespace":"a"},"status":{"phase":"Failed"}');
+    expect(t).toContain('"status":{"phase":"Failed"}');
+    const byName = new Map(parseClusterSnapshot(bytes(t), 's.json').pods.map((p) => [p.name, p]));
+    expect([...byName.values()].map((p) => [p.name, p.phase, p.ready, p.uid])).toEqual([
+      ['p1', 'Running', true, 'a/p1'],
+      ['p2', 'Failed', true, 'a/p2'],
+      ['p3', 'Running', true, 'a/p3'],
+    ]);
+  });
+
   it('a hand-made set of shared fields with an ephemeral volume gives each pod its own claim', () => {
     const objects = [node('n1'), pod('a', 'p1', 'n1'), pod('a', 'p2', 'n1')];
     const t = text(objects).replace('"containers":', '"volumes":[{"name":"tmp","ephemeral":{}}],"containers":');
@@ -168,5 +181,18 @@ describe('reading', () => {
     expect(inputErrorOf(() => parseClusterSnapshot(bytes(onNode), 's.json')).message).toMatch(/^s\.json: line 2: shared: only pods take shared fields; found kind "Node"/);
     const extra = t.replace('"kind":"SharedPodFields","shared":0,', '"kind":"SharedPodFields","shared":0,"data":{},');
     expect(inputErrorOf(() => parseClusterSnapshot(bytes(extra), 's.json')).message).toMatch(/^s\.json: SharedPodFields 0: data: not a field of shared pod fields/);
+    // A pod's own fields in the shared line would make every pod of the set one uid or one node: refused.
+    const sharedNode = t.replace('"kind":"SharedPodFields","shared":0,"metadata":{', '"kind":"SharedPodFields","shared":0,"metadata":{"uid":"same",');
+    expect(inputErrorOf(() => parseClusterSnapshot(bytes(sharedNode), 's.json')).message).toMatch(/^s\.json: SharedPodFields 0: metadata\.uid: a pod's own field: it belongs on the pod's line/);
+    const sharedSpecNode = t.replace(/("kind":"SharedPodFields".*"spec":\{)/, '$1"nodeName":"n1",');
+    expect(sharedSpecNode).not.toBe(t);
+    expect(inputErrorOf(() => parseClusterSnapshot(bytes(sharedSpecNode), 's.json')).message).toMatch(/^s\.json: SharedPodFields 0: spec\.nodeName: a pod's own field/);
+    const badSpec = t.replace('"name":"p2","namespace":"a","uid":"uid-a-p2"},"spec":{"nodeName":"n1"}', '"name":"p2","namespace":"a","uid":"uid-a-p2"},"spec":"n1"');
+    expect(badSpec).not.toBe(t);
+    expect(inputErrorOf(() => parseClusterSnapshot(bytes(badSpec), 's.json')).message).toMatch(/^s\.json: Pod p2: spec: expected an object; found "n1"/);
+    // Shared fields under the header of the layout with every pod whole.
+    const v1 = t.replace('"apiVersion":"vngshift.io/v2","kind":"ClusterSnapshot"', '"apiVersion":"vngshift.io/v1","kind":"ClusterSnapshot"');
+    expect(v1).not.toBe(t);
+    expect(inputErrorOf(() => parseClusterSnapshot(bytes(v1), 's.json')).message).toMatch(/^s\.json: ClusterSnapshot: apiVersion: vngshift\.io\/v1 holds every pod whole, but this file has shared pod fields/);
   });
 });
