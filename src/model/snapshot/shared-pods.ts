@@ -197,11 +197,12 @@ export class SharedFieldsTable {
   }
 }
 
-/** Whether a decoded line is a SharedPodFields line, or a line that names shared fields. */
+/** Whether a decoded line is a SharedPodFields line. */
 export function isSharedFieldsLine(value: unknown): value is Obj {
   return isRecord(value) && value['kind'] === SHARED_KIND;
 }
 
+/** Whether a decoded line (not a SharedPodFields one) names shared fields: a pod's short line, or a misplaced `shared`. */
 export function namesSharedFields(value: unknown): value is Obj {
   return isRecord(value) && value[SHARED_KEY] !== undefined && value['kind'] !== SHARED_KIND;
 }
