@@ -111,10 +111,14 @@ describe('snapshot of a live cluster', () => {
       expect(objectsOf(after)).toBe(objectsOf(before));
 
       const text = readFileSync(before, 'utf8');
-      expect(text).toMatch(/^\{"apiVersion":"vngshift\.io\/v1","kind":"ClusterSnapshot","metadata":\{"createdAt":"[^"]+","source":"context e2e"/);
+      expect(text).toMatch(/^\{"apiVersion":"vngshift\.io\/v2","kind":"ClusterSnapshot","metadata":\{"createdAt":"[^"]+","source":"context e2e"/);
       for (const name of NODES) expect(text).toContain(`"name":"${name}"`);
       expect(text).toContain(`"name":"debug","namespace":"${NS}"`);
-      expect(text.match(new RegExp(`"kind":"Pod","metadata":\\{"name":"web-[^"]+","namespace":"${NS}"`, 'g'))).toHaveLength(PODS);
+      // The Deployment's pods share one set of fields; each carries its node and its service account token's volume.
+      const webLines = text.match(new RegExp(`"kind":"Pod","shared":\\d+,"metadata":\\{"name":"web-[^"]+","namespace":"${NS}"[^\\n]*`, 'g')) ?? [];
+      expect(webLines).toHaveLength(PODS);
+      expect(new Set(webLines.map((l) => /"shared":(\d+)/.exec(l)?.[1])).size).toBe(1);
+      for (const l of webLines) expect(l).toMatch(/"spec":\{"nodeName":"[^"]+","volumes":\[\{"name":"creds"\},\{"name":"kube-api-access-[a-z0-9]+"\}\]\}\}/);
       expect(text).toContain(`{"apiVersion":"policy/v1","kind":"PodDisruptionBudget","metadata":{"name":"web","namespace":"${NS}"}`);
       for (const s of SECRETS) expect(text).not.toContain(s);
       for (const word of ['managedFields', '"Secret"', '"ConfigMap"', 'example.com/notes', '"env"', 'kwok.x-k8s.io/node":"fake']) expect(text).not.toContain(word);

@@ -222,14 +222,15 @@ export class ClusterBuilder {
   }
 
   /**
-   * A pod whose object is that of `base` (a pod this builder added) but for its name, uid and nodeName (kube/pod.ts
-   * podLike, with its conditions); refused, as add refuses it, when its namespace and name were met already.
+   * A pod whose object is that of `base` (a pod this builder added) but for its name, uid and nodeName, and its volumes
+   * when given (kube/pod.ts podLike, with its conditions); refused, as add refuses it, when its namespace and name were met
+   * already.
    */
-  addPodLike(base: UnresolvedPod, name: string, uid: string | null, nodeName: string | null): void {
+  addPodLike(base: UnresolvedPod, name: string, uid: string | null, nodeName: string | null, volumes: UnresolvedPod['volumes'] = base.volumes): void {
     if (!this.seen.add('Pod', base.namespace, name)) {
       throw new InputError(this.file, `Pod ${base.namespace}/${name}`, '', 'expected each object once; found it twice');
     }
-    this.pods.push(podLike(base, name, uid, nodeName));
+    this.pods.push(podLike(base, name, uid, nodeName, volumes));
   }
 
   finish(): Cluster {

@@ -94,12 +94,13 @@ export function parsePodAlone(view: ObjectView, previous: UnresolvedPod | null =
 }
 
 /**
- * A pod whose object is `base`'s but for its name, uid and nodeName (same namespace): parsePodAlone of that object, made
- * without reading it again. Only for objects that differ in nothing else, and whose fields derived from the name are
- * `base`'s too (a generic ephemeral volume's claim is named after the pod: such a pod is parsed whole). A snapshot's pods
- * that share their fields (snapshot/shared-pods.ts) are read so; its test checks the result against parsePodAlone.
+ * A pod whose object is `base`'s but for its name, uid and nodeName (same namespace), and its volumes when given (as the
+ * parser reads its spec.volumes): parsePodAlone of that object, made without reading it again. Only for objects that
+ * differ in nothing else, and whose fields derived from the name are `base`'s too (a generic ephemeral volume's claim is
+ * named after the pod: such a pod is parsed whole). A snapshot's pods that share their fields (snapshot/shared-pods.ts)
+ * are read so; test/unit/model/kube/pod-like.test.ts checks the result against parsePodAlone.
  */
-export function podLike(base: UnresolvedPod, name: string, uid: string | null, nodeName: string | null): UnresolvedPod {
+export function podLike(base: UnresolvedPod, name: string, uid: string | null, nodeName: string | null, volumes: UnresolvedPod['volumes'] = base.volumes): UnresolvedPod {
   return {
     requests: base.requests,
     nodeSelector: base.nodeSelector,
@@ -109,7 +110,7 @@ export function podLike(base: UnresolvedPod, name: string, uid: string | null, n
     podAffinity: base.podAffinity,
     podAntiAffinity: base.podAntiAffinity,
     topologySpread: base.topologySpread,
-    volumes: base.volumes,
+    volumes,
     priority: base.priority,
     terminationGracePeriodSeconds: base.terminationGracePeriodSeconds,
     uid: uid !== null && uid !== '' ? uid : fallbackUid(base.namespace, name),

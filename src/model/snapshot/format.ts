@@ -19,7 +19,7 @@
 import { InputError } from '../errors.js';
 import { ClusterBuilder, clusterFromValues } from '../kube/cluster.js';
 import { unwrapObjects, type TopLevelValue } from '../kube/envelope.js';
-import type { Cluster } from '../types.js';
+import type { Cluster, PodVolume } from '../types.js';
 import { prune } from './field-spec.js';
 import { KEPT_FIELDS } from './kept-fields.js';
 import { expandPod, expandSharedPods, isSharedFieldsLine, namesSharedFields, SHARED_API_VERSION, SHARED_KEY, sharePods, SharedFieldsTable } from './shared-pods.js';
@@ -290,9 +290,17 @@ interface OwnFields {
   readonly namespace: string;
   readonly uid: string | null;
   readonly nodeName: string | null;
+  /**
+   * spec.volumes when the line has them, each only a name (the parser reads such a volume as kind 'other': a service
+   * account's token mounted under a name of the pod's own), else null.
+   */
+  readonly volumes: readonly PodVolume[] | null;
 }
 
-/** A pod line's own fields when they are only those sharing writes (name, namespace, uid, nodeName), else null. */
+/**
+ * A pod line's own fields when they are only those sharing writes and podLike reproduces (name, namespace, uid, nodeName,
+ * volumes that are only a name), else null.
+ */
 function ownFields(line: Record<string, unknown>): OwnFields | null {
   let metadata: unknown;
   let spec: unknown;
@@ -314,11 +322,26 @@ function ownFields(line: Record<string, unknown>): OwnFields | null {
   }
   if (typeof name !== 'string' || name === '' || (namespace !== undefined && typeof namespace !== 'string') || (uid !== undefined && typeof uid !== 'string')) return null;
   let nodeName: unknown;
+  let volumes: PodVolume[] | null = null;
   if (spec !== undefined) {
     if (!isRecord(spec)) return null;
     for (const key in spec) {
       if (key === 'nodeName') nodeName = spec[key];
-      else return null;
+      else if (key === 'volumes') {
+        const list = spec[key];
+        if (!Array.isArray(list)) return null;
+        volumes = [];
+        for (const v of list) {
+          if (!isRecord(v)) return null;
+          let volumeName: unknown;
+          for (const k in v) {
+            if (k !== 'name') return null;
+            volumeName = v[k];
+          }
+          if (typeof volumeName !== 'string' || volumeName === '') return null;
+          volumes.push({ name: volumeName, kind: 'other' });
+        }
+      } else return null;
     }
     if (nodeName !== undefined && typeof nodeName !== 'string') return null;
   }
@@ -327,6 +350,7 @@ function ownFields(line: Record<string, unknown>): OwnFields | null {
     namespace: typeof namespace === 'string' && namespace !== '' ? namespace : 'default',
     uid: typeof uid === 'string' ? uid : null,
     nodeName: typeof nodeName === 'string' ? nodeName : null,
+    volumes,
   };
 }
 
@@ -342,8 +366,11 @@ export function parseClusterSnapshot(bytes: Uint8Array, file: string): Cluster {
     const builder = new ClusterBuilder(file);
     const found: Record<string, number> = {};
     const shared = new SharedFieldsTable(file);
-    /** Per shared fields' number, the first pod read whole from them: the others of its namespace are made from it. */
-    const firstPod = new Map<number, UnresolvedPod>();
+    /**
+     * Per shared fields' number, the first pod read whole from them, and whether its line had volumes of its own: the
+     * others of its namespace, with volumes of their own exactly when it had, are made from it.
+     */
+    const firstPod = new Map<number, { readonly pod: UnresolvedPod; readonly ownVolumes: boolean }>();
     let sharing = false;
     const header = walkLines(buf, file, (item) => {
       const { value } = item;
@@ -360,14 +387,14 @@ export function parseClusterSnapshot(bytes: Uint8Array, file: string): Cluster {
       const fields = shared.of(value, item.where);
       const base = firstPod.get(fields.id);
       const own = fields.nameFree ? ownFields(value) : null;
-      if (base !== undefined && own !== null && own.namespace === base.namespace) {
-        builder.addPodLike(base, own.name, own.uid, own.nodeName);
+      if (base !== undefined && own !== null && own.namespace === base.pod.namespace && (own.volumes !== null) === base.ownVolumes) {
+        builder.addPodLike(base.pod, own.name, own.uid, own.nodeName, own.volumes ?? base.pod.volumes);
         return;
       }
       builder.add({ value: expandPod(value, fields), where: item.where });
       // Only a pod that is its shared fields and the own fields podLike changes stands for the others.
       const pod = builder.lastPod();
-      if (base === undefined && own !== null && pod !== undefined) firstPod.set(fields.id, pod);
+      if (base === undefined && own !== null && pod !== undefined) firstPod.set(fields.id, { pod, ownVolumes: own.volumes !== null });
     });
     if (header !== null && header.apiVersion === SNAPSHOT_API_VERSION_WHOLE && sharing) throw wholeWithShared(file);
     if (header !== null && countMismatch(header, found) === null) return builder.finish();

@@ -9,10 +9,11 @@
  *
  * A pod is its shared line's metadata, spec and status with its own fields added (name, namespace, uid, nodeName): exactly
  * the object the snapshot without sharing holds. A SharedPodFields line comes before the first pod that names it. Only
- * pods whose shared fields at least one other pod of their namespace has are written so; the others stay whole. A
- * DaemonSet's pods pin their node in their affinity: when pods share all but their affinity, each carries it on its own
- * line (spec.affinity beside spec.nodeName). A pod with a generic ephemeral volume stays whole: its claim's name is derived
- * from the pod's name, so the pod is more than its shared fields and its name.
+ * pods whose shared fields at least one other pod of their namespace has are written so; the others stay whole. When
+ * pods share all but their affinity and volumes, each carries these on its own line (spec.affinity and spec.volumes beside
+ * spec.nodeName): a DaemonSet's pods pin their node in their affinity, and a live cluster's pods each mount their service
+ * account's token as a volume of its own name. A pod with a generic ephemeral volume stays whole: its claim's name is
+ * derived from the pod's name, so the pod is more than its shared fields and its name.
  */
 import { InputError } from '../errors.js';
 import type { TopLevelValue } from '../kube/envelope.js';
@@ -35,12 +36,15 @@ export interface PodSplit {
   readonly shared: Obj;
 }
 
+/** The spec fields that are a pod's own in the second pass of sharePods (see there). */
+const OWN_IN_SECOND_PASS = ['affinity', 'volumes'] as const;
+
 /**
- * The pod's own fields (apiVersion, kind, metadata.name, metadata.namespace, metadata.uid, spec.nodeName, and
- * spec.affinity with `ownAffinity`) and its shared fields; null when it cannot share (no metadata or spec object, other
- * top-level fields, an ephemeral volume).
+ * The pod's own fields (apiVersion, kind, metadata.name, metadata.namespace, metadata.uid, spec.nodeName, and with
+ * `secondPass` spec.affinity and spec.volumes) and its shared fields; null when it cannot share (no metadata or spec
+ * object, other top-level fields, an ephemeral volume).
  */
-export function splitPod(pod: Obj, ownAffinity = false): PodSplit | null {
+export function splitPod(pod: Obj, secondPass = false): PodSplit | null {
   const { apiVersion, kind, metadata, spec, status, ...rest } = pod;
   if (kind !== 'Pod' || Object.keys(rest).length > 0 || !isRecord(metadata) || !isRecord(spec)) return null;
   if (status !== undefined && !isRecord(status)) return null;
@@ -50,18 +54,20 @@ export function splitPod(pod: Obj, ownAffinity = false): PodSplit | null {
   if (typeof name !== 'string' || (namespace !== undefined && typeof namespace !== 'string') || (uid !== undefined && typeof uid !== 'string')) return null;
   const { nodeName, ...sharedSpec } = spec;
   if (nodeName !== undefined && typeof nodeName !== 'string') return null;
-  const affinity = ownAffinity ? sharedSpec['affinity'] : undefined;
-  if (affinity !== undefined) delete sharedSpec['affinity'];
+  const ownSpec: Obj = {};
+  if (nodeName !== undefined) ownSpec['nodeName'] = nodeName;
+  if (secondPass) {
+    for (const field of OWN_IN_SECOND_PASS) {
+      if (sharedSpec[field] === undefined) continue;
+      ownSpec[field] = sharedSpec[field];
+      delete sharedSpec[field];
+    }
+  }
   const ownMeta: Obj = { name };
   if (namespace !== undefined) ownMeta['namespace'] = namespace;
   if (uid !== undefined) ownMeta['uid'] = uid;
   const own: Obj = { apiVersion, kind, metadata: ownMeta };
-  if (nodeName !== undefined || affinity !== undefined) {
-    const ownSpec: Obj = {};
-    if (nodeName !== undefined) ownSpec['nodeName'] = nodeName;
-    if (affinity !== undefined) ownSpec['affinity'] = affinity;
-    own['spec'] = ownSpec;
-  }
+  if (Object.keys(ownSpec).length > 0) own['spec'] = ownSpec;
   const shared: Obj = { metadata: sharedMeta, spec: sharedSpec };
   if (status !== undefined) shared['status'] = status;
   return { own, shared };
@@ -70,8 +76,9 @@ export function splitPod(pod: Obj, ownAffinity = false): PodSplit | null {
 /**
  * The snapshot's objects (in snapshot order) as the lines to write with sharing: pods whose shared fields another pod of
  * their namespace has become short lines, each set of shared fields a SharedPodFields line just before its first pod. A
- * pod that shares them with no other but for its affinity (a DaemonSet's pods pin their node there) carries its affinity
- * on its own line.
+ * pod that shares them with no other pod, in a second pass, shares them but for its affinity and volumes, which it carries
+ * on its own line: a DaemonSet's pods pin their node in their affinity, and a pod of a live cluster mounts its service
+ * account's token as a volume of a name of its own (kube-api-access-xxxxx).
  */
 export function sharePods(ordered: readonly Obj[]): Obj[] {
   const splits = ordered.map((o) => (o['kind'] === 'Pod' ? splitPod(o) : null));
@@ -88,11 +95,12 @@ export function sharePods(ordered: readonly Obj[]): Obj[] {
   const setOfPod = splits.map((s) => (s === null ? null : setOf(s, '')));
   ordered.forEach((o, i) => {
     const set = setOfPod[i];
-    if (set === null || set === undefined || set.count > 1 || !isRecord(o['spec']) || o['spec']['affinity'] === undefined) return;
+    const spec = o['spec'];
+    if (set === null || set === undefined || set.count > 1 || !isRecord(spec) || OWN_IN_SECOND_PASS.every((f) => spec[f] === undefined)) return;
     const s = splitPod(o, true);
     if (s === null) return;
     splits[i] = s;
-    setOfPod[i] = setOf(s, 'own affinity\u0000');
+    setOfPod[i] = setOf(s, 'second pass\u0000');
   });
   let ids = 0;
   const out: Obj[] = [];

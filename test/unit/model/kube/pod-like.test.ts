@@ -55,6 +55,9 @@ function expectLikeParsed(pods: readonly Obj[]): void {
       for (const node of NODES) {
         const other = variant(pod, 'another-pod-1', uid, node);
         expect(podLike(base, 'another-pod-1', uid ?? null, node ?? null)).toEqual(parse(other));
+        // Volumes of its own (a service account token's): as the parser reads them.
+        const withToken = { ...other, spec: { ...(other['spec'] as Obj), volumes: [{ name: 'kube-api-access-9z' }] } };
+        expect(podLike(base, 'another-pod-1', uid ?? null, node ?? null, [{ name: 'kube-api-access-9z', kind: 'other' }])).toEqual(parse(withToken));
       }
     }
   }

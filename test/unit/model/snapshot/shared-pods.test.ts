@@ -159,6 +159,34 @@ describe('reading', () => {
     ]);
   });
 
+  it("pods that differ in their volumes' names (a live cluster's service account tokens) share the rest, each with its volumes", () => {
+    const token = (o: Obj, i: number): Obj => ({ ...o, spec: { ...(o['spec'] as Obj), volumes: [{ name: 'creds' }, { name: `kube-api-access-${i}x` }] } });
+    const objects = [node('n1'), token(pod('a', 'p1', 'n1'), 1), token(pod('a', 'p2', 'n1'), 2), token(pod('a', 'p3', 'n1'), 3), token(pod('a', 'p4', 'n1'), 4)];
+    const t = text(objects);
+    expect(lineObjects(t).filter((o) => o['kind'] === 'SharedPodFields')).toHaveLength(1);
+    expect(t).toContain('"spec":{"nodeName":"n1","volumes":[{"name":"creds"},{"name":"kube-api-access-3x"}]}');
+    const expected = parseClusterSnapshot(bytes(text(objects, false)), 's.json');
+    expect(parseClusterSnapshot(bytes(t), 's.json')).toEqual(expected);
+    expect(expected.pods[2]?.volumes).toEqual([
+      { name: 'creds', kind: 'other' },
+      { name: 'kube-api-access-3x', kind: 'other' },
+    ]);
+    // A pod line without the volumes its set's first pod had, or with a volume of another kind, is read whole.
+    const edited = t
+      .replace(',"volumes":[{"name":"creds"},{"name":"kube-api-access-2x"}]', '')
+      .replace('{"name":"kube-api-access-3x"}', '{"name":"scratch","emptyDir":{}}');
+    const byName = new Map(parseClusterSnapshot(bytes(edited), 's.json').pods.map((p) => [p.name, p.volumes]));
+    expect(byName.get('p2')).toEqual([]);
+    expect(byName.get('p3')).toEqual([
+      { name: 'creds', kind: 'other' },
+      { name: 'scratch', kind: 'emptyDir', medium: '' },
+    ]);
+    expect(byName.get('p4')).toEqual([
+      { name: 'creds', kind: 'other' },
+      { name: 'kube-api-access-4x', kind: 'other' },
+    ]);
+  });
+
   it('a hand-made set of shared fields with an ephemeral volume gives each pod its own claim', () => {
     const objects = [node('n1'), pod('a', 'p1', 'n1'), pod('a', 'p2', 'n1')];
     const t = text(objects).replace('"containers":', '"volumes":[{"name":"tmp","ephemeral":{}}],"containers":');
