@@ -19,6 +19,7 @@
 import { InputError } from '../errors.js';
 import { ClusterBuilder, clusterFromValues } from '../kube/cluster.js';
 import { unwrapObjects, type TopLevelValue } from '../kube/envelope.js';
+import { DEFAULT_NAMESPACE } from '../kube/metadata.js';
 import type { Cluster, PodVolume } from '../types.js';
 import { prune } from './field-spec.js';
 import { KEPT_FIELDS } from './kept-fields.js';
@@ -286,7 +287,7 @@ function wholeWithShared(file: string): InputError {
 /** The fields of a pod line's own part. */
 interface OwnFields {
   readonly name: string;
-  /** metadata.namespace, or `default` when absent or empty. */
+  /** metadata.namespace, or DEFAULT_NAMESPACE when absent or empty (as the envelope reads it). */
   readonly namespace: string;
   readonly uid: string | null;
   readonly nodeName: string | null;
@@ -347,7 +348,7 @@ function ownFields(line: Record<string, unknown>): OwnFields | null {
   }
   return {
     name,
-    namespace: typeof namespace === 'string' && namespace !== '' ? namespace : 'default',
+    namespace: typeof namespace === 'string' && namespace !== '' ? namespace : DEFAULT_NAMESPACE,
     uid: typeof uid === 'string' ? uid : null,
     nodeName: typeof nodeName === 'string' ? nodeName : null,
     volumes,
@@ -375,8 +376,8 @@ export function parseClusterSnapshot(bytes: Uint8Array, file: string): Cluster {
     const header = walkLines(buf, file, (item) => {
       const { value } = item;
       countKind(found, value);
-      if (isSharedFieldsLine(value) || namesSharedFields(value)) sharing = true;
       if (isSharedFieldsLine(value)) {
+        sharing = true;
         shared.define(value, item.where);
         return;
       }
@@ -384,6 +385,7 @@ export function parseClusterSnapshot(bytes: Uint8Array, file: string): Cluster {
         builder.add(item);
         return;
       }
+      sharing = true;
       const fields = shared.of(value, item.where);
       const base = firstPod.get(fields.id);
       const own = fields.nameFree ? ownFields(value) : null;
